@@ -1,0 +1,3 @@
+from vae_desktop.cli import main
+
+raise SystemExit(main())

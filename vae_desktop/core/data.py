@@ -1,0 +1,203 @@
+"""The bundled MNIST (verified, cached decompressed) and torchvision-style dataset folders.
+
+Training never goes through per-sample transforms: a split is one uint8 tensor, turned into one
+float tensor on the training device by `to_float`, and batches are slices of it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import struct
+import tempfile
+import zlib
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .paths import resources_dir
+
+SPLITS = ("train", "test")
+DATASETS = ("mnist", "fashion-mnist", "kmnist")
+FILES = {
+    "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
+    "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
+}
+CACHE_ENV = "VAE_DESKTOP_CACHE_DIR"
+
+
+class DataError(RuntimeError):
+    """A data file is missing, corrupt or not what it claims to be. The message says what to do."""
+
+
+def bundled_mnist_dir() -> Path:
+    return resources_dir() / "mnist"
+
+
+def cache_dir() -> Path:
+    """Where decompressed copies live: $VAE_DESKTOP_CACHE_DIR or the platform's user cache dir."""
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("vae-desktop", appauthor=False))
+
+
+def _read_checksums(folder: Path) -> dict[str, str]:
+    path = folder / "SHA256SUMS.uncompressed"
+    if not path.is_file():
+        raise DataError(f"{path} is missing: restore resources/mnist/ from the repository")
+    sums = {}
+    for line in path.read_text().splitlines():
+        parts = line.split()
+        if len(parts) == 2:
+            sums[parts[1]] = parts[0]
+    return sums
+
+
+def _decompress(path: Path) -> bytes:
+    if not path.is_file():
+        raise DataError(
+            f"MNIST file {path} is missing: restore it from the repository "
+            "(git checkout -- resources/mnist) or pass --data-dir with a torchvision dataset folder"
+        )
+    try:
+        with gzip.open(path, "rb") as fh:
+            return fh.read()
+    except (OSError, EOFError, zlib.error) as exc:
+        raise DataError(
+            f"MNIST file {path} is corrupt ({exc}): restore it from the repository "
+            "(git checkout -- resources/mnist)"
+        ) from None
+
+
+def parse_idx(raw: bytes, name: str) -> np.ndarray:
+    """Parse an IDX file (unsigned bytes only, as MNIST uses) into a uint8 array."""
+    if len(raw) < 4:
+        raise DataError(f"{name} is too short to be an IDX file")
+    zero, dtype, ndim = struct.unpack(">HBB", raw[:4])
+    if zero != 0 or dtype != 0x08 or ndim not in (1, 3):
+        raise DataError(f"{name} is not an IDX file of unsigned bytes (header {raw[:4].hex()})")
+    header = 4 + 4 * ndim
+    if len(raw) < header:
+        raise DataError(f"{name} is truncated inside its header")
+    dims = struct.unpack(">" + "I" * ndim, raw[4:header])
+    expected = int(np.prod(dims))
+    if len(raw) - header != expected:
+        raise DataError(f"{name} holds {len(raw) - header} bytes of data, expected {expected}")
+    return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(dims)
+
+
+def _atomic_save_npy(path: Path, array: np.ndarray) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            np.save(fh, array)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _load_verified(folder: Path, name: str, digest: str, cache: Path | None) -> np.ndarray:
+    cached = cache / f"{name}-{digest[:16]}.npy" if cache is not None else None
+    if cached is not None and cached.is_file():
+        try:
+            return np.load(cached, allow_pickle=False)
+        except (OSError, ValueError):
+            cached.unlink(missing_ok=True)  # a broken cache is rebuilt from the bundled file
+    raw = _decompress(folder / f"{name}.gz")
+    actual = hashlib.sha256(raw).hexdigest()
+    if actual != digest:
+        raise DataError(
+            f"MNIST file {folder / (name + '.gz')} fails its checksum (sha256 {actual[:12]}..., "
+            f"expected {digest[:12]}...): restore it from the repository"
+        )
+    array = parse_idx(raw, name)
+    if cached is not None:
+        try:
+            _atomic_save_npy(cached, array)
+        except OSError:
+            pass  # a read-only cache only costs speed
+    return array
+
+
+def load_mnist(
+    split: str = "train", folder: str | Path | None = None, cache: str | Path | None = None
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """The bundled MNIST split as (uint8 images [N, 28, 28], int64 labels [N])."""
+    if split not in SPLITS:
+        raise DataError(f"unknown split {split!r}: use 'train' or 'test'")
+    folder = Path(folder) if folder is not None else bundled_mnist_dir()
+    cache_path = Path(cache) if cache is not None else cache_dir()
+    sums = _read_checksums(folder)
+    arrays = []
+    for name in FILES[split]:
+        if name not in sums:
+            raise DataError(f"{folder / 'SHA256SUMS.uncompressed'} has no checksum for {name}")
+        arrays.append(_load_verified(folder, name, sums[name], cache_path))
+    images, labels = arrays
+    if images.ndim != 3 or images.shape[1:] != (28, 28) or labels.ndim != 1:
+        raise DataError(f"MNIST {split} files have unexpected shapes {images.shape}, {labels.shape}")
+    if len(images) != len(labels):
+        raise DataError(f"MNIST {split}: {len(images)} images but {len(labels)} labels")
+    return torch.from_numpy(images.copy()), torch.from_numpy(labels.astype(np.int64))
+
+
+def load_torchvision(
+    name: str, split: str, root: str | Path
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """MNIST, FashionMNIST or KMNIST from a torchvision dataset folder (never downloads)."""
+    from torchvision import datasets
+
+    classes = {"mnist": datasets.MNIST, "fashion-mnist": datasets.FashionMNIST,
+               "kmnist": datasets.KMNIST}
+    if name not in classes:
+        raise DataError(f"unknown dataset {name!r}: choose one of {', '.join(DATASETS)}")
+    if split not in SPLITS:
+        raise DataError(f"unknown split {split!r}: use 'train' or 'test'")
+    try:
+        ds = classes[name](str(root), train=split == "train", download=False)
+    except RuntimeError as exc:
+        raise DataError(
+            f"no {name} dataset found under {root} ({exc}); the folder must hold what "
+            f"torchvision.datasets.{classes[name].__name__}(root, download=True) writes"
+        ) from None
+    return ds.data.to(torch.uint8).clone(), ds.targets.to(torch.int64).clone()
+
+
+def load_split(
+    split: str,
+    *,
+    digits: tuple[int, ...] | list[int] | None = None,
+    size: int | None = None,
+    dataset: str = "mnist",
+    data_dir: str | Path | None = None,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """A split, optionally restricted to some digits and then to its first `size` images."""
+    if data_dir is None:
+        if dataset != "mnist":
+            raise DataError(f"only MNIST is bundled; pass --data-dir for {dataset}")
+        images, labels = load_mnist(split)
+    else:
+        images, labels = load_torchvision(dataset, split, data_dir)
+    if digits is not None:
+        digits = sorted(set(int(d) for d in digits))
+        if not digits or any(d < 0 or d > 9 for d in digits):
+            raise DataError(f"digits must be a non-empty subset of 0..9, got {digits}")
+        keep = torch.isin(labels, torch.tensor(digits))
+        images, labels = images[keep], labels[keep]
+    if size is not None:
+        if size < 1:
+            raise DataError(f"subset size must be at least 1, got {size}")
+        images, labels = images[:size], labels[:size]
+    return images, labels
+
+
+def to_float(images: torch.Tensor, device: torch.device | str = "cpu") -> torch.Tensor:
+    """uint8 [N, 28, 28] -> float32 [N, 1, 28, 28] in [0, 1] on `device`, in one copy."""
+    return images.to(device).unsqueeze(1).float().div_(255.0)

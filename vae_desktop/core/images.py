@@ -1,0 +1,82 @@
+"""Image grids and atomic PNG/GIF writing (Pillow), shared by the CLI and the GUI."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+
+def to_uint8(images: torch.Tensor | np.ndarray) -> np.ndarray:
+    """Probabilities in [0, 1] (any shape ending in 28x28 or HxW) -> uint8 array."""
+    if torch.is_tensor(images):
+        images = images.detach().float().cpu().numpy()
+    return (np.clip(images, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+
+
+def grid(images: torch.Tensor | np.ndarray, nrow: int = 8, padding: int = 2,
+         pad_value: float = 0.0) -> np.ndarray:
+    """Tile images [N, (1,) H, W] in rows of `nrow`; returns float array [H', W'] in [0, 1]."""
+    if torch.is_tensor(images):
+        images = images.detach().float().cpu().numpy()
+    images = np.asarray(images, dtype=np.float32)
+    if images.ndim == 4:
+        images = images[:, 0]
+    n, h, w = images.shape
+    nrow = max(1, min(nrow, n))
+    rows = (n + nrow - 1) // nrow
+    out = np.full((rows * (h + padding) + padding, nrow * (w + padding) + padding), pad_value,
+                  dtype=np.float32)
+    for i in range(n):
+        r, c = divmod(i, nrow)
+        y, x = padding + r * (h + padding), padding + c * (w + padding)
+        out[y:y + h, x:x + w] = images[i]
+    return out
+
+
+def _atomic_write(path: Path, write) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def save_png(path: str | os.PathLike, image: np.ndarray, scale: int = 1) -> Path:
+    """Save a 2-D float [0, 1] or uint8 array (or HxWx3/4 uint8) as PNG, atomically."""
+    arr = image if image.dtype == np.uint8 else to_uint8(image)
+    pil = Image.fromarray(arr)
+    if scale > 1:
+        pil = pil.resize((pil.width * scale, pil.height * scale), Image.NEAREST)
+    return _atomic_write(Path(path), lambda tmp: pil.save(tmp, format="PNG"))
+
+
+def save_gif(path: str | os.PathLike, frames: Sequence[np.ndarray], frame_ms: int = 100,
+             scale: int = 1, loop: int = 0) -> Path:
+    """Save 2-D frames (float [0, 1] or uint8) as an animated GIF, atomically."""
+    if not frames:
+        raise ValueError("a GIF needs at least one frame")
+    pils = []
+    for frame in frames:
+        arr = frame if frame.dtype == np.uint8 else to_uint8(frame)
+        pil = Image.fromarray(arr).convert("L")
+        if scale > 1:
+            pil = pil.resize((pil.width * scale, pil.height * scale), Image.NEAREST)
+        pils.append(pil)
+
+    def write(tmp: str) -> None:
+        pils[0].save(tmp, format="GIF", save_all=True, append_images=pils[1:],
+                     duration=int(frame_ms), loop=loop, optimize=False, disposal=1)
+
+    return _atomic_write(Path(path), write)

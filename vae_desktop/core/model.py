@@ -1,0 +1,202 @@
+"""The VAE: an MLP (the classic 784-400-20) or a small convolutional network, optionally
+conditioned on the digit label (a CVAE). The model is separate from the loop that trains it."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+ARCHS = ("mlp", "conv")
+PIXELS = 28 * 28
+
+
+@dataclass(frozen=True)
+class VAEConfig:
+    """Everything needed to rebuild a model; saved with its weights."""
+
+    latent_dim: int = 20
+    hidden: int = 400
+    arch: str = "mlp"
+    num_classes: int = 0
+    beta: float = 1.0
+
+    def __post_init__(self) -> None:
+        problems = validate_config(self)
+        if problems:
+            raise ValueError("; ".join(problems))
+
+    @property
+    def conditional(self) -> bool:
+        return self.num_classes > 0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> VAEConfig:
+        names = {f.name for f in fields(cls)}
+        unknown = set(data) - names
+        if unknown:
+            raise ValueError(f"unknown model settings: {', '.join(sorted(unknown))}")
+        return cls(**data)
+
+    def describe(self) -> str:
+        kind = "conditional " if self.conditional else ""
+        return f"{kind}{self.arch}, latent {self.latent_dim}, hidden {self.hidden}, beta {self.beta:g}"
+
+
+def validate_config(cfg: VAEConfig) -> list[str]:
+    """Reasons the settings are impossible, empty when they are fine."""
+    problems = []
+
+    def is_int(v: object) -> bool:
+        return isinstance(v, int) and not isinstance(v, bool)
+
+    if not is_int(cfg.latent_dim) or not 1 <= cfg.latent_dim <= 512:
+        problems.append(f"latent_dim must be an integer from 1 to 512, got {cfg.latent_dim!r}")
+    if not is_int(cfg.hidden) or not 8 <= cfg.hidden <= 8192:
+        problems.append(f"hidden must be an integer from 8 to 8192, got {cfg.hidden!r}")
+    if cfg.arch not in ARCHS:
+        problems.append(f"arch must be one of {', '.join(ARCHS)}, got {cfg.arch!r}")
+    if not is_int(cfg.num_classes) or not 0 <= cfg.num_classes <= 1000:
+        problems.append(f"num_classes must be 0 (unconditional) or a class count, got {cfg.num_classes!r}")
+    if not isinstance(cfg.beta, (int, float)) or isinstance(cfg.beta, bool) or not (
+        0.0 <= float(cfg.beta) <= 1000.0
+    ):
+        problems.append(f"beta must be a number from 0 to 1000, got {cfg.beta!r}")
+    return problems
+
+
+class VAE(nn.Module):
+    def __init__(self, latent_dim: int = 20, hidden: int = 400, arch: str = "mlp",
+                 num_classes: int = 0, beta: float = 1.0) -> None:
+        super().__init__()
+        self.config = VAEConfig(latent_dim, hidden, arch, num_classes, float(beta))
+        c = num_classes
+        if arch == "mlp":
+            self.enc_body = nn.Sequential(nn.Linear(PIXELS + c, hidden), nn.ReLU())
+            self.dec_body = nn.Sequential(
+                nn.Linear(latent_dim + c, hidden), nn.ReLU(), nn.Linear(hidden, PIXELS)
+            )
+        else:
+            # 28 -> 14 -> 7 with strided convs; the label joins after flattening.
+            self.enc_conv = nn.Sequential(
+                nn.Conv2d(1, 32, 4, 2, 1), nn.ReLU(), nn.Conv2d(32, 64, 4, 2, 1), nn.ReLU(),
+                nn.Flatten(),
+            )
+            self.enc_body = nn.Sequential(nn.Linear(64 * 7 * 7 + c, hidden), nn.ReLU())
+            self.dec_body = nn.Sequential(
+                nn.Linear(latent_dim + c, hidden), nn.ReLU(), nn.Linear(hidden, 64 * 7 * 7),
+                nn.ReLU(), nn.Unflatten(1, (64, 7, 7)),
+                nn.ConvTranspose2d(64, 32, 4, 2, 1), nn.ReLU(), nn.ConvTranspose2d(32, 1, 4, 2, 1),
+            )
+        self.fc_mu = nn.Linear(hidden, latent_dim)
+        self.fc_logvar = nn.Linear(hidden, latent_dim)
+
+    @classmethod
+    def from_config(cls, cfg: VAEConfig) -> VAE:
+        return cls(**cfg.to_dict())
+
+    @property
+    def latent_dim(self) -> int:
+        return self.config.latent_dim
+
+    @property
+    def num_classes(self) -> int:
+        return self.config.num_classes
+
+    @property
+    def device(self) -> torch.device:
+        return self.fc_mu.weight.device
+
+    def _onehot(self, y: torch.Tensor | int | None, n: int, like: torch.Tensor) -> torch.Tensor:
+        if self.num_classes == 0:
+            return like.new_zeros((n, 0))
+        if y is None:
+            raise ValueError("this is a conditional VAE: pass the digit labels y")
+        if not torch.is_tensor(y):
+            y = torch.full((n,), int(y), dtype=torch.long)
+        y = y.to(like.device)
+        if y.dtype.is_floating_point and y.dim() == 2:
+            return y.to(like.dtype)  # already soft/one-hot label vectors (label blending)
+        y = y.long().reshape(-1)
+        if y.numel() == 1 and n > 1:
+            y = y.expand(n)
+        if y.min() < 0 or y.max() >= self.num_classes:
+            raise ValueError(f"labels must lie in 0..{self.num_classes - 1}")
+        return F.one_hot(y, self.num_classes).to(like.dtype)
+
+    def encode(self, x: torch.Tensor, y: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        n = x.shape[0]
+        if self.config.arch == "mlp":
+            feats = x.reshape(n, PIXELS)
+        else:
+            feats = self.enc_conv(x.reshape(n, 1, 28, 28))
+        if self.num_classes:
+            feats = torch.cat([feats, self._onehot(y, n, feats)], dim=1)
+        h = self.enc_body(feats)
+        return self.fc_mu(h), self.fc_logvar(h)
+
+    @staticmethod
+    def reparameterize(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
+        return mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)
+
+    def decode_logits(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        if self.num_classes:
+            z = torch.cat([z, self._onehot(y, z.shape[0], z)], dim=1)
+        return self.dec_body(z).reshape(-1, 1, 28, 28)
+
+    def decode(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        """Pixel probabilities [N, 1, 28, 28]."""
+        return torch.sigmoid(self.decode_logits(z, y))
+
+    def forward(self, x: torch.Tensor, y: torch.Tensor | None = None):
+        recon_logits, mu, logvar = self.forward_logits(x, y)
+        return torch.sigmoid(recon_logits), mu, logvar
+
+    def forward_logits(self, x: torch.Tensor, y: torch.Tensor | None = None):
+        mu, logvar = self.encode(x, y)
+        z = self.reparameterize(mu, logvar) if self.training else mu
+        return self.decode_logits(z, y), mu, logvar
+
+
+def kl_per_image(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
+    """KL(q(z|x) || N(0, I)) for each image, in nats."""
+    return -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp(), dim=1)
+
+
+def recon_per_image(logits: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """Bernoulli negative log-likelihood summed over the 784 pixels, for each image."""
+    n = x.shape[0]
+    return F.binary_cross_entropy_with_logits(
+        logits.reshape(n, -1), x.reshape(n, -1), reduction="none"
+    ).sum(dim=1)
+
+
+def vae_loss(logits: torch.Tensor, x: torch.Tensor, mu: torch.Tensor, logvar: torch.Tensor,
+             beta: float = 1.0) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(loss, recon, kl), each the mean per image: loss = recon + beta * kl (the negative ELBO
+    when beta is 1)."""
+    recon = recon_per_image(logits, x).mean()
+    kl = kl_per_image(mu, logvar).mean()
+    return recon + beta * kl, recon, kl
+
+
+@torch.no_grad()
+def score_images(model: VAE, x: torch.Tensor, y: torch.Tensor | None = None,
+                 samples: int = 1) -> dict[str, torch.Tensor]:
+    """Per-image negative ELBO (beta 1), reconstruction BCE and KL, using z = mu when samples is 0
+    and an average over `samples` draws of z otherwise."""
+    mu, logvar = model.encode(x, y)
+    kl = kl_per_image(mu, logvar)
+    if samples <= 0:
+        recon = recon_per_image(model.decode_logits(mu, y), x)
+    else:
+        recon = torch.stack([
+            recon_per_image(model.decode_logits(model.reparameterize(mu, logvar), y), x)
+            for _ in range(samples)
+        ]).mean(0)
+    return {"loss": recon + kl, "recon": recon, "kl": kl}

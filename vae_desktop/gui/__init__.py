@@ -1,0 +1,1 @@
+"""The Qt layer: one module per tab over vae_desktop.core."""

@@ -1,0 +1,9 @@
+"""Draw tab (placeholder until its issue lands)."""
+
+from vae_desktop.gui.placeholder import PlannedTab
+
+
+class DrawTab(PlannedTab):
+    def __init__(self, state, parent=None):
+        super().__init__("Draw", "This tab is being built.", parent)
+        self.state = state

@@ -1,0 +1,9 @@
+"""Evaluate tab (placeholder until its issue lands)."""
+
+from vae_desktop.gui.placeholder import PlannedTab
+
+
+class EvaluateTab(PlannedTab):
+    def __init__(self, state, parent=None):
+        super().__init__("Evaluate", "This tab is being built.", parent)
+        self.state = state

@@ -1,0 +1,9 @@
+"""Latent space tab (placeholder until its issue lands)."""
+
+from vae_desktop.gui.placeholder import PlannedTab
+
+
+class LatentTab(PlannedTab):
+    def __init__(self, state, parent=None):
+        super().__init__("Latent space", "This tab is being built.", parent)
+        self.state = state

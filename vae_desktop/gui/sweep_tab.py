@@ -1,0 +1,9 @@
+"""Sweep tab (placeholder until its issue lands)."""
+
+from vae_desktop.gui.placeholder import PlannedTab
+
+
+class SweepTab(PlannedTab):
+    def __init__(self, state, parent=None):
+        super().__init__("Sweep", "This tab is being built.", parent)
+        self.state = state
