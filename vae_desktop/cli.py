@@ -114,7 +114,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     from vae_desktop.core import checkpoint
     from vae_desktop.core.data import load_split
     from vae_desktop.core.model import VAE
-    from vae_desktop.core.training import EndEvent, EpochEvent, StepEvent, Trainer, TrainConfig
+    from vae_desktop.core.training import EndEvent, EpochEvent, StepEvent, TrainConfig, Trainer
 
     tcfg = TrainConfig(epochs=args.epochs, lr=args.lr, batch_size=args.batch_size,
                        seed=args.seed, device=args.device)

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import os
 import pickle
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
 
+from .fileio import atomic_write
 from .model import VAE, VAEConfig
 
 FORMAT = "vae-desktop-checkpoint"
@@ -53,7 +53,6 @@ def save(path: str | os.PathLike, model: VAE, history: list[dict] | None = None,
          optimizer_state: dict | None = None, train_config: dict | None = None) -> Path:
     """Write a checkpoint atomically; returns the path."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "format": FORMAT,
         "version": VERSION,
@@ -63,16 +62,13 @@ def save(path: str | os.PathLike, model: VAE, history: list[dict] | None = None,
         "optimizer": _to_cpu(optimizer_state) if optimizer_state is not None else None,
         "train_config": dict(train_config or {}),
     }
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
+    def write(tmp: str) -> None:
+        with open(tmp, "wb") as fh:
             torch.save(payload, fh)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+    atomic_write(path, write)
     return path
 
 

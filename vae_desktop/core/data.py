@@ -10,13 +10,13 @@ import gzip
 import hashlib
 import os
 import struct
-import tempfile
 import zlib
 from pathlib import Path
 
 import numpy as np
 import torch
 
+from .fileio import atomic_write
 from .paths import resources_dir
 
 SPLITS = ("train", "test")
@@ -92,15 +92,11 @@ def parse_idx(raw: bytes, name: str) -> np.ndarray:
 
 
 def _atomic_save_npy(path: Path, array: np.ndarray) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
+    def write(tmp: str) -> None:
+        with open(tmp, "wb") as fh:
             np.save(fh, array)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+    atomic_write(path, write)
 
 
 def _load_verified(folder: Path, name: str, digest: str, cache: Path | None) -> np.ndarray:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import torch
 from PIL import Image
+
+from .fileio import atomic_write
 
 
 def to_uint8(images: torch.Tensor | np.ndarray) -> np.ndarray:
@@ -39,27 +40,13 @@ def grid(images: torch.Tensor | np.ndarray, nrow: int = 8, padding: int = 2,
     return out
 
 
-def _atomic_write(path: Path, write) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
 def save_png(path: str | os.PathLike, image: np.ndarray, scale: int = 1) -> Path:
     """Save a 2-D float [0, 1] or uint8 array (or HxWx3/4 uint8) as PNG, atomically."""
     arr = image if image.dtype == np.uint8 else to_uint8(image)
     pil = Image.fromarray(arr)
     if scale > 1:
         pil = pil.resize((pil.width * scale, pil.height * scale), Image.NEAREST)
-    return _atomic_write(Path(path), lambda tmp: pil.save(tmp, format="PNG"))
+    return atomic_write(Path(path), lambda tmp: pil.save(tmp, format="PNG"))
 
 
 def save_gif(path: str | os.PathLike, frames: Sequence[np.ndarray], frame_ms: int = 100,
@@ -79,4 +66,4 @@ def save_gif(path: str | os.PathLike, frames: Sequence[np.ndarray], frame_ms: in
         pils[0].save(tmp, format="GIF", save_all=True, append_images=pils[1:],
                      duration=int(frame_ms), loop=loop, optimize=False, disposal=1)
 
-    return _atomic_write(Path(path), write)
+    return atomic_write(Path(path), write)
