@@ -58,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--subset", type=int, help="train on the first N training images")
     t.add_argument("--test-subset", type=int, help="evaluate on the first N test images")
     t.add_argument("--quiet", action="store_true", help="no progress bar")
+    t.add_argument("--compact", action="store_true",
+                   help="leave the optimizer state out of the checkpoint (a third of the size; "
+                        "resuming then restarts Adam's moment estimates)")
     _add_data_args(t)
 
     e = sub.add_parser("eval", help="test-set negative ELBO, reconstruction and KL per image")
@@ -113,8 +116,9 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     from vae_desktop.core import checkpoint
     from vae_desktop.core.data import load_split
-    from vae_desktop.core.model import VAE
-    from vae_desktop.core.training import EndEvent, EpochEvent, StepEvent, TrainConfig, Trainer
+    from vae_desktop.core.training import (
+        EndEvent, EpochEvent, StepEvent, Trainer, TrainConfig, new_model,
+    )
 
     tcfg = TrainConfig(epochs=args.epochs, lr=args.lr, batch_size=args.batch_size,
                        seed=args.seed, device=args.device)
@@ -128,8 +132,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         if args.digits is None and train_extra.get("digits"):
             args.digits = tuple(train_extra["digits"])
     else:
-        model = VAE(args.latent_dim, args.hidden, args.arch, 10 if args.conditional else 0,
-                    args.beta)
+        model = new_model(args.seed, latent_dim=args.latent_dim, hidden=args.hidden,
+                          arch=args.arch, num_classes=10 if args.conditional else 0, beta=args.beta)
     data_kw = {"dataset": args.dataset, "data_dir": args.data_dir}
     train = load_split("train", digits=args.digits, size=args.subset, **data_kw)
     test = load_split("test", size=args.test_subset, **data_kw)
@@ -141,6 +145,8 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     def write() -> None:
         state = trainer.optimizer.state_dict() if trainer.optimizer else opt_state
+        if args.compact:
+            state = None
         checkpoint.save(out, model, trainer.history, state, saved_cfg)
 
     previous = signal.getsignal(signal.SIGINT)

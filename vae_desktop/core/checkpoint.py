@@ -91,9 +91,14 @@ def load(path: str | os.PathLike, device: str | torch.device = "cpu") -> Checkpo
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
+        reason = _unpickler_reason(exc)
+        if "Unsupported global" in reason:
+            raise CheckpointError(
+                f"{name} was refused: it contains Python objects other than plain weights and "
+                f"settings, which vae-desktop never loads because they could run code ({reason})"
+            ) from None
         raise CheckpointError(
-            f"{name} was refused: it contains Python objects other than plain weights and "
-            f"settings, which vae-desktop never loads because they could run code ({_short(exc)})"
+            f"{name} is not a readable checkpoint: the file is truncated or corrupt ({reason})"
         ) from None
     except (RuntimeError, EOFError, zipfile.BadZipFile, ValueError, OSError, AttributeError,
             TypeError, IndexError, KeyError, UnicodeDecodeError) as exc:
@@ -136,6 +141,15 @@ def load(path: str | os.PathLike, device: str | torch.device = "cpu") -> Checkpo
         raise CheckpointError(f"{name}: the training settings are malformed")
     model.to(device).eval()
     return Checkpoint(model, config, history, optimizer, train_config, path, path.stem)
+
+
+def _unpickler_reason(exc: BaseException) -> str:
+    """torch's weights-only errors are long; keep the line that says what was wrong."""
+    text = str(exc)
+    marker = "WeightsUnpickler error:"
+    if marker in text:
+        text = text.split(marker, 1)[1].strip().split(". ")[0].split("\n")[0]
+    return _short(RuntimeError(text))
 
 
 def _short(exc: BaseException, limit: int = 160) -> str:

@@ -94,6 +94,12 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
+def new_model(seed: int, **settings) -> VAE:
+    """A freshly initialised VAE whose initial weights depend only on `seed` and the settings."""
+    seed_everything(seed)
+    return VAE(**settings)
+
+
 @torch.no_grad()
 def evaluate(model: VAE, images: torch.Tensor, labels: torch.Tensor | None = None,
              batch_size: int = 1000, seed: int = 0) -> dict[str, float]:

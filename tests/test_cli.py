@@ -1,0 +1,82 @@
+import json
+import subprocess
+import sys
+
+import pytest
+from PIL import Image
+
+from vae_desktop import __version__
+from vae_desktop.cli import main
+from vae_desktop.core import checkpoint
+from vae_desktop.core.data import load_split
+from vae_desktop.core.training import evaluate
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cli") / "tiny.pt"
+    code = main(["train", "--epochs", "1", "--subset", "2000", "--test-subset", "500",
+                 "--latent-dim", "4", "--hidden", "64", "--conditional", "--device", "cpu",
+                 "--quiet", "--out", str(out)])
+    assert code == 0
+    return out
+
+
+def test_train_writes_a_checkpoint(trained):
+    ckpt = checkpoint.load(trained)
+    assert ckpt.config.latent_dim == 4 and ckpt.config.conditional
+    assert ckpt.epochs == 1 and ckpt.optimizer_state is not None
+    assert ckpt.train_config["subset"] == 2000
+
+
+def test_resume_adds_epochs(trained, tmp_path):
+    out = tmp_path / "more.pt"
+    assert main(["train", "--resume", str(trained), "--epochs", "1", "--subset", "1000",
+                 "--test-subset", "200", "--quiet", "--compact", "--out", str(out)]) == 0
+    ckpt = checkpoint.load(out)
+    assert [h["epoch"] for h in ckpt.history] == [1, 2]
+    assert ckpt.optimizer_state is None  # --compact
+
+
+def test_eval_json_matches_direct_evaluation(trained, capsys):
+    assert main(["eval", str(trained), "--json", "--subset", "300", "--device", "cpu"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    direct = evaluate(checkpoint.load(trained).model, *load_split("test", size=300))
+    for key in ("test_loss", "recon", "kl"):
+        assert result[key] == pytest.approx(direct[key], rel=1e-6)
+
+
+def test_sample_writes_a_png(trained, tmp_path, capsys):
+    out = tmp_path / "grid.png"
+    assert main(["sample", str(trained), "--n", "16", "--label", "3", "--out", str(out)]) == 0
+    with Image.open(out) as img:
+        assert img.size == ((2 + 8 * 30) * 2, (2 + 2 * 30) * 2)  # 8x2 tiles, scaled x2
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["train", "--epochs", "x"], "invalid int value"),
+    (["train", "--epochs", "0", "--quiet"], "epochs must be"),
+    (["train", "--arch", "rnn"], "invalid choice"),
+    (["train", "--device", "tpu", "--epochs", "1"], "unknown device"),
+    (["eval", "missing.pt"], "no such file"),
+    (["frobnicate"], "invalid choice"),
+])
+def test_bad_arguments_exit_2_with_one_line(argv, message, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert message in err and "\n" not in err
+
+
+def test_bad_checkpoint_and_label(tmp_path, trained, capsys):
+    bad = tmp_path / "bad.pt"
+    bad.write_bytes(b"not a checkpoint")
+    assert main(["eval", str(bad)]) == 2
+    assert main(["sample", str(trained), "--label", "12", "--out", str(tmp_path / "x.png")]) == 2
+    err = capsys.readouterr().err
+    assert "bad.pt is not a readable checkpoint" in err and "--label must be 0..9" in err
+
+
+def test_version_via_python_dash_m():
+    result = subprocess.run([sys.executable, "-m", "vae_desktop", "--version"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and result.stdout.strip() == f"vae-desktop {__version__}"

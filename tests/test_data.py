@@ -1,0 +1,91 @@
+import gzip
+import shutil
+
+import pytest
+import torch
+
+from vae_desktop.core.data import DataError, load_mnist, load_split, parse_idx, to_float
+from vae_desktop.core.paths import resources_dir
+
+TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
+TEST_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
+
+
+def test_bundled_mnist_is_the_real_one(mnist_test):
+    images, labels = mnist_test
+    assert images.dtype == torch.uint8 and images.shape == (10000, 28, 28)
+    assert labels.dtype == torch.int64 and labels.shape == (10000,)
+    assert torch.bincount(labels).tolist() == TEST_COUNTS
+    train_images, train_labels = load_mnist("train")
+    assert train_images.shape == (60000, 28, 28)
+    assert torch.bincount(train_labels).tolist() == TRAIN_COUNTS
+
+
+def test_decompressed_copy_is_cached(tmp_path):
+    cache = tmp_path / "cache"
+    first = load_mnist("test", cache=cache)
+    cached = sorted(p.name for p in cache.glob("*.npy"))
+    assert len(cached) == 2 and cached[0].startswith("t10k-images")
+    second = load_mnist("test", cache=cache)
+    assert torch.equal(first[0], second[0]) and torch.equal(first[1], second[1])
+
+
+def _copy_bundled(tmp_path):
+    folder = tmp_path / "mnist"
+    shutil.copytree(resources_dir() / "mnist", folder)
+    return folder
+
+
+def test_missing_file_names_it_and_says_what_to_do(tmp_path):
+    folder = _copy_bundled(tmp_path)
+    (folder / "t10k-labels-idx1-ubyte.gz").unlink()
+    with pytest.raises(DataError, match=r"t10k-labels-idx1-ubyte\.gz is missing.*restore"):
+        load_mnist("test", folder=folder, cache=tmp_path / "c")
+
+
+def test_corrupt_gzip_is_a_clear_error(tmp_path):
+    folder = _copy_bundled(tmp_path)
+    path = folder / "t10k-images-idx3-ubyte.gz"
+    path.write_bytes(path.read_bytes()[:5000])  # truncated
+    with pytest.raises(DataError, match="t10k-images-idx3-ubyte.gz is corrupt"):
+        load_mnist("test", folder=folder, cache=tmp_path / "c")
+
+
+def test_wrong_content_fails_the_checksum(tmp_path):
+    folder = _copy_bundled(tmp_path)
+    path = folder / "t10k-labels-idx1-ubyte.gz"
+    raw = bytearray(gzip.decompress(path.read_bytes()))
+    raw[100] = (raw[100] + 1) % 10  # one label changed: still a valid IDX file
+    path.write_bytes(gzip.compress(bytes(raw)))
+    with pytest.raises(DataError, match="fails its checksum"):
+        load_mnist("test", folder=folder, cache=tmp_path / "c")
+
+
+def test_parse_idx_rejects_bad_headers():
+    with pytest.raises(DataError, match="not an IDX"):
+        parse_idx(b"\x00\x00\x0d\x01" + b"\x00" * 8, "x")
+    with pytest.raises(DataError, match="expected 4"):
+        parse_idx(b"\x00\x00\x08\x01\x00\x00\x00\x04\x01\x02", "x")
+    assert parse_idx(b"\x00\x00\x08\x01\x00\x00\x00\x02\x07\x09", "x").tolist() == [7, 9]
+
+
+def test_unknown_split_and_digit_subsets():
+    with pytest.raises(DataError, match="unknown split"):
+        load_mnist("valid")
+    images, labels = load_split("test", digits=[3, 7], size=500)
+    assert len(images) == 500 and set(labels.tolist()) == {3, 7}
+    with pytest.raises(DataError, match="digits"):
+        load_split("test", digits=[11])
+    with pytest.raises(DataError, match="only MNIST is bundled"):
+        load_split("test", dataset="kmnist")
+
+
+def test_torchvision_folder_without_data_is_a_clear_error(tmp_path):
+    with pytest.raises(DataError, match="no mnist dataset found"):
+        load_split("test", data_dir=tmp_path)
+
+
+def test_to_float_scales_to_unit_range(mnist_test):
+    x = to_float(mnist_test[0][:10])
+    assert x.shape == (10, 1, 28, 28) and x.dtype == torch.float32
+    assert x.min() == 0.0 and x.max() == 1.0

@@ -1,0 +1,66 @@
+import math
+
+import pytest
+import torch
+
+from vae_desktop.core.model import VAE, VAEConfig, kl_per_image, vae_loss
+from vae_desktop.core.training import evaluate
+
+
+@pytest.mark.parametrize("arch", ["mlp", "conv"])
+@pytest.mark.parametrize("num_classes", [0, 10])
+def test_shapes_for_both_archs(arch, num_classes):
+    model = VAE(latent_dim=5, hidden=64, arch=arch, num_classes=num_classes)
+    x = torch.rand(7, 1, 28, 28)
+    y = torch.arange(7) % 10 if num_classes else None
+    mu, logvar = model.encode(x, y)
+    assert mu.shape == logvar.shape == (7, 5)
+    assert model.encode(x.reshape(7, 784), y)[0].shape == (7, 5)  # flat input accepted
+    recon, mu2, _ = model(x, y)
+    assert recon.shape == (7, 1, 28, 28) and 0 <= recon.min() and recon.max() <= 1
+    assert model.decode(torch.zeros(3, 5), y[:3] if y is not None else None).shape == (3, 1, 28, 28)
+
+
+def test_untrained_loss_is_about_784_ln2(mnist_test):
+    torch.manual_seed(0)
+    model = VAE()
+    result = evaluate(model, mnist_test[0][:500], mnist_test[1][:500])
+    # Near-zero logits: each pixel costs about ln 2 nats.
+    assert abs(result["recon"] - 784 * math.log(2)) < 40
+    assert result["kl"] < 5
+    assert result["test_loss"] == pytest.approx(result["recon"] + result["kl"])
+
+
+def test_loss_parts_and_beta():
+    x = torch.rand(4, 1, 28, 28)
+    model = VAE(latent_dim=3, hidden=32)
+    logits, mu, logvar = model.forward_logits(x)
+    loss, recon, kl = vae_loss(logits, x, mu, logvar, beta=4.0)
+    assert loss.item() == pytest.approx(recon.item() + 4.0 * kl.item(), rel=1e-5)
+    # KL of the prior against itself is zero.
+    assert kl_per_image(torch.zeros(2, 3), torch.zeros(2, 3)).abs().max() == 0
+
+
+def test_conditional_model_uses_the_label():
+    torch.manual_seed(0)
+    model = VAE(latent_dim=2, hidden=32, num_classes=10)
+    z = torch.zeros(1, 2)
+    assert not torch.allclose(model.decode(z, torch.tensor([1])), model.decode(z, torch.tensor([7])))
+    soft = torch.zeros(1, 10)
+    soft[0, 7] = 1.0
+    assert torch.allclose(model.decode(z, soft), model.decode(z, torch.tensor([7])))
+    with pytest.raises(ValueError, match="pass the digit labels"):
+        model.decode(z)
+    with pytest.raises(ValueError, match="labels must lie"):
+        model.decode(z, torch.tensor([10]))
+
+
+def test_impossible_settings_are_refused_with_reasons():
+    with pytest.raises(ValueError, match="latent_dim"):
+        VAE(latent_dim=0)
+    with pytest.raises(ValueError, match="arch must be one of"):
+        VAEConfig(arch="transformer")
+    with pytest.raises(ValueError, match="beta"):
+        VAEConfig(beta=-1.0)
+    with pytest.raises(ValueError, match="unknown model settings"):
+        VAEConfig.from_dict({"latent_dim": 2, "depth": 3})
