@@ -80,3 +80,26 @@ def test_version_via_python_dash_m():
     result = subprocess.run([sys.executable, "-m", "vae_desktop", "--version"],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and result.stdout.strip() == f"vae-desktop {__version__}"
+
+
+def test_ctrl_c_stops_cleanly_after_saving(tmp_path):
+    import os
+    import signal
+    import time
+
+    out = tmp_path / "interrupted.pt"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "vae_desktop", "train", "--epochs", "500", "--subset", "1000",
+         "--test-subset", "100", "--latent-dim", "2", "--hidden", "32", "--device", "cpu",
+         "--quiet", "--out", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ})
+    deadline = time.time() + 120
+    while not out.exists() and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    assert out.exists(), proc.communicate()[1]
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "stopped: saved" in err and "Traceback" not in err
+    ckpt = checkpoint.load(out)
+    assert 1 <= ckpt.epochs < 500
