@@ -1,0 +1,74 @@
+"""What a sweep costs beyond the training itself: Optuna's sampler, the SQLite writes (trial,
+params, one report per epoch, user attributes, heartbeat) and each trial's checkpoint.
+
+Trains the same trials twice, once through `run_sweep` on a fresh SQLite study and once by
+calling `Trainer` directly with the sampled settings, and prints the difference per trial.
+
+    .venv/bin/python bench/sweep_overhead.py                      # 8 trials, 2 epochs, 5000 images
+    .venv/bin/python bench/sweep_overhead.py --trials 4 --subset 2000 --device cuda
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import optuna  # noqa: E402
+import torch  # noqa: E402
+
+from vae_desktop.core.data import load_split  # noqa: E402
+from vae_desktop.core.sweep import SweepSpec, run_sweep  # noqa: E402
+from vae_desktop.core.training import TrainConfig, Trainer, new_model  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--trials", type=int, default=8)
+    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--subset", type=int, default=5000)
+    parser.add_argument("--test-subset", type=int, default=1000)
+    parser.add_argument("--device", default="cpu")
+    args = parser.parse_args()
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    torch.set_num_threads(min(2, os.cpu_count() or 1))
+
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["VAE_DESKTOP_DATA_DIR"] = tmp
+        spec = SweepSpec(vary=("latent_dim", "lr"), trials=args.trials, epochs=args.epochs,
+                         train_size=args.subset, test_size=args.test_subset, prune=False,
+                         storage=f"sqlite:///{tmp}/bench.db", study="bench", seed=1,
+                         device=args.device)
+        run_sweep(SweepSpec(**{**spec.__dict__, "trials": 1, "study": "warm-up"}))  # imports, caches
+        t0 = time.perf_counter()
+        result = run_sweep(spec)
+        swept = time.perf_counter() - t0
+
+    train = load_split("train", size=args.subset)
+    test = load_split("test", size=args.test_subset)
+    t0 = time.perf_counter()
+    for trial in result.trials:
+        s = trial.settings
+        model = new_model(trial.number + 1, latent_dim=s["latent_dim"], hidden=s["hidden"],
+                          arch=s["arch"], beta=s["beta"])
+        config = TrainConfig(epochs=args.epochs, lr=s["lr"], batch_size=s["batch_size"],
+                             seed=1 + trial.number, device=args.device)
+        Trainer(model, train, test, config, step_interval_s=0.5).run()
+    direct = time.perf_counter() - t0
+
+    n = len(result.trials)
+    print(f"{n} trials x {args.epochs} epochs on {args.subset} images ({args.device}), no pruning")
+    print("| | total s | per trial s |")
+    print("|---|---:|---:|")
+    print(f"| run_sweep (Optuna + SQLite + checkpoints) | {swept:.2f} | {swept / n:.3f} |")
+    print(f"| Trainer alone, same settings | {direct:.2f} | {direct / n:.3f} |")
+    print(f"| overhead | {swept - direct:.2f} | {(swept - direct) / n:.3f} |")
+
+
+if __name__ == "__main__":
+    main()
