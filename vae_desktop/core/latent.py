@@ -1,0 +1,265 @@
+"""Latent-space tools behind the Latent space tab: posterior means of a data set, a PCA of them,
+per-dimension KL (which dimensions the model actually uses), 2-D planes through latent space
+(PCA or two chosen dimensions) and the decoded manifold over a region of such a plane.
+
+Pure PyTorch: no Qt here, so the CLI, benchmarks and tests can use it too."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from .data import to_float
+from .model import VAE
+
+# A dimension whose average KL to the prior is below this (in nats) carries no information:
+# the encoder ignores it, so moving along it barely changes the decoded image.
+INACTIVE_KL = 0.01
+MANIFOLD_MIN, MANIFOLD_MAX = 10, 30
+
+
+@torch.no_grad()
+def encode_posterior(model: VAE, images: torch.Tensor, labels: torch.Tensor | None = None,
+                     batch_size: int = 2000) -> tuple[torch.Tensor, torch.Tensor]:
+    """(mu, logvar), each float [N, latent_dim] on the CPU, for images given as uint8 [N, 28, 28]
+    or float [N, 1, 28, 28]. Conditional models are encoded with the true `labels`."""
+    if model.num_classes and labels is None:
+        raise ValueError("a conditional model needs the images' labels to encode them")
+    if labels is not None and len(labels) != len(images):
+        raise ValueError(f"{len(images)} images but {len(labels)} labels")
+    # No model.eval(): encode() does not depend on the mode, and the model may be training.
+    device = model.device
+    mus, logvars = [], []
+    for start in range(0, len(images), batch_size):
+        chunk = images[start:start + batch_size]
+        x = to_float(chunk, device) if chunk.dtype == torch.uint8 else chunk.to(device)
+        y = labels[start:start + batch_size].to(device) if model.num_classes else None
+        mu, logvar = model.encode(x, y)
+        mus.append(mu.float().cpu())
+        logvars.append(logvar.float().cpu())
+    if not mus:
+        dim = model.latent_dim
+        return torch.zeros(0, dim), torch.zeros(0, dim)
+    return torch.cat(mus), torch.cat(logvars)
+
+
+def encode_means(model: VAE, images: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+    """Posterior means [N, latent_dim] (CPU) of the images."""
+    return encode_posterior(model, images, labels)[0]
+
+
+# Which dimensions are in use
+def kl_per_dim(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
+    """Average KL(q(z_d|x) || N(0, 1)) over the images, one value per dimension [D], in nats."""
+    return (-0.5 * (1 + logvar - mu.pow(2) - logvar.exp())).mean(dim=0)
+
+
+def order_dims(kl: torch.Tensor, threshold: float = INACTIVE_KL) -> tuple[list[int], list[bool]]:
+    """Dimensions by descending KL, and whether each (in that order) is active (KL >= threshold).
+    Ties keep index order, so the ordering is deterministic."""
+    kl = kl.detach().cpu()
+    values = kl.tolist()
+    order = sorted(range(len(values)), key=lambda d: (-values[d], d))
+    # Compare in the tensor's own precision, so a float32 0.01 counts as 0.01.
+    active = (kl >= threshold).tolist()
+    return order, [active[d] for d in order]
+
+
+# PCA
+@dataclass(frozen=True)
+class PCA:
+    """A k-component PCA: rows of `components` [k, D] are orthonormal principal directions."""
+
+    mean: torch.Tensor        # [D]
+    components: torch.Tensor  # [k, D]
+    variance: torch.Tensor    # [k] variance of the data along each component
+    explained: torch.Tensor   # [k] fraction of the total variance along each component
+
+    def project(self, z: torch.Tensor) -> torch.Tensor:
+        """Latent codes [N, D] -> coordinates [N, k] in the component basis."""
+        return (z - self.mean) @ self.components.T
+
+    def inverse(self, coords: torch.Tensor) -> torch.Tensor:
+        """Coordinates [N, k] -> latent codes [N, D] on the PCA plane (exact for points in it)."""
+        return self.mean + coords @ self.components
+
+
+def fit_pca(points: torch.Tensor, k: int = 2) -> PCA:
+    """PCA of points [N, D] (N >= 2) via the SVD of their D x D covariance (symmetric, so its
+    singular vectors are the principal directions and its singular values their variances; far
+    cheaper than the SVD of the N x D data for N >> D). Each component's sign is chosen so that its
+    largest entry is positive, which makes the picture reproducible."""
+    points = points.detach().double().cpu()
+    n, d = points.shape
+    if n < 2:
+        raise ValueError("PCA needs at least two points")
+    if not 1 <= k <= d:
+        raise ValueError(f"cannot take {k} components of {d}-dimensional points")
+    mean = points.mean(dim=0)
+    centred = points - mean
+    _, var, vh = torch.linalg.svd(centred.T @ centred / (n - 1))
+    comps = vh[:k]
+    signs = torch.sign(comps.gather(1, comps.abs().argmax(dim=1, keepdim=True)))
+    comps = comps * torch.where(signs == 0, torch.ones_like(signs), signs)
+    total = var.sum().clamp_min(1e-30)
+    return PCA(mean.float(), comps.float(), var[:k].float(), (var[:k] / total).float())
+
+
+# Planes through latent space: how a 2-D plot point maps to a full latent code and back
+class PCAPlane:
+    """The plane of the first two principal components of the data's means."""
+
+    def __init__(self, pca: PCA) -> None:
+        if pca.components.shape[0] != 2:
+            raise ValueError("a PCA plane needs exactly two components")
+        self.pca = pca
+        self.latent_dim = pca.components.shape[1]
+
+    def to_plane(self, z: torch.Tensor) -> torch.Tensor:
+        return self.pca.project(z.float())
+
+    def to_latent(self, points: torch.Tensor) -> torch.Tensor:
+        return self.pca.inverse(points.float())
+
+    def covariance(self, logvar: torch.Tensor) -> torch.Tensor:
+        """The 2x2 covariance, in plane coordinates, of a diagonal Gaussian with this logvar."""
+        comps = self.pca.components
+        return comps @ torch.diag(logvar.float().exp()) @ comps.T
+
+    def axis_labels(self) -> tuple[str, str]:
+        e = self.pca.explained.tolist()
+        return f"PC 1 ({100 * e[0]:.0f}% of variance)", f"PC 2 ({100 * e[1]:.0f}% of variance)"
+
+
+class DimsPlane:
+    """Two chosen latent dimensions (x = z[i], y = z[j]); the others held at `base`. With a
+    one-dimensional latent, `j` is None and the y coordinate is ignored."""
+
+    def __init__(self, i: int, j: int | None, base: torch.Tensor) -> None:
+        base = base.detach().float().reshape(-1).cpu()
+        dim = base.numel()
+        for d in (i, j):
+            if d is not None and not 0 <= d < dim:
+                raise ValueError(f"dimension {d} is out of range for a {dim}-dimensional latent")
+        if i == j:
+            raise ValueError("pick two different dimensions")
+        self.i, self.j, self.base, self.latent_dim = i, j, base, dim
+
+    def to_plane(self, z: torch.Tensor) -> torch.Tensor:
+        z = z.float()
+        y = z[:, self.j] if self.j is not None else torch.zeros_like(z[:, self.i])
+        return torch.stack([z[:, self.i], y], dim=1)
+
+    def to_latent(self, points: torch.Tensor) -> torch.Tensor:
+        points = points.float()
+        z = self.base.expand(points.shape[0], -1).clone()
+        z[:, self.i] = points[:, 0]
+        if self.j is not None:
+            z[:, self.j] = points[:, 1]
+        return z
+
+    def covariance(self, logvar: torch.Tensor) -> torch.Tensor:
+        var = logvar.float().exp()
+        vy = var[self.j] if self.j is not None else torch.tensor(0.0)
+        return torch.diag(torch.stack([var[self.i], vy]))
+
+    def axis_labels(self) -> tuple[str, str]:
+        return f"z{self.i}", (f"z{self.j}" if self.j is not None else "")
+
+
+def ellipse(center: torch.Tensor, cov: torch.Tensor, n_sigma: float = 2.0,
+            points: int = 96) -> torch.Tensor:
+    """Closed outline [points + 1, 2] of the n-sigma ellipse of a 2-D Gaussian."""
+    evals, evecs = torch.linalg.eigh(cov.double())
+    radii = n_sigma * evals.clamp_min(0).sqrt()
+    t = torch.linspace(0, 2 * torch.pi, points + 1, dtype=torch.float64)
+    circle = torch.stack([torch.cos(t), torch.sin(t)], dim=1)
+    return (center.double() + (circle * radii) @ evecs.T).float()
+
+
+# Manifold
+def manifold_points(x_range: tuple[float, float], y_range: tuple[float, float], n: int) -> torch.Tensor:
+    """Centres of an n x n grid of cells covering the region, [n * n, 2] in reading order:
+    row r counts down from the top (largest y), column c from the left, index r * n + c."""
+    if not MANIFOLD_MIN <= n <= MANIFOLD_MAX:
+        raise ValueError(f"the manifold grid size must be from {MANIFOLD_MIN} to {MANIFOLD_MAX}, got {n}")
+    (x0, x1), (y0, y1) = x_range, y_range
+    if not (x1 > x0 and y1 > y0):
+        raise ValueError("the manifold region must have a positive width and height")
+    frac = (torch.arange(n, dtype=torch.float64) + 0.5) / n
+    xs = x0 + frac * (x1 - x0)
+    ys = y1 - frac * (y1 - y0)
+    yy, xx = torch.meshgrid(ys, xs, indexing="ij")
+    return torch.stack([xx.reshape(-1), yy.reshape(-1)], dim=1).float()
+
+
+def tile(images: torch.Tensor | np.ndarray, n: int) -> np.ndarray:
+    """n * n images [n * n, (1,) H, W] in reading order -> one float array [n * H, n * W]."""
+    if torch.is_tensor(images):
+        images = images.detach().float().cpu().numpy()
+    images = np.asarray(images, dtype=np.float32)
+    if images.ndim == 4:
+        images = images[:, 0]
+    count, h, w = images.shape
+    if count != n * n:
+        raise ValueError(f"need {n * n} images to tile {n} x {n}, got {count}")
+    return images.reshape(n, n, h, w).transpose(0, 2, 1, 3).reshape(n * h, n * w)
+
+
+@torch.no_grad()
+def decode(model: VAE, z: torch.Tensor, label: int | None = None) -> torch.Tensor:
+    """Pixel probabilities [N, 28, 28] (CPU) of latent codes [N, D]; conditional models decode
+    every code with `label`."""
+    if model.num_classes and label is None:
+        raise ValueError("a conditional model needs a digit label to decode")
+    z = torch.as_tensor(z, dtype=torch.float32).reshape(-1, model.latent_dim).to(model.device)
+    y = int(label) if model.num_classes else None
+    return model.decode(z, y)[:, 0].float().cpu()
+
+
+def decode_manifold(model: VAE, plane, x_range: tuple[float, float], y_range: tuple[float, float],
+                    n: int, label: int | None = None) -> np.ndarray:
+    """Decode an n x n grid over the region of `plane` and tile it: float [n * 28, n * 28] with
+    the top-left tile decoding the top-left cell (see `manifold_points`)."""
+    codes = plane.to_latent(manifold_points(x_range, y_range, n))
+    return tile(decode(model, codes, label), n)
+
+
+def random_codes(count: int, latent_dim: int, temperature: float = 1.0,
+                 generator: torch.Generator | None = None) -> torch.Tensor:
+    """z ~ N(0, I) * temperature, [count, latent_dim]."""
+    if temperature < 0:
+        raise ValueError("temperature must not be negative")
+    return torch.randn(count, latent_dim, generator=generator) * float(temperature)
+
+
+# Everything the Latent space tab needs about one model, computed once per model
+@dataclass(frozen=True)
+class LatentStats:
+    mu: torch.Tensor            # [N, D] posterior means of the images
+    logvar: torch.Tensor        # [N, D]
+    labels: torch.Tensor        # [N] the images' digit labels
+    kl: torch.Tensor            # [D] average KL per dimension, nats
+    order: list[int]            # dimensions by descending KL
+    active: list[bool]          # for each dimension in `order`: KL >= INACTIVE_KL
+    pca: PCA | None             # two components of the means (None for a 1-D latent)
+    limits: torch.Tensor        # [D] a slider for dimension d spans [-limits[d], limits[d]]
+
+    @property
+    def latent_dim(self) -> int:
+        return self.mu.shape[1]
+
+
+def latent_stats(model: VAE, images: torch.Tensor, labels: torch.Tensor) -> LatentStats:
+    mu, logvar = encode_posterior(model, images, labels)
+    if len(mu) < 2:
+        raise ValueError("need at least two images to describe the latent space")
+    kl = kl_per_dim(mu, logvar)
+    order, active = order_dims(kl)
+    pca = fit_pca(mu, 2) if mu.shape[1] >= 2 else None
+    # The prior's +-3 sigma, widened where the means reach further (ignoring the rarest 0.1%).
+    reach = torch.quantile(mu.abs(), 0.999, dim=0)
+    limits = torch.maximum(torch.full_like(reach, 3.0), 1.15 * reach)
+    return LatentStats(mu, logvar, labels.cpu(), kl, order, active, pca, limits)

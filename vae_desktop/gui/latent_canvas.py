@@ -1,0 +1,296 @@
+"""LatentCanvas: the pyqtgraph plot of a 2-D plane through latent space. It shows the test set's
+posterior means coloured by digit, the current point (crosshair), an optional decoded manifold
+behind the points and the Draw tab's drawing; it reports clicks, drags and the hovered point.
+
+Left click or left drag picks a point; middle drag (or Shift + left drag) pans, the wheel and
+right drag zoom."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPixmapCache
+from PySide6.QtWidgets import QGraphicsItem, QWidget
+
+# Ten distinguishable colours (Tableau 10), one per digit.
+DIGIT_COLORS = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+                "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac")
+HOVER_RADIUS_PX = 8
+MANIFOLD_DEBOUNCE_MS = 150
+HOVER_THROTTLE_MS = 30
+PIXMAP_CACHE_KB = 96 * 1024
+
+
+class _PassiveScatter(pg.ScatterPlotItem):
+    """Scatter points that never take mouse clicks or drags, so a click on a point picks that
+    spot in latent space like a click anywhere else.
+
+    The bounding rect is cached: pyqtgraph asks for it dozens of times per mouse move (hover
+    look-ups) and computes it afresh each time. Data and view changes both go through
+    prepareGeometryChange, which drops the cache."""
+
+    def boundingRect(self):
+        rect = getattr(self, "_rect_cache", None)
+        if rect is None:
+            rect = self._rect_cache = super().boundingRect()
+        return rect
+
+    def prepareGeometryChange(self) -> None:
+        self._rect_cache = None
+        super().prepareGeometryChange()
+
+    def mouseClickEvent(self, ev) -> None:
+        ev.ignore()
+
+    def mouseDragEvent(self, ev) -> None:
+        ev.ignore()
+
+
+class LatentViewBox(pg.ViewBox):
+    """A ViewBox where the left button picks points instead of panning."""
+
+    # (x, y, final): final is True for a click and for the end of a drag.
+    picked = Signal(float, float, bool)
+
+    def mouseClickEvent(self, ev) -> None:
+        if ev.button() == Qt.LeftButton:
+            ev.accept()
+            p = self.mapSceneToView(ev.scenePos())
+            self.picked.emit(p.x(), p.y(), True)
+        else:
+            super().mouseClickEvent(ev)
+
+    def mouseDragEvent(self, ev, axis=None) -> None:
+        if ev.button() == Qt.LeftButton and not ev.modifiers() & Qt.ShiftModifier and axis is None:
+            ev.accept()
+            p = self.mapSceneToView(ev.scenePos())
+            self.picked.emit(p.x(), p.y(), ev.isFinish())
+        else:
+            super().mouseDragEvent(ev, axis)
+
+
+class LatentCanvas(pg.PlotWidget):
+    # A point of the plane was clicked (final=True) or dragged over (final=False).
+    point_picked = Signal(float, float, bool)
+    # Index of the scatter point under the mouse, or -1 when there is none.
+    point_hovered = Signal(int)
+    # The visible region changed and has been still for a moment: (x0, x1), (y0, y1).
+    region_settled = Signal(object, object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        self.vb = LatentViewBox()
+        super().__init__(parent, viewBox=self.vb, background="#16171a")
+        self.setMinimumSize(420, 360)
+        plot = self.getPlotItem()
+        plot.showGrid(x=True, y=True, alpha=0.15)
+        plot.setMenuEnabled(False)
+        plot.hideButtons()
+        self.vb.setAspectLocked(False)
+        self.vb.picked.connect(self.point_picked)
+
+        # Manifold image behind everything; ignoreBounds so it never drives the auto-range.
+        self.manifold = pg.ImageItem(axisOrder="row-major")
+        self.manifold.setLevels((0.0, 1.0))
+        self.manifold.setZValue(-10)
+        self.manifold.setOpacity(0.9)
+        self.manifold.hide()
+        plot.addItem(self.manifold, ignoreBounds=True)
+
+        self.legend = pg.LegendItem(offset=(-8, 8), colCount=2, labelTextColor="#d0d0d0",
+                                    brush=pg.mkBrush(22, 23, 26, 200), pen=pg.mkPen("#444"))
+        self.legend.setParentItem(plot.vb)
+        # One scatter for all digits (one cached pixmap, see below), drawn in a shuffled order
+        # so that no digit systematically covers another.
+        self.scatter = _PassiveScatter(size=3, pen=None, pxMode=True)
+        plot.addItem(self.scatter)
+        self._brushes = []
+        self._proxies: list[pg.ScatterPlotItem] = []
+        for digit, color in enumerate(DIGIT_COLORS):
+            c = QColor(color)
+            c.setAlpha(170)
+            self._brushes.append(pg.mkBrush(c))
+            # The legend shows a big dot per digit; clicking an entry hides that digit's points.
+            proxy = pg.ScatterPlotItem(size=9, pen=None, brush=pg.mkBrush(color))
+            proxy.visibleChanged.connect(self._refresh_scatter)
+            self.legend.addItem(proxy, str(digit))
+            self._proxies.append(proxy)
+        self._xy = np.zeros((0, 2))
+        self._labels = np.zeros(0, dtype=np.int64)
+        self._draw_order = np.zeros(0, dtype=np.int64)
+
+        hover_pen = pg.mkPen("w", width=1.5)
+        self.hover_ring = _PassiveScatter(size=12, pen=hover_pen, brush=None, pxMode=True)
+        self.hover_ring.setZValue(5)
+        plot.addItem(self.hover_ring, ignoreBounds=True)
+
+        # The Draw tab's drawing: its posterior mean (star) and 2-sigma ellipse.
+        self.drawing_outline = pg.PlotCurveItem(pen=pg.mkPen("#ffd84d", width=2, style=Qt.DashLine))
+        self.drawing_mark = _PassiveScatter(size=16, symbol="star", pen=pg.mkPen("k"),
+                                               brush=pg.mkBrush("#ffd84d"), pxMode=True)
+        self.drawing_text = pg.TextItem("your drawing", color="#ffd84d", anchor=(-0.1, 1.1),
+                                        fill=pg.mkBrush(0, 0, 0, 150))
+        for item in (self.drawing_outline, self.drawing_mark, self.drawing_text):
+            item.setZValue(8)
+            plot.addItem(item, ignoreBounds=True)
+        self.set_drawing(None)
+
+        cross_pen = pg.mkPen("#ffffff", width=1, style=Qt.DashLine)
+        self.vline = pg.InfiniteLine(angle=90, movable=False, pen=cross_pen)
+        self.hline = pg.InfiniteLine(angle=0, movable=False, pen=cross_pen)
+        # One point at the item's origin; moving the item (setPos) is far cheaper than setData.
+        self.target = _PassiveScatter(x=[0.0], y=[0.0], size=13, symbol="o",
+                                      pen=pg.mkPen("#ffffff", width=2),
+                                      brush=pg.mkBrush(255, 80, 80, 220), pxMode=True)
+        for item in (self.vline, self.hline, self.target):
+            item.setZValue(10)
+            plot.addItem(item, ignoreBounds=True)
+        self.coord_text = pg.TextItem("", color="#ffffff", anchor=(-0.08, 1.15),
+                                      fill=pg.mkBrush(0, 0, 0, 150))
+        self.coord_text.setZValue(11)
+        plot.addItem(self.coord_text, ignoreBounds=True)
+
+        # The crosshair spans the whole plot, so every drag step repaints all of it. Items that
+        # don't change while dragging (10k points, axes with their grid, the manifold) are drawn
+        # from cached pixmaps; Qt re-renders a cache only when the item or the view changes.
+        # Each cache is about one plot-sized pixmap; Qt's default 10 MB pixmap cache would evict
+        # them all the time, so make room for a few (this only ever raises the global limit).
+        for item in (self.scatter, self.manifold, plot.getAxis("bottom"), plot.getAxis("left")):
+            item.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
+        QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), PIXMAP_CACHE_KB))
+
+        self._region_timer = QTimer(self, singleShot=True, interval=MANIFOLD_DEBOUNCE_MS)
+        self._region_timer.timeout.connect(self._emit_region)
+        self.vb.sigRangeChanged.connect(lambda *_: self.schedule_region_update())
+        self._hover_pos: QPointF | None = None
+        self._hover_timer = QTimer(self, singleShot=True, interval=HOVER_THROTTLE_MS)
+        self._hover_timer.timeout.connect(self._update_hover)
+        self.scene().sigMouseMoved.connect(self._mouse_moved)
+        self._hovered = -1
+
+    # Points
+    def set_points(self, xy: np.ndarray, labels: np.ndarray) -> None:
+        """Scatter of plane coordinates [N, 2] coloured by digit label [N]."""
+        self._xy = np.asarray(xy, dtype=np.float64)
+        self._labels = np.asarray(labels, dtype=np.int64)
+        self._draw_order = np.random.default_rng(0).permutation(len(self._xy))
+        self._refresh_scatter()
+        self._set_hovered(-1)
+
+    def shown_digits(self) -> np.ndarray:
+        """Whether each digit's points are shown (legend entries can hide them) [10]."""
+        return np.array([proxy.isVisible() for proxy in self._proxies])
+
+    def _refresh_scatter(self) -> None:
+        order = self._draw_order
+        order = order[self.shown_digits()[np.clip(self._labels[order], 0, 9)]]
+        brushes = np.array(self._brushes, dtype=object)[np.clip(self._labels[order], 0, 9)]
+        self.scatter.setData(x=self._xy[order, 0], y=self._xy[order, 1], brush=brushes)
+
+    def set_points_visible(self, visible: bool) -> None:
+        self.scatter.setVisible(visible)
+        self.legend.setVisible(visible)
+        if not visible:
+            self._set_hovered(-1)
+
+    def points_visible(self) -> bool:
+        return self.legend.isVisible()
+
+    def fit_to_points(self) -> None:
+        """Show the bulk of the points (0.5 to 99.5 percentile, so stray outliers don't shrink
+        everything else), with a margin."""
+        if len(self._xy) == 0:
+            self.vb.setRange(xRange=(-3, 3), yRange=(-3, 3), padding=0)
+            return
+        lo = np.percentile(self._xy, 0.5, axis=0)
+        hi = np.percentile(self._xy, 99.5, axis=0)
+        span = np.maximum(hi - lo, 1e-3)
+        lo, hi = lo - 0.08 * span, hi + 0.08 * span
+        self.vb.setRange(xRange=(lo[0], hi[0]), yRange=(lo[1], hi[1]), padding=0)
+
+    # Current point, drawing, manifold
+    def set_crosshair(self, x: float, y: float, text: str) -> None:
+        self.vline.setPos(x)
+        self.hline.setPos(y)
+        self.target.setPos(x, y)
+        self.coord_text.setText(text)
+        self.coord_text.setPos(x, y)
+
+    def crosshair(self) -> tuple[float, float]:
+        return float(self.vline.value()), float(self.hline.value())
+
+    def set_drawing(self, center: np.ndarray | None, outline: np.ndarray | None = None) -> None:
+        shown = center is not None
+        for item in (self.drawing_outline, self.drawing_mark, self.drawing_text):
+            item.setVisible(shown)
+        if not shown:
+            return
+        self.drawing_mark.setData(x=[center[0]], y=[center[1]])
+        self.drawing_text.setPos(float(center[0]), float(center[1]))
+        if outline is not None:
+            self.drawing_outline.setData(outline[:, 0], outline[:, 1])
+        else:
+            self.drawing_outline.setData([], [])
+
+    def set_manifold(self, image: np.ndarray, x_range, y_range) -> None:
+        """Show `image` (row 0 at the top) stretched over the region: the rect's top-left corner
+        is (x0, y1) and its height is negative, so the image reads upright in the y-up plot."""
+        (x0, x1), (y0, y1) = x_range, y_range
+        self.manifold.setImage(image, autoLevels=False, levels=(0.0, 1.0))
+        self.manifold.setRect(x0, y1, x1 - x0, -(y1 - y0))
+        self.manifold.show()
+
+    def hide_manifold(self) -> None:
+        self.manifold.hide()
+
+    def visible_region(self) -> tuple[tuple[float, float], tuple[float, float]]:
+        (x0, x1), (y0, y1) = self.vb.viewRange()
+        return (float(x0), float(x1)), (float(y0), float(y1))
+
+    def set_axis_labels(self, x: str, y: str) -> None:
+        plot = self.getPlotItem()
+        plot.setLabel("bottom", x, color="#c8c8c8")
+        plot.setLabel("left", y, color="#c8c8c8")
+
+    def schedule_region_update(self) -> None:
+        """Emit region_settled after the debounce delay (as if the view had moved)."""
+        self._region_timer.start()
+
+    def _emit_region(self) -> None:
+        self.region_settled.emit(*self.visible_region())
+
+    # Hover: nearest visible point within a few pixels, looked up at most every 30 ms
+    def _mouse_moved(self, scene_pos: QPointF) -> None:
+        self._hover_pos = QPointF(scene_pos)
+        if not self._hover_timer.isActive():
+            self._hover_timer.start()
+
+    def _update_hover(self) -> None:
+        if self._hover_pos is None:
+            return
+        self._set_hovered(self.nearest_point(self._hover_pos))
+
+    def nearest_point(self, scene_pos: QPointF) -> int:
+        """Index of the visible scatter point within HOVER_RADIUS_PX of the scene position, or -1."""
+        if len(self._xy) == 0 or not self.points_visible():
+            return -1
+        if not self.vb.sceneBoundingRect().contains(scene_pos):
+            return -1
+        p = self.vb.mapSceneToView(scene_pos)
+        pw, ph = self.vb.viewPixelSize()
+        if pw <= 0 or ph <= 0:
+            return -1
+        d2 = ((self._xy[:, 0] - p.x()) / pw) ** 2 + ((self._xy[:, 1] - p.y()) / ph) ** 2
+        d2[~self.shown_digits()[np.clip(self._labels, 0, 9)]] = np.inf
+        best = int(np.argmin(d2))
+        return best if d2[best] <= HOVER_RADIUS_PX ** 2 else -1
+
+    def _set_hovered(self, index: int) -> None:
+        if index == self._hovered:
+            return
+        self._hovered = index
+        if index < 0:
+            self.hover_ring.setData([], [])
+        else:
+            self.hover_ring.setData(x=[self._xy[index, 0]], y=[self._xy[index, 1]])
+        self.point_hovered.emit(index)
