@@ -1,0 +1,167 @@
+"""The Conditional tab with the bundled models: the picked digit reaches the decoder (by button and
+by key), seeds reproduce, the all-digits rows share a code, style transfer follows its source and
+label, PNG export, and the state shown for an unconditional model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from vae_desktop.core import generate
+from vae_desktop.gui.conditional_tab import ConditionalTab
+
+
+@pytest.fixture
+def tab(app_state, qtbot):
+    app_state.set_active(app_state.find_model(conditional=True, latent_dim=2))
+    widget = ConditionalTab(app_state)
+    qtbot.addWidget(widget)
+    widget.resize(1100, 720)
+    widget.refresh_now()
+    return widget
+
+
+def test_picked_label_is_the_one_passed_to_decode(tab, app_state, qtbot, monkeypatch):
+    model = app_state.active.model
+    seen = []
+    original = model.decode
+
+    def recording_decode(z, y=None):
+        seen.append(torch.as_tensor(y).clone())
+        return original(z, y)
+
+    monkeypatch.setattr(model, "decode", recording_decode)
+    qtbot.mouseClick(tab.digit_group.button(3), Qt.LeftButton)
+    assert tab.label == 3
+    qtbot.waitUntil(lambda: bool(seen) and not tab._dirty, timeout=3000)
+    n = tab.count_spin.value()
+    assert any(y.shape == (n,) and bool((y == 3).all()) for y in seen)
+    monkeypatch.undo()
+    z = generate.sample_codes(model.latent_dim, n, tab.temperature, tab.seed_spin.value())
+    with torch.no_grad():
+        assert torch.allclose(tab.samples, model.decode(z, torch.full((n,), 3)))
+    assert np.allclose(tab.samples_view.image(), tab.export_image("samples"))
+
+
+def test_digit_keys_select_the_label(tab, qtbot):
+    tab.show()
+    qtbot.waitExposed(tab)
+    tab.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is tab, timeout=3000)
+    tab.new_button.setFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key_4)
+    assert tab.label == 4 and tab.digit_group.button(4).isChecked()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key_9)
+    assert tab.label == 9
+    # Typing in the seed box types digits there instead of switching labels.
+    tab.seed_spin.setFocus()
+    tab.seed_spin.selectAll()
+    qtbot.keyClicks(tab.seed_spin, "25")
+    assert tab.seed_spin.value() == 25 and tab.label == 9
+
+
+def test_seed_reproduces_samples_and_new_samples_changes_them(tab):
+    tab.seed_spin.setValue(42)
+    tab.refresh_now()
+    first = tab.samples.clone()
+    tab.new_samples()
+    assert tab.seed_spin.value() != 42
+    tab.refresh_now()
+    assert not torch.allclose(first, tab.samples)
+    tab.seed_spin.setValue(42)
+    tab.refresh_now()
+    assert torch.equal(first, tab.samples)
+    tab.count_spin.setValue(5)
+    tab.refresh_now()
+    assert tab.samples.shape == (5, 1, 28, 28)
+
+
+def test_all_digits_rows_share_their_code(tab, app_state):
+    tab.rows_spin.setValue(3)
+    tab.refresh_now()
+    view = tab.digits_view
+    model = app_state.active.model
+    assert view.codes.shape == (3, model.latent_dim) and view.images.shape == (30, 1, 28, 28)
+    with torch.no_grad():
+        for r in range(3):
+            row = model.decode(view.codes[r].expand(10, -1), torch.arange(10))
+            assert torch.allclose(view.images[r * 10:(r + 1) * 10], row)
+    shown = tab.digits_view_widget.image()
+    assert shown.shape == (3 * 30 + 2, 10 * 30 + 2)
+
+
+def test_style_transfer_follows_source_and_label(tab, app_state, qtbot):
+    images, labels = app_state.test_set()
+    tab.test_index.setValue(0)  # a 7
+    tab.refresh_now()
+    assert tab.style.guessed and tab.style.label == int(labels[0])
+    assert "encoded as a <b>7</b>" in tab.style_message.text()
+    tab.label_combo.setCurrentIndex(1 + 2)  # "It is a 2"
+    tab.refresh_now()
+    assert tab.style.label == 2 and not tab.style.guessed
+    # The drawing: nothing drawn yet, then a drawing arrives from the Draw tab.
+    tab.src_drawing.setChecked(True)
+    tab.refresh_now()
+    assert tab.style is None and "Draw tab" in tab.style_message.text()
+    with qtbot.waitSignal(app_state.tab_requested) as blocker:
+        tab.style_message.linkActivated.emit("draw")
+    assert blocker.args == ["Draw"]
+    drawing = images[5].numpy().astype(np.float32) / 255.0
+    app_state.drawing_changed.emit(drawing)
+    qtbot.waitUntil(lambda: tab.style is not None, timeout=3000)
+    assert np.array_equal(tab.style_source, drawing)
+    assert np.allclose(tab.source_view.image(), drawing)
+
+
+def test_export_png_writes_the_grid(tab, tmp_path):
+    tab.count_spin.setValue(16)
+    path = tab.export_png("samples", tmp_path / "samples.png")
+    with Image.open(path) as img:
+        assert img.size == ((4 * 30 + 2) * 4, (4 * 30 + 2) * 4)
+    path = tab.export_png("style", tmp_path / "style.png")
+    with Image.open(path) as img:
+        assert img.size == ((11 * 30 + 2) * 4, 32 * 4)
+
+
+def test_unconditional_model_shows_what_is_needed(app_state, qtbot):
+    plain = app_state.find_model(conditional=False)
+    app_state.set_active(plain)
+    tab = ConditionalTab(app_state)
+    qtbot.addWidget(tab)
+    assert tab.pages.currentIndex() == 0
+    assert plain.name in tab.needs_text.text() and "without labels" in tab.needs_text.text()
+    target = app_state.find_model(conditional=True)
+    assert not tab.switch_button.isHidden() and tab.switch_button.text() == f"Switch to {target.name}"
+
+    emitted = []
+    app_state.training_settings_requested.connect(lambda s: emitted.append(("settings", s)))
+    app_state.tab_requested.connect(lambda title: emitted.append(("tab", title)))
+    qtbot.mouseClick(tab.train_button, Qt.LeftButton)
+    (kind, settings), (_, title) = emitted
+    assert kind == "settings" and settings["conditional"] is True and settings["num_classes"] == 10
+    assert title == "Train"
+
+    qtbot.mouseClick(tab.switch_button, Qt.LeftButton)
+    assert app_state.active is target and tab.pages.currentIndex() == 1
+    tab.refresh_now()
+    assert tab.samples is not None
+    app_state.set_active(plain)
+    assert tab.pages.currentIndex() == 0
+
+
+def test_without_any_conditional_model_only_training_is_offered(qapp, qtbot, bundled):
+    from vae_desktop.gui.state import AppState
+
+    state = AppState()
+    state.add_model(bundled["mnist-vae-z2"])
+    tab = ConditionalTab(state)
+    qtbot.addWidget(tab)
+    assert tab.pages.currentIndex() == 0
+    assert tab.switch_button.isHidden() and "No conditional model is loaded" in tab.needs_text.text()
+    empty = ConditionalTab(AppState())
+    qtbot.addWidget(empty)
+    assert empty.pages.currentIndex() == 0 and "No model is loaded" in empty.needs_text.text()

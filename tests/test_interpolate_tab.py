@@ -1,0 +1,176 @@
+"""The Interpolate tab with the bundled models: the strip's ends decode the two end codes, label
+blending for conditional models, every kind of end, clicking a frame, and PNG/GIF export."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+from PySide6.QtCore import QPoint, QPointF, Qt
+
+from vae_desktop.core import interpolation as interp
+from vae_desktop.gui.interpolate_tab import InterpolateTab
+
+
+def same_image(x: torch.Tensor, y: torch.Tensor) -> bool:
+    """Equal up to float rounding (a batch of one and a batch of many take different BLAS paths);
+    a different code or label changes pixels by orders of magnitude more."""
+    return torch.allclose(x, y, rtol=1e-5, atol=1e-6)
+
+
+def make_tab(state, qtbot, conditional: bool, latent_dim: int = 2) -> InterpolateTab:
+    state.set_active(state.find_model(conditional=conditional, latent_dim=latent_dim))
+    tab = InterpolateTab(state)
+    qtbot.addWidget(tab)
+    tab.resize(1200, 720)
+    tab.end_a.set_kind("index")
+    tab.end_a.index_spin.setValue(1)  # a 2
+    tab.end_b.set_kind("index")
+    tab.end_b.index_spin.setValue(0)  # a 7
+    tab.refresh_now()
+    return tab
+
+
+def encode(model, image: torch.Tensor, label: int | None) -> torch.Tensor:
+    x = image.float().div(255).reshape(1, 1, 28, 28)
+    with torch.no_grad():
+        return model.encode(x, None if label is None else torch.tensor([label]))[0][0]
+
+
+def test_strip_ends_decode_exactly_the_end_codes(app_state, qtbot):
+    tab = make_tab(app_state, qtbot, conditional=False)
+    model = app_state.active.model
+    images, _ = app_state.test_set()
+    a, b = encode(model, images[1], None), encode(model, images[0], None)
+    for path in ("linear", "spherical"):
+        codes = tab.codes[path]
+        assert torch.equal(codes[0], a) and torch.equal(codes[-1], b)
+        with torch.no_grad():
+            assert same_image(tab.frames[path][0], model.decode(a[None])[0])
+            assert same_image(tab.frames[path][-1], model.decode(b[None])[0])
+    tab.steps_spin.setValue(7)  # live update on the next event loop turn
+    qtbot.waitUntil(lambda: len(tab.codes["linear"]) == 7, timeout=3000)
+    assert tab.strips["spherical"].captions() == [f"{t:.2f}" for t in np.linspace(0, 1, 7)]
+    assert tab.strips["linear"].image().shape == (32, 7 * 30 + 2)
+
+
+def test_conditional_labels_blend_or_stay_fixed(app_state, qtbot):
+    tab = make_tab(app_state, qtbot, conditional=True)
+    model = app_state.active.model
+    steps = tab.steps_spin.value()
+    assert tab.blend_radio.isChecked()
+    assert torch.allclose(tab.labels, interp.blend_labels(2, 7, interp.mixing_ratios(steps), 10))
+    assert torch.allclose(tab.labels.sum(1), torch.ones(steps))
+    images, _ = app_state.test_set()
+    a = encode(model, images[1], 2)
+    with torch.no_grad():
+        assert same_image(tab.frames["linear"][0], model.decode(a[None], torch.tensor([2]))[0])
+    tab.fixed_combo.setCurrentIndex(4)  # picking a label switches to "fixed"
+    tab.refresh_now()
+    assert tab.fixed_radio.isChecked()
+    assert torch.equal(tab.labels, interp.fixed_labels(4, steps, 10))
+    with torch.no_grad():
+        assert same_image(tab.frames["spherical"][-1], model.decode(tab.codes["spherical"][-1:], 4)[0])
+    assert "label fixed at 4" in tab.strip_titles["linear"].text()
+
+
+def test_end_sources(app_state, qtbot):
+    tab = make_tab(app_state, qtbot, conditional=True)
+    _, labels = app_state.test_set()
+    # A random test digit of the chosen digit; "Another" picks again.
+    tab.end_a.set_kind("random_digit")
+    tab.end_a.digit_combo.setCurrentIndex(5)
+    tab.end_a.seed = 1
+    tab.refresh_now()
+    assert tab.ends[0].label == 5 and ", a 5" in tab.ends[0].caption
+    first = tab.ends[0].caption
+    tab.end_a.seed = 2
+    tab.refresh_now()
+    assert tab.ends[0].label == 5 and tab.ends[0].caption != first
+    tab.end_a.reroll()
+    assert tab.end_a.seed != 2
+    # The drawing: empty canvas -> a clear message and no strip; then a drawing arrives.
+    tab.end_a.set_kind("drawing")
+    tab.refresh_now()
+    assert "draw a digit" in tab.message.text() and not tab.frames
+    with pytest.raises(ValueError, match="no strip"):
+        tab.strip_image()
+    app_state.drawing_changed.emit(app_state.test_set()[0][3].numpy().astype(np.float32) / 255)  # a 0
+    qtbot.waitUntil(lambda: bool(tab.frames), timeout=3000)
+    assert tab.ends[0].label == int(labels[3])  # the model's guess of a clear 0
+    # A random code, reproducible from its seed, decoded with the end's label.
+    tab.end_b.set_kind("random_code")
+    tab.end_b.digit_combo.setCurrentIndex(8)
+    tab.refresh_now()
+    z = tab.ends[1].code.clone()
+    assert tab.ends[1].label == 8
+    tab.refresh_now()
+    assert torch.equal(tab.ends[1].code, z)
+    tab.end_b.reroll()
+    tab.refresh_now()
+    assert not torch.equal(tab.ends[1].code, z)
+    assert tab.labels[-1].argmax() == 8
+
+
+def test_latent_clicks_fill_the_listening_ends(app_state, qtbot):
+    tab = make_tab(app_state, qtbot, conditional=False)
+    tab.end_a.set_kind("latent")
+    tab.end_b.set_kind("latent")
+    tab.refresh_now()
+    assert "Latent space" in tab.message.text()
+    app_state.latent_clicked.emit(np.array([0.5, -1.0], np.float32))
+    app_state.latent_clicked.emit(np.array([-2.0, 0.25], np.float32))
+    tab.refresh_now()
+    assert tab.codes["linear"][0].tolist() == [0.5, -1.0]
+    assert tab.codes["linear"][-1].tolist() == [-2.0, 0.25]
+    app_state.latent_clicked.emit(np.array([1.0, 1.0], np.float32))  # replaces the older one, A
+    tab.refresh_now()
+    assert tab.codes["spherical"][0].tolist() == [1.0, 1.0]
+    # A click of another model's size is dropped when the model changes.
+    app_state.set_active(app_state.find_model(conditional=False, latent_dim=16))
+    tab.refresh_now()
+    assert "Click a point" in tab.message.text()
+
+
+def test_clicking_a_frame_sends_its_code_to_the_latent_tab(app_state, qtbot):
+    tab = make_tab(app_state, qtbot, conditional=False)
+    tab.show()
+    qtbot.waitExposed(tab)
+    strip = tab.strips["spherical"]
+    steps = tab.steps_spin.value()
+    index = 3
+    scene_pos = strip.view.mapViewToScene(QPointF(2 + index * 30 + 14, 16))
+    widget_pos = strip.mapFromScene(scene_pos)
+    click_at = QPoint(round(widget_pos.x()), round(widget_pos.y()))
+    emitted = []
+    app_state.latent_point_selected.connect(emitted.append)
+    app_state.tab_requested.connect(emitted.append)
+    qtbot.mouseClick(strip.viewport(), Qt.LeftButton, pos=click_at)
+    z, title = emitted
+    assert title == "Latent space"
+    assert np.allclose(z, tab.codes["spherical"][index].numpy())
+    assert strip.frame_at(2 + (steps - 1) * 30 + 5, 10) == steps - 1
+    assert strip.frame_at(2 + steps * 30 + 5, 10) is None
+
+
+def test_export_png_and_there_and_back_gif(app_state, qtbot, tmp_path):
+    tab = make_tab(app_state, qtbot, conditional=True)
+    tab.steps_spin.setValue(6)
+    tab.frame_ms.setValue(80)
+    png = tab.export_png(tmp_path / "strip.png")
+    with Image.open(png) as img:
+        assert img.size == ((6 * 30 + 2) * 4, (2 * 30 + 2) * 4)
+    gif = tab.export_gif(tmp_path / "walk.gif")
+    with Image.open(gif) as img:
+        assert img.n_frames == 2 * 6 - 2
+        assert img.size == (28 * 4, 28 * 4)
+        assert img.info["duration"] == 80
+        frames = []
+        for i in range(img.n_frames):
+            img.seek(i)
+            frames.append(np.asarray(img.convert("L"), dtype=np.float32))
+    # There and back: frame k of the way back is frame (steps - 1) - (k - (steps - 1)).
+    assert np.array_equal(frames[6], frames[4]) and np.array_equal(frames[9], frames[1])
+    expected_first = np.kron(tab.frames["spherical"][0, 0].numpy(), np.ones((4, 4)))
+    assert np.abs(frames[0] / 255 - expected_first).max() < 0.01
