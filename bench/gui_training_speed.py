@@ -1,0 +1,149 @@
+"""Training from the GUI vs the headless CLI, in one run (target: GUI within 10% of the CLI).
+
+Both train the same model with the same seed and settings and write a checkpoint after every
+epoch. The CLI leg is `vae-desktop train --quiet` called in-process; the GUI leg is the real main
+window (all tabs alive, bundled models loaded), started with its Start button, with the live plot
+and progress updating. The legs alternate so that drifting machine load hits both alike.
+
+Also times a redraw of the loss plot holding 100,000 points per curve.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/gui_training_speed.py [--train-size 20000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def cli_leg(args, out: Path) -> tuple[float, float]:
+    from vae_desktop import cli
+    from vae_desktop.core import checkpoint
+
+    argv = ["train", "--quiet", "--epochs", str(args.epochs), "--subset", str(args.train_size),
+            "--latent-dim", str(args.latent_dim), "--hidden", str(args.hidden), "--arch", args.arch,
+            "--seed", "1", "--device", args.device, "--out", str(out)]
+    t0, cpu0 = time.perf_counter(), time.process_time()
+    code = cli.main(argv)
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    if code != 0:
+        raise SystemExit(f"the CLI failed with status {code}")
+    return seconds, cpu, checkpoint.load(out).test_loss
+
+
+def gui_leg(args, app, window) -> tuple[float, float, int]:
+    from PySide6.QtCore import QEventLoop
+
+    tab = window.train_tab
+    tab.apply_settings({"epochs": args.epochs, "train_size": args.train_size, "seed": 1,
+                        "latent_dim": args.latent_dim, "hidden": args.hidden, "arch": args.arch,
+                        "device": args.device, "conditional": False, "beta": 1.0, "lr": 1e-3,
+                        "batch_size": 128})
+    ended = []
+    tab.run_finished.connect(ended.append)
+    loop = QEventLoop()
+    tab.run_finished.connect(loop.quit)
+    t0, cpu0, gui_cpu0 = time.perf_counter(), time.process_time(), time.thread_time()
+    tab.start_button.click()
+    loop.exec()  # the ordinary event loop, as in the app
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    gui_cpu = time.thread_time() - gui_cpu0  # the GUI thread's part of the process's CPU time
+    tab.run_finished.disconnect(loop.quit)
+    if ended[-1]["status"] != "done":
+        raise SystemExit(f"the GUI run failed: {ended[-1]}")
+    return seconds, cpu, tab.last_trained.test_loss, tab.steps_received, gui_cpu
+
+
+def plot_redraw_ms(points: int = 100_000) -> float:
+    import numpy as np
+
+    from vae_desktop.gui.loss_plot import LossPlot
+
+    plot = LossPlot()
+    plot.resize(900, 400)
+    plot.show()
+    rng = np.random.default_rng(0)
+    losses = 100 + 400 * np.exp(-np.linspace(0, 8, points)) + rng.normal(0, 5, points)
+    for i, loss in enumerate(losses):
+        plot.add_step(i / 1000, loss, loss * 0.8, loss * 0.2)
+    timings = []
+    for _ in range(5):
+        plot.add_step(points / 1000, 100.0, 80.0, 20.0)
+        t0 = time.perf_counter()
+        plot.redraw()
+        plot.plot_widget.grab()  # forces a full paint
+        timings.append((time.perf_counter() - t0) * 1000)
+    plot.close()
+    return statistics.median(timings)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--train-size", type=int, default=20_000)
+    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--latent-dim", type=int, default=20)
+    parser.add_argument("--hidden", type=int, default=400)
+    parser.add_argument("--arch", choices=("mlp", "conv"), default="mlp")
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--threads", type=int, help="torch intra-op threads for both legs "
+                        "(on an oversubscribed machine, 1 keeps OpenMP waits out of the figures)")
+    args = parser.parse_args()
+
+    import torch
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["VAE_DESKTOP_DATA_DIR"] = str(Path(tmp) / "data")  # autosaves go here
+        from vae_desktop.gui.main_window import MainWindow
+
+        window = MainWindow()
+        window.resize(1280, 820)
+        window.show()
+        window.train_tab.eval_size = None
+        cli_times, gui_times, cli_cpus, gui_cpus = [], [], [], []
+        for i in range(args.repeats):
+            seconds, cpu, cli_loss = cli_leg(args, Path(tmp) / f"cli-{i}.pt")
+            cli_times.append(seconds)
+            cli_cpus.append(cpu)
+            print(f"CLI run {i + 1}: {seconds:.2f} s, CPU {cpu:.2f} s, test loss {cli_loss:.3f}",
+                  flush=True)
+            seconds, cpu, gui_loss, updates, gui_cpu = gui_leg(args, app, window)
+            gui_times.append(seconds)
+            gui_cpus.append(cpu)
+            print(f"GUI run {i + 1}: {seconds:.2f} s, CPU {cpu:.2f} s of which GUI thread "
+                  f"{gui_cpu:.2f} s, test loss {gui_loss:.3f}, {updates} step updates "
+                  f"({updates / seconds:.1f} per second)", flush=True)
+        window.close()
+
+    samples = args.train_size * args.epochs
+    cli_s, gui_s = min(cli_times), min(gui_times)
+    print()
+    print(f"{args.arch} 784-{args.hidden}-{args.latent_dim}, batch 128, {args.epochs} epochs of "
+          f"{args.train_size:,} images (+ 10,000 test images scored per epoch), {args.device}, "
+          f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+    print(f"headless CLI : best {cli_s:.2f} s ({samples / cli_s:,.0f} samples/s incl. eval)")
+    print(f"GUI          : best {gui_s:.2f} s ({samples / gui_s:,.0f} samples/s incl. eval)")
+    print(f"GUI / CLI    : {gui_s / cli_s:.3f} wall time (target <= 1.10); medians "
+          f"{statistics.median(gui_times) / statistics.median(cli_times):.3f}; CPU time "
+          f"{min(gui_cpus) / min(cli_cpus):.3f} (best), "
+          f"{statistics.median(gui_cpus) / statistics.median(cli_cpus):.3f} (medians)")
+    print(f"same seed, same result: CLI {cli_loss:.4f} vs GUI {gui_loss:.4f} nats/image")
+    print(f"loss plot redraw with 100,000 points per curve: {plot_redraw_ms():.1f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,207 @@
+"""The main window: tabs, bundled models, model selector, File menu, closing, QSettings."""
+
+from __future__ import annotations
+
+import csv
+import os
+import sys
+
+import pytest
+import torch
+from PySide6.QtCore import QSettings, QSize, qVersion
+from PySide6.QtWidgets import QLabel
+
+from vae_desktop.core import checkpoint
+from vae_desktop.gui import settings as qs
+from vae_desktop.gui.main_window import TABS, MainWindow
+from vae_desktop.gui.placeholder import PlannedTab
+from vae_desktop.gui.train_tab import TrainTab
+
+
+@pytest.fixture(scope="module")
+def window(qapp, tmp_path_factory):
+    """One window for the tests that leave it as they found it (a window takes seconds to build).
+    Module-scoped fixtures run before the per-test isolation, so this one isolates itself."""
+    folder = tmp_path_factory.mktemp("shared_window")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("VAE_DESKTOP_DATA_DIR", str(folder / "appdata"))
+    QSettings.setDefaultFormat(QSettings.IniFormat)
+    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(folder / "settings"))
+    win = MainWindow()
+    win.show()
+    yield win
+    win.close()
+    patch.undo()
+
+
+class QuietTab(PlannedTab):
+    """Stands in for the other tabs where a test is about the window itself, so that their work on
+    every model change does not slow it down."""
+
+    def __init__(self, state, parent=None):
+        super().__init__("Quiet", "A stand-in tab.", parent)
+
+
+LIGHT_TABS = (("Train", TrainTab), ("Draw", QuietTab), ("Latent space", QuietTab))
+
+
+def light_window(qtbot) -> MainWindow:
+    win = MainWindow(tabs=LIGHT_TABS)
+    qtbot.addWidget(win)
+    return win
+
+
+@pytest.fixture
+def own_window(qtbot):
+    return light_window(qtbot)
+
+
+def test_window_opens_with_pretrained_models(window, bundled):
+    assert window.windowTitle() == "VAE Desktop"
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert titles == [title for title, _ in TABS]
+    assert titles[:5] == ["Train", "Draw", "Latent space", "Conditional", "Interpolate"]
+    assert isinstance(window.train_tab, TrainTab)
+    state = window.state
+    assert len(state.models) == len(bundled) >= 3
+    assert state.find_model(conditional=True, latent_dim=2) is not None
+    assert state.find_model(conditional=False, latent_dim=2) is not None
+    assert state.active is not None and state.active.epochs > 0
+    # The status bar describes the active model and the device.
+    text = window.model_label.text()
+    assert state.active.name in text and f"latent {state.active.config.latent_dim}" in text
+    assert f"{state.active.test_loss:.2f}" in text
+    assert window.device_label.text().startswith("Device: ")
+    assert window.model_combo.count() == len(state.models)
+
+
+def test_model_selector_switches_every_tab(window, qtbot):
+    state = window.state
+    target = len(state.models) - 1
+    with qtbot.waitSignal(state.model_changed) as blocker:
+        window.model_combo.setCurrentIndex(target)
+    assert blocker.args[0] is state.models[target] is state.active
+    assert state.active.name in window.model_label.text()
+    # A change made elsewhere (e.g. a tab) moves the selector too.
+    state.set_active(state.models[0])
+    assert window.model_combo.currentIndex() == 0
+    assert state.models[0].name in window.model_label.text()
+
+
+def test_corrupt_checkpoint_shows_an_error_and_keeps_the_model(window, tmp_path, monkeypatch):
+    state = window.state
+    active, count = state.active, len(state.models)
+    errors = []
+    monkeypatch.setattr(window, "_show_error", lambda title, text: errors.append((title, text)))
+    garbage = tmp_path / "garbage.pt"
+    garbage.write_bytes(os.urandom(4096))
+    truncated = tmp_path / "truncated.pt"
+    truncated.write_bytes(active.path.read_bytes()[:5000])
+    for bad in (garbage, truncated):
+        monkeypatch.setattr(window, "_ask_open_path", lambda bad=bad: str(bad))
+        window.open_action.trigger()
+        assert errors and bad.name in errors[-1][1]
+        assert state.active is active and len(state.models) == count
+    assert len(errors) == 2
+    assert str(garbage) not in qs.recent_files(window.settings)
+
+
+def test_save_as_then_open_recent(own_window, tmp_path, monkeypatch):
+    window = own_window
+    state = window.state
+    ckpt = state.active
+    target = tmp_path / "mine"
+    monkeypatch.setattr(window, "_ask_save_path", lambda *args: str(target))
+    assert window.save()  # a bundled model has no file of the user's: Save asks where
+    saved = tmp_path / "mine.pt"
+    assert ckpt.path == saved and ckpt.name == "mine"
+    assert "mine" in window.model_combo.currentText() and "mine" in window.model_label.text()
+    loaded = checkpoint.load(saved)
+    assert loaded.history == ckpt.history
+    for key, value in ckpt.model.state_dict().items():
+        assert torch.equal(value, loaded.model.state_dict()[key])
+    # Save now writes to that file without asking.
+    monkeypatch.setattr(window, "_ask_save_path", lambda *args: pytest.fail("asked again"))
+    saved.unlink()
+    assert window.save() and saved.is_file()
+    # The recent-files menu reopens it.
+    window._fill_recent_menu()
+    actions = [a for a in window.recent_menu.actions() if a.text().endswith("mine.pt")]
+    assert actions and qs.recent_files(window.settings)[0] == str(saved.resolve())
+    state.set_active(state.models[0] if state.models[0] is not ckpt else state.models[1])
+    actions[0].trigger()
+    assert state.active.path == saved.resolve() and state.active.name == "mine"
+
+
+def test_export_history_csv_and_plot_png(window, tmp_path):
+    ckpt = window.state.active
+    out = tmp_path / "history.csv"
+    assert window.export_history_csv(str(out))
+    rows = list(csv.DictReader(out.open()))
+    assert len(rows) == ckpt.epochs
+    assert [int(r["epoch"]) for r in rows] == list(range(1, ckpt.epochs + 1))
+    assert float(rows[-1]["test_loss"]) == pytest.approx(ckpt.test_loss)
+    png = tmp_path / "plot.png"
+    assert window.export_plot_png(str(png))
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_about_names_the_versions(window):
+    text = window.about_text()
+    assert torch.__version__ in text and qVersion() in text and "Devices: CPU" in text
+
+
+def test_settings_request_switches_to_the_train_tab(window):
+    window.show_tab("Sweep")
+    window.state.training_settings_requested.emit({"latent_dim": 3, "epochs": 2})
+    assert window.current_tab_title() == "Train"
+    assert window.train_tab.latent_spin.value() == 3
+
+
+def test_settings_persist_across_a_restart(qtbot):
+    first = light_window(qtbot)
+    first.show()
+    first.resize(760, 640)  # the offscreen screen is 800 wide: restoreGeometry keeps it on it
+    first.show_tab("Latent space")
+    chosen = first.state.models[-1]
+    first.model_combo.setCurrentIndex(len(first.state.models) - 1)
+    first.train_tab.apply_settings({"latent_dim": 5, "lr": 5e-4, "train_size": 3000,
+                                    "conditional": True, "epochs": 3})
+    first.close()
+
+    second = light_window(qtbot)
+    second.show()
+    assert second.current_tab_title() == "Latent space"
+    assert second.state.active.name == chosen.name
+    assert second.model_combo.currentText().startswith(chosen.name)
+    assert second.size() == QSize(760, 640)
+    values = second.train_tab.settings_dict()
+    assert (values["latent_dim"], values["lr"], values["train_size"], values["conditional"],
+            values["epochs"]) == (5, 5e-4, 3000, True, 3)
+
+
+def test_closing_mid_training_stops_the_thread(qtbot):
+    window = light_window(qtbot)
+    tab = window.train_tab
+    tab.eval_size = 500
+    tab.apply_settings({"train_size": 2000, "epochs": 500, "latent_dim": 2, "hidden": 64})
+    tab.start_button.click()
+    qtbot.waitUntil(lambda: tab.steps_received >= 1, timeout=60_000)
+    thread, worker = tab._thread, tab._worker
+    assert thread.isRunning()
+    window.close()  # waits for the thread (stop flag, quit, wait)
+    assert thread.isFinished() and not thread.isRunning()
+    assert worker.trainer.stop_requested
+    # What had been trained was autosaved on the way out.
+    assert checkpoint.load(worker.job.autosave_path).model.config.latent_dim == 2
+    qtbot.wait(50)  # queued signals from the ended run find nothing to update
+    assert not tab.is_training()
+
+
+def test_none_survives_many_qt_calls(qapp):
+    """PySide6 6.12 on Python 3.11 drops a reference to None on every void call; without
+    vae_desktop.gui.compat the app would abort ("deallocating None") within this loop."""
+    label = QLabel()
+    for _ in range(150_000):
+        label.setText("x")
+    assert sys.getrefcount(None) > 10_000

@@ -1,0 +1,237 @@
+"""Train tab: real short runs on MNIST subsets, started from the buttons, in the worker thread."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+from PySide6.QtCore import Qt
+
+from vae_desktop.core import checkpoint, training
+from vae_desktop.core.training import evaluate
+from vae_desktop.gui.state import AppState
+from vae_desktop.gui.train_tab import TrainTab, format_duration, parse_lr
+
+# 2,000 images at batch 128: 16 steps an epoch; the test loss is measured on 1,000 images.
+QUICK = {"train_size": 2000, "epochs": 2, "latent_dim": 2, "hidden": 64, "batch_size": 128,
+         "seed": 3, "lr": 1e-3, "arch": "mlp", "conditional": False, "beta": 1.0, "device": "cpu"}
+RUN_TIMEOUT_MS = 90_000
+
+
+def _make_tab(qtbot, state) -> TrainTab:
+    tab = TrainTab(state)
+    tab.eval_size = 1000
+    qtbot.addWidget(tab)  # closed (so its thread stopped) at teardown
+    tab.apply_settings(QUICK)
+    return tab
+
+
+@pytest.fixture
+def tab(qtbot, app_state):
+    """A Train tab in an app with the bundled models loaded."""
+    return _make_tab(qtbot, app_state)
+
+
+@pytest.fixture
+def bare_state(qapp):
+    """An app with no model yet (what a test that needs none can use: loading takes time)."""
+    return AppState()
+
+
+@pytest.fixture
+def bare_tab(qtbot, bare_state):
+    return _make_tab(qtbot, bare_state)
+
+
+UNTRAINED_LOSS = 784 * math.log(2)  # a fresh decoder outputs about 0.5 everywhere: 543 nats
+
+
+def test_short_run_from_start_button(tab, qtbot, app_state):
+    before = app_state.active
+    models_before = len(app_state.models)
+    with qtbot.waitSignal(tab.run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
+        qtbot.mouseClick(tab.start_button, Qt.LeftButton)
+        assert tab.is_training()
+        assert not tab.start_button.isEnabled() and tab.stop_button.isEnabled()
+        assert not tab.latent_spin.isEnabled()  # the form is locked while training
+    end = blocker.args[0]
+    assert end["status"] == "done", end
+    assert not tab.is_training() and tab.start_button.isEnabled()
+
+    # Progress reached the GUI, throttled: at most one update per step, at least the last step of
+    # each epoch.
+    assert 2 <= tab.steps_received <= 2 * 16
+    assert tab.epochs_received == 2
+    assert tab.progress.value() == tab.progress.maximum() == 2 * 16
+
+    # The curves grew with the data the worker sent, and the plot shows that data.
+    tab.plot.redraw()
+    raw_x, raw_y = tab.plot.data("raw")
+    assert len(raw_x) == tab.steps_received
+    assert np.all(np.diff(raw_x) > 0) and raw_x[-1] == pytest.approx(2.0)
+    for key in ("raw", "smooth", "recon", "kl"):
+        shown_x, _ = tab.plot.curves[key].getData()
+        assert len(shown_x) == tab.steps_received
+    test_x, test_y = tab.plot.data("test")
+    assert list(test_x) == [1.0, 2.0]
+    assert test_y[-1] < test_y[0] < UNTRAINED_LOSS  # it learned
+    assert tab.pairs_view.image().shape == (4 * 30 + 2, 10 * 30 + 2)
+    assert tab.samples_view.image().shape == (4 * 30 + 2, 10 * 30 + 2)
+
+    # The new model is active for every tab, with its history, and autosaved.
+    new = app_state.active
+    assert new is tab.last_trained and new is not before
+    assert len(app_state.models) == models_before + 1
+    assert new.epochs == 2 and new.config.latent_dim == 2 and new.config.hidden == 64
+    assert new.model.device.type == "cpu" and not new.model.training
+    assert new.test_loss == pytest.approx(test_y[-1])
+    saved = checkpoint.load(new.path)
+    assert new.path.parent.name == "autosave" and saved.epochs == 2
+    for key, value in new.model.state_dict().items():
+        assert torch.equal(value, saved.model.state_dict()[key])
+    assert saved.optimizer_state is not None  # so it can be trained further
+    assert "Finished 2 epochs" in tab.result_label.text()
+
+
+def test_pause_really_pauses_and_stop_mid_epoch_keeps_a_usable_model(bare_tab, qtbot, bare_state):
+    before = bare_state.active
+    bare_tab.apply_settings({"epochs": 200})
+    qtbot.mouseClick(bare_tab.start_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: bare_tab.steps_received >= 3, timeout=RUN_TIMEOUT_MS)
+
+    qtbot.mouseClick(bare_tab.pause_button, Qt.LeftButton)
+    assert bare_tab.pause_button.text() == "Resume" and bare_tab.paused
+    qtbot.wait(300)  # a batch already under way may still report
+    paused_at = bare_tab.steps_received
+    trainer = bare_tab._worker.trainer
+    qtbot.wait(800)
+    assert bare_tab.steps_received == paused_at, "steps were reported while paused"
+    assert trainer.paused and bare_tab.is_training()
+
+    qtbot.mouseClick(bare_tab.pause_button, Qt.LeftButton)
+    assert bare_tab.pause_button.text() == "Pause"
+    qtbot.waitUntil(lambda: bare_tab.steps_received > paused_at + 1, timeout=RUN_TIMEOUT_MS)
+
+    with qtbot.waitSignal(bare_tab.run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
+        qtbot.mouseClick(bare_tab.stop_button, Qt.LeftButton)
+    end = blocker.args[0]
+    assert end["status"] == "stopped" and "during epoch" in end["message"]
+    assert end["usable"]
+
+    ckpt = bare_state.active
+    assert ckpt is bare_tab.last_trained and ckpt is not before
+    assert ckpt.epochs < 200
+    images, labels = bare_state.test_set()
+    result = evaluate(ckpt.model, images[:500], labels[:500])
+    assert math.isfinite(result["test_loss"]) and result["test_loss"] < UNTRAINED_LOSS
+    # What was autosaved on stop is the stopped model itself, not the last complete epoch.
+    saved = checkpoint.load(ckpt.path)
+    for key, value in ckpt.model.state_dict().items():
+        assert torch.equal(value, saved.model.state_dict()[key])
+    assert "Stopped" in bare_tab.result_label.text()
+
+
+def _nan_after(monkeypatch, calls: int) -> None:
+    """Make the training loss NaN from the `calls`-th batch on (as a too-high learning rate would)."""
+    real = training.vae_loss
+    count = {"n": 0}
+
+    def vae_loss(logits, x, mu, logvar, beta=1.0):
+        count["n"] += 1
+        loss, recon, kl = real(logits, x, mu, logvar, beta)
+        if count["n"] >= calls:
+            return loss * float("nan"), recon, kl
+        return loss, recon, kl
+
+    monkeypatch.setattr(training, "vae_loss", vae_loss)
+
+
+def test_nonfinite_loss_stops_with_advice_and_keeps_last_good_epoch(bare_tab, qtbot,
+                                                                    bare_state, monkeypatch):
+    _nan_after(monkeypatch, 16 + 4)  # epoch 1 is fine, epoch 2 goes bad at its 4th batch
+    with qtbot.waitSignal(bare_tab.run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
+        bare_tab.start_button.click()
+    end = blocker.args[0]
+    assert end["status"] == "failed" and end["usable"]
+    assert "lower learning rate" in end["message"]
+    text = bare_tab.result_label.text()
+    assert "NaN or infinite" in text and "lower learning rate" in text
+    ckpt = bare_state.active
+    assert ckpt is bare_tab.last_trained and ckpt.epochs == 1
+    assert all(torch.isfinite(v).all() for v in ckpt.model.state_dict().values())
+    assert checkpoint.load(ckpt.path).epochs == 1
+
+
+def test_nonfinite_loss_in_first_epoch_keeps_the_active_model(bare_tab, qtbot, bare_state,
+                                                               monkeypatch):
+    before, count = bare_state.active, len(bare_state.models)
+    _nan_after(monkeypatch, 1)
+    with qtbot.waitSignal(bare_tab.run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
+        bare_tab.start_button.click()
+    assert blocker.args[0]["status"] == "failed" and not blocker.args[0]["usable"]
+    assert bare_state.active is before and len(bare_state.models) == count
+    assert "active model is unchanged" in bare_tab.result_label.text()
+
+
+def test_continue_training_trains_a_copy(tab, qtbot, app_state):
+    source = app_state.find_model(conditional=False, latent_dim=2) or app_state.active
+    app_state.set_active(source)
+    weights = {k: v.clone() for k, v in source.model.state_dict().items()}
+    tab.continue_box.setChecked(True)
+    assert not tab.latent_spin.isEnabled()
+    assert tab.latent_spin.value() == source.config.latent_dim
+    assert tab.hidden_spin.value() == source.config.hidden
+    tab.apply_settings({"epochs": 1})
+    with qtbot.waitSignal(tab.run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
+        tab.start_button.click()
+    assert blocker.args[0]["status"] == "done"
+    new = app_state.active
+    assert new is not source and new.name.startswith(f"{source.name}-cont-")
+    assert new.epochs == source.epochs + 1
+    assert new.history[:source.epochs] == source.history
+    for key, value in source.model.state_dict().items():  # the original is untouched
+        assert torch.equal(value, weights[key])
+    # The plot shows the old history followed by the new epoch.
+    test_x, _ = tab.plot.data("test")
+    assert test_x[-1] == source.epochs + 1
+
+
+def test_impossible_values_are_flagged_inline(bare_tab):
+    bare_tab.lr_edit.setText("abc")
+    assert not bare_tab.start_button.isEnabled() and not bare_tab.start()
+    assert bare_tab.message_label.isVisible() or not bare_tab.isVisible()
+    assert "not a number" in bare_tab.message_label.text()
+    bare_tab.lr_edit.setText("5")
+    assert "at most 1" in bare_tab.message_label.text() and not bare_tab.start_button.isEnabled()
+    bare_tab.lr_edit.setText("0.05")
+    assert bare_tab.start_button.isEnabled() and "blow up" in bare_tab.message_label.text()
+    bare_tab.lr_edit.setText("0.001")
+    bare_tab.subset_spin.setValue(50)
+    assert "fewer than one batch" in bare_tab.message_label.text() and bare_tab.start_button.isEnabled()
+    # Spin boxes cannot hold impossible values at all.
+    bare_tab.latent_spin.setValue(0)
+    bare_tab.batch_spin.setValue(10**9)
+    assert bare_tab.latent_spin.value() == 1 and bare_tab.batch_spin.value() == 4096
+    assert [bare_tab.device_combo.itemData(i) for i in range(bare_tab.device_combo.count())][0] == "cpu"
+
+
+def test_settings_request_fills_the_form_and_asks_for_the_tab(bare_tab, qtbot, bare_state):
+    wanted = {"latent_dim": 7, "hidden": 256, "arch": "conv", "lr": 3e-4, "batch_size": 64,
+              "beta": 2.0, "epochs": 4, "seed": 9, "conditional": True}
+    with qtbot.waitSignal(bare_state.tab_requested) as blocker:
+        bare_state.training_settings_requested.emit(wanted)
+    assert blocker.args == ["Train"]
+    values = bare_tab.settings_dict()
+    assert {k: values[k] for k in wanted} == wanted
+    bare_state.training_settings_requested.emit({"num_classes": 0, "hidden": "bad", "extra": 1})
+    assert bare_tab.settings_dict()["conditional"] is False and bare_tab.settings_dict()["hidden"] == 256
+
+
+def test_helpers():
+    assert parse_lr("1e-3") == (1e-3, "")
+    assert parse_lr("0")[0] is None and parse_lr("nan")[0] is None and parse_lr("")[0] is None
+    assert format_duration(42) == "42 s"
+    assert format_duration(125) == "2 min 05 s"
+    assert format_duration(3725) == "1 h 02 min"

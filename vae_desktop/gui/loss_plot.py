@@ -1,0 +1,226 @@
+"""LossPlot: the live training plot of the Train tab.
+
+Each curve is created once and fed with `setData` from a growing numpy buffer; the plot redraws on
+a timer (not on every update), with peak downsampling and clip-to-view, so 100,000 points stay
+smooth. The x axis counts epochs (fractional within an epoch); y is in nats per image.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+REDRAW_MS = 100  # at most 10 redraws a second, whatever the rate of updates
+SMOOTHING = 0.8  # exponential moving average weight of the past (TensorBoard-style, debiased)
+
+
+class GrowingSeries:
+    """x and y float arrays that grow by doubling; `view()` returns the filled part."""
+
+    def __init__(self, capacity: int = 1024) -> None:
+        self._x = np.empty(capacity, dtype=np.float64)
+        self._y = np.empty(capacity, dtype=np.float64)
+        self.size = 0
+
+    def append(self, x: float, y: float) -> None:
+        if self.size == len(self._x):
+            self._x = np.concatenate([self._x, np.empty_like(self._x)])
+            self._y = np.concatenate([self._y, np.empty_like(self._y)])
+        self._x[self.size] = x
+        self._y[self.size] = y
+        self.size += 1
+
+    def clear(self) -> None:
+        self.size = 0
+
+    def view(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._x[:self.size], self._y[:self.size]
+
+    def __len__(self) -> int:
+        return self.size
+
+
+class Smoother:
+    """Debiased exponential moving average, restarted by `reset`."""
+
+    def __init__(self, weight: float = SMOOTHING) -> None:
+        self.weight = weight
+        self.reset()
+
+    def reset(self) -> None:
+        self._value = 0.0
+        self._count = 0
+
+    def __call__(self, value: float) -> float:
+        self._count += 1
+        self._value = self.weight * self._value + (1.0 - self.weight) * value
+        return self._value / (1.0 - self.weight ** self._count)
+
+
+# key: (legend name, pen, symbol) -- created once, in this order. Solid pens: dashed and wide
+# antialiased lines cost several times more to paint.
+CURVES = {
+    "raw": ("train loss, per step", pg.mkPen((120, 170, 255, 90), width=1), None),
+    "smooth": ("train loss, smoothed", pg.mkPen((70, 140, 255), width=2), None),
+    "test": ("test loss, per epoch", pg.mkPen((255, 140, 40), width=2), "o"),
+    "recon": ("reconstruction (train)", pg.mkPen((80, 200, 120), width=1.5), None),
+    "kl": ("KL (train)", pg.mkPen((220, 90, 200), width=1.5), None),
+}
+
+
+class LossPlot(QWidget):
+    """Loss curves with toggles for reconstruction, KL and the raw steps, and a log scale."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        # The legend sits in its own row above the plot, where it never hides a curve.
+        self.plot_widget = pg.GraphicsLayoutWidget()
+        self.plot_widget.setBackground("#202124")
+        self.legend = pg.LegendItem(colCount=len(CURVES), labelTextColor="#dddddd",
+                                    frame=False, horSpacing=4)
+        self.plot_widget.addItem(self.legend, row=0, col=0)
+        self.plot = self.plot_widget.addPlot(row=1, col=0)
+        self.plot.setLabel("left", "loss (nats per image)")
+        self.plot.setLabel("bottom", "epoch")
+        self.plot.showGrid(x=True, y=True, alpha=0.2)
+        self.plot.setDownsampling(auto=True, mode="peak")
+        self.plot.setClipToView(True)
+        self.plot.setMenuEnabled(False)
+        self.series = {key: GrowingSeries() for key in CURVES}
+        self.curves: dict[str, pg.PlotDataItem] = {}
+        for key, (name, pen, symbol) in CURVES.items():
+            kwargs = {"symbol": symbol, "symbolSize": 7, "symbolBrush": pen.color(),
+                      "symbolPen": None} if symbol else {}
+            # The raw steps are many and faint: antialiasing them buys nothing visible.
+            # Peak downsampling to about one min/max pair per pixel column (the default keeps 5).
+            self.curves[key] = self.plot.plot([], [], pen=pen, antialias=key != "raw",
+                                              autoDownsampleFactor=1.0, **kwargs)
+            self.legend.addItem(self.curves[key], name)
+        self._smoothers = {key: Smoother() for key in ("smooth", "recon", "kl")}
+        self._dirty = False
+
+        self.cursor = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen((200, 200, 200, 90)))
+        self.cursor.setVisible(False)
+        self.plot.addItem(self.cursor, ignoreBounds=True)
+        self.readout = QLabel(" ")
+        self.readout.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.readout.setToolTip("Values of the curves at the mouse position")
+        self.plot.scene().sigMouseMoved.connect(self._mouse_moved)
+
+        self.toggles: dict[str, QCheckBox] = {}
+        toggle_row = QHBoxLayout()
+        toggle_row.setContentsMargins(0, 0, 0, 0)
+        for key, text, tip in (
+            ("raw", "Raw steps", "The loss of single batches (noisy)"),
+            ("recon", "Reconstruction", "Bernoulli reconstruction error, part of the loss"),
+            ("kl", "KL", "KL divergence of the code from the prior, the other part of the loss"),
+        ):
+            box = QCheckBox(text)
+            box.setChecked(True)
+            box.setToolTip(tip)
+            box.toggled.connect(self.curves[key].setVisible)
+            # A click on the legend also hides a curve; keep the check box in step.
+            self.curves[key].visibleChanged.connect(
+                lambda key=key, box=box: box.setChecked(self.curves[key].isVisible()))
+            self.toggles[key] = box
+            toggle_row.addWidget(box)
+        self.log_box = QCheckBox("Log scale")
+        self.log_box.setToolTip("Logarithmic loss axis: the first steps no longer squash the rest")
+        self.log_box.toggled.connect(lambda on: self.plot.setLogMode(y=on))
+        toggle_row.addWidget(self.log_box)
+        toggle_row.addStretch(1)
+        toggle_row.addWidget(self.readout)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot_widget, 1)
+        layout.addLayout(toggle_row)
+
+        self.timer = QTimer(self)
+        self.timer.setInterval(REDRAW_MS)
+        self.timer.timeout.connect(self.redraw)
+        self.timer.start()
+
+    # Feeding data
+    def clear(self) -> None:
+        for series in self.series.values():
+            series.clear()
+        for smoother in self._smoothers.values():
+            smoother.reset()
+        self._dirty = True
+        self.redraw()
+
+    def add_step(self, x: float, loss: float, recon: float, kl: float) -> None:
+        """One training step at x epochs: the raw loss and the smoothed loss, recon and KL."""
+        self.series["raw"].append(x, loss)
+        self.series["smooth"].append(x, self._smoothers["smooth"](loss))
+        self.series["recon"].append(x, self._smoothers["recon"](recon))
+        self.series["kl"].append(x, self._smoothers["kl"](kl))
+        self._dirty = True
+
+    def add_epoch(self, epoch: float, test_loss: float) -> None:
+        if math.isfinite(test_loss):
+            self.series["test"].append(epoch, test_loss)
+            self._dirty = True
+
+    def set_history(self, history: list[dict]) -> None:
+        """Show a finished model's per-epoch history (the epoch means stand for the smoothed
+        curves; there are no raw steps)."""
+        self.clear()
+        for rec in history:
+            epoch = rec.get("epoch")
+            if epoch is None:
+                continue
+            for key, field in (("smooth", "train_loss"), ("recon", "train_recon"),
+                               ("kl", "train_kl"), ("test", "test_loss")):
+                value = rec.get(field)
+                if value is not None and math.isfinite(value):
+                    self.series[key].append(float(epoch), float(value))
+        self._dirty = True
+        self.redraw()
+
+    def redraw(self) -> None:
+        if not self._dirty:
+            return
+        self._dirty = False
+        for key, curve in self.curves.items():
+            curve.setData(*self.series[key].view())
+
+    def data(self, key: str) -> tuple[np.ndarray, np.ndarray]:
+        """The points of one curve (what the plot shows after the next redraw)."""
+        return self.series[key].view()
+
+    # Value under the mouse
+    def _mouse_moved(self, pos) -> None:
+        if not self.plot.sceneBoundingRect().contains(pos):
+            self.cursor.setVisible(False)
+            return
+        x = self.plot.vb.mapSceneToView(pos).x()
+        self.cursor.setPos(x)
+        self.cursor.setVisible(True)
+        self.readout.setText(self.describe_at(x))
+
+    def describe_at(self, x: float) -> str:
+        parts = [f"epoch {x:.2f}"]
+        for key, label in (("smooth", "train"), ("recon", "recon"), ("kl", "KL")):
+            value = _nearest(self.series[key], x)
+            if value is not None:
+                parts.append(f"{label} {value[1]:.1f}")
+        test = _nearest(self.series["test"], x)
+        if test is not None:
+            parts.append(f"test {test[1]:.1f} (epoch {test[0]:g})")
+        return " · ".join(parts) + " nats/image" if len(parts) > 1 else parts[0]
+
+
+def _nearest(series: GrowingSeries, x: float) -> tuple[float, float] | None:
+    xs, ys = series.view()
+    if not len(xs):
+        return None
+    i = int(np.clip(np.searchsorted(xs, x), 1, len(xs) - 1)) if len(xs) > 1 else 0
+    if i > 0 and abs(xs[i - 1] - x) <= abs(xs[i] - x):
+        i -= 1
+    return float(xs[i]), float(ys[i])
