@@ -28,6 +28,7 @@ def test_every_core_module_imports_without_qt():
 
 
 def test_the_blocker_really_blocks():
-    code = BLOCKER.replace("import vae_desktop.core as core", "import pyqtgraph\nimport vae_desktop.core as core")
+    code = BLOCKER.replace("import vae_desktop.core as core",
+                           "import pyqtgraph\nimport vae_desktop.core as core")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode != 0 and "core imported pyqtgraph" in result.stderr

@@ -6,7 +6,15 @@ import torch
 
 from vae_desktop.core.device import DeviceError, resolve_device
 from vae_desktop.core.model import VAE
-from vae_desktop.core.training import EndEvent, EpochEvent, StepEvent, TrainConfig, Trainer, evaluate, new_model
+from vae_desktop.core.training import (
+    EndEvent,
+    EpochEvent,
+    StepEvent,
+    TrainConfig,
+    Trainer,
+    evaluate,
+    new_model,
+)
 
 
 @pytest.fixture(scope="module")

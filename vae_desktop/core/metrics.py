@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import torch
-from torchmetrics.functional.image import (
-    peak_signal_noise_ratio,
-    structural_similarity_index_measure,
-)
 
 from .model import VAE, score_images
 
 
 def psnr(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     """PSNR in dB for each image pair ([N, 1, 28, 28] or [N, 28, 28], values in [0, 1])."""
+    from torchmetrics.functional.image import peak_signal_noise_ratio  # slow import: on first use
+
     pred, target = _nchw(pred), _nchw(target)
     return peak_signal_noise_ratio(pred, target, data_range=1.0, reduction="none",
                                    dim=(1, 2, 3)).reshape(-1)
@@ -20,6 +18,8 @@ def psnr(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
 
 def ssim(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     """SSIM for each image pair (Gaussian window 11, sigma 1.5), values in [0, 1]."""
+    from torchmetrics.functional.image import structural_similarity_index_measure
+
     pred, target = _nchw(pred), _nchw(target)
     return structural_similarity_index_measure(pred, target, data_range=1.0,
                                                reduction="none").reshape(-1)

@@ -1,0 +1,124 @@
+"""Draw tab latency: from a mouse move that extends a stroke to the updated reconstruction on
+screen (preprocessing, model, PSNR/SSIM, percentile, the views and labels, and the repaint that
+follows), for the bundled MLP models, on the CPU.
+
+The tab throttles updates to one per 40 ms (the first change after a quiet spell goes straight
+through), so each simulated move here comes at least 40 ms after the previous update: what is
+measured is the work, not the deliberate wait. While someone draws non-stop the reconstruction can
+additionally lag the pen by up to those 40 ms. Run:
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/draw_latency.py [--updates 200] [--threads 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+from PySide6.QtCore import QPoint, Qt  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from vae_desktop.core import checkpoint, preprocess  # noqa: E402
+from vae_desktop.core.digit_analysis import analyse_digit  # noqa: E402
+from vae_desktop.core.paths import bundled_models_dir  # noqa: E402
+from vae_desktop.gui.draw_tab import UPDATE_MS, DrawTab  # noqa: E402
+from vae_desktop.gui.state import AppState  # noqa: E402
+
+
+def path_points(n: int) -> list[QPoint]:
+    """A looping scribble over the middle of the canvas: n points, each a new position (a move
+    to where the pen already is changes nothing and triggers no update)."""
+    points: list[QPoint] = []
+    step = 0
+    while len(points) < n:
+        t = step / n * 6 * math.pi
+        step += 1
+        point = QPoint(round(140 + 80 * math.sin(t) * math.cos(t / 3)),
+                       round(140 + 90 * math.sin(t / 2 + 0.3)))
+        if not points or point != points[-1]:
+            points.append(point)
+    return points
+
+
+def percentiles(samples: list[float]) -> str:
+    ms = np.array(samples) * 1000.0
+    p50, p95 = np.percentile(ms, [50, 95])
+    return f"p50 {p50:6.2f} ms   p95 {p95:6.2f} ms   max {ms.max():6.2f} ms"
+
+
+def bench_model(app: QApplication, ckpt, updates: int) -> None:
+    state = AppState()
+    state.add_model(ckpt)
+    tab = DrawTab(state)
+    tab.resize(1260, 740)
+    tab.show()
+    app.processEvents()
+    tab._prepare_reference()  # the one-off test-set scoring (timed separately below)
+    canvas = tab.canvas
+    points = path_points(updates + 1)
+    QTest.mousePress(canvas, Qt.LeftButton, Qt.NoModifier, points[0])
+    app.processEvents()
+    end_to_end, updated, arrays = [], [], []
+    for point in points[1:]:
+        time.sleep(UPDATE_MS / 1000.0 + 0.002)  # let the throttle open, as after a short pause
+        before = tab.update_count
+        start = time.perf_counter()
+        QTest.mouseMove(canvas, point)
+        deadline = start + 5.0
+        while tab.update_count == before:
+            app.processEvents()
+            if time.perf_counter() > deadline:
+                raise SystemExit("no update within 5 s of a mouse move: the tab is not listening")
+        updated.append(time.perf_counter() - start)
+        app.processEvents()  # the repaint of the views
+        end_to_end.append(time.perf_counter() - start)
+        arrays.append(canvas.to_array())
+    QTest.mouseRelease(canvas, Qt.LeftButton, Qt.NoModifier, points[-1])
+
+    prep, model_time = [], []
+    for array in arrays:
+        start = time.perf_counter()
+        image = preprocess.to_mnist(array)
+        prep.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        analyse_digit(ckpt.model, image, reference=tab.reference.cached(ckpt.model))
+        model_time.append(time.perf_counter() - start)
+    print(f"{ckpt.name} ({ckpt.config.describe()}), {updates} updates", flush=True)
+    print(f"  stroke -> updated reconstruction  {percentiles(end_to_end)}")
+    print(f"    of which before the repaint     {percentiles(updated)}")
+    print(f"    to_mnist                        {percentiles(prep)}")
+    print(f"    analyse_digit                   {percentiles(model_time)}")
+    start = time.perf_counter()
+    tab.reference.clear()
+    tab.reference.get(ckpt.model)
+    print(f"  test-set scores (once per model)  {(time.perf_counter() - start) * 1000:.0f} ms")
+    tab.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--updates", type=int, default=200)
+    parser.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: default)")
+    args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    app = QApplication.instance() or QApplication([])
+    paths = sorted(bundled_models_dir().glob("*.pt"))
+    if not paths:
+        raise SystemExit(f"no bundled models in {bundled_models_dir()}")
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} CPU threads, throttle {UPDATE_MS} ms")
+    for path in paths:
+        ckpt = checkpoint.load(path)
+        if ckpt.config.arch == "mlp":
+            bench_model(app, ckpt, args.updates)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+"""What the Draw tab computes for one digit: scores consistent with the test-set scoring, the
+conditional model's guess, the percentile verdict and its per-model cache."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+import torch
+
+from vae_desktop.core import metrics
+from vae_desktop.core.data import to_float
+from vae_desktop.core.digit_analysis import (
+    TYPICAL,
+    UNUSUAL,
+    ReferenceScores,
+    analyse_digit,
+    label_probabilities,
+    verdict,
+)
+
+
+@pytest.fixture(scope="module")
+def test_float(mnist_test):
+    return to_float(mnist_test[0]), mnist_test[1]
+
+
+@pytest.fixture(scope="module")
+def references(test_float):
+    return ReferenceScores(lambda: test_float)
+
+
+@pytest.mark.parametrize("name", ["mnist-cvae-z2", "mnist-cvae-z16"])
+def test_conditional_model_guesses_clear_test_digits(bundled, test_float, name):
+    model = bundled[name].model
+    images, labels = test_float
+    probs = label_probabilities(model, images[:50])
+    assert probs.shape == (50, 10) and np.all(probs >= 0)
+    assert np.allclose(probs.sum(axis=1), 1.0, atol=1e-5)
+    right = int((probs.argmax(axis=1) == labels[:50].numpy()).sum())
+    assert right >= 45, f"{name} guessed {right} of 50 test digits"
+    result = analyse_digit(model, images[8, 0])
+    assert result.label == int(np.argmax(result.label_probs))  # auto decodes with the best guess
+    assert np.allclose(result.label_probs, probs[8], atol=1e-5)
+    assert np.allclose(label_probabilities(model, images[8, 0]), probs[8], atol=1e-5)
+
+
+def test_a_picked_label_is_used_for_the_reconstruction(bundled, test_float):
+    model = bundled["mnist-cvae-z2"].model
+    seven = test_float[0][0, 0]  # the first test digit is a 7
+    assert int(test_float[1][0]) == 7
+    auto = analyse_digit(model, seven)
+    as_three = analyse_digit(model, seven, label=3)
+    assert auto.label == 7 and as_three.label == 3
+    assert as_three.loss > auto.loss
+    assert not np.allclose(as_three.reconstruction, auto.reconstruction, atol=0.05)
+    with pytest.raises(ValueError, match="0..9"):
+        analyse_digit(model, seven, label=10)
+
+
+def test_scores_match_the_test_set_scoring(bundled, test_float, references):
+    model = bundled["mnist-vae-z16"].model
+    images, labels = test_float
+    reference = references.get(model)
+    for i in (0, 1, 2):
+        result = analyse_digit(model, images[i, 0].numpy(), reference=reference)
+        assert result.label is None and result.label_probs is None
+        assert result.loss == pytest.approx(float(reference[i]), rel=1e-4)
+        assert result.loss == pytest.approx(result.recon + result.kl, rel=1e-6)
+        assert result.percentile == pytest.approx(metrics.percentile_of(result.loss, reference))
+        assert result.mu.shape == (16,) and result.logvar.shape == (16,)
+        recon = torch.from_numpy(result.reconstruction)
+        assert result.psnr == pytest.approx(float(metrics.psnr(recon, images[i, 0])[0]), rel=1e-4)
+        assert result.ssim == pytest.approx(float(metrics.ssim(recon, images[i, 0])[0]), rel=1e-4)
+        assert np.allclose(result.abs_diff, np.abs(result.reconstruction - result.image))
+
+
+def test_test_digits_look_typical_and_noise_looks_unusual(bundled, test_float, references):
+    model = bundled["mnist-vae-z2"].model
+    images, _ = test_float
+    reference = references.get(model)
+    results = [analyse_digit(model, images[i, 0], reference=reference) for i in range(0, 2000, 40)]
+    percentiles = np.array([r.percentile for r in results])
+    assert 30 < np.median(percentiles) < 70  # a test digit ranks like any other test digit
+    assert sum(r.verdict() == TYPICAL for r in results) >= 47
+    noise = np.random.default_rng(0).random((28, 28)).astype(np.float32)
+    odd = analyse_digit(model, noise, reference=reference)
+    assert odd.percentile == 100.0 and odd.verdict() == UNUSUAL
+    assert odd.verdict(threshold=99.9) == UNUSUAL
+    assert verdict(98.0, 99.0) == TYPICAL and verdict(99.5, 99.0) == UNUSUAL
+    assert verdict(None) is None and verdict(float("nan")) is None
+
+
+def test_reference_scores_are_cached_per_model_until_the_weights_change(bundled, test_float):
+    calls = []
+
+    def data():
+        calls.append(1)
+        return test_float[0][:500], test_float[1][:500]
+
+    cache = ReferenceScores(data)
+    model = copy.deepcopy(bundled["mnist-vae-z2"].model)
+    first = cache.get(model)
+    assert cache.get(model) is first and len(calls) == 1
+    other = cache.get(bundled["mnist-cvae-z2"].model)  # conditional: scored under true labels
+    assert len(calls) == 2 and other.shape == (500,)
+    with torch.no_grad():
+        model.fc_mu.weight.add_(0.01)  # as a further training step would
+    assert cache.cached(model) is None
+    again = cache.get(model)
+    assert len(calls) == 3 and not torch.equal(again, first)
+
+
+def test_bad_images_are_refused(bundled):
+    model = bundled["mnist-vae-z2"].model
+    with pytest.raises(ValueError, match="28x28"):
+        analyse_digit(model, np.zeros((20, 20), np.float32))
+    bad = np.zeros((28, 28), np.float32)
+    bad[0, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        analyse_digit(model, bad)
+    with pytest.raises(ValueError, match="conditional"):
+        label_probabilities(model, np.zeros((28, 28), np.float32))

@@ -1,0 +1,192 @@
+"""Everything the Draw tab shows for one 28x28 digit, given a model: the reconstruction, where it
+differs, the negative ELBO with its parts, PSNR and SSIM, how the score ranks among the test
+set's, and for a conditional model which label explains the digit best.
+
+The label guess is a generative classifier: the ELBO under each label approximates log p(x | y),
+so with equal priors p(y | x) = softmax_y(-loss_y). All ten labels go through the model in one
+batch. Scores use z = posterior mean, as `metrics.score_dataset` does, so the drawing and the test
+set are ranked on the same footing; the test set is scored under its true labels and the drawing
+under the label used for its reconstruction.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from . import metrics
+from .model import VAE, kl_per_image, recon_per_image
+
+TYPICAL = "looks like a typical digit"
+UNUSUAL = "unusual for this model"
+DEFAULT_THRESHOLD = 99.0  # percentile of the test-set scores above which a digit is unusual
+
+
+@dataclass(frozen=True)
+class DigitAnalysis:
+    image: np.ndarray  # float32 [28, 28] the model's input
+    reconstruction: np.ndarray  # float32 [28, 28] pixel probabilities decoded from mu
+    abs_diff: np.ndarray  # |reconstruction - image|
+    loss: float  # negative ELBO (beta 1) in nats = recon + kl
+    recon: float  # Bernoulli negative log-likelihood of the image given z = mu
+    kl: float  # KL(q(z|x) || N(0, I))
+    psnr: float  # dB, reconstruction against input
+    ssim: float
+    mu: np.ndarray  # posterior mean [latent_dim]
+    logvar: np.ndarray  # posterior log-variance [latent_dim]
+    label: int | None  # label the reconstruction was decoded with (conditional models)
+    label_probs: np.ndarray | None  # [num_classes] p(y | x), summing to 1 (conditional models)
+    percentile: float | None  # share (0-100) of test-set scores at or below `loss`
+
+    def verdict(self, threshold: float = DEFAULT_THRESHOLD) -> str | None:
+        return verdict(self.percentile, threshold)
+
+
+def verdict(percentile: float | None, threshold: float = DEFAULT_THRESHOLD) -> str | None:
+    """TYPICAL or UNUSUAL: unusual when the score ranks above `threshold` percent of the test set;
+    None when there is no percentile to judge by."""
+    if percentile is None or percentile != percentile:
+        return None
+    return UNUSUAL if percentile > threshold else TYPICAL
+
+
+def _as_input(image: np.ndarray | torch.Tensor, device: torch.device) -> torch.Tensor:
+    x = torch.as_tensor(np.asarray(image, dtype=np.float32)) if not torch.is_tensor(image) else image
+    if x.numel() != 28 * 28:
+        raise ValueError(f"expected a 28x28 image, got shape {tuple(x.shape)}")
+    x = x.reshape(1, 1, 28, 28).float().to(device)
+    if not torch.isfinite(x).all():
+        raise ValueError("the image contains NaN or infinite values")
+    return x.clamp(0.0, 1.0)
+
+
+@torch.no_grad()
+def label_probabilities(model: VAE, images: np.ndarray | torch.Tensor) -> np.ndarray:
+    """p(y | x) for each label of a conditional model, from the ELBO under each label: [C] for
+    one 28x28 image, [N, C] for a batch ([N, 28, 28] or [N, 1, 28, 28], values in [0, 1])."""
+    if not model.num_classes:
+        raise ValueError("label probabilities need a conditional model")
+    x = torch.as_tensor(np.asarray(images, dtype=np.float32)) if not torch.is_tensor(images) else images
+    single = x.numel() == 28 * 28
+    if x.numel() % (28 * 28) or x.dim() < 2 or tuple(x.shape[-2:]) != (28, 28):
+        raise ValueError(f"expected 28x28 images, got shape {tuple(x.shape)}")
+    x = x.reshape(-1, 1, 28, 28).float().to(model.device).clamp(0.0, 1.0)
+    n, c = x.shape[0], model.num_classes
+    xs = x.repeat_interleave(c, dim=0)  # each image under every label, in one batch
+    labels = torch.arange(c, device=x.device).repeat(n)
+    mu, logvar = model.encode(xs, labels)
+    losses = recon_per_image(model.decode_logits(mu, labels), xs) + kl_per_image(mu, logvar)
+    probs = torch.softmax(-losses.reshape(n, c), dim=1).cpu().numpy()
+    return probs[0] if single else probs
+
+
+def _scores_per_label(model: VAE, x: torch.Tensor):
+    n = model.num_classes
+    xs = x.expand(n, -1, -1, -1)
+    labels = torch.arange(n, device=x.device)
+    mu, logvar = model.encode(xs, labels)
+    logits = model.decode_logits(mu, labels)
+    recon = recon_per_image(logits, xs)
+    kl = kl_per_image(mu, logvar)
+    return recon + kl, recon, kl, mu, logvar, logits
+
+
+@torch.no_grad()
+def analyse_digit(model: VAE, image: np.ndarray | torch.Tensor, label: int | None = None,
+                  reference: torch.Tensor | None = None) -> DigitAnalysis:
+    """Analyse one 28x28 image in [0, 1] (e.g. from `preprocess.to_mnist`).
+
+    `label`: for a conditional model, the label to reconstruct with; None picks the most likely.
+    `reference`: the test set's per-image negative ELBOs (see `ReferenceScores`) for the
+    percentile; None leaves `percentile` None."""
+    was_training = model.training
+    if was_training:
+        model.eval()
+    try:
+        x = _as_input(image, model.device)
+        probs = None
+        if model.num_classes:
+            losses, recons, kls, mus, logvars, all_logits = _scores_per_label(model, x)
+            probs_t = torch.softmax(-losses, dim=0)
+            if label is None:
+                label = int(torch.argmax(probs_t))
+            elif not 0 <= int(label) < model.num_classes:
+                raise ValueError(f"label must lie in 0..{model.num_classes - 1}, got {label}")
+            label = int(label)
+            loss, recon, kl = losses[label], recons[label], kls[label]
+            mu, logvar, logits = mus[label], logvars[label], all_logits[label:label + 1]
+            probs = probs_t.cpu().numpy()
+        else:
+            label = None
+            mu, logvar = model.encode(x)
+            logits = model.decode_logits(mu)
+            recon = recon_per_image(logits, x)[0]
+            kl = kl_per_image(mu, logvar)[0]
+            loss = recon + kl
+            mu, logvar = mu[0], logvar[0]
+        recon_image = torch.sigmoid(logits)
+        psnr = float(metrics.psnr(recon_image, x)[0])
+        ssim = float(metrics.ssim(recon_image, x)[0])
+    finally:
+        if was_training:
+            model.train()
+    loss_value = float(loss)
+    rec = recon_image[0, 0].cpu().numpy()
+    inp = x[0, 0].cpu().numpy()
+    percentile = None
+    if reference is not None and reference.numel():
+        percentile = metrics.percentile_of(loss_value, reference)
+    return DigitAnalysis(
+        image=inp, reconstruction=rec, abs_diff=np.abs(rec - inp), loss=loss_value,
+        recon=float(recon), kl=float(kl), psnr=psnr, ssim=ssim,
+        mu=mu.cpu().numpy(), logvar=logvar.cpu().numpy(), label=label, label_probs=probs,
+        percentile=percentile,
+    )
+
+
+@torch.no_grad()
+def _fingerprint(model: VAE) -> tuple[float, ...]:
+    """Changes whenever the model is trained further (any optimizer step moves these weights);
+    costs microseconds, so it can be checked on every update."""
+    return (float(model.fc_mu.weight.sum()), float(model.fc_logvar.weight.sum()),
+            float(model.fc_mu.bias.sum()))
+
+
+class ReferenceScores:
+    """The test set's per-image negative ELBOs for each model, computed on first use and kept
+    while the model lives and its weights stay the same (about 0.2 s for 10,000 images with an
+    MLP on a CPU).
+
+    `data` returns (images, labels): float [N, 1, 28, 28] or uint8 [N, 28, 28], int64 [N]."""
+
+    def __init__(self, data: Callable[[], tuple[torch.Tensor, torch.Tensor]]) -> None:
+        self._data = data
+        self._cache: weakref.WeakKeyDictionary[VAE, tuple[tuple[float, ...], torch.Tensor]] = (
+            weakref.WeakKeyDictionary())
+
+    def cached(self, model: VAE) -> torch.Tensor | None:
+        entry = self._cache.get(model)
+        if entry is not None and entry[0] == _fingerprint(model):
+            return entry[1]
+        return None
+
+    @torch.no_grad()
+    def get(self, model: VAE) -> torch.Tensor:
+        scores = self.cached(model)
+        if scores is None:
+            images, labels = self._data()
+            was_training = model.training
+            model.eval()
+            try:
+                scores = metrics.score_dataset(model, images, labels)["loss"]
+            finally:
+                model.train(was_training)
+            self._cache[model] = (_fingerprint(model), scores)
+        return scores
+
+    def clear(self) -> None:
+        self._cache.clear()
