@@ -77,6 +77,49 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--temperature", type=float, default=1.0)
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--out", default="samples.png")
+
+    a = sub.add_parser("anomaly", help="held-out-digit anomaly detection: train without a digit, "
+                                       "print the AUROC")
+    a.add_argument("--holdout", type=_digits, required=True, help="digit(s) to hold out, e.g. 7")
+    a.add_argument("--epochs", type=int, default=10)
+    a.add_argument("--score", choices=("elbo", "recon"), default="elbo",
+                   help="negative ELBO or reconstruction error (default: elbo)")
+    a.add_argument("--percentile", type=float, default=95.0,
+                   help="threshold at this percentile of the training scores (default: 95)")
+    a.add_argument("--subset", type=int, help="train on the first N training images")
+    a.add_argument("--seed", type=int, default=1)
+    a.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
+    a.add_argument("--json", action="store_true", help="print JSON")
+    a.add_argument("--out", help="also save the trained model to this checkpoint")
+    a.add_argument("--quiet", action="store_true", help="no progress bar")
+    w = sub.add_parser("sweep", help="hyperparameter sweep with Optuna (TPE sampler, median pruner); "
+                                     "several processes or machines can share one study")
+    w.add_argument("--storage", help="Optuna database URL, e.g. postgresql://user:pw@host/db "
+                                     "(default: sweeps.db in the app data folder)")
+    w.add_argument("--study", default="vae-sweep", help="study name; an existing one is resumed")
+    w.add_argument("--trials", type=int, default=20, help="trials this process adds (default: 20)")
+    w.add_argument("--epochs", type=int, default=3, help="epochs per trial (default: 3)")
+    w.add_argument("--subset", type=int, default=10_000,
+                   help="train on the first N training images (default: 10000; 0: all)")
+    w.add_argument("--test-subset", type=int, default=2_000,
+                   help="evaluate on the first N test images (default: 2000; 0: all)")
+    w.add_argument("--objective", choices=("test_loss", "auroc"), default="test_loss",
+                   help="minimise the test negative ELBO, or maximise the AUROC of --holdout")
+    w.add_argument("--holdout", type=int, default=9, help="digit left out for --objective auroc")
+    w.add_argument("--vary", default="latent_dim,lr",
+                   help="settings to vary: latent_dim,hidden,lr,batch_size,beta,arch")
+    w.add_argument("--latent-dim", help="range LOW:HIGH if varied (default 2:32), else a value")
+    w.add_argument("--hidden", help="choices A,B,.. if varied (default 128,256,400,512), else a value")
+    w.add_argument("--lr", help="range LOW:HIGH, log scale, if varied (default 1e-4:1e-2), else a value")
+    w.add_argument("--batch-size", help="choices if varied (default 64,128,256), else a value")
+    w.add_argument("--beta", help="range LOW:HIGH if varied (default 0.5:2), else a value")
+    w.add_argument("--arch", help="choices mlp,conv if varied, else mlp or conv")
+    w.add_argument("--conditional", action="store_true", help="train conditional VAEs")
+    w.add_argument("--no-prune", action="store_true",
+                   help="train every trial to the end (default: the median pruner stops laggards)")
+    w.add_argument("--seed", type=int, help="sampler and training seed (default: random; give each "
+                                             "worker its own)")
+    w.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
     return parser
 
 
@@ -89,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.command is None:
-            raise UsageError("vae-desktop: choose a command (train, eval, sample) or none for the GUI")
+            raise UsageError(f"vae-desktop: choose a command ({', '.join(COMMANDS)}) "
+                             "or none for the GUI")
         return COMMANDS[args.command](args)
     except UsageError as exc:
         print(str(exc), file=sys.stderr)
@@ -117,7 +161,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     from vae_desktop.core import checkpoint
     from vae_desktop.core.data import load_split
     from vae_desktop.core.training import (
-        EndEvent, EpochEvent, StepEvent, Trainer, TrainConfig, new_model,
+        EndEvent,
+        EpochEvent,
+        StepEvent,
+        TrainConfig,
+        Trainer,
+        new_model,
     )
 
     tcfg = TrainConfig(epochs=args.epochs, lr=args.lr, batch_size=args.batch_size,
@@ -196,18 +245,24 @@ def cmd_train(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from vae_desktop.core.data import load_split
     from vae_desktop.core.device import resolve_device
-    from vae_desktop.core.training import evaluate
+    from vae_desktop.core.evaluation import evaluate_model
 
     ckpt = _load_checkpoint(args.checkpoint, device=resolve_device(args.device))
     images, labels = load_split("test", size=args.subset, dataset=args.dataset,
                                 data_dir=args.data_dir)
-    result = evaluate(ckpt.model, images, labels)
+    # test_loss, recon and kl come from training.evaluate, as before; the rest uses z = mu.
+    result = evaluate_model(ckpt.model, images, labels).to_dict()
     if args.json:
         print(json.dumps(result))
     else:
         print(f"{Path(args.checkpoint).name} ({ckpt.config.describe()}, {ckpt.epochs} epochs)")
         print(f"test negative ELBO {result['test_loss']:.2f} nats/image = reconstruction "
               f"{result['recon']:.2f} + KL {result['kl']:.2f}")
+        print(f"reconstructions: PSNR {result['psnr']:.2f} dB, SSIM {result['ssim']:.3f}")
+        print("digit  count  -ELBO  recon     KL   PSNR   SSIM   (z = posterior mean)")
+        for row in result["per_digit"]:
+            print(f"{row['digit']:>5} {row['count']:>6} {row['loss']:>6.1f} {row['recon']:>6.1f} "
+                  f"{row['kl']:>6.1f} {row['psnr']:>6.2f} {row['ssim']:>6.3f}")
     return 0
 
 
@@ -240,7 +295,144 @@ def cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"train": cmd_train, "eval": cmd_eval, "sample": cmd_sample}
+def cmd_anomaly(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from vae_desktop.core import checkpoint
+    from vae_desktop.core.anomaly import OUTLIERS, SCORES, holdout_experiment, holdout_trainer
+    from vae_desktop.core.data import load_split
+    from vae_desktop.core.training import EndEvent, StepEvent
+
+    if len(args.holdout) == 10:
+        raise UsageError("vae-desktop anomaly: --holdout cannot hold out every digit")
+    if not 0 < args.percentile < 100:
+        raise UsageError("vae-desktop anomaly: --percentile must lie strictly between 0 and 100")
+    trainer = holdout_trainer(args.holdout, epochs=args.epochs, subset=args.subset,
+                              seed=args.seed, device=args.device)
+    bar = None
+    end = None
+    try:
+        for event in trainer.events():
+            if isinstance(event, StepEvent):
+                if bar is None:
+                    bar = tqdm(total=args.epochs * event.steps_per_epoch, unit="batch",
+                               desc=f"training without {_join(args.holdout)}",
+                               disable=args.quiet, file=sys.stderr)
+                bar.n = (event.epoch - 1) * event.steps_per_epoch + event.step
+                bar.set_postfix(epoch=event.epoch, loss=f"{event.loss:.1f}")
+            elif isinstance(event, EndEvent):
+                end = event
+    finally:
+        if bar is not None:
+            bar.close()
+    if end is None or end.status != "done":
+        print(f"vae-desktop: error: {end.message if end else 'training ended early'}",
+              file=sys.stderr)
+        return 1
+    if args.out:
+        checkpoint.save(args.out, trainer.model, trainer.history, None,
+                        {**trainer.config.to_dict(), "subset": args.subset,
+                         "digits": [d for d in range(10) if d not in args.holdout]})
+    result = holdout_experiment(trainer, load_split("test"), args.holdout, args.score,
+                                args.percentile)
+    if args.json:
+        print(json.dumps(result.to_dict()))
+        return 0
+    held = _join(args.holdout)
+    print(f"AUROC {result.auroc:.4f}: held-out {held} vs normal test digits, "
+          f"scored by {SCORES[args.score]}")
+    at = result.at_threshold
+    print(f"threshold {result.threshold:.1f} nats ({args.percentile:g}th percentile of training "
+          f"scores): precision {at['precision']:.3f}, recall {at['recall']:.3f}, "
+          f"false-positive rate {at['false_positive_rate']:.3f}")
+    for name, description in OUTLIERS.items():
+        print(f"  {description:<26} AUROC {result.outlier_auroc[name]:.4f}  "
+              f"flagged {result.outlier_flagged[name]:6.1%}")
+    if args.out:
+        print(f"saved {args.out}")
+    return 0
+
+
+def _join(digits) -> str:
+    return ",".join(str(d) for d in digits)
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    import threading
+
+    import optuna
+
+    from vae_desktop.core import sweep
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)  # one line per trial comes from here
+    texts = {"latent_dim": args.latent_dim, "hidden": args.hidden, "lr": args.lr,
+             "batch_size": args.batch_size, "beta": args.beta, "arch": args.arch}
+    spec = sweep.SweepSpec(
+        **sweep.spec_settings_from_text(args.vary, texts), conditional=args.conditional,
+        trials=args.trials, epochs=args.epochs, train_size=args.subset or None,
+        test_size=args.test_subset or None, objective=args.objective, holdout=args.holdout,
+        storage=args.storage, study=args.study, seed=args.seed, device=args.device,
+        prune=not args.no_prune)
+    stop, abort = threading.Event(), threading.Event()
+    previous = signal.getsignal(signal.SIGINT)
+
+    def on_sigint(signum, frame):  # first Ctrl+C: finish the epoch; second: stop at once
+        if stop.is_set():
+            abort.set()
+            signal.signal(signal.SIGINT, previous)
+        else:
+            stop.set()
+            print("stopping after this epoch (Ctrl+C again to stop now)", file=sys.stderr)
+
+    def on_event(event: dict) -> None:
+        kind = event["kind"]
+        if kind == "sweep_started":
+            print(f"study {event['study']} in {event['storage']}: {event['existing_trials']} "
+                  f"trial(s) so far; adding {event['trials']} ({event['direction']} "
+                  f"{event['objective']}, {event['epochs']} epoch(s) each)", flush=True)
+        elif kind == "trial_finished":
+            value = ""
+            if event["value"] is not None:
+                value = f"{args.objective} {event['value']:.4g}  "
+            elif event["intermediate"]:  # pruned or stopped: its last epoch
+                last = max(event["intermediate"])
+                value = f"{args.objective} {event['intermediate'][last]:.4g} at epoch {last}  "
+            params = ", ".join(f"{k}={_fmt(v)}" for k, v in event["params"].items())
+            print(f"trial {event['number']:>3} {_trial_label(event):<9} {value}{params}  "
+                  f"({event['duration_s'] or 0:.1f}s){'  ' + event['note'] if event['note'] else ''}",
+                  flush=True)
+
+    signal.signal(signal.SIGINT, on_sigint)
+    try:
+        result = sweep.run_sweep(spec, on_event, stop_flag=stop, abort_flag=abort)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    best = result.best
+    if best is None:
+        print("no trial has completed yet")
+    else:
+        s = best.settings
+        print(f"best: trial {best.number}, {result.objective} {best.value:.4g} "
+              f"({', '.join(f'{k}={_fmt(v)}' for k, v in best.params.items())})")
+        if best.checkpoint:
+            print(f"  checkpoint: {best.checkpoint}")
+        print(f"  train it longer: vae-desktop train --latent-dim {s['latent_dim']} --hidden "
+              f"{s['hidden']} --arch {s['arch']} --lr {_fmt(s['lr'])} --batch-size "
+              f"{s['batch_size']} --beta {_fmt(s['beta'])}{' --conditional' if s['conditional'] else ''}"
+              f" --epochs 30")
+    return 130 if stop.is_set() else 0
+
+
+def _fmt(value) -> str:
+    return f"{value:.3g}" if isinstance(value, float) else str(value)
+
+
+def _trial_label(event: dict) -> str:
+    return "stopped" if event.get("stopped") else event["state"].lower()
+
+
+COMMANDS = {"train": cmd_train, "eval": cmd_eval, "sample": cmd_sample, "anomaly": cmd_anomaly,
+            "sweep": cmd_sweep}
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -1,0 +1,164 @@
+"""Anomaly scores, AUROC on cases with known answers, the held-out-digit experiment and the
+`vae-desktop anomaly` command."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+import torch
+
+from vae_desktop.cli import main
+from vae_desktop.core import checkpoint
+from vae_desktop.core.anomaly import (
+    anomaly_scores,
+    apply_threshold,
+    auroc,
+    holdout_experiment,
+    holdout_trainer,
+    normal_digits,
+    precision_recall_at,
+    roc_curve,
+    synthetic_outliers,
+    threshold_at,
+)
+from vae_desktop.core.metrics import score_dataset
+
+T = torch.tensor
+
+
+def test_auroc_known_answers():
+    assert auroc(T([0.1, 0.2, 0.3]), T([0.7, 0.8])) == 1.0
+    assert auroc(T([0.7, 0.8]), T([0.1, 0.2, 0.3])) == 0.0
+    assert auroc(T([5.0, 5.0, 5.0]), T([5.0, 5.0])) == 0.5  # all tied: chance
+    # 2.5 beats 1 and 2 but not 3; 0.5 beats nothing: 2 wins out of 6 pairs.
+    assert auroc(T([1.0, 2.0, 3.0]), T([2.5, 0.5])) == pytest.approx(2 / 6)
+    # One tie counts half: (2>1) + (2=2)/2 + (3>1) + (3>2) = 3.5 of 4 pairs.
+    assert auroc(T([1.0, 2.0]), T([2.0, 3.0])) == pytest.approx(3.5 / 4)
+    # Scores in nats (hundreds) must not be squashed into ties by a sigmoid.
+    assert auroc(T([100.0, 200.0]), T([300.0, 400.0])) == 1.0
+    assert auroc(T([101.0, 102.0]), T([100.5, 101.5])) == pytest.approx(1 / 4)
+
+
+def test_roc_curve_and_threshold_counts():
+    fpr, tpr = roc_curve(T([1.0, 2.0, 3.0]), T([4.0, 5.0]))
+    assert (float(fpr[0]), float(tpr[0])) == (0.0, 0.0)
+    assert (float(fpr[-1]), float(tpr[-1])) == (1.0, 1.0)
+    assert any(float(f) == 0.0 and float(t) == 1.0 for f, t in zip(fpr, tpr, strict=True))
+    # Above 2.5: normal 3 (false alarm), anomalies 4 and 5 (hits), anomaly 1.5 missed.
+    at = precision_recall_at(T([1.0, 2.0, 3.0, 0.5]), T([4.0, 5.0, 1.5]), threshold=2.5)
+    assert at == {"precision": pytest.approx(2 / 3), "recall": pytest.approx(2 / 3),
+                  "false_positive_rate": 0.25}
+    with pytest.raises(ValueError, match="at least one"):
+        auroc(T([1.0]), T([]))
+    with pytest.raises(ValueError, match="finite"):
+        auroc(T([1.0]), T([math.nan]))
+
+
+def test_threshold_at_percentile():
+    scores = torch.arange(1, 101, dtype=torch.float32)
+    assert threshold_at(scores, 50) == pytest.approx(50.5)
+    assert threshold_at(scores, 95) == pytest.approx(95.05)
+    for bad in (0, 100, -1, 120):
+        with pytest.raises(ValueError, match="percentile"):
+            threshold_at(scores, bad)
+
+
+def test_synthetic_outliers(mnist_test):
+    digits = mnist_test[0][:50]
+    x = digits.unsqueeze(1).float() / 255
+    out = synthetic_outliers(digits, count=20)
+    assert set(out) == {"noise", "inverted", "blank", "rotated"}
+    assert all(v.shape == (20, 1, 28, 28) for v in out.values())
+    assert torch.equal(out["inverted"], 1 - x[:20])
+    assert torch.equal(out["blank"], torch.zeros(20, 1, 28, 28))
+    assert torch.equal(out["rotated"][3, 0], torch.rot90(x[3, 0], 1))
+    assert 0 <= float(out["noise"].min()) and float(out["noise"].max()) <= 1
+    assert float(out["noise"].std()) > 0.25  # uniform noise, not a constant
+
+
+def test_scores_of_a_trained_model(bundled, mnist_test):
+    model = bundled["mnist-vae-z16"].model
+    images = mnist_test[0][:300]
+    direct = score_dataset(model, images)
+    assert torch.equal(anomaly_scores(model, images, "elbo"), direct["loss"])
+    assert torch.equal(anomaly_scores(model, images, "recon"), direct["recon"])
+    outliers = synthetic_outliers(images, 300)
+    normal = anomaly_scores(model, images)
+    assert auroc(normal, anomaly_scores(model, outliers["noise"])) > 0.99
+    assert auroc(normal, anomaly_scores(model, outliers["inverted"])) > 0.99
+    with pytest.raises(ValueError, match="unknown score"):
+        anomaly_scores(model, images, "psnr")
+
+
+def test_conditional_scores_marginalise_the_label(bundled, mnist_test):
+    model = bundled["mnist-cvae-z2"].model
+    images = mnist_test[0][:60]
+    per_label = [score_dataset(model, images, torch.full((60,), c)) for c in range(10)]
+    losses = torch.stack([s["loss"] for s in per_label])
+    best = losses.min(0).values
+    score = anomaly_scores(model, images, "elbo")
+    # -log mean_c exp(-loss_c) lies between the best label's loss and that plus log 10.
+    assert torch.all(score >= best - 1e-3) and torch.all(score <= best + math.log(10) + 1e-3)
+    assert torch.allclose(anomaly_scores(model, images, "recon"),
+                          torch.stack([s["recon"] for s in per_label]).min(0).values)
+
+
+def test_holdout_digits_validation():
+    assert normal_digits([7]) == (0, 1, 2, 3, 4, 5, 6, 8, 9)
+    for bad in ([], [10], [-1], list(range(10))):
+        with pytest.raises(ValueError):
+            normal_digits(bad)
+
+
+def test_held_out_digit_scores_higher_after_short_training(mnist_test):
+    trainer = holdout_trainer([0], epochs=2, subset=4000, seed=3, device="cpu")
+    assert len(trainer.train_data[1]) == 4000 and 0 not in trainer.train_data[1].tolist()
+    end = trainer.run()
+    assert end.status == "done"
+    test = mnist_test[0][:3000], mnist_test[1][:3000]
+    result = holdout_experiment(trainer, test, [0], "elbo", 95.0)
+    assert result.holdout == (0,)
+    assert len(result.anomalous) == int((test[1] == 0).sum())
+    assert len(result.normal) + len(result.anomalous) == 3000
+    assert float(result.anomalous.mean()) > float(result.normal.mean())
+    assert result.auroc > 0.6
+    assert result.auroc == pytest.approx(auroc(result.normal, result.anomalous))
+    assert 0 < result.at_threshold["recall"] <= 1
+    assert result.outlier_auroc["noise"] > 0.99
+    # The threshold sits at the 95th percentile of the training scores...
+    assert float((result.train <= result.threshold).float().mean()) == pytest.approx(0.95, abs=0.002)
+    # ... and moving it only re-counts, without running the model again.
+    before = result.at_threshold["recall"]
+    apply_threshold(result, 50.0)
+    assert result.threshold < threshold_at(result.train, 95.0)
+    assert result.at_threshold["recall"] >= before
+    assert result.to_dict()["percentile"] == 50.0
+
+
+def test_anomaly_cli_tiny_run(tmp_path, capsys):
+    out = tmp_path / "held.pt"
+    code = main(["anomaly", "--holdout", "7", "--epochs", "1", "--subset", "800", "--seed", "2",
+                 "--device", "cpu", "--json", "--out", str(out)])
+    assert code == 0
+    result = json.loads(capsys.readouterr().out)
+    assert 0.0 <= result["auroc"] <= 1.0
+    assert result["holdout"] == [7]
+    assert set(result["outliers"]) == {"noise", "inverted", "blank", "rotated"}
+    assert all(0 <= v["auroc"] <= 1 for v in result["outliers"].values())
+    saved = checkpoint.load(out)
+    assert saved.epochs == 1 and 7 not in saved.train_config["digits"]
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--holdout", "12", "--epochs", "1"], "holdout"),
+    (["--holdout", "0,1,2,3,4,5,6,7,8,9", "--epochs", "1"], "holdout"),
+    (["--holdout", "seven", "--epochs", "1"], "holdout"),
+    (["--holdout", "7", "--epochs", "1", "--percentile", "100"], "percentile"),
+    (["--holdout", "7", "--epochs", "0"], "epochs"),
+])
+def test_anomaly_cli_bad_arguments(argv, message, capsys):
+    assert main(["anomaly", *argv]) == 2
+    err = capsys.readouterr().err.strip()
+    assert message in err and len(err.splitlines()) == 1

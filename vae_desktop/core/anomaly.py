@@ -1,0 +1,238 @@
+"""Anomaly detection with a VAE: an image the model explains badly is unusual.
+
+Each image gets a score, its negative ELBO or its reconstruction error (z = posterior mean), and
+is flagged when the score is above a threshold set at a percentile of the training images' scores.
+The standard experiment trains on all digits but one and asks how well the scores pick out the
+held-out digit (the AUROC). Synthetic outliers anyone understands (noise, inverted digits, blank
+images, rotated digits) are scored the same way.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import torch
+
+from .data import load_split
+from .metrics import score_dataset
+from .model import VAE
+from .training import TrainConfig, Trainer, new_model
+
+# Score name -> what it is, for menus and reports.
+SCORES = {"elbo": "negative ELBO", "recon": "reconstruction error"}
+OUTLIERS = {
+    "noise": "uniform noise",
+    "inverted": "inverted digits",
+    "blank": "blank images",
+    "rotated": "digits rotated 90 degrees",
+}
+
+
+def anomaly_scores(model: VAE, images: torch.Tensor, score: str = "elbo",
+                   batch_size: int = 2000) -> torch.Tensor:
+    """Per-image anomaly score (higher = more unusual), float [N] on the CPU.
+
+    "elbo" is the negative ELBO, "recon" the reconstruction BCE, both in nats with z = mu. A
+    conditional model is not told the label (an anomaly has none): "elbo" then bounds -log p(x)
+    with the labels marginalised out (uniform prior), and "recon" takes the best label."""
+    if score not in SCORES:
+        raise ValueError(f"unknown score {score!r}: choose {' or '.join(SCORES)}")
+    key = "loss" if score == "elbo" else "recon"
+    if not model.num_classes:
+        return score_dataset(model, images, None, batch_size=batch_size)[key]
+    per_label = torch.stack([
+        score_dataset(model, images, torch.full((len(images),), c, dtype=torch.long),
+                      batch_size=batch_size)[key]
+        for c in range(model.num_classes)
+    ])
+    if score == "recon":
+        return per_label.min(dim=0).values
+    # -log sum_c p(c) exp(ELBO(x, c)) >= -log p(x) is an upper bound like the ELBO itself.
+    return -(torch.logsumexp(-per_label, dim=0) - math.log(model.num_classes))
+
+
+def threshold_at(train_scores: torch.Tensor, percentile: float) -> float:
+    """The score below which `percentile` % of the training scores lie."""
+    if not 0 < percentile < 100:
+        raise ValueError(f"percentile must lie strictly between 0 and 100, got {percentile}")
+    if train_scores.numel() == 0:
+        raise ValueError("there are no training scores to set a threshold from")
+    return float(torch.quantile(train_scores.double(), percentile / 100.0))
+
+
+def _ranks01(scores: torch.Tensor) -> torch.Tensor:
+    """Map scores monotonically onto [0, 1], ties kept. torchmetrics reads values outside [0, 1]
+    as logits and squashes them with a sigmoid, which would turn scores of hundreds of nats into
+    ties at 1.0; ranks keep the order, and ROC curves and AUROC depend on the order only."""
+    values, inverse = torch.unique(scores.double(), sorted=True, return_inverse=True)
+    return inverse.double() / max(len(values) - 1, 1)
+
+
+def _check(normal: torch.Tensor, anomalous: torch.Tensor) -> None:
+    if normal.numel() == 0 or anomalous.numel() == 0:
+        raise ValueError("the ROC needs at least one normal and one anomalous score")
+    if not (torch.isfinite(normal).all() and torch.isfinite(anomalous).all()):
+        raise ValueError("anomaly scores must be finite numbers")
+
+
+def _preds_target(normal: torch.Tensor, anomalous: torch.Tensor):
+    _check(normal, anomalous)
+    preds = _ranks01(torch.cat([normal.flatten(), anomalous.flatten()]))
+    target = torch.cat([torch.zeros(normal.numel(), dtype=torch.long),
+                        torch.ones(anomalous.numel(), dtype=torch.long)])
+    return preds, target
+
+
+def auroc(normal: torch.Tensor, anomalous: torch.Tensor) -> float:
+    """Area under the ROC curve: the chance that a random anomaly scores above a random normal
+    image (ties count half). 1 is perfect, 0.5 is chance, 0 is perfectly reversed."""
+    preds, target = _preds_target(normal, anomalous)
+    from torchmetrics.functional.classification import binary_auroc  # slow import: on first use
+
+    return float(binary_auroc(preds, target))
+
+
+def roc_curve(normal: torch.Tensor, anomalous: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """(false-positive rate, true-positive rate), from (0, 0) to (1, 1)."""
+    preds, target = _preds_target(normal, anomalous)
+    from torchmetrics.functional.classification import binary_roc
+
+    fpr, tpr, _ = binary_roc(preds, target)
+    return fpr.float(), tpr.float()
+
+
+def precision_recall_at(normal: torch.Tensor, anomalous: torch.Tensor,
+                        threshold: float) -> dict[str, float]:
+    """Flag scores above `threshold`: precision and recall of the anomalies, and the share of
+    normal images wrongly flagged (false-positive rate)."""
+    from torchmetrics.functional.classification import binary_precision, binary_recall
+
+    _check(normal, anomalous)
+    flagged = torch.cat([normal.flatten(), anomalous.flatten()]) > threshold
+    target = torch.cat([torch.zeros(normal.numel(), dtype=torch.long),
+                        torch.ones(anomalous.numel(), dtype=torch.long)])
+    return {
+        "precision": float(binary_precision(flagged.float(), target)),
+        "recall": float(binary_recall(flagged.float(), target)),
+        "false_positive_rate": float((normal > threshold).float().mean()),
+    }
+
+
+def synthetic_outliers(digits: torch.Tensor, count: int = 1000, seed: int = 0) -> dict[str, torch.Tensor]:
+    """Outliers made from normal digits (float [N, 1, 28, 28] in [0, 1]): uniform noise, the
+    digits inverted (black ink on white), blank (all-black) images and digits rotated 90 degrees."""
+    if digits.dtype == torch.uint8:
+        digits = digits.unsqueeze(1).float() / 255.0
+    digits = digits[:count].float().cpu()
+    gen = torch.Generator().manual_seed(seed)
+    return {
+        "noise": torch.rand(digits.shape, generator=gen),
+        "inverted": 1.0 - digits,
+        "blank": torch.zeros_like(digits),
+        "rotated": torch.rot90(digits, 1, dims=(2, 3)),
+    }
+
+
+@dataclass
+class AnomalyResult:
+    score: str  # key of SCORES
+    percentile: float
+    threshold: float
+    holdout: tuple[int, ...]  # digits the model never saw (empty: none held out)
+    train: torch.Tensor  # scores of the training images (the threshold's reference)
+    normal: torch.Tensor  # scores of normal test digits
+    anomalous: torch.Tensor  # scores of held-out test digits (empty when nothing is held out)
+    outliers: dict[str, torch.Tensor]  # synthetic outlier name -> scores
+    outlier_examples: dict[str, torch.Tensor]  # name -> one example image [28, 28]
+    auroc: float | None = None  # held-out vs normal test digits
+    fpr: torch.Tensor | None = None
+    tpr: torch.Tensor | None = None
+    outlier_auroc: dict[str, float] = field(default_factory=dict)
+    # Set by `apply_threshold`: precision, recall, false_positive_rate of the held-out digits.
+    at_threshold: dict[str, float] | None = None
+    outlier_flagged: dict[str, float] = field(default_factory=dict)  # share above threshold
+
+    def to_dict(self) -> dict:
+        return {
+            "score": self.score, "percentile": self.percentile, "threshold": self.threshold,
+            "holdout": list(self.holdout), "auroc": self.auroc,
+            "normal_mean": float(self.normal.mean()),
+            "holdout_mean": float(self.anomalous.mean()) if self.anomalous.numel() else None,
+            **(self.at_threshold or {}),
+            "outliers": {name: {"auroc": self.outlier_auroc[name],
+                                "mean": float(self.outliers[name].mean()),
+                                "flagged": self.outlier_flagged[name]}
+                         for name in self.outliers},
+        }
+
+
+def apply_threshold(result: AnomalyResult, percentile: float) -> AnomalyResult:
+    """Set the threshold at `percentile` of the training scores and what it flags, in place
+    (cheap: no model is run, so a GUI can call it on every change of the percentile)."""
+    result.percentile = float(percentile)
+    result.threshold = threshold_at(result.train, percentile)
+    if result.anomalous.numel():
+        result.at_threshold = precision_recall_at(result.normal, result.anomalous, result.threshold)
+    result.outlier_flagged = {name: float((scores > result.threshold).float().mean())
+                              for name, scores in result.outliers.items()}
+    return result
+
+
+def run_experiment(model: VAE, train_images: torch.Tensor, test_images: torch.Tensor,
+                   test_labels: torch.Tensor, holdout: Sequence[int] = (), score: str = "elbo",
+                   percentile: float = 95.0, outlier_count: int = 1000) -> AnomalyResult:
+    """Score everything with `model`: threshold from `train_images`, test digits in `holdout`
+    against the others, and synthetic outliers made from the normal test digits."""
+    holdout = tuple(sorted({int(d) for d in holdout}))
+    is_held = torch.isin(test_labels.cpu(), torch.tensor(holdout, dtype=torch.long))
+    normal_images = test_images[~is_held]
+    if len(normal_images) == 0:
+        raise ValueError("every test image belongs to a held-out digit: nothing normal is left")
+    train_scores = anomaly_scores(model, train_images, score)
+    test_scores = anomaly_scores(model, test_images, score)
+    normal, anomalous = test_scores[~is_held], test_scores[is_held]
+    outlier_images = synthetic_outliers(normal_images, outlier_count)
+    result = AnomalyResult(
+        score, float(percentile), float("nan"), holdout, train_scores, normal, anomalous,
+        outliers={name: anomaly_scores(model, images, score) for name, images in outlier_images.items()},
+        outlier_examples={name: images[0, 0].clone() for name, images in outlier_images.items()},
+    )
+    if anomalous.numel():
+        result.auroc = auroc(normal, anomalous)
+        result.fpr, result.tpr = roc_curve(normal, anomalous)
+    result.outlier_auroc = {name: auroc(normal, scores) for name, scores in result.outliers.items()}
+    return apply_threshold(result, percentile)
+
+
+def normal_digits(holdout: Sequence[int]) -> tuple[int, ...]:
+    """The digits a held-out model trains on; refuses to hold out none or all of them."""
+    held = {int(d) for d in holdout}
+    if not held or any(d < 0 or d > 9 for d in held):
+        raise ValueError(f"held-out digits must be a non-empty subset of 0..9, got {sorted(held)}")
+    if len(held) == 10:
+        raise ValueError("cannot hold out every digit: nothing would be left to train on")
+    return tuple(d for d in range(10) if d not in held)
+
+
+def holdout_trainer(holdout: Sequence[int], epochs: int = 10, subset: int | None = None,
+                    seed: int = 1, device: str = "auto", latent_dim: int = 20, hidden: int = 400,
+                    arch: str = "mlp", lr: float = 1e-3, batch_size: int = 128) -> Trainer:
+    """A Trainer for a fresh unconditional VAE on the training digits not in `holdout` (the first
+    `subset` of them when given). Call `.run()` or iterate `.events()`; `.train_data` holds the
+    images, for the threshold afterwards. The test set is not evaluated each epoch (not needed)."""
+    digits = normal_digits(holdout)
+    config = TrainConfig(epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, device=device)
+    model = new_model(seed, latent_dim=latent_dim, hidden=hidden, arch=arch)
+    train = load_split("train", digits=digits, size=subset)
+    return Trainer(model, train, None, config, step_interval_s=0.1)
+
+
+def holdout_experiment(trainer: Trainer, test: tuple[torch.Tensor, torch.Tensor],
+                       holdout: Sequence[int], score: str = "elbo",
+                       percentile: float = 95.0) -> AnomalyResult:
+    """Score the model of a finished `holdout_trainer` on the test set."""
+    model = trainer.model.eval()
+    return run_experiment(model, trainer.train_data[0], test[0], test[1], holdout, score,
+                          percentile)
