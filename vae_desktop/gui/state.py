@@ -14,6 +14,8 @@ from vae_desktop.core.checkpoint import Checkpoint
 from vae_desktop.core.data import load_split, to_float
 from vae_desktop.core.paths import bundled_models_dir
 
+FIRST_MODEL = "mnist-cvae-z2"  # the bundled model active at first launch
+
 
 class AppState(QObject):
     # The active model changed (argument: Checkpoint).
@@ -60,7 +62,10 @@ class AppState(QObject):
             except checkpoint.CheckpointError as exc:
                 errors.append(str(exc))
         if self.active is None and self.models:
-            self.set_active(self.models[0])
+            # The 2-D conditional model suits every tab: its latent plane maps directly and it
+            # can be asked for a digit.
+            preferred = [m for m in self.models if m.name == FIRST_MODEL]
+            self.set_active(preferred[0] if preferred else self.models[0])
         return errors
 
     def add_model(self, ckpt: Checkpoint, activate: bool = True) -> Checkpoint:
