@@ -220,8 +220,9 @@ class DrawCanvas(QWidget):
         for stroke in self._strokes:
             painter.setPen(_ink_pen(stroke.width))
             points = stroke.points
-            if len(points) == 1:
-                painter.drawPoint(points[0])
+            # The same paint calls as while drawing (a dot at the press, then each segment), so
+            # antialiased edges accumulate identically and undo gives back the exact pixels.
+            painter.drawPoint(points[0])
             for a, b in zip(points, points[1:], strict=False):
                 painter.drawLine(a, b)
         painter.end()
