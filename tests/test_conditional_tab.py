@@ -21,6 +21,8 @@ def tab(app_state, qtbot):
     widget = ConditionalTab(app_state)
     qtbot.addWidget(widget)
     widget.resize(1100, 720)
+    widget.show()  # a hidden tab defers its redraws until shown
+    qtbot.waitExposed(widget)
     widget.refresh_now()
     return widget
 
@@ -165,3 +167,13 @@ def test_without_any_conditional_model_only_training_is_offered(qapp, qtbot, bun
     empty = ConditionalTab(AppState())
     qtbot.addWidget(empty)
     assert empty.pages.currentIndex() == 0 and "No model is loaded" in empty.needs_text.text()
+
+
+def test_hidden_tab_defers_its_redraw_until_shown(app_state, qtbot):
+    app_state.set_active(app_state.find_model(conditional=True, latent_dim=2))
+    widget = ConditionalTab(app_state)
+    qtbot.addWidget(widget)
+    qtbot.wait(50)
+    assert widget._dirty and widget.samples is None  # nothing computed while hidden
+    widget.show()
+    qtbot.waitUntil(lambda: not widget._dirty and widget.samples is not None, timeout=5000)

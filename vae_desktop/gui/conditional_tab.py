@@ -421,7 +421,13 @@ class ConditionalTab(QWidget):
     # ------------------------------------------------------------------ drawing
     def _schedule(self, *parts: str) -> None:
         self._dirty.update(parts)
-        self._timer.start()
+        if self.isVisible():  # a hidden tab catches up when shown (a model switch stays cheap)
+            self._timer.start()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._dirty:
+            self._timer.start()
 
     def refresh_now(self) -> None:
         """Bring every view up to date at once (the views otherwise update on the next event loop
