@@ -131,3 +131,17 @@ def test_impossible_settings_and_devices():
     if not torch.cuda.is_available():
         with pytest.raises(DeviceError, match="no CUDA GPU"):
             resolve_device("cuda")
+
+
+def test_a_fresh_model_starts_at_the_mean_image_and_a_resumed_one_is_left_alone(mnist_train_small):
+    data = (mnist_train_small[0][:256], mnist_train_small[1][:256])
+    model = new_model(0, latent_dim=2, hidden=32)
+    trainer = Trainer(model, data, None, TrainConfig(epochs=1, lr=1e-9, device="cpu"))
+    trainer.run()
+    mean = data[0].float().div(255).mean(0).reshape(-1).clamp(1e-3, 1 - 1e-3)
+    expected = torch.log(mean) - torch.log1p(-mean)
+    assert torch.allclose(model.dec_body[-1].bias, expected, atol=1e-3)  # lr 1e-9: barely moved
+    model.dec_body[-1].bias.data.fill_(0.5)
+    Trainer(model, data, None, TrainConfig(epochs=1, lr=1e-9, device="cpu"), start_epoch=1,
+            optimizer_state=trainer.optimizer.state_dict()).run()
+    assert torch.allclose(model.dec_body[-1].bias, torch.full((784,), 0.5), atol=1e-3)

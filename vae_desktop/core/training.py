@@ -212,6 +212,8 @@ class Trainer:
         if n == 0:
             yield EndEvent("failed", "there are no training images", self.epochs_done)
             return
+        if self.start_epoch == 0 and not self.optimizer_state:
+            model.init_output_bias(train_x.mean(dim=0))  # a fresh model, not a resumed one
         bs = min(cfg.batch_size, n)
         steps = math.ceil(n / bs)
         beta = model.config.beta
