@@ -64,26 +64,6 @@ def _as_input(image: np.ndarray | torch.Tensor, device: torch.device) -> torch.T
     return x.clamp(0.0, 1.0)
 
 
-@torch.no_grad()
-def label_probabilities(model: VAE, images: np.ndarray | torch.Tensor) -> np.ndarray:
-    """p(y | x) for each label of a conditional model, from the ELBO under each label: [C] for
-    one 28x28 image, [N, C] for a batch ([N, 28, 28] or [N, 1, 28, 28], values in [0, 1])."""
-    if not model.num_classes:
-        raise ValueError("label probabilities need a conditional model")
-    x = torch.as_tensor(np.asarray(images, dtype=np.float32)) if not torch.is_tensor(images) else images
-    single = x.numel() == 28 * 28
-    if x.numel() % (28 * 28) or x.dim() < 2 or tuple(x.shape[-2:]) != (28, 28):
-        raise ValueError(f"expected 28x28 images, got shape {tuple(x.shape)}")
-    x = x.reshape(-1, 1, 28, 28).float().to(model.device).clamp(0.0, 1.0)
-    n, c = x.shape[0], model.num_classes
-    xs = x.repeat_interleave(c, dim=0)  # each image under every label, in one batch
-    labels = torch.arange(c, device=x.device).repeat(n)
-    mu, logvar = model.encode(xs, labels)
-    losses = recon_per_image(model.decode_logits(mu, labels), xs) + kl_per_image(mu, logvar)
-    probs = torch.softmax(-losses.reshape(n, c), dim=1).cpu().numpy()
-    return probs[0] if single else probs
-
-
 def _scores_per_label(model: VAE, x: torch.Tensor):
     n = model.num_classes
     xs = x.expand(n, -1, -1, -1)
