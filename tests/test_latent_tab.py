@@ -9,6 +9,7 @@ import torch
 from PIL import Image
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QShortcut
+from PySide6.QtTest import QTest
 
 from vae_desktop.core import latent
 from vae_desktop.gui.latent_tab import VIEW_DIMS, VIEW_PCA, LatentTab
@@ -99,6 +100,35 @@ def test_dragging_decodes_live_without_announcing_a_click(make_tab, qtbot, tab_s
     qtbot.waitUntil(lambda: by_dim[0].value.text() == "+1.50" and by_dim[1].value.text() == "+0.30",
                     timeout=2000)
     assert "+1.500" in tab.coord_label.text()
+    tab_state.latent_clicked.disconnect(clicks.append)
+
+
+def test_a_real_mouse_drag_follows_every_burst_and_ends_with_one_click(make_tab, qtbot, tab_state):
+    """Drag steps skip pyqtgraph's scene dispatch (see LatentCanvas.mouseMoveEvent): check that a
+    real drag still decodes where the mouse is, keeps the last of a fast burst of moves, and
+    ends with exactly one click at the release point."""
+    tab, model = make_tab(latent_dim=2)
+    canvas, viewport = tab.canvas, tab.canvas.viewport()
+    clicks = []
+    tab_state.latent_clicked.connect(clicks.append)
+    path = [viewport_pos(canvas, x, 0.5 * x) for x in np.linspace(-1.5, 1.5, 6)]
+
+    def plane(point):
+        p = canvas.vb.mapSceneToView(canvas.mapToScene(point))
+        return [p.x(), p.y()]
+
+    QTest.mousePress(viewport, Qt.LeftButton, Qt.NoModifier, path[0])
+    QTest.mouseMove(viewport, path[1])  # past the drag threshold: pyqtgraph starts the drag
+    assert canvas.vb.picking
+    np.testing.assert_allclose(tab.z.numpy(), plane(path[1]), atol=1e-4)
+    for point in path[2:]:  # faster than pyqtgraph's rate limit: the last one must still land
+        QTest.mouseMove(viewport, point)
+    qtbot.waitUntil(lambda: np.allclose(tab.z.numpy(), plane(path[-1]), atol=1e-4), timeout=2000)
+    np.testing.assert_array_equal(tab.current_image(), decoded(model, tab.z.numpy()))
+    assert clicks == []
+    QTest.mouseRelease(viewport, Qt.LeftButton, Qt.NoModifier, path[-1])
+    assert len(clicks) == 1 and not canvas.vb.picking
+    np.testing.assert_allclose(clicks[0], plane(path[-1]), atol=1e-4)
     tab_state.latent_clicked.disconnect(clicks.append)
 
 

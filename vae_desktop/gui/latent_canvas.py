@@ -7,11 +7,14 @@ right drag zoom."""
 
 from __future__ import annotations
 
+import math
+import time
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPixmapCache
-from PySide6.QtWidgets import QGraphicsItem, QWidget
+from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem, QWidget
 
 # Ten distinguishable colours (Tableau 10), one per digit.
 DIGIT_COLORS = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
@@ -53,6 +56,10 @@ class LatentViewBox(pg.ViewBox):
     # (x, y, final): final is True for a click and for the end of a drag.
     picked = Signal(float, float, bool)
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.picking = False  # a left-button picking drag is in progress
+
     def mouseClickEvent(self, ev) -> None:
         if ev.button() == Qt.LeftButton:
             ev.accept()
@@ -64,6 +71,7 @@ class LatentViewBox(pg.ViewBox):
     def mouseDragEvent(self, ev, axis=None) -> None:
         if ev.button() == Qt.LeftButton and not ev.modifiers() & Qt.ShiftModifier and axis is None:
             ev.accept()
+            self.picking = not ev.isFinish()
             p = self.mapSceneToView(ev.scenePos())
             self.picked.emit(p.x(), p.y(), ev.isFinish())
         else:
@@ -122,6 +130,7 @@ class LatentCanvas(pg.PlotWidget):
         hover_pen = pg.mkPen("w", width=1.5)
         self.hover_ring = _PassiveScatter(size=12, pen=hover_pen, brush=None, pxMode=True)
         self.hover_ring.setZValue(5)
+        self.hover_ring.hide()
         plot.addItem(self.hover_ring, ignoreBounds=True)
 
         # The Draw tab's drawing: its posterior mean (star) and 2-sigma ellipse.
@@ -138,10 +147,12 @@ class LatentCanvas(pg.PlotWidget):
         cross_pen = pg.mkPen("#ffffff", width=1, style=Qt.DashLine)
         self.vline = pg.InfiniteLine(angle=90, movable=False, pen=cross_pen)
         self.hline = pg.InfiniteLine(angle=0, movable=False, pen=cross_pen)
-        # One point at the item's origin; moving the item (setPos) is far cheaper than setData.
-        self.target = _PassiveScatter(x=[0.0], y=[0.0], size=13, symbol="o",
-                                      pen=pg.mkPen("#ffffff", width=2),
-                                      brush=pg.mkBrush(255, 80, 80, 220), pxMode=True)
+        # A plain Qt ellipse, 13 px whatever the zoom, moved with setPos: Qt paints it in C++,
+        # where a one-point pyqtgraph scatter costs a Python paint on every drag step.
+        self.target = QGraphicsEllipseItem(-6.5, -6.5, 13.0, 13.0)
+        self.target.setFlag(QGraphicsItem.ItemIgnoresTransformations)
+        self.target.setPen(pg.mkPen("#ffffff", width=2))
+        self.target.setBrush(pg.mkBrush(255, 80, 80, 220))
         for item in (self.vline, self.hline, self.target):
             item.setZValue(10)
             plot.addItem(item, ignoreBounds=True)
@@ -167,6 +178,44 @@ class LatentCanvas(pg.PlotWidget):
         self._hover_timer.timeout.connect(self._update_hover)
         self.scene().sigMouseMoved.connect(self._mouse_moved)
         self._hovered = -1
+        # Drag steps that arrive faster than pyqtgraph's mouseRateLimit wait here (latest wins).
+        self._pending_pick: QPointF | None = None
+        self._last_pick = 0.0
+        self._pick_timer = QTimer(self, singleShot=True)
+        self._pick_timer.timeout.connect(self._flush_pick)
+
+    # Picking drags
+    def mouseMoveEvent(self, ev) -> None:
+        """During a left-button picking drag, each move maps straight to the plane and is emitted
+        as point_picked. pyqtgraph's own route for a move (hover look-ups over every item of the
+        scene, then a drag event) costs more than decoding the point; its rate limit is kept, but
+        the last move of a burst is delivered late instead of dropped. The drag's start, its end
+        and every other gesture still go through pyqtgraph."""
+        if not (self.vb.picking and ev.buttons() & Qt.LeftButton):
+            self.vb.picking = False  # a drag that ended without a release reaching us
+            super().mouseMoveEvent(ev)
+            return
+        ev.accept()
+        self._pending_pick = self.mapToScene(ev.position().toPoint())
+        gap_ms = 1000.0 / max(1, pg.getConfigOption("mouseRateLimit"))
+        wait_ms = gap_ms - (time.perf_counter() - self._last_pick) * 1000.0
+        if wait_ms <= 0:
+            self._flush_pick()
+        elif not self._pick_timer.isActive():
+            self._pick_timer.start(math.ceil(wait_ms))
+
+    def mouseReleaseEvent(self, ev) -> None:
+        self._pick_timer.stop()
+        self._pending_pick = None
+        super().mouseReleaseEvent(ev)  # pyqtgraph sends the drag's final event (final=True)
+
+    def _flush_pick(self) -> None:
+        if self._pending_pick is None or not self.vb.picking:
+            return
+        p = self.vb.mapSceneToView(self._pending_pick)
+        self._pending_pick = None
+        self._last_pick = time.perf_counter()
+        self.point_picked.emit(p.x(), p.y(), False)
 
     # Points
     def set_points(self, xy: np.ndarray, labels: np.ndarray) -> None:
@@ -289,8 +338,8 @@ class LatentCanvas(pg.PlotWidget):
         if index == self._hovered:
             return
         self._hovered = index
-        if index < 0:
-            self.hover_ring.setData([], [])
-        else:
+        # Hidden rather than emptied: pyqtgraph paints an empty scatter at full cost.
+        self.hover_ring.setVisible(index >= 0)
+        if index >= 0:
             self.hover_ring.setData(x=[self._xy[index, 0]], y=[self._xy[index, 1]])
         self.point_hovered.emit(index)
