@@ -48,6 +48,7 @@ from vae_desktop.core.anomaly import (
 )
 from vae_desktop.core.data import load_split
 from vae_desktop.core.model import VAE
+from vae_desktop.core.threads import use_worker_threads
 from vae_desktop.core.training import EndEvent, StepEvent
 from vae_desktop.gui.background import BackgroundCall
 from vae_desktop.gui.image_view import DigitView
@@ -100,6 +101,7 @@ class HoldoutRun(QThread):
             self.trainer.stop()
 
     def run(self) -> None:
+        use_worker_threads()
         try:
             self._run()
         except Exception as exc:  # noqa: BLE001 - report, never kill the thread silently
@@ -352,7 +354,10 @@ class AnomalyPanel(QWidget):
         run.finished.connect(self._on_run_finished)
         self.run = run
         self._score_generation += 1  # a rescoring still running is now out of date
-        self.progress.setRange(0, 0)
+        # Not Qt's busy bar: its 60-frames-a-second animation would go on into the training.
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.progress.setFormat("starting…")
         self.progress.show()
         self._set_status(f"Loading the training digits without {digit}…")
         self._update_buttons()

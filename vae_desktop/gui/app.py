@@ -11,7 +11,10 @@ def run_app(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from vae_desktop import __version__
+    from vae_desktop.core.threads import reserve_cores_for_workers
     from vae_desktop.gui.main_window import MainWindow
+
+    reserve_cores_for_workers()  # before the first torch op of the GUI thread: see core.threads
 
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
     app.setApplicationName("VAE Desktop")

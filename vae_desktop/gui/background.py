@@ -12,6 +12,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QThread, Signal
 
+from vae_desktop.core.threads import use_worker_threads
+
 
 class BackgroundCall(QThread):
     done = Signal(object)
@@ -22,6 +24,7 @@ class BackgroundCall(QThread):
         self._fn = fn
 
     def run(self) -> None:
+        use_worker_threads()
         try:
             result = self._fn()
         except Exception as exc:  # noqa: BLE001 - any failure is reported to the GUI, not lost

@@ -59,6 +59,7 @@ from vae_desktop.core.sweep import (
     load_trials,
     run_sweep,
 )
+from vae_desktop.core.threads import use_worker_threads
 from vae_desktop.gui import settings as qs
 from vae_desktop.gui.background import BackgroundCall
 
@@ -298,6 +299,7 @@ class SweepWorker(QThread):
         self.abort_flag = threading.Event()  # end within a batch
 
     def run(self) -> None:
+        use_worker_threads()
         try:
             try:  # show the trials a resumed study already has, before the first new one
                 self.event.emit({"kind": "study",

@@ -1,7 +1,7 @@
 """TrainingWorker: drives `Trainer.events()` in a QThread and reports to the GUI with signals that
 carry plain values (dicts of numbers, strings and numpy arrays), never widgets or tensors.
 
-The trainer's steps are throttled (`step_interval_s`), so the GUI thread gets at most about 20
+The trainer's steps are throttled (`step_interval_s`), so the GUI thread gets at most about 10
 updates a second and training keeps its headless speed. Pause and stop are the trainer's
 thread-safe flags; the GUI calls them directly, without going through the worker's event loop
 (which is busy running the loop).
@@ -24,9 +24,10 @@ from vae_desktop.core import checkpoint
 from vae_desktop.core.data import load_split, to_float
 from vae_desktop.core.images import grid
 from vae_desktop.core.model import VAE
+from vae_desktop.core.threads import use_worker_threads
 from vae_desktop.core.training import EndEvent, EpochEvent, StepEvent, TrainConfig, Trainer
 
-STEP_INTERVAL_S = 0.05  # at most 20 step updates a second reach the GUI
+STEP_INTERVAL_S = 0.1  # at most 10 step updates a second reach the GUI
 PREVIEW_SAMPLES = 40
 
 
@@ -160,6 +161,7 @@ class TrainingWorker(QObject):
 
     @Slot()
     def run(self) -> None:
+        use_worker_threads()
         end = {"status": "failed", "message": "training did not start", "usable": False,
                "epochs_trained": self.job.start_epoch, "path": ""}
         try:

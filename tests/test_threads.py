@@ -1,0 +1,61 @@
+"""core.threads: the GUI thread gives up torch's intra-op threads and worker threads take them.
+
+Run in a fresh interpreter: the test process's own torch settings stay as they are."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from vae_desktop.gui import training_worker
+from vae_desktop.gui.train_tab import TrainTab
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_gui_thread_runs_single_threaded_and_workers_get_the_default_back():
+    script = textwrap.dedent("""
+        import json, threading
+        import torch
+        torch.set_num_threads(2)  # what torch picks on a 2-core machine; fixed so the test is too
+        from vae_desktop.core import threads
+        before = threads.worker_threads()
+        given = threads.reserve_cores_for_workers()
+        seen = {}
+        def worker():
+            seen["worker"] = threads.use_worker_threads()
+            seen["mm"] = float((torch.ones(300, 300) @ torch.ones(300, 300))[0, 0])
+        t = threading.Thread(target=worker)
+        t.start()
+        t.join()
+        again = threads.reserve_cores_for_workers()  # idempotent: still the original count
+        print(json.dumps({"before": before, "given": given, "again": again,
+                          "gui": torch.get_num_threads(), **seen}))
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result == {"before": None, "given": 2, "again": 2, "gui": 1, "worker": 2, "mm": 300.0}
+
+
+def test_the_training_worker_sets_its_threads_in_its_own_thread(qtbot, app_state, monkeypatch):
+    calls = []
+    monkeypatch.setattr(training_worker, "use_worker_threads",
+                        lambda: calls.append(threading.get_ident()))
+    tab = TrainTab(app_state)
+    tab.eval_size = 200
+    qtbot.addWidget(tab)
+    tab.apply_settings({"train_size": 256, "epochs": 1, "latent_dim": 2, "hidden": 32,
+                        "batch_size": 128, "seed": 1, "lr": 1e-3, "arch": "mlp",
+                        "conditional": False, "beta": 1.0, "device": "cpu"})
+    with qtbot.waitSignal(tab.run_finished, timeout=60_000) as blocker:
+        qtbot.mouseClick(tab.start_button, Qt.LeftButton)
+    assert blocker.args[0]["status"] == "done"
+    assert len(calls) == 1 and calls[0] != threading.get_ident()

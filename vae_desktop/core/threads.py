@@ -1,0 +1,41 @@
+"""Torch CPU threads in a process with a GUI thread and worker threads.
+
+PyTorch's Linux wheels use GNU OpenMP. Each thread that runs a parallel op gets a team of its own,
+and libgomp lets a team's idle members spin for a moment waiting for the next op unless the
+process's OpenMP threads outnumber the cores; then they go to sleep at once and every op pays a
+wake-up. A GUI thread that runs its small inference with the default thread count owns such a
+team, which pushes the training thread's team over that limit: on 2 cores, training in the GUI
+ran about 1.2x slower than in the CLI while using less CPU.
+
+So the GUI thread's own torch work (a digit, a grid of samples) runs on one thread, and each
+worker thread sets the default count back before it starts. Call `reserve_cores_for_workers`
+once in the GUI thread at start-up and `use_worker_threads` first thing in every worker thread.
+"""
+
+from __future__ import annotations
+
+import torch
+
+_worker_threads: int | None = None
+
+
+def reserve_cores_for_workers() -> int:
+    """Make the calling (GUI) thread single-threaded in torch; returns the count workers get."""
+    global _worker_threads
+    if _worker_threads is None:
+        _worker_threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    return _worker_threads
+
+
+def use_worker_threads() -> int:
+    """In a worker thread: use the count the GUI thread gave up (torch's default if it didn't).
+    A new thread otherwise inherits the GUI thread's single thread."""
+    if _worker_threads is not None:
+        torch.set_num_threads(_worker_threads)
+    return torch.get_num_threads()
+
+
+def worker_threads() -> int | None:
+    """The count worker threads use, or None before `reserve_cores_for_workers`."""
+    return _worker_threads
