@@ -235,3 +235,21 @@ def test_helpers():
     assert format_duration(42) == "42 s"
     assert format_duration(125) == "2 min 05 s"
     assert format_duration(3725) == "1 h 02 min"
+
+
+def test_the_progress_bar_does_not_animate_while_training(bare_tab, qtbot):
+    """Fusion animates an unfinished (or busy) progress bar at 60 frames a second; on 2 cores
+    those repaints came out of training. The bar must only repaint when its value changes."""
+    from PySide6.QtCore import QAbstractAnimation
+
+    def running_animations() -> int:
+        return sum(a.state() == QAbstractAnimation.Running
+                   for a in bare_tab.progress.findChildren(QAbstractAnimation))
+
+    bare_tab.show()
+    with qtbot.waitSignal(bare_tab.run_finished, timeout=RUN_TIMEOUT_MS):
+        qtbot.mouseClick(bare_tab.start_button, Qt.LeftButton)
+        qtbot.wait(50)  # starting: painted, no busy indicator
+        assert running_animations() == 0
+        qtbot.waitUntil(lambda: bare_tab.progress.value() > 0, timeout=RUN_TIMEOUT_MS)
+        assert running_animations() == 0

@@ -3,6 +3,11 @@
 Each curve is created once and fed with `setData` from a growing numpy buffer; the plot redraws on
 a timer (not on every update), with peak downsampling and clip-to-view, so 100,000 points stay
 smooth. The x axis counts epochs (fractional within an epoch); y is in nats per image.
+
+During a run (`begin_run` .. `end_run`) the axes hold still: x spans the whole run from the start
+and y moves only when a curve leaves it or fills much less of it. The axes, with their grid, are
+drawn from cached pixmaps, so a redraw repaints the curves alone; re-rendering the axes on every
+redraw took most of the GUI thread's time, and that time came out of training on a 2-core machine.
 """
 
 from __future__ import annotations
@@ -12,10 +17,14 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-REDRAW_MS = 100  # at most 10 redraws a second, whatever the rate of updates
+# At most 5 redraws a second, whatever the rate of updates: on 2 cores every millisecond the GUI
+# thread spends drawing is taken from training (bench/gui_training_speed.py).
+REDRAW_MS = 200
 SMOOTHING = 0.8  # exponential moving average weight of the past (TensorBoard-style, debiased)
+Y_MARGIN = 0.05  # room above and below the curves, as a share of their span
+Y_REFIT_FILL = 0.6  # during a run, y is refitted when the curves fill less than this of it
 
 
 class GrowingSeries:
@@ -102,6 +111,10 @@ class LossPlot(QWidget):
             self.legend.addItem(self.curves[key], name)
         self._smoothers = {key: Smoother() for key in ("smooth", "recon", "kl")}
         self._dirty = False
+        self._shown: dict[str, int] = {}  # points each curve was last given
+        self._running = False
+        for axis in ("left", "bottom"):
+            self.plot.getAxis(axis).setCacheMode(QGraphicsItem.DeviceCoordinateCache)
 
         self.cursor = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen((200, 200, 200, 90)))
         self.cursor.setVisible(False)
@@ -123,6 +136,7 @@ class LossPlot(QWidget):
             box.setChecked(True)
             box.setToolTip(tip)
             box.toggled.connect(self.curves[key].setVisible)
+            box.toggled.connect(self._refit_y)
             # A click on the legend also hides a curve; keep the check box in step.
             self.curves[key].visibleChanged.connect(
                 lambda key=key, box=box: box.setChecked(self.curves[key].isVisible()))
@@ -130,7 +144,7 @@ class LossPlot(QWidget):
             toggle_row.addWidget(box)
         self.log_box = QCheckBox("Log scale")
         self.log_box.setToolTip("Logarithmic loss axis: the first steps no longer squash the rest")
-        self.log_box.toggled.connect(lambda on: self.plot.setLogMode(y=on))
+        self.log_box.toggled.connect(self._set_log)
         toggle_row.addWidget(self.log_box)
         toggle_row.addStretch(1)
         toggle_row.addWidget(self.readout)
@@ -145,12 +159,47 @@ class LossPlot(QWidget):
         self.timer.timeout.connect(self.redraw)
         self.timer.start()
 
+    # Runs: still axes
+    def begin_run(self, first_epoch: float, last_epoch: float) -> None:
+        """A run will add steps from `first_epoch` to `last_epoch`: fix x to that span (and
+        what the plot already shows) and manage y by hand until `end_run`."""
+        x_lo = first_epoch
+        for series in self.series.values():
+            if len(series):
+                x_lo = min(x_lo, float(series.view()[0][0]))
+        self._running = True
+        self.plot.vb.disableAutoRange()
+        self.plot.setXRange(x_lo, max(last_epoch, x_lo + 1e-3), padding=0.01)
+        self._refit_y(force=True)
+
+    def end_run(self) -> None:
+        self._running = False
+        self.redraw()
+        self.plot.vb.enableAutoRange()
+
+    def _set_log(self, on: bool) -> None:
+        self.plot.setLogMode(y=on)
+        self._refit_y(force=True)
+
+    def _refit_y(self, force: bool = False) -> None:
+        """During a run: move y only if a visible curve left it, or fills too little of it."""
+        if not self._running:
+            return
+        lo, hi = _bounds(self.plot.vb.childrenBounds()[1])
+        if lo is None:
+            return
+        span = max(hi - lo, 1e-6)
+        y0, y1 = self.plot.vb.viewRange()[1]
+        if force or lo < y0 or hi > y1 or span < Y_REFIT_FILL * (y1 - y0):
+            self.plot.setYRange(lo - Y_MARGIN * span, hi + Y_MARGIN * span, padding=0)
+
     # Feeding data
     def clear(self) -> None:
         for series in self.series.values():
             series.clear()
         for smoother in self._smoothers.values():
             smoother.reset()
+        self._shown.clear()
         self._dirty = True
         self.redraw()
 
@@ -188,7 +237,11 @@ class LossPlot(QWidget):
             return
         self._dirty = False
         for key, curve in self.curves.items():
-            curve.setData(*self.series[key].view())
+            x, y = self.series[key].view()
+            if len(x) != self._shown.get(key):  # the test curve grows once an epoch
+                curve.setData(x, y)
+                self._shown[key] = len(x)
+        self._refit_y()
 
     def data(self, key: str) -> tuple[np.ndarray, np.ndarray]:
         """The points of one curve (what the plot shows after the next redraw)."""
@@ -214,6 +267,16 @@ class LossPlot(QWidget):
         if test is not None:
             parts.append(f"test {test[1]:.1f} (epoch {test[0]:g})")
         return " · ".join(parts) + " nats/image" if len(parts) > 1 else parts[0]
+
+
+def _bounds(pair) -> tuple[float | None, float | None]:
+    """(lo, hi) from pyqtgraph's childrenBounds entry, which is None or may hold None/NaN."""
+    if pair is None or pair[0] is None or pair[1] is None:
+        return None, None
+    lo, hi = float(pair[0]), float(pair[1])
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return None, None
+    return lo, hi
 
 
 def _nearest(series: GrowingSeries, x: float) -> tuple[float, float] | None:

@@ -1,7 +1,7 @@
 """Train tab: settings, Start / Pause / Stop, a live loss plot and per-epoch digit grids.
 
 Training runs in a TrainingWorker moved to a QThread. This tab (the GUI thread) only receives
-the worker's signals, at most about 20 a second, and is the only code that touches widgets. The
+the worker's signals, at most about 10 a second, and is the only code that touches widgets. The
 trained model reaches the rest of the app (state.add_model) only after the thread has finished.
 """
 
@@ -95,6 +95,7 @@ class TrainTab(QWidget):
         self.last_trained: Checkpoint | None = None
         self.steps_received = 0
         self.epochs_received = 0
+        self._latest_step: dict | None = None  # the newest step not yet shown
         self._thread: QThread | None = None
         self._worker: TrainingWorker | None = None
         self._run: dict = {}
@@ -257,6 +258,7 @@ class TrainTab(QWidget):
 
     def _build_results(self) -> None:
         self.plot = LossPlot()
+        self.plot.timer.timeout.connect(self._show_progress)
         self.plot.setMinimumHeight(260)
         self.pairs_view = DigitView(title="Test digits (odd rows) and their reconstructions "
                                           "(the row below each)")
@@ -453,6 +455,7 @@ class TrainTab(QWidget):
 
     def _launch(self, job: TrainJob, name: str, source: Checkpoint | None) -> None:
         self._end = None
+        self._latest_step = None
         self.steps_received = 0
         self.epochs_received = 0
         self._run = {"name": name, "job": job, "epochs": job.config.epochs,
@@ -462,6 +465,7 @@ class TrainTab(QWidget):
             self.plot.set_history(source.history)
         else:
             self.plot.clear()
+        self.plot.begin_run(job.start_epoch, job.start_epoch + job.config.epochs)
         self._preview_inputs = None
         self._show_preview(job.model)
         self.plot_caption.setText(f"Training <b>{name}</b> ({job.model.config.describe()})")
@@ -470,7 +474,11 @@ class TrainTab(QWidget):
         self.step_label.setText("Loading the training images…")
         self.speed_label.setText("")
         self.eta_label.setText("")
-        self.progress.setRange(0, 0)  # busy until the worker reports the number of steps
+        # Not Qt's busy bar (range 0..0): its animation, 60 repaints a second, went on into the
+        # training and took its time from it on 2 cores.
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.progress.setFormat("Starting…")
 
         thread = QThread()
         thread.setObjectName("training")
@@ -555,10 +563,19 @@ class TrainTab(QWidget):
         if self._closing:
             return
         self.steps_received += 1
-        run = self._run
         spe = info["steps_per_epoch"]
         self.plot.add_step(info["epoch"] - 1 + info["step"] / spe, info["loss"], info["recon"],
                            info["kl"])
+        # The progress widgets follow on the plot's redraw tick: one repaint for both, and on
+        # 2 cores every repaint is time taken from training.
+        self._latest_step = info
+
+    def _show_progress(self) -> None:
+        info, self._latest_step = self._latest_step, None
+        if info is None or self._closing or not self._run:
+            return
+        run = self._run
+        spe = info["steps_per_epoch"]
         done = (info["epoch"] - run["start_epoch"] - 1) * spe + info["step"]
         total = run["epochs"] * spe
         self.progress.setValue(done)
@@ -601,7 +618,8 @@ class TrainTab(QWidget):
 
     def _finish_run(self, end: dict) -> None:
         worker, run = self._worker, self._run
-        self.plot.redraw()
+        self._show_progress()  # the last steps, if the redraw tick has not shown them yet
+        self.plot.end_run()
         status = end["status"]
         trained = end["epochs_trained"] - run["start_epoch"]
         kept = ""
@@ -634,8 +652,6 @@ class TrainTab(QWidget):
         if status == "done":
             self.progress.setValue(self.progress.maximum())
         self.progress.setFormat({"done": "Done", "stopped": "Stopped at %p%"}.get(status, "Failed"))
-        if self.progress.maximum() == 0:  # ended before the first step
-            self.progress.setRange(0, 1)
         self.step_label.setText("Not training")
         self.speed_label.setText("")
         self.eta_label.setText("")
