@@ -115,7 +115,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--train-size", type=int, default=20_000)
     parser.add_argument("--epochs", type=int, default=2)
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--latent-dim", type=int, default=20)
     parser.add_argument("--hidden", type=int, default=400)
     parser.add_argument("--arch", choices=("mlp", "conv"), default="mlp")
