@@ -5,7 +5,8 @@ epoch. The CLI leg is `vae-desktop train --quiet` in a process of its own (timed
 the call to the end, so Python's start-up is not counted); the GUI leg is the real main window in
 this process (all tabs alive, bundled models loaded, threads set up as the app does),
 started with its Start button, with the live plot and progress updating. The legs alternate so
-that drifting machine load hits both alike.
+that drifting machine load hits both alike, and the figure is the median of the GUI/CLI ratios
+of back-to-back pairs. Each leg first makes an untimed short run (first-call costs).
 
 Also times a redraw of the loss plot holding 100,000 points per curve.
 
