@@ -338,7 +338,7 @@ class LatentCanvas(pg.PlotWidget):
         if index == self._hovered:
             return
         self._hovered = index
-        # Hidden rather than emptied: pyqtgraph paints an empty scatter at full cost.
+        # Hidden rather than emptied, so that no drag step paints it.
         self.hover_ring.setVisible(index >= 0)
         if index >= 0:
             self.hover_ring.setData(x=[self._xy[index, 0]], y=[self._xy[index, 1]])
