@@ -76,10 +76,16 @@ def _caption(text: str) -> QLabel:
     return label
 
 
-def _value_label(tooltip: str) -> QLabel:
-    label = QLabel("–")
+def _value_label(tooltip: str, widest: str) -> QLabel:
+    """A score label as wide as `widest` ever needs, and fixed at that size: a new text then
+    repaints the label alone, where a label that may resize makes the whole tab lay itself out
+    again on every update (a quarter of an update's time)."""
+    label = QLabel(widest)
     label.setToolTip(tooltip)
     label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+    hint = label.sizeHint()
+    label.setFixedSize(hint.width() + 8, hint.height())
+    label.setText("–")
     return label
 
 
@@ -194,16 +200,19 @@ class DrawTab(QWidget):
         form.setLabelAlignment(Qt.AlignRight)
         self.loss_label = _value_label(
             "Negative ELBO (beta 1) in nats, with z at the posterior mean: lower means the model "
-            "finds the drawing more likely. It is the reconstruction error plus the KL divergence.")
+            "finds the drawing more likely. It is the reconstruction error plus the KL divergence.",
+            "<b>8888.8</b> nats")
         self.parts_label = _value_label(
             "Reconstruction: Bernoulli negative log-likelihood of the 784 pixels.\n"
-            "KL: how far the drawing's posterior is from the prior N(0, I).")
+            "KL: how far the drawing's posterior is from the prior N(0, I).",
+            "= reconstruction 8888.8 + KL 888.8")
         self.psnr_label = _value_label("Peak signal-to-noise ratio of the reconstruction (higher is "
-                                       "closer; torchmetrics)")
+                                       "closer; torchmetrics)", "-88.8 dB")
         self.ssim_label = _value_label("Structural similarity of the reconstruction, 0 to 1 "
-                                       "(torchmetrics)")
+                                       "(torchmetrics)", "-0.888")
         self.percentile_label = _value_label(
-            "Share of the 10,000 MNIST test digits whose negative ELBO is at or below the drawing's.")
+            "Share of the 10,000 MNIST test digits whose negative ELBO is at or below the drawing's.",
+            "– (no test-set scores)")
         form.addRow("Negative ELBO:", self.loss_label)
         form.addRow("", self.parts_label)
         form.addRow("PSNR:", self.psnr_label)
