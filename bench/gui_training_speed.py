@@ -66,7 +66,7 @@ def cli_leg(args, out: Path) -> tuple[float, float, float]:
     return result["seconds"], result["cpu"], result["loss"]
 
 
-def gui_leg(args, app, window) -> tuple[float, float, int]:
+def gui_leg(args, app, window) -> tuple[float, float, float, int, float]:
     from PySide6.QtCore import QEventLoop
 
     tab = window.train_tab

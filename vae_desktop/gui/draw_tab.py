@@ -78,8 +78,7 @@ def _caption(text: str) -> QLabel:
 
 def _value_label(tooltip: str, widest: str) -> QLabel:
     """A score label as wide as `widest` ever needs, and fixed at that size: a new text then
-    repaints the label alone, where a label that may resize makes the whole tab lay itself out
-    again on every update (a quarter of an update's time)."""
+    repaints the label alone instead of asking the tab for a new layout on every update."""
     label = QLabel(widest)
     label.setToolTip(tooltip)
     label.setTextInteractionFlags(Qt.TextSelectableByMouse)

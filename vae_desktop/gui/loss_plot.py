@@ -136,7 +136,7 @@ class LossPlot(QWidget):
             box.setChecked(True)
             box.setToolTip(tip)
             box.toggled.connect(self.curves[key].setVisible)
-            box.toggled.connect(self._refit_y)
+            box.toggled.connect(lambda _on: self._refit_y(force=True))  # other curves, other span
             # A click on the legend also hides a curve; keep the check box in step.
             self.curves[key].visibleChanged.connect(
                 lambda key=key, box=box: box.setChecked(self.curves[key].isVisible()))
