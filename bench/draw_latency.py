@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from vae_desktop.core import checkpoint, preprocess  # noqa: E402
 from vae_desktop.core.digit_analysis import analyse_digit  # noqa: E402
 from vae_desktop.core.paths import bundled_models_dir  # noqa: E402
-from vae_desktop.gui.draw_tab import UPDATE_MS, DrawTab  # noqa: E402
+from vae_desktop.gui.tabs.draw.tab import UPDATE_MS, DrawTab  # noqa: E402
 from vae_desktop.gui.state import AppState  # noqa: E402
 
 

@@ -92,7 +92,7 @@ def gui_leg(args, app, window) -> tuple[float, float, float, int, float]:
 def plot_redraw_ms(points: int = 100_000) -> float:
     import numpy as np
 
-    from vae_desktop.gui.loss_plot import LossPlot
+    from vae_desktop.gui.widgets.loss_plot import LossPlot
 
     plot = LossPlot()
     plot.resize(900, 400)

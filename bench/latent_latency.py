@@ -32,7 +32,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from vae_desktop.core import checkpoint, latent  # noqa: E402
 from vae_desktop.core.paths import bundled_models_dir  # noqa: E402
-from vae_desktop.gui.latent_tab import LatentTab  # noqa: E402
+from vae_desktop.gui.tabs.latent.tab import LatentTab  # noqa: E402
 from vae_desktop.gui.state import AppState  # noqa: E402
 
 

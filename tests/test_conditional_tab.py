@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from vae_desktop.core import generate
-from vae_desktop.gui.conditional_tab import ConditionalTab
+from vae_desktop.gui.tabs.conditional.tab import ConditionalTab
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
 from vae_desktop.core.preprocess import to_mnist
-from vae_desktop.gui.draw_canvas import SIDE, DrawCanvas
-from vae_desktop.gui.draw_tab import DrawTab
+from vae_desktop.gui.widgets.draw_canvas import SIDE, DrawCanvas
+from vae_desktop.gui.tabs.draw.tab import DrawTab
 
 SEVEN = [(70, 60), (190, 55), (200, 62), (165, 125), (135, 185), (122, 235)]
 BAR = [(110, 140), (185, 135)]

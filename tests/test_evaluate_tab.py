@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 from vae_desktop.core.data import to_float
 from vae_desktop.core.training import evaluate
-from vae_desktop.gui.evaluate_tab import GALLERY_COLUMNS, GALLERY_ROWS, EvaluateTab
+from vae_desktop.gui.tabs.evaluate.tab import GALLERY_COLUMNS, GALLERY_ROWS, EvaluateTab
 from vae_desktop.gui.state import AppState
 
 N = 1000  # test digits the tab sees here (the app uses all 10,000)

@@ -10,7 +10,7 @@ from PIL import Image
 from PySide6.QtCore import QPoint, QPointF, Qt
 
 from vae_desktop.core import interpolation as interp
-from vae_desktop.gui.interpolate_tab import InterpolateTab
+from vae_desktop.gui.tabs.interpolate.tab import InterpolateTab
 
 
 def same_image(x: torch.Tensor, y: torch.Tensor) -> bool:

@@ -12,7 +12,7 @@ from PySide6.QtGui import QShortcut
 from PySide6.QtTest import QTest
 
 from vae_desktop.core import latent
-from vae_desktop.gui.latent_tab import VIEW_DIMS, VIEW_PCA, LatentTab
+from vae_desktop.gui.tabs.latent.tab import VIEW_DIMS, VIEW_PCA, LatentTab
 
 
 @pytest.fixture(scope="module")

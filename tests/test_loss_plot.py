@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QGraphicsItem
 
-from vae_desktop.gui.loss_plot import LossPlot
+from vae_desktop.gui.widgets.loss_plot import LossPlot
 
 
 @pytest.fixture

@@ -12,10 +12,10 @@ from PySide6.QtCore import QSettings, QSize, qVersion
 from PySide6.QtWidgets import QLabel
 
 from vae_desktop.core import checkpoint
-from vae_desktop.gui import settings as qs
+from vae_desktop.gui import preferences as qs
 from vae_desktop.gui.main_window import TABS, MainWindow
-from vae_desktop.gui.placeholder import PlannedTab
-from vae_desktop.gui.train_tab import TrainTab
+from vae_desktop.gui.widgets.placeholder import PlannedTab
+from vae_desktop.gui.tabs.train.tab import TrainTab
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 
 from vae_desktop.core.sweep import TrialRecord, load_trials
 from vae_desktop.gui.state import AppState
-from vae_desktop.gui.sweep_tab import SweepTab
+from vae_desktop.gui.tabs.sweep.tab import SweepTab
 
 TRAIN_KEYS = {"latent_dim", "hidden", "arch", "lr", "batch_size", "beta", "epochs", "conditional"}
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from vae_desktop.gui import training_worker
-from vae_desktop.gui.train_tab import TrainTab
+from vae_desktop.gui.tabs.train import worker as training_worker
+from vae_desktop.gui.tabs.train.tab import TrainTab
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from vae_desktop.core import checkpoint, training
 from vae_desktop.core.training import evaluate
 from vae_desktop.gui.state import AppState
-from vae_desktop.gui.train_tab import TrainTab, format_duration, parse_lr
+from vae_desktop.gui.tabs.train.tab import TrainTab, format_duration, parse_lr
 
 # 2,000 images at batch 128: 16 steps an epoch; the test loss is measured on 1,000 images.
 QUICK = {"train_size": 2000, "epochs": 2, "latent_dim": 2, "hidden": 64, "batch_size": 128,

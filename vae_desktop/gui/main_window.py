@@ -30,22 +30,22 @@ from vae_desktop import __version__
 from vae_desktop.core import checkpoint
 from vae_desktop.core.device import available_devices, resolve_device
 from vae_desktop.core.fileio import atomic_write
-from vae_desktop.gui import settings as qs
-from vae_desktop.gui.conditional_tab import ConditionalTab
-from vae_desktop.gui.draw_tab import DrawTab
-from vae_desktop.gui.evaluate_tab import EvaluateTab
-from vae_desktop.gui.interpolate_tab import InterpolateTab
-from vae_desktop.gui.latent_tab import LatentTab
+from vae_desktop.gui import preferences as qs
+from vae_desktop.gui.tabs.conditional.tab import ConditionalTab
+from vae_desktop.gui.tabs.draw.tab import DrawTab
+from vae_desktop.gui.tabs.evaluate.tab import EvaluateTab
+from vae_desktop.gui.tabs.interpolate.tab import InterpolateTab
+from vae_desktop.gui.tabs.latent.tab import LatentTab
 from vae_desktop.gui.model_files import (
     CHECKPOINT_FILTER,
     describe_model,
     is_user_file,
     save_checkpoint_as,
 )
-from vae_desktop.gui.placeholder import PlannedTab
+from vae_desktop.gui.widgets.placeholder import PlannedTab
 from vae_desktop.gui.state import AppState
-from vae_desktop.gui.sweep_tab import SweepTab
-from vae_desktop.gui.train_tab import TrainTab
+from vae_desktop.gui.tabs.sweep.tab import SweepTab
+from vae_desktop.gui.tabs.train.tab import TrainTab
 
 TABS = (
     ("Train", TrainTab),

@@ -51,7 +51,7 @@ from vae_desktop.core.model import VAE
 from vae_desktop.core.threads import use_worker_threads
 from vae_desktop.core.training import EndEvent, StepEvent
 from vae_desktop.gui.background import BackgroundCall
-from vae_desktop.gui.image_view import DigitView
+from vae_desktop.gui.widgets.image_view import DigitView
 
 PLOT_BG = "#202124"
 NORMAL_COLOR = (90, 160, 255)

@@ -38,8 +38,8 @@ from PySide6.QtWidgets import (
 
 from vae_desktop.core import latent
 from vae_desktop.core.images import grid, save_png
-from vae_desktop.gui.image_view import DigitView
-from vae_desktop.gui.latent_canvas import DIGIT_COLORS, LatentCanvas
+from vae_desktop.gui.widgets.image_view import DigitView
+from vae_desktop.gui.widgets.latent_canvas import DIGIT_COLORS, LatentCanvas
 
 VIEW_PCA, VIEW_DIMS = "pca", "dims"
 SLIDER_STEPS = 1000  # a slider's integer range is [-SLIDER_STEPS, SLIDER_STEPS]

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from vae_desktop.core import generate
 from vae_desktop.core.images import grid, save_png
-from vae_desktop.gui.image_view import DigitView
+from vae_desktop.gui.widgets.image_view import DigitView
 
 DIGITS = 10
 PNG_SCALE = 4

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from vae_desktop.core.evaluation import SCORE_NAMES, EvaluationReport, evaluate_model, reconstruct
-from vae_desktop.gui.anomaly_panel import PLOT_BG, AnomalyPanel, legend_key
+from vae_desktop.gui.tabs.evaluate.anomaly import PLOT_BG, AnomalyPanel, legend_key
 from vae_desktop.gui.background import BackgroundCall
 
 GALLERY_COLUMNS = 3

@@ -60,7 +60,7 @@ from vae_desktop.core.sweep import (
     run_sweep,
 )
 from vae_desktop.core.threads import use_worker_threads
-from vae_desktop.gui import settings as qs
+from vae_desktop.gui import preferences as qs
 from vae_desktop.gui.background import BackgroundCall
 
 SETTING_LABELS = {"latent_dim": "Latent dimensions", "hidden": "Hidden units",

@@ -41,12 +41,12 @@ from vae_desktop.core.device import DeviceError, available_devices, resolve_devi
 from vae_desktop.core.fileio import atomic_write
 from vae_desktop.core.model import VAE
 from vae_desktop.core.training import TrainConfig, new_model
-from vae_desktop.gui import settings as qs
-from vae_desktop.gui.image_view import DigitView
-from vae_desktop.gui.loss_plot import LossPlot
+from vae_desktop.gui import preferences as qs
+from vae_desktop.gui.widgets.image_view import DigitView
+from vae_desktop.gui.widgets.loss_plot import LossPlot
 from vae_desktop.gui.model_files import CHECKPOINT_FILTER, autosave_dir, save_checkpoint_as
 from vae_desktop.gui.state import AppState
-from vae_desktop.gui.training_worker import (
+from vae_desktop.gui.tabs.train.worker import (
     TrainingWorker,
     TrainJob,
     preview_digits,

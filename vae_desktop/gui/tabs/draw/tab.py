@@ -43,8 +43,8 @@ from vae_desktop.core.digit_analysis import (
     analyse_digit,
     verdict,
 )
-from vae_desktop.gui.draw_canvas import DEFAULT_PEN, MAX_PEN, MIN_PEN, DrawCanvas
-from vae_desktop.gui.image_view import DigitView
+from vae_desktop.gui.widgets.draw_canvas import DEFAULT_PEN, MAX_PEN, MIN_PEN, DrawCanvas
+from vae_desktop.gui.widgets.image_view import DigitView
 
 UPDATE_MS = 40  # at most one analysis per 40 ms while drawing
 PLOT_BG = "#202124"

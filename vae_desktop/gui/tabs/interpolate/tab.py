@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from vae_desktop.core import generate
 from vae_desktop.core import interpolation as interp
 from vae_desktop.core.images import grid, save_gif, save_png
-from vae_desktop.gui.image_view import DigitView
+from vae_desktop.gui.widgets.image_view import DigitView
 
 DIGITS = 10
 PAD = 2  # pixels between frames, as images.grid lays them out

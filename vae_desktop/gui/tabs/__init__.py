@@ -1,0 +1,1 @@
+"""One package per tab. Tabs render from the AppState and never import each other."""

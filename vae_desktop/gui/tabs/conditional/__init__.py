@@ -1,0 +1,3 @@
+from vae_desktop.gui.tabs.conditional.tab import ConditionalTab
+
+__all__ = ["ConditionalTab"]

@@ -1,0 +1,3 @@
+from vae_desktop.gui.tabs.draw.tab import DrawTab
+
+__all__ = ["DrawTab"]

@@ -1,0 +1,3 @@
+from vae_desktop.gui.tabs.evaluate.tab import EvaluateTab
+
+__all__ = ["EvaluateTab"]

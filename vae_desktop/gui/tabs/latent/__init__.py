@@ -1,0 +1,3 @@
+from vae_desktop.gui.tabs.latent.tab import LatentTab
+
+__all__ = ["LatentTab"]
