@@ -56,9 +56,9 @@ def test_conditional_model_uses_the_label():
 
 
 def test_impossible_settings_are_refused_with_reasons():
-    with pytest.raises(ValueError, match="latent_dim"):
+    with pytest.raises(ValueError, match="latent dimensions must be an integer from 1 to 512"):
         VAE(latent_dim=0)
-    with pytest.raises(ValueError, match="arch must be one of"):
+    with pytest.raises(ValueError, match="architecture must be one of"):
         VAEConfig(arch="transformer")
     with pytest.raises(ValueError, match="beta"):
         VAEConfig(beta=-1.0)

@@ -8,12 +8,14 @@ reconstructions use z = posterior mean, which is deterministic and is what anoma
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from dataclasses import dataclass, field
 
 import torch
 
-from .metrics import psnr, score_dataset, ssim
-from .model import VAE
+from .jobs import run_to_end
+from .metrics import psnr, ssim
+from .model import VAE, kl_per_image, recon_per_image
 from .training import evaluate
 
 # Per-image score names, in display order, with what they mean.
@@ -54,6 +56,8 @@ class EvaluationReport:
     labels: torch.Tensor  # int64 [N]
     worst: torch.Tensor  # indices of the worst reconstructions (highest BCE first)
     reconstructions: torch.Tensor = field(repr=False)  # float [len(worst), 28, 28] for `worst`
+    mu: torch.Tensor = field(repr=False, default=None)  # [N, latent_dim] posterior means
+    logvar: torch.Tensor = field(repr=False, default=None)  # [N, latent_dim]
 
     def to_dict(self) -> dict:
         """The JSON-friendly summary (no per-image arrays)."""
@@ -76,10 +80,18 @@ def reconstruct(model: VAE, images: torch.Tensor, labels: torch.Tensor | None = 
     return torch.cat(out) if out else images.new_zeros((0, 1, 28, 28))
 
 
-@torch.no_grad()
 def evaluate_model(model: VAE, images: torch.Tensor, labels: torch.Tensor,
                    worst: int = 24, batch_size: int = 2000) -> EvaluationReport:
     """Evaluate `model` on (images, labels): float [N, 1, 28, 28] in [0, 1] or uint8 [N, 28, 28]."""
+    return run_to_end(evaluation_steps(model, images, labels, worst, batch_size))
+
+
+def evaluation_steps(model: VAE, images: torch.Tensor, labels: torch.Tensor, worst: int = 24,
+                     batch_size: int = 2000) -> Generator[float, None, EvaluationReport]:
+    """`evaluate_model` as a job: yields the fraction done (0 to 1) between batches and returns
+    the report. One pass gives every per-image number the app shows: scores, reconstructions,
+    PSNR, SSIM and the posterior (mu, logvar), so Draw, Latent space, Evaluate and the anomaly
+    panel share it."""
     if len(images) == 0:
         raise ValueError("there are no test images to evaluate")
     if len(images) != len(labels):
@@ -87,20 +99,34 @@ def evaluate_model(model: VAE, images: torch.Tensor, labels: torch.Tensor,
     labels = labels.long().cpu()
     was_training = model.training
     model.eval()
-    headline = evaluate(model, images, labels)  # the raw input, exactly as the CLI always did
-    images = _as_float(images)
-    scores = score_dataset(model, images, labels, batch_size=batch_size)
-    recons = reconstruct(model, images, labels, batch_size=batch_size)
-    model.train(was_training)
-    quality_psnr, quality_ssim = [], []
-    for start in range(0, len(images), batch_size):
-        # On the model's device: SSIM's 11x11 Gaussian convolutions are most of the time on a CPU.
-        target = images[start:start + batch_size].to(model.device)
-        pred = recons[start:start + batch_size].to(model.device)
-        quality_psnr.append(psnr(pred, target).cpu())
-        quality_ssim.append(ssim(pred, target).cpu())
-    scores["psnr"] = torch.cat(quality_psnr)
-    scores["ssim"] = torch.cat(quality_ssim)
+    try:
+        with torch.no_grad():
+            headline = evaluate(model, images, labels)  # the raw input, exactly as the CLI did
+        yield 0.2
+        images = _as_float(images)
+        parts: dict[str, list[torch.Tensor]] = {k: [] for k in (*SCORE_NAMES, "mu", "logvar", "recons")}
+        n = len(images)
+        for start in range(0, n, batch_size):
+            with torch.no_grad():
+                x = images[start:start + batch_size].to(model.device)
+                y = labels[start:start + batch_size].to(model.device) if model.num_classes else None
+                mu, logvar = model.encode(x, y)
+                logits = model.decode_logits(mu, y)
+                recon = recon_per_image(logits, x)
+                kl = kl_per_image(mu, logvar)
+                pred = torch.sigmoid(logits)
+                # On the model's device: SSIM's 11x11 Gaussian convolutions are most of the time
+                # on a CPU.
+                values = {"loss": recon + kl, "recon": recon, "kl": kl, "psnr": psnr(pred, x),
+                          "ssim": ssim(pred, x), "mu": mu.float(), "logvar": logvar.float(),
+                          "recons": pred}
+            for key, value in values.items():
+                parts[key].append(value.cpu())
+            yield 0.2 + 0.8 * min(start + batch_size, n) / n
+    finally:
+        model.train(was_training)
+    scores = {key: torch.cat(parts[key]) for key in SCORE_NAMES}
+    recons = torch.cat(parts["recons"])
     per_digit = []
     for digit in torch.unique(labels).tolist():
         mask = labels == digit
@@ -110,8 +136,9 @@ def evaluate_model(model: VAE, images: torch.Tensor, labels: torch.Tensor,
     return EvaluationReport(
         test_loss=headline["test_loss"], recon=headline["recon"], kl=headline["kl"],
         psnr=float(scores["psnr"].mean()), ssim=float(scores["ssim"].mean()),
-        count=len(images), per_digit=per_digit, scores=scores, labels=labels, worst=order,
-        reconstructions=recons[order, 0].clone(),
+        count=n, per_digit=per_digit, scores=scores, labels=labels, worst=order,
+        reconstructions=recons[order, 0].clone(), mu=torch.cat(parts["mu"]),
+        logvar=torch.cat(parts["logvar"]),
     )
 
 

@@ -9,7 +9,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-ARCHS = ("mlp", "conv")
+from .settings import SETTINGS
+
+ARCHS = SETTINGS["arch"].choices
 PIXELS = 28 * 28
 
 
@@ -49,25 +51,14 @@ class VAEConfig:
 
 
 def validate_config(cfg: VAEConfig) -> list[str]:
-    """Reasons the settings are impossible, empty when they are fine."""
-    problems = []
-
-    def is_int(v: object) -> bool:
-        return isinstance(v, int) and not isinstance(v, bool)
-
-    if not is_int(cfg.latent_dim) or not 1 <= cfg.latent_dim <= 512:
-        problems.append(f"latent_dim must be an integer from 1 to 512, got {cfg.latent_dim!r}")
-    if not is_int(cfg.hidden) or not 8 <= cfg.hidden <= 8192:
-        problems.append(f"hidden must be an integer from 8 to 8192, got {cfg.hidden!r}")
-    if cfg.arch not in ARCHS:
-        problems.append(f"arch must be one of {', '.join(ARCHS)}, got {cfg.arch!r}")
-    if not is_int(cfg.num_classes) or not 0 <= cfg.num_classes <= 1000:
-        problems.append(f"num_classes must be 0 (unconditional) or a class count, got {cfg.num_classes!r}")
-    if not isinstance(cfg.beta, (int, float)) or isinstance(cfg.beta, bool) or not (
-        0.0 <= float(cfg.beta) <= 1000.0
-    ):
-        problems.append(f"beta must be a number from 0 to 1000, got {cfg.beta!r}")
-    return problems
+    """Reasons the settings are impossible, empty when they are fine (limits: core.settings)."""
+    values = {"latent_dim": cfg.latent_dim, "hidden": cfg.hidden, "arch": cfg.arch,
+              "beta": cfg.beta}
+    problems = [SETTINGS[name].problem(value) for name, value in values.items()]
+    num_classes = cfg.num_classes
+    if not isinstance(num_classes, int) or isinstance(num_classes, bool) or not 0 <= num_classes <= 1000:
+        problems.append(f"num_classes must be 0 (unconditional) or a class count, got {num_classes!r}")
+    return [p for p in problems if p]
 
 
 class VAE(nn.Module):

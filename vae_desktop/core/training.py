@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import random
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -19,7 +18,9 @@ import torch
 
 from .data import to_float
 from .device import resolve_device
+from .jobs import JobControl
 from .model import VAE, score_images, vae_loss
+from .settings import check
 
 
 @dataclass
@@ -31,17 +32,9 @@ class TrainConfig:
     device: str = "auto"
 
     def __post_init__(self) -> None:
-        problems = []
-        if not isinstance(self.epochs, int) or not 1 <= self.epochs <= 100_000:
-            problems.append(f"epochs must be an integer of at least 1, got {self.epochs!r}")
-        if not isinstance(self.lr, (int, float)) or not (0 < self.lr <= 10) or math.isnan(self.lr):
-            problems.append(f"learning rate must be above 0 and at most 10, got {self.lr!r}")
-        if not isinstance(self.batch_size, int) or not 1 <= self.batch_size <= 65536:
-            problems.append(f"batch size must be an integer from 1 to 65536, got {self.batch_size!r}")
-        if not isinstance(self.seed, int) or self.seed < 0:
-            problems.append(f"seed must be a non-negative integer, got {self.seed!r}")
-        if problems:
-            raise ValueError("; ".join(problems))
+        # Limits live in the one table (core.settings); nothing is clamped.
+        check({"epochs": self.epochs, "lr": self.lr, "batch_size": self.batch_size,
+               "seed": self.seed})
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -148,37 +141,31 @@ class Trainer:
     start_epoch: int = 0
     history: list[dict] = field(default_factory=list)
     step_interval_s: float = 0.0  # emit at most one StepEvent per interval (0: every step)
+    control: JobControl = field(default_factory=JobControl)  # pause and stop, from any thread
 
     def __post_init__(self) -> None:
         self.device = resolve_device(self.config.device)
-        self._pause = threading.Event()
-        self._stop = threading.Event()
         self.epochs_done = self.start_epoch
         self.last_good_state: dict | None = None
         self.optimizer: torch.optim.Optimizer | None = None
 
     # Control, safe from any thread.
     def pause(self) -> None:
-        self._pause.set()
+        self.control.pause()
 
     def resume(self) -> None:
-        self._pause.clear()
+        self.control.resume()
 
     def stop(self) -> None:
-        self._stop.set()
-        self._pause.clear()
+        self.control.stop()
 
     @property
     def paused(self) -> bool:
-        return self._pause.is_set()
+        return self.control.paused
 
     @property
     def stop_requested(self) -> bool:
-        return self._stop.is_set()
-
-    def _wait_if_paused(self) -> None:
-        while self._pause.is_set() and not self._stop.is_set():
-            time.sleep(0.02)
+        return self.control.stop_requested
 
     def run(self, on_event: Callable[[Event], None] | None = None) -> EndEvent:
         """Run to the end, passing each event to `on_event`; returns the EndEvent."""
@@ -229,11 +216,10 @@ class Trainer:
             t_last_emit = t_window = time.perf_counter()
             window_samples = 0
             for step in range(1, steps + 1):
-                if self._pause.is_set():
-                    self._wait_if_paused()
+                if self.control.wait_while_paused():
                     t_window = time.perf_counter()
                     window_samples = 0
-                if self._stop.is_set():
+                if self.control.stop_requested:
                     yield self._finish("stopped", f"stopped during epoch {epoch}")
                     return
                 idx = order[(step - 1) * bs: step * bs]
@@ -280,9 +266,14 @@ class Trainer:
     def _fail_nonfinite(self, epoch: int, step: int) -> EndEvent:
         if self.last_good_state is not None:
             self.model.load_state_dict(self.last_good_state)
+        if self.epochs_done > self.start_epoch:
+            kept = "the weights from the last good epoch were kept"
+        elif self.start_epoch > 0:
+            kept = "no epoch of this run completed, so the weights it started from were kept"
+        else:
+            kept = "no epoch completed, so there is no model to keep"
         msg = (f"the loss became NaN or infinite at epoch {epoch}, step {step}; training stopped "
-               f"and the weights from the last good epoch were kept. Try a lower learning rate "
-               f"(now {self.config.lr:g}).")
+               f"and {kept}. Try a lower learning rate (now {self.config.lr:g}).")
         self.model.eval()
         return EndEvent("failed", msg, self.epochs_done)
 

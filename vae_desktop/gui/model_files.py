@@ -1,39 +1,58 @@
-"""Opening and saving checkpoints from the GUI (shared by the main window and the Train tab)."""
+"""Opening and saving checkpoints from the GUI (the main window, the Train tab and the Models
+dialog share these), and the files the app writes for the models it makes."""
 
 from __future__ import annotations
 
 import os
+import re
+import time
 from pathlib import Path
 
 from vae_desktop.core import checkpoint
 from vae_desktop.core.checkpoint import Checkpoint
-from vae_desktop.core.paths import app_data_dir, bundled_models_dir
+from vae_desktop.core.library import models_dir
+from vae_desktop.core.paths import bundled_models_dir
+from vae_desktop.gui import preferences
 
 CHECKPOINT_FILTER = "vae-desktop checkpoints (*.pt);;All files (*)"
 
 
-def autosave_dir() -> Path:
-    return app_data_dir() / "autosave"
+def new_model_path(ckpt_or_stem: Checkpoint | str) -> Path:
+    """A free file in the app's models folder for a model the app makes (training, a held-out
+    run): e.g. cvae-mlp-z2-20261202-140312.pt. The file name only has to be unique; people
+    see the model's library name."""
+    if isinstance(ckpt_or_stem, str):
+        base = re.sub(r"[^A-Za-z0-9._-]+", "-", ckpt_or_stem).strip("-.") or "model"
+    else:
+        cfg = ckpt_or_stem.config
+        base = f"{'cvae' if cfg.conditional else 'vae'}-{cfg.arch}-z{cfg.latent_dim}"
+    folder = models_dir()
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    path, n = folder / f"{base}-{stamp}.pt", 2
+    while path.exists():
+        path, n = folder / f"{base}-{stamp}-{n}.pt", n + 1
+    return path
 
 
 def save_checkpoint_as(ckpt: Checkpoint, path: str | os.PathLike) -> Path:
-    """Write `ckpt` to `path` (atomically) and make that its file and name from now on."""
+    """Write `ckpt` to `path` (atomically), make that its file from now on and put it first in
+    File > Open recent."""
     path = Path(path)
     if path.suffix != ".pt":
         path = path.with_name(path.name + ".pt")
     checkpoint.save(path, ckpt.model, ckpt.history, ckpt.optimizer_state, ckpt.train_config)
     ckpt.path = path
-    ckpt.name = path.stem
+    preferences.remember_recent(preferences.open_settings(), str(path.resolve()))
     return path
 
 
 def is_user_file(ckpt: Checkpoint) -> bool:
-    """True when the model lives in a file the user chose (not bundled, not an autosave), so
-    File > Save may overwrite it without asking."""
+    """True when the model lives in a file the user chose (not bundled, not one the app made),
+    so File > Save may overwrite it without asking."""
     if ckpt.path is None:
         return False
     folder = Path(ckpt.path).resolve().parent
-    return folder not in (bundled_models_dir().resolve(), autosave_dir().resolve())
+    return folder not in (bundled_models_dir().resolve(), models_dir().resolve())
 
 
 def describe_model(ckpt: Checkpoint | None) -> str:

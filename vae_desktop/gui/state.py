@@ -1,9 +1,22 @@
-"""AppState: the one object every tab shares. It holds the models and the active one, caches the
-test set, and carries the signals by which tabs talk to each other (no tab imports another)."""
+"""AppState: the one owner of what the tabs share. Tabs are views: they render from it, change it
+through its methods, and re-render on its signals. No tab imports another.
+
+It owns
+- the models (listed by the ModelLibrary, so they last across restarts) and the active one;
+- the current drawing, with where it came from;
+- the current latent point: a code with the label (or label blend) it is decoded under;
+- one test-set pass per model (core.evaluation), shared by Draw, Latent space, Evaluate and the
+  anomaly panel, run once in a worker;
+- the workers that run every kind of background work.
+
+What belongs to one model (a drawing's posterior, a latent point) is dropped when the active
+model changes, so no view can show another model's information.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+import weakref
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -12,80 +25,163 @@ from PySide6.QtCore import QObject, Signal
 from vae_desktop.core import checkpoint
 from vae_desktop.core.checkpoint import Checkpoint
 from vae_desktop.core.data import load_split, to_float
-from vae_desktop.core.paths import bundled_models_dir
+from vae_desktop.core.evaluation import EvaluationReport, evaluation_steps
+from vae_desktop.core.library import ModelEntry, ModelLibrary
+from vae_desktop.gui.workers import Job, Workers
 
 FIRST_MODEL = "mnist-cvae-z2"  # the bundled model active at first launch
 
 
+@dataclass(frozen=True)
+class Drawing:
+    """The digit the Draw tab shows, as the model sees it (28x28 float32 in [0, 1])."""
+
+    image: np.ndarray
+    origin: str  # what it is, for a person: "your drawing", "five.png", "test image #12"
+
+
+@dataclass(frozen=True)
+class LatentPoint:
+    """A code of the active model, with the label it is decoded under."""
+
+    code: np.ndarray  # [latent_dim] float32
+    label_weights: np.ndarray | None  # [num_classes]: one-hot, or a blend; None: unconditional
+    origin: str  # e.g. "interpolation 5→6, t = 0.53"
+
+    @property
+    def label(self) -> int | None:
+        """The single label, when the weights are one-hot; None for a blend or no label."""
+        w = self.label_weights
+        if w is None or not np.isclose(w.max(), 1.0):
+            return None
+        return int(w.argmax())
+
+    def label_tensor(self) -> torch.Tensor | None:
+        """[1, num_classes] float, as VAE.decode takes soft labels."""
+        if self.label_weights is None:
+            return None
+        return torch.as_tensor(self.label_weights, dtype=torch.float32).reshape(1, -1)
+
+
 class AppState(QObject):
-    # The active model changed (argument: Checkpoint).
-    model_changed = Signal(object)
-    # The list of models changed (one was added, renamed or removed).
+    # The list of models changed (added, renamed or removed).
     models_changed = Signal()
-    # Draw tab: the 28x28 float32 image the model sees, or None when the canvas is empty.
+    # The active model changed (argument: Checkpoint or None).
+    model_changed = Signal(object)
+    # The current drawing changed (argument: Drawing or None).
     drawing_changed = Signal(object)
-    # Draw tab: posterior of the drawing, dict(mu=np.ndarray, logvar=np.ndarray), or None.
+    # Draw tab: posterior of the drawing under the active model, dict(mu=, logvar=), or None.
     posterior_changed = Signal(object)
-    # A latent code (np.ndarray [latent_dim]) to show on the Latent space tab.
-    latent_point_selected = Signal(object)
-    # Latent space tab: the user clicked this code (np.ndarray [latent_dim]).
-    latent_clicked = Signal(object)
-    # Open this 28x28 float image in the Draw tab (e.g. from the Evaluate gallery).
-    show_in_draw = Signal(object)
+    # The current latent point changed (argument: LatentPoint or None).
+    latent_point_changed = Signal(object)
+    # A model's test-set pass: progress (Checkpoint, fraction), done (Checkpoint), failed
+    # (Checkpoint, message).
+    test_pass_progress = Signal(object, float)
+    test_pass_ready = Signal(object)
+    test_pass_failed = Signal(object, str)
     # Ask the main window to switch to the tab with this title.
     tab_requested = Signal(str)
-    # Copy these training settings (dict of TrainConfig + VAEConfig fields) into the Train tab.
+    # Copy these training settings (core.settings names) into the Train tab.
     training_settings_requested = Signal(dict)
     # A line for the status bar (message, timeout in ms).
     status_message = Signal(str, int)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, library: ModelLibrary | None = None) -> None:
         super().__init__(parent)
+        self.library = library if library is not None else ModelLibrary()
+        self.workers = Workers(self)
         self.models: list[Checkpoint] = []
         self.active: Checkpoint | None = None
+        self.drawing: Drawing | None = None
+        self.latent_point: LatentPoint | None = None
         self._test: tuple[torch.Tensor, torch.Tensor] | None = None
         self._test_float: torch.Tensor | None = None
-        self.drawing: np.ndarray | None = None
-        self.drawing_changed.connect(self._remember_drawing)
-
-    def _remember_drawing(self, image) -> None:
-        self.drawing = image
+        self._passes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # model -> report
+        self._pass_jobs: dict[int, Job] = {}  # id(model) -> running pass
 
     # Models
-    def load_bundled(self, folder: Path | None = None) -> list[str]:
-        """Load every checkpoint in resources/models; returns the error messages of bad files."""
-        folder = folder or bundled_models_dir()
-        errors = []
-        for path in sorted(Path(folder).glob("*.pt")):
+    def load_library(self) -> list[str]:
+        """List every model of the library (bundled ones included); returns what a person should
+        be told (files that could not be read, an index that was rebuilt)."""
+        notes = self.library.load()
+        for entry in list(self.library.entries):
             try:
-                self.add_model(checkpoint.load(path), activate=False)
+                ckpt = checkpoint.load(entry.path)
             except checkpoint.CheckpointError as exc:
-                errors.append(str(exc))
+                notes.append(str(exc))
+                continue
+            ckpt.name = entry.name
+            self._put(ckpt)
+        self.models_changed.emit()
         if self.active is None and self.models:
             # The 2-D conditional model suits every tab: its latent plane maps directly and it
             # can be asked for a digit.
-            preferred = [m for m in self.models if m.name == FIRST_MODEL]
+            preferred = [m for m in self.models if m.path is not None and m.path.stem == FIRST_MODEL]
             self.set_active(preferred[0] if preferred else self.models[0])
-        return errors
+        return notes
 
-    def add_model(self, ckpt: Checkpoint, activate: bool = True) -> Checkpoint:
-        for i, existing in enumerate(self.models):
-            if ckpt.path is not None and existing.path == ckpt.path:
-                self.models[i] = ckpt
-                break
-        else:
-            self.models.append(ckpt)
+    def add_model(self, ckpt: Checkpoint, activate: bool = True, origin: str = "opened",
+                  name: str | None = None) -> Checkpoint:
+        """Add a model (listed in the library if it has a file) and, by default, activate it."""
+        if ckpt.path is not None:
+            entry = self.library.add(ckpt, origin, name)
+            ckpt.name = entry.name
+        elif name:
+            ckpt.name = name
+        self._put(ckpt)
         self.models_changed.emit()
         if activate:
             self.set_active(ckpt)
         return ckpt
 
-    def set_active(self, ckpt: Checkpoint) -> None:
-        if ckpt not in self.models:
-            self.models.append(ckpt)
-            self.models_changed.emit()
-        ckpt.model.eval()
+    def _put(self, ckpt: Checkpoint) -> None:
+        for i, existing in enumerate(self.models):
+            if ckpt.path is not None and existing.path is not None and (
+                    existing.path.resolve() == ckpt.path.resolve()):
+                self.models[i] = ckpt
+                if self.active is existing:
+                    self.active = ckpt
+                return
+        self.models.append(ckpt)
+
+    def entry(self, ckpt: Checkpoint) -> ModelEntry | None:
+        return self.library.find(ckpt.path) if ckpt.path is not None else None
+
+    def rename_model(self, ckpt: Checkpoint, name: str) -> None:
+        """Give a model a new name (ValueError for an empty one)."""
+        if ckpt.path is not None:
+            name = self.library.rename(ckpt.path, name).name
+        ckpt.name = name
+        self.models_changed.emit()
+        if ckpt is self.active:
+            self.model_changed.emit(ckpt)
+
+    def remove_model(self, ckpt: Checkpoint) -> bool:
+        """Unlist a model (ValueError for a bundled one); returns whether its file was deleted.
+        If it was active, another model becomes active."""
+        deleted = False
+        if ckpt.path is not None and self.library.find(ckpt.path) is not None:
+            deleted = self.library.remove(ckpt.path)
+        self.models = [m for m in self.models if m is not ckpt]
+        self._passes.pop(ckpt.model, None)
+        self.models_changed.emit()
+        if ckpt is self.active:
+            self.active = None
+            self.set_active(self.models[0] if self.models else None)
+        return deleted
+
+    def set_active(self, ckpt: Checkpoint | None) -> None:
+        if ckpt is not None:
+            if ckpt not in self.models:
+                self.models.append(ckpt)
+                self.models_changed.emit()
+            ckpt.model.eval()
+        changed = ckpt is not self.active
         self.active = ckpt
+        if changed:
+            # A latent point and a drawing's posterior belong to the model that made them.
+            self.set_latent_point(None)
+            self.posterior_changed.emit(None)
         self.model_changed.emit(ckpt)
 
     def find_model(self, conditional: bool | None = None, latent_dim: int | None = None):
@@ -98,7 +194,27 @@ class AppState(QObject):
             return ckpt
         return None
 
-    # Data (loaded once, on first use)
+    # The current drawing and latent point
+    def set_drawing(self, image: np.ndarray | None, origin: str = "your drawing") -> None:
+        self.drawing = None if image is None else Drawing(
+            np.asarray(image, dtype=np.float32).reshape(28, 28).copy(), origin)
+        self.drawing_changed.emit(self.drawing)
+
+    def set_latent_point(self, code: np.ndarray | None, label_weights: np.ndarray | None = None,
+                         origin: str = "") -> None:
+        """Make `code` (of the active model) the current latent point. For a conditional model,
+        `label_weights` is its label: one-hot or a blend (a label alone: `one_hot`)."""
+        if code is None:
+            point = None
+        else:
+            weights = None if label_weights is None else np.asarray(label_weights, np.float32).copy()
+            point = LatentPoint(np.asarray(code, np.float32).reshape(-1).copy(), weights, origin)
+        if point is None and self.latent_point is None:
+            return
+        self.latent_point = point
+        self.latent_point_changed.emit(point)
+
+    # The test set (loaded once, on first use)
     def test_set(self) -> tuple[torch.Tensor, torch.Tensor]:
         """The MNIST test split: uint8 images [N, 28, 28] and int64 labels [N]."""
         if self._test is None:
@@ -110,3 +226,42 @@ class AppState(QObject):
         if self._test_float is None:
             self._test_float = to_float(self.test_set()[0])
         return self._test_float
+
+    # One test-set pass per model
+    def test_pass(self, ckpt: Checkpoint | None) -> EvaluationReport | None:
+        """The model's test-set pass if it has been made, else None (see request_test_pass)."""
+        return None if ckpt is None else self._passes.get(ckpt.model)
+
+    def request_test_pass(self, ckpt: Checkpoint | None) -> EvaluationReport | None:
+        """The pass if it is ready; otherwise start it (once) in a worker and return None:
+        test_pass_ready(ckpt) follows."""
+        if ckpt is None:
+            return None
+        report = self._passes.get(ckpt.model)
+        if report is not None or id(ckpt.model) in self._pass_jobs:
+            return report
+        images, labels = self.test_set()
+        model = ckpt.model
+
+        def done(result: EvaluationReport) -> None:
+            self._passes[model] = result
+            self.test_pass_ready.emit(ckpt)
+
+        def finished() -> None:
+            self._pass_jobs.pop(id(model), None)
+
+        self._pass_jobs[id(model)] = self.workers.start(
+            f"test-set pass of {ckpt.name}", evaluation_steps, model, images, labels,
+            on_event=lambda fraction: self.test_pass_progress.emit(ckpt, fraction),
+            on_done=done, on_error=lambda message: self.test_pass_failed.emit(ckpt, message),
+            on_finished=finished)
+        return None
+
+    def test_pass_running(self, ckpt: Checkpoint | None) -> bool:
+        return ckpt is not None and id(ckpt.model) in self._pass_jobs
+
+
+def one_hot(label: int, num_classes: int) -> np.ndarray:
+    weights = np.zeros(num_classes, np.float32)
+    weights[int(label)] = 1.0
+    return weights

@@ -1,0 +1,65 @@
+"""Pause and stop flags for long work, checked between two steps (superqt's worker pattern).
+
+A job is a generator: it yields plain-Python events and checks its `JobControl` between steps.
+The GUI runs such generators in worker threads (vae_desktop.gui.workers); the CLI runs them in
+its own thread and sets `stop` from a Ctrl+C handler. The flags are threading.Events, so any
+thread may set them without waiting for the job.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+
+class Stopped(Exception):
+    """Raised by `JobControl.checkpoint(raise_on_stop=True)` when a stop was asked for."""
+
+
+class JobControl:
+    def __init__(self) -> None:
+        self._pause = threading.Event()
+        self._stop = threading.Event()
+
+    def pause(self) -> None:
+        self._pause.set()
+
+    def resume(self) -> None:
+        self._pause.clear()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._pause.clear()
+
+    @property
+    def paused(self) -> bool:
+        return self._pause.is_set()
+
+    @property
+    def stop_requested(self) -> bool:
+        return self._stop.is_set()
+
+    def wait_while_paused(self, poll_s: float = 0.02) -> bool:
+        """Block while paused; returns True if the pause was waited out (False: not paused)."""
+        if not self._pause.is_set():
+            return False
+        while self._pause.is_set() and not self._stop.is_set():
+            time.sleep(poll_s)
+        return True
+
+    def checkpoint(self, raise_on_stop: bool = False) -> bool:
+        """Between two steps: wait out a pause, then say whether to stop."""
+        self.wait_while_paused()
+        if self._stop.is_set() and raise_on_stop:
+            raise Stopped
+        return self._stop.is_set()
+
+
+def run_to_end(steps):
+    """Drain a job's generator in this thread and return its return value (the CLI's way, and
+    the way a test runs a job without a worker thread)."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as end:
+            return end.value

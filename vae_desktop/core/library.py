@@ -1,0 +1,239 @@
+"""ModelLibrary: every model the app has made or opened, listed across restarts until removed.
+
+The index is a small JSON file (`library.json` in the app's models folder), written atomically.
+It holds, per model, the file, a name a person can read (and change), where the model came from
+and a summary for listing (settings, epochs, test loss), so listing needs no checkpoint loads.
+If the index is missing or damaged it is rebuilt from the checkpoint files the app keeps:
+the bundled models, the models folder and the sweep folders. The files are the truth; the index
+is a cache of them plus the names people chose.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from . import checkpoint
+from .checkpoint import Checkpoint
+from .fileio import atomic_write
+from .paths import app_data_dir, bundled_models_dir
+
+INDEX_VERSION = 1
+ORIGINS = ("bundled", "trained", "sweep", "holdout", "opened")
+MAX_NAME = 80
+
+
+def models_dir() -> Path:
+    """Where the app writes the models it trains (autosaves included)."""
+    return app_data_dir() / "models"
+
+
+def index_path() -> Path:
+    return models_dir() / "library.json"
+
+
+@dataclass
+class ModelEntry:
+    path: str  # absolute
+    name: str
+    origin: str  # one of ORIGINS
+    added: float  # seconds since the epoch
+    summary: dict = field(default_factory=dict)  # kind, arch, latent_dim, hidden, beta, epochs, test_loss
+
+    @property
+    def bundled(self) -> bool:
+        return self.origin == "bundled"
+
+    @property
+    def file(self) -> Path:
+        return Path(self.path)
+
+
+def summarize(ckpt: Checkpoint) -> dict:
+    cfg = ckpt.config
+    return {"kind": "CVAE" if cfg.conditional else "VAE", "arch": cfg.arch,
+            "latent_dim": cfg.latent_dim, "hidden": cfg.hidden, "beta": cfg.beta,
+            "epochs": ckpt.epochs, "test_loss": ckpt.test_loss}
+
+
+def default_name(ckpt: Checkpoint, when: float | None = None) -> str:
+    """What the model is: kind, architecture, latent size, epochs and date,
+    e.g. "CVAE · MLP · z=2 · 10 epochs · 2 Dec 14:05"."""
+    s = summarize(ckpt)
+    local = time.localtime(when if when is not None else time.time())
+    stamp = f"{local.tm_mday} {time.strftime('%b %H:%M', local)}"  # no %-d: not on Windows
+    epochs = f"{s['epochs']} epoch{'s' if s['epochs'] != 1 else ''}"
+    return f"{s['kind']} · {s['arch'].upper()} · z={s['latent_dim']} · {epochs} · {stamp}"
+
+
+def check_name(name: str) -> str:
+    """A name as typed, stripped; ValueError when it cannot be used."""
+    name = " ".join(str(name).split())
+    if not name:
+        raise ValueError("a model's name cannot be empty")
+    if len(name) > MAX_NAME:
+        raise ValueError(f"a model's name can have at most {MAX_NAME} characters")
+    return name
+
+
+class ModelLibrary:
+    def __init__(self, index: Path | None = None, bundled: Path | None = None,
+                 scan: tuple[Path, ...] | None = None) -> None:
+        """`scan`: the folders a rebuild looks in besides `bundled` (default: the models
+        folder, the sweep folders and the autosave folder of earlier versions)."""
+        self.index = Path(index) if index is not None else index_path()
+        self.bundled_dir = Path(bundled) if bundled is not None else bundled_models_dir()
+        data = app_data_dir()
+        self.scan = scan if scan is not None else (self.index.parent, data / "sweeps", data / "autosave")
+        self.entries: list[ModelEntry] = []
+
+    # Reading
+    def load(self) -> list[str]:
+        """Read the index (rebuilding it if it is missing or damaged) and drop entries whose file
+        is gone. Returns what a person should be told, e.g. that the index was rebuilt."""
+        notes: list[str] = []
+        try:
+            self.entries = self._read()
+        except FileNotFoundError:
+            self.rebuild()
+            return notes
+        except (OSError, ValueError, TypeError, KeyError) as exc:
+            count = self.rebuild()
+            notes.append(f"The model list was damaged ({exc}); it was rebuilt from {count} model "
+                         "file(s). Names you had given are lost; the models are not.")
+            return notes
+        gone = [e for e in self.entries if not e.file.is_file()]
+        if gone:
+            self.entries = [e for e in self.entries if e not in gone]
+            notes.append("No longer listed, since their files are gone: "
+                         + ", ".join(e.name for e in gone))
+        # Bundled models the index does not know yet (a new version shipped one).
+        known = {self._key(e.path) for e in self.entries}
+        changed = bool(gone)
+        for path in sorted(self.bundled_dir.glob("*.pt")):
+            if self._key(path) not in known:
+                changed |= self._add_file(path, "bundled") is not None
+        if changed:
+            self._write()
+        return notes
+
+    def _read(self) -> list[ModelEntry]:
+        data = json.loads(self.index.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or data.get("version") != INDEX_VERSION:
+            raise ValueError("unknown format")
+        entries = []
+        for item in data["models"]:
+            entry = ModelEntry(**item)
+            if entry.origin not in ORIGINS or not isinstance(entry.name, str):
+                raise ValueError(f"bad entry {item!r:.60}")
+            entries.append(entry)
+        return entries
+
+    def rebuild(self) -> int:
+        """List every readable checkpoint in the bundled folder and the scanned folders, with
+        default names; returns how many were found. Unreadable files are left alone."""
+        self.entries = []
+        for path in sorted(self.bundled_dir.glob("*.pt")):
+            self._add_file(path, "bundled")
+        for folder in self.scan:
+            for path in sorted(Path(folder).rglob("*.pt")) if Path(folder).is_dir() else ():
+                origin = "sweep" if "sweeps" in path.parts else "trained"
+                self._add_file(path, origin)
+        self._write()
+        return len(self.entries)
+
+    def _add_file(self, path: Path, origin: str) -> ModelEntry | None:
+        try:
+            ckpt = checkpoint.load(path)
+        except checkpoint.CheckpointError:
+            return None
+        name = ckpt.name if origin == "bundled" else default_name(ckpt, path.stat().st_mtime)
+        entry = ModelEntry(str(path.resolve()), name, origin, path.stat().st_mtime, summarize(ckpt))
+        self.entries.append(entry)
+        return entry
+
+    # Changing
+    def add(self, ckpt: Checkpoint, origin: str, name: str | None = None) -> ModelEntry:
+        """List a model that has a file (or refresh its summary if listed); returns its entry."""
+        if ckpt.path is None:
+            raise ValueError("only a model saved to a file can be listed")
+        if origin not in ORIGINS:
+            raise ValueError(f"origin must be one of {', '.join(ORIGINS)}")
+        entry = self.find(ckpt.path)
+        if entry is None:
+            entry = ModelEntry(str(Path(ckpt.path).resolve()), "", origin, time.time())
+            entry.name = check_name(name) if name else default_name(ckpt, entry.added)
+            self.entries.append(entry)
+        elif name:
+            entry.name = check_name(name)
+        entry.summary = summarize(ckpt)
+        self._write()
+        return entry
+
+    def rename(self, path: str | os.PathLike, name: str) -> ModelEntry:
+        entry = self._get(path)
+        entry.name = check_name(name)
+        self._write()
+        return entry
+
+    def remove(self, path: str | os.PathLike) -> bool:
+        """Unlist a model. A file in the app's models folder is deleted with it (the app made
+        it, and a rebuild would list it again); a file the user keeps elsewhere stays. Returns
+        whether a file was deleted. Bundled models cannot be removed."""
+        entry = self._get(path)
+        if entry.bundled:
+            raise ValueError(f"{entry.name} comes with vae-desktop and cannot be removed")
+        self.entries.remove(entry)
+        self._write()
+        if self.owns_file(entry):
+            entry.file.unlink(missing_ok=True)
+            return True
+        return False
+
+    def owns_file(self, entry: ModelEntry) -> bool:
+        """True when the app made the file in a folder of its own (not bundled, not the user's)."""
+        return not entry.bundled and any(_inside(entry.file, Path(folder)) for folder in self.scan)
+
+    def find(self, path: str | os.PathLike) -> ModelEntry | None:
+        key = self._key(path)
+        for entry in self.entries:
+            if self._key(entry.path) == key:
+                return entry
+        return None
+
+    def _get(self, path: str | os.PathLike) -> ModelEntry:
+        entry = self.find(path)
+        if entry is None:
+            raise KeyError(f"{path} is not in the model list")
+        return entry
+
+    @staticmethod
+    def _key(path: str | os.PathLike) -> str:
+        return str(Path(path).resolve())
+
+    def _write(self) -> None:
+        payload = {"version": INDEX_VERSION, "models": [asdict(e) for e in self.entries]}
+        text = json.dumps(payload, indent=1, allow_nan=False, default=_nan_free)
+
+        def write(tmp: str) -> None:
+            with open(tmp, "w", encoding="utf-8") as fh:
+                fh.write(text)
+                fh.flush()
+                os.fsync(fh.fileno())
+
+        atomic_write(self.index, write)
+
+
+def _nan_free(value):
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,147 @@
+"""The one way the app runs background work: a job (a generator) in a worker thread.
+
+Built on superqt's GeneratorWorker. A job yields plain-Python events between its steps; they
+reach the GUI thread through queued signals, and only the GUI thread touches widgets. Pause and
+stop go through the job's `JobControl` (vae_desktop.core.jobs), checked between two steps; a job
+without one is stopped by superqt's abort flag, checked between two yields. `Workers` keeps
+every job the app runs, so that on quit each is asked to stop and is awaited.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Generator, Iterator
+
+from PySide6.QtCore import QObject, QThreadPool
+from superqt.utils import GeneratorWorker
+
+from vae_desktop.core.jobs import JobControl
+from vae_desktop.core.threads import use_worker_threads
+
+
+def _in_worker(steps: Callable[..., Iterator], args: tuple, kwargs: dict) -> Generator:
+    use_worker_threads()  # the cores the GUI thread gave up: see core.threads
+    return (yield from steps(*args, **kwargs))
+
+
+class _Worker(GeneratorWorker):
+    """GeneratorWorker that also says, thread-safely, when its thread is done with it."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.ended = threading.Event()
+
+    def work(self):
+        try:
+            return super().work()
+        finally:
+            self.ended.set()
+
+
+class Job:
+    """One running piece of background work. Made by `Workers.start`."""
+
+    def __init__(self, name: str, worker: _Worker, control: JobControl | None) -> None:
+        self.name = name
+        self.control = control
+        self._worker = worker
+        self.error: str | None = None
+
+    def pause(self) -> None:
+        if self.control is not None:
+            self.control.pause()
+        else:
+            self._worker.pause()
+
+    def resume(self) -> None:
+        if self.control is not None:
+            self.control.resume()
+        else:
+            self._worker.resume()
+
+    @property
+    def paused(self) -> bool:
+        return self.control.paused if self.control is not None else self._worker.is_paused
+
+    def stop(self) -> None:
+        """Ask the job to end after its current step (it may still report its end)."""
+        if self.control is not None:
+            self.control.stop()
+        else:
+            self._worker.quit()
+
+    @property
+    def stop_requested(self) -> bool:
+        if self.control is not None:
+            return self.control.stop_requested
+        return self._worker.abort_requested
+
+    @property
+    def running(self) -> bool:
+        return not self._worker.ended.is_set()
+
+    def wait(self, timeout_s: float | None = None) -> bool:
+        """Block until the worker thread is done with the job; returns whether it is."""
+        return self._worker.ended.wait(timeout_s)
+
+
+class Workers(QObject):
+    """Every job the app runs, in a thread pool of its own (Qt's global pool has as many threads
+    as cores: on 2 cores a test-set pass would queue behind training and a sweep)."""
+
+    def __init__(self, parent: QObject | None = None, max_threads: int = 16) -> None:
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(max_threads)
+        self.jobs: list[Job] = []
+
+    def start(self, name: str, steps: Callable[..., Iterator], *args,
+              control: JobControl | None = None,
+              on_event: Callable[[object], None] | None = None,
+              on_done: Callable[[object], None] | None = None,
+              on_error: Callable[[str], None] | None = None,
+              on_finished: Callable[[], None] | None = None, **kwargs) -> Job:
+        """Run `steps(*args, **kwargs)`, a generator function, in a worker thread.
+
+        on_event(value) for each yielded value, on_done(result) with its return value unless it
+        was aborted, on_error(message) if it raised, then on_finished() in every case: all on the
+        GUI thread, in that order."""
+        worker = _Worker(_in_worker, steps, args, kwargs)
+        job = Job(name, worker, control)
+        signals = worker.signals
+        if on_event is not None:
+            signals.yielded.connect(on_event)
+        if on_done is not None:
+            signals.returned.connect(on_done)
+
+        def failed(exc: BaseException) -> None:
+            traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+            job.error = str(exc) or type(exc).__name__
+            if on_error is not None:
+                on_error(job.error)
+
+        signals.errored.connect(failed)
+
+        def finished() -> None:
+            if job in self.jobs:
+                self.jobs.remove(job)
+            if on_finished is not None:
+                on_finished()
+
+        signals.finished.connect(finished)
+        self.jobs.append(job)
+        self.pool.start(worker)
+        return job
+
+    def running(self) -> list[Job]:
+        return [job for job in self.jobs if job.running]
+
+    def stop_all(self) -> None:
+        for job in list(self.jobs):
+            job.stop()
+
+    def wait_all(self, timeout_s: float) -> bool:
+        """Wait up to `timeout_s` for every worker thread; returns whether all have ended."""
+        return self.pool.waitForDone(max(0, int(timeout_s * 1000)))
