@@ -18,9 +18,11 @@ run: $(STAMP)
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 	$(BIN)/ruff check vae_desktop tests bench
+	$(BIN)/lint-imports
 
 lint: $(STAMP)
 	$(BIN)/ruff check vae_desktop tests bench
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	$(BIN)/python bench/train_throughput.py
