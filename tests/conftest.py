@@ -52,9 +52,12 @@ def bundled():
 
 @pytest.fixture
 def app_state(qapp):
-    """An AppState with the bundled models loaded."""
+    """An AppState whose library (in the test's own data folder) holds the bundled models. Its
+    workers are stopped and awaited after the test."""
     from vae_desktop.gui.state import AppState
 
     state = AppState()
-    state.load_bundled()
-    return state
+    state.load_library()
+    yield state
+    state.workers.stop_all()
+    state.workers.wait_all(30)

@@ -15,7 +15,7 @@ from vae_desktop.core.training import evaluate
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     out = tmp_path_factory.mktemp("cli") / "tiny.pt"
-    code = main(["train", "--epochs", "1", "--subset", "2000", "--test-subset", "500",
+    code = main(["train", "--epochs", "1", "--train-size", "2000", "--test-size", "500",
                  "--latent-dim", "4", "--hidden", "64", "--conditional", "--device", "cpu",
                  "--quiet", "--out", str(out)])
     assert code == 0
@@ -26,20 +26,50 @@ def test_train_writes_a_checkpoint(trained):
     ckpt = checkpoint.load(trained)
     assert ckpt.config.latent_dim == 4 and ckpt.config.conditional
     assert ckpt.epochs == 1 and ckpt.optimizer_state is not None
-    assert ckpt.train_config["subset"] == 2000
+    assert ckpt.train_config["train_size"] == 2000
+
+
+def test_resume_without_out_saves_back_to_the_resumed_file(trained, tmp_path, monkeypatch):
+    """Reported: `train --resume x.pt --epochs 1` without --out wrote a new model.pt in the
+    working folder and left x.pt as it was."""
+    resumed = tmp_path / "x.pt"
+    resumed.write_bytes(trained.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    assert main(["train", "--resume", str(resumed), "--epochs", "1", "--train-size", "500",
+                 "--test-size", "100", "--quiet"]) == 0
+    assert not (tmp_path / "model.pt").exists()
+    assert [h["epoch"] for h in checkpoint.load(resumed).history] == [1, 2]
+
+
+def test_old_argument_names_still_work(tmp_path):
+    out = tmp_path / "old.pt"
+    assert main(["train", "--epochs", "1", "--subset", "300", "--test-subset", "100",
+                 "--latent-dim", "2", "--hidden", "16", "--quiet", "--out", str(out)]) == 0
+    assert checkpoint.load(out).train_config["train_size"] == 300
+
+
+def test_train_arguments_come_from_the_settings_table(capsys):
+    from vae_desktop.core.settings import SETTINGS
+
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for setting in SETTINGS.values():
+        assert setting.flag in text
+    assert "from 8 to 8,192" in text  # hidden: the table's range, not a copy of it
 
 
 def test_resume_adds_epochs(trained, tmp_path):
     out = tmp_path / "more.pt"
-    assert main(["train", "--resume", str(trained), "--epochs", "1", "--subset", "1000",
-                 "--test-subset", "200", "--quiet", "--compact", "--out", str(out)]) == 0
+    assert main(["train", "--resume", str(trained), "--epochs", "1", "--train-size", "1000",
+                 "--test-size", "200", "--quiet", "--compact", "--out", str(out)]) == 0
     ckpt = checkpoint.load(out)
     assert [h["epoch"] for h in ckpt.history] == [1, 2]
     assert ckpt.optimizer_state is None  # --compact
 
 
 def test_eval_json_matches_direct_evaluation(trained, capsys):
-    assert main(["eval", str(trained), "--json", "--subset", "300", "--device", "cpu"]) == 0
+    assert main(["eval", str(trained), "--json", "--test-size", "300", "--device", "cpu"]) == 0
     result = json.loads(capsys.readouterr().out)
     direct = evaluate(checkpoint.load(trained).model, *load_split("test", size=300))
     for key in ("test_loss", "recon", "kl"):
@@ -54,9 +84,11 @@ def test_sample_writes_a_png(trained, tmp_path, capsys):
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["train", "--epochs", "x"], "invalid int value"),
-    (["train", "--epochs", "0", "--quiet"], "epochs must be"),
-    (["train", "--arch", "rnn"], "invalid choice"),
+    (["train", "--epochs", "x"], "epochs must be an integer from 1 to 10,000, got 'x'"),
+    (["train", "--epochs", "0", "--quiet"], "epochs must be an integer from 1 to 10,000, got 0"),
+    (["train", "--arch", "rnn"], "architecture must be one of mlp, conv, got 'rnn'"),
+    (["train", "--hidden", "9000"], "hidden units must be an integer from 8 to 8,192, got 9000"),
+    (["train", "--lr", "0"], "learning rate must be a number above 0 and at most 1, got 0"),
     (["train", "--device", "tpu", "--epochs", "1"], "unknown device"),
     (["eval", "missing.pt"], "no such file"),
     (["frobnicate"], "invalid choice"),
@@ -89,8 +121,8 @@ def test_ctrl_c_stops_cleanly_after_saving(tmp_path):
 
     out = tmp_path / "interrupted.pt"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "vae_desktop", "train", "--epochs", "500", "--subset", "1000",
-         "--test-subset", "100", "--latent-dim", "2", "--hidden", "32", "--device", "cpu",
+        [sys.executable, "-m", "vae_desktop", "train", "--epochs", "500", "--train-size", "1000",
+         "--test-size", "100", "--latent-dim", "2", "--hidden", "32", "--device", "cpu",
          "--quiet", "--out", str(out)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ})
     deadline = time.time() + 120

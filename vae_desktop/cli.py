@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from vae_desktop import __version__
+from vae_desktop.core.settings import SETTINGS, Setting
 
 
 class UsageError(Exception):
@@ -30,6 +31,25 @@ def _digits(text: str) -> tuple[int, ...]:
     return digits
 
 
+def _add_setting(p: argparse.ArgumentParser, setting: Setting) -> None:
+    """One argument from the settings table: its type, range, default and help in one place."""
+    if setting.kind is bool:
+        p.add_argument(setting.flag, action="store_true", help=setting.help)
+        return
+    flags = [setting.flag] + (["--subset"] if setting.name == "train_size" else [])  # the old name
+
+    def parse(text: str):
+        try:
+            return setting.parse(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    parse.__name__ = setting.name
+    default = setting.default
+    p.add_argument(*flags, dest=setting.name, type=parse, default=default, metavar=setting.name.upper(),
+                   help=f"{setting.help} ({setting.range_text()}; default {default})")
+
+
 def _add_data_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data-dir", help="a torchvision dataset folder instead of the bundled MNIST")
     p.add_argument("--dataset", default="mnist", choices=("mnist", "fashion-mnist", "kmnist"),
@@ -42,21 +62,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     t = sub.add_parser("train", help="train a VAE and save a checkpoint after every epoch")
-    t.add_argument("--epochs", type=int, default=10)
-    t.add_argument("--latent-dim", type=int, default=20)
-    t.add_argument("--hidden", type=int, default=400)
-    t.add_argument("--arch", choices=("mlp", "conv"), default="mlp")
-    t.add_argument("--conditional", action="store_true", help="condition on the digit label (CVAE)")
-    t.add_argument("--beta", type=float, default=1.0)
-    t.add_argument("--lr", type=float, default=1e-3)
-    t.add_argument("--batch-size", type=int, default=128)
-    t.add_argument("--seed", type=int, default=1)
+    for setting in SETTINGS.values():
+        _add_setting(t, setting)
     t.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
-    t.add_argument("--out", default="model.pt", help="checkpoint path (default: model.pt)")
-    t.add_argument("--resume", help="continue training this checkpoint")
+    t.add_argument("--out", help="checkpoint path (default: model.pt, or the --resume file)")
+    t.add_argument("--resume", help="continue training this checkpoint (saved back to it unless "
+                                    "--out names another file)")
     t.add_argument("--digits", type=_digits, help="train on these digits only, e.g. 0,1,2")
-    t.add_argument("--subset", type=int, help="train on the first N training images")
-    t.add_argument("--test-subset", type=int, help="evaluate on the first N test images")
+    t.add_argument("--test-size", "--test-subset", dest="test_size", type=int,
+                   help="evaluate on the first N test images")
     t.add_argument("--quiet", action="store_true", help="no progress bar")
     t.add_argument("--compact", action="store_true",
                    help="leave the optimizer state out of the checkpoint (a third of the size; "
@@ -67,7 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("checkpoint")
     e.add_argument("--json", action="store_true", help="print JSON")
     e.add_argument("--device", default="auto")
-    e.add_argument("--subset", type=int, help="evaluate on the first N test images")
+    e.add_argument("--test-size", "--subset", dest="test_size", type=int,
+                   help="evaluate on the first N test images")
     _add_data_args(e)
 
     s = sub.add_parser("sample", help="decode random codes into a PNG grid")
@@ -86,7 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="negative ELBO or reconstruction error (default: elbo)")
     a.add_argument("--percentile", type=float, default=95.0,
                    help="threshold at this percentile of the training scores (default: 95)")
-    a.add_argument("--subset", type=int, help="train on the first N training images")
+    a.add_argument("--train-size", "--subset", dest="train_size", type=int,
+                   help="train on the first N training images")
     a.add_argument("--seed", type=int, default=1)
     a.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
     a.add_argument("--json", action="store_true", help="print JSON")
@@ -99,9 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--study", default="vae-sweep", help="study name; an existing one is resumed")
     w.add_argument("--trials", type=int, default=20, help="trials this process adds (default: 20)")
     w.add_argument("--epochs", type=int, default=3, help="epochs per trial (default: 3)")
-    w.add_argument("--subset", type=int, default=10_000,
+    w.add_argument("--train-size", "--subset", dest="train_size", type=int, default=10_000,
                    help="train on the first N training images (default: 10000; 0: all)")
-    w.add_argument("--test-subset", type=int, default=2_000,
+    w.add_argument("--test-size", "--test-subset", dest="test_size", type=int, default=2_000,
                    help="evaluate on the first N test images (default: 2000; 0: all)")
     w.add_argument("--objective", choices=("test_loss", "auroc"), default="test_loss",
                    help="minimise the test negative ELBO, or maximise the AUROC of --holdout")
@@ -158,7 +174,7 @@ def _load_checkpoint(path: str, device: str = "cpu"):
 def cmd_train(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from vae_desktop.core import checkpoint
+    from vae_desktop.core import checkpoint, settings
     from vae_desktop.core.data import load_split
     from vae_desktop.core.training import (
         EndEvent,
@@ -181,16 +197,16 @@ def cmd_train(args: argparse.Namespace) -> int:
         if args.digits is None and train_extra.get("digits"):
             args.digits = tuple(train_extra["digits"])
     else:
-        model = new_model(args.seed, latent_dim=args.latent_dim, hidden=args.hidden,
-                          arch=args.arch, num_classes=10 if args.conditional else 0, beta=args.beta)
+        model = new_model(args.seed, **settings.model_kwargs(vars(args)))
     data_kw = {"dataset": args.dataset, "data_dir": args.data_dir}
-    train = load_split("train", digits=args.digits, size=args.subset, **data_kw)
-    test = load_split("test", size=args.test_subset, **data_kw)
+    train = load_split("train", digits=args.digits, size=args.train_size or None, **data_kw)
+    test = load_split("test", size=args.test_size, **data_kw)
     trainer = Trainer(model, train, test, tcfg, optimizer_state=opt_state,
                       start_epoch=len(history), history=history, step_interval_s=0.25)
-    out = Path(args.out if not (args.resume and args.out == "model.pt") else args.out)
+    # Resuming saves back to the resumed file unless --out names another.
+    out = Path(args.out or args.resume or "model.pt")
     saved_cfg = {**tcfg.to_dict(), "digits": list(args.digits) if args.digits else None,
-                 "subset": args.subset, "dataset": args.dataset}
+                 "train_size": args.train_size or None, "dataset": args.dataset}
 
     def write() -> None:
         state = trainer.optimizer.state_dict() if trainer.optimizer else opt_state
@@ -248,7 +264,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from vae_desktop.core.evaluation import evaluate_model
 
     ckpt = _load_checkpoint(args.checkpoint, device=resolve_device(args.device))
-    images, labels = load_split("test", size=args.subset, dataset=args.dataset,
+    images, labels = load_split("test", size=args.test_size, dataset=args.dataset,
                                 data_dir=args.data_dir)
     # test_loss, recon and kl come from training.evaluate, as before; the rest uses z = mu.
     result = evaluate_model(ckpt.model, images, labels).to_dict()
@@ -307,7 +323,7 @@ def cmd_anomaly(args: argparse.Namespace) -> int:
         raise UsageError("vae-desktop anomaly: --holdout cannot hold out every digit")
     if not 0 < args.percentile < 100:
         raise UsageError("vae-desktop anomaly: --percentile must lie strictly between 0 and 100")
-    trainer = holdout_trainer(args.holdout, epochs=args.epochs, subset=args.subset,
+    trainer = holdout_trainer(args.holdout, epochs=args.epochs, subset=args.train_size,
                               seed=args.seed, device=args.device)
     bar = None
     end = None
@@ -331,7 +347,7 @@ def cmd_anomaly(args: argparse.Namespace) -> int:
         return 1
     if args.out:
         checkpoint.save(args.out, trainer.model, trainer.history, None,
-                        {**trainer.config.to_dict(), "subset": args.subset,
+                        {**trainer.config.to_dict(), "train_size": args.train_size,
                          "digits": [d for d in range(10) if d not in args.holdout]})
     result = holdout_experiment(trainer, load_split("test"), args.holdout, args.score,
                                 args.percentile)
@@ -369,8 +385,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
              "batch_size": args.batch_size, "beta": args.beta, "arch": args.arch}
     spec = sweep.SweepSpec(
         **sweep.spec_settings_from_text(args.vary, texts), conditional=args.conditional,
-        trials=args.trials, epochs=args.epochs, train_size=args.subset or None,
-        test_size=args.test_subset or None, objective=args.objective, holdout=args.holdout,
+        trials=args.trials, epochs=args.epochs, train_size=args.train_size or None,
+        test_size=args.test_size or None, objective=args.objective, holdout=args.holdout,
         storage=args.storage, study=args.study, seed=args.seed, device=args.device,
         prune=not args.no_prune)
     stop, abort = threading.Event(), threading.Event()

@@ -163,6 +163,7 @@ class ModelLibrary:
         if origin not in ORIGINS:
             raise ValueError(f"origin must be one of {', '.join(ORIGINS)}")
         entry = self.find(ckpt.path)
+        before = list(self.entries), None if entry is None else asdict(entry)
         if entry is None:
             entry = ModelEntry(str(Path(ckpt.path).resolve()), "", origin, time.time())
             entry.name = check_name(name) if name else default_name(ckpt, entry.added)
@@ -170,13 +171,34 @@ class ModelLibrary:
         elif name:
             entry.name = check_name(name)
         entry.summary = summarize(ckpt)
+        try:
+            self._write()
+        except BaseException:  # the list in memory stays what the file on disk says
+            self.entries = before[0]
+            if before[1] is not None:
+                entry.__dict__.update(before[1])
+            raise
+        return entry
+
+    def relocate(self, old: str | os.PathLike, new: str | os.PathLike,
+                 name: str | None = None) -> ModelEntry:
+        """The model's file moved (saved elsewhere by the user): list it under the new path."""
+        entry = self._get(old)
+        entry.path = str(Path(new).resolve())
+        entry.origin = "opened"
+        if name:
+            entry.name = check_name(name)
         self._write()
         return entry
 
     def rename(self, path: str | os.PathLike, name: str) -> ModelEntry:
         entry = self._get(path)
-        entry.name = check_name(name)
-        self._write()
+        old, entry.name = entry.name, check_name(name)
+        try:
+            self._write()
+        except BaseException:
+            entry.name = old
+            raise
         return entry
 
     def remove(self, path: str | os.PathLike) -> bool:

@@ -40,9 +40,10 @@ class Setting:
             return "one of " + ", ".join(map(str, self.choices))
         if self.kind is bool:
             return "true or false"
-        low = "above" if self.low_exclusive else "from"
         unit = "an integer" if self.kind is int else "a number"
-        return f"{unit} {low} {_fmt(self.low)} to {_fmt(self.high)}"
+        if self.low_exclusive:
+            return f"{unit} above {_fmt(self.low)} and at most {_fmt(self.high)}"
+        return f"{unit} from {_fmt(self.low)} to {_fmt(self.high)}"
 
     def problem(self, value: Any) -> str | None:
         """Why `value` is not allowed, or None when it is."""

@@ -30,6 +30,7 @@ from vae_desktop import __version__
 from vae_desktop.core import checkpoint
 from vae_desktop.core.device import available_devices, resolve_device
 from vae_desktop.core.fileio import atomic_write
+from vae_desktop.core.library import models_dir
 from vae_desktop.gui import preferences as qs
 from vae_desktop.gui.tabs.conditional.tab import ConditionalTab
 from vae_desktop.gui.tabs.draw.tab import DrawTab
@@ -40,10 +41,10 @@ from vae_desktop.gui.model_files import (
     CHECKPOINT_FILTER,
     describe_model,
     is_user_file,
-    save_checkpoint_as,
 )
-from vae_desktop.gui.widgets.placeholder import PlannedTab
+from vae_desktop.gui.models_dialog import ModelsDialog
 from vae_desktop.gui.state import AppState
+from vae_desktop.gui.widgets.placeholder import PlannedTab
 from vae_desktop.gui.tabs.sweep.tab import SweepTab
 from vae_desktop.gui.tabs.train.tab import TrainTab
 
@@ -99,7 +100,7 @@ class TabPage(QScrollArea):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, state: AppState | None = None, load_bundled: bool = True,
+    def __init__(self, state: AppState | None = None, load_library: bool = True,
                  tabs=TABS) -> None:
         """`tabs`: (title, class) pairs, TABS unless a test wants fewer."""
         super().__init__()
@@ -133,9 +134,11 @@ class MainWindow(QMainWindow):
         self.state.model_changed.connect(self._model_changed)
         self.state.tab_requested.connect(self.show_tab)
         self.state.status_message.connect(self._status_message)
-        if load_bundled:
-            for error in self.state.load_bundled():
-                self.state.status_message.emit(f"A bundled model could not be loaded: {error}", 10000)
+        self.models_dialog: ModelsDialog | None = None
+        if load_library:
+            notes = self.state.load_library()
+            if notes:
+                self.state.status_message.emit(" · ".join(notes), 15000)
         self._restore_settings()
         self._refresh_models()
         self._model_changed(self.state.active)
@@ -189,6 +192,9 @@ class MainWindow(QMainWindow):
                                               tip="The active model's per-epoch losses")
         self.export_png_action = self._action("Export &plot as PNG…", self.export_plot_png,
                                               tip="The Train tab's loss plot as an image")
+        self.models_action = self._action("&Models…", self.show_models, "Ctrl+M",
+                                          "Every model you trained or opened: rename, remove, "
+                                          "show in folder")
         self.quit_action = self._action("&Quit", self.close, QKeySequence.Quit)
         self.about_action = self._action("&About VAE Desktop", self.show_about)
 
@@ -198,6 +204,7 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self._fill_recent_menu()
+        file_menu.addAction(self.models_action)
         file_menu.addSeparator()
         file_menu.addAction(self.save_action)
         file_menu.addAction(self.save_as_action)
@@ -210,6 +217,7 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self.about_action)
         self.file_menu, self.help_menu = file_menu, help_menu
 
+        self.toolbar.addAction(self.models_action)
         self.toolbar.addAction(self.open_action)
         self.toolbar.addAction(self.save_as_action)
 
@@ -242,9 +250,7 @@ class MainWindow(QMainWindow):
         self.model_combo.blockSignals(True)
         self.model_combo.clear()
         for ckpt in self.state.models:
-            cfg = ckpt.config
-            self.model_combo.addItem(f"{ckpt.name}  ({'CVAE' if cfg.conditional else 'VAE'}, "
-                                     f"z={cfg.latent_dim}, {cfg.arch})")
+            self.model_combo.addItem(ckpt.name)
             self.model_combo.setItemData(self.model_combo.count() - 1, describe_model(ckpt),
                                          Qt.ToolTipRole)
         if self.state.active in self.state.models:
@@ -297,7 +303,7 @@ class MainWindow(QMainWindow):
                 qs.forget_recent(self.settings, str(path))
             self._show_error("Could not open the checkpoint", str(exc))
             return False
-        self.state.add_model(ckpt)
+        self.state.add_model(ckpt, origin="opened")
         qs.remember_recent(self.settings, str(Path(path).resolve()))
         self.statusBar().showMessage(f"Opened {path}", 5000)
         return True
@@ -319,13 +325,11 @@ class MainWindow(QMainWindow):
 
     def _save_to(self, ckpt, path) -> bool:
         try:
-            saved = save_checkpoint_as(ckpt, path)
+            saved = self.state.save_model_as(ckpt, path)
         except OSError as exc:
             self._show_error("Could not save the model", f"{path}: {exc}")
             return False
-        qs.remember_recent(self.settings, str(saved.resolve()))
-        self.state.models_changed.emit()  # the name may have changed
-        self.statusBar().showMessage(f"Saved {saved}", 5000)
+        self.statusBar().showMessage(f"Saved {saved.path}", 5000)
         return True
 
     def export_history_csv(self, path: str | None = None) -> bool:
@@ -385,12 +389,25 @@ class MainWindow(QMainWindow):
     def show_about(self) -> None:
         QMessageBox.about(self, "About VAE Desktop", self.about_text())
 
+    def show_models(self) -> ModelsDialog:
+        if self.models_dialog is None:
+            self.models_dialog = ModelsDialog(self.state, self)
+        self.models_dialog.refresh()
+        self.models_dialog.show()
+        self.models_dialog.raise_()
+        self.models_dialog.activateWindow()
+        return self.models_dialog
+
     # Dialogs (methods, so tests can replace them)
+    def open_dialog_folder(self) -> Path:
+        """Open starts where the app keeps its models."""
+        folder = models_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
     def _ask_open_path(self) -> str:
-        start = qs.read_str(self.settings, "last_dir", str(Path.home()))
-        path, _ = QFileDialog.getOpenFileName(self, "Open checkpoint", start, CHECKPOINT_FILTER)
-        if path:
-            self.settings.setValue("last_dir", str(Path(path).parent))
+        path, _ = QFileDialog.getOpenFileName(self, "Open checkpoint", str(self.open_dialog_folder()),
+                                              CHECKPOINT_FILTER)
         return path
 
     def _ask_save_path(self, suggested: str, title: str, file_filter: str) -> str:
@@ -421,14 +438,14 @@ class MainWindow(QMainWindow):
 
     def _restore_last_model(self, path: str, name: str) -> None:
         for ckpt in self.state.models:
-            if (path and ckpt.path is not None and str(ckpt.path) == path) or (
+            if (path and ckpt.path is not None and str(ckpt.path.resolve()) == path) or (
                     not path and name and ckpt.name == name):
                 if ckpt is not self.state.active:
                     self.state.set_active(ckpt)
                 return
         if path and Path(path).is_file():  # a model the user trained or opened last time
             try:
-                self.state.add_model(checkpoint.load(path))
+                self.state.add_model(checkpoint.load(path), origin="opened")
             except checkpoint.CheckpointError as exc:
                 self.state.status_message.emit(f"Could not reopen the last model: {exc}", 10000)
 
@@ -438,23 +455,48 @@ class MainWindow(QMainWindow):
         s.setValue("window/state", self.saveState())
         s.setValue("window/tab", self.current_tab_title())
         active = self.state.active
-        s.setValue("last_model/path", str(active.path) if active and active.path else "")
+        s.setValue("last_model/path", str(active.path.resolve()) if active and active.path else "")
         s.setValue("last_model/name", active.name if active else "")
         if isinstance(self.train_tab, TrainTab):
             self.train_tab.save_settings(s)
         s.sync()
 
+    # Closing
+    def busy_reasons(self) -> list[str]:
+        """What is still running, in words, from every tab that has background work."""
+        reasons = []
+        for tab in self.tab_widgets.values():
+            busy = getattr(tab, "busy_reason", None)
+            reason = busy() if callable(busy) else None
+            if reason:
+                reasons.append(reason)
+        return reasons
+
+    def _ask_quit(self, reasons: list[str]) -> bool:
+        text = " ".join(reasons)
+        what = "it" if len(reasons) == 1 else "them"
+        answer = QMessageBox.question(self, "Quit VAE Desktop", f"{text} Stop {what} and quit?",
+                                      QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+        return answer == QMessageBox.Yes
+
     def closeEvent(self, event) -> None:
-        # Every tab with background work has a `shutdown()` that stops it and waits for its
-        # thread: the threads must end before the widgets they report to go away.
+        reasons = self.busy_reasons()
+        if reasons and not self._ask_quit(reasons):
+            event.ignore()
+            return
+        # Every job is asked to stop at once, then each tab waits for its own: the threads must
+        # end before the widgets they report to go away.
+        self.state.workers.stop_all()
         for title, tab in self.tab_widgets.items():
             shutdown = getattr(tab, "shutdown", None)
             if callable(shutdown):
                 try:
                     if shutdown() is False:
-                        print(f"vae-desktop: the {title} tab's thread did not stop in time",
+                        print(f"vae-desktop: the {title} tab's work did not stop in time",
                               file=sys.stderr)
                 except Exception:  # noqa: BLE001 - one tab must not keep the others running
                     traceback.print_exc()
+        if not self.state.workers.wait_all(5.0):
+            print("vae-desktop: background work did not stop in time", file=sys.stderr)
         self.save_settings()
         super().closeEvent(event)

@@ -35,13 +35,13 @@ def new_model_path(ckpt_or_stem: Checkpoint | str) -> Path:
 
 
 def save_checkpoint_as(ckpt: Checkpoint, path: str | os.PathLike) -> Path:
-    """Write `ckpt` to `path` (atomically), make that its file from now on and put it first in
-    File > Open recent."""
+    """Write `ckpt` to `path` (atomically, ".pt" added if missing) and put the file first in
+    File > Open recent; returns the path. The model itself is not changed: AppState.save_model_as
+    decides what the list of models shows afterwards."""
     path = Path(path)
     if path.suffix != ".pt":
         path = path.with_name(path.name + ".pt")
     checkpoint.save(path, ckpt.model, ckpt.history, ckpt.optimizer_state, ckpt.train_config)
-    ckpt.path = path
     preferences.remember_recent(preferences.open_settings(), str(path.resolve()))
     return path
 

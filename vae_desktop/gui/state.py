@@ -27,6 +27,7 @@ from vae_desktop.core.checkpoint import Checkpoint
 from vae_desktop.core.data import load_split, to_float
 from vae_desktop.core.evaluation import EvaluationReport, evaluation_steps
 from vae_desktop.core.library import ModelEntry, ModelLibrary
+from vae_desktop.gui import model_files
 from vae_desktop.gui.workers import Job, Workers
 
 FIRST_MODEL = "mnist-cvae-z2"  # the bundled model active at first launch
@@ -146,6 +147,30 @@ class AppState(QObject):
 
     def entry(self, ckpt: Checkpoint) -> ModelEntry | None:
         return self.library.find(ckpt.path) if ckpt.path is not None else None
+
+    def save_model_as(self, ckpt: Checkpoint, path) -> Checkpoint:
+        """Save a model to a file the user chose (OSError if it cannot be written); returns the
+        model as listed from now on, named after the file. A model whose file the app made (an
+        autosave) moves to the new file; a bundled model, or one in a file of the user's, stays
+        as it is, and the new file is listed as a model of its own and made active."""
+        saved = model_files.save_checkpoint_as(ckpt, path)
+        entry = self.entry(ckpt)
+        if entry is not None and self.library.owns_file(entry) and entry.file != saved.resolve():
+            old = entry.file
+            self.library.relocate(old, saved, name=saved.stem)
+            ckpt.path, ckpt.name = saved, saved.stem
+            old.unlink(missing_ok=True)  # the new file holds the very same model
+            self.models_changed.emit()
+            if ckpt is self.active:
+                self.model_changed.emit(ckpt)
+            return ckpt
+        if entry is not None and entry.file == saved.resolve():  # saved over its own file
+            self.library.add(ckpt, entry.origin)
+            self.models_changed.emit()
+            return ckpt
+        copy = checkpoint.load(saved)
+        return self.add_model(copy, activate=ckpt is self.active or self.active is None,
+                              origin="opened", name=saved.stem)
 
     def rename_model(self, ckpt: Checkpoint, name: str) -> None:
         """Give a model a new name (ValueError for an empty one)."""

@@ -21,9 +21,21 @@ from vae_desktop.core.jobs import JobControl
 from vae_desktop.core.threads import use_worker_threads
 
 
+class JobFailed(Exception):
+    """A job raised. superqt takes a RuntimeError from the generator for a deleted worker and
+    then never reports the end, so every failure reaches it wrapped in this."""
+
+    def __init__(self, original: BaseException) -> None:
+        super().__init__(str(original) or type(original).__name__)
+        self.original = original
+
+
 def _in_worker(steps: Callable[..., Iterator], args: tuple, kwargs: dict) -> Generator:
     use_worker_threads()  # the cores the GUI thread gave up: see core.threads
-    return (yield from steps(*args, **kwargs))
+    try:
+        return (yield from steps(*args, **kwargs))
+    except Exception as exc:
+        raise JobFailed(exc) from exc
 
 
 class _Worker(GeneratorWorker):
@@ -117,7 +129,9 @@ class Workers(QObject):
             signals.returned.connect(on_done)
 
         def failed(exc: BaseException) -> None:
-            traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+            original = exc.original if isinstance(exc, JobFailed) else exc
+            traceback.print_exception(type(original), original, original.__traceback__,
+                                      file=sys.stderr)
             job.error = str(exc) or type(exc).__name__
             if on_error is not None:
                 on_error(job.error)

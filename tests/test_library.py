@@ -1,0 +1,127 @@
+"""ModelLibrary: models last across restarts, names can be changed, removal is careful, and a
+damaged index is rebuilt from the files without losing a model."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from vae_desktop.core import checkpoint
+from vae_desktop.core.library import ModelLibrary, default_name, index_path, models_dir
+from vae_desktop.core.training import new_model
+
+
+def make_model(folder, name, latent_dim=2, epochs=1):
+    model = new_model(1, latent_dim=latent_dim, hidden=16)
+    history = [{"epoch": e + 1, "test_loss": 150.0 - e} for e in range(epochs)]
+    path = checkpoint.save(folder / f"{name}.pt", model, history)
+    return checkpoint.load(path)
+
+
+def test_two_models_are_listed_after_a_restart(bundled):
+    library = ModelLibrary()
+    library.load()
+    assert sorted(e.name for e in library.entries if e.bundled) == sorted(bundled)
+    first = make_model(models_dir(), "a", latent_dim=2)
+    second = make_model(models_dir(), "b", latent_dim=3, epochs=2)
+    library.add(first, "trained")
+    library.add(second, "trained")
+
+    again = ModelLibrary()
+    assert again.load() == []
+    trained = [e for e in again.entries if e.origin == "trained"]
+    assert [e.summary["latent_dim"] for e in trained] == [2, 3]
+    assert trained[1].summary["epochs"] == 2 and trained[1].summary["test_loss"] == 149.0
+    assert trained[0].name.startswith("VAE · MLP · z=2 · 1 epoch · ")
+    assert trained[1].name.startswith("VAE · MLP · z=3 · 2 epochs · ")
+
+
+def test_rename_lasts_and_empty_names_are_refused(tmp_path):
+    library = ModelLibrary()
+    library.load()
+    ckpt = make_model(tmp_path, "mine")
+    library.add(ckpt, "opened")
+    library.rename(ckpt.path, "  my   favourite ")
+    with pytest.raises(ValueError, match="cannot be empty"):
+        library.rename(ckpt.path, "   ")
+    again = ModelLibrary()
+    again.load()
+    assert again.find(ckpt.path).name == "my favourite"
+
+
+def test_remove_deletes_only_files_the_app_made(tmp_path):
+    library = ModelLibrary()
+    library.load()
+    owned = make_model(models_dir(), "autosave")
+    users = make_model(tmp_path, "users")
+    library.add(owned, "trained")
+    library.add(users, "opened")
+    assert library.remove(owned.path) is True and not owned.path.exists()
+    assert library.remove(users.path) is False and users.path.exists()
+    bundled = next(e for e in library.entries if e.bundled)
+    with pytest.raises(ValueError, match="cannot be removed"):
+        library.remove(bundled.path)
+    again = ModelLibrary()
+    again.load()
+    assert again.find(owned.path) is None and again.find(users.path) is None
+
+
+@pytest.mark.parametrize("damage", [b"{not json", b"", b'{"version": 1, "models": [{"x": 1}]}',
+                                    b'{"version": 99, "models": []}'])
+def test_a_damaged_index_is_rebuilt_from_the_files(damage):
+    library = ModelLibrary()
+    library.load()
+    ckpt = make_model(models_dir(), "trained-one", latent_dim=5)
+    library.add(ckpt, "trained", name="kept")
+    index_path().write_bytes(damage)
+
+    again = ModelLibrary()
+    notes = again.load()
+    assert len(notes) == 1 and "rebuilt" in notes[0]
+    entry = again.find(ckpt.path)
+    assert entry is not None and entry.summary["latent_dim"] == 5 and entry.origin == "trained"
+    assert sum(e.bundled for e in again.entries) == 4
+    json.loads(index_path().read_text())  # and the index is whole again
+
+
+def test_a_failed_write_leaves_the_old_index_whole(tmp_path, monkeypatch):
+    library = ModelLibrary()
+    library.load()
+    first = make_model(tmp_path, "first")
+    library.add(first, "opened")
+    before = index_path().read_bytes()
+
+    def disk_full(fd):
+        raise OSError(28, "No space left on device")
+
+    second = make_model(tmp_path, "second")
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "fsync", disk_full)
+        with pytest.raises(OSError, match="No space left"):
+            library.add(second, "opened")
+        with pytest.raises(OSError, match="No space left"):
+            library.rename(first.path, "new name")
+    assert index_path().read_bytes() == before
+    assert [p.name for p in index_path().parent.iterdir() if p.name.endswith(".tmp")] == []
+    # What is listed in memory is still what the file says.
+    assert library.find(second.path) is None and library.find(first.path).name != "new name"
+    again = ModelLibrary()
+    assert again.load() == [] and again.find(first.path) is not None
+
+
+def test_a_model_whose_file_is_gone_is_dropped_with_a_note(tmp_path):
+    library = ModelLibrary()
+    library.load()
+    ckpt = make_model(tmp_path, "gone")
+    library.add(ckpt, "opened", name="Gone model")
+    ckpt.path.unlink()
+    again = ModelLibrary()
+    notes = again.load()
+    assert notes and "Gone model" in notes[0] and again.find(ckpt.path) is None
+
+
+def test_default_name_says_what_the_model_is(bundled):
+    name = default_name(bundled["mnist-cvae-z16"], when=0)
+    assert name.startswith("CVAE · MLP · z=16 · 30 epochs · ")

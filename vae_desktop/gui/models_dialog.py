@@ -1,0 +1,195 @@
+"""Models dialog: every model in the library, with its settings, epochs, test loss and date, and
+rename, remove and show-in-folder. It renders from the AppState and changes it only through the
+state's methods."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QUrl, Qt
+from PySide6.QtGui import QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from vae_desktop.core.checkpoint import Checkpoint
+from vae_desktop.gui.state import AppState
+
+COLUMNS = ("Name", "Kind", "Arch", "Latent", "Hidden", "Beta", "Epochs", "Test loss", "Added",
+           "From")
+ORIGIN_TEXT = {"bundled": "comes with the app", "trained": "trained here", "sweep": "sweep trial",
+               "holdout": "held-out-digit run", "opened": "opened file"}
+
+
+class ModelsDialog(QDialog):
+    def __init__(self, state: AppState, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Models")
+        self.resize(980, 420)
+        self.state = state
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.Stretch)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.table.itemDoubleClicked.connect(lambda _item: self.activate())
+
+        self.activate_button = self._button("Use", "Make this the active model of every tab "
+                                            "(double-click a row does the same)", self.activate)
+        self.rename_button = self._button("Rename…", "Give the model a name of your own (F2)",
+                                          self.rename, QKeySequence(Qt.Key_F2))
+        self.remove_button = self._button("Remove…", "Take the model off the list (asks first; "
+                                          "models that come with the app stay)", self.remove,
+                                          QKeySequence.Delete)
+        self.folder_button = self._button("Show in folder", "Open the folder that holds the "
+                                          "model's file", self.show_in_folder)
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        buttons = QHBoxLayout()
+        for button in (self.activate_button, self.rename_button, self.remove_button,
+                       self.folder_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        close = QDialogButtonBox(QDialogButtonBox.Close)
+        close.rejected.connect(self.reject)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.detail)
+        layout.addLayout(buttons)
+        state.models_changed.connect(self.refresh)
+        state.model_changed.connect(lambda _ckpt: self.refresh())
+        self.refresh()
+
+    def _button(self, text, tip, slot, shortcut=None) -> QPushButton:
+        button = QPushButton(text)
+        button.setToolTip(tip)
+        button.clicked.connect(slot)
+        if shortcut is not None:
+            button.setShortcut(shortcut)
+        return button
+
+    # Rendering
+    def refresh(self) -> None:
+        selected = self.selected()
+        self.table.setRowCount(len(self.state.models))
+        for row, ckpt in enumerate(self.state.models):
+            entry = self.state.entry(ckpt)
+            cfg = ckpt.config
+            loss = ckpt.test_loss
+            added = time.strftime("%Y-%m-%d %H:%M", time.localtime(entry.added)) if entry else ""
+            name = ckpt.name + ("  (active)" if ckpt is self.state.active else "")
+            values = (name, "CVAE" if cfg.conditional else "VAE", cfg.arch.upper(),
+                      cfg.latent_dim, cfg.hidden, f"{cfg.beta:g}", ckpt.epochs,
+                      f"{loss:.2f}" if loss is not None else "–", added,
+                      ORIGIN_TEXT.get(entry.origin, entry.origin) if entry else "not saved")
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(str(value))
+                if isinstance(value, int):
+                    item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                item.setToolTip(str(ckpt.path) if ckpt.path else "not saved to a file yet")
+                if ckpt is self.state.active:
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                self.table.setItem(row, column, item)
+        target = selected or self.state.active
+        if target in self.state.models:
+            self.table.selectRow(self.state.models.index(target))
+        self._update_buttons()
+
+    def selected(self) -> Checkpoint | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows or rows[0].row() >= len(self.state.models):
+            return None
+        return self.state.models[rows[0].row()]
+
+    def select(self, ckpt: Checkpoint) -> None:
+        self.table.selectRow(self.state.models.index(ckpt))
+
+    def _update_buttons(self) -> None:
+        ckpt = self.selected()
+        entry = self.state.entry(ckpt) if ckpt is not None else None
+        self.activate_button.setEnabled(ckpt is not None and ckpt is not self.state.active)
+        self.rename_button.setEnabled(ckpt is not None)
+        self.remove_button.setEnabled(entry is not None and not entry.bundled)
+        self.folder_button.setEnabled(ckpt is not None and ckpt.path is not None)
+        if ckpt is None:
+            self.detail.setText("")
+            return
+        where = str(ckpt.path) if ckpt.path else "not saved to a file yet"
+        extra = " It comes with vae-desktop and cannot be removed." if entry and entry.bundled else ""
+        self.detail.setText(f"<b>{ckpt.name}</b>: {ckpt.config.describe()}. File: {where}.{extra}")
+
+    # Actions
+    def activate(self) -> None:
+        ckpt = self.selected()
+        if ckpt is not None:
+            self.state.set_active(ckpt)
+
+    def rename(self, name: str | None = None) -> bool:
+        ckpt = self.selected()
+        if ckpt is None:
+            return False
+        if name is None:
+            name, ok = QInputDialog.getText(self, "Rename model", "Name:", text=ckpt.name)
+            if not ok:
+                return False
+        try:
+            self.state.rename_model(ckpt, name)
+        except (ValueError, OSError) as exc:
+            QMessageBox.warning(self, "Could not rename the model", str(exc))
+            return False
+        self.select(ckpt)
+        return True
+
+    def remove(self) -> bool:
+        ckpt = self.selected()
+        entry = self.state.entry(ckpt) if ckpt is not None else None
+        if ckpt is None or entry is None or entry.bundled:
+            return False
+        owned = self.state.library.owns_file(entry)
+        what = (f"Its file will be deleted:\n{ckpt.path}" if owned else
+                f"Its file stays where it is:\n{ckpt.path}")
+        if not self._confirm(f"Remove {ckpt.name} from the list of models?\n\n{what}"):
+            return False
+        try:
+            self.state.remove_model(ckpt)
+        except (ValueError, OSError) as exc:
+            QMessageBox.warning(self, "Could not remove the model", str(exc))
+            return False
+        self.state.status_message.emit(f"Removed {ckpt.name}", 5000)
+        return True
+
+    def show_in_folder(self) -> bool:
+        ckpt = self.selected()
+        if ckpt is None or ckpt.path is None:
+            return False
+        return self._open_url(QUrl.fromLocalFile(str(ckpt.path.parent)))
+
+    # Dialogs (methods, so tests can replace them)
+    def _confirm(self, text: str) -> bool:
+        answer = QMessageBox.question(self, "Remove model", text,
+                                      QMessageBox.Yes | QMessageBox.Cancel, QMessageBox.Cancel)
+        return answer == QMessageBox.Yes
+
+    def _open_url(self, url: QUrl) -> bool:
+        return QDesktopServices.openUrl(url)
