@@ -1,9 +1,10 @@
-"""How long the Evaluate tab's evaluation of the 10,000 test digits takes, stage by stage.
+"""How long the test-set pass over the 10,000 test digits takes, stage by stage.
 
     .venv/bin/python bench/evaluate_latency.py [--threads N] [--repeats 3]
 
-The tab runs it in a background thread, so this is the wait before its numbers appear, not a
-freeze. SSIM (torchmetrics, an 11x11 Gaussian window per image) dominates on a CPU.
+The app makes this pass once per model in a worker (AppState.request_test_pass) and shares it
+between Draw, Latent space, Evaluate and the anomaly panel, so this is the wait before their
+numbers appear, not a freeze. SSIM (torchmetrics, an 11x11 Gaussian window per image) dominates on a CPU.
 """
 
 from __future__ import annotations

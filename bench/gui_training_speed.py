@@ -84,7 +84,7 @@ def gui_leg(args, app, window) -> tuple[float, float, float, int, float]:
     seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     gui_cpu = time.thread_time() - gui_cpu0  # the GUI thread's part of the process's CPU time
     tab.run_finished.disconnect(loop.quit)
-    if ended[-1]["status"] != "done":
+    if ended[-1].status != "done":
         raise SystemExit(f"the GUI run failed: {ended[-1]}")
     return seconds, cpu, tab.last_trained.test_loss, tab.steps_received, gui_cpu
 

@@ -1,8 +1,11 @@
 """What a sweep costs beyond the training itself: Optuna's sampler, the SQLite writes (trial,
-params, one report per epoch, user attributes, heartbeat) and each trial's checkpoint.
+params, one report per epoch, user attributes, heartbeat) and each trial's checkpoint; and what
+the GUI's way of running it as a job (`sweep_steps`: run_sweep in a thread of its own, events
+through a queue) adds to that.
 
-Trains the same trials twice, once through `run_sweep` on a fresh SQLite study and once by
-calling `Trainer` directly with the sampled settings, and prints the difference per trial.
+Trains the same trials three times: through `run_sweep` on a fresh SQLite study, through
+`sweep_steps` on another, and by calling `Trainer` directly with the sampled settings; prints
+the differences per trial.
 
     .venv/bin/python bench/sweep_overhead.py                      # 8 trials, 2 epochs, 5000 images
     .venv/bin/python bench/sweep_overhead.py --trials 4 --subset 2000 --device cuda
@@ -23,7 +26,8 @@ import optuna  # noqa: E402
 import torch  # noqa: E402
 
 from vae_desktop.core.data import load_split  # noqa: E402
-from vae_desktop.core.sweep import SweepSpec, run_sweep  # noqa: E402
+from vae_desktop.core.jobs import run_to_end  # noqa: E402
+from vae_desktop.core.sweep import SweepSpec, run_sweep, sweep_steps  # noqa: E402
 from vae_desktop.core.training import TrainConfig, Trainer, new_model  # noqa: E402
 
 
@@ -48,6 +52,10 @@ def main() -> None:
         t0 = time.perf_counter()
         result = run_sweep(spec)
         swept = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        as_job = run_to_end(sweep_steps(SweepSpec(**{**spec.__dict__, "study": "bench-job"})))
+        job = time.perf_counter() - t0
+        assert [t.params for t in as_job.trials] == [t.params for t in result.trials]
 
     train = load_split("train", size=args.subset)
     test = load_split("test", size=args.test_subset)
@@ -66,6 +74,7 @@ def main() -> None:
     print("| | total s | per trial s |")
     print("|---|---:|---:|")
     print(f"| run_sweep (Optuna + SQLite + checkpoints) | {swept:.2f} | {swept / n:.3f} |")
+    print(f"| sweep_steps, the GUI's job (+ thread, queue) | {job:.2f} | {job / n:.3f} |")
     print(f"| Trainer alone, same settings | {direct:.2f} | {direct / n:.3f} |")
     print(f"| overhead | {swept - direct:.2f} | {(swept - direct) / n:.3f} |")
 

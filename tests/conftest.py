@@ -24,7 +24,28 @@ def _isolated_user_dirs(tmp_path, monkeypatch):
         return
     QSettings.setDefaultFormat(QSettings.IniFormat)
     QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "settings"))
+    _refuse_modal_dialogs(monkeypatch)
     yield
+
+
+def _refuse_modal_dialogs(monkeypatch):
+    """A modal dialog offscreen waits for a click that never comes, and the test hangs past any
+    timeout: fail at once instead, naming the dialog. A test that wants one patches the app's own
+    method that opens it."""
+    from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+
+    def refuse(name):
+        def opened(*args, **kwargs):
+            text = " | ".join(str(a) for a in args[1:3])
+            raise AssertionError(f"a modal {name} was opened in a test: {text}")
+        return staticmethod(opened)
+
+    for cls, names in ((QMessageBox, ("warning", "question", "information", "critical", "about")),
+                       (QInputDialog, ("getText", "getInt", "getDouble", "getItem")),
+                       (QFileDialog, ("getOpenFileName", "getSaveFileName",
+                                      "getExistingDirectory"))):
+        for name in names:
+            monkeypatch.setattr(cls, name, refuse(f"{cls.__name__}.{name}"))
 
 
 @pytest.fixture(scope="session")

@@ -12,18 +12,24 @@ import torch
 from vae_desktop.cli import main
 from vae_desktop.core import checkpoint
 from vae_desktop.core.anomaly import (
+    SCORING,
     anomaly_scores,
     apply_threshold,
     auroc,
     holdout_experiment,
+    holdout_steps,
     holdout_trainer,
     normal_digits,
     precision_recall_at,
     roc_curve,
+    run_experiment,
     synthetic_outliers,
     threshold_at,
 )
+from vae_desktop.core.evaluation import evaluate_model
+from vae_desktop.core.jobs import JobControl, run_to_end
 from vae_desktop.core.metrics import score_dataset
+from vae_desktop.core.training import EndEvent, EpochEvent, StepEvent
 
 T = torch.tensor
 
@@ -135,6 +141,62 @@ def test_held_out_digit_scores_higher_after_short_training(mnist_test):
     assert result.threshold < threshold_at(result.train, 95.0)
     assert result.at_threshold["recall"] >= before
     assert result.to_dict()["percentile"] == 50.0
+
+
+def test_the_test_set_pass_has_an_unconditional_models_anomaly_scores(bundled, mnist_test):
+    """So the anomaly panel takes them from the shared pass instead of scoring anew."""
+    model = bundled["mnist-vae-z2"].model
+    images, labels = mnist_test[0][:400], mnist_test[1][:400]
+    report = evaluate_model(model, images, labels)
+    for score, key in (("elbo", "loss"), ("recon", "recon")):
+        assert torch.allclose(report.scores[key], anomaly_scores(model, images, score), atol=1e-4)
+    train = mnist_test[0][400:800]
+    own = run_experiment(model, train, images, labels, (), "recon", 90.0, outlier_count=50)
+    shared = run_experiment(model, train, images, labels, (), "recon", 90.0, outlier_count=50,
+                            test_scores=report.scores["recon"])
+    assert shared.threshold == own.threshold
+    assert shared.outlier_auroc == pytest.approx(own.outlier_auroc, abs=1e-4)
+    with pytest.raises(ValueError, match="test scores"):
+        run_experiment(model, train, images, labels, test_scores=report.scores["loss"][:10])
+
+
+def _drain(steps, on_event=lambda event: None):
+    events = []
+    while True:
+        try:
+            event = next(steps)
+        except StopIteration as end:
+            return events, end.value
+        events.append(event)
+        on_event(event)
+
+
+def test_holdout_job_trains_then_scores_and_stops_through_its_control(mnist_test):
+    test = mnist_test[0][:1000], mnist_test[1][:1000]
+    settings = {"epochs": 3, "subset": 600, "seed": 2, "device": "cpu"}
+    control = JobControl()
+    # Stopped after its first epoch: what was learnt is still scored.
+    events, outcome = _drain(
+        holdout_steps([3], test, control=control, **settings),
+        lambda event: control.stop() if isinstance(event, EpochEvent) else None)
+    assert any(isinstance(e, StepEvent) for e in events) and SCORING in events
+    assert outcome.end.status == "stopped" and outcome.end.epochs_trained == 1
+    assert outcome.holdout == (3,) and 3 not in outcome.train_config["digits"]
+    assert len(outcome.history) == 1 and len(outcome.train_images) == 600
+    assert outcome.result.holdout == (3,) and 0 <= outcome.result.auroc <= 1
+    assert len(outcome.result.anomalous) == int((test[1] == 3).sum())
+    # Cancelled (the app quits): nothing is scored.
+    cancel = JobControl()
+    events, outcome = _drain(
+        holdout_steps([3], test, cancel=cancel, **settings),
+        lambda event: cancel.stop() if isinstance(event, StepEvent) else None)
+    assert outcome is None and SCORING not in events
+    assert isinstance(events[-1], EndEvent) and events[-1].status == "stopped"
+    # Stopped before an epoch ended: there is no model to score.
+    control = JobControl()
+    control.stop()
+    with pytest.raises(ValueError, match="first epoch"):
+        run_to_end(holdout_steps([3], test, control=control, **settings))
 
 
 def test_anomaly_cli_tiny_run(tmp_path, capsys):

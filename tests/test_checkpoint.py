@@ -87,7 +87,8 @@ def test_wrong_version(saved):
 def test_invalid_settings(saved):
     path, _ = saved
     _rewrite(path, lambda p: p["config"].__setitem__("latent_dim", -4))
-    with pytest.raises(CheckpointError, match="invalid model settings.*latent_dim"):
+    with pytest.raises(CheckpointError, match="invalid model settings: latent dimensions must be "
+                                              "an integer from 1 to 512, got -4"):
         checkpoint.load(path)
 
 

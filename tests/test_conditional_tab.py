@@ -113,10 +113,18 @@ def test_style_transfer_follows_source_and_label(tab, app_state, qtbot):
         tab.style_message.linkActivated.emit("draw")
     assert blocker.args == ["Draw"]
     drawing = images[5].numpy().astype(np.float32) / 255.0
-    app_state.drawing_changed.emit(drawing)
+    app_state.set_drawing(drawing, origin="five.png")
     qtbot.waitUntil(lambda: tab.style is not None, timeout=3000)
     assert np.array_equal(tab.style_source, drawing)
     assert np.allclose(tab.source_view.image(), drawing)
+    assert tab.source_caption.text() == "five.png"
+    model = app_state.active.model
+    expected = generate.style_transfer(model, torch.from_numpy(drawing), 2)
+    assert torch.allclose(tab.style.images, expected.images)
+    # The drawing is cleared: the view says so again.
+    app_state.set_drawing(None)
+    qtbot.waitUntil(lambda: tab.style is None, timeout=3000)
+    assert "Draw tab" in tab.style_message.text() and not tab.source_view.image().any()
 
 
 def test_export_png_writes_the_grid(tab, tmp_path):
@@ -174,6 +182,23 @@ def test_hidden_tab_defers_its_redraw_until_shown(app_state, qtbot):
     widget = ConditionalTab(app_state)
     qtbot.addWidget(widget)
     qtbot.wait(50)
-    assert widget._dirty and widget.samples is None  # nothing computed while hidden
+    assert widget.samples is None  # nothing computed while hidden
     widget.show()
-    qtbot.waitUntil(lambda: not widget._dirty and widget.samples is not None, timeout=5000)
+    assert widget.samples is not None and widget.samples_view.image().any()
+
+
+def test_a_model_change_shows_nothing_of_the_previous_model(tab, app_state, qtbot):
+    """A hidden tab may wait to redraw, but it must not keep the previous model's pictures."""
+    assert tab.samples is not None and tab.samples_view.image().any()
+    tab.hide()
+    z16 = app_state.find_model(conditional=True, latent_dim=16)
+    app_state.set_active(z16)
+    assert tab.samples is None and tab.style is None and tab.digits_view is None
+    for view in (tab.samples_view, tab.digits_view_widget, tab.source_view, tab.style_view):
+        assert not view.image().any()
+    assert z16.name in tab.model_label.text()
+    tab.show()  # redrawn for the new model at once, before it is painted
+    expected = generate.conditional_samples(z16.model, tab.label, tab.count_spin.value(),
+                                            tab.temperature, tab.seed_spin.value())
+    assert torch.allclose(tab.samples, expected)
+    assert np.allclose(tab.samples_view.image(), tab.export_image("samples"))

@@ -1,9 +1,7 @@
-"""What the Draw tab computes for one digit: scores consistent with the test-set scoring, the
-conditional model's guess, the percentile verdict and its per-model cache."""
+"""What the Draw tab computes for one digit: scores consistent with the test-set pass it is ranked
+against, the conditional model's guess and the percentile verdict."""
 
 from __future__ import annotations
-
-import copy
 
 import numpy as np
 import pytest
@@ -11,13 +9,8 @@ import torch
 
 from vae_desktop.core import generate, metrics
 from vae_desktop.core.data import to_float
-from vae_desktop.core.digit_analysis import (
-    TYPICAL,
-    UNUSUAL,
-    ReferenceScores,
-    analyse_digit,
-    verdict,
-)
+from vae_desktop.core.digit_analysis import TYPICAL, UNUSUAL, analyse_digit, verdict
+from vae_desktop.core.evaluation import evaluate_model
 
 
 @pytest.fixture(scope="module")
@@ -25,9 +18,9 @@ def test_float(mnist_test):
     return to_float(mnist_test[0]), mnist_test[1]
 
 
-@pytest.fixture(scope="module")
-def references(test_float):
-    return ReferenceScores(lambda: test_float)
+def reference_scores(model, test_float) -> torch.Tensor:
+    """The test set's per-image negative ELBOs, as the test-set pass gives them (z = mu)."""
+    return metrics.score_dataset(model, *test_float)["loss"]
 
 
 @pytest.mark.parametrize("name", ["mnist-cvae-z2", "mnist-cvae-z16"])
@@ -57,10 +50,10 @@ def test_a_picked_label_is_used_for_the_reconstruction(bundled, test_float):
         analyse_digit(model, seven, label=10)
 
 
-def test_scores_match_the_test_set_scoring(bundled, test_float, references):
+def test_scores_match_the_test_set_pass(bundled, test_float, mnist_test):
     model = bundled["mnist-vae-z16"].model
     images, labels = test_float
-    reference = references.get(model)
+    reference = evaluate_model(model, mnist_test[0][:300], mnist_test[1][:300]).scores["loss"]
     for i in (0, 1, 2):
         result = analyse_digit(model, images[i, 0].numpy(), reference=reference)
         assert result.label is None and result.label_probs is None
@@ -74,10 +67,10 @@ def test_scores_match_the_test_set_scoring(bundled, test_float, references):
         assert np.allclose(result.abs_diff, np.abs(result.reconstruction - result.image))
 
 
-def test_test_digits_look_typical_and_noise_looks_unusual(bundled, test_float, references):
+def test_test_digits_look_typical_and_noise_looks_unusual(bundled, test_float):
     model = bundled["mnist-vae-z2"].model
     images, _ = test_float
-    reference = references.get(model)
+    reference = reference_scores(model, test_float)
     results = [analyse_digit(model, images[i, 0], reference=reference) for i in range(0, 2000, 40)]
     percentiles = np.array([r.percentile for r in results])
     assert 30 < np.median(percentiles) < 70  # a test digit ranks like any other test digit
@@ -88,26 +81,6 @@ def test_test_digits_look_typical_and_noise_looks_unusual(bundled, test_float, r
     assert odd.verdict(threshold=99.9) == UNUSUAL
     assert verdict(98.0, 99.0) == TYPICAL and verdict(99.5, 99.0) == UNUSUAL
     assert verdict(None) is None and verdict(float("nan")) is None
-
-
-def test_reference_scores_are_cached_per_model_until_the_weights_change(bundled, test_float):
-    calls = []
-
-    def data():
-        calls.append(1)
-        return test_float[0][:500], test_float[1][:500]
-
-    cache = ReferenceScores(data)
-    model = copy.deepcopy(bundled["mnist-vae-z2"].model)
-    first = cache.get(model)
-    assert cache.get(model) is first and len(calls) == 1
-    other = cache.get(bundled["mnist-cvae-z2"].model)  # conditional: scored under true labels
-    assert len(calls) == 2 and other.shape == (500,)
-    with torch.no_grad():
-        model.fc_mu.weight.add_(0.01)  # as a further training step would
-    assert cache.cached(model) is None
-    again = cache.get(model)
-    assert len(calls) == 3 and not torch.equal(again, first)
 
 
 def test_bad_images_are_refused(bundled):

@@ -1,7 +1,9 @@
 """The Draw tab driven like a user: mouse strokes on the canvas, keys, the label combo, the
-threshold, pictures from files and from other tabs."""
+threshold, pictures from files and from other tabs, a change of model."""
 
 from __future__ import annotations
+
+import configparser
 
 import numpy as np
 import pytest
@@ -9,9 +11,16 @@ from PIL import Image
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
+from vae_desktop.core.data import to_float
+from vae_desktop.core.digit_analysis import analyse_digit
+from vae_desktop.core.metrics import percentile_of
 from vae_desktop.core.preprocess import to_mnist
-from vae_desktop.gui.widgets.draw_canvas import SIDE, DrawCanvas
+from vae_desktop.gui import preferences
+from vae_desktop.gui.tabs.draw.canvas_panel import HINT
 from vae_desktop.gui.tabs.draw.tab import DrawTab
+from vae_desktop.gui.widgets.draw_canvas import SIDE, DrawCanvas
+
+N = 1000  # test digits in the shared test-set pass here (the app has 10,000)
 
 SEVEN = [(70, 60), (190, 55), (200, 62), (165, 125), (135, 185), (122, 235)]
 BAR = [(110, 140), (185, 135)]
@@ -36,6 +45,19 @@ def settled(tab) -> bool:
 
 
 @pytest.fixture
+def app_state(app_state, mnist_test, monkeypatch):
+    """The app's state with a 1,000-digit test set, so each model's test-set pass is quick."""
+    images, labels = mnist_test[0][:N], mnist_test[1][:N]
+    monkeypatch.setattr(app_state, "test_set", lambda: (images, labels))
+    monkeypatch.setattr(app_state, "test_images", lambda: to_float(images))
+    return app_state
+
+
+def digit_image(mnist_test, i: int) -> np.ndarray:
+    return mnist_test[0][i].numpy().astype(np.float32) / 255.0
+
+
+@pytest.fixture
 def tab(qtbot, app_state):
     app_state.set_active(app_state.find_model(conditional=False, latent_dim=2))
     widget = DrawTab(app_state)
@@ -50,18 +72,21 @@ def test_drawing_updates_reconstruction_scores_and_other_tabs(qtbot, tab, app_st
     drawings, posteriors = [], []
     app_state.drawing_changed.connect(drawings.append)
     app_state.posterior_changed.connect(posteriors.append)
-    assert tab.verdict_label.text() == "Draw a digit"
+    assert tab.verdict == "Draw a digit"
     assert tab.analysis is None and not tab.recon_view.image().any()
 
     stroke(qtbot, tab.canvas, SEVEN)
     qtbot.waitUntil(lambda: settled(tab))
     first = tab.recon_view.image().copy()
     assert first.shape == (28, 28) and first.max() > 0.3  # a real reconstruction is shown
-    assert tab.verdict_label.text() in ("Looks like a typical digit", "Unusual for this model")
+    assert tab.verdict in ("Looks like a typical digit", "Unusual for this model",
+                           "Scored (no test-set scores to compare with yet)")
     assert "nats" in tab.loss_label.text() and "dB" in tab.psnr_label.text()
-    assert "KL" in tab.parts_label.text() and "%" in tab.percentile_label.text()
+    assert "KL" in tab.parts_label.text()
+    qtbot.waitUntil(lambda: "%" in tab.percentile_label.text(), timeout=30_000)  # the pass came
     assert np.allclose(tab.input_view.image(), to_mnist(tab.canvas.to_array()))
-    assert drawings[-1].shape == (28, 28)
+    assert drawings[-1].image.shape == (28, 28) and drawings[-1].origin == "your drawing"
+    assert np.array_equal(app_state.drawing.image, tab.model_input)
     assert set(posteriors[-1]) == {"mu", "logvar"} and posteriors[-1]["mu"].shape == (2,)
     loss_before = tab.loss_label.text()
 
@@ -77,7 +102,7 @@ def test_drawing_updates_reconstruction_scores_and_other_tabs(qtbot, tab, app_st
     assert np.allclose(tab.recon_view.image(), first, atol=1e-3)
     QTest.keyClick(tab.canvas, Qt.Key_Escape)
     qtbot.waitUntil(lambda: tab.analysis is None)
-    assert tab.canvas.is_empty() and tab.verdict_label.text() == "Draw a digit"
+    assert tab.canvas.is_empty() and tab.verdict == "Draw a digit"
     assert drawings[-1] is None and posteriors[-1] is None
     assert tab.loss_label.text() == "–"
 
@@ -114,53 +139,128 @@ def test_pen_width_and_undo_on_the_canvas(qtbot):
 
 def test_conditional_model_shows_its_guess_and_uses_a_picked_label(qtbot, tab, app_state, mnist_test):
     app_state.set_active(app_state.find_model(conditional=True, latent_dim=2))
-    assert tab.guess_stack.currentIndex() == 1 and tab.label_combo.isEnabled()
-    seven = mnist_test[0][0].numpy().astype(np.float32) / 255.0
-    app_state.show_in_draw.emit(seven)
+    assert tab.guess_panel.showing_guess and tab.label_combo.isEnabled()
+    app_state.set_drawing(digit_image(mnist_test, 0), origin="test image #0")
     probs = tab.analysis.label_probs
     assert probs.sum() == pytest.approx(1.0, abs=1e-5) and tab.analysis.label == 7
-    heights = tab.bars.opts["height"]
+    heights = tab.guess_panel.bars.opts["height"]
     assert np.allclose(heights, probs)
-    assert "<b>7</b>" in tab.guess_label.text()
+    assert "<b>7</b>" in tab.guess_panel.guess_label.text()
     auto_recon = tab.recon_view.image().copy()
     tab.label_combo.setCurrentIndex(tab.label_combo.findData(3))
-    assert tab.analysis.label == 3 and "reconstructed as 3" in tab.guess_label.text()
+    assert tab.analysis.label == 3 and "reconstructed as 3" in tab.guess_panel.guess_label.text()
     assert not np.allclose(tab.recon_view.image(), auto_recon, atol=0.05)
 
     app_state.set_active(app_state.find_model(conditional=False, latent_dim=16))
-    assert tab.guess_stack.currentIndex() == 0 and not tab.label_combo.isEnabled()
+    assert not tab.guess_panel.showing_guess and not tab.label_combo.isEnabled()
     assert tab.analysis.label_probs is None and tab.analysis.mu.shape == (16,)
 
 
-def test_show_in_draw_analyses_the_exact_image_and_asks_for_the_tab(qtbot, tab, app_state, mnist_test):
-    requested = []
-    app_state.tab_requested.connect(requested.append)
-    digit = mnist_test[0][1].numpy().astype(np.float32) / 255.0
-    app_state.show_in_draw.emit(digit)
-    assert requested == ["Draw"]
+def test_a_drawing_from_another_tab_is_analysed_exactly(qtbot, tab, app_state, mnist_test):
+    digit = digit_image(mnist_test, 1)
+    posteriors = []
+    app_state.posterior_changed.connect(posteriors.append)
+    app_state.set_drawing(digit, origin="test image #1")
     assert np.array_equal(tab.model_input, digit)  # not re-processed: exactly what was sent
     assert not tab.canvas.is_empty() and tab.canvas.to_array().max() > 200
-    app_state.show_in_draw.emit(np.zeros((5, 5), np.float32))  # a wrong size is refused politely
-    assert "expected 28x28" in tab.canvas_message.toolTip() and np.array_equal(tab.model_input, digit)
-    # Drawing on it switches back to analysing the canvas.
+    assert np.allclose(posteriors[-1]["mu"], tab.analysis.mu)
+    assert app_state.drawing.origin == "test image #1"  # the tab did not re-publish it as its own
+    with pytest.raises(ValueError):  # a wrong size cannot become the drawing
+        app_state.set_drawing(np.zeros((5, 5), np.float32), origin="a speck")
+    assert np.array_equal(tab.model_input, digit)
+    # Drawing on it switches back to analysing the canvas, as the user's own drawing.
     stroke(qtbot, tab.canvas, BAR)
     qtbot.waitUntil(lambda: not np.array_equal(tab.model_input, digit))
+    assert app_state.drawing.origin == "your drawing"
+    # Another tab clearing the drawing clears the canvas.
+    app_state.set_drawing(None)
+    assert tab.canvas.is_empty() and tab.analysis is None and tab.verdict == "Draw a digit"
+
+
+def test_the_caption_names_the_drawing_shown(qtbot, tab, app_state, tmp_path, mnist_test):
+    """Bug: after a file was loaded, an image from Evaluate still said "Loaded five.png"."""
+    Image.fromarray(mnist_test[0][0].numpy()).save(tmp_path / "five.png")
+    assert tab.open_file(str(tmp_path / "five.png"))
+    assert tab.message == "Loaded five.png" and app_state.drawing.origin == "five.png"
+
+    app_state.set_drawing(digit_image(mnist_test, 12), origin="test image #12")
+    assert "test image #12" in tab.message and "five.png" not in tab.message
+    assert np.array_equal(tab.model_input, digit_image(mnist_test, 12))
+
+    stroke(qtbot, tab.canvas, BAR)  # the user's strokes make it theirs
+    qtbot.waitUntil(lambda: settled(tab))
+    assert app_state.drawing.origin == "your drawing"
+    assert "test image" not in tab.message and tab.message == HINT
+
+
+def test_draw_settings_live_in_the_ini_file(qtbot, tab, app_state):
+    """Bug: the Draw tab kept its settings in a second store (native QSettings())."""
+    tab.canvas_panel.pen_spin.setValue(31)
+    tab.threshold_spin.setValue(97.5)
+    settings = preferences.open_settings()
+    settings.sync()
+    ini = configparser.ConfigParser()
+    assert ini.read(settings.fileName()) == [settings.fileName()]
+    assert ini["draw"]["pen_width"] == "31" and float(ini["draw"]["threshold"]) == 97.5
+    again = DrawTab(app_state)  # the next session starts where this one stopped
+    qtbot.addWidget(again)
+    assert again.canvas.pen_width() == 31 and again.threshold_spin.value() == 97.5
+
+
+def test_a_new_active_model_rescores_the_drawing(qtbot, tab, app_state, mnist_test):
+    """The tab never shows the previous model's numbers: not its scores, not its test-set pass
+    (even one that finishes after the switch)."""
+    z2, z16 = (app_state.find_model(conditional=False, latent_dim=d) for d in (2, 16))
+    stroke(qtbot, tab.canvas, SEVEN)
+    qtbot.waitUntil(lambda: settled(tab))
+    qtbot.waitUntil(lambda: app_state.test_pass(z2) is not None, timeout=30_000)
+    image = tab.model_input.copy()
+    assert tab.analysis.mu.shape == (2,)
+
+    conditional = app_state.find_model(conditional=True, latent_dim=16)
+    app_state.set_active(conditional)  # its pass starts; switch away before it is done
+    assert app_state.test_pass_running(conditional)
+    app_state.set_active(z16)
+    expected = analyse_digit(z16.model, image)
+    assert tab.analysis.mu.shape == (16,)
+    assert tab.analysis.loss == pytest.approx(expected.loss, rel=1e-5)
+    assert tab.histogram.reference is None and tab.analysis.percentile is None
+    assert "%" not in tab.percentile_label.text()
+    qtbot.waitUntil(lambda: app_state.test_pass(conditional) is not None, timeout=30_000)
+    shown = tab.histogram.reference
+    if app_state.test_pass(z16) is None:
+        assert shown is None
+    else:
+        assert np.array_equal(shown, app_state.test_pass(z16).scores["loss"].numpy())
+    qtbot.waitUntil(lambda: tab.analysis.percentile is not None, timeout=30_000)
+    reference = app_state.test_pass(z16).scores["loss"]
+    assert tab.analysis.percentile == pytest.approx(percentile_of(tab.analysis.loss, reference))
+    assert np.array_equal(tab.histogram.reference, reference.numpy())
+    # Clearing the canvas clears the drawing for everyone.
+    QTest.keyClick(tab.canvas, Qt.Key_Escape)
+    qtbot.waitUntil(lambda: app_state.drawing is None)
 
 
 def test_threshold_moves_the_verdict(qtbot, tab, app_state, mnist_test):
-    app_state.show_in_draw.emit(mnist_test[0][0].numpy().astype(np.float32) / 255.0)
+    qtbot.waitUntil(lambda: tab.reference_scores is not None, timeout=30_000)
+    reference = tab.reference_scores
+    # A test digit that ranks between the 70th and the 95th percentile of the test set.
+    ranks = np.array([percentile_of(float(v), app_state.test_pass(app_state.active).scores["loss"])
+                      for v in reference])
+    i = int(np.flatnonzero((ranks > 70) & (ranks < 95))[0])
+    app_state.set_drawing(digit_image(mnist_test, i), origin=f"test image #{i}")
     percentile = tab.analysis.percentile
-    assert 0 < percentile < 99
-    assert tab.verdict_label.text() == "Looks like a typical digit"
-    tab.threshold_spin.setValue(max(50.0, percentile - 5))
-    if percentile - 5 >= 50:
-        assert tab.verdict_label.text() == "Unusual for this model"
+    assert percentile == pytest.approx(ranks[i], abs=0.2)
+    assert tab.verdict == "Looks like a typical digit"  # below the default 99th percentile
+    tab.threshold_spin.setValue(percentile - 5)
+    assert tab.verdict == "Unusual for this model"
     tab.threshold_spin.setValue(99.0)
-    assert tab.verdict_label.text() == "Looks like a typical digit"
+    assert tab.verdict == "Looks like a typical digit"
     # Dragging the dashed line in the histogram moves the threshold too.
-    reference = tab.reference.cached(app_state.active.model).numpy()
-    tab.threshold_line.setValue(float(np.percentile(reference, 80)))
+    tab.histogram.drag_threshold_to(float(np.percentile(reference, 80)))
     assert tab.threshold_spin.value() == pytest.approx(80, abs=0.5)
+    expected = "Unusual for this model" if percentile > 80 else "Looks like a typical digit"
+    assert tab.verdict == expected
 
 
 def test_open_image_files(qtbot, tab, tmp_path, mnist_test):
@@ -168,21 +268,21 @@ def test_open_image_files(qtbot, tab, tmp_path, mnist_test):
     Image.fromarray(255 - digit).resize((300, 300), Image.BICUBIC).save(tmp_path / "paper.png")
     assert tab.open_file(str(tmp_path / "paper.png"))
     qtbot.waitUntil(lambda: settled(tab))
-    assert "Loaded paper.png" in tab.canvas_message.toolTip()
+    assert tab.message == "Loaded paper.png"
     error = np.mean((tab.model_input - digit / 255.0) ** 2)
     assert 10 * np.log10(1 / error) > 18  # dark-on-light, 300 px: back to (nearly) the original
     (tmp_path / "broken.jpg").write_bytes(b"\xff\xd8 not really a jpeg")
     assert not tab.open_file(str(tmp_path / "broken.jpg"))
-    assert "broken.jpg" in tab.canvas_message.toolTip()
+    assert "broken.jpg" in tab.message
     assert tab.analysis is not None  # the earlier picture stays
 
 
 def test_no_model_still_shows_the_model_input(qtbot, app_state):
-    app_state.active = None
+    app_state.set_active(None)
     widget = DrawTab(app_state)
     qtbot.addWidget(widget)
     widget.show()
     stroke(qtbot, widget.canvas, SEVEN)
     qtbot.waitUntil(lambda: widget.model_input is not None)
-    assert widget.analysis is None and "No model" in widget.verdict_label.text()
+    assert widget.analysis is None and "No model" in widget.verdict
     assert widget.input_view.image().max() > 0.5

@@ -1,32 +1,37 @@
-"""The Evaluate tab: numbers for a bundled model, the gallery's click, and the held-out workflow
-running in the background."""
+"""The Evaluate tab: numbers for a bundled model from the shared test-set pass, the gallery's
+click, its size at 1280x720, a change of model, and the held-out workflow in the background."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 
 from vae_desktop.core.data import to_float
+from vae_desktop.core.library import ModelLibrary, models_dir
 from vae_desktop.core.training import evaluate
-from vae_desktop.gui.tabs.evaluate.tab import GALLERY_COLUMNS, GALLERY_ROWS, EvaluateTab
 from vae_desktop.gui.state import AppState
+from vae_desktop.gui.tabs.evaluate.report_view import GALLERY_COLUMNS, GALLERY_ROWS
+from vae_desktop.gui.tabs.evaluate.tab import EvaluateTab
+from vae_desktop.gui.widgets.gallery_pairs import MIN_SCALE
 
 N = 1000  # test digits the tab sees here (the app uses all 10,000)
+# The tab's room in a 1280x720 window, less the menu, tool, tab and status bars.
+ROOM_AT_720P = QSize(1280, 590)
 
 
 @pytest.fixture(scope="module")
 def small_state(qapp, mnist_test):
-    from vae_desktop.gui.state import AppState
-
     state = AppState()
-    state.load_bundled()
+    state.load_library()
     images, labels = mnist_test[0][:N], mnist_test[1][:N]
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(state, "test_set", lambda: (images, labels))
         patch.setattr(state, "test_images", lambda: to_float(images))
         state.set_active(state.find_model(conditional=False, latent_dim=16))
         yield state
+        state.workers.stop_all()
+        state.workers.wait_all(30)
 
 
 @pytest.fixture(scope="module")
@@ -37,15 +42,16 @@ def tab(qapp, small_state, request):
     tab = EvaluateTab(small_state)
     tab.resize(1280, 790)
     with QtBot(request).waitSignal(tab.evaluated, timeout=120_000):
-        tab.show()  # the first show evaluates, in the background
+        tab.show()  # the first show asks for the test-set pass, made in the background
     yield tab
-    tab.shutdown()
+    assert tab.shutdown()
     tab.close()
     tab.deleteLater()
 
 
-def test_tab_shows_numbers_for_the_bundled_model(tab, small_state, mnist_test):
+def test_tab_shows_the_shared_test_set_pass(tab, small_state, mnist_test):
     ckpt = small_state.active
+    assert tab.report is small_state.test_pass(ckpt)  # the one pass, not one of its own
     direct = evaluate(ckpt.model, mnist_test[0][:N], mnist_test[1][:N])
     assert tab.cards["test_loss"].value.text() == f"{direct['test_loss']:.2f}"
     assert tab.cards["kl"].value.text() == f"{direct['kl']:.2f}"
@@ -59,7 +65,7 @@ def test_tab_shows_numbers_for_the_bundled_model(tab, small_state, mnist_test):
         assert float(tab.table.item(r, 2).text()) == pytest.approx(row.loss, abs=0.05)
     assert "evaluated" in tab.status.text()
     assert len(tab.gallery_indices) == GALLERY_COLUMNS * GALLERY_ROWS
-    assert tab.gallery_indices == [int(i) for i in tab.report.worst]
+    assert tab.gallery_indices == [int(i) for i in tab.report.worst[:len(tab.gallery_indices)]]
 
 
 def test_clicking_a_gallery_pair_opens_it_in_draw(qtbot, tab, small_state):
@@ -68,12 +74,13 @@ def test_clicking_a_gallery_pair_opens_it_in_draw(qtbot, tab, small_state):
     pos = tab.gallery.mapFromScene(scene_point)
     requested = []
     small_state.tab_requested.connect(requested.append)
-    with qtbot.waitSignal(small_state.show_in_draw, timeout=5000) as blocker:
+    with qtbot.waitSignal(small_state.drawing_changed, timeout=5000) as blocker:
         qtbot.mouseClick(tab.gallery.viewport(), Qt.LeftButton, pos=pos)
-    image = blocker.args[0]
-    assert image.shape == (28, 28) and image.dtype == np.float32
-    expected = small_state.test_images()[tab.gallery_indices[index], 0].numpy()
-    assert np.array_equal(image, expected)
+    drawing = blocker.args[0]
+    test_index = tab.gallery_indices[index]
+    assert drawing is small_state.drawing and drawing.origin == f"test image #{test_index}"
+    expected = small_state.test_images()[test_index, 0].numpy()
+    assert drawing.image.dtype == np.float32 and np.array_equal(drawing.image, expected)
     assert requested == ["Draw"]
 
 
@@ -90,38 +97,77 @@ def test_selecting_a_digit_filters_the_gallery(tab):
     assert tab.selected_digit() is None and tab.gallery_indices[0] == int(tab.report.worst[0])
 
 
+def test_gallery_digits_stay_readable_at_1280x720(qtbot, tab):
+    """Bug: at 1280x720 the worst reconstructions shrank to specks (21 px a digit)."""
+    # The main window gives a tab the room it has, or its minimum size and a scroll bar.
+    assert tab.minimumSizeHint().height() <= ROOM_AT_720P.height()
+    try:
+        tab.resize(ROOM_AT_720P.expandedTo(tab.minimumSizeHint()))
+        qtbot.waitUntil(lambda: tab.gallery.height() <= ROOM_AT_720P.height())
+        qtbot.wait(50)
+        assert tab.gallery.pixel_scale() >= MIN_SCALE - 0.01  # 28 px digits at 35 px or more
+    finally:
+        tab.resize(1280, 790)
+
+
+def test_a_new_active_model_clears_the_report_and_asks_for_its_pass(qtbot, tab, small_state):
+    """The report never shows another model's numbers."""
+    first = small_state.active
+    other = small_state.find_model(conditional=True, latent_dim=2)
+    small_state.set_active(other)
+    try:
+        assert tab.report is None and tab.table.rowCount() == 0
+        assert tab.cards["test_loss"].value.text() == "–" and other.name in tab.title.text()
+        assert small_state.test_pass_running(other) or small_state.test_pass(other) is not None
+        with qtbot.waitSignal(tab.evaluated, timeout=60_000):
+            pass
+        assert tab.report is small_state.test_pass(other)
+    finally:
+        small_state.set_active(first)
+    assert tab.report is small_state.test_pass(first)  # ready: shown at once
+
+
 def test_held_out_workflow_runs_in_the_background(qtbot, tab):
     panel = tab.anomaly
     panel.digit_combo.setCurrentIndex(0)
     panel.epochs_spin.setValue(1)
     panel.subset_spin.setValue(600)
+    assert tab.busy_reason() is None
     with qtbot.waitSignal(panel.result_shown, timeout=180_000):
         panel.start_holdout()
         # start_holdout returned at once: training runs while the GUI thread is free.
-        assert panel.run is not None and panel.run.isRunning()
+        assert panel.training and tab.busy_reason() == "A held-out-digit model is training."
         assert panel.stop_button.isEnabled() and not panel.train_button.isEnabled()
     result = panel.result
     assert result.holdout == (0,) and 0.0 <= result.auroc <= 1.0
     assert len(result.anomalous) == int((tab.report.labels == 0).sum())
     assert "AUROC" in panel.summary.text() and "precision" in panel.summary.text()
     assert panel.outlier_table.item(0, 3).text() == f"{result.outlier_auroc['noise']:.3f}"
-    qtbot.waitUntil(lambda: panel.run is None, timeout=10_000)
+    qtbot.waitUntil(lambda: not panel.training, timeout=10_000)
+    assert tab.busy_reason() is None
     assert panel.train_button.isEnabled() and panel.keep_button.isEnabled()
     # Moving the threshold re-counts at once (no model run).
     panel.percentile_spin.setValue(80.0)
     assert result.percentile == 80.0 and "80th percentile" in panel.summary.text()
-    # Another score rescoring the held-out model, in the background too.
+    # Another score rescores the held-out model, in the background too.
     with qtbot.waitSignal(panel.result_shown, timeout=60_000):
         panel.score_combo.setCurrentIndex(panel.score_combo.findData("recon"))
     assert panel.result.score == "recon" and panel.result.holdout == (0,)
     assert panel.result.percentile == 80.0
-    # The held-out model can join the model list, for the other tabs.
+    # The held-out model joins the models, saved in the models folder and listed in the
+    # library, so the next session has it too.
     before = len(tab.state.models)
     panel.keep_button.click()
-    assert len(tab.state.models) == before + 1
-    kept = tab.state.models[-1]
-    assert kept.name == "mnist-vae-without-0" and kept.path.is_file()
-    assert tab.state.active is not kept
+    kept = panel.kept
+    assert len(tab.state.models) == before + 1 and tab.state.models[-1] is kept
+    assert "without 0" in kept.name and kept.path.parent == models_dir()
+    assert tab.state.active is not kept and not kept.config.conditional
+    next_session = ModelLibrary(index=tab.state.library.index)
+    next_session.load()
+    entry = next_session.find(kept.path)
+    assert entry is not None and entry.origin == "holdout" and entry.name == kept.name
+    panel.score_combo.setCurrentIndex(panel.score_combo.findData("elbo"))
+    qtbot.waitUntil(lambda: not panel.busy, timeout=60_000)
 
 
 def test_stopping_the_held_out_training(qtbot, tab):
@@ -130,9 +176,49 @@ def test_stopping_the_held_out_training(qtbot, tab):
     panel.epochs_spin.setValue(5)
     panel.start_holdout()
     panel.stop_holdout()
-    qtbot.waitUntil(lambda: panel.run is None, timeout=60_000)
+    qtbot.waitUntil(lambda: not panel.training, timeout=60_000)
     assert "did not finish" in panel.status.text() or "stopped" in panel.status.text()
     assert panel.train_button.isEnabled() and not panel.stop_button.isEnabled()
+
+
+def test_the_active_models_anomaly_scores_use_the_pass_and_go_with_the_model(qtbot, tab,
+                                                                             small_state):
+    """The unconditional active model's test scores are its pass's; on a model change its
+    results go, even while a held-out model trains (the bug: they stayed on screen then)."""
+    panel = tab.anomaly
+    first = small_state.active
+    with qtbot.waitSignal(panel.result_shown, timeout=60_000):
+        panel.score_active()
+    assert panel.result.holdout == () and first.name in panel.summary.text()
+    report = small_state.test_pass(first)
+    assert np.array_equal(panel.result.normal.numpy(), report.scores["loss"].numpy())
+
+    panel.subset_spin.setValue(600)
+    panel.epochs_spin.setValue(200)  # long enough to still be training below
+    panel.start_holdout()
+    try:
+        other = small_state.find_model(conditional=False, latent_dim=2)
+        small_state.set_active(other)
+        assert panel.training
+        assert panel.result is None and first.name not in panel.summary.text()
+        assert "No detector yet" in panel.summary.text()
+    finally:
+        panel.stop_holdout()
+        qtbot.waitUntil(lambda: not panel.training, timeout=60_000)
+        small_state.set_active(first)
+        qtbot.waitUntil(lambda: tab.report is not None, timeout=60_000)
+
+
+def test_shutdown_stops_a_held_out_run(qtbot, small_state):
+    tab = EvaluateTab(small_state)
+    qtbot.addWidget(tab)
+    tab.anomaly.subset_spin.setValue(600)
+    tab.anomaly.epochs_spin.setValue(200)
+    tab.anomaly.start_holdout()
+    assert tab.busy_reason() == "A held-out-digit model is training."
+    assert tab.shutdown()  # stopped and ended within its 2 s
+    qtbot.waitUntil(lambda: not tab.anomaly.training, timeout=5000)
+    assert tab.busy_reason() is None
 
 
 def test_tab_without_a_model(qtbot):

@@ -96,9 +96,17 @@ def test_end_sources(app_state, qtbot):
     assert "draw a digit" in tab.message.text() and not tab.frames
     with pytest.raises(ValueError, match="no strip"):
         tab.strip_image()
-    app_state.drawing_changed.emit(app_state.test_set()[0][3].numpy().astype(np.float32) / 255)  # a 0
+    image = app_state.test_set()[0][3].numpy().astype(np.float32) / 255  # a 0
+    app_state.set_drawing(image, origin="test image #3")
     qtbot.waitUntil(lambda: bool(tab.frames), timeout=3000)
     assert tab.ends[0].label == int(labels[3])  # the model's guess of a clear 0
+    assert tab.ends[0].caption == "test image #3, read as a 0"
+    np.testing.assert_array_equal(tab.ends[0].image, image)
+    model = app_state.active.model
+    x = torch.from_numpy(image).reshape(1, 1, 28, 28)
+    with torch.no_grad():
+        expected = model.encode(x, torch.tensor([int(labels[3])]))[0][0]
+    torch.testing.assert_close(tab.codes["linear"][0], expected)
     # A random code, reproducible from its seed, decoded with the end's label.
     tab.end_b.set_kind("random_code")
     tab.end_b.digit_combo.setCurrentIndex(8)
@@ -111,29 +119,54 @@ def test_end_sources(app_state, qtbot):
     tab.refresh_now()
     assert not torch.equal(tab.ends[1].code, z)
     assert tab.labels[-1].argmax() == 8
+    # The drawing is cleared: the end says so again.
+    app_state.set_drawing(None)
+    qtbot.waitUntil(lambda: not tab.frames, timeout=3000)
+    assert "draw a digit" in tab.message.text()
 
 
-def test_latent_clicks_fill_the_listening_ends(app_state, qtbot):
+def test_latent_points_fill_the_listening_ends(app_state, qtbot):
     tab = make_tab(app_state, qtbot, conditional=False)
     tab.end_a.set_kind("latent")
     tab.end_b.set_kind("latent")
     tab.refresh_now()
     assert "Latent space" in tab.message.text()
-    app_state.latent_clicked.emit(np.array([0.5, -1.0], np.float32))
-    app_state.latent_clicked.emit(np.array([-2.0, 0.25], np.float32))
+    app_state.set_latent_point(np.array([0.5, -1.0], np.float32))
+    app_state.set_latent_point(np.array([-2.0, 0.25], np.float32))
     tab.refresh_now()
     assert tab.codes["linear"][0].tolist() == [0.5, -1.0]
     assert tab.codes["linear"][-1].tolist() == [-2.0, 0.25]
-    app_state.latent_clicked.emit(np.array([1.0, 1.0], np.float32))  # replaces the older one, A
+    app_state.set_latent_point(np.array([1.0, 1.0], np.float32))  # replaces the older one, A
     tab.refresh_now()
     assert tab.codes["spherical"][0].tolist() == [1.0, 1.0]
-    # A click of another model's size is dropped when the model changes.
-    app_state.set_active(app_state.find_model(conditional=False, latent_dim=16))
+    # The same code again (only its label changed) is no new point.
+    app_state.set_latent_point(np.array([1.0, 1.0], np.float32), None, "relabelled")
+    tab.refresh_now()
+    assert tab.codes["linear"][-1].tolist() == [-2.0, 0.25]
+    # A model change drops the points, even for a model with as many dimensions.
+    app_state.set_active(app_state.find_model(conditional=True, latent_dim=2))
+    # Nothing of the old model stays on show.
+    assert not tab.frames and not tab.strips["linear"].captions()
+    assert not tab.end_a.preview.image().any()
     tab.refresh_now()
     assert "Click a point" in tab.message.text()
 
 
-def test_clicking_a_frame_sends_its_code_to_the_latent_tab(app_state, qtbot):
+def test_a_latent_point_brings_its_label_to_a_conditional_end(app_state, qtbot):
+    from vae_desktop.gui.state import one_hot
+
+    tab = make_tab(app_state, qtbot, conditional=True)
+    tab.end_b.set_kind("latent")
+    app_state.set_latent_point(np.array([0.3, -0.2], np.float32), one_hot(4, 10), "Latent space")
+    tab.refresh_now()
+    assert tab.ends[1].label == 4 and tab.end_b.digit == 4
+    model = app_state.active.model
+    with torch.no_grad():
+        expected = model.decode(torch.tensor([[0.3, -0.2]]), torch.tensor([4]))
+    assert same_image(tab.frames["linear"][-1], expected[0])
+
+
+def test_clicking_a_frame_makes_it_the_latent_point(app_state, qtbot):
     tab = make_tab(app_state, qtbot, conditional=False)
     tab.show()
     qtbot.waitExposed(tab)
@@ -144,12 +177,16 @@ def test_clicking_a_frame_sends_its_code_to_the_latent_tab(app_state, qtbot):
     widget_pos = strip.mapFromScene(scene_pos)
     click_at = QPoint(round(widget_pos.x()), round(widget_pos.y()))
     emitted = []
-    app_state.latent_point_selected.connect(emitted.append)
+    app_state.latent_point_changed.connect(emitted.append)
     app_state.tab_requested.connect(emitted.append)
     qtbot.mouseClick(strip.viewport(), Qt.LeftButton, pos=click_at)
-    z, title = emitted
-    assert title == "Latent space"
-    assert np.allclose(z, tab.codes["spherical"][index].numpy())
+    point, title = emitted
+    assert title == "Latent space" and point is app_state.latent_point
+    assert np.array_equal(point.code, tab.codes["spherical"][index].numpy())
+    assert point.label_weights is None  # an unconditional model
+    assert point.origin == f"spherical interpolation A→B, t = {index / (steps - 1):.2f}"
+    # The tab's own point is not taken as a new end.
+    assert tab.last_click is None
     assert strip.frame_at(2 + (steps - 1) * 30 + 5, 10) == steps - 1
     assert strip.frame_at(2 + steps * 30 + 5, 10) is None
 

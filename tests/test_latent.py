@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 
@@ -172,3 +173,51 @@ def test_random_codes_scale_with_temperature():
 def test_tile_rejects_a_wrong_count():
     with pytest.raises(ValueError, match="need 100 images"):
         latent.tile(torch.zeros(99, 28, 28), 10)
+
+
+def test_stats_from_the_shared_test_set_pass(z16, z16_stats, mnist_test):
+    """The tab builds its statistics from the evaluation pass's posteriors: the same numbers as
+    encoding the images itself."""
+    from vae_desktop.core.evaluation import evaluate_model
+
+    images, labels = mnist_test
+    report = evaluate_model(z16, images[:400], labels[:400])
+    mu, logvar = latent.encode_posterior(z16, images[:400], labels[:400])
+    torch.testing.assert_close(report.mu, mu, rtol=1e-5, atol=1e-5)
+    torch.testing.assert_close(report.logvar, logvar, rtol=1e-5, atol=1e-5)
+    stats = latent.stats_from_posterior(z16_stats.mu, z16_stats.logvar, z16_stats.labels)
+    torch.testing.assert_close(stats.kl, z16_stats.kl)
+    assert stats.order == z16_stats.order and stats.active == z16_stats.active
+    torch.testing.assert_close(stats.pca.components, z16_stats.pca.components)
+    torch.testing.assert_close(stats.limits, z16_stats.limits)
+    assert torch.all(stats.limits >= 3.0)
+    with pytest.raises(ValueError, match="400 posteriors but 399 labels"):
+        latent.stats_from_posterior(report.mu, report.logvar, report.labels[:399])
+    with pytest.raises(ValueError, match="two images"):
+        latent.stats_from_posterior(report.mu[:1], report.logvar[:1], report.labels[:1])
+
+
+def test_decode_under_label_weights(bundled):
+    model = bundled["mnist-cvae-z16"].model
+    z = torch.randn(3, 16, generator=torch.Generator().manual_seed(0))
+    blend = torch.zeros(10)
+    blend[5], blend[6] = 8 / 17, 9 / 17
+    with torch.no_grad():
+        expected = model.decode(z, blend.expand(3, -1))[:, 0]
+        five, six = model.decode(z, 5)[:, 0], model.decode(z, 6)[:, 0]
+    torch.testing.assert_close(latent.decode(model, z, blend.numpy()), expected)
+    assert (expected - five).abs().mean() > 1e-3 and (expected - six).abs().mean() > 1e-3
+    one_hot = torch.nn.functional.one_hot(torch.tensor(5), 10).float()
+    torch.testing.assert_close(latent.decode(model, z, one_hot), five)
+    with pytest.raises(ValueError, match="10 entries"):
+        latent.decode(model, z, np.ones(3, np.float32))
+
+
+def test_labels_in_words():
+    assert latent.describe_label(np.eye(10)[7]) == "label 7"
+    blend = np.zeros(10)
+    blend[5], blend[6] = 8 / 17, 9 / 17
+    assert latent.describe_label(blend) == "label 5→6 blend: 47% 5, 53% 6"
+    three = np.zeros(10)
+    three[[1, 2, 8]] = [0.2, 0.3, 0.5]
+    assert latent.describe_label(three) == "label blend: 20% 1, 30% 2, 50% 8"

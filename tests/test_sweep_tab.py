@@ -1,15 +1,16 @@
-"""The Sweep tab: a tiny sweep runs in the background and fills the table, Stop keeps finished
-trials, Use best sends the settings to the Train tab, a trial's model opens, a stored study loads,
-and bad input is explained inline."""
+"""The Sweep tab: a tiny sweep runs as a job and fills the table, Stop keeps finished trials,
+"Train with the best" sends the settings to the Train tab, a trial's model opens into the model
+library, a stored study loads, and bad input is explained inline."""
 
 from __future__ import annotations
 
 import math
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThread
 
-from vae_desktop.core.sweep import TrialRecord, load_trials
+from vae_desktop.core.library import ModelLibrary
+from vae_desktop.core.sweep import SweepStudy, TrialRecord, load_trials
 from vae_desktop.gui.state import AppState
 from vae_desktop.gui.tabs.sweep.tab import SweepTab
 
@@ -18,135 +19,156 @@ TRAIN_KEYS = {"latent_dim", "hidden", "arch", "lr", "batch_size", "beta", "epoch
 
 @pytest.fixture
 def state(qapp):
-    return AppState()  # no models needed: the sweep trains its own
+    state = AppState()  # no models needed: the sweep trains its own
+    yield state
+    state.workers.stop_all()
+    state.workers.wait_all(30)
 
 
-def tiny_form(tab: SweepTab, study: str, trials: int = 3) -> None:
-    tab.space.set_vary(["lr"])
-    tab.space.hidden_fixed.setValue(16)
-    tab.space.latent_fixed.setValue(4)
-    tab.trials_spin.setValue(trials)
-    tab.epochs_spin.setValue(1)
-    tab.train_spin.setValue(500)
-    tab.test_spin.setValue(200)
-    tab.study_combo.setEditText(study)
+def make_tab(qtbot, state) -> SweepTab:
+    tab = SweepTab(state)
+    qtbot.addWidget(tab)
+    return tab
+
+
+def tiny_form(tab: SweepTab, study: str, trials: int = 3, epochs: int = 1,
+              train_size: int = 500) -> None:
+    tab.form.space.set_vary(["lr"])
+    tab.form.space.set_fixed("hidden", 16)
+    tab.form.space.set_fixed("latent_dim", 4)
+    tab.form.set_budget(trials=trials, epochs=epochs, train_size=train_size, test_size=200)
+    tab.form.set_study_name(study)
 
 
 def states_in_table(tab: SweepTab) -> list[str]:
-    return [tab.table.item(row, 1).text() for row in range(tab.table.rowCount())]
+    return tab.view.table.column_texts(1)
 
 
-def test_sweep_runs_in_background_stops_and_hands_over_the_best(qtbot, state):
-    tab = SweepTab(state)
-    qtbot.addWidget(tab)
-    tiny_form(tab, "gui", trials=3)
+def wait_until_idle(qtbot, tab: SweepTab, timeout: int = 120_000) -> None:
+    qtbot.waitUntil(lambda: not tab.is_running(), timeout=timeout)
+    assert tab.start_button.isEnabled() and not tab.stop_button.isEnabled()
 
-    def stop_when_second_trial_starts(event):
-        # Runs in the worker thread (direct connection), so the flag is set before trial 1 can
-        # end however slowly the GUI thread runs; it is the flag Stop sets.
-        if event["kind"] == "trial_started" and event["number"] == 1:
-            tab.worker.stop_flag.set()
 
+def test_sweep_runs_as_a_job_and_hands_over_the_best(qtbot, state):
+    tab = make_tab(qtbot, state)
+    tiny_form(tab, "gui", trials=2)
     assert tab.start()
-    tab.worker.event.connect(stop_when_second_trial_starts, Qt.DirectConnection)
-    assert tab.is_running() and not tab.start_button.isEnabled() and tab.stop_button.isEnabled()
-    qtbot.waitUntil(lambda: not tab.is_running(), timeout=120_000)
-    qtbot.waitUntil(lambda: tab.start_button.isEnabled())
+    assert tab.is_running() and tab.busy_reason() == "A sweep is running."
+    assert not tab.start_button.isEnabled() and tab.stop_button.isEnabled()
+    assert [job.name for job in state.workers.jobs if job in tab.jobs] == ["sweep gui"]
+    assert not tab.findChildren(QThread)  # the job runs on state.workers, not a thread of its own
+    wait_until_idle(qtbot, tab)
+    assert tab.busy_reason() is None
 
-    # Stop let the running trial finish its (only) epoch and ran no third trial.
     assert states_in_table(tab) == ["complete", "complete"]
-    assert "stopped" in tab.status_label.text()
+    assert "Sweep finished" in tab.view.status() and "2 trial(s) run" in tab.view.status()
     tab.stop()  # nothing runs: a harmless no-op
     stored = load_trials(None, "gui")  # the default SQLite storage in the data folder
     assert [t.state for t in stored.trials] == ["COMPLETE", "COMPLETE"]
     best = stored.best
-    assert f"trial {best.number}" in tab.best_label.text()
+    assert f"trial {best.number}" in tab.view.best_label.text()
 
     with qtbot.waitSignal(state.training_settings_requested, timeout=1000) as blocker:
-        tab.use_best_button.click()
+        tab.view.use_best_button.click()
     settings = blocker.args[0]
     assert set(settings) == TRAIN_KEYS
     assert settings["lr"] == pytest.approx(best.params["lr"])
     assert (settings["hidden"], settings["latent_dim"], settings["epochs"]) == (16, 4, 1)
     assert settings["conditional"] is False
 
-    tab.select_trial(best.number)
-    assert tab.open_button.isEnabled()
+    assert tab.select_trial(best.number)
+    assert tab.view.open_button.isEnabled()
     assert tab.open_selected()
-    assert state.active.name == f"gui-trial-{best.number}"
-    assert state.active.config.hidden == 16 and state.active in state.models
+    opened = state.active
+    assert opened.name == f"gui-trial-{best.number}" and opened in state.models
+    assert opened.config.hidden == 16
+    entry = state.library.find(opened.path)
+    assert entry is not None and entry.origin == "sweep"
+    next_session = ModelLibrary()  # the same index file, read again
+    next_session.load()
+    assert next_session.find(opened.path).name == f"gui-trial-{best.number}"
 
-    # A fresh tab shows the stored study's trials on Load.
-    other = SweepTab(state)
-    qtbot.addWidget(other)
-    other.study_combo.setEditText("gui")
+    # A fresh tab shows the stored study's trials on Load, in a job.
+    other = make_tab(qtbot, state)
+    other.form.set_study_name("gui")
     other.load_study()
-    qtbot.waitUntil(lambda: other.table.rowCount() == 2, timeout=20_000)
-    assert other.plots.done_curve.getData()[0].tolist() == [0, 1]
-    assert "Test loss" == other.table.horizontalHeaderItem(2).text()
+    assert any(job.name == "load study gui" for job in other.jobs)
+    qtbot.waitUntil(lambda: other.view.table.rowCount() == 2, timeout=20_000)
+    assert other.view.plots.done_curve.getData()[0].tolist() == [0, 1]
+    assert other.view.table.horizontalHeaderItem(2).text() == "Test loss"
+
+
+def test_stop_ends_after_the_current_epoch_and_keeps_the_trial(qtbot, state):
+    tab = make_tab(qtbot, state)
+    tiny_form(tab, "stop", trials=3, epochs=200, train_size=2000)
+    assert tab.start()
+    qtbot.waitUntil(lambda: any(r.intermediate for r in tab.view.trials.values()), timeout=60_000)
+    tab.stop()
+    assert tab.stop_button.text() == "Stop now" and "after this epoch" in tab.view.status()
+    wait_until_idle(qtbot, tab, 60_000)
+    stored = load_trials(None, "stop").trials
+    assert len(stored) == 1 and stored[0].state == "PRUNED" and stored[0].stopped
+    assert 1 <= len(stored[0].intermediate) < 200  # whole epochs, the last one finished
+    assert states_in_table(tab) == ["stopped"]
+    assert "(stopped)" in tab.view.status()
 
 
 def test_bad_storage_url_is_explained_and_nothing_runs(qtbot, state):
-    tab = SweepTab(state)
-    qtbot.addWidget(tab)
+    tab = make_tab(qtbot, state)
     tiny_form(tab, "bad")
-    tab.storage_edit.setText("nosuchdb://somewhere/sweeps")
+    tab.form.set_storage("nosuchdb://somewhere/sweeps")
     assert tab.start()
-    qtbot.waitUntil(lambda: not tab.is_running(), timeout=30_000)
-    qtbot.waitUntil(lambda: tab.start_button.isEnabled())
+    wait_until_idle(qtbot, tab, 30_000)
+    assert "unknown database kind 'nosuchdb'" in tab.error_text()
     assert tab.error_label.isVisibleTo(tab)
-    assert "unknown database kind 'nosuchdb'" in tab.error_label.text()
-    assert tab.table.rowCount() == 0
+    assert tab.view.table.rowCount() == 0
 
 
 def test_impossible_form_values_are_refused_before_starting(qtbot, state):
-    tab = SweepTab(state)
-    qtbot.addWidget(tab)
-    tab.space.set_vary(["hidden"])
-    tab.space.hidden_choices.setText("128, lots")
-    assert not tab.start() and tab.worker is None
-    assert "hidden units: write whole numbers" in tab.error_label.text()
-    tab.space.hidden_choices.setText("128, 256")
-    tab.space.set_vary(["lr"])
-    tab.space.lr_low.setText("1e-2")
-    tab.space.lr_high.setText("1e-4")
+    tab = make_tab(qtbot, state)
+    tab.form.space.set_vary(["hidden"])
+    tab.form.space.set_varied("hidden", ())
+    tab.form.space.rows["hidden"].varied.text.setText("128, lots")
+    assert not tab.start() and not tab.jobs
+    assert "Hidden units choices: write integers separated by commas" in tab.error_text()
+    tab.form.space.set_varied("hidden", (128, 256))
+    tab.form.space.set_vary(["lr"])
+    tab.form.space.set_varied("lr", (1e-2, 1e-4))
     assert not tab.start()
-    assert "learning rate range" in tab.error_label.text()
+    assert tab.error_text() == ("Learning rate range: the lowest value (0.01) is above the "
+                                "highest (0.0001).")
 
 
 def test_loading_a_missing_study_says_what_is_there(qtbot, state):
-    tab = SweepTab(state)
-    qtbot.addWidget(tab)
-    tab.study_combo.setEditText("never-ran")
+    tab = make_tab(qtbot, state)
+    tab.form.set_study_name("never-ran")
     tab.load_study()
-    qtbot.waitUntil(lambda: tab.error_label.text() != "", timeout=20_000)
-    assert "no study named 'never-ran'" in tab.error_label.text()
+    qtbot.waitUntil(lambda: tab.error_text() != "", timeout=20_000)
+    assert "no study named 'never-ran'" in tab.error_text()
 
 
 def test_auroc_objective_disables_the_conditional_model(qtbot, state):
-    tab = SweepTab(state)
-    qtbot.addWidget(tab)
-    tab.space.conditional.setChecked(True)
-    assert not tab.holdout_spin.isEnabled()
-    tab.objective_combo.setCurrentIndex(tab.objective_combo.findData("auroc"))
-    assert tab.holdout_spin.isEnabled()
-    assert not tab.space.conditional.isChecked() and not tab.space.conditional.isEnabled()
-    spec = tab.build_spec()
+    tab = make_tab(qtbot, state)
+    tab.form.space.conditional.setChecked(True)
+    assert not tab.form.holdout_spin.isEnabled()
+    tab.form.set_objective("auroc")
+    assert tab.form.holdout_spin.isEnabled()
+    assert not tab.form.space.conditional.isChecked()
+    assert not tab.form.space.conditional.isEnabled()
+    spec = tab.form.spec()
     assert spec.objective == "auroc" and spec.direction == "maximize" and not spec.conditional
 
 
 def test_stop_twice_stops_at_once_and_leaves_no_running_trial(qtbot, state):
-    tab = SweepTab(state)
-    qtbot.addWidget(tab)
-    tiny_form(tab, "abort", trials=2)
-    tab.epochs_spin.setValue(50)  # far longer than the test waits
+    tab = make_tab(qtbot, state)
+    tiny_form(tab, "abort", trials=2, epochs=50)  # far longer than the test waits
     assert tab.start()
-    qtbot.waitUntil(lambda: any(r.state == "RUNNING" for r in tab.trials.values()), timeout=60_000)
+    qtbot.waitUntil(lambda: any(r.state == "RUNNING" for r in tab.view.trials.values()),
+                    timeout=60_000)
     tab.stop_button.click()
-    assert tab.stop_button.text() == "Stop now" and "after this epoch" in tab.status_label.text()
+    assert tab.stop_button.text() == "Stop now" and "after this epoch" in tab.view.status()
     tab.stop_button.click()
-    qtbot.waitUntil(lambda: not tab.is_running(), timeout=60_000)
-    qtbot.waitUntil(lambda: tab.start_button.isEnabled())
+    wait_until_idle(qtbot, tab, 60_000)
     stored = load_trials(None, "abort").trials
     assert len(stored) == 1 and stored[0].state == "PRUNED" and stored[0].stopped
     assert states_in_table(tab) == ["stopped"]
@@ -160,26 +182,40 @@ def _record(number, state, value, lr, intermediate, checkpoint=None, host=""):
 
 
 def test_table_plots_and_sorting_from_stored_records(qtbot, state, tmp_path):
-    tab = SweepTab(state)
-    qtbot.addWidget(tab)
+    tab = make_tab(qtbot, state)
     records = [_record(0, "COMPLETE", 200.0, 1e-3, {1: 250.0, 2: 200.0},
                        str(tmp_path / "gone.pt"), host="gpu-box-2"),
                _record(1, "PRUNED", None, 1e-5, {1: 500.0}),
                _record(2, "COMPLETE", 180.0, 3e-3, {1: 220.0, 2: 180.0})]
-    tab._set_study("fake", "test_loss", "minimize", records)
+    tab.show_study(SweepStudy("fake", "sqlite:///x.db", "test_loss", None, "minimize", records))
+    view = tab.view
     assert states_in_table(tab) == ["complete", "pruned", "complete"]
-    assert [tab.table.item(r, 2).text() for r in range(3)] == ["200.0", "500.0", "180.0"]
-    assert "trial 2" in tab.best_label.text()
-    assert tab.plots.best_curve.getData()[1].tolist() == [200.0, 200.0, 180.0]
-    xs, ys = tab.plots.pruned_curve.getData()
+    assert view.table.column_texts(2) == ["200.0", "500.0", "180.0"]
+    assert "trial 2" in view.best_label.text()
+    assert view.plots.best_curve.getData()[1].tolist() == [200.0, 200.0, 180.0]
+    xs, ys = view.plots.pruned_curve.getData()
     assert xs.tolist() == [1] and ys.tolist() == [500.0]  # a pruned trial at its last epoch
-    tab.plots.choose_setting("lr")
-    assert tab.plots.setting_curve.getData()[0].tolist() == pytest.approx([-3.0, math.log10(3e-3)])
+    view.plots.choose_setting("lr")
+    assert view.plots.setting_curve.getData()[0].tolist() == pytest.approx([-3.0, math.log10(3e-3)])
 
-    tab.table.sortByColumn(2, Qt.AscendingOrder)  # by value, as numbers: 180 < 200 < 500
-    assert [tab.table.item(r, 0).text() for r in range(3)] == ["2", "0", "1"]
+    view.table.sortByColumn(2, Qt.AscendingOrder)  # by value, as numbers: 180 < 200 < 500
+    assert view.table.column_texts(0) == ["2", "0", "1"]
 
     tab.select_trial(0)
     assert not tab.open_selected()
-    assert "gpu-box-2" in tab.error_label.text() and "gone.pt" in tab.error_label.text()
+    assert "gpu-box-2" in tab.error_text() and "gone.pt" in tab.error_text()
+    tab.show_error("")
+    row = view.table.column_texts(0).index("0")
+    view.table.itemDoubleClicked.emit(view.table.item(row, 3))  # a double-click opens, too
+    assert "gone.pt" in tab.error_text()
     assert state.active is None
+
+
+def test_train_with_a_trial_sends_its_settings_unclamped(qtbot, state):
+    tab = make_tab(qtbot, state)
+    record = _record(0, "COMPLETE", 200.0, 1e-3, {1: 200.0})
+    record.settings["batch_size"] = 100_000  # beyond the table's limit: the Train tab says so
+    with qtbot.waitSignal(state.training_settings_requested, timeout=1000) as blocker:
+        tab.train_with(record)
+    assert blocker.args[0] == {"latent_dim": 8, "hidden": 64, "arch": "mlp", "conditional": False,
+                               "beta": 1.0, "lr": 1e-3, "batch_size": 100_000, "epochs": 2}

@@ -11,9 +11,11 @@ import textwrap
 import threading
 from pathlib import Path
 
+import torch
 from PySide6.QtCore import Qt
 
-from vae_desktop.gui.tabs.train import worker as training_worker
+from vae_desktop.core import threads
+from vae_desktop.gui import workers
 from vae_desktop.gui.tabs.train.tab import TrainTab
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,17 +47,31 @@ def test_gui_thread_runs_single_threaded_and_workers_get_the_default_back():
     assert result == {"before": None, "given": 2, "again": 2, "gui": 1, "worker": 2, "mm": 300.0}
 
 
-def test_the_training_worker_sets_its_threads_in_its_own_thread(qtbot, app_state, monkeypatch):
+def test_the_training_worker_gets_the_worker_thread_count(qtbot, app_state, monkeypatch):
+    """The GUI thread keeps its own count; the run's worker thread sets the one the GUI thread
+    gave up (core.threads), before training, and trains with it."""
     calls = []
-    monkeypatch.setattr(training_worker, "use_worker_threads",
-                        lambda: calls.append(threading.get_ident()))
+    real = workers.use_worker_threads
+
+    def recorded() -> int:
+        calls.append(threading.get_ident())
+        return real()
+
+    monkeypatch.setattr(workers, "use_worker_threads", recorded)
+    gui_threads = torch.get_num_threads()
+    wanted = 1 if gui_threads != 1 else 2  # a count the GUI thread does not have
+    monkeypatch.setattr(threads, "_worker_threads", wanted)
     tab = TrainTab(app_state)
     tab.eval_size = 200
     qtbot.addWidget(tab)
-    tab.apply_settings({"train_size": 256, "epochs": 1, "latent_dim": 2, "hidden": 32,
-                        "batch_size": 128, "seed": 1, "lr": 1e-3, "arch": "mlp",
-                        "conditional": False, "beta": 1.0, "device": "cpu"})
+    assert tab.apply_settings({"train_size": 256, "epochs": 1, "latent_dim": 2, "hidden": 32,
+                               "batch_size": 128, "seed": 1, "lr": 1e-3, "arch": "mlp",
+                               "conditional": False, "beta": 1.0, "device": "cpu"})
+    started = []
+    tab.run_started.connect(started.append)
     with qtbot.waitSignal(tab.run_finished, timeout=60_000) as blocker:
         qtbot.mouseClick(tab.start_button, Qt.LeftButton)
-    assert blocker.args[0]["status"] == "done"
+    assert blocker.args[0].status == "done"
     assert len(calls) == 1 and calls[0] != threading.get_ident()
+    assert started[0].threads == wanted  # what the trainer ran with, in the worker thread
+    assert torch.get_num_threads() == gui_threads

@@ -1,8 +1,9 @@
-"""Train tab: real short runs on MNIST subsets, started from the buttons, in the worker thread."""
+"""Train tab: real short runs on MNIST subsets, started from the buttons, run by state.workers."""
 
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 import pytest
@@ -10,9 +11,12 @@ import torch
 from PySide6.QtCore import Qt
 
 from vae_desktop.core import checkpoint, training
+from vae_desktop.core.library import ModelLibrary, default_name, models_dir
+from vae_desktop.core.settings import SETTINGS
 from vae_desktop.core.training import evaluate
 from vae_desktop.gui.state import AppState
-from vae_desktop.gui.tabs.train.tab import TrainTab, format_duration, parse_lr
+from vae_desktop.gui.tabs.train.progress import format_duration
+from vae_desktop.gui.tabs.train.tab import TrainTab
 
 # 2,000 images at batch 128: 16 steps an epoch; the test loss is measured on 1,000 images.
 QUICK = {"train_size": 2000, "epochs": 2, "latent_dim": 2, "hidden": 64, "batch_size": 128,
@@ -23,8 +27,8 @@ RUN_TIMEOUT_MS = 90_000
 def _make_tab(qtbot, state) -> TrainTab:
     tab = TrainTab(state)
     tab.eval_size = 1000
-    qtbot.addWidget(tab)  # closed (so its thread stopped) at teardown
-    tab.apply_settings(QUICK)
+    qtbot.addWidget(tab)  # closed (so its run stopped) at teardown
+    assert tab.apply_settings(QUICK)
     return tab
 
 
@@ -37,7 +41,10 @@ def tab(qtbot, app_state):
 @pytest.fixture
 def bare_state(qapp):
     """An app with no model yet (what a test that needs none can use: loading takes time)."""
-    return AppState()
+    state = AppState()
+    yield state
+    state.workers.stop_all()
+    state.workers.wait_all(30)
 
 
 @pytest.fixture
@@ -51,20 +58,22 @@ UNTRAINED_LOSS = 784 * math.log(2)  # a fresh decoder outputs about 0.5 everywhe
 def test_short_run_from_start_button(tab, qtbot, app_state):
     before = app_state.active
     models_before = len(app_state.models)
+    started = time.monotonic()
     with qtbot.waitSignal(tab.run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
         qtbot.mouseClick(tab.start_button, Qt.LeftButton)
-        assert tab.is_training()
+        assert tab.is_training() and tab.busy_reason() == "Training is running."
         assert not tab.start_button.isEnabled() and tab.stop_button.isEnabled()
-        assert not tab.latent_spin.isEnabled()  # the form is locked while training
+        assert not tab.field("latent_dim").isEnabled()  # the form is locked while training
+    seconds = time.monotonic() - started
     end = blocker.args[0]
-    assert end["status"] == "done", end
-    assert not tab.is_training() and tab.start_button.isEnabled()
+    assert end.status == "done", end
+    assert not tab.is_training() and tab.start_button.isEnabled() and tab.busy_reason() is None
 
-    # Progress reached the GUI, throttled: at most one update per step, at least the last step of
-    # each epoch.
-    assert 2 <= tab.steps_received <= 2 * 16
+    # Progress reached the GUI, throttled: at most one update per step and about 10 a second,
+    # at least the last step of each epoch.
+    assert 2 <= tab.steps_received <= min(2 * 16, 2 + 10 * seconds)
     assert tab.epochs_received == 2
-    assert tab.progress.value() == tab.progress.maximum() == 2 * 16
+    assert tab.progress.bar.value() == tab.progress.bar.maximum() == 2 * 16
 
     # The curves grew with the data the worker sent, and the plot shows that data.
     tab.plot.redraw()
@@ -77,27 +86,37 @@ def test_short_run_from_start_button(tab, qtbot, app_state):
     test_x, test_y = tab.plot.data("test")
     assert list(test_x) == [1.0, 2.0]
     assert test_y[-1] < test_y[0] < UNTRAINED_LOSS  # it learned
-    assert tab.pairs_view.image().shape == (4 * 30 + 2, 10 * 30 + 2)
-    assert tab.samples_view.image().shape == (4 * 30 + 2, 10 * 30 + 2)
+    pairs, samples = tab.preview_images()
+    assert pairs.shape == samples.shape == (4 * 30 + 2, 10 * 30 + 2)
 
-    # The new model is active for every tab, with its history, and autosaved.
+    # The new model is active for every tab, with its history, autosaved in the models folder
+    # and listed in the library under its readable default name.
     new = app_state.active
     assert new is tab.last_trained and new is not before
     assert len(app_state.models) == models_before + 1
     assert new.epochs == 2 and new.config.latent_dim == 2 and new.config.hidden == 64
     assert new.model.device.type == "cpu" and not new.model.training
     assert new.test_loss == pytest.approx(test_y[-1])
+    assert new.path.parent == models_dir()
+    entry = app_state.entry(new)
+    assert entry.origin == "trained" and new.name == entry.name == default_name(new, entry.added)
     saved = checkpoint.load(new.path)
-    assert new.path.parent.name == "autosave" and saved.epochs == 2
+    assert saved.epochs == 2 and saved.train_config["train_size"] == 2000
     for key, value in new.model.state_dict().items():
         assert torch.equal(value, saved.model.state_dict()[key])
     assert saved.optimizer_state is not None  # so it can be trained further
-    assert "Finished 2 epochs" in tab.result_label.text()
+    assert "Finished 2 epochs" in tab.progress_text and new.name in tab.progress_text
+
+    # It survives a restart: a new app lists it, by the same name.
+    again = AppState(library=ModelLibrary())
+    again.load_library()
+    listed = [m for m in again.models if m.path == new.path]
+    assert len(listed) == 1 and listed[0].name == new.name and listed[0].epochs == 2
 
 
 def test_pause_really_pauses_and_stop_mid_epoch_keeps_a_usable_model(bare_tab, qtbot, bare_state):
     before = bare_state.active
-    bare_tab.apply_settings({"epochs": 200})
+    assert bare_tab.apply_settings({"epochs": 200})
     qtbot.mouseClick(bare_tab.start_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: bare_tab.steps_received >= 3, timeout=RUN_TIMEOUT_MS)
 
@@ -105,24 +124,23 @@ def test_pause_really_pauses_and_stop_mid_epoch_keeps_a_usable_model(bare_tab, q
     assert bare_tab.pause_button.text() == "Resume" and bare_tab.paused
     qtbot.wait(300)  # a batch already under way may still report
     paused_at = bare_tab.steps_received
-    trainer = bare_tab._worker.trainer
     qtbot.wait(800)
     assert bare_tab.steps_received == paused_at, "steps were reported while paused"
-    assert trainer.paused and bare_tab.is_training()
+    assert bare_tab.is_training()
 
     qtbot.mouseClick(bare_tab.pause_button, Qt.LeftButton)
-    assert bare_tab.pause_button.text() == "Pause"
+    assert bare_tab.pause_button.text() == "Pause" and not bare_tab.paused
     qtbot.waitUntil(lambda: bare_tab.steps_received > paused_at + 1, timeout=RUN_TIMEOUT_MS)
 
     with qtbot.waitSignal(bare_tab.run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
         qtbot.mouseClick(bare_tab.stop_button, Qt.LeftButton)
     end = blocker.args[0]
-    assert end["status"] == "stopped" and "during epoch" in end["message"]
-    assert end["usable"]
+    assert end.status == "stopped" and "during epoch" in end.message
+    assert end.usable
 
     ckpt = bare_state.active
     assert ckpt is bare_tab.last_trained and ckpt is not before
-    assert ckpt.epochs < 200
+    assert ckpt.epochs < 200 and bare_state.entry(ckpt).origin == "trained"
     images, labels = bare_state.test_set()
     result = evaluate(ckpt.model, images[:500], labels[:500])
     assert math.isfinite(result["test_loss"]) and result["test_loss"] < UNTRAINED_LOSS
@@ -130,7 +148,7 @@ def test_pause_really_pauses_and_stop_mid_epoch_keeps_a_usable_model(bare_tab, q
     saved = checkpoint.load(ckpt.path)
     for key, value in ckpt.model.state_dict().items():
         assert torch.equal(value, saved.model.state_dict()[key])
-    assert "Stopped" in bare_tab.result_label.text()
+    assert "Stopped" in bare_tab.progress_text
 
 
 def _nan_after(monkeypatch, calls: int) -> None:
@@ -154,25 +172,19 @@ def test_nonfinite_loss_stops_with_advice_and_keeps_last_good_epoch(bare_tab, qt
     with qtbot.waitSignal(bare_tab.run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
         bare_tab.start_button.click()
     end = blocker.args[0]
-    assert end["status"] == "failed" and end["usable"]
-    assert "lower learning rate" in end["message"]
-    text = bare_tab.result_label.text()
+    assert end.status == "failed" and end.usable
+    assert "lower learning rate" in end.message
+    text = bare_tab.progress_text
     assert "NaN or infinite" in text and "lower learning rate" in text
     ckpt = bare_state.active
     assert ckpt is bare_tab.last_trained and ckpt.epochs == 1
     assert all(torch.isfinite(v).all() for v in ckpt.model.state_dict().values())
-    assert checkpoint.load(ckpt.path).epochs == 1
-
-
-def test_nonfinite_loss_in_first_epoch_keeps_the_active_model(bare_tab, qtbot, bare_state,
-                                                               monkeypatch):
-    before, count = bare_state.active, len(bare_state.models)
-    _nan_after(monkeypatch, 1)
-    with qtbot.waitSignal(bare_tab.run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
-        bare_tab.start_button.click()
-    assert blocker.args[0]["status"] == "failed" and not blocker.args[0]["usable"]
-    assert bare_state.active is before and len(bare_state.models) == count
-    assert "active model is unchanged" in bare_tab.result_label.text()
+    saved = checkpoint.load(ckpt.path)
+    assert saved.epochs == 1
+    # The file holds the optimizer state of the good epoch, not one that went through NaN steps.
+    moments = [t for s in saved.optimizer_state["state"].values() for t in s.values()
+               if torch.is_tensor(t) and t.is_floating_point()]
+    assert moments and all(torch.isfinite(t).all() for t in moments)
 
 
 def test_continue_training_trains_a_copy(tab, qtbot, app_state):
@@ -180,15 +192,18 @@ def test_continue_training_trains_a_copy(tab, qtbot, app_state):
     app_state.set_active(source)
     weights = {k: v.clone() for k, v in source.model.state_dict().items()}
     tab.continue_box.setChecked(True)
-    assert not tab.latent_spin.isEnabled()
-    assert tab.latent_spin.value() == source.config.latent_dim
-    assert tab.hidden_spin.value() == source.config.hidden
-    tab.apply_settings({"epochs": 1})
+    assert not tab.field("latent_dim").isEnabled()
+    values = tab.settings_dict()
+    assert values["latent_dim"] == source.config.latent_dim
+    assert values["hidden"] == source.config.hidden
+    assert tab.apply_settings({"epochs": 1})
     with qtbot.waitSignal(tab.run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
         tab.start_button.click()
-    assert blocker.args[0]["status"] == "done"
+    assert blocker.args[0].status == "done"
     new = app_state.active
-    assert new is not source and new.name.startswith(f"{source.name}-cont-")
+    assert new is not source and new.path != source.path and new.path.parent == models_dir()
+    entry = app_state.entry(new)
+    assert entry.origin == "trained" and new.name == default_name(new, entry.added)
     assert new.epochs == source.epochs + 1
     assert new.history[:source.epochs] == source.history
     for key, value in source.model.state_dict().items():  # the original is untouched
@@ -199,22 +214,27 @@ def test_continue_training_trains_a_copy(tab, qtbot, app_state):
 
 
 def test_impossible_values_are_flagged_inline(bare_tab):
-    bare_tab.lr_edit.setText("abc")
+    lr = bare_tab.field("lr")
+    lr.setText("abc")
     assert not bare_tab.start_button.isEnabled() and not bare_tab.start()
-    assert bare_tab.message_label.isVisible() or not bare_tab.isVisible()
-    assert "not a number" in bare_tab.message_label.text()
-    bare_tab.lr_edit.setText("5")
-    assert "at most 1" in bare_tab.message_label.text() and not bare_tab.start_button.isEnabled()
-    bare_tab.lr_edit.setText("0.05")
-    assert bare_tab.start_button.isEnabled() and "blow up" in bare_tab.message_label.text()
-    bare_tab.lr_edit.setText("0.001")
-    bare_tab.subset_spin.setValue(50)
-    assert "fewer than one batch" in bare_tab.message_label.text() and bare_tab.start_button.isEnabled()
-    # Spin boxes cannot hold impossible values at all.
-    bare_tab.latent_spin.setValue(0)
-    bare_tab.batch_spin.setValue(10**9)
-    assert bare_tab.latent_spin.value() == 1 and bare_tab.batch_spin.value() == 4096
-    assert [bare_tab.device_combo.itemData(i) for i in range(bare_tab.device_combo.count())][0] == "cpu"
+    assert SETTINGS["lr"].range_text() in bare_tab.message and "abc" in bare_tab.message
+    assert bare_tab.settings_dict()["lr"] is None
+    lr.setText("5")
+    assert f"Learning rate must be {SETTINGS['lr'].range_text()}: 5 is not" in bare_tab.message
+    assert not bare_tab.start_button.isEnabled()
+    lr.setText("0.05")
+    assert bare_tab.start_button.isEnabled() and "blow up" in bare_tab.message
+    lr.setText("0.001")
+    assert bare_tab.message == ""
+    bare_tab.field("train_size").setValue(50)
+    assert "fewer than one batch" in bare_tab.message and bare_tab.start_button.isEnabled()
+    # Spin boxes cannot hold impossible values at all: their limits are the table's.
+    bare_tab.field("latent_dim").setValue(0)
+    bare_tab.field("batch_size").setValue(10**9)
+    assert bare_tab.settings_dict()["latent_dim"] == SETTINGS["latent_dim"].low == 1
+    assert bare_tab.settings_dict()["batch_size"] == SETTINGS["batch_size"].high
+    devices = bare_tab.field("device")
+    assert [devices.itemData(i) for i in range(devices.count())][0] == "cpu"
 
 
 def test_settings_request_fills_the_form_and_asks_for_the_tab(bare_tab, qtbot, bare_state):
@@ -225,13 +245,15 @@ def test_settings_request_fills_the_form_and_asks_for_the_tab(bare_tab, qtbot, b
     assert blocker.args == ["Train"]
     values = bare_tab.settings_dict()
     assert {k: values[k] for k in wanted} == wanted
-    bare_state.training_settings_requested.emit({"num_classes": 0, "hidden": "bad", "extra": 1})
-    assert bare_tab.settings_dict()["conditional"] is False and bare_tab.settings_dict()["hidden"] == 256
+    assert bare_tab.message == ""
+    # A bad value refuses the whole request, with a message: nothing of it is applied.
+    with qtbot.waitSignal(bare_state.tab_requested):
+        bare_state.training_settings_requested.emit({"num_classes": 0, "hidden": "bad", "extra": 1})
+    assert bare_tab.settings_dict() == values
+    assert "hidden units must be an integer from 8 to 8,192" in bare_tab.message
 
 
 def test_helpers():
-    assert parse_lr("1e-3") == (1e-3, "")
-    assert parse_lr("0")[0] is None and parse_lr("nan")[0] is None and parse_lr("")[0] is None
     assert format_duration(42) == "42 s"
     assert format_duration(125) == "2 min 05 s"
     assert format_duration(3725) == "1 h 02 min"
@@ -242,14 +264,30 @@ def test_the_progress_bar_does_not_animate_while_training(bare_tab, qtbot):
     those repaints came out of training. The bar must only repaint when its value changes."""
     from PySide6.QtCore import QAbstractAnimation
 
+    bar = bare_tab.progress.bar
+
     def running_animations() -> int:
         return sum(a.state() == QAbstractAnimation.Running
-                   for a in bare_tab.progress.findChildren(QAbstractAnimation))
+                   for a in bar.findChildren(QAbstractAnimation))
 
     bare_tab.show()
     with qtbot.waitSignal(bare_tab.run_finished, timeout=RUN_TIMEOUT_MS):
         qtbot.mouseClick(bare_tab.start_button, Qt.LeftButton)
         qtbot.wait(50)  # starting: painted, no busy indicator
+        assert bar.isVisible() and running_animations() == 0
+        qtbot.waitUntil(lambda: bar.value() > 0, timeout=RUN_TIMEOUT_MS)
         assert running_animations() == 0
-        qtbot.waitUntil(lambda: bare_tab.progress.value() > 0, timeout=RUN_TIMEOUT_MS)
-        assert running_animations() == 0
+
+
+def test_a_run_that_raises_reports_why_and_leaves_the_tab_ready(bare_tab, qtbot, monkeypatch):
+    from vae_desktop.gui.tabs.train import job
+
+    def missing(*args, **kwargs):
+        raise OSError("MNIST file train-images-idx3-ubyte.gz is missing")
+
+    monkeypatch.setattr(job, "load_split", missing)
+    with qtbot.waitSignal(bare_tab.run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
+        bare_tab.start_button.click()
+    assert blocker.args[0].status == "failed" and not blocker.args[0].usable
+    assert "is missing" in bare_tab.progress_text and "active model is unchanged" in bare_tab.progress_text
+    assert not bare_tab.is_training() and bare_tab.start_button.isEnabled()

@@ -10,15 +10,16 @@ images, rotated digits) are scored the same way.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 
 import torch
 
 from .data import load_split
+from .jobs import JobControl, run_to_end
 from .metrics import score_dataset
 from .model import VAE
-from .training import TrainConfig, Trainer, new_model
+from .training import EndEvent, Event, TrainConfig, Trainer, new_model
 
 # Score name -> what it is, for menus and reports.
 SCORES = {"elbo": "negative ELBO", "recon": "reconstruction error"}
@@ -182,16 +183,35 @@ def apply_threshold(result: AnomalyResult, percentile: float) -> AnomalyResult:
 
 def run_experiment(model: VAE, train_images: torch.Tensor, test_images: torch.Tensor,
                    test_labels: torch.Tensor, holdout: Sequence[int] = (), score: str = "elbo",
-                   percentile: float = 95.0, outlier_count: int = 1000) -> AnomalyResult:
+                   percentile: float = 95.0, outlier_count: int = 1000,
+                   test_scores: torch.Tensor | None = None) -> AnomalyResult:
     """Score everything with `model`: threshold from `train_images`, test digits in `holdout`
-    against the others, and synthetic outliers made from the normal test digits."""
+    against the others, and synthetic outliers made from the normal test digits.
+
+    `test_scores`: the test images' scores if they are known already (an unconditional model's
+    test-set pass has them: "elbo" is its per-image loss, "recon" its recon)."""
+    return run_to_end(experiment_steps(model, train_images, test_images, test_labels, holdout,
+                                       score, percentile, outlier_count, test_scores))
+
+
+def experiment_steps(model: VAE, train_images: torch.Tensor, test_images: torch.Tensor,
+                     test_labels: torch.Tensor, holdout: Sequence[int] = (), score: str = "elbo",
+                     percentile: float = 95.0, outlier_count: int = 1000,
+                     test_scores: torch.Tensor | None = None,
+                     ) -> Generator[float, None, AnomalyResult]:
+    """`run_experiment` as a job: yields the fraction done between its stages."""
     holdout = tuple(sorted({int(d) for d in holdout}))
     is_held = torch.isin(test_labels.cpu(), torch.tensor(holdout, dtype=torch.long))
     normal_images = test_images[~is_held]
     if len(normal_images) == 0:
         raise ValueError("every test image belongs to a held-out digit: nothing normal is left")
+    if test_scores is not None and len(test_scores) != len(test_images):
+        raise ValueError(f"{len(test_scores)} test scores for {len(test_images)} test images")
     train_scores = anomaly_scores(model, train_images, score)
-    test_scores = anomaly_scores(model, test_images, score)
+    yield 0.5
+    if test_scores is None:
+        test_scores = anomaly_scores(model, test_images, score)
+        yield 0.7
     normal, anomalous = test_scores[~is_held], test_scores[is_held]
     outlier_images = synthetic_outliers(normal_images, outlier_count)
     result = AnomalyResult(
@@ -199,6 +219,7 @@ def run_experiment(model: VAE, train_images: torch.Tensor, test_images: torch.Te
         outliers={name: anomaly_scores(model, images, score) for name, images in outlier_images.items()},
         outlier_examples={name: images[0, 0].clone() for name, images in outlier_images.items()},
     )
+    yield 0.9
     if anomalous.numel():
         result.auroc = auroc(normal, anomalous)
         result.fpr, result.tpr = roc_curve(normal, anomalous)
@@ -218,15 +239,18 @@ def normal_digits(holdout: Sequence[int]) -> tuple[int, ...]:
 
 def holdout_trainer(holdout: Sequence[int], epochs: int = 10, subset: int | None = None,
                     seed: int = 1, device: str = "auto", latent_dim: int = 20, hidden: int = 400,
-                    arch: str = "mlp", lr: float = 1e-3, batch_size: int = 128) -> Trainer:
+                    arch: str = "mlp", lr: float = 1e-3, batch_size: int = 128,
+                    control: JobControl | None = None) -> Trainer:
     """A Trainer for a fresh unconditional VAE on the training digits not in `holdout` (the first
     `subset` of them when given). Call `.run()` or iterate `.events()`; `.train_data` holds the
-    images, for the threshold afterwards. The test set is not evaluated each epoch (not needed)."""
+    images, for the threshold afterwards. The test set is not evaluated each epoch (not needed).
+    `control` pauses and stops it from any thread."""
     digits = normal_digits(holdout)
     config = TrainConfig(epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, device=device)
     model = new_model(seed, latent_dim=latent_dim, hidden=hidden, arch=arch)
     train = load_split("train", digits=digits, size=subset)
-    return Trainer(model, train, None, config, step_interval_s=0.1)
+    return Trainer(model, train, None, config, step_interval_s=0.1,
+                   control=control if control is not None else JobControl())
 
 
 def holdout_experiment(trainer: Trainer, test: tuple[torch.Tensor, torch.Tensor],
@@ -236,3 +260,65 @@ def holdout_experiment(trainer: Trainer, test: tuple[torch.Tensor, torch.Tensor]
     model = trainer.model.eval()
     return run_experiment(model, trainer.train_data[0], test[0], test[1], holdout, score,
                           percentile)
+
+
+@dataclass
+class HoldoutOutcome:
+    """A finished (or stopped) held-out run: the model, what it was trained on, its scores."""
+
+    model: VAE
+    holdout: tuple[int, ...]
+    end: EndEvent
+    train_images: torch.Tensor  # uint8 [N, 28, 28], the threshold's reference
+    history: list[dict]
+    train_config: dict  # for the checkpoint: the TrainConfig, the subset and the digits seen
+    result: AnomalyResult
+
+
+SCORING = "scoring"  # the event `holdout_steps` yields when training is over and scoring begins
+
+
+def holdout_steps(holdout: Sequence[int], test: tuple[torch.Tensor, torch.Tensor],
+                  epochs: int = 10, subset: int | None = None, score: str = "elbo",
+                  percentile: float = 95.0, control: JobControl | None = None,
+                  cancel: JobControl | None = None, **trainer_settings,
+                  ) -> Generator[Event | str | float, None, HoldoutOutcome | None]:
+    """The held-out experiment as a job: train (`holdout_trainer`; its events are yielded), then
+    yield SCORING and score the test set with what was learnt (scoring progress: fractions).
+
+    `control` stops the training; the epochs done are still scored. `cancel` abandons the whole
+    job (an app that quits): it then returns None. Raises ValueError when training failed or no
+    epoch was completed."""
+    held = tuple(sorted({int(d) for d in holdout}))
+    trainer = holdout_trainer(held, epochs=epochs, subset=subset, control=control,
+                              **trainer_settings)
+    end = None
+    for event in trainer.events():
+        if cancel is not None and cancel.stop_requested:
+            trainer.stop()
+        yield event
+        if isinstance(event, EndEvent):
+            end = event
+    if cancel is not None and cancel.stop_requested:
+        return None
+    if end is None or end.status == "failed":
+        raise ValueError(end.message if end is not None else "training ended without a result")
+    if end.epochs_trained == 0:
+        raise ValueError("stopped before the first epoch ended: no model to score")
+    yield SCORING
+    model = trainer.model.eval()
+    steps = experiment_steps(model, trainer.train_data[0], test[0], test[1], held, score,
+                             percentile)
+    while True:
+        try:
+            fraction = next(steps)
+        except StopIteration as done:
+            result = done.value
+            break
+        if cancel is not None and cancel.stop_requested:
+            return None
+        yield fraction
+    train_config = {**trainer.config.to_dict(), "subset": subset,
+                    "digits": [d for d in range(10) if d not in held]}
+    return HoldoutOutcome(model, held, end, trainer.train_data[0], list(trainer.history),
+                          train_config, result)

@@ -11,8 +11,6 @@ under the label used for its reconstruction.
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -81,8 +79,8 @@ def analyse_digit(model: VAE, image: np.ndarray | torch.Tensor, label: int | Non
     """Analyse one 28x28 image in [0, 1] (e.g. from `preprocess.to_mnist`).
 
     `label`: for a conditional model, the label to reconstruct with; None picks the most likely.
-    `reference`: the test set's per-image negative ELBOs (see `ReferenceScores`) for the
-    percentile; None leaves `percentile` None."""
+    `reference`: the test set's per-image negative ELBOs (a test-set pass's `scores["loss"]`,
+    core.evaluation) for the percentile; None leaves `percentile` None."""
     was_training = model.training
     if was_training:
         model.eval()
@@ -126,47 +124,3 @@ def analyse_digit(model: VAE, image: np.ndarray | torch.Tensor, label: int | Non
         mu=mu.cpu().numpy(), logvar=logvar.cpu().numpy(), label=label, label_probs=probs,
         percentile=percentile,
     )
-
-
-@torch.no_grad()
-def _fingerprint(model: VAE) -> tuple[float, ...]:
-    """Changes whenever the model is trained further (any optimizer step moves these weights);
-    costs microseconds, so it can be checked on every update."""
-    return (float(model.fc_mu.weight.sum()), float(model.fc_logvar.weight.sum()),
-            float(model.fc_mu.bias.sum()))
-
-
-class ReferenceScores:
-    """The test set's per-image negative ELBOs for each model, computed on first use and kept
-    while the model lives and its weights stay the same (about 0.2 s for 10,000 images with an
-    MLP on a CPU).
-
-    `data` returns (images, labels): float [N, 1, 28, 28] or uint8 [N, 28, 28], int64 [N]."""
-
-    def __init__(self, data: Callable[[], tuple[torch.Tensor, torch.Tensor]]) -> None:
-        self._data = data
-        self._cache: weakref.WeakKeyDictionary[VAE, tuple[tuple[float, ...], torch.Tensor]] = (
-            weakref.WeakKeyDictionary())
-
-    def cached(self, model: VAE) -> torch.Tensor | None:
-        entry = self._cache.get(model)
-        if entry is not None and entry[0] == _fingerprint(model):
-            return entry[1]
-        return None
-
-    @torch.no_grad()
-    def get(self, model: VAE) -> torch.Tensor:
-        scores = self.cached(model)
-        if scores is None:
-            images, labels = self._data()
-            was_training = model.training
-            model.eval()
-            try:
-                scores = metrics.score_dataset(model, images, labels)["loss"]
-            finally:
-                model.train(was_training)
-            self._cache[model] = (_fingerprint(model), scores)
-        return scores
-
-    def clear(self) -> None:
-        self._cache.clear()

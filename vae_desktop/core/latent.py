@@ -179,6 +179,27 @@ def ellipse(center: torch.Tensor, cov: torch.Tensor, n_sigma: float = 2.0,
     return (center.double() + (circle * radii) @ evecs.T).float()
 
 
+def posterior_arrays(posterior: dict | None, latent_dim: int) -> tuple[torch.Tensor, torch.Tensor] | None:
+    """(mu, logvar) [latent_dim] of a posterior given as dict(mu=, logvar=) (arrays), or None when
+    there is none or it is of a model with another latent size."""
+    if posterior is None:
+        return None
+    mu = torch.as_tensor(np.asarray(posterior["mu"], dtype=np.float32)).reshape(-1)
+    logvar = torch.as_tensor(np.asarray(posterior["logvar"], dtype=np.float32)).reshape(-1)
+    if mu.numel() != latent_dim or logvar.numel() != latent_dim:
+        return None
+    return mu, logvar
+
+
+def posterior_mark(plane, mu: torch.Tensor, logvar: torch.Tensor,
+                   n_sigma: float = 2.0) -> tuple[np.ndarray, np.ndarray]:
+    """Where a diagonal Gaussian posterior lies on a plane: its mean [2] and the outline [P, 2] of
+    its n-sigma ellipse, in plane coordinates."""
+    center = plane.to_plane(mu.reshape(1, -1))[0]
+    outline = ellipse(center, plane.covariance(logvar), n_sigma=n_sigma)
+    return center.numpy(), outline.numpy()
+
+
 # Manifold
 def manifold_points(x_range: tuple[float, float], y_range: tuple[float, float], n: int) -> torch.Tensor:
     """Centres of an n x n grid of cells covering the region, [n * n, 2] in reading order:
@@ -208,19 +229,45 @@ def tile(images: torch.Tensor | np.ndarray, n: int) -> np.ndarray:
     return images.reshape(n, n, h, w).transpose(0, 2, 1, 3).reshape(n * h, n * w)
 
 
-@torch.no_grad()
-def decode(model: VAE, z: torch.Tensor, label: int | None = None) -> torch.Tensor:
-    """Pixel probabilities [N, 28, 28] (CPU) of latent codes [N, D]; conditional models decode
-    every code with `label`."""
-    if model.num_classes and label is None:
+def label_rows(model: VAE, label, count: int) -> torch.Tensor | None:
+    """What `model.decode` takes as the label of `count` codes: None for an unconditional model;
+    for a conditional one, `label` is a digit (int) or label weights [num_classes] (one-hot or a
+    blend, as VAE.decode takes soft labels), used for every code."""
+    if not model.num_classes:
+        return None
+    if label is None:
         raise ValueError("a conditional model needs a digit label to decode")
+    if np.ndim(label) == 0:
+        return torch.full((count,), int(label), dtype=torch.long, device=model.device)
+    weights = torch.as_tensor(np.asarray(label, dtype=np.float32)).reshape(-1)
+    if weights.numel() != model.num_classes:
+        raise ValueError(f"label weights must have {model.num_classes} entries, got {weights.numel()}")
+    return weights.to(model.device).expand(count, -1)
+
+
+@torch.no_grad()
+def decode(model: VAE, z: torch.Tensor, label=None) -> torch.Tensor:
+    """Pixel probabilities [N, 28, 28] (CPU) of latent codes [N, D]; conditional models decode
+    every code with `label`: a digit, or label weights [num_classes] (see `label_rows`)."""
     z = torch.as_tensor(z, dtype=torch.float32).reshape(-1, model.latent_dim).to(model.device)
-    y = int(label) if model.num_classes else None
-    return model.decode(z, y)[:, 0].float().cpu()
+    return model.decode(z, label_rows(model, label, z.shape[0]))[:, 0].float().cpu()
+
+
+def describe_label(weights) -> str:
+    """Label weights in words: "label 7", or for a blend "label 5→6 blend: 47% 5, 53% 6"
+    (labels in increasing order; a blend of more than two reads "label blend: …")."""
+    w = np.asarray(weights, dtype=np.float64).reshape(-1)
+    if np.isclose(w.max(), 1.0) and np.isclose(w.sum(), 1.0):
+        return f"label {int(w.argmax())}"
+    used = [d for d in range(len(w)) if round(100 * w[d]) > 0]
+    shares = ", ".join(f"{100 * w[d]:.0f}% {d}" for d in used)
+    if len(used) == 2:
+        return f"label {used[0]}→{used[1]} blend: {shares}"
+    return f"label blend: {shares}"
 
 
 def decode_manifold(model: VAE, plane, x_range: tuple[float, float], y_range: tuple[float, float],
-                    n: int, label: int | None = None) -> np.ndarray:
+                    n: int, label=None) -> np.ndarray:
     """Decode an n x n grid over the region of `plane` and tile it: float [n * 28, n * 28] with
     the top-left tile decoding the top-left cell (see `manifold_points`)."""
     codes = plane.to_latent(manifold_points(x_range, y_range, n))
@@ -252,8 +299,15 @@ class LatentStats:
         return self.mu.shape[1]
 
 
-def latent_stats(model: VAE, images: torch.Tensor, labels: torch.Tensor) -> LatentStats:
-    mu, logvar = encode_posterior(model, images, labels)
+def stats_from_posterior(mu: torch.Tensor, logvar: torch.Tensor, labels: torch.Tensor) -> LatentStats:
+    """The statistics of a data set's posteriors (mu, logvar [N, D]) with its labels [N], e.g.
+    those of the shared test-set pass (core.evaluation)."""
+    mu, logvar = mu.detach().float().cpu(), logvar.detach().float().cpu()
+    if mu.shape != logvar.shape or mu.dim() != 2:
+        raise ValueError(f"mu and logvar must both be [N, D], got {tuple(mu.shape)} and "
+                         f"{tuple(logvar.shape)}")
+    if len(labels) != len(mu):
+        raise ValueError(f"{len(mu)} posteriors but {len(labels)} labels")
     if len(mu) < 2:
         raise ValueError("need at least two images to describe the latent space")
     kl = kl_per_dim(mu, logvar)
@@ -262,4 +316,10 @@ def latent_stats(model: VAE, images: torch.Tensor, labels: torch.Tensor) -> Late
     # The prior's +-3 sigma, widened where the means reach further (ignoring the rarest 0.1%).
     reach = torch.quantile(mu.abs(), 0.999, dim=0)
     limits = torch.maximum(torch.full_like(reach, 3.0), 1.15 * reach)
-    return LatentStats(mu, logvar, labels.cpu(), kl, order, active, pca, limits)
+    return LatentStats(mu, logvar, labels.detach().cpu(), kl, order, active, pca, limits)
+
+
+def latent_stats(model: VAE, images: torch.Tensor, labels: torch.Tensor) -> LatentStats:
+    """Encode the images (CLI, benchmarks, tests; the app uses the shared test-set pass)."""
+    mu, logvar = encode_posterior(model, images, labels)
+    return stats_from_posterior(mu, logvar, labels)

@@ -32,11 +32,6 @@ from vae_desktop.core.device import available_devices, resolve_device
 from vae_desktop.core.fileio import atomic_write
 from vae_desktop.core.library import models_dir
 from vae_desktop.gui import preferences as qs
-from vae_desktop.gui.tabs.conditional.tab import ConditionalTab
-from vae_desktop.gui.tabs.draw.tab import DrawTab
-from vae_desktop.gui.tabs.evaluate.tab import EvaluateTab
-from vae_desktop.gui.tabs.interpolate.tab import InterpolateTab
-from vae_desktop.gui.tabs.latent.tab import LatentTab
 from vae_desktop.gui.model_files import (
     CHECKPOINT_FILTER,
     describe_model,
@@ -44,9 +39,14 @@ from vae_desktop.gui.model_files import (
 )
 from vae_desktop.gui.models_dialog import ModelsDialog
 from vae_desktop.gui.state import AppState
-from vae_desktop.gui.widgets.placeholder import PlannedTab
+from vae_desktop.gui.tabs.conditional.tab import ConditionalTab
+from vae_desktop.gui.tabs.draw.tab import DrawTab
+from vae_desktop.gui.tabs.evaluate.tab import EvaluateTab
+from vae_desktop.gui.tabs.interpolate.tab import InterpolateTab
+from vae_desktop.gui.tabs.latent.tab import LatentTab
 from vae_desktop.gui.tabs.sweep.tab import SweepTab
 from vae_desktop.gui.tabs.train.tab import TrainTab
+from vae_desktop.gui.widgets.placeholder import PlannedTab
 
 TABS = (
     ("Train", TrainTab),
@@ -284,9 +284,7 @@ class MainWindow(QMainWindow):
         self.show_tab("Train")
         tab = self.train_tab
         if isinstance(tab, TrainTab):
-            if not tab.is_training():
-                tab.continue_box.setChecked(False)
-            tab.latent_spin.setFocus()
+            tab.prepare_new_model()
         self.statusBar().showMessage("Choose the model and training settings, then press Start",
                                      5000)
 

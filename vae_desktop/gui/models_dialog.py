@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QUrl, Qt
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -156,7 +156,7 @@ class ModelsDialog(QDialog):
         try:
             self.state.rename_model(ckpt, name)
         except (ValueError, OSError) as exc:
-            QMessageBox.warning(self, "Could not rename the model", str(exc))
+            self._show_error("Could not rename the model", str(exc))
             return False
         self.select(ckpt)
         return True
@@ -174,7 +174,7 @@ class ModelsDialog(QDialog):
         try:
             self.state.remove_model(ckpt)
         except (ValueError, OSError) as exc:
-            QMessageBox.warning(self, "Could not remove the model", str(exc))
+            self._show_error("Could not remove the model", str(exc))
             return False
         self.state.status_message.emit(f"Removed {ckpt.name}", 5000)
         return True
@@ -190,6 +190,9 @@ class ModelsDialog(QDialog):
         answer = QMessageBox.question(self, "Remove model", text,
                                       QMessageBox.Yes | QMessageBox.Cancel, QMessageBox.Cancel)
         return answer == QMessageBox.Yes
+
+    def _show_error(self, title: str, text: str) -> None:
+        QMessageBox.warning(self, title, text)
 
     def _open_url(self, url: QUrl) -> bool:
         return QDesktopServices.openUrl(url)

@@ -81,7 +81,7 @@ class LatentViewBox(pg.ViewBox):
 class LatentCanvas(pg.PlotWidget):
     # A point of the plane was clicked (final=True) or dragged over (final=False).
     point_picked = Signal(float, float, bool)
-    # Index of the scatter point under the mouse, or -1 when there is none.
+    # Index of the scatter point under the mouse, or -1 when there is none (any more).
     point_hovered = Signal(int)
     # The visible region changed and has been still for a moment: (x0, x1), (y0, y1).
     region_settled = Signal(object, object)
@@ -308,7 +308,8 @@ class LatentCanvas(pg.PlotWidget):
     def _emit_region(self) -> None:
         self.region_settled.emit(*self.visible_region())
 
-    # Hover: nearest visible point within a few pixels, looked up at most every 30 ms
+    # Hover: nearest visible point within a few pixels, looked up at most every 30 ms; -1 is
+    # reported when the mouse leaves the points or the plot
     def _mouse_moved(self, scene_pos: QPointF) -> None:
         self._hover_pos = QPointF(scene_pos)
         if not self._hover_timer.isActive():
@@ -318,6 +319,16 @@ class LatentCanvas(pg.PlotWidget):
         if self._hover_pos is None:
             return
         self._set_hovered(self.nearest_point(self._hover_pos))
+
+    def leaveEvent(self, ev) -> None:
+        """The mouse left the plot: nothing is hovered any more."""
+        self.clear_hover()
+        super().leaveEvent(ev)
+
+    def clear_hover(self) -> None:
+        self._hover_timer.stop()
+        self._hover_pos = None
+        self._set_hovered(-1)
 
     def nearest_point(self, scene_pos: QPointF) -> int:
         """Index of the visible scatter point within HOVER_RADIUS_PX of the scene position, or -1."""

@@ -1,0 +1,110 @@
+"""File > Models: every model with its settings, epochs, test loss and date; rename, remove (asks
+first; bundled models stay) and show in folder. Open starts in the models folder, and recent files
+hold every file opened or saved."""
+
+from __future__ import annotations
+
+import pytest
+
+from vae_desktop.core import checkpoint
+from vae_desktop.core.library import models_dir
+from vae_desktop.core.training import new_model
+from vae_desktop.gui import preferences
+from vae_desktop.gui.main_window import MainWindow
+from vae_desktop.gui.widgets.placeholder import PlannedTab
+
+
+class QuietTab(PlannedTab):
+    def __init__(self, state, parent=None):
+        super().__init__("Quiet", "A stand-in tab.", parent)
+
+
+@pytest.fixture
+def window(qtbot):
+    win = MainWindow(tabs=(("Draw", QuietTab),))
+    qtbot.addWidget(win)
+    return win
+
+
+def trained(name="t", latent_dim=3):
+    model = new_model(1, latent_dim=latent_dim, hidden=16)
+    return checkpoint.load(checkpoint.save(models_dir() / f"{name}.pt", model,
+                                           [{"epoch": 1, "test_loss": 171.25}]))
+
+
+def test_the_dialog_lists_every_model_with_its_numbers(window):
+    ckpt = window.state.add_model(trained(), origin="trained")
+    dialog = window.show_models()
+    table = dialog.table
+    assert table.rowCount() == len(window.state.models) == 5
+    row = window.state.models.index(ckpt)
+    cells = [table.item(row, c).text() for c in range(table.columnCount())]
+    assert cells[0] == f"{ckpt.name}  (active)" and cells[1:8] == [
+        "VAE", "MLP", "3", "16", "1", "1", "171.25"]
+    assert cells[9] == "trained here" and cells[8].startswith("20")
+
+
+def test_rename_from_the_dialog_renames_everywhere(window, monkeypatch):
+    ckpt = window.state.add_model(trained(), origin="trained")
+    dialog = window.show_models()
+    errors = []
+    monkeypatch.setattr(dialog, "_show_error", lambda title, text: errors.append(text))
+    dialog.select(ckpt)
+    assert dialog.rename("Seminar model")
+    assert window.model_combo.currentText() == "Seminar model"
+    assert "Seminar model" in window.model_label.text()
+    assert window.state.library.find(ckpt.path).name == "Seminar model"
+    assert not dialog.rename("   ")
+    assert errors == ["a model's name cannot be empty"] and ckpt.name == "Seminar model"
+
+
+def test_remove_asks_first_and_bundled_models_stay(window, monkeypatch):
+    ckpt = window.state.add_model(trained(), origin="trained")
+    dialog = window.show_models()
+    dialog.select(ckpt)
+    questions = []
+    monkeypatch.setattr(dialog, "_confirm", lambda text: questions.append(text) or False)
+    assert not dialog.remove() and ckpt in window.state.models and ckpt.path.exists()
+    assert "will be deleted" in questions[0] and str(ckpt.path) in questions[0]
+    monkeypatch.setattr(dialog, "_confirm", lambda text: True)
+    assert dialog.remove()
+    assert ckpt not in window.state.models and not ckpt.path.exists()
+    assert window.model_combo.count() == len(window.state.models) == 4
+    dialog.select(window.state.models[0])
+    assert not dialog.remove_button.isEnabled() and not dialog.remove()
+
+
+def test_show_in_folder_opens_the_models_folder(window, monkeypatch):
+    ckpt = window.state.add_model(trained(), origin="trained")
+    dialog = window.show_models()
+    dialog.select(ckpt)
+    opened = []
+    monkeypatch.setattr(dialog, "_open_url", lambda url: opened.append(url.toLocalFile()) or True)
+    assert dialog.show_in_folder()
+    assert opened == [str(models_dir())]
+
+
+def test_open_starts_in_the_models_folder_and_recent_holds_opened_and_saved(window, tmp_path,
+                                                                             monkeypatch):
+    assert window.open_dialog_folder() == models_dir()
+    outside = tmp_path / "elsewhere.pt"
+    checkpoint.save(outside, new_model(1, latent_dim=2, hidden=16))
+    monkeypatch.setattr(window, "_ask_open_path", lambda: str(outside))
+    assert window.open_checkpoint()
+    monkeypatch.setattr(window, "_ask_save_path", lambda *a: str(tmp_path / "saved.pt"))
+    assert window.save_as()
+    recent = preferences.recent_files(window.settings)
+    assert recent[:2] == [str((tmp_path / "saved.pt").resolve()), str(outside.resolve())]
+
+
+def test_opened_files_are_listed_after_a_restart(qtbot, tmp_path, monkeypatch):
+    first = MainWindow(tabs=(("Draw", QuietTab),))
+    qtbot.addWidget(first)
+    outside = tmp_path / "lecture.pt"
+    checkpoint.save(outside, new_model(1, latent_dim=4, hidden=16))
+    assert first.open_checkpoint(str(outside))
+    first.close()
+    second = MainWindow(tabs=(("Draw", QuietTab),))
+    qtbot.addWidget(second)
+    paths = [m.path.resolve() for m in second.state.models if m.path]
+    assert outside.resolve() in paths and second.state.active.path.resolve() == outside.resolve()

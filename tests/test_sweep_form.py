@@ -1,0 +1,123 @@
+"""The Sweep tab's form: widgets built from the settings table, values checked as they change,
+the message next to the form cleared once the values are fixed, and Start and Stop always in
+view."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLineEdit, QSpinBox
+
+from vae_desktop.core import settings as table
+from vae_desktop.core.sweep import SETTINGS
+from vae_desktop.gui import preferences as qs
+from vae_desktop.gui.state import AppState
+from vae_desktop.gui.tabs.sweep.tab import SweepTab
+
+
+@pytest.fixture
+def tab(qtbot, qapp):
+    state = AppState()
+    tab = SweepTab(state)
+    qtbot.addWidget(tab)
+    yield tab
+    state.workers.stop_all()
+    state.workers.wait_all(30)
+
+
+def test_a_sweep_error_clears_once_the_values_are_fixed(tab):
+    space = tab.form.space
+    space.set_vary(["lr", "latent_dim"])
+    space.set_varied("lr", (1e-2, 1e-4))
+    assert not tab.start()
+    assert tab.error_text() == ("Learning rate range: the lowest value (0.01) is above the "
+                                "highest (0.0001).")
+    space.set_varied("lr", (1e-4, 1e-2))  # fixed: no Start needed to clear the message
+    assert tab.error_text() == ""
+    assert tab.error_label.isHidden() and tab.start_button.isEnabled()
+
+
+def test_values_are_checked_live_and_start_waits_for_good_ones(tab):
+    space = tab.form.space
+    space.set_vary(["latent_dim", "hidden"])
+    space.set_varied("latent_dim", (40, 8))
+    assert tab.error_text() == ("Latent dimensions range: the lowest value (40) is above the "
+                                "highest (8).")
+    assert not tab.start_button.isEnabled()
+    space.rows["hidden"].varied.text.setText("64, 9000")
+    hidden = table.SETTINGS["hidden"]
+    assert tab.error_text().splitlines() == [
+        "Latent dimensions range: the lowest value (40) is above the highest (8).",
+        f"Hidden units choices: each must be {hidden.range_text()}, got 9000."]
+    space.set_varied("latent_dim", (8, 40))
+    space.set_varied("hidden", (64, 128))
+    assert tab.error_text() == "" and tab.start_button.isEnabled()
+    # A value typed in the wrong shape is explained the same way.
+    space.rows["lr"].fixed.widget.setText("")
+    assert tab.error_text() == "Learning rate: '' is not a number (write it like 1e-3)."
+    space.set_fixed("lr", 3e-4)
+    assert tab.error_text() == ""
+
+
+def test_a_storage_error_goes_once_the_storage_is_edited(qtbot, tab):
+    tab.form.set_storage("nosuchdb://somewhere/sweeps")
+    tab.form.set_budget(trials=1, epochs=1, train_size=500, test_size=200)
+    assert tab.start()
+    qtbot.waitUntil(lambda: not tab.is_running(), timeout=30_000)
+    assert "unknown database kind 'nosuchdb'" in tab.error_text()
+    tab.form.set_storage("")
+    assert tab.error_text() == ""
+
+
+def test_a_long_message_leaves_start_and_stop_in_view(qtbot, tab):
+    tab.resize(1100, 560)
+    tab.show()
+    qtbot.waitExposed(tab)
+    space = tab.form.space
+    space.set_vary(SETTINGS)
+    for name in ("latent_dim", "lr", "beta"):
+        space.set_varied(name, (space.rows[name].varied.high.setting.high,
+                                space.rows[name].varied.low.setting.low))
+    space.set_varied("hidden", ())
+    space.set_varied("batch_size", ())
+    space.set_varied("arch", ())
+    qtbot.wait(50)  # the layout settles
+    assert tab.height() < tab.form.sizeHint().height()  # the form itself has to scroll
+    assert len(tab.error_text().splitlines()) == 6
+    for widget in (tab.start_button, tab.stop_button, tab.error_label):
+        assert widget.isVisible()
+        assert widget.visibleRegion().boundingRect() == widget.rect()  # not scrolled away
+
+
+def test_widgets_take_ranges_defaults_and_help_from_the_settings_table(tab):
+    for name in SETTINGS:
+        setting = table.SETTINGS[name]
+        row = tab.form.space.rows[name]
+        assert row.check.text() == setting.label
+        for widget in [row.fixed.widget] + ([row.varied.low.widget, row.varied.high.widget]
+                                            if hasattr(row.varied, "low") else []):
+            assert widget.toolTip().startswith(setting.help)
+            if isinstance(widget, (QSpinBox, QDoubleSpinBox)):
+                assert (widget.minimum(), widget.maximum()) == (setting.low, setting.high)
+            elif isinstance(widget, QComboBox):
+                assert tuple(widget.itemData(i) for i in range(widget.count())) == setting.choices
+            else:
+                assert isinstance(widget, QLineEdit) and setting.log
+        assert row.fixed.value() == setting.default
+    for spin, name in ((tab.form.epochs_spin, "epochs"), (tab.form.seed_spin, "seed"),
+                       (tab.form.train_spin, "train_size")):
+        setting = table.SETTINGS[name]
+        assert (spin.minimum(), spin.maximum()) == (setting.low, setting.high)
+    assert tab.form.space.conditional.toolTip().startswith(table.SETTINGS["conditional"].help)
+
+
+def test_a_remembered_value_out_of_range_is_not_clamped(qtbot, qapp):
+    s = qs.open_settings()
+    s.setValue("sweep/study", "kept")
+    s.setValue("sweep/epochs", 99_999)  # beyond the table's limit: the default stays
+    s.setValue("sweep/trials", 7)
+    s.sync()
+    state = AppState()
+    tab = SweepTab(state)
+    qtbot.addWidget(tab)
+    assert tab.form.epochs_spin.value() == 3 and tab.form.trials_spin.value() == 7
+    assert tab.form.study_name() == "kept"

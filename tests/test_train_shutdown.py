@@ -1,0 +1,75 @@
+"""Quitting while training: the tab says it is busy, and shutdown stops the run within a second,
+keeping what was trained (autosaved, listed in the library, not made active)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import torch
+
+from vae_desktop.core import checkpoint
+from vae_desktop.core.library import ModelLibrary
+from vae_desktop.gui.main_window import MainWindow
+from vae_desktop.gui.state import AppState
+from vae_desktop.gui.tabs.train.tab import TrainTab
+
+
+@pytest.fixture
+def state(qapp):
+    state = AppState()
+    yield state
+    state.workers.stop_all()
+    state.workers.wait_all(30)
+
+
+def test_shutdown_mid_run_ends_within_a_second_and_keeps_the_model(qtbot, state):
+    tab = TrainTab(state)
+    tab.eval_size = 500
+    qtbot.addWidget(tab)
+    assert tab.busy_reason() is None
+    assert tab.apply_settings({"train_size": 2000, "epochs": 500, "latent_dim": 2, "hidden": 64,
+                               "device": "cpu"})
+    tab.start()
+    qtbot.waitUntil(lambda: tab.steps_received >= 3, timeout=60_000)
+    assert tab.busy_reason() == "Training is running."
+
+    started = time.monotonic()
+    assert tab.shutdown(2.0)
+    assert time.monotonic() - started < 1.0
+    assert len(state.workers.running()) == 0
+
+    # What had been trained was autosaved on the way out and listed, not made active.
+    assert state.active is None and len(state.models) == 1
+    kept = state.models[0]
+    assert state.entry(kept).origin == "trained"
+    saved = checkpoint.load(kept.path)
+    assert saved.config.latent_dim == 2 and saved.config.hidden == 64
+    for key, value in kept.model.state_dict().items():
+        assert torch.equal(value, saved.model.state_dict()[key])
+    library = ModelLibrary()
+    library.load()
+    assert library.find(kept.path) is not None  # so the next start lists it
+
+    qtbot.wait(100)  # the run's queued signals find nothing to update
+    assert not tab.is_training() and state.active is None
+
+
+def test_quitting_mid_run_from_the_window_takes_under_a_second(qtbot, state, monkeypatch):
+    window = MainWindow(state=state, tabs=(("Train", TrainTab),))
+    qtbot.addWidget(window)
+    asked = []
+    monkeypatch.setattr(window, "_ask_quit", lambda reasons: asked.append(reasons) or True)
+    tab = window.train_tab
+    tab.eval_size = 500
+    assert tab.apply_settings({"train_size": 2000, "epochs": 500, "latent_dim": 2, "hidden": 64,
+                               "device": "cpu"})
+    tab.start_button.click()
+    qtbot.waitUntil(lambda: tab.steps_received >= 1, timeout=60_000)
+
+    started = time.monotonic()
+    assert window.close()
+    assert time.monotonic() - started < 1.0
+    assert asked == [["Training is running."]] and not state.workers.running()
+    kept = [m for m in state.models if m.path is not None and state.entry(m).origin == "trained"]
+    assert len(kept) == 1 and checkpoint.load(kept[0].path).config.latent_dim == 2

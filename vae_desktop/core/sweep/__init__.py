@@ -1,0 +1,48 @@
+"""Hyperparameter sweeps with Optuna: which settings vary, the budget, the objective, the storage.
+
+A study lives in Optuna storage (an SQLite file in the app's data folder unless a database URL is
+given), so a sweep survives restarts and several processes or machines can work on one study at
+once. Progress reaches the caller as plain dicts; no Qt here.
+
+- spec: SweepSpec (what a sweep tries; limits from core.settings), SweepError
+- storage: opening storage, listing studies, the trials read back (TrialRecord, SweepStudy)
+- run: run_sweep (callback, for the CLI) and sweep_steps (a job, for the GUI), SweepControl
+- text: command-line text to SweepSpec arguments
+"""
+
+from .run import SweepControl, holdout_auroc, run_sweep, sweep_steps
+from .spec import (
+    DEFAULT_FIXED,
+    DEFAULT_STUDY,
+    MAX_TRIALS,
+    OBJECTIVE_LABELS,
+    OBJECTIVES,
+    RANGED,
+    SETTINGS,
+    TEST_IMAGES,
+    SweepError,
+    SweepSpec,
+    choice_problems,
+    log_scale,
+    range_problems,
+)
+from .storage import (
+    SweepStudy,
+    TrialRecord,
+    best_trial,
+    checkpoint_dir,
+    default_storage_url,
+    display_url,
+    list_studies,
+    load_trials,
+    open_storage,
+)
+from .text import parse_setting, spec_settings_from_text
+
+__all__ = [
+    "DEFAULT_FIXED", "DEFAULT_STUDY", "MAX_TRIALS", "OBJECTIVES", "OBJECTIVE_LABELS", "RANGED",
+    "SETTINGS", "TEST_IMAGES", "SweepControl", "SweepError", "SweepSpec", "SweepStudy",
+    "TrialRecord", "best_trial", "checkpoint_dir", "choice_problems", "default_storage_url",
+    "display_url", "holdout_auroc", "list_studies", "load_trials", "log_scale", "open_storage",
+    "parse_setting", "range_problems", "run_sweep", "spec_settings_from_text", "sweep_steps",
+]

@@ -1,0 +1,364 @@
+"""Running a sweep: Optuna's TPE sampler proposes settings, each trial trains with `Trainer`,
+reports every epoch's objective to the median pruner and saves its checkpoint under
+app_data_dir()/sweeps/<study>/trial-<n>.pt.
+
+Two ways in. `run_sweep` reports plain dicts to a callback from the calling thread (the command
+line). `sweep_steps` is a job: a generator of the same dicts, for a worker thread (the GUI).
+Optuna calls the objective itself, so `sweep_steps` runs `run_sweep` in a thread of its own and
+passes the events on through a queue.
+"""
+
+from __future__ import annotations
+
+import math
+import queue
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import optuna
+import torch
+from optuna.distributions import (
+    BaseDistribution,
+    CategoricalDistribution,
+    IntDistribution,
+    check_distribution_compatibility,
+)
+from optuna.trial import FrozenTrial
+
+from vae_desktop.core import checkpoint
+from vae_desktop.core import settings as table
+from vae_desktop.core.anomaly import anomaly_scores, auroc
+from vae_desktop.core.data import load_split
+from vae_desktop.core.device import resolve_device
+from vae_desktop.core.jobs import JobControl
+from vae_desktop.core.model import VAE
+from vae_desktop.core.training import EndEvent, EpochEvent, StepEvent, TrainConfig, Trainer, new_model
+
+from .spec import SweepError, SweepSpec
+from .storage import (
+    SweepStudy,
+    TrialRecord,
+    checkpoint_dir,
+    display_url,
+    load_trials,
+    open_storage,
+)
+
+SEEDS = 2**31  # trial seeds wrap around within the table's seed range
+
+
+class SweepControl(JobControl):
+    """A sweep's flags: `stop()` ends it after the current epoch (finished trials stay),
+    `abort()` within a batch. Pause holds the training between two batches."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.batches = JobControl()  # the running trial's Trainer control
+
+    def pause(self) -> None:
+        super().pause()
+        self.batches.pause()
+
+    def resume(self) -> None:
+        super().resume()
+        self.batches.resume()
+
+    def abort(self) -> None:
+        self.stop()
+        self.batches.stop()
+
+    @property
+    def abort_requested(self) -> bool:
+        return self.batches.stop_requested
+
+
+class _TrainingDiverged(RuntimeError):
+    """The loss became NaN or infinite; the trial is recorded as failed and the sweep goes on."""
+
+
+@dataclass
+class _Data:
+    train: tuple[torch.Tensor, torch.Tensor]
+    test: tuple[torch.Tensor, torch.Tensor]  # normal digits, for the test loss
+    scored: tuple[torch.Tensor, torch.Tensor] | None  # all digits, for the held-out AUROC
+
+
+def _load_data(spec: SweepSpec) -> _Data:
+    if spec.objective == "auroc":
+        normal = tuple(d for d in range(10) if d != spec.holdout)
+        train = load_split("train", digits=normal, size=spec.train_size)
+        scored = load_split("test", size=spec.test_size)
+        keep = scored[1] != spec.holdout
+        if keep.all() or not keep.any():
+            raise SweepError(f"the test subset of {len(keep)} images needs both digit "
+                             f"{spec.holdout} and other digits for an AUROC; use a larger one")
+        return _Data(train, (scored[0][keep], scored[1][keep]), scored)
+    return _Data(load_split("train", size=spec.train_size), load_split("test", size=spec.test_size),
+                 None)
+
+
+def holdout_auroc(model: VAE, images: torch.Tensor, labels: torch.Tensor, holdout: int) -> float:
+    """How well the negative ELBO tells digit `holdout` (never trained on) from the others:
+    the AUROC of the score, 0.5 is chance, 1.0 perfect."""
+    scores = anomaly_scores(model, images, "elbo")
+    held = labels.cpu() == holdout
+    return auroc(scores[~held], scores[held])
+
+
+def _suggest(trial: optuna.Trial, spec: SweepSpec) -> dict:
+    settings = dict(spec.fixed)
+    for name, dist in spec.distributions().items():
+        if isinstance(dist, CategoricalDistribution):
+            settings[name] = trial.suggest_categorical(name, dist.choices)
+        elif isinstance(dist, IntDistribution):
+            settings[name] = trial.suggest_int(name, dist.low, dist.high, log=dist.log)
+        else:
+            settings[name] = trial.suggest_float(name, dist.low, dist.high, log=dist.log)
+    settings["conditional"] = spec.conditional
+    settings["epochs"] = spec.epochs
+    settings["lr"] = float(settings["lr"])
+    settings["beta"] = float(settings["beta"])
+    return settings
+
+
+def _check_compatible(study: optuna.Study, spec: SweepSpec) -> None:
+    """Refuse up front, rather than fail every trial, when the study sampled a setting differently
+    (Optuna allows a range to change, not choices nor a log scale)."""
+    wanted = spec.distributions()
+    for trial in study.get_trials(deepcopy=False):
+        for name, old in trial.distributions.items():
+            if name in wanted:
+                try:
+                    check_distribution_compatibility(old, wanted[name])
+                except ValueError:
+                    raise SweepError(
+                        f"study {study.study_name!r} sampled {name} as {_describe(old)}; keep that "
+                        f"or start a new study (another name)") from None
+
+
+def _describe(dist: BaseDistribution) -> str:
+    if isinstance(dist, CategoricalDistribution):
+        return "choices " + ", ".join(str(c) for c in dist.choices)
+    scale = "log " if getattr(dist, "log", False) else ""
+    return f"a {scale}range {dist.low:g} to {dist.high:g}"
+
+
+def _open_study(spec: SweepSpec, storage: optuna.storages.RDBStorage) -> optuna.Study:
+    pruner: optuna.pruners.BasePruner = optuna.pruners.NopPruner()
+    if spec.prune:
+        pruner = optuna.pruners.MedianPruner(n_startup_trials=spec.pruner_startup_trials,
+                                             n_warmup_steps=spec.pruner_warmup_epochs)
+    study = optuna.create_study(storage=storage, study_name=spec.study, direction=spec.direction,
+                                load_if_exists=True, pruner=pruner,
+                                sampler=optuna.samplers.TPESampler(seed=spec.seed))
+    attrs = study.user_attrs
+    if study.direction.name.lower() != spec.direction or attrs.get("objective", spec.objective) \
+            != spec.objective:
+        raise SweepError(f"study {spec.study!r} already optimises "
+                         f"{attrs.get('objective', study.direction.name.lower())}; use the same "
+                         f"objective or another study name")
+    if spec.objective == "auroc" and attrs.get("holdout", spec.holdout) != spec.holdout:
+        raise SweepError(f"study {spec.study!r} holds out digit {attrs['holdout']}; use the same "
+                         f"digit or another study name")
+    if "objective" not in attrs:
+        study.set_user_attr("objective", spec.objective)
+        if spec.objective == "auroc":
+            study.set_user_attr("holdout", spec.holdout)
+    _check_compatible(study, spec)
+    # A resumed run must not replay the first run's random start-up suggestions, so the sampler
+    # seed moves on by the number of trials the study already has.
+    if spec.seed is not None:
+        existing = len(study.get_trials(deepcopy=False))
+        study.sampler = optuna.samplers.TPESampler(seed=spec.seed + existing,
+                                                   n_startup_trials=_tpe_startup(spec))
+    else:
+        study.sampler = optuna.samplers.TPESampler(n_startup_trials=_tpe_startup(spec))
+    return study
+
+
+def _tpe_startup(spec: SweepSpec) -> int:
+    # Random trials before TPE models the results: Optuna's 10 would be most of a small budget.
+    return max(3, min(10, spec.trials // 3))
+
+
+def _flag(flag) -> bool:
+    if flag is None:
+        return False
+    if callable(flag):
+        return bool(flag())
+    return bool(flag.is_set())
+
+
+def run_sweep(spec: SweepSpec, on_event: Callable[[dict], None] | None = None,
+              stop_flag=None, abort_flag=None, control: SweepControl | None = None) -> SweepStudy:
+    """Run `spec.trials` trials in the study (created or resumed); returns the whole study.
+
+    `on_event` gets plain dicts, from this thread: sweep_started, trial_started, step, epoch,
+    trial_finished, sweep_done. `stop_flag` (a threading.Event or a callable) or
+    `control.stop()` ends the sweep after the current epoch; `abort_flag` or `control.abort()`
+    ends it within a batch. Either way finished trials stay, and the interrupted one is recorded
+    as pruned with user attribute stopped=True."""
+    emit = on_event or (lambda event: None)
+    control = control if control is not None else SweepControl()
+
+    def stopping() -> bool:
+        return control.stop_requested or _flag(stop_flag) or _flag(abort_flag)
+
+    def aborting() -> bool:
+        return control.abort_requested or _flag(abort_flag)
+
+    device = resolve_device(spec.device)
+    storage = open_storage(spec.storage)
+    study = _open_study(spec, storage)
+    for params in spec.enqueue:
+        study.enqueue_trial(params, skip_if_exists=True)
+    data = _load_data(spec)
+    folder = checkpoint_dir(spec.study)
+    folder.mkdir(parents=True, exist_ok=True)
+    host = socket.gethostname()
+    emit({"kind": "sweep_started", "study": spec.study, "storage": display_url(storage.url),
+          "objective": spec.objective, "direction": spec.direction, "trials": spec.trials,
+          "epochs": spec.epochs, "existing_trials": len(study.get_trials(deepcopy=False))})
+    stopped = False
+    finished: list[int] = []
+
+    def objective(trial: optuna.Trial) -> float:
+        nonlocal stopped
+        settings = _suggest(trial, spec)
+        trial.set_user_attr("settings", settings)
+        trial.set_user_attr("host", host)
+        emit({"kind": "trial_started", "number": trial.number, "params": dict(trial.params),
+              "settings": settings})
+        seed = ((spec.seed or 0) + trial.number) % SEEDS
+        model = new_model(seed, **table.model_kwargs(settings))
+        tcfg = TrainConfig(epochs=spec.epochs, lr=settings["lr"], batch_size=settings["batch_size"],
+                           seed=seed, device=str(device))
+        trainer = Trainer(model, data.train, data.test, tcfg, step_interval_s=0.5,
+                          control=control.batches)
+        value = math.nan
+        end: EndEvent | None = None
+        outcome = "complete"
+        for event in trainer.events():
+            if isinstance(event, StepEvent):
+                emit({"kind": "step", "number": trial.number, "epoch": event.epoch,
+                      "epochs": spec.epochs, "step": event.step, "steps": event.steps_per_epoch,
+                      "loss": event.loss})
+                if aborting():
+                    trainer.stop()
+            elif isinstance(event, EpochEvent):
+                value = event.test_loss
+                if data.scored is not None:
+                    value = holdout_auroc(model, *data.scored, spec.holdout)
+                    model.train()
+                trial.report(value, event.epoch)
+                trial.set_user_attr("epochs", event.epoch)
+                emit({"kind": "epoch", "number": trial.number, "epoch": event.epoch,
+                      "epochs": spec.epochs, "value": value, "test_loss": event.test_loss,
+                      "seconds": event.seconds})
+                if event.epoch == spec.epochs:
+                    continue  # the trial is complete: a stop now loses nothing
+                if stopping():
+                    outcome = "stopped"
+                    break
+                if trial.should_prune():
+                    outcome = "pruned"
+                    break
+            elif isinstance(event, EndEvent):
+                end = event
+        if end is not None and end.status == "stopped":
+            outcome = "stopped"
+            if trainer.last_good_state is not None:  # drop the unfinished epoch's updates
+                model.load_state_dict(trainer.last_good_state)
+        model.eval()
+        epochs_done = len(trainer.history)
+        if epochs_done:
+            path = folder / f"trial-{trial.number}.pt"
+            state = trainer.optimizer.state_dict() if trainer.optimizer is not None else None
+            checkpoint.save(path, model, trainer.history, state,
+                            {**tcfg.to_dict(), "digits": _train_digits(spec),
+                             "subset": spec.train_size, "dataset": "mnist", "sweep": spec.study,
+                             "trial": trial.number})
+            trial.set_user_attr("checkpoint", str(path))
+        if end is not None and end.status == "failed":
+            trial.set_user_attr("note", end.message)
+            raise _TrainingDiverged(end.message)
+        if outcome == "stopped":
+            stopped = True
+            trial.set_user_attr("stopped", True)
+            trial.set_user_attr("note", f"stopped by the user after {epochs_done} epoch(s)")
+            raise optuna.TrialPruned(f"stopped by the user after {epochs_done} epoch(s)")
+        if outcome == "pruned":
+            trial.set_user_attr("note", f"pruned after epoch {epochs_done}: worse than the median")
+            raise optuna.TrialPruned(f"pruned after epoch {epochs_done}")
+        return value
+
+    def after_trial(study_: optuna.Study, frozen: FrozenTrial) -> None:
+        finished.append(frozen.number)
+        emit({"kind": "trial_finished", **TrialRecord.from_frozen(frozen).to_dict()})
+        if stopped or stopping():
+            study_.stop()
+
+    if not stopping():
+        try:
+            study.optimize(objective, n_trials=spec.trials, catch=(_TrainingDiverged,),
+                           callbacks=[after_trial])
+        except Exception as exc:
+            emit({"kind": "sweep_failed", "message": f"{type(exc).__name__}: {exc}"})
+            raise
+    result = load_trials(storage, spec.study)
+    best = result.best
+    emit({"kind": "sweep_done", "study": spec.study, "stopped": stopped or stopping(),
+          "trials_run": len(finished),
+          "best": best.to_dict() if best is not None else None})
+    return result
+
+
+def _train_digits(spec: SweepSpec) -> list[int] | None:
+    if spec.objective != "auroc":
+        return None
+    return [d for d in range(10) if d != spec.holdout]
+
+
+_END = object()
+
+
+def sweep_steps(spec: SweepSpec, control: SweepControl | None = None,
+                show_study: bool = True) -> Iterator[dict]:
+    """The sweep as a job: yields run_sweep's events and returns the whole study (SweepStudy).
+
+    With `show_study`, the first event is {"kind": "study", "study": SweepStudy} holding the
+    trials a resumed study already has. Closing the generator early aborts the sweep and waits
+    for it, so no trial is left running."""
+    control = control if control is not None else SweepControl()
+    if show_study:
+        try:
+            yield {"kind": "study", "study": load_trials(spec.storage, spec.study)}
+        except SweepError:
+            pass  # a new study, or storage that run_sweep explains
+    events: queue.SimpleQueue = queue.SimpleQueue()
+    outcome: dict = {}
+    threads = torch.get_num_threads()  # the sweep thread works like its caller
+
+    def work() -> None:
+        torch.set_num_threads(threads)
+        try:
+            outcome["study"] = run_sweep(spec, events.put, control=control)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread below
+            outcome["error"] = exc
+        finally:
+            events.put(_END)
+
+    thread = threading.Thread(target=work, name=f"sweep {spec.study}", daemon=True)
+    thread.start()
+    try:
+        while (event := events.get()) is not _END:
+            yield event
+    finally:
+        if thread.is_alive():  # the consumer left early
+            control.abort()
+        thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["study"]

@@ -1,0 +1,86 @@
+"""The Conditional tab's style transfer view: the image being restyled, the same style written as
+every digit, and how the model reads the image (p(label | image) as bars)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from vae_desktop.core import generate
+from vae_desktop.core.images import grid
+from vae_desktop.gui.tabs.conditional.panels import export_button, panel
+from vae_desktop.gui.widgets.image_view import DigitView
+
+DIGITS = 10
+
+
+class StyleTransferView(QWidget):
+    """Shows a StyleTransfer result (or why there is none). `frame` is the titled panel."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        source_col = QVBoxLayout()
+        self.source_view = DigitView(title="The image being restyled", min_size=96)
+        self.source_view.setFixedSize(112, 112)
+        self.source_caption = QLabel()
+        self.source_caption.setAlignment(Qt.AlignCenter)
+        self.source_caption.setStyleSheet("color: palette(mid);")
+        source_col.addWidget(self.source_view)
+        source_col.addWidget(self.source_caption)
+        source_col.addStretch(1)
+        row.addLayout(source_col)
+        arrow = QLabel("→")
+        arrow.setStyleSheet("font-size: 26px; color: palette(mid);")
+        row.addWidget(arrow)
+        self.style_view = DigitView(title="The same style written as 0 to 9", min_size=80)
+        self.style_view.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+        row.addWidget(self.style_view, 1)
+        self.probs_plot = pg.PlotWidget()
+        self.probs_plot.setFixedWidth(250)
+        self.probs_plot.setBackground(None)
+        self.probs_plot.setMouseEnabled(False, False)
+        self.probs_plot.hideButtons()
+        self.probs_plot.setMenuEnabled(False)
+        self.probs_plot.setYRange(0, 1, padding=0.02)
+        self.probs_plot.setXRange(-0.6, 9.6, padding=0)
+        self.probs_plot.setTitle("p(label | image)", size="9pt")
+        self.probs_plot.getAxis("bottom").setTicks([[(d, str(d)) for d in range(DIGITS)]])
+        self.probs_plot.getAxis("left").setTicks([[(0, "0"), (0.5, ".5"), (1, "1")]])
+        self.probs_bars = pg.BarGraphItem(x=np.arange(DIGITS), height=np.zeros(DIGITS), width=0.7,
+                                          brush="#8ab4f8")
+        self.probs_plot.addItem(self.probs_bars)
+        self.probs_plot.setToolTip("How likely each label makes the image under the model "
+                                   "(softmax of the negative ELBO)")
+        row.addWidget(self.probs_plot)
+
+        self.title = QLabel("Style transfer")
+        self.message = QLabel()
+        self.message.setTextFormat(Qt.RichText)
+        self.export = export_button("Save the source and its ten rewritings as a PNG")
+        self.frame: QFrame = panel(self.title, self, self.export, self.message)
+        self.frame.setMaximumHeight(250)
+
+    def show_none(self, message: str) -> None:
+        """No source image: empty views and the message (rich text) saying why."""
+        self.source_caption.setText("")
+        self.source_view.set_image(None)
+        self.style_view.set_image(np.zeros((28, 28 * DIGITS), np.float32))
+        self.probs_bars.setOpts(height=np.zeros(DIGITS))
+        self.message.setText(message)
+
+    def show_result(self, image: np.ndarray, caption: str, style: generate.StyleTransfer,
+                    probs: np.ndarray) -> None:
+        self.source_caption.setText(caption)
+        self.source_view.set_image(image)
+        self.style_view.set_image(grid(style.images, nrow=DIGITS))
+        brushes = [pg.mkBrush("#1a73e8" if d == style.label else "#8ab4f8") for d in range(DIGITS)]
+        self.probs_bars.setOpts(height=probs, brushes=brushes)
+        read = int(probs.argmax())
+        how = "its guessed label" if style.guessed else "the given label"
+        self.message.setText(
+            f"encoded as a <b>{style.label}</b> ({how}); the model reads it as a {read} "
+            f"({probs[read]:.0%})")

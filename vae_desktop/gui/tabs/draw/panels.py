@@ -1,0 +1,267 @@
+"""The Draw tab's views of one analysis (core.digit_analysis.DigitAnalysis): the three images,
+the scores with the verdict, and a conditional model's guess. Each shows what it is given; the
+tab decides what and when."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vae_desktop.core.digit_analysis import UNUSUAL, DigitAnalysis, verdict
+from vae_desktop.gui.widgets.draw_histogram import PLOT_BG, UNUSUAL_COLOUR
+from vae_desktop.gui.widgets.image_view import DigitView
+
+TYPICAL_COLOUR = "#3ba55c"
+BAR_COLOUR = (90, 140, 220)
+CHOSEN_BAR_COLOUR = (255, 170, 60)
+THRESHOLD_RANGE = (50.0, 99.9)  # percent of the test set
+
+
+class WrappingLabel(QLabel):
+    """A word-wrapped label that does not make its layout height-for-width: a scroll area
+    (the main window puts each tab in one) would otherwise size the whole tab by its preferred
+    height and scroll where everything fits."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+
+    def hasHeightForWidth(self) -> bool:
+        return False
+
+
+def _caption(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setAlignment(Qt.AlignCenter)
+    label.setStyleSheet("font-weight: bold;")
+    return label
+
+
+def _value_label(tooltip: str, widest: str) -> QLabel:
+    """A score label as wide as `widest` ever needs, and fixed at that size: a new text then
+    repaints the label alone instead of asking the tab for a new layout on every update."""
+    label = QLabel(widest)
+    label.setToolTip(tooltip)
+    label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+    hint = label.sizeHint()
+    label.setFixedSize(hint.width() + 8, hint.height())
+    label.setText("–")
+    return label
+
+
+class ImagesPanel(QGroupBox):
+    """The model's input, its reconstruction and their difference."""
+
+    def __init__(self) -> None:
+        super().__init__("What the model sees and gives back")
+        grid = QGridLayout(self)
+        self.input_view = DigitView(title="The 28×28 image the model sees", min_size=140)
+        self.recon_view = DigitView(title="The model's reconstruction (pixel probabilities)",
+                                    min_size=140)
+        self.diff_view = DigitView(title="Absolute difference between input and reconstruction "
+                                         "(black: same, yellow: off by 1)",
+                                   min_size=140, colormap="inferno")
+        self.recon_caption = _caption("Reconstruction")
+        captions = (_caption("Model input (28×28)"), self.recon_caption,
+                    _caption("|Input − reconstruction|"))
+        for col, (caption, view) in enumerate(
+                zip(captions, (self.input_view, self.recon_view, self.diff_view), strict=True)):
+            grid.addWidget(caption, 0, col)
+            grid.addWidget(view, 1, col)
+            grid.setColumnStretch(col, 1)
+
+    def show_analysis(self, analysis: DigitAnalysis | None) -> None:
+        self.recon_view.set_image(None if analysis is None else analysis.reconstruction)
+        self.diff_view.set_image(None if analysis is None else analysis.abs_diff)
+
+
+class ScoresPanel(QGroupBox):
+    """The verdict, the negative ELBO with its parts, PSNR, SSIM, the percentile and the
+    threshold that turns it into a verdict."""
+
+    def __init__(self, threshold: float) -> None:
+        super().__init__("Score")
+        layout = QVBoxLayout(self)
+        self.verdict_label = WrappingLabel()
+        self.verdict_label.setAlignment(Qt.AlignCenter)
+        self.verdict_label.setMinimumHeight(34)
+        font = QFont(self.verdict_label.font())
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        self.verdict_label.setFont(font)
+        layout.addWidget(self.verdict_label)
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignRight)
+        self.loss_label = _value_label(
+            "Negative ELBO (beta 1) in nats, with z at the posterior mean: lower means the model "
+            "finds the drawing more likely. It is the reconstruction error plus the KL divergence.",
+            "<b>8888.8</b> nats")
+        self.parts_label = _value_label(
+            "Reconstruction: Bernoulli negative log-likelihood of the 784 pixels.\n"
+            "KL: how far the drawing's posterior is from the prior N(0, I).",
+            "= reconstruction 8888.8 + KL 888.8")
+        self.psnr_label = _value_label("Peak signal-to-noise ratio of the reconstruction (higher is "
+                                       "closer; torchmetrics)", "-88.8 dB")
+        self.ssim_label = _value_label("Structural similarity of the reconstruction, 0 to 1 "
+                                       "(torchmetrics)", "-0.888")
+        self.percentile_label = _value_label(
+            "Share of the MNIST test digits whose negative ELBO is at or below the drawing's.",
+            "– (test-set scores coming…)")
+        form.addRow("Negative ELBO:", self.loss_label)
+        form.addRow("", self.parts_label)
+        form.addRow("PSNR:", self.psnr_label)
+        form.addRow("SSIM:", self.ssim_label)
+        form.addRow("Percentile:", self.percentile_label)
+        self.percentile_note = QLabel("of test digits score as well or better")
+        self.percentile_note.setStyleSheet("color: palette(mid);")
+        form.addRow("", self.percentile_note)
+        self.threshold_spin = QDoubleSpinBox()
+        self.threshold_spin.setRange(*THRESHOLD_RANGE)
+        self.threshold_spin.setDecimals(1)
+        self.threshold_spin.setSingleStep(0.5)
+        self.threshold_spin.setSuffix(" %")
+        self.threshold_spin.setToolTip(
+            "A drawing scoring worse than this share of the test digits is called unusual.\n"
+            "You can also drag the dashed line in the histogram.")
+        self.threshold_spin.setValue(min(THRESHOLD_RANGE[1], max(THRESHOLD_RANGE[0], threshold)))
+        self.threshold_spin.setMaximumWidth(110)
+        form.addRow("Unusual above:", self.threshold_spin)
+        layout.addLayout(form)
+        layout.addStretch(1)
+
+    def show_analysis(self, analysis: DigitAnalysis | None, percentile_missing: str) -> None:
+        """`percentile_missing`: what the percentile says when there is none (e.g. the test-set
+        scores are still being computed)."""
+        if analysis is None:
+            for label in (self.loss_label, self.psnr_label, self.ssim_label, self.percentile_label):
+                label.setText("–")
+            self.parts_label.setText("")
+            return
+        self.loss_label.setText(f"<b>{analysis.loss:.1f}</b> nats")
+        self.parts_label.setText(f"= reconstruction {analysis.recon:.1f} + KL {analysis.kl:.1f}")
+        self.psnr_label.setText(f"{analysis.psnr:.1f} dB")
+        self.ssim_label.setText(f"{analysis.ssim:.3f}")
+        if analysis.percentile is None:
+            self.percentile_label.setText(percentile_missing)
+        else:
+            self.percentile_label.setText(f"{analysis.percentile:.1f} %")
+        self.show_verdict(analysis)
+
+    def show_verdict(self, analysis: DigitAnalysis) -> None:
+        text = verdict(analysis.percentile, self.threshold_spin.value())
+        if text is None:
+            self.set_verdict("Scored (no test-set scores to compare with yet)", "palette(text)")
+        else:
+            colour = UNUSUAL_COLOUR if text == UNUSUAL else TYPICAL_COLOUR
+            self.set_verdict(text[0].upper() + text[1:], colour)
+
+    def set_verdict(self, text: str, colour: str) -> None:
+        self.verdict_label.setText(text)
+        style = f"color: {colour};"
+        if self.verdict_label.styleSheet() != style:  # restyling costs a re-polish: only on change
+            self.verdict_label.setStyleSheet(style)
+
+
+class GuessPanel(QGroupBox):
+    """A conditional model's p(label | drawing) as bars, and the label to reconstruct with."""
+
+    def __init__(self) -> None:
+        super().__init__("The model's guess")
+        layout = QVBoxLayout(self)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Reconstruct as"))
+        self.label_combo = QComboBox()
+        self.label_combo.addItem("auto (most likely)", None)
+        self.label_combo.setToolTip("The label the conditional model decodes the drawing with")
+        row.addWidget(self.label_combo, 1)
+        layout.addLayout(row)
+        self.stack = QStackedWidget()
+        self.message = WrappingLabel(
+            "A conditional model can say which digit it thinks this is: pick one "
+            "(e.g. mnist-cvae-z2) in the toolbar.")
+        self.message.setAlignment(Qt.AlignCenter)
+        self.message.setStyleSheet("color: palette(mid);")
+        self.stack.addWidget(self.message)
+        page = QWidget()
+        page_layout = QVBoxLayout(page)
+        page_layout.setContentsMargins(0, 0, 0, 0)
+        self.guess_label = QLabel()
+        self.guess_label.setAlignment(Qt.AlignCenter)
+        page_layout.addWidget(self.guess_label)
+        self.bar_plot = pg.PlotWidget(background=PLOT_BG)
+        self.bar_plot.setMenuEnabled(False)
+        self.bar_plot.setMouseEnabled(x=False, y=False)
+        self.bar_plot.hideButtons()
+        self.bar_plot.setYRange(0.0, 1.0, padding=0.02)
+        self.bar_plot.setLabel("left", "p(label | drawing)")
+        self.bar_plot.setToolTip("Generative classifier: the ELBO under each label, turned into "
+                                 "probabilities with a softmax (equal priors)")
+        self.bars = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=0.7,
+                                    brush=BAR_COLOUR)
+        self.bar_plot.addItem(self.bars)
+        page_layout.addWidget(self.bar_plot, 1)
+        self.stack.addWidget(page)
+        self.set_label_count(10)
+        layout.addWidget(self.stack, 1)
+
+    @property
+    def showing_guess(self) -> bool:
+        """True when the bars are shown (a conditional model), False for the message."""
+        return self.stack.currentIndex() == 1
+
+    @property
+    def chosen_label(self) -> int | None:
+        """The label picked to reconstruct with; None: the most likely one."""
+        return self.label_combo.currentData()
+
+    def set_conditional(self, num_classes: int | None) -> None:
+        """A conditional model with `num_classes` labels, or (None) an unconditional one."""
+        conditional = bool(num_classes)
+        self.label_combo.setEnabled(conditional)
+        self.stack.setCurrentIndex(1 if conditional else 0)
+        if conditional and self.label_combo.count() != num_classes + 1:
+            self.set_label_count(num_classes)
+
+    def set_label_count(self, count: int) -> None:
+        """Labels 0..count-1 in the combo and on the bar chart's axis (MNIST models have 10)."""
+        self.label_combo.blockSignals(True)
+        while self.label_combo.count() > 1:
+            self.label_combo.removeItem(1)
+        for label in range(count):
+            self.label_combo.addItem(str(label), label)
+        self.label_combo.setCurrentIndex(0)
+        self.label_combo.blockSignals(False)
+        self.bar_plot.setXRange(-0.6, count - 0.4, padding=0.0)
+        self.bar_plot.getAxis("bottom").setTicks([[(d, str(d)) for d in range(count)]])
+
+    def show_analysis(self, analysis: DigitAnalysis | None) -> None:
+        probs = None if analysis is None else analysis.label_probs
+        if probs is None:
+            count = max(1, self.label_combo.count() - 1)
+            self.bars.setOpts(x=np.arange(count), height=np.zeros(count), brushes=None,
+                              brush=BAR_COLOUR)
+            self.guess_label.setText("Draw a digit to see the guess")
+            return
+        chosen = analysis.label
+        guess = int(np.argmax(probs))
+        brushes = [pg.mkBrush(CHOSEN_BAR_COLOUR if d == chosen else BAR_COLOUR)
+                   for d in range(len(probs))]
+        self.bars.setOpts(x=np.arange(len(probs)), height=probs, brushes=brushes)
+        text = f"Looks like a <b>{guess}</b> (p = {probs[guess]:.2f})"
+        if chosen is not None and chosen != guess:
+            text += f" · reconstructed as {chosen}"
+        self.guess_label.setText(text)

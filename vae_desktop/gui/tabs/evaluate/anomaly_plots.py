@@ -1,0 +1,188 @@
+"""The anomaly panel's views of one AnomalyResult (core.anomaly): a summary line, the score
+histograms of normal and held-out test digits with the threshold, the ROC curve and the
+synthetic outliers' table."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+import torch
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vae_desktop.core.anomaly import OUTLIERS, SCORES, AnomalyResult
+from vae_desktop.gui.widgets.image_view import DigitView
+from vae_desktop.gui.widgets.roc_plot import RocPlot
+
+PLOT_BG = "#202124"
+NORMAL_COLOR = (90, 160, 255)
+HELD_COLOR = (255, 150, 50)
+THRESHOLD_COLOR = (240, 80, 80)
+HIST_BINS = 60
+OUTLIER_ROW = 32  # table row height, fits a small example image
+EMPTY = ("<span style='color: gray'>No detector yet: press <b>Train held-out model</b> (the "
+         "standard experiment) or <b>Score active model</b>.</span>")
+
+
+def legend_key(text: str, color: tuple[int, int, int], mark: str = "■") -> str:
+    """A coloured mark and its text, for a plot title that works as a legend."""
+    hex_color = "#{:02x}{:02x}{:02x}".format(*color)
+    return (f"<span style='font-size: 9pt'><span style='color: {hex_color}'>{mark}</span> "
+            f"{text}</span>")
+
+
+def _item(text: str, number: bool = False, tooltip: str = "") -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    horizontal = Qt.AlignRight if number else Qt.AlignLeft
+    item.setTextAlignment(horizontal | Qt.AlignVCenter)
+    if tooltip:
+        item.setToolTip(tooltip)
+    return item
+
+
+class AnomalyPlots(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.summary = QLabel()
+        self.summary.setTextFormat(Qt.RichText)
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+
+        plots = QHBoxLayout()
+        self.hist_plot = pg.PlotWidget(background=PLOT_BG)
+        self.hist_plot.setMenuEnabled(False)
+        self.hist_plot.setMouseEnabled(x=False, y=False)
+        self.hist_plot.setLabel("bottom", "score (nats)")
+        self.hist_plot.setLabel("left", "% of images")
+        self.hist_plot.setToolTip("Score histograms of normal test digits and held-out test "
+                                  "digits; the red line is the threshold")
+        self.roc_plot = RocPlot()
+        plots.addWidget(self.hist_plot, 3)
+        plots.addWidget(self.roc_plot, 2)
+        layout.addLayout(plots, 3)
+
+        self.outlier_table = QTableWidget(len(OUTLIERS), 5)
+        self.outlier_table.setHorizontalHeaderLabels(
+            ["Example", "Synthetic outlier (1,000 each)", "Mean score", "AUROC", "Flagged"])
+        self.outlier_table.verticalHeader().hide()
+        self.outlier_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.outlier_table.setSelectionMode(QAbstractItemView.NoSelection)
+        self.outlier_table.setFocusPolicy(Qt.NoFocus)
+        header = self.outlier_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.Stretch)
+        self.outlier_table.setToolTip(
+            "Outliers made from normal test digits, scored like them. AUROC: chance that an "
+            "outlier scores above a normal digit. Flagged: share above the threshold.")
+        self.outlier_views = {}
+        for row, name in enumerate(OUTLIERS):
+            view = DigitView(min_size=28)
+            view.setFixedSize(OUTLIER_ROW - 2, OUTLIER_ROW - 2)
+            view.ci.setContentsMargins(0, 0, 0, 0)  # the digit fills the little cell
+            self.outlier_views[name] = view
+            self.outlier_table.setCellWidget(row, 0, view)
+            self.outlier_table.setRowHeight(row, OUTLIER_ROW)
+            self.outlier_table.setItem(row, 1, _item(OUTLIERS[name]))
+        self.outlier_table.setColumnWidth(0, OUTLIER_ROW + 8)
+        height = self.outlier_table.horizontalHeader().sizeHint().height() + 4 * OUTLIER_ROW + 4
+        self.outlier_table.setFixedHeight(height)
+        layout.addWidget(self.outlier_table)
+
+    def show_empty(self, examples: dict[str, np.ndarray]) -> None:
+        """No result: a hint, and one example image of each synthetic outlier."""
+        self.summary.setText(EMPTY)
+        self.hist_plot.clear()
+        self.hist_plot.setTitle("")
+        self.roc_plot.show_message("")
+        for row in range(len(OUTLIERS)):
+            for col in (2, 3, 4):
+                self.outlier_table.setItem(row, col, _item("–", number=True))
+        for name, view in self.outlier_views.items():
+            view.set_image(examples.get(name))
+        hint = pg.TextItem("Train a held-out model or score the active model\n"
+                           "to see the score histograms here.", color=(170, 170, 170),
+                           anchor=(0.5, 0.5))
+        self.hist_plot.addItem(hint)
+        hint.setPos(0.5, 0.5)
+        self.hist_plot.setXRange(0, 1)
+        self.hist_plot.setYRange(0, 1)
+
+    def show_result(self, result: AnomalyResult, detector: str) -> None:
+        """`detector`: the scoring model's name, for the summary."""
+        self._show_summary(result, detector)
+        self._show_histograms(result)
+        if result.auroc is None:
+            self.roc_plot.show_message("ROC: hold out a digit")
+        else:
+            at = result.at_threshold
+            self.roc_plot.show_curve(result.fpr.numpy(), result.tpr.numpy(), result.auroc,
+                                     (at["false_positive_rate"], at["recall"]))
+        for row, name in enumerate(OUTLIERS):
+            self.outlier_views[name].set_image(result.outlier_examples[name].numpy())
+            self.outlier_table.setItem(
+                row, 2, _item(f"{float(result.outliers[name].mean()):,.1f}", number=True))
+            auc = result.outlier_auroc[name]
+            auc_item = _item(f"{auc:.3f}", number=True)
+            if auc < 0.5:
+                auc_item.setToolTip("Below 0.5: these outliers score LOWER than real digits; "
+                                    "the model finds them easy to explain")
+                auc_item.setForeground(pg.mkColor(THRESHOLD_COLOR))
+            self.outlier_table.setItem(row, 3, auc_item)
+            self.outlier_table.setItem(
+                row, 4, _item(f"{result.outlier_flagged[name]:.1%}", number=True))
+
+    def _show_summary(self, result: AnomalyResult, detector: str) -> None:
+        unit = SCORES[result.score]
+        threshold = (f"threshold {result.threshold:,.1f} nats ({result.percentile:g}th percentile "
+                     f"of training {unit})")
+        if result.auroc is None:
+            fp = float((result.normal > result.threshold).float().mean())
+            self.summary.setText(
+                f"<b>{detector}</b>: all test digits are normal; {threshold}. "
+                f"{fp:.1%} of test digits flagged. Hold out a digit for an ROC curve.")
+            return
+        at = result.at_threshold
+        held = ",".join(map(str, result.holdout))
+        self.summary.setText(
+            f"<b>{detector}</b> — held-out {held} vs other test digits: "
+            f"<span style='font-size: 15px'><b>AUROC {result.auroc:.3f}</b></span> · "
+            f"precision {at['precision']:.3f} · recall {at['recall']:.3f} · "
+            f"false alarms {at['false_positive_rate']:.1%} at the {threshold}")
+
+    def _show_histograms(self, result: AnomalyResult) -> None:
+        plot = self.hist_plot
+        plot.clear()
+        series = [("normal test digits", result.normal, NORMAL_COLOR)]
+        if result.anomalous.numel():
+            held = ",".join(map(str, result.holdout))
+            series.append((f"held-out {held}", result.anomalous, HELD_COLOR))
+        values = torch.cat([s for _, s, _ in series]).numpy()
+        low, high = np.percentile(values, [0.0, 99.5])
+        high = max(high, result.threshold * 1.05)
+        edges = np.linspace(low, high, HIST_BINS + 1)
+        for name, scores, color in series:
+            counts, _ = np.histogram(scores.numpy(), bins=edges)
+            share = counts / max(len(scores), 1) * 100.0
+            plot.plot(edges, share, stepMode="center", fillLevel=0, fillOutline=True,
+                      brush=(*color, 70), pen=pg.mkPen(color, width=1.5), name=name)
+        line = pg.InfiniteLine(result.threshold, angle=90,
+                               pen=pg.mkPen(THRESHOLD_COLOR, width=2, style=Qt.DashLine))
+        plot.addItem(line)
+        # The legend is the title: over the plot it would hide a histogram's peak.
+        keys = [legend_key(name, color) for name, _, color in series]
+        keys.append(legend_key(f"threshold ({result.percentile:g}th pct)", THRESHOLD_COLOR, "┆"))
+        plot.setTitle("&nbsp;&nbsp;".join(keys))
+        plot.setLabel("bottom", f"{SCORES[result.score]} (nats)")
+        plot.setXRange(low, high, padding=0.02)
+        plot.enableAutoRange(axis="y")  # the empty state fixed it at 0..1

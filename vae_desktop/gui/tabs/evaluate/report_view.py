@@ -1,0 +1,303 @@
+"""The Evaluate tab's report of one model's test-set pass (core.evaluation.EvaluationReport): the
+headline numbers, a per-digit table, a histogram of a per-image score and the worst
+reconstructions. Selecting a digit in the table narrows the histogram and the gallery to it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pyqtgraph as pg
+import torch
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vae_desktop.core.evaluation import SCORE_NAMES, EvaluationReport
+from vae_desktop.gui.tabs.evaluate.anomaly_plots import PLOT_BG, legend_key
+from vae_desktop.gui.widgets.gallery_pairs import PairGallery
+
+# A tall, narrow gallery beside the table and the histogram: there the pairs stay large at
+# 1280x720, where a short gallery below the table shrank them to specks.
+GALLERY_COLUMNS = 2
+GALLERY_ROWS = 9
+HIST_BINS = 60
+ROW_HEIGHT = 23
+GALLERY_HINT = "Test digit | reconstruction. Click one to open it in Draw."
+ALL_COLOR = (90, 160, 255)
+DIGIT_COLOR = (255, 150, 50)
+TABLE_COLUMNS = (
+    ("Digit", None, "The digit's label"),
+    ("Images", None, "Test images of this digit"),
+    ("−ELBO", "loss", "Mean negative ELBO, nats per image (z = posterior mean)"),
+    ("Recon", "recon", "Mean reconstruction BCE, nats per image"),
+    ("KL", "kl", "Mean KL divergence of the posterior from the prior, nats"),
+    ("PSNR", "psnr", "Mean PSNR of the reconstructions, dB (higher is better)"),
+    ("SSIM", "ssim", "Mean structural similarity of the reconstructions (1 is perfect)"),
+)
+CARDS = (
+    ("test_loss", "Negative ELBO", "{:.2f}", "nats / image",
+     "Mean negative ELBO of the test set (one sampled z, as in training and `vae-desktop eval`)"),
+    ("recon", "Reconstruction", "{:.2f}", "nats / image", "Mean reconstruction BCE (one sampled z)"),
+    ("kl", "KL", "{:.2f}", "nats / image", "Mean KL(q(z|x) || N(0, I))"),
+    ("psnr", "PSNR", "{:.2f}", "dB", "Mean PSNR of reconstructions decoded from the posterior mean"),
+    ("ssim", "SSIM", "{:.3f}", "", "Mean SSIM of reconstructions (Gaussian window 11, sigma 1.5)"),
+)
+# (images [K, 1, 28, 28], labels [K]) -> reconstructions [K, 1, 28, 28], by the report's model.
+Reconstruct = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+
+
+class NumberItem(QTableWidgetItem):
+    """A table cell that shows formatted text but sorts by its number."""
+
+    def __init__(self, value: float, text: str) -> None:
+        super().__init__(text)
+        self.value = value
+        self.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+
+    def __lt__(self, other) -> bool:
+        if isinstance(other, NumberItem):
+            return self.value < other.value
+        return super().__lt__(other)
+
+
+class MetricCard(QFrame):
+    def __init__(self, caption: str, unit: str, tooltip: str) -> None:
+        super().__init__()
+        self.setFrameShape(QFrame.StyledPanel)
+        self.setToolTip(tooltip)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.setSpacing(0)
+        top = QLabel(caption)
+        top.setStyleSheet("color: palette(mid); font-size: 11px;")
+        self.value = QLabel("–")
+        self.value.setStyleSheet("font-size: 20px; font-weight: 600;")
+        self.unit = QLabel(unit)
+        self.unit.setStyleSheet("color: palette(mid); font-size: 10px;")
+        layout.addWidget(top)
+        layout.addWidget(self.value)
+        layout.addWidget(self.unit)
+
+
+class ReportView(QWidget):
+    # Open this test image (its index in the test set) in the Draw tab.
+    open_requested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.report: EvaluationReport | None = None
+        self.gallery_indices: list[int] = []  # test-set index of each gallery pair
+        self._images: torch.Tensor | None = None  # the test images, float [N, 1, 28, 28]
+        self._reconstruct: Reconstruct | None = None
+        self._build()
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 6, 0)
+        cards = QHBoxLayout()
+        self.cards: dict[str, MetricCard] = {}
+        for key, caption, _fmt, unit, tip in CARDS:
+            self.cards[key] = MetricCard(caption, unit, tip)
+            cards.addWidget(self.cards[key])
+        layout.addLayout(cards)
+
+        self.table = QTableWidget(0, len(TABLE_COLUMNS))
+        self.table.setHorizontalHeaderLabels([c[0] for c in TABLE_COLUMNS])
+        for col, (_, _, tip) in enumerate(TABLE_COLUMNS):
+            self.table.horizontalHeaderItem(col).setToolTip(tip)
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setSortingEnabled(True)
+        self.table.setAlternatingRowColors(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        self.table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+        self.table.setToolTip("Per-digit means over the test set. Select a row to see that digit "
+                              "in the histogram and the gallery; click again (or Esc) for all.")
+        # Exactly ten rows high: the histogram below gets the rest of the height.
+        self.table.setFixedHeight(ROW_HEIGHT * 10 + self.table.horizontalHeader().sizeHint().height()
+                                  + 4)
+        self.table.itemSelectionChanged.connect(self._on_digit_selected)
+        QShortcut(QKeySequence(Qt.Key_Escape), self.table, self.table.clearSelection,
+                  context=Qt.WidgetShortcut)
+
+        numbers = QVBoxLayout()
+        numbers.addWidget(self.table)
+        hist_header = QHBoxLayout()
+        hist_header.addWidget(QLabel("<b>Per-image scores</b>"))
+        hist_header.addStretch(1)
+        self.hist_combo = QComboBox()
+        for key, text in SCORE_NAMES.items():
+            self.hist_combo.addItem(text[0].upper() + text[1:], key)
+        self.hist_combo.setToolTip("Which per-image score to plot (z = posterior mean)")
+        self.hist_combo.currentIndexChanged.connect(self._show_histogram)
+        hist_header.addWidget(self.hist_combo)
+        numbers.addLayout(hist_header)
+        self.hist_plot = pg.PlotWidget(background=PLOT_BG)
+        self.hist_plot.setMenuEnabled(False)
+        self.hist_plot.setMouseEnabled(x=False, y=False)
+        self.hist_plot.setLabel("left", "% of images")
+        self.hist_plot.setMinimumHeight(120)
+        numbers.addWidget(self.hist_plot, 1)
+
+        gallery_box = QVBoxLayout()
+        self.gallery_title = QLabel()
+        self.gallery_title.setTextFormat(Qt.RichText)
+        gallery_box.addWidget(self.gallery_title)
+        self.gallery = PairGallery(GALLERY_COLUMNS, GALLERY_ROWS)
+        self.gallery.setToolTip("The test digits the model reconstructs worst (highest BCE), "
+                                "each beside its reconstruction. Click one to open it in Draw.")
+        self.gallery.clicked.connect(self._on_gallery_clicked)
+        self.gallery.hovered.connect(self._on_gallery_hover)
+        gallery_box.addWidget(self.gallery, 1)
+
+        row = QHBoxLayout()
+        row.addLayout(numbers, 1)
+        row.addLayout(gallery_box, 0)
+        layout.addLayout(row, 1)
+        self.gallery_info = QLabel(GALLERY_HINT)
+        self.gallery_info.setStyleSheet("color: palette(mid);")
+        self.gallery_info.setWordWrap(True)
+        self.gallery_info.setMinimumHeight(2 * self.gallery_info.fontMetrics().height())
+        layout.addWidget(self.gallery_info)
+
+    # ------------------------------------------------------------------ what is shown
+    def clear(self) -> None:
+        self.report = None
+        self._reconstruct = None
+        for card in self.cards.values():
+            card.value.setText("–")
+        self.table.setRowCount(0)
+        self.hist_plot.clear()
+        self.hist_plot.setTitle("")
+        self.gallery.set_pairs(np.zeros((0, 28, 28)), np.zeros((0, 28, 28)))
+        self.gallery_indices = []
+        self.gallery_title.setText("<b>Worst reconstructions</b>")
+        self.gallery_info.setText(GALLERY_HINT)
+
+    def show_report(self, report: EvaluationReport, images: torch.Tensor,
+                    reconstruct: Reconstruct) -> None:
+        """`images`: the test images the report is of; `reconstruct`: the report's model, for the
+        gallery of one digit (the report keeps only the worst reconstructions overall)."""
+        self.report, self._images, self._reconstruct = report, images, reconstruct
+        summary = report.to_dict()
+        for key, _caption, fmt, _unit, _tip in CARDS:
+            self.cards[key].value.setText(fmt.format(summary[key]))
+        self._fill_table(report)
+        self._show_histogram()
+        self._show_gallery()
+
+    def _fill_table(self, report: EvaluationReport) -> None:
+        table = self.table
+        table.blockSignals(True)
+        table.setSortingEnabled(False)
+        table.clearSelection()
+        table.setRowCount(len(report.per_digit))
+        losses = [row.loss for row in report.per_digit]
+        low, high = min(losses), max(losses)
+        for r, row in enumerate(report.per_digit):
+            digit_item = NumberItem(row.digit, str(row.digit))
+            digit_item.setTextAlignment(Qt.AlignCenter)
+            table.setItem(r, 0, digit_item)
+            table.setItem(r, 1, NumberItem(row.count, f"{row.count:,}"))
+            for col, (_, key, _) in enumerate(TABLE_COLUMNS[2:], start=2):
+                value = getattr(row, key)
+                text = f"{value:.3f}" if key == "ssim" else f"{value:.1f}" if key != "psnr" \
+                    else f"{value:.2f}"
+                item = NumberItem(value, text)
+                if key == "loss" and high > low:
+                    # Tint the hardest digits: a quick read of which digits the model finds hard.
+                    share = (value - low) / (high - low)
+                    item.setBackground(QColor(255, 140, 40, int(20 + 110 * share)))
+                table.setItem(r, col, item)
+        table.setSortingEnabled(True)
+        table.sortItems(0, Qt.AscendingOrder)
+        table.blockSignals(False)
+
+    def selected_digit(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        if not rows:
+            return None
+        item = self.table.item(rows[0].row(), 0)
+        return int(item.value) if isinstance(item, NumberItem) else None
+
+    def _on_digit_selected(self) -> None:
+        self._show_histogram()
+        self._show_gallery()
+
+    def _show_histogram(self) -> None:
+        plot = self.hist_plot
+        plot.clear()
+        plot.setTitle("")
+        if self.report is None:
+            return
+        key = self.hist_combo.currentData()
+        scores = self.report.scores[key].numpy()
+        labels = self.report.labels.numpy()
+        low, high = np.percentile(scores, [0.0, 99.5])
+        if key in ("psnr", "ssim"):
+            low, high = np.percentile(scores, [0.5, 100.0])
+        edges = np.linspace(low, high, HIST_BINS + 1)
+        series = [("all digits", scores, ALL_COLOR)]
+        digit = self.selected_digit()
+        if digit is not None:
+            series.append((f"digit {digit}", scores[labels == digit], DIGIT_COLOR))
+        keys = []
+        for name, values, color in series:
+            counts, _ = np.histogram(values, bins=edges)  # the far tail (0.5%) falls outside
+            share = counts / max(len(values), 1) * 100.0
+            plot.plot(edges, share, stepMode="center", fillLevel=0, fillOutline=True,
+                      brush=(*color, 70), pen=pg.mkPen(color, width=1.5))
+            keys.append(legend_key(f"{name}, mean {values.mean():.3g}", color))
+        plot.setTitle("&nbsp;&nbsp;".join(keys))
+        plot.setLabel("bottom", SCORE_NAMES[key])
+        plot.setXRange(low, high, padding=0.02)
+
+    def _show_gallery(self) -> None:
+        report = self.report
+        if report is None or self._images is None or self._reconstruct is None:
+            return
+        count = GALLERY_COLUMNS * GALLERY_ROWS
+        digit = self.selected_digit()
+        images = self._images
+        if digit is None:
+            indices = report.worst[:count]
+            recons = report.reconstructions[:count]
+            self.gallery_title.setText("<b>Worst reconstructions</b>")
+        else:
+            candidates = torch.nonzero(report.labels == digit).flatten()
+            order = torch.argsort(report.scores["recon"][candidates], descending=True)
+            indices = candidates[order[:count]]
+            recons = self._reconstruct(images[indices], report.labels[indices])[:, 0]
+            self.gallery_title.setText(f"<b>Worst reconstructions</b> · digit {digit}")
+        self.gallery_indices = [int(i) for i in indices]
+        self.gallery.set_pairs(images[indices, 0].numpy(), recons.numpy())
+        self.gallery_info.setText(GALLERY_HINT)
+
+    def _on_gallery_hover(self, index: int) -> None:
+        if index < 0 or self.report is None or index >= len(self.gallery_indices):
+            self.gallery_info.setText(GALLERY_HINT)
+            return
+        i = self.gallery_indices[index]
+        s = self.report.scores
+        self.gallery_info.setText(
+            f"#{i}, a {int(self.report.labels[i])}: reconstruction {float(s['recon'][i]):.1f} "
+            f"nats, PSNR {float(s['psnr'][i]):.1f} dB, SSIM {float(s['ssim'][i]):.2f}. "
+            f"Click to open in Draw.")
+
+    def _on_gallery_clicked(self, index: int) -> None:
+        if 0 <= index < len(self.gallery_indices):
+            self.open_requested.emit(self.gallery_indices[index])

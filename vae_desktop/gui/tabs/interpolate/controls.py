@@ -1,0 +1,130 @@
+"""The Interpolate tab's settings: the walk (steps, how labels are set for a conditional model,
+the GIF's path and frame time, the export buttons) and the plot of each frame's distance from
+the origin."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QWidget,
+)
+
+from vae_desktop.core import interpolation as interp
+
+DIGITS = 10
+PATHS = (("linear", "Linear (lerp)"), ("spherical", "Spherical (slerp)"))
+
+
+class WalkSettings(QGroupBox):
+    """Steps, label mode, GIF settings and the export buttons."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Walk", parent)
+        form = QFormLayout(self)
+        self.steps_spin = QSpinBox()
+        self.steps_spin.setRange(interp.MIN_STEPS, interp.MAX_STEPS)
+        self.steps_spin.setValue(10)
+        self.steps_spin.setToolTip("Frames from A to B, both ends included (2 to 30)")
+        form.addRow("Steps", self.steps_spin)
+        self.blend_radio = QRadioButton("Blend A → B")
+        self.blend_radio.setToolTip("Mix the two ends' one-hot labels with the same ratio as the codes")
+        self.fixed_radio = QRadioButton("Fixed")
+        self.fixed_radio.setToolTip("Decode every frame with one label")
+        self.blend_radio.setChecked(True)
+        self.label_mode = QButtonGroup(self)
+        self.label_mode.addButton(self.blend_radio)
+        self.label_mode.addButton(self.fixed_radio)
+        self.fixed_combo = QComboBox()
+        for d in range(DIGITS):
+            self.fixed_combo.addItem(str(d), d)
+        self.fixed_combo.setToolTip("The label every frame is decoded with")
+        # Picking a label means decoding every frame with it.
+        self.fixed_combo.currentIndexChanged.connect(lambda _: self.fixed_radio.setChecked(True))
+        self.labels_row = QWidget()
+        row = QHBoxLayout(self.labels_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.blend_radio)
+        row.addWidget(self.fixed_radio)
+        row.addWidget(self.fixed_combo)
+        row.addStretch(1)
+        self.labels_caption = QLabel("Labels")
+        form.addRow(self.labels_caption, self.labels_row)
+        self.frame_ms = QSpinBox()
+        self.frame_ms.setRange(20, 2000)
+        self.frame_ms.setSingleStep(20)
+        self.frame_ms.setValue(120)
+        self.frame_ms.setSuffix(" ms")
+        self.frame_ms.setToolTip("How long the GIF shows each frame")
+        self.gif_path = QComboBox()
+        for key, text in PATHS:
+            self.gif_path.addItem(text.split(" ")[0], key)
+        self.gif_path.setCurrentIndex(1)
+        self.gif_path.setToolTip("Which path the GIF walks (there and back)")
+        gif_row = QHBoxLayout()
+        gif_row.addWidget(self.gif_path, 1)
+        gif_row.addWidget(self.frame_ms, 1)
+        form.addRow("GIF", gif_row)
+        buttons = QHBoxLayout()
+        self.png_button = QPushButton("Export PNG…")
+        self.png_button.setToolTip("Save both strips, linear above spherical")
+        self.gif_button = QPushButton("Export GIF…")
+        self.gif_button.setToolTip("Save the chosen path as an animation, A to B and back")
+        buttons.addWidget(self.png_button)
+        buttons.addWidget(self.gif_button)
+        form.addRow(buttons)
+
+    def set_conditional(self, conditional: bool) -> None:
+        self.labels_row.setVisible(conditional)
+        self.labels_caption.setVisible(conditional)
+
+    @property
+    def blending(self) -> bool:
+        return self.blend_radio.isChecked()
+
+    @property
+    def fixed_label(self) -> int:
+        return int(self.fixed_combo.currentData())
+
+
+class NormPlot(pg.PlotWidget):
+    """|z| of each frame along both paths."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setBackground(None)
+        self.setTitle("‖z‖: <span style='color:#e8710a'>linear</span> · "
+                      "<span style='color:#1a73e8'>spherical</span>", size="9pt")
+        self.setMouseEnabled(False, False)
+        self.hideButtons()
+        self.setMenuEnabled(False)
+        self.setMinimumWidth(170)
+        self.setLabel("bottom", "t")
+        self.curves = {
+            "linear": self.plot([], [], pen=pg.mkPen("#e8710a", width=2)),
+            "spherical": self.plot([], [], pen=pg.mkPen("#1a73e8", width=2)),
+        }
+        self.setToolTip("Distance of each frame's code from the origin. Most of a Gaussian's mass "
+                        "lies near a shell; the straight line cuts inside it, the slerp path keeps to it")
+
+    def show_norms(self, ratios, codes: dict) -> None:
+        """Plot |z| against t for each path's codes [steps, D] (an empty dict clears the plot)."""
+        top = 0.0
+        for key, curve in self.curves.items():
+            if key not in codes:
+                curve.setData([], [])
+                continue
+            norms = codes[key].double().norm(dim=1).numpy()
+            curve.setData(ratios.numpy(), norms)
+            top = max(top, float(norms.max()))
+        if codes:
+            self.setYRange(0, top * 1.1 or 1.0, padding=0)
+            self.setXRange(0, 1, padding=0.03)

@@ -1,0 +1,223 @@
+"""The two ends of a walk: where each comes from (EndPicker) and how that becomes a code with the
+active model (resolve_end). An end is a test digit by index, a random test digit of a chosen
+digit, the current drawing, a random code, or a point set on the Latent space tab."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QWidget,
+)
+
+from vae_desktop.core import generate
+from vae_desktop.gui.widgets.image_view import DigitView
+
+DIGITS = 10
+MAX_SEED = 999_999
+
+# End sources: (key, text shown in the combo box)
+SOURCES = (
+    ("index", "Test digit by index"),
+    ("random_digit", "Random test digit of…"),
+    ("drawing", "The current drawing"),
+    ("random_code", "Random code z ~ N(0, I)"),
+    ("latent", "Point clicked on Latent space"),
+)
+
+
+@dataclass
+class End:
+    """One resolved end of the walk."""
+
+    code: torch.Tensor | None  # [latent_dim], None when the end cannot be had yet
+    label: int | None  # its label (conditional models)
+    image: np.ndarray | None  # what to preview: the source image, or the decoded code
+    caption: str
+    problem: str = ""  # why there is no code, in words
+
+
+def clip_to_width(label: QLabel) -> None:
+    """Let a one-line label be narrower than its text (clipped) instead of widening the tab; no word
+    wrap either, which would make the tab's height depend on its width inside the scroll area."""
+    label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+    label.setMinimumWidth(40)
+
+
+class EndPicker(QGroupBox):
+    """The settings of one end; `resolve_end` turns them into a code with the active model."""
+
+    changed = Signal()
+
+    def __init__(self, title: str, index: int, digit: int, seed: int, parent: QWidget | None = None) -> None:
+        super().__init__(title, parent)
+        self.seed = seed
+        self.click: np.ndarray | None = None  # the latest Latent space point given to this end
+        self.click_order = 0  # when it was given (to share points between two listening ends)
+        self._conditional = False
+        layout = QHBoxLayout(self)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+        self.source = QComboBox()
+        for key, text in SOURCES:
+            self.source.addItem(text, key)
+        # Sized by a typical entry, not the longest, so two pickers fit side by side.
+        self.source.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.source.setMinimumContentsLength(14)
+        self.source.setToolTip("Where this end of the walk comes from")
+        form.addRow("From", self.source)
+        self.index_spin = QSpinBox()
+        self.index_spin.setRange(0, 9999)
+        self.index_spin.setValue(index)
+        self.index_spin.setToolTip("Index into the 10,000 MNIST test digits")
+        self.digit_combo = QComboBox()
+        for d in range(DIGITS):
+            self.digit_combo.addItem(str(d), d)
+        self.digit_combo.setCurrentIndex(digit)
+        self.another = QPushButton("Another")
+        self.another.setToolTip("Pick another at random")
+        self.another.clicked.connect(self.reroll)
+        detail = QHBoxLayout()
+        detail.setContentsMargins(0, 0, 0, 0)
+        detail.addWidget(self.index_spin, 1)
+        detail.addWidget(self.digit_combo, 1)
+        detail.addWidget(self.another)
+        self.detail_label = QLabel("Index")
+        form.addRow(self.detail_label, detail)
+        self.caption = QLabel()
+        self.caption.setTextFormat(Qt.RichText)
+        clip_to_width(self.caption)
+        form.addRow(self.caption)
+        layout.addLayout(form, 1)
+        self.preview = DigitView(title=f"{title}: the source image, or the decoded code", min_size=72)
+        self.preview.setFixedSize(92, 92)
+        layout.addWidget(self.preview, 0, Qt.AlignTop)
+        self.source.currentIndexChanged.connect(self._on_source)
+        self.index_spin.valueChanged.connect(lambda _: self.changed.emit())
+        self.digit_combo.currentIndexChanged.connect(lambda _: self.changed.emit())
+        self._on_source()
+
+    @property
+    def kind(self) -> str:
+        return self.source.currentData()
+
+    @property
+    def digit(self) -> int:
+        return int(self.digit_combo.currentData())
+
+    def set_kind(self, kind: str) -> None:
+        self.source.setCurrentIndex([k for k, _ in SOURCES].index(kind))
+
+    def set_conditional(self, conditional: bool) -> None:
+        self._conditional = conditional
+        self._on_source(emit=False)
+
+    def give_point(self, code: np.ndarray, label: int | None, order: int) -> None:
+        """A Latent space point for this end; its single label (if any) becomes the end's label."""
+        self.click, self.click_order = code, order
+        if label is not None and 0 <= label < self.digit_combo.count():
+            self.digit_combo.blockSignals(True)  # the caller schedules one update for it all
+            self.digit_combo.setCurrentIndex(label)
+            self.digit_combo.blockSignals(False)
+
+    def reroll(self) -> None:
+        old = self.seed
+        while self.seed == old:
+            self.seed = secrets.randbelow(MAX_SEED + 1)
+        self.changed.emit()
+
+    def _on_source(self, *_, emit: bool = True) -> None:
+        kind = self.kind
+        conditional = self._conditional
+        self.index_spin.setVisible(kind == "index")
+        # The digit box chooses the test digit's class, or the label of a code without an image.
+        uses_digit = kind == "random_digit" or (kind in ("random_code", "latent") and conditional)
+        self.digit_combo.setVisible(uses_digit)
+        self.another.setVisible(kind in ("random_digit", "random_code"))
+        self.detail_label.setText({"index": "Index", "random_digit": "Digit"}.get(
+            kind, "Label" if uses_digit else ""))
+        self.digit_combo.setToolTip("Which digit to pick at random" if kind == "random_digit"
+                                    else "The label this code is decoded with")
+        if emit:
+            self.changed.emit()
+
+    def show_end(self, end: End) -> None:
+        self.preview.set_image(end.image)
+        if end.problem:
+            self.caption.setText(f"<span style='color:#d93025'>{end.problem}</span>")
+        else:
+            self.caption.setText(f"<span style='color:palette(mid)'>{end.caption}</span>")
+        self.caption.setToolTip(end.problem or end.caption)
+
+
+def _encode(model, image: np.ndarray, label: int | None) -> torch.Tensor:
+    x = torch.from_numpy(np.asarray(image, np.float32)).reshape(1, 1, 28, 28).to(model.device)
+    y = None if label is None else torch.tensor([label], device=model.device)
+    with torch.no_grad():
+        mu, _ = model.encode(x, y)
+    return mu[0].cpu()
+
+
+def _decode_one(model, code: torch.Tensor, label: int | None) -> np.ndarray:
+    y = None if label is None else torch.tensor([label], device=model.device)
+    with torch.no_grad():
+        return model.decode(code.reshape(1, -1).to(model.device), y)[0, 0].cpu().numpy()
+
+
+def resolve_end(picker: EndPicker, model, state, last_click: np.ndarray | None) -> End:
+    """The picker's settings as a code (posterior mean for images) with its label, under `model`;
+    a "latent" end without a point of its own takes `last_click`."""
+    conditional = model.num_classes > 0
+    kind = picker.kind
+    if kind in ("index", "random_digit"):
+        try:
+            images, labels = state.test_set()
+        except Exception as exc:  # the test set cannot be read: say so in place
+            return End(None, None, None, "", f"Could not read the test set: {exc}")
+        if kind == "index":
+            index = picker.index_spin.value()
+        else:
+            candidates = torch.nonzero(labels == picker.digit).flatten()
+            gen = torch.Generator().manual_seed(picker.seed)
+            index = int(candidates[torch.randint(len(candidates), (1,), generator=gen)])
+        image = images[index].numpy().astype(np.float32) / 255.0
+        label = int(labels[index])
+        code = _encode(model, image, label if conditional else None)
+        return End(code, label if conditional else None, image, f"test #{index}, a {label}")
+    if kind == "drawing":
+        drawing = state.drawing
+        if drawing is None:
+            return End(None, None, None, "", "Empty canvas: draw a digit on the Draw tab")
+        image = drawing.image
+        label = None
+        caption = drawing.origin
+        if conditional:
+            label = int(generate.guess_label(model, torch.from_numpy(image))[0][0])
+            caption += f", read as a {label}"
+        return End(_encode(model, image, label), label, image, caption)
+    label = picker.digit if conditional else None
+    tag = f", label {label}" if conditional else ""
+    if kind == "random_code":
+        code = generate.sample_codes(model.latent_dim, 1, 1.0, picker.seed)[0]
+        caption = f"random code (seed {picker.seed}){tag}"
+    else:
+        click = picker.click if picker.click is not None else last_click
+        if click is None or click.shape[0] != model.latent_dim:
+            return End(None, None, None, "", "Click a point on the Latent space tab")
+        picker.click = click
+        code = torch.from_numpy(click.copy())
+        caption = "clicked: (" + ", ".join(f"{v:.2f}" for v in click[:3]) + \
+            (", …" if len(click) > 3 else "") + f"){tag}"
+    return End(code, label, _decode_one(model, code, label), caption)

@@ -1,0 +1,330 @@
+"""The Latent space tab's side column: the decoded point with the hovered test image, the label
+picker (conditional models), one slider per latent dimension and the random samples page. These
+are views: the tab decides what they show and acts on their signals."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSlider,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vae_desktop.core import latent
+from vae_desktop.core.images import grid
+from vae_desktop.gui.widgets.image_view import DigitView
+from vae_desktop.gui.widgets.latent_canvas import DIGIT_COLORS
+
+SAMPLE_COUNT = 64
+SLIDER_STEPS = 1000  # a slider's integer range is [-SLIDER_STEPS, SLIDER_STEPS]
+HOVER_HINT = "Hover a point to see\nits test image"
+
+
+class SliderRow:
+    """One latent dimension's name, slider and value, laid out on a row of a grid."""
+
+    def __init__(self, dim: int, kl: float, active: bool, limit: float) -> None:
+        self.dim, self.kl, self.active, self.limit = dim, kl, active, limit
+        tag = "" if active else "  <span style='color:#c98a3a'>inactive</span>"
+        self.name = QLabel(f"<b>z{dim}</b>{tag}")
+        self.kl_label = QLabel(f"{kl:.2f} nats" if kl >= 0.005 else f"{kl:.0e} nats")
+        self.kl_label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
+        self.slider = QSlider(Qt.Horizontal)
+        self.slider.setRange(-SLIDER_STEPS, SLIDER_STEPS)
+        self.slider.setPageStep(SLIDER_STEPS // 10)
+        self.slider.setMinimumWidth(120)
+        self.value = QLabel("+0.00")
+        # Fixed size: a text change then repaints the label alone instead of asking the whole
+        # panel for a new layout (which repaints every row).
+        self.value.setFixedSize(max(48, self.value.sizeHint().width() + 6), self.value.sizeHint().height())
+        self.value.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
+        tip = (f"Latent dimension {dim}: average KL to the prior {kl:.4f} nats over the test set"
+               + ("." if active else " (below 0.01: the encoder ignores it, so it barely changes "
+                  "the image).") + f"\nRange ±{limit:.1f}.")
+        for w in (self.name, self.kl_label, self.slider, self.value):
+            w.setToolTip(tip)
+        if not active:
+            for w in (self.kl_label, self.value):
+                w.setStyleSheet("color: #888")
+
+    def widgets(self) -> tuple[QWidget, ...]:
+        return self.name, self.kl_label, self.slider, self.value
+
+    def to_value(self, position: int) -> float:
+        return position / SLIDER_STEPS * self.limit
+
+    def show_value(self, value: float) -> None:
+        pos = int(round(np.clip(value / self.limit, -1.0, 1.0) * SLIDER_STEPS))
+        self.slider.blockSignals(True)
+        self.slider.setValue(pos)
+        self.slider.blockSignals(False)
+        self.value.setText(f"{value:+.2f}")
+
+
+class DimensionSliders(QWidget):
+    """The Dimensions page: one SliderRow per latent dimension, by descending KL."""
+
+    # (row, slider position, final): final when the slider was let go (or moved by the keys)
+    moved = Signal(object, int, bool)
+    origin_clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[SliderRow] = []
+        col = QVBoxLayout(self)
+        col.setContentsMargins(6, 6, 6, 6)
+        top = QHBoxLayout()
+        self.note = QLabel("")
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #999")
+        top.addWidget(self.note, stretch=1)
+        origin = QPushButton("Origin")
+        origin.setToolTip("Move the current point to z = 0, the prior's mean")
+        origin.clicked.connect(self.origin_clicked)
+        top.addWidget(origin)
+        col.addLayout(top)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.NoFrame)
+        col.addWidget(self.scroll, stretch=1)
+
+    def clear(self, note: str) -> None:
+        self.scroll.setWidget(QWidget())  # the scroll area deletes the old rows
+        self.rows = []
+        self.note.setText(note)
+
+    def build(self, stats: latent.LatentStats) -> None:
+        # A fresh container each time: the scroll area deletes the old one with its rows.
+        container = QWidget()
+        grid = QGridLayout(container)
+        grid.setContentsMargins(0, 0, 6, 0)
+        grid.setVerticalSpacing(2)
+        grid.setColumnStretch(2, 1)
+        self.rows = []
+        row_index = 0
+        for d, active in zip(stats.order, stats.active, strict=True):
+            if not active and (not self.rows or self.rows[-1].active):
+                header = QLabel(f"Inactive: KL under {latent.INACTIVE_KL:g} nats, ignored by the encoder")
+                header.setStyleSheet("color: #c98a3a; margin-top: 6px")
+                grid.addWidget(header, row_index, 0, 1, 4)
+                row_index += 1
+            row = SliderRow(d, float(stats.kl[d]), active, float(stats.limits[d]))
+            for col, widget in enumerate(row.widgets()):
+                grid.addWidget(widget, row_index, col)
+            row.slider.valueChanged.connect(
+                lambda pos, r=row: self.moved.emit(r, pos, not r.slider.isSliderDown()))
+            row.slider.sliderReleased.connect(lambda r=row: self.moved.emit(r, r.slider.value(), True))
+            self.rows.append(row)
+            row_index += 1
+        grid.setRowStretch(row_index, 1)
+        self.scroll.setWidget(container)
+        self.note.setText(f"{len(stats.order)} dimensions by average KL over the test set; "
+                          f"{sum(stats.active)} active.")
+
+    def show_values(self, z) -> None:
+        for row in self.rows:
+            row.show_value(float(z[row.dim]))
+
+
+class LabelPicker(QGroupBox):
+    """Ten digit buttons for a conditional model, and what the current point is decoded under
+    when that is a blend of labels (then no button is checked)."""
+
+    picked = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Digit label (conditional model)", parent)
+        self.setToolTip("A conditional model decodes every point as this digit")
+        row = QHBoxLayout()
+        row.setSpacing(3)
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(True)
+        for d in range(10):
+            button = QToolButton()
+            button.setText(str(d))
+            button.setCheckable(True)
+            button.setMinimumWidth(30)
+            button.setToolTip(f"Decode as digit {d}")
+            button.setStyleSheet(f"QToolButton:checked {{ background: {DIGIT_COLORS[d]}; color: black;"
+                                 " font-weight: bold; }")
+            self.group.addButton(button, d)
+            row.addWidget(button)
+        self.group.button(0).setChecked(True)
+        self.group.idClicked.connect(self.picked)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.addLayout(row)
+        self.blend_label = QLabel("")
+        self.blend_label.setWordWrap(True)
+        self.blend_label.setStyleSheet("color: #e0b040")
+        self.blend_label.hide()
+        layout.addWidget(self.blend_label)
+        note = QLabel("The decoder gets the label, so the latent space holds only style: "
+                      "the digits' colours mix.")
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #999")
+        layout.addWidget(note)
+
+    def set_num_classes(self, count: int) -> None:
+        for d in range(10):
+            self.group.button(d).setEnabled(d < count)
+
+    def show_weights(self, weights: np.ndarray) -> None:
+        """Check the label's button, or for a blend uncheck them all and say what it is."""
+        weights = np.asarray(weights, dtype=np.float32)
+        single = bool(np.isclose(weights.max(), 1.0))
+        if single:
+            self.group.button(int(weights.argmax())).setChecked(True)
+        else:
+            checked = self.group.checkedButton()
+            if checked is not None:  # an exclusive group never unchecks its last button itself
+                self.group.setExclusive(False)
+                checked.setChecked(False)
+                self.group.setExclusive(True)
+        self.blend_label.setVisible(not single)
+        self.blend_label.setText("" if single else f"Decoded under a {latent.describe_label(weights)}. "
+                                 "Pick a digit to decode it as that digit.")
+
+    def checked_label(self) -> int | None:
+        d = self.group.checkedId()
+        return None if d < 0 else d
+
+    def blend_text(self) -> str:
+        return self.blend_label.text() if not self.blend_label.isHidden() else ""
+
+
+class DecodedPointBox(QGroupBox):
+    """The decoded current point, its coordinates, and the test image under the mouse."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Decoded point", parent)
+        grid = QGridLayout(self)
+        self.digit_view = DigitView(title="The decoded current point", min_size=200)
+        self.digit_view.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Fixed)
+        self.digit_view.setFixedSize(210, 210)
+        grid.addWidget(self.digit_view, 0, 0, 4, 1)
+        self.coord_label = QLabel("")
+        self.coord_label.setWordWrap(True)
+        self.coord_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        grid.addWidget(self.coord_label, 0, 1)
+        self.hover_view = DigitView(title="The test image under the mouse", min_size=84)
+        self.hover_view.setFixedSize(96, 96)
+        grid.addWidget(self.hover_view, 1, 1, Qt.AlignLeft)
+        self.hover_label = QLabel(HOVER_HINT)
+        self.hover_label.setStyleSheet("color: #999")
+        grid.addWidget(self.hover_label, 2, 1)
+        buttons = QHBoxLayout()
+        self.drawing_button = QPushButton("Go to drawing")
+        self.drawing_button.setToolTip("Move the current point to the posterior mean of the "
+                                       "Draw tab's drawing (the star on the plot)")
+        self.drawing_button.setEnabled(False)
+        buttons.addWidget(self.drawing_button)
+        self.export_button = QPushButton("Export digit…")
+        self.export_button.setToolTip("Save the decoded digit as a PNG image")
+        buttons.addWidget(self.export_button)
+        grid.addLayout(buttons, 4, 0, 1, 2)
+        grid.setColumnStretch(1, 1)
+
+    def show_hovered(self, image: np.ndarray | None, text: str = "") -> None:
+        """The hovered test image with its caption, or (None) the hint that hovering shows one."""
+        self.hover_view.set_image(image)
+        self.hover_label.setText(text if image is not None else HOVER_HINT)
+        self.hover_label.setStyleSheet("" if image is not None else "color: #999")
+
+
+class SamplesPage(QWidget):
+    """The Random samples page: decodes of fixed noise times a temperature, so moving the slider
+    rescales the same samples."""
+
+    temperature_changed = Signal(float)
+    new_requested = Signal()
+    export_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.noise: torch.Tensor | None = None  # [SAMPLE_COUNT, latent_dim] at temperature 1
+        self._seed = 0
+        col = QVBoxLayout(self)
+        col.setContentsMargins(6, 6, 6, 6)
+        self.view = DigitView(title="Decodes of z ~ N(0, I) x temperature", min_size=220)
+        col.addWidget(self.view, stretch=1)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Temperature"))
+        self.temp_slider = QSlider(Qt.Horizontal)
+        self.temp_slider.setRange(0, 200)
+        self.temp_slider.setValue(100)
+        self.temp_slider.setToolTip("Scale of the random codes: 0 decodes the origin, 1 samples the "
+                                    "prior, above 1 reaches regions the model rarely saw")
+        self.temp_slider.valueChanged.connect(self._on_temperature)
+        row.addWidget(self.temp_slider, stretch=1)
+        self.temp_label = QLabel("1.00")
+        self.temp_label.setMinimumWidth(34)
+        row.addWidget(self.temp_label)
+        col.addLayout(row)
+        buttons = QHBoxLayout()
+        again = QPushButton("New samples")
+        again.setToolTip("Draw 64 new codes (R)")
+        again.clicked.connect(self.new_requested)
+        buttons.addWidget(again)
+        export = QPushButton("Export samples…")
+        export.setToolTip("Save the 8 x 8 grid as a PNG image")
+        export.clicked.connect(self.export_requested)
+        buttons.addWidget(export)
+        col.addLayout(buttons)
+
+    def temperature(self) -> float:
+        return self.temp_slider.value() / 100.0
+
+    def _on_temperature(self, _value: int) -> None:
+        self.temp_label.setText(f"{self.temperature():.2f}")
+        self.temperature_changed.emit(self.temperature())
+
+    def new_noise(self, latent_dim: int) -> None:
+        self._seed += 1
+        gen = torch.Generator().manual_seed(self._seed)
+        self.noise = latent.random_codes(SAMPLE_COUNT, latent_dim, 1.0, gen)
+
+    def codes(self) -> torch.Tensor | None:
+        return None if self.noise is None else self.noise * self.temperature()
+
+    def show_decodes(self, model, label) -> None:
+        """Decode the codes with `model` under `label` (a digit or label weights, or None)."""
+        if model is None or self.noise is None or self.noise.shape[1] != model.latent_dim:
+            return
+        self.view.set_image(grid(latent.decode(model, self.codes(), label), nrow=8, padding=2))
+
+
+class SideColumn(QWidget):
+    """The column beside the plot: the decoded point, the label picker, and the Dimensions and
+    Random samples pages."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFixedWidth(440)
+        col = QVBoxLayout(self)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(8)
+        self.point_box = DecodedPointBox()
+        col.addWidget(self.point_box)
+        self.label_box = LabelPicker()
+        col.addWidget(self.label_box)
+        self.sliders = DimensionSliders()
+        self.samples = SamplesPage()
+        self.pages = QTabWidget()
+        self.pages.addTab(self.sliders, "Dimensions")
+        self.pages.addTab(self.samples, "Random samples")
+        col.addWidget(self.pages, stretch=1)

@@ -1,0 +1,47 @@
+"""Saving the Latent space tab's pictures as PNG: the plot as shown, the decoded digit and the
+random samples (arrays, scaled up with square pixels)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from vae_desktop.core.images import save_png
+
+DIGIT_SCALE = 10
+SAMPLES_SCALE = 4
+
+
+def ask_png_path(parent: QWidget, title: str, name: str) -> str | None:
+    path, _ = QFileDialog.getSaveFileName(parent, title, name, "PNG images (*.png)")
+    if not path:
+        return None
+    return path if path.lower().endswith(".png") else path + ".png"
+
+
+def write_widget(widget: QWidget, path: str) -> None:
+    """The widget as it looks now."""
+    if not widget.grab().save(path, "PNG"):
+        raise OSError("the image could not be written")
+
+
+def array_writer(image: np.ndarray, scale: int) -> Callable[[str], None]:
+    return lambda path: save_png(path, np.asarray(image), scale=scale)
+
+
+def export(parent: QWidget, report: Callable[[str, int], None], write: Callable[[str], None],
+           title: str, name: str, path: str | None) -> str | None:
+    """Write to `path` (asked for when None); report the outcome as a status line. Returns the
+    path written, or None."""
+    path = path or ask_png_path(parent, title, name)
+    if path is None:
+        return None
+    try:
+        write(path)
+    except OSError as exc:
+        report(f"Could not write {path}: {exc}", 6000)
+        return None
+    report(f"Saved {path}", 4000)
+    return path

@@ -1,0 +1,154 @@
+"""The right side of the Sweep tab: one study's trials. A status line with the sweep's progress,
+the best trial with its buttons, the trial table and the two plots, all rendered from the same
+records, so they never disagree."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vae_desktop.core.sweep import SETTINGS, TrialRecord, best_trial
+from vae_desktop.gui.tabs.sweep.plots import TrialPlots
+from vae_desktop.gui.tabs.sweep.trial_table import SHORT_LABELS, TrialTable, fmt, fmt_value
+
+
+class StudyView(QWidget):
+    open_requested = Signal(int)  # a trial's number: open its model
+    train_requested = Signal(int)  # ... train with its settings
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.name, self.objective, self.direction = "", "test_loss", "minimize"
+        self.trials: dict[int, TrialRecord] = {}
+        self.status_label = QLabel("No sweep running. Choose the settings to try and press Start, "
+                                   "or load a study.")
+        # One line, never wrapped: a wrapping label gives the tab a height-for-width, and the
+        # main window's scroll area would then size the tab to its preferred height and scroll.
+        self.status_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumWidth(220)
+        self.progress.hide()
+        status = QHBoxLayout()
+        status.addWidget(self.status_label, 1)
+        status.addWidget(self.progress)
+        self.best_label = QLabel("Best: –")
+        self.best_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.use_best_button = QPushButton("Use best in Train tab")
+        self.use_best_button.setToolTip("Copy the best trial's settings into the Train tab "
+                                        "(Ctrl+Shift+B)")
+        self.use_best_button.clicked.connect(self._train_best)
+        self.open_button = QPushButton("Open model")
+        self.open_button.setToolTip("Load the selected trial's model, list it with your models "
+                                    "and make it the active one")
+        self.open_button.clicked.connect(self._open_selected)
+        best_row = QHBoxLayout()
+        best_row.addWidget(self.best_label, 1)
+        best_row.addWidget(self.use_best_button)
+        best_row.addWidget(self.open_button)
+        self.table = TrialTable()
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.table.open_requested.connect(self.open_requested)
+        self.table.train_requested.connect(self.train_requested)
+        self.plots = TrialPlots()
+        self.plots.trial_clicked.connect(self.select_trial)
+        self.plots.set_objective(self.objective)
+        split = QSplitter(Qt.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(self.plots)
+        split.setSizes([330, 400])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 0, 0, 0)
+        layout.addLayout(status)
+        layout.addLayout(best_row)
+        layout.addWidget(split, 1)
+        self._update_buttons()
+
+    # The study shown
+    def show_study(self, name: str, objective: str, direction: str, trials,
+                   same_study: bool, varied=()) -> None:
+        """Show these trials. `same_study`: the study shown before, refreshed (a selected trial
+        stays selected); otherwise nothing is selected. `varied`: the settings to plot against
+        when no trial has sampled any yet."""
+        self.name, self.objective, self.direction = name, objective, direction
+        self.trials = {t.number: t for t in trials}
+        self.plots.set_objective(objective)
+        sampled = [n for n in SETTINGS if any(n in t.params for t in trials)] or list(varied)
+        if sampled and self.plots.setting_combo.currentData() not in sampled:
+            self.plots.choose_setting(sampled[0])  # keep the user's pick when it still applies
+        self.refresh(keep_selection=same_study)
+
+    def put_trial(self, record: TrialRecord) -> None:
+        """A trial that started or finished, in the study shown."""
+        self.trials[record.number] = record
+        self.refresh()
+
+    def report_epoch(self, number: int, epoch: int, value: float) -> None:
+        record = self.trials.get(number)
+        if record is not None:
+            record.intermediate[epoch] = value
+            self.refresh()
+
+    def refresh(self, keep_selection: bool = True) -> None:
+        records = sorted(self.trials.values(), key=lambda t: t.number)
+        self.table.show_trials(records, self.direction, self.objective, keep_selection)
+        self.plots.show_trials(records, self.direction)
+        self.best_label.setText(self._best_text(best_trial(records, self.direction)))
+        self._update_buttons()
+
+    def best(self) -> TrialRecord | None:
+        return best_trial(list(self.trials.values()), self.direction)
+
+    def _best_text(self, best: TrialRecord | None) -> str:
+        if best is None:
+            return "Best: – (no trial has completed yet)" if self.trials else "Best: –"
+        params = ", ".join(f"{SHORT_LABELS[k]} {fmt(best.params[k])}" for k in SETTINGS
+                           if k in best.params)
+        what = "AUROC" if self.objective == "auroc" else "test loss"
+        return (f"<b>Best:</b> trial {best.number}, {what} {fmt_value(best.value)}"
+                + (f" ({params})" if params else ""))
+
+    # Selection
+    def selected(self) -> TrialRecord | None:
+        return self.table.selected()
+
+    def select_trial(self, number: int) -> bool:
+        return self.table.select_trial(number)
+
+    def _update_buttons(self) -> None:
+        self.use_best_button.setEnabled(self.best() is not None)
+        selected = self.selected()
+        self.open_button.setEnabled(selected is not None and bool(selected.checkpoint))
+
+    def _train_best(self) -> None:
+        best = self.best()
+        if best is not None:
+            self.train_requested.emit(best.number)
+
+    def _open_selected(self) -> None:
+        selected = self.selected()
+        if selected is not None:
+            self.open_requested.emit(selected.number)
+
+    # Status
+    def set_status(self, text: str) -> None:
+        self.status_label.setText(text)
+
+    def status(self) -> str:
+        return self.status_label.text()
+
+    def show_progress(self, fraction: float | None) -> None:
+        """The sweep's progress, 0 to 1; None hides the bar (nothing runs)."""
+        self.progress.setVisible(fraction is not None)
+        if fraction is not None:
+            self.progress.setValue(int(1000 * min(max(fraction, 0.0), 1.0)))

@@ -1,0 +1,170 @@
+"""The trial table: one row per trial of the study shown, sortable by the values behind the cells,
+the best trial highlighted and the sampled settings in bold. A double-click asks to open the
+trial's model, the context menu also to train with its settings."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QMenu,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
+
+from vae_desktop.core.sweep import SETTINGS, TrialRecord, best_trial
+
+SHORT_LABELS = {"latent_dim": "latent", "hidden": "hidden", "lr": "lr", "batch_size": "batch",
+                "beta": "beta", "arch": "arch"}
+STATE_COLORS = {"complete": QColor(70, 160, 90), "pruned": QColor(140, 140, 140),
+                "stopped": QColor(230, 140, 40), "fail": QColor(210, 70, 70),
+                "running": QColor(70, 140, 255), "waiting": QColor(140, 140, 140)}
+COLUMNS = ("#", "State", "Value", "Epochs", "Time") + tuple(SHORT_LABELS[s] for s in SETTINGS)
+VALUE_COLUMN = 2
+FIRST_SETTING_COLUMN = 5
+
+
+def fmt(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.3g}" if abs(value) < 1e-2 or abs(value) >= 1e4 else f"{value:.4g}"
+    return str(value)
+
+
+def fmt_value(value) -> str:
+    """An objective value: nats with one decimal, an AUROC with three."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{value:.1f}" if abs(value) >= 10 else f"{value:.3f}"
+
+
+class SortableItem(QTableWidgetItem):
+    """A cell that shows formatted text and sorts by the value behind it (numbers before text)."""
+
+    def __init__(self, text: str, value) -> None:
+        super().__init__(text)
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        self.key = (0, float(value), "") if number else (1, 0.0, str(value))
+
+    def __lt__(self, other) -> bool:
+        return self.key < getattr(other, "key", (1, 0.0, other.text()))
+
+
+class TrialTable(QTableWidget):
+    open_requested = Signal(int)  # a trial's number: open its model
+    train_requested = Signal(int)  # ... train with its settings
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(0, len(COLUMNS), parent)
+        self.setHorizontalHeaderLabels(COLUMNS)
+        self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(24)
+        self.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.setSortingEnabled(True)
+        self.sortByColumn(0, Qt.AscendingOrder)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeToContents)
+        self.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._menu)
+        self.itemDoubleClicked.connect(self._double_clicked)
+        self.setToolTip("Double-click a trial to open its model; right-click for more")
+        self.records: dict[int, TrialRecord] = {}
+
+    def show_trials(self, records: list[TrialRecord], direction: str, objective: str,
+                    keep_selection: bool = True) -> None:
+        """Fill the table. With keep_selection the selected trial stays selected (the same study,
+        refreshed); without, nothing is (another study: its trial 3 is not the one picked)."""
+        keep = self.selected_number() if keep_selection else None
+        self.records = {r.number: r for r in records}
+        records = sorted(records, key=lambda t: t.number)
+        best = best_trial(records, direction)
+        self.horizontalHeaderItem(VALUE_COLUMN).setText(
+            "AUROC" if objective == "auroc" else "Test loss")
+        self.setSortingEnabled(False)
+        self.clearSelection()
+        self.setRowCount(len(records))
+        bold = QFont()
+        bold.setBold(True)
+        for row, record in enumerate(records):
+            value = record.value if record.value is not None else record.last_value
+            seconds = record.duration_s
+            cells = [record.number, record.label, value, len(record.intermediate) or None,
+                     f"{seconds:.1f} s" if seconds is not None else "–"]
+            cells += [record.settings.get(name, record.params.get(name)) for name in SETTINGS]
+            for col, content in enumerate(cells):
+                text = fmt_value(content) if col == VALUE_COLUMN else fmt(content)
+                item = SortableItem(text, content)
+                item.setTextAlignment(Qt.AlignCenter)
+                if col == 0:
+                    item.setData(Qt.UserRole, record.number)
+                elif col == 1:
+                    item.setForeground(STATE_COLORS.get(record.label, QColor(140, 140, 140)))
+                    item.setToolTip(record.note or record.label)
+                elif col == VALUE_COLUMN and record.value is None and value is not None:
+                    item.setToolTip("The last epoch's value: the trial did not complete")
+                    item.setForeground(QColor(140, 140, 140))
+                elif col >= FIRST_SETTING_COLUMN and \
+                        SETTINGS[col - FIRST_SETTING_COLUMN] in record.params:
+                    item.setToolTip("Sampled by the sweep")
+                    item.setFont(bold)
+                if best is not None and record.number == best.number:
+                    item.setBackground(QColor(255, 140, 40, 60))
+                self.setItem(row, col, item)
+        self.setSortingEnabled(True)
+        if keep is not None:
+            self.select_trial(keep)
+
+    def column_texts(self, column: int) -> list[str]:
+        """The cells of one column, top to bottom as shown."""
+        return [self.item(row, column).text() for row in range(self.rowCount())]
+
+    def selected_number(self) -> int | None:
+        rows = self.selectionModel().selectedRows() if self.selectionModel() else []
+        if not rows:
+            return None
+        item = self.item(rows[0].row(), 0)
+        return item.data(Qt.UserRole) if item is not None else None
+
+    def selected(self) -> TrialRecord | None:
+        number = self.selected_number()
+        return self.records.get(number) if number is not None else None
+
+    def select_trial(self, number: int) -> bool:
+        for row in range(self.rowCount()):
+            item = self.item(row, 0)
+            if item is not None and item.data(Qt.UserRole) == number:
+                self.selectRow(row)
+                self.scrollToItem(item)
+                return True
+        return False
+
+    def _double_clicked(self, item: QTableWidgetItem) -> None:
+        number = self.item(item.row(), 0).data(Qt.UserRole)
+        self.open_requested.emit(number)
+
+    def _menu(self, pos) -> None:
+        item = self.itemAt(pos)
+        if item is None:
+            return
+        self.selectRow(item.row())
+        record = self.selected()
+        if record is None:
+            return
+        menu = QMenu(self)
+        train = menu.addAction("Train with these settings")
+        train.setEnabled(bool(record.settings))
+        train.triggered.connect(lambda: self.train_requested.emit(record.number))
+        opened = menu.addAction("Open its model")
+        opened.setEnabled(bool(record.checkpoint))
+        opened.triggered.connect(lambda: self.open_requested.emit(record.number))
+        menu.exec(self.viewport().mapToGlobal(pos))

@@ -1,0 +1,287 @@
+"""The Train tab's settings form, built from the one table of settings (core.settings): every
+field takes its range, default, step, decimals and tooltip from `SETTINGS`, so a limit is written
+once. A spin box cannot hold a value outside its range; the learning rate, a log-scale number,
+is typed as text and checked against the table's range.
+
+The form only ever holds values the table allows: `apply` refuses the others (ValueError), and
+the tab shows why."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QSettings, Signal
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vae_desktop.core.device import available_devices, resolve_device
+from vae_desktop.core.settings import (
+    MODEL_SETTINGS,
+    SETTINGS,
+    TRAIN_IMAGES,
+    TRAIN_SETTINGS,
+    Setting,
+    from_saved,
+)
+
+# How a person reads some values: the table's own text is for configs and the command line.
+CHOICE_LABELS = {"arch": {"mlp": "MLP (784 → hidden → latent)", "conv": "Convolutional"}}
+CHECKBOX_TEXT = {"conditional": "Conditional on the digit label (CVAE)"}
+LOWEST_TEXT = {"train_size": f"all {TRAIN_IMAGES:,}"}  # shown instead of the lowest value (0)
+SUFFIXES = {"train_size": " images"}
+DEVICE = "device"  # not a table setting: the devices present on this machine
+MAX_DECIMALS = 6  # a float spin shows up to this many decimals for a value given with more
+HIGH_LR = 0.01  # above this the loss often blows up
+
+
+class SettingsForm(QWidget):
+    changed = Signal()  # any field was edited (or set)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.continue_box = QCheckBox("Continue training the active model")
+        self.continue_box.setToolTip(
+            "Train a copy of the active model further (with its optimizer state) instead of a "
+            "new one; the model settings then come from it")
+        self.continue_box.toggled.connect(self.changed)
+        self.fields: dict[str, QWidget] = {}
+        self._exact: dict[str, float] = {}  # float spin values given with more decimals than shown
+
+        model_form = QFormLayout()
+        model_form.addRow(self.continue_box)
+        for name in MODEL_SETTINGS:
+            self._add_row(model_form, SETTINGS[name])
+        self.model_group = QGroupBox("Model")
+        self.model_group.setLayout(model_form)
+
+        train_form = QFormLayout()
+        for name in TRAIN_SETTINGS:
+            self._add_row(train_form, SETTINGS[name])
+        self.device_combo = QComboBox()
+        auto = resolve_device("auto")
+        for device, label in available_devices():
+            self.device_combo.addItem(label, device)
+            if device.split(":")[0] == auto.type and self.device_combo.currentData() == "cpu":
+                self.device_combo.setCurrentIndex(self.device_combo.count() - 1)
+        self.device_combo.setToolTip("Where to train: only the devices present on this machine")
+        self.device_combo.currentIndexChanged.connect(self.changed)
+        train_form.addRow("Device", self.device_combo)
+        self.train_group = QGroupBox("Training")
+        self.train_group.setLayout(train_form)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.model_group)
+        layout.addWidget(self.train_group)
+
+    # Building
+    def _add_row(self, form: QFormLayout, setting: Setting) -> None:
+        widget = self._make_field(setting)
+        widget.setToolTip(setting.help)
+        self.fields[setting.name] = widget
+        if isinstance(widget, QCheckBox):
+            form.addRow(widget)
+        else:
+            form.addRow(setting.label, widget)
+
+    def _make_field(self, setting: Setting) -> QWidget:
+        if setting.choices:
+            combo = QComboBox()
+            labels = CHOICE_LABELS.get(setting.name, {})
+            for choice in setting.choices:
+                combo.addItem(labels.get(choice, str(choice)), choice)
+            combo.setCurrentIndex(combo.findData(setting.default))
+            combo.currentIndexChanged.connect(self.changed)
+            return combo
+        if setting.kind is bool:
+            box = QCheckBox(CHECKBOX_TEXT.get(setting.name, setting.label))
+            box.setChecked(setting.default)
+            box.toggled.connect(self.changed)
+            return box
+        if setting.kind is float and setting.log:
+            # A log-scale range spans decades a spin box steps through badly: typed as text.
+            edit = QLineEdit(_text(setting.default))
+            edit.textChanged.connect(self.changed)
+            return edit
+        if setting.kind is int:
+            spin = QSpinBox()
+            spin.setGroupSeparatorShown(True)
+        else:
+            spin = QDoubleSpinBox()
+            spin.setDecimals(setting.decimals)
+            spin.valueChanged.connect(lambda _v, name=setting.name: self._exact.pop(name, None))
+        spin.setRange(setting.low, setting.high)
+        spin.setSingleStep(setting.step)
+        spin.setValue(setting.default)
+        spin.setAccelerated(True)
+        spin.setCorrectionMode(QAbstractSpinBox.CorrectToPreviousValue)
+        if setting.name in LOWEST_TEXT:
+            spin.setSpecialValueText(LOWEST_TEXT[setting.name])
+        if setting.name in SUFFIXES:
+            spin.setSuffix(SUFFIXES[setting.name])
+        spin.valueChanged.connect(self.changed)
+        return spin
+
+    # Values
+    def field(self, name: str) -> QWidget:
+        """The widget of a setting (a table name, or "device")."""
+        return self.device_combo if name == DEVICE else self.fields[name]
+
+    def values(self) -> dict:
+        """Table values plus "device"; a text field that holds no allowed value gives None."""
+        out = {name: self._read(name, widget) for name, widget in self.fields.items()}
+        out[DEVICE] = self.device_combo.currentData()
+        return out
+
+    def _read(self, name: str, widget: QWidget):
+        if isinstance(widget, QComboBox):
+            return widget.currentData()
+        if isinstance(widget, QCheckBox):
+            return widget.isChecked()
+        if isinstance(widget, QLineEdit):
+            try:
+                return SETTINGS[name].parse(widget.text())
+            except ValueError:
+                return None
+        if isinstance(widget, QDoubleSpinBox):
+            return self._exact.get(name, widget.value())
+        return widget.value()
+
+    def apply(self, values: dict) -> None:
+        """Fill in saved or sent settings: core.settings names, or a checkpoint's config and
+        train_config names, plus "device". A value the table refuses, or a device this machine
+        lacks, raises ValueError naming it (and its range), and then nothing changes."""
+        checked = from_saved(values)
+        device = values.get(DEVICE)
+        if device:
+            index = self.device_index(str(device))
+            if index < 0:
+                here = ", ".join(self.device_combo.itemData(i)
+                                 for i in range(self.device_combo.count()))
+                raise ValueError(f"device {device!r} is not on this machine (it has {here})")
+            checked[DEVICE] = self.device_combo.itemData(index)
+        self.set_values(checked)
+
+    def set_values(self, values: dict) -> None:
+        """Fill in the fields named in `values`, which the table must allow (see `apply`);
+        "device" must be one of this machine's."""
+        for name, value in values.items():
+            if name == DEVICE:
+                index = self.device_combo.findData(value)
+                if index >= 0:
+                    self.device_combo.setCurrentIndex(index)
+                continue
+            widget = self.fields.get(name)
+            if isinstance(widget, QComboBox):
+                widget.setCurrentIndex(widget.findData(value))
+            elif isinstance(widget, QCheckBox):
+                widget.setChecked(bool(value))
+            elif isinstance(widget, QLineEdit):
+                widget.setText(_text(value))  # every digit: text that parses back to the value
+            elif isinstance(widget, QDoubleSpinBox):
+                self._set_float(name, widget, float(value))
+            elif isinstance(widget, QSpinBox):
+                widget.setValue(int(value))
+
+    def _set_float(self, name: str, spin: QDoubleSpinBox, value: float) -> None:
+        """Show the value with as many decimals as it needs (up to MAX_DECIMALS) and keep it
+        exact: a sweep's beta of 1.2345678 must not become 1.23 without a word."""
+        decimals = SETTINGS[name].decimals
+        while decimals < MAX_DECIMALS and not math.isclose(round(value, decimals), value,
+                                                           rel_tol=0, abs_tol=1e-12):
+            decimals += 1
+        spin.setDecimals(decimals)
+        spin.setValue(value)
+        self._exact.pop(name, None)  # setValue is silent when the shown value stays the same
+        if spin.value() != value:
+            self._exact[name] = value
+
+    def device_index(self, device: str) -> int:
+        """The device's place in the device list, or -1 ("cuda" means the first GPU)."""
+        index = self.device_combo.findData(device)
+        if index < 0 and device and ":" not in device:
+            index = self.device_combo.findData(f"{device}:0")
+        return index
+
+    # Checks
+    def errors(self) -> list[str]:
+        """Why the form's values cannot be used: a text field's value the table refuses."""
+        out = []
+        for name, widget in self.fields.items():
+            if not isinstance(widget, QLineEdit):
+                continue
+            setting = SETTINGS[name]
+            text = widget.text().strip()
+            try:
+                setting.parse(text)
+                widget.setStyleSheet("")
+            except ValueError:
+                widget.setStyleSheet("border: 1px solid #d93025;")
+                out.append(f"{setting.label} must be {setting.range_text()}: "
+                           f"{text or 'nothing'} is not (try {setting.default:g}).")
+        return out
+
+    def warnings(self) -> list[str]:
+        """Allowed values that may disappoint."""
+        values = self.values()
+        out = []
+        if values["lr"] is not None and values["lr"] > HIGH_LR:
+            out.append(f"A learning rate above {HIGH_LR:g} often makes the loss blow up; "
+                       f"{SETTINGS['lr'].default:g} is the usual choice.")
+        images = values["train_size"] or TRAIN_IMAGES
+        if images < values["batch_size"]:
+            out.append(f"The {images:,} training images are fewer than one batch: each step "
+                       "will use all of them.")
+        if values["beta"] == 0:
+            out.append("Beta 0 drops the KL term: the model becomes a plain autoencoder and "
+                       "its random samples will look poor.")
+        return out
+
+    def set_locked(self, running: bool, continuing: bool) -> None:
+        """While a run goes on nothing can be changed; a continued model keeps its settings."""
+        for name in MODEL_SETTINGS:
+            self.fields[name].setEnabled(not running and not continuing)
+        for name in TRAIN_SETTINGS:
+            self.fields[name].setEnabled(not running)
+        self.device_combo.setEnabled(not running)
+        self.continue_box.setEnabled(not running)
+
+    # Persistence: QSettings keys train/<name>, read back through the table
+    def save(self, settings: QSettings) -> None:
+        for name, widget in self.fields.items():
+            value = widget.text() if isinstance(widget, QLineEdit) else self._read(name, widget)
+            settings.setValue(f"train/{name}", _text(value))
+        settings.setValue(f"train/{DEVICE}", self.device_combo.currentData())
+
+    def restore(self, settings: QSettings) -> None:
+        """Fill in what was saved; a stored value the table refuses (or cannot read) falls back
+        to the default."""
+        values = {}
+        for name, setting in SETTINGS.items():
+            key = f"train/{name}"
+            if not settings.contains(key):
+                continue
+            try:
+                values[name] = setting.parse(str(settings.value(key)))
+            except ValueError:
+                values[name] = setting.default
+        device = settings.value(f"train/{DEVICE}")
+        if isinstance(device, str) and self.device_index(device) >= 0:
+            values[DEVICE] = self.device_combo.itemData(self.device_index(device))
+        self.set_values(values)
+
+
+def _text(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value) if isinstance(value, float) else str(value)  # repr: the shortest exact text

@@ -1,0 +1,212 @@
+"""The Train tab's background job: one training run, as a generator for `state.workers`.
+
+`training_run` builds the Trainer (core.training) in the worker thread and yields plain-value
+events: `RunStarted`, core's `StepEvent` (throttled to at most about 10 a second, so training
+keeps its headless speed), `EpochDone` (with the preview grids and the autosave's result) and
+core's `EndEvent`; it returns a `RunSummary`. Each epoch is autosaved to `request.save_path`.
+Pause and stop are the run's JobControl, checked by the trainer between two batches.
+
+The model is the worker thread's until the run ends: the GUI touches it only after the summary
+has come back (or, on quit, after waiting for the thread).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from vae_desktop.core import checkpoint
+from vae_desktop.core.checkpoint import Checkpoint
+from vae_desktop.core.data import load_split
+from vae_desktop.core.jobs import JobControl
+from vae_desktop.core.model import VAE
+from vae_desktop.core.previews import Previews
+from vae_desktop.core.settings import model_kwargs
+from vae_desktop.core.training import EndEvent, EpochEvent, StepEvent, TrainConfig, Trainer, new_model
+
+STEP_INTERVAL_S = 0.1  # at most 10 step updates a second reach the GUI
+
+
+@dataclass
+class TrainRequest:
+    """Everything a run needs, made in the GUI thread and then handed to the worker."""
+
+    settings: dict  # core.settings values: the model's and the run's (train_size 0: all)
+    device: str
+    test_data: tuple[torch.Tensor, torch.Tensor]
+    save_path: Path  # the autosave file (a new one in the models folder)
+    model: VAE | None = None  # a copy of a model to train further; None: a new one
+    history: list[dict] = field(default_factory=list)
+    optimizer_state: dict | None = None
+    step_interval_s: float = STEP_INTERVAL_S
+
+    @property
+    def start_epoch(self) -> int:
+        return len(self.history)
+
+    def config(self) -> TrainConfig:
+        s = self.settings
+        return TrainConfig(epochs=s["epochs"], lr=s["lr"], batch_size=s["batch_size"],
+                           seed=s["seed"], device=self.device)
+
+    def train_config(self) -> dict:
+        """What the checkpoint records of the run (as the CLI writes it)."""
+        return {**self.config().to_dict(), "train_size": self.settings["train_size"] or None,
+                "digits": None, "dataset": "mnist"}
+
+
+@dataclass(frozen=True)
+class RunStarted:
+    epochs: int  # in this run
+    start_epoch: int  # epochs the model had before
+    steps_per_epoch: int
+    train_size: int
+    batch_size: int
+    device: str
+    threads: int  # torch's intra-op threads in the worker
+    pairs: np.ndarray  # preview grids of the model as it starts
+    samples: np.ndarray
+    kind: str = "started"
+
+
+@dataclass(frozen=True)
+class EpochDone:
+    record: dict  # the history record (core.training.EpochEvent.record)
+    pairs: np.ndarray
+    samples: np.ndarray
+    saved: str  # the autosave's path, or "" if it failed
+    save_error: str  # why the autosave failed, or ""
+    kind: str = "epoch"
+
+
+@dataclass
+class RunSummary:
+    """The end of a run, returned by the job. `usable`: there is a model worth keeping (an epoch
+    completed, or a run stopped after some steps); then `model` is it, on the CPU."""
+
+    status: str  # "done" | "stopped" | "failed"
+    message: str
+    start_epoch: int
+    epochs_trained: int  # counting the model's earlier epochs
+    usable: bool = False
+    model: VAE | None = None
+    history: list[dict] = field(default_factory=list)
+    optimizer_state: dict | None = None
+    train_config: dict = field(default_factory=dict)
+    path: Path | None = None  # the file holding the model (None if it could not be saved)
+    save_error: str = ""
+
+    @property
+    def epochs_this_run(self) -> int:
+        return self.epochs_trained - self.start_epoch
+
+    def checkpoint(self) -> Checkpoint | None:
+        if not self.usable or self.model is None:
+            return None
+        return Checkpoint(self.model, self.model.config, list(self.history),
+                          self.optimizer_state, dict(self.train_config), self.path)
+
+
+def training_run(request: TrainRequest, control: JobControl,
+                 outcome: list | None = None) -> Iterator:
+    """The job. `outcome`, if given, also receives the summary: on quit the GUI waits for the
+    thread and reads it there, as queued signals are no longer delivered."""
+    summary = yield from _run(request, control)
+    if outcome is not None:
+        outcome.append(summary)
+    return summary
+
+
+def _run(request: TrainRequest, control: JobControl) -> Iterator:
+    start_epoch = request.start_epoch
+    if request.model is not None:
+        model = request.model
+    else:
+        # Seeded like the CLI's, so the same settings give the same model in both.
+        model = new_model(request.settings["seed"], **model_kwargs(request.settings))
+    train = load_split("train", size=request.settings["train_size"] or None)
+    if control.stop_requested:
+        return RunSummary("stopped", "stopped before training began", start_epoch, start_epoch)
+    history = [dict(rec) for rec in request.history]
+    trainer = Trainer(model, train, request.test_data, request.config(),
+                      optimizer_state=request.optimizer_state, start_epoch=start_epoch,
+                      history=history, step_interval_s=request.step_interval_s, control=control)
+    model.to(trainer.device)
+    previews = Previews(*request.test_data)
+    batch = min(request.config().batch_size, len(train[0]))
+    yield RunStarted(request.config().epochs, start_epoch, -(-len(train[0]) // batch),
+                     len(train[0]), batch, str(trainer.device), torch.get_num_threads(),
+                     *previews.grids(model))
+
+    saved = _Saved(request.optimizer_state)
+    steps = 0
+    end = None
+    for event in trainer.events():
+        if isinstance(event, StepEvent):
+            steps += 1
+            yield event
+        elif isinstance(event, EpochEvent):
+            saved.save(request, trainer, history)
+            yield EpochDone(event.record(), *previews.grids(model), str(saved.path or ""),
+                            saved.error)
+        elif isinstance(event, EndEvent):
+            end = event
+    assert end is not None
+    yield end
+
+    trained_now = end.epochs_trained > start_epoch
+    usable = trained_now or (end.status == "stopped" and steps > 0)
+    if usable and (end.status == "stopped" or saved.path is None):
+        # The weights moved since the last epoch's autosave (stopped mid-epoch), or no autosave
+        # holds them. A failed run was rolled back to its last good epoch, which is saved with
+        # the optimizer state of then (the state now has been through the bad steps).
+        saved.save(request, trainer, history, optimizer=end.status != "failed")
+    model.to("cpu").eval()
+    return RunSummary(end.status, end.message, start_epoch, end.epochs_trained, usable,
+                      model if usable else None, history, saved.optimizer_state,
+                      request.train_config(), saved.path, saved.error)
+
+
+class _Saved:
+    """The autosave file's state: what was last written there, or why it failed."""
+
+    def __init__(self, optimizer_state: dict | None) -> None:
+        self.optimizer_state = optimizer_state
+        self.path: Path | None = None
+        self.error = ""
+
+    def save(self, request: TrainRequest, trainer: Trainer, history: list[dict],
+             optimizer: bool = True) -> None:
+        """Write the model; `optimizer`: with the optimizer's state of now (else of the last save)."""
+        if optimizer and trainer.optimizer is not None:
+            self.optimizer_state = _cpu_copy(trainer.optimizer.state_dict())
+        try:
+            self.path = checkpoint.save(request.save_path, trainer.model, history,
+                                        self.optimizer_state, request.train_config())
+            self.error = ""
+        except OSError as exc:
+            self.path = None
+            self.error = f"Could not autosave to {request.save_path}: {exc}"
+
+
+def _cpu_copy(obj):
+    if torch.is_tensor(obj):
+        return obj.detach().to("cpu", copy=True)
+    if isinstance(obj, dict):
+        return {k: _cpu_copy(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(_cpu_copy(v) for v in obj)
+    return obj
+
+
+def warm_up_in_gui_thread() -> None:
+    """Import, in the GUI thread, what the first run would otherwise import lazily in the worker
+    thread (torch._dynamo for the optimizer, torch.save's helpers): PySide6 hooks every import to
+    read the module's source, and doing that from a second thread has crashed PySide6 apps."""
+    torch.optim.Adam([torch.nn.Parameter(torch.zeros(1))])
+    torch.save({"x": torch.zeros(1)}, io.BytesIO())

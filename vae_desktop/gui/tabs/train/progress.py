@@ -1,0 +1,174 @@
+"""The Train tab's progress box: a bar, the current step, speed and time left, the last epoch's
+losses and the result of the last run. A view of plain values: the tab feeds it."""
+
+from __future__ import annotations
+
+import html
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout
+
+from vae_desktop.core.training import StepEvent
+from vae_desktop.gui.tabs.train.job import RunStarted, RunSummary
+
+ERROR_STYLE = "color: #d93025;"
+WARNING_STYLE = "color: #b06000;"
+OK_STYLE = "color: #188038;"
+END_FORMATS = {"done": "Done", "stopped": "Stopped at %p%", "failed": "Failed"}
+
+
+def format_duration(seconds: float) -> str:
+    seconds = max(0, int(round(seconds)))
+    if seconds >= 3600:
+        return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+    if seconds >= 60:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds} s"
+
+
+class ProgressBox(QGroupBox):
+    def __init__(self, parent=None) -> None:
+        super().__init__("Progress", parent)
+        self.bar = QProgressBar()
+        self.bar.setTextVisible(True)
+        self.step_label = QLabel()
+        self.speed_label = QLabel()
+        self.eta_label = QLabel()
+        self.epoch_label = QLabel()
+        self.epoch_label.setWordWrap(True)
+        self.result_label = QLabel()
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        box = QVBoxLayout(self)
+        box.addWidget(self.bar)
+        box.addWidget(self.step_label)
+        speed_row = QHBoxLayout()
+        speed_row.addWidget(self.speed_label)
+        speed_row.addStretch(1)
+        speed_row.addWidget(self.eta_label)
+        box.addLayout(speed_row)
+        box.addWidget(self.epoch_label)
+        box.addWidget(self.result_label)
+        self._run: dict | None = None  # the run's plan and clock
+        self.clear()
+
+    def clear(self) -> None:
+        """Nothing to report: no run, or the last run's model is no longer the active one."""
+        self._run = None
+        self.bar.setRange(0, 1)
+        self.bar.setValue(0)
+        self.bar.setFormat("Ready")
+        self.step_label.setText("Not training")
+        for label in (self.speed_label, self.eta_label, self.epoch_label, self.result_label):
+            label.setText("")
+
+    # A run
+    def begin(self, start_epoch: int, epochs: int) -> None:
+        self.clear()
+        self._run = {"start_epoch": start_epoch, "epochs": epochs, "steps_per_epoch": 0,
+                     "t0": time.monotonic(), "paused_total": 0.0, "pause_t": None}
+        self.step_label.setText("Loading the training images…")
+        # Not Qt's busy bar (range 0..0): its animation, 60 repaints a second, went on into the
+        # training and took its time from it on 2 cores.
+        self.bar.setFormat("Starting…")
+
+    def started(self, info: RunStarted) -> None:
+        run = self._run
+        if run is None:
+            return
+        run["steps_per_epoch"] = info.steps_per_epoch
+        self.bar.setRange(0, info.epochs * info.steps_per_epoch)
+        self.bar.setValue(0)
+        self.bar.setFormat("%p%")
+        threads = f", {info.threads} thread{'s' if info.threads != 1 else ''}"
+        self.step_label.setText(f"Epoch {info.start_epoch + 1} of {info.start_epoch + info.epochs} "
+                                f"· starting on {info.train_size:,} images, {info.device}"
+                                f"{threads if info.device == 'cpu' else ''}")
+
+    def step(self, info: StepEvent) -> None:
+        run = self._run
+        if run is None:
+            return
+        spe = info.steps_per_epoch
+        done = (info.epoch - run["start_epoch"] - 1) * spe + info.step
+        total = run["epochs"] * spe
+        self.bar.setValue(done)
+        self.step_label.setText(f"Epoch {info.epoch} of {run['start_epoch'] + run['epochs']} · "
+                                f"step {info.step:,} of {spe:,} · loss {info.loss:.1f}")
+        if run["pause_t"] is not None:
+            return
+        self.speed_label.setText(f"{info.samples_per_sec:,.0f} samples/s")
+        active = time.monotonic() - run["t0"] - run["paused_total"]
+        fraction = done / max(total, 1)
+        if fraction > 0.01 and active > 1.0:
+            self.eta_label.setText(f"about {format_duration(active * (1 - fraction) / fraction)} left")
+        else:
+            self.eta_label.setText("estimating time left…")
+
+    def epoch(self, record: dict) -> None:
+        self.epoch_label.setText(
+            f"After epoch {record['epoch']}: test loss <b>{record['test_loss']:.2f}</b> nats per "
+            f"image (reconstruction {record['test_recon']:.2f} + KL {record['test_kl']:.2f}); "
+            f"train {record['train_loss']:.2f}, {record['seconds']:.1f} s")
+
+    def set_paused(self, paused: bool) -> None:
+        run = self._run
+        if run is None:
+            return
+        if paused and run["pause_t"] is None:
+            run["pause_t"] = time.monotonic()
+            self.speed_label.setText("Paused")
+            self.eta_label.setText("")
+        elif not paused and run["pause_t"] is not None:
+            run["paused_total"] += time.monotonic() - run["pause_t"]
+            run["pause_t"] = None
+            self.speed_label.setText("Resuming…")
+
+    def stopping(self) -> None:
+        self.step_label.setText("Stopping after the current batch…")
+
+    def saving(self) -> None:
+        self.step_label.setText("Saving the model…")
+
+    def ended(self, status: str) -> None:
+        if status == "done":
+            self.bar.setValue(self.bar.maximum())
+        self.bar.setFormat(END_FORMATS.get(status, "Failed"))
+        self.step_label.setText("Not training")
+        self.speed_label.setText("")
+        self.eta_label.setText("")
+        self._run = None
+
+    def set_result(self, text: str, style: str) -> None:
+        self.result_label.setText(text)
+        self.result_label.setStyleSheet(style)
+
+    def texts(self) -> str:
+        """What the box says about the last run (its epoch and result lines)."""
+        return "\n".join(label.text() for label in (self.epoch_label, self.result_label)
+                         if label.text())
+
+
+def run_report(summary: RunSummary, kept: bool) -> tuple[Callable[[str], str], str]:
+    """The result line of a run, as a function of the kept model's (escaped) name, and its style."""
+    n = summary.epochs_this_run
+    epochs = f"{n} epoch{'s' if n != 1 else ''}"
+    message = html.escape(summary.message[:1].upper() + summary.message[1:])
+
+    def now_active(name: str) -> str:
+        return f" <b>{name}</b> is now the active model." if kept else ""
+
+    if summary.status == "done":
+        loss = summary.history[-1].get("test_loss") if summary.history else None
+        loss_text = f": test loss {loss:.2f} nats per image" if loss is not None else ""
+        return (lambda name: f"Finished {epochs}{loss_text}.{now_active(name)}"), OK_STYLE
+    if summary.status == "stopped":
+        return (lambda name: f"{message}, after {n} complete epoch{'s' if n != 1 else ''}."
+                             f"{now_active(name)}"), WARNING_STYLE
+    if not message.endswith("."):
+        message += "."
+    if not kept:
+        return (lambda name: f"{message} The active model is unchanged."), ERROR_STYLE
+    return (lambda name: f"{message}{now_active(name)}"), ERROR_STYLE

@@ -1,0 +1,118 @@
+"""The Train tab's results: a caption, the loss plot and the two digit grids (test digits over
+their reconstructions, samples from fixed codes). Shows either a run as it goes, or a model:
+its training history and its grids, computed here for it (a few dozen images)."""
+
+from __future__ import annotations
+
+import html
+import weakref
+from collections.abc import Callable
+from pathlib import Path
+
+import torch
+from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from vae_desktop.core.checkpoint import Checkpoint
+from vae_desktop.core.fileio import atomic_write
+from vae_desktop.core.previews import Previews
+from vae_desktop.gui.widgets.image_view import DigitView
+from vae_desktop.gui.widgets.loss_plot import LossPlot
+
+NO_MODEL = "No model yet: choose the settings on the left and press <b>Start</b>"
+
+
+class ResultsPanel(QWidget):
+    def __init__(self, test_set: Callable[[], tuple[torch.Tensor, torch.Tensor]],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._test_set = test_set  # loaded on first use
+        self._previews: Previews | None = None
+        self._shown_model: weakref.ref | None = None  # the model whose grids are shown
+        self._plot_of: weakref.ref | None = None  # the model whose run the plot shows, step by step
+        self._grids: tuple | None = None
+
+        self.plot = LossPlot()
+        self.plot.setMinimumHeight(260)
+        self.pairs_view = DigitView(title="Test digits (odd rows) and their reconstructions "
+                                          "(the row below each)")
+        self.samples_view = DigitView(title="Decoded from fixed random codes")
+        grids = QGridLayout()
+        grids.addWidget(QLabel("<b>Test digits</b> with their reconstructions below"), 0, 0)
+        grids.addWidget(QLabel("<b>Random samples</b> from fixed codes"), 0, 1)
+        grids.addWidget(self.pairs_view, 1, 0)
+        grids.addWidget(self.samples_view, 1, 1)
+        for view in (self.pairs_view, self.samples_view):
+            view.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+        self.caption_label = QLabel("")
+        self.caption_label.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.caption_label)
+        layout.addWidget(self.plot, 3)
+        layout.addLayout(grids, 2)
+
+    @property
+    def caption(self) -> str:
+        return self.caption_label.text()
+
+    def grids(self):
+        """The grids shown: (reconstructions, samples) 2-D arrays, or None when cleared."""
+        return self._grids
+
+    # A model
+    def show_model(self, ckpt: Checkpoint | None) -> None:
+        """Its history, its name and settings, its grids; or an invitation to train one."""
+        if ckpt is None:
+            self._plot_of = None
+            self.plot.clear()
+            self.caption_label.setText(NO_MODEL)
+            self.show_grids(None)
+            return
+        model = ckpt.model
+        if self._plot_of is None or self._plot_of() is not model:
+            self._plot_of = None
+            self.plot.set_history(ckpt.history)  # epochs only: the steps of a run are not kept
+        self.caption_label.setText(
+            f"Training history of the active model <b>{html.escape(ckpt.name)}</b> "
+            f"({ckpt.config.describe()}): press Start to train a new one")
+        if self._shown_model is not None and self._shown_model() is model:
+            return  # its grids are on screen already (a model's weights never change in place)
+        if self._previews is None:
+            self._previews = Previews(*self._test_set())
+        self.show_grids(self._previews.grids(model))
+        self._shown_model = weakref.ref(model)
+
+    # A run
+    def begin_run(self, caption: str, history: list[dict], first_epoch: int,
+                  last_epoch: int) -> None:
+        """`history`: the epochs the model had before (a continued model), shown before the run."""
+        self._plot_of = None
+        if history:
+            self.plot.set_history(history)
+        else:
+            self.plot.clear()
+        self.plot.begin_run(first_epoch, last_epoch)
+        self.caption_label.setText(caption)
+        self.show_grids(None)  # the run's own grids come with its first event
+
+    def end_run(self, model) -> None:
+        """`model`: the run's model, if kept: while it is shown the plot keeps the run's steps."""
+        self.plot.end_run()
+        self._plot_of = None if model is None else weakref.ref(model)
+
+    def show_grids(self, grids: tuple | None) -> None:
+        self._grids = grids
+        self._shown_model = None
+        self.pairs_view.set_image(None if grids is None else grids[0])
+        self.samples_view.set_image(None if grids is None else grids[1])
+
+    def export_png(self, path: str | Path) -> Path:
+        """Save the loss plot as it looks on screen (atomically)."""
+        self.plot.redraw()
+        pixmap = self.plot.grab()
+
+        def write(tmp: str) -> None:
+            if not pixmap.save(tmp, "PNG"):
+                raise OSError(f"could not write {path}")
+
+        return atomic_write(Path(path), write)

@@ -1,0 +1,111 @@
+"""ScoreHistogram: the test set's negative ELBOs as a histogram, with a solid line at the drawing's
+score and a dashed, draggable line at the 'unusual' threshold (a percentile of those scores).
+
+On every update only the drawing's line moves (and the x axis widens when the score is off the
+chart): the bars are redrawn only when the reference scores change, i.e. for another model.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QWidget
+
+PLOT_BG = "#202124"
+UNUSUAL_COLOUR = "#e8833a"
+BINS = 80
+TAIL = 99.9  # the x axis ends at this percentile: the far tail would squash the histogram
+
+
+class ScoreHistogram(pg.PlotWidget):
+    # The dashed line was dragged: the share (0-100) of reference scores at or below it.
+    threshold_dragged = Signal(float)
+    # The drag ended (the owner puts the line back where its threshold now is).
+    threshold_drag_finished = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, background=PLOT_BG)
+        self.setMenuEnabled(False)
+        self.setMouseEnabled(x=False, y=False)
+        self.hideButtons()
+        self.setLabel("bottom", "negative ELBO (nats)")
+        self.setLabel("left", "test digits")
+        self.setToolTip("The test set's scores; solid line: your drawing; dashed line: "
+                        "the 'unusual' threshold (drag it).")
+        self.curve = pg.PlotDataItem(stepMode="center", fillLevel=0, antialias=False,
+                                     brush=(120, 160, 230, 110), pen=pg.mkPen((150, 180, 240)))
+        self.addItem(self.curve)
+        label_fill = (32, 33, 36, 220)  # readable over the bars
+        self.score_line = pg.InfiniteLine(
+            angle=90, movable=False, pen=pg.mkPen((255, 255, 255), width=2), label="drawing",
+            labelOpts={"position": 0.92, "color": (255, 255, 255), "fill": label_fill})
+        self.threshold_line = pg.InfiniteLine(
+            angle=90, movable=True, pen=pg.mkPen(UNUSUAL_COLOUR, width=2, style=Qt.DashLine),
+            hoverPen=pg.mkPen(UNUSUAL_COLOUR, width=4), label="threshold",
+            labelOpts={"position": 0.75, "color": UNUSUAL_COLOUR, "fill": label_fill})
+        self.score_line.setVisible(False)
+        self.threshold_line.setVisible(False)
+        self.addItem(self.score_line)
+        self.addItem(self.threshold_line)
+        self._reference: np.ndarray | None = None
+        self._span = (0.0, 1.0)  # lowest reference score and its TAIL percentile
+        self._right: float | None = None  # the right end of the x axis now
+        self.threshold_line.sigPositionChanged.connect(self._on_dragged)
+        self.threshold_line.sigPositionChangeFinished.connect(self.threshold_drag_finished)
+
+    @property
+    def reference(self) -> np.ndarray | None:
+        return self._reference
+
+    def set_reference(self, scores: np.ndarray | None) -> None:
+        """The scores the bars show (None: no bars and no lines)."""
+        if scores is self._reference:
+            return
+        self._reference = scores
+        self._right = None
+        if scores is None or len(scores) == 0:
+            self._reference = None
+            self.curve.setData([], [])
+            self.threshold_line.setVisible(False)
+            self.score_line.setVisible(False)
+            return
+        low = float(scores.min())
+        top = float(np.percentile(scores, TAIL))
+        counts, edges = np.histogram(scores, bins=BINS, range=(low, top))
+        self.curve.setData(edges, counts)
+        self._span = (low, top)
+        self.threshold_line.setVisible(True)
+
+    def set_score(self, score: float | None) -> None:
+        """Move the drawing's line (None hides it), widening the x axis to reach it."""
+        if self._reference is None:
+            self.score_line.setVisible(False)
+            return
+        low, top = self._span
+        right = top if score is None or score <= top else score * 1.05
+        current = self._right
+        if current is None or right > current or (right == top and current != top):
+            self.setXRange(low, right, padding=0.02)
+            self._right = right
+        self.score_line.setVisible(score is not None)
+        if score is not None:
+            self.score_line.setValue(score)
+
+    def set_threshold(self, percentile: float) -> None:
+        """Put the dashed line at this percentile of the reference scores."""
+        if self._reference is None:
+            return
+        self.threshold_line.blockSignals(True)
+        self.threshold_line.setValue(float(np.percentile(self._reference, percentile)))
+        self.threshold_line.blockSignals(False)
+
+    def drag_threshold_to(self, score: float) -> None:
+        """Move the dashed line as a drag would (for keyboard use and tests)."""
+        self.threshold_line.setValue(score)
+
+    def _on_dragged(self) -> None:
+        if self._reference is None or not self.threshold_line.isVisible():
+            return
+        share = float((self._reference <= self.threshold_line.value()).mean() * 100.0)
+        self.threshold_dragged.emit(share)

@@ -1,0 +1,130 @@
+"""PairGallery: digits beside their reconstructions, in a grid drawn as one image; a click on a
+pair emits its index. Its minimum size keeps every 28x28 digit at MIN_SCALE screen pixels per
+image pixel or more, so the pairs stay readable however little room the window leaves."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QPen
+from PySide6.QtWidgets import QGraphicsRectItem, QWidget
+
+PAD = 4  # image pixels between two pairs
+MIN_SCALE = 1.25  # screen pixels per image pixel, at the least (a digit: 35 px)
+HINT_SCALE = 1.6  # and as much as it asks for (a digit: 45 px); a layout may give it more
+BACKGROUND = "#202124"
+
+
+class PairGallery(pg.GraphicsLayoutWidget):
+    """Emits `clicked(i)` for the i-th pair and `hovered(i)` (-1 when the mouse leaves them)."""
+
+    clicked = Signal(int)
+    hovered = Signal(int)
+
+    def __init__(self, columns: int, rows: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.columns, self.rows = columns, rows
+        self.setBackground(BACKGROUND)
+        self.ci.setContentsMargins(0, 0, 0, 0)  # every screen pixel for the digits
+        self.view = self.addViewBox(lockAspect=True, enableMouse=False, invertY=True)
+        self.view.setMenuEnabled(False)
+        self.image_item = pg.ImageItem(axisOrder="row-major")
+        self.view.addItem(self.image_item)
+        self.highlight = QGraphicsRectItem()  # the frame round the hovered pair
+        self.highlight.setPen(QPen(QColor(255, 180, 60), 0.8))
+        self.highlight.setZValue(10)
+        self.highlight.hide()
+        self.view.addItem(self.highlight)
+        width, height = self.image_size()
+        self.setMinimumSize(math.ceil(width * MIN_SCALE), math.ceil(height * MIN_SCALE))
+        self.count = 0
+        self._hover = -1
+        self.setMouseTracking(True)
+        self.scene().sigMouseClicked.connect(self._on_click)
+        self.scene().sigMouseMoved.connect(self._on_move)
+        self.setCursor(Qt.PointingHandCursor)
+        self.set_pairs(np.zeros((0, 28, 28)), np.zeros((0, 28, 28)))
+
+    def sizeHint(self) -> QSize:
+        width, height = self.image_size()
+        return QSize(math.ceil(width * HINT_SCALE), math.ceil(height * HINT_SCALE))
+
+    @staticmethod
+    def cell_size() -> tuple[int, int]:
+        return 28 * 2 + 1 + PAD, 28 + PAD
+
+    def image_size(self) -> tuple[int, int]:
+        """(width, height) of the gallery's image, in image pixels."""
+        cw, ch = self.cell_size()
+        return self.columns * cw + PAD, self.rows * ch + PAD
+
+    def pixel_scale(self) -> float:
+        """Screen pixels per image pixel as shown now."""
+        view = self.view.viewRect()
+        shown = self.view.sceneBoundingRect()
+        if view.width() <= 0 or view.height() <= 0:
+            return 0.0
+        return min(shown.width() / view.width(), shown.height() / view.height())
+
+    def set_pairs(self, originals: np.ndarray, recons: np.ndarray) -> None:
+        """originals, recons: float [K, 28, 28] in [0, 1], K at most columns x rows."""
+        self.count = min(len(originals), self.columns * self.rows)
+        cw, ch = self.cell_size()
+        width, height = self.image_size()
+        canvas = np.full((height, width), 0.12, dtype=np.float32)
+        for i in range(self.count):
+            r, c = divmod(i, self.columns)
+            y, x = PAD + r * ch, PAD + c * cw
+            canvas[y:y + 28, x:x + 28] = originals[i]
+            canvas[y:y + 28, x + 29:x + 57] = recons[i]
+        self.image_item.setImage(canvas, autoLevels=False, levels=(0.0, 1.0))
+        self.view.setRange(xRange=(0, width), yRange=(0, height), padding=0.0)
+        self._set_hover(-1)
+
+    def cell_center(self, index: int) -> QPointF:
+        """Where pair `index` is, in the view's coordinates (for tests and keyboard use)."""
+        cw, ch = self.cell_size()
+        r, c = divmod(index, self.columns)
+        return QPointF(PAD + c * cw + 28, PAD + r * ch + 14)
+
+    def index_at(self, point: QPointF) -> int:
+        cw, ch = self.cell_size()
+        x, y = point.x() - PAD, point.y() - PAD
+        if x < 0 or y < 0:
+            return -1
+        c, r = int(x // cw), int(y // ch)
+        if c >= self.columns or x - c * cw > 57 or y - r * ch > 28:
+            return -1  # in the padding between pairs
+        index = r * self.columns + c
+        return index if index < self.count else -1
+
+    def _on_click(self, event) -> None:
+        if event.button() != Qt.LeftButton:
+            return
+        index = self.index_at(self.view.mapSceneToView(event.scenePos()))
+        if index >= 0:
+            self.clicked.emit(index)
+
+    def _on_move(self, pos) -> None:
+        self._set_hover(self.index_at(self.view.mapSceneToView(pos)))
+
+    def leaveEvent(self, event) -> None:
+        self._set_hover(-1)
+        super().leaveEvent(event)
+
+    def _set_hover(self, index: int) -> None:
+        if index == self._hover:
+            return
+        self._hover = index
+        if index < 0:
+            self.highlight.hide()
+        else:
+            cw, ch = self.cell_size()
+            r, c = divmod(index, self.columns)
+            self.highlight.setRect(QRectF(PAD + c * cw - 1, PAD + r * ch - 1, 59, 30))
+            self.highlight.show()
+        self.hovered.emit(index)
+
