@@ -145,3 +145,26 @@ def test_a_fresh_model_starts_at_the_mean_image_and_a_resumed_one_is_left_alone(
     Trainer(model, data, None, TrainConfig(epochs=1, lr=1e-9, device="cpu"), start_epoch=1,
             optimizer_state=trainer.optimizer.state_dict()).run()
     assert torch.allclose(model.dec_body[-1].bias, torch.full((784,), 0.5), atol=1e-3)
+
+
+def test_a_stop_during_the_test_evaluation_ends_it_at_once(mnist_train_small, mnist_test):
+    """Quitting must not wait for a whole test-set pass (seconds for a conv model on a CPU)."""
+    from vae_desktop.core.jobs import JobControl
+
+    class StopAfterTraining(JobControl):
+        checks = 0
+
+        @property
+        def stop_requested(self) -> bool:
+            self.checks += 1
+            return self.checks > 2  # the two training steps pass, the evaluation is stopped
+
+    train = (mnist_train_small[0][:256], mnist_train_small[1][:256])
+    model = new_model(1, latent_dim=2, hidden=32)
+    control = StopAfterTraining()
+    trainer = Trainer(model, train, mnist_test, TrainConfig(epochs=3, batch_size=128),
+                      control=control)
+    end = trainer.run()
+    assert end.status == "stopped" and "test evaluation" in end.message
+    assert end.epochs_trained == 0 and trainer.history == []
+    assert control.checks == 3  # one check in the evaluation, not ten batches of it

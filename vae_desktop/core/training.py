@@ -104,10 +104,13 @@ def new_model(seed: int, **settings) -> VAE:
 
 @torch.no_grad()
 def evaluate(model: VAE, images: torch.Tensor, labels: torch.Tensor | None = None,
-             batch_size: int = 1000, seed: int = 0) -> dict[str, float]:
+             batch_size: int = 1000, seed: int = 0,
+             control: JobControl | None = None) -> dict[str, float] | None:
     """Mean negative ELBO (one z sample, fixed seed), reconstruction BCE and KL per image.
 
-    `images` is float [N, 1, 28, 28] in [0, 1] (or uint8 [N, 28, 28]), on any device."""
+    `images` is float [N, 1, 28, 28] in [0, 1] (or uint8 [N, 28, 28]), on any device. With a
+    `control`, a stop asked for between two batches ends it early and returns None (for a conv
+    model the test set takes seconds on a CPU, longer than quitting may)."""
     if images.dtype == torch.uint8:
         images = to_float(images, model.device)
     was_training = model.training
@@ -117,6 +120,9 @@ def evaluate(model: VAE, images: torch.Tensor, labels: torch.Tensor | None = Non
     with torch.random.fork_rng(devices=devices):
         torch.manual_seed(seed)
         for start in range(0, len(images), batch_size):
+            if control is not None and control.stop_requested:
+                model.train(was_training)
+                return None
             x = images[start:start + batch_size].to(model.device)
             y = None
             if model.num_classes:
@@ -249,7 +255,10 @@ class Trainer:
                 return
             test = {"test_loss": float("nan"), "recon": float("nan"), "kl": float("nan")}
             if test_x is not None:
-                test = evaluate(model, test_x, test_y)
+                test = evaluate(model, test_x, test_y, control=self.control)
+                if test is None:
+                    yield self._finish("stopped", f"stopped during epoch {epoch}'s test evaluation")
+                    return
                 model.train()
             event = EpochEvent(epoch, train[0], train[1], train[2], test["test_loss"],
                                test["recon"], test["kl"], time.perf_counter() - t_epoch)

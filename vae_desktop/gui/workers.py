@@ -20,6 +20,26 @@ from superqt.utils import GeneratorWorker
 from vae_desktop.core.jobs import JobControl
 from vae_desktop.core.threads import use_worker_threads
 
+_warmed_up = False
+
+
+def warm_up_in_gui_thread() -> None:
+    """Call in the GUI thread before starting a job that trains: it imports what the first
+    optimizer and torch.save would otherwise import lazily in the worker thread (torch._dynamo,
+    about 4 s once). PySide6 hooks every import to read the module's source, and doing that from
+    a second thread has crashed PySide6 apps; a stop asked during that import would also wait
+    for it."""
+    global _warmed_up
+    if _warmed_up:
+        return
+    import io
+
+    import torch
+
+    torch.optim.Adam([torch.nn.Parameter(torch.zeros(1))])
+    torch.save({"x": torch.zeros(1)}, io.BytesIO())
+    _warmed_up = True
+
 
 class JobFailed(Exception):
     """A job raised. superqt takes a RuntimeError from the generator for a deleted worker and

@@ -41,7 +41,7 @@ from vae_desktop.core.training import StepEvent
 from vae_desktop.gui import model_files
 from vae_desktop.gui.tabs.evaluate.anomaly_controls import AnomalyControls
 from vae_desktop.gui.tabs.evaluate.anomaly_plots import AnomalyPlots
-from vae_desktop.gui.workers import Job
+from vae_desktop.gui.workers import Job, warm_up_in_gui_thread
 
 ACTIVE_THRESHOLD_IMAGES = 10_000  # training images that set the active model's threshold
 PASS_SCORE = {"elbo": "loss", "recon": "recon"}  # anomaly score -> the test-set pass's score
@@ -147,6 +147,7 @@ class AnomalyPanel(QWidget):
             return
         digit = self.digit_combo.currentData()
         self._cancel_scoring()  # a rescoring of the old detector is now out of date
+        warm_up_in_gui_thread()
         control, cancel = JobControl(), JobControl()
         self._holdout_cancel = cancel
         self._holdout_job = self.state.workers.start(

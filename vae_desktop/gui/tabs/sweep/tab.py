@@ -34,7 +34,7 @@ from vae_desktop.gui import preferences as qs
 from vae_desktop.gui.tabs.sweep.form import SweepForm, sentence
 from vae_desktop.gui.tabs.sweep.study_view import StudyView
 from vae_desktop.gui.tabs.sweep.trial_table import fmt_value
-from vae_desktop.gui.workers import Job
+from vae_desktop.gui.workers import Job, warm_up_in_gui_thread
 
 BUSY_REASON = "A sweep is running."
 # What "Train with these settings" sends: core.settings names, as the trial trained.
@@ -194,6 +194,7 @@ class SweepTab(QWidget):
         self.view.show_study(spec.study, spec.objective, spec.direction, [], same_study=False,
                              varied=spec.vary)
         self._run_total, self._run_done = spec.trials, 0
+        warm_up_in_gui_thread()
         control = SweepControl()
         self._sweep = self._start_job(
             f"sweep {spec.study}", sweep.sweep_steps, spec, control, control=control,

@@ -12,7 +12,6 @@ has come back (or, on quit, after waiting for the thread).
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -202,11 +201,3 @@ def _cpu_copy(obj):
     if isinstance(obj, (list, tuple)):
         return type(obj)(_cpu_copy(v) for v in obj)
     return obj
-
-
-def warm_up_in_gui_thread() -> None:
-    """Import, in the GUI thread, what the first run would otherwise import lazily in the worker
-    thread (torch._dynamo for the optimizer, torch.save's helpers): PySide6 hooks every import to
-    read the module's source, and doing that from a second thread has crashed PySide6 apps."""
-    torch.optim.Adam([torch.nn.Parameter(torch.zeros(1))])
-    torch.save({"x": torch.zeros(1)}, io.BytesIO())

@@ -47,11 +47,10 @@ from vae_desktop.gui.tabs.train.job import (
     RunSummary,
     TrainRequest,
     training_run,
-    warm_up_in_gui_thread,
 )
 from vae_desktop.gui.tabs.train.progress import ERROR_STYLE, WARNING_STYLE, ProgressBox, run_report
 from vae_desktop.gui.tabs.train.results import ResultsPanel
-from vae_desktop.gui.workers import Job
+from vae_desktop.gui.workers import Job, warm_up_in_gui_thread
 
 BUSY_REASON = "Training is running."
 
