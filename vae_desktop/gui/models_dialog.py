@@ -95,7 +95,9 @@ class ModelsDialog(QDialog):
             entry = self.state.entry(ckpt)
             cfg = ckpt.config
             loss = ckpt.test_loss
-            added = time.strftime("%Y-%m-%d %H:%M", time.localtime(entry.added)) if entry else ""
+            added = "–"  # a bundled model's file date is only when it was installed
+            if entry is not None and not entry.bundled:
+                added = time.strftime("%Y-%m-%d %H:%M", time.localtime(entry.added))
             name = ckpt.name + ("  (active)" if ckpt is self.state.active else "")
             values = (name, "CVAE" if cfg.conditional else "VAE", cfg.arch.upper(),
                       cfg.latent_dim, cfg.hidden, f"{cfg.beta:g}", ckpt.epochs,
