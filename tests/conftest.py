@@ -72,6 +72,18 @@ def bundled():
 
 
 @pytest.fixture
+def state(qapp):
+    """An AppState with no models (for tabs that make their own); its workers are stopped and
+    awaited after the test."""
+    from vae_desktop.gui.state import AppState
+
+    state = AppState()
+    yield state
+    state.workers.stop_all()
+    state.workers.wait_all(30)
+
+
+@pytest.fixture
 def app_state(qapp):
     """An AppState whose library (in the test's own data folder) holds the bundled models. Its
     workers are stopped and awaited after the test."""

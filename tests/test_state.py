@@ -73,6 +73,7 @@ def test_one_test_set_pass_per_model_is_shared(app_state, qtbot):
         assert len(app_state.workers.jobs) == 1
     assert ready.args[0] is ckpt
     report = app_state.test_pass(ckpt)
+    qtbot.waitUntil(lambda: not app_state.workers.jobs, timeout=10_000)  # the job's own end
     assert app_state.request_test_pass(ckpt) is report and not app_state.workers.jobs
     assert progress[-1] == 1.0 and progress == sorted(progress)
     n = len(app_state.test_set()[1])

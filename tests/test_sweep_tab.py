@@ -11,18 +11,9 @@ from PySide6.QtCore import Qt, QThread
 
 from vae_desktop.core.library import ModelLibrary
 from vae_desktop.core.sweep import SweepStudy, TrialRecord, load_trials
-from vae_desktop.gui.state import AppState
 from vae_desktop.gui.tabs.sweep.tab import SweepTab
 
 TRAIN_KEYS = {"latent_dim", "hidden", "arch", "lr", "batch_size", "beta", "epochs", "conditional"}
-
-
-@pytest.fixture
-def state(qapp):
-    state = AppState()  # no models needed: the sweep trains its own
-    yield state
-    state.workers.stop_all()
-    state.workers.wait_all(30)
 
 
 def make_tab(qtbot, state) -> SweepTab:

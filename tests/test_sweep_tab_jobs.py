@@ -8,23 +8,13 @@ import threading
 import time
 
 import optuna
-import pytest
 from optuna.distributions import FloatDistribution
 
 from vae_desktop.core import sweep
 from vae_desktop.core.sweep import SweepStudy, TrialRecord, load_trials
-from vae_desktop.gui.state import AppState
 from vae_desktop.gui.tabs.sweep.tab import SweepTab
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
-
-
-@pytest.fixture
-def state(qapp):
-    state = AppState()
-    yield state
-    state.workers.stop_all()
-    state.workers.wait_all(30)
 
 
 def make_tab(qtbot, state) -> SweepTab:

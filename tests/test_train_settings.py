@@ -8,13 +8,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QLineEdit, Q
 
 from vae_desktop.core.settings import MODEL_SETTINGS, SETTINGS, TRAIN_SETTINGS, defaults
 from vae_desktop.gui import preferences
-from vae_desktop.gui.state import AppState
 from vae_desktop.gui.tabs.train.tab import TrainTab
-
-
-@pytest.fixture
-def state(qapp):
-    return AppState()
 
 
 @pytest.fixture

@@ -5,22 +5,12 @@ from __future__ import annotations
 
 import time
 
-import pytest
 import torch
 
 from vae_desktop.core import checkpoint
 from vae_desktop.core.library import ModelLibrary
 from vae_desktop.gui.main_window import MainWindow
-from vae_desktop.gui.state import AppState
 from vae_desktop.gui.tabs.train.tab import TrainTab
-
-
-@pytest.fixture
-def state(qapp):
-    state = AppState()
-    yield state
-    state.workers.stop_all()
-    state.workers.wait_all(30)
 
 
 def test_shutdown_mid_run_ends_within_a_second_and_keeps_the_model(qtbot, state):
