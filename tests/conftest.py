@@ -7,6 +7,8 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
+
+pytest.register_assert_rewrite("latent_tab_support")  # helpers imported by two test modules
 import torch  # noqa: E402
 
 torch.set_num_threads(min(2, os.cpu_count() or 1))

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from vae_desktop.core.anomaly import SCORES
+from vae_desktop.core.settings import SETTINGS
 
 
 class AnomalyControls(QWidget):
@@ -58,12 +59,13 @@ class AnomalyControls(QWidget):
         self.digit_combo.setToolTip("The digit the model never sees in training. See the README "
                                     "for every digit's AUROC: 0, 2 and 8 stand out, 1, 7 and 9 "
                                     "do not")
+        epochs, train_size = SETTINGS["epochs"], SETTINGS["train_size"]  # the one table's limits
         self.epochs_spin = QSpinBox()
-        self.epochs_spin.setRange(1, 200)
-        self.epochs_spin.setValue(10)
+        self.epochs_spin.setRange(int(epochs.low), int(epochs.high))
+        self.epochs_spin.setValue(epochs.default)
         self.epochs_spin.setToolTip("Training epochs (about 3 s each on a quiet CPU with all images)")
         self.subset_spin = QSpinBox()
-        self.subset_spin.setRange(0, 60_000)
+        self.subset_spin.setRange(int(train_size.low), int(train_size.high))
         self.subset_spin.setSingleStep(5000)
         self.subset_spin.setSpecialValueText("all")
         self.subset_spin.setGroupSeparatorShown(True)
