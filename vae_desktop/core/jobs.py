@@ -12,10 +12,6 @@ import threading
 import time
 
 
-class Stopped(Exception):
-    """Raised by `JobControl.checkpoint(raise_on_stop=True)` when a stop was asked for."""
-
-
 class JobControl:
     def __init__(self) -> None:
         self._pause = threading.Event()
@@ -47,11 +43,9 @@ class JobControl:
             time.sleep(poll_s)
         return True
 
-    def checkpoint(self, raise_on_stop: bool = False) -> bool:
+    def checkpoint(self) -> bool:
         """Between two steps: wait out a pause, then say whether to stop."""
         self.wait_while_paused()
-        if self._stop.is_set() and raise_on_stop:
-            raise Stopped
         return self._stop.is_set()
 
 
