@@ -21,13 +21,9 @@ def url(tmp_path) -> str:
     return f"sqlite:///{(tmp_path / 'sweeps.db').as_posix()}"
 
 
-def collect(steps) -> tuple[list[dict], object]:
-    events = []
-    while True:
-        try:
-            events.append(next(steps))
-        except StopIteration as end:
-            return events, end.value
+def collect(steps) -> tuple[list, object]:
+    events: list = []
+    return events, run_to_end(steps, events.append)
 
 
 def test_the_job_yields_the_events_and_returns_the_study(tmp_path):

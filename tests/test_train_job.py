@@ -9,7 +9,7 @@ import torch
 
 from vae_desktop.core import checkpoint
 from vae_desktop.core.data import load_split
-from vae_desktop.core.jobs import JobControl
+from vae_desktop.core.jobs import JobControl, run_to_end
 from vae_desktop.core.previews import Previews
 from vae_desktop.core.training import EndEvent, StepEvent
 from vae_desktop.gui.tabs.train.job import EpochDone, RunStarted, TrainRequest, training_run
@@ -18,13 +18,9 @@ SETTINGS = {"arch": "mlp", "latent_dim": 2, "hidden": 32, "conditional": True, "
             "lr": 1e-3, "batch_size": 100, "epochs": 2, "seed": 5, "train_size": 500}
 
 
-def drain(steps):
-    events = []
-    while True:
-        try:
-            events.append(next(steps))
-        except StopIteration as end:
-            return events, end.value
+def drain(steps) -> tuple[list, object]:
+    events: list = []
+    return events, run_to_end(steps, events.append)
 
 
 def request(tmp_path, **settings) -> TrainRequest:

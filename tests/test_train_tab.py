@@ -39,17 +39,8 @@ def tab(qtbot, app_state):
 
 
 @pytest.fixture
-def bare_state(qapp):
-    """An app with no model yet (what a test that needs none can use: loading takes time)."""
-    state = AppState()
-    yield state
-    state.workers.stop_all()
-    state.workers.wait_all(30)
-
-
-@pytest.fixture
-def bare_tab(qtbot, bare_state):
-    return _make_tab(qtbot, bare_state)
+def bare_tab(qtbot, state):
+    return _make_tab(qtbot, state)
 
 
 UNTRAINED_LOSS = 784 * math.log(2)  # a fresh decoder outputs about 0.5 everywhere: 543 nats
@@ -114,8 +105,8 @@ def test_short_run_from_start_button(tab, qtbot, app_state):
     assert len(listed) == 1 and listed[0].name == new.name and listed[0].epochs == 2
 
 
-def test_pause_really_pauses_and_stop_mid_epoch_keeps_a_usable_model(bare_tab, qtbot, bare_state):
-    before = bare_state.active
+def test_pause_really_pauses_and_stop_mid_epoch_keeps_a_usable_model(bare_tab, qtbot, state):
+    before = state.active
     assert bare_tab.apply_settings({"epochs": 200})
     qtbot.mouseClick(bare_tab.start_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: bare_tab.steps_received >= 3, timeout=RUN_TIMEOUT_MS)
@@ -138,10 +129,10 @@ def test_pause_really_pauses_and_stop_mid_epoch_keeps_a_usable_model(bare_tab, q
     assert end.status == "stopped" and "during epoch" in end.message
     assert end.usable
 
-    ckpt = bare_state.active
+    ckpt = state.active
     assert ckpt is bare_tab.last_trained and ckpt is not before
-    assert ckpt.epochs < 200 and bare_state.entry(ckpt).origin == "trained"
-    images, labels = bare_state.test_set()
+    assert ckpt.epochs < 200 and state.entry(ckpt).origin == "trained"
+    images, labels = state.test_set()
     result = evaluate(ckpt.model, images[:500], labels[:500])
     assert math.isfinite(result["test_loss"]) and result["test_loss"] < UNTRAINED_LOSS
     # What was autosaved on stop is the stopped model itself, not the last complete epoch.
@@ -167,7 +158,7 @@ def _nan_after(monkeypatch, calls: int) -> None:
 
 
 def test_nonfinite_loss_stops_with_advice_and_keeps_last_good_epoch(bare_tab, qtbot,
-                                                                    bare_state, monkeypatch):
+                                                                    state, monkeypatch):
     _nan_after(monkeypatch, 16 + 4)  # epoch 1 is fine, epoch 2 goes bad at its 4th batch
     with qtbot.waitSignal(bare_tab.run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
         bare_tab.start_button.click()
@@ -176,7 +167,7 @@ def test_nonfinite_loss_stops_with_advice_and_keeps_last_good_epoch(bare_tab, qt
     assert "lower learning rate" in end.message
     text = bare_tab.progress_text
     assert "NaN or infinite" in text and "lower learning rate" in text
-    ckpt = bare_state.active
+    ckpt = state.active
     assert ckpt is bare_tab.last_trained and ckpt.epochs == 1
     assert all(torch.isfinite(v).all() for v in ckpt.model.state_dict().values())
     saved = checkpoint.load(ckpt.path)
@@ -237,18 +228,18 @@ def test_impossible_values_are_flagged_inline(bare_tab):
     assert [devices.itemData(i) for i in range(devices.count())][0] == "cpu"
 
 
-def test_settings_request_fills_the_form_and_asks_for_the_tab(bare_tab, qtbot, bare_state):
+def test_settings_request_fills_the_form_and_asks_for_the_tab(bare_tab, qtbot, state):
     wanted = {"latent_dim": 7, "hidden": 256, "arch": "conv", "lr": 3e-4, "batch_size": 64,
               "beta": 2.0, "epochs": 4, "seed": 9, "conditional": True}
-    with qtbot.waitSignal(bare_state.tab_requested) as blocker:
-        bare_state.training_settings_requested.emit(wanted)
+    with qtbot.waitSignal(state.tab_requested) as blocker:
+        state.training_settings_requested.emit(wanted)
     assert blocker.args == ["Train"]
     values = bare_tab.settings_dict()
     assert {k: values[k] for k in wanted} == wanted
     assert bare_tab.message == ""
     # A bad value refuses the whole request, with a message: nothing of it is applied.
-    with qtbot.waitSignal(bare_state.tab_requested):
-        bare_state.training_settings_requested.emit({"num_classes": 0, "hidden": "bad", "extra": 1})
+    with qtbot.waitSignal(state.tab_requested):
+        state.training_settings_requested.emit({"num_classes": 0, "hidden": "bad", "extra": 1})
     assert bare_tab.settings_dict() == values
     assert "hidden units must be an integer from 8 to 8,192" in bare_tab.message
 

@@ -5,25 +5,15 @@ describes the last run only while that run's model is the active one."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from PySide6.QtCore import Qt
 
 from vae_desktop.core import checkpoint
 from vae_desktop.core.previews import Previews
-from vae_desktop.gui.state import AppState
 from vae_desktop.gui.tabs.train.tab import TrainTab
 
 TINY = {"train_size": 500, "epochs": 1, "latent_dim": 2, "hidden": 32, "batch_size": 128,
         "seed": 3, "lr": 1e-3, "arch": "mlp", "conditional": False, "beta": 1.0, "device": "cpu"}
 RUN_TIMEOUT_MS = 60_000
-
-
-@pytest.fixture
-def bare_state(qapp):
-    state = AppState()
-    yield state
-    state.workers.stop_all()
-    state.workers.wait_all(30)
 
 
 def make_tab(qtbot, state, **settings) -> TrainTab:
@@ -60,26 +50,26 @@ def assert_shows(tab, state, ckpt) -> None:
     assert np.allclose(pairs, want_pairs) and np.allclose(samples, want_samples)
 
 
-def test_the_views_follow_the_active_model_after_a_run(qtbot, bare_state, bundled, tmp_path):
-    tab = make_tab(qtbot, bare_state)
+def test_the_views_follow_the_active_model_after_a_run(qtbot, state, bundled, tmp_path):
+    tab = make_tab(qtbot, state)
     assert train(qtbot, tab).status == "done"
-    trained = bare_state.active
+    trained = state.active
     assert trained is tab.last_trained and trained.name in tab.progress_text
 
     # A sweep trial is opened: it becomes active, and the tab shows it, not the run.
-    trial = a_sweep_trial(bare_state, tmp_path, bundled)
-    assert_shows(tab, bare_state, trial)
+    trial = a_sweep_trial(state, tmp_path, bundled)
+    assert_shows(tab, state, trial)
     assert trained.name not in tab.progress_text and "Finished" not in tab.progress_text
     assert tab.progress.bar.format() == "Ready"
 
     # Back to the trained model (it was the run's model, which the tab used to skip).
-    bare_state.set_active(trained)
-    assert_shows(tab, bare_state, trained)
+    state.set_active(trained)
+    assert_shows(tab, state, trained)
 
     # No model at all: nothing is shown.
-    bare_state.remove_model(trial)
-    bare_state.remove_model(trained)
-    assert bare_state.active is None
+    state.remove_model(trial)
+    state.remove_model(trained)
+    assert state.active is None
     assert tab.preview_images() is None and len(tab.plot.data("test")[0]) == 0
     assert "No model yet" in tab.caption and tab.progress_text == ""
 
@@ -105,9 +95,9 @@ def test_nan_in_the_first_epoch_keeps_and_shows_the_active_model(qtbot, app_stat
     assert_shows(tab, app_state, other)
 
 
-def test_a_renamed_run_model_is_reported_under_its_new_name(qtbot, bare_state):
-    tab = make_tab(qtbot, bare_state)
+def test_a_renamed_run_model_is_reported_under_its_new_name(qtbot, state):
+    tab = make_tab(qtbot, state)
     train(qtbot, tab)
-    ckpt = bare_state.active
-    bare_state.rename_model(ckpt, "my first model")
+    ckpt = state.active
+    state.rename_model(ckpt, "my first model")
     assert "my first model" in tab.progress_text and "my first model" in tab.caption

@@ -49,11 +49,13 @@ class JobControl:
         return self._stop.is_set()
 
 
-def run_to_end(steps):
-    """Drain a job's generator in this thread and return its return value (the CLI's way, and
-    the way a test runs a job without a worker thread)."""
+def run_to_end(steps, on_event=None):
+    """Drain a job's generator in this thread, passing each event to `on_event`, and return its
+    return value (the CLI's way, and the way a test runs a job without a worker thread)."""
     while True:
         try:
-            next(steps)
+            event = next(steps)
         except StopIteration as end:
             return end.value
+        if on_event is not None:
+            on_event(event)
