@@ -12,6 +12,8 @@ pytest.register_assert_rewrite("latent_tab_support")  # helpers imported by two 
 import torch  # noqa: E402
 
 torch.set_num_threads(min(2, os.cpu_count() or 1))
+# Fixtures of the sweep storage tests: a PostgreSQL server, and sweep worker processes.
+pytest_plugins = ["postgres_server", "sweep_worker_support"]
 
 
 @pytest.fixture(autouse=True)

@@ -4,8 +4,6 @@ finished trials, two processes share one study, and bad settings or storage get 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -116,25 +114,6 @@ def test_auroc_objective_scores_the_held_out_digit(tmp_path):
     assert 0.0 <= trial.value <= 1.0
     assert trial.value == pytest.approx(holdout_auroc(ckpt.model, images, labels, 1), abs=1e-6)
     assert load_trials(spec.storage, "auroc").direction == "maximize"
-
-
-def test_two_worker_processes_share_one_sqlite_study(tmp_path):
-    url = sqlite_url(tmp_path)
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "VAE_DESKTOP_DATA_DIR": str(tmp_path / "data")}
-    cmd = [sys.executable, "-m", "vae_desktop", "sweep", "--storage", url, "--study", "shared",
-           "--trials", "2", "--epochs", "1", "--subset", "200", "--test-subset", "100",
-           "--vary", "lr", "--hidden", "16", "--latent-dim", "2"]
-    workers = [subprocess.Popen(cmd + ["--seed", str(seed)], cwd=ROOT, env=env, text=True,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-               for seed in (1, 2)]
-    outputs = [w.communicate(timeout=180) for w in workers]
-    for worker, (out, err) in zip(workers, outputs, strict=True):
-        assert worker.returncode == 0, err
-        assert "Traceback" not in err
-        assert out.count(" complete ") == 2 and "best: trial" in out
-    trials = optuna.load_study(study_name="shared", storage=url).get_trials()
-    assert sorted(t.number for t in trials) == [0, 1, 2, 3]
-    assert all(t.state == optuna.trial.TrialState.COMPLETE for t in trials)
 
 
 @pytest.mark.parametrize("url, words", [

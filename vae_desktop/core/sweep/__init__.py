@@ -27,6 +27,7 @@ from .spec import (
     range_problems,
 )
 from .storage import (
+    HIDDEN_PASSWORD,
     SweepStudy,
     TrialRecord,
     best_trial,
@@ -36,13 +37,17 @@ from .storage import (
     list_studies,
     load_trials,
     open_storage,
+    password_of,
+    watch_trials,
+    with_password,
 )
 from .text import parse_setting, spec_settings_from_text
 
 __all__ = [
-    "DEFAULT_FIXED", "DEFAULT_STUDY", "MAX_TRIALS", "OBJECTIVES", "OBJECTIVE_LABELS", "RANGED",
-    "SETTINGS", "TEST_IMAGES", "SweepControl", "SweepError", "SweepSpec", "SweepStudy",
-    "TrialRecord", "best_trial", "checkpoint_dir", "choice_problems", "default_storage_url",
-    "display_url", "holdout_auroc", "list_studies", "load_trials", "log_scale", "open_storage",
-    "parse_setting", "range_problems", "run_sweep", "spec_settings_from_text", "sweep_steps",
+    "DEFAULT_FIXED", "DEFAULT_STUDY", "HIDDEN_PASSWORD", "MAX_TRIALS", "OBJECTIVES",
+    "OBJECTIVE_LABELS", "RANGED", "SETTINGS", "TEST_IMAGES", "SweepControl", "SweepError",
+    "SweepSpec", "SweepStudy", "TrialRecord", "best_trial", "checkpoint_dir", "choice_problems",
+    "default_storage_url", "display_url", "holdout_auroc", "list_studies", "load_trials",
+    "log_scale", "open_storage", "parse_setting", "password_of", "range_problems", "run_sweep",
+    "spec_settings_from_text", "sweep_steps", "watch_trials", "with_password",
 ]

@@ -11,12 +11,14 @@ passes the events on through a queue.
 from __future__ import annotations
 
 import math
+import os
 import queue
 import socket
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+import numpy as np
 import optuna
 import torch
 from optuna.distributions import (
@@ -38,12 +40,14 @@ from vae_desktop.core.training import EndEvent, EpochEvent, StepEvent, TrainConf
 
 from .spec import SweepError, SweepSpec
 from .storage import (
+    SweepStorage,
     SweepStudy,
     TrialRecord,
     checkpoint_dir,
     display_url,
     load_trials,
     open_storage,
+    storage_failure,
 )
 
 SEEDS = 2**31  # trial seeds wrap around within the table's seed range
@@ -56,6 +60,7 @@ class SweepControl(JobControl):
     def __init__(self) -> None:
         super().__init__()
         self.batches = JobControl()  # the running trial's Trainer control
+        self.trial: optuna.Trial | None = None  # the trial under way (or the last one)
 
     def pause(self) -> None:
         super().pause()
@@ -72,6 +77,22 @@ class SweepControl(JobControl):
     @property
     def abort_requested(self) -> bool:
         return self.batches.stop_requested
+
+    def fail_trial_under_way(self, note: str) -> int | None:
+        """Record the trial under way as failed, with `note`: the app is closing while it is in
+        one long step, which it cannot interrupt. Returns the trial's number, or None when no
+        trial was under way (a finished one stays as it is)."""
+        trial = self.trial
+        if trial is None:
+            return None
+        try:
+            trial.storage.set_trial_user_attr(trial._trial_id, "note", note)
+            trial.storage.set_trial_state_values(trial._trial_id, optuna.trial.TrialState.FAIL)
+        except optuna.exceptions.UpdateFinishedTrialError:
+            return None  # it finished meanwhile
+        except Exception:  # noqa: BLE001 - storage unreachable: its lapsed heartbeat fails it later
+            return None
+        return trial.number
 
 
 class _TrainingDiverged(RuntimeError):
@@ -145,7 +166,7 @@ def _describe(dist: BaseDistribution) -> str:
     return f"a {scale}range {dist.low:g} to {dist.high:g}"
 
 
-def _open_study(spec: SweepSpec, storage: optuna.storages.RDBStorage) -> optuna.Study:
+def _open_study(spec: SweepSpec, storage: SweepStorage) -> optuna.Study:
     pruner: optuna.pruners.BasePruner = optuna.pruners.NopPruner()
     if spec.prune:
         pruner = optuna.pruners.MedianPruner(n_startup_trials=spec.pruner_startup_trials,
@@ -168,14 +189,21 @@ def _open_study(spec: SweepSpec, storage: optuna.storages.RDBStorage) -> optuna.
             study.set_user_attr("holdout", spec.holdout)
     _check_compatible(study, spec)
     # A resumed run must not replay the first run's random start-up suggestions, so the sampler
-    # seed moves on by the number of trials the study already has.
+    # seed depends on the number of trials the study already has.
     if spec.seed is not None:
         existing = len(study.get_trials(deepcopy=False))
-        study.sampler = optuna.samplers.TPESampler(seed=spec.seed + existing,
+        study.sampler = optuna.samplers.TPESampler(seed=sampler_seed(spec.seed, existing),
                                                    n_startup_trials=_tpe_startup(spec))
     else:
         study.sampler = optuna.samplers.TPESampler(n_startup_trials=_tpe_startup(spec))
     return study
+
+
+def sampler_seed(seed: int, existing: int) -> int:
+    """The sampler's seed for a worker with `seed` joining a study of `existing` trials. Not
+    seed + existing: workers seeded 1 and 2 would then share a seed when the first joins one
+    trial later than the second, and suggest the same settings trial after trial."""
+    return int(np.random.SeedSequence([seed, existing]).generate_state(1)[0])
 
 
 def _tpe_startup(spec: SweepSpec) -> int:
@@ -199,7 +227,8 @@ def run_sweep(spec: SweepSpec, on_event: Callable[[dict], None] | None = None,
     trial_finished, sweep_done. `stop_flag` (a threading.Event or a callable) or
     `control.stop()` ends the sweep after the current epoch; `abort_flag` or `control.abort()`
     ends it within a batch. Either way finished trials stay, and the interrupted one is recorded
-    as pruned with user attribute stopped=True."""
+    as pruned with user attribute stopped=True. Storage that stops answering (a server stopped)
+    ends the sweep with a SweepError saying so in one line."""
     emit = on_event or (lambda event: None)
     control = control if control is not None else SweepControl()
 
@@ -210,14 +239,28 @@ def run_sweep(spec: SweepSpec, on_event: Callable[[dict], None] | None = None,
         return control.abort_requested or _flag(abort_flag)
 
     device = resolve_device(spec.device)
-    storage = open_storage(spec.storage)
+    storage = open_storage(spec.storage, spec.heartbeat_s, spec.grace_s, spec.retry_failed)
+    try:
+        return _run(spec, storage, device, control, emit, stopping, aborting)
+    except Exception as exc:
+        failure = storage_failure(exc, storage)
+        emit({"kind": "sweep_failed", "message": str(failure) if failure is not None
+              else f"{type(exc).__name__}: {exc}"})
+        if failure is not None:
+            raise failure from None
+        raise
+
+
+def _run(spec: SweepSpec, storage: SweepStorage, device: torch.device, control: SweepControl,
+         emit: Callable[[dict], None], stopping: Callable[[], bool],
+         aborting: Callable[[], bool]) -> SweepStudy:
     study = _open_study(spec, storage)
     for params in spec.enqueue:
         study.enqueue_trial(params, skip_if_exists=True)
     data = _load_data(spec)
     folder = checkpoint_dir(spec.study)
     folder.mkdir(parents=True, exist_ok=True)
-    host = socket.gethostname()
+    host, pid = socket.gethostname(), os.getpid()  # the worker, shown beside each trial
     emit({"kind": "sweep_started", "study": spec.study, "storage": display_url(storage.url),
           "objective": spec.objective, "direction": spec.direction, "trials": spec.trials,
           "epochs": spec.epochs, "existing_trials": len(study.get_trials(deepcopy=False))})
@@ -226,11 +269,13 @@ def run_sweep(spec: SweepSpec, on_event: Callable[[dict], None] | None = None,
 
     def objective(trial: optuna.Trial) -> float:
         nonlocal stopped
+        control.trial = trial
+        trial.set_user_attr("host", host)  # first: watchers see whose trial it is at once
+        trial.set_user_attr("pid", pid)
         settings = _suggest(trial, spec)
         trial.set_user_attr("settings", settings)
-        trial.set_user_attr("host", host)
         emit({"kind": "trial_started", "number": trial.number, "params": dict(trial.params),
-              "settings": settings})
+              "settings": settings, "host": host, "pid": pid})
         seed = ((spec.seed or 0) + trial.number) % SEEDS
         model = new_model(seed, **table.model_kwargs(settings))
         tcfg = TrainConfig(epochs=spec.epochs, lr=settings["lr"], batch_size=settings["batch_size"],
@@ -301,12 +346,8 @@ def run_sweep(spec: SweepSpec, on_event: Callable[[dict], None] | None = None,
             study_.stop()
 
     if not stopping():
-        try:
-            study.optimize(objective, n_trials=spec.trials, catch=(_TrainingDiverged,),
-                           callbacks=[after_trial])
-        except Exception as exc:
-            emit({"kind": "sweep_failed", "message": f"{type(exc).__name__}: {exc}"})
-            raise
+        study.optimize(objective, n_trials=spec.trials, catch=(_TrainingDiverged,),
+                       callbacks=[after_trial])
     result = load_trials(storage, spec.study)
     best = result.best
     emit({"kind": "sweep_done", "study": spec.study, "stopped": stopped or stopping(),

@@ -28,6 +28,10 @@ DEFAULT_FIXED = table.defaults(SETTINGS)
 DEFAULT_STUDY = "vae-sweep"
 TEST_IMAGES = 10_000  # MNIST's test split
 MAX_TRIALS = 100_000
+# A worker that dies leaves its trial RUNNING; other workers mark it failed once its heartbeat,
+# sent this often, is older than the grace period (seconds, whole: Optuna's unit).
+HEARTBEAT_S = 30
+GRACE_S = 120
 
 
 class SweepError(ValueError):
@@ -76,6 +80,9 @@ class SweepSpec:
     pruner_startup_trials: int = 3  # MedianPruner prunes nothing until this many trials complete
     pruner_warmup_epochs: int = 0  # ... nor before a trial has trained this many epochs
     enqueue: tuple[dict, ...] = ()  # settings to try first (skipped if the study has them)
+    heartbeat_s: int = HEARTBEAT_S  # a running trial's sign of life, this often
+    grace_s: int = GRACE_S  # ... and how long it may be silent before other workers fail it
+    retry_failed: int = 0  # times a trial whose worker died is run again
 
     def __post_init__(self) -> None:
         self.vary = tuple(dict.fromkeys(self.vary))
@@ -140,6 +147,15 @@ class SweepSpec:
             out.append("pruner start-up trials must be an integer, 0 or more")
         if not _is_int(self.pruner_warmup_epochs) or self.pruner_warmup_epochs < 0:
             out.append("pruner warm-up epochs must be an integer, 0 or more")
+        if not _is_int(self.heartbeat_s) or self.heartbeat_s < 1:
+            out.append(f"the heartbeat interval must be a whole number of seconds, 1 or more, got "
+                       f"{self.heartbeat_s!r}")
+        elif not _is_int(self.grace_s) or self.grace_s <= self.heartbeat_s:
+            out.append(f"the grace period must be a whole number of seconds above the heartbeat "
+                       f"interval ({self.heartbeat_s} s), got {self.grace_s!r}")
+        if not _is_int(self.retry_failed) or self.retry_failed < 0:
+            out.append(f"retries of failed trials must be an integer, 0 or more, got "
+                       f"{self.retry_failed!r}")
         return out
 
     def distributions(self) -> dict[str, BaseDistribution]:

@@ -1,28 +1,46 @@
 """Where studies live: Optuna storage (an SQLite file in the app's data folder unless a database
-URL is given), and the trials read back from it for the table and plots."""
+or journal-file URL is given), and the trials read back from it for the table and plots.
+
+Three kinds, for three set-ups: SQLite (one machine, a few processes), a journal file on a shared
+file system (`journal:///path/sweep.log`, a cluster without a database server) and a database
+server such as PostgreSQL (many machines). A worker that dies leaves its trial RUNNING; the
+others mark it failed once its heartbeat is older than the grace period, and run it again when
+asked to (`retry_failed`).
+"""
 
 from __future__ import annotations
 
+import random
 import re
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import optuna
+from optuna.storages._heartbeat import BaseHeartbeat
 from optuna.trial import FrozenTrial, TrialState
 
 from vae_desktop.core.paths import app_data_dir
 
-from .spec import SweepError
+from .spec import GRACE_S, HEARTBEAT_S, SweepError
 
 # SQLite lets one writer in at a time; other processes wait up to this long instead of failing.
 SQLITE_TIMEOUT_S = 30
-# A worker that dies leaves its trial RUNNING; other workers mark it failed once its heartbeat,
-# sent this often, is older than the grace period.
-HEARTBEAT_S = 30
-GRACE_S = 120
+JOURNAL_SCHEME = "journal://"
+HEARTBEAT_ATTR = "heartbeat"  # a journal trial's last sign of life (Unix time), a system attribute
+
+try:  # Optuna >= 4.0
+    from optuna.storages.journal import JournalFileBackend
+except ImportError:  # pragma: no cover - Optuna 3.x
+    from optuna.storages import JournalFileStorage as JournalFileBackend
+
+# Optuna 4.9 renamed RetryFailedTrialCallback; the old name still works, with a warning.
+RetryStaleTrial = getattr(optuna.storages, "RetryHeartbeatStaleTrialCallback",
+                          optuna.storages.RetryFailedTrialCallback)
+StaleTrialCallback = Callable[[optuna.Study, FrozenTrial], None]
 
 
 def default_storage_url() -> str:
@@ -44,17 +62,161 @@ def display_url(url: str) -> str:
         return url.split("@")[-1] if "@" in url else url
 
 
-def open_storage(url: str | None = None) -> optuna.storages.RDBStorage:
-    """Optuna storage for a database URL (default: the SQLite file in the data folder).
+HIDDEN_PASSWORD = "***"  # what display_url shows in a password's place
+
+
+def with_password(typed: str, password: str | None) -> str:
+    """The URL `typed`, which shows the password hidden as display_url does (and may have been
+    edited since: another host or database), with `password` put back in its place; any other
+    URL as it is."""
+    if not password:
+        return typed
+    try:
+        from sqlalchemy.engine import make_url
+
+        url = make_url(typed)
+        if url.password != HIDDEN_PASSWORD:
+            return typed
+        return url.set(password=password).render_as_string(hide_password=False)
+    except Exception:  # noqa: BLE001 - not a URL: nothing to put back
+        return typed
+
+
+def password_of(url: str) -> str | None:
+    """The URL's password, or None when it has none."""
+    try:
+        from sqlalchemy.engine import make_url
+
+        return make_url(url).password
+    except Exception:  # noqa: BLE001 - no password to hide in what cannot be parsed
+        return None
+
+
+def _reason(exc: BaseException, url: str) -> str:
+    """The driver's own words, first line only, with the password (if it appears) hidden."""
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    reason = " ".join((lines[0] if lines else type(exc).__name__).split())
+    reason = re.sub(r"\s*\(Background on this error at: [^)]*\)", "", reason)[:200]
+    password = password_of(url)
+    return reason.replace(password, "***") if password else reason
+
+
+class _RDBStorage(optuna.storages.RDBStorage):
+    def record_heartbeat(self, trial_id: int) -> None:
+        # Runs in Optuna's heartbeat thread, where an exception would only print a traceback: a
+        # server that cannot be reached is reported by the trial's own next storage call.
+        try:
+            super().record_heartbeat(trial_id)
+        except Exception:  # noqa: BLE001 - see above
+            pass
+
+
+class _JournalStorage(optuna.storages.JournalStorage, BaseHeartbeat):
+    """Optuna's journal storage, plus the heartbeat its RDB storage has: each running trial notes
+    the time in a system attribute, and a RUNNING trial whose note is older than the grace period
+    is stale. The times are the workers' clocks, which must agree to well within the grace period."""
+
+    def __init__(self, url: str, path: str, heartbeat_s: int, grace_s: int,
+                 stale_callback: StaleTrialCallback | None) -> None:
+        super().__init__(JournalFileBackend(path))
+        self.url = url
+        self.heartbeat_s, self.grace_s, self.stale_callback = heartbeat_s, grace_s, stale_callback
+
+    def record_heartbeat(self, trial_id: int) -> None:
+        try:
+            self.set_trial_system_attr(trial_id, HEARTBEAT_ATTR, time.time())
+        except Exception:  # noqa: BLE001 - as in _RDBStorage: the trial's next call reports it
+            pass
+
+    def _get_stale_trial_ids(self, study_id: int) -> list[int]:
+        oldest = time.time() - self.grace_s
+        return [t._trial_id for t in self.get_all_trials(study_id, deepcopy=False,
+                                                          states=(TrialState.RUNNING,))
+                if t.system_attrs.get(HEARTBEAT_ATTR, oldest) < oldest]
+
+    def get_heartbeat_interval(self) -> int:
+        return self.heartbeat_s
+
+    def get_heartbeat_stale_trial_callback(self) -> StaleTrialCallback | None:
+        return self.stale_callback
+
+    get_failed_trial_callback = get_heartbeat_stale_trial_callback  # its name before Optuna 4.9
+
+
+SweepStorage = _RDBStorage | _JournalStorage
+
+
+def open_storage(url: str | None = None, heartbeat_s: int = HEARTBEAT_S, grace_s: int = GRACE_S,
+                 retry_failed: int = 0) -> SweepStorage:
+    """Optuna storage for a database or journal-file URL (default: the SQLite file in the data
+    folder). Running trials send a heartbeat every `heartbeat_s`; one silent for `grace_s` is
+    marked failed by the next worker to start a trial, which also queues it again, up to
+    `retry_failed` times.
 
     Raises SweepError with a plain explanation when the URL cannot be used."""
-    import sqlalchemy.exc
-
     url = (url or "").strip() or default_storage_url()
     shown = display_url(url)
+    callback = None
+    if retry_failed:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # experimental, or its deprecated name
+            callback = RetryStaleTrial(max_retry=retry_failed)
+    if url.startswith(JOURNAL_SCHEME):
+        return _open_journal(url, heartbeat_s, grace_s, callback)
     if "://" not in url:
-        raise SweepError(f"{shown!r} is not a database URL: use one like sqlite:////path/sweeps.db "
-                         "or postgresql://user:password@host/database")
+        raise SweepError(f"{shown!r} is not a database URL: use one like sqlite:////path/sweeps.db, "
+                         "journal:///shared/path/sweep.log or "
+                         "postgresql://user:password@host/database")
+    return _open_database(url, heartbeat_s, grace_s, callback)
+
+
+def _open_journal(url: str, heartbeat_s: int, grace_s: int,
+                  callback: StaleTrialCallback | None) -> _JournalStorage:
+    path = url[len(JOURNAL_SCHEME):]
+    if not path.startswith("/"):
+        raise SweepError(f"{url!r} needs an absolute path after journal://, as in "
+                         "journal:///shared/path/sweep.log")
+    if not Path(path).parent.is_dir():
+        raise SweepError(f"cannot create the sweep journal {path}: the folder {Path(path).parent} "
+                         "does not exist")
+    try:
+        return _JournalStorage(url, path, heartbeat_s, grace_s, callback)
+    except OSError as exc:
+        raise SweepError(f"cannot open the sweep journal {path}: {exc.strerror or exc}") from None
+
+
+def _creation_race(exc: Exception) -> bool:
+    """Whether opening failed because another process was creating the same tables at that
+    moment: a duplicate row or table (PostgreSQL's catalog, Optuna's version row), or SQLite's
+    lock. Anything else (a wrong password, no server) fails at once."""
+    import sqlalchemy.exc
+
+    if isinstance(exc, sqlalchemy.exc.IntegrityError):
+        return True
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    return isinstance(exc, sqlalchemy.exc.DBAPIError) and any(
+        words in text for words in ("already exists", "duplicate", "locked", "deadlock"))
+
+
+def _with_driver(url: str) -> str:
+    """postgresql://... with the driver installed by vae-desktop[postgres] (psycopg 3), where
+    SQLAlchemy would otherwise look for psycopg2."""
+    import importlib.util
+
+    scheme, _, rest = url.partition("://")
+    if scheme in ("postgresql", "postgres") and importlib.util.find_spec("psycopg2") is None \
+            and importlib.util.find_spec("psycopg") is not None:
+        return f"postgresql+psycopg://{rest}"
+    return url
+
+
+def _open_database(url: str, heartbeat_s: int, grace_s: int,
+                   callback: StaleTrialCallback | None) -> _RDBStorage:
+    import sqlalchemy.exc
+
+    shown = display_url(url)
+    url = _with_driver(url)
     engine_kwargs: dict[str, Any] = {}
     if url.startswith("sqlite"):
         engine_kwargs = {"connect_args": {"timeout": SQLITE_TIMEOUT_S}}
@@ -62,36 +224,72 @@ def open_storage(url: str | None = None) -> optuna.storages.RDBStorage:
         if path and path != ":memory:" and not Path(path).parent.is_dir():
             raise SweepError(f"cannot create the sweep database {path}: the folder "
                              f"{Path(path).parent} does not exist")
+    heartbeat = {"heartbeat_interval": heartbeat_s, "grace_period": grace_s}
+    if callback is not None:
+        name = ("heartbeat_stale_trial_callback" if RetryStaleTrial is not
+                optuna.storages.RetryFailedTrialCallback else "failed_trial_callback")
+        heartbeat[name] = callback
     last_exc: Exception | None = None
-    # Processes that open a brand-new SQLite file at the same moment race to create its tables;
-    # the losers see "table already exists" or a lock and simply try again.
-    for attempt in range(6):
+    # Workers that open a brand-new database at the same moment race to create its tables; the
+    # losers see a duplicate table, type or row (or SQLite's lock) and simply try again.
+    for attempt in range(8):
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-                return optuna.storages.RDBStorage(url, engine_kwargs=engine_kwargs,
-                                                  heartbeat_interval=HEARTBEAT_S,
-                                                  grace_period=GRACE_S)
+                return _RDBStorage(url, engine_kwargs=engine_kwargs, **heartbeat)
         except ImportError as exc:
             driver = exc.__cause__ or exc
             raise SweepError(f"cannot open the sweep storage {shown}: its database driver is not "
                              f"installed ({driver}); install it with pip (for PostgreSQL: "
-                             f"pip install 'psycopg[binary]')") from None
-        except (sqlalchemy.exc.OperationalError, sqlalchemy.exc.IntegrityError) as exc:
+                             f"pip install 'vae-desktop[postgres]')") from None
+        except sqlalchemy.exc.DBAPIError as exc:  # the driver's own errors
             last_exc = exc
-            if not url.startswith("sqlite"):
+            if not _creation_race(exc):
                 break
-            time.sleep(0.2 * (attempt + 1))
-        except (sqlalchemy.exc.ArgumentError, ValueError) as exc:
-            last_exc = exc
-            break
+            time.sleep(0.1 * (attempt + 1) + random.uniform(0, 0.1))  # spread out the retries
         except Exception as exc:  # noqa: BLE001 - drivers raise many kinds; all mean "unusable"
             last_exc = exc
             break
-    reason = " ".join(str(getattr(last_exc, "orig", None) or last_exc).split())[:200]
+    reason = _reason(last_exc, url) if last_exc is not None else "unknown"
     if last_exc is not None and type(last_exc).__name__ == "NoSuchModuleError":
         reason = f"unknown database kind {url.split('://')[0]!r}"
     raise SweepError(f"cannot open the sweep storage {shown}: {reason}")
+
+
+def storage_failure(exc: BaseException, storage: SweepStorage,
+                    kept: bool = True) -> SweepError | None:
+    """The one-line message for a storage that stopped answering in the middle of a sweep (a
+    server stopped, a network or shared folder gone), or None when `exc` is something else.
+
+    The driver's error may sit deep in `exc`'s chain: Optuna wraps it, and may even fail on it
+    with an error of its own."""
+    import sqlalchemy.exc
+
+    shown = display_url(storage.url)
+    journal = storage.url[len(JOURNAL_SCHEME):] if storage.url.startswith(JOURNAL_SCHEME) else None
+    seen: list[BaseException] = []
+    link: BaseException | None = exc
+    while link is not None and link not in seen and len(seen) < 20:
+        seen.append(link)
+        link = link.__cause__ or link.__context__
+    lost = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError)
+    found = [link for link in seen if isinstance(link, lost)] or seen
+    for link in found:
+        reason = _reason(link, storage.url)
+        if isinstance(link, lost):
+            what = "lost the connection to"
+        elif isinstance(link, sqlalchemy.exc.PendingRollbackError):
+            # A connection that broke in the middle of a transaction, met again by the next call.
+            what, reason = "lost the connection to", "the connection broke during a transaction"
+        elif isinstance(link, sqlalchemy.exc.SQLAlchemyError):
+            what = "error in"
+        elif journal and isinstance(link, OSError) and str(link.filename or "").startswith(journal):
+            what = "cannot use"
+        else:
+            continue
+        tail = "; the trials that finished are kept there" if kept else ""
+        return SweepError(f"{what} the sweep storage {shown}: {reason}{tail}")
+    return None
 
 
 def list_studies(storage: str | None = None) -> list[str]:
@@ -114,6 +312,7 @@ class TrialRecord:
     stopped: bool = False  # the user stopped the sweep during this trial
     note: str = ""
     host: str = ""  # the machine that ran it (and keeps its checkpoint)
+    pid: int | None = None  # ... and its worker process there
 
     @property
     def label(self) -> str:
@@ -140,7 +339,18 @@ class TrialRecord:
                    dict(attrs.get("settings") or {}),
                    {int(k): float(v) for k, v in trial.intermediate_values.items()},
                    duration, attrs.get("checkpoint"), bool(attrs.get("stopped")),
-                   str(attrs.get("note", "")), str(attrs.get("host", "")))
+                   str(attrs.get("note", "")) or _stale_note(trial), str(attrs.get("host", "")),
+                   attrs.get("pid"))
+
+
+def _stale_note(trial: FrozenTrial) -> str:
+    """Why a trial failed or runs again without saying so itself: its worker went silent."""
+    retried = trial.system_attrs.get("failed_trial")
+    if retried is not None:
+        return f"a new try of trial {retried}, whose worker stopped"
+    if trial.state == TrialState.FAIL:
+        return "its worker stopped (killed, or lost the storage) before it finished"
+    return ""
 
 
 @dataclass
@@ -165,9 +375,9 @@ def best_trial(trials: list[TrialRecord], direction: str) -> TrialRecord | None:
     return pick(done, key=lambda t: t.value)
 
 
-def load_trials(storage: str | optuna.storages.RDBStorage | None, study: str) -> SweepStudy:
+def load_trials(storage: str | SweepStorage | None, study: str) -> SweepStudy:
     """Every trial of `study` in `storage` (a URL, None for the default), for the table and plots."""
-    store = storage if isinstance(storage, optuna.storages.RDBStorage) else open_storage(storage)
+    store = open_storage(storage) if storage is None or isinstance(storage, str) else storage
     try:
         loaded = optuna.load_study(study_name=study, storage=store)
     except KeyError:
@@ -180,3 +390,21 @@ def load_trials(storage: str | optuna.storages.RDBStorage | None, study: str) ->
     trials = [TrialRecord.from_frozen(t) for t in loaded.get_trials(deepcopy=False)]
     return SweepStudy(study, display_url(store.url), objective, attrs.get("holdout"), direction,
                       trials)
+
+
+def watch_trials(url: str | None, study: str, opened: SweepStorage | None = None
+                 ) -> tuple[SweepStorage, SweepStudy]:
+    """The study's trials as they are now, for a view that watches workers add them; and the
+    storage, for the next call to use again as `opened` (a journal then reads only what was
+    added since, a database keeps its connections). A storage that stops answering raises a
+    one-line SweepError, as a missing study does."""
+    storage = opened if opened is not None else open_storage(url)
+    try:
+        return storage, load_trials(storage, study)
+    except SweepError:
+        raise
+    except Exception as exc:
+        failure = storage_failure(exc, storage, kept=False)
+        if failure is None:
+            raise
+        raise failure from None

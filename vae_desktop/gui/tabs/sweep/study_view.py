@@ -1,6 +1,6 @@
-"""The right side of the Sweep tab: one study's trials. A status line with the sweep's progress,
-the best trial with its buttons, the trial table and the two plots, all rendered from the same
-records, so they never disagree."""
+"""The right side of the Sweep tab: one study's trials. A status line with the sweep's progress
+and when the trials were last read from the storage, the best trial with its buttons, the trial
+table and the two plots, all rendered from the same records, so they never disagree."""
 
 from __future__ import annotations
 
@@ -19,6 +19,14 @@ from PySide6.QtWidgets import (
 from vae_desktop.core.sweep import SETTINGS, TrialRecord, best_trial
 from vae_desktop.gui.tabs.sweep.plots import TrialPlots
 from vae_desktop.gui.tabs.sweep.trial_table import SHORT_LABELS, TrialTable, fmt, fmt_value
+
+LIVE_TIP = ("The trials are read from the storage every few seconds while this tab is shown: "
+            "those of every worker, on any machine. The time is the last read")
+
+
+def _progress(record: TrialRecord) -> tuple[bool, int]:
+    """How far along a trial is: finished or not, then its epochs."""
+    return record.state not in ("RUNNING", "WAITING"), len(record.intermediate)
 
 
 class StudyView(QWidget):
@@ -39,8 +47,11 @@ class StudyView(QWidget):
         self.progress.setTextVisible(False)
         self.progress.setMaximumWidth(220)
         self.progress.hide()
+        self.live_label = QLabel()
+        self.live_label.setStyleSheet("color: #808080;")
         status = QHBoxLayout()
         status.addWidget(self.status_label, 1)
+        status.addWidget(self.live_label)
         status.addWidget(self.progress)
         self.best_label = QLabel("Best: –")
         self.best_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
@@ -72,6 +83,7 @@ class StudyView(QWidget):
         layout.addLayout(status)
         layout.addLayout(best_row)
         layout.addWidget(split, 1)
+        self.set_live("")
         self._update_buttons()
 
     # The study shown
@@ -92,6 +104,21 @@ class StudyView(QWidget):
         """A trial that started or finished, in the study shown."""
         self.trials[record.number] = record
         self.refresh()
+
+    def merge_trials(self, records) -> bool:
+        """Trials as read from the storage while workers run them (this app's sweep or others'):
+        each replaces the one shown unless that one is further along (it came from this app's
+        sweep after the storage was read). Redraws only when something changed; whether it did."""
+        changed = False
+        for record in records:
+            shown = self.trials.get(record.number)
+            if shown == record or (shown is not None and _progress(shown) > _progress(record)):
+                continue
+            self.trials[record.number] = record
+            changed = True
+        if changed:
+            self.refresh()
+        return changed
 
     def report_epoch(self, number: int, epoch: int, value: float) -> None:
         record = self.trials.get(number)
@@ -146,6 +173,13 @@ class StudyView(QWidget):
 
     def status(self) -> str:
         return self.status_label.text()
+
+    def set_live(self, text: str, problem: str = "") -> None:
+        """When the trials were last read from the storage ("": not watching), or why they
+        could not be (`problem`, in the tooltip)."""
+        self.live_label.setText(text)
+        self.live_label.setToolTip(problem or LIVE_TIP)
+        self.live_label.setVisible(bool(text))
 
     def show_progress(self, fraction: float | None) -> None:
         """The sweep's progress, 0 to 1; None hides the bar (nothing runs)."""

@@ -1,6 +1,7 @@
 """The trial table: one row per trial of the study shown, sortable by the values behind the cells,
-the best trial highlighted and the sampled settings in bold. A double-click asks to open the
-trial's model, the context menu also to train with its settings."""
+the best trial highlighted, the sampled settings in bold, and the worker (machine and process)
+that ran it. A double-click asks to open the trial's model, the context menu also to train with
+its settings."""
 
 from __future__ import annotations
 
@@ -24,9 +25,12 @@ SHORT_LABELS = {"latent_dim": "latent", "hidden": "hidden", "lr": "lr", "batch_s
 STATE_COLORS = {"complete": QColor(70, 160, 90), "pruned": QColor(140, 140, 140),
                 "stopped": QColor(230, 140, 40), "fail": QColor(210, 70, 70),
                 "running": QColor(70, 140, 255), "waiting": QColor(140, 140, 140)}
-COLUMNS = ("#", "State", "Value", "Epochs", "Time") + tuple(SHORT_LABELS[s] for s in SETTINGS)
+COLUMNS = ("#", "State", "Value", "Epochs", "Time") + tuple(SHORT_LABELS[s] for s in SETTINGS) \
+    + ("Worker",)
 VALUE_COLUMN = 2
 FIRST_SETTING_COLUMN = 5
+WORKER_COLUMN = len(COLUMNS) - 1
+MAX_WORKER_WIDTH = 180
 
 
 def fmt(value) -> str:
@@ -35,6 +39,13 @@ def fmt(value) -> str:
     if isinstance(value, float):
         return f"{value:.3g}" if abs(value) < 1e-2 or abs(value) >= 1e4 else f"{value:.4g}"
     return str(value)
+
+
+def worker_text(record: TrialRecord) -> str:
+    """The machine and process that ran the trial, as "host · pid"."""
+    if record.pid is None:
+        return record.host or "–"
+    return f"{record.host or '?'} · {record.pid}"
 
 
 def fmt_value(value) -> str:
@@ -71,9 +82,9 @@ class TrialTable(QTableWidget):
         self.setAlternatingRowColors(True)
         self.setSortingEnabled(True)
         self.sortByColumn(0, Qt.AscendingOrder)
-        header = self.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.Stretch)
-        header.setSectionResizeMode(0, QHeaderView.ResizeToContents)
+        # Widths set by _fit_columns: Qt's Stretch would cut a learning rate short, and its
+        # ResizeToContents leaves all the room over to one column.
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
         self.setContextMenuPolicy(Qt.CustomContextMenu)
         self.customContextMenuRequested.connect(self._menu)
         self.itemDoubleClicked.connect(self._double_clicked)
@@ -101,6 +112,7 @@ class TrialTable(QTableWidget):
             cells = [record.number, record.label, value, len(record.intermediate) or None,
                      f"{seconds:.1f} s" if seconds is not None else "–"]
             cells += [record.settings.get(name, record.params.get(name)) for name in SETTINGS]
+            cells.append(worker_text(record))
             for col, content in enumerate(cells):
                 text = fmt_value(content) if col == VALUE_COLUMN else fmt(content)
                 item = SortableItem(text, content)
@@ -113,6 +125,9 @@ class TrialTable(QTableWidget):
                 elif col == VALUE_COLUMN and record.value is None and value is not None:
                     item.setToolTip("The last epoch's value: the trial did not complete")
                     item.setForeground(QColor(140, 140, 140))
+                elif col == WORKER_COLUMN:
+                    item.setToolTip(f"Process {record.pid} on {record.host}; its checkpoint is "
+                                    "on that machine" if record.host else "Not recorded")
                 elif col >= FIRST_SETTING_COLUMN and \
                         SETTINGS[col - FIRST_SETTING_COLUMN] in record.params:
                     item.setToolTip("Sampled by the sweep")
@@ -123,6 +138,22 @@ class TrialTable(QTableWidget):
         self.setSortingEnabled(True)
         if keep is not None:
             self.select_trial(keep)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Each column as wide as its cells and header (a long host name up to a limit: the
+        tooltip has it whole), and an equal share of the room left over."""
+        header = self.horizontalHeader()
+        widths = [max(self.sizeHintForColumn(c), header.sectionSizeHint(c))
+                  for c in range(self.columnCount())]
+        widths[WORKER_COLUMN] = min(widths[WORKER_COLUMN], MAX_WORKER_WIDTH)
+        extra = max(self.viewport().width() - sum(widths), 0) // len(widths)
+        for column, width in enumerate(widths):
+            header.resizeSection(column, width + extra)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_columns()
 
     def column_texts(self, column: int) -> list[str]:
         """The cells of one column, top to bottom as shown."""

@@ -1,0 +1,236 @@
+"""Sweep worker processes for the storage tests: `vae-desktop sweep` command lines, each in a
+process of its own, released at one instant, and the storage read back while they run.
+
+One launcher process imports what a worker imports (torch, Optuna, SQLAlchemy, the driver, the
+CLI), says it is ready and waits for the go file; then it forks one process per worker, and each
+runs `vae_desktop.cli.main(argv)`, exactly what `python -m vae_desktop` runs after its imports,
+with its own output files and data folder. Forking after the imports lets the workers reach the
+empty database within milliseconds of each other, and saves every worker but one the seconds of
+CPU the imports cost (which on two cores would make these tests slow).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:  # imported where used: conftest loads this module for every test run
+    from optuna.trial import FrozenTrial
+
+ROOT = Path(__file__).resolve().parents[1]
+HEARTBEAT_S, GRACE_S = 1, 2
+LR_RANGE = (1e-4, 1e-2)  # the one setting the workers vary (the CLI's default range)
+# Tiny trials: one epoch on 200 images, scored on 100.
+TINY = ["--epochs", "1", "--subset", "200", "--test-subset", "100", "--vary", "lr",
+        "--hidden", "16", "--latent-dim", "2", "--no-prune",
+        "--heartbeat", str(HEARTBEAT_S), "--grace", str(GRACE_S)]
+
+_LAUNCHER = """
+import json, os, sys, time, traceback
+import optuna, sqlalchemy, torch, torch._dynamo
+import vae_desktop.cli, vae_desktop.core.sweep
+try:
+    import psycopg
+except ImportError:
+    pass
+
+def note(path, text):  # whole or not at all: the test polls for these files
+    with open(path + ".part", "w") as f:
+        f.write(text)
+    os.replace(path + ".part", path)
+
+folder, go, workers = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+note(os.path.join(folder, "ready"), "")
+while not os.path.exists(go):
+    time.sleep(0.001)
+started = {}
+for n, worker in enumerate(workers):
+    pid = os.fork()
+    if pid == 0:
+        os.environ.update(worker["env"])
+        for fd, name in ((1, "out"), (2, "err")):
+            os.dup2(os.open(os.path.join(folder, f"{name}-{n}"),
+                            os.O_WRONLY | os.O_CREAT | os.O_TRUNC), fd)
+        try:
+            code = vae_desktop.cli.main(worker["argv"])
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        except BaseException:
+            traceback.print_exc()
+            code = 1
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    started[pid] = n
+    note(os.path.join(folder, f"pid-{n}"), str(pid))
+while started:
+    pid, status = os.wait()
+    note(os.path.join(folder, f"rc-{started.pop(pid)}"), str(os.waitstatus_to_exitcode(status)))
+os._exit(0)  # no interpreter teardown: seconds of CPU with torch loaded
+"""
+
+
+def _wait_file(path: Path, what: str, timeout: float) -> str:
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.01)
+    return path.read_text()
+
+
+@dataclass
+class Worker:
+    folder: Path
+    n: int
+    out: str = ""
+    err: str = ""
+
+    @property
+    def pid(self) -> int:
+        return int(_wait_file(self.folder / f"pid-{self.n}", f"worker {self.n} to start", 60))
+
+    def done(self) -> bool:
+        return (self.folder / f"rc-{self.n}").exists()
+
+    def finish(self, timeout: float = 180) -> int:
+        """Wait for the worker to end; its exit status (-9 when killed). Sets out and err."""
+        code = int(_wait_file(self.folder / f"rc-{self.n}", f"worker {self.n} to end", timeout))
+        self.out = (self.folder / f"out-{self.n}").read_text()
+        self.err = (self.folder / f"err-{self.n}").read_text()
+        return code
+
+    def signal(self, signum: int) -> None:
+        os.kill(self.pid, signum)
+
+    def kill(self) -> None:
+        self.signal(signal.SIGKILL)  # no handler, no clean-up, as when a machine dies
+        self.finish()
+
+
+class Launch:
+    """Workers that start at one instant: add them, then `release()` lets all go."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.workers: list[Worker] = []
+        self._specs: list[dict] = []
+        self._launcher: subprocess.Popen | None = None
+
+    def add(self, url: str, study: str, trials: int, seed: int, *extra: str) -> Worker:
+        n = len(self.workers)
+        self._specs.append({
+            "argv": ["sweep", "--storage", url, "--study", study, "--trials", str(trials),
+                     "--seed", str(seed), *TINY, *extra],
+            "env": {"VAE_DESKTOP_DATA_DIR": str(self.folder / f"data-{n}")}})
+        self.workers.append(Worker(self.folder, n))
+        return self.workers[-1]
+
+    def release(self, timeout: float = 120) -> None:
+        go = self.folder / "go"
+        self._launcher = subprocess.Popen(
+            [sys.executable, "-c", _LAUNCHER, str(self.folder), str(go), json.dumps(self._specs)],
+            cwd=ROOT, env={**os.environ, "OMP_NUM_THREADS": "1"}, text=True,
+            stdout=subprocess.DEVNULL, stderr=(self.folder / "launcher.err").open("w"))
+        deadline = time.monotonic() + timeout
+        while not (self.folder / "ready").exists():
+            if self._launcher.poll() is not None:
+                raise AssertionError("the launcher failed: "
+                                     + (self.folder / "launcher.err").read_text())
+            if time.monotonic() > deadline:
+                raise AssertionError("the launcher was not ready in time")
+            time.sleep(0.02)
+        go.touch()
+
+    def close(self) -> None:
+        """Kill whatever still runs (a test that failed half-way)."""
+        for worker in self.workers:
+            pid_file = self.folder / f"pid-{worker.n}"
+            if pid_file.exists() and not worker.done():
+                try:
+                    os.kill(int(pid_file.read_text()), signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        if self._launcher is not None:
+            try:
+                self._launcher.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self._launcher.kill()
+                self._launcher.wait()
+
+
+@pytest.fixture
+def launch(tmp_path):
+    """launch(name) -> a Launch in its own folder; whatever it started is ended after the test."""
+    made: list[Launch] = []
+
+    def make(name: str) -> Launch:
+        made.append(Launch(tmp_path / name))
+        return made[-1]
+
+    yield make
+    for each in made:
+        each.close()
+
+
+_storages: dict[str, object] = {}
+
+
+def trials(url: str, study: str) -> list[FrozenTrial]:
+    """The study's trials as they are now in the storage (read afresh, through one connection
+    pool per URL)."""
+    from vae_desktop.core.sweep import open_storage
+
+    storage = _storages.get(url) or _storages.setdefault(url, open_storage(url))
+    try:
+        return storage.get_all_trials(storage.get_study_id_from_name(study), deepcopy=False)
+    except KeyError:  # no such study yet
+        return []
+
+
+def forget_storages() -> None:
+    """Close the test's own connections (a database is about to go away)."""
+    for storage in _storages.values():
+        engine = getattr(storage, "engine", None)
+        if engine is not None:
+            engine.dispose()
+    _storages.clear()
+
+
+def wait_for(check, what: str, timeout: float = 120):
+    """Poll `check()` until it returns something true; that value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def tpe_suggestion(earlier: list[FrozenTrial], seed: int) -> float:
+    """The lr the sweep's TPE sampler suggests next when it sees `earlier` (the sweep seeds it
+    with run.sampler_seed of its seed and the number of trials the study had when the worker
+    joined)."""
+    import optuna
+
+    study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=seed, n_startup_trials=3))
+    for trial in earlier:
+        study.add_trial(trial)
+    return study.ask().suggest_float("lr", *LR_RANGE, log=True)
+
+
+def finished(items: list[FrozenTrial], state: str = "COMPLETE") -> list[int]:
+    """The numbers of the trials in `state`."""
+    return sorted(t.number for t in items if t.state.name == state)
