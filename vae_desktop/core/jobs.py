@@ -27,6 +27,11 @@ class JobControl:
         self._stop.set()
         self._pause.clear()
 
+    def abort(self) -> None:
+        """Stop as soon as the job can (the app is closing). A job with a coarser `stop` (a
+        sweep's ends after the epoch) has a finer one here; by default the two are one."""
+        self.stop()
+
     @property
     def paused(self) -> bool:
         return self._pause.is_set()

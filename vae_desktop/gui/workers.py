@@ -4,7 +4,12 @@ Built on superqt's GeneratorWorker. A job yields plain-Python events between its
 reach the GUI thread through queued signals, and only the GUI thread touches widgets. Pause and
 stop go through the job's `JobControl` (vae_desktop.core.jobs), checked between two steps; a job
 without one is stopped by superqt's abort flag, checked between two yields. `Workers` keeps
-every job the app runs, so that on quit each is asked to stop and is awaited.
+every job the app runs, so that on quit each is asked to stop and is awaited (gui.shutdown).
+
+A job that is still in one long step when the app's wait runs out is left to the process's end:
+its thread is one of the pool's, not a QThread object of ours, and run_app ends the process with
+os._exit, so nothing destroys a thread object while it runs ("QThread: Destroyed while thread is
+still running" aborts a process).
 """
 
 from __future__ import annotations
@@ -17,9 +22,14 @@ from collections.abc import Callable, Generator, Iterator
 from PySide6.QtCore import QObject, QThreadPool
 from superqt.utils import GeneratorWorker
 
+from vae_desktop.core.checkpoint import CheckpointError
+from vae_desktop.core.data import DataError
 from vae_desktop.core.jobs import JobControl
 from vae_desktop.core.threads import use_worker_threads
 
+# Errors a job reports to the person, who sees the message (a study not found, a file that is
+# not a checkpoint, a run stopped before there is a model): no traceback on stderr for these.
+USER_ERRORS = (ValueError, OSError, CheckpointError, DataError)
 _warmed_up = False
 
 
@@ -104,6 +114,13 @@ class Job:
         else:
             self._worker.quit()
 
+    def abort(self) -> None:
+        """Ask the job to end as soon as it can (the app is closing): JobControl.abort."""
+        if self.control is not None:
+            self.control.abort()
+        else:
+            self._worker.quit()
+
     @property
     def stop_requested(self) -> bool:
         if self.control is not None:
@@ -128,6 +145,7 @@ class Workers(QObject):
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(max_threads)
         self.jobs: list[Job] = []
+        self.closing = False  # after close(): no new jobs
 
     def start(self, name: str, steps: Callable[..., Iterator], *args,
               control: JobControl | None = None,
@@ -139,9 +157,13 @@ class Workers(QObject):
 
         on_event(value) for each yielded value, on_done(result) with its return value unless it
         was aborted, on_error(message) if it raised, then on_finished() in every case: all on the
-        GUI thread, in that order."""
+        GUI thread, in that order. Once the app is closing, the job is not run: the Job returned
+        has ended, and none of the callbacks comes."""
         worker = _Worker(_in_worker, steps, args, kwargs)
         job = Job(name, worker, control)
+        if self.closing:
+            worker.ended.set()
+            return job
         signals = worker.signals
         if on_event is not None:
             signals.yielded.connect(on_event)
@@ -150,8 +172,9 @@ class Workers(QObject):
 
         def failed(exc: BaseException) -> None:
             original = exc.original if isinstance(exc, JobFailed) else exc
-            traceback.print_exception(type(original), original, original.__traceback__,
-                                      file=sys.stderr)
+            if not isinstance(original, USER_ERRORS):  # a bug: its traceback helps fix it
+                traceback.print_exception(type(original), original, original.__traceback__,
+                                          file=sys.stderr)
             job.error = str(exc) or type(exc).__name__
             if on_error is not None:
                 on_error(job.error)
@@ -175,6 +198,12 @@ class Workers(QObject):
     def stop_all(self) -> None:
         for job in list(self.jobs):
             job.stop()
+
+    def close(self) -> None:
+        """The app is closing: start no more jobs, and ask every job to end as soon as it can."""
+        self.closing = True
+        for job in list(self.jobs):
+            job.abort()
 
     def wait_all(self, timeout_s: float) -> bool:
         """Wait up to `timeout_s` for every worker thread; returns whether all have ended."""

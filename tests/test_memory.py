@@ -1,0 +1,104 @@
+"""The memory a training run needs (core.memory), and the refusal of runs that cannot fit: the
+estimate's walk over the model's layers is what autograd really keeps, and the message names the
+settings, the need and what the machine has free."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from torch.utils.flop_counter import FlopCounterMode
+
+from vae_desktop.core import memory
+from vae_desktop.core.model import VAE, vae_loss
+from vae_desktop.core.sweep import SweepSpec
+
+# The settings of issue 18, all legal in the forms.
+ISSUE = {"arch": "conv", "latent_dim": 512, "hidden": 8192, "batch_size": 52_950,
+         "conditional": False, "train_size": 26_307}
+CONFIGS = [("mlp", 20, 400, 0), ("mlp", 7, 64, 10), ("conv", 20, 400, 0), ("conv", 3, 48, 10),
+           ("conv", 512, 8192, 0)]
+
+
+def autograd_record(arch, latent_dim, hidden, classes, batch):
+    """Bytes of activations autograd saves for the backward pass of one real training step
+    (each storage once, the weights left out), and the step's floating-point operations."""
+    device = "meta" if hidden > 1000 else "cpu"  # the large one: shapes only
+    with torch.device(device):
+        model = VAE(latent_dim=latent_dim, hidden=hidden, arch=arch, num_classes=classes)
+    model.train()
+    weights = {p.untyped_storage()._cdata for p in model.parameters()}
+    saved = {}
+
+    def pack(tensor):
+        storage = tensor.untyped_storage()
+        if storage._cdata not in weights:
+            saved[storage._cdata] = storage.nbytes()
+        return tensor
+
+    x = torch.rand(batch, 1, 28, 28, device=device)
+    y = torch.arange(batch, device=device) % 10 if classes else None
+    if classes and device == "meta":
+        model._onehot = lambda y_, n, like: like.new_zeros((n, classes))
+    with FlopCounterMode(display=False) as flops:
+        with torch.autograd.graph.saved_tensors_hooks(pack, lambda tensor: tensor):
+            logits, mu, logvar = model.forward_logits(x, y)
+            loss = vae_loss(logits, x, mu, logvar)[0]
+        loss.backward()
+    return sum(saved.values()), flops.get_total_flops()
+
+
+@pytest.mark.parametrize("arch, latent_dim, hidden, classes", CONFIGS)
+def test_the_layer_walk_counts_what_autograd_keeps(arch, latent_dim, hidden, classes):
+    cost = memory.model_cost(arch, latent_dim, hidden, classes)
+    saved, flops = autograd_record(arch, latent_dim, hidden, classes, batch=3)
+    assert cost.saved_bytes_per_image * 3 == saved
+    assert cost.flops_per_image * 3 == pytest.approx(flops, rel=0.02)
+    real = VAE(latent_dim=latent_dim, hidden=min(hidden, 400), arch=arch, num_classes=classes)
+    if hidden <= 400:
+        assert cost.parameters == sum(p.numel() for p in real.parameters())
+
+
+def test_the_issues_settings_need_about_8_gb_and_are_refused_with_4_free(monkeypatch):
+    run = memory.estimate(ISSUE, test_images=7_850)
+    assert run.batch == 26_307  # no more images a step than there are
+    assert run.parameters == 64_050_369
+    assert 8.0e9 < run.total_bytes < 8.6e9
+    monkeypatch.setattr(memory, "available_ram", lambda: 4_000_000_000)
+    assert memory.fit_problem(run, "cpu") == (
+        "batch 52,950 (26,307 images a step, all there are) with 8,192 hidden units needs about "
+        "8.3 GB; this machine has 4.0 GB free")
+    monkeypatch.setattr(memory, "available_ram", lambda: 64_000_000_000)
+    assert memory.fit_problem(run, "cpu") is None
+    monkeypatch.setattr(memory, "available_ram", lambda: None)  # cannot tell: not refused
+    assert memory.fit_problem(run, "cpu") is None
+
+
+def test_a_step_of_minutes_is_said_up_front_and_a_default_one_is_not():
+    slow = memory.slow_step_note(memory.estimate(ISSUE), "cpu")
+    assert slow is not None and slow.startswith("One step of 26,307 images takes about ")
+    assert "minutes" in slow or "hours" in slow
+    default = {"arch": "mlp", "latent_dim": 20, "hidden": 400, "batch_size": 128,
+               "conditional": False, "train_size": 0}
+    assert memory.slow_step_note(memory.estimate(default), "cpu") is None
+    assert memory.training_needs({**default, "device": "cpu"}) == (None, None)
+
+
+def test_the_sweep_is_checked_at_its_largest_trial(monkeypatch):
+    monkeypatch.setattr(memory, "available_ram", lambda: 2_000_000_000)
+    spec = SweepSpec(vary=("hidden", "batch_size", "arch"), hidden=(128, 4096),
+                     batch_size=(64, 20_000), train_size=30_000, device="cpu")
+    largest = memory.largest_trial(spec)
+    assert (largest["hidden"], largest["batch_size"], largest["arch"]) == (4096, 20_000, "conv")
+    too_big, slow = memory.sweep_needs(spec)
+    assert too_big.startswith("the largest trial the ranges allow: batch 20,000 with 4,096 "
+                              "hidden units needs about ")
+    assert too_big.endswith("this machine has 2.0 GB free")
+    assert slow.startswith("The largest trial the ranges allow: one step of 20,000 images")
+    small = SweepSpec(vary=("hidden",), hidden=(64, 128), train_size=1000, device="cpu")
+    assert memory.sweep_needs(small) == (None, None)
+
+
+def test_free_memory_is_read_from_the_system():
+    free = memory.available_ram()
+    assert free is not None and 10**8 < free < 10**14
+    assert memory.free_bytes("cpu") is not None
