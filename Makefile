@@ -17,11 +17,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
-	$(BIN)/ruff check vae_desktop tests bench
+	$(BIN)/ruff check vae_desktop tests bench tools
 	$(BIN)/lint-imports
 
 lint: $(STAMP)
-	$(BIN)/ruff check vae_desktop tests bench
+	$(BIN)/ruff check vae_desktop tests bench tools
 	$(BIN)/lint-imports
 
 bench: $(STAMP)

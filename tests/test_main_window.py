@@ -151,8 +151,10 @@ def test_export_history_csv_and_plot_png(window, tmp_path):
 
 
 def test_about_names_the_versions(window):
-    text = window.about_text()
-    assert torch.__version__ in text and qVersion() in text and "Devices: CPU" in text
+    about = window.help.show_about()  # Help ▸ About (vae_desktop/gui/about.py; tests/test_help.py)
+    text = about.details()
+    assert torch.__version__ in text and qVersion() in text and "available: CPU" in text
+    about.close()
 
 
 def test_settings_request_switches_to_the_train_tab(window):

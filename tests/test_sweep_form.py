@@ -36,6 +36,23 @@ def test_a_sweep_error_clears_once_the_values_are_fixed(tab):
     assert tab.error_label.isHidden() and tab.start_button.isEnabled()
 
 
+def test_the_rows_that_cannot_run_are_framed_and_every_problem_is_said(tab):
+    space = tab.form.space
+    space.set_vary(["latent_dim", "hidden"])
+    space.set_varied("latent_dim", (30, 3))
+    space.rows["hidden"].varied.text.setText("12x")  # not a number: checked before the ranges
+    framed = [name for name, row in space.rows.items() if row.stack.objectName() == "problem"]
+    assert framed == ["latent_dim", "hidden"]
+    assert tab.error_text().splitlines() == [
+        "Hidden units choices: write integers separated by commas, e.g. 128, 256 (got '12x').",
+        "Latent dimensions range: the lowest value (30) is above the highest (3)."]
+    assert not tab.start_button.isEnabled()
+    space.set_varied("latent_dim", (3, 30))
+    space.rows["hidden"].varied.text.setText("128, 256")
+    assert not any(row.stack.objectName() for row in space.rows.values())
+    assert tab.error_text() == "" and tab.start_button.isEnabled()
+
+
 def test_values_are_checked_live_and_start_waits_for_good_ones(tab):
     space = tab.form.space
     space.set_vary(["latent_dim", "hidden"])
@@ -69,7 +86,7 @@ def test_a_storage_error_goes_once_the_storage_is_edited(qtbot, tab):
 
 
 def test_a_long_message_leaves_start_and_stop_in_view(qtbot, tab):
-    tab.resize(1100, 560)
+    tab.resize(1100, 480)  # shorter than the form, which has to scroll
     tab.show()
     qtbot.waitExposed(tab)
     space = tab.form.space

@@ -1,16 +1,27 @@
-"""Where the app keeps its files: resources in the repository, user data via platformdirs."""
+"""Where the app keeps its files: the bundled resources (inside the installed package, or the
+repository's resources/ in a checkout), and user data via platformdirs."""
 
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
 DATA_ENV = "VAE_DESKTOP_DATA_DIR"
 
 
 def resources_dir() -> Path:
-    """The repository's resources/ folder (bundled MNIST and pretrained models)."""
+    """The bundled MNIST and pretrained models: vae_desktop/resources/ in an installed wheel (the
+    build copies them in, see setup.py), else the checkout's resources/ folder."""
+    packaged = resources.files("vae_desktop") / "resources"
+    if packaged.is_dir():
+        return Path(str(packaged))
     return Path(__file__).resolve().parents[2] / "resources"
+
+
+def package_data_dir() -> Path:
+    """Files shipped inside the package: the desktop launcher, icons and the guide."""
+    return Path(str(resources.files("vae_desktop") / "data"))
 
 
 def bundled_models_dir() -> Path:

@@ -28,10 +28,21 @@ from PySide6.QtWidgets import (
 )
 
 from vae_desktop.core import settings as table
-from vae_desktop.core.sweep import RANGED, SETTINGS, SweepError, SweepSpec, log_scale
+from vae_desktop.core.sweep import (
+    RANGED,
+    SETTINGS,
+    SweepError,
+    SweepSpec,
+    choice_problems,
+    log_scale,
+    range_problems,
+)
 
 SPEC_DEFAULTS = SweepSpec()  # the sweep's default ranges and choices
 ARCH_NAMES = {"mlp": "MLP", "conv": "Conv"}
+# A row whose values cannot run is framed in the colour of the message under the form, so the
+# message is seen next to what it is about.
+PROBLEM_STYLE = "QStackedWidget#problem { border: 1px solid #d9534f; border-radius: 3px; }"
 
 
 def words(label: str) -> str:
@@ -195,6 +206,24 @@ class SettingRow:
         return [self.check.toggled, self.fixed.changed,
                 *(varied if isinstance(varied, tuple) else (varied,))]
 
+    def problems(self) -> list[str]:
+        """Why this row's values cannot run (SweepSpec says the same for the whole form)."""
+        varied = self.check.isChecked()
+        try:
+            value = (self.varied if varied else self.fixed).value()
+        except SweepError as exc:
+            return exc.problems
+        if varied:
+            return (range_problems if self.name in RANGED else choice_problems)(self.name, value)
+        problem = table.SETTINGS[self.name].problem(value)
+        return [problem] if problem else []
+
+    def mark(self, problem: bool) -> None:
+        name = "problem" if problem else ""
+        if self.stack.objectName() != name:
+            self.stack.setObjectName(name)
+            self.stack.setStyleSheet(PROBLEM_STYLE if problem else "")
+
 
 class SearchSpaceBox(QGroupBox):
     """The settings to try: for each one, vary it over a range or choices, or fix it."""
@@ -227,7 +256,22 @@ class SearchSpaceBox(QGroupBox):
         self.conditional.toggled.connect(self._emit_changed)
 
     def _emit_changed(self, *_) -> None:
+        self.mark_problems()
         self.changed.emit()
+
+    def mark_problems(self) -> list[str]:
+        """Frame each row whose values cannot run; returns the names of those rows."""
+        bad = []
+        for name, row in self.rows.items():
+            problem = bool(row.problems())
+            row.mark(problem)
+            if problem:
+                bad.append(name)
+        return bad
+
+    def problems(self) -> list[str]:
+        """Every row's problems, in the form's order."""
+        return [problem for row in self.rows.values() for problem in row.problems()]
 
     def vary(self) -> tuple[str, ...]:
         return tuple(name for name, row in self.rows.items() if row.check.isChecked())

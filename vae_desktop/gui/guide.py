@@ -1,0 +1,89 @@
+"""Help ▸ Guide: a short illustrated guide, one page per tab and one on what a VAE is. The pages
+are HTML with small pictures, shipped in the package (vae_desktop/data/guide/), shown in Qt's own
+QTextBrowser: no browser, no network."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QListWidget, QSplitter, QTextBrowser
+
+from vae_desktop.core.paths import package_data_dir
+
+# (file stem, title in the contents list), in reading order.
+PAGES = (
+    ("index", "Welcome"),
+    ("vae", "What is a VAE?"),
+    ("train", "Train"),
+    ("draw", "Draw"),
+    ("latent", "Latent space"),
+    ("conditional", "Conditional"),
+    ("interpolate", "Interpolate"),
+    ("evaluate", "Evaluate"),
+    ("sweep", "Sweep"),
+    ("keys", "Keys and files"),
+)
+# The page F1 opens on each tab (by the tab's title).
+TAB_PAGES = {"Train": "train", "Draw": "draw", "Latent space": "latent",
+             "Conditional": "conditional", "Interpolate": "interpolate", "Evaluate": "evaluate",
+             "Sweep": "sweep"}
+
+
+def guide_dir() -> Path:
+    return package_data_dir() / "guide"
+
+
+def page_path(page: str) -> Path:
+    return guide_dir() / f"{page}.html"
+
+
+def page_for_tab(title: str) -> str:
+    return TAB_PAGES.get(title, "index")
+
+
+class GuideDialog(QDialog):
+    """Contents on the left, the page on the right; links between pages work like a browser's
+    (Alt+Left goes back)."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("VAE Desktop Guide")
+        self.contents = QListWidget()
+        self.contents.addItems([title for _, title in PAGES])
+        self.contents.setMaximumWidth(180)
+        self.contents.currentRowChanged.connect(self._row_chosen)
+        self.browser = QTextBrowser()
+        self.browser.setOpenExternalLinks(True)
+        self.browser.setSearchPaths([str(guide_dir())])
+        self.browser.document().setDefaultStyleSheet(
+            (guide_dir() / "guide.css").read_text(encoding="utf-8"))
+        self.browser.sourceChanged.connect(self._source_changed)
+        splitter = QSplitter(Qt.Horizontal)
+        splitter.addWidget(self.contents)
+        splitter.addWidget(self.browser)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(splitter)
+        self.resize(960, 660)
+        self.show_page("index")
+
+    def show_page(self, page: str) -> None:
+        self.browser.setSource(QUrl.fromLocalFile(str(page_path(page))))
+
+    def current_page(self) -> str:
+        return Path(self.browser.source().toLocalFile()).stem
+
+    def _row_chosen(self, row: int) -> None:
+        if 0 <= row < len(PAGES) and PAGES[row][0] != self.current_page():
+            self.show_page(PAGES[row][0])
+
+    def _source_changed(self, url) -> None:
+        stems = [stem for stem, _ in PAGES]
+        page = Path(url.toLocalFile()).stem  # source() may still name the page before
+        if page in stems:
+            self.contents.blockSignals(True)
+            self.contents.setCurrentRow(stems.index(page))
+            self.contents.blockSignals(False)

@@ -1,0 +1,59 @@
+"""The Help menu of the main window: Guide (F1 opens the current tab's page), What is a VAE?,
+and About. The dialogs are made on first use and kept, so they reopen where they were."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu
+
+from vae_desktop.gui.about import AboutDialog
+from vae_desktop.gui.guide import GuideDialog, page_for_tab
+
+
+class HelpMenu:
+    def __init__(self, window: QMainWindow, current_tab) -> None:
+        """`current_tab`: returns the title of the tab in view (F1 opens its page)."""
+        self.window = window
+        self.current_tab = current_tab
+        self.guide: GuideDialog | None = None
+        self.about: AboutDialog | None = None
+        self.guide_action = self._action("&Guide", self.show_guide_for_tab, "F1",
+                                         "How to use the tab in view, and the other tabs")
+        self.vae_action = self._action("&What is a VAE?", lambda: self.show_guide("vae"),
+                                       tip="Encoder, latent code, decoder, and the loss they share")
+        self.about_action = self._action("&About VAE Desktop", self.show_about,
+                                         tip="Versions, device, and the folders the app uses")
+        self.menu: QMenu = window.menuBar().addMenu("&Help")
+        self.menu.addAction(self.guide_action)
+        self.menu.addAction(self.vae_action)
+        self.menu.addSeparator()
+        self.menu.addAction(self.about_action)
+
+    def _action(self, text: str, slot, shortcut: str | None = None, tip: str = "") -> QAction:
+        action = QAction(text, self.window)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        return action
+
+    def show_guide_for_tab(self) -> GuideDialog:
+        return self.show_guide(page_for_tab(self.current_tab()))
+
+    def show_guide(self, page: str) -> GuideDialog:
+        if self.guide is None:
+            self.guide = GuideDialog(self.window)
+        self.guide.show_page(page)
+        return self._raise(self.guide)
+
+    def show_about(self) -> AboutDialog:
+        if self.about is None:
+            self.about = AboutDialog(self.window)
+        return self._raise(self.about)
+
+    @staticmethod
+    def _raise(dialog):
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
