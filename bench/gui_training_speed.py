@@ -4,11 +4,15 @@ Both train the same model with the same seed and settings and write a checkpoint
 epoch. The CLI leg is `vae-desktop train --quiet` in a process of its own (timed inside it, from
 the call to the end, so Python's start-up is not counted); the GUI leg is the real main window in
 this process (all tabs alive, bundled models loaded, threads set up as the app does),
-started with its Start button, with the live plot and progress updating. The legs alternate so
+started with its Start button, with the live plot, progress and live latent view updating (a
+snapshot of 2,000 test digits every 200 steps and after each epoch; --no-live turns the view
+off, as its Live box does). The legs alternate so
 that drifting machine load hits both alike, and the figure is the median of the GUI/CLI ratios
 of back-to-back pairs. Each leg first makes an untimed short run (first-call costs).
 
-Also times a redraw of the loss plot holding 100,000 points per curve.
+Also times a redraw of the loss plot holding 100,000 points per curve, and what one latent
+snapshot costs: taking it in the worker (encode the sample, PCA, align, decode the codes) and
+drawing it in the live view.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/gui_training_speed.py [--train-size 20000]
 """
@@ -70,10 +74,11 @@ def gui_leg(args, app, window) -> tuple[float, float, float, int, float]:
     from PySide6.QtCore import QEventLoop
 
     tab = window.train_tab
+    tab.results.live_view.live_box.setChecked(args.live)
     tab.apply_settings({"epochs": args.epochs, "train_size": args.train_size, "seed": 1,
                         "latent_dim": args.latent_dim, "hidden": args.hidden, "arch": args.arch,
                         "device": args.device, "conditional": False, "beta": 1.0, "lr": 1e-3,
-                        "batch_size": 128})
+                        "batch_size": 128, "beta_warmup": 0})
     ended = []
     tab.run_finished.connect(ended.append)
     loop = QEventLoop()
@@ -86,7 +91,8 @@ def gui_leg(args, app, window) -> tuple[float, float, float, int, float]:
     tab.run_finished.disconnect(loop.quit)
     if ended[-1].status != "done":
         raise SystemExit(f"the GUI run failed: {ended[-1]}")
-    return seconds, cpu, tab.last_trained.test_loss, tab.steps_received, gui_cpu
+    return (seconds, cpu, tab.last_trained.test_loss, tab.steps_received, gui_cpu,
+            len(tab.results.live_view.snapshots))
 
 
 def plot_redraw_ms(points: int = 100_000) -> float:
@@ -112,6 +118,39 @@ def plot_redraw_ms(points: int = 100_000) -> float:
     return statistics.median(timings)
 
 
+def snapshot_ms(args, repeats: int = 7) -> tuple[float, float]:
+    """Median ms of one latent snapshot: taken (worker side) and drawn in the live view (GUI)."""
+    import torch
+
+    from vae_desktop.core.data import load_split
+    from vae_desktop.core.snapshots import LatentTimeline
+    from vae_desktop.core.training import new_model
+    from vae_desktop.gui.tabs.train.live_latent import LiveLatentView
+
+    model = new_model(1, latent_dim=args.latent_dim, hidden=args.hidden, arch=args.arch)
+    images, labels = load_split("test")
+    timeline = LatentTimeline(images, labels, model.latent_dim)
+    view = LiveLatentView()
+    view.resize(420, 420)
+    view.show()
+    take, draw = [], []
+    with torch.no_grad():  # the worker's torch threads: the default count, as in a run
+        for i in range(repeats + 1):
+            for p in model.parameters():  # a model that moved, as in training
+                p.add_(torch.randn_like(p) * 1e-3)
+            t0 = time.perf_counter()
+            snapshot = timeline.take(model, 1, i, float(i), 100.0, 1.0, 1e-3)
+            t1 = time.perf_counter()
+            view.add(snapshot)
+            view.view.canvas.grab()  # forces the paint
+            t2 = time.perf_counter()
+            if i:  # the first: first-call costs
+                take.append((t1 - t0) * 1000)
+                draw.append((t2 - t1) * 1000)
+    view.close()
+    return statistics.median(take), statistics.median(draw)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--train-size", type=int, default=20_000)
@@ -125,6 +164,8 @@ def main() -> int:
                         "(on an oversubscribed machine, 1 keeps OpenMP waits out of the figures)")
     parser.add_argument("--no-warmup", dest="warmup", action="store_false",
                         help="time each leg's first run too (first-call costs included)")
+    parser.add_argument("--no-live", dest="live", action="store_false",
+                        help="the GUI leg without the live latent view (its Live box unticked)")
     parser.add_argument("--no-reserve", dest="reserve", action="store_false",
                         help="leave the GUI thread's torch threads at the default, as before "
                         "core.threads existed (shows what it fixed)")
@@ -160,12 +201,13 @@ def main() -> int:
             cli_cpus.append(cpu)
             print(f"CLI run {i + 1}: {seconds:.2f} s, CPU {cpu:.2f} s, test loss {cli_loss:.3f}",
                   flush=True)
-            seconds, cpu, gui_loss, updates, gui_cpu = gui_leg(args, app, window)
+            seconds, cpu, gui_loss, updates, gui_cpu, snapshots = gui_leg(args, app, window)
             gui_times.append(seconds)
             gui_cpus.append(cpu)
             print(f"GUI run {i + 1}: {seconds:.2f} s, CPU {cpu:.2f} s of which GUI thread "
                   f"{gui_cpu:.2f} s, test loss {gui_loss:.3f}, {updates} step updates "
-                  f"({updates / seconds:.1f} per second)", flush=True)
+                  f"({updates / seconds:.1f} per second), {snapshots} latent snapshots",
+                  flush=True)
         window.close()
 
     samples = args.train_size * args.epochs
@@ -176,7 +218,8 @@ def main() -> int:
           f"torch {torch.__version__}, {worker_threads() or torch.get_num_threads()} threads for "
           f"training{'' if args.reserve else ', GUI thread NOT reserved (--no-reserve)'}")
     print(f"headless CLI : best {cli_s:.2f} s ({samples / cli_s:,.0f} samples/s incl. eval)")
-    print(f"GUI          : best {gui_s:.2f} s ({samples / gui_s:,.0f} samples/s incl. eval)")
+    live = f"live latent view on, {snapshots} snapshots a run" if args.live else "live view off"
+    print(f"GUI ({live}): best {gui_s:.2f} s ({samples / gui_s:,.0f} samples/s incl. eval)")
     paired = sorted(g / c for g, c in zip(gui_times, cli_times, strict=True))
     print(f"GUI / CLI    : {statistics.median(paired):.3f} wall time, median of the {len(paired)} "
           f"back-to-back pairs (target <= 1.10; pairs {', '.join(f'{r:.2f}' for r in paired)}); "
@@ -184,6 +227,9 @@ def main() -> int:
           f"{statistics.median(gui_cpus) / statistics.median(cli_cpus):.3f} (medians)")
     print(f"same seed, same result: CLI {cli_loss:.4f} vs GUI {gui_loss:.4f} nats/image")
     print(f"loss plot redraw with 100,000 points per curve: {plot_redraw_ms():.1f} ms")
+    take_ms, draw_ms = snapshot_ms(args)
+    print(f"one latent snapshot of 2,000 test digits: {take_ms:.1f} ms to take in the worker "
+          f"(encode, PCA, align, decode), {draw_ms:.1f} ms to draw in the live view")
     return 0
 
 

@@ -5,6 +5,7 @@ It owns
 - the models (listed by the ModelLibrary, so they last across restarts) and the active one;
 - the current drawing, with where it came from;
 - the current latent point: a code with the label (or label blend) it is decoded under;
+- the latent snapshot opened from a training run's timeline (core.snapshots), if any;
 - one test-set pass per model (core.evaluation), shared by Draw, Latent space, Evaluate and the
   anomaly panel, run once in a worker;
 - the workers that run every kind of background work.
@@ -75,6 +76,9 @@ class AppState(QObject):
     posterior_changed = Signal(object)
     # The current latent point changed (argument: LatentPoint or None).
     latent_point_changed = Signal(object)
+    # A training run's latent snapshot to show in the Latent space tab (core.snapshots.
+    # LatentSnapshot), or None: show the active model again.
+    latent_snapshot_changed = Signal(object)
     # A model's test-set pass: progress (Checkpoint, fraction), done (Checkpoint), failed
     # (Checkpoint, message).
     test_pass_progress = Signal(object, float)
@@ -95,6 +99,7 @@ class AppState(QObject):
         self.active: Checkpoint | None = None
         self.drawing: Drawing | None = None
         self.latent_point: LatentPoint | None = None
+        self.latent_snapshot = None  # core.snapshots.LatentSnapshot or None
         self._test: tuple[torch.Tensor, torch.Tensor] | None = None
         self._test_float: torch.Tensor | None = None
         self._passes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # model -> report
@@ -238,6 +243,11 @@ class AppState(QObject):
             return
         self.latent_point = point
         self.latent_point_changed.emit(point)
+
+    def set_latent_snapshot(self, snapshot) -> None:
+        """Open a training run's latent snapshot (None: close it)."""
+        self.latent_snapshot = snapshot
+        self.latent_snapshot_changed.emit(snapshot)
 
     # The test set (loaded once, on first use)
     def test_set(self) -> tuple[torch.Tensor, torch.Tensor]:

@@ -16,9 +16,8 @@ from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPixmapCache
 from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem, QWidget
 
-# Ten distinguishable colours (Tableau 10), one per digit.
-DIGIT_COLORS = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
-                "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac")
+from vae_desktop.core.movie import DIGIT_COLORS  # one per digit, here and in latent-space movies
+
 HOVER_RADIUS_PX = 8
 MANIFOLD_DEBOUNCE_MS = 150
 HOVER_THROTTLE_MS = 30

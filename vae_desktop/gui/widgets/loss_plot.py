@@ -2,7 +2,8 @@
 
 Each curve is created once and fed with `setData` from a growing numpy buffer; the plot redraws on
 a timer (not on every update), with peak downsampling and clip-to-view, so 100,000 points stay
-smooth. The x axis counts epochs (fractional within an epoch); y is in nats per image.
+smooth. The x axis counts epochs (fractional within an epoch); y is in nats per image. A
+vertical marker shows where beta or the learning rate was changed during a run.
 
 During a run (`begin_run` .. `end_run`) the axes hold still: x spans the whole run from the start
 and y moves only when a curve leaves it or fills much less of it. The axes, with their grid, are
@@ -25,6 +26,9 @@ REDRAW_MS = 200
 SMOOTHING = 0.8  # exponential moving average weight of the past (TensorBoard-style, debiased)
 Y_MARGIN = 0.05  # room above and below the curves, as a share of their span
 Y_REFIT_FILL = 0.6  # during a run, y is refitted when the curves fill less than this of it
+LEGEND_ONE_ROW_PX = 760  # narrower than this, the legend takes two rows or more
+MARKER_PEN = pg.mkPen((255, 216, 77, 170), width=1)
+CHANGE_NAMES = {"beta": "β", "lr": "lr"}
 
 
 class GrowingSeries:
@@ -113,6 +117,7 @@ class LossPlot(QWidget):
         self._dirty = False
         self._shown: dict[str, int] = {}  # points each curve was last given
         self._running = False
+        self.markers: list[pg.InfiniteLine] = []  # changes of beta or lr, in the order made
         for axis in ("left", "bottom"):
             self.plot.getAxis(axis).setCacheMode(QGraphicsItem.DeviceCoordinateCache)
 
@@ -159,6 +164,13 @@ class LossPlot(QWidget):
         self.timer.timeout.connect(self.redraw)
         self.timer.start()
 
+    def resizeEvent(self, event) -> None:
+        """The legend takes as many columns as fit, so that a narrow plot is not clipped."""
+        super().resizeEvent(event)
+        columns = len(CURVES) if self.width() >= LEGEND_ONE_ROW_PX else 3 if self.width() >= 420 else 2
+        if columns != self.legend.columnCount:
+            self.legend.setColumnCount(columns)
+
     # Runs: still axes
     def begin_run(self, first_epoch: float, last_epoch: float) -> None:
         """A run will add steps from `first_epoch` to `last_epoch`: fix x to that span (and
@@ -200,8 +212,28 @@ class LossPlot(QWidget):
         for smoother in self._smoothers.values():
             smoother.reset()
         self._shown.clear()
+        for marker in self.markers:
+            self.plot.removeItem(marker)
+        self.markers.clear()
         self._dirty = True
         self.redraw()
+
+    def add_change(self, at_epoch: float, name: str, value: float) -> None:
+        """Mark a change of beta or the learning rate (a ChangeEvent's) at x = `at_epoch`."""
+        text = f"{CHANGE_NAMES.get(name, name)} {value:g}"
+        # Each label a little lower than the last, so that close changes stay readable.
+        position = 0.95 - 0.08 * (len(self.markers) % 6)
+        marker = pg.InfiniteLine(pos=at_epoch, angle=90, movable=False, pen=MARKER_PEN,
+                                 label=text, labelOpts={"position": position,
+                                                        "color": (255, 216, 77),
+                                                        "anchors": [(0, 0.5), (0, 0.5)]})
+        marker.setToolTip(f"{name} set to {value:g} at epoch {at_epoch:.2f}")
+        self.plot.addItem(marker, ignoreBounds=True)
+        self.markers.append(marker)
+
+    def marked_changes(self) -> list[tuple[float, str]]:
+        """(x, label) of each change marked."""
+        return [(float(m.value()), m.label.format) for m in self.markers]
 
     def add_step(self, x: float, loss: float, recon: float, kl: float) -> None:
         """One training step at x epochs: the raw loss and the smoothed loss, recon and KL."""
@@ -229,6 +261,8 @@ class LossPlot(QWidget):
                 value = rec.get(field)
                 if value is not None and math.isfinite(value):
                     self.series[key].append(float(epoch), float(value))
+            for change in rec.get("changes") or ():
+                self.add_change(change["at_epoch"], change["name"], change["value"])
         self._dirty = True
         self.redraw()
 

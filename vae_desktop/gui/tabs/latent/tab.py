@@ -33,6 +33,7 @@ from vae_desktop.gui.tabs.latent.controls import (
     SliderRow,
 )
 from vae_desktop.gui.tabs.latent.plot import VIEW_DIMS, VIEW_PCA, PlotPanel
+from vae_desktop.gui.tabs.latent.snapshot_page import SnapshotPage
 from vae_desktop.gui.tabs.latent.stats_source import LatentStatsSource
 
 __all__ = ["LatentTab", "VIEW_DIMS", "VIEW_PCA"]
@@ -71,6 +72,7 @@ class LatentTab(QWidget):
         self.stats_source.progress.connect(self._on_pass_progress)
         self.stats_source.ready.connect(self._on_pass_ready)
         self.stats_source.failed.connect(self._on_pass_failed)
+        self.snapshot_page = SnapshotPage(state, self.pages, self.refresh)  # a run's snapshot
 
     # UI
     def _build(self) -> None:

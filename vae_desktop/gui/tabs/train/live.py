@@ -1,0 +1,151 @@
+"""LiveRun: the Train tab's side of watching a run as it learns. It feeds the live latent view
+with the job's snapshots, marks beta and learning-rate changes on the loss plot, shows a single
+step's batch, sends a person's changes, steps and rewinds to the run (its TrainControl), opens a
+snapshot in the Latent space tab (through the state) and saves the timeline as a movie.
+
+Rewind keeps a copy of the run's request made at launch, before the worker trains its model, and
+launches that copy again: the same seed, settings and initial weights give the same run."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+
+from vae_desktop.core.movie import write_gif
+from vae_desktop.core.snapshots import SNAPSHOT_EVERY, LatentSnapshot
+from vae_desktop.core.training import BatchEvent, ChangeEvent, TrainControl
+from vae_desktop.gui.model_files import new_model_path
+from vae_desktop.gui.tabs.train.job import TrainRequest
+
+
+class LiveRun(QObject):
+    def __init__(self, tab) -> None:
+        super().__init__(tab)
+        self.tab = tab
+        results = tab.results
+        self.results, self.view, self.bar = results, results.live_view, results.run_bar
+        self.control: TrainControl | None = None
+        self._start: tuple[TrainRequest, str] | None = None  # (a pristine copy, the caption)
+        self._in_force: dict[str, float] = {}  # beta and lr as last asked for
+        self._rewind_pending = False
+        self.running = False  # from launch until the run has been wrapped up
+        self.bar.apply_requested.connect(self.apply)
+        self.bar.step_requested.connect(self.step)
+        self.bar.rewind_requested.connect(self.rewind)
+        self.view.open_requested.connect(self.open_snapshot)
+        self.view.movie_requested.connect(lambda: self.save_movie())
+        tab.pause_button.clicked.connect(self._sync)  # after the tab's own slot has paused
+        tab.run_finished.connect(self._finished)
+        self._sync()
+
+    # A run
+    def launched(self, request: TrainRequest, caption: str, control: TrainControl) -> None:
+        """The tab has just started a run (its worker has not touched the request yet)."""
+        # No live view, no snapshots at all (a rewind follows the box as it is now).
+        request.snapshot_every = SNAPSHOT_EVERY if self.view.live_box.isChecked() else 0
+        self.control, self.running = control, True
+        self._start = (request.fresh_copy(), caption)
+        model = request.model
+        beta = model.config.beta if model is not None else request.settings["beta"]
+        self._in_force = {"beta": float(beta), "lr": float(request.settings["lr"])}
+        self.bar.show_values(self._in_force["beta"], self._in_force["lr"])
+        self.view.clear()
+        self.results.show_step_panel(False)
+        self._sync()
+
+    def on_event(self, event) -> None:
+        """The job's events the tab itself does not handle."""
+        if isinstance(event, LatentSnapshot):
+            self.view.add(event)
+        elif isinstance(event, ChangeEvent):
+            self.results.plot.add_change(event.at_epoch, event.name, event.value)
+            self.tab.state.status_message.emit(
+                f"{'Beta' if event.name == 'beta' else 'Learning rate'} {event.value:g} from "
+                f"step {event.step:,} on", 4000)
+        elif isinstance(event, BatchEvent):
+            self.results.step_panel.show_batch(event)
+            self.results.show_step_panel(True)
+
+    def _finished(self, _summary) -> None:
+        self.control, self.running = None, False
+        self._sync()
+        if self._rewind_pending:
+            self._rewind_pending = False
+            self._relaunch()
+
+    def _sync(self) -> None:
+        running = self.running
+        paused = running and self.control.paused
+        self.bar.set_state(running, paused, self._start is not None)
+        if running and not paused:
+            self.results.show_step_panel(False)
+
+    # What a person asks for
+    def apply(self, beta: float, lr: float) -> None:
+        """Change beta and the learning rate from the next batch (those that differ)."""
+        if self.control is None:
+            return
+        if beta != self._in_force.get("beta"):
+            self.control.set_beta(beta)
+        if lr != self._in_force.get("lr"):
+            self.control.set_lr(lr)
+        self._in_force = {"beta": beta, "lr": lr}
+
+    def step(self) -> bool:
+        """Train one batch (while paused); returns whether it was asked for."""
+        return self.control is not None and self.control.request_step()
+
+    def rewind(self) -> None:
+        """The last run again from the same start: at once, or once the running one stopped."""
+        if self._start is None:
+            return
+        if self.tab.is_training():
+            self._rewind_pending = True
+            self.tab.stop()
+            return
+        self._relaunch()
+
+    def _relaunch(self) -> None:
+        pristine, caption = self._start
+        request = pristine.fresh_copy(save_path=new_model_path(file_stem(pristine)))
+        self.tab._launch(request, None, caption)
+        self.tab.state.status_message.emit("Rewound: training again from the same start", 5000)
+
+    # Snapshots
+    def open_snapshot(self, snapshot) -> None:
+        if snapshot is not None:
+            self.tab.state.set_latent_snapshot(snapshot)
+            self.tab.state.tab_requested.emit("Latent space")
+
+    def save_movie(self, path: str | None = None) -> str | None:
+        snapshots = list(self.view.snapshots)
+        if not snapshots:
+            return None
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self.tab, "Save the latent space as a movie",
+                                                  "latent-space.gif", "Animated GIF (*.gif)")
+            if not path:
+                return None
+        QApplication.setOverrideCursor(Qt.WaitCursor)  # a few ms a frame
+        try:
+            written = write_gif(snapshots, path)
+        except OSError as exc:
+            written = exc
+        finally:
+            QApplication.restoreOverrideCursor()
+        if isinstance(written, OSError):
+            QMessageBox.warning(self.tab, "Could not save the movie", f"{path}: {written}")
+            return None
+        self.tab.state.status_message.emit(f"Saved {written} ({len(snapshots)} frames)", 5000)
+        return str(written)
+
+
+def file_stem(request: TrainRequest) -> str:
+    """The autosave's name for a run of this request, as the tab names a run's file."""
+    if request.model is not None:
+        cfg = request.model.config
+        conditional, arch, dim = cfg.conditional, cfg.arch, cfg.latent_dim
+    else:
+        s = request.settings
+        conditional, arch, dim = s["conditional"], s["arch"], s["latent_dim"]
+    return f"{'cvae' if conditional else 'vae'}-{arch}-z{dim}"
