@@ -1,108 +1,147 @@
-"""One epoch of the 784-400-20 VAE at batch 128: the project's trainer against the classic
-pytorch/examples loop (torchvision MNIST + ToTensor + DataLoader), measured side by side in one
-run, plus the trainer's achieved GFLOP/s against a large matmul measured in the same run.
+"""An MLP 784-400-20 epoch at batch 128 against the limit the hardware sets for it: the time the
+epoch's matrix products take on their own, at the model's own shapes, measured in the same run.
 
-    .venv/bin/python bench/train_throughput.py [--device cpu] [--epochs 1]
+    .venv/bin/python bench/train_throughput.py [--repeats 3] [--threads N] [--classic] [--cli]
 
-Targets: trainer epoch time at most 0.5x the reference's; at least 50% of the matmul rate.
+An epoch here is what `vae-desktop train` does per epoch: 60,000 training images in batches of
+128 (forward, backward, Adam) and the 10,000 test images scored once. Its products are the five
+linear layers' forward, input-gradient and weight-gradient GEMMs of every step plus the test
+pass's forward GEMMs: 210 GFLOP (issue 19's 247 counted an input gradient for the images too,
+which is never computed). Each round times, interleaved so all see the same machine
+load: those GEMMs alone (torch.mm in float32 on preallocated operands), the trainer's epoch with
+the hand-written step (core.fast_step.MLPStep, what training uses), and with the autograd step
+(what it used before). Figures are medians over the rounds of each epoch after a run's first.
+
+Target: trainer epoch >= 70% of the GEMM rate (GEMM time / epoch time).
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-import torch
-import torch.nn.functional as F
-from torch import nn
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from vae_desktop.core.data import FILES, bundled_mnist_dir, load_split
-from vae_desktop.core.device import resolve_device
-from vae_desktop.core.training import TrainConfig, Trainer, new_model
+import torch  # noqa: E402
 
-# Multiply-accumulates per image of one forward pass: 784-400-(20+20), then 20-400-784.
-MACS_PER_IMAGE = 784 * 400 + 400 * 20 * 2 + 20 * 400 + 400 * 784
-FLOPS_PER_IMAGE_TRAIN = 3 * 2 * MACS_PER_IMAGE  # backward costs about twice the forward
+from vae_desktop.core import training  # noqa: E402
+from vae_desktop.core.data import FILES, bundled_mnist_dir, load_split  # noqa: E402
+from vae_desktop.core.fast_step import AutogradStep  # noqa: E402
+from vae_desktop.core.precision import native_bf16  # noqa: E402
+from vae_desktop.core.training import TrainConfig, Trainer, new_model  # noqa: E402
 
-
-class ClassicVAE(nn.Module):
-    """The model of pytorch/examples/vae, unchanged."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.fc1 = nn.Linear(784, 400)
-        self.fc21 = nn.Linear(400, 20)
-        self.fc22 = nn.Linear(400, 20)
-        self.fc3 = nn.Linear(20, 400)
-        self.fc4 = nn.Linear(400, 784)
-
-    def forward(self, x):
-        h1 = F.relu(self.fc1(x.view(-1, 784)))
-        mu, logvar = self.fc21(h1), self.fc22(h1)
-        z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)
-        return torch.sigmoid(self.fc4(F.relu(self.fc3(z)))), mu, logvar
+D, H, Z = 784, 400, 20
+TRAIN, TEST, BATCH, TEST_BATCH = 60_000, 10_000, 128, 1000
 
 
-def classic_epoch(root: Path, device: torch.device) -> float:
+def step_gemms(b: int) -> list[tuple[int, int, int]]:
+    """(M, K, N) of every product of one training step at batch b: forward (mu and logvar as
+    one 400x40 layer), the input gradients (none for the images) and the weight gradients."""
+    forward = [(b, D, H), (b, H, 2 * Z), (b, Z, H), (b, H, D)]
+    input_grads = [(b, D, H), (b, H, Z), (b, 2 * Z, H)]
+    weight_grads = [(D, b, H), (H, b, Z), (2 * Z, b, H), (H, b, D)]
+    return forward + input_grads + weight_grads
+
+
+def test_gemms(b: int) -> list[tuple[int, int, int]]:
+    return [(b, D, H), (b, H, Z), (b, H, Z), (b, Z, H), (b, H, D)]
+
+
+def epoch_gemms() -> list[tuple[list[tuple[int, int, int]], float]]:
+    """(products of one call, calls per epoch)."""
+    return [(step_gemms(BATCH), TRAIN / BATCH), (test_gemms(TEST_BATCH), TEST / TEST_BATCH)]
+
+
+def flops(shapes) -> float:
+    return sum(2 * m * k * n for m, k, n in shapes)
+
+
+def gemm_epoch_seconds(dtype: torch.dtype = torch.float32, reps: int = 40) -> float:
+    """An epoch's products alone, at the model's shapes, on preallocated operands."""
+    total = 0.0
+    for shapes, calls in epoch_gemms():
+        mats = [(torch.randn(m, k).to(dtype), torch.randn(k, n).to(dtype),
+                 torch.empty(m, n, dtype=dtype)) for m, k, n in shapes]
+        for a, b, c in mats:
+            torch.mm(a, b, out=c)
+        best = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            for _ in range(reps):
+                for a, b, c in mats:
+                    torch.mm(a, b, out=c)
+            best = min(best, (time.perf_counter() - start) / reps)
+        total += best * calls
+    return total
+
+
+def trainer_epochs(train, test, epochs: int, autograd: bool) -> list[float]:
+    """Seconds of each epoch after the first (train + test pass, as the CLI runs them)."""
+    model = new_model(1)
+    trainer = Trainer(model, train, test, TrainConfig(epochs=epochs, device="cpu",
+                                                      precision="fp32"), step_interval_s=0.25)
+    chosen = training.make_train_step
+    if autograd:
+        training.make_train_step = lambda m, opt, precision: AutogradStep(m, opt, precision)
+    try:
+        trainer.run()
+    finally:
+        training.make_train_step = chosen
+    return [record["seconds"] for record in trainer.history[1:]]
+
+
+def cli_epoch(tmp: Path) -> float:
+    """`vae-desktop train` in its own process: (t[3 epochs] - t[1 epoch]) / 2."""
+    def run(epochs: int) -> float:
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "vae_desktop", "train", "--epochs", str(epochs),
+                        "--quiet", "--device", "cpu", "--out", str(tmp / "m.pt")], check=True,
+                       stdout=subprocess.DEVNULL)
+        return time.perf_counter() - start
+    one = run(1)
+    return (run(3) - one) / 2
+
+
+def classic_epoch(root: Path) -> float:
+    """The pytorch/examples/vae loop (torchvision MNIST + ToTensor + DataLoader)."""
+    import torch.nn.functional as F
+    from torch import nn
     from torchvision import datasets, transforms
 
+    class ClassicVAE(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.fc1, self.fc21, self.fc22 = nn.Linear(784, 400), nn.Linear(400, 20), nn.Linear(400, 20)
+            self.fc3, self.fc4 = nn.Linear(20, 400), nn.Linear(400, 784)
+
+        def forward(self, x):
+            h1 = F.relu(self.fc1(x.view(-1, 784)))
+            mu, logvar = self.fc21(h1), self.fc22(h1)
+            z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)
+            return torch.sigmoid(self.fc4(F.relu(self.fc3(z)))), mu, logvar
+
     dataset = datasets.MNIST(str(root), train=True, download=False, transform=transforms.ToTensor())
-    kwargs = {"num_workers": 1, "pin_memory": True} if device.type == "cuda" else {}
-    loader = torch.utils.data.DataLoader(dataset, batch_size=128, shuffle=True, **kwargs)
-    model = ClassicVAE().to(device)
+    loader = torch.utils.data.DataLoader(dataset, batch_size=128, shuffle=True)
+    model = ClassicVAE()
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-    model.train()
     start = time.perf_counter()
     for data, _ in loader:
-        data = data.to(device)
         optimizer.zero_grad()
         recon, mu, logvar = model(data)
         bce = F.binary_cross_entropy(recon, data.view(-1, 784), reduction="sum")
         kld = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
         (bce + kld).backward()
         optimizer.step()
-    _sync(device)
     return time.perf_counter() - start
 
 
-def trainer_epoch(device: torch.device) -> tuple[float, int]:
-    train = load_split("train")
-    model = new_model(1)
-    trainer = Trainer(model, train, None, TrainConfig(epochs=1, device=str(device)),
-                      step_interval_s=0.25)
-    start = time.perf_counter()
-    trainer.run()
-    _sync(device)
-    return time.perf_counter() - start, len(train[0])
-
-
-def matmul_gflops(device: torch.device, n: int = 2048, repeats: int = 10, trials: int = 5) -> float:
-    """The best of `trials` timings of `repeats` n x n float32 matmuls: the machine's attainable
-    rate, as the trainer's epochs are also the best of several."""
-    a = torch.randn(n, n, device=device)
-    b = torch.randn(n, n, device=device)
-    a @ b
-    best = float("inf")
-    for _ in range(trials):
-        _sync(device)
-        start = time.perf_counter()
-        for _ in range(repeats):
-            a @ b
-        _sync(device)
-        best = min(best, time.perf_counter() - start)
-    return 2 * n**3 * repeats / best / 1e9
-
-
-def _sync(device: torch.device) -> None:
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
-
-
 def torchvision_folder(tmp: Path) -> Path:
-    """torchvision's MNIST layout (root/MNIST/raw/<idx files>) from the bundled files."""
     raw = tmp / "MNIST" / "raw"
     raw.mkdir(parents=True)
     for names in FILES.values():
@@ -113,28 +152,48 @@ def torchvision_folder(tmp: Path) -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--device", default="cpu")
-    parser.add_argument("--epochs", type=int, default=2,
-                        help="epochs of each, interleaved; the best time of each is kept")
+    parser.add_argument("--repeats", type=int, default=3, help="interleaved rounds")
+    parser.add_argument("--threads", type=int, help="torch threads (default: torch's choice)")
+    parser.add_argument("--classic", action="store_true", help="also the pytorch/examples loop")
+    parser.add_argument("--cli", action="store_true", help="also `vae-desktop train` as a process")
+    parser.add_argument("--bf16", action="store_true",
+                        help="also the GEMMs in bf16 (always where the CPU has native bf16)")
     args = parser.parse_args()
-    device = resolve_device(args.device)
-    print(f"device: {device}, torch {torch.__version__}, {torch.get_num_threads()} threads")
-    with tempfile.TemporaryDirectory() as tmp:
-        root = torchvision_folder(Path(tmp))
-        ours, ref = [], []
-        for _ in range(args.epochs):  # interleaved so both see the same machine load
-            t, n_images = trainer_epoch(device)
-            ours.append(t)
-            ref.append(classic_epoch(root, device))
-    peak = matmul_gflops(device)
-    t_ours, t_ref = min(ours), min(ref)
-    achieved = FLOPS_PER_IMAGE_TRAIN * n_images / t_ours / 1e9
-    print(f"reference epoch (torchvision + ToTensor + DataLoader): {t_ref:7.2f} s")
-    print(f"vae-desktop trainer epoch (in-memory batches):         {t_ours:7.2f} s "
-          f"(includes the end-of-epoch bookkeeping)")
-    print(f"ratio trainer / reference: {t_ours / t_ref:.2f}x (target <= 0.50x)")
-    print(f"trainer: {n_images / t_ours:,.0f} images/s, {achieved:.1f} GFLOP/s; "
-          f"2048x2048 matmul: {peak:.1f} GFLOP/s; share {achieved / peak:.0%} (target >= 50%)")
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    train, test = load_split("train"), load_split("test")
+    gflop = sum(flops(shapes) * calls for shapes, calls in epoch_gemms()) / 1e9
+    print(f"# torch {torch.__version__}, {torch.get_num_threads()} threads, CPU; an epoch's "
+          f"products: {gflop:.0f} GFLOP; {args.repeats} interleaved rounds")
+    rows: dict[str, list[float]] = {"gemm": [], "bf16 gemm": [], "fast": [], "autograd": [],
+                                    "cli": [], "classic": []}
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        root = torchvision_folder(tmp / "tv") if args.classic else None
+        for _ in range(args.repeats):
+            rows["gemm"].append(gemm_epoch_seconds())
+            if args.bf16 or native_bf16(torch.device("cpu")):  # emulated bf16 is ~20x slower
+                rows["bf16 gemm"].append(gemm_epoch_seconds(torch.bfloat16, reps=5))
+            rows["fast"] += trainer_epochs(train, test, 2, autograd=False)
+            rows["autograd"] += trainer_epochs(train, test, 2, autograd=True)
+            if args.cli:
+                rows["cli"].append(cli_epoch(tmp))
+            if root is not None:
+                rows["classic"].append(classic_epoch(root))
+    med = {k: statistics.median(v) for k, v in rows.items() if v}
+    limit = med["gemm"]
+    print(f"GEMMs alone, fp32 (the limit):   {limit:6.2f} s/epoch  {gflop / limit:6.0f} GFLOP/s")
+    if "bf16 gemm" in med:
+        print(f"GEMMs alone, bf16:               {med['bf16 gemm']:6.2f} s/epoch  "
+              f"{gflop / med['bf16 gemm']:6.0f} GFLOP/s ({limit / med['bf16 gemm']:.2f}x fp32)")
+    names = {"fast": "trainer, hand-written step", "autograd": "trainer, autograd step",
+             "cli": "vae-desktop train (t3-t1)/2", "classic": "classic loop (no test pass)"}
+    for key, label in names.items():
+        if key in med:
+            target = " (target >= 70%)" if key == "fast" else ""
+            print(f"{label + ':':33s}{med[key]:6.2f} s/epoch  {gflop / med[key]:6.0f} GFLOP/s  "
+                  f"share of the limit {limit / med[key]:4.0%}{target}")
+    print("rounds (s):", {k: [round(t, 2) for t in v] for k, v in rows.items() if v})
 
 
 if __name__ == "__main__":

@@ -143,18 +143,27 @@ def test_pause_really_pauses_and_stop_mid_epoch_keeps_a_usable_model(bare_tab, q
 
 
 def _nan_after(monkeypatch, calls: int) -> None:
-    """Make the training loss NaN from the `calls`-th batch on (as a too-high learning rate would)."""
-    real = training.vae_loss
+    """Make the training loss NaN from the `calls`-th batch on (as a too-high learning rate would):
+    the step's loss and the weights it leaves behind both go NaN."""
+    real = training.make_train_step
     count = {"n": 0}
 
-    def vae_loss(logits, x, mu, logvar, beta=1.0):
-        count["n"] += 1
-        loss, recon, kl = real(logits, x, mu, logvar, beta)
-        if count["n"] >= calls:
-            return loss * float("nan"), recon, kl
-        return loss, recon, kl
+    def make_train_step(model, optimizer, *args, **kwargs):
+        step = real(model, optimizer, *args, **kwargs)
 
-    monkeypatch.setattr(training, "vae_loss", vae_loss)
+        def poisoned(x, y, beta):
+            count["n"] += 1
+            losses = step(x, y, beta)
+            if count["n"] >= calls:
+                with torch.no_grad():
+                    for p in model.parameters():
+                        p.mul_(float("nan"))
+                return losses * float("nan")
+            return losses
+
+        return poisoned
+
+    monkeypatch.setattr(training, "make_train_step", make_train_step)
 
 
 def test_nonfinite_loss_stops_with_advice_and_keeps_last_good_epoch(bare_tab, qtbot,

@@ -1,9 +1,10 @@
 """A model's full report on the test set: the negative ELBO with its parts, PSNR and SSIM of the
 reconstructions, a per-digit table, per-image scores and the worst-reconstructed images.
 
-The headline negative ELBO comes from `training.evaluate` (one sampled z, fixed seed) so that it is
-the very number the CLI and the Train tab print. Per-image scores, the per-digit table and the
-reconstructions use z = posterior mean, which is deterministic and is what anomaly scores use.
+The headline negative ELBO is `training.evaluate`'s (one sampled z, fixed seed, drawn batch by
+batch alike) so that it is the very number the CLI and the Train tab print. Per-image scores,
+the per-digit table and the reconstructions use z = posterior mean, which is deterministic and
+is what anomaly scores use. Everything comes from one pass over the images.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ import torch
 from .jobs import run_to_end
 from .metrics import psnr, ssim
 from .model import VAE, kl_per_image, recon_per_image
-from .training import evaluate
+
+EVAL_BATCH = 1000  # training.evaluate's batch: the headline's z draws follow it
+EVAL_SEED = 0  # training.evaluate's seed
 
 # Per-image score names, in display order, with what they mean.
 SCORE_NAMES = {
@@ -81,17 +84,19 @@ def reconstruct(model: VAE, images: torch.Tensor, labels: torch.Tensor | None = 
 
 
 def evaluate_model(model: VAE, images: torch.Tensor, labels: torch.Tensor,
-                   worst: int = 24, batch_size: int = 2000) -> EvaluationReport:
+                   worst: int = 24, batch_size: int = EVAL_BATCH) -> EvaluationReport:
     """Evaluate `model` on (images, labels): float [N, 1, 28, 28] in [0, 1] or uint8 [N, 28, 28]."""
     return run_to_end(evaluation_steps(model, images, labels, worst, batch_size))
 
 
 def evaluation_steps(model: VAE, images: torch.Tensor, labels: torch.Tensor, worst: int = 24,
-                     batch_size: int = 2000) -> Generator[float, None, EvaluationReport]:
+                     batch_size: int = EVAL_BATCH) -> Generator[float, None, EvaluationReport]:
     """`evaluate_model` as a job: yields the fraction done (0 to 1) between batches and returns
-    the report. One pass gives every per-image number the app shows: scores, reconstructions,
-    PSNR, SSIM and the posterior (mu, logvar), so Draw, Latent space, Evaluate and the anomaly
-    panel share it."""
+    the report. One pass over the images gives every number the app shows: each batch is
+    encoded once, then decoded from a sampled z (the headline, drawn exactly as
+    `training.evaluate(..., batch_size=batch_size)` draws it, so it is the same number) and from
+    z = mu (scores, reconstructions, PSNR, SSIM), and the posterior (mu, logvar) is kept, so
+    Draw, Latent space, Evaluate and the anomaly panel share it."""
     if len(images) == 0:
         raise ValueError("there are no test images to evaluate")
     if len(images) != len(labels):
@@ -99,30 +104,30 @@ def evaluation_steps(model: VAE, images: torch.Tensor, labels: torch.Tensor, wor
     labels = labels.long().cpu()
     was_training = model.training
     model.eval()
+    parts: dict[str, list[torch.Tensor]] = {k: [] for k in (*SCORE_NAMES, "mu", "logvar", "recons")}
+    headline = {"loss": 0.0, "recon": 0.0, "kl": 0.0}
+    n = len(images)
+    devices = [model.device] if model.device.type == "cuda" else []
     try:
-        with torch.no_grad():
-            headline = evaluate(model, images, labels)  # the raw input, exactly as the CLI did
-        yield 0.2
-        images = _as_float(images)
-        parts: dict[str, list[torch.Tensor]] = {k: [] for k in (*SCORE_NAMES, "mu", "logvar", "recons")}
-        n = len(images)
-        for start in range(0, n, batch_size):
-            with torch.no_grad():
-                x = images[start:start + batch_size].to(model.device)
+        with torch.no_grad(), torch.random.fork_rng(devices=devices):
+            torch.manual_seed(EVAL_SEED)
+            for start in range(0, n, batch_size):
+                x = _as_float(images[start:start + batch_size]).to(model.device)
                 y = labels[start:start + batch_size].to(model.device) if model.num_classes else None
                 mu, logvar = model.encode(x, y)
+                kl = kl_per_image(mu, logvar)
+                sampled = recon_per_image(model.decode_logits(model.reparameterize(mu, logvar), y), x)
+                for key, value in (("loss", sampled + kl), ("recon", sampled), ("kl", kl)):
+                    headline[key] += float(value.sum())
                 logits = model.decode_logits(mu, y)
                 recon = recon_per_image(logits, x)
-                kl = kl_per_image(mu, logvar)
                 pred = torch.sigmoid(logits)
-                # On the model's device: SSIM's 11x11 Gaussian convolutions are most of the time
-                # on a CPU.
                 values = {"loss": recon + kl, "recon": recon, "kl": kl, "psnr": psnr(pred, x),
                           "ssim": ssim(pred, x), "mu": mu.float(), "logvar": logvar.float(),
                           "recons": pred}
-            for key, value in values.items():
-                parts[key].append(value.cpu())
-            yield 0.2 + 0.8 * min(start + batch_size, n) / n
+                for key, value in values.items():
+                    parts[key].append(value.cpu())
+                yield min(start + batch_size, n) / n
     finally:
         model.train(was_training)
     scores = {key: torch.cat(parts[key]) for key in SCORE_NAMES}
@@ -134,7 +139,7 @@ def evaluation_steps(model: VAE, images: torch.Tensor, labels: torch.Tensor, wor
         per_digit.append(DigitRow(int(digit), int(mask.sum()), **means))
     order = torch.argsort(scores["recon"], descending=True)[:worst]
     return EvaluationReport(
-        test_loss=headline["test_loss"], recon=headline["recon"], kl=headline["kl"],
+        test_loss=headline["loss"] / n, recon=headline["recon"] / n, kl=headline["kl"] / n,
         psnr=float(scores["psnr"].mean()), ssim=float(scores["ssim"].mean()),
         count=n, per_digit=per_digit, scores=scores, labels=labels, worst=order,
         reconstructions=recons[order, 0].clone(), mu=torch.cat(parts["mu"]),

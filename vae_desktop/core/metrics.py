@@ -1,28 +1,80 @@
-"""Image quality and per-image scores. PSNR and SSIM come from torchmetrics."""
+"""Image quality and per-image scores.
+
+PSNR and SSIM are the textbook definitions torchmetrics implements (SSIM: an 11-tap Gaussian
+window, sigma 1.5, reflect padding, k1 0.01, k2 0.03), computed here for a whole batch at once:
+the Gaussian blur with reflect padding is one 28x28 matrix per image side, so the five blurred
+maps SSIM needs are two batched matrix products (tests check them against
+torchmetrics within 1e-4). torchmetrics' own convolution took 1.8-3.3 s for the 10,000 test
+digits on two cores; this takes milliseconds.
+"""
 
 from __future__ import annotations
+
+import functools
 
 import torch
 
 from .model import VAE, score_images
 
+SSIM_SIGMA = 1.5
+SSIM_TAPS = 11  # torchmetrics: int(3.5 * sigma + 0.5) * 2 + 1
+SSIM_K1, SSIM_K2 = 0.01, 0.03
+
 
 def psnr(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-    """PSNR in dB for each image pair ([N, 1, 28, 28] or [N, 28, 28], values in [0, 1])."""
-    from torchmetrics.functional.image import peak_signal_noise_ratio  # slow import: on first use
-
+    """PSNR in dB for each image pair ([N, 1, H, W], [N, H, W] or [H, W], values in [0, 1])."""
     pred, target = _nchw(pred), _nchw(target)
-    return peak_signal_noise_ratio(pred, target, data_range=1.0, reduction="none",
-                                   dim=(1, 2, 3)).reshape(-1)
+    mse = (pred - target).square().flatten(1).mean(1)
+    return -10.0 * torch.log10(mse)
+
+
+@functools.lru_cache(maxsize=16)
+def _blur_matrix(size: int, device: torch.device, dtype: torch.dtype) -> torch.Tensor:
+    """[size, size] matrix B with B @ v = the Gaussian blur of the reflect-padded vector v,
+    cropped back to `size` samples (what a valid convolution of the padded image gives)."""
+    pad = SSIM_TAPS // 2
+    offsets = torch.arange(SSIM_TAPS, dtype=torch.float64) - pad
+    taps = torch.exp(-0.5 * (offsets / SSIM_SIGMA) ** 2)
+    taps /= taps.sum()
+    source = torch.arange(-pad, size + pad).abs()  # reflect padding: -k -> k, size-1+k -> size-1-k
+    source = torch.where(source > size - 1, 2 * (size - 1) - source, source)
+    matrix = torch.zeros(size, size, dtype=torch.float64)
+    for out in range(size):
+        for tap in range(SSIM_TAPS):
+            matrix[out, source[out + tap]] += taps[tap]
+    return matrix.to(device, dtype)
+
+
+SSIM_CHUNK = 256  # images per product: the five maps of a chunk stay in the CPU's cache
 
 
 def ssim(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-    """SSIM for each image pair (Gaussian window 11, sigma 1.5), values in [0, 1]."""
-    from torchmetrics.functional.image import structural_similarity_index_measure
-
+    """SSIM for each image pair (Gaussian window 11, sigma 1.5, data range 1), as torchmetrics'
+    structural_similarity_index_measure with reduction="none"."""
     pred, target = _nchw(pred), _nchw(target)
-    return structural_similarity_index_measure(pred, target, data_range=1.0,
-                                               reduction="none").reshape(-1)
+    if len(pred) > SSIM_CHUNK:
+        return torch.cat([_ssim(pred[i:i + SSIM_CHUNK], target[i:i + SSIM_CHUNK])
+                          for i in range(0, len(pred), SSIM_CHUNK)])
+    return _ssim(pred, target)
+
+
+def _ssim(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    n, c, h, w = pred.shape
+    if min(h, w) <= SSIM_TAPS // 2:
+        raise ValueError(f"SSIM needs images of at least {SSIM_TAPS // 2 + 1} pixels a side")
+    rows = _blur_matrix(h, pred.device, pred.dtype)
+    cols = _blur_matrix(w, pred.device, pred.dtype)
+    stack = torch.stack([pred, target, pred * pred, target * target, pred * target])
+    # The 2-D blur of each map: its columns, then its rows (batched products).
+    blurred = torch.matmul(torch.matmul(rows, stack.reshape(-1, h, w)), cols.t())
+    mu_p, mu_t, p2, t2, pt = blurred.reshape(5, n * c, -1)
+    c1, c2 = SSIM_K1 ** 2, SSIM_K2 ** 2
+    mu_pp, mu_tt, mu_pt = mu_p * mu_p, mu_t * mu_t, mu_p * mu_t
+    sigma_p = (p2 - mu_pp).clamp_(min=0.0)
+    sigma_t = (t2 - mu_tt).clamp_(min=0.0)
+    sigma_pt = pt - mu_pt
+    index = ((2 * mu_pt + c1) * (2 * sigma_pt + c2)) / ((mu_pp + mu_tt + c1) * (sigma_p + sigma_t + c2))
+    return index.reshape(n, -1).mean(1)
 
 
 def _nchw(x: torch.Tensor) -> torch.Tensor:

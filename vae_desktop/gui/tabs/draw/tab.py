@@ -7,16 +7,15 @@ user's strokes become the model's input exactly as MNIST was made (`core.preproc
 and are published as the drawing "your drawing"; a loaded file is published under its file name;
 a drawing set by another tab (e.g. a test image from Evaluate) is shown as it is, exactly.
 
-Canvas updates are throttled: the first change after a quiet spell is analysed at once (on the
-next turn of the event loop, which merges queued mouse moves), later ones at most every
-UPDATE_MS, so a long stroke updates about 25 times a second. The percentile and the histogram
-come from the active model's shared test-set pass (`state.request_test_pass`).
+Canvas updates have no fixed throttle: a change is analysed on the next turn of the event loop,
+which first takes every mouse move already queued, so the newest stroke wins and a long stroke
+updates as fast as the analysis and the repaint go. The percentile and the histogram come from
+the active model's shared test-set pass (`state.request_test_pass`).
 """
 
 from __future__ import annotations
 
 import os
-import time
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
@@ -31,7 +30,6 @@ from vae_desktop.gui.tabs.draw.panels import GuessPanel, ImagesPanel, ScoresPane
 from vae_desktop.gui.widgets.draw_canvas import DEFAULT_PEN
 from vae_desktop.gui.widgets.draw_histogram import UNUSUAL_COLOUR, ScoreHistogram
 
-UPDATE_MS = 40  # at most one analysis per 40 ms while drawing
 YOUR_DRAWING = "your drawing"  # the origin of what the user drew
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff);;All files (*)"
 PEN_KEY, THRESHOLD_KEY, LAST_DIR_KEY = "draw/pen_width", "draw/threshold", "draw/last_dir"
@@ -49,7 +47,6 @@ class DrawTab(QWidget):
         self._canvas_origin = YOUR_DRAWING  # what the canvas shows: a file's name after a load
         self._loading = False  # the canvas is being loaded, not drawn on
         self._publishing = False  # this tab is setting state.drawing
-        self._last_update = 0.0
         self._reference_report = None  # the test-set pass the histogram shows
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -223,15 +220,12 @@ class DrawTab(QWidget):
         self.schedule_update()
 
     def schedule_update(self) -> None:
-        if self._timer.isActive():
-            return  # an update is already on its way and will see this change
-        since = (time.monotonic() - self._last_update) * 1000.0
-        self._timer.start(int(max(0.0, UPDATE_MS - since)))
+        if not self._timer.isActive():  # else an update is on its way and will see this change
+            self._timer.start(0)
 
     def update_now(self) -> None:
         """Analyse the canvas as it is now and publish it as the current drawing."""
         self._timer.stop()
-        self._last_update = time.monotonic()
         self.update_count += 1
         image = self._source
         if image is None and not self.canvas.is_empty():

@@ -1,0 +1,49 @@
+"""PSNR and SSIM, computed for a whole batch at once, against torchmetrics' own functions."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from torchmetrics.functional.image import (
+    peak_signal_noise_ratio,
+    structural_similarity_index_measure,
+)
+
+from vae_desktop.core import metrics
+from vae_desktop.core.data import to_float
+
+
+def _pairs(mnist_test, n=600):
+    """Real digits and noisy, blurred versions of them (SSIM well away from 0 and 1)."""
+    target = to_float(mnist_test[0][:n])
+    gen = torch.Generator().manual_seed(0)
+    noisy = target + 0.25 * torch.rand(target.shape, generator=gen)
+    pred = torch.nn.functional.avg_pool2d(noisy, 3, 1, 1).clamp(0, 1)
+    return pred, target
+
+
+def test_ssim_matches_torchmetrics_within_1e4(mnist_test):
+    pred, target = _pairs(mnist_test)  # 600 images: more than one chunk
+    expected = structural_similarity_index_measure(pred, target, data_range=1.0, reduction="none")
+    got = metrics.ssim(pred, target)
+    assert got.shape == (600,)
+    assert 0.2 < float(got.mean()) < 0.9
+    assert torch.allclose(got, expected, atol=1e-4, rtol=0)
+
+
+def test_ssim_of_other_sizes_channels_and_one_image():
+    gen = torch.Generator().manual_seed(1)
+    a, b = torch.rand(3, 2, 17, 23, generator=gen), torch.rand(3, 2, 17, 23, generator=gen)
+    expected = structural_similarity_index_measure(a, b, data_range=1.0, reduction="none")
+    assert torch.allclose(metrics.ssim(a, b), expected, atol=1e-4, rtol=0)
+    image = torch.rand(28, 28, generator=gen)
+    assert float(metrics.ssim(image, image)[0]) == pytest.approx(1.0, abs=1e-6)
+    with pytest.raises(ValueError, match="at least 6 pixels"):
+        metrics.ssim(torch.rand(1, 1, 5, 5), torch.rand(1, 1, 5, 5))
+
+
+def test_psnr_matches_torchmetrics(mnist_test):
+    pred, target = _pairs(mnist_test, 200)
+    expected = peak_signal_noise_ratio(pred, target, data_range=1.0, reduction="none",
+                                       dim=(1, 2, 3))
+    assert torch.allclose(metrics.psnr(pred, target), expected, atol=1e-4, rtol=1e-6)
