@@ -8,7 +8,7 @@ import signal
 import sys
 from pathlib import Path
 
-from vae_desktop import __version__
+from vae_desktop import __version__, desktop_entry
 from vae_desktop.core.settings import SETTINGS, Setting
 
 
@@ -75,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--compact", action="store_true",
                    help="leave the optimizer state out of the checkpoint (a third of the size; "
                         "resuming then restarts Adam's moment estimates)")
+    t.add_argument("--movie", metavar="GIF",
+                   help="also write the latent space forming as an animated GIF: 2,000 test "
+                        "digits re-encoded at the start, every 200 steps and after each epoch")
     _add_data_args(t)
 
     e = sub.add_parser("eval", help="test-set negative ELBO, reconstruction and KL per image")
@@ -110,7 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--quiet", action="store_true", help="no progress bar")
     w = sub.add_parser("sweep", help="hyperparameter sweep with Optuna (TPE sampler, median pruner); "
                                      "several processes or machines can share one study")
-    w.add_argument("--storage", help="Optuna database URL, e.g. postgresql://user:pw@host/db "
+    w.add_argument("--storage", help="Optuna database URL, e.g. postgresql://user:pw@host/db, or a "
+                                     "journal file on a shared folder, journal:///path/sweep.log "
                                      "(default: sweeps.db in the app data folder)")
     w.add_argument("--study", default="vae-sweep", help="study name; an existing one is resumed")
     w.add_argument("--trials", type=int, default=20, help="trials this process adds (default: 20)")
@@ -136,6 +140,14 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--seed", type=int, help="sampler and training seed (default: random; give each "
                                              "worker its own)")
     w.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
+    w.add_argument("--heartbeat", type=int, default=30, metavar="S",
+                   help="a running trial tells the storage it is alive every S seconds (default: 30)")
+    w.add_argument("--grace", type=int, default=120, metavar="S",
+                   help="a trial silent for S seconds (its worker died) is marked failed by the next "
+                        "worker to start a trial (default: 120)")
+    w.add_argument("--retry-failed", type=int, default=0, metavar="N",
+                   help="run a trial whose worker died again, up to N times (default: 0)")
+    desktop_entry.add_parsers(sub)
     return parser
 
 
@@ -174,7 +186,7 @@ def _load_checkpoint(path: str, device: str = "cpu"):
 def cmd_train(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from vae_desktop.core import checkpoint, settings
+    from vae_desktop.core import checkpoint, memory, settings
     from vae_desktop.core.data import load_split
     from vae_desktop.core.training import (
         EndEvent,
@@ -186,7 +198,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     )
 
     tcfg = TrainConfig(epochs=args.epochs, lr=args.lr, batch_size=args.batch_size,
-                       seed=args.seed, device=args.device)
+                       seed=args.seed, device=args.device, beta_warmup=args.beta_warmup,
+                       precision=args.precision)
     history: list[dict] = []
     opt_state = None
     train_extra = {}
@@ -201,8 +214,17 @@ def cmd_train(args: argparse.Namespace) -> int:
     data_kw = {"dataset": args.dataset, "data_dir": args.data_dir}
     train = load_split("train", digits=args.digits, size=args.train_size or None, **data_kw)
     test = load_split("test", size=args.test_size, **data_kw)
+    _check_needs(memory.training_needs(
+        {**model.config.to_dict(), "conditional": model.config.conditional, "device": args.device,
+         "batch_size": args.batch_size, "train_size": len(train[0])}, len(test[0])))
+    movie = None
+    if args.movie:
+        from vae_desktop.core.movie import MovieRecorder
+
+        movie = MovieRecorder(args.movie, model, test)
     trainer = Trainer(model, train, test, tcfg, optimizer_state=opt_state,
-                      start_epoch=len(history), history=history, step_interval_s=0.25)
+                      start_epoch=len(history), history=history, step_interval_s=0.25,
+                      snapshot_every=movie.every if movie else 0)
     # Resuming saves back to the resumed file unless --out names another.
     out = Path(args.out or args.resume or "model.pt")
     saved_cfg = {**tcfg.to_dict(), "digits": list(args.digits) if args.digits else None,
@@ -225,6 +247,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     end = None
     try:
         for event in trainer.events():
+            if movie is not None:
+                movie.follow(event, model)
             if isinstance(event, StepEvent):
                 if bar is None:
                     bar = tqdm(total=event.steps_per_epoch, desc=f"epoch {event.epoch}",
@@ -246,6 +270,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         if bar is not None:
             bar.close()
         signal.signal(signal.SIGINT, previous)
+    if movie is not None and movie.write() is not None:
+        print(f"wrote {movie.path} ({len(movie.timeline)} frames)", file=sys.stderr)
     if end is not None and end.status == "stopped":
         write()
         print(f"stopped: saved {out} after {trainer.epochs_done} complete epoch(s)", file=sys.stderr)
@@ -256,6 +282,16 @@ def cmd_train(args: argparse.Namespace) -> int:
         return 1
     print(f"saved {out}")
     return 0
+
+
+def _check_needs(needs: tuple[str | None, str | None]) -> None:
+    """core.memory's (cannot fit, will be slow): exit 2 when the run cannot fit in the device's
+    free memory; say so when one step will be slow (Ctrl+C waits for the step under way)."""
+    too_big, slow = needs
+    if too_big:
+        raise UsageError(f"vae-desktop: error: {too_big}")
+    if slow:
+        print(f"vae-desktop: note: {slow}", file=sys.stderr)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -378,9 +414,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
     import optuna
 
-    from vae_desktop.core import sweep
+    from vae_desktop.core import memory, sweep
 
-    optuna.logging.set_verbosity(optuna.logging.WARNING)  # one line per trial comes from here
+    optuna.logging.set_verbosity(optuna.logging.ERROR)  # one line per trial comes from here
     texts = {"latent_dim": args.latent_dim, "hidden": args.hidden, "lr": args.lr,
              "batch_size": args.batch_size, "beta": args.beta, "arch": args.arch}
     spec = sweep.SweepSpec(
@@ -388,7 +424,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         trials=args.trials, epochs=args.epochs, train_size=args.train_size or None,
         test_size=args.test_size or None, objective=args.objective, holdout=args.holdout,
         storage=args.storage, study=args.study, seed=args.seed, device=args.device,
-        prune=not args.no_prune)
+        prune=not args.no_prune, heartbeat_s=args.heartbeat, grace_s=args.grace,
+        retry_failed=args.retry_failed)
+    _check_needs(memory.sweep_needs(spec))
     stop, abort = threading.Event(), threading.Event()
     previous = signal.getsignal(signal.SIGINT)
 
@@ -448,7 +486,7 @@ def _trial_label(event: dict) -> str:
 
 
 COMMANDS = {"train": cmd_train, "eval": cmd_eval, "sample": cmd_sample, "anomaly": cmd_anomaly,
-            "sweep": cmd_sweep}
+            "sweep": cmd_sweep, **desktop_entry.COMMANDS}
 
 if __name__ == "__main__":
     raise SystemExit(main())

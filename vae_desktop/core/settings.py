@@ -120,15 +120,23 @@ _TABLE = (
                              "choice"),
     Setting("batch_size", "Batch size", int, 128, low=1, high=65_536, help="Images per gradient step"),
     Setting("epochs", "Epochs", int, 10, low=1, high=10_000, help="Passes over the training images"),
+    Setting("beta_warmup", "KL warm-up (epochs)", int, 0, low=0, high=10_000,
+            help="Raise beta linearly, batch by batch, from 0 to its value over this many epochs "
+                 "(0: no warm-up), so the code is used before the KL term pulls it to the prior"),
     Setting("seed", "Seed", int, 1, low=0, high=2**31 - 1,
             help="Random seed: the same seed and settings give the same model"),
     Setting("train_size", "Training images", int, 0, low=0, high=TRAIN_IMAGES, step=1000,
             help="Train on the first N training images, for a quick run (0: all 60,000); the "
                  "test loss is always measured on the test set"),
+    Setting("precision", "Precision", str, "fp32", choices=("fp32", "bf16", "auto"),
+            help="Arithmetic of the matrix products: fp32, or bf16 autocast (weights, Adam and "
+                 "the loss stay fp32); auto is bf16 where the hardware computes it natively (a "
+                 "CUDA GPU, or a CPU with AMX or AVX512-BF16) and fp32 elsewhere"),
 )
 SETTINGS: dict[str, Setting] = {s.name: s for s in _TABLE}
 MODEL_SETTINGS = ("arch", "latent_dim", "hidden", "conditional", "beta")
-TRAIN_SETTINGS = ("lr", "batch_size", "epochs", "seed", "train_size")
+TRAIN_SETTINGS = ("lr", "batch_size", "epochs", "beta_warmup", "seed", "train_size",
+                  "precision")
 
 
 def defaults(names: Iterable[str] = SETTINGS) -> dict[str, Any]:

@@ -9,6 +9,9 @@ import sys
 
 def run_app(argv: list[str] | None = None, window_class=None) -> int:
     """`window_class`: MainWindow unless a bench wants one of its own."""
+    from vae_desktop.gui.preflight import check_or_exit
+
+    check_or_exit()  # before Qt loads: a missing system library gets its install command
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -22,6 +25,7 @@ def run_app(argv: list[str] | None = None, window_class=None) -> int:
     app.setApplicationName("VAE Desktop")
     app.setOrganizationName("vae-desktop")
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName("vae-desktop")  # matches the launcher (vae-desktop install-desktop)
     window = (window_class or MainWindow)()
     window.show()
 

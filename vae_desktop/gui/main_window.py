@@ -4,15 +4,10 @@ menus, a status bar describing the active model, and settings that persist with 
 from __future__ import annotations
 
 import csv
-import platform
-import sys
 import traceback
 from pathlib import Path
 
-import pyqtgraph as pg
-import PySide6
-import torch
-from PySide6.QtCore import QByteArray, QEvent, Qt, qVersion
+from PySide6.QtCore import QByteArray, QEvent, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,12 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vae_desktop import __version__
 from vae_desktop.core import checkpoint
-from vae_desktop.core.device import available_devices, resolve_device
 from vae_desktop.core.fileio import atomic_write
 from vae_desktop.core.library import models_dir
 from vae_desktop.gui import preferences as qs
+from vae_desktop.gui import shutdown
+from vae_desktop.gui.about import app_icon, device_label
+from vae_desktop.gui.help import HelpMenu
 from vae_desktop.gui.model_files import (
     CHECKPOINT_FILTER,
     describe_model,
@@ -59,15 +55,6 @@ TABS = (
 )
 HISTORY_COLUMNS = ("epoch", "train_loss", "train_recon", "train_kl", "test_loss", "test_recon",
                    "test_kl", "seconds")
-
-
-def device_label() -> str:
-    """The device training picks by default, in words (e.g. "CUDA: NVIDIA H100")."""
-    auto = resolve_device("auto")
-    for name, label in available_devices():
-        if name.split(":")[0] == auto.type:
-            return label
-    return str(auto)
 
 
 class TabPage(QScrollArea):
@@ -105,8 +92,10 @@ class MainWindow(QMainWindow):
         """`tabs`: (title, class) pairs, TABS unless a test wants fewer."""
         super().__init__()
         self.setWindowTitle("VAE Desktop")
+        self.setWindowIcon(app_icon())
         self.resize(1280, 820)
         self.state = state or AppState(self)
+        self._closing_down = False
         self.settings = qs.open_settings()
 
         self.tabs = QTabWidget()
@@ -196,7 +185,6 @@ class MainWindow(QMainWindow):
                                           "Every model you trained or opened: rename, remove, "
                                           "show in folder")
         self.quit_action = self._action("&Quit", self.close, QKeySequence.Quit)
-        self.about_action = self._action("&About VAE Desktop", self.show_about)
 
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.new_action)
@@ -213,9 +201,13 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.export_png_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
-        help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction(self.about_action)
-        self.file_menu, self.help_menu = file_menu, help_menu
+        self.view_menu = self.menuBar().addMenu("&View")
+        for i in range(self.tabs.count()):  # Ctrl+1…7: the tabs in order
+            self.view_menu.addAction(self._action(self.tabs.tabText(i), lambda _=False, i=i:
+                                                  self.tabs.setCurrentIndex(i), f"Ctrl+{i + 1}"))
+            self.tabs.setTabToolTip(i, f"Ctrl+{i + 1} · F1: guide to this tab")
+        self.help = HelpMenu(self, self.current_tab_title)  # Guide (F1), What is a VAE?, About
+        self.file_menu, self.help_menu = file_menu, self.help.menu
 
         self.toolbar.addAction(self.models_action)
         self.toolbar.addAction(self.open_action)
@@ -372,21 +364,6 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Saved the plot to {path}", 5000)
         return True
 
-    # Help
-    def about_text(self) -> str:
-        devices = ", ".join(label for _, label in available_devices())
-        return (f"<h3>VAE Desktop {__version__}</h3>"
-                "<p>Train a variational autoencoder on handwritten digits and explore what it "
-                "learned.</p>"
-                f"<p>PyTorch {torch.__version__}<br>Qt {qVersion()} (PySide6 {PySide6.__version__})"
-                f"<br>pyqtgraph {pg.__version__}<br>Python {platform.python_version()} on "
-                f"{platform.system()}<br>Devices: {devices}; training uses {device_label()} by "
-                "default</p><p>MNIST: Yann LeCun, Corinna Cortes and Christopher J. C. Burges "
-                "(CC BY-SA 3.0).</p>")
-
-    def show_about(self) -> None:
-        QMessageBox.about(self, "About VAE Desktop", self.about_text())
-
     def show_models(self) -> ModelsDialog:
         if self.models_dialog is None:
             self.models_dialog = ModelsDialog(self.state, self)
@@ -478,23 +455,16 @@ class MainWindow(QMainWindow):
         return answer == QMessageBox.Yes
 
     def closeEvent(self, event) -> None:
+        if self._closing_down:  # asked again (Ctrl+C) while waiting for the work to stop
+            event.ignore()
+            return
         reasons = self.busy_reasons()
         if reasons and not self._ask_quit(reasons):
             event.ignore()
             return
-        # Every job is asked to stop at once, then each tab waits for its own: the threads must
-        # end before the widgets they report to go away.
-        self.state.workers.stop_all()
-        for title, tab in self.tab_widgets.items():
-            shutdown = getattr(tab, "shutdown", None)
-            if callable(shutdown):
-                try:
-                    if shutdown() is False:
-                        print(f"vae-desktop: the {title} tab's work did not stop in time",
-                              file=sys.stderr)
-                except Exception:  # noqa: BLE001 - one tab must not keep the others running
-                    traceback.print_exc()
-        if not self.state.workers.wait_all(5.0):
-            print("vae-desktop: background work did not stop in time", file=sys.stderr)
+        self._closing_down = True
         self.save_settings()
+        # Every job stops, or is left to end with the process when one step outlasts the wait:
+        # the threads must be done with the widgets they report to before those go away.
+        shutdown.close_down(self, self.tab_widgets, self.state.workers)
         super().closeEvent(event)

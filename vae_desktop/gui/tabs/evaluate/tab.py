@@ -181,6 +181,7 @@ class EvaluateTab(QWidget):
         """Why closing now would lose work, or None."""
         return self.anomaly.busy_reason()
 
-    def shutdown(self) -> bool:
-        """Stop this tab's background work and wait for it (short); returns whether it ended."""
-        return self.anomaly.shutdown(timeout_s=2.0)
+    def shutdown(self, timeout_s: float = 2.0) -> bool:
+        """Stop this tab's background work and wait up to `timeout_s` for it; returns whether it
+        ended."""
+        return self.anomaly.shutdown(timeout_s=timeout_s)

@@ -8,9 +8,10 @@ from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -22,12 +23,16 @@ from vae_desktop.core import settings as table
 from vae_desktop.core.device import available_devices
 from vae_desktop.core.sweep import (
     DEFAULT_STUDY,
+    HIDDEN_PASSWORD,
     MAX_TRIALS,
     SETTINGS,
     TEST_IMAGES,
     SweepError,
     SweepSpec,
     default_storage_url,
+    display_url,
+    password_of,
+    with_password,
 )
 from vae_desktop.gui import preferences as qs
 from vae_desktop.gui.tabs.sweep.search_space import SPEC_DEFAULTS, SearchSpaceBox, spin_for
@@ -41,6 +46,29 @@ def _spin(low: int, high: int, value: int, step: int = 1, tip: str = "") -> QSpi
     box.setAccelerated(True)
     box.setToolTip(tip)
     return box
+
+
+def pairs_grid(box: QGroupBox, rows) -> QGridLayout:
+    """Two labelled fields a row (a label None: the field spans both columns), so the whole form
+    fits beside the study at 1280x720."""
+    grid = QGridLayout(box)
+    grid.setColumnStretch(1, 1)
+    grid.setColumnStretch(3, 1)
+    for r, row in enumerate(rows):
+        for c, (label, field) in enumerate(row):
+            if label is None:
+                grid.addWidget(field, r, 2 * c, 1, 4 // len(row))
+                continue
+            text = QLabel(label)
+            span = 1 if len(row) > 1 else 3
+            if isinstance(field, QHBoxLayout):
+                text.setBuddy(field.itemAt(0).widget())
+                grid.addLayout(field, r, 2 * c + 1, 1, span)
+            else:
+                text.setBuddy(field)
+                grid.addWidget(field, r, 2 * c + 1, 1, span)
+            grid.addWidget(text, r, 2 * c)
+    return grid
 
 
 def sentence(problem: str) -> str:
@@ -103,14 +131,11 @@ class SweepForm(QWidget):
                                   "worse than the median of the completed trials at that epoch")
         self.holdout_spin = _spin(0, 9, SPEC_DEFAULTS.holdout,
                                   tip="The digit left out of training for the AUROC objective")
-        form = QFormLayout(box)
-        form.addRow("Trials", self.trials_spin)
-        form.addRow("Epochs per trial", self.epochs_spin)
-        form.addRow(train.label, self.train_spin)
-        form.addRow("Test images", self.test_spin)
-        form.addRow("", self.prune_box)
-        form.addRow("Objective", self.objective_combo)
-        form.addRow("Held-out digit", self.holdout_spin)
+        pairs_grid(box, (
+            (("Trials", self.trials_spin), ("Epochs per trial", self.epochs_spin)),
+            ((train.label, self.train_spin), ("Test images", self.test_spin)),
+            (("Objective", self.objective_combo),),
+            ((None, self.prune_box), ("Held-out digit", self.holdout_spin))))
         return box
 
     def _build_study(self) -> QGroupBox:
@@ -122,6 +147,9 @@ class SweepForm(QWidget):
             "database server (postgresql://user:password@host/db) lets several machines work on "
             "one study: run `vae-desktop sweep --storage URL --study NAME` on each")
         self.storage_edit.setClearButtonEnabled(True)
+        # A password typed in the URL is shown as *** once typed; the real URL is used.
+        self._storage_typed = ""  # the URL as typed, password included
+        self.storage_edit.editingFinished.connect(self._hide_password)
         self.storage_edit.editingFinished.connect(self.storage_changed)
         self.study_combo = QComboBox()
         self.study_combo.setEditable(True)
@@ -144,11 +172,8 @@ class SweepForm(QWidget):
         self.device_combo.addItem("Automatic", "auto")
         for name, label in available_devices():
             self.device_combo.addItem(label, name)
-        form = QFormLayout(box)
-        form.addRow("Storage", self.storage_edit)
-        form.addRow("Study name", study_row)
-        form.addRow(seed.label, self.seed_spin)
-        form.addRow("Device", self.device_combo)
+        pairs_grid(box, ((("Storage", self.storage_edit),), (("Study name", study_row),),
+                         ((seed.label, self.seed_spin), ("Device", self.device_combo))))
         return box
 
     def _objective_changed(self, *_) -> None:
@@ -173,12 +198,23 @@ class SweepForm(QWidget):
         self.study_combo.setEditText(name)
 
     def storage(self) -> str | None:
-        """The storage URL typed, or None for the default SQLite file."""
-        return self.storage_edit.text().strip() or None
+        """The storage URL typed (its password as typed, though shown hidden), or None for the
+        default SQLite file."""
+        text = self.storage_edit.text().strip()
+        if self._storage_typed and text == display_url(self._storage_typed):
+            return self._storage_typed
+        return with_password(text, password_of(self._storage_typed)) or None
 
     def set_storage(self, url: str) -> None:
         self.storage_edit.setText(url)
+        self._hide_password()
         self.storage_changed.emit()
+
+    def _hide_password(self) -> None:
+        text = self.storage_edit.text().strip()
+        if password_of(text) not in (None, "", HIDDEN_PASSWORD):
+            self._storage_typed = text
+            self.storage_edit.setText(display_url(text))
 
     def set_budget(self, trials: int | None = None, epochs: int | None = None,
                    train_size: int | None = None, test_size: int | None = None) -> None:
@@ -215,7 +251,9 @@ class SweepForm(QWidget):
         try:
             self.spec()
         except SweepError as exc:
-            return [sentence(p) for p in exc.problems]
+            # Text that is not a number stops the check before the ranges: add the rows' own.
+            problems = exc.problems + [p for p in self.space.problems() if p not in exc.problems]
+            return [sentence(p) for p in problems]
         return []
 
     # Remembered between sessions
@@ -223,7 +261,7 @@ class SweepForm(QWidget):
         values = {"vary": ",".join(self.space.vary()), "trials": self.trials_spin.value(),
                   "epochs": self.epochs_spin.value(), "train": self.train_spin.value(),
                   "test": self.test_spin.value(), "objective": self.objective(),
-                  "holdout": self.holdout_spin.value(), "storage": self.storage_edit.text().strip(),
+                  "holdout": self.holdout_spin.value(), "storage": self.storage() or "",
                   "study": self.study_name(), "seed": self.seed_spin.value(),
                   "prune": self.prune_box.isChecked()}
         for key, value in values.items():
@@ -244,5 +282,6 @@ class SweepForm(QWidget):
                 spin.setValue(value)
         self.set_objective(qs.read_str(s, "sweep/objective", "test_loss"))
         self.storage_edit.setText(qs.read_str(s, "sweep/storage"))
+        self._hide_password()
         self.study_combo.setEditText(qs.read_str(s, "sweep/study", DEFAULT_STUDY))
         self.prune_box.setChecked(qs.read_bool(s, "sweep/prune", True))

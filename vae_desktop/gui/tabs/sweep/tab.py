@@ -8,7 +8,8 @@ on closing, `shutdown()` stops the sweep and waits for each of them.
 
 The table and plots show one study. Each load or sweep is a new request for that view, and a
 reply to an older one (a slow load, a list of another storage's studies) is dropped, so the view
-never shows another study's trials.
+never shows another study's trials. A study loaded or swept is then watched (watch.py): read
+again every few seconds while the tab is shown, so every worker's trials arrive as they run.
 """
 
 from __future__ import annotations
@@ -27,25 +28,23 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from vae_desktop.core import checkpoint, sweep
+from vae_desktop.core import checkpoint, memory, sweep
 from vae_desktop.core import settings as table
 from vae_desktop.core.sweep import SweepControl, SweepError, SweepStudy, TrialRecord
 from vae_desktop.gui import preferences as qs
 from vae_desktop.gui.tabs.sweep.form import SweepForm, sentence
 from vae_desktop.gui.tabs.sweep.study_view import StudyView
 from vae_desktop.gui.tabs.sweep.trial_table import fmt_value
+from vae_desktop.gui.tabs.sweep.watch import StudyWatcher, storage_call
 from vae_desktop.gui.workers import Job, warm_up_in_gui_thread
+
+ERROR_STYLE = "color: #d9534f;"
+WARNING_STYLE = "color: #b06000;"
 
 BUSY_REASON = "A sweep is running."
 # What "Train with these settings" sends: core.settings names, as the trial trained.
 TRAIN_SETTINGS = ("latent_dim", "hidden", "arch", "conditional", "beta", "lr", "batch_size",
                   "epochs")
-
-
-def storage_call(fn, *args):
-    """One storage call as a job (a generator with no events)."""
-    yield from ()
-    return fn(*args)
 
 
 class SweepTab(QWidget):
@@ -60,6 +59,7 @@ class SweepTab(QWidget):
         self._listing: str | None = None  # the storage whose studies are being listed
         self._studies_listed = False
         self._closing = False  # after shutdown(): no new jobs
+        self._loaded_status: str | None = None  # the storage named in a loaded study's status
         self._run_total = self._run_done = 0
 
         self.form = SweepForm()
@@ -75,7 +75,7 @@ class SweepTab(QWidget):
         # next to what it is about, and never pushes Start and Stop out of view.
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #d9534f;")
+        self.error_label.setStyleSheet(ERROR_STYLE)
         self.error_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.error_label.hide()
         self.start_button = QPushButton("Start sweep")
@@ -102,6 +102,8 @@ class SweepTab(QWidget):
         self.view = StudyView()
         self.view.open_requested.connect(self._open_trial)
         self.view.train_requested.connect(self._train_with_trial)
+        self.watcher = StudyWatcher(self._start_job, self.isVisible, self._on_watched,
+                                    self._watch_failed, parent=self)
 
         layout = QHBoxLayout(self)
         layout.addWidget(left)
@@ -111,14 +113,15 @@ class SweepTab(QWidget):
             QShortcut(QKeySequence(keys), self, slot, context=Qt.WidgetWithChildrenShortcut)
         app = QCoreApplication.instance()
         if app is not None:  # the jobs must end before Python tears the widgets down
-            app.aboutToQuit.connect(self.shutdown)
+            app.aboutToQuit.connect(self._app_quitting)
         self.form.restore(self.settings)
         self._set_running(False)
         self._validate()
 
     # Messages
-    def show_error(self, message: str) -> None:
+    def show_error(self, message: str, style: str = ERROR_STYLE) -> None:
         self.error_label.setText(message)
+        self.error_label.setStyleSheet(style)
         self.error_label.setVisible(bool(message))
 
     def error_text(self) -> str:
@@ -128,13 +131,27 @@ class SweepTab(QWidget):
     def _validate(self) -> None:
         """Check the form as it changes: show its problems, or no message at all (an earlier
         one was about earlier values)."""
-        problems = self.form.problems()
-        self.show_error("\n".join(problems))
+        problems = self.problems()
+        slow = None if problems else memory.sweep_needs(self.form.spec())[1]
+        if slow:  # a warning: the sweep may still start
+            self.show_error(slow, WARNING_STYLE)
+        else:
+            self.show_error("\n".join(problems))
         self._enable_start(problems)
+
+    def problems(self) -> list[str]:
+        """Why the form's sweep cannot run: its values, or a largest trial that cannot fit in
+        the device's free memory (core.memory)."""
+        problems = self.form.problems()
+        if not problems:
+            too_big = memory.sweep_needs(self.form.spec())[0]
+            if too_big:
+                problems.append(f"{sentence(too_big)[:-1]}: narrow the ranges.")
+        return problems
 
     def _enable_start(self, problems: list[str] | None = None) -> None:
         """Start only for values that can run, and while nothing runs."""
-        problems = self.form.problems() if problems is None else problems
+        problems = self.problems() if problems is None else problems
         self.start_button.setEnabled(not problems and not self.is_running())
 
     # Jobs
@@ -169,10 +186,21 @@ class SweepTab(QWidget):
         """Stop the sweep at once (the trial under way is kept, as stopped) and wait up to
         `timeout_s` for every job of the tab, storage calls included; True when all ended."""
         self._closing = True
+        self.watcher.stop()
         if self._sweep is not None:
             self._sweep.control.abort()
         deadline = time.monotonic() + timeout_s
         return all([job.wait(max(0.0, deadline - time.monotonic())) for job in list(self.jobs)])
+
+    def _app_quitting(self) -> None:
+        self.shutdown(0.0 if self._closing else 2.0)  # the window's close already waited
+
+    def abandon(self) -> None:
+        """The app ends while the sweep is in one long step: record its trial as failed (a
+        finished trial stays as it is)."""
+        if self._sweep is not None:
+            self._sweep.control.fail_trial_under_way(
+                "the app was closed during a step it could not interrupt")
 
     def closeEvent(self, event) -> None:  # when the tab is used as a window of its own
         self.shutdown()
@@ -187,10 +215,17 @@ class SweepTab(QWidget):
         except SweepError as exc:
             self.show_error("\n".join(sentence(p) for p in exc.problems))
             return False
-        self.show_error("")
+        problems = self.problems()
+        if problems:  # a trial too large for the memory (Ctrl+Return even so)
+            self.show_error("\n".join(problems))
+            return False
+        self._validate()  # no message, or the warning that a step will be slow
         self.form.save(self.settings)
         request = self._new_request()
         self._shown = (spec.study, spec.storage)
+        self.watcher.stop()  # until the sweep has opened the study (it may be a new one)
+        self.view.set_live("")
+        self._loaded_status = None  # the status line is the sweep's now
         self.view.show_study(spec.study, spec.objective, spec.direction, [], same_study=False,
                              varied=spec.vary)
         self._run_total, self._run_done = spec.trials, 0
@@ -232,13 +267,16 @@ class SweepTab(QWidget):
         if kind == "study":
             self._on_study(request, event["study"], same_study=True)
         elif kind == "sweep_started":
+            if not self._closing:
+                self.watcher.watch(*self._shown)  # other workers' trials, too
             self.view.set_status(
                 f"Study <b>{event['study']}</b> ({event['existing_trials']} earlier trials): "
                 f"running {event['trials']} trials of {event['epochs']} epoch(s)")
         elif kind == "trial_started":
             n = event["number"]
             self.view.put_trial(TrialRecord(n, "RUNNING", None, event["params"],
-                                            event["settings"], {}, None))
+                                            event["settings"], {}, None, host=event["host"],
+                                            pid=event["pid"]))
             self._show_progress(n, 0, 1, "starting")
         elif kind == "step":
             self._show_progress(event["number"], event["epoch"] - 1 + event["step"] / event["steps"],
@@ -269,7 +307,9 @@ class SweepTab(QWidget):
 
     def _on_failed(self, message: str) -> None:
         self.show_error(message)
-        self.view.set_status("The sweep could not run: see the message on the left.")
+        # Storage lost in the middle (a server stopped) ends a sweep that did run trials.
+        ended = "stopped" if self._run_done else "could not run"
+        self.view.set_status(f"The sweep {ended}: see the message on the left.")
 
     def _on_finished(self) -> None:
         self._sweep = None
@@ -289,6 +329,9 @@ class SweepTab(QWidget):
         request = self._new_request()
         key = (name, self.form.storage())
         same, self._shown = key == self._shown, key
+        self.watcher.stop()
+        self.view.set_live("")
+        self._loaded_status = None
         self.view.set_status(f"Loading study {name}…")
         self._start_job(f"load study {name}", storage_call, sweep.load_trials, key[1], name,
                         on_done=lambda study: self._on_study(request, study, same, loaded=True),
@@ -311,16 +354,40 @@ class SweepTab(QWidget):
         self.view.show_study(study.name, study.objective, study.direction, study.trials,
                              same_study, varied=self.form.space.vary())
         if loaded:
-            best = study.best
-            self.view.set_status(
-                f"Study <b>{study.name}</b> in {study.storage}: {len(study.trials)} trial(s)"
-                + (f", best {fmt_value(best.value)}" if best else "")
-                + ". Start adds more trials to it.")
+            self._show_loaded_status(study.storage)
+            if self._shown is not None and self._shown[0] == study.name:
+                self.watcher.watch(*self._shown)
+
+    def _show_loaded_status(self, storage: str) -> None:
+        """The status of a study loaded (not swept here): its trials so far and the best."""
+        self._loaded_status = storage
+        best = self.view.best()
+        self.view.set_status(  # the storage last: it is in the form, too, and may be long
+            f"Study <b>{self.view.name}</b>: {len(self.view.trials)} trial(s)"
+            + (f", best {fmt_value(best.value)}" if best else "")
+            + f". Start adds more trials to it. In {storage}")
 
     def show_study(self, study: SweepStudy) -> None:
-        """Show a study's trials, as a load would."""
+        """Show a study's trials, as a load would (not watched: `study.storage` is the URL
+        shown, without its password)."""
         self._shown = (study.name, study.storage)
-        self._on_study(self._new_request(), study, same_study=False, loaded=True)
+        self.watcher.stop()
+        self._on_study(self._new_request(), study, same_study=False)
+        self._show_loaded_status(study.storage)
+
+    # Watching (watch.py)
+    def _on_watched(self, study: SweepStudy, read_at: str) -> None:
+        """The watched study as just read: every worker's trials, this app's sweep's included."""
+        if self.view.merge_trials(study.trials) and self._loaded_status is not None:
+            self._show_loaded_status(self._loaded_status)
+        running = [t for t in self.view.trials.values() if t.state == "RUNNING"]
+        workers = {(t.host, t.pid) for t in running}
+        on = f"{len(workers)} worker" + ("s" if len(workers) > 1 else "")
+        self.view.set_live(f"● Live · {len(running)} running on {on} · {read_at}" if running
+                           else f"● Live · {read_at}")
+
+    def _watch_failed(self, message: str) -> None:
+        self.view.set_live("⚠ Cannot read the storage now; trying again", problem=message)
 
     def _list_studies(self, force: bool = False) -> None:
         storage = self.form.storage()
@@ -342,6 +409,7 @@ class SweepTab(QWidget):
         super().showEvent(event)
         if not self._studies_listed:
             self._list_studies()
+        self.watcher.read_now()  # the trials added while the tab was hidden
 
     # Trials
     def selected_trial(self) -> TrialRecord | None:

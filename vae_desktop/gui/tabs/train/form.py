@@ -37,7 +37,8 @@ from vae_desktop.core.settings import (
 # How a person reads some values: the table's own text is for configs and the command line.
 CHOICE_LABELS = {"arch": {"mlp": "MLP (784 → hidden → latent)", "conv": "Convolutional"}}
 CHECKBOX_TEXT = {"conditional": "Conditional on the digit label (CVAE)"}
-LOWEST_TEXT = {"train_size": f"all {TRAIN_IMAGES:,}"}  # shown instead of the lowest value (0)
+LOWEST_TEXT = {"train_size": f"all {TRAIN_IMAGES:,}",  # shown instead of the lowest value (0)
+               "beta_warmup": "none"}
 SUFFIXES = {"train_size": " images"}
 DEVICE = "device"  # not a table setting: the devices present on this machine
 MAX_DECIMALS = 6  # a float spin shows up to this many decimals for a value given with more

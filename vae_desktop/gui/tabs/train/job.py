@@ -2,9 +2,11 @@
 
 `training_run` builds the Trainer (core.training) in the worker thread and yields plain-value
 events: `RunStarted`, core's `StepEvent` (throttled to at most about 10 a second, so training
-keeps its headless speed), `EpochDone` (with the preview grids and the autosave's result) and
-core's `EndEvent`; it returns a `RunSummary`. Each epoch is autosaved to `request.save_path`.
-Pause and stop are the run's JobControl, checked by the trainer between two batches.
+keeps its headless speed), `EpochDone` (with the preview grids and the autosave's result),
+core's `LatentSnapshot`s (the live latent view: taken here, between two batches), `ChangeEvent`s
+and `BatchEvent`s (step mode), and core's `EndEvent`; it returns a `RunSummary`. Each epoch is
+autosaved to `request.save_path`. Pause, stop, single steps and beta / learning-rate changes are
+the run's TrainControl, taken by the trainer between two batches.
 
 The model is the worker thread's until the run ends: the GUI touches it only after the summary
 has come back (or, on quit, after waiting for the thread).
@@ -12,6 +14,8 @@ has come back (or, on quit, after waiting for the thread).
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +30,18 @@ from vae_desktop.core.jobs import JobControl
 from vae_desktop.core.model import VAE
 from vae_desktop.core.previews import Previews
 from vae_desktop.core.settings import model_kwargs
-from vae_desktop.core.training import EndEvent, EpochEvent, StepEvent, TrainConfig, Trainer, new_model
+from vae_desktop.core.snapshots import SNAPSHOT_EVERY, LatentSnapshot, LatentTimeline
+from vae_desktop.core.training import (
+    BatchEvent,
+    ChangeEvent,
+    EndEvent,
+    EpochEvent,
+    SnapshotDue,
+    StepEvent,
+    TrainConfig,
+    Trainer,
+    new_model,
+)
 
 STEP_INTERVAL_S = 0.1  # at most 10 step updates a second reach the GUI
 
@@ -43,15 +58,27 @@ class TrainRequest:
     history: list[dict] = field(default_factory=list)
     optimizer_state: dict | None = None
     step_interval_s: float = STEP_INTERVAL_S
+    snapshot_every: int = SNAPSHOT_EVERY  # steps between latent snapshots (0: no live view)
 
     @property
     def start_epoch(self) -> int:
         return len(self.history)
 
+    def fresh_copy(self, save_path: Path | None = None) -> TrainRequest:
+        """The same run from the same start, with copies of what training changes in place (a
+        rewind: made before the run begins, as the worker trains the request's model)."""
+        return dataclasses.replace(
+            self, settings=dict(self.settings), model=copy.deepcopy(self.model),
+            history=[dict(rec) for rec in self.history],
+            optimizer_state=copy.deepcopy(self.optimizer_state),
+            save_path=save_path or self.save_path)
+
     def config(self) -> TrainConfig:
         s = self.settings
         return TrainConfig(epochs=s["epochs"], lr=s["lr"], batch_size=s["batch_size"],
-                           seed=s["seed"], device=self.device)
+                           seed=s["seed"], device=self.device,
+                           beta_warmup=s.get("beta_warmup", 0),
+                           precision=s.get("precision", "fp32"))
 
     def train_config(self) -> dict:
         """What the checkpoint records of the run (as the CLI writes it)."""
@@ -99,6 +126,7 @@ class RunSummary:
     train_config: dict = field(default_factory=dict)
     path: Path | None = None  # the file holding the model (None if it could not be saved)
     save_error: str = ""
+    snapshots: list[LatentSnapshot] = field(default_factory=list)
 
     @property
     def epochs_this_run(self) -> int:
@@ -134,7 +162,8 @@ def _run(request: TrainRequest, control: JobControl) -> Iterator:
     history = [dict(rec) for rec in request.history]
     trainer = Trainer(model, train, request.test_data, request.config(),
                       optimizer_state=request.optimizer_state, start_epoch=start_epoch,
-                      history=history, step_interval_s=request.step_interval_s, control=control)
+                      history=history, step_interval_s=request.step_interval_s, control=control,
+                      snapshot_every=request.snapshot_every)
     model.to(trainer.device)
     previews = Previews(*request.test_data)
     batch = min(request.config().batch_size, len(train[0]))
@@ -142,12 +171,18 @@ def _run(request: TrainRequest, control: JobControl) -> Iterator:
                      len(train[0]), batch, str(trainer.device), torch.get_num_threads(),
                      *previews.grids(model))
 
+    timeline = LatentTimeline(*request.test_data, model.latent_dim, model.num_classes)
     saved = _Saved(request.optimizer_state)
     steps = 0
     end = None
     for event in trainer.events():
         if isinstance(event, StepEvent):
             steps += 1
+            yield event
+        elif isinstance(event, SnapshotDue):
+            yield timeline.take(model, event.epoch, event.step, event.at_epoch, event.loss,
+                                event.beta, event.lr)
+        elif isinstance(event, ChangeEvent | BatchEvent):
             yield event
         elif isinstance(event, EpochEvent):
             saved.save(request, trainer, history)
@@ -168,7 +203,7 @@ def _run(request: TrainRequest, control: JobControl) -> Iterator:
     model.to("cpu").eval()
     return RunSummary(end.status, end.message, start_epoch, end.epochs_trained, usable,
                       model if usable else None, history, saved.optimizer_state,
-                      request.train_config(), saved.path, saved.error)
+                      request.train_config(), saved.path, saved.error, timeline.snapshots)
 
 
 class _Saved:

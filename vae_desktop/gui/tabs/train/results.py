@@ -1,6 +1,8 @@
-"""The Train tab's results: a caption, the loss plot and the two digit grids (test digits over
-their reconstructions, samples from fixed codes). Shows either a run as it goes, or a model:
-its training history and its grids, computed here for it (a few dozen images)."""
+"""The Train tab's results: a caption, the controls for a run as it goes, the loss plot with the
+live latent view beside it, and the two digit grids (test digits over their reconstructions,
+samples from fixed codes), in whose place a single step's batch is shown. Shows either a run as
+it goes, or a model: its training history and its grids, computed here for it (a few dozen
+images)."""
 
 from __future__ import annotations
 
@@ -10,11 +12,22 @@ from collections.abc import Callable
 from pathlib import Path
 
 import torch
-from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from vae_desktop.core.checkpoint import Checkpoint
 from vae_desktop.core.fileio import atomic_write
 from vae_desktop.core.previews import Previews
+from vae_desktop.gui.tabs.train.live_controls import RunBar, StepPanel
+from vae_desktop.gui.tabs.train.live_latent import LiveLatentView
 from vae_desktop.gui.widgets.image_view import DigitView
 from vae_desktop.gui.widgets.loss_plot import LossPlot
 
@@ -30,13 +43,20 @@ class ResultsPanel(QWidget):
         self._shown_model: weakref.ref | None = None  # the model whose grids are shown
         self._plot_of: weakref.ref | None = None  # the model whose run the plot shows, step by step
         self._grids: tuple | None = None
+        # The last run's model and its latent timeline, shown while that model is the active one.
+        self._timeline_of: tuple[weakref.ref, list] | None = None
 
         self.plot = LossPlot()
         self.plot.setMinimumHeight(260)
+        self.run_bar = RunBar()
+        self.live_view = LiveLatentView()
+        self.step_panel = StepPanel()
         self.pairs_view = DigitView(title="Test digits (odd rows) and their reconstructions "
                                           "(the row below each)")
         self.samples_view = DigitView(title="Decoded from fixed random codes")
-        grids = QGridLayout()
+        grids_page = QWidget()
+        grids = QGridLayout(grids_page)
+        grids.setContentsMargins(0, 0, 0, 0)
         grids.addWidget(QLabel("<b>Test digits</b> with their reconstructions below"), 0, 0)
         grids.addWidget(QLabel("<b>Random samples</b> from fixed codes"), 0, 1)
         grids.addWidget(self.pairs_view, 1, 0)
@@ -45,11 +65,24 @@ class ResultsPanel(QWidget):
             view.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
         self.caption_label = QLabel("")
         self.caption_label.setWordWrap(True)
+        # The live view beside the plot; the splitter lets a person give either more room.
+        self.splitter = QSplitter(Qt.Horizontal)
+        self.splitter.addWidget(self.plot)
+        self.splitter.addWidget(self.live_view)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+        # Never less than the live view needs, whatever the row below asks for.
+        self.splitter.setMinimumHeight(self.live_view.minimumSizeHint().height())
+        self.below = QStackedWidget()  # the grids, or the last single step's batch
+        self.below.addWidget(grids_page)
+        self.below.addWidget(self.step_panel)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.caption_label)
-        layout.addWidget(self.plot, 3)
-        layout.addLayout(grids, 2)
+        layout.addWidget(self.run_bar)
+        layout.addWidget(self.splitter, 3)
+        layout.addWidget(self.below, 2)
 
     @property
     def caption(self) -> str:
@@ -62,6 +95,7 @@ class ResultsPanel(QWidget):
     # A model
     def show_model(self, ckpt: Checkpoint | None) -> None:
         """Its history, its name and settings, its grids; or an invitation to train one."""
+        self._show_timeline_of(ckpt)
         if ckpt is None:
             self._plot_of = None
             self.plot.clear()
@@ -96,9 +130,24 @@ class ResultsPanel(QWidget):
         self.show_grids(None)  # the run's own grids come with its first event
 
     def end_run(self, model) -> None:
-        """`model`: the run's model, if kept: while it is shown the plot keeps the run's steps."""
+        """`model`: the run's model, if kept: while it is shown the plot keeps the run's steps
+        and the live view its snapshots."""
         self.plot.end_run()
         self._plot_of = None if model is None else weakref.ref(model)
+        self._timeline_of = None if model is None else (weakref.ref(model),
+                                                        self.live_view.snapshots)
+
+    def _show_timeline_of(self, ckpt: Checkpoint | None) -> None:
+        known = self._timeline_of
+        if known is not None and ckpt is not None and known[0]() is ckpt.model:
+            if self.live_view.snapshots is not known[1]:
+                self.live_view.set_snapshots(known[1])
+        elif self.live_view.snapshots:
+            self.live_view.clear()
+
+    def show_step_panel(self, shown: bool) -> None:
+        """The last single step's batch in place of the grids (or the grids again)."""
+        self.below.setCurrentWidget(self.step_panel if shown else self.below.widget(0))
 
     def show_grids(self, grids: tuple | None) -> None:
         self._grids = grids

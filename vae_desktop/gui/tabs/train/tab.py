@@ -32,12 +32,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vae_desktop.core import memory
 from vae_desktop.core import settings as table
 from vae_desktop.core.checkpoint import Checkpoint
 from vae_desktop.core.device import DeviceError, resolve_device
-from vae_desktop.core.jobs import JobControl
 from vae_desktop.core.model import VAEConfig
-from vae_desktop.core.training import EndEvent, StepEvent
+from vae_desktop.core.training import EndEvent, StepEvent, TrainControl
 from vae_desktop.gui.model_files import CHECKPOINT_FILTER, new_model_path
 from vae_desktop.gui.state import AppState
 from vae_desktop.gui.tabs.train.form import DEVICE, SettingsForm
@@ -48,6 +48,7 @@ from vae_desktop.gui.tabs.train.job import (
     TrainRequest,
     training_run,
 )
+from vae_desktop.gui.tabs.train.live import LiveRun
 from vae_desktop.gui.tabs.train.progress import ERROR_STYLE, WARNING_STYLE, ProgressBox, run_report
 from vae_desktop.gui.tabs.train.results import ResultsPanel
 from vae_desktop.gui.workers import Job, warm_up_in_gui_thread
@@ -74,6 +75,7 @@ class TrainTab(QWidget):
         self._summary: RunSummary | None = None
         self._error: str | None = None
         self._closing = False
+        self._closing_job: Job | None = None  # the run shutdown() stopped
         self._latest_step: StepEvent | None = None  # the newest step not yet shown
         # The last run's report: (the model it is about, its text for that model's name, style).
         self._report: tuple[Checkpoint | None, Callable[[str], str], str] | None = None
@@ -93,20 +95,20 @@ class TrainTab(QWidget):
         inner = QVBoxLayout(left_inner)
         inner.setContentsMargins(0, 0, 8, 0)
         inner.addWidget(self.form)
-        inner.addWidget(self.message_label)
         inner.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidget(left_inner)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        # The form scrolls when the window is short; the buttons and the progress stay in view.
+        # The form scrolls when the window is short; messages, buttons and progress stay in view.
         left = QWidget()
         left.setMinimumWidth(350)
         left.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Preferred)  # as wide as its buttons need
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(scroll, 1)
+        column.addWidget(self.message_label)
         column.addLayout(self.button_row)
         column.addWidget(self.progress)
 
@@ -118,6 +120,7 @@ class TrainTab(QWidget):
         self.continue_box.toggled.connect(self._continue_toggled)
         state.model_changed.connect(self._model_changed)
         state.training_settings_requested.connect(self._settings_requested)
+        self.live = LiveRun(self)  # the live latent view, changes during a run, Step, Rewind
         self._set_running(False)
         self._render_active()
 
@@ -234,7 +237,13 @@ class TrainTab(QWidget):
         errors = self.form.errors()
         if self.continue_box.isChecked() and self.state.active is None:
             errors.append("There is no active model to continue: untick “Continue training”.")
-        lines = errors + self.form.warnings()
+        warnings = self.form.warnings()
+        if not errors:  # what the run needs of the device (core.memory)
+            too_big, slow = memory.training_needs(self.form.values(), self.eval_size)
+            errors += [f"{too_big[:1].upper()}{too_big[1:]}: use a smaller batch or fewer hidden "
+                       "units."] if too_big else []
+            warnings += [slow] if slow else []
+        lines = errors + warnings
         style = ERROR_STYLE if errors else WARNING_STYLE
         if self._notice is not None:
             lines.insert(0, self._notice[0])
@@ -302,7 +311,8 @@ class TrainTab(QWidget):
         self.results.begin_run(caption, request.history, request.start_epoch,
                                request.start_epoch + epochs)
         self.progress.begin(request.start_epoch, epochs)
-        control = JobControl()
+        control = TrainControl()
+        self.live.launched(request, caption, control)
         self._job = self.state.workers.start(
             "training", training_run, request, control, self._outcome, control=control,
             on_event=self._on_event, on_done=self._on_done, on_error=self._on_error,
@@ -334,13 +344,14 @@ class TrainTab(QWidget):
         when it has ended. What was trained is autosaved by the worker and listed in the model
         library (not made active: the app is going away)."""
         self._closing = True
-        job = self._job
+        job = self._job or self._closing_job  # the run's end may have been delivered meanwhile
         if job is None:
             return True
+        self._closing_job = job
         job.stop()
         ended = job.wait(timeout_s)
         if ended and self._outcome:
-            ckpt = self._outcome[0].checkpoint()
+            ckpt = self._outcome.pop().checkpoint()  # listed once, however often this is called
             if ckpt is not None and ckpt.path is not None:
                 self.state.add_model(ckpt, activate=False, origin="trained")
         return ended
@@ -376,6 +387,8 @@ class TrainTab(QWidget):
         elif isinstance(event, EndEvent):
             self._show_progress()
             self.progress.saving()
+        else:
+            self.live.on_event(event)
 
     def _show_progress(self) -> None:
         info, self._latest_step = self._latest_step, None
