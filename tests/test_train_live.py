@@ -222,3 +222,17 @@ def test_an_open_snapshot_stays_shown_when_the_model_changes(qtbot, state, mnist
     assert latent.pages.currentWidget() is latent.snapshot_page
     latent.snapshot_page.back_button.click()
     assert latent.pages.currentWidget() is latent.empty_label  # no model: the empty page
+
+
+def test_the_run_bar_shows_no_error_while_idle(qtbot):
+    """Before a run its fields are empty and disabled: not an invalid value to frame in red."""
+    from vae_desktop.gui.tabs.train.live_controls import RunBar
+
+    bar = RunBar()
+    qtbot.addWidget(bar)
+    bar.set_state(running=False, paused=False, can_rewind=False)
+    assert not bar.lr_edit.isEnabled()
+    assert "border" not in bar.lr_edit.styleSheet()
+    bar.lr_edit.setEnabled(True)
+    bar.lr_edit.setText("not a rate")
+    assert "border" in bar.lr_edit.styleSheet()  # while a run goes on, a bad value is shown

@@ -92,7 +92,9 @@ class RunBar(QWidget):
 
     def _check_lr(self) -> None:
         ok = self.values()[1] is not None
-        self.lr_edit.setStyleSheet("" if ok else "border: 1px solid #d93025;")
+        # Idle and empty is not an error: the bar only shows values while a run goes on.
+        bad = not ok and self.lr_edit.isEnabled()
+        self.lr_edit.setStyleSheet("border: 1px solid #d93025;" if bad else "")
         self.apply_button.setEnabled(self.lr_edit.isEnabled() and ok)
 
     def _apply(self) -> None:
