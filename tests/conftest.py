@@ -98,3 +98,34 @@ def app_state(qapp):
     yield state
     state.workers.stop_all()
     state.workers.wait_all(30)
+
+
+@pytest.fixture
+def workers(qapp):
+    """A pool of the app's one background-work mechanism, stopped and awaited after the test."""
+    from vae_desktop.gui.workers import Workers
+
+    pool = Workers()
+    yield pool
+    pool.stop_all()
+    assert pool.wait_all(10)
+
+
+def shared_window(tmp_path_factory, name: str):
+    """A MainWindow shared by a module's tests (building one takes seconds), as a generator for a
+    module-scoped fixture. Module-scoped fixtures run before the per-test isolation, so it
+    isolates its own data folder and settings."""
+    from PySide6.QtCore import QSettings
+
+    from vae_desktop.gui.main_window import MainWindow
+
+    folder = tmp_path_factory.mktemp(name)
+    patch = pytest.MonkeyPatch()
+    patch.setenv("VAE_DESKTOP_DATA_DIR", str(folder / "appdata"))
+    QSettings.setDefaultFormat(QSettings.IniFormat)
+    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(folder / "settings"))
+    win = MainWindow()
+    win.show()
+    yield win
+    win.close()
+    patch.undo()

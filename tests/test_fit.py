@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import shared_window
 from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QAbstractButton
 
@@ -28,20 +29,7 @@ SIZES = ((1280, 720), (1920, 1080))
 
 @pytest.fixture(scope="module")
 def window(qapp, tmp_path_factory):
-    """One window with every tab (building one takes seconds). Module-scoped fixtures run before
-    the per-test isolation, so this one isolates itself."""
-    folder = tmp_path_factory.mktemp("fit_window")
-    patch = pytest.MonkeyPatch()
-    patch.setenv("VAE_DESKTOP_DATA_DIR", str(folder / "appdata"))
-    from PySide6.QtCore import QSettings
-
-    QSettings.setDefaultFormat(QSettings.IniFormat)
-    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(folder / "settings"))
-    win = MainWindow()
-    win.show()
-    yield win
-    win.close()
-    patch.undo()
+    yield from shared_window(tmp_path_factory, "fit_window")
 
 
 def in_view(button: QAbstractButton, window: MainWindow) -> bool:

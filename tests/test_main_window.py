@@ -8,7 +8,8 @@ import sys
 
 import pytest
 import torch
-from PySide6.QtCore import QSettings, QSize, qVersion
+from conftest import shared_window
+from PySide6.QtCore import QSize, qVersion
 from PySide6.QtWidgets import QLabel
 
 from vae_desktop.core import checkpoint
@@ -20,18 +21,7 @@ from vae_desktop.gui.widgets.placeholder import PlannedTab
 
 @pytest.fixture(scope="module")
 def window(qapp, tmp_path_factory):
-    """One window for the tests that leave it as they found it (a window takes seconds to build).
-    Module-scoped fixtures run before the per-test isolation, so this one isolates itself."""
-    folder = tmp_path_factory.mktemp("shared_window")
-    patch = pytest.MonkeyPatch()
-    patch.setenv("VAE_DESKTOP_DATA_DIR", str(folder / "appdata"))
-    QSettings.setDefaultFormat(QSettings.IniFormat)
-    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(folder / "settings"))
-    win = MainWindow()
-    win.show()
-    yield win
-    win.close()
-    patch.undo()
+    yield from shared_window(tmp_path_factory, "shared_window")
 
 
 class QuietTab(PlannedTab):

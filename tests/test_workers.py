@@ -6,11 +6,9 @@ from __future__ import annotations
 import threading
 import time
 
-import pytest
 import torch
 
 from vae_desktop.core.jobs import JobControl, run_to_end
-from vae_desktop.gui.workers import Workers
 
 
 def counting(n, control=None, delay=0.0):
@@ -20,14 +18,6 @@ def counting(n, control=None, delay=0.0):
         time.sleep(delay)
         yield (i, threading.get_ident())
     return "done"
-
-
-@pytest.fixture
-def workers(qapp):
-    pool = Workers()
-    yield pool
-    pool.stop_all()
-    assert pool.wait_all(10)
 
 
 def test_events_arrive_in_order_on_the_gui_thread_then_the_result(workers, qtbot):

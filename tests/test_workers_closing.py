@@ -5,19 +5,8 @@ from __future__ import annotations
 
 import time
 
-import pytest
-
 from vae_desktop.core.jobs import JobControl
 from vae_desktop.core.sweep import SweepControl, SweepError
-from vae_desktop.gui.workers import Workers
-
-
-@pytest.fixture
-def workers(qapp):
-    pool = Workers()
-    yield pool
-    pool.stop_all()
-    assert pool.wait_all(10)
 
 
 def waiting(control):
