@@ -118,16 +118,17 @@ def test_the_study_is_read_only_while_the_tab_is_shown(qtbot, state, tmp_path, m
 
 
 def test_no_storage_call_of_the_tab_runs_on_the_gui_thread(qtbot, state, tmp_path, monkeypatch):
-    """Listing, loading and watching with a storage whose every call takes a second: the GUI
-    thread goes on meanwhile (its timer ticks during each call). Then a sweep (its calls a
-    tenth of a second, to keep the test short). None of the calls is on the GUI thread."""
+    """Listing, loading and watching with a storage whose every call takes 0.3 s (fifteen ticks
+    of the GUI thread's timer): the GUI thread goes on meanwhile (its timer ticks during each
+    call). Then a sweep (its calls 0.05 s, to keep the test short). None of the calls is on the GUI thread."""
     url = f"journal://{(tmp_path / 'sweep.log').as_posix()}"
     empty_study(url, "slow")
     ticks = [0]
     ticker = QTimer()
     ticker.timeout.connect(lambda: ticks.__setitem__(0, ticks[0] + 1))
     ticker.start(20)
-    delay = [1.0]
+    slow_s = 0.3
+    delay = [slow_s]
     calls: list[tuple[str, bool, int, float]] = []  # (method, on the GUI thread, GUI ticks
     # during it, its delay)
     cls = storage._JournalStorage
@@ -151,7 +152,7 @@ def test_no_storage_call_of_the_tab_runs_on_the_gui_thread(qtbot, state, tmp_pat
     assert "Loading study slow" in tab.view.status()  # the GUI goes on while it loads
     qtbot.waitUntil(lambda: "● Live" in tab.view.live_label.text(), timeout=30_000)
     assert tab.watcher.watched == ("slow", url)
-    delay[0] = 0.1
+    delay[0] = 0.05
     tab.form.space.set_vary(["lr"])
     tab.form.space.set_fixed("hidden", 16)
     tab.form.space.set_fixed("latent_dim", 2)
@@ -163,7 +164,7 @@ def test_no_storage_call_of_the_tab_runs_on_the_gui_thread(qtbot, state, tmp_pat
     qtbot.waitUntil(lambda: not tab.is_running(), timeout=120_000)
     ticker.stop()
 
-    slow = [(name, during) for name, _, during, seconds in calls if seconds == 1.0]
+    slow = [(name, during) for name, _, during, seconds in calls if seconds == slow_s]
     assert {"__init__", "get_all_studies", "get_all_trials"} <= {name for name, _ in slow}
     assert all(during > 0 for _, during in slow)  # the GUI thread was never held up
     assert "create_new_trial" in {name for name, *_ in calls}  # the sweep's calls, too
