@@ -20,6 +20,7 @@ from . import checkpoint
 from .checkpoint import Checkpoint
 from .fileio import atomic_write
 from .paths import app_data_dir, bundled_models_dir
+from .wording import count
 
 INDEX_VERSION = 1
 ORIGINS = ("bundled", "trained", "sweep", "holdout", "opened")
@@ -65,7 +66,7 @@ def default_name(ckpt: Checkpoint, when: float | None = None) -> str:
     s = summarize(ckpt)
     local = time.localtime(when if when is not None else time.time())
     stamp = f"{local.tm_mday} {time.strftime('%b %H:%M', local)}"  # no %-d: not on Windows
-    epochs = f"{s['epochs']} epoch{'s' if s['epochs'] != 1 else ''}"
+    epochs = count(s['epochs'], 'epoch')
     return f"{s['kind']} · {s['arch'].upper()} · z={s['latent_dim']} · {epochs} · {stamp}"
 
 

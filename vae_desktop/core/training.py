@@ -32,6 +32,7 @@ from .model import VAE, score_images, vae_loss
 from .precision import resolve_precision
 from .settings import check
 from .train_control import TrainControl
+from .wording import count
 
 
 @dataclass
@@ -401,7 +402,7 @@ class Trainer:
                 last_snapshot = self.steps_done
                 yield SnapshotDue(epoch, self.steps_done, float(epoch), train[0], self.beta,
                                   self._lr())
-        yield self._finish("done", f"trained {cfg.epochs} epoch(s)")
+        yield self._finish("done", f"trained {count(cfg.epochs, 'epoch')}")
 
     def _wait_for_batch(self) -> tuple[bool, bool]:
         """(waited out a pause, this batch is a single step asked for while paused)."""

@@ -12,6 +12,7 @@ from vae_desktop.core import checkpoint
 from vae_desktop.core.checkpoint import Checkpoint
 from vae_desktop.core.library import models_dir
 from vae_desktop.core.paths import bundled_models_dir
+from vae_desktop.core.wording import count
 from vae_desktop.gui import preferences
 
 CHECKPOINT_FILTER = "vae-desktop checkpoints (*.pt);;All files (*)"
@@ -64,4 +65,4 @@ def describe_model(ckpt: Checkpoint | None) -> str:
     loss = ckpt.test_loss
     loss_text = f"test loss {loss:.2f} nats/image" if loss is not None else "test loss not measured"
     return (f"{ckpt.name} · {cfg.arch.upper()} · latent {cfg.latent_dim} · {kind} · "
-            f"{ckpt.epochs} epoch{'s' if ckpt.epochs != 1 else ''} · {loss_text}")
+            f"{count(ckpt.epochs, 'epoch')} · {loss_text}")

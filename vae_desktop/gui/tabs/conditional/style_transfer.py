@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLay
 
 from vae_desktop.core import generate
 from vae_desktop.core.images import grid
+from vae_desktop.core.wording import a_digit, article
 from vae_desktop.gui.tabs.conditional.panels import export_button, panel
 from vae_desktop.gui.widgets.image_view import DigitView
 
@@ -82,5 +83,6 @@ class StyleTransferView(QWidget):
         read = int(probs.argmax())
         how = "its guessed label" if style.guessed else "the given label"
         self.message.setText(
-            f"encoded as a <b>{style.label}</b> ({how}); the model reads it as a {read} "
+            f"encoded as {article(style.label)} <b>{style.label}</b> ({how}); the model reads it as "
+            f"{a_digit(read)} "
             f"({probs[read]:.0%})")

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from vae_desktop.core.digit_analysis import UNUSUAL, DigitAnalysis, verdict
+from vae_desktop.core.wording import article
 from vae_desktop.gui.widgets.draw_histogram import PLOT_BG, UNUSUAL_COLOUR
 from vae_desktop.gui.widgets.image_view import DigitView
 
@@ -261,7 +262,7 @@ class GuessPanel(QGroupBox):
         brushes = [pg.mkBrush(CHOSEN_BAR_COLOUR if d == chosen else BAR_COLOUR)
                    for d in range(len(probs))]
         self.bars.setOpts(x=np.arange(len(probs)), height=probs, brushes=brushes)
-        text = f"Looks like a <b>{guess}</b> (p = {probs[guess]:.2f})"
+        text = f"Looks like {article(guess)} <b>{guess}</b> (p = {probs[guess]:.2f})"
         if chosen is not None and chosen != guess:
             text += f" · reconstructed as {chosen}"
         self.guess_label.setText(text)

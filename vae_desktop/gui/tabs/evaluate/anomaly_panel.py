@@ -38,6 +38,7 @@ from vae_desktop.core.data import load_split
 from vae_desktop.core.jobs import JobControl
 from vae_desktop.core.model import VAE
 from vae_desktop.core.training import StepEvent
+from vae_desktop.core.wording import count
 from vae_desktop.gui import model_files
 from vae_desktop.gui.tabs.evaluate.anomaly_controls import AnomalyControls
 from vae_desktop.gui.tabs.evaluate.anomaly_plots import AnomalyPlots
@@ -194,12 +195,12 @@ class AnomalyPanel(QWidget):
             return  # abandoned
         held = ",".join(map(str, outcome.holdout))
         epochs = outcome.end.epochs_trained
-        self.detector = Detector(outcome.model, f"held-out {held} ({epochs} epochs)",
+        self.detector = Detector(outcome.model, f"held-out {held} ({count(epochs, 'epoch')})",
                                  outcome.train_images, outcome.holdout, outcome.history,
                                  outcome.train_config)
         self.kept = None
         message = (f"stopped after {epochs} of {self.epochs_spin.value()} epochs"
-                   if outcome.end.status == "stopped" else f"trained {epochs} epochs")
+                   if outcome.end.status == "stopped" else f"trained {count(epochs, 'epoch')}")
         result = outcome.result
         if result.score != self.score:
             self.result = None
@@ -236,7 +237,7 @@ class AnomalyPanel(QWidget):
             self._set_status(f"Could not save the held-out model: {exc}")
             return None
         epochs = len(det.history)
-        name = f"VAE without {','.join(map(str, det.holdout))} · {epochs} epoch{'s' * (epochs != 1)}"
+        name = f"VAE without {','.join(map(str, det.holdout))} · {count(epochs, 'epoch')}"
         self.kept = self.state.add_model(ckpt, activate=False, origin="holdout", name=name)
         self.keep_button.setEnabled(False)
         self._set_status(f"Added {self.kept.name} to the models (saved in {path.parent}).")

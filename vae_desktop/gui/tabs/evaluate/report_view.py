@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from vae_desktop.core.evaluation import SCORE_NAMES, EvaluationReport
+from vae_desktop.core.wording import a_digit
 from vae_desktop.gui.tabs.evaluate.anomaly_plots import PLOT_BG, legend_key
 from vae_desktop.gui.widgets.gallery_pairs import PairGallery
 
@@ -294,7 +295,7 @@ class ReportView(QWidget):
         i = self.gallery_indices[index]
         s = self.report.scores
         self.gallery_info.setText(
-            f"#{i}, a {int(self.report.labels[i])}: reconstruction {float(s['recon'][i]):.1f} "
+            f"#{i}, {a_digit(int(self.report.labels[i]))}: reconstruction {float(s['recon'][i]):.1f} "
             f"nats, PSNR {float(s['psnr'][i]):.1f} dB, SSIM {float(s['ssim'][i]):.2f}. "
             f"Click to open in Draw.")
 

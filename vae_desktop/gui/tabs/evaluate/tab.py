@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from vae_desktop.core.evaluation import EvaluationReport, reconstruct
+from vae_desktop.core.wording import count
 from vae_desktop.gui.tabs.evaluate.anomaly_panel import AnomalyPanel
 from vae_desktop.gui.tabs.evaluate.report_view import ReportView
 
@@ -113,7 +114,7 @@ class EvaluateTab(QWidget):
             self.status.setText("")
             return
         self.title.setText(f"<b>{ckpt.name}</b> <span style='color: gray'>· "
-                           f"{ckpt.config.describe()} · {ckpt.epochs} epochs</span>")
+                           f"{ckpt.config.describe()} · {count(ckpt.epochs, 'epoch')}</span>")
         if self.isVisible():
             self.evaluate()
         elif self.state.test_pass(ckpt) is not None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from vae_desktop.core import generate
+from vae_desktop.core.wording import a_digit
 from vae_desktop.gui.widgets.image_view import DigitView
 
 DIGITS = 10
@@ -195,7 +196,7 @@ def resolve_end(picker: EndPicker, model, state, last_click: np.ndarray | None) 
         image = images[index].numpy().astype(np.float32) / 255.0
         label = int(labels[index])
         code = _encode(model, image, label if conditional else None)
-        return End(code, label if conditional else None, image, f"test #{index}, a {label}")
+        return End(code, label if conditional else None, image, f"test #{index}, {a_digit(label)}")
     if kind == "drawing":
         drawing = state.drawing
         if drawing is None:
@@ -205,7 +206,7 @@ def resolve_end(picker: EndPicker, model, state, last_click: np.ndarray | None) 
         caption = drawing.origin
         if conditional:
             label = int(generate.guess_label(model, torch.from_numpy(image))[0][0])
-            caption += f", read as a {label}"
+            caption += f", read as {a_digit(label)}"
         return End(_encode(model, image, label), label, image, caption)
     label = picker.digit if conditional else None
     tag = f", label {label}" if conditional else ""

@@ -1,0 +1,25 @@
+"""Numbers in messages read as English: "1 epoch", "an 8" (issue 16 found "1 epochs" and "a 8")."""
+
+from vae_desktop.core import checkpoint
+from vae_desktop.core.library import default_name
+from vae_desktop.core.paths import bundled_models_dir
+from vae_desktop.core.wording import a_digit, article, count
+
+
+def test_counts_are_singular_only_for_one():
+    assert count(1, "epoch") == "1 epoch"
+    assert count(0, "epoch") == "0 epochs"
+    assert count(20000, "image") == "20,000 images"
+
+
+def test_digits_take_an_before_a_vowel_sound():
+    assert [a_digit(d) for d in range(10)] == ["a 0", "a 1", "a 2", "a 3", "a 4", "a 5", "a 6",
+                                               "a 7", "an 8", "a 9"]
+    assert article(11) == article(18) == article(80) == "an" and article(12) == "a"
+
+
+def test_a_one_epoch_models_name_is_singular():
+    ckpt = checkpoint.load(next(iter(sorted(bundled_models_dir().glob("*.pt")))))  # its own copy
+    del ckpt.history[1:]  # epochs are its history's length
+    assert ckpt.epochs == 1
+    assert "· 1 epoch ·" in default_name(ckpt)
