@@ -17,9 +17,7 @@ import torch
 from .jobs import run_to_end
 from .metrics import psnr, ssim
 from .model import VAE, kl_per_image, recon_per_image
-
-EVAL_BATCH = 1000  # training.evaluate's batch: the headline's z draws follow it
-EVAL_SEED = 0  # training.evaluate's seed
+from .training import EVAL_BATCH, EVAL_SEED
 
 # Per-image score names, in display order, with what they mean.
 SCORE_NAMES = {

@@ -174,9 +174,14 @@ def new_model(seed: int, **settings) -> VAE:
     return VAE(**settings)
 
 
+# The test loss's batches and seed: its z draws follow them (core.evaluation draws alike).
+EVAL_BATCH = 1000
+EVAL_SEED = 0
+
+
 @torch.no_grad()
 def evaluate(model: VAE, images: torch.Tensor, labels: torch.Tensor | None = None,
-             batch_size: int = 1000, seed: int = 0,
+             batch_size: int = EVAL_BATCH, seed: int = EVAL_SEED,
              control: JobControl | None = None) -> dict[str, float] | None:
     """Mean negative ELBO (one z sample, fixed seed), reconstruction BCE and KL per image.
 
