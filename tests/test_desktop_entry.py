@@ -71,3 +71,13 @@ def test_install_refuses_where_there_are_no_freedesktop_launchers(data_home, mon
     assert cli.main(["install-desktop"]) == 2
     assert "install-desktop is for Linux desktops" in capsys.readouterr().err
     assert not data_home.exists()
+
+
+def test_install_into_a_folder_that_cannot_be_made_fails_in_one_line(tmp_path, monkeypatch, capsys):
+    blocker = tmp_path / "share"
+    blocker.write_text("a file where the data folder should be")
+    monkeypatch.setenv("XDG_DATA_HOME", str(blocker))
+    assert cli.main(["install-desktop"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("vae-desktop: error: ") and len(err.strip().splitlines()) == 1, err
+    assert blocker.read_text() == "a file where the data folder should be"  # nothing lost
