@@ -197,3 +197,23 @@ def load_split(
 def to_float(images: torch.Tensor, device: torch.device | str = "cpu") -> torch.Tensor:
     """uint8 [N, 28, 28] -> float32 [N, 1, 28, 28] in [0, 1] on `device`, in one copy."""
     return images.to(device).unsqueeze(1).float().div_(255.0)
+
+
+# The test set of a binarised model is one fixed binarisation, the same on every device and run,
+# so its figures can be compared (Burda et al. redraw the training pixels every batch, as
+# `binarize` does, and score a binarised test set).
+TEST_BINARIZATION_SEED = 0
+
+
+def binarize(images: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+    """Each pixel drawn as 0 or 1 with its grey level as probability: float in, float out."""
+    return torch.bernoulli(images, generator=generator)
+
+
+def binarize_fixed(images: torch.Tensor, seed: int = TEST_BINARIZATION_SEED) -> torch.Tensor:
+    """The one seeded binarisation of `images` (uint8 [N, 28, 28] or float [N, 1, 28, 28]),
+    drawn on the CPU so that every device gets the same pixels; float, on the images' device."""
+    device = images.device
+    grey = to_float(images.cpu()) if images.dtype == torch.uint8 else images.float().cpu()
+    generator = torch.Generator().manual_seed(seed)
+    return binarize(grey, generator).to(device)

@@ -1,7 +1,7 @@
 """One training step of the VAE: forward, loss, gradients and the Adam update.
 
 `make_train_step(model, optimizer)` returns `step(x, y, beta) -> tensor([loss, recon, kl])`.
-For the MLP on the CPU in float32 it is written out by hand: the gradients of the five linear
+For the one-hidden-layer MLP on the CPU in float32 it is written out by hand: the gradients of the five linear
 layers, the ReLUs, the reparameterisation, the Bernoulli loss and the KL are the same formulas
 autograd applies, but computed in preallocated buffers, with the loss and its gradient fused
 (d loss / d logits = sigmoid(logits) - x) and the 1/N of the batch mean folded into the matrix
@@ -26,8 +26,8 @@ StepFn = Callable[[torch.Tensor, torch.Tensor | None, float], torch.Tensor]
 def make_train_step(model: VAE, optimizer: torch.optim.Optimizer,
                     precision: str = "fp32") -> StepFn:
     """The fastest correct step for this model, device and precision."""
-    if (model.config.arch == "mlp" and model.device.type == "cpu" and precision == "fp32"
-            and _own_forward(model)):
+    if (model.config.arch == "mlp" and model.config.layers == 1 and model.device.type == "cpu"
+            and precision == "fp32" and _own_forward(model)):
         return MLPStep(model, optimizer)
     return AutogradStep(model, optimizer, precision)
 

@@ -54,14 +54,16 @@ class ModelCost:
 
 
 @functools.lru_cache(maxsize=128)
-def model_cost(arch: str, latent_dim: int, hidden: int, classes: int = 0) -> ModelCost:
+def model_cost(arch: str, latent_dim: int, hidden: int, classes: int = 0,
+               layers: int = 1) -> ModelCost:
     """Walk the model's layers, built on the meta device (in milliseconds, allocating nothing),
     the way `VAE.forward_logits` and `vae_loss` run them, noting what autograd saves for the
     backward pass: a Linear or a convolution its input, a ReLU its output, views nothing; the
     loss the input, the logits, mu and exp(logvar); the sampling its noise and its scale.
     (tests/test_memory.py checks this against autograd's own record of a real pass.)"""
     with torch.device("meta"):
-        model = VAE(latent_dim=latent_dim, hidden=hidden, arch=arch, num_classes=classes)
+        model = VAE(latent_dim=latent_dim, hidden=hidden, arch=arch, num_classes=classes,
+                    layers=layers)
     walk = _Walk()
     walk.new(PIXELS, saved=True)  # the batch, which the loss keeps
     if arch == "mlp":
@@ -182,7 +184,8 @@ def estimate(settings: Mapping, train_images: int | None = None,
     if train_images is None:
         train_images = settings.get("train_size") or TRAIN_IMAGES
     cost = model_cost(settings["arch"], int(settings["latent_dim"]), int(settings["hidden"]),
-                      num_classes(bool(settings.get("conditional", False))))
+                      num_classes(bool(settings.get("conditional", False))),
+                      int(settings.get("layers", 1)))
     batch = max(1, min(int(settings["batch_size"]), int(train_images)))
     weights = cost.parameters * FLOAT_BYTES * WEIGHT_COPIES
     activations = batch * (cost.saved_bytes_per_image

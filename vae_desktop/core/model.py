@@ -24,6 +24,8 @@ class VAEConfig:
     arch: str = "mlp"
     num_classes: int = 0
     beta: float = 1.0
+    layers: int = 1  # hidden layers per network (checkpoints from before 0.3 have one)
+    binarized: bool = False  # trained and tested on binarised MNIST (core.data.binarize)
 
     def __post_init__(self) -> None:
         problems = validate_config(self)
@@ -47,13 +49,16 @@ class VAEConfig:
 
     def describe(self) -> str:
         kind = "conditional " if self.conditional else ""
-        return f"{kind}{self.arch}, latent {self.latent_dim}, hidden {self.hidden}, beta {self.beta:g}"
+        hidden = f"{self.layers}x{self.hidden}" if self.layers > 1 else f"{self.hidden}"
+        data = ", binarised" if self.binarized else ""
+        return (f"{kind}{self.arch}, latent {self.latent_dim}, hidden {hidden}, "
+                f"beta {self.beta:g}{data}")
 
 
 def validate_config(cfg: VAEConfig) -> list[str]:
     """Reasons the settings are impossible, empty when they are fine (limits: core.settings)."""
     values = {"latent_dim": cfg.latent_dim, "hidden": cfg.hidden, "arch": cfg.arch,
-              "beta": cfg.beta}
+              "beta": cfg.beta, "layers": cfg.layers, "binarized": cfg.binarized}
     problems = [SETTINGS[name].problem(value) for name, value in values.items()]
     num_classes = cfg.num_classes
     if not isinstance(num_classes, int) or isinstance(num_classes, bool) or not 0 <= num_classes <= 1000:
@@ -63,14 +68,22 @@ def validate_config(cfg: VAEConfig) -> list[str]:
 
 class VAE(nn.Module):
     def __init__(self, latent_dim: int = 20, hidden: int = 400, arch: str = "mlp",
-                 num_classes: int = 0, beta: float = 1.0) -> None:
+                 num_classes: int = 0, beta: float = 1.0, layers: int = 1,
+                 binarized: bool = False) -> None:
         super().__init__()
-        self.config = VAEConfig(latent_dim, hidden, arch, num_classes, float(beta))
+        self.config = VAEConfig(latent_dim=latent_dim, hidden=hidden, arch=arch,
+                                num_classes=num_classes, beta=float(beta), layers=layers,
+                                binarized=binarized)
         c = num_classes
+        # Hidden layers after the first: the same indices as a one-layer model's for its layers,
+        # so checkpoints from before `layers` existed load unchanged.
+        def deeper() -> list[nn.Module]:  # a new set of layers for each network
+            return [m for _ in range(layers - 1) for m in (nn.Linear(hidden, hidden), nn.ReLU())]
+
         if arch == "mlp":
-            self.enc_body = nn.Sequential(nn.Linear(PIXELS + c, hidden), nn.ReLU())
+            self.enc_body = nn.Sequential(nn.Linear(PIXELS + c, hidden), nn.ReLU(), *deeper())
             self.dec_body = nn.Sequential(
-                nn.Linear(latent_dim + c, hidden), nn.ReLU(), nn.Linear(hidden, PIXELS)
+                nn.Linear(latent_dim + c, hidden), nn.ReLU(), *deeper(), nn.Linear(hidden, PIXELS)
             )
         else:
             # 28 -> 14 -> 7 with strided convs; the label joins after flattening.
@@ -78,9 +91,9 @@ class VAE(nn.Module):
                 nn.Conv2d(1, 32, 4, 2, 1), nn.ReLU(), nn.Conv2d(32, 64, 4, 2, 1), nn.ReLU(),
                 nn.Flatten(),
             )
-            self.enc_body = nn.Sequential(nn.Linear(64 * 7 * 7 + c, hidden), nn.ReLU())
+            self.enc_body = nn.Sequential(nn.Linear(64 * 7 * 7 + c, hidden), nn.ReLU(), *deeper())
             self.dec_body = nn.Sequential(
-                nn.Linear(latent_dim + c, hidden), nn.ReLU(), nn.Linear(hidden, 64 * 7 * 7),
+                nn.Linear(latent_dim + c, hidden), nn.ReLU(), *deeper(), nn.Linear(hidden, 64 * 7 * 7),
                 nn.ReLU(), nn.Unflatten(1, (64, 7, 7)),
                 nn.ConvTranspose2d(64, 32, 4, 2, 1), nn.ReLU(), nn.ConvTranspose2d(32, 1, 4, 2, 1),
             )

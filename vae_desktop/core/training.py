@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import torch
 
-from .data import to_float
+from .data import binarize, binarize_fixed, to_float
 from .device import resolve_device
 from .fast_step import make_train_step
 from .jobs import JobControl
@@ -319,8 +319,11 @@ class Trainer:
         train_x = to_float(self.train_data[0], self.device)
         train_y = self.train_data[1].to(self.device)
         test_x = test_y = None
+        binarized = model.config.binarized
         if self.test_data is not None:
             test_x = to_float(self.test_data[0], self.device)
+            if binarized:
+                test_x = binarize_fixed(test_x)
             test_y = self.test_data[1].to(self.device)
         n = len(train_x)
         if n == 0:
@@ -362,6 +365,8 @@ class Trainer:
                 self.steps_done = overall
                 idx = order[(step - 1) * bs: step * bs]
                 x = train_x.index_select(0, idx)
+                if binarized:  # new pixels every batch: dynamic binarisation
+                    x = binarize(x)
                 y = train_y.index_select(0, idx) if conditional else None
                 before = _batch_scores(model, x, y, beta) if single else None
                 losses = train_step(x, y, beta)  # [loss, recon, kl], detached
