@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 
 import torch
 
+from .data import binarize_fixed
 from .jobs import run_to_end
+from .latent import ACTIVE_COV, unit_activity
 from .metrics import psnr, ssim
 from .model import VAE, kl_per_image, recon_per_image
 from .training import EVAL_BATCH, EVAL_SEED
@@ -59,12 +61,30 @@ class EvaluationReport:
     reconstructions: torch.Tensor = field(repr=False)  # float [len(worst), 28, 28] for `worst`
     mu: torch.Tensor = field(repr=False, default=None)  # [N, latent_dim] posterior means
     logvar: torch.Tensor = field(repr=False, default=None)  # [N, latent_dim]
+    binarized: bool = False  # scored on the fixed binarisation of the images
+
+    @property
+    def unit_activity(self) -> torch.Tensor:
+        """[latent_dim] Cov_x(E_q[z_u | x]): the variance of each unit's posterior mean."""
+        return unit_activity(self.mu)
+
+    @property
+    def active_units(self) -> int:
+        return int((self.unit_activity > ACTIVE_COV).sum())
 
     def to_dict(self) -> dict:
         """The JSON-friendly summary (no per-image arrays)."""
         return {"test_loss": self.test_loss, "recon": self.recon, "kl": self.kl,
                 "psnr": self.psnr, "ssim": self.ssim, "count": self.count,
+                "binarized": self.binarized, "active_units": self.active_units,
+                "unit_activity": [round(float(v), 6) for v in self.unit_activity],
                 "per_digit": [row.to_dict() for row in self.per_digit]}
+
+
+def test_inputs(model: VAE, images: torch.Tensor) -> torch.Tensor:
+    """What `model` is scored on: the images as floats [N, 1, 28, 28], binarised once with the
+    fixed seed when the model was trained on binarised MNIST (core.data.binarize_fixed)."""
+    return binarize_fixed(images) if model.config.binarized else _as_float(images)
 
 
 @torch.no_grad()
@@ -100,6 +120,7 @@ def evaluation_steps(model: VAE, images: torch.Tensor, labels: torch.Tensor, wor
     if len(images) != len(labels):
         raise ValueError(f"{len(images)} images but {len(labels)} labels")
     labels = labels.long().cpu()
+    images = test_inputs(model, images)
     was_training = model.training
     model.eval()
     parts: dict[str, list[torch.Tensor]] = {k: [] for k in (*SCORE_NAMES, "mu", "logvar", "recons")}
@@ -141,7 +162,7 @@ def evaluation_steps(model: VAE, images: torch.Tensor, labels: torch.Tensor, wor
         psnr=float(scores["psnr"].mean()), ssim=float(scores["ssim"].mean()),
         count=n, per_digit=per_digit, scores=scores, labels=labels, worst=order,
         reconstructions=recons[order, 0].clone(), mu=torch.cat(parts["mu"]),
-        logvar=torch.cat(parts["logvar"]),
+        logvar=torch.cat(parts["logvar"]), binarized=model.config.binarized,
     )
 
 
