@@ -230,3 +230,39 @@ def test_tab_without_a_model(qtbot):
     assert tab.report is None and tab.table.rowCount() == 0
     tab.anomaly.score_active()
     assert "No active model" in tab.anomaly.status.text()
+
+
+def test_log_likelihood_on_demand_with_gap_and_active_units(tab, small_state, mnist_test, qtbot):
+    from vae_desktop.core.likelihood import importance_nll
+
+    panel = tab.likelihood
+    assert panel.units.text() == "16 of 16 latent units active"
+    assert "not estimated yet" in panel.result.text()
+    panel.k_combo.setCurrentIndex(panel.k_combo.findData(50))
+    panel.run_button.click()
+    assert panel.run_button.text() == "Stop" and not panel.k_combo.isEnabled()
+    qtbot.waitUntil(lambda: panel.estimate(50) is not None and panel._job is None,
+                    timeout=120_000)
+    images, labels = mnist_test[0][:N], mnist_test[1][:N]
+    direct = importance_nll(small_state.active.model, to_float(images), labels, k=50)
+    assert panel.estimate(50).nll == pytest.approx(direct.nll, abs=1e-6)  # the same seeded figure
+    gap = tab.report.test_loss - direct.nll
+    assert gap > 1 and f"{direct.nll:.2f}" in panel.result.text()
+    assert f"{gap:.2f}" in panel.result.text()
+    # Another K has its own figure; coming back to K = 50 shows the kept one.
+    panel.k_combo.setCurrentIndex(panel.k_combo.findData(5000))
+    assert "not estimated yet" in panel.result.text()
+    panel.k_combo.setCurrentIndex(panel.k_combo.findData(50))
+    assert f"{direct.nll:.2f}" in panel.result.text()
+
+
+def test_stopping_the_estimate_keeps_nothing_half_done(tab, qtbot):
+    panel = tab.likelihood
+    panel.k_combo.setCurrentIndex(panel.k_combo.findData(5000))
+    panel.run_button.click()
+    assert tab.busy_reason() == "the log-likelihood estimate"
+    panel.run_button.click()  # Stop
+    assert panel.run_button.text() == "Estimate" and panel.k_combo.isEnabled()
+    assert tab.busy_reason() is None
+    qtbot.wait(300)
+    assert panel.estimate(5000) is None and "not estimated yet" in panel.result.text()

@@ -79,13 +79,17 @@ def test_kl_per_dim_sums_to_the_kl_per_image(z16_stats):
     per_image = kl_per_image(z16_stats.mu, z16_stats.logvar).mean()
     assert float(z16_stats.kl.sum()) == pytest.approx(float(per_image), rel=1e-4)
     kl = z16_stats.kl[z16_stats.order]
-    assert torch.all(kl[:-1] >= kl[1:])  # descending
-    assert z16_stats.active == [bool(v >= latent.INACTIVE_KL) for v in kl]
+    assert torch.all(kl[:-1] >= kl[1:])  # descending (every unit of this model is active)
+    activity = z16_stats.mu.double().var(0, unbiased=False)
+    assert z16_stats.active == [bool(activity[d] > latent.ACTIVE_COV) for d in z16_stats.order]
+    torch.testing.assert_close(z16_stats.activity, activity.float())
 
 
-def test_order_dims_marks_inactive_dimensions():
-    order, active = latent.order_dims(torch.tensor([0.5, 0.001, 2.0, 0.01, 0.0099]))
-    assert order == [2, 0, 3, 4, 1]
+def test_order_dims_puts_active_units_first_by_kl():
+    kl = torch.tensor([0.5, 0.001, 2.0, 0.3, 0.0099])
+    activity = torch.tensor([0.9, 0.0, 1.2, 0.01, 0.02])  # unit 3: exactly 0.01, inactive
+    order, active = latent.order_dims(kl, activity)
+    assert order == [2, 0, 4, 3, 1]
     assert active == [True, True, True, False, False]
 
 

@@ -127,8 +127,9 @@ def test_sliders_follow_kl_and_mark_inactive_dimensions(make_tab):
     values = [float(kl[d]) for d in dims]
     assert values == sorted(values, reverse=True)
     for row in tab.slider_rows:
-        assert row.active == (float(kl[row.dim]) >= latent.INACTIVE_KL)
+        assert row.active == (float(tab.stats.activity[row.dim]) > latent.ACTIVE_COV)
         assert ("inactive" in row.name.text()) == (not row.active)
+        assert row.activity_label.text() == f"Cov {float(tab.stats.activity[row.dim]):.2f}"
     # Active rows come first.
     flags = [row.active for row in tab.slider_rows]
     assert flags == sorted(flags, reverse=True)
@@ -137,14 +138,17 @@ def test_sliders_follow_kl_and_mark_inactive_dimensions(make_tab):
 def test_slider_marks_inactive_rows_for_a_model_with_unused_dims(make_tab):
     tab, _ = make_tab(latent_dim=16)
     stats = tab.stats
-    kl = stats.kl.clone()
+    kl, activity = stats.kl.clone(), stats.activity.clone()
     kl[[3, 9]] = torch.tensor([0.004, 0.0])
-    order, active = latent.order_dims(kl)
+    activity[[3, 9]] = torch.tensor([0.004, 0.0])
+    order, active = latent.order_dims(kl, activity)
     tab.sliders.build(latent.LatentStats(stats.mu, stats.logvar, stats.labels, kl, order, active,
-                                         stats.pca, stats.limits))
+                                         stats.pca, stats.limits, activity))
     assert [row.dim for row in tab.slider_rows][-2:] == [3, 9]
     assert [row.active for row in tab.slider_rows] == [True] * 14 + [False] * 2
     assert "inactive" in tab.slider_rows[-1].name.text()
+    assert tab.slider_rows[-2].activity_label.text() == "Cov 4e-03"
+    assert "14 of 16 units active" in tab.sliders.note.text()
 
 
 def test_moving_a_slider_updates_the_image_crosshair_and_latent_point(make_tab, tab_state):

@@ -16,7 +16,10 @@ from .model import VAE
 
 # A dimension whose average KL to the prior is below this (in nats) carries no information:
 # the encoder ignores it, so moving along it barely changes the decoded image.
-INACTIVE_KL = 0.01
+INACTIVE_KL = 0.01  # (kept for callers that rank by KL alone)
+# Burda et al.'s active unit: its posterior mean varies across the data set,
+# Cov_x(E_q[z_u | x]) > 0.01; an inactive unit's code is the same for every image.
+ACTIVE_COV = 0.01
 MANIFOLD_MIN, MANIFOLD_MAX = 10, 30
 
 
@@ -56,14 +59,21 @@ def kl_per_dim(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
     return (-0.5 * (1 + logvar - mu.pow(2) - logvar.exp())).mean(dim=0)
 
 
-def order_dims(kl: torch.Tensor, threshold: float = INACTIVE_KL) -> tuple[list[int], list[bool]]:
-    """Dimensions by descending KL, and whether each (in that order) is active (KL >= threshold).
-    Ties keep index order, so the ordering is deterministic."""
-    kl = kl.detach().cpu()
-    values = kl.tolist()
-    order = sorted(range(len(values)), key=lambda d: (-values[d], d))
+def unit_activity(mu: torch.Tensor) -> torch.Tensor:
+    """Each unit's Cov_x(E_q[z_u | x]) from posterior means mu [N, D] (population variance)."""
+    if len(mu) < 2:
+        return mu.new_zeros(mu.shape[1:])
+    return mu.double().var(dim=0, unbiased=False).float()
+
+
+def order_dims(kl: torch.Tensor, activity: torch.Tensor) -> tuple[list[int], list[bool]]:
+    """Active units first, then inactive ones (Burda et al.: activity > ACTIVE_COV), each by
+    descending KL, and whether each (in that order) is active. Ties keep index order, so the
+    ordering is deterministic."""
+    values = kl.detach().cpu().tolist()
     # Compare in the tensor's own precision, so a float32 0.01 counts as 0.01.
-    active = (kl >= threshold).tolist()
+    active = (activity.detach().cpu() > ACTIVE_COV).tolist()
+    order = sorted(range(len(values)), key=lambda d: (not active[d], -values[d], d))
     return order, [active[d] for d in order]
 
 
@@ -290,9 +300,10 @@ class LatentStats:
     labels: torch.Tensor        # [N] the images' digit labels
     kl: torch.Tensor            # [D] average KL per dimension, nats
     order: list[int]            # dimensions by descending KL
-    active: list[bool]          # for each dimension in `order`: KL >= INACTIVE_KL
+    active: list[bool]          # for each dimension in `order`: activity > ACTIVE_COV
     pca: PCA | None             # two components of the means (None for a 1-D latent)
     limits: torch.Tensor        # [D] a slider for dimension d spans [-limits[d], limits[d]]
+    activity: torch.Tensor | None = None  # [D] Cov_x(E_q[z_d | x]), Burda et al.'s measure
 
     @property
     def latent_dim(self) -> int:
@@ -311,12 +322,14 @@ def stats_from_posterior(mu: torch.Tensor, logvar: torch.Tensor, labels: torch.T
     if len(mu) < 2:
         raise ValueError("need at least two images to describe the latent space")
     kl = kl_per_dim(mu, logvar)
-    order, active = order_dims(kl)
+    activity = unit_activity(mu)
+    order, active = order_dims(kl, activity)
     pca = fit_pca(mu, 2) if mu.shape[1] >= 2 else None
     # The prior's +-3 sigma, widened where the means reach further (ignoring the rarest 0.1%).
     reach = torch.quantile(mu.abs(), 0.999, dim=0)
     limits = torch.maximum(torch.full_like(reach, 3.0), 1.15 * reach)
-    return LatentStats(mu, logvar, labels.detach().cpu(), kl, order, active, pca, limits)
+    return LatentStats(mu, logvar, labels.detach().cpu(), kl, order, active, pca, limits,
+                       activity)
 
 
 def latent_stats(model: VAE, images: torch.Tensor, labels: torch.Tensor) -> LatentStats:

@@ -3,7 +3,8 @@
 Left: the report of the active model's test-set pass (ReportView): the negative ELBO with its
 parts, PSNR and SSIM of the reconstructions, a per-digit table, a histogram of per-image scores
 and the worst-reconstructed test digits (click one to open it in the Draw tab). Right: anomaly
-detection (AnomalyPanel).
+detection (AnomalyPanel). Above both: the importance-weighted log-likelihood on demand and the
+active units (LikelihoodPanel).
 
 The report is the one test-set pass per model that AppState runs in a worker and shares with
 the other tabs (`state.request_test_pass`); this tab asks for it when it is shown and renders it
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 from vae_desktop.core.evaluation import EvaluationReport, reconstruct
 from vae_desktop.core.wording import count
 from vae_desktop.gui.tabs.evaluate.anomaly_panel import AnomalyPanel
+from vae_desktop.gui.tabs.evaluate.likelihood_panel import LikelihoodPanel
 from vae_desktop.gui.tabs.evaluate.report_view import ReportView
 
 
@@ -67,6 +69,8 @@ class EvaluateTab(QWidget):
         header.addWidget(self.status)
         header.addWidget(self.progress)
         outer.addLayout(header)
+        self.likelihood = LikelihoodPanel(self.state)
+        outer.addWidget(self.likelihood)
 
         self.report_view = ReportView()
         self.report_view.open_requested.connect(self.open_in_draw)
@@ -108,6 +112,7 @@ class EvaluateTab(QWidget):
         self.report_view.clear()
         self.progress.hide()
         self.anomaly.on_active_model_changed(ckpt)
+        self.likelihood.show_model(ckpt, self.state.test_pass(ckpt))
         if ckpt is None:
             self.title.setText("<b>No model</b> <span style='color: gray'>· train one on the "
                                "Train tab or open a checkpoint</span>")
@@ -164,6 +169,7 @@ class EvaluateTab(QWidget):
             return reconstruct(model, images, labels)
 
         self.report_view.show_report(report, self.state.test_images(), reconstruct_digits)
+        self.likelihood.show_model(ckpt, report)
         self.progress.hide()
         started = self._requested_at.pop(id(model), None)
         took = f" in {time.perf_counter() - started:.1f} s" if started is not None else ""
@@ -180,9 +186,10 @@ class EvaluateTab(QWidget):
     # ------------------------------------------------------------------ closing
     def busy_reason(self) -> str | None:
         """Why closing now would lose work, or None."""
-        return self.anomaly.busy_reason()
+        return self.anomaly.busy_reason() or self.likelihood.busy_reason()
 
     def shutdown(self, timeout_s: float = 2.0) -> bool:
         """Stop this tab's background work and wait up to `timeout_s` for it; returns whether it
         ended."""
+        self.likelihood.stop()
         return self.anomaly.shutdown(timeout_s=timeout_s)

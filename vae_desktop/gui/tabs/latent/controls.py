@@ -37,12 +37,17 @@ HOVER_HINT = "Hover a point to see\nits test image"
 class SliderRow:
     """One latent dimension's name, slider and value, laid out on a row of a grid."""
 
-    def __init__(self, dim: int, kl: float, active: bool, limit: float) -> None:
+    def __init__(self, dim: int, kl: float, active: bool, limit: float,
+                 activity: float | None = None) -> None:
         self.dim, self.kl, self.active, self.limit = dim, kl, active, limit
         tag = "" if active else "  <span style='color:#c98a3a'>inactive</span>"
         self.name = QLabel(f"<b>z{dim}</b>{tag}")
         self.kl_label = QLabel(f"{kl:.2f} nats" if kl >= 0.005 else f"{kl:.0e} nats")
         self.kl_label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
+        cov = "–" if activity is None else (f"{activity:.2f}" if activity >= 0.005
+                                            else f"{activity:.0e}")
+        self.activity_label = QLabel(f"Cov {cov}")
+        self.activity_label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
         self.slider = QSlider(Qt.Horizontal)
         self.slider.setRange(-SLIDER_STEPS, SLIDER_STEPS)
         self.slider.setPageStep(SLIDER_STEPS // 10)
@@ -52,17 +57,21 @@ class SliderRow:
         # panel for a new layout (which repaints every row).
         self.value.setFixedSize(max(48, self.value.sizeHint().width() + 6), self.value.sizeHint().height())
         self.value.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
-        tip = (f"Latent dimension {dim}: average KL to the prior {kl:.4f} nats over the test set"
-               + ("." if active else " (below 0.01: the encoder ignores it, so it barely changes "
-                  "the image).") + f"\nRange ±{limit:.1f}.")
-        for w in (self.name, self.kl_label, self.slider, self.value):
+        tip = (f"Latent dimension {dim}: average KL to the prior {kl:.4f} nats over the test set; "
+               f"its posterior mean varies over the test digits with variance "
+               f"Cov_x(E[z|x]) = {cov}. "
+               + ("Active (Burda et al.: above 0.01)." if active else
+                  "Inactive (Burda et al.: 0.01 or less): the code is the same for every digit, "
+                  "so the decoder ignores it and it barely changes the image.")
+               + f"\nRange ±{limit:.1f}.")
+        for w in self.widgets():
             w.setToolTip(tip)
         if not active:
-            for w in (self.kl_label, self.value):
+            for w in (self.kl_label, self.activity_label, self.value):
                 w.setStyleSheet("color: #888")
 
     def widgets(self) -> tuple[QWidget, ...]:
-        return self.name, self.kl_label, self.slider, self.value
+        return self.name, self.kl_label, self.activity_label, self.slider, self.value
 
     def to_value(self, position: int) -> float:
         return position / SLIDER_STEPS * self.limit
@@ -76,7 +85,8 @@ class SliderRow:
 
 
 class DimensionSliders(QWidget):
-    """The Dimensions page: one SliderRow per latent dimension, by descending KL."""
+    """The Dimensions page: one SliderRow per latent dimension, active units first, each group
+    by descending KL."""
 
     # (row, slider position, final): final when the slider was let go (or moved by the keys)
     moved = Signal(object, int, bool)
@@ -113,16 +123,19 @@ class DimensionSliders(QWidget):
         grid = QGridLayout(container)
         grid.setContentsMargins(0, 0, 6, 0)
         grid.setVerticalSpacing(2)
-        grid.setColumnStretch(2, 1)
+        grid.setColumnStretch(3, 1)
         self.rows = []
         row_index = 0
         for d, active in zip(stats.order, stats.active, strict=True):
             if not active and (not self.rows or self.rows[-1].active):
-                header = QLabel(f"Inactive: KL under {latent.INACTIVE_KL:g} nats, ignored by the encoder")
+                header = QLabel(f"Inactive units: Cov_x(E[z|x]) at most {latent.ACTIVE_COV:g}, "
+                                f"ignored by the decoder")
+                header.setWordWrap(True)
                 header.setStyleSheet("color: #c98a3a; margin-top: 6px")
-                grid.addWidget(header, row_index, 0, 1, 4)
+                grid.addWidget(header, row_index, 0, 1, 5)
                 row_index += 1
-            row = SliderRow(d, float(stats.kl[d]), active, float(stats.limits[d]))
+            activity = None if stats.activity is None else float(stats.activity[d])
+            row = SliderRow(d, float(stats.kl[d]), active, float(stats.limits[d]), activity)
             for col, widget in enumerate(row.widgets()):
                 grid.addWidget(widget, row_index, col)
             row.slider.valueChanged.connect(
@@ -132,8 +145,9 @@ class DimensionSliders(QWidget):
             row_index += 1
         grid.setRowStretch(row_index, 1)
         self.scroll.setWidget(container)
-        self.note.setText(f"{len(stats.order)} dimensions by average KL over the test set; "
-                          f"{sum(stats.active)} active.")
+        self.note.setText(f"{sum(stats.active)} of {len(stats.order)} units active "
+                          f"(Cov_x(E[z|x]) > {latent.ACTIVE_COV:g}); each by its average KL "
+                          f"over the test set.")
 
     def show_values(self, z) -> None:
         for row in self.rows:
