@@ -50,9 +50,12 @@ def log_weights(model: VAE, x: torch.Tensor, y: torch.Tensor | None, mu: torch.T
     log_prior = -0.5 * (z.pow(2) + LOG_2PI).sum(-1)
     y_rep = None if y is None else y.repeat(samples)
     logits = model.decode_logits(z.reshape(samples * batch, dim), y_rep).float()
-    target = x.reshape(1, batch, PIXELS).expand(samples, batch, PIXELS)
-    log_lik = -F.binary_cross_entropy_with_logits(
-        logits.reshape(samples, batch, PIXELS), target, reduction="none").sum(-1)
+    logits = logits.reshape(samples, batch, PIXELS)
+    # The Bernoulli log-likelihood x.l - softplus(l), summed over pixels (what
+    # binary_cross_entropy_with_logits computes, negated): the x.l part as one batched product
+    # instead of an elementwise pass, which halves the time spent outside the decoder's GEMMs.
+    agree = torch.einsum("sbp,bp->sb", logits, x.reshape(batch, PIXELS).float())
+    log_lik = agree - F.softplus(logits).sum(-1)
     return log_lik + log_prior - log_q
 
 
