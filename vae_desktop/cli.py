@@ -94,13 +94,20 @@ def build_parser() -> argparse.ArgumentParser:
                    help="evaluate on the first N test images")
     _add_data_args(e)
 
-    s = sub.add_parser("sample", help="decode random codes into a PNG grid")
+    s = sub.add_parser("sample", help="decode random codes into a PNG grid, or a .npy of the images")
     s.add_argument("checkpoint")
     s.add_argument("--n", type=int, default=64)
     s.add_argument("--label", type=int, help="digit to generate (conditional models)")
-    s.add_argument("--temperature", type=float, default=1.0)
+    s.add_argument("--temperature", type=float, default=1.0,
+                   help="prior: z ~ N(0, t^2 I); mixture: component mean + t x its spread (default 1)")
     s.add_argument("--seed", type=int, default=0)
-    s.add_argument("--out", default="samples.png")
+    s.add_argument("--sampler", default="prior", choices=("prior", "mixture"),
+                   help="prior N(0, I) (default), or the aggregate posterior: a Gaussian mixture "
+                        "fitted to the training set's codes (one per digit for a conditional "
+                        "model), fitted once per model's weights and cached")
+    s.add_argument("--out", default="samples.png",
+                   help="a .png gets the grid; a .npy the raw images, float32 [N, 28, 28] in [0, 1]")
+    s.add_argument("--quiet", action="store_true", help="no progress while the mixture is fitted")
 
     a = sub.add_parser("anomaly", help="held-out-digit anomaly detection: train without a digit, "
                                        "print the AUROC")
@@ -356,12 +363,20 @@ def _iwae(model, images, labels, k: int, quiet: bool = False) -> dict:
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
+    import numpy as np
     import torch
 
+    from vae_desktop.core import mixture
+    from vae_desktop.core.fileio import atomic_write
     from vae_desktop.core.images import grid, save_png
 
     if not 1 <= args.n <= 1024:
         raise UsageError("vae-desktop sample: --n must be from 1 to 1024")
+    if not 0 <= args.temperature <= mixture.MAX_TEMPERATURE:
+        raise UsageError(f"vae-desktop sample: --temperature must be from 0 to {mixture.MAX_TEMPERATURE:g}")
+    suffix = Path(args.out).suffix.lower()
+    if suffix not in (".png", ".npy"):
+        raise UsageError(f"vae-desktop sample: --out must end in .png or .npy (got {args.out!r})")
     ckpt = _load_checkpoint(args.checkpoint)
     model = ckpt.model
     y = None
@@ -374,12 +389,35 @@ def cmd_sample(args: argparse.Namespace) -> int:
             y = torch.full((args.n,), args.label)
     elif args.label is not None:
         raise UsageError("vae-desktop sample: --label needs a conditional model")
-    gen = torch.Generator().manual_seed(args.seed)
-    z = torch.randn(args.n, model.latent_dim, generator=gen) * args.temperature
+    posterior = None
+    if args.sampler == "mixture":
+        def progress(event) -> None:
+            if not args.quiet:
+                print(f"\r{event} {100 * event.fraction:3.0f}%\033[K", end="", file=sys.stderr,
+                      flush=True)
+
+        posterior = mixture.aggregate_posterior(model, train_config=ckpt.train_config, on_progress=progress)
+        if not args.quiet:
+            print(file=sys.stderr)
+    sampler = mixture.make_sampler(args.sampler, model.latent_dim, posterior)
+    z = sampler.codes(args.n, args.temperature, args.seed)  # the prior's: as before samplers
+    if posterior is not None and y is not None:  # each label's codes from its own mixture
+        for label in y.unique().tolist():
+            rows = (y == label).nonzero().flatten()
+            z[rows] = sampler.codes(len(rows), args.temperature, args.seed + label, label)
     with torch.no_grad():
         images = model.decode(z, y)
-    nrow = 10 if (model.num_classes and args.label is None) else 8
-    path = save_png(args.out, grid(images, nrow=nrow), scale=2)
+    if suffix == ".npy":
+        array = images[:, 0].float().clamp(0, 1).numpy().astype(np.float32)
+
+        def write(tmp: str) -> None:
+            with open(tmp, "wb") as fh:
+                np.save(fh, array)
+
+        path = atomic_write(args.out, write)
+    else:
+        nrow = 10 if (model.num_classes and args.label is None) else 8
+        path = save_png(args.out, grid(images, nrow=nrow), scale=2)
     print(f"saved {path}")
     return 0
 

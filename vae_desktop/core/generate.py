@@ -44,13 +44,17 @@ def sample_codes(latent_dim: int, n: int, temperature: float = 1.0, seed: int = 
 
 @torch.no_grad()
 def conditional_samples(model: VAE, label: int, n: int = 16, temperature: float = 1.0,
-                        seed: int = 0) -> torch.Tensor:
-    """n images [n, 1, 28, 28] (CPU) of digit `label`, decoded from z ~ N(0, t^2 I)."""
+                        seed: int = 0, sampler=None) -> torch.Tensor:
+    """n images [n, 1, 28, 28] (CPU) of digit `label`, decoded from z ~ N(0, t^2 I), or from
+    `sampler` (a core.mixture.Sampler: the label's aggregate-posterior mixture) when given."""
     _require_conditional(model)
     label = _check_label(model, label)
     if not 1 <= n <= MAX_SAMPLES:
         raise ValueError(f"the number of samples must be from 1 to {MAX_SAMPLES}, got {n}")
-    z = sample_codes(model.latent_dim, n, temperature, seed, model.device)
+    if sampler is None:
+        z = sample_codes(model.latent_dim, n, temperature, seed, model.device)
+    else:
+        z = sampler.codes(n, temperature, seed, label, model.device)
     labels = torch.full((n,), label, dtype=torch.long, device=model.device)
     return model.decode(z, labels).cpu()
 
@@ -69,13 +73,19 @@ class AllDigits:
 
 
 @torch.no_grad()
-def all_digits(model: VAE, rows: int = 8, temperature: float = 1.0, seed: int = 0) -> AllDigits:
-    """Each row is one code (one handwriting style) decoded with every label."""
+def all_digits(model: VAE, rows: int = 8, temperature: float = 1.0, seed: int = 0,
+               sampler=None) -> AllDigits:
+    """Each row is one code (one handwriting style) decoded with every label. The codes come
+    from z ~ N(0, t^2 I), or from `sampler` (core.mixture.Sampler) without a label: for the
+    mixture, every label's mixture pooled, so a style typical of any digit."""
     _require_conditional(model)
     if not 1 <= rows <= MAX_SAMPLES:
         raise ValueError(f"rows must be from 1 to {MAX_SAMPLES}, got {rows}")
     c = model.num_classes
-    z = sample_codes(model.latent_dim, rows, temperature, seed, model.device)
+    if sampler is None:
+        z = sample_codes(model.latent_dim, rows, temperature, seed, model.device)
+    else:
+        z = sampler.codes(rows, temperature, seed, None, model.device)
     z_rep = z.repeat_interleave(c, dim=0)  # z0 x C, z1 x C, ...
     labels = torch.arange(c, device=model.device).repeat(rows)  # 0..C-1, 0..C-1, ...
     images = model.decode(z_rep, labels)

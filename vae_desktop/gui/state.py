@@ -8,6 +8,8 @@ It owns
 - the latent snapshot opened from a training run's timeline (core.snapshots), if any;
 - one test-set pass per model (core.evaluation), shared by Draw, Latent space, Evaluate and the
   anomaly panel, run once in a worker;
+- the aggregate-posterior mixtures the samplers draw from (gui.mixture_cache), fitted once per
+  model's weights in a worker;
 - the workers that run every kind of background work.
 
 What belongs to one model (a drawing's posterior, a latent point) is dropped when the active
@@ -29,6 +31,7 @@ from vae_desktop.core.data import load_split, to_float
 from vae_desktop.core.evaluation import EvaluationReport, evaluation_steps
 from vae_desktop.core.library import ModelEntry, ModelLibrary
 from vae_desktop.gui import model_files
+from vae_desktop.gui.mixture_cache import MixtureSource
 from vae_desktop.gui.workers import Job, Workers
 
 FIRST_MODEL = "mnist-cvae-z2"  # the bundled model active at first launch
@@ -95,6 +98,7 @@ class AppState(QObject):
         super().__init__(parent)
         self.library = library if library is not None else ModelLibrary()
         self.workers = Workers(self)
+        self.mixtures = MixtureSource(self.workers, self)  # aggregate-posterior samplers
         self.models: list[Checkpoint] = []
         self.active: Checkpoint | None = None
         self.drawing: Drawing | None = None

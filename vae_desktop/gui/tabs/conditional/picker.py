@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from vae_desktop.core import generate
 from vae_desktop.gui.tabs.conditional.panels import clip_to_width
+from vae_desktop.gui.tabs.sampling import SamplerChoice
 
 DIGITS = 10
 MAX_SEED = 999_999
@@ -64,6 +65,8 @@ class Controls(QWidget):
 
         sampling = QGroupBox("Sampling")
         form = QFormLayout(sampling)
+        self.sampler_choice = SamplerChoice()  # the tab binds it to the model (SamplerSource)
+        form.addRow(self.sampler_choice)  # a row of its own: the mixture's name is long
         self.count_spin = QSpinBox()
         self.count_spin.setRange(1, generate.MAX_SAMPLES)
         self.count_spin.setValue(36)
@@ -74,7 +77,8 @@ class Controls(QWidget):
         self.temp_slider.setRange(0, 200)
         self.temp_slider.setValue(100)
         self.temp_slider.setToolTip(
-            "Temperature: z ~ N(0, t² I). Low values give typical, tidy digits; high values, odd ones")
+            "Temperature t. Prior: z ~ N(0, t² I); mixture: z = component mean + t x its spread. "
+            "Low values give typical, tidy digits; high values, odd ones")
         self.temp_label = QLabel("1.00")
         self.temp_label.setMinimumWidth(34)
         self.temp_slider.valueChanged.connect(lambda v: self.temp_label.setText(f"{v / 100:.2f}"))

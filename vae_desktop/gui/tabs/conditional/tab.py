@@ -26,6 +26,7 @@ from vae_desktop.core.images import grid, save_png
 from vae_desktop.gui.tabs.conditional.panels import export_button, panel
 from vae_desktop.gui.tabs.conditional.picker import DIGITS, MAX_SEED, Controls, NeedsModelPage
 from vae_desktop.gui.tabs.conditional.style_transfer import StyleTransferView
+from vae_desktop.gui.tabs.sampling import SamplerSource
 from vae_desktop.gui.widgets.image_view import DigitView
 
 PNG_SCALE = 4
@@ -64,6 +65,10 @@ class ConditionalTab(QWidget):
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._refresh)
 
+        # Prior or the label's aggregate-posterior mixture: both grids of samples use it.
+        self.sampler_source = SamplerSource(state, self.controls.sampler_choice,
+                                            lambda: state.active if self._model() is not None else None, self)
+        self.sampler_source.changed.connect(lambda: self._schedule("samples", "digits"))
         state.model_changed.connect(self._on_model_changed)
         state.models_changed.connect(self._update_needs_model_page)
         state.drawing_changed.connect(self._on_drawing_changed)
@@ -159,6 +164,7 @@ class ConditionalTab(QWidget):
     def _on_model_changed(self, ckpt) -> None:
         # Nothing of the previous model stays on show, even while the tab is hidden.
         self._clear_views()
+        self.sampler_source.refresh()
         model = self._model()
         self._update_needs_model_page()
         if model is None:
@@ -220,16 +226,18 @@ class ConditionalTab(QWidget):
         model = self._model()
         if model is None:
             return
-        seed = self.seed_spin.value()
+        seed, sampler = self.seed_spin.value(), self.sampler_source.sampler()
         if "samples" in parts:
             self.samples = generate.conditional_samples(
-                model, self.label, self.count_spin.value(), self.temperature, seed)
+                model, self.label, self.count_spin.value(), self.temperature, seed, sampler)
             n = self.samples.shape[0]
             self.samples_view.set_image(grid(self.samples, nrow=int(np.ceil(np.sqrt(n)))))
-            self.samples_title.setText(f"{n} sample{'s' if n > 1 else ''} of the digit {self.label} · "
-                                       f"t = {self.temperature:.2f} · seed {seed}")
+            source = "mixture" if self.sampler_source.kind() == "mixture" else "prior"
+            self.samples_title.setText(f"{n} {source} sample{'s' if n > 1 else ''} of the digit "
+                                       f"{self.label} · t = {self.temperature:.2f} · seed {seed}")
         if "digits" in parts:
-            self.digits_view = generate.all_digits(model, self.rows_spin.value(), self.temperature, seed)
+            self.digits_view = generate.all_digits(model, self.rows_spin.value(), self.temperature, seed,
+                                                   sampler)
             self.digits_view_widget.set_image(grid(self.digits_view.images, nrow=self.digits_view.columns))
         if "style" in parts:
             self._refresh_style(model)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from vae_desktop.core import latent
 from vae_desktop.core.images import grid
+from vae_desktop.gui.tabs.sampling import SamplerChoice
 from vae_desktop.gui.widgets.image_view import DigitView
 from vae_desktop.gui.widgets.latent_canvas import DIGIT_COLORS
 
@@ -261,8 +262,9 @@ class DecodedPointBox(QGroupBox):
 
 
 class SamplesPage(QWidget):
-    """The Random samples page: decodes of fixed noise times a temperature, so moving the slider
-    rescales the same samples."""
+    """The Random samples page: decodes of codes from a sampler (prior or aggregate-posterior
+    mixture) at a temperature. The codes are fixed by a seed, so moving the slider rescales the
+    same samples."""
 
     temperature_changed = Signal(float)
     new_requested = Signal()
@@ -270,19 +272,22 @@ class SamplesPage(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.noise: torch.Tensor | None = None  # [SAMPLE_COUNT, latent_dim] at temperature 1
-        self._seed = 0
+        self.seed = 0  # the codes' seed: new_noise (a new model, "New samples") moves it on
         col = QVBoxLayout(self)
         col.setContentsMargins(6, 6, 6, 6)
-        self.view = DigitView(title="Decodes of z ~ N(0, I) x temperature", min_size=220)
+        self.sampler_choice = SamplerChoice()  # the tab binds it to the model (SamplerSource)
+        col.addWidget(self.sampler_choice)
+        self.view = DigitView(title="Decodes of z ~ N(0, I) x temperature", min_size=160)
         col.addWidget(self.view, stretch=1)
         row = QHBoxLayout()
         row.addWidget(QLabel("Temperature"))
         self.temp_slider = QSlider(Qt.Horizontal)
         self.temp_slider.setRange(0, 200)
         self.temp_slider.setValue(100)
-        self.temp_slider.setToolTip("Scale of the random codes: 0 decodes the origin, 1 samples the "
-                                    "prior, above 1 reaches regions the model rarely saw")
+        self.temp_slider.setToolTip("Scale of the codes' randomness. Prior: z = t x noise, so 0 decodes "
+                                    "the origin and above 1 reaches regions the model rarely saw. "
+                                    "Mixture: z = component mean + t x its spread, so 0 decodes the "
+                                    "component means")
         self.temp_slider.valueChanged.connect(self._on_temperature)
         row.addWidget(self.temp_slider, stretch=1)
         self.temp_label = QLabel("1.00")
@@ -307,19 +312,26 @@ class SamplesPage(QWidget):
         self.temp_label.setText(f"{self.temperature():.2f}")
         self.temperature_changed.emit(self.temperature())
 
-    def new_noise(self, latent_dim: int) -> None:
-        self._seed += 1
-        gen = torch.Generator().manual_seed(self._seed)
-        self.noise = latent.random_codes(SAMPLE_COUNT, latent_dim, 1.0, gen)
+    def new_noise(self, _latent_dim: int | None = None) -> None:
+        """New codes: the next seed."""
+        self.seed += 1
 
-    def codes(self) -> torch.Tensor | None:
-        return None if self.noise is None else self.noise * self.temperature()
+    def codes(self, sampler, label=None) -> torch.Tensor | None:
+        """The SAMPLE_COUNT codes of `sampler` (core.mixture.Sampler; None: none) under `label`
+        (a digit, label weights, or None) at the slider's temperature."""
+        if sampler is None:
+            return None
+        return sampler.codes(SAMPLE_COUNT, self.temperature(), self.seed, label)
 
-    def show_decodes(self, model, label) -> None:
-        """Decode the codes with `model` under `label` (a digit or label weights, or None)."""
-        if model is None or self.noise is None or self.noise.shape[1] != model.latent_dim:
+    def show_decodes(self, model, label, sampler) -> None:
+        """Decode the sampler's codes with `model` under `label` (a digit or label weights, or
+        None)."""
+        if model is None or sampler is None or sampler.latent_dim != model.latent_dim:
             return
-        self.view.set_image(grid(latent.decode(model, self.codes(), label), nrow=8, padding=2))
+        self.view.setToolTip(f"Decodes of codes from {sampler.name} at temperature "
+                             f"{self.temperature():.2f}")
+        self.view.set_image(grid(latent.decode(model, self.codes(sampler, label), label), nrow=8,
+                                 padding=2))
 
 
 class SideColumn(QWidget):

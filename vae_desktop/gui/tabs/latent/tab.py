@@ -35,6 +35,7 @@ from vae_desktop.gui.tabs.latent.controls import (
 from vae_desktop.gui.tabs.latent.plot import VIEW_DIMS, VIEW_PCA, PlotPanel
 from vae_desktop.gui.tabs.latent.snapshot_page import SnapshotPage
 from vae_desktop.gui.tabs.latent.stats_source import LatentStatsSource
+from vae_desktop.gui.tabs.sampling import SamplerSource
 
 __all__ = ["LatentTab", "VIEW_DIMS", "VIEW_PCA"]
 
@@ -73,6 +74,9 @@ class LatentTab(QWidget):
         self.stats_source.ready.connect(self._on_pass_ready)
         self.stats_source.failed.connect(self._on_pass_failed)
         self.snapshot_page = SnapshotPage(state, self.pages, self.refresh)  # a run's snapshot
+        # Prior or aggregate-posterior mixture, for the model this tab shows.
+        self.sampler_source = SamplerSource(state, self.samples.sampler_choice, lambda: state.active, self)
+        self.sampler_source.changed.connect(self._update_samples)
 
     # UI
     def _build(self) -> None:
@@ -160,6 +164,7 @@ class LatentTab(QWidget):
         if ckpt.model is not self.model:
             self.model = ckpt.model
             self.samples.new_noise(self.model.latent_dim)
+        self.sampler_source.refresh()  # the model's mixture, when that sampler is picked
         conditional = self.model.num_classes > 0
         self.label_box.setVisible(conditional)
         if conditional:
@@ -444,11 +449,11 @@ class LatentTab(QWidget):
             self._update_samples()
 
     def sample_codes(self) -> torch.Tensor | None:
-        """The 64 codes on the Random samples page (its noise times the temperature)."""
-        return self.samples.codes()
+        """The 64 codes on the Random samples page (its sampler's, at its temperature)."""
+        return self.samples.codes(self.sampler_source.sampler(), self.weights)
 
     def _update_samples(self) -> None:
-        self.samples.show_decodes(self.model, self.weights)
+        self.samples.show_decodes(self.model, self.weights, self.sampler_source.sampler())
 
     # Drawing from the Draw tab
     def _on_posterior(self, posterior) -> None:
