@@ -69,7 +69,7 @@ def test_remove_asks_first_and_bundled_models_stay(window, monkeypatch):
     monkeypatch.setattr(dialog, "_confirm", lambda text: True)
     assert dialog.remove()
     assert ckpt not in window.state.models and not ckpt.path.exists()
-    assert window.model_combo.count() == len(window.state.models) == 4
+    assert window.model_combo.count() == len(window.state.models) == 5
     dialog.select(window.state.models[0])
     assert not dialog.remove_button.isEnabled() and not dialog.remove()
 
