@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-BUNDLED_MODELS = {"mnist-cvae-z2.pt", "mnist-vae-z2.pt", "mnist-cvae-z16.pt", "mnist-vae-z16.pt"}
+BUNDLED_MODELS = {"mnist-cvae-z2.pt", "mnist-vae-z2.pt", "mnist-cvae-z16.pt", "mnist-vae-z16.pt",
+                  "mnist-vae-z50-binarized.pt"}
 
 
 def checkout_files() -> list[str]:
