@@ -32,11 +32,17 @@ def trained(name="t", latent_dim=3):
                                            [{"epoch": 1, "test_loss": 171.25}]))
 
 
+def bundled_count() -> int:
+    from vae_desktop.core.paths import bundled_models_dir
+
+    return len(list(bundled_models_dir().glob("*.pt")))
+
+
 def test_the_dialog_lists_every_model_with_its_numbers(window):
     ckpt = window.state.add_model(trained(), origin="trained")
     dialog = window.show_models()
     table = dialog.table
-    assert table.rowCount() == len(window.state.models) == 5
+    assert table.rowCount() == len(window.state.models) == bundled_count() + 1
     row = window.state.models.index(ckpt)
     cells = [table.item(row, c).text() for c in range(table.columnCount())]
     assert cells[0] == f"{ckpt.name}  (active)" and cells[1:8] == [
@@ -69,7 +75,7 @@ def test_remove_asks_first_and_bundled_models_stay(window, monkeypatch):
     monkeypatch.setattr(dialog, "_confirm", lambda text: True)
     assert dialog.remove()
     assert ckpt not in window.state.models and not ckpt.path.exists()
-    assert window.model_combo.count() == len(window.state.models) == 5
+    assert window.model_combo.count() == len(window.state.models) == bundled_count()
     dialog.select(window.state.models[0])
     assert not dialog.remove_button.isEnabled() and not dialog.remove()
 
