@@ -1,12 +1,15 @@
-"""Quitting the real app (gui.app.run_app, as `vae-desktop` starts it) while training: the
-question is asked, the process ends with status 0, and the model trained so far is saved and
-listed for the next start."""
+"""Quitting the real app (gui.app.run_app, as `vae-desktop` starts it: the window first, torch
+and the tabs after) while training: the question is asked, the process ends with status 0, and
+the model trained so far is saved and listed for the next start. And Ctrl+C while it is still
+starting ends it cleanly too."""
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 CHILD = r"""
@@ -21,14 +24,17 @@ class Window(MainWindow):
         print("ASKED", reasons, flush=True)
         return True
 
-    def showEvent(self, event):
-        super().showEvent(event)
-        if not hasattr(self, "_started"):
-            self._started = True
-            self.train_tab.apply_settings({"latent_dim": 2, "hidden": 32, "epochs": 500,
-                                           "train_size": 2000, "device": "cpu"})
-            self.train_tab.start()
-            QTimer.singleShot(20, self._poll)
+    def build_tab(self, title):  # the start-up builds the tabs after the window is shown
+        tab = super().build_tab(title)
+        if title == "Train":
+            QTimer.singleShot(0, self._train)
+        return tab
+
+    def _train(self):
+        self.train_tab.apply_settings({"latent_dim": 2, "hidden": 32, "epochs": 500,
+                                       "train_size": 2000, "device": "cpu"})
+        self.train_tab.start()
+        QTimer.singleShot(20, self._poll)
 
     def _poll(self):
         if self.train_tab.steps_received >= 2:
@@ -36,7 +42,7 @@ class Window(MainWindow):
         else:
             QTimer.singleShot(20, self._poll)
 
-gui_app.run_app([], window_class=Window)
+gui_app.run_app([], window_class=Window, show_first=True)
 """
 
 
@@ -55,3 +61,30 @@ def test_quitting_mid_training_ends_the_process_and_keeps_the_model(tmp_path):
     trained = [e for e in library.entries if e.origin == "trained"]
     assert len(trained) == 1 and trained[0].summary["latent_dim"] == 2
     assert trained[0].file.is_file()
+
+
+def test_ctrl_c_while_starting_ends_the_process_cleanly(tmp_path):
+    """Ctrl+C as soon as the window is on screen, while torch is still loading behind it: the
+    window closes the normal way (its settings are saved) and the process ends with status 0."""
+    log = tmp_path / "launch.log"
+    env = {**os.environ, "VAE_DESKTOP_DATA_DIR": str(tmp_path / "data"), "HOME": str(tmp_path),
+           "XDG_CONFIG_HOME": str(tmp_path / "config"), "QT_QPA_PLATFORM": "offscreen",
+           "VAE_DESKTOP_LAUNCH_LOG": str(log)}
+    proc = subprocess.Popen([sys.executable, "-c", "from vae_desktop.gui.app import run_app; run_app([])"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            cwd=Path(__file__).resolve().parents[1])
+    try:
+        deadline = time.monotonic() + 60
+        while not (log.is_file() and "shown" in log.read_text()):
+            assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err[-2000:]
+    assert "Traceback" not in err
+    settings = list(tmp_path.rglob("vae-desktop.ini"))
+    assert settings and "geometry" in settings[0].read_text()  # closeEvent ran and saved them
+    assert "last_model" not in settings[0].read_text()  # no model was loaded to remember

@@ -6,9 +6,7 @@ from __future__ import annotations
 import platform
 from pathlib import Path
 
-import pyqtgraph as pg
 import PySide6
-import torch
 from PySide6.QtCore import Qt, QUrl, qVersion
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QIcon
 from PySide6.QtWidgets import (
@@ -22,9 +20,10 @@ from PySide6.QtWidgets import (
 )
 
 from vae_desktop import __version__
-from vae_desktop.core.device import available_devices, resolve_device
-from vae_desktop.core.library import models_dir
 from vae_desktop.core.paths import app_data_dir, package_data_dir, resources_dir
+
+# torch and pyqtgraph are imported where they are used: the main window shows its icon and
+# Help menu before they have loaded (vae_desktop.gui.startup).
 
 
 def app_icon() -> QIcon:
@@ -38,6 +37,8 @@ def app_icon() -> QIcon:
 
 def device_label() -> str:
     """The device training picks by default, in words (e.g. "CUDA: NVIDIA H100")."""
+    from vae_desktop.core.device import available_devices, resolve_device
+
     auto = resolve_device("auto")
     for name, label in available_devices():
         if name.split(":")[0] == auto.type:
@@ -47,6 +48,11 @@ def device_label() -> str:
 
 def versions() -> list[tuple[str, str]]:
     """(what, version) for this installation, in the order the dialog lists them."""
+    import pyqtgraph as pg
+    import torch
+
+    from vae_desktop.core.device import available_devices
+
     devices = ", ".join(label for _, label in available_devices())
     return [("VAE Desktop", __version__), ("PyTorch", torch.__version__),
             ("Qt", f"{qVersion()} (PySide6 {PySide6.__version__})"),
@@ -57,6 +63,8 @@ def versions() -> list[tuple[str, str]]:
 
 def folders() -> list[tuple[str, Path, str]]:
     """(name, folder, what is in it) of every folder the app reads or writes."""
+    from vae_desktop.core.library import models_dir
+
     return [("Data", app_data_dir(), "the model list, sweep studies and everything you make"),
             ("Models", models_dir(), "the models you train, autosaved after every epoch"),
             ("Bundled", resources_dir(), "the MNIST digits and pretrained models that ship with "

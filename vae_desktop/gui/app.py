@@ -7,8 +7,10 @@ import signal
 import sys
 
 
-def run_app(argv: list[str] | None = None, window_class=None) -> int:
-    """`window_class`: MainWindow unless a bench wants one of its own."""
+def run_app(argv: list[str] | None = None, window_class=None, show_first: bool | None = None) -> int:
+    """`window_class`: MainWindow unless a test or bench wants one of its own. `show_first`: show
+    the window before torch and the models load (gui.startup); by default only for the app's
+    own window, since a window_class of a test drives its tabs from its first showEvent."""
     from vae_desktop.gui.preflight import check_or_exit
 
     check_or_exit()  # before Qt loads: a missing system library gets its install command
@@ -16,18 +18,23 @@ def run_app(argv: list[str] | None = None, window_class=None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from vae_desktop import __version__
-    from vae_desktop.core.threads import reserve_cores_for_workers
-    from vae_desktop.gui.main_window import MainWindow
-
-    reserve_cores_for_workers()  # before the first torch op of the GUI thread: see core.threads
 
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
     app.setApplicationName("VAE Desktop")
     app.setOrganizationName("vae-desktop")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("vae-desktop")  # matches the launcher (vae-desktop install-desktop)
-    window = (window_class or MainWindow)()
-    window.show()
+    if show_first if show_first is not None else window_class is None:
+        from vae_desktop.gui import startup
+
+        window = startup.start(window_class)  # torch and the models load behind the window
+    else:
+        from vae_desktop.core.threads import reserve_cores_for_workers
+        from vae_desktop.gui.main_window import MainWindow
+
+        reserve_cores_for_workers()  # before the first torch op of the GUI thread: see core.threads
+        window = (window_class or MainWindow)()
+        window.show()
 
     # Ctrl+C in the terminal closes the window the normal way (training stops, settings are
     # saved). Qt's event loop does not run Python code on its own, so a timer lets Python
@@ -40,7 +47,7 @@ def run_app(argv: list[str] | None = None, window_class=None) -> int:
     # Closing the window stopped and awaited every job and saved the settings; every file the
     # app writes is written atomically and synced. Python's own teardown of torch and Qt objects
     # would still take about 1.4 s on 2 cores (measured with bench/quit_latency.py), so the
-    # process ends here.
+    # process ends here (a start-up still importing torch ends with it).
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

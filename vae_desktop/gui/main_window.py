@@ -1,218 +1,220 @@
 """The main window: one tab per module, a model selector shared by every tab, File and Help
-menus, a status bar describing the active model, and settings that persist with QSettings."""
+menus, a status bar describing the active model, and settings that persist with QSettings.
+
+This module imports no torch at its top: `show_first=True` makes only the frame (menus, toolbar,
+status bar, a page per tab saying what is loading) so that vae_desktop.gui.startup can show it
+before PyTorch has loaded; the models and the tabs are then attached with `attach_state` and
+`build_tab`. Without it, the window builds everything at once, as tests and benches want.
+"""
 
 from __future__ import annotations
 
-import csv
+import importlib
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEvent, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QByteArray, QSize, Qt
 from PySide6.QtWidgets import (
-    QComboBox,
     QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
-    QScrollArea,
     QTabWidget,
-    QToolBar,
     QWidget,
 )
 
-from vae_desktop.core import checkpoint
-from vae_desktop.core.fileio import atomic_write
-from vae_desktop.core.library import models_dir
 from vae_desktop.gui import preferences as qs
-from vae_desktop.gui import shutdown
-from vae_desktop.gui.about import app_icon, device_label
-from vae_desktop.gui.help import HelpMenu
-from vae_desktop.gui.model_files import (
-    CHECKPOINT_FILTER,
-    describe_model,
-    is_user_file,
-)
-from vae_desktop.gui.models_dialog import ModelsDialog
-from vae_desktop.gui.state import AppState
-from vae_desktop.gui.tabs.conditional.tab import ConditionalTab
-from vae_desktop.gui.tabs.draw.tab import DrawTab
-from vae_desktop.gui.tabs.evaluate.tab import EvaluateTab
-from vae_desktop.gui.tabs.interpolate.tab import InterpolateTab
-from vae_desktop.gui.tabs.latent.tab import LatentTab
-from vae_desktop.gui.tabs.sweep.tab import SweepTab
-from vae_desktop.gui.tabs.train.tab import TrainTab
+from vae_desktop.gui.about import app_icon
+from vae_desktop.gui.history_csv import write_history_csv
+from vae_desktop.gui.widgets.loading import LoadingPage
 from vae_desktop.gui.widgets.placeholder import PlannedTab
+from vae_desktop.gui.widgets.tab_page import TabPage
+from vae_desktop.gui.window_menus import build_menus, build_toolbar
 
-TABS = (
-    ("Train", TrainTab),
-    ("Draw", DrawTab),
-    ("Latent space", LatentTab),
-    ("Conditional", ConditionalTab),
-    ("Interpolate", InterpolateTab),
-    ("Evaluate", EvaluateTab),
-    ("Sweep", SweepTab),
-)
-HISTORY_COLUMNS = ("epoch", "train_loss", "train_recon", "train_kl", "test_loss", "test_recon",
-                   "test_kl", "seconds")
+# Every tab: title -> (module, class), imported when the tab is built (each imports torch).
+TAB_MODULES = {
+    "Train": ("vae_desktop.gui.tabs.train.tab", "TrainTab"),
+    "Draw": ("vae_desktop.gui.tabs.draw.tab", "DrawTab"),
+    "Latent space": ("vae_desktop.gui.tabs.latent.tab", "LatentTab"),
+    "Conditional": ("vae_desktop.gui.tabs.conditional.tab", "ConditionalTab"),
+    "Interpolate": ("vae_desktop.gui.tabs.interpolate.tab", "InterpolateTab"),
+    "Evaluate": ("vae_desktop.gui.tabs.evaluate.tab", "EvaluateTab"),
+    "Sweep": ("vae_desktop.gui.tabs.sweep.tab", "SweepTab"),
+}
+TAB_TITLES = tuple(TAB_MODULES)
 
 
-class TabPage(QScrollArea):
-    """Holds one tab at the size of the window, and scrolls it only when the window is smaller
-    than the tab's minimum size: so the largest tab does not force the window to be wider or
-    taller than a small screen. (QScrollArea's own widgetResizable mode gives widgets with
-    word-wrapped labels their preferred height, which is too tall.)"""
+def tab_class(title: str) -> type:
+    module, name = TAB_MODULES[title]
+    return getattr(importlib.import_module(module), name)
 
-    def __init__(self, widget: QWidget) -> None:
-        super().__init__()
-        self.setFrameShape(QScrollArea.NoFrame)
-        self.setWidgetResizable(False)
-        self.setWidget(widget)
-        self.viewport().installEventFilter(self)
-        widget.installEventFilter(self)
 
-    def eventFilter(self, watched, event) -> bool:
-        if event.type() in (QEvent.Resize, QEvent.LayoutRequest):
-            self.fit()
-        return super().eventFilter(watched, event)
+def tab_classes() -> tuple[tuple[str, type], ...]:
+    """(title, class) of every tab, in order."""
+    return tuple((title, tab_class(title)) for title in TAB_TITLES)
 
-    def fit(self) -> None:
-        widget = self.widget()
-        if widget is None:
-            return
-        smallest = widget.minimumSizeHint().expandedTo(widget.minimumSize())
-        size = self.viewport().size().expandedTo(smallest)
-        if widget.size() != size:
-            widget.resize(size)
+
+def _files():
+    """vae_desktop.gui.model_files, imported on first use (it imports torch)."""
+    from vae_desktop.gui import model_files
+
+    return model_files
+
+
+def __getattr__(name: str):
+    if name == "TABS":  # (title, class) pairs, imported on first use: see tab_classes
+        return tab_classes()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, state: AppState | None = None, load_library: bool = True,
-                 tabs=TABS) -> None:
-        """`tabs`: (title, class) pairs, TABS unless a test wants fewer."""
+    def __init__(self, state=None, load_library: bool = True, tabs=None,
+                 show_first: bool = False) -> None:
+        """`state`: an AppState, a new one unless given. `tabs`: (title, class) pairs, every tab
+        unless a test wants fewer. `show_first`: make only the frame; vae_desktop.gui.startup
+        attaches the state and the tabs once torch has loaded."""
         super().__init__()
         self.setWindowTitle("VAE Desktop")
         self.setWindowIcon(app_icon())
         self.resize(1280, 820)
-        self.state = state or AppState(self)
+        self.state = None  # an AppState once attached
         self._closing_down = False
         self.settings = qs.open_settings()
+        self._tab_specs = tuple(tabs) if tabs is not None else None
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tab_widgets: dict[str, QWidget] = {}
-        self._pages: dict[str, QScrollArea] = {}
-        for title, cls in tabs:
-            widget = self._make_tab(title, cls)
-            self.tab_widgets[title] = widget
-            page = TabPage(widget)
+        self.tab_widgets: dict[str, QWidget] = {}  # the tabs built so far, by title
+        self._pages: dict[str, TabPage] = {}
+        titles = [title for title, _ in tabs] if tabs is not None else list(TAB_TITLES)
+        for title in titles:
+            page = TabPage(LoadingPage(title, self.windowIcon()))
             self._pages[title] = page
             self.tabs.addTab(page, title)
         self.setCentralWidget(self.tabs)
-        self.train_tab = self.tab_widgets.get("Train")
+        self.train_tab = None
 
-        self._build_toolbar()
-        self._build_menus()
+        build_toolbar(self)
+        build_menus(self)
         self.model_label = QLabel()
         self.model_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        self.device_label = QLabel(f"Device: {device_label()}")
+        self.device_label = QLabel("Device: …")
         self.statusBar().addWidget(self.model_label, 1)
         self.statusBar().addPermanentWidget(self.device_label)
+        self.models_dialog = None
+        if show_first:
+            self.resize(self.size().boundedTo(self._room_on_screen()))
+        self._restore_window()
+        self._set_loaded(False)
+        if show_first:
+            return
+        if state is None:
+            from vae_desktop.gui.state import AppState
 
-        self.state.models_changed.connect(self._refresh_models)
-        self.state.model_changed.connect(self._model_changed)
-        self.state.tab_requested.connect(self.show_tab)
-        self.state.status_message.connect(self._status_message)
-        self.models_dialog: ModelsDialog | None = None
-        if load_library:
-            notes = self.state.load_library()
-            if notes:
-                self.state.status_message.emit(" · ".join(notes), 15000)
-        self._restore_settings()
+            state = AppState(self)
+        self.attach_state(state, state.load_library() if load_library else [])
+        while (title := self.next_tab_to_build()) is not None:
+            self.build_tab(title)
+
+    # Start-up: the state and the tabs join the frame (all at once, or from gui.startup)
+    def attach_state(self, state, notes: list[str] = ()) -> None:
+        """Take the app's state, its models loaded (`notes`: what a person should be told about
+        them), and restore the model used last."""
+        from vae_desktop.gui.about import device_label
+
+        self.state = state
+        self.device_label.setText(f"Device: {device_label()}")
+        state.models_changed.connect(self._refresh_models)
+        state.model_changed.connect(self._model_changed)
+        state.tab_requested.connect(self.show_tab)
+        state.status_message.connect(self._status_message)
+        if notes:
+            state.status_message.emit(" · ".join(notes), 15000)
+        s = self.settings
+        self._restore_last_model(qs.read_str(s, "last_model/path"), qs.read_str(s, "last_model/name"))
+        self._set_loaded(True)
         self._refresh_models()
-        self._model_changed(self.state.active)
+        self._model_changed(state.active)
 
-    def _make_tab(self, title: str, cls) -> QWidget:
-        """Build one tab; a tab that fails to build shows why instead of taking the app down."""
+    def pending_tabs(self) -> list[str]:
+        """The tabs not built yet (their places show a loading page), in order."""
+        return [title for title in self._pages if title not in self.tab_widgets]
+
+    def next_tab_to_build(self) -> str | None:
+        """The tab in view if it is still a loading page, else the first such tab; None when
+        every tab is built."""
+        pending = self.pending_tabs()
+        current = self.current_tab_title()
+        return current if current in pending else (pending[0] if pending else None)
+
+    def build_tab(self, title: str) -> QWidget:
+        """Make the tab (after attach_state) and put it where its loading page was."""
+        widget = self._make_tab(title)
+        self.tab_widgets[title] = widget
+        self._pages[title].hold(widget)
+        if title == "Train":
+            self.train_tab = widget
+            restore = getattr(widget, "restore_settings", None)
+            if callable(restore):
+                restore(self.settings)
+            self.export_png_action.setEnabled(self._built_train_tab() is not None)
+        return widget
+
+    def show_loading(self, stage: str, failure: tuple[str, str, str] | None = None) -> None:
+        """Say what is loading (`stage`), or (`failure`: what failed, the error, what may mend
+        it) why the start-up cannot go on, in every tab's place and in the status bar."""
+        for page in self._pages.values():
+            if isinstance(page.widget(), LoadingPage):
+                if failure:
+                    page.widget().show_failure(*failure)
+                else:
+                    page.widget().show_stage(stage)
+        self.model_label.setText(f"{failure[0]} failed: {failure[1]}" if failure else stage)
+        if failure:
+            self.model_combo.setPlaceholderText("No models loaded")
+
+    def _set_loaded(self, loaded: bool) -> None:
+        """Before the state is attached, only what needs no model works: Quit, the View menu,
+        the guide."""
+        for action in (self.new_action, self.open_action, self.models_action,
+                       self.help.about_action):
+            action.setEnabled(loaded)
+        self.recent_menu.setEnabled(loaded)
+        self.model_combo.setEnabled(loaded)
+        if not loaded:
+            for action in (self.save_action, self.save_as_action, self.export_csv_action,
+                           self.export_png_action):
+                action.setEnabled(False)
+
+    def _room_on_screen(self) -> QSize:
+        """The screen's free area less what a window manager adds around a window (a title bar,
+        borders): a first launch on a 1280x720 screen fits it."""
+        return self.screen().availableGeometry().size() - QSize(16, 48)
+
+    @property
+    def closing_down(self) -> bool:
+        return self._closing_down
+
+    def _built_train_tab(self):
+        """The Train tab once it is built (None before, or where it could not be built)."""
+        if "Train" not in self.tab_widgets:
+            return None
+        from vae_desktop.gui.tabs.train.tab import TrainTab
+
+        tab = self.tab_widgets["Train"]
+        return tab if isinstance(tab, TrainTab) else None
+
+    def _make_tab(self, title: str) -> QWidget:
+        """Build one tab; a tab that fails to import or build shows why instead of taking the
+        app down."""
         try:
+            cls = dict(self._tab_specs)[title] if self._tab_specs is not None else tab_class(title)
             return cls(self.state)
         except Exception as exc:  # noqa: BLE001 - one broken tab must not stop the others
             traceback.print_exc()
             return PlannedTab(title, f"This tab could not be opened: {exc}")
 
-    # Toolbar and menus
-    def _build_toolbar(self) -> None:
-        bar = QToolBar("Model")
-        bar.setObjectName("model_toolbar")
-        bar.setMovable(False)
-        label = QLabel(" Active model: ")
-        bar.addWidget(label)
-        self.model_combo = QComboBox()
-        self.model_combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
-        self.model_combo.setMinimumWidth(260)
-        self.model_combo.setToolTip("The model every tab uses; pick another to switch all tabs")
-        self.model_combo.currentIndexChanged.connect(self._pick_model)
-        label.setBuddy(self.model_combo)
-        bar.addWidget(self.model_combo)
-        bar.addSeparator()
-        self.addToolBar(bar)
-        self.toolbar = bar
-
-    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        if tip:
-            action.setStatusTip(tip)
-            action.setToolTip(tip)
-        action.triggered.connect(slot)
-        return action
-
-    def _build_menus(self) -> None:
-        self.new_action = self._action("&New model", self.new_model, QKeySequence.New,
-                                       "Set up and train a new model on the Train tab")
-        self.open_action = self._action("&Open checkpoint…", self.open_checkpoint, QKeySequence.Open,
-                                        "Load a model saved by vae-desktop")
-        self.save_action = self._action("&Save", self.save, QKeySequence.Save,
-                                        "Save the active model to its file")
-        self.save_as_action = self._action("Save &as…", self.save_as, QKeySequence.SaveAs,
-                                           "Save the active model to a new file")
-        self.export_csv_action = self._action("Export loss history as &CSV…", self.export_history_csv,
-                                              tip="The active model's per-epoch losses")
-        self.export_png_action = self._action("Export &plot as PNG…", self.export_plot_png,
-                                              tip="The Train tab's loss plot as an image")
-        self.models_action = self._action("&Models…", self.show_models, "Ctrl+M",
-                                          "Every model you trained or opened: rename, remove, "
-                                          "show in folder")
-        self.quit_action = self._action("&Quit", self.close, QKeySequence.Quit)
-
-        file_menu = self.menuBar().addMenu("&File")
-        file_menu.addAction(self.new_action)
-        file_menu.addAction(self.open_action)
-        self.recent_menu = file_menu.addMenu("Open &recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        self._fill_recent_menu()
-        file_menu.addAction(self.models_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.save_action)
-        file_menu.addAction(self.save_as_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.export_csv_action)
-        file_menu.addAction(self.export_png_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-        self.view_menu = self.menuBar().addMenu("&View")
-        for i in range(self.tabs.count()):  # Ctrl+1…7: the tabs in order
-            self.view_menu.addAction(self._action(self.tabs.tabText(i), lambda _=False, i=i:
-                                                  self.tabs.setCurrentIndex(i), f"Ctrl+{i + 1}"))
-            self.tabs.setTabToolTip(i, f"Ctrl+{i + 1} · F1: guide to this tab")
-        self.help = HelpMenu(self, self.current_tab_title)  # Guide (F1), What is a VAE?, About
-        self.file_menu, self.help_menu = file_menu, self.help.menu
-
-        self.toolbar.addAction(self.models_action)
-        self.toolbar.addAction(self.open_action)
-        self.toolbar.addAction(self.save_as_action)
-
+    # Menus
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
         paths = qs.recent_files(self.settings)
@@ -239,12 +241,14 @@ class MainWindow(QMainWindow):
         return self.tabs.tabText(self.tabs.currentIndex())
 
     def _refresh_models(self) -> None:
+        if self.state is None:
+            return
         self.model_combo.blockSignals(True)
         self.model_combo.clear()
         for ckpt in self.state.models:
             self.model_combo.addItem(ckpt.name)
-            self.model_combo.setItemData(self.model_combo.count() - 1, describe_model(ckpt),
-                                         Qt.ToolTipRole)
+            self.model_combo.setItemData(self.model_combo.count() - 1,
+                                         _files().describe_model(ckpt), Qt.ToolTipRole)
         if self.state.active in self.state.models:
             self.model_combo.setCurrentIndex(self.state.models.index(self.state.active))
         self.model_combo.blockSignals(False)
@@ -263,7 +267,7 @@ class MainWindow(QMainWindow):
 
     def _update_status(self) -> None:
         ckpt = self.state.active
-        self.model_label.setText(describe_model(ckpt))
+        self.model_label.setText(_files().describe_model(ckpt))
         has_model = ckpt is not None
         for action in (self.save_action, self.save_as_action, self.export_csv_action):
             action.setEnabled(has_model)
@@ -274,8 +278,8 @@ class MainWindow(QMainWindow):
     # File menu
     def new_model(self) -> None:
         self.show_tab("Train")
-        tab = self.train_tab
-        if isinstance(tab, TrainTab):
+        tab = self._built_train_tab()
+        if tab is not None:
             tab.prepare_new_model()
         self.statusBar().showMessage("Choose the model and training settings, then press Start",
                                      5000)
@@ -286,6 +290,8 @@ class MainWindow(QMainWindow):
             path = self._ask_open_path()
             if not path:
                 return False
+        from vae_desktop.core import checkpoint
+
         try:
             ckpt = checkpoint.load(path)
         except checkpoint.CheckpointError as exc:
@@ -302,7 +308,7 @@ class MainWindow(QMainWindow):
         ckpt = self.state.active
         if ckpt is None:
             return False
-        if not is_user_file(ckpt):
+        if not _files().is_user_file(ckpt):
             return self.save_as()
         return self._save_to(ckpt, ckpt.path)
 
@@ -310,7 +316,8 @@ class MainWindow(QMainWindow):
         ckpt = self.state.active
         if ckpt is None:
             return False
-        path = self._ask_save_path(f"{ckpt.name}.pt", "Save model as", CHECKPOINT_FILTER)
+        path = self._ask_save_path(f"{ckpt.name}.pt", "Save model as",
+                                   _files().CHECKPOINT_FILTER)
         return bool(path) and self._save_to(ckpt, path)
 
     def _save_to(self, ckpt, path) -> bool:
@@ -333,17 +340,8 @@ class MainWindow(QMainWindow):
                                            "CSV files (*.csv)")
         if not path:
             return False
-        extra = sorted({key for rec in ckpt.history for key in rec} - set(HISTORY_COLUMNS))
-        columns = [c for c in HISTORY_COLUMNS if any(c in rec for rec in ckpt.history)] + extra
-
-        def write(tmp: str) -> None:
-            with open(tmp, "w", newline="") as fh:
-                writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
-                writer.writeheader()
-                writer.writerows(ckpt.history)
-
         try:
-            atomic_write(Path(path), write)
+            write_history_csv(ckpt.history, Path(path))
         except OSError as exc:
             self._show_error("Could not export the loss history", f"{path}: {exc}")
             return False
@@ -351,21 +349,25 @@ class MainWindow(QMainWindow):
         return True
 
     def export_plot_png(self, path: str | None = None) -> bool:
-        if not isinstance(self.train_tab, TrainTab):
+        tab = self._built_train_tab()
+        if tab is None:
             return False
         path = path or self._ask_save_path("loss-plot.png", "Export plot", "PNG images (*.png)")
         if not path:
             return False
         try:
-            self.train_tab.export_plot_png(path)
+            tab.export_plot_png(path)
         except OSError as exc:
             self._show_error("Could not export the plot", str(exc))
             return False
         self.statusBar().showMessage(f"Saved the plot to {path}", 5000)
         return True
 
-    def show_models(self) -> ModelsDialog:
+    def show_models(self):
+        """File ▸ Models…: the models dialog (gui.models_dialog), made on first use."""
         if self.models_dialog is None:
+            from vae_desktop.gui.models_dialog import ModelsDialog
+
             self.models_dialog = ModelsDialog(self.state, self)
         self.models_dialog.refresh()
         self.models_dialog.show()
@@ -376,13 +378,15 @@ class MainWindow(QMainWindow):
     # Dialogs (methods, so tests can replace them)
     def open_dialog_folder(self) -> Path:
         """Open starts where the app keeps its models."""
+        from vae_desktop.core.library import models_dir
+
         folder = models_dir()
         folder.mkdir(parents=True, exist_ok=True)
         return folder
 
     def _ask_open_path(self) -> str:
         path, _ = QFileDialog.getOpenFileName(self, "Open checkpoint", str(self.open_dialog_folder()),
-                                              CHECKPOINT_FILTER)
+                                              _files().CHECKPOINT_FILTER)
         return path
 
     def _ask_save_path(self, suggested: str, title: str, file_filter: str) -> str:
@@ -396,7 +400,9 @@ class MainWindow(QMainWindow):
         QMessageBox.warning(self, title, text)
 
     # Settings
-    def _restore_settings(self) -> None:
+    def _restore_window(self) -> None:
+        """The window's size and place, its toolbar and the tab in view; the model used last
+        comes back in attach_state, the Train tab's form in build_tab."""
         s = self.settings
         geometry = s.value("window/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
@@ -404,9 +410,6 @@ class MainWindow(QMainWindow):
         window_state = s.value("window/state")
         if isinstance(window_state, QByteArray) and not window_state.isEmpty():
             self.restoreState(window_state)
-        if isinstance(self.train_tab, TrainTab):
-            self.train_tab.restore_settings(s)
-        self._restore_last_model(qs.read_str(s, "last_model/path"), qs.read_str(s, "last_model/name"))
         tab = qs.read_str(s, "window/tab")
         if tab:
             self.show_tab(tab)
@@ -419,6 +422,8 @@ class MainWindow(QMainWindow):
                     self.state.set_active(ckpt)
                 return
         if path and Path(path).is_file():  # a model the user trained or opened last time
+            from vae_desktop.core import checkpoint
+
             try:
                 self.state.add_model(checkpoint.load(path), origin="opened")
             except checkpoint.CheckpointError as exc:
@@ -429,11 +434,14 @@ class MainWindow(QMainWindow):
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState())
         s.setValue("window/tab", self.current_tab_title())
-        active = self.state.active
-        s.setValue("last_model/path", str(active.path.resolve()) if active and active.path else "")
-        s.setValue("last_model/name", active.name if active else "")
-        if isinstance(self.train_tab, TrainTab):
-            self.train_tab.save_settings(s)
+        if self.state is not None:  # closed while starting: the model used last stays as it was
+            active = self.state.active
+            s.setValue("last_model/path", str(active.path.resolve()) if active and active.path
+                       else "")
+            s.setValue("last_model/name", active.name if active else "")
+        train_tab = self._built_train_tab()
+        if train_tab is not None:
+            train_tab.save_settings(s)
         s.sync()
 
     # Closing
@@ -464,7 +472,10 @@ class MainWindow(QMainWindow):
             return
         self._closing_down = True
         self.save_settings()
-        # Every job stops, or is left to end with the process when one step outlasts the wait:
-        # the threads must be done with the widgets they report to before those go away.
-        shutdown.close_down(self, self.tab_widgets, self.state.workers)
+        if self.state is not None:  # before it, nothing runs but the start-up's imports
+            from vae_desktop.gui import shutdown
+
+            # Every job stops, or is left to end with the process when one step outlasts the
+            # wait: the threads must be done with the widgets they report to before those go.
+            shutdown.close_down(self, self.tab_widgets, self.state.workers)
         super().closeEvent(event)

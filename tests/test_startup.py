@@ -1,0 +1,215 @@
+"""Start-up (vae_desktop.gui.startup): the window is on screen before torch and the tabs, becomes
+fully usable once they have loaded, closes cleanly while loading, and says why when loading fails.
+Nothing is timed here: bench/launch_latency.py measures the start."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+
+from PySide6.QtWidgets import QLabel
+
+from vae_desktop.gui import main_window, startup
+from vae_desktop.gui.main_window import TAB_TITLES, MainWindow
+from vae_desktop.gui.widgets.loading import LoadingPage
+from vae_desktop.gui.widgets.placeholder import PlannedTab
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def gated(steps, gate: threading.Event):
+    """The start-up's own steps, after one that waits for `gate`: the test looks at the window
+    while the thread is still importing."""
+    def first(title):
+        return (("gate", startup.LOADING_TORCH, lambda: gate.wait(30)), *steps(title))
+    return first
+
+
+def launch(qtbot, **steps) -> MainWindow:
+    window = MainWindow(show_first=True)
+    qtbot.addWidget(window)
+    window.startup = startup.Startup(window, **steps)
+    window.show()
+    window.startup.watch()
+    return window
+
+
+def loading_pages(window) -> list[LoadingPage]:
+    pages = [window._pages[title].widget() for title in window._pages]
+    return [page for page in pages if isinstance(page, LoadingPage)]
+
+
+def test_no_torch_before_the_window_is_shown():
+    """What `vae-desktop` imports up to the window's frame: no torch, nor what the tabs use."""
+    code = textwrap.dedent("""
+        import os, sys
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        import vae_desktop.cli
+        from PySide6.QtWidgets import QApplication
+        app = QApplication([])
+        from vae_desktop.gui import startup
+        window = startup.main_window.MainWindow(show_first=True)
+        window.show()
+        app.processEvents()
+        print(sorted({m.split(".")[0] for m in sys.modules} & {"torch", "numpy", "pyqtgraph",
+                                                                 "superqt", "optuna"}))
+    """)
+    env = {**os.environ, "VAE_DESKTOP_DATA_DIR": os.environ["VAE_DESKTOP_DATA_DIR"]}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         cwd=REPO, timeout=120, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_the_window_shows_first_then_every_tab_works(qtbot, bundled):
+    from vae_desktop.gui import preferences as qs
+    from vae_desktop.gui.tabs.latent.tab import LatentTab
+    from vae_desktop.gui.tabs.train.tab import TrainTab
+
+    qs.open_settings().setValue("window/tab", "Latent space")  # the tab in view last time
+    gate = threading.Event()
+    window = launch(qtbot, first_steps=gated(startup.first_imports, gate))
+    tabs_at = {}
+    window.startup.reached.connect(lambda stage: tabs_at.setdefault(stage, list(window.tab_widgets)))
+    qtbot.waitUntil(lambda: window.startup.thread is not None, timeout=5000)
+
+    # On screen, with its menus and tab titles, before torch-dependent tabs exist.
+    assert window.isVisible() and window.windowTitle() == "VAE Desktop"
+    room = window.screen().availableGeometry()
+    assert window.width() < room.width() and window.height() < room.height()  # a first launch fits
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == list(TAB_TITLES)
+    assert window.current_tab_title() == "Latent space"
+    assert window.state is None and window.tab_widgets == {} and window.train_tab is None
+    pages = loading_pages(window)
+    assert len(pages) == len(TAB_TITLES)
+    assert all(startup.LOADING_TORCH in page.text() for page in pages)
+    assert window.model_label.text() == startup.LOADING_TORCH
+    assert window.quit_action.isEnabled() and window.help.guide_action.isEnabled()
+    for action in (window.open_action, window.save_action, window.models_action,
+                   window.help.about_action, window.export_png_action):
+        assert not action.isEnabled()
+    assert not window.model_combo.isEnabled() and window.model_combo.count() == 0
+    assert [a.text() for a in window.menuBar().actions()] == ["&File", "&View", "&Help"]
+
+    gate.set()
+    qtbot.waitUntil(lambda: "ready" in window.startup.stages, timeout=120_000)
+    stages = window.startup.stages
+    assert stages[-3:] == ["models", "usable", "ready"] and "failed" not in stages
+    # The models came before any tab, the tab in view first, then the rest.
+    assert tabs_at["models"] == [] and tabs_at["usable"] == ["Latent space"]
+    assert set(window.tab_widgets) == set(TAB_TITLES) and loading_pages(window) == []
+    assert isinstance(window.train_tab, TrainTab)
+    assert isinstance(window.tab_widgets["Latent space"], LatentTab)
+    assert window.tabs.currentWidget().widget() is window.tab_widgets["Latent space"]
+    assert not any(isinstance(tab, PlannedTab) for tab in window.tab_widgets.values())
+    # Every bundled model is listed and selectable; the first launch's model is active.
+    state = window.state
+    assert sorted(m.path.stem for m in state.models) == sorted(bundled)
+    assert state.active.path.stem == "mnist-cvae-z2"
+    assert window.model_combo.isEnabled() and window.model_combo.count() == len(bundled)
+    assert state.active.name in window.model_label.text()
+    assert window.device_label.text().startswith("Device: ") and "…" not in window.device_label.text()
+    for action in (window.open_action, window.save_as_action, window.models_action,
+                   window.help.about_action, window.export_png_action):
+        assert action.isEnabled()
+    with qtbot.waitSignal(state.model_changed):
+        window.model_combo.setCurrentIndex(len(bundled) - 1)
+    assert state.active is state.models[-1]
+
+
+def test_closing_while_loading_is_clean(qtbot):
+    from vae_desktop.gui import preferences as qs
+
+    qs.open_settings().setValue("last_model/path", "/models/mine.pt")
+    gate = threading.Event()
+    window = launch(qtbot, first_steps=gated(startup.first_imports, gate))
+    qtbot.waitUntil(lambda: window.startup.thread is not None, timeout=5000)
+    assert window.close()  # no question: nothing runs yet
+    assert not window.isVisible() and window.closing_down
+    settings = qs.open_settings()
+    assert not settings.value("window/geometry").isEmpty()
+    assert settings.value("last_model/path") == "/models/mine.pt"  # untouched
+
+    gate.set()  # the imports end after the window closed: nothing more is made
+    window.startup.thread.join(60)
+    assert not window.startup.thread.is_alive()
+    qtbot.wait(50)
+    assert window.state is None and window.tab_widgets == {}
+    assert window.startup.stages in ([], ["shown"])
+
+
+def test_a_failure_while_loading_is_a_message(qtbot, capsys):
+    def broken_torch(title):
+        def fail():
+            raise ImportError("libtorch_cpu.so: cannot open shared object file")
+        return (("torch", startup.LOADING_TORCH, fail),)
+
+    window = launch(qtbot, first_steps=broken_torch)
+    qtbot.waitUntil(lambda: "failed" in window.startup.stages, timeout=10_000)
+    pages = loading_pages(window)
+    assert len(pages) == len(TAB_TITLES) and all(page.failed for page in pages)
+    text = pages[0].text()
+    assert "could not start" in text and "Loading PyTorch failed" in text
+    assert "libtorch_cpu.so: cannot open shared object file" in text
+    assert "pip install --force-reinstall torch" in text
+    assert "Loading PyTorch failed: ImportError: libtorch_cpu.so" in window.model_label.text()
+    assert "Traceback" in capsys.readouterr().err  # the details, for a bug report
+    assert window.state is None and not window.open_action.isEnabled()
+    assert window.close() and not window.isVisible()
+
+
+def test_unreadable_models_are_a_message(qtbot, monkeypatch):
+    from vae_desktop.gui.state import AppState
+
+    def refuse(self):
+        raise PermissionError("[Errno 13] Permission denied: 'library.json'")
+
+    monkeypatch.setattr(AppState, "load_library", refuse)
+    window = launch(qtbot)
+    qtbot.waitUntil(lambda: "failed" in window.startup.stages, timeout=120_000)
+    text = loading_pages(window)[0].text()
+    assert "Loading the models failed" in text and "Permission denied" in text
+    assert window.state is None and window.tab_widgets == {}
+    assert window.close()
+
+
+def test_a_tab_that_cannot_be_imported_says_why_and_the_others_open(qtbot, monkeypatch):
+    monkeypatch.setattr(main_window, "TAB_MODULES", {
+        "Draw": main_window.TAB_MODULES["Draw"],
+        "Broken": ("vae_desktop.gui.tabs.no_such_tab", "BrokenTab")})
+    monkeypatch.setattr(main_window, "TAB_TITLES", ("Draw", "Broken"))
+    window = launch(qtbot)
+    qtbot.waitUntil(lambda: "ready" in window.startup.stages, timeout=120_000)
+    assert "failed" not in window.startup.stages
+    broken = window.tab_widgets["Broken"]
+    assert isinstance(broken, PlannedTab)
+    message = broken.findChild(QLabel).text()
+    assert "could not be opened" in message and "no_such_tab" in message
+    assert not isinstance(window.tab_widgets["Draw"], PlannedTab)
+    assert window.state.active is not None
+
+
+def test_a_window_made_at_once_has_its_tabs(qtbot):
+    """Tests and benches make MainWindow() directly: everything is built in the constructor."""
+    window = MainWindow(tabs=(("Draw", lambda state: PlannedTab("Draw", "stand-in")),))
+    qtbot.addWidget(window)
+    assert list(window.tab_widgets) == ["Draw"] and loading_pages(window) == []
+    assert window.state is not None and window.state.active is not None
+    assert window.open_action.isEnabled() and window.model_combo.isEnabled()
+
+
+def test_closing_while_the_tabs_are_built_stops_building_them(qtbot):
+    window = launch(qtbot)
+    closed = []
+    window.startup.reached.connect(lambda stage: stage == "usable" and closed.append(window.close()))
+    qtbot.waitUntil(lambda: bool(closed), timeout=120_000)
+    assert closed == [True] and not window.isVisible()
+    built = list(window.tab_widgets)
+    assert built == [TAB_TITLES[0]]  # the tab in view, and no other after the close
+    window.startup.thread.join(60)
+    qtbot.wait(100)
+    assert list(window.tab_widgets) == built and "ready" not in window.startup.stages
+    assert window.state.workers.closing  # closed the normal way (gui.shutdown)
