@@ -144,8 +144,18 @@ def test_conditional_model_shows_its_guess_and_uses_a_picked_label(qtbot, tab, a
     probs = tab.analysis.label_probs
     assert probs.sum() == pytest.approx(1.0, abs=1e-5) and tab.analysis.label == 7
     heights = tab.guess_panel.bars.opts["height"]
-    assert np.allclose(heights, probs)
+    losses = tab.analysis.label_losses
+    assert np.allclose(heights, np.minimum(losses - losses.min(), 40.0)) and heights[7] == 0
     assert "<b>7</b>" in tab.guess_panel.guess_label.text()
+    assert f"{tab.analysis.margin:.1f} nats ahead" in tab.guess_panel.guess_label.text()
+    # A scribble gets p = 1.00 from a softmax, but the tab calls its guess unsure.
+    rng = np.random.default_rng(0)
+    app_state.set_drawing((rng.random((28, 28)) > 0.7).astype(np.float32), origin="scribble")
+    qtbot.waitUntil(lambda: tab.analysis.percentile is not None, timeout=120_000)
+    assert tab.analysis.label_probs.max() > 0.99 and tab.analysis.guess_is_unsure()
+    assert "Unsure" in tab.guess_panel.guess_label.text()
+    app_state.set_drawing(digit_image(mnist_test, 0), origin="test image #0")
+    assert not tab.analysis.guess_is_unsure() and tab.analysis.margin > 3
     auto_recon = tab.recon_view.image().copy()
     tab.label_combo.setCurrentIndex(tab.label_combo.findData(3))
     assert tab.analysis.label == 3 and "reconstructed as 3" in tab.guess_panel.guess_label.text()

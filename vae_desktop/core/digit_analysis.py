@@ -22,6 +22,10 @@ from .model import VAE, kl_per_image, recon_per_image
 TYPICAL = "looks like a typical digit"
 UNUSUAL = "unusual for this model"
 DEFAULT_THRESHOLD = 99.0  # percentile of the test-set scores above which a digit is unusual
+# The guess is "unsure" when the runner-up label explains the drawing within this many nats of
+# the best (a likelihood ratio under e^3, about 20), or when the drawing is unusual: a softmax
+# over ELBO differences of tens of nats says p = 1.00 even for a scribble.
+UNSURE_MARGIN = 3.0
 
 
 @dataclass(frozen=True)
@@ -39,9 +43,28 @@ class DigitAnalysis:
     label: int | None  # label the reconstruction was decoded with (conditional models)
     label_probs: np.ndarray | None  # [num_classes] p(y | x), summing to 1 (conditional models)
     percentile: float | None  # share (0-100) of test-set scores at or below `loss`
+    label_losses: np.ndarray | None = None  # [num_classes] negative ELBO under each label
 
     def verdict(self, threshold: float = DEFAULT_THRESHOLD) -> str | None:
         return verdict(self.percentile, threshold)
+
+    @property
+    def best_labels(self) -> tuple[int, int] | None:
+        """(best, runner-up) labels by negative ELBO (conditional models)."""
+        if self.label_losses is None or len(self.label_losses) < 2:
+            return None
+        best, second = np.argsort(self.label_losses, kind="stable")[:2]
+        return int(best), int(second)
+
+    @property
+    def margin(self) -> float | None:
+        """Nats by which the best label's negative ELBO beats the runner-up's."""
+        pair = self.best_labels
+        return None if pair is None else float(self.label_losses[pair[1]] - self.label_losses[pair[0]])
+
+    def guess_is_unsure(self, threshold: float = DEFAULT_THRESHOLD) -> bool:
+        margin = self.margin
+        return margin is not None and (margin < UNSURE_MARGIN or self.verdict(threshold) == UNUSUAL)
 
 
 def verdict(percentile: float | None, threshold: float = DEFAULT_THRESHOLD) -> str | None:
@@ -86,7 +109,7 @@ def analyse_digit(model: VAE, image: np.ndarray | torch.Tensor, label: int | Non
         model.eval()
     try:
         x = _as_input(image, model.device)
-        probs = None
+        probs = label_losses = None
         if model.num_classes:
             losses, recons, kls, mus, logvars, all_logits = _scores_per_label(model, x)
             probs_t = torch.softmax(-losses, dim=0)
@@ -98,6 +121,7 @@ def analyse_digit(model: VAE, image: np.ndarray | torch.Tensor, label: int | Non
             loss, recon, kl = losses[label], recons[label], kls[label]
             mu, logvar, logits = mus[label], logvars[label], all_logits[label:label + 1]
             probs = probs_t.cpu().numpy()
+            label_losses = losses.float().cpu().numpy()
         else:
             label = None
             mu, logvar = model.encode(x)
@@ -122,5 +146,5 @@ def analyse_digit(model: VAE, image: np.ndarray | torch.Tensor, label: int | Non
         image=inp, reconstruction=rec, abs_diff=np.abs(rec - inp), loss=loss_value,
         recon=float(recon), kl=float(kl), psnr=psnr, ssim=ssim,
         mu=mu.cpu().numpy(), logvar=logvar.cpu().numpy(), label=label, label_probs=probs,
-        percentile=percentile,
+        percentile=percentile, label_losses=label_losses,
     )

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vae_desktop.core.digit_analysis import UNUSUAL, DigitAnalysis, verdict
+from vae_desktop.core.digit_analysis import UNSURE_MARGIN, UNUSUAL, DigitAnalysis, verdict
 from vae_desktop.core.wording import article
 from vae_desktop.gui.widgets.draw_histogram import PLOT_BG, UNUSUAL_COLOUR
 from vae_desktop.gui.widgets.image_view import DigitView
@@ -29,6 +29,7 @@ from vae_desktop.gui.widgets.image_view import DigitView
 TYPICAL_COLOUR = "#3ba55c"
 BAR_COLOUR = (90, 140, 220)
 CHOSEN_BAR_COLOUR = (255, 170, 60)
+GAP_SHOWN = 40.0  # nats: the guess's bars stop here (further behind is as good as ruled out)
 THRESHOLD_RANGE = (50.0, 99.9)  # percent of the test set
 
 
@@ -202,15 +203,20 @@ class GuessPanel(QGroupBox):
         page_layout.setContentsMargins(0, 0, 0, 0)
         self.guess_label = QLabel()
         self.guess_label.setAlignment(Qt.AlignCenter)
+        self.guess_label.setWordWrap(True)
         page_layout.addWidget(self.guess_label)
         self.bar_plot = pg.PlotWidget(background=PLOT_BG)
         self.bar_plot.setMenuEnabled(False)
         self.bar_plot.setMouseEnabled(x=False, y=False)
         self.bar_plot.hideButtons()
-        self.bar_plot.setYRange(0.0, 1.0, padding=0.02)
-        self.bar_plot.setLabel("left", "p(label | drawing)")
-        self.bar_plot.setToolTip("Generative classifier: the ELBO under each label, turned into "
-                                 "probabilities with a softmax (equal priors)")
+        self.bar_plot.setYRange(0.0, GAP_SHOWN, padding=0.02)
+        self.bar_plot.setLabel("left", "nats behind the best label")
+        self.bar_plot.setToolTip(
+            "Generative classifier: the negative ELBO of the drawing under each label, shown as "
+            "how many nats each label is behind the best one (0: the best; bars stop at "
+            f"{GAP_SHOWN:g}). A softmax over these differences would say p = 1.00 for almost "
+            "any drawing, a scribble included, so the guess is called unsure when the runner-up "
+            f"is within {UNSURE_MARGIN:g} nats or the drawing is unusual for the model.")
         self.bars = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=0.7,
                                     brush=BAR_COLOUR)
         self.bar_plot.addItem(self.bars)
@@ -250,19 +256,26 @@ class GuessPanel(QGroupBox):
         self.bar_plot.getAxis("bottom").setTicks([[(d, str(d)) for d in range(count)]])
 
     def show_analysis(self, analysis: DigitAnalysis | None) -> None:
-        probs = None if analysis is None else analysis.label_probs
-        if probs is None:
+        losses = None if analysis is None else analysis.label_losses
+        if losses is None:
             count = max(1, self.label_combo.count() - 1)
             self.bars.setOpts(x=np.arange(count), height=np.zeros(count), brushes=None,
                               brush=BAR_COLOUR)
             self.guess_label.setText("Draw a digit to see the guess")
             return
         chosen = analysis.label
-        guess = int(np.argmax(probs))
+        guess, runner_up = analysis.best_labels
+        behind = np.minimum(losses - losses[guess], GAP_SHOWN)
         brushes = [pg.mkBrush(CHOSEN_BAR_COLOUR if d == chosen else BAR_COLOUR)
-                   for d in range(len(probs))]
-        self.bars.setOpts(x=np.arange(len(probs)), height=probs, brushes=brushes)
-        text = f"Looks like {article(guess)} <b>{guess}</b> (p = {probs[guess]:.2f})"
+                   for d in range(len(losses))]
+        self.bars.setOpts(x=np.arange(len(losses)), height=behind, brushes=brushes)
+        ahead = f"{analysis.margin:.1f} nats ahead of {article(runner_up)} {runner_up}"
+        if analysis.guess_is_unsure():
+            why = ("the drawing is unusual for this model" if analysis.verdict() == UNUSUAL
+                   else "two labels explain it almost equally")
+            text = f"<b>Unsure</b>: {why} (best {article(guess)} <b>{guess}</b>, {ahead})"
+        else:
+            text = f"Looks like {article(guess)} <b>{guess}</b>: {ahead}"
         if chosen is not None and chosen != guess:
             text += f" · reconstructed as {chosen}"
         self.guess_label.setText(text)
