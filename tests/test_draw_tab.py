@@ -146,6 +146,18 @@ def test_conditional_model_shows_its_guess_and_uses_a_picked_label(qtbot, tab, a
     heights = tab.guess_panel.bars.opts["height"]
     losses = tab.analysis.label_losses
     assert np.allclose(heights, np.minimum(losses - losses.min(), 40.0)) and heights[7] == 0
+    marker = tab.guess_panel.best_marker  # the best label has no bar: a marker names it
+    assert marker.isVisible() and marker.pos().x() == 7
+    # The same bars on screen again are not redrawn; a changed one is.
+    redraws = []
+    real_set_opts = tab.guess_panel.bars.setOpts
+    tab.guess_panel.bars.setOpts = lambda **opts: (redraws.append(opts), real_set_opts(**opts))
+    tab.guess_panel.show_analysis(tab.analysis)
+    assert redraws == []
+    tab.analysis.label_losses[3] = tab.analysis.label_losses[7] + 1.0
+    tab.guess_panel.show_analysis(tab.analysis)
+    assert len(redraws) == 1 and redraws[0]["height"][3] == pytest.approx(1.0)
+    del tab.guess_panel.bars.setOpts
     assert "<b>7</b>" in tab.guess_panel.guess_label.text()
     assert f"{tab.analysis.margin:.1f} nats ahead" in tab.guess_panel.guess_label.text()
     # A scribble gets p = 1.00 from a softmax, but the tab calls its guess unsure.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 PLOT_BG = "#202124"
 UNUSUAL_COLOUR = "#e8833a"
@@ -36,6 +36,9 @@ class ScoreHistogram(pg.PlotWidget):
         self.curve = pg.PlotDataItem(stepMode="center", fillLevel=0, antialias=False,
                                      brush=(120, 160, 230, 110), pen=pg.mkPen((150, 180, 240)))
         self.addItem(self.curve)
+        # The histogram changes once per model, the score line on every stroke: the curve is
+        # kept as a pixmap, so a repaint blits it instead of filling its path again.
+        self.curve.curve.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         label_fill = (32, 33, 36, 220)  # readable over the bars
         self.score_line = pg.InfiniteLine(
             angle=90, movable=False, pen=pg.mkPen((255, 255, 255), width=2), label="drawing",
@@ -46,8 +49,10 @@ class ScoreHistogram(pg.PlotWidget):
             labelOpts={"position": 0.75, "color": UNUSUAL_COLOUR, "fill": label_fill})
         self.score_line.setVisible(False)
         self.threshold_line.setVisible(False)
-        self.addItem(self.score_line)
-        self.addItem(self.threshold_line)
+        # The lines do not count for the axes' ranges (set by hand below): a moving line would
+        # otherwise make the view re-range and repaint the whole plot on every stroke.
+        self.addItem(self.score_line, ignoreBounds=True)
+        self.addItem(self.threshold_line, ignoreBounds=True)
         self._reference: np.ndarray | None = None
         self._span = (0.0, 1.0)  # lowest reference score and its TAIL percentile
         self._right: float | None = None  # the right end of the x axis now
@@ -74,6 +79,7 @@ class ScoreHistogram(pg.PlotWidget):
         top = float(np.percentile(scores, TAIL))
         counts, edges = np.histogram(scores, bins=BINS, range=(low, top))
         self.curve.setData(edges, counts)
+        self.setYRange(0.0, float(counts.max()), padding=0.05)
         self._span = (low, top)
         self.threshold_line.setVisible(True)
 
@@ -89,8 +95,15 @@ class ScoreHistogram(pg.PlotWidget):
             self.setXRange(low, right, padding=0.02)
             self._right = right
         self.score_line.setVisible(score is not None)
-        if score is not None:
-            self.score_line.setValue(score)
+        if score is not None and abs(score - self.score_line.value()) >= self._half_pixel():
+            self.score_line.setValue(score)  # else it would not move on screen: no repaint
+
+    def _half_pixel(self) -> float:
+        """Half a screen pixel along the x axis, in nats (0 before the plot has a size)."""
+        try:
+            return 0.5 * float(self.getViewBox().viewPixelSize()[0])
+        except Exception:  # noqa: BLE001 (pyqtgraph raises when the view has no size yet)
+            return 0.0
 
     def set_threshold(self, percentile: float) -> None:
         """Put the dashed line at this percentile of the reference scores."""

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 from vae_desktop.core.digit_analysis import UNSURE_MARGIN, UNUSUAL, DigitAnalysis, verdict
 from vae_desktop.core.wording import article
 from vae_desktop.gui.widgets.draw_histogram import PLOT_BG, UNUSUAL_COLOUR
-from vae_desktop.gui.widgets.image_view import DigitView
+from vae_desktop.gui.widgets.draw_image_view import DrawImageView
 
 TYPICAL_COLOUR = "#3ba55c"
 BAR_COLOUR = (90, 140, 220)
@@ -44,6 +45,32 @@ class WrappingLabel(QLabel):
 
     def hasHeightForWidth(self) -> bool:
         return False
+
+
+class TextBox(QWidget):
+    """Up to `lines` lines of word-wrapped text in a box of fixed height. A label in a layout
+    that changes its text asks the whole tab for a new layout (about 1 ms, and the plots beside
+    it resize when its line count changes); this label is placed by hand, so a new text repaints
+    the label alone."""
+
+    def __init__(self, lines: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setAlignment(Qt.AlignCenter)
+        self.setFixedHeight(lines * self.label.fontMetrics().lineSpacing() + 6)
+        self.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
+
+    def text(self) -> str:
+        return self.label.text()
+
+    def setText(self, text: str) -> None:  # noqa: N802 (QLabel's name, so it reads like one)
+        if text != self.label.text():
+            self.label.setText(text)
+
+    def resizeEvent(self, event) -> None:
+        self.label.setGeometry(self.rect())
+        super().resizeEvent(event)
 
 
 def _caption(text: str) -> QLabel:
@@ -71,10 +98,10 @@ class ImagesPanel(QGroupBox):
     def __init__(self) -> None:
         super().__init__("What the model sees and gives back")
         grid = QGridLayout(self)
-        self.input_view = DigitView(title="The 28×28 image the model sees", min_size=140)
-        self.recon_view = DigitView(title="The model's reconstruction (pixel probabilities)",
+        self.input_view = DrawImageView(title="The 28×28 image the model sees", min_size=140)
+        self.recon_view = DrawImageView(title="The model's reconstruction (pixel probabilities)",
                                     min_size=140)
-        self.diff_view = DigitView(title="Absolute difference between input and reconstruction "
+        self.diff_view = DrawImageView(title="Absolute difference between input and reconstruction "
                                          "(black: same, yellow: off by 1)",
                                    min_size=140, colormap="inferno")
         self.recon_caption = _caption("Reconstruction")
@@ -201,9 +228,7 @@ class GuessPanel(QGroupBox):
         page = QWidget()
         page_layout = QVBoxLayout(page)
         page_layout.setContentsMargins(0, 0, 0, 0)
-        self.guess_label = QLabel()
-        self.guess_label.setAlignment(Qt.AlignCenter)
-        self.guess_label.setWordWrap(True)
+        self.guess_label = TextBox(lines=3)
         page_layout.addWidget(self.guess_label)
         self.bar_plot = pg.PlotWidget(background=PLOT_BG)
         self.bar_plot.setMenuEnabled(False)
@@ -217,9 +242,15 @@ class GuessPanel(QGroupBox):
             f"{GAP_SHOWN:g}). A softmax over these differences would say p = 1.00 for almost "
             "any drawing, a scribble included, so the guess is called unsure when the runner-up "
             f"is within {UNSURE_MARGIN:g} nats or the drawing is unusual for the model.")
+        self._bars_shown: tuple | None = None  # (heights in 0.05 nats, chosen label) on screen
+        self._bar_brush, self._chosen_brush = pg.mkBrush(BAR_COLOUR), pg.mkBrush(CHOSEN_BAR_COLOUR)
         self.bars = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=0.7,
                                     brush=BAR_COLOUR)
         self.bar_plot.addItem(self.bars)
+        # The best label is 0 nats behind itself, so it has no bar: a marker says which it is.
+        self.best_marker = pg.TextItem("best", color=TYPICAL_COLOUR, anchor=(0.5, 1.0))
+        self.best_marker.setVisible(False)
+        self.bar_plot.addItem(self.best_marker, ignoreBounds=True)
         page_layout.addWidget(self.bar_plot, 1)
         self.stack.addWidget(page)
         self.set_label_count(10)
@@ -261,14 +292,24 @@ class GuessPanel(QGroupBox):
             count = max(1, self.label_combo.count() - 1)
             self.bars.setOpts(x=np.arange(count), height=np.zeros(count), brushes=None,
                               brush=BAR_COLOUR)
+            self._bars_shown = None
             self.guess_label.setText("Draw a digit to see the guess")
+            self.best_marker.setVisible(False)
             return
         chosen = analysis.label
         guess, runner_up = analysis.best_labels
         behind = np.minimum(losses - losses[guess], GAP_SHOWN)
-        brushes = [pg.mkBrush(CHOSEN_BAR_COLOUR if d == chosen else BAR_COLOUR)
+        brushes = [self._chosen_brush if d == chosen else self._bar_brush
                    for d in range(len(losses))]
-        self.bars.setOpts(x=np.arange(len(losses)), height=behind, brushes=brushes)
+        # Redrawn only when a bar would change on screen (to 0.05 nats, under a pixel): a
+        # confident guess keeps nine bars at the cap and one at 0 stroke after stroke.
+        shown = (tuple(np.round(behind / 0.05).astype(int)), chosen)
+        if shown != self._bars_shown:
+            self._bars_shown = shown
+            self.bars.setOpts(x=np.arange(len(losses)), height=behind, brushes=brushes)
+        if not self.best_marker.isVisible() or self.best_marker.pos().x() != guess:
+            self.best_marker.setPos(guess, 0.0)  # moved only when the best label changes
+            self.best_marker.setVisible(True)
         ahead = f"{analysis.margin:.1f} nats ahead of {article(runner_up)} {runner_up}"
         if analysis.guess_is_unsure():
             why = ("the drawing is unusual for this model" if analysis.verdict() == UNUSUAL
