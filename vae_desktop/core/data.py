@@ -213,7 +213,18 @@ def binarize(images: torch.Tensor, generator: torch.Generator | None = None) -> 
 def binarize_fixed(images: torch.Tensor, seed: int = TEST_BINARIZATION_SEED) -> torch.Tensor:
     """The one seeded binarisation of `images` (uint8 [N, 28, 28] or float [N, 1, 28, 28]),
     drawn on the CPU so that every device gets the same pixels; float, on the images' device."""
+    key = (images.data_ptr(), images.shape, images.stride(), images.dtype, images.device,
+           images._version, seed)
+    if _last_binarization and _last_binarization[0] == key:
+        return _last_binarization[2].clone()
     device = images.device
     grey = to_float(images.cpu()) if images.dtype == torch.uint8 else images.float().cpu()
     generator = torch.Generator().manual_seed(seed)
-    return binarize(grey, generator).to(device)
+    binary = binarize(grey, generator).to(device)
+    # Every evaluation of a binarised model draws the same test set again (37 ms of a 0.5 s
+    # report): the last one is kept, with its source so that its memory is not reused.
+    _last_binarization[:] = [key, images, binary]
+    return binary.clone()
+
+
+_last_binarization: list = []  # [key, source images, their binarisation]

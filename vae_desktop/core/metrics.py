@@ -45,7 +45,8 @@ def _blur_matrix(size: int, device: torch.device, dtype: torch.dtype) -> torch.T
     return matrix.to(device, dtype)
 
 
-SSIM_CHUNK = 256  # images per product: the five maps of a chunk stay in the CPU's cache
+SSIM_CHUNK = 64  # images per product: the five maps of a chunk stay in the CPU's L2 cache (64 was
+# the fastest of 16 to 1000 on two cores, 2026-12-03: 10 ms per 1,000 images, 256 took 16 ms)
 
 
 def ssim(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:

@@ -3,8 +3,8 @@ difference) painted as crisp square pixels, centred and as large as the widget a
 
 The Draw tab updates three of these on every stroke. A pyqtgraph view of one 28x28 image costs
 about 1 ms a repaint (a graphics scene, its dirty-item pass and its view box, in Python); this
-widget paints one RGB32 QImage with one drawImage call (a few hundredths of a ms), and repaints nothing when the
-pixels it would show are the ones already shown.
+widget paints one RGB32 QImage with one drawImage call (a few hundredths of a ms), and repaints
+nothing when the pixels it would show are the ones already shown.
 """
 
 from __future__ import annotations
