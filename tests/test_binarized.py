@@ -24,6 +24,17 @@ def test_fixed_binarisation_is_binary_seeded_and_keeps_the_grey_mean(mnist_test)
     assert not torch.equal(a, binarize_fixed(images, seed=1))
 
 
+def test_the_kept_binarisation_is_a_copy_and_follows_changes_to_its_images(mnist_test):
+    images = mnist_test[0][:300].clone()
+    first = binarize_fixed(images)
+    first.zero_()  # the caller's tensor is its own: the one kept is not touched
+    again = binarize_fixed(images)
+    assert again.sum() > 1000
+    images[:10] = 0  # in place: the same memory, a new version
+    changed = binarize_fixed(images)
+    assert changed[:10].sum() == 0 and torch.equal(changed[10:], again[10:])
+
+
 @pytest.fixture(scope="module")
 def binarized_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("bin") / "bin.pt"
