@@ -81,11 +81,11 @@ def gemm_epoch_seconds(dtype: torch.dtype = torch.float32, reps: int = 40) -> fl
     return total
 
 
-def trainer_epochs(train, test, epochs: int, autograd: bool) -> list[float]:
+def trainer_epochs(train, test, epochs: int, autograd: bool, precision: str = "fp32") -> list[float]:
     """Seconds of each epoch after the first (train + test pass, as the CLI runs them)."""
     model = new_model(1)
     trainer = Trainer(model, train, test, TrainConfig(epochs=epochs, device="cpu",
-                                                      precision="fp32"), step_interval_s=0.25)
+                                                      precision=precision), step_interval_s=0.25)
     chosen = training.make_train_step
     if autograd:
         training.make_train_step = lambda m, opt, precision: AutogradStep(m, opt, precision)
@@ -165,8 +165,8 @@ def main() -> None:
     gflop = sum(flops(shapes) * calls for shapes, calls in epoch_gemms()) / 1e9
     print(f"# torch {torch.__version__}, {torch.get_num_threads()} threads, CPU; an epoch's "
           f"products: {gflop:.0f} GFLOP; {args.repeats} interleaved rounds")
-    rows: dict[str, list[float]] = {"gemm": [], "bf16 gemm": [], "fast": [], "autograd": [],
-                                    "cli": [], "classic": []}
+    rows: dict[str, list[float]] = {"gemm": [], "bf16 gemm": [], "fast": [], "fast bf16": [],
+                                    "autograd": [], "cli": [], "classic": []}
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         root = torchvision_folder(tmp / "tv") if args.classic else None
@@ -175,6 +175,8 @@ def main() -> None:
             if args.bf16 or native_bf16(torch.device("cpu")):  # emulated bf16 is ~20x slower
                 rows["bf16 gemm"].append(gemm_epoch_seconds(torch.bfloat16, reps=5))
             rows["fast"] += trainer_epochs(train, test, 2, autograd=False)
+            if native_bf16(torch.device("cpu")):
+                rows["fast bf16"] += trainer_epochs(train, test, 2, autograd=False, precision="bf16")
             rows["autograd"] += trainer_epochs(train, test, 2, autograd=True)
             if args.cli:
                 rows["cli"].append(cli_epoch(tmp))
@@ -186,11 +188,12 @@ def main() -> None:
     if "bf16 gemm" in med:
         print(f"GEMMs alone, bf16:               {med['bf16 gemm']:6.2f} s/epoch  "
               f"{gflop / med['bf16 gemm']:6.0f} GFLOP/s ({limit / med['bf16 gemm']:.2f}x fp32)")
-    names = {"fast": "trainer, hand-written step", "autograd": "trainer, autograd step",
+    names = {"fast": "trainer, hand-written step", "fast bf16": "trainer, hand-written, bf16",
+             "autograd": "trainer, autograd step",
              "cli": "vae-desktop train (t3-t1)/2", "classic": "classic loop (no test pass)"}
     for key, label in names.items():
         if key in med:
-            target = " (target >= 70%)" if key == "fast" else ""
+            target = " (target >= 70%)" if key.startswith("fast") else ""
             print(f"{label + ':':33s}{med[key]:6.2f} s/epoch  {gflop / med[key]:6.0f} GFLOP/s  "
                   f"share of the limit {limit / med[key]:4.0%}{target}")
     print("rounds (s):", {k: [round(t, 2) for t in v] for k, v in rows.items() if v})

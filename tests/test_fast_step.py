@@ -39,7 +39,8 @@ def test_trainer_picks_the_step_and_precision(mnist_train_small):
     model = new_model(1, hidden=32, latent_dim=2)
     cpu = torch.device("cpu")
     assert isinstance(make_train_step(model, make_adam(model, 1e-3), "fp32"), MLPStep)
-    assert isinstance(make_train_step(model, make_adam(model, 1e-3), "bf16"), AutogradStep)
+    bf16 = make_train_step(model, make_adam(model, 1e-3), "bf16")
+    assert isinstance(bf16, MLPStep) and bf16.dtype == torch.bfloat16
     model.forward_logits = lambda x, y=None: VAE.forward_logits(model, x, y)  # replaced: autograd
     assert isinstance(make_train_step(model, make_adam(model, 1e-3), "fp32"), AutogradStep)
     assert resolve_precision("auto", cpu) == ("bf16" if native_bf16(cpu) else "fp32")
@@ -62,3 +63,29 @@ def test_bf16_autocast_trains(mnist_train_small):
         assert next(model.parameters()).dtype == torch.float32  # weights stay fp32
     # bf16 rounds the products (about 3 significant digits), but trains the same model.
     assert losses["bf16"] == pytest.approx(losses["fp32"], rel=0.02)
+
+
+def test_bf16_mlp_step_agrees_with_bf16_autocast(mnist_train_small):
+    """The hand-written step in bf16 rounds where autocast rounds (the products' operands and
+    results), so the two agree to bf16's precision, and both stay close to float32."""
+    x = to_float(mnist_train_small[0][:128])
+    reference = new_model(4, hidden=64, latent_dim=5)
+    reference.train()
+    models = {name: copy.deepcopy(reference) for name in ("autocast", "hand", "fp32")}
+    steps = {"autocast": AutogradStep(models["autocast"], make_adam(models["autocast"], 1e-3), "bf16"),
+             "hand": MLPStep(models["hand"], make_adam(models["hand"], 1e-3), "bf16"),
+             "fp32": MLPStep(models["fp32"], make_adam(models["fp32"], 1e-3), "fp32")}
+    losses = {}
+    for name, step in steps.items():
+        torch.manual_seed(7)
+        losses[name] = step(x, None, 1.0)
+    assert torch.allclose(losses["hand"], losses["autocast"], rtol=2e-3)
+    assert torch.allclose(losses["hand"], losses["fp32"], rtol=1e-2)
+    for (name, a), b in zip(models["autocast"].named_parameters(), models["hand"].parameters(),
+                            strict=True):
+        scale = float(a.grad.abs().max())
+        assert float((a.grad - b.grad).abs().max()) < 0.05 * scale, name
+        assert b.grad.dtype == torch.float32 and b.dtype == torch.float32
+    fp32_grad = models["fp32"].enc_body[0].weight.grad
+    hand_grad = models["hand"].enc_body[0].weight.grad
+    assert not torch.equal(fp32_grad, hand_grad)  # bf16 did round: this is not the fp32 path

@@ -1,13 +1,16 @@
 """One training step of the VAE: forward, loss, gradients and the Adam update.
 
 `make_train_step(model, optimizer)` returns `step(x, y, beta) -> tensor([loss, recon, kl])`.
-For the one-hidden-layer MLP on the CPU in float32 it is written out by hand: the gradients of the five linear
-layers, the ReLUs, the reparameterisation, the Bernoulli loss and the KL are the same formulas
-autograd applies, but computed in preallocated buffers, with the loss and its gradient fused
-(d loss / d logits = sigmoid(logits) - x) and the 1/N of the batch mean folded into the matrix
-products. On two cores autograd spent about as long on its small ops and allocations as on the
-matrix products themselves; this path leaves the matrix products and the fused Adam update as
-nearly all of a step. Every other case (conv, CUDA, bf16 autocast) uses autograd.
+For the one-hidden-layer MLP on the CPU it is written out by hand: the gradients of the five
+linear layers, the ReLUs, the reparameterisation, the Bernoulli loss and the KL are the same
+formulas autograd applies, but computed in preallocated buffers, with the loss and its gradient
+fused (d loss / d logits = sigmoid(logits) - x) and the 1/N of the batch mean folded into the
+matrix products. On two cores autograd spent about as long on its small ops and allocations as on
+the matrix products themselves; this path leaves the matrix products and the fused Adam update
+as nearly all of a step. In bf16 it does what autocast does: the matrix products take bf16
+operands (weights cast once per step) and give bf16 results, while the reparameterisation, the
+loss, its gradient, the bias gradients, the weights and Adam stay float32. Every other case
+(conv, deeper MLPs, CUDA) uses autograd.
 """
 
 from __future__ import annotations
@@ -27,8 +30,8 @@ def make_train_step(model: VAE, optimizer: torch.optim.Optimizer,
                     precision: str = "fp32") -> StepFn:
     """The fastest correct step for this model, device and precision."""
     if (model.config.arch == "mlp" and model.config.layers == 1 and model.device.type == "cpu"
-            and precision == "fp32" and _own_forward(model)):
-        return MLPStep(model, optimizer)
+            and precision in ("fp32", "bf16") and _own_forward(model)):
+        return MLPStep(model, optimizer, precision)
     return AutogradStep(model, optimizer, precision)
 
 
@@ -60,8 +63,9 @@ class MLPStep:
     parameter's `.grad` in place, so `optimizer` (Adam, fused or not) and its saved state are
     the same objects the autograd step uses."""
 
-    def __init__(self, model: VAE, optimizer: torch.optim.Optimizer) -> None:
+    def __init__(self, model: VAE, optimizer: torch.optim.Optimizer, precision: str = "fp32"):
         self.model, self.optimizer = model, optimizer
+        self.dtype = torch.bfloat16 if precision == "bf16" else torch.float32
         self.enc = model.enc_body[0]
         self.dec_in, self.dec_out = model.dec_body[0], model.dec_body[2]
         self.layers = (self.enc, model.fc_mu, model.fc_logvar, self.dec_in, self.dec_out)
@@ -77,18 +81,28 @@ class MLPStep:
         found = self._buffers.get(n)
         if found is None:
             hidden, z = self.enc.out_features, self.model.latent_dim
+            low = {"dtype": self.dtype}  # the matrix products' results
             new = torch.empty
-            found = {"h": new(n, hidden), "mulv": new(n, 2 * z), "g": new(n, hidden),
-                     "logits": new(n, PIXELS), "scratch": new(n, PIXELS),
-                     "dg": new(n, hidden), "dh": new(n, hidden), "dmulv": new(n, 2 * z)}
+            found = {"h": new(n, hidden, **low), "mulv": new(n, 2 * z, **low),
+                     "g": new(n, hidden, **low), "logits": new(n, PIXELS, **low),
+                     "scratch": new(n, PIXELS), "dg": new(n, hidden, **low),
+                     "dh": new(n, hidden, **low), "dmulv": new(n, 2 * z)}
             self._buffers = {n: found, **{k: v for k, v in self._buffers.items() if k != n}}
             if len(self._buffers) > 2:  # the full batch and the last, shorter one
                 self._buffers.pop(next(k for k in self._buffers if k != n))
         return found
 
+    def _weight_grad(self, grad: torch.Tensor, a: torch.Tensor, b: torch.Tensor,
+                     alpha: float = 1.0) -> None:
+        """grad = alpha * a @ b, in place (a bf16 product is rounded once, into float32)."""
+        if a.dtype == grad.dtype:
+            torch.addmm(grad, a, b, beta=0, alpha=alpha, out=grad)
+        else:
+            grad.copy_(torch.mm(a, b)).mul_(alpha)
+
     @torch.no_grad()
     def __call__(self, x: torch.Tensor, y: torch.Tensor | None, beta: float) -> torch.Tensor:
-        model = self.model
+        model, low = self.model, self.dtype
         n = x.shape[0]
         z_dim = model.latent_dim
         self._grads()
@@ -99,17 +113,20 @@ class MLPStep:
         enc, dec_in, dec_out = self.enc, self.dec_in, self.dec_out
         w_mulv = torch.cat([model.fc_mu.weight, model.fc_logvar.weight])
         b_mulv = torch.cat([model.fc_mu.bias, model.fc_logvar.bias])
+        # The products' operands (no copies in float32).
+        enc_in_l, w_enc = enc_in.to(low), enc.weight.to(low)
+        w_mulv_l, w_dec_in, w_dec_out = w_mulv.to(low), dec_in.weight.to(low), dec_out.weight.to(low)
 
         # Forward.
-        h = torch.addmm(enc.bias, enc_in, enc.weight.t(), out=buf["h"]).clamp_min_(0)
-        mulv = torch.addmm(b_mulv, h, w_mulv.t(), out=buf["mulv"])
+        h = torch.addmm(enc.bias.to(low), enc_in_l, w_enc.t(), out=buf["h"]).clamp_min_(0)
+        mulv = torch.addmm(b_mulv.to(low), h, w_mulv_l.t(), out=buf["mulv"]).float()
         mu, logvar = mulv[:, :z_dim], mulv[:, z_dim:]
         std = torch.exp(0.5 * logvar)
         eps = torch.randn_like(mu)  # the same draw as VAE.reparameterize
         z = torch.addcmul(mu, eps, std)
-        dec_z = torch.cat([z, label], dim=1) if model.num_classes else z
-        g = torch.addmm(dec_in.bias, dec_z, dec_in.weight.t(), out=buf["g"]).clamp_min_(0)
-        logits = torch.addmm(dec_out.bias, g, dec_out.weight.t(), out=buf["logits"])
+        dec_z = (torch.cat([z, label], dim=1) if model.num_classes else z).to(low)
+        g = torch.addmm(dec_in.bias.to(low), dec_z, w_dec_in.t(), out=buf["g"]).clamp_min_(0)
+        logits = torch.addmm(dec_out.bias.to(low), g, w_dec_out.t(), out=buf["logits"]).float()
 
         # Loss: BCE with logits summed = sum(softplus(l)) - <x, l>, as means per image.
         recon = (F.softplus(logits).sum() - torch.dot(flat.reshape(-1), logits.reshape(-1))) / n
@@ -121,25 +138,27 @@ class MLPStep:
         inv_n = 1.0 / n
         dlogits = torch.sigmoid(logits, out=buf["scratch"]).sub_(flat)
         torch.sum(dlogits, 0, out=dec_out.bias.grad).mul_(inv_n)
-        torch.addmm(dec_out.weight.grad, dlogits.t(), g, beta=0, alpha=inv_n, out=dec_out.weight.grad)
-        dg = torch.addmm(buf["dg"], dlogits, dec_out.weight, beta=0, alpha=inv_n, out=buf["dg"])
+        dlogits = dlogits.to(low)
+        self._weight_grad(dec_out.weight.grad, dlogits.t(), g, inv_n)
+        dg = torch.addmm(buf["dg"], dlogits, w_dec_out, beta=0, alpha=inv_n, out=buf["dg"])
         dg.masked_fill_(g <= 0, 0)  # through the ReLU
-        torch.sum(dg, 0, out=dec_in.bias.grad)
-        torch.mm(dg.t(), dec_z, out=dec_in.weight.grad)
-        dz = torch.mm(dg, dec_in.weight[:, :z_dim])
+        torch.sum(dg, 0, dtype=torch.float32, out=dec_in.bias.grad)
+        self._weight_grad(dec_in.weight.grad, dg.t(), dec_z)
+        dz = torch.mm(dg, w_dec_in[:, :z_dim]).float()
         dmulv = buf["dmulv"]
         dmu, dlogvar = dmulv[:, :z_dim], dmulv[:, z_dim:]
         # KL: d/dmu = mu, d/dlogvar = (exp(logvar) - 1) / 2; through z: 1 and eps * std / 2.
         torch.add(dz, mu, alpha=beta * inv_n, out=dmu)
         torch.mul(dz, eps, out=dlogvar).mul_(std).add_(var - 1, alpha=beta * inv_n).mul_(0.5)
-        dh = torch.mm(dmulv, w_mulv, out=buf["dh"]).masked_fill_(h <= 0, 0)
+        dmulv_l = dmulv.to(low)
+        dh = torch.mm(dmulv_l, w_mulv_l, out=buf["dh"]).masked_fill_(h <= 0, 0)
         torch.sum(dmulv, 0, out=b_mulv)
         model.fc_mu.bias.grad.copy_(b_mulv[:z_dim])
         model.fc_logvar.bias.grad.copy_(b_mulv[z_dim:])
-        w_grad = torch.mm(dmulv.t(), h, out=w_mulv)
-        model.fc_mu.weight.grad.copy_(w_grad[:z_dim])
-        model.fc_logvar.weight.grad.copy_(w_grad[z_dim:])
-        torch.sum(dh, 0, out=enc.bias.grad)
-        torch.mm(dh.t(), enc_in, out=enc.weight.grad)
+        self._weight_grad(w_mulv, dmulv_l.t(), h)
+        model.fc_mu.weight.grad.copy_(w_mulv[:z_dim])
+        model.fc_logvar.weight.grad.copy_(w_mulv[z_dim:])
+        torch.sum(dh, 0, dtype=torch.float32, out=enc.bias.grad)
+        self._weight_grad(enc.weight.grad, dh.t(), enc_in_l)
         self.optimizer.step()
         return torch.stack([loss, recon, kl])
