@@ -11,6 +11,7 @@ from vae_desktop.core.data import to_float
 from vae_desktop.core.fast_step import AutogradStep, MLPStep, make_train_step
 from vae_desktop.core.model import VAE
 from vae_desktop.core.precision import native_bf16, resolve_precision
+from vae_desktop.core.settings import SETTINGS
 from vae_desktop.core.training import TrainConfig, Trainer, make_adam, new_model
 
 
@@ -44,6 +45,8 @@ def test_trainer_picks_the_step_and_precision(mnist_train_small):
     model.forward_logits = lambda x, y=None: VAE.forward_logits(model, x, y)  # replaced: autograd
     assert isinstance(make_train_step(model, make_adam(model, 1e-3), "fp32"), AutogradStep)
     assert resolve_precision("auto", cpu) == ("bf16" if native_bf16(cpu) else "fp32")
+    assert resolve_precision("auto", cpu, "conv") == "fp32"  # its bf16 loss is not measured
+    assert SETTINGS["precision"].default == "auto" == TrainConfig().precision
     assert resolve_precision("fp32", cpu) == "fp32"
     with pytest.raises(ValueError, match="precision must be one of fp32, bf16, auto"):
         resolve_precision("fp16", cpu)

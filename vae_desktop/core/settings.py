@@ -136,10 +136,11 @@ _TABLE = (
     Setting("train_size", "Training images", int, 0, low=0, high=TRAIN_IMAGES, step=1000,
             help="Train on the first N training images, for a quick run (0: all 60,000); the "
                  "test loss is always measured on the test set"),
-    Setting("precision", "Precision", str, "fp32", choices=("fp32", "bf16", "auto"),
+    Setting("precision", "Precision", str, "auto", choices=("fp32", "bf16", "auto"),
             help="Arithmetic of the matrix products: fp32, or bf16 autocast (weights, Adam and "
-                 "the loss stay fp32); auto is bf16 where the hardware computes it natively (a "
-                 "CUDA GPU, or a CPU with AMX or AVX512-BF16) and fp32 elsewhere"),
+                 "the loss stay fp32); auto, the default, is bf16 for the MLP where the hardware "
+                 "computes it natively (a CUDA GPU, or a CPU with AMX or AVX512-BF16) and fp32 "
+                 "elsewhere"),
 )
 SETTINGS: dict[str, Setting] = {s.name: s for s in _TABLE}
 MODEL_SETTINGS = ("arch", "latent_dim", "hidden", "layers", "conditional", "beta", "binarized")

@@ -43,7 +43,7 @@ class TrainConfig:
     seed: int = 1
     device: str = "auto"
     beta_warmup: int = 0  # epochs over which beta rises linearly from 0 (per batch); 0: none
-    precision: str = "fp32"  # "fp32" | "bf16" autocast | "auto" (core.precision)
+    precision: str = "auto"  # "fp32" | "bf16" | "auto": bf16 where native (core.precision)
 
     def __post_init__(self) -> None:
         # Limits live in the one table (core.settings); nothing is clamped.
@@ -315,7 +315,8 @@ class Trainer:
             for group in self.optimizer.param_groups:
                 group["lr"] = cfg.lr
         train_step = make_train_step(model, self.optimizer,
-                                     resolve_precision(cfg.precision, self.device))
+                                     resolve_precision(cfg.precision, self.device,
+                                                       model.config.arch))
         train_x = to_float(self.train_data[0], self.device)
         train_y = self.train_data[1].to(self.device)
         test_x = test_y = None
