@@ -183,3 +183,16 @@ def test_none_survives_many_qt_calls(qapp):
     for _ in range(150_000):
         label.setText("x")
     assert sys.getrefcount(None) > 10_000
+
+
+def test_a_message_shown_before_the_window_does_not_overlap_the_model_line(qtbot):
+    """QStatusBar hides its normal widgets for a message only if they are visible then, so a
+    message from loading (before the window is shown) was drawn over the model's description."""
+    window = light_window(qtbot)
+    window._status_message("No longer listed: their files are gone", 5000)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.statusBar().currentMessage().startswith("No longer listed")
+    assert not window.model_label.isVisible()
+    window.statusBar().clearMessage()
+    assert window.model_label.isVisible() and window.model_label.text()

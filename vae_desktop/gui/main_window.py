@@ -101,6 +101,9 @@ class MainWindow(QMainWindow):
         self.device_label = QLabel("Device: …")
         self.statusBar().addWidget(self.model_label, 1)
         self.statusBar().addPermanentWidget(self.device_label)
+        # QStatusBar hides a normal widget for a message only if it is visible at that moment:
+        # a message from loading, before the window shows, was drawn over the model's line.
+        self.statusBar().messageChanged.connect(lambda text: self.model_label.setVisible(not text))
         self.models_dialog = None
         if show_first:
             self.resize(self.size().boundedTo(self._room_on_screen()))
