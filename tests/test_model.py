@@ -2,8 +2,9 @@ import math
 
 import pytest
 import torch
+import torch.nn.functional as F
 
-from vae_desktop.core.model import VAE, VAEConfig, kl_per_image, vae_loss
+from vae_desktop.core.model import VAE, VAEConfig, kl_per_image, recon_per_image, softplus, vae_loss
 from vae_desktop.core.training import evaluate
 
 
@@ -64,3 +65,22 @@ def test_impossible_settings_are_refused_with_reasons():
         VAEConfig(beta=-1.0)
     with pytest.raises(ValueError, match="unknown model settings"):
         VAEConfig.from_dict({"latent_dim": 2, "depth": 3})
+
+
+def test_softplus_and_the_test_pass_loss_match_torch():
+    """The CPU's faster softplus (max(l, 0) + log(1 + e^-|l|)) gives torch's values, at the
+    extremes too, and the loss without gradient is binary_cross_entropy_with_logits' sum."""
+    torch.manual_seed(0)
+    logits = torch.cat([torch.randn(6, 784) * 8, torch.tensor([[-100.0, -20.0, 0.0, 20.0, 100.0]
+                                                               * 156 + [0.0] * 4])])
+    x = torch.rand(7, 784)
+    assert torch.allclose(softplus(logits), F.softplus(logits), rtol=1e-6, atol=3e-7)
+    expected = F.binary_cross_entropy_with_logits(logits, x, reduction="none").sum(1)
+    with torch.no_grad():
+        fast = recon_per_image(logits, x)
+    assert torch.allclose(fast, expected, rtol=1e-6, atol=1e-4)
+    assert float(expected[-1]) > 1000  # the extreme row is large: a wrong sign would show
+    # With a gradient wanted it stays torch's own (autograd), and the gradient is sigmoid(l) - x.
+    wanted = logits.clone().requires_grad_(True)
+    recon_per_image(wanted, x).sum().backward()
+    assert torch.allclose(wanted.grad, torch.sigmoid(logits) - x, atol=1e-6)

@@ -18,9 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import torch
-import torch.nn.functional as F
 
-from .model import PIXELS, VAE, vae_loss
+from .model import PIXELS, VAE, softplus, vae_loss
 from .precision import autocast
 
 StepFn = Callable[[torch.Tensor, torch.Tensor | None, float], torch.Tensor]
@@ -129,7 +128,7 @@ class MLPStep:
         logits = torch.addmm(dec_out.bias.to(low), g, w_dec_out.t(), out=buf["logits"]).float()
 
         # Loss: BCE with logits summed = sum(softplus(l)) - <x, l>, as means per image.
-        recon = (F.softplus(logits).sum() - torch.dot(flat.reshape(-1), logits.reshape(-1))) / n
+        recon = (softplus(logits).sum() - torch.dot(flat.reshape(-1), logits.reshape(-1))) / n
         var = logvar.exp()
         kl = -0.5 * torch.sum(1 + logvar - mu * mu - var) / n
         loss = recon + beta * kl
