@@ -208,9 +208,9 @@ def trials_beside_frozen(url: str, study: str) -> list[FrozenTrial] | None:
     import sqlalchemy.exc
 
     key = f"frozen {url}"
-    storage = _storages.get(key) or _storages.setdefault(key, optuna.storages.RDBStorage(
-        url, engine_kwargs={"connect_args": {"timeout": 1.0}}))
-    try:
+    try:  # opening it reads the schema, which the lock can block too
+        storage = _storages.get(key) or _storages.setdefault(key, optuna.storages.RDBStorage(
+            url, engine_kwargs={"connect_args": {"timeout": 1.0}}))
         return storage.get_all_trials(storage.get_study_id_from_name(study), deepcopy=False)
     except (sqlalchemy.exc.OperationalError, optuna.exceptions.StorageInternalError):
         return None
