@@ -63,8 +63,9 @@ def test_trials_of_another_process_arrive_live_with_their_worker(qtbot, state, s
     assert tab.view.table.rowCount() == 0
 
     start = launch("other")
-    # Two trials of three epochs on 1000 images: long enough to be seen running.
-    worker = start.add(shared_url, "live", 2, 7, "--epochs", "3", "--subset", "1000")
+    # Two trials of four epochs on 2000 images: long enough to be seen running by a watcher
+    # that reads every 200 ms on a loaded machine (three epochs on 1000 images once were not).
+    worker = start.add(shared_url, "live", 2, 7, "--epochs", "4", "--subset", "2000")
     start.release()
     table = tab.view.table
     me = f"{socket.gethostname()} · {worker.pid}"
@@ -72,7 +73,12 @@ def test_trials_of_another_process_arrive_live_with_their_worker(qtbot, state, s
         return ("running", me) in zip(table.column_texts(1), table.column_texts(WORKER_COLUMN),
                                       strict=True)
 
-    qtbot.waitUntil(running_there, timeout=120_000)
+    try:
+        qtbot.waitUntil(running_there, timeout=120_000)
+    except qtbot.TimeoutError:
+        worker.finish(timeout=60)
+        pytest.fail(f"the worker's trial was never shown running; the table: "
+                    f"{table.column_texts(1)}; the worker's output: {worker.out} {worker.err}")
     assert "1 running on 1 worker ·" in tab.view.live_label.text()
     qtbot.waitUntil(lambda: table.column_texts(1) == ["complete", "complete"], timeout=120_000)
     assert worker.finish() == 0, worker.err
