@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from vae_desktop.core.data import to_float
 from vae_desktop.core.digit_analysis import analyse_digit
@@ -89,6 +90,20 @@ def test_drawing_updates_reconstruction_scores_and_other_tabs(qtbot, tab, app_st
     assert np.array_equal(app_state.drawing.image, tab.model_input)
     assert set(posteriors[-1]) == {"mu", "logvar"} and posteriors[-1]["mu"].shape == (2,)
     loss_before = tab.loss_label.text()
+    # The histogram's line and its label sit at the drawing's score.
+    histogram = tab.histogram
+    assert histogram.score_line.isVisible() and histogram.score_label.isVisible()
+    half_pixel = 0.5 * histogram.getViewBox().viewPixelSize()[0]
+    assert abs(histogram.score_line.value() - tab.analysis.loss) <= half_pixel
+    assert histogram.score_label.pos().x() == histogram.score_line.value()
+    # The scores are plain labels; "Copy scores" (Ctrl+Shift+C anywhere in the tab) copies them.
+    QApplication.clipboard().clear()
+    QTest.keyClick(tab.canvas, Qt.Key_C, Qt.ControlModifier | Qt.ShiftModifier)
+    copied = QApplication.clipboard().text().splitlines()
+    assert copied[0] == tab.verdict
+    assert copied[1] == f"Negative ELBO: {tab.analysis.loss:.1f} nats {tab.parts_label.text()}"
+    assert copied[2] == f"PSNR: {tab.analysis.psnr:.1f} dB" and copied[3].startswith("SSIM: 0.")
+    assert copied[4].startswith("Percentile: ") and copied[4].endswith("score as well or better")
 
     stroke(qtbot, tab.canvas, BAR)
     qtbot.waitUntil(lambda: settled(tab))
@@ -143,21 +158,23 @@ def test_conditional_model_shows_its_guess_and_uses_a_picked_label(qtbot, tab, a
     app_state.set_drawing(digit_image(mnist_test, 0), origin="test image #0")
     probs = tab.analysis.label_probs
     assert probs.sum() == pytest.approx(1.0, abs=1e-5) and tab.analysis.label == 7
-    heights = tab.guess_panel.bars.opts["height"]
+    heights = tab.guess_panel.bars.heights
     losses = tab.analysis.label_losses
     assert np.allclose(heights, np.minimum(losses - losses.min(), 40.0)) and heights[7] == 0
     marker = tab.guess_panel.best_marker  # the best label has no bar: a marker names it
     assert marker.isVisible() and marker.pos().x() == 7
     # The same bars on screen again are not redrawn; a changed one is.
     redraws = []
-    real_set_opts = tab.guess_panel.bars.setOpts
-    tab.guess_panel.bars.setOpts = lambda **opts: (redraws.append(opts), real_set_opts(**opts))
+    real_set_bars = tab.guess_panel.bars.set_bars
+    tab.guess_panel.bars.set_bars = lambda heights, brushes: (
+        redraws.append(heights), real_set_bars(heights, brushes))
     tab.guess_panel.show_analysis(tab.analysis)
     assert redraws == []
     tab.analysis.label_losses[3] = tab.analysis.label_losses[7] + 1.0
     tab.guess_panel.show_analysis(tab.analysis)
-    assert len(redraws) == 1 and redraws[0]["height"][3] == pytest.approx(1.0)
-    del tab.guess_panel.bars.setOpts
+    assert len(redraws) == 1 and redraws[0][3] == pytest.approx(1.0)
+    assert tab.guess_panel.bars.heights[3] == pytest.approx(1.0)
+    del tab.guess_panel.bars.set_bars
     assert "<b>7</b>" in tab.guess_panel.guess_label.text()
     assert f"{tab.analysis.margin:.1f} nats ahead" in tab.guess_panel.guess_label.text()
     # A scribble gets p = 1.00 from a softmax, but the tab calls its guess unsure.

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QAction, QFont, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
 
 from vae_desktop.core.digit_analysis import UNSURE_MARGIN, UNUSUAL, DigitAnalysis, verdict
 from vae_desktop.core.wording import article
-from vae_desktop.gui.widgets.draw_histogram import PLOT_BG, UNUSUAL_COLOUR
+from vae_desktop.gui.widgets.draw_histogram import PLOT_BG, UNUSUAL_COLOUR, cache_as_pixmaps
 from vae_desktop.gui.widgets.draw_image_view import DrawImageView
+from vae_desktop.gui.widgets.gap_bars import GapBars
 
 TYPICAL_COLOUR = "#3ba55c"
 BAR_COLOUR = (90, 140, 220)
@@ -80,12 +81,20 @@ def _caption(text: str) -> QLabel:
     return label
 
 
-def _value_label(tooltip: str, widest: str) -> QLabel:
+def _value_label(tooltip: str, widest: str, bold: bool = False) -> QLabel:
     """A score label as wide as `widest` ever needs, and fixed at that size: a new text then
-    repaints the label alone instead of asking the tab for a new layout on every update."""
+    repaints the label alone instead of asking the tab for a new layout on every update.
+
+    Plain text and not selectable: a selectable or rich-text label lays out a text document on
+    every new text (about a fifth of the tab's repaint); the panel's "Copy scores" action
+    copies them instead."""
     label = QLabel(widest)
-    label.setToolTip(tooltip)
-    label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+    label.setTextFormat(Qt.PlainText)
+    label.setToolTip(tooltip + "\nRight-click the panel (or press Ctrl+Shift+C) to copy the scores.")
+    if bold:
+        font = QFont(label.font())
+        font.setBold(True)
+        label.setFont(font)
     hint = label.sizeHint()
     label.setFixedSize(hint.width() + 8, hint.height())
     label.setText("–")
@@ -138,7 +147,7 @@ class ScoresPanel(QGroupBox):
         self.loss_label = _value_label(
             "Negative ELBO (beta 1) in nats, with z at the posterior mean: lower means the model "
             "finds the drawing more likely. It is the reconstruction error plus the KL divergence.",
-            "<b>8888.8</b> nats")
+            "8888.8 nats", bold=True)
         self.parts_label = _value_label(
             "Reconstruction: Bernoulli negative log-likelihood of the 784 pixels.\n"
             "KL: how far the drawing's posterior is from the prior N(0, I).",
@@ -171,6 +180,28 @@ class ScoresPanel(QGroupBox):
         form.addRow("Unusual above:", self.threshold_spin)
         layout.addLayout(form)
         layout.addStretch(1)
+        self.copy_action = QAction("Copy scores", self)
+        self.copy_action.setShortcut(QKeySequence("Ctrl+Shift+C"))
+        self.copy_action.setShortcutContext(Qt.WidgetWithChildrenShortcut)
+        self.copy_action.setToolTip("Copy the verdict and the scores to the clipboard as text")
+        self.copy_action.triggered.connect(self.copy_scores)
+        self.addAction(self.copy_action)
+        self.setContextMenuPolicy(Qt.ActionsContextMenu)
+
+    def scores_text(self) -> str:
+        """The verdict and the scores as shown, one per line (what "Copy scores" copies)."""
+        percentile = self.percentile_label.text()
+        if percentile.endswith("%"):
+            percentile += " " + self.percentile_note.text()
+        rows = [self.verdict_label.text(),
+                f"Negative ELBO: {self.loss_label.text()} {self.parts_label.text()}".rstrip(),
+                f"PSNR: {self.psnr_label.text()}", f"SSIM: {self.ssim_label.text()}",
+                f"Percentile: {percentile}",
+                f"Unusual above: {self.threshold_spin.text()}"]
+        return "\n".join(rows)
+
+    def copy_scores(self) -> None:
+        QGuiApplication.clipboard().setText(self.scores_text())
 
     def show_analysis(self, analysis: DigitAnalysis | None, percentile_missing: str) -> None:
         """`percentile_missing`: what the percentile says when there is none (e.g. the test-set
@@ -180,7 +211,7 @@ class ScoresPanel(QGroupBox):
                 label.setText("–")
             self.parts_label.setText("")
             return
-        self.loss_label.setText(f"<b>{analysis.loss:.1f}</b> nats")
+        self.loss_label.setText(f"{analysis.loss:.1f} nats")
         self.parts_label.setText(f"= reconstruction {analysis.recon:.1f} + KL {analysis.kl:.1f}")
         self.psnr_label.setText(f"{analysis.psnr:.1f} dB")
         self.ssim_label.setText(f"{analysis.ssim:.3f}")
@@ -244,13 +275,13 @@ class GuessPanel(QGroupBox):
             f"is within {UNSURE_MARGIN:g} nats or the drawing is unusual for the model.")
         self._bars_shown: tuple | None = None  # (heights in 0.05 nats, chosen label) on screen
         self._bar_brush, self._chosen_brush = pg.mkBrush(BAR_COLOUR), pg.mkBrush(CHOSEN_BAR_COLOUR)
-        self.bars = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=0.7,
-                                    brush=BAR_COLOUR)
+        self.bars = GapBars(10, top=GAP_SHOWN, colour=BAR_COLOUR)
         self.bar_plot.addItem(self.bars)
         # The best label is 0 nats behind itself, so it has no bar: a marker says which it is.
         self.best_marker = pg.TextItem("best", color=TYPICAL_COLOUR, anchor=(0.5, 1.0))
         self.best_marker.setVisible(False)
         self.bar_plot.addItem(self.best_marker, ignoreBounds=True)
+        cache_as_pixmaps(self.bar_plot, self.best_marker)
         page_layout.addWidget(self.bar_plot, 1)
         self.stack.addWidget(page)
         self.set_label_count(10)
@@ -283,6 +314,7 @@ class GuessPanel(QGroupBox):
             self.label_combo.addItem(str(label), label)
         self.label_combo.setCurrentIndex(0)
         self.label_combo.blockSignals(False)
+        self.bars.set_count(count)
         self.bar_plot.setXRange(-0.6, count - 0.4, padding=0.0)
         self.bar_plot.getAxis("bottom").setTicks([[(d, str(d)) for d in range(count)]])
 
@@ -290,9 +322,9 @@ class GuessPanel(QGroupBox):
         losses = None if analysis is None else analysis.label_losses
         if losses is None:
             count = max(1, self.label_combo.count() - 1)
-            self.bars.setOpts(x=np.arange(count), height=np.zeros(count), brushes=None,
-                              brush=BAR_COLOUR)
-            self._bars_shown = None
+            if self._bars_shown is not None:
+                self.bars.set_bars(np.zeros(count), [self._bar_brush] * count)
+                self._bars_shown = None
             self.guess_label.setText("Draw a digit to see the guess")
             self.best_marker.setVisible(False)
             return
@@ -306,7 +338,7 @@ class GuessPanel(QGroupBox):
         shown = (tuple(np.round(behind / 0.05).astype(int)), chosen)
         if shown != self._bars_shown:
             self._bars_shown = shown
-            self.bars.setOpts(x=np.arange(len(losses)), height=behind, brushes=brushes)
+            self.bars.set_bars(behind, brushes)
         if not self.best_marker.isVisible() or self.best_marker.pos().x() != guess:
             self.best_marker.setPos(guess, 0.0)  # moved only when the best label changes
             self.best_marker.setVisible(True)

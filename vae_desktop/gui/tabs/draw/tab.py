@@ -110,6 +110,7 @@ class DrawTab(QWidget):
         self.histogram.threshold_dragged.connect(self._on_threshold_dragged)
         self.histogram.threshold_drag_finished.connect(self._place_threshold)
         self.label_combo.currentIndexChanged.connect(lambda _i: self._analyse())
+        self.addAction(self.scores_panel.copy_action)  # its shortcut works anywhere in the tab
         for keys, slot in ((QKeySequence(Qt.Key_Escape), self.canvas.clear),
                            (QKeySequence.Undo, self.canvas.undo)):
             shortcut = QShortcut(keys, self)
