@@ -59,6 +59,7 @@ class ScoreHistogram(pg.PlotWidget):
         # on every move (about 0.1 ms in Python).
         self.score_label = pg.TextItem("drawing", color=(255, 255, 255), fill=label_fill,
                                        anchor=(0.5, 0.5))
+        self.score_label.setZValue(1)  # over its line, as a line's own label would be
         self._label_y = 0.0
         self.threshold_line = pg.InfiniteLine(
             angle=90, movable=True, pen=pg.mkPen(UNUSUAL_COLOUR, width=2, style=Qt.DashLine),

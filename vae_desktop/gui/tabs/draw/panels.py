@@ -266,7 +266,7 @@ class GuessPanel(QGroupBox):
         self.bar_plot.setMouseEnabled(x=False, y=False)
         self.bar_plot.hideButtons()
         self.bar_plot.setYRange(0.0, GAP_SHOWN, padding=0.02)
-        self.bar_plot.setLabel("left", "nats behind the best label")
+        self.bar_plot.setLabel("left", "nats behind")  # short: the plot is low at 1280x720
         self.bar_plot.setToolTip(
             "Generative classifier: the negative ELBO of the drawing under each label, shown as "
             "how many nats each label is behind the best one (0: the best; bars stop at "
