@@ -13,7 +13,8 @@ label adds its own column of the weight: ten labels cost one image's GEMV instea
 The weights count as changed when any optimizer has stepped since they were copied (a fused
 Adam step changes the parameters without bumping their version counters), when a parameter was
 changed in place (`load_state_dict`, `copy_`: its version counter moves) or when it was replaced
-(`.to(device)`). Writing through `.data` escapes all three; nothing in this project does.
+(`.to(device)`). Writing through `.data` escapes all three, and so does giving the model a new
+layer (build a new model instead); nothing in this project does either.
 """
 
 from __future__ import annotations
@@ -72,7 +73,8 @@ class MLPInference:
         self.head_b = torch.cat([model.fc_mu.bias, model.fc_logvar.bias]).detach()
         self.dec_z, self.dec_y, self.dec_b = _split_first(linear_dec[0], self.latent_dim)
         self.dec_rest = [_transposed(m) for m in linear_dec[1:]]
-        self.signature = signature(model)
+        self.parameters = tuple(model.parameters())
+        self.signature = signature(self.parameters)
 
     def _first(self, feats: torch.Tensor, w: torch.Tensor, rows: torch.Tensor, bias: torch.Tensor,
                labels: torch.Tensor | None) -> torch.Tensor:
@@ -104,10 +106,11 @@ class MLPInference:
         return h.reshape(-1, 1, 28, 28)
 
 
-def signature(model: nn.Module) -> tuple:
-    """What changes when the model's weights may have: the optimizer steps so far and each
-    parameter's storage and version."""
-    return (_optimizer_steps.steps, *((p.data_ptr(), p._version) for p in model.parameters()))
+def signature(parameters: tuple[torch.Tensor, ...]) -> tuple:
+    """What changes when the weights may have: the optimizer steps so far and each parameter's
+    storage and version. (Of the parameters as listed once: `model.parameters()` walks the
+    modules, a tenth of the ten labels' encode and decode.)"""
+    return (_optimizer_steps.steps, *((p.data_ptr(), p._version) for p in parameters))
 
 
 _prepared: weakref.WeakKeyDictionary[nn.Module, MLPInference] = weakref.WeakKeyDictionary()
@@ -118,7 +121,7 @@ def for_model(model: VAE) -> MLPInference | None:
     if model.config.arch != "mlp":
         return None
     prepared = _prepared.get(model)
-    if prepared is None or prepared.signature != signature(model):
+    if prepared is None or prepared.signature != signature(prepared.parameters):
         with torch.no_grad():
             prepared = _prepared[model] = MLPInference(model)
     return prepared

@@ -16,6 +16,7 @@ PLOT_BG = "#202124"
 UNUSUAL_COLOUR = "#e8833a"
 BINS = 80
 TAIL = 99.9  # the x axis ends at this percentile: the far tail would squash the histogram
+GROW = 1.3  # a score off the chart widens the x axis to this times the score
 
 
 def cache_as_pixmaps(plot: pg.PlotWidget, *items: QGraphicsItem) -> None:
@@ -112,9 +113,17 @@ class ScoreHistogram(pg.PlotWidget):
             self._show_score(False)
             return
         low, top = self._span
-        right = top if score is None or score <= top else score * 1.05
         current = self._right
-        if current is None or right > current or (right == top and current != top):
+        if score is None or score <= top:
+            right = top
+        elif current is not None and current > top and score <= current:
+            right = current  # still on the widened chart: leave the axis be
+        else:
+            # Widened with room to grow: a drawing's score climbs as ink is added, and each new
+            # range redraws the whole plot, its axes and the cached histogram (the slowest
+            # updates of a stroke when the axis followed the score by 5% at a time).
+            right = score * GROW
+        if right != current:
             self.setXRange(low, right, padding=0.02)
             self._right = right
         self._show_score(score is not None)

@@ -1,0 +1,42 @@
+"""The Draw tab's histogram: the x axis reaches a score off the chart, in steps with room to
+grow (each new range redraws the whole plot), and goes back to the test set's tail after."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from vae_desktop.gui.widgets.draw_histogram import GROW, TAIL, ScoreHistogram
+
+
+def right_end(histogram) -> float:
+    return histogram.getViewBox().viewRange()[0][1]
+
+
+def test_the_axis_follows_a_score_off_the_chart_in_steps(qtbot):
+    histogram = ScoreHistogram()
+    qtbot.addWidget(histogram)
+    histogram.resize(500, 300)
+    histogram.show()
+    scores = np.random.default_rng(0).normal(100.0, 15.0, 2000).astype(np.float32)
+    histogram.set_reference(scores)
+    top = float(np.percentile(scores, TAIL))
+    histogram.set_score(110.0)
+    tail_end = right_end(histogram)
+    assert top <= tail_end < top * 1.1
+    assert histogram.score_line.value() == pytest.approx(110.0, abs=1.0)
+
+    ranges = []
+    histogram.sigXRangeChanged.connect(lambda *_: ranges.append(right_end(histogram)))
+    histogram.set_score(2 * top)  # off the chart: widened with room to grow
+    assert right_end(histogram) >= 2 * top * GROW
+    for score in np.linspace(2 * top, 2 * top * GROW, 20):  # climbing within that room
+        histogram.set_score(float(score))
+    assert len(ranges) == 1
+    assert histogram.score_label.pos().x() == histogram.score_line.value()
+    histogram.set_score(3 * GROW * top)
+    assert len(ranges) == 2 and right_end(histogram) >= 3 * GROW * GROW * top
+    histogram.set_score(90.0)  # back on the chart: the axis ends at the tail again
+    assert right_end(histogram) == pytest.approx(tail_end)
+    histogram.set_score(None)
+    assert not histogram.score_line.isVisible() and not histogram.score_label.isVisible()
