@@ -49,6 +49,24 @@ def path_points(n: int) -> list[QPoint]:
     return points
 
 
+def cpu_ticks() -> tuple[int, int] | None:
+    """(stolen, all) CPU ticks so far from /proc/stat (Linux), None elsewhere. On a shared
+    virtual machine the host takes CPU time away ("steal"), and a run with much of it is slow
+    for reasons no change here can touch: the bench says how much there was."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = [int(v) for v in stat.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return (fields[7] if len(fields) > 7 else 0), sum(fields[:8])
+
+
+def steal_share(before, after) -> str:
+    if before is None or after is None or after[1] == before[1]:
+        return "n/a"
+    return f"{100.0 * (after[0] - before[0]) / (after[1] - before[1]):.1f}%"
+
+
 def percentiles(samples: list[float]) -> str:
     ms = np.array(samples) * 1000.0
     p50, p95 = np.percentile(ms, [50, 95])
@@ -74,6 +92,7 @@ def bench_model(app: QApplication, ckpt, updates: int) -> None:
     QTest.mousePress(canvas, Qt.LeftButton, Qt.NoModifier, points[0])
     app.processEvents()
     end_to_end, updated, arrays = [], [], []
+    ticks = cpu_ticks()
     for point in points[1:]:
         time.sleep(0.002)
         before = tab.update_count
@@ -89,6 +108,7 @@ def bench_model(app: QApplication, ckpt, updates: int) -> None:
         end_to_end.append(time.perf_counter() - start)
         arrays.append(canvas.to_array())
     QTest.mouseRelease(canvas, Qt.LeftButton, Qt.NoModifier, points[-1])
+    steal = steal_share(ticks, cpu_ticks())
 
     prep, model_time = [], []
     for array in arrays:
@@ -104,6 +124,7 @@ def bench_model(app: QApplication, ckpt, updates: int) -> None:
     print(f"    to_mnist                        {percentiles(prep)}")
     print(f"    analyse_digit                   {percentiles(model_time)}")
     print(f"  shared test-set pass, in a worker {pass_seconds * 1000:.0f} ms (once per model)")
+    print(f"  CPU time the host took (steal) while the strokes ran: {steal}")
     tab.close()
     state.workers.wait_all(30)
 
