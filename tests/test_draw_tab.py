@@ -120,6 +120,7 @@ def test_drawing_updates_reconstruction_scores_and_other_tabs(qtbot, tab, app_st
     assert tab.canvas.is_empty() and tab.verdict == "Draw a digit"
     assert drawings[-1] is None and posteriors[-1] is None
     assert tab.loss_label.text() == "–"
+    assert not tab.scores_panel.copy_action.isEnabled()  # no scores to copy
 
 
 def test_updates_are_throttled_not_per_mouse_event(qtbot, tab):

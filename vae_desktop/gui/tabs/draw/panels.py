@@ -188,6 +188,7 @@ class ScoresPanel(QGroupBox):
         self.copy_action.setShortcutContext(Qt.WidgetWithChildrenShortcut)
         self.copy_action.setToolTip("Copy the verdict and the scores to the clipboard as text")
         self.copy_action.triggered.connect(self.copy_scores)
+        self.copy_action.setEnabled(False)
         self.addAction(self.copy_action)
         self.setContextMenuPolicy(Qt.ActionsContextMenu)
 
@@ -209,6 +210,7 @@ class ScoresPanel(QGroupBox):
     def show_analysis(self, analysis: DigitAnalysis | None, percentile_missing: str) -> None:
         """`percentile_missing`: what the percentile says when there is none (e.g. the test-set
         scores are still being computed)."""
+        self.copy_action.setEnabled(analysis is not None)  # nothing to copy but dashes
         if analysis is None:
             for label in (self.loss_label, self.psnr_label, self.ssim_label, self.percentile_label):
                 label.setText("–")
