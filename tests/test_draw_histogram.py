@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from vae_desktop.gui.widgets.draw_histogram import GROW, TAIL, ScoreHistogram
+from vae_desktop.gui.widgets.gap_bars import GapBars
 
 
 def right_end(histogram) -> float:
@@ -40,3 +41,15 @@ def test_the_axis_follows_a_score_off_the_chart_in_steps(qtbot):
     assert right_end(histogram) == pytest.approx(tail_end)
     histogram.set_score(None)
     assert not histogram.score_line.isVisible() and not histogram.score_label.isVisible()
+
+
+def test_gap_bars_clip_to_their_box_and_start_empty_for_a_new_count():
+    bars = GapBars(10, top=40.0)
+    brushes = [bars._brush] * 10
+    bars.set_bars(np.array([0.0, 5.0, 100.0, -1.0, 0, 0, 0, 0, 0, 0]), brushes)
+    assert bars.heights[:4].tolist() == [0.0, 5.0, 40.0, 0.0]
+    assert bars.boundingRect().height() == 40.0 and bars.boundingRect().width() == 10.0
+    bars.set_count(3)
+    assert bars.heights.tolist() == [0.0, 0.0, 0.0] and bars.boundingRect().width() == 3.0
+    with pytest.raises(ValueError, match="3 bars but 2 brushes"):
+        bars.set_bars(np.zeros(3), brushes[:2])

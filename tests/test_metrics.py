@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 import torch
 from torchmetrics.functional.image import (
@@ -47,3 +49,11 @@ def test_psnr_matches_torchmetrics(mnist_test):
     expected = peak_signal_noise_ratio(pred, target, data_range=1.0, reduction="none",
                                        dim=(1, 2, 3))
     assert torch.allclose(metrics.psnr(pred, target), expected, atol=1e-4, rtol=1e-6)
+
+
+def test_percentile_of_counts_scores_at_or_below_in_their_own_dtype():
+    reference = torch.tensor([1.0, 2.0, 3.0, 4.0])
+    assert [metrics.percentile_of(v, reference) for v in (0.0, 2.0, 2.5, 4.0)] == [0, 50, 50, 100]
+    # 0.1 as float32 is a little above 0.1; compared in float32, as torch does, it is at 0.1.
+    assert metrics.percentile_of(0.1, torch.tensor([0.1])) == 100.0
+    assert math.isnan(metrics.percentile_of(1.0, torch.tensor([])))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QBrush, QPainter
 
 
@@ -22,16 +22,16 @@ class GapBars(pg.GraphicsObject):
         self._width = width
         self._top = float(top)
         self._outline = pg.mkPen(pg.getConfigOption("foreground"), cosmetic=True)
+        self._brush = pg.mkBrush(colour)
         self._brushes: list[QBrush] = []
         self.heights = np.zeros(0)
         self.set_count(count)
-        self.set_bars(np.zeros(count), [pg.mkBrush(colour)] * count)
 
     def set_count(self, count: int) -> None:
-        """Room for `count` bars at x = 0..count-1."""
+        """Room for `count` bars at x = 0..count-1, all empty."""
         self.prepareGeometryChange()
         self._rect = QRectF(-0.5, 0.0, float(max(count, 1)), self._top)
-        self.update()
+        self.set_bars(np.zeros(count), [self._brush] * count)
 
     def set_bars(self, heights: np.ndarray, brushes: list[QBrush]) -> None:
         """Bar i from 0 to heights[i] (clipped to the top), filled with brushes[i]."""
@@ -44,9 +44,6 @@ class GapBars(pg.GraphicsObject):
     def boundingRect(self) -> QRectF:
         return self._rect
 
-    def dataBounds(self, axis: int, frac: float = 1.0, orthoRange=None):  # noqa: N802 (pyqtgraph's)
-        return (self._rect.left(), self._rect.right()) if axis == 0 else (0.0, self._top)
-
     def paint(self, painter: QPainter, *_args) -> None:
         painter.setPen(self._outline)
         half = self._width / 2
@@ -54,4 +51,3 @@ class GapBars(pg.GraphicsObject):
             if height > 0:
                 painter.setBrush(brush)
                 painter.drawRect(QRectF(x - half, 0.0, self._width, float(height)))
-        painter.setBrush(Qt.NoBrush)

@@ -319,7 +319,8 @@ class GuessPanel(QGroupBox):
             self.label_combo.addItem(str(label), label)
         self.label_combo.setCurrentIndex(0)
         self.label_combo.blockSignals(False)
-        self.bars.set_count(count)
+        self.bars.set_count(count)  # empty bars: the next analysis draws them
+        self._bars_shown = None
         self.bar_plot.setXRange(-0.6, count - 0.4, padding=0.0)
         self.bar_plot.getAxis("bottom").setTicks([[(d, str(d)) for d in range(count)]])
 
