@@ -1,16 +1,20 @@
-"""The conv architecture's training epoch (issue 19's goal: <= 8 s on the 2-core CPU), in each of
-the layouts and precisions it could run in, against what the CPU's matrix products allow.
+"""The conv architecture's training epoch (issue 19's goal: <= 8 s on the 2-core CPU), as the
+model runs now and as it ran before 2026-12-04, in float32 and bf16, against what the CPU's matrix
+products allow.
 
     .venv/bin/python bench/conv_throughput.py [--steps 40] [--repeats 2] [--threads N]
 
 Each variant runs the training step `vae-desktop train --arch conv` runs (core.fast_step's
 AutogradStep: forward, backward, fused Adam) on batches of 128 real MNIST images, and an epoch
-is 469 such steps plus the test pass (scored as 10 forward passes of 1,000 images). The
-variants: float32 or bf16 autocast, each with the default (NCHW) or channels_last layout.
-torch.utils.flop_counter counts a step's products (convolutions and linear layers, forward and
-backward), so each line gives its rate, and the yardstick is a square matmul of the same
-precision timed in the same run: the epoch's products at that rate are the time an epoch
-could take if every convolution ran as fast as a large GEMM.
+is 469 such steps plus the test pass, which the trainer always scores in float32 (10 batches of
+1,000). "now": the conv layers' weights channels last and the decoder's last layer as a
+sub-pixel convolution (core.model.to_one_channel); "before": NCHW weights and the transposed
+convolution. Steps of all variants alternate one by one, so a change in the machine's speed
+(large on a shared virtual machine) reaches them alike. torch.utils.flop_counter counts a step's
+products (convolutions and linear layers, forward and backward), so each line gives its rate,
+and the yardstick is a square matmul of the same precision timed in the same run: the epoch's
+products at that rate are the time an epoch could take if every convolution ran as fast as a
+large GEMM.
 """
 
 from __future__ import annotations
@@ -28,10 +32,21 @@ from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
 from vae_desktop.core.data import load_split, to_float  # noqa: E402
 from vae_desktop.core.fast_step import AutogradStep  # noqa: E402
-from vae_desktop.core.precision import autocast, native_bf16  # noqa: E402
+from vae_desktop.core.model import VAE, score_images  # noqa: E402
+from vae_desktop.core.precision import native_bf16  # noqa: E402
 from vae_desktop.core.training import make_adam, new_model  # noqa: E402
 
 BATCH, STEPS_PER_EPOCH, TEST_PASSES, TEST_BATCH = 128, 469, 10, 1000
+
+
+class BeforeVAE(VAE):
+    """The conv model as it ran until 2026-12-04: the decoder's last layer as oneDNN's
+    transposed convolution (its weights are put back to NCHW by the caller)."""
+
+    def decode_logits(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        if self.num_classes:
+            z = torch.cat([z, self._onehot(y, z.shape[0], z)], dim=1)
+        return self.dec_body(z).reshape(-1, 1, 28, 28)
 
 
 def matmul_rate(dtype: torch.dtype, n: int = 1024, reps: int = 20) -> float:
@@ -48,34 +63,38 @@ def matmul_rate(dtype: torch.dtype, n: int = 1024, reps: int = 20) -> float:
 
 
 class Variant:
-    def __init__(self, precision: str, channels_last: bool, images: torch.Tensor):
-        self.precision, self.channels_last = precision, channels_last
+    def __init__(self, precision: str, now: bool, images: torch.Tensor):
+        self.precision, self.now = precision, now
         self.model = new_model(1, arch="conv")
-        fmt = torch.channels_last if channels_last else torch.contiguous_format
-        self.model = self.model.to(memory_format=fmt)
+        if not now:
+            self.model.__class__ = BeforeVAE
+            self.model = self.model.to(memory_format=torch.contiguous_format)
         self.step = AutogradStep(self.model, make_adam(self.model, 1e-3), precision)
-        self.batches = [images[i:i + BATCH].contiguous(memory_format=fmt)
-                        for i in range(0, len(images) - BATCH + 1, BATCH)]
-        self.test = images[:TEST_BATCH].contiguous(memory_format=fmt)
+        self.batches = [images[i:i + BATCH] for i in range(0, len(images) - BATCH + 1, BATCH)]
+        self.test = images[:TEST_BATCH]
+        self.steps: list[float] = []
+        self.tests: list[float] = []
 
     @property
     def name(self) -> str:
-        return f"{self.precision}, {'channels_last' if self.channels_last else 'NCHW'}"
+        return f"{self.precision}, {'now' if self.now else 'before'}"
 
-    def step_seconds(self, steps: int) -> float:
+    def one_step(self, i: int) -> None:
         start = time.perf_counter()
-        for i in range(steps):
-            self.step(self.batches[i % len(self.batches)], None, 1.0)
-        return (time.perf_counter() - start) / steps
+        self.step(self.batches[i % len(self.batches)], None, 1.0)
+        self.steps.append(time.perf_counter() - start)
 
-    @torch.no_grad()
-    def test_seconds(self) -> float:
+    def test_pass(self) -> None:
+        """One batch of the trainer's test pass: float32, no gradient, z drawn once."""
         self.model.eval()
         start = time.perf_counter()
-        with autocast(torch.device("cpu"), self.precision):
-            self.model.forward_logits(self.test)
+        score_images(self.model, self.test, samples=1)
+        self.tests.append(time.perf_counter() - start)
         self.model.train()
-        return time.perf_counter() - start
+
+    def epoch(self) -> float:
+        return (statistics.median(self.steps) * STEPS_PER_EPOCH
+                + statistics.median(self.tests) * TEST_PASSES)
 
 
 def step_flops(images: torch.Tensor) -> tuple[float, float]:
@@ -92,7 +111,7 @@ def step_flops(images: torch.Tensor) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--steps", type=int, default=40, help="timed steps per variant a round")
-    parser.add_argument("--repeats", type=int, default=2, help="interleaved rounds")
+    parser.add_argument("--repeats", type=int, default=2, help="rounds")
     parser.add_argument("--threads", type=int, default=0, help="torch threads (0: as is)")
     args = parser.parse_args()
     if args.threads:
@@ -103,32 +122,38 @@ def main() -> None:
     epoch_flop = per_step * STEPS_PER_EPOCH + per_test * TEST_PASSES
     bf16 = native_bf16(torch.device("cpu"))
     precisions = ("fp32", "bf16") if bf16 else ("fp32",)
-    variants = [Variant(p, cl, images) for p in precisions for cl in (False, True)]
+    variants = [Variant(p, now, images) for p in precisions for now in (False, True)]
     print(f"# torch {torch.__version__}, {torch.get_num_threads()} threads, CPU, native bf16: "
           f"{bf16}; an epoch's products: {epoch_flop / 1e12:.2f} TFLOP "
-          f"({per_step / 1e9:.2f} GFLOP a step); {args.repeats} interleaved rounds")
-    rates: dict[str, list[float]] = {p: [] for p in precisions}
-    epochs: dict[str, list[float]] = {v.name: [] for v in variants}
+          f"({per_step / 1e9:.2f} GFLOP a step); {args.repeats} rounds of {args.steps} "
+          f"alternating steps")
     for v in variants:  # warm-up: oneDNN picks and caches its kernels on first use
-        v.step_seconds(3)
-        v.test_seconds()
+        for i in range(3):
+            v.one_step(i)
+        v.test_pass()
+        v.steps.clear()
+        v.tests.clear()
+    rates: dict[str, list[float]] = {p: [] for p in precisions}
     for _ in range(args.repeats):
         for p in precisions:
             rates[p].append(matmul_rate(torch.float32 if p == "fp32" else torch.bfloat16))
+        for i in range(args.steps):
+            for v in variants:
+                v.one_step(i)
         for v in variants:
-            epochs[v.name].append(v.step_seconds(args.steps) * STEPS_PER_EPOCH
-                                  + v.test_seconds() * TEST_PASSES)
+            v.test_pass()
     for p in precisions:
         rate = statistics.median(rates[p])
         print(f"1024^2 matmul, {p}:  {rate / 1e9:6.0f} GFLOP/s -> the epoch's products at this "
               f"rate: {epoch_flop / rate:5.2f} s")
+    before = {v.precision: v.epoch() for v in variants if not v.now}
     for v in variants:
-        t = statistics.median(epochs[v.name])
-        rate = statistics.median(rates[v.precision])
-        print(f"epoch, {v.name + ':':20s} {t:6.2f} s  {epoch_flop / t / 1e9:6.0f} GFLOP/s  "
-              f"{epoch_flop / rate / t:4.0%} of the matmul rate  (target <= 8 s: "
-              f"{'met' if t <= 8 else 'not met'})")
-    print("rounds (s):", {k: [round(t, 2) for t in v] for k, v in epochs.items()})
+        t, rate = v.epoch(), statistics.median(rates[v.precision])
+        change = "" if not v.now else f"  {before[v.precision] / t:.2f}x before"
+        test = statistics.median(v.tests) * TEST_PASSES
+        print(f"epoch, {v.name + ':':14s} {t:6.2f} s (test pass {test:4.2f} s)"
+              f"  {epoch_flop / t / 1e9:4.0f} GFLOP/s  {epoch_flop / rate / t:4.0%} of the matmul "
+              f"rate  (target <= 8 s: {'met' if t <= 8 else 'not met'}){change}")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,15 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from vae_desktop.core.model import VAE, VAEConfig, kl_per_image, recon_per_image, softplus, vae_loss
+from vae_desktop.core.model import (
+    VAE,
+    VAEConfig,
+    kl_per_image,
+    recon_per_image,
+    softplus,
+    to_one_channel,
+    vae_loss,
+)
 from vae_desktop.core.training import evaluate
 
 
@@ -84,3 +92,36 @@ def test_softplus_and_the_test_pass_loss_match_torch():
     wanted = logits.clone().requires_grad_(True)
     recon_per_image(wanted, x).sum().backward()
     assert torch.allclose(wanted.grad, torch.sigmoid(logits) - x, atol=1e-6)
+
+
+@pytest.mark.parametrize("channels, size", [(32, 14), (5, 3)])
+def test_the_sub_pixel_last_layer_is_the_transposed_convolution(channels, size):
+    """The conv decoder's last layer, run as a 2x2 convolution and pixel_shuffle, gives what
+    nn.ConvTranspose2d gives, and the same gradients for its input, weight and bias."""
+    torch.manual_seed(0)
+    layer = torch.nn.ConvTranspose2d(channels, 1, 4, 2, 1)
+    x = torch.randn(6, channels, size, size)
+    outputs, grads = [], []
+    for run in (layer, lambda v: to_one_channel(v, layer)):
+        layer.zero_grad()
+        xg = x.clone().requires_grad_()
+        out = run(xg)
+        (out * torch.linspace(-1, 1, out.numel()).reshape(out.shape)).sum().backward()
+        outputs.append(out)
+        grads.append((xg.grad, layer.weight.grad.clone(), layer.bias.grad.clone()))
+    assert outputs[1].shape == (6, 1, 2 * size, 2 * size)
+    assert torch.allclose(outputs[1], outputs[0], atol=1e-5)
+    for got, expected in zip(grads[1], grads[0], strict=True):
+        assert torch.allclose(got, expected, atol=1e-4, rtol=1e-4)
+    # A kernel built wrongly (say, unflipped) would still have the right shape: the values
+    # differ by the size of the outputs themselves.
+    assert outputs[0].abs().max() > 0.1
+
+
+def test_the_conv_model_runs_channels_last_and_decodes_as_its_layers_do():
+    model = VAE(arch="conv", latent_dim=3, num_classes=10).eval()
+    assert model.enc_conv[0].weight.is_contiguous(memory_format=torch.channels_last)
+    z, y = torch.randn(4, 3), torch.tensor([0, 3, 7, 9])
+    joined = torch.cat([z, F.one_hot(y, 10).float()], dim=1)
+    with torch.no_grad():
+        assert torch.allclose(model.decode_logits(z, y), model.dec_body(joined), atol=1e-5)

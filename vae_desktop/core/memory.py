@@ -147,7 +147,9 @@ class _Walk:
             self._output(self.shape)
             self.save()
         elif isinstance(m, nn.Flatten):
-            self.shape = (self.size,)  # a view: saved or not as before
+            # The conv layers run channels last (VAE), so flattening to (channel, row, column)
+            # order copies: a new activation, which the next Linear saves.
+            self._output((self.size,))
         elif isinstance(m, nn.Unflatten):
             self.shape = tuple(m.unflattened_size)
         else:
