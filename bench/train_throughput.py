@@ -15,6 +15,11 @@ with --cli `vae-desktop train` in its own process at its default precision. Figu
 over the rounds of each epoch after a run's first.
 
 Target: an epoch >= 70% of the float32 GEMM rate (float32 GEMM time / epoch time).
+
+The epochs above are minutes apart, and on a shared virtual machine the speed drifts between
+them; the last lines measure the same share for one training step alone, alternating the step
+with its own GEMMs 400 times, so both see the same machine (the epoch adds the test pass, about
+4% of it).
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import torch  # noqa: E402
 
 from vae_desktop.core import training  # noqa: E402
-from vae_desktop.core.data import FILES, bundled_mnist_dir, load_split  # noqa: E402
+from vae_desktop.core.data import FILES, bundled_mnist_dir, load_split, to_float  # noqa: E402
 from vae_desktop.core.fast_step import AutogradStep  # noqa: E402
 from vae_desktop.core.precision import native_bf16, resolve_precision  # noqa: E402
 from vae_desktop.core.training import TrainConfig, Trainer, new_model  # noqa: E402
@@ -82,6 +87,29 @@ def gemm_epoch_seconds(dtype: torch.dtype = torch.float32, reps: int = 40) -> fl
             best = min(best, (time.perf_counter() - start) / reps)
         total += best * calls
     return total
+
+
+def alternating_share(train, precision: str, steps: int = 400) -> tuple[float, float]:
+    """(median step, median of the same step's GEMMs alone in fp32), in seconds: a training step
+    (the one the trainer picks) and then its products alone on preallocated operands, one after
+    the other `steps` times, so a drift in the machine's speed reaches both alike."""
+    model = new_model(1)
+    step = training.make_train_step(model, training.make_adam(model, 1e-3), precision)
+    images = to_float(train[0][:BATCH * 40])
+    mats = [(torch.randn(m, k), torch.randn(k, n), torch.empty(m, n))
+            for m, k, n in step_gemms(BATCH)]
+    step_times, gemm_times = [], []
+    for i in range(steps + 10):
+        start = time.perf_counter()
+        step(images[(i % 40) * BATCH:(i % 40 + 1) * BATCH], None, 1.0)
+        middle = time.perf_counter()
+        for a, b, c in mats:
+            torch.mm(a, b, out=c)
+        end = time.perf_counter()
+        if i >= 10:  # after the warm-up
+            step_times.append(middle - start)
+            gemm_times.append(end - middle)
+    return statistics.median(step_times), statistics.median(gemm_times)
 
 
 def trainer_epochs(train, test, epochs: int, autograd: bool, precision: str = "fp32") -> list[float]:
@@ -202,6 +230,11 @@ def main() -> None:
             print(f"{label + ':':40s}{med[key]:6.2f} s/epoch  {gflop / med[key]:6.0f} GFLOP/s  "
                   f"share of the limit {limit / med[key]:4.0%}{target}")
     print("rounds (s):", {k: [round(t, 2) for t in v] for k, v in rows.items() if v})
+    precisions = ["fp32", "bf16"] if native_bf16(CPU) else ["fp32"]
+    for precision in precisions:
+        step, gemms = alternating_share(train, precision)
+        print(f"a step alternating with its own GEMMs (fp32), {precision}: step {step * 1e3:.2f} ms, "
+              f"GEMMs {gemms * 1e3:.2f} ms: share {gemms / step:4.0%} (target >= 70%)")
 
 
 if __name__ == "__main__":
