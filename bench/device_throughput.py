@@ -1,0 +1,188 @@
+"""Training on the device `vae-desktop train` picks (issue 19, goal 6: a GPU where one is
+available): the MLP's and the conv model's epoch in each precision the device offers, against
+the matrix products' rate on the same device, measured in the same run.
+
+    .venv/bin/python bench/device_throughput.py [--device auto] [--epochs 2] [--arch mlp conv]
+
+An epoch is what the trainer does per epoch (core.training.Trainer): 60,000 training images in
+batches of 128 (forward, backward, Adam) and the 10,000 test images scored once, with the data
+on the device from the start. Figures are medians of the epochs after a run's first (on CUDA,
+but for its last, which is profiled).
+
+- Precisions: "fp32"; "tf32" on CUDA (float32 products on tensor cores, through
+  torch.set_float32_matmul_precision("high"), which the app does not set); "bf16" where the
+  device computes it natively (core.precision.native_bf16), the autocast the app's "auto" uses
+  for the MLP.
+- The MLP's limit is the epoch's own products alone (bench/train_throughput.py's list of
+  shapes, 210 GFLOP), timed on preallocated operands in the same precision.
+- The conv model's limit is its epoch's products (torch's flop counter) at the rate of a
+  square matmul (4096 on a GPU, 1024 on the CPU) in the same precision.
+- Data on the device: on CUDA the last epoch runs under torch.profiler, which counts the
+  host-to-device copies it made. The data is on the device when that count is a handful
+  (the epoch's shuffled order), not one per batch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import torch  # noqa: E402
+
+from bench.conv_throughput import STEPS_PER_EPOCH, TEST_PASSES, step_flops  # noqa: E402
+from bench.train_throughput import epoch_gemms, flops  # noqa: E402
+from vae_desktop.core.data import load_split, to_float  # noqa: E402
+from vae_desktop.core.device import resolve_device  # noqa: E402
+from vae_desktop.core.precision import native_bf16  # noqa: E402
+from vae_desktop.core.training import EpochEvent, TrainConfig, Trainer, new_model  # noqa: E402
+
+DTYPES = {"fp32": torch.float32, "tf32": torch.float32, "bf16": torch.bfloat16}
+
+
+def sync(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+    elif device.type == "mps":
+        torch.mps.synchronize()
+
+
+@contextlib.contextmanager
+def matmul_precision(precision: str):
+    """TF32 products for "tf32"; torch's default (full float32) otherwise."""
+    before = torch.get_float32_matmul_precision()
+    torch.set_float32_matmul_precision("high" if precision == "tf32" else "highest")
+    try:
+        yield
+    finally:
+        torch.set_float32_matmul_precision(before)
+
+
+def seconds_per_call(device: torch.device, fn, reps: int) -> float:
+    """Best of three timings of `reps` calls, the device's queue drained around each."""
+    fn()
+    best = float("inf")
+    for _ in range(3):
+        sync(device)
+        start = time.perf_counter()
+        for _ in range(reps):
+            fn()
+        sync(device)
+        best = min(best, (time.perf_counter() - start) / reps)
+    return best
+
+
+def mlp_limit(device: torch.device, precision: str) -> float:
+    """Seconds of an MLP epoch's products alone, at the model's shapes, on this device."""
+    dtype = DTYPES[precision]
+    total = 0.0
+    with matmul_precision(precision):
+        for shapes, calls in epoch_gemms():
+            mats = [(torch.randn(m, k, device=device).to(dtype),
+                     torch.randn(k, n, device=device).to(dtype),
+                     torch.empty(m, n, dtype=dtype, device=device)) for m, k, n in shapes]
+
+            def products(mats=mats) -> None:
+                for a, b, c in mats:
+                    torch.mm(a, b, out=c)
+            total += seconds_per_call(device, products, reps=40) * calls
+    return total
+
+
+def square_rate(device: torch.device, precision: str) -> float:
+    """FLOP/s of a square matmul in `precision` on this device."""
+    n = 1024 if device.type == "cpu" else 4096
+    dtype = DTYPES[precision]
+    a, b = (torch.randn(n, n, device=device).to(dtype) for _ in range(2))
+    c = torch.empty(n, n, dtype=dtype, device=device)
+    with matmul_precision(precision):
+        return 2 * n**3 / seconds_per_call(device, lambda: torch.mm(a, b, out=c), reps=20)
+
+
+def trainer_epochs(arch: str, precision: str, device: torch.device, train, test,
+                   epochs: int) -> tuple[list[float], float, int | None]:
+    """(seconds of each epoch after the first, the last test loss, the host-to-device copies
+    of the last epoch or None where not counted). On CUDA the last epoch runs under the
+    profiler, which slows it, so it is not timed."""
+    model = new_model(1, arch=arch)
+    trainer = Trainer(model, train, test,
+                      TrainConfig(epochs=epochs, device=str(device),
+                                  precision="bf16" if precision == "bf16" else "fp32"),
+                      step_interval_s=0.25)  # as the CLI's progress line asks
+    profiled = epochs if device.type == "cuda" and epochs >= 3 else None
+    seconds, loss, copies, profiler = [], float("nan"), None, None
+    with matmul_precision(precision):
+        for event in trainer.events():
+            if not isinstance(event, EpochEvent):
+                continue
+            loss = event.test_loss
+            if event.epoch == profiled:
+                profiler.__exit__(None, None, None)
+                copies = sum("HtoD" in e.name for e in profiler.events())
+            elif event.epoch > 1:
+                seconds.append(event.seconds)
+            if profiled is not None and event.epoch == profiled - 1:
+                profiler = torch.profiler.profile(
+                    activities=[torch.profiler.ProfilerActivity.CPU,
+                                torch.profiler.ProfilerActivity.CUDA])
+                profiler.__enter__()
+    return seconds, loss, copies
+
+
+def device_name(device: torch.device) -> str:
+    if device.type == "cuda":
+        return f"CUDA: {torch.cuda.get_device_name(device)}"
+    if device.type == "mps":
+        return "Apple MPS"
+    return f"CPU ({platform.processor() or platform.machine()}), {torch.get_num_threads()} threads"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--device", default="auto", help="auto | cpu | cuda[:i] | mps")
+    parser.add_argument("--epochs", type=int, default=3,
+                        help="epochs per run: the first is not timed, nor on CUDA the last")
+    parser.add_argument("--arch", nargs="+", default=["mlp", "conv"], choices=["mlp", "conv"])
+    args = parser.parse_args()
+    device = resolve_device(args.device)
+    precisions = ["fp32"] + (["tf32"] if device.type == "cuda" else [])
+    precisions += ["bf16"] if native_bf16(device) else []
+    train, test = load_split("train"), load_split("test")
+    per_step, per_test = step_flops(to_float(train[0][:1000]))
+    conv_flop = per_step * STEPS_PER_EPOCH + per_test * TEST_PASSES
+    mlp_flop = sum(flops(shapes) * calls for shapes, calls in epoch_gemms())
+    print(f"# {time.strftime('%Y-%m-%d')}, torch {torch.__version__}, {device_name(device)}; "
+          f"precisions {', '.join(precisions)}; an epoch's products: MLP "
+          f"{mlp_flop / 1e9:.0f} GFLOP, conv {conv_flop / 1e12:.2f} TFLOP")
+    limits: dict[tuple[str, str], float] = {}
+    for precision in precisions:
+        rate = square_rate(device, precision)
+        print(f"square matmul, {precision}: {rate / 1e12:7.2f} TFLOP/s")
+        for arch in args.arch:
+            if arch == "mlp":
+                limit = mlp_limit(device, precision)
+                yardstick = "its own products alone"
+            else:
+                limit = conv_flop / rate
+                yardstick = "its products at the square matmul's rate"
+            seconds, loss, copies = trainer_epochs(arch, precision, device, train, test,
+                                                   args.epochs)
+            epoch = statistics.median(seconds)
+            flop = mlp_flop if arch == "mlp" else conv_flop
+            counted = "" if copies is None else f", {copies} host-to-device copies in its last epoch"
+            limits[arch, precision] = limit
+            of_fp32 = ("" if precision == "fp32"
+                       else f" ({limits[arch, 'fp32'] / epoch:4.0%} of fp32's limit)")
+            print(f"  {arch:4s} {precision}: epoch {epoch:6.2f} s ({flop / epoch / 1e12:5.2f} "
+                  f"TFLOP/s), limit {limit:6.3f} s ({yardstick}): share {limit / epoch:4.0%}"
+                  f"{of_fp32}; test loss after {args.epochs} epochs {loss:.2f}{counted}")
+
+
+if __name__ == "__main__":
+    main()
