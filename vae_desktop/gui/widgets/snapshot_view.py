@@ -12,6 +12,7 @@ from vae_desktop.gui.widgets.image_view import DigitView
 from vae_desktop.gui.widgets.latent_canvas import DIGIT_COLORS, LatentCanvas
 
 REFIT_FILL = 0.35  # while following a run, the view is refitted when the points fill less
+AXIS_WIDTH = 44  # px: the left axis's ticks ("-200", scaled by pyqtgraph's SI prefix) and title
 
 
 class SnapshotView(QWidget):
@@ -26,6 +27,11 @@ class SnapshotView(QWidget):
         for item in (self.canvas.vline, self.canvas.hline, self.canvas.target,
                      self.canvas.coord_text):
             item.setVisible(False)
+        # A fixed width: ticks that widen as the points spread out would lay the plot out
+        # again, painting it twice for one snapshot while a run trains.
+        left = self.canvas.getPlotItem().getAxis("left")
+        left.setStyle(autoExpandTextSpace=False)
+        left.setWidth(AXIS_WIDTH)
         self.decodings = DigitView(min_size=28, title="Decoded from fixed codes, as the model was "
                                                       "then")
         self.decodings.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)

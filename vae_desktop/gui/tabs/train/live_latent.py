@@ -35,6 +35,9 @@ class LiveLatentView(QGroupBox):
         self.view = SnapshotView(min_size=140, legend=False, strip_height=40)
         self.caption = QLabel(WAITING)
         self.caption.setWordWrap(True)
+        # Room for two lines, so that the first snapshot's one-line caption replacing the
+        # two-line wait text does not lay the view out (and paint it) again.
+        self.caption.setMinimumHeight(2 * self.caption.fontMetrics().lineSpacing())
         self.count_label = QLabel("")
         self.slider = QSlider(Qt.Horizontal)
         self.slider.setToolTip("Timeline: scrub through the snapshots of the run (at the right "
