@@ -124,6 +124,7 @@ def snapshot_ms(args, repeats: int = 7) -> tuple[float, float]:
 
     from vae_desktop.core.data import load_split
     from vae_desktop.core.snapshots import LatentTimeline
+    from vae_desktop.core.threads import worker_threads
     from vae_desktop.core.training import new_model
     from vae_desktop.gui.tabs.train.live_latent import LiveLatentView
 
@@ -134,7 +135,11 @@ def snapshot_ms(args, repeats: int = 7) -> tuple[float, float]:
     view.resize(420, 420)
     view.show()
     take, draw = [], []
-    with torch.no_grad():  # the worker's torch threads: the default count, as in a run
+    # Taken with the worker's torch threads, as in a run: this GUI thread has one since
+    # reserve_cores_for_workers (until 2026-12-04 the take was timed on that one thread).
+    gui_threads = torch.get_num_threads()
+    torch.set_num_threads(worker_threads() or gui_threads)
+    with torch.no_grad():
         for i in range(repeats + 1):
             for p in model.parameters():  # a model that moved, as in training
                 p.add_(torch.randn_like(p) * 1e-3)
@@ -147,6 +152,7 @@ def snapshot_ms(args, repeats: int = 7) -> tuple[float, float]:
             if i:  # the first: first-call costs
                 take.append((t1 - t0) * 1000)
                 draw.append((t2 - t1) * 1000)
+    torch.set_num_threads(gui_threads)
     view.close()
     return statistics.median(take), statistics.median(draw)
 
