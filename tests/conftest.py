@@ -16,6 +16,27 @@ torch.set_num_threads(min(2, os.cpu_count() or 1))
 pytest_plugins = ["postgres_server", "sweep_worker_support"]
 
 
+@pytest.fixture(scope="session")
+def _gui_thread_collector(qapp):
+    """Garbage cycles are collected in the GUI thread only, as in the app (gui.app)."""
+    import gc
+
+    from vae_desktop.gui.app import GuiThreadCollector
+
+    collector = GuiThreadCollector()
+    yield collector
+    collector.timer.stop()
+    gc.enable()
+
+
+@pytest.fixture(autouse=True)
+def _garbage_collected_in_the_gui_thread(_gui_thread_collector):
+    """After each test, in this (the GUI) thread, what the collector's timer may not have had
+    an event loop to collect."""
+    yield
+    _gui_thread_collector.check()
+
+
 @pytest.fixture(autouse=True)
 def _isolated_user_dirs(tmp_path, monkeypatch):
     """Autosaves, sweeps and QSettings go to a temporary folder, never the user's."""

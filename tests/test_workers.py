@@ -108,3 +108,35 @@ def test_workers_get_the_cores_the_gui_thread_gave_up(workers, qtbot, monkeypatc
 
 def test_run_to_end_returns_the_result():
     assert run_to_end(counting(3)) == "done"
+
+
+class _Node:
+    """Part of a garbage cycle; says in which thread it was collected."""
+
+    def __init__(self, collected_in: list) -> None:
+        self.collected_in = collected_in
+        self.me = self  # a cycle: only the cycle collector frees it
+
+    def __del__(self) -> None:
+        self.collected_in.append(threading.get_ident())
+
+
+def _cycle_then_allocations(collected_in: list):
+    _Node(collected_in)
+    # Tracked allocations past gen 0's threshold many times over: automatic collection, were it
+    # on, would run here, in the worker, and free the cycle (and any Qt object in one) here.
+    junk = [[] for _ in range(50_000)]
+    yield len(junk)
+
+
+def test_garbage_cycles_are_collected_in_the_gui_thread_not_in_workers(workers, qtbot):
+    import gc
+
+    assert not gc.isenabled()  # gui.app.GuiThreadCollector, as the app runs
+    collected_in, finished = [], []
+    workers.start("garbage", _cycle_then_allocations, collected_in,
+                  on_finished=lambda: finished.append(True))
+    qtbot.waitUntil(lambda: bool(finished), timeout=10_000)
+    assert collected_in == []  # not in the worker
+    qtbot.waitUntil(lambda: bool(collected_in), timeout=5_000)  # the collector's timer
+    assert collected_in == [threading.get_ident()]
