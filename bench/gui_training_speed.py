@@ -189,6 +189,9 @@ def main() -> int:
 
     app = QApplication.instance() or QApplication(sys.argv)
     app.setOrganizationName("vae-desktop-bench")  # its own QSettings: the user's stay untouched
+    from vae_desktop.gui.app import GuiThreadCollector
+
+    collector = GuiThreadCollector()  # noqa: F841 (garbage cycles collected as in the app)
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["VAE_DESKTOP_DATA_DIR"] = str(Path(tmp) / "data")  # autosaves go here
         from vae_desktop.gui.main_window import MainWindow
