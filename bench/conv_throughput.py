@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import torch  # noqa: E402
 from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
+from bench.train_throughput import CPU, best_seconds  # noqa: E402
 from vae_desktop.core.data import load_split, to_float  # noqa: E402
 from vae_desktop.core.fast_step import AutogradStep  # noqa: E402
 from vae_desktop.core.model import VAE, score_images  # noqa: E402
@@ -49,17 +50,12 @@ class BeforeVAE(VAE):
         return self.dec_body(z).reshape(-1, 1, 28, 28)
 
 
-def matmul_rate(dtype: torch.dtype, n: int = 1024, reps: int = 20) -> float:
-    a, b = torch.randn(n, n).to(dtype), torch.randn(n, n).to(dtype)
-    c = torch.empty(n, n, dtype=dtype)
-    torch.mm(a, b, out=c)
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        for _ in range(reps):
-            torch.mm(a, b, out=c)
-        best = min(best, (time.perf_counter() - start) / reps)
-    return 2 * n**3 / best
+def matmul_rate(dtype: torch.dtype, n: int = 1024, reps: int = 20,
+                device: torch.device = CPU) -> float:
+    """FLOP/s of an n x n matmul in `dtype` on `device`."""
+    a, b = (torch.randn(n, n, device=device).to(dtype) for _ in range(2))
+    c = torch.empty(n, n, dtype=dtype, device=device)
+    return 2 * n**3 / best_seconds(lambda: torch.mm(a, b, out=c), reps, device)
 
 
 class Variant:

@@ -36,21 +36,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import torch  # noqa: E402
 
-from bench.conv_throughput import STEPS_PER_EPOCH, TEST_PASSES, step_flops  # noqa: E402
-from bench.train_throughput import epoch_gemms, flops  # noqa: E402
+from bench.conv_throughput import (  # noqa: E402
+    STEPS_PER_EPOCH,
+    TEST_PASSES,
+    matmul_rate,
+    step_flops,
+)
+from bench.train_throughput import epoch_gemms, flops, gemm_epoch_seconds  # noqa: E402
 from vae_desktop.core.data import load_split, to_float  # noqa: E402
 from vae_desktop.core.device import resolve_device  # noqa: E402
 from vae_desktop.core.precision import native_bf16  # noqa: E402
 from vae_desktop.core.training import EpochEvent, TrainConfig, Trainer, new_model  # noqa: E402
 
 DTYPES = {"fp32": torch.float32, "tf32": torch.float32, "bf16": torch.bfloat16}
-
-
-def sync(device: torch.device) -> None:
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
-    elif device.type == "mps":
-        torch.mps.synchronize()
 
 
 @contextlib.contextmanager
@@ -64,45 +62,17 @@ def matmul_precision(precision: str):
         torch.set_float32_matmul_precision(before)
 
 
-def seconds_per_call(device: torch.device, fn, reps: int) -> float:
-    """Best of three timings of `reps` calls, the device's queue drained around each."""
-    fn()
-    best = float("inf")
-    for _ in range(3):
-        sync(device)
-        start = time.perf_counter()
-        for _ in range(reps):
-            fn()
-        sync(device)
-        best = min(best, (time.perf_counter() - start) / reps)
-    return best
-
-
 def mlp_limit(device: torch.device, precision: str) -> float:
     """Seconds of an MLP epoch's products alone, at the model's shapes, on this device."""
-    dtype = DTYPES[precision]
-    total = 0.0
     with matmul_precision(precision):
-        for shapes, calls in epoch_gemms():
-            mats = [(torch.randn(m, k, device=device).to(dtype),
-                     torch.randn(k, n, device=device).to(dtype),
-                     torch.empty(m, n, dtype=dtype, device=device)) for m, k, n in shapes]
-
-            def products(mats=mats) -> None:
-                for a, b, c in mats:
-                    torch.mm(a, b, out=c)
-            total += seconds_per_call(device, products, reps=40) * calls
-    return total
+        return gemm_epoch_seconds(DTYPES[precision], device=device)
 
 
 def square_rate(device: torch.device, precision: str) -> float:
     """FLOP/s of a square matmul in `precision` on this device."""
-    n = 1024 if device.type == "cpu" else 4096
-    dtype = DTYPES[precision]
-    a, b = (torch.randn(n, n, device=device).to(dtype) for _ in range(2))
-    c = torch.empty(n, n, dtype=dtype, device=device)
     with matmul_precision(precision):
-        return 2 * n**3 / seconds_per_call(device, lambda: torch.mm(a, b, out=c), reps=20)
+        return matmul_rate(DTYPES[precision], 1024 if device.type == "cpu" else 4096,
+                           device=device)
 
 
 def trainer_epochs(arch: str, precision: str, device: torch.device, train, test,

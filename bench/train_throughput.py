@@ -70,22 +70,42 @@ def flops(shapes) -> float:
     return sum(2 * m * k * n for m, k, n in shapes)
 
 
-def gemm_epoch_seconds(dtype: torch.dtype = torch.float32, reps: int = 40) -> float:
+def sync(device: torch.device) -> None:
+    """Wait for the work queued on `device` (nothing to wait for on the CPU)."""
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+    elif device.type == "mps":
+        torch.mps.synchronize()
+
+
+def best_seconds(fn, reps: int, device: torch.device = CPU) -> float:
+    """Seconds per call of `fn`: the best of three timings of `reps` calls, after one call
+    untimed, with the device's queue drained around each timing."""
+    fn()
+    best = float("inf")
+    for _ in range(3):
+        sync(device)
+        start = time.perf_counter()
+        for _ in range(reps):
+            fn()
+        sync(device)
+        best = min(best, (time.perf_counter() - start) / reps)
+    return best
+
+
+def gemm_epoch_seconds(dtype: torch.dtype = torch.float32, reps: int = 40,
+                       device: torch.device = CPU) -> float:
     """An epoch's products alone, at the model's shapes, on preallocated operands."""
     total = 0.0
     for shapes, calls in epoch_gemms():
-        mats = [(torch.randn(m, k).to(dtype), torch.randn(k, n).to(dtype),
-                 torch.empty(m, n, dtype=dtype)) for m, k, n in shapes]
-        for a, b, c in mats:
-            torch.mm(a, b, out=c)
-        best = float("inf")
-        for _ in range(3):
-            start = time.perf_counter()
-            for _ in range(reps):
-                for a, b, c in mats:
-                    torch.mm(a, b, out=c)
-            best = min(best, (time.perf_counter() - start) / reps)
-        total += best * calls
+        mats = [(torch.randn(m, k, device=device).to(dtype),
+                 torch.randn(k, n, device=device).to(dtype),
+                 torch.empty(m, n, dtype=dtype, device=device)) for m, k, n in shapes]
+
+        def products(mats=mats) -> None:
+            for a, b, c in mats:
+                torch.mm(a, b, out=c)
+        total += best_seconds(products, reps, device) * calls
     return total
 
 
