@@ -11,6 +11,7 @@ import textwrap
 import threading
 from pathlib import Path
 
+import pytest
 import torch
 from PySide6.QtCore import Qt
 
@@ -75,3 +76,62 @@ def test_the_training_worker_gets_the_worker_thread_count(qtbot, app_state, monk
     assert len(calls) == 1 and calls[0] != threading.get_ident()
     assert started[0].threads == wanted  # what the trainer ran with, in the worker thread
     assert torch.get_num_threads() == gui_threads
+
+
+def test_a_finished_job_leaves_no_openmp_team_to_slow_the_next_one():
+    """libgomp counts the OpenMP threads of every thread that ever ran a parallel op, until that
+    thread exits; past the core count, each op's helpers sleep at once and every op pays a
+    wake-up. Pool threads that outlived their jobs kept their teams, and runs trained 1.6-1.8x
+    slower than the CLI (2026-12-05): here the helpers slept about 6,000 times in the 3,000 ops
+    below. Once each job's thread ends with it, the helper spins between ops and hardly sleeps."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("reads /proc; the count in question is GNU OpenMP's")
+    script = textwrap.dedent("""
+        import os, sys, threading, time
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        import torch
+        from vae_desktop.core import threads
+        threads.reserve_cores_for_workers()
+        threads._worker_threads = len(os.sched_getaffinity(0))  # a team as large as the cores
+        from PySide6.QtWidgets import QApplication
+        app = QApplication([])
+        from vae_desktop.gui.workers import Workers
+        workers = Workers()
+        gui = threading.get_native_id()
+
+        def sleeps():  # voluntary context switches of every thread but the GUI thread
+            total = 0
+            for tid in os.listdir("/proc/self/task"):
+                try:
+                    status = open(f"/proc/self/task/{tid}/status").read()
+                except OSError:  # a thread that ended meanwhile
+                    continue
+                if int(tid) != gui:
+                    total += int(status.split("\\nvoluntary_ctxt_switches:")[1].split()[0])
+            return total
+
+        x = torch.ones(1 << 20)  # large enough for torch to split each add over the team
+
+        def ops(n):
+            before = sleeps()
+            for _ in range(n):
+                x.add_(1.0)
+            yield sleeps() - before
+
+        def run(*counts):
+            seen = []
+            jobs = [workers.start("ops", ops, n, on_event=seen.append) for n in counts]
+            while any(job.running for job in jobs):
+                app.processEvents()
+                time.sleep(0.01)
+            app.processEvents()
+            return seen
+
+        run(50, 50)  # two jobs at once: two pool threads that have each had a team
+        time.sleep(0.3)
+        print(run(3000)[0])
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout.strip().splitlines()[-1]) < 600

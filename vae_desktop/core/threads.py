@@ -10,6 +10,10 @@ ran about 1.2x slower than in the CLI while using less CPU.
 So the GUI thread's own torch work (a digit, a grid of samples) runs on one thread, and each
 worker thread sets the default count back before it starts. Call `reserve_cores_for_workers`
 once in the GUI thread at start-up and `use_worker_threads` first thing in every worker thread.
+
+A team lasts as long as its thread, so a worker thread must also end with its job: idle pool
+threads kept the teams of their earlier jobs, and runs trained 1.6-1.8x slower than the CLI
+(gui.workers.Workers, 2026-12-05).
 """
 
 from __future__ import annotations
