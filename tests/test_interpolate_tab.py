@@ -19,11 +19,16 @@ def same_image(x: torch.Tensor, y: torch.Tensor) -> bool:
     return torch.allclose(x, y, rtol=1e-5, atol=1e-6)
 
 
-def make_tab(state, qtbot, conditional: bool, latent_dim: int = 2) -> InterpolateTab:
+def make_tab(state, qtbot, conditional: bool, latent_dim: int = 2,
+             shown: bool = True) -> InterpolateTab:
+    """`shown`: in view, as a person uses it (a hidden tab updates only once shown)."""
     state.set_active(state.find_model(conditional=conditional, latent_dim=latent_dim))
     tab = InterpolateTab(state)
     qtbot.addWidget(tab)
     tab.resize(1200, 720)
+    if shown:
+        tab.show()
+        qtbot.waitExposed(tab)
     tab.end_a.set_kind("index")
     tab.end_a.index_spin.setValue(1)  # a 2
     tab.end_b.set_kind("index")
@@ -211,3 +216,34 @@ def test_export_png_and_there_and_back_gif(app_state, qtbot, tmp_path):
     assert np.array_equal(frames[6], frames[4]) and np.array_equal(frames[9], frames[1])
     expected_first = np.kron(tab.frames["spherical"][0, 0].numpy(), np.ones((4, 4)))
     assert np.abs(frames[0] / 255 - expected_first).max() < 0.01
+
+
+def test_a_hidden_tab_catches_up_when_shown(app_state, qtbot):
+    """Another tab in view: a new model, a new drawing or a new latent point cost this tab
+    nothing until it is shown (each decoded both strips on the spot: about 7 ms at the end of
+    every training run, and on every stroke or drag step with a "drawing" or "latent" end). Shown,
+    it is up to date before its first paint."""
+    tab = make_tab(app_state, qtbot, conditional=False, shown=False)
+    decoded = []
+    real = interp.decode_strip
+
+    def counted(*args, **kwargs):
+        decoded.append(1)
+        return real(*args, **kwargs)
+
+    from vae_desktop.gui.tabs.interpolate import tab as tab_module
+
+    old = app_state.active
+    app_state.set_active(app_state.find_model(conditional=False, latent_dim=16))
+    assert app_state.active is not old
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tab_module.interp, "decode_strip", counted)
+        qtbot.wait(50)  # event loop turns: a visible tab would have refreshed by now
+        assert not tab.isVisible() and decoded == [] and tab.frames == {}
+        tab.show()
+        qtbot.waitExposed(tab)
+        assert len(decoded) == 2  # the two strips, once
+    model = app_state.active.model
+    assert tab.codes["linear"].shape[1] == model.latent_dim == 16
+    with torch.no_grad():
+        assert same_image(tab.frames["linear"][-1], model.decode(tab.codes["linear"][-1:])[0])

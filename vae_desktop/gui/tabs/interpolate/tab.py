@@ -61,6 +61,7 @@ class InterpolateTab(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self.refresh_now)
+        self._stale = False  # the strips wait for a refresh (a hidden tab's, until it is shown)
 
         state.model_changed.connect(self._on_model_changed)
         state.drawing_changed.connect(self._on_drawing_changed)
@@ -130,7 +131,16 @@ class InterpolateTab(QWidget):
 
     # ------------------------------------------------------------------ events
     def schedule(self, *_) -> None:
-        self._timer.start()
+        self._stale = True
+        # A hidden tab catches up when shown: a model switch, a stroke on the Draw tab or a drag
+        # on the Latent space tab would otherwise decode both strips here each time.
+        if self.isVisible():
+            self._timer.start()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh_now()  # before the first paint, which would show the cleared strips
 
     def _model(self):
         return None if self.state.active is None else self.state.active.model
@@ -209,6 +219,7 @@ class InterpolateTab(QWidget):
         """Recompute both strips from the current settings (normally on the next event loop turn,
         so that several changes cost one update)."""
         self._timer.stop()
+        self._stale = False
         model = self._model()
         if model is None:
             return
@@ -254,7 +265,7 @@ class InterpolateTab(QWidget):
 
     # ------------------------------------------------------------------ export
     def _current_frames(self) -> dict[str, torch.Tensor]:
-        if self._timer.isActive():
+        if self._stale:
             self.refresh_now()
         return self.frames
 
