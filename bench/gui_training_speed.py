@@ -118,17 +118,21 @@ def plot_redraw_ms(points: int = 100_000) -> float:
     return statistics.median(timings)
 
 
-def snapshot_ms(args, repeats: int = 7) -> tuple[float, float]:
-    """Median ms of one latent snapshot: taken (worker side) and drawn in the live view (GUI)."""
+def snapshot_ms(args, repeats: int = 7) -> tuple[float, float, str]:
+    """Median ms of one latent snapshot, taken (worker side) and drawn in the live view (GUI), and
+    the precision it was taken in."""
     import torch
 
     from vae_desktop.core.data import load_split
+    from vae_desktop.core.precision import resolve_precision
     from vae_desktop.core.snapshots import LatentTimeline
     from vae_desktop.core.threads import worker_threads
     from vae_desktop.core.training import new_model
     from vae_desktop.gui.tabs.train.live_latent import LiveLatentView
 
     model = new_model(1, latent_dim=args.latent_dim, hidden=args.hidden, arch=args.arch)
+    # In the precision a run of the app's default ("auto") trains in, which the snapshot uses
+    precision = resolve_precision("auto", model.device, args.arch)
     images, labels = load_split("test")
     timeline = LatentTimeline(images, labels, model.latent_dim)
     view = LiveLatentView()
@@ -144,7 +148,7 @@ def snapshot_ms(args, repeats: int = 7) -> tuple[float, float]:
             for p in model.parameters():  # a model that moved, as in training
                 p.add_(torch.randn_like(p) * 1e-3)
             t0 = time.perf_counter()
-            snapshot = timeline.take(model, 1, i, float(i), 100.0, 1.0, 1e-3)
+            snapshot = timeline.take(model, 1, i, float(i), 100.0, 1.0, 1e-3, precision)
             t1 = time.perf_counter()
             view.add(snapshot)
             view.view.canvas.grab()  # forces the paint
@@ -154,7 +158,7 @@ def snapshot_ms(args, repeats: int = 7) -> tuple[float, float]:
                 draw.append((t2 - t1) * 1000)
     torch.set_num_threads(gui_threads)
     view.close()
-    return statistics.median(take), statistics.median(draw)
+    return statistics.median(take), statistics.median(draw), precision
 
 
 def main() -> int:
@@ -237,9 +241,10 @@ def main() -> int:
           f"{statistics.median(gui_cpus) / statistics.median(cli_cpus):.3f} (medians)")
     print(f"same seed, same result: CLI {cli_loss:.4f} vs GUI {gui_loss:.4f} nats/image")
     print(f"loss plot redraw with 100,000 points per curve: {plot_redraw_ms():.1f} ms")
-    take_ms, draw_ms = snapshot_ms(args)
+    take_ms, draw_ms, precision = snapshot_ms(args)
     print(f"one latent snapshot of 2,000 test digits: {take_ms:.1f} ms to take in the worker "
-          f"(encode, PCA, align, decode), {draw_ms:.1f} ms to draw in the live view")
+          f"(encode, PCA, align, decode; {precision}, as the run), {draw_ms:.1f} ms to draw in "
+          f"the live view")
     return 0
 
 

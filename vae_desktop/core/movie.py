@@ -93,7 +93,7 @@ class MovieRecorder:
     def follow(self, event, model) -> None:
         if getattr(event, "kind", None) == "snapshot_due":  # core.training.SnapshotDue
             self.timeline.take(model, event.epoch, event.step, event.at_epoch, event.loss,
-                               event.beta, event.lr)
+                               event.beta, event.lr, event.precision)
 
     def write(self) -> Path | None:
         """The GIF (also after a stopped or failed run), or None when nothing was recorded."""

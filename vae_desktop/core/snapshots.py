@@ -23,13 +23,15 @@ import torch
 from .data import to_float
 from .latent import encode_posterior, fit_pca
 from .model import VAE
+from .precision import autocast
 from .previews import sample_codes
 
 SAMPLE_SIZE = 2_000  # test digits re-encoded per snapshot
 SAMPLE_SEED = 0
-# Steps from one snapshot to the next within an epoch (each epoch's end has one too). A snapshot
-# costs about three training steps of the 784-400-20 MLP at batch 128 (bench/gui_training_speed.py),
-# so this keeps the live view's cost near 1.5% of training.
+# Steps from one snapshot to the next within an epoch (each epoch's end has one too). Taking a
+# snapshot costs one to two training steps of the 784-400-20 MLP at batch 128 in bf16 (5.5-6.3 ms
+# against 3.8-5.2 ms a step; 8.9-9.4 ms in fp32; 2026-12-05), so the worker's part of the live
+# view stays near 1% of training. Drawing it is the GUI thread's (bench/gui_training_speed.py).
 SNAPSHOT_EVERY = 200
 DECODED_CODES = 10  # digits decoded from fixed codes per snapshot
 CODES_SEED = 1  # not the preview grids' codes (seed 0): other digits than the grids below
@@ -80,9 +82,13 @@ class LatentTimeline:
 
     @torch.no_grad()
     def take(self, model: VAE, epoch: int, step: int, at_epoch: float, loss: float = math.nan,
-             beta: float = math.nan, lr: float = math.nan) -> LatentSnapshot:
+             beta: float = math.nan, lr: float = math.nan,
+             precision: str = "fp32") -> LatentSnapshot:
         """Encode the sample and decode the codes with the model as it is now; keep and return
-        the snapshot."""
+        the snapshot. `precision`: the run's ("bf16": the encoding, one product of 2,000 x 784
+        by 784 x 400 for the classic MLP and nearly all of a snapshot's cost, runs in bf16 as
+        the training's products do, about half the time where bf16 is native; the points move
+        by rounding only)."""
         if model.latent_dim != self.latent_dim:
             raise ValueError(f"the timeline is of a {self.latent_dim}-dimensional latent, the "
                              f"model has {model.latent_dim}")
@@ -90,10 +96,11 @@ class LatentTimeline:
         model.eval()
         try:
             labels = self.labels if model.num_classes else None
-            mu, _ = encode_posterior(model, self.images, labels)
             device = model.device
             code_labels = None if self.code_labels is None else self.code_labels.to(device)
-            decoded = model.decode(self.codes.to(device), code_labels)
+            with autocast(device, precision):
+                mu, _ = encode_posterior(model, self.images, labels)  # float32 out
+                decoded = model.decode(self.codes.to(device), code_labels)
         finally:
             model.train(was_training)
         points, axes = self._plane(mu)

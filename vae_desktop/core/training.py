@@ -138,6 +138,7 @@ class SnapshotDue:
     loss: float  # the epoch's mean training loss so far
     beta: float
     lr: float
+    precision: str = "fp32"  # the run's matrix products: "fp32" or "bf16" (core.precision)
     kind: str = "snapshot_due"
 
 
@@ -314,9 +315,8 @@ class Trainer:
             self.optimizer.load_state_dict(self.optimizer_state)
             for group in self.optimizer.param_groups:
                 group["lr"] = cfg.lr
-        train_step = make_train_step(model, self.optimizer,
-                                     resolve_precision(cfg.precision, self.device,
-                                                       model.config.arch))
+        precision = resolve_precision(cfg.precision, self.device, model.config.arch)
+        train_step = make_train_step(model, self.optimizer, precision)
         train_x = to_float(self.train_data[0], self.device)
         train_y = self.train_data[1].to(self.device)
         test_x = test_y = None
@@ -340,7 +340,8 @@ class Trainer:
         self.steps_done = last_snapshot = self.start_epoch * steps
         if self.snapshot_every:  # the model as it starts
             yield SnapshotDue(self.start_epoch, self.steps_done, float(self.start_epoch),
-                              math.nan, self._beta_at(self.steps_done, steps), self._lr())
+                              math.nan, self._beta_at(self.steps_done, steps), self._lr(),
+                              precision)
 
         for epoch in range(self.start_epoch + 1, self.start_epoch + cfg.epochs + 1):
             t_epoch = time.perf_counter()
@@ -390,7 +391,8 @@ class Trainer:
                         and step < steps):  # (the epoch's end has one, after the evaluation)
                     last_snapshot = overall
                     yield SnapshotDue(epoch, overall, epoch - 1 + step / steps,
-                                      float(sums[0]) / max(seen, 1), beta, self._lr())
+                                      float(sums[0]) / max(seen, 1), beta, self._lr(),
+                                      precision)
             train = (sums / max(seen, 1)).tolist()
             if not all(math.isfinite(v) for v in train):
                 yield self._fail_nonfinite(epoch, steps)
@@ -412,7 +414,7 @@ class Trainer:
             if self.snapshot_every:
                 last_snapshot = self.steps_done
                 yield SnapshotDue(epoch, self.steps_done, float(epoch), train[0], self.beta,
-                                  self._lr())
+                                  self._lr(), precision)
         yield self._finish("done", f"trained {count(cfg.epochs, 'epoch')}")
 
     def _wait_for_batch(self) -> tuple[bool, bool]:

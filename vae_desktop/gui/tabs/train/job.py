@@ -181,7 +181,7 @@ def _run(request: TrainRequest, control: JobControl) -> Iterator:
             yield event
         elif isinstance(event, SnapshotDue):
             yield timeline.take(model, event.epoch, event.step, event.at_epoch, event.loss,
-                                event.beta, event.lr)
+                                event.beta, event.lr, event.precision)
         elif isinstance(event, ChangeEvent | BatchEvent):
             yield event
         elif isinstance(event, EpochEvent):
