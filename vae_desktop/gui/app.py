@@ -45,7 +45,7 @@ class GuiThreadCollector:
         bindings, the tabs, the models: some 300,000 objects) lives as long as the app, so it
         leaves the collector's sight (gc.freeze). Each full collection traversed it all, with
         the GIL held, window and training standing still: 260-290 ms in the training bench's
-        window, due every 100 s or so of use; CPython's own collection skips most full ones,
+        window, due at most every 100 s; CPython's own collection skips most full ones,
         this timer does not (2026-12-05). Not collected first, as that alone would take as long;
         a cycle that was garbage by then stays, once."""
         if stage == "ready":
