@@ -39,19 +39,17 @@ class GuiThreadCollector:
                 break
             gc.collect(generation)
 
-    @staticmethod
-    def settle(stage: str = "ready") -> None:
-        """Start-up is over (`stage` "ready": every tab built): what it made (torch, Qt's
-        bindings, the tabs, the models: some 300,000 objects) lives as long as the app, so it
-        leaves the collector's sight (gc.freeze). Each full collection traversed it all, with
-        the GIL held, window and training standing still: 260-290 ms in the training bench's
-        window, due at most every 100 s; CPython's own collection skips most full ones,
-        this timer does not (2026-12-05). Not collected first, as that alone would take as long;
-        a cycle that was garbage by then stays, once."""
-        if stage == "ready":
-            import gc
+    def settle(self) -> None:
+        """Call once start-up is over (every tab built): what it made (torch, Qt's bindings,
+        the tabs, the models: some 300,000 objects) lives as long as the app, so it leaves the
+        collector's sight (gc.freeze). Each full collection traversed it all, with the GIL
+        held, window and training standing still: 260-290 ms in the training bench's window,
+        due at most every 100 s; CPython's own collection skips most full ones, this timer does
+        not (2026-12-05). Not collected first, as that alone would take as long; a cycle that
+        was garbage by then stays, once."""
+        import gc
 
-            gc.freeze()
+        gc.freeze()
 
 
 def run_app(argv: list[str] | None = None, window_class=None, show_first: bool | None = None) -> int:
@@ -76,7 +74,12 @@ def run_app(argv: list[str] | None = None, window_class=None, show_first: bool |
         from vae_desktop.gui import startup
 
         window = startup.start(window_class)  # torch and the models load behind the window
-        window.startup.reached.connect(collector.settle)
+
+        def settle_when_ready(stage: str) -> None:
+            if stage == "ready":  # every tab built
+                collector.settle()
+
+        window.startup.reached.connect(settle_when_ready)
     else:
         from vae_desktop.core.threads import reserve_cores_for_workers
         from vae_desktop.gui.main_window import MainWindow
