@@ -7,9 +7,9 @@ import pytest
 import torch
 from PySide6.QtCore import QPointF
 
+from vae_desktop.core import data as data_module
 from vae_desktop.core.data import load_split
 from vae_desktop.core.library import ModelLibrary
-from vae_desktop.gui import state as state_module
 from vae_desktop.gui.state import AppState
 from vae_desktop.gui.tabs.latent.tab import LatentTab
 
@@ -24,7 +24,8 @@ def shared(qapp, tmp_path_factory):
     isolation)."""
     folder = tmp_path_factory.mktemp("latent_tab")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(state_module, "load_split", lambda split: load_split(split, size=TEST_IMAGES))
+        # The state reads its test split through core.data's CachedSplit, on first use.
+        patch.setattr(data_module, "load_split", lambda split: load_split(split, size=TEST_IMAGES))
         state = AppState(library=ModelLibrary(index=folder / "library.json", scan=()))
         state.load_library()
         tab = LatentTab(state)

@@ -89,3 +89,36 @@ def test_to_float_scales_to_unit_range(mnist_test):
     x = to_float(mnist_test[0][:10])
     assert x.shape == (10, 1, 28, 28) and x.dtype == torch.float32
     assert x.min() == 0.0 and x.max() == 1.0
+
+
+def test_a_cached_split_is_read_once_whichever_threads_ask(monkeypatch):
+    import threading
+    import time
+
+    from vae_desktop.core import data
+
+    reads = []
+    real_load_split = data.load_split
+
+    def slow_load_split(split, **kwargs):
+        reads.append(split)
+        time.sleep(0.2)  # long enough for the second thread to ask meanwhile
+        return real_load_split(split, **kwargs)
+
+    monkeypatch.setattr(data, "load_split", slow_load_split)
+    cached = data.CachedSplit("test")
+    got = []
+    threads = [threading.Thread(target=lambda: got.append(cached.get(300))) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert reads == ["test"]
+    images, labels = real_load_split("test", size=300)
+    for part_images, part_labels in got:
+        assert torch.equal(part_images, images) and torch.equal(part_labels, labels)
+    assert len(cached.get()[0]) == 10_000
+    with pytest.raises(data.DataError, match="at least 1"):
+        cached.get(0)
+    with pytest.raises(data.DataError, match="unknown split"):
+        data.CachedSplit("validation")

@@ -12,10 +12,10 @@ from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from vae_desktop.core import data as data_module
 from vae_desktop.core import latent
 from vae_desktop.core.checkpoint import Checkpoint
 from vae_desktop.core.data import load_split
-from vae_desktop.gui import state as vae_desktop_state
 from vae_desktop.gui.state import AppState, one_hot
 from vae_desktop.gui.tabs.latent.tab import VIEW_PCA, LatentTab
 
@@ -259,7 +259,7 @@ def test_export_view_and_digit(make_tab, tmp_path):
 def test_a_one_dimensional_latent_works(qtbot, qapp, monkeypatch):
     from vae_desktop.core.model import VAE
 
-    monkeypatch.setattr(vae_desktop_state, "load_split", lambda split: load_split(split, size=500))
+    monkeypatch.setattr(data_module, "load_split", lambda split: load_split(split, size=500))
     torch.manual_seed(0)
     model = VAE(latent_dim=1, hidden=32).eval()
     state = AppState()

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 import torch
 
+from vae_desktop.core import data as data_module
 from vae_desktop.core import mixture
 from vae_desktop.core.data import load_split
 from vae_desktop.core.library import ModelLibrary
-from vae_desktop.gui import state as state_module
 from vae_desktop.gui.mixture_cache import MixtureSource
 from vae_desktop.gui.state import AppState
 from vae_desktop.gui.tabs.conditional.tab import ConditionalTab
@@ -24,7 +24,7 @@ TRAIN = 2000  # the models are marked as trained on the first 2,000 images: a fi
 
 @pytest.fixture
 def small_state(qapp, tmp_path, monkeypatch):
-    monkeypatch.setattr(state_module, "load_split", lambda split: load_split(split, size=2000))
+    monkeypatch.setattr(data_module, "load_split", lambda split: load_split(split, size=2000))
     state = AppState(library=ModelLibrary(index=tmp_path / "library.json", scan=()))
     state.mixtures = MixtureSource(state.workers, state, mixture.MixtureCache(tmp_path / "mix"), SMALL)
     state.load_library()

@@ -8,7 +8,7 @@ import numpy as np
 import torch
 
 from vae_desktop.core import checkpoint
-from vae_desktop.core.data import load_split
+from vae_desktop.core.data import CachedSplit, load_split
 from vae_desktop.core.jobs import JobControl, run_to_end
 from vae_desktop.core.previews import Previews
 from vae_desktop.core.training import EndEvent, StepEvent
@@ -24,7 +24,8 @@ def drain(steps) -> tuple[list, object]:
 
 
 def request(tmp_path, **settings) -> TrainRequest:
-    return TrainRequest({**SETTINGS, **settings}, "cpu", load_split("test", size=300),
+    return TrainRequest({**SETTINGS, **settings}, "cpu", CachedSplit("train"),
+                        load_split("test", size=300),
                         tmp_path / "run.pt", step_interval_s=0.0)
 
 

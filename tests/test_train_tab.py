@@ -280,14 +280,48 @@ def test_the_progress_bar_does_not_animate_while_training(bare_tab, qtbot):
 
 
 def test_a_run_that_raises_reports_why_and_leaves_the_tab_ready(bare_tab, qtbot, monkeypatch):
-    from vae_desktop.gui.tabs.train import job
+    from vae_desktop.core import data
 
-    def missing(*args, **kwargs):
-        raise OSError("MNIST file train-images-idx3-ubyte.gz is missing")
+    real_load_split = data.load_split
 
-    monkeypatch.setattr(job, "load_split", missing)
+    def missing(split, *args, **kwargs):
+        if split == "train":
+            raise OSError("MNIST file train-images-idx3-ubyte.gz is missing")
+        return real_load_split(split, *args, **kwargs)
+
+    monkeypatch.setattr(data, "load_split", missing)
     with qtbot.waitSignal(bare_tab.run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
         bare_tab.start_button.click()
     assert blocker.args[0].status == "failed" and not blocker.args[0].usable
     assert "is missing" in bare_tab.progress_text and "active model is unchanged" in bare_tab.progress_text
     assert not bare_tab.is_training() and bare_tab.start_button.isEnabled()
+
+
+def test_the_training_split_is_read_from_disk_once_for_every_run(bare_tab, qtbot, monkeypatch):
+    """Each run used to read all 60,000 training images again in its worker (19 to 140 ms of
+    a 1.8 s run, measured 2026-12-05); the app now keeps them after the first run."""
+    from vae_desktop.core import data
+
+    reads = []
+    real_load_mnist = data.load_mnist
+
+    def counting_load_mnist(split="train", *args, **kwargs):
+        reads.append(split)
+        return real_load_mnist(split, *args, **kwargs)
+
+    monkeypatch.setattr(data, "load_mnist", counting_load_mnist)
+    bare_tab.apply_settings({"epochs": 1, "train_size": 500})
+    started = []
+    bare_tab.run_started.connect(started.append)
+    for _ in range(2):
+        with qtbot.waitSignal(bare_tab.run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
+            bare_tab.start_button.click()
+        assert blocker.args[0].status == "done", blocker.args[0]
+    assert reads.count("train") == 1
+    # Each run trained on the first 500 images, as the form asked (and as the CLI does): the
+    # same seed gives the same model twice.
+    assert [event.train_size for event in started] == [500, 500]
+    first, second = (bare_tab.state.models[-2], bare_tab.state.models[-1])
+    assert first is not second
+    for a, b in zip(first.model.parameters(), second.model.parameters(), strict=True):
+        assert torch.equal(a, b)

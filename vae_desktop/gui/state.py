@@ -27,7 +27,7 @@ from PySide6.QtCore import QObject, Signal
 
 from vae_desktop.core import checkpoint
 from vae_desktop.core.checkpoint import Checkpoint
-from vae_desktop.core.data import load_split, to_float
+from vae_desktop.core.data import CachedSplit, to_float
 from vae_desktop.core.evaluation import EvaluationReport, evaluation_steps
 from vae_desktop.core.library import ModelEntry, ModelLibrary
 from vae_desktop.gui import model_files
@@ -104,7 +104,8 @@ class AppState(QObject):
         self.drawing: Drawing | None = None
         self.latent_point: LatentPoint | None = None
         self.latent_snapshot = None  # core.snapshots.LatentSnapshot or None
-        self._test: tuple[torch.Tensor, torch.Tensor] | None = None
+        self.train_split = CachedSplit("train")  # read by the first run's worker, then kept
+        self._test_split = CachedSplit("test")
         self._test_float: torch.Tensor | None = None
         self._passes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # model -> report
         self._pass_jobs: dict[int, Job] = {}  # id(model) -> running pass
@@ -253,12 +254,10 @@ class AppState(QObject):
         self.latent_snapshot = snapshot
         self.latent_snapshot_changed.emit(snapshot)
 
-    # The test set (loaded once, on first use)
+    # The data sets (each read once, on first use)
     def test_set(self) -> tuple[torch.Tensor, torch.Tensor]:
         """The MNIST test split: uint8 images [N, 28, 28] and int64 labels [N]."""
-        if self._test is None:
-            self._test = load_split("test")
-        return self._test
+        return self._test_split.get()
 
     def test_images(self) -> torch.Tensor:
         """The test images as float [N, 1, 28, 28] in [0, 1], on the CPU."""

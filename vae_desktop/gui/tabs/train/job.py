@@ -25,7 +25,7 @@ import torch
 
 from vae_desktop.core import checkpoint
 from vae_desktop.core.checkpoint import Checkpoint
-from vae_desktop.core.data import load_split
+from vae_desktop.core.data import CachedSplit
 from vae_desktop.core.jobs import JobControl
 from vae_desktop.core.model import VAE
 from vae_desktop.core.previews import Previews
@@ -52,6 +52,7 @@ class TrainRequest:
 
     settings: dict  # core.settings values: the model's and the run's (train_size 0: all)
     device: str
+    train_split: CachedSplit  # the app's training images: the run takes the first train_size
     test_data: tuple[torch.Tensor, torch.Tensor]
     save_path: Path  # the autosave file (a new one in the models folder)
     model: VAE | None = None  # a copy of a model to train further; None: a new one
@@ -156,7 +157,7 @@ def _run(request: TrainRequest, control: JobControl) -> Iterator:
     else:
         # Seeded like the CLI's, so the same settings give the same model in both.
         model = new_model(request.settings["seed"], **model_kwargs(request.settings))
-    train = load_split("train", size=request.settings["train_size"] or None)
+    train = request.train_split.get(request.settings["train_size"] or None)
     if control.stop_requested:
         return RunSummary("stopped", "stopped before training began", start_epoch, start_epoch)
     history = [dict(rec) for rec in request.history]

@@ -284,7 +284,8 @@ class TrainTab(QWidget):
             images, labels = images[:self.eval_size], labels[:self.eval_size]
         if source is not None:
             # A copy: the original stays usable by the other tabs while the copy trains.
-            request = TrainRequest(values, device, (images, labels), new_model_path(source),
+            request = TrainRequest(values, device, self.state.train_split, (images, labels),
+                                   new_model_path(source),
                                    copy.deepcopy(source.model),
                                    [dict(rec) for rec in source.history],
                                    copy.deepcopy(source.optimizer_state))
@@ -293,7 +294,8 @@ class TrainTab(QWidget):
         else:
             config = VAEConfig(**table.model_kwargs(values))
             stem = f"{'cvae' if config.conditional else 'vae'}-{config.arch}-z{config.latent_dim}"
-            request = TrainRequest(values, device, (images, labels), new_model_path(stem))
+            request = TrainRequest(values, device, self.state.train_split, (images, labels),
+                                   new_model_path(stem))
             what = "Training a new model"
         warm_up_in_gui_thread()
         self._launch(request, source, f"{what} ({config.describe()})")
