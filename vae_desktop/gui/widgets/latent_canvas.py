@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor, QPixmapCache
 from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem, QWidget
 
 from vae_desktop.core.movie import DIGIT_COLORS  # one per digit, here and in latent-space movies
+from vae_desktop.gui.widgets.plot_grid import show_grid
 
 HOVER_RADIUS_PX = 8
 MANIFOLD_DEBOUNCE_MS = 150
@@ -104,7 +105,7 @@ class LatentCanvas(pg.PlotWidget):
         super().__init__(parent, viewBox=self.vb, background="#16171a")
         self.setMinimumSize(420, 360)
         plot = self.getPlotItem()
-        plot.showGrid(x=True, y=True, alpha=0.15)
+        show_grid(plot, alpha=0.15)
         plot.setMenuEnabled(False)
         plot.hideButtons()
         self.vb.setAspectLocked(False)

@@ -20,6 +20,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from vae_desktop.gui.widgets.plot_grid import show_grid
+
 # At most 5 redraws a second, whatever the rate of updates: on 2 cores every millisecond the GUI
 # thread spends drawing is taken from training (bench/gui_training_speed.py).
 REDRAW_MS = 200
@@ -99,7 +101,7 @@ class LossPlot(QWidget):
         self.plot = self.plot_widget.addPlot(row=1, col=0)
         self.plot.setLabel("left", "loss (nats per image)")
         self.plot.setLabel("bottom", "epoch")
-        self.plot.showGrid(x=True, y=True, alpha=0.2)
+        show_grid(self.plot, alpha=0.2)
         self.plot.setDownsampling(auto=True, mode="peak")
         self.plot.setClipToView(True)
         self.plot.setMenuEnabled(False)

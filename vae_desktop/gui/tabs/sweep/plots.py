@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from vae_desktop.core import settings as table
 from vae_desktop.core.sweep import OBJECTIVE_LABELS, SETTINGS, TrialRecord, best_trial
+from vae_desktop.gui.widgets.plot_grid import show_grid
 
 PLOT_BG = "#202124"
 POINT_BRUSH = pg.mkBrush(90, 150, 255)
@@ -50,14 +51,14 @@ class TrialPlots(QWidget):
         super().__init__(parent)
         self.by_trial = pg.PlotWidget(background=PLOT_BG)
         self.by_trial.setLabel("bottom", "trial")
-        self.by_trial.showGrid(x=True, y=True, alpha=0.15)
+        show_grid(self.by_trial.getPlotItem(), alpha=0.15)
         self.done_curve = self.by_trial.plot([], [], pen=None, symbol="o", symbolSize=8,
                                              symbolBrush=POINT_BRUSH, symbolPen=None)
         self.pruned_curve = self.by_trial.plot([], [], pen=None, symbol="x", symbolSize=9,
                                                symbolBrush=PRUNED_BRUSH, symbolPen=None)
         self.best_curve = self.by_trial.plot([], [], pen=BEST_PEN)
         self.by_setting = pg.PlotWidget(background=PLOT_BG)
-        self.by_setting.showGrid(x=True, y=True, alpha=0.15)
+        show_grid(self.by_setting.getPlotItem(), alpha=0.15)
         self.setting_curve = self.by_setting.plot([], [], pen=None, symbol="o", symbolSize=8,
                                                   symbolBrush=POINT_BRUSH, symbolPen=None)
         self.best_marker = self.by_setting.plot([], [], pen=None, symbol="star", symbolSize=16,
