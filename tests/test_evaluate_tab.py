@@ -11,6 +11,7 @@ from vae_desktop.core.data import to_float
 from vae_desktop.core.library import ModelLibrary, models_dir
 from vae_desktop.core.training import evaluate
 from vae_desktop.gui.state import AppState
+from vae_desktop.gui.tabs.evaluate.anomaly_panel import ACTIVE_THRESHOLD_IMAGES
 from vae_desktop.gui.tabs.evaluate.report_view import GALLERY_COLUMNS, GALLERY_ROWS
 from vae_desktop.gui.tabs.evaluate.tab import EvaluateTab
 from vae_desktop.gui.widgets.gallery_pairs import MIN_SCALE
@@ -192,6 +193,11 @@ def test_the_active_models_anomaly_scores_use_the_pass_and_go_with_the_model(qtb
     assert panel.result.holdout == () and first.name in panel.summary.text()
     report = small_state.test_pass(first)
     assert np.array_equal(panel.result.normal.numpy(), report.scores["loss"].numpy())
+    # Its threshold's training images are the first of the app's training split, read once
+    # for the whole app (the Train tab's runs take theirs from it too), not read again.
+    threshold_images = panel.detector.train_images
+    assert len(threshold_images) == ACTIVE_THRESHOLD_IMAGES
+    assert threshold_images.data_ptr() == small_state.train_split.get()[0].data_ptr()
 
     panel.subset_spin.setValue(600)
     panel.epochs_spin.setValue(200)  # long enough to still be training below

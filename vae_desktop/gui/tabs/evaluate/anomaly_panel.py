@@ -34,7 +34,7 @@ from vae_desktop.core.anomaly import (
     synthetic_outliers,
 )
 from vae_desktop.core.checkpoint import Checkpoint
-from vae_desktop.core.data import load_split
+from vae_desktop.core.data import CachedSplit
 from vae_desktop.core.jobs import JobControl
 from vae_desktop.core.model import VAE
 from vae_desktop.core.training import StepEvent
@@ -62,12 +62,14 @@ class Detector:
     source: Checkpoint | None = None  # the active model it copies; None for a held-out model
 
 
-def scoring_steps(detector: Detector, test: tuple[torch.Tensor, torch.Tensor], score: str,
-                  percentile: float, test_scores: torch.Tensor | None):
-    """The scoring job: returns (the threshold's training images, AnomalyResult)."""
+def scoring_steps(detector: Detector, train_split: CachedSplit,
+                  test: tuple[torch.Tensor, torch.Tensor], score: str, percentile: float,
+                  test_scores: torch.Tensor | None):
+    """The scoring job: returns (the threshold's training images, AnomalyResult). A detector
+    without training images of its own takes the first of the app's `train_split`."""
     train = detector.train_images
     if train is None:
-        train = load_split("train", size=ACTIVE_THRESHOLD_IMAGES)[0]
+        train = train_split.get(ACTIVE_THRESHOLD_IMAGES)[0]
     yield 0.05
     result = yield from experiment_steps(detector.model, train, test[0], test[1],
                                          detector.holdout, score, percentile,
@@ -275,7 +277,7 @@ class AnomalyPanel(QWidget):
         generation = self._generation
         self._scoring_job = self.state.workers.start(
             f"anomaly scores of {detector.name}", scoring_steps, detector,
-            self.state.test_set(), score, percentile, test_scores,
+            self.state.train_split, self.state.test_set(), score, percentile, test_scores,
             on_event=lambda fraction: self._on_scoring_progress(fraction, generation),
             on_done=lambda done: self._on_scored(detector, done, generation),
             on_error=lambda message: self._on_scoring_failed(message, generation),
