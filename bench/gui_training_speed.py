@@ -9,6 +9,9 @@ snapshot of 2,000 test digits every 200 steps and after each epoch; --no-live tu
 off, as its Live box does). The legs alternate so
 that drifting machine load hits both alike, and the figure is the median of the GUI/CLI ratios
 of back-to-back pairs. Each leg first makes an untimed short run (first-call costs).
+The app keeps the training split once a run has read it (since 2026-12-05), so the GUI leg's
+timed runs start from memory, as a session's second run does; each CLI leg reads it in its own
+process, as every `vae-desktop train` does (about 20 ms of its time).
 
 Also times a redraw of the loss plot holding 100,000 points per curve, and what one latent
 snapshot costs: taking it in the worker (encode the sample, PCA, align, decode the codes) and
