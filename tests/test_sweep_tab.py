@@ -210,3 +210,16 @@ def test_train_with_a_trial_sends_its_settings_unclamped(qtbot, state):
         tab.train_with(record)
     assert blocker.args[0] == {"latent_dim": 8, "hidden": 64, "arch": "mlp", "conditional": False,
                                "beta": 1.0, "lr": 1e-3, "batch_size": 100_000, "epochs": 2}
+
+
+def test_a_fresh_tab_titles_both_axes_of_both_plots(qtbot, state):
+    """Before any study is shown, each plot already says what its axes are (the right plot's
+    x axis had no title until the first trial arrived)."""
+    plots = make_tab(qtbot, state).view.plots
+    for plot in (plots.by_trial, plots.by_setting):
+        for side in ("left", "bottom"):
+            assert plot.getAxis(side).labelText, (plot, side)
+    assert plots.by_setting.getAxis("bottom").labelText == "Latent dimensions"
+    assert plots.by_trial.getAxis("bottom")._tickSpacing == [(1, 0), (1, 0)]  # whole trials
+    plots.choose_setting("lr")
+    assert plots.by_setting.getAxis("bottom").labelText == "Learning rate (log scale)"

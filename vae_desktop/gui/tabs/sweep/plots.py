@@ -98,6 +98,8 @@ class TrialPlots(QWidget):
         layout.addLayout(right, 1)
         self._trials: list[TrialRecord] = []
         self._direction = "minimize"
+        # Whole trial numbers and a titled x axis before the first trial arrives.
+        self.show_trials([], self._direction)
 
     def set_objective(self, objective: str) -> None:
         label = OBJECTIVE_LABELS.get(objective, objective)
@@ -155,8 +157,8 @@ class TrialPlots(QWidget):
                 axis.setTicks(log_ticks(min(xs), max(xs)))
         else:
             xs = [float(t.settings[name]) for t in done]
-            if setting.kind is int and xs:
-                integer_ticks(axis, min(xs), max(xs))
+            if setting.kind is int:
+                integer_ticks(axis, min(xs, default=0), max(xs, default=0))
         ys = [t.value for t in done]
         self.setting_curve.setData(xs, ys, data=[t.number for t in done])
         best = best_trial(done, self._direction)
