@@ -18,10 +18,10 @@ from vae_desktop.core.library import models_dir
 from vae_desktop.core.paths import app_data_dir, package_data_dir
 from vae_desktop.gui.guide import PAGES, TAB_PAGES, guide_dir, page_path
 from vae_desktop.gui.main_window import TABS, MainWindow
-from vae_desktop.gui.widgets.placeholder import PlannedTab
+from vae_desktop.gui.widgets.message_tab import MessageTab
 
 
-class StandIn(PlannedTab):
+class StandIn(MessageTab):
     """The window's own behaviour is under test, not the tabs': a light tab under each title."""
 
     def __init__(self, state, parent=None):

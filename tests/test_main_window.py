@@ -16,7 +16,7 @@ from vae_desktop.core import checkpoint
 from vae_desktop.gui import preferences as qs
 from vae_desktop.gui.main_window import TABS, MainWindow
 from vae_desktop.gui.tabs.train.tab import TrainTab
-from vae_desktop.gui.widgets.placeholder import PlannedTab
+from vae_desktop.gui.widgets.message_tab import MessageTab
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +24,7 @@ def window(qapp, tmp_path_factory):
     yield from shared_window(tmp_path_factory, "shared_window")
 
 
-class QuietTab(PlannedTab):
+class QuietTab(MessageTab):
     """Stands in for the other tabs where a test is about the window itself, so that their work on
     every model change does not slow it down."""
 

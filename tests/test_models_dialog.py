@@ -11,10 +11,10 @@ from vae_desktop.core.library import models_dir
 from vae_desktop.core.training import new_model
 from vae_desktop.gui import preferences
 from vae_desktop.gui.main_window import MainWindow
-from vae_desktop.gui.widgets.placeholder import PlannedTab
+from vae_desktop.gui.widgets.message_tab import MessageTab
 
 
-class QuietTab(PlannedTab):
+class QuietTab(MessageTab):
     def __init__(self, state, parent=None):
         super().__init__("Quiet", "A stand-in tab.", parent)
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QLabel
 from vae_desktop.gui import main_window, startup
 from vae_desktop.gui.main_window import TAB_TITLES, MainWindow
 from vae_desktop.gui.widgets.loading import LoadingPage
-from vae_desktop.gui.widgets.placeholder import PlannedTab
+from vae_desktop.gui.widgets.message_tab import MessageTab
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -104,7 +104,7 @@ def test_the_window_shows_first_then_every_tab_works(qtbot, bundled):
     assert isinstance(window.train_tab, TrainTab)
     assert isinstance(window.tab_widgets["Latent space"], LatentTab)
     assert window.tabs.currentWidget().widget() is window.tab_widgets["Latent space"]
-    assert not any(isinstance(tab, PlannedTab) for tab in window.tab_widgets.values())
+    assert not any(isinstance(tab, MessageTab) for tab in window.tab_widgets.values())
     # Every bundled model is listed and selectable; the first launch's model is active.
     state = window.state
     assert sorted(m.path.stem for m in state.models) == sorted(bundled)
@@ -185,16 +185,16 @@ def test_a_tab_that_cannot_be_imported_says_why_and_the_others_open(qtbot, monke
     qtbot.waitUntil(lambda: "ready" in window.startup.stages, timeout=120_000)
     assert "failed" not in window.startup.stages
     broken = window.tab_widgets["Broken"]
-    assert isinstance(broken, PlannedTab)
+    assert isinstance(broken, MessageTab)
     message = broken.findChild(QLabel).text()
     assert "could not be opened" in message and "no_such_tab" in message
-    assert not isinstance(window.tab_widgets["Draw"], PlannedTab)
+    assert not isinstance(window.tab_widgets["Draw"], MessageTab)
     assert window.state.active is not None
 
 
 def test_a_window_made_at_once_has_its_tabs(qtbot):
     """Tests and benches make MainWindow() directly: everything is built in the constructor."""
-    window = MainWindow(tabs=(("Draw", lambda state: PlannedTab("Draw", "stand-in")),))
+    window = MainWindow(tabs=(("Draw", lambda state: MessageTab("Draw", "stand-in")),))
     qtbot.addWidget(window)
     assert list(window.tab_widgets) == ["Draw"] and loading_pages(window) == []
     assert window.state is not None and window.state.active is not None
@@ -213,3 +213,13 @@ def test_closing_while_the_tabs_are_built_stops_building_them(qtbot):
     qtbot.wait(100)
     assert list(window.tab_widgets) == built and "ready" not in window.startup.stages
     assert window.state.workers.closing  # closed the normal way (gui.shutdown)
+
+
+def test_a_failed_tab_shows_its_error_as_written(qtbot):
+    """An exception's message is shown as plain text: "<class 'int'>" must not vanish as a tag."""
+    from PySide6.QtGui import QTextDocument
+    page = MessageTab("Draw", "This tab could not be opened: expected <class 'int'>")
+    qtbot.addWidget(page)
+    document = QTextDocument()
+    document.setHtml(page.findChild(QLabel).text())
+    assert "expected <class 'int'>" in document.toPlainText()

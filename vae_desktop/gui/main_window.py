@@ -27,7 +27,7 @@ from vae_desktop.gui import preferences as qs
 from vae_desktop.gui.about import app_icon
 from vae_desktop.gui.history_csv import write_history_csv
 from vae_desktop.gui.widgets.loading import LoadingPage
-from vae_desktop.gui.widgets.placeholder import PlannedTab
+from vae_desktop.gui.widgets.message_tab import MessageTab
 from vae_desktop.gui.widgets.tab_page import TabPage
 from vae_desktop.gui.window_menus import build_menus, build_toolbar
 
@@ -215,7 +215,7 @@ class MainWindow(QMainWindow):
             return cls(self.state)
         except Exception as exc:  # noqa: BLE001 - one broken tab must not stop the others
             traceback.print_exc()
-            return PlannedTab(title, f"This tab could not be opened: {exc}")
+            return MessageTab(title, f"This tab could not be opened: {exc}")
 
     # Menus
     def _fill_recent_menu(self) -> None:
