@@ -3,7 +3,7 @@
 the reconstruction error) of the test images picks out the k's among the other test digits (AUROC).
 
     .venv/bin/python bench/anomaly_auroc.py                 # all ten digits, 10 epochs each
-    .venv/bin/python bench/anomaly_auroc.py --digits 0,7 --epochs 2 --subset 5000   # quick look
+    .venv/bin/python bench/anomaly_auroc.py --digits 0,7 --epochs 2 --train-size 5000   # quick look
 
 Prints a Markdown table (one row per digit, then the mean) and the synthetic-outlier AUROCs.
 """
@@ -34,7 +34,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--digits", default="0,1,2,3,4,5,6,7,8,9", help="digits to hold out in turn")
     parser.add_argument("--epochs", type=int, default=10)
-    parser.add_argument("--subset", type=int, help="train on the first N images (quick runs)")
+    parser.add_argument("--train-size", type=int, help="train on the first N images (quick runs)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--device", default="auto")
     parser.add_argument("--percentile", type=float, default=95.0)
@@ -48,7 +48,7 @@ def main() -> None:
     print("|---:|---:|---:|---:|---:|" + "---:|" * len(OUTLIERS) + "---:|", flush=True)
     rows = []
     for digit in digits:
-        trainer = holdout_trainer([digit], epochs=args.epochs, subset=args.subset, seed=args.seed,
+        trainer = holdout_trainer([digit], epochs=args.epochs, train_size=args.train_size, seed=args.seed,
                                   device=args.device)
         start = time.perf_counter()
         end = trainer.run()

@@ -55,13 +55,13 @@ print(json.dumps({{"code": code, "seconds": seconds, "cpu": cpu, "loss": loss}})
 
 def cli_leg(args, out: Path) -> tuple[float, float, float]:
     """`vae-desktop train` in a fresh process, as a user runs it: (wall s, CPU s, test loss)."""
-    argv = ["train", "--quiet", "--epochs", str(args.epochs), "--subset", str(args.train_size),
+    argv = ["train", "--quiet", "--epochs", str(args.epochs), "--train-size", str(args.train_size),
             "--latent-dim", str(args.latent_dim), "--hidden", str(args.hidden), "--arch", args.arch,
             "--seed", "1", "--device", args.device, "--out", str(out)]
     warmup = []
     if args.warmup:
-        warmup = argv[:argv.index("--epochs")] + ["--epochs", "1", "--subset", "1000",
-                                                   "--test-subset", "1000", "--out", str(out)]
+        warmup = argv[:argv.index("--epochs")] + ["--epochs", "1", "--train-size", "1000",
+                                                   "--test-size", "1000", "--out", str(out)]
     code = CLI_SNIPPET.format(threads=args.threads or 0, argv=argv, out=str(out), warmup=warmup)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=Path(__file__).resolve().parents[1])

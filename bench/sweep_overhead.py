@@ -8,7 +8,7 @@ Trains the same trials three times: through `run_sweep` on a fresh SQLite study,
 the differences per trial.
 
     .venv/bin/python bench/sweep_overhead.py                      # 8 trials, 2 epochs, 5000 images
-    .venv/bin/python bench/sweep_overhead.py --trials 4 --subset 2000 --device cuda
+    .venv/bin/python bench/sweep_overhead.py --trials 4 --train-size 2000 --device cuda
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=8)
     parser.add_argument("--epochs", type=int, default=2)
-    parser.add_argument("--subset", type=int, default=5000)
-    parser.add_argument("--test-subset", type=int, default=1000)
+    parser.add_argument("--train-size", type=int, default=5000)
+    parser.add_argument("--test-size", type=int, default=1000)
     parser.add_argument("--device", default="cpu")
     args = parser.parse_args()
     optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -45,7 +45,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["VAE_DESKTOP_DATA_DIR"] = tmp
         spec = SweepSpec(vary=("latent_dim", "lr"), trials=args.trials, epochs=args.epochs,
-                         train_size=args.subset, test_size=args.test_subset, prune=False,
+                         train_size=args.train_size, test_size=args.test_size, prune=False,
                          storage=f"sqlite:///{tmp}/bench.db", study="bench", seed=1,
                          device=args.device)
         run_sweep(SweepSpec(**{**spec.__dict__, "trials": 1, "study": "warm-up"}))  # imports, caches
@@ -57,8 +57,8 @@ def main() -> None:
         job = time.perf_counter() - t0
         assert [t.params for t in as_job.trials] == [t.params for t in result.trials]
 
-    train = load_split("train", size=args.subset)
-    test = load_split("test", size=args.test_subset)
+    train = load_split("train", size=args.train_size)
+    test = load_split("test", size=args.test_size)
     t0 = time.perf_counter()
     for trial in result.trials:
         s = trial.settings
@@ -70,7 +70,7 @@ def main() -> None:
     direct = time.perf_counter() - t0
 
     n = len(result.trials)
-    print(f"{n} trials x {args.epochs} epochs on {args.subset} images ({args.device}), no pruning")
+    print(f"{n} trials x {args.epochs} epochs on {args.train_size} images ({args.device}), no pruning")
     print("| | total s | per trial s |")
     print("|---|---:|---:|")
     print(f"| run_sweep (Optuna + SQLite + checkpoints) | {swept:.2f} | {swept / n:.3f} |")

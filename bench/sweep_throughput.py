@@ -33,7 +33,7 @@ from sweep_worker_support import Launch, forget_storages, trials  # noqa: E402
 from vae_desktop.core.sweep.spec import GRACE_S, HEARTBEAT_S  # noqa: E402
 
 # The tests' tiny trials, with the bench's image counts and the default heartbeat.
-TRIAL = ["--subset", "500", "--test-subset", "500", "--heartbeat", str(HEARTBEAT_S),
+TRIAL = ["--train-size", "500", "--test-size", "500", "--heartbeat", str(HEARTBEAT_S),
          "--grace", str(GRACE_S)]
 KINDS = ("SQLite", "journal file", "PostgreSQL")
 

@@ -132,7 +132,7 @@ def test_holdout_digits_validation():
 
 
 def test_held_out_digit_scores_higher_after_short_training(mnist_test):
-    trainer = holdout_trainer([0], epochs=2, subset=4000, seed=3, device="cpu")
+    trainer = holdout_trainer([0], epochs=2, train_size=4000, seed=3, device="cpu")
     assert len(trainer.train_data[1]) == 4000 and 0 not in trainer.train_data[1].tolist()
     end = trainer.run()
     assert end.status == "done"
@@ -186,7 +186,7 @@ def _drain(steps, on_event=lambda event: None):
 
 def test_holdout_job_trains_then_scores_and_stops_through_its_control(mnist_test):
     test = mnist_test[0][:1000], mnist_test[1][:1000]
-    settings = {"epochs": 3, "subset": 600, "seed": 2, "device": "cpu"}
+    settings = {"epochs": 3, "train_size": 600, "seed": 2, "device": "cpu"}
     control = JobControl()
     # Stopped after its first epoch: what was learnt is still scored.
     events, outcome = _drain(
@@ -196,6 +196,7 @@ def test_holdout_job_trains_then_scores_and_stops_through_its_control(mnist_test
     assert outcome.end.status == "stopped" and outcome.end.epochs_trained == 1
     assert outcome.holdout == (3,) and 3 not in outcome.train_config["digits"]
     assert len(outcome.history) == 1 and len(outcome.train_images) == 600
+    assert outcome.train_config["train_size"] == 600 and "subset" not in outcome.train_config
     assert outcome.result.holdout == (3,) and 0 <= outcome.result.auroc <= 1
     assert len(outcome.result.anomalous) == int((test[1] == 3).sum())
     # Cancelled (the app quits): nothing is scored.

@@ -75,7 +75,7 @@ class Window(MainWindow):
                                          "device": "cpu"})
             assert train.start()
             holdout = self.tab_widgets["Evaluate"].anomaly
-            holdout.subset_spin.setValue(600)
+            holdout.train_size_spin.setValue(600)
             holdout.start_holdout()
             self.close_when_stuck(2)
 

@@ -132,7 +132,7 @@ def test_held_out_workflow_runs_in_the_background(qtbot, tab):
     panel = tab.anomaly
     panel.digit_combo.setCurrentIndex(0)
     panel.epochs_spin.setValue(1)
-    panel.subset_spin.setValue(600)
+    panel.train_size_spin.setValue(600)
     assert tab.busy_reason() is None
     with qtbot.waitSignal(panel.result_shown, timeout=180_000):
         panel.start_holdout()
@@ -173,7 +173,7 @@ def test_held_out_workflow_runs_in_the_background(qtbot, tab):
 
 def test_stopping_the_held_out_training(qtbot, tab):
     panel = tab.anomaly
-    panel.subset_spin.setValue(20_000)
+    panel.train_size_spin.setValue(20_000)
     panel.epochs_spin.setValue(5)
     panel.start_holdout()
     panel.stop_holdout()
@@ -199,7 +199,7 @@ def test_the_active_models_anomaly_scores_use_the_pass_and_go_with_the_model(qtb
     assert len(threshold_images) == ACTIVE_THRESHOLD_IMAGES
     assert threshold_images.data_ptr() == small_state.train_split.get()[0].data_ptr()
 
-    panel.subset_spin.setValue(600)
+    panel.train_size_spin.setValue(600)
     panel.epochs_spin.setValue(200)  # long enough to still be training below
     panel.start_holdout()
     try:
@@ -218,7 +218,7 @@ def test_the_active_models_anomaly_scores_use_the_pass_and_go_with_the_model(qtb
 def test_shutdown_stops_a_held_out_run(qtbot, small_state):
     tab = EvaluateTab(small_state)
     qtbot.addWidget(tab)
-    tab.anomaly.subset_spin.setValue(600)
+    tab.anomaly.train_size_spin.setValue(600)
     tab.anomaly.epochs_spin.setValue(200)
     tab.anomaly.start_holdout()
     assert tab.busy_reason() == "A held-out-digit model is training."

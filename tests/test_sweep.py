@@ -110,6 +110,8 @@ def test_auroc_objective_scores_the_held_out_digit(tmp_path):
     trial = run_sweep(spec).trials[0]
     ckpt = checkpoint.load(trial.checkpoint)
     assert ckpt.train_config["digits"] == [0, 2, 3, 4, 5, 6, 7, 8, 9]
+    # One name for the training images' count, the one the Train tab and the CLI read.
+    assert ckpt.train_config["train_size"] == spec.train_size and "subset" not in ckpt.train_config
     images, labels = load_split("test", size=200)
     assert 0.0 <= trial.value <= 1.0
     assert trial.value == pytest.approx(holdout_auroc(ckpt.model, images, labels, 1), abs=1e-6)

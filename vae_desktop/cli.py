@@ -434,7 +434,7 @@ def cmd_anomaly(args: argparse.Namespace) -> int:
         raise UsageError("vae-desktop anomaly: --holdout cannot hold out every digit")
     if not 0 < args.percentile < 100:
         raise UsageError("vae-desktop anomaly: --percentile must lie strictly between 0 and 100")
-    trainer = holdout_trainer(args.holdout, epochs=args.epochs, subset=args.train_size,
+    trainer = holdout_trainer(args.holdout, epochs=args.epochs, train_size=args.train_size,
                               seed=args.seed, device=args.device)
     bar = None
     end = None

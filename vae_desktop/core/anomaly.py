@@ -239,18 +239,18 @@ def normal_digits(holdout: Sequence[int]) -> tuple[int, ...]:
     return tuple(d for d in range(10) if d not in held)
 
 
-def holdout_trainer(holdout: Sequence[int], epochs: int = 10, subset: int | None = None,
+def holdout_trainer(holdout: Sequence[int], epochs: int = 10, train_size: int | None = None,
                     seed: int = 1, device: str = "auto", latent_dim: int = 20, hidden: int = 400,
                     arch: str = "mlp", lr: float = 1e-3, batch_size: int = 128,
                     control: JobControl | None = None) -> Trainer:
     """A Trainer for a fresh unconditional VAE on the training digits not in `holdout` (the first
-    `subset` of them when given). Call `.run()` or iterate `.events()`; `.train_data` holds the
+    `train_size` of them when given). Call `.run()` or iterate `.events()`; `.train_data` holds the
     images, for the threshold afterwards. The test set is not evaluated each epoch (not needed).
     `control` pauses and stops it from any thread."""
     digits = normal_digits(holdout)
     config = TrainConfig(epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, device=device)
     model = new_model(seed, latent_dim=latent_dim, hidden=hidden, arch=arch)
-    train = load_split("train", digits=digits, size=subset)
+    train = load_split("train", digits=digits, size=train_size)
     return Trainer(model, train, None, config, step_interval_s=0.1,
                    control=control if control is not None else JobControl())
 
@@ -273,7 +273,7 @@ class HoldoutOutcome:
     end: EndEvent
     train_images: torch.Tensor  # uint8 [N, 28, 28], the threshold's reference
     history: list[dict]
-    train_config: dict  # for the checkpoint: the TrainConfig, the subset and the digits seen
+    train_config: dict  # for the checkpoint: the TrainConfig, train_size and the digits seen
     result: AnomalyResult
 
 
@@ -281,7 +281,7 @@ SCORING = "scoring"  # the event `holdout_steps` yields when training is over an
 
 
 def holdout_steps(holdout: Sequence[int], test: tuple[torch.Tensor, torch.Tensor],
-                  epochs: int = 10, subset: int | None = None, score: str = "elbo",
+                  epochs: int = 10, train_size: int | None = None, score: str = "elbo",
                   percentile: float = 95.0, control: JobControl | None = None,
                   cancel: JobControl | None = None, **trainer_settings,
                   ) -> Generator[Event | str | float, None, HoldoutOutcome | None]:
@@ -292,7 +292,7 @@ def holdout_steps(holdout: Sequence[int], test: tuple[torch.Tensor, torch.Tensor
     job (an app that quits): it then returns None. Raises ValueError when training failed or no
     epoch was completed."""
     held = tuple(sorted({int(d) for d in holdout}))
-    trainer = holdout_trainer(held, epochs=epochs, subset=subset, control=control,
+    trainer = holdout_trainer(held, epochs=epochs, train_size=train_size, control=control,
                               **trainer_settings)
     end = None
     for event in trainer.events():
@@ -320,7 +320,7 @@ def holdout_steps(holdout: Sequence[int], test: tuple[torch.Tensor, torch.Tensor
         if cancel is not None and cancel.stop_requested:
             return None
         yield fraction
-    train_config = {**trainer.config.to_dict(), "subset": subset,
+    train_config = {**trainer.config.to_dict(), "train_size": train_size,
                     "digits": [d for d in range(10) if d not in held]}
     return HoldoutOutcome(model, held, end, trainer.train_data[0], list(trainer.history),
                           train_config, result)

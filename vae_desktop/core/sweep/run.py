@@ -323,7 +323,7 @@ def _run(spec: SweepSpec, storage: SweepStorage, device: torch.device, control: 
             state = trainer.optimizer.state_dict() if trainer.optimizer is not None else None
             checkpoint.save(path, model, trainer.history, state,
                             {**tcfg.to_dict(), "digits": _train_digits(spec),
-                             "subset": spec.train_size, "dataset": "mnist", "sweep": spec.study,
+                             "train_size": spec.train_size, "dataset": "mnist", "sweep": spec.study,
                              "trial": trial.number})
             trial.set_user_attr("checkpoint", str(path))
         if end is not None and end.status == "failed":

@@ -110,7 +110,8 @@ class AnomalyPanel(QWidget):
         c = self.controls
         # The widgets tests and the tab reach.
         self.score_combo, self.percentile_spin = c.score_combo, c.percentile_spin
-        self.digit_combo, self.epochs_spin, self.subset_spin = c.digit_combo, c.epochs_spin, c.subset_spin
+        self.digit_combo, self.epochs_spin = c.digit_combo, c.epochs_spin
+        self.train_size_spin = c.train_size_spin
         self.train_button, self.stop_button = c.train_button, c.stop_button
         self.active_button, self.keep_button = c.active_button, c.keep_button
         self.progress, self.status = c.progress, c.status
@@ -155,7 +156,7 @@ class AnomalyPanel(QWidget):
         self._holdout_cancel = cancel
         self._holdout_job = self.state.workers.start(
             f"held-out-digit model without {digit}", holdout_steps, (digit,),
-            self.state.test_set(), self.epochs_spin.value(), self.subset_spin.value() or None,
+            self.state.test_set(), self.epochs_spin.value(), self.train_size_spin.value() or None,
             self.score, self.percentile_spin.value(), control, cancel,
             control=control, on_event=self._on_holdout_event, on_done=self._on_holdout_done,
             on_error=self._on_holdout_failed, on_finished=self._on_holdout_finished)
@@ -376,7 +377,7 @@ class AnomalyPanel(QWidget):
         self.train_button.setEnabled(not training)
         self.stop_button.setEnabled(training)
         self.active_button.setEnabled(not self.busy)
-        for widget in (self.digit_combo, self.epochs_spin, self.subset_spin):
+        for widget in (self.digit_combo, self.epochs_spin, self.train_size_spin):
             widget.setEnabled(not training)
 
     def _show_empty(self) -> None:
