@@ -52,7 +52,7 @@ def test_sweep_runs_as_a_job_and_hands_over_the_best(qtbot, state):
     assert tab.busy_reason() is None
 
     assert states_in_table(tab) == ["complete", "complete"]
-    assert "Sweep finished" in tab.view.status() and "2 trial(s) run" in tab.view.status()
+    assert "Sweep finished" in tab.view.status() and "2 trials run" in tab.view.status()
     tab.stop()  # nothing runs: a harmless no-op
     stored = load_trials(None, "gui")  # the default SQLite storage in the data folder
     assert [t.state for t in stored.trials] == ["COMPLETE", "COMPLETE"]
@@ -213,13 +213,33 @@ def test_train_with_a_trial_sends_its_settings_unclamped(qtbot, state):
 
 
 def test_a_fresh_tab_titles_both_axes_of_both_plots(qtbot, state):
-    """Before any study is shown, each plot already says what its axes are (the right plot's
-    x axis had no title until the first trial arrived)."""
-    plots = make_tab(qtbot, state).view.plots
-    for plot in (plots.by_trial, plots.by_setting):
+    """Before any study is shown, each plot says what its axes are and what will appear, with no
+    tick values (they would mean nothing yet); the first trials bring the values and the fit."""
+    tab = make_tab(qtbot, state)
+    plots = tab.view.plots
+    empty = (plots.by_trial, plots.by_setting)
+    for plot in empty:
+        assert plots._hints[plot].isVisible()
         for side in ("left", "bottom"):
             assert plot.getAxis(side).labelText, (plot, side)
+            assert not plot.getAxis(side).style["showValues"], (plot, side)
     assert plots.by_setting.getAxis("bottom").labelText == "Latent dimensions"
-    assert plots.by_trial.getAxis("bottom")._tickSpacing == [(1, 0), (1, 0)]  # whole trials
+    headers = [tab.view.table.horizontalHeaderItem(c) for c in range(tab.view.table.columnCount())]
+    assert headers[2].text() == "Test loss"  # the objective's name from the start, not "Value"
+    assert {h.text(): h.toolTip() for h in headers}["Latent"] == "Latent dimensions"
     plots.choose_setting("lr")
     assert plots.by_setting.getAxis("bottom").labelText == "Learning rate (log scale)"
+
+    plots.show_trials([_record(4, "PRUNED", None, 1e-3, {1: 300.0})], "minimize")
+    assert not plots._hints[plots.by_trial].isVisible()  # a pruned trial is drawn on the left...
+    assert plots.by_trial.getAxis("bottom").style["showValues"]
+    assert plots._hints[plots.by_setting].isVisible()  # ... but only complete ones on the right
+    plots.show_trials([_record(4, "COMPLETE", 250.0, 1e-3, {1: 250.0})], "minimize")
+    assert not any(plots._hints[plot].isVisible() for plot in empty)
+    tab.show()  # pyqtgraph fits the range as it paints
+
+    def fitted(plot, x):  # to the point, not left at 0..1
+        (x0, x1), (y0, y1) = plot.viewRange()
+        return x0 < x < x1 and y0 < 250.0 < y1
+
+    qtbot.waitUntil(lambda: fitted(plots.by_trial, 4) and fitted(plots.by_setting, -3.0))

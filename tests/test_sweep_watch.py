@@ -85,7 +85,7 @@ def test_trials_of_another_process_arrive_live_with_their_worker(qtbot, state, s
 
     assert table.column_texts(WORKER_COLUMN) == [me, me]
     assert len(tab.view.plots.done_curve.getData()[0]) == 2
-    assert "Study <b>live</b>" in tab.view.status() and ": 2 trial(s), best" in tab.view.status()
+    assert "Study <b>live</b>" in tab.view.status() and ": 2 trials, best" in tab.view.status()
     assert not tab.is_running()  # this tab ran nothing
     shown = [label.text() for label in tab.findChildren(QLabel)] + [tab.form.storage_edit.text()]
     assert PASSWORD not in repr(shown)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from vae_desktop import __version__, desktop_entry
 from vae_desktop.core.settings import SETTINGS, Setting
+from vae_desktop.core.wording import count
 
 
 class UsageError(Exception):
@@ -287,7 +288,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         print(f"wrote {movie.path} ({len(movie.timeline)} frames)", file=sys.stderr)
     if end is not None and end.status == "stopped":
         write()
-        print(f"stopped: saved {out} after {trainer.epochs_done} complete epoch(s)", file=sys.stderr)
+        print(f"stopped: saved {out} after {count(trainer.epochs_done, 'complete epoch')}", file=sys.stderr)
         return 130
     if end is not None and end.status == "failed":
         write()
@@ -516,9 +517,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     def on_event(event: dict) -> None:
         kind = event["kind"]
         if kind == "sweep_started":
-            print(f"study {event['study']} in {event['storage']}: {event['existing_trials']} "
-                  f"trial(s) so far; adding {event['trials']} ({event['direction']} "
-                  f"{event['objective']}, {event['epochs']} epoch(s) each)", flush=True)
+            print(f"study {event['study']} in {event['storage']}: "
+                  f"{count(event['existing_trials'], 'trial')} so far; adding {event['trials']} "
+                  f"({event['direction']} {event['objective']}, "
+                  f"{count(event['epochs'], 'epoch')} each)", flush=True)
         elif kind == "trial_finished":
             value = ""
             if event["value"] is not None:

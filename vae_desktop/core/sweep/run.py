@@ -37,6 +37,7 @@ from vae_desktop.core.device import resolve_device
 from vae_desktop.core.jobs import JobControl
 from vae_desktop.core.model import VAE
 from vae_desktop.core.training import EndEvent, EpochEvent, StepEvent, TrainConfig, Trainer, new_model
+from vae_desktop.core.wording import count
 
 from .spec import SweepError, SweepSpec
 from .storage import (
@@ -332,8 +333,9 @@ def _run(spec: SweepSpec, storage: SweepStorage, device: torch.device, control: 
         if outcome == "stopped":
             stopped = True
             trial.set_user_attr("stopped", True)
-            trial.set_user_attr("note", f"stopped by the user after {epochs_done} epoch(s)")
-            raise optuna.TrialPruned(f"stopped by the user after {epochs_done} epoch(s)")
+            note = f"stopped by the user after {count(epochs_done, 'epoch')}"
+            trial.set_user_attr("note", note)
+            raise optuna.TrialPruned(note)
         if outcome == "pruned":
             trial.set_user_attr("note", f"pruned after epoch {epochs_done}: worse than the median")
             raise optuna.TrialPruned(f"pruned after epoch {epochs_done}")

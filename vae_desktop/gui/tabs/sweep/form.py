@@ -172,6 +172,8 @@ class SweepForm(QWidget):
         self.device_combo.addItem("Automatic", "auto")
         for name, label in available_devices():
             self.device_combo.addItem(label, name)
+        self.device_combo.setToolTip("Where each trial trains. Automatic: the best device of the "
+                                     "machine that runs it (workers elsewhere may have a GPU)")
         pairs_grid(box, ((("Storage", self.storage_edit),), (("Study name", study_row),),
                          ((seed.label, self.seed_spin), ("Device", self.device_combo))))
         return box

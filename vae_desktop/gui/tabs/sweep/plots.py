@@ -64,9 +64,16 @@ class TrialPlots(QWidget):
         self.best_marker = self.by_setting.plot([], [], pen=None, symbol="star", symbolSize=16,
                                                 symbolBrush=pg.mkBrush(255, 140, 40),
                                                 symbolPen=None)
-        for plot in (self.by_trial, self.by_setting):
+        self._hints = {}
+        for plot, text in ((self.by_trial, "Trials appear here as they end"),
+                           (self.by_setting, "Complete trials appear here,\n"
+                                             "against the setting chosen above")):
             plot.getViewBox().setDefaultPadding(0.08)
             plot.getAxis("bottom").enableAutoSIPrefix(False)  # no "(x0.001)" on learning rates
+            hint = pg.TextItem(text, color=(170, 170, 170), anchor=(0.5, 0.5))
+            plot.addItem(hint, ignoreBounds=True)
+            hint.setPos(0.5, 0.5)
+            self._hints[plot] = hint
         for curve in (self.done_curve, self.pruned_curve, self.setting_curve):
             curve.sigPointsClicked.connect(self._clicked)
         self.setting_combo = QComboBox()
@@ -128,7 +135,20 @@ class TrialPlots(QWidget):
         self.best_curve.setData(xs, ys)
         numbers = [t.number for t in self._trials] or [0]
         integer_ticks(self.by_trial.getAxis("bottom"), min(numbers), max(numbers))
+        self._show_empty(self.by_trial, not done and not cut)
         self._draw_setting()
+
+    def _show_empty(self, plot: pg.PlotWidget, empty: bool) -> None:
+        """An empty plot shows its hint and no tick values (they would mean nothing yet)."""
+        hint = self._hints[plot]
+        was_empty = hint.isVisible()
+        hint.setVisible(empty)
+        for side in ("left", "bottom"):
+            plot.getAxis(side).setStyle(showValues=not empty)
+        if empty:
+            plot.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
+        elif was_empty:  # the first points: fit them (later, a zoom the user chose stays)
+            plot.enableAutoRange()
 
     def choose_setting(self, name: str) -> None:
         index = self.setting_combo.findData(name)
@@ -167,7 +187,9 @@ class TrialPlots(QWidget):
             self.best_marker.setData([xs[i]], [ys[i]])
         else:
             self.best_marker.setData([], [])
-        self.by_setting.enableAutoRange()
+        self._show_empty(self.by_setting, not done)
+        if done:
+            self.by_setting.enableAutoRange()
 
     def _clicked(self, item, points, *args) -> None:
         if len(points):

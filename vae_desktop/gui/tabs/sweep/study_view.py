@@ -74,6 +74,7 @@ class StudyView(QWidget):
         self.plots = TrialPlots()
         self.plots.trial_clicked.connect(self.select_trial)
         self.plots.set_objective(self.objective)
+        self.table.set_objective(self.objective)
         split = QSplitter(Qt.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.plots)

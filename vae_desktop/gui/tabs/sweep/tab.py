@@ -31,6 +31,7 @@ from shiboken6 import isValid
 from vae_desktop.core import checkpoint, memory, sweep
 from vae_desktop.core import settings as table
 from vae_desktop.core.sweep import SweepControl, SweepError, SweepStudy, TrialRecord
+from vae_desktop.core.wording import count
 from vae_desktop.gui import preferences as qs
 from vae_desktop.gui.tabs.sweep.form import SweepForm, sentence
 from vae_desktop.gui.tabs.sweep.study_view import StudyView
@@ -270,8 +271,8 @@ class SweepTab(QWidget):
             if not self._closing:
                 self.watcher.watch(*self._shown)  # other workers' trials, too
             self.view.set_status(
-                f"Study <b>{event['study']}</b> ({event['existing_trials']} earlier trials): "
-                f"running {event['trials']} trials of {event['epochs']} epoch(s)")
+                f"Study <b>{event['study']}</b> ({count(event['existing_trials'], 'earlier trial')}"
+                f"): running {count(event['trials'], 'trial')} of {count(event['epochs'], 'epoch')}")
         elif kind == "trial_started":
             n = event["number"]
             self.view.put_trial(TrialRecord(n, "RUNNING", None, event["params"],
@@ -295,7 +296,7 @@ class SweepTab(QWidget):
             self.view.show_progress(1.0)
             stopped = " (stopped)" if event["stopped"] else ""
             name = self.view.name
-            self.view.set_status(f"Sweep finished{stopped}: {event['trials_run']} trial(s) run "
+            self.view.set_status(f"Sweep finished{stopped}: {count(event['trials_run'], 'trial')} run "
                                  f"in study <b>{name}</b>, {len(self.view.trials)} in all")
             self.state.status_message.emit(f"Sweep {name} finished{stopped}", 5000)
 
@@ -363,7 +364,7 @@ class SweepTab(QWidget):
         self._loaded_status = storage
         best = self.view.best()
         self.view.set_status(  # the storage last: it is in the form, too, and may be long
-            f"Study <b>{self.view.name}</b>: {len(self.view.trials)} trial(s)"
+            f"Study <b>{self.view.name}</b>: {count(len(self.view.trials), 'trial')}"
             + (f", best {fmt_value(best.value)}" if best else "")
             + f". Start adds more trials to it. In {storage}")
 

@@ -18,14 +18,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vae_desktop.core.sweep import SETTINGS, TrialRecord, best_trial
+from vae_desktop.core import settings as table
+from vae_desktop.core.sweep import OBJECTIVE_LABELS, SETTINGS, TrialRecord, best_trial
 
-SHORT_LABELS = {"latent_dim": "latent", "hidden": "hidden", "lr": "lr", "batch_size": "batch",
-                "beta": "beta", "arch": "arch"}
+# Short, so the columns stay narrow; each header's tooltip gives the form's full label.
+SHORT_LABELS = {"latent_dim": "Latent", "hidden": "Hidden", "lr": "LR",
+                "batch_size": "Batch", "beta": "Beta", "arch": "Arch"}
 STATE_COLORS = {"complete": QColor(70, 160, 90), "pruned": QColor(140, 140, 140),
                 "stopped": QColor(230, 140, 40), "fail": QColor(210, 70, 70),
                 "running": QColor(70, 140, 255), "waiting": QColor(140, 140, 140)}
-COLUMNS = ("#", "State", "Value", "Epochs", "Time") + tuple(SHORT_LABELS[s] for s in SETTINGS) \
+COLUMNS = ("#", "State", "Test loss", "Epochs", "Time") + tuple(SHORT_LABELS[s] for s in SETTINGS) \
     + ("Worker",)
 VALUE_COLUMN = 2
 FIRST_SETTING_COLUMN = 5
@@ -74,6 +76,10 @@ class TrialTable(QTableWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(0, len(COLUMNS), parent)
         self.setHorizontalHeaderLabels(COLUMNS)
+        for column, name in enumerate(SETTINGS, FIRST_SETTING_COLUMN):
+            self.horizontalHeaderItem(column).setToolTip(table.SETTINGS[name].label)
+        self.horizontalHeaderItem(WORKER_COLUMN).setToolTip(
+            "The machine and process that ran the trial")
         self.verticalHeader().hide()
         self.verticalHeader().setDefaultSectionSize(24)
         self.setSelectionBehavior(QAbstractItemView.SelectRows)
@@ -91,6 +97,11 @@ class TrialTable(QTableWidget):
         self.setToolTip("Double-click a trial to open its model; right-click for more")
         self.records: dict[int, TrialRecord] = {}
 
+    def set_objective(self, objective: str) -> None:
+        self.horizontalHeaderItem(VALUE_COLUMN).setText(
+            "AUROC" if objective == "auroc" else "Test loss")
+        self.horizontalHeaderItem(VALUE_COLUMN).setToolTip(OBJECTIVE_LABELS.get(objective, ""))
+
     def show_trials(self, records: list[TrialRecord], direction: str, objective: str,
                     keep_selection: bool = True) -> None:
         """Fill the table. With keep_selection the selected trial stays selected (the same study,
@@ -99,8 +110,7 @@ class TrialTable(QTableWidget):
         self.records = {r.number: r for r in records}
         records = sorted(records, key=lambda t: t.number)
         best = best_trial(records, direction)
-        self.horizontalHeaderItem(VALUE_COLUMN).setText(
-            "AUROC" if objective == "auroc" else "Test loss")
+        self.set_objective(objective)
         self.setSortingEnabled(False)
         self.clearSelection()
         self.setRowCount(len(records))
