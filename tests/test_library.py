@@ -126,3 +126,18 @@ def test_a_model_whose_file_is_gone_is_dropped_with_a_note(tmp_path):
 def test_default_name_says_what_the_model_is(bundled):
     name = default_name(bundled["mnist-cvae-z16"], when=0)
     assert name.startswith("CVAE · MLP · z=16 · 30 epochs · ")
+
+
+def test_an_opened_file_is_named_for_when_it_was_written_not_opened(tmp_path):
+    """The date in a default name is the model's: a file written on 3 March and opened today is
+    "... 3 Mar 09:30", as a rebuild of the index would name it, whatever day it is opened."""
+    ckpt = make_model(tmp_path, "old")
+    written = 1_709_458_200  # 2024-03-03 09:30 UTC
+    os.utime(ckpt.path, (written, written))
+    library = ModelLibrary()
+    library.load()
+    entry = library.add(ckpt, "opened")
+    assert entry.name == default_name(ckpt, written)
+    rebuilt = ModelLibrary(index=library.index, scan=(tmp_path,))
+    rebuilt.rebuild()
+    assert [e.name for e in rebuilt.entries if not e.bundled] == [entry.name]

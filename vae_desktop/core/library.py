@@ -70,6 +70,13 @@ def default_name(ckpt: Checkpoint, when: float | None = None) -> str:
     return f"{s['kind']} · {s['arch'].upper()} · z={s['latent_dim']} · {epochs} · {stamp}"
 
 
+def _written(path: str | os.PathLike) -> float:
+    try:
+        return Path(path).stat().st_mtime
+    except OSError:
+        return time.time()
+
+
 def check_name(name: str) -> str:
     """A name as typed, stripped; ValueError when it cannot be used."""
     name = " ".join(str(name).split())
@@ -167,7 +174,9 @@ class ModelLibrary:
         before = list(self.entries), None if entry is None else asdict(entry)
         if entry is None:
             entry = ModelEntry(str(Path(ckpt.path).resolve()), "", origin, time.time())
-            entry.name = check_name(name) if name else default_name(ckpt, entry.added)
+            # Dated when the file was written (a model trained now, or one opened from last
+            # month), as a rebuild of the index names it.
+            entry.name = check_name(name) if name else default_name(ckpt, _written(ckpt.path))
             self.entries.append(entry)
         elif name:
             entry.name = check_name(name)
