@@ -10,6 +10,7 @@ import pytest
 import torch
 from conftest import shared_window
 from PySide6.QtCore import QSize, qVersion
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLabel
 
 from vae_desktop.core import checkpoint
@@ -196,3 +197,13 @@ def test_a_message_shown_before_the_window_does_not_overlap_the_model_line(qtbot
     assert not window.model_label.isVisible()
     window.statusBar().clearMessage()
     assert window.model_label.isVisible() and window.model_label.text()
+
+
+def test_every_window_action_a_user_reaches_often_has_a_shortcut(window):
+    """Quit has Ctrl+Q even where the platform names no Quit key (Qt's Quit binding is empty on
+    Windows and on bare X11 sessions)."""
+    for action in (window.new_action, window.open_action, window.save_action,
+                   window.save_as_action, window.models_action, window.quit_action):
+        assert not action.shortcut().isEmpty(), action.text()
+    assert window.quit_action.shortcut().toString() in ("Ctrl+Q", QKeySequence(
+        QKeySequence.Quit).toString())

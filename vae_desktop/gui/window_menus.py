@@ -59,7 +59,9 @@ def build_menus(window) -> None:
     w.models_action = make_action(w, "&Models…", w.show_models, "Ctrl+M",
                                   "Every model you trained or opened: rename, remove, "
                                   "show in folder")
-    w.quit_action = make_action(w, "&Quit", w.close, QKeySequence.Quit)
+    # Qt names no Quit key on Windows or outside GNOME/KDE: Ctrl+Q there, as desktops use.
+    quit_key = QKeySequence.Quit if QKeySequence.keyBindings(QKeySequence.Quit) else "Ctrl+Q"
+    w.quit_action = make_action(w, "&Quit", w.close, quit_key)
 
     file_menu = w.menuBar().addMenu("&File")
     file_menu.addAction(w.new_action)
