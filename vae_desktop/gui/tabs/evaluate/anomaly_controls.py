@@ -94,6 +94,7 @@ class AnomalyControls(QWidget):
         controls.addWidget(QLabel("Hold out"), 1, 0)
         digit_row = QHBoxLayout()
         digit_row.addWidget(self.digit_combo)
+        digit_row.addSpacing(10)  # "Epochs" belongs to the box after it, not the digit before
         digit_row.addWidget(QLabel("Epochs"))
         digit_row.addWidget(self.epochs_spin)
         controls.addLayout(digit_row, 1, 1)
