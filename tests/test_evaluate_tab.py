@@ -188,9 +188,11 @@ def test_the_active_models_anomaly_scores_use_the_pass_and_go_with_the_model(qtb
     results go, even while a held-out model trains (the bug: they stayed on screen then)."""
     panel = tab.anomaly
     first = small_state.active
+    axes = [panel.plots.hist_plot.getAxis(side) for side in ("left", "bottom")]
     with qtbot.waitSignal(panel.result_shown, timeout=60_000):
         panel.score_active()
     assert panel.result.holdout == () and first.name in panel.summary.text()
+    assert all(axis.style["showValues"] for axis in axes)
     report = small_state.test_pass(first)
     assert np.array_equal(panel.result.normal.numpy(), report.scores["loss"].numpy())
     # Its threshold's training images are the first of the app's training split, read once
@@ -208,6 +210,7 @@ def test_the_active_models_anomaly_scores_use_the_pass_and_go_with_the_model(qtb
         assert panel.training
         assert panel.result is None and first.name not in panel.summary.text()
         assert "No detector yet" in panel.summary.text()
+        assert not any(axis.style["showValues"] for axis in axes)  # no made-up 0..1 values
     finally:
         panel.stop_holdout()
         qtbot.waitUntil(lambda: not panel.training, timeout=60_000)

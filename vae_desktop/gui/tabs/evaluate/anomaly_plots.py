@@ -117,6 +117,11 @@ class AnomalyPlots(QWidget):
         hint.setPos(0.5, 0.5)
         self.hist_plot.setXRange(0, 1)
         self.hist_plot.setYRange(0, 1)
+        self._show_axis_values(False)  # a 0..1 of nats and percent would mean nothing
+
+    def _show_axis_values(self, shown: bool) -> None:
+        for side in ("left", "bottom"):
+            self.hist_plot.getAxis(side).setStyle(showValues=shown)
 
     def show_result(self, result: AnomalyResult, detector: str) -> None:
         """`detector`: the scoring model's name, for the summary."""
@@ -163,6 +168,7 @@ class AnomalyPlots(QWidget):
     def _show_histograms(self, result: AnomalyResult) -> None:
         plot = self.hist_plot
         plot.clear()
+        self._show_axis_values(True)
         series = [("normal test digits", result.normal, NORMAL_COLOR)]
         if result.anomalous.numel():
             held = ",".join(map(str, result.holdout))
