@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, QRectF, QSizeF
 from PySide6.QtGui import QColor
 
 from vae_desktop.gui.widgets.latent_canvas import DIGIT_COLORS, LatentCanvas
@@ -87,3 +87,19 @@ def test_moving_a_different_number_of_points_is_refused(canvas):
     canvas.set_points(np.zeros((10, 2)), np.arange(10))
     with pytest.raises(ValueError, match="11 coordinates for 10 points"):
         canvas.scatter.move_points(np.zeros(11), np.zeros(11))
+
+
+def test_the_drawing_label_clears_the_crosshair_readout(canvas, qtbot):
+    """With the current point on the drawing (as after "Go to drawing", or a drawing near the
+    origin) the star's "your drawing" and the crosshair's coordinates used to be drawn on top
+    of each other, both above and to the right of the point."""
+    canvas.set_crosshair(0.0, 0.0, "(0.00, 0.00)")
+    canvas.set_drawing(np.zeros(2))
+    qtbot.wait(20)
+    drawing = canvas.drawing_text.sceneBoundingRect()
+    readout = canvas.coord_text.sceneBoundingRect()
+    assert not drawing.isEmpty() and not readout.isEmpty()
+    assert not drawing.intersects(readout)
+    # Nor does the label cover the star's body (16 px across, centred on the point).
+    centre = canvas.vb.mapViewToScene(QPointF(0.0, 0.0))
+    assert not drawing.intersects(QRectF(centre - QPointF(6, 6), QSizeF(12, 12)))

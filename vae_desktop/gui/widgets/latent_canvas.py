@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem, QWidget
 from vae_desktop.core.movie import DIGIT_COLORS  # one per digit, here and in latent-space movies
 from vae_desktop.gui.widgets.plot_grid import show_grid
 
+GRID_ALPHA = 0.15  # faint: the points are what to read
 HOVER_RADIUS_PX = 8
 MANIFOLD_DEBOUNCE_MS = 150
 HOVER_THROTTLE_MS = 30
@@ -105,7 +106,7 @@ class LatentCanvas(pg.PlotWidget):
         super().__init__(parent, viewBox=self.vb, background="#16171a")
         self.setMinimumSize(420, 360)
         plot = self.getPlotItem()
-        show_grid(plot, alpha=0.15)
+        show_grid(plot, alpha=GRID_ALPHA)
         plot.setMenuEnabled(False)
         plot.hideButtons()
         self.vb.setAspectLocked(False)
@@ -152,7 +153,9 @@ class LatentCanvas(pg.PlotWidget):
         self.drawing_outline = pg.PlotCurveItem(pen=pg.mkPen("#ffd84d", width=2, style=Qt.DashLine))
         self.drawing_mark = _PassiveScatter(size=16, symbol="star", pen=pg.mkPen("k"),
                                                brush=pg.mkBrush("#ffd84d"), pxMode=True)
-        self.drawing_text = pg.TextItem("your drawing", color="#ffd84d", anchor=(-0.1, 1.1),
+        # Below and right of the star: the crosshair's readout sits above and right of the
+        # current point, which is often on the drawing (after "Go to drawing", or near 0).
+        self.drawing_text = pg.TextItem("your drawing", color="#ffd84d", anchor=(-0.12, -0.15),
                                         fill=pg.mkBrush(0, 0, 0, 150))
         for item in (self.drawing_outline, self.drawing_mark, self.drawing_text):
             item.setZValue(8)

@@ -164,8 +164,16 @@ class ScoresPanel(QGroupBox):
             "– (test-set scores coming…)")
         form.addRow("Negative ELBO:", self.loss_label)
         form.addRow("", self.parts_label)
-        form.addRow("PSNR:", self.psnr_label)
-        form.addRow("SSIM:", self.ssim_label)
+        # The two image-quality scores share a row: at 1280x720 one more row pushed the tab past
+        # the window (a scrollbar for 11 px).
+        quality = QHBoxLayout()
+        quality.setSpacing(6)
+        quality.addWidget(self.psnr_label)
+        quality.addSpacing(12)
+        quality.addWidget(QLabel("SSIM:"))
+        quality.addWidget(self.ssim_label)
+        quality.addStretch(1)
+        form.addRow("PSNR:", quality)
         form.addRow("Percentile:", self.percentile_label)
         self.percentile_note = QLabel("of test digits score as well or better")
         self.percentile_note.setStyleSheet("color: palette(mid);")

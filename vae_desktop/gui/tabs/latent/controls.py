@@ -8,6 +8,7 @@ import numpy as np
 import torch
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QButtonGroup,
     QFrame,
     QGridLayout,
@@ -33,6 +34,11 @@ from vae_desktop.gui.widgets.latent_canvas import DIGIT_COLORS
 SAMPLE_COUNT = 64
 SLIDER_STEPS = 1000  # a slider's integer range is [-SLIDER_STEPS, SLIDER_STEPS]
 HOVER_HINT = "Hover a point to see\nits test image"
+# The label picker's line: short enough for one line of the column, the why in its tooltip.
+NOTE = "The label sets the digit, so z holds only style: colours mix."
+NOTE_TIP = ("The decoder gets the label, so the latent space holds only style (slant, width, "
+            "stroke): the digits' colours mix on the plot.")
+NOTE_STYLE, BLEND_STYLE = "color: #999", "color: #e0b040"
 
 
 class SliderRow:
@@ -155,44 +161,48 @@ class DimensionSliders(QWidget):
             row.show_value(float(z[row.dim]))
 
 
-class LabelPicker(QGroupBox):
-    """Ten digit buttons for a conditional model, and what the current point is decoded under
-    when that is a blend of labels (then no button is checked)."""
+class LabelPicker(QWidget):
+    """Ten digit buttons for a conditional model, and one line under them: what the label does,
+    or what the current point is decoded under when that is a blend of labels (then no button
+    is checked). It sits in the Decoded point box, as a row of it rather than a box of its own:
+    at 1280x720 a box with a title and a wrapped note pushed the tab past the window."""
 
     picked = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Digit label (conditional model)", parent)
+        super().__init__(parent)
         self.setToolTip("A conditional model decodes every point as this digit")
         row = QHBoxLayout()
         row.setSpacing(3)
+        row.addWidget(QLabel("Decode as"))
+        row.addSpacing(4)
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
         for d in range(10):
             button = QToolButton()
             button.setText(str(d))
             button.setCheckable(True)
-            button.setMinimumWidth(30)
+            button.setMinimumWidth(28)
             button.setToolTip(f"Decode as digit {d}")
             button.setStyleSheet(f"QToolButton:checked {{ background: {DIGIT_COLORS[d]}; color: black;"
                                  " font-weight: bold; }")
             self.group.addButton(button, d)
             row.addWidget(button)
+        row.addStretch(1)
         self.group.button(0).setChecked(True)
         self.group.idClicked.connect(self.picked)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(3)
         layout.addLayout(row)
-        self.blend_label = QLabel("")
-        self.blend_label.setWordWrap(True)
-        self.blend_label.setStyleSheet("color: #e0b040")
-        self.blend_label.hide()
-        layout.addWidget(self.blend_label)
-        note = QLabel("The decoder gets the label, so the latent space holds only style: "
-                      "the digits' colours mix.")
-        note.setWordWrap(True)
-        note.setStyleSheet("color: #999")
-        layout.addWidget(note)
+        # One line whatever it says (the note, or a blend), so a blend does not make the tab
+        # taller; clipped rather than widening the column, the whole text in the tooltip.
+        self.line = QLabel(NOTE)
+        self.line.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
+        self.line.setStyleSheet(NOTE_STYLE)
+        self.line.setToolTip(NOTE_TIP)
+        layout.addWidget(self.line)
+        self._blend = ""
 
     def set_num_classes(self, count: int) -> None:
         for d in range(10):
@@ -210,22 +220,27 @@ class LabelPicker(QGroupBox):
                 self.group.setExclusive(False)
                 checked.setChecked(False)
                 self.group.setExclusive(True)
-        self.blend_label.setVisible(not single)
-        self.blend_label.setText("" if single else f"Decoded under a {latent.describe_label(weights)}. "
-                                 "Pick a digit to decode it as that digit.")
+        self._blend = "" if single else f"Decoded under a {latent.describe_label(weights)}."
+        self.line.setText(self._blend or NOTE)
+        self.line.setStyleSheet(BLEND_STYLE if self._blend else NOTE_STYLE)
+        self.line.setToolTip(f"{self._blend} Pick a digit to decode it as that digit."
+                             if self._blend else NOTE_TIP)
 
     def checked_label(self) -> int | None:
         d = self.group.checkedId()
         return None if d < 0 else d
 
     def blend_text(self) -> str:
-        return self.blend_label.text() if not self.blend_label.isHidden() else ""
+        """What the line says of a blend ("" when the point has a single label)."""
+        return self._blend
 
 
 class DecodedPointBox(QGroupBox):
-    """The decoded current point, its coordinates, and the test image under the mouse."""
+    """The decoded current point, its coordinates, the test image under the mouse, and (for a
+    conditional model: the tab hides it for others) the label picker: the label is part of
+    what the point is decoded as."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, label_picker: LabelPicker, parent: QWidget | None = None) -> None:
         super().__init__("Decoded point", parent)
         grid = QGridLayout(self)
         self.digit_view = DigitView(title="The decoded current point", min_size=200)
@@ -242,6 +257,7 @@ class DecodedPointBox(QGroupBox):
         self.hover_label = QLabel(HOVER_HINT)
         self.hover_label.setStyleSheet("color: #999")
         grid.addWidget(self.hover_label, 2, 1)
+        grid.addWidget(label_picker, 4, 0, 1, 2)  # a hidden picker's row takes no room
         buttons = QHBoxLayout()
         self.drawing_button = QPushButton("Go to drawing")
         self.drawing_button.setToolTip("Move the current point to the posterior mean of the "
@@ -251,7 +267,7 @@ class DecodedPointBox(QGroupBox):
         self.export_button = QPushButton("Export digit…")
         self.export_button.setToolTip("Save the decoded digit as a PNG image")
         buttons.addWidget(self.export_button)
-        grid.addLayout(buttons, 4, 0, 1, 2)
+        grid.addLayout(buttons, 5, 0, 1, 2)
         grid.setColumnStretch(1, 1)
 
     def show_hovered(self, image: np.ndarray | None, text: str = "") -> None:
@@ -277,8 +293,16 @@ class SamplesPage(QWidget):
         col.setContentsMargins(6, 6, 6, 6)
         self.sampler_choice = SamplerChoice()  # the tab binds it to the model (SamplerSource)
         col.addWidget(self.sampler_choice)
-        self.view = DigitView(title="Decodes of z ~ N(0, I) x temperature", min_size=160)
-        col.addWidget(self.view, stretch=1)
+        # Its least size sets the column's: larger, and a conditional model's tab (whose label
+        # picker takes a row) no longer fits at 1280x720.
+        self.view = DigitView(title="Decodes of z ~ N(0, I) x temperature", min_size=140)
+        # The grid with its buttons under it, or beside it when the page is short (1280x720):
+        # there the square grid leaves room at its sides, and a row under it would shrink it.
+        self.middle = QBoxLayout(QBoxLayout.TopToBottom)
+        self.middle.addWidget(self.view, stretch=1)
+        self.buttons = QBoxLayout(QBoxLayout.LeftToRight)
+        self.middle.addLayout(self.buttons)
+        col.addLayout(self.middle, stretch=1)
         row = QHBoxLayout()
         row.addWidget(QLabel("Temperature"))
         self.temp_slider = QSlider(Qt.Horizontal)
@@ -294,16 +318,24 @@ class SamplesPage(QWidget):
         self.temp_label.setMinimumWidth(34)
         row.addWidget(self.temp_label)
         col.addLayout(row)
-        buttons = QHBoxLayout()
         again = QPushButton("New samples")
         again.setToolTip("Draw 64 new codes (R)")
         again.clicked.connect(self.new_requested)
-        buttons.addWidget(again)
+        self.buttons.addWidget(again)
         export = QPushButton("Export samples…")
         export.setToolTip("Save the 8 x 8 grid as a PNG image")
         export.clicked.connect(self.export_requested)
-        buttons.addWidget(export)
-        col.addLayout(buttons)
+        self.buttons.addWidget(export)
+
+    def resizeEvent(self, event) -> None:
+        # Only the page's own shape decides, not what is in it: the side column sizes the page,
+        # so moving the buttons cannot make it move them back.
+        beside = self.height() < self.width()
+        if beside != (self.middle.direction() == QBoxLayout.LeftToRight):
+            self.middle.setDirection(QBoxLayout.LeftToRight if beside else QBoxLayout.TopToBottom)
+            self.buttons.setDirection(QBoxLayout.TopToBottom if beside else QBoxLayout.LeftToRight)
+            self.middle.setAlignment(self.buttons, Qt.AlignTop if beside else Qt.Alignment())
+        super().resizeEvent(event)
 
     def temperature(self) -> float:
         return self.temp_slider.value() / 100.0
@@ -335,8 +367,8 @@ class SamplesPage(QWidget):
 
 
 class SideColumn(QWidget):
-    """The column beside the plot: the decoded point, the label picker, and the Dimensions and
-    Random samples pages."""
+    """The column beside the plot: the decoded point with the label picker, and the Dimensions
+    and Random samples pages."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -344,10 +376,9 @@ class SideColumn(QWidget):
         col = QVBoxLayout(self)
         col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(8)
-        self.point_box = DecodedPointBox()
-        col.addWidget(self.point_box)
         self.label_box = LabelPicker()
-        col.addWidget(self.label_box)
+        self.point_box = DecodedPointBox(self.label_box)
+        col.addWidget(self.point_box)
         self.sliders = DimensionSliders()
         self.samples = SamplesPage()
         self.pages = QTabWidget()
