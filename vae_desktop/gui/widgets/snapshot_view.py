@@ -5,21 +5,27 @@ decoded from the run's fixed codes. A view of values: it knows no state."""
 from __future__ import annotations
 
 import numpy as np
+import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from vae_desktop.core.images import grid
 from vae_desktop.gui.widgets.image_view import DigitView
-from vae_desktop.gui.widgets.latent_canvas import DIGIT_COLORS, LatentCanvas
+from vae_desktop.gui.widgets.latent_canvas import DIGIT_COLORS, GRID_ALPHA, LatentCanvas
+from vae_desktop.gui.widgets.plot_grid import show_grid
 
 REFIT_FILL = 0.35  # while following a run, the view is refitted when the points fill less
 AXIS_WIDTH = 44  # px: the left axis's ticks ("-200", scaled by pyqtgraph's SI prefix) and title
+HINT_COLOR = (170, 170, 170)
 
 
 class SnapshotView(QWidget):
     def __init__(self, parent: QWidget | None = None, min_size: int = 220,
-                 legend: bool = True, strip_height: int = 52) -> None:
+                 legend: bool = True, strip_height: int = 52,
+                 empty_text: str = "No snapshot") -> None:
         """`legend`: the canvas's legend (which also hides a digit's points when clicked); a
-        small view leaves it out and shows `color_key()` somewhere of its choosing."""
+        small view leaves it out and shows `color_key()` somewhere of its choosing.
+        `empty_text`: written in the plot while there is no snapshot, in place of the ticks and
+        grid of axes that have nothing to measure."""
         super().__init__(parent)
         self.canvas = LatentCanvas()
         self.canvas.setMinimumSize(min_size, min_size)
@@ -34,8 +40,22 @@ class SnapshotView(QWidget):
         left.setWidth(AXIS_WIDTH)
         self.decodings = DigitView(min_size=28, title="Decoded from fixed codes, as the model was "
                                                       "then")
-        self.decodings.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+        policy = QSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+        # Hidden while there is no snapshot (an empty image is a black square) yet keeping its
+        # room, so that the first snapshot does not lay the plot out again.
+        policy.setRetainSizeWhenHidden(True)
+        self.decodings.setSizePolicy(policy)
         self.decodings.setFixedHeight(strip_height)
+        # No margin around the digits: pyqtgraph's default (about 10 px above and below) left
+        # them 20 px tall in a 40 px strip.
+        self.decodings.ci.setContentsMargins(0, 0, 0, 0)
+        plot = self.canvas.getPlotItem()
+        # Each axis's look with a snapshot: its pen and tick length (both hidden without one).
+        self._axis_look = {side: (plot.getAxis(side).pen(), plot.getAxis(side).style["tickLength"])
+                           for side in ("left", "bottom")}
+        self.hint = pg.TextItem(empty_text, color=HINT_COLOR, anchor=(0.5, 0.5))
+        self.hint.setZValue(20)
+        plot.addItem(self.hint, ignoreBounds=True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -44,11 +64,14 @@ class SnapshotView(QWidget):
         layout.addWidget(self.decodings)
         self.snapshot = None
         self._axes: tuple[str, str] | None = None
+        self._empty: bool | None = None  # whether the empty look is on (None: not set yet)
+        self._set_empty(True)
 
     def show_snapshot(self, snapshot, fit: bool = True) -> None:
         """Draw the snapshot (None: nothing). `fit`: fit the view to its points; otherwise the
         view holds still unless the points leave it or shrink to a small part of it."""
         self.snapshot = snapshot
+        self._set_empty(snapshot is None)
         if snapshot is None:
             self.canvas.set_points(np.zeros((0, 2)), np.zeros(0, np.int64))
             self.decodings.set_image(None)
@@ -61,6 +84,31 @@ class SnapshotView(QWidget):
             self.canvas.fit_to_points()
         self.decodings.set_image(grid(snapshot.decodings, nrow=len(snapshot.decodings),
                                       padding=2))
+
+    def _set_empty(self, empty: bool) -> None:
+        """Without a snapshot: the hint in the middle of the plot, no tick labels, grid or digit
+        strip. Changed only when it changes: every change repaints the axes."""
+        if empty == self._empty:
+            return
+        self._empty = empty
+        plot = self.canvas.getPlotItem()
+        if empty:
+            plot.showGrid(x=False, y=False)
+            self.canvas.vb.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
+            self.hint.setPos(0.5, 0.5)
+        else:
+            show_grid(plot, alpha=GRID_ALPHA)
+        for side, (pen, length) in self._axis_look.items():
+            axis = plot.getAxis(side)
+            axis.setPen(None if empty else pen)
+            axis.setStyle(showValues=not empty, tickLength=0 if empty else length)
+            axis.setTicks([[], []] if empty else None)  # None: pyqtgraph's own ticks again
+        if empty:  # no axis titles either (the next snapshot sets them again)
+            for side in ("left", "bottom"):
+                plot.getAxis(side).showLabel(False)
+            self._axes = None
+        self.hint.setVisible(empty)
+        self.decodings.setVisible(not empty)
 
     @staticmethod
     def color_key() -> QLabel:

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
-    QFormLayout,
     QGroupBox,
     QLineEdit,
     QSpinBox,
@@ -32,6 +31,14 @@ from vae_desktop.core.settings import (
     TRAIN_SETTINGS,
     Setting,
     from_saved,
+)
+from vae_desktop.gui.tabs.train.form_layout import (
+    MODEL_ROWS,
+    SHORT_LABELS,
+    TRAIN_ROWS,
+    SettingsGrid,
+    line_up,
+    planned_rows,
 )
 
 # How a person reads some values: the table's own text is for configs and the command line.
@@ -58,16 +65,8 @@ class SettingsForm(QWidget):
         self.fields: dict[str, QWidget] = {}
         self._exact: dict[str, float] = {}  # float spin values given with more decimals than shown
 
-        model_form = QFormLayout()
-        model_form.addRow(self.continue_box)
-        for name in MODEL_SETTINGS:
-            self._add_row(model_form, SETTINGS[name])
-        self.model_group = QGroupBox("Model")
-        self.model_group.setLayout(model_form)
-
-        train_form = QFormLayout()
-        for name in TRAIN_SETTINGS:
-            self._add_row(train_form, SETTINGS[name])
+        for name in (*MODEL_SETTINGS, *TRAIN_SETTINGS):
+            self._add_field(SETTINGS[name])
         self.device_combo = QComboBox()
         auto = resolve_device("auto")
         for device, label in available_devices():
@@ -76,24 +75,41 @@ class SettingsForm(QWidget):
                 self.device_combo.setCurrentIndex(self.device_combo.count() - 1)
         self.device_combo.setToolTip("Where to train: only the devices present on this machine")
         self.device_combo.currentIndexChanged.connect(self.changed)
-        train_form.addRow("Device", self.device_combo)
+
+        model_grid = SettingsGrid()
+        model_grid.add_row([("", self.continue_box)])
+        self._add_rows(model_grid, planned_rows(MODEL_ROWS, MODEL_SETTINGS))
+        train_grid = SettingsGrid()
+        self._add_rows(train_grid, planned_rows(TRAIN_ROWS, (*TRAIN_SETTINGS, DEVICE)))
+        line_up((model_grid, train_grid))
+        self.model_group = QGroupBox("Model")
+        self.model_group.setLayout(model_grid)
         self.train_group = QGroupBox("Training")
-        self.train_group.setLayout(train_form)
+        self.train_group.setLayout(train_grid)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.model_group)
         layout.addWidget(self.train_group)
+        # Tab moves through the fields as they read, row by row, not in the table's order.
+        chain = [*model_grid.fields, *train_grid.fields]  # the first: "Continue training"
+        for before, after in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(before, after)
 
     # Building
-    def _add_row(self, form: QFormLayout, setting: Setting) -> None:
+    def _add_field(self, setting: Setting) -> None:
         widget = self._make_field(setting)
         widget.setToolTip(setting.help)
         self.fields[setting.name] = widget
-        if isinstance(widget, QCheckBox):
-            form.addRow(widget)
-        else:
-            form.addRow(setting.label, widget)
+
+    def _add_rows(self, grid: SettingsGrid, rows: list[tuple[str, ...]]) -> None:
+        for row in rows:
+            cells = []
+            for i, name in enumerate(row):
+                labels = SHORT_LABELS if i else {}  # the second of a pair: a shorter label
+                text = "Device" if name == DEVICE else labels.get(name, SETTINGS[name].label)
+                cells.append((text, self.field(name)))
+            grid.add_row(cells)
 
     def _make_field(self, setting: Setting) -> QWidget:
         if setting.choices:

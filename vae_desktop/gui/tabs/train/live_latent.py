@@ -22,6 +22,7 @@ from vae_desktop.gui.widgets.snapshot_view import SnapshotView
 
 WAITING = (f"{SAMPLE_SIZE:,} test digits, re-encoded while the model trains, appear here: "
            "press Start")
+EMPTY_PLOT = "No run yet: press Start"  # the caption under the plot says what will show
 
 
 class LiveLatentView(QGroupBox):
@@ -32,7 +33,8 @@ class LiveLatentView(QGroupBox):
         super().__init__("Latent space, live", parent)
         self.snapshots: list = []
         self.following = True  # the newest snapshot is shown as it comes
-        self.view = SnapshotView(min_size=140, legend=False, strip_height=40)
+        self.view = SnapshotView(min_size=140, legend=False, strip_height=40,
+                                 empty_text=EMPTY_PLOT)
         self.caption = QLabel(WAITING)
         self.caption.setWordWrap(True)
         # Room for two lines, so that the first snapshot's one-line caption replacing the

@@ -19,6 +19,13 @@ OK_STYLE = "color: #188038;"
 END_FORMATS = {"done": "Done", "stopped": "Stopped at %p%", "failed": "Failed"}
 
 
+def _say(label: QLabel, text: str) -> None:
+    """Set a line of the box; an empty line is hidden, so that the box is only as tall as what
+    it says (the settings form above it gets the rest of the column)."""
+    label.setText(text)
+    label.setVisible(bool(text))
+
+
 def format_duration(seconds: float) -> str:
     seconds = max(0, int(round(seconds)))
     if seconds >= 3600:
@@ -60,16 +67,16 @@ class ProgressBox(QGroupBox):
         self.bar.setRange(0, 1)
         self.bar.setValue(0)
         self.bar.setFormat("Ready")
-        self.step_label.setText("Not training")
+        _say(self.step_label, "")  # the bar says it: Ready, Done, Stopped, Failed
         for label in (self.speed_label, self.eta_label, self.epoch_label, self.result_label):
-            label.setText("")
+            _say(label, "")
 
     # A run
     def begin(self, start_epoch: int, epochs: int) -> None:
         self.clear()
         self._run = {"start_epoch": start_epoch, "epochs": epochs, "steps_per_epoch": 0,
                      "t0": time.monotonic(), "paused_total": 0.0, "pause_t": None}
-        self.step_label.setText("Loading the training images…")
+        _say(self.step_label, "Loading the training images…")
         # Not Qt's busy bar (range 0..0): its animation, 60 repaints a second, went on into the
         # training and took its time from it on 2 cores.
         self.bar.setFormat("Starting…")
@@ -83,7 +90,7 @@ class ProgressBox(QGroupBox):
         self.bar.setValue(0)
         self.bar.setFormat("%p%")
         threads = f", {info.threads} thread{'s' if info.threads != 1 else ''}"
-        self.step_label.setText(f"Epoch {info.start_epoch + 1} of {info.start_epoch + info.epochs} "
+        _say(self.step_label, f"Epoch {info.start_epoch + 1} of {info.start_epoch + info.epochs} "
                                 f"· starting on {info.train_size:,} images, {info.device}"
                                 f"{threads if info.device == 'cpu' else ''}")
 
@@ -95,23 +102,23 @@ class ProgressBox(QGroupBox):
         done = (info.epoch - run["start_epoch"] - 1) * spe + info.step
         total = run["epochs"] * spe
         self.bar.setValue(done)
-        self.step_label.setText(f"Epoch {info.epoch} of {run['start_epoch'] + run['epochs']} · "
+        _say(self.step_label, f"Epoch {info.epoch} of {run['start_epoch'] + run['epochs']} · "
                                 f"step {info.step:,} of {spe:,} · loss {info.loss:.1f}")
         if run["pause_t"] is not None:
             return
-        self.speed_label.setText(f"{info.samples_per_sec:,.0f} samples/s")
+        _say(self.speed_label, f"{info.samples_per_sec:,.0f} samples/s")
         active = time.monotonic() - run["t0"] - run["paused_total"]
         fraction = done / max(total, 1)
         if fraction > 0.01 and active > 1.0:
-            self.eta_label.setText(f"about {format_duration(active * (1 - fraction) / fraction)} left")
+            _say(self.eta_label, f"about {format_duration(active * (1 - fraction) / fraction)} left")
         else:
-            self.eta_label.setText("estimating time left…")
+            _say(self.eta_label, "estimating time left…")
 
     def epoch(self, record: dict) -> None:
-        self.epoch_label.setText(
-            f"After epoch {record['epoch']}: test loss <b>{record['test_loss']:.2f}</b> nats per "
-            f"image (reconstruction {record['test_recon']:.2f} + KL {record['test_kl']:.2f}); "
-            f"train {record['train_loss']:.2f}, {record['seconds']:.1f} s")
+        _say(self.epoch_label,
+             f"After epoch {record['epoch']}: test loss <b>{record['test_loss']:.2f}</b> nats per "
+             f"image (reconstruction {record['test_recon']:.2f} + KL {record['test_kl']:.2f}); "
+             f"train {record['train_loss']:.2f}, {record['seconds']:.1f} s")
 
     def set_paused(self, paused: bool) -> None:
         run = self._run
@@ -119,30 +126,30 @@ class ProgressBox(QGroupBox):
             return
         if paused and run["pause_t"] is None:
             run["pause_t"] = time.monotonic()
-            self.speed_label.setText("Paused")
-            self.eta_label.setText("")
+            _say(self.speed_label, "Paused")
+            _say(self.eta_label, "")
         elif not paused and run["pause_t"] is not None:
             run["paused_total"] += time.monotonic() - run["pause_t"]
             run["pause_t"] = None
-            self.speed_label.setText("Resuming…")
+            _say(self.speed_label, "Resuming…")
 
     def stopping(self) -> None:
-        self.step_label.setText("Stopping after the current batch…")
+        _say(self.step_label, "Stopping after the current batch…")
 
     def saving(self) -> None:
-        self.step_label.setText("Saving the model…")
+        _say(self.step_label, "Saving the model…")
 
     def ended(self, status: str) -> None:
         if status == "done":
             self.bar.setValue(self.bar.maximum())
         self.bar.setFormat(END_FORMATS.get(status, "Failed"))
-        self.step_label.setText("Not training")
-        self.speed_label.setText("")
-        self.eta_label.setText("")
+        _say(self.step_label, "")  # the bar says it: Ready, Done, Stopped, Failed
+        _say(self.speed_label, "")
+        _say(self.eta_label, "")
         self._run = None
 
     def set_result(self, text: str, style: str) -> None:
-        self.result_label.setText(text)
+        _say(self.result_label, text)
         self.result_label.setStyleSheet(style)
 
     def texts(self) -> str:
