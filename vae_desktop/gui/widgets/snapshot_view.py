@@ -5,17 +5,16 @@ decoded from the run's fixed codes. A view of values: it knows no state."""
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from vae_desktop.core.images import grid
+from vae_desktop.gui.widgets.empty_plot import add_hint
 from vae_desktop.gui.widgets.image_view import DigitView
 from vae_desktop.gui.widgets.latent_canvas import DIGIT_COLORS, GRID_ALPHA, LatentCanvas
 from vae_desktop.gui.widgets.plot_grid import show_grid
 
 REFIT_FILL = 0.35  # while following a run, the view is refitted when the points fill less
 AXIS_WIDTH = 44  # px: the left axis's ticks ("-200", scaled by pyqtgraph's SI prefix) and title
-HINT_COLOR = (170, 170, 170)
 
 
 class SnapshotView(QWidget):
@@ -53,9 +52,7 @@ class SnapshotView(QWidget):
         # Each axis's look with a snapshot: its pen and tick length (both hidden without one).
         self._axis_look = {side: (plot.getAxis(side).pen(), plot.getAxis(side).style["tickLength"])
                            for side in ("left", "bottom")}
-        self.hint = pg.TextItem(empty_text, color=HINT_COLOR, anchor=(0.5, 0.5))
-        self.hint.setZValue(20)
-        plot.addItem(self.hint, ignoreBounds=True)
+        self.hint = add_hint(plot, empty_text)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -95,7 +92,6 @@ class SnapshotView(QWidget):
         if empty:
             plot.showGrid(x=False, y=False)
             self.canvas.vb.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
-            self.hint.setPos(0.5, 0.5)
         else:
             show_grid(plot, alpha=GRID_ALPHA)
         for side, (pen, length) in self._axis_look.items():

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from vae_desktop.core.anomaly import OUTLIERS, SCORES, AnomalyResult
+from vae_desktop.gui.widgets.empty_plot import add_hint, show_axis_values
 from vae_desktop.gui.widgets.image_view import DigitView
 from vae_desktop.gui.widgets.roc_plot import RocPlot
 
@@ -110,18 +111,11 @@ class AnomalyPlots(QWidget):
                 self.outlier_table.setItem(row, col, _item("–", number=True))
         for name, view in self.outlier_views.items():
             view.set_image(examples.get(name))
-        hint = pg.TextItem("Train a held-out model or score the active model\n"
-                           "to see the score histograms here.", color=(170, 170, 170),
-                           anchor=(0.5, 0.5))
-        self.hist_plot.addItem(hint)
-        hint.setPos(0.5, 0.5)
+        add_hint(self.hist_plot, "Train a held-out model or score the active model\n"
+                                 "to see the score histograms here.")
         self.hist_plot.setXRange(0, 1)
         self.hist_plot.setYRange(0, 1)
-        self._show_axis_values(False)  # a 0..1 of nats and percent would mean nothing
-
-    def _show_axis_values(self, shown: bool) -> None:
-        for side in ("left", "bottom"):
-            self.hist_plot.getAxis(side).setStyle(showValues=shown)
+        show_axis_values(self.hist_plot, False)
 
     def show_result(self, result: AnomalyResult, detector: str) -> None:
         """`detector`: the scoring model's name, for the summary."""
@@ -168,7 +162,7 @@ class AnomalyPlots(QWidget):
     def _show_histograms(self, result: AnomalyResult) -> None:
         plot = self.hist_plot
         plot.clear()
-        self._show_axis_values(True)
+        show_axis_values(plot, True)
         series = [("normal test digits", result.normal, NORMAL_COLOR)]
         if result.anomalous.numel():
             held = ",".join(map(str, result.holdout))

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from vae_desktop.core import settings as table
 from vae_desktop.core.sweep import OBJECTIVE_LABELS, SETTINGS, TrialRecord, best_trial
+from vae_desktop.gui.widgets.empty_plot import add_hint, show_axis_values
 from vae_desktop.gui.widgets.plot_grid import show_grid
 
 PLOT_BG = "#202124"
@@ -70,10 +71,7 @@ class TrialPlots(QWidget):
                                              "against the setting chosen above")):
             plot.getViewBox().setDefaultPadding(0.08)
             plot.getAxis("bottom").enableAutoSIPrefix(False)  # no "(x0.001)" on learning rates
-            hint = pg.TextItem(text, color=(170, 170, 170), anchor=(0.5, 0.5))
-            plot.addItem(hint, ignoreBounds=True)
-            hint.setPos(0.5, 0.5)
-            self._hints[plot] = hint
+            self._hints[plot] = add_hint(plot, text)
         for curve in (self.done_curve, self.pruned_curve, self.setting_curve):
             curve.sigPointsClicked.connect(self._clicked)
         self.setting_combo = QComboBox()
@@ -139,12 +137,11 @@ class TrialPlots(QWidget):
         self._draw_setting()
 
     def _show_empty(self, plot: pg.PlotWidget, empty: bool) -> None:
-        """An empty plot shows its hint and no tick values (they would mean nothing yet)."""
+        """An empty plot shows its hint and no tick values."""
         hint = self._hints[plot]
         was_empty = hint.isVisible()
         hint.setVisible(empty)
-        for side in ("left", "bottom"):
-            plot.getAxis(side).setStyle(showValues=not empty)
+        show_axis_values(plot, not empty)
         if empty:
             plot.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
         elif was_empty:  # the first points: fit them (later, a zoom the user chose stays)
