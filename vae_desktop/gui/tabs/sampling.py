@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from vae_desktop.core import mixture
+from vae_desktop.gui.widgets.hint_text import HINT_STYLE
 
 TIPS = {
     mixture.SAMPLER_PRIOR: (
@@ -90,7 +91,7 @@ class SamplerChoice(QWidget):
         `detail` goes to its tooltip."""
         self.status.setText(text)
         self.status.setToolTip(detail or text)
-        self.status.setStyleSheet("color: #d93025" if failed else "color: #999")
+        self.status.setStyleSheet("color: #d93025" if failed else HINT_STYLE)
         self.status.setVisible(bool(text))
         self.bar.setVisible(fraction is not None)
         if fraction is not None:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from vae_desktop.core import generate
 from vae_desktop.gui.tabs.conditional.panels import clip_to_width
 from vae_desktop.gui.tabs.sampling import SamplerChoice
+from vae_desktop.gui.widgets.hint_text import HINT_STYLE
 
 DIGITS = 10
 MAX_SEED = 999_999
@@ -128,7 +129,7 @@ class Controls(QWidget):
         col.addStretch(1)
         self.model_label = QLabel()
         clip_to_width(self.model_label)
-        self.model_label.setStyleSheet("color: palette(mid);")
+        self.model_label.setStyleSheet(HINT_STYLE)
         col.addWidget(self.model_label)
 
     @property

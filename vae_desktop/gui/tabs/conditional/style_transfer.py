@@ -12,6 +12,7 @@ from vae_desktop.core import generate
 from vae_desktop.core.images import grid
 from vae_desktop.core.wording import a_digit, article
 from vae_desktop.gui.tabs.conditional.panels import export_button, panel
+from vae_desktop.gui.widgets.hint_text import HINT_STYLE
 from vae_desktop.gui.widgets.image_view import DigitView
 
 DIGITS = 10
@@ -29,13 +30,13 @@ class StyleTransferView(QWidget):
         self.source_view.setFixedSize(112, 112)
         self.source_caption = QLabel()
         self.source_caption.setAlignment(Qt.AlignCenter)
-        self.source_caption.setStyleSheet("color: palette(mid);")
+        self.source_caption.setStyleSheet(HINT_STYLE)
         source_col.addWidget(self.source_view)
         source_col.addWidget(self.source_caption)
         source_col.addStretch(1)
         row.addLayout(source_col)
         arrow = QLabel("→")
-        arrow.setStyleSheet("font-size: 26px; color: palette(mid);")
+        arrow.setStyleSheet("font-size: 26px; " + HINT_STYLE)
         row.addWidget(arrow)
         self.style_view = DigitView(title="The same style written as 0 to 9", min_size=80)
         self.style_view.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)

@@ -15,10 +15,11 @@ from PySide6.QtWidgets import (
 )
 
 from vae_desktop.gui.widgets.draw_canvas import MAX_PEN, MIN_PEN, DrawCanvas
+from vae_desktop.gui.widgets.hint_text import HINT_COLOUR
 
 HINT = "Esc clears · Ctrl+Z undoes · wheel sets the pen"
 ERROR_COLOUR = "#e8833a"
-MESSAGE_COLOUR = "palette(mid)"
+MESSAGE_COLOUR = HINT_COLOUR
 
 
 class CanvasPanel(QGroupBox):

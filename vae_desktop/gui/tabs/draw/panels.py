@@ -27,6 +27,7 @@ from vae_desktop.core.wording import article
 from vae_desktop.gui.widgets.draw_histogram import PLOT_BG, UNUSUAL_COLOUR, cache_as_pixmaps
 from vae_desktop.gui.widgets.draw_image_view import DrawImageView
 from vae_desktop.gui.widgets.gap_bars import GapBars
+from vae_desktop.gui.widgets.hint_text import HINT_STYLE
 
 TYPICAL_COLOUR = "#3ba55c"
 BAR_COLOUR = (90, 140, 220)
@@ -176,7 +177,7 @@ class ScoresPanel(QGroupBox):
         form.addRow("PSNR:", quality)
         form.addRow("Percentile:", self.percentile_label)
         self.percentile_note = QLabel("of test digits score as well or better")
-        self.percentile_note.setStyleSheet("color: palette(mid);")
+        self.percentile_note.setStyleSheet(HINT_STYLE)
         form.addRow("", self.percentile_note)
         self.threshold_spin = QDoubleSpinBox()
         self.threshold_spin.setRange(*THRESHOLD_RANGE)
@@ -267,7 +268,7 @@ class GuessPanel(QGroupBox):
             "A conditional model can say which digit it thinks this is: pick one "
             "(e.g. mnist-cvae-z2) in the toolbar.")
         self.message.setAlignment(Qt.AlignCenter)
-        self.message.setStyleSheet("color: palette(mid);")
+        self.message.setStyleSheet(HINT_STYLE)
         self.stack.addWidget(self.message)
         page = QWidget()
         page_layout = QVBoxLayout(page)

@@ -29,6 +29,7 @@ from vae_desktop.gui.tabs.draw.canvas_panel import HINT, CanvasPanel
 from vae_desktop.gui.tabs.draw.panels import GuessPanel, ImagesPanel, ScoresPanel
 from vae_desktop.gui.widgets.draw_canvas import DEFAULT_PEN
 from vae_desktop.gui.widgets.draw_histogram import UNUSUAL_COLOUR, ScoreHistogram
+from vae_desktop.gui.widgets.hint_text import HINT_COLOUR
 
 YOUR_DRAWING = "your drawing"  # the origin of what the user drew
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff);;All files (*)"
@@ -320,7 +321,7 @@ class DrawTab(QWidget):
         self.histogram.set_score(None if analysis is None else analysis.loss)
         if analysis is None:
             if image is None:
-                self.scores_panel.set_verdict("Draw a digit", "palette(mid)")
+                self.scores_panel.set_verdict("Draw a digit", HINT_COLOUR)
             elif ckpt is None:
                 self.scores_panel.set_verdict("No model: train one or pick one in the toolbar",
                                               UNUSUAL_COLOUR)

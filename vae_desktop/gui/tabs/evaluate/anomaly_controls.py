@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from vae_desktop.core.anomaly import SCORES
 from vae_desktop.core.settings import SETTINGS
+from vae_desktop.gui.widgets.hint_text import HINT_STYLE
 
 
 class AnomalyControls(QWidget):
@@ -31,7 +32,7 @@ class AnomalyControls(QWidget):
         intro.setToolTip("The standard test: train a model without one digit, then see how well "
                          "its scores pick out that digit among the others (AUROC).")
         intro.setWordWrap(True)
-        intro.setStyleSheet("color: palette(mid);")
+        intro.setStyleSheet(HINT_STYLE)
         header.addWidget(QLabel("<b>Anomaly detection</b>"))
         header.addWidget(intro, 1)
         layout.addLayout(header)

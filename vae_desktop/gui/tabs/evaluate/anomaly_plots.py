@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from vae_desktop.core.anomaly import OUTLIERS, SCORES, AnomalyResult
 from vae_desktop.gui.widgets.empty_plot import add_hint, show_axis_values
+from vae_desktop.gui.widgets.hint_text import HINT_HTML_COLOUR
 from vae_desktop.gui.widgets.image_view import DigitView
 from vae_desktop.gui.widgets.roc_plot import RocPlot
 
@@ -30,7 +31,7 @@ HELD_COLOR = (255, 150, 50)
 THRESHOLD_COLOR = (240, 80, 80)
 HIST_BINS = 60
 OUTLIER_ROW = 32  # table row height, fits a small example image
-EMPTY = ("<span style='color: gray'>No detector yet: press <b>Train held-out model</b> (the "
+EMPTY = (f"<span style='color: {HINT_HTML_COLOUR}'>No detector yet: press <b>Train held-out model</b> (the "
          "standard experiment) or <b>Score active model</b>.</span>")
 
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from vae_desktop.core.evaluation import ACTIVE_COV, EvaluationReport, test_inputs
 from vae_desktop.core.likelihood import LikelihoodEstimate, iwae_steps
+from vae_desktop.gui.widgets.hint_text import HINT_STYLE, hint_span
 
 SAMPLE_COUNTS = (50, 500, 5000)  # 5000: Burda et al.'s protocol
 DEFAULT_K = 500
@@ -70,7 +71,7 @@ class LikelihoodPanel(QFrame):
         self.result = QLabel()
         self.result.setTextFormat(Qt.RichText)
         self.units = QLabel()
-        self.units.setStyleSheet("color: palette(mid);")
+        self.units.setStyleSheet(HINT_STYLE)
         for w in (caption, self.k_combo, self.run_button, self.progress):
             row.addWidget(w)
         row.addWidget(self.result, 1)
@@ -114,8 +115,7 @@ class LikelihoodPanel(QFrame):
         if self.ckpt is None:
             self.result.setText("")
         elif found is None:
-            self.result.setText("<span style='color: gray'>−log p(x) not estimated yet: press "
-                                "Estimate</span>")
+            self.result.setText(hint_span("−log p(x) not estimated yet: press Estimate"))
             self.result.setToolTip("")
         else:
             self.result.setText(self._result_text(found))

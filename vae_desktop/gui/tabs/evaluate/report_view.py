@@ -28,6 +28,7 @@ from vae_desktop.core.evaluation import SCORE_NAMES, EvaluationReport
 from vae_desktop.core.wording import a_digit
 from vae_desktop.gui.tabs.evaluate.anomaly_plots import PLOT_BG, legend_key
 from vae_desktop.gui.widgets.gallery_pairs import PairGallery
+from vae_desktop.gui.widgets.hint_text import HINT_STYLE
 
 # A tall, narrow gallery beside the table and the histogram: there the pairs stay large at
 # 1280x720, where a short gallery below the table shrank them to specks.
@@ -86,11 +87,11 @@ class MetricCard(QFrame):
         layout.setContentsMargins(10, 6, 10, 6)
         layout.setSpacing(0)
         top = QLabel(caption)
-        top.setStyleSheet("color: palette(mid); font-size: 11px;")
+        top.setStyleSheet(HINT_STYLE + " font-size: 11px;")
         self.value = QLabel("–")
         self.value.setStyleSheet("font-size: 20px; font-weight: 600;")
         self.unit = QLabel(unit)
-        self.unit.setStyleSheet("color: palette(mid); font-size: 10px;")
+        self.unit.setStyleSheet(HINT_STYLE + " font-size: 10px;")
         layout.addWidget(top)
         layout.addWidget(self.value)
         layout.addWidget(self.unit)
@@ -174,7 +175,7 @@ class ReportView(QWidget):
         row.addLayout(gallery_box, 0)
         layout.addLayout(row, 1)
         self.gallery_info = QLabel(GALLERY_HINT)
-        self.gallery_info.setStyleSheet("color: palette(mid);")
+        self.gallery_info.setStyleSheet(HINT_STYLE)
         self.gallery_info.setWordWrap(True)
         self.gallery_info.setMinimumHeight(2 * self.gallery_info.fontMetrics().height())
         layout.addWidget(self.gallery_info)

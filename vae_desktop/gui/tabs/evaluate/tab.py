@@ -15,6 +15,7 @@ not shown.
 from __future__ import annotations
 
 import time
+from html import escape
 
 import numpy as np
 import torch
@@ -33,6 +34,7 @@ from vae_desktop.core.wording import count
 from vae_desktop.gui.tabs.evaluate.anomaly_panel import AnomalyPanel
 from vae_desktop.gui.tabs.evaluate.likelihood_panel import LikelihoodPanel
 from vae_desktop.gui.tabs.evaluate.report_view import ReportView
+from vae_desktop.gui.widgets.hint_text import HINT_STYLE, hint_span
 
 
 class EvaluateTab(QWidget):
@@ -58,7 +60,7 @@ class EvaluateTab(QWidget):
         self.title = QLabel()
         self.title.setTextFormat(Qt.RichText)
         self.status = QLabel()
-        self.status.setStyleSheet("color: palette(mid);")
+        self.status.setStyleSheet(HINT_STYLE)
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress.setMaximumWidth(160)
@@ -114,12 +116,12 @@ class EvaluateTab(QWidget):
         self.anomaly.on_active_model_changed(ckpt)
         self.likelihood.show_model(ckpt, self.state.test_pass(ckpt))
         if ckpt is None:
-            self.title.setText("<b>No model</b> <span style='color: gray'>· train one on the "
-                               "Train tab or open a checkpoint</span>")
+            self.title.setText("<b>No model</b> "
+                               + hint_span("· train one on the Train tab or open a checkpoint"))
             self.status.setText("")
             return
-        self.title.setText(f"<b>{ckpt.name}</b> <span style='color: gray'>· "
-                           f"{ckpt.config.describe()} · {count(ckpt.epochs, 'epoch')}</span>")
+        self.title.setText(f"<b>{escape(ckpt.name)}</b> "  # a name may hold "<"
+                           + hint_span(f"· {ckpt.config.describe()} · {count(ckpt.epochs, 'epoch')}"))
         if self.isVisible():
             self.evaluate()
         elif self.state.test_pass(ckpt) is not None:

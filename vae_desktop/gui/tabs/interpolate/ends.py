@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from vae_desktop.core import generate
 from vae_desktop.core.wording import a_digit
+from vae_desktop.gui.widgets.hint_text import hint_span
 from vae_desktop.gui.widgets.image_view import DigitView
 
 DIGITS = 10
@@ -159,7 +160,7 @@ class EndPicker(QGroupBox):
         if end.problem:
             self.caption.setText(f"<span style='color:#d93025'>{end.problem}</span>")
         else:
-            self.caption.setText(f"<span style='color:palette(mid)'>{end.caption}</span>")
+            self.caption.setText(hint_span(end.caption))
         self.caption.setToolTip(end.problem or end.caption)
 
 

@@ -27,6 +27,7 @@ from vae_desktop.gui.tabs.interpolate import export
 from vae_desktop.gui.tabs.interpolate.controls import PATHS, NormPlot, WalkSettings
 from vae_desktop.gui.tabs.interpolate.ends import End, EndPicker, clip_to_width, resolve_end
 from vae_desktop.gui.tabs.interpolate.strip import FrameStrip
+from vae_desktop.gui.widgets.hint_text import HINT_STYLE
 
 __all__ = ["InterpolateTab", "PATHS"]
 
@@ -124,7 +125,7 @@ class InterpolateTab(QWidget):
             col.addWidget(frame, 1)
         hint = QLabel("Numbers under the frames: the mixing ratio t, the share of B (0 is A, 1 is B). "
                       "Click a frame to see its code on the Latent space tab.")
-        hint.setStyleSheet("color: palette(mid);")
+        hint.setStyleSheet(HINT_STYLE)
         clip_to_width(hint)
         col.addWidget(hint)
         return page

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from vae_desktop.core import latent
 from vae_desktop.core.images import grid
 from vae_desktop.gui.tabs.sampling import SamplerChoice
+from vae_desktop.gui.widgets.hint_text import HINT_STYLE
 from vae_desktop.gui.widgets.image_view import DigitView
 from vae_desktop.gui.widgets.latent_canvas import DIGIT_COLORS
 
@@ -38,7 +39,7 @@ HOVER_HINT = "Hover a point to see\nits test image"
 NOTE = "The label sets the digit, so z holds only style: colours mix."
 NOTE_TIP = ("The decoder gets the label, so the latent space holds only style (slant, width, "
             "stroke): the digits' colours mix on the plot.")
-NOTE_STYLE, BLEND_STYLE = "color: #999", "color: #e0b040"
+NOTE_STYLE, BLEND_STYLE = HINT_STYLE, "color: #e0b040"
 
 
 class SliderRow:
@@ -75,7 +76,7 @@ class SliderRow:
             w.setToolTip(tip)
         if not active:
             for w in (self.kl_label, self.activity_label, self.value):
-                w.setStyleSheet("color: #888")
+                w.setStyleSheet(HINT_STYLE)
 
     def widgets(self) -> tuple[QWidget, ...]:
         return self.name, self.kl_label, self.activity_label, self.slider, self.value
@@ -107,7 +108,7 @@ class DimensionSliders(QWidget):
         top = QHBoxLayout()
         self.note = QLabel("")
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: #999")
+        self.note.setStyleSheet(HINT_STYLE)
         top.addWidget(self.note, stretch=1)
         origin = QPushButton("Origin")
         origin.setToolTip("Move the current point to z = 0, the prior's mean")
@@ -255,7 +256,7 @@ class DecodedPointBox(QGroupBox):
         self.hover_view.setFixedSize(96, 96)
         grid.addWidget(self.hover_view, 1, 1, Qt.AlignLeft)
         self.hover_label = QLabel(HOVER_HINT)
-        self.hover_label.setStyleSheet("color: #999")
+        self.hover_label.setStyleSheet(HINT_STYLE)
         grid.addWidget(self.hover_label, 2, 1)
         grid.addWidget(label_picker, 4, 0, 1, 2)  # a hidden picker's row takes no room
         buttons = QHBoxLayout()
@@ -274,7 +275,7 @@ class DecodedPointBox(QGroupBox):
         """The hovered test image with its caption, or (None) the hint that hovering shows one."""
         self.hover_view.set_image(image)
         self.hover_label.setText(text if image is not None else HOVER_HINT)
-        self.hover_label.setStyleSheet("" if image is not None else "color: #999")
+        self.hover_label.setStyleSheet("" if image is not None else HINT_STYLE)
 
 
 class SamplesPage(QWidget):

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from vae_desktop.core import latent
+from vae_desktop.gui.widgets.hint_text import HINT_STYLE
 from vae_desktop.gui.widgets.latent_canvas import LatentCanvas
 
 VIEW_PCA, VIEW_DIMS = "pca", "dims"
@@ -115,7 +116,7 @@ class PlotPanel(QWidget):
         below.addWidget(self.points_box)
         below.addStretch(1)
         hint = QLabel("Click or drag: decode · Shift+drag or middle-drag: pan · wheel or right-drag: zoom")
-        hint.setStyleSheet("color: #888")
+        hint.setStyleSheet(HINT_STYLE)
         below.addWidget(hint)
         return below
 
