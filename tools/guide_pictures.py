@@ -1,18 +1,28 @@
 """Make the guide's pictures (vae_desktop/data/guide/*.png) and the app's icon PNGs from the
 app's own screenshots. Run by hand when the screens change; the results are committed.
 
-    python tools/guide_pictures.py SHOTS_DIR
+    python tools/app_screenshots.py SHOTS_DIR
+    python tools/guide_pictures.py SHOTS_DIR [OUT_DIR]
 
-SHOTS_DIR holds full-window screenshots at 1280x720 (/work/notes/shots.sh makes them), named
-train, draw, latent_space, conditional, interpolate, evaluate, sweep (each tab in a typical state),
-vae_draw, vae_latent: the Draw and Latent space tabs with mnist-vae-z2 active, a test digit on
-the Draw tab and its code as the latent point; samples_train: the Train tab with mnist-vae-z2
-active; walk_interpolate: the Interpolate tab's walk from a 2 to a 6 in 10 steps. The icon PNGs
-are rendered from the SVG by Qt.
+tools/app_screenshots.py drives the real window offscreen and fills SHOTS_DIR with full-window
+screenshots at 1280x720: train, draw, latent_space, conditional, interpolate, evaluate, sweep
+(each tab in a typical state); vae_draw, vae_latent: the Draw and Latent space tabs with
+mnist-vae-z2 active, a test digit on the Draw tab and its code as the latent point;
+samples_train: the Train tab with mnist-vae-z2 active; walk_interpolate: the Interpolate tab's
+walk from a 2 to a 6 in 10 steps. Beside them it saves the widgets the pictures are made of, each
+grabbed on its own (vae_input, vae_recon, vae_plot, samples_grid, walk_strip), and layout.json:
+where each shot's tab page lies in the window and where the latent point lies in vae_plot.png.
+So nothing here crops fixed pixel boxes, and a change of the tabs' layout needs no change here.
+
+OUT_DIR (default: the guide's folder) receives the pictures; when it is not the guide's folder
+the icon PNGs go to OUT_DIR/icons instead of vae_desktop/data/icons, so a trial run overwrites
+nothing committed. The icon PNGs are rendered from the SVG by Qt.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 from pathlib import Path
 
@@ -24,23 +34,35 @@ GUIDE = DATA / "guide"
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 TABS = ("train", "draw", "latent_space", "conditional", "interpolate", "evaluate", "sweep")
 WIDTH = 640  # the width the pages show them at
+SAMPLES_WIDTH = 394  # the width vae.html shows samples.png at
+WALK_WIDTH = 600
 
 
-def save(image: Image.Image, name: str, colors: int = 128) -> None:
-    image.convert("RGB").quantize(colors=colors, method=Image.Quantize.MEDIANCUT).save(
-        GUIDE / name, optimize=True)
-    print(GUIDE / name, (GUIDE / name).stat().st_size // 1024, "KiB")
+def save(image: Image.Image, out: Path, name: str, colors: int = 128) -> None:
+    path = out / name
+    image.convert("RGB").quantize(colors=colors, method=Image.Quantize.FASTOCTREE).save(
+        path, optimize=True)
+    print(path, path.stat().st_size // 1024, "KiB")
+
+
+def layout(shots: Path) -> dict:
+    """What app_screenshots.py measured: the tab pages' rectangles, the latent point's place."""
+    path = shots / "layout.json"
+    if not path.is_file():
+        raise SystemExit(f"{path} is missing: make the shots with tools/app_screenshots.py")
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def scaled(image: Image.Image, width: int) -> Image.Image:
     return image.resize((width, round(image.height * width / image.width)), Image.LANCZOS)
 
 
-def tab_pictures(shots: Path) -> None:
+def tab_pictures(shots: Path, out: Path) -> None:
+    pages = layout(shots)["pages"]
     for tab in TABS:
         window = Image.open(shots / f"{tab}_1280x720.png")
-        page = window.crop((0, 92, 1280, 700))  # below the tab bar, above the status bar
-        save(scaled(page, WIDTH), f"{tab.split('_')[0]}.png")
+        x, y, w, h = pages[tab]  # the tab's page: below the tab bar, above the status bar
+        save(scaled(window.crop((x, y, x + w, y + h)), WIDTH), out, f"{tab.split('_')[0]}.png")
 
 
 def arrow(draw: ImageDraw.ImageDraw, x0: int, x1: int, y: int, text: str, font) -> None:
@@ -50,16 +72,16 @@ def arrow(draw: ImageDraw.ImageDraw, x0: int, x1: int, y: int, text: str, font) 
     draw.text(((x0 + x1 - w) / 2, y - 24), text, fill="#3b2f86", font=font)
 
 
-def vae_diagram(shots: Path) -> None:
+def vae_diagram(shots: Path, out: Path) -> None:
     """x -> encoder -> z among the test codes -> decoder -> reconstruction."""
-    drawn = Image.open(shots / "vae_draw_1280x720.png")
-    latent = Image.open(shots / "vae_latent_1280x720.png")
-    digit = drawn.crop((437, 187, 686, 436)).resize((120, 120), Image.LANCZOS)
-    recon = drawn.crop((710, 187, 960, 436)).resize((120, 120), Image.LANCZOS)
-    plot = scaled(latent.crop((45, 131, 803, 632)), 260)
+    digit = Image.open(shots / "vae_input.png").resize((120, 120), Image.LANCZOS)
+    recon = Image.open(shots / "vae_recon.png").resize((120, 120), Image.LANCZOS)
+    latent = Image.open(shots / "vae_plot.png")
+    plot = scaled(latent.convert("RGB"), 260)
     plot = ImageEnhance.Brightness(ImageEnhance.Color(plot).enhance(1.6)).enhance(1.5)  # small dots
-    mark = ImageDraw.Draw(plot)  # ring the test digit's code (the red point, at (597, 433))
-    cx, cy = (597 - 45) * 260 / 758, (433 - 131) * 260 / 758
+    mark = ImageDraw.Draw(plot)  # ring the test digit's code (the latent point)
+    scale = 260 / latent.width
+    cx, cy = (v * scale for v in layout(shots)["vae_mark"])
     mark.ellipse((cx - 9, cy - 9, cx + 9, cy + 9), outline="#ffd400", width=3)
     font = ImageFont.truetype(FONT, 14)
     small = ImageFont.truetype(FONT, 12)
@@ -76,22 +98,24 @@ def vae_diagram(shots: Path) -> None:
                            (WIDTH - 120, 120, "the reconstruction")):
         w = draw.textlength(text, font=small)
         draw.text((x + (width - w) / 2, plot.height + 12), text, fill="#404040", font=small)
-    save(picture, "vae.png", colors=256)
+    save(picture, out, "vae.png", colors=256)
 
 
-def samples_and_walk(shots: Path) -> None:
-    train = Image.open(shots / "samples_train_1280x720.png")
-    save(train.crop((854, 520, 1248, 680)), "samples.png")
-    walk = Image.open(shots / "walk_interpolate_1280x720.png")
-    save(scaled(walk.crop((180, 326, 1100, 444)), 600), "walk.png")
+def samples_and_walk(shots: Path, out: Path) -> None:
+    save(scaled(Image.open(shots / "samples_grid.png").convert("RGB"), SAMPLES_WIDTH), out,
+         "samples.png")
+    save(scaled(Image.open(shots / "walk_strip.png").convert("RGB"), WALK_WIDTH), out,
+         "walk.png")
 
 
-def icons() -> None:
+def icons(folder: Path) -> None:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no window: no display needed
     from PySide6.QtGui import QGuiApplication, QImage, QPainter, Qt
     from PySide6.QtSvg import QSvgRenderer
 
     _app = QGuiApplication.instance() or QGuiApplication([])
     renderer = QSvgRenderer(str(DATA / "vae-desktop.svg"))
+    folder.mkdir(parents=True, exist_ok=True)
     for size in (48, 128, 256):
         image = QImage(size, size, QImage.Format_ARGB32_Premultiplied)
         image.fill(Qt.transparent)
@@ -99,12 +123,24 @@ def icons() -> None:
         painter.setRenderHint(QPainter.Antialiasing)
         renderer.render(painter)
         painter.end()
-        image.save(str(DATA / "icons" / f"vae-desktop-{size}.png"))
+        path = folder / f"vae-desktop-{size}.png"
+        image.save(str(path))
+        print(path)
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) not in (1, 2) or argv[0] in ("-h", "--help"):
+        print(__doc__)
+        return 2
+    shots = Path(argv[0])
+    out = Path(argv[1]).resolve() if len(argv) == 2 else GUIDE
+    out.mkdir(parents=True, exist_ok=True)
+    tab_pictures(shots, out)
+    vae_diagram(shots, out)
+    samples_and_walk(shots, out)
+    icons(DATA / "icons" if out == GUIDE.resolve() else out / "icons")
+    return 0
 
 
 if __name__ == "__main__":
-    shots = Path(sys.argv[1])
-    tab_pictures(shots)
-    vae_diagram(shots)
-    samples_and_walk(shots)
-    icons()
+    sys.exit(main(sys.argv[1:]))

@@ -51,7 +51,6 @@ class GuideDialog(QDialog):
         self.setWindowTitle("VAE Desktop Guide")
         self.contents = QListWidget()
         self.contents.addItems([title for _, title in PAGES])
-        self.contents.setMaximumWidth(180)
         self.contents.currentRowChanged.connect(self._row_chosen)
         self.browser = QTextBrowser()
         self.browser.setOpenExternalLinks(True)
@@ -62,13 +61,23 @@ class GuideDialog(QDialog):
         splitter = QSplitter(Qt.Horizontal)
         splitter.addWidget(self.contents)
         splitter.addWidget(self.browser)
+        # The list as wide as its longest title, the page the rest: no maximum width, which in
+        # a splitter leaves an empty band between the list and the page when the window grows.
+        splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
+        width = self.contents_width()
+        splitter.setSizes([width, max(1, 960 - width)])
+        self.splitter = splitter
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(splitter)
         self.resize(960, 660)
         self.show_page("index")
+
+    def contents_width(self) -> int:
+        """Room for the longest title in the contents list, with its frame and a margin."""
+        return self.contents.sizeHintForColumn(0) + 2 * self.contents.frameWidth() + 24
 
     def show_page(self, page: str) -> None:
         self.browser.setSource(QUrl.fromLocalFile(str(page_path(page))))
