@@ -186,7 +186,9 @@ class ScoresPanel(QGroupBox):
         self.threshold_spin.setSuffix(" %")
         self.threshold_spin.setToolTip(
             "A drawing scoring worse than this share of the test digits is called unusual.\n"
-            "You can also drag the dashed line in the histogram.")
+            "You can also drag the dashed line in the histogram.\n"
+            "(The Evaluate tab's anomaly detector sets its own threshold, a percentile of the\n"
+            "training digits' scores, for its experiments.)")
         self.threshold_spin.setValue(min(THRESHOLD_RANGE[1], max(THRESHOLD_RANGE[0], threshold)))
         self.threshold_spin.setMaximumWidth(110)
         form.addRow("Unusual above:", self.threshold_spin)
