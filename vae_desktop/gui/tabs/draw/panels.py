@@ -34,6 +34,7 @@ BAR_COLOUR = (90, 140, 220)
 CHOSEN_BAR_COLOUR = (255, 170, 60)
 GAP_SHOWN = 40.0  # nats: the guess's bars stop here (further behind is as good as ruled out)
 THRESHOLD_RANGE = (50.0, 99.9)  # percent of the test set
+PERCENTILE_NOTE = "of test digits score as well or better"
 
 
 class WrappingLabel(QLabel):
@@ -162,7 +163,7 @@ class ScoresPanel(QGroupBox):
                                        "(torchmetrics)", "-0.888")
         self.percentile_label = _value_label(
             "Share of the MNIST test digits whose negative ELBO is at or below the drawing's.",
-            "– (test-set scores coming…)")
+            f"88.8 % {PERCENTILE_NOTE}")
         form.addRow("Negative ELBO:", self.loss_label)
         form.addRow("", self.parts_label)
         # The two image-quality scores share a row: at 1280x720 one more row pushed the tab past
@@ -175,10 +176,7 @@ class ScoresPanel(QGroupBox):
         quality.addWidget(self.ssim_label)
         quality.addStretch(1)
         form.addRow("PSNR:", quality)
-        form.addRow("Percentile:", self.percentile_label)
-        self.percentile_note = QLabel("of test digits score as well or better")
-        self.percentile_note.setStyleSheet(HINT_STYLE)
-        form.addRow("", self.percentile_note)
+        form.addRow("Percentile:", self.percentile_label)  # its note on the same row: one fewer
         self.threshold_spin = QDoubleSpinBox()
         self.threshold_spin.setRange(*THRESHOLD_RANGE)
         self.threshold_spin.setDecimals(1)
@@ -206,8 +204,6 @@ class ScoresPanel(QGroupBox):
     def scores_text(self) -> str:
         """The verdict and the scores as shown, one per line (what "Copy scores" copies)."""
         percentile = self.percentile_label.text()
-        if percentile.endswith("%"):
-            percentile += " " + self.percentile_note.text()
         rows = [self.verdict_label.text(),
                 f"Negative ELBO: {self.loss_label.text()} {self.parts_label.text()}".rstrip(),
                 f"PSNR: {self.psnr_label.text()}", f"SSIM: {self.ssim_label.text()}",
@@ -234,7 +230,7 @@ class ScoresPanel(QGroupBox):
         if analysis.percentile is None:
             self.percentile_label.setText(percentile_missing)
         else:
-            self.percentile_label.setText(f"{analysis.percentile:.1f} %")
+            self.percentile_label.setText(f"{analysis.percentile:.1f} % {PERCENTILE_NOTE}")
         self.show_verdict(analysis)
 
     def show_verdict(self, analysis: DigitAnalysis) -> None:

@@ -39,6 +39,7 @@ HOVER_HINT = "Hover a point to see\nits test image"
 NOTE = "The label sets the digit, so z holds only style: colours mix."
 NOTE_TIP = ("The decoder gets the label, so the latent space holds only style (slant, width, "
             "stroke): the digits' colours mix on the plot.")
+DECODED_SIDE = 196
 NOTE_STYLE, BLEND_STYLE = HINT_STYLE, "color: #e0b040"
 
 
@@ -244,9 +245,11 @@ class DecodedPointBox(QGroupBox):
     def __init__(self, label_picker: LabelPicker, parent: QWidget | None = None) -> None:
         super().__init__("Decoded point", parent)
         grid = QGridLayout(self)
-        self.digit_view = DigitView(title="The decoded current point", min_size=200)
+        # 7 screen pixels to a digit's pixel: big enough to read every stroke, and small enough
+        # that the tab fits a maximized window on a 720-pixel screen.
+        self.digit_view = DigitView(title="The decoded current point", min_size=DECODED_SIDE)
         self.digit_view.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Fixed)
-        self.digit_view.setFixedSize(210, 210)
+        self.digit_view.setFixedSize(DECODED_SIDE, DECODED_SIDE)
         grid.addWidget(self.digit_view, 0, 0, 4, 1)
         self.coord_label = QLabel("")
         self.coord_label.setWordWrap(True)
