@@ -38,6 +38,7 @@ import shutil
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -69,6 +70,27 @@ def wait_until(condition, what: str, timeout_s: float = 120.0) -> None:
         if time.monotonic() - start > timeout_s:
             raise TimeoutError(f"gave up waiting for {what} after {timeout_s:.0f} s")
         settle(100)
+
+
+@contextmanager
+def main_window():
+    """The app's main window, shown at SIZE, with settings and data in TMP (removed after)."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("VAE Desktop")
+    app.setOrganizationName("vae-desktop")
+    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(TMP / "settings"))
+    from vae_desktop.gui.main_window import MainWindow
+
+    window = MainWindow()
+    try:
+        window.resize(*SIZE)
+        window.show()
+        settle(2000)
+        yield window
+    finally:
+        window.close()
+        settle(300)
+        shutil.rmtree(TMP, ignore_errors=True)
 
 
 def rect_list(rect: QRect) -> list[int]:
@@ -258,23 +280,34 @@ class Shots:
         form.set_budget(trials=12, epochs=2, train_size=2000, test_size=1000)
         form.set_study_name("guide-pictures")
         self.show("Sweep")
+        self.run_sweep(tab, "sweep")
+
+    def run_sweep(self, tab, name: str) -> None:
+        """Run the Sweep tab's sweep as its form says, to its end, and save the shot."""
         if not tab.start():
             raise RuntimeError(f"the sweep did not start: {tab.error_text()}")
         wait_until(lambda: not tab.is_running(), "the sweep", 600)
         settle(2500)  # the watcher's last read
-        self.save("sweep")
+        self.save(name)
 
-    def train(self) -> None:
-        self.activate("mnist-cvae-z2")
+    def start_run(self, settings: dict) -> list:
+        """Start a run of the Train tab with these settings: the list its summary will be
+        appended to when it has ended."""
         tab = self.tab["Train"]
-        self.show("Train")
-        if not tab.apply_settings({"latent_dim": 2, "conditional": False, "epochs": 3,
-                                   "train_size": 0, "seed": 1}):
+        if not tab.apply_settings(settings):
             raise RuntimeError(f"the Train tab refused the settings: {tab.message}")
         finished = []
         tab.run_finished.connect(finished.append)
         if not tab.start():
             raise RuntimeError(f"training did not start: {tab.message}")
+        return finished
+
+    def train(self) -> None:
+        self.activate("mnist-cvae-z2")
+        tab = self.tab["Train"]
+        self.show("Train")
+        finished = self.start_run({"latent_dim": 2, "conditional": False, "epochs": 3,
+                                   "train_size": 0, "seed": 1})
         wait_until(lambda: tab.epochs_received >= 2, "two epochs", 300)
         settle(700)  # into the third epoch
         tab.pause_button.click()
@@ -297,17 +330,7 @@ def main(argv: list[str]) -> int:
         print(f"unknown shots: {', '.join(unknown)} (known: {', '.join(NAMES)})", file=sys.stderr)
         return 2
     out.mkdir(parents=True, exist_ok=True)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("VAE Desktop")
-    app.setOrganizationName("vae-desktop")
-    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(TMP / "settings"))
-    from vae_desktop.gui.main_window import MainWindow
-
-    window = MainWindow()
-    try:
-        window.resize(*SIZE)
-        window.show()
-        settle(2000)
+    with main_window() as window:
         shots = Shots(window, out)
         layout_path = out / "layout.json"
         if layout_path.is_file():  # a run of some shots keeps the others' layout
@@ -318,10 +341,6 @@ def main(argv: list[str]) -> int:
                 getattr(shots, name)()
                 layout_path.write_text(json.dumps(shots.layout, indent=1) + "\n")
         print(layout_path)
-    finally:
-        window.close()
-        settle(300)
-        shutil.rmtree(TMP, ignore_errors=True)
     return 0
 
 
