@@ -58,3 +58,23 @@ def test_clear_then_same_length_data_is_still_drawn(plot):
     feed(plot, 0.0, 1.0, 10, 50.0, 40.0)
     plot.redraw()
     assert np.allclose(plot.curves["raw"].getData()[1], np.linspace(50.0, 40.0, 10))
+
+
+def test_the_legend_fits_again_after_the_window_narrows(qtbot):
+    """Wide, the legend is one row of five; narrowed (a window un-maximized), it must take more
+    rows and fit. pyqtgraph's setColumnCount kept the wide grid: the legend stayed wide, its
+    third entry was cut off and the plot pushed past the widget's right edge."""
+    wide = LossPlot()
+    qtbot.addWidget(wide)
+    wide.resize(900, 400)
+    wide.show()
+    qtbot.waitExposed(wide)
+    assert wide.legend.columnCount == 5
+    for width, columns in ((520, 3), (900, 5), (430, 2), (700, 4)):
+        wide.resize(width, 400)
+        qtbot.wait(20)
+        assert wide.legend.columnCount == columns, width
+        right_edge = wide.plot_widget.width()
+        for _sample, label in wide.legend.items:
+            assert label.mapRectToScene(label.boundingRect()).right() <= right_edge, (width, label.text)
+        assert wide.plot.mapRectToScene(wide.plot.boundingRect()).right() <= right_edge + 1, width

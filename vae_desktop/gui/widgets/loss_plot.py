@@ -17,8 +17,16 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGraphicsGridLayout,
+    QGraphicsItem,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
 from vae_desktop.gui.widgets.plot_grid import show_grid
 
@@ -28,7 +36,7 @@ REDRAW_MS = 200
 SMOOTHING = 0.8  # exponential moving average weight of the past (TensorBoard-style, debiased)
 Y_MARGIN = 0.05  # room above and below the curves, as a share of their span
 Y_REFIT_FILL = 0.6  # during a run, y is refitted when the curves fill less than this of it
-LEGEND_ONE_ROW_PX = 760  # narrower than this, the legend takes two rows or more
+LEGEND_MARGINS_PX = 24  # the plot layout's margins either side of the legend, and a little room
 MARKER_PEN = pg.mkPen((255, 216, 77, 170), width=1)
 CHANGE_NAMES = {"beta": "β", "lr": "lr"}
 
@@ -169,9 +177,48 @@ class LossPlot(QWidget):
     def resizeEvent(self, event) -> None:
         """The legend takes as many columns as fit, so that a narrow plot is not clipped."""
         super().resizeEvent(event)
-        columns = len(CURVES) if self.width() >= LEGEND_ONE_ROW_PX else 3 if self.width() >= 420 else 2
+        columns = self._legend_columns(self.plot_widget.width())
         if columns != self.legend.columnCount:
-            self.legend.setColumnCount(columns)
+            self._arrange_legend(columns)
+
+    def _legend_columns(self, width: float) -> int:
+        """The most columns whose entries fit `width`, each column as wide as its widest entry."""
+        legend = self.legend
+        spacing = legend.layout.horizontalSpacing()
+        entries = [sample.minimumWidth() + spacing + label.minimumWidth()
+                   for sample, label in legend.items]
+        for columns in range(len(entries), 1, -1):
+            widest = [max(entries[c::columns]) for c in range(columns)]
+            if sum(widest) + spacing * (columns - 1) + LEGEND_MARGINS_PX <= width:
+                return columns
+        return 1
+
+    def _arrange_legend(self, columns: int) -> None:
+        """The legend's entries on a fresh grid of `columns`. Not pyqtgraph's setColumnCount:
+        its grid keeps the columns it had, so after a narrowing the entries land past them and
+        the legend stays as wide as before, cutting off an entry and pushing the plot past the
+        widget's edge."""
+        legend = self.legend
+        old = legend.layout
+        for i in range(old.count() - 1, -1, -1):
+            old.removeAt(i)  # the items stay; only the grid goes
+        grid = QGraphicsGridLayout()
+        grid.setVerticalSpacing(old.verticalSpacing())
+        grid.setHorizontalSpacing(old.horizontalSpacing())
+        for i, (sample, label) in enumerate(legend.items):
+            row, column = divmod(i, columns)
+            grid.addItem(sample, row, 2 * column, alignment=Qt.AlignVCenter)
+            grid.addItem(label, row, 2 * column + 1)
+        legend.layout = grid
+        legend.setLayout(grid)  # deletes the old grid
+        legend.columnCount, legend.rowCount = columns, math.ceil(len(legend.items) / columns)
+        # Not legend.updateSize(): it sums the entries' widths as the old grid stretched them.
+        legend.resize(grid.effectiveSizeHint(Qt.PreferredSize))
+        legend.updateGeometry()
+        # The view fitted its contents to its new size before this ran, held as wide as the old
+        # legend: fit them again.
+        view = self.plot_widget
+        view.ci.setGeometry(QRectF(0, 0, view.width(), view.height()))
 
     # Runs: still axes
     def begin_run(self, first_epoch: float, last_epoch: float) -> None:
