@@ -54,6 +54,7 @@ from vae_desktop.gui.tabs.train.results import ResultsPanel
 from vae_desktop.gui.workers import Job, warm_up_in_gui_thread
 
 BUSY_REASON = "Training is running."
+PAUSE_KEY = QKeySequence("Ctrl+Space")
 
 
 class TrainTab(QWidget):
@@ -131,7 +132,7 @@ class TrainTab(QWidget):
         self.start_button.setToolTip("Start training (Ctrl+Enter)")
         self.start_button.setDefault(True)
         self.pause_button = QPushButton("Pause")
-        self.pause_button.setShortcut(QKeySequence("Ctrl+Space"))
+        self.pause_button.setShortcut(PAUSE_KEY)
         self.pause_button.setToolTip("Pause or resume between two batches (Ctrl+Space)")
         self.stop_button = QPushButton("Stop")
         self.stop_button.setShortcut(QKeySequence("Ctrl+."))
@@ -328,11 +329,15 @@ class TrainTab(QWidget):
             return
         if job.paused:
             job.resume()
-            self.pause_button.setText("Pause")
         else:
             job.pause()
-            self.pause_button.setText("Resume")
+        self._label_pause(job.paused)
         self.progress.set_paused(job.paused)
+
+    def _label_pause(self, paused: bool) -> None:
+        self.pause_button.setText("Resume" if paused else "Pause")
+        # A button's new text clears its shortcut (Qt sets the text's mnemonic): set it again.
+        self.pause_button.setShortcut(PAUSE_KEY)
 
     def stop(self) -> None:
         if self._job is not None:
@@ -437,7 +442,7 @@ class TrainTab(QWidget):
     def _set_running(self, running: bool) -> None:
         self.form.set_locked(running, self.continue_box.isChecked())
         self.pause_button.setEnabled(running)
-        self.pause_button.setText("Pause")
+        self._label_pause(False)
         self.stop_button.setEnabled(running)
         self.save_button.setEnabled(self.state.active is not None)
         self._validate()
