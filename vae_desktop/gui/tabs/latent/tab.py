@@ -127,8 +127,10 @@ class LatentTab(QWidget):
                                 ("P", plot.points_box.toggle, "toggle the points"),
                                 ("F", self.fit_view, "fit the view"),
                                 ("R", self.new_samples, "new random samples")):
+            # The window's context, scoped by this tab's visibility (a hidden tab's shortcuts are
+            # off): the keys work as soon as the tab is shown, with the focus still on the tab
+            # bar; a spin box being edited still gets its keys.
             shortcut = QShortcut(QKeySequence(key), self, activated=slot)
-            shortcut.setContext(Qt.WidgetWithChildrenShortcut)
             shortcut.setWhatsThis(what)
 
     @property
