@@ -207,3 +207,29 @@ def test_every_window_action_a_user_reaches_often_has_a_shortcut(window):
         assert not action.shortcut().isEmpty(), action.text()
     assert window.quit_action.shortcut().toString() in ("Ctrl+Q", QKeySequence(
         QKeySequence.Quit).toString())
+
+
+def test_both_save_as_commands_suggest_the_same_portable_name_in_the_last_folder(
+        own_window, tmp_path, monkeypatch):
+    """File > Save as and the Train tab's "Save model as…" suggest one file name, without the
+    characters a model's name has and file systems refuse (":" on Windows), and both start in
+    the folder the last save went to (the Train tab's started wherever the app was launched)."""
+    from PySide6.QtWidgets import QFileDialog
+    window = own_window
+    state = window.state
+    ckpt = state.active
+    ckpt.name = "VAE · MLP · z=2 · 1 epoch · 5 Dec 03:59"  # as the library names a trained model
+    asked = []
+
+    def dialog(parent, title, start, file_filter):
+        asked.append(start)
+        return str(tmp_path / "first.pt"), file_filter
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", dialog)
+    assert window.save_as()
+    state.set_active(ckpt)
+    window.train_tab.save_as()
+    menu_start, tab_start = asked
+    assert os.path.basename(menu_start) == os.path.basename(tab_start)
+    assert os.path.basename(menu_start) == "VAE-MLP-z=2-1-epoch-5-Dec-03-59.pt"
+    assert os.path.dirname(tab_start) == str(tmp_path)  # where the first save went

@@ -319,7 +319,7 @@ class MainWindow(QMainWindow):
         ckpt = self.state.active
         if ckpt is None:
             return False
-        path = self._ask_save_path(f"{ckpt.name}.pt", "Save model as",
+        path = self._ask_save_path(_files().file_name_for(ckpt.name), "Save model as",
                                    _files().CHECKPOINT_FILTER)
         return bool(path) and self._save_to(ckpt, path)
 
@@ -339,7 +339,8 @@ class MainWindow(QMainWindow):
         if not ckpt.history:
             self._show_error("No loss history", f"{ckpt.name} has no training history to export.")
             return False
-        path = path or self._ask_save_path(f"{ckpt.name}-history.csv", "Export loss history",
+        path = path or self._ask_save_path(_files().file_name_for(f"{ckpt.name}-history", ".csv"),
+                                           "Export loss history",
                                            "CSV files (*.csv)")
         if not path:
             return False
@@ -393,11 +394,7 @@ class MainWindow(QMainWindow):
         return path
 
     def _ask_save_path(self, suggested: str, title: str, file_filter: str) -> str:
-        start = Path(qs.read_str(self.settings, "last_dir", str(Path.home()))) / suggested
-        path, _ = QFileDialog.getSaveFileName(self, title, str(start), file_filter)
-        if path:
-            self.settings.setValue("last_dir", str(Path(path).parent))
-        return path
+        return _files().ask_save_path(self, suggested, title, file_filter)
 
     def _show_error(self, title: str, text: str) -> None:
         QMessageBox.warning(self, title, text)

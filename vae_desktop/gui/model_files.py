@@ -8,6 +8,8 @@ import re
 import time
 from pathlib import Path
 
+from PySide6.QtWidgets import QFileDialog, QWidget
+
 from vae_desktop.core import checkpoint
 from vae_desktop.core.checkpoint import Checkpoint
 from vae_desktop.core.library import models_dir
@@ -16,6 +18,7 @@ from vae_desktop.core.wording import count
 from vae_desktop.gui import preferences
 
 CHECKPOINT_FILTER = "vae-desktop checkpoints (*.pt);;All files (*)"
+LAST_DIR = "last_dir"  # the settings key: where the last file was saved or opened
 
 
 def new_model_path(ckpt_or_stem: Checkpoint | str) -> Path:
@@ -32,6 +35,23 @@ def new_model_path(ckpt_or_stem: Checkpoint | str) -> Path:
     path, n = folder / f"{base}-{stamp}.pt", 2
     while path.exists():
         path, n = folder / f"{base}-{stamp}-{n}.pt", n + 1
+    return path
+
+
+def file_name_for(name: str, suffix: str = ".pt") -> str:
+    """A file name for what is called `name`: a model's readable name ("VAE · MLP · z=2 · 5 Dec
+    03:59") has characters file systems refuse (":" on Windows) or make awkward."""
+    stem = re.sub(r"[^A-Za-z0-9._=-]+", "-", name).strip("-.") or "model"
+    return stem + suffix
+
+
+def ask_save_path(parent: QWidget, suggested: str, title: str, file_filter: str) -> str:
+    """The save dialog, started in the folder the last save went to ("" if cancelled)."""
+    settings = preferences.open_settings()
+    start = Path(preferences.read_str(settings, LAST_DIR, str(Path.home()))) / suggested
+    path, _ = QFileDialog.getSaveFileName(parent, title, str(start), file_filter)
+    if path:
+        settings.setValue(LAST_DIR, str(Path(path).parent))
     return path
 
 

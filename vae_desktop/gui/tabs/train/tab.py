@@ -21,7 +21,6 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -38,7 +37,12 @@ from vae_desktop.core.checkpoint import Checkpoint
 from vae_desktop.core.device import DeviceError, resolve_device
 from vae_desktop.core.model import VAEConfig
 from vae_desktop.core.training import EndEvent, StepEvent, TrainControl
-from vae_desktop.gui.model_files import CHECKPOINT_FILTER, new_model_path
+from vae_desktop.gui.model_files import (
+    CHECKPOINT_FILTER,
+    ask_save_path,
+    file_name_for,
+    new_model_path,
+)
 from vae_desktop.gui.state import AppState
 from vae_desktop.gui.tabs.train.form import DEVICE, SettingsForm
 from vae_desktop.gui.tabs.train.job import (
@@ -475,7 +479,7 @@ class TrainTab(QWidget):
         ckpt = self.state.active
         if ckpt is None:
             return
-        path = self._ask_save_path(_file_name(ckpt))
+        path = self._ask_save_path(file_name_for(ckpt.name))
         if not path:
             return
         try:
@@ -486,8 +490,7 @@ class TrainTab(QWidget):
         self.state.status_message.emit(f"Saved {saved.path}", 5000)
 
     def _ask_save_path(self, suggested: str) -> str:
-        path, _ = QFileDialog.getSaveFileName(self, "Save model as", suggested, CHECKPOINT_FILTER)
-        return path
+        return ask_save_path(self, suggested, "Save model as", CHECKPOINT_FILTER)
 
     def _show_error(self, title: str, text: str) -> None:
         QMessageBox.warning(self, title, text)
@@ -495,12 +498,6 @@ class TrainTab(QWidget):
     def export_plot_png(self, path: str | Path) -> Path:
         """Save the loss plot as it looks on screen (atomically)."""
         return self.results.export_png(path)
-
-
-def _file_name(ckpt: Checkpoint) -> str:
-    """A file name for the model's name ("VAE · MLP · z=2 · …" has characters files avoid)."""
-    stem = re.sub(r"[^A-Za-z0-9._=-]+", "-", ckpt.name).strip("-.") or "model"
-    return f"{stem}.pt"
 
 
 def _plain(text: str) -> str:
