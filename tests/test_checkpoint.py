@@ -157,3 +157,20 @@ def test_resume_continues_epochs_and_optimizer(tmp_path, mnist_train_small):
     assert [e.epoch for e in seen if e.kind == "epoch"] == [2, 3]
     assert [h["epoch"] for h in resumed.history] == [1, 2, 3]
     assert float(next(iter(resumed.optimizer.state_dict()["state"].values()))["step"]) == 15
+
+
+@pytest.mark.parametrize("content, says", [
+    (b"", "is empty"),
+    (b"my notes\nabout digits\n", "not a PyTorch file"),
+    (bytes(range(256)) * 16, "not a PyTorch file"),
+])
+def test_a_wrong_file_is_named_in_words_not_by_the_unpicklers_numbers(tmp_path, content, says):
+    """Picking the wrong file is the commonest way to meet this message: it says what the file
+    is in words, not "(101)" or "(4045160522)" from the unpickler's insides."""
+    path = tmp_path / "picked.pt"
+    path.write_bytes(content)
+    with pytest.raises(CheckpointError) as caught:
+        checkpoint.load(path)
+    message = str(caught.value)
+    assert message.startswith("picked.pt") and says in message
+    assert not any(word.strip("()").isdigit() for word in message.split()), message

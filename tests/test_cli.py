@@ -105,7 +105,7 @@ def test_bad_checkpoint_and_label(tmp_path, trained, capsys):
     assert main(["eval", str(bad)]) == 2
     assert main(["sample", str(trained), "--label", "12", "--out", str(tmp_path / "x.png")]) == 2
     err = capsys.readouterr().err
-    assert "bad.pt is not a readable checkpoint" in err and "--label must be 0..9" in err
+    assert "bad.pt is not a vae-desktop checkpoint" in err and "--label must be 0..9" in err
 
 
 def test_version_via_python_dash_m():

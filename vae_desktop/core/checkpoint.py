@@ -20,6 +20,7 @@ from .model import VAE, VAEConfig
 
 FORMAT = "vae-desktop-checkpoint"
 VERSION = 1
+ZIP_MAGIC, PICKLE_MAGIC = b"PK\x03\x04", b"\x80"  # how the files torch.save writes begin
 
 
 class CheckpointError(RuntimeError):
@@ -88,6 +89,7 @@ def load(path: str | os.PathLike, device: str | torch.device = "cpu") -> Checkpo
     name = path.name
     if not path.is_file():
         raise CheckpointError(f"{name}: no such file")
+    _check_kind(path)
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
@@ -100,10 +102,14 @@ def load(path: str | os.PathLike, device: str | torch.device = "cpu") -> Checkpo
         raise CheckpointError(
             f"{name} is not a readable checkpoint: the file is truncated or corrupt ({reason})"
         ) from None
-    except (RuntimeError, EOFError, zipfile.BadZipFile, ValueError, OSError, AttributeError,
-            TypeError, IndexError, KeyError, UnicodeDecodeError) as exc:
+    except OSError as exc:
+        raise CheckpointError(f"{name} cannot be read: {_short(exc)}") from None
+    except (RuntimeError, EOFError, zipfile.BadZipFile, ValueError, AttributeError,
+            TypeError, IndexError, KeyError, UnicodeDecodeError):
+        # torch's reasons here are its reader's insides (a miniz error, a key number): no help.
         raise CheckpointError(
-            f"{name} is not a readable checkpoint: the file is truncated or corrupt ({_short(exc)})"
+            f"{name} is not a readable checkpoint: the file is truncated or corrupt (a PyTorch "
+            "file, but cut short or damaged)"
         ) from None
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise CheckpointError(f"{name} is a PyTorch file but not a vae-desktop checkpoint")
@@ -141,6 +147,22 @@ def load(path: str | os.PathLike, device: str | torch.device = "cpu") -> Checkpo
         raise CheckpointError(f"{name}: the training settings are malformed")
     model.to(device).eval()
     return Checkpoint(model, config, history, optimizer, train_config, path, path.stem)
+
+
+def _check_kind(path: Path) -> None:
+    """Refuse, in words, a file that cannot be a checkpoint at all: torch's own errors for one
+    are the unpickler's insides ("(101)", "(4045160522)")."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4)
+    except OSError as exc:
+        raise CheckpointError(f"{path.name} cannot be read: {_short(exc)}") from None
+    if not head:
+        raise CheckpointError(f"{path.name} is empty: it holds no model (was it saved completely?)")
+    # What torch.save writes: a zip archive (since torch 1.6), or before that a pickle.
+    if not head.startswith((ZIP_MAGIC, PICKLE_MAGIC)):
+        raise CheckpointError(f"{path.name} is not a vae-desktop checkpoint: it is not a PyTorch "
+                              "file at all (pick a .pt file saved by vae-desktop)")
 
 
 def _unpickler_reason(exc: BaseException) -> str:
