@@ -141,3 +141,23 @@ def test_an_opened_file_is_named_for_when_it_was_written_not_opened(tmp_path):
     rebuilt = ModelLibrary(index=library.index, scan=(tmp_path,))
     rebuilt.rebuild()
     assert [e.name for e in rebuilt.entries if not e.bundled] == [entry.name]
+
+
+def test_two_models_never_share_a_name(tmp_path):
+    """The model list shows names only: a second "mnist-vae-z2" could not be told apart. A name
+    typed for a rename is refused when another model has it (whatever its case); one that comes
+    from a file's name gets a number instead."""
+    library = ModelLibrary()
+    library.load()
+    taken = next(e.name for e in library.entries if e.bundled)
+    first = make_model(tmp_path, "first")
+    library.add(first, "opened")
+    with pytest.raises(ValueError, match="already"):
+        library.rename(first.path, taken.upper())
+    library.rename(first.path, library.find(first.path).name)  # its own name is fine
+    other = tmp_path / "other"
+    other.mkdir()
+    second = make_model(other, "second")
+    assert library.add(second, "opened", name=taken).name == f"{taken} (2)"
+    names = [e.name.casefold() for e in library.entries]
+    assert len(names) == len(set(names))

@@ -160,8 +160,23 @@ class ModelLibrary:
             return None
         name = ckpt.name if origin == "bundled" else default_name(ckpt, path.stat().st_mtime)
         entry = ModelEntry(str(path.resolve()), name, origin, path.stat().st_mtime, summarize(ckpt))
+        entry.name = self._unused(name, entry)
         self.entries.append(entry)
         return entry
+
+    # Names: one model to a name (the model list shows names only), whatever their case
+    def _holder(self, name: str, entry: ModelEntry) -> ModelEntry | None:
+        """Another listed model called `name`, if any."""
+        key = name.casefold()
+        return next((e for e in self.entries if e is not entry and e.name.casefold() == key), None)
+
+    def _unused(self, name: str, entry: ModelEntry) -> str:
+        """`name`, or "name (2)", "name (3)"… when another model has it (a name that comes from a
+        file name or the date, not one the user typed)."""
+        candidate, n = name, 2
+        while self._holder(candidate, entry) is not None:
+            candidate, n = f"{name} ({n})", n + 1
+        return candidate
 
     # Changing
     def add(self, ckpt: Checkpoint, origin: str, name: str | None = None) -> ModelEntry:
@@ -176,10 +191,11 @@ class ModelLibrary:
             entry = ModelEntry(str(Path(ckpt.path).resolve()), "", origin, time.time())
             # Dated when the file was written (a model trained now, or one opened from last
             # month), as a rebuild of the index names it.
-            entry.name = check_name(name) if name else default_name(ckpt, _written(ckpt.path))
+            entry.name = self._unused(check_name(name) if name
+                                      else default_name(ckpt, _written(ckpt.path)), entry)
             self.entries.append(entry)
         elif name:
-            entry.name = check_name(name)
+            entry.name = self._unused(check_name(name), entry)
         entry.summary = summarize(ckpt)
         try:
             self._write()
@@ -197,13 +213,19 @@ class ModelLibrary:
         entry.path = str(Path(new).resolve())
         entry.origin = "opened"
         if name:
-            entry.name = check_name(name)
+            entry.name = self._unused(check_name(name), entry)
         self._write()
         return entry
 
     def rename(self, path: str | os.PathLike, name: str) -> ModelEntry:
+        """A name typed by the user: refused (ValueError) if another model has it."""
         entry = self._get(path)
-        old, entry.name = entry.name, check_name(name)
+        name = check_name(name)
+        holder = self._holder(name, entry)
+        if holder is not None:
+            raise ValueError(f'another model is already called "{holder.name}": the list of '
+                             "models could not tell them apart")
+        old, entry.name = entry.name, name
         try:
             self._write()
         except BaseException:
