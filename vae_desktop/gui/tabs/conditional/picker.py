@@ -107,6 +107,9 @@ class Controls(QWidget):
         self.src_drawing = QRadioButton("The drawing on the Draw tab")
         self.src_test = QRadioButton("Test digit #")
         self.src_test.setChecked(True)
+        self.src_drawing.setToolTip("Write every digit in the style of what you drew on the Draw "
+                                    "tab")
+        self.src_test.setToolTip("Write every digit in the style of this MNIST test digit")
         self.test_index = QSpinBox()
         self.test_index.setRange(0, 9999)
         self.test_index.setValue(0)
