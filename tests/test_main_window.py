@@ -233,3 +233,17 @@ def test_both_save_as_commands_suggest_the_same_portable_name_in_the_last_folder
     assert os.path.basename(menu_start) == os.path.basename(tab_start)
     assert os.path.basename(menu_start) == "VAE-MLP-z=2-1-epoch-5-Dec-03-59.pt"
     assert os.path.dirname(tab_start) == str(tmp_path)  # where the first save went
+
+
+def test_with_no_models_the_selector_says_so_not_loading(qtbot, tmp_path):
+    """An install without its bundled models, or a library emptied: the model selector said
+    "Loading the bundled models…" for ever."""
+    from vae_desktop.core.library import ModelLibrary
+    from vae_desktop.gui.state import AppState
+    state = AppState(library=ModelLibrary(bundled=tmp_path / "no-models"))
+    window = MainWindow(state=state, tabs=LIGHT_TABS)
+    qtbot.addWidget(window)
+    assert state.models == []
+    assert window.model_combo.currentIndex() == -1
+    assert "Loading" not in window.model_combo.placeholderText()
+    assert "No models" in window.model_combo.placeholderText()

@@ -31,6 +31,7 @@ from vae_desktop.gui.widgets.message_tab import MessageTab
 from vae_desktop.gui.widgets.tab_page import TabPage
 from vae_desktop.gui.window_menus import build_menus, build_toolbar
 
+NO_MODELS = "No models: train one or open a checkpoint"
 # Every tab: title -> (module, class), imported when the tab is built (each imports torch).
 TAB_MODULES = {
     "Train": ("vae_desktop.gui.tabs.train.tab", "TrainTab"),
@@ -174,7 +175,7 @@ class MainWindow(QMainWindow):
                     page.widget().show_stage(stage)
         self.model_label.setText(f"{failure[0]} failed: {failure[1]}" if failure else stage)
         if failure:
-            self.model_combo.setPlaceholderText("No models loaded")
+            self.model_combo.setPlaceholderText(NO_MODELS)
 
     def _set_loaded(self, loaded: bool) -> None:
         """Before the state is attached, only what needs no model works: Quit, the View menu,
@@ -254,6 +255,8 @@ class MainWindow(QMainWindow):
                                          _files().describe_model(ckpt), Qt.ToolTipRole)
         if self.state.active in self.state.models:
             self.model_combo.setCurrentIndex(self.state.models.index(self.state.active))
+        # Shown while nothing is picked: an empty list is not a list still loading.
+        self.model_combo.setPlaceholderText(NO_MODELS if not self.state.models else "")
         self.model_combo.blockSignals(False)
         self._update_status()
 
