@@ -174,7 +174,7 @@ def test_without_any_conditional_model_only_training_is_offered(qapp, qtbot, bun
     assert tab.switch_button.isHidden() and "No conditional model is loaded" in tab.needs_text.text()
     empty = ConditionalTab(AppState())
     qtbot.addWidget(empty)
-    assert empty.pages.currentIndex() == 0 and "No model is loaded" in empty.needs_text.text()
+    assert empty.pages.currentIndex() == 0 and "No model loaded" in empty.needs_text.text()
 
 
 def test_hidden_tab_defers_its_redraw_until_shown(app_state, qtbot):

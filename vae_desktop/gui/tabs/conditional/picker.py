@@ -197,7 +197,7 @@ class NeedsModelPage(QWidget):
         """Say why the active model (a Checkpoint or None) will not do, and offer `target` (the
         first conditional model, or None)."""
         if active is None:
-            text = ("No model is loaded. A <b>conditional</b> VAE (CVAE) is trained with the digit "
+            text = ("No model loaded. A <b>conditional</b> VAE (CVAE) is trained with the digit "
                     "labels, so it can be asked to write a particular digit in any handwriting style.")
         else:
             text = (f"The active model, <b>{active.name}</b> ({active.config.describe()}), was trained "

@@ -49,7 +49,7 @@ class InterpolateTab(QWidget):
         self._sending = False  # this tab is setting the latent point (a frame click)
 
         self.pages = QStackedWidget()
-        self.no_model = QLabel("<h3>No model is loaded</h3><p>Load or train a model to walk between "
+        self.no_model = QLabel("<h3>No model loaded</h3><p>Load or train a model to walk between "
                                "digits in its latent space.</p>")
         self.no_model.setAlignment(Qt.AlignCenter)
         self.pages.addWidget(self.no_model)
