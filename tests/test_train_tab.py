@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import torch
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from vae_desktop.core import checkpoint, training
 from vae_desktop.core.library import ModelLibrary, default_name, models_dir
@@ -328,3 +329,30 @@ def test_the_training_split_is_read_from_disk_once_for_every_run(bare_tab, qtbot
     assert first is not second
     for a, b in zip(first.model.parameters(), second.model.parameters(), strict=True):
         assert torch.equal(a, b)
+
+
+def test_a_typed_value_out_of_range_is_refused_with_a_message(bare_tab, qtbot):
+    """The spin boxes used to drop what they could not take without a word: "0" epochs went back
+    to 10 and "20000" epochs became 2,000. The value is still not taken, and now the form says
+    why, in the table's own words."""
+    epochs = bare_tab.form.fields["epochs"]
+    bare_tab.show()
+    qtbot.waitExposed(bare_tab)
+    bare_tab.activateWindow()  # typing needs the keyboard focus
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is bare_tab, timeout=3000)
+    for typed, kept in (("0", 10), ("20000", 2000)):
+        epochs.setValue(10)
+        epochs.setFocus()
+        epochs.selectAll()
+        qtbot.keyClicks(epochs, typed)
+        epochs.clearFocus()  # leaving the box, as Tab or a click elsewhere does
+        assert epochs.value() == kept
+        text = bare_tab.message_label.text()
+        assert bare_tab.message_label.isVisible()
+        assert "Epochs must be an integer from 1 to 10,000" in text, text
+        assert f"{typed} was not taken (it stays {kept:,})" in text, text
+    epochs.setFocus()
+    epochs.selectAll()
+    qtbot.keyClicks(epochs, "12")  # an allowed value clears the message
+    epochs.clearFocus()
+    assert epochs.value() == 12 and "must be" not in bare_tab.message_label.text()

@@ -40,6 +40,7 @@ from vae_desktop.gui.tabs.train.form_layout import (
     line_up,
     planned_rows,
 )
+from vae_desktop.gui.widgets.range_spin import RangeDoubleSpinBox, RangeSpinBox
 
 # How a person reads some values: the table's own text is for configs and the command line.
 CHOICE_LABELS = {"arch": {"mlp": "MLP (784 → hidden → latent)", "conv": "Convolutional"}}
@@ -54,6 +55,7 @@ HIGH_LR = 0.01  # above this the loss often blows up
 
 class SettingsForm(QWidget):
     changed = Signal()  # any field was edited (or set)
+    refused = Signal(str)  # why a box did not take what was typed
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -131,10 +133,10 @@ class SettingsForm(QWidget):
             edit.textChanged.connect(self.changed)
             return edit
         if setting.kind is int:
-            spin = QSpinBox()
+            spin = RangeSpinBox()
             spin.setGroupSeparatorShown(True)
         else:
-            spin = QDoubleSpinBox()
+            spin = RangeDoubleSpinBox()
             spin.setDecimals(setting.decimals)
             spin.valueChanged.connect(lambda _v, name=setting.name: self._exact.pop(name, None))
         spin.setRange(setting.low, setting.high)
@@ -147,6 +149,8 @@ class SettingsForm(QWidget):
         if setting.name in SUFFIXES:
             spin.setSuffix(SUFFIXES[setting.name])
         spin.valueChanged.connect(self.changed)
+        spin.refused.connect(lambda typed, s=setting, box=spin: self.refused.emit(
+            _refusal(s, typed, box)))
         return spin
 
     # Values
@@ -302,3 +306,13 @@ def _text(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return repr(value) if isinstance(value, float) else str(value)  # repr: the shortest exact text
+
+
+def _refusal(setting: Setting, typed: str, box: QAbstractSpinBox) -> str:
+    """Why `box` did not take `typed`, in the table's words, and the value it keeps (its text
+    may still be what was typed)."""
+    if box.specialValueText() and box.value() == box.minimum():
+        kept = box.specialValueText()
+    else:
+        kept = box.prefix() + box.textFromValue(box.value()) + box.suffix()
+    return f"{setting.label} must be {setting.range_text()}: {typed} was not taken (it stays {kept})."

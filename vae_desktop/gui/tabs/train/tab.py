@@ -85,6 +85,7 @@ class TrainTab(QWidget):
         # The last run's report: (the model it is about, its text for that model's name, style).
         self._report: tuple[Checkpoint | None, Callable[[str], str], str] | None = None
         self._notice: tuple[str, str] | None = None  # settings refused, an autosave that failed
+        self._refusal = False  # the notice is a typed value a box did not take
 
         self.form = SettingsForm()
         self.continue_box = self.form.continue_box
@@ -122,6 +123,8 @@ class TrainTab(QWidget):
         layout.addWidget(self.results, 1)
 
         self.form.changed.connect(self._validate)
+        self.form.changed.connect(self._clear_refusal)
+        self.form.refused.connect(self._refused)
         self.continue_box.toggled.connect(self._continue_toggled)
         state.model_changed.connect(self._model_changed)
         state.training_settings_requested.connect(self._settings_requested)
@@ -231,6 +234,15 @@ class TrainTab(QWidget):
             self.form.apply(ckpt.config.to_dict())
         except ValueError as exc:  # a model from a file made with other limits
             self._set_notice(f"{ckpt.name} cannot be continued here: {exc}.", ERROR_STYLE)
+
+    def _refused(self, message: str) -> None:
+        self._set_notice(message, ERROR_STYLE)
+        self._refusal = True
+
+    def _clear_refusal(self) -> None:
+        if self._refusal:  # a value the box took: the refusal is old news
+            self._refusal = False
+            self._set_notice(None)
 
     def _set_notice(self, text: str | None, style: str = ERROR_STYLE) -> None:
         self._notice = None if text is None else (text, style)
