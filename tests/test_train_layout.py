@@ -132,7 +132,7 @@ def _hint(canvas) -> str:
 def test_the_live_view_before_a_run_shows_a_hint_not_empty_axes(window, qtbot):
     view = window.train_tab.results.live_view.view
     assert not _tick_labels_shown(view.canvas)  # no meaningless 0.2 ... 0.8
-    assert "Start" in _hint(view.canvas)
+    assert "while a model trains" in _hint(view.canvas)
     assert not view.decodings.isVisible()  # no black square where the digits will be
 
 
@@ -149,7 +149,7 @@ def test_the_live_view_shows_a_snapshot_with_readable_digits(window, qtbot):
     # The plot keeps its room: at least as tall as it was wide at the least.
     assert view.canvas.height() >= 140
     live.clear()  # back to the empty state, hint and all
-    assert not _tick_labels_shown(view.canvas) and "Start" in _hint(view.canvas)
+    assert not _tick_labels_shown(view.canvas) and "while a model trains" in _hint(view.canvas)
 
 
 def fully_visible(widget) -> bool:

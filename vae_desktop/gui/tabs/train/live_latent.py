@@ -22,7 +22,7 @@ from vae_desktop.gui.widgets.snapshot_view import SnapshotView
 
 WAITING = (f"{SAMPLE_SIZE:,} test digits, re-encoded while the model trains, appear here: "
            "press Start")
-EMPTY_PLOT = "No run yet: press Start"  # the caption under the plot says what will show
+EMPTY_PLOT = "Snapshots appear here while a model trains"  # true before and after a run
 
 
 class LiveLatentView(QGroupBox):
