@@ -125,7 +125,7 @@ def _tick_labels_shown(canvas) -> bool:
 
 def _hint(canvas) -> str:
     """The text written inside the plot (not a point's coordinates: those are hidden here)."""
-    return " ".join(item.toPlainText() for item in canvas.getPlotItem().items
+    return " ".join(item.toPlainText().replace("\n", " ") for item in canvas.getPlotItem().items
                     if isinstance(item, pg.TextItem) and item.isVisible())
 
 

@@ -22,7 +22,7 @@ from vae_desktop.gui.widgets.snapshot_view import SnapshotView
 
 WAITING = (f"{SAMPLE_SIZE:,} test digits, re-encoded while the model trains, appear here: "
            "press Start")
-EMPTY_PLOT = "Snapshots appear here while a model trains"  # true before and after a run
+EMPTY_PLOT = "Snapshots appear here\nwhile a model trains"  # true before and after a run
 
 
 class LiveLatentView(QGroupBox):
