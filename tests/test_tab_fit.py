@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtCore import QPoint, Qt
 
 from vae_desktop.core import data as data_module
 from vae_desktop.core.data import load_split
 from vae_desktop.gui.main_window import MainWindow
 from vae_desktop.gui.tabs.draw.tab import DrawTab
 from vae_desktop.gui.tabs.latent.tab import LatentTab
+from vae_desktop.gui.widgets.draw_canvas import SIDE
 
 TEST_IMAGES = 1000  # a part of the test set keeps each model's test-set pass short
 WINDOW = (1280, 700)
@@ -78,3 +80,27 @@ def test_a_label_blend_keeps_the_latent_tab_in_view(window, qtbot):
     window.state.set_latent_point(np.zeros(2, np.float32), weights, "test")
     assert "blend" in tab.label_box.blend_text()
     assert_fits(window, qtbot, "Latent space")
+
+
+def test_the_drawing_canvas_grows_with_a_large_window_and_still_draws_true(window, qtbot):
+    """At 1920x1080 the canvas was the smallest picture of the Draw tab (fixed at 280 px while
+    the views beside it grew to 470). It grows with the window, the tab still fits, and a stroke
+    lands where the mouse is: the model's 280x280 sheet is the same whatever the canvas's size."""
+    activate(window, qtbot, conditional=True)
+    window.resize(1920, 1080)
+    window.show_tab("Draw")
+    qtbot.wait(50)
+    canvas = window.tab_widgets["Draw"].canvas
+    assert canvas.width() == canvas.height() >= 400
+    assert_fits(window, qtbot, "Draw")
+    side = canvas.width()
+    qtbot.mousePress(canvas, Qt.LeftButton, pos=QPoint(side // 4, side // 4))
+    qtbot.mouseRelease(canvas, Qt.LeftButton, pos=QPoint(side // 4, side // 4))
+    ink = canvas.to_array()
+    assert ink.shape == (SIDE, SIDE)
+    rows, cols = np.nonzero(ink > 128)
+    assert abs(rows.mean() - SIDE / 4) < 2 and abs(cols.mean() - SIDE / 4) < 2
+    window.resize(*WINDOW)  # and back to the smallest window: the canvas shrinks again
+    qtbot.wait(50)
+    assert canvas.width() == SIDE
+    assert_fits(window, qtbot, "Draw")

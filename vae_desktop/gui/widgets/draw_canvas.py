@@ -14,7 +14,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-SIDE = 280  # canvas pixels: ten per MNIST pixel
+SIDE = 280  # the sheet's pixels: ten per MNIST pixel (the widget may show it larger)
 MIN_PEN, MAX_PEN, DEFAULT_PEN = 4, 60, 22
 UNDO_LIMIT = 100
 
@@ -58,6 +58,13 @@ class DrawCanvas(QWidget):
         self._undo: list[tuple[QImage | None, list[Stroke]]] = []
         self._pen_width = DEFAULT_PEN
         self._hover: QPointF | None = None
+
+    def set_side(self, side: int) -> None:
+        """Show the sheet `side` px square (at least SIDE): what is drawn stays SIDE x SIDE,
+        the mouse and the pen's outline are scaled to it."""
+        side = max(SIDE, int(side))
+        if side != self.width():
+            self.setFixedSize(side, side)
 
     # Pen
     def pen_width(self) -> int:

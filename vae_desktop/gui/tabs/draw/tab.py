@@ -27,11 +27,14 @@ from vae_desktop.core.digit_analysis import DEFAULT_THRESHOLD, DigitAnalysis, an
 from vae_desktop.gui import preferences
 from vae_desktop.gui.tabs.draw.canvas_panel import HINT, CanvasPanel
 from vae_desktop.gui.tabs.draw.panels import GuessPanel, ImagesPanel, ScoresPanel
-from vae_desktop.gui.widgets.draw_canvas import DEFAULT_PEN
+from vae_desktop.gui.widgets.draw_canvas import DEFAULT_PEN, SIDE
 from vae_desktop.gui.widgets.draw_histogram import UNUSUAL_COLOUR, ScoreHistogram
 from vae_desktop.gui.widgets.hint_text import HINT_COLOUR
 
 YOUR_DRAWING = "your drawing"  # the origin of what the user drew
+# The canvas grows with the tab's height beyond what the rows under it keep for the scores and
+# the histogram, up to 16 screen pixels per MNIST pixel (280 px up to a tab 760 px tall).
+CANVAS_ROOM, CANVAS_MAX = 480, 448
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff);;All files (*)"
 PEN_KEY, THRESHOLD_KEY, LAST_DIR_KEY = "draw/pen_width", "draw/threshold", "draw/last_dir"
 
@@ -140,6 +143,15 @@ class DrawTab(QWidget):
         return None if report is None else report.scores["loss"].numpy()
 
     # The active model and its test-set pass
+    def resizeEvent(self, event) -> None:
+        """280 px in a 1280x720 window, more in a larger one (at 1920x1080 it was the smallest
+        picture of the tab)."""
+        super().resizeEvent(event)
+        side = min(CANVAS_MAX, max(SIDE, self.height() - CANVAS_ROOM))
+        if side != self.canvas.width():
+            self.canvas.set_side(side)
+            self.images_panel.setFixedHeight(self.canvas_panel.sizeHint().height())
+
     def showEvent(self, event) -> None:
         super().showEvent(event)
         # Score the test set while the user reaches for the mouse, not in the first stroke.
