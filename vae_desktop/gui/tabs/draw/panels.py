@@ -263,8 +263,8 @@ class GuessPanel(QGroupBox):
         layout.addLayout(row)
         self.stack = QStackedWidget()
         self.message = WrappingLabel(
-            "A conditional model can say which digit it thinks this is: pick one "
-            "(e.g. mnist-cvae-z2) in the toolbar.")
+            "A conditional model (a CVAE) can say which digit it thinks this is: pick one in "
+            "the toolbar, or train one with “Conditional on the digit label”.")
         self.message.setAlignment(Qt.AlignCenter)
         self.message.setStyleSheet(HINT_STYLE)
         self.stack.addWidget(self.message)
