@@ -243,3 +243,25 @@ def test_a_fresh_tab_titles_both_axes_of_both_plots(qtbot, state):
         return x0 < x < x1 and y0 < 250.0 < y1
 
     qtbot.waitUntil(lambda: fitted(plots.by_trial, 4) and fitted(plots.by_setting, -3.0))
+
+
+def test_a_typed_value_a_box_does_not_take_is_explained(qtbot, state):
+    """As on the Train tab: "0" trials went back to 20 without a word."""
+    from PySide6.QtWidgets import QApplication
+    tab = make_tab(qtbot, state)
+    tab.show()
+    qtbot.waitExposed(tab)
+    tab.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is tab, timeout=3000)
+    trials = tab.form.trials_spin
+    kept = trials.value()
+    trials.setFocus()
+    trials.selectAll()
+    qtbot.keyClicks(trials, "0")
+    tab.form.seed_spin.setFocus()  # leaving the box
+    assert trials.value() == kept
+    assert f"Trials must be from 1 to 100,000: 0 was not taken (it stays {kept})." in tab.error_text()
+    trials.setFocus()
+    trials.selectAll()
+    qtbot.keyClicks(trials, "3")
+    assert trials.value() == 3 and "was not taken" not in tab.error_text()

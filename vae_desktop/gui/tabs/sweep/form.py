@@ -36,10 +36,11 @@ from vae_desktop.core.sweep import (
 )
 from vae_desktop.gui import preferences as qs
 from vae_desktop.gui.tabs.sweep.search_space import SPEC_DEFAULTS, SearchSpaceBox, spin_for
+from vae_desktop.gui.widgets.range_spin import RangeSpinBox
 
 
-def _spin(low: int, high: int, value: int, step: int = 1, tip: str = "") -> QSpinBox:
-    box = QSpinBox()
+def _spin(what: str, low: int, high: int, value: int, step: int = 1, tip: str = "") -> QSpinBox:
+    box = RangeSpinBox(what)
     box.setRange(low, high)
     box.setSingleStep(step)
     box.setValue(value)
@@ -77,6 +78,7 @@ def sentence(problem: str) -> str:
 
 class SweepForm(QWidget):
     changed = Signal()  # any value of the form
+    refused = Signal(str)  # why a box did not take what was typed
     load_requested = Signal()  # Load pressed, or a study picked from the list
     storage_changed = Signal()  # the storage URL was edited
 
@@ -98,6 +100,8 @@ class SweepForm(QWidget):
         self.device_combo.currentIndexChanged.connect(self._emit_changed)
         self.storage_edit.textChanged.connect(self._emit_changed)
         self.study_combo.editTextChanged.connect(self._emit_changed)
+        for spin in self.findChildren(RangeSpinBox):  # the search space's boxes, too
+            spin.refused.connect(self.refused)
         self._objective_changed()
 
     def _emit_changed(self, *_) -> None:
@@ -105,7 +109,7 @@ class SweepForm(QWidget):
 
     def _build_budget(self) -> QGroupBox:
         box = QGroupBox("Budget and objective")
-        self.trials_spin = _spin(1, MAX_TRIALS, SPEC_DEFAULTS.trials,
+        self.trials_spin = _spin("Trials", 1, MAX_TRIALS, SPEC_DEFAULTS.trials,
                                  tip="Trials this run adds to the study")
         epochs = table.SETTINGS["epochs"]
         self.epochs_spin = spin_for(epochs, SPEC_DEFAULTS.epochs)
@@ -116,7 +120,7 @@ class SweepForm(QWidget):
         self.train_spin = spin_for(train, SPEC_DEFAULTS.train_size or 0)
         self.train_spin.setSpecialValueText(f"all {table.TRAIN_IMAGES:,}")
         self.train_spin.setToolTip(f"{train.help}. Small subsets make quick, rough comparisons")
-        self.test_spin = _spin(0, TEST_IMAGES, SPEC_DEFAULTS.test_size or 0, 500,
+        self.test_spin = _spin("Test images", 0, TEST_IMAGES, SPEC_DEFAULTS.test_size or 0, 500,
                                "Evaluate each trial on the first N test images (0: all)")
         self.test_spin.setSpecialValueText(f"all {TEST_IMAGES:,}")
         self.objective_combo = QComboBox()
@@ -129,7 +133,7 @@ class SweepForm(QWidget):
         self.prune_box.setChecked(SPEC_DEFAULTS.prune)
         self.prune_box.setToolTip("Median rule: after each epoch, stop a trial whose objective is "
                                   "worse than the median of the completed trials at that epoch")
-        self.holdout_spin = _spin(0, 9, SPEC_DEFAULTS.holdout,
+        self.holdout_spin = _spin("The held-out digit", 0, 9, SPEC_DEFAULTS.holdout,
                                   tip="The digit left out of training for the AUROC objective")
         pairs_grid(box, (
             (("Trials", self.trials_spin), ("Epochs per trial", self.epochs_spin)),

@@ -37,6 +37,7 @@ from vae_desktop.core.sweep import (
     log_scale,
     range_problems,
 )
+from vae_desktop.gui.widgets.range_spin import RangeSpinBox
 
 SPEC_DEFAULTS = SweepSpec()  # the sweep's default ranges and choices
 ARCH_NAMES = {"mlp": "MLP", "conv": "Conv"}
@@ -52,7 +53,7 @@ def words(label: str) -> str:
 
 def spin_for(setting: table.Setting, value: int | None = None) -> QSpinBox:
     """An integer spin box with the setting's range, step, default and help."""
-    box = QSpinBox()
+    box = RangeSpinBox(setting)  # says what it did not take (SweepForm shows it)
     box.setRange(int(setting.low), int(setting.high))
     box.setSingleStep(int(setting.step))
     box.setValue(int(setting.default if value is None else value))

@@ -65,6 +65,7 @@ class SweepTab(QWidget):
 
         self.form = SweepForm()
         self.form.changed.connect(self._validate)
+        self.form.refused.connect(self.show_error)  # the next change checks the form again
         self.form.load_requested.connect(self.load_study)
         self.form.storage_changed.connect(self._list_studies)
         scroll = QScrollArea()

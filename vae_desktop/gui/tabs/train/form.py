@@ -133,10 +133,10 @@ class SettingsForm(QWidget):
             edit.textChanged.connect(self.changed)
             return edit
         if setting.kind is int:
-            spin = RangeSpinBox()
+            spin = RangeSpinBox(setting)
             spin.setGroupSeparatorShown(True)
         else:
-            spin = RangeDoubleSpinBox()
+            spin = RangeDoubleSpinBox(setting)
             spin.setDecimals(setting.decimals)
             spin.valueChanged.connect(lambda _v, name=setting.name: self._exact.pop(name, None))
         spin.setRange(setting.low, setting.high)
@@ -149,8 +149,7 @@ class SettingsForm(QWidget):
         if setting.name in SUFFIXES:
             spin.setSuffix(SUFFIXES[setting.name])
         spin.valueChanged.connect(self.changed)
-        spin.refused.connect(lambda typed, s=setting, box=spin: self.refused.emit(
-            _refusal(s, typed, box)))
+        spin.refused.connect(self.refused)
         return spin
 
     # Values
@@ -307,12 +306,3 @@ def _text(value) -> str:
         return "true" if value else "false"
     return repr(value) if isinstance(value, float) else str(value)  # repr: the shortest exact text
 
-
-def _refusal(setting: Setting, typed: str, box: QAbstractSpinBox) -> str:
-    """Why `box` did not take `typed`, in the table's words, and the value it keeps (its text
-    may still be what was typed)."""
-    if box.specialValueText() and box.value() == box.minimum():
-        kept = box.specialValueText()
-    else:
-        kept = box.prefix() + box.textFromValue(box.value()) + box.suffix()
-    return f"{setting.label} must be {setting.range_text()}: {typed} was not taken (it stays {kept})."
