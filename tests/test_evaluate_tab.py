@@ -275,3 +275,23 @@ def test_stopping_the_estimate_keeps_nothing_half_done(tab, qtbot):
     assert tab.busy_reason() is None
     qtbot.wait(300)
     assert panel.estimate(5000) is None and "not estimated yet" in panel.result.text()
+
+
+def test_the_held_out_boxes_say_what_they_did_not_take(tab, qtbot):
+    """As on the Train and Sweep forms: "0" epochs went back to 10 without a word."""
+    from PySide6.QtWidgets import QApplication
+    panel = tab.anomaly
+    window = panel.window()
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    epochs = panel.epochs_spin
+    kept = epochs.value()
+    epochs.setFocus()
+    epochs.selectAll()
+    qtbot.keyClicks(epochs, "0")
+    panel.train_size_spin.setFocus()  # leaving the box
+    assert epochs.value() == kept
+    assert (f"Epochs must be an integer from 1 to 10,000: 0 was not taken (it stays {kept})."
+            in panel.status.text())

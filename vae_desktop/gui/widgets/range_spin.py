@@ -57,7 +57,6 @@ class _Refusing:
                 f"{self._number(self.maximum())}")
         return f"{rule}: {typed} was not taken (it stays {kept})."
 
-
     def _number(self, x: float) -> str:
         return f"{x:,}" if isinstance(x, int) else self.textFromValue(x)
 

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 from vae_desktop.core.anomaly import SCORES
 from vae_desktop.core.settings import SETTINGS
 from vae_desktop.gui.widgets.hint_text import HINT_STYLE
+from vae_desktop.gui.widgets.range_spin import RangeSpinBox
 
 
 class AnomalyControls(QWidget):
@@ -61,11 +61,12 @@ class AnomalyControls(QWidget):
                                     "for every digit's AUROC: 0, 2 and 8 stand out, 1, 7 and 9 "
                                     "do not")
         epochs, train_size = SETTINGS["epochs"], SETTINGS["train_size"]  # the one table's limits
-        self.epochs_spin = QSpinBox()
+        # Boxes that say what they did not take (the panel shows it in its status line).
+        self.epochs_spin = RangeSpinBox(epochs)
         self.epochs_spin.setRange(int(epochs.low), int(epochs.high))
         self.epochs_spin.setValue(epochs.default)
         self.epochs_spin.setToolTip("Training epochs (about 3 s each on a quiet CPU with all images)")
-        self.train_size_spin = QSpinBox()
+        self.train_size_spin = RangeSpinBox(train_size)
         self.train_size_spin.setRange(int(train_size.low), int(train_size.high))
         self.train_size_spin.setSingleStep(5000)
         self.train_size_spin.setSpecialValueText("all")

@@ -112,6 +112,8 @@ class AnomalyPanel(QWidget):
         self.score_combo, self.percentile_spin = c.score_combo, c.percentile_spin
         self.digit_combo, self.epochs_spin = c.digit_combo, c.epochs_spin
         self.train_size_spin = c.train_size_spin
+        for box in (self.epochs_spin, self.train_size_spin):
+            box.refused.connect(self._set_status)
         self.train_button, self.stop_button = c.train_button, c.stop_button
         self.active_button, self.keep_button = c.active_button, c.keep_button
         self.progress, self.status = c.progress, c.status

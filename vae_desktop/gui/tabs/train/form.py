@@ -305,4 +305,3 @@ def _text(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return repr(value) if isinstance(value, float) else str(value)  # repr: the shortest exact text
-
