@@ -108,6 +108,10 @@ class NormPlot(pg.PlotWidget):
         self.setMenuEnabled(False)
         self.setMinimumWidth(170)
         self.setLabel("bottom", "t")
+        # Room at the right for the "1" under the path's end, which pyqtgraph would drop as
+        # overflowing when the plot is narrow.
+        self.getAxis("bottom").setStyle(hideOverlappingLabels=False)
+        self.getPlotItem().setContentsMargins(0, 0, 10, 0)
         self.curves = {
             "linear": self.plot([], [], pen=pg.mkPen("#e8710a", width=2)),
             "spherical": self.plot([], [], pen=pg.mkPen("#1a73e8", width=2)),

@@ -1,12 +1,13 @@
-"""FrameStrip: one interpolation path as a row of frames, each with its mixing ratio under it;
-clicking a frame reports its index."""
+"""FrameStrip: one interpolation path as rows of frames, each with its mixing ratio under it;
+clicking a frame reports its index. The frames wrap onto as many rows as shows them largest in
+the strip's space (a long walk in a tall strip reads like text: left to right, then down)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
 import torch
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QWidget
 
@@ -14,56 +15,117 @@ from vae_desktop.core.images import grid
 from vae_desktop.gui.widgets.image_view import DigitView
 
 PAD = 2  # pixels between frames, as images.grid lays them out
+CELL = 28 + PAD  # a frame and the gap after it
+BLOCK = 28 + 2 * PAD  # a row of frames with the padding above and below it
+CAPTION = 10  # image pixels under each row for its captions (the text itself does not scale)
+ROW = BLOCK + CAPTION
+
+
+def rows_for(count: int, width: float, height: float) -> int:
+    """How many rows show `count` frames largest in a `width` x `height` view (the fewest on a
+    tie)."""
+    best, best_scale = 1, 0.0
+    for rows in range(1, max(count, 1) + 1):
+        cols = -(-count // rows)
+        if rows > 1 and -(-count // (rows - 1)) == cols:
+            continue  # as many columns as one row fewer: only taller
+        scale = min(width / (cols * CELL + PAD), height / (rows * ROW))
+        if scale > best_scale * 1.001:
+            best, best_scale = rows, scale
+    return best
 
 
 class FrameStrip(DigitView):
-    """A row of frames with a caption under each; clicking a frame emits its index."""
+    """Rows of frames with a caption under each; clicking a frame emits its index."""
 
     frame_clicked = Signal(int)
+    _frames: torch.Tensor | None = None  # pyqtgraph resizes the view before __init__ sets it
 
     def __init__(self, parent: QWidget | None = None, title: str | None = None) -> None:
         super().__init__(parent, title=title, min_size=60)
         self.setMinimumHeight(110)
         self.setCursor(Qt.PointingHandCursor)
         self._captions: list[pg.TextItem] = []
-        self._count = 0
+        self._texts: list[str] = []
+        self.rows, self.columns = 1, 0
         self.scene().sigMouseClicked.connect(self._on_click)
         self.caption_font = QFont()
         self.caption_font.setPointSize(8)
 
+    @property
+    def count(self) -> int:
+        return 0 if self._frames is None else len(self._frames)
+
     def set_frames(self, frames: torch.Tensor | None, captions: list[str]) -> None:
-        if frames is None or len(frames) == 0:
-            self._count = 0
-            self.set_image(np.zeros((28 + 2 * PAD, 28 + 2 * PAD), np.float32))
-            captions = []
+        empty = frames is None or len(frames) == 0
+        self._frames = None if empty else frames
+        self._texts = [] if empty else list(captions)
+        self.rows = 0  # laid out afresh
+        self._arrange()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.count and rows_for(self.count, self.width(), self.height()) != self.rows:
+            self._arrange()
+
+    def _arrange(self) -> None:
+        count = self.count
+        if not count:
+            self.rows, self.columns = 1, 0
+            self.set_image(np.zeros((BLOCK, BLOCK), np.float32))
         else:
-            self._count = len(frames)
-            self.set_image(grid(frames, nrow=len(frames), padding=PAD))
-        while len(self._captions) < len(captions):
+            self.rows = rows_for(count, self.width(), self.height())
+            self.columns = -(-count // self.rows)
+            self.set_image(self._rows_image())
+        self._place_captions()
+        h, w = self.image().shape
+        self.view.setRange(xRange=(0, w), yRange=(0, h + CAPTION), padding=0.0)
+
+    def _rows_image(self) -> np.ndarray:
+        """The frames in rows; the caption bands between rows are NaN, which pyqtgraph draws
+        transparent, so the captions sit on the view's background as under a single row."""
+        cols = self.columns
+        image = np.full((self.rows * ROW - CAPTION, cols * CELL + PAD), np.nan, np.float32)
+        for row in range(self.rows):
+            part = self._frames[row * cols:(row + 1) * cols]
+            block = grid(part, nrow=len(part), padding=PAD)
+            image[row * ROW:row * ROW + BLOCK, :block.shape[1]] = block
+        return image
+
+    def _place_captions(self) -> None:
+        while len(self._captions) < len(self._texts):
             item = pg.TextItem(color="#bdc1c6", anchor=(0.5, 0.0))
             item.setFont(self.caption_font)
             self.view.addItem(item)
             self._captions.append(item)
         for i, item in enumerate(self._captions):
-            if i < len(captions):
-                item.setText(captions[i])
-                item.setPos(PAD + i * (28 + PAD) + 14, 28 + 2 * PAD)
+            if i < len(self._texts):
+                rect = self.frame_rect(i)
+                item.setText(self._texts[i])
+                item.setPos(rect.center().x(), rect.bottom() + PAD)
                 item.show()
             else:
                 item.hide()
-        h, w = self.image().shape
-        # Room under the frames for their captions (in image pixels; the text itself does not scale).
-        self.view.setRange(xRange=(0, w), yRange=(0, h + 10), padding=0.0)
 
     def captions(self) -> list[str]:
         return [item.toPlainText() for item in self._captions if item.isVisible()]
 
+    def frame_rect(self, index: int) -> QRectF:
+        """Frame `index`'s 28x28 square in image coordinates."""
+        row, col = divmod(index, max(self.columns, 1))
+        return QRectF(PAD + col * CELL, row * ROW + PAD, 28, 28)
+
     def frame_at(self, x: float, y: float) -> int | None:
-        """The frame under image coordinates (x, y), or None."""
-        if self._count == 0 or not 0 <= y <= 28 + 2 * PAD + 10:
+        """The frame under image coordinates (x, y), or None: a click on a frame, the padding
+        around it or its caption."""
+        if not self.count or y < 0 or x < 0:
             return None
-        index = int((x - PAD / 2) // (28 + PAD))
-        return index if 0 <= index < self._count else None
+        row = int(y // ROW)
+        col = int((x - PAD / 2) // CELL)
+        index = row * self.columns + col
+        if row >= self.rows or col >= self.columns or index >= self.count:
+            return None
+        return index
 
     def _on_click(self, event) -> None:
         if event.button() != Qt.LeftButton:
