@@ -8,6 +8,7 @@ import math
 
 import pytest
 from PySide6.QtCore import Qt, QThread
+from PySide6.QtWidgets import QWidget
 
 from vae_desktop.core.library import ModelLibrary
 from vae_desktop.core.sweep import SweepStudy, TrialRecord, load_trials
@@ -265,3 +266,20 @@ def test_a_typed_value_a_box_does_not_take_is_explained(qtbot, state):
     trials.selectAll()
     qtbot.keyClicks(trials, "3")
     assert trials.value() == 3 and "was not taken" not in tab.error_text()
+
+
+def test_on_a_tall_window_start_follows_the_form(qtbot, state):
+    tab = make_tab(qtbot, state)
+    tab.resize(1900, 1000)
+    tab.show()
+    qtbot.waitExposed(tab)
+    # The form's own content (the form widget itself fills its scroll area's viewport).
+    form_bottom = max(child.mapTo(tab, child.rect().bottomLeft()).y()
+                      for child in tab.form.findChildren(QWidget) if child.isVisible())
+    start_top = tab.start_button.mapTo(tab, tab.start_button.rect().topLeft()).y()
+    assert 0 < start_top - form_bottom < 40, (form_bottom, start_top)
+    tab.resize(1280, 360)  # short: the form scrolls, Start stays in view
+    qtbot.wait(50)
+    start_bottom = tab.start_button.mapTo(tab, tab.start_button.rect().bottomLeft()).y()
+    assert start_bottom < tab.height()
+    assert tab.form.parentWidget().parentWidget().verticalScrollBar().maximum() > 0

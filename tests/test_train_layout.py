@@ -172,3 +172,16 @@ def test_the_buttons_are_in_view_at_1280x720(qtbot, window):
     # Its whole height is on screen: the window's bottom edge is below the button.
     bottom = tab.save_button.mapTo(window, tab.save_button.rect().bottomLeft()).y()
     assert bottom < window.statusBar().mapTo(window, window.statusBar().rect().topLeft()).y()
+
+
+def test_on_a_tall_window_the_buttons_follow_the_form(qtbot, window):
+    """At 1920x1080 the Start row sat about 500 px below the form, at the window's bottom edge."""
+    window.resize(1920, 1080)
+    qtbot.wait(50)
+    tab = window.train_tab
+    scroll = _scroll(tab)
+    assert scroll.verticalScrollBar().maximum() == 0
+    form_bottom = tab.form.mapTo(tab, tab.form.rect().bottomLeft()).y()
+    start_top = tab.start_button.mapTo(tab, tab.start_button.rect().topLeft()).y()
+    assert 0 < start_top - form_bottom < 40, (form_bottom, start_top)
+    # (A short column still scrolls the form: the test above.)

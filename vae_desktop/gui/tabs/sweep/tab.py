@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +36,7 @@ from vae_desktop.gui.tabs.sweep.form import SweepForm, sentence
 from vae_desktop.gui.tabs.sweep.study_view import StudyView
 from vae_desktop.gui.tabs.sweep.trial_table import fmt_value
 from vae_desktop.gui.tabs.sweep.watch import StudyWatcher, storage_call
+from vae_desktop.gui.widgets.form_scroll import FormScroll
 from vae_desktop.gui.workers import Job, warm_up_in_gui_thread
 
 ERROR_STYLE = "color: #d9534f;"
@@ -68,11 +68,7 @@ class SweepTab(QWidget):
         self.form.refused.connect(self.show_error)  # the next change checks the form again
         self.form.load_requested.connect(self.load_study)
         self.form.storage_changed.connect(self._list_studies)
-        scroll = QScrollArea()
-        scroll.setWidget(self.form)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        scroll = FormScroll(self.form)  # the buttons follow the form on a tall window
         # Below the form and above the buttons, outside the scrolled part: a message is seen
         # next to what it is about, and never pushes Start and Stop out of view.
         self.error_label = QLabel()
@@ -95,9 +91,10 @@ class SweepTab(QWidget):
         left = QWidget()
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 6, 0)
-        column.addWidget(scroll, 1)
+        column.addWidget(scroll)
         column.addWidget(self.error_label)
         column.addLayout(buttons)
+        column.addStretch(1)
         left.setMinimumWidth(390)
         left.setMaximumWidth(440)
 

@@ -18,14 +18,13 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -55,6 +54,7 @@ from vae_desktop.gui.tabs.train.job import (
 from vae_desktop.gui.tabs.train.live import LiveRun
 from vae_desktop.gui.tabs.train.progress import ERROR_STYLE, WARNING_STYLE, ProgressBox, run_report
 from vae_desktop.gui.tabs.train.results import ResultsPanel
+from vae_desktop.gui.widgets.form_scroll import FormScroll
 from vae_desktop.gui.workers import Job, warm_up_in_gui_thread
 
 BUSY_REASON = "Training is running."
@@ -102,21 +102,19 @@ class TrainTab(QWidget):
         inner.setContentsMargins(0, 0, 8, 0)
         inner.addWidget(self.form)
         inner.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidget(left_inner)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        # The form scrolls when the window is short; messages, buttons and progress stay in view.
+        # The form scrolls when the window is short; messages, buttons and progress stay in view,
+        # and on a tall window they follow the form.
+        scroll = FormScroll(left_inner)
         left = QWidget()
         left.setMinimumWidth(350)
         left.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Preferred)  # as wide as its buttons need
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(scroll, 1)
+        column.addWidget(scroll)
         column.addWidget(self.message_label)
         column.addLayout(self.button_row)
         column.addWidget(self.progress)
+        column.addStretch(1)
 
         layout = QHBoxLayout(self)
         layout.addWidget(left)
