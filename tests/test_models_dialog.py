@@ -64,6 +64,27 @@ def test_rename_from_the_dialog_renames_everywhere(window, monkeypatch):
     assert errors == ["a model's name cannot be empty"] and ckpt.name == "Seminar model"
 
 
+def test_the_rename_button_and_f2_ask_for_the_name(window, monkeypatch, qtbot):
+    """The button's clicked(bool) used to arrive as the name: one click renamed the model to
+    "False", without asking."""
+    from PySide6.QtCore import Qt
+
+    ckpt = window.state.add_model(trained(), origin="trained")
+    dialog = window.show_models()
+    asked = []
+    answers = iter([("From the button", True), ("ignored", False), ("From F2", True)])
+    monkeypatch.setattr(dialog, "_ask_name", lambda current: asked.append(current) or next(answers))
+    dialog.select(ckpt)
+    old_name = ckpt.name
+    qtbot.mouseClick(dialog.rename_button, Qt.LeftButton)
+    assert asked == [old_name] and ckpt.name == "From the button"
+    qtbot.mouseClick(dialog.rename_button, Qt.LeftButton)  # cancelled: nothing changes
+    assert ckpt.name == "From the button"
+    dialog.rename_button.animateClick()  # what its F2 shortcut does
+    qtbot.waitUntil(lambda: len(asked) == 3)
+    assert ckpt.name == "From F2" and "False" not in [m.name for m in window.state.models]
+
+
 def test_remove_asks_first_and_bundled_models_stay(window, monkeypatch):
     ckpt = window.state.add_model(trained(), origin="trained")
     dialog = window.show_models()

@@ -34,7 +34,7 @@ class HelpMenu:
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
         action.setStatusTip(tip)
-        action.triggered.connect(slot)
+        action.triggered.connect(lambda _checked=False: slot())  # triggered(bool): not a path
         return action
 
     def show_guide_for_tab(self) -> GuideDialog:

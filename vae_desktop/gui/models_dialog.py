@@ -82,7 +82,7 @@ class ModelsDialog(QDialog):
     def _button(self, text, tip, slot, shortcut=None) -> QPushButton:
         button = QPushButton(text)
         button.setToolTip(tip)
-        button.clicked.connect(slot)
+        button.clicked.connect(lambda _checked=False: slot())  # clicked(bool) is not an argument
         if shortcut is not None:
             button.setShortcut(shortcut)
         return button
@@ -152,7 +152,7 @@ class ModelsDialog(QDialog):
         if ckpt is None:
             return False
         if name is None:
-            name, ok = QInputDialog.getText(self, "Rename model", "Name:", text=ckpt.name)
+            name, ok = self._ask_name(ckpt.name)
             if not ok:
                 return False
         try:
@@ -192,6 +192,9 @@ class ModelsDialog(QDialog):
         answer = QMessageBox.question(self, "Remove model", text,
                                       QMessageBox.Yes | QMessageBox.Cancel, QMessageBox.Cancel)
         return answer == QMessageBox.Yes
+
+    def _ask_name(self, current: str) -> tuple[str, bool]:
+        return QInputDialog.getText(self, "Rename model", "Name:", text=current)
 
     def _show_error(self, title: str, text: str) -> None:
         QMessageBox.warning(self, title, text)

@@ -17,7 +17,7 @@ def make_action(window, text: str, slot, shortcut=None, tip: str = "") -> QActio
     if tip:
         action.setStatusTip(tip)
         action.setToolTip(tip)
-    action.triggered.connect(slot)
+    action.triggered.connect(lambda _checked=False: slot())  # triggered(bool): not a path
     return action
 
 
