@@ -247,3 +247,13 @@ def test_with_no_models_the_selector_says_so_not_loading(qtbot, tmp_path):
     assert window.model_combo.currentIndex() == -1
     assert "Loading" not in window.model_combo.placeholderText()
     assert "No models" in window.model_combo.placeholderText()
+
+
+def test_exports_to_a_missing_folder_are_refused_in_words(window, tmp_path, monkeypatch):
+    errors = []
+    monkeypatch.setattr(window, "_show_error", lambda title, text: errors.append(text))
+    missing = tmp_path / "no such folder"
+    assert not window.export_history_csv(str(missing / "history.csv"))
+    assert not window._save_to(window.state.active, str(missing / "m.pt"))
+    assert len(errors) == 2 and all("does not exist" in e and "no such folder" in e for e in errors)
+    assert not missing.exists()

@@ -62,6 +62,30 @@ def test_save_as_moves_an_autosave_and_copies_a_bundled_model(app_state, tmp_pat
     assert bundled in app_state.models and app_state.entry(bundled).bundled
 
 
+def test_save_as_refuses_a_missing_folder_or_a_file_as_folder_in_plain_words(app_state,
+                                                                              tmp_path):
+    """Save as used to create any missing folders (a typo in a folder name went unnoticed) and
+    said "[Errno 17] File exists" when part of the path was a file."""
+    ckpt, count = app_state.active, len(app_state.models)
+    with pytest.raises(OSError, match=r"the folder .*nowhere.* does not exist"):
+        app_state.save_model_as(ckpt, tmp_path / "nowhere" / "deeper" / "x.pt")
+    assert not (tmp_path / "nowhere").exists()
+    a_file = tmp_path / "notes.pt"
+    a_file.write_bytes(b"x")
+    with pytest.raises(OSError, match=r"notes\.pt is a file, not a folder"):
+        app_state.save_model_as(ckpt, a_file / "sub.pt")
+    assert a_file.read_bytes() == b"x" and len(app_state.models) == count
+
+
+def test_a_saved_model_is_listed_as_saved_not_opened(app_state, tmp_path):
+    autosaved = app_state.add_model(trained_file("auto2"), origin="trained")
+    app_state.save_model_as(autosaved, tmp_path / "moved")
+    assert app_state.entry(autosaved).origin == "saved"
+    bundled = next(m for m in app_state.models if app_state.entry(m).bundled)
+    copy = app_state.save_model_as(bundled, tmp_path / "copy.pt")
+    assert app_state.entry(copy).origin == "saved"
+
+
 def test_one_test_set_pass_per_model_is_shared(app_state, qtbot):
     ckpt = app_state.active
     assert app_state.test_pass(ckpt) is None

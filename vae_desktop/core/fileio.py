@@ -29,3 +29,17 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def check_folder(path: str | os.PathLike) -> None:
+    """Raise an OSError that says in words why `path`'s folder cannot take a file the user
+    chose: it does not exist (it is not made for them: a typo in a folder's name would go
+    unnoticed), or part of it is a file."""
+    folder = Path(path).parent
+    for part in (folder, *folder.parents):
+        if part.exists():
+            if not part.is_dir():
+                raise NotADirectoryError(f"{part} is a file, not a folder")
+            break
+    if not folder.is_dir():
+        raise FileNotFoundError(f"the folder {folder} does not exist")

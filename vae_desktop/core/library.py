@@ -23,7 +23,7 @@ from .paths import app_data_dir, bundled_models_dir
 from .wording import count
 
 INDEX_VERSION = 1
-ORIGINS = ("bundled", "trained", "sweep", "holdout", "opened")
+ORIGINS = ("bundled", "trained", "sweep", "holdout", "opened", "saved")
 MAX_NAME = 80
 
 
@@ -211,7 +211,7 @@ class ModelLibrary:
         """The model's file moved (saved elsewhere by the user): list it under the new path."""
         entry = self._get(old)
         entry.path = str(Path(new).resolve())
-        entry.origin = "opened"
+        entry.origin = "saved"
         if name:
             entry.name = self._unused(check_name(name), entry)
         self._write()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vae_desktop.core.fileio import check_folder
 from vae_desktop.gui import preferences as qs
 from vae_desktop.gui.about import app_icon
 from vae_desktop.gui.history_csv import write_history_csv
@@ -348,6 +349,7 @@ class MainWindow(QMainWindow):
         if not path:
             return False
         try:
+            check_folder(path)
             write_history_csv(ckpt.history, Path(path))
         except OSError as exc:
             self._show_error("Could not export the loss history", f"{path}: {exc}")
@@ -363,9 +365,10 @@ class MainWindow(QMainWindow):
         if not path:
             return False
         try:
+            check_folder(path)
             tab.export_plot_png(path)
         except OSError as exc:
-            self._show_error("Could not export the plot", str(exc))
+            self._show_error("Could not export the plot", f"{path}: {exc}")
             return False
         self.statusBar().showMessage(f"Saved the plot to {path}", 5000)
         return True

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from vae_desktop.core import checkpoint
 from vae_desktop.core.checkpoint import Checkpoint
+from vae_desktop.core.fileio import check_folder
 from vae_desktop.core.library import models_dir
 from vae_desktop.core.paths import bundled_models_dir
 from vae_desktop.core.wording import count
@@ -62,6 +63,7 @@ def save_checkpoint_as(ckpt: Checkpoint, path: str | os.PathLike) -> Path:
     path = Path(path)
     if path.suffix != ".pt":
         path = path.with_name(path.name + ".pt")
+    check_folder(path)
     checkpoint.save(path, ckpt.model, ckpt.history, ckpt.optimizer_state, ckpt.train_config)
     preferences.remember_recent(preferences.open_settings(), str(path.resolve()))
     return path

@@ -29,7 +29,8 @@ from vae_desktop.gui.state import AppState
 COLUMNS = ("Name", "Kind", "Arch", "Latent", "Hidden", "Beta", "Epochs", "Test loss", "Added",
            "From")
 ORIGIN_TEXT = {"bundled": "comes with the app", "trained": "trained here", "sweep": "sweep trial",
-               "holdout": "held-out-digit run", "opened": "opened file"}
+               "holdout": "held-out-digit run", "opened": "opened file",
+               "saved": "saved as a file"}
 
 
 class ModelsDialog(QDialog):

@@ -180,7 +180,7 @@ class AppState(QObject):
             return ckpt
         copy = checkpoint.load(saved)
         return self.add_model(copy, activate=ckpt is self.active or self.active is None,
-                              origin="opened", name=saved.stem)
+                              origin="saved", name=saved.stem)
 
     def rename_model(self, ckpt: Checkpoint, name: str) -> None:
         """Give a model a new name (ValueError for an empty one)."""
