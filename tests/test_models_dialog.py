@@ -5,6 +5,7 @@ hold every file opened or saved."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtGui import QDesktopServices
 
 from vae_desktop.core import checkpoint
 from vae_desktop.core.library import models_dir
@@ -106,7 +107,8 @@ def test_show_in_folder_opens_the_models_folder(window, monkeypatch):
     dialog = window.show_models()
     dialog.select(ckpt)
     opened = []
-    monkeypatch.setattr(dialog, "_open_url", lambda url: opened.append(url.toLocalFile()) or True)
+    monkeypatch.setattr(QDesktopServices, "openUrl",
+                        lambda url: opened.append(url.toLocalFile()) or True)
     assert dialog.show_in_folder()
     assert opened == [str(models_dir())]
 

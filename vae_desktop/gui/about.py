@@ -7,8 +7,8 @@ import platform
 from pathlib import Path
 
 import PySide6
-from PySide6.QtCore import Qt, QUrl, qVersion
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QIcon
+from PySide6.QtCore import Qt, qVersion
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from vae_desktop import __version__
 from vae_desktop.core.paths import app_data_dir, package_data_dir, resources_dir
+from vae_desktop.gui.show_folder import show_folder
 
 # torch and pyqtgraph are imported where they are used: the main window shows its icon and
 # Help menu before they have loaded (vae_desktop.gui.startup).
@@ -134,4 +135,4 @@ class AboutDialog(QDialog):
     def open_folder(self, name: str) -> bool:
         folder = self.folders[name]
         folder.mkdir(parents=True, exist_ok=True)  # the models folder appears with the first model
-        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+        return show_folder(self, folder)

@@ -5,9 +5,10 @@ state's methods."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QKeySequence
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from vae_desktop.core.checkpoint import Checkpoint
+from vae_desktop.gui.show_folder import show_folder
 from vae_desktop.gui.state import AppState
 
 COLUMNS = ("Name", "Kind", "Arch", "Latent", "Hidden", "Beta", "Epochs", "Test loss", "Added",
@@ -186,7 +188,7 @@ class ModelsDialog(QDialog):
         ckpt = self.selected()
         if ckpt is None or ckpt.path is None:
             return False
-        return self._open_url(QUrl.fromLocalFile(str(ckpt.path.parent)))
+        return show_folder(self, Path(ckpt.path).parent)
 
     # Dialogs (methods, so tests can replace them)
     def _confirm(self, text: str) -> bool:
@@ -199,6 +201,3 @@ class ModelsDialog(QDialog):
 
     def _show_error(self, title: str, text: str) -> None:
         QMessageBox.warning(self, title, text)
-
-    def _open_url(self, url: QUrl) -> bool:
-        return QDesktopServices.openUrl(url)
