@@ -64,7 +64,7 @@ def test_sweep_runs_as_a_job_and_hands_over_the_best(qtbot, state):
         tab.view.use_best_button.click()
     settings = blocker.args[0]
     assert set(settings) == TRAIN_KEYS
-    assert settings["lr"] == pytest.approx(best.params["lr"])
+    assert settings["lr"] == float(f"{best.params['lr']:.3g}")  # as the table shows it
     assert (settings["hidden"], settings["latent_dim"], settings["epochs"]) == (16, 4, 1)
     assert settings["conditional"] is False
 
@@ -203,14 +203,54 @@ def test_table_plots_and_sorting_from_stored_records(qtbot, state, tmp_path):
     assert state.active is None
 
 
-def test_train_with_a_trial_sends_its_settings_unclamped(qtbot, state):
+def test_train_with_a_trial_sends_its_settings_as_the_table_shows_them_unclamped(qtbot, state):
+    """A sampled learning rate of 0.003940278388674021 arrived whole in the Train tab, whose
+    field showed its end ("88674021"): the floats go as the table shows them (0.00394), and
+    nothing is clamped (the Train tab refuses a value beyond its limits, with the reason)."""
     tab = make_tab(qtbot, state)
-    record = _record(0, "COMPLETE", 200.0, 1e-3, {1: 200.0})
+    record = _record(0, "COMPLETE", 200.0, 0.003940278388674021, {1: 200.0})
+    record.params["beta"] = record.settings["beta"] = 1.2345678
     record.settings["batch_size"] = 100_000  # beyond the table's limit: the Train tab says so
+    tab.show_study(SweepStudy("fake", "sqlite:///x.db", "test_loss", None, "minimize", [record]))
+    said = []
+    state.status_message.connect(lambda text, ms: said.append(text))
     with qtbot.waitSignal(state.training_settings_requested, timeout=1000) as blocker:
         tab.train_with(record)
-    assert blocker.args[0] == {"latent_dim": 8, "hidden": 64, "arch": "mlp", "conditional": False,
-                               "beta": 1.0, "lr": 1e-3, "batch_size": 100_000, "epochs": 2}
+    sent = blocker.args[0]
+    assert sent == {"latent_dim": 8, "hidden": 64, "arch": "mlp", "conditional": False,
+                    "beta": 1.235, "lr": 0.00394, "batch_size": 100_000, "epochs": 2}
+    assert isinstance(sent["lr"], float) and isinstance(sent["beta"], float)
+    columns = [tab.view.table.horizontalHeaderItem(c).text()
+               for c in range(tab.view.table.columnCount())]
+    assert tab.view.table.column_texts(columns.index("LR")) == ["0.00394"]  # what was sent
+    assert tab.view.table.column_texts(columns.index("Beta")) == ["1.235"]
+    assert said[-1] == ("Settings of trial 0 sent to the Train tab (beta (KL weight) 1.235 and "
+                        "learning rate 0.00394, rounded as the table shows them)")
+    # A value the table shows whole is sent as it is, and said so no more.
+    with qtbot.waitSignal(state.training_settings_requested, timeout=1000) as blocker:
+        tab.train_with(_record(1, "COMPLETE", 190.0, 1e-3, {1: 190.0}))
+    assert blocker.args[0]["lr"] == 1e-3 and blocker.args[0]["beta"] == 1.0
+    assert said[-1] == "Settings of trial 1 sent to the Train tab"
+
+
+def test_use_best_fills_the_train_tab_with_a_readable_learning_rate(qtbot, state):
+    from vae_desktop.gui.tabs.train.tab import TrainTab
+
+    train = TrainTab(state)
+    qtbot.addWidget(train)
+    train.resize(1280, 720)
+    train.show()
+    qtbot.waitExposed(train)
+    tab = make_tab(qtbot, state)
+    records = [_record(0, "COMPLETE", 200.0, 0.003940278388674021, {1: 200.0}),
+               _record(1, "COMPLETE", 210.0, 0.0001234567, {1: 210.0})]
+    tab.show_study(SweepStudy("fake", "sqlite:///x.db", "test_loss", None, "minimize", records))
+    tab.use_best()  # Ctrl+Shift+B
+    field = train.field("lr")
+    assert field.text() == "0.00394" and train.settings_dict()["lr"] == 0.00394
+    assert train.message == ""
+    # All of it in view, not its last digits.
+    assert field.fontMetrics().horizontalAdvance(field.text()) < field.contentsRect().width()
 
 
 def test_a_fresh_tab_titles_both_axes_of_both_plots(qtbot, state):

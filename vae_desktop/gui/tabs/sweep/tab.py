@@ -33,8 +33,9 @@ from vae_desktop.core.sweep import SweepControl, SweepError, SweepStudy, TrialRe
 from vae_desktop.core.wording import count
 from vae_desktop.gui import preferences as qs
 from vae_desktop.gui.tabs.sweep.form import SweepForm, sentence
+from vae_desktop.gui.tabs.sweep.search_space import words
 from vae_desktop.gui.tabs.sweep.study_view import StudyView
-from vae_desktop.gui.tabs.sweep.trial_table import fmt_value
+from vae_desktop.gui.tabs.sweep.trial_table import as_shown, fmt, fmt_value
 from vae_desktop.gui.tabs.sweep.watch import StudyWatcher, storage_call
 from vae_desktop.gui.widgets.form_scroll import FormScroll
 from vae_desktop.gui.workers import Job, warm_up_in_gui_thread
@@ -419,10 +420,12 @@ class SweepTab(QWidget):
 
     @staticmethod
     def train_settings(record: TrialRecord) -> dict:
-        """The trial's settings under the settings table's names, as it trained: nothing is
-        clamped (the Train tab refuses a value beyond its limits, with the reason)."""
+        """The trial's settings under the settings table's names, as it trained, each float as
+        the table shows it (a sampled learning rate of 0.003940278388674021 goes as 0.00394, the
+        value a person reads and would type). Nothing is clamped (the Train tab refuses a value
+        beyond its limits, with the reason)."""
         values = {**table.defaults(TRAIN_SETTINGS), **record.settings, **record.params}
-        return {name: values[name] for name in TRAIN_SETTINGS}
+        return {name: as_shown(values[name]) for name in TRAIN_SETTINGS}
 
     def best_settings(self) -> dict | None:
         best = self.view.best()
@@ -434,10 +437,16 @@ class SweepTab(QWidget):
             self.train_with(best)
 
     def train_with(self, record: TrialRecord) -> None:
-        """Send the trial's settings to the Train tab."""
-        self.state.training_settings_requested.emit(self.train_settings(record))
-        self.state.status_message.emit(f"Settings of trial {record.number} sent to the Train tab",
-                                       5000)
+        """Send the trial's settings to the Train tab, saying which were rounded."""
+        sent = self.train_settings(record)
+        trained = {**record.settings, **record.params}
+        rounded = [f"{words(table.SETTINGS[name].label)} {fmt(sent[name])}" for name in sent
+                   if name in trained and sent[name] != trained[name]]
+        self.state.training_settings_requested.emit(sent)
+        note = (f" ({' and '.join(rounded)}, rounded as the table shows them)" if rounded
+                else "")
+        self.state.status_message.emit(
+            f"Settings of trial {record.number} sent to the Train tab{note}", 5000)
 
     def _train_with_trial(self, number: int) -> None:
         record = self.view.trials.get(number)

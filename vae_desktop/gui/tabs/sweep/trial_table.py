@@ -43,6 +43,14 @@ def fmt(value) -> str:
     return str(value)
 
 
+def as_shown(value):
+    """A float as the table shows it, as a number (0.003940278388674021 -> 0.00394): what a
+    person reads there and would type; any other value as it is."""
+    if isinstance(value, float) and math.isfinite(value):
+        return float(fmt(value))
+    return value
+
+
 def worker_text(record: TrialRecord) -> str:
     """The machine and process that ran the trial, as "host · pid"."""
     if record.pid is None:
