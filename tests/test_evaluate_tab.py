@@ -295,3 +295,38 @@ def test_the_held_out_boxes_say_what_they_did_not_take(tab, qtbot):
     assert epochs.value() == kept
     assert (f"Epochs must be an integer from 1 to 10,000: 0 was not taken (it stays {kept})."
             in panel.status.text())
+
+
+def test_the_threshold_box_says_what_it_did_not_take(tab, qtbot):
+    """Typing "150" into Threshold showed "15th percentile" and went back to 95.0 on Tab without a
+    word. It is still not taken, and the status line says why; a value in range typed with or
+    without the "th percentile" suffix is taken."""
+    from PySide6.QtWidgets import QApplication
+    panel = tab.anomaly
+    window = panel.window()
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    box = panel.percentile_spin
+    box.setValue(95.0)
+    box.setFocus()
+    box.selectAll()  # the number, not the suffix
+    qtbot.keyClicks(box.lineEdit(), "150")
+    rule = "Threshold must be from 50.0 to 99.9"
+    assert f"{rule}: 150 was not taken (it stays 95.0th percentile)." in panel.status.text()
+    qtbot.keyClick(box.lineEdit(), Qt.Key_Tab)  # leaving the box: 15 is not taken either
+    assert box.value() == 95.0 and box.text() == "95.0th percentile"
+    assert f"{rule}: 15 was not taken (it stays 95.0th percentile)." in panel.status.text()
+    box.setFocus()
+    box.selectAll()
+    qtbot.keyClicks(box.lineEdit(), "97.5")
+    qtbot.keyClick(box.lineEdit(), Qt.Key_Return)
+    assert box.value() == 97.5 and box.text() == "97.5th percentile"
+    box.setFocus()
+    box.lineEdit().selectAll()  # the whole text, suffix and all: typed without it
+    qtbot.keyClicks(box.lineEdit(), "90")
+    qtbot.keyClick(box.lineEdit(), Qt.Key_Return)
+    assert box.value() == 90.0 and box.text() == "90.0th percentile"
+    assert "must be" not in panel.status.text()
+    box.setValue(95.0)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDoubleSpinBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -18,7 +17,7 @@ from PySide6.QtWidgets import (
 from vae_desktop.core.anomaly import SCORES
 from vae_desktop.core.settings import SETTINGS
 from vae_desktop.gui.widgets.hint_text import HINT_STYLE
-from vae_desktop.gui.widgets.range_spin import RangeSpinBox
+from vae_desktop.gui.widgets.range_spin import RangeDoubleSpinBox, RangeSpinBox
 
 
 class AnomalyControls(QWidget):
@@ -42,7 +41,9 @@ class AnomalyControls(QWidget):
             self.score_combo.addItem(text[0].upper() + text[1:], key)
         self.score_combo.setToolTip("Negative ELBO: -log p(x) bound, reconstruction plus KL.\n"
                                     "Reconstruction error: pixel BCE of the reconstruction only.")
-        self.percentile_spin = QDoubleSpinBox()
+        # Says what it did not take ("150" used to show "15th percentile", then 95.0 again, without
+        # a word); the panel shows it in its status line. What is typed may end in the suffix or not.
+        self.percentile_spin = RangeDoubleSpinBox("Threshold")
         self.percentile_spin.setRange(50.0, 99.9)
         self.percentile_spin.setDecimals(1)
         self.percentile_spin.setSingleStep(0.5)

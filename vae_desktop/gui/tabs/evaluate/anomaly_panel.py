@@ -112,8 +112,10 @@ class AnomalyPanel(QWidget):
         self.score_combo, self.percentile_spin = c.score_combo, c.percentile_spin
         self.digit_combo, self.epochs_spin = c.digit_combo, c.epochs_spin
         self.train_size_spin = c.train_size_spin
-        for box in (self.epochs_spin, self.train_size_spin):
-            box.refused.connect(self._set_status)
+        self._refusal: str | None = None  # the status line's refusal of a typed value
+        for box in (self.percentile_spin, self.epochs_spin, self.train_size_spin):
+            box.refused.connect(self._refused)
+            box.valueChanged.connect(self._clear_refusal)
         self.train_button, self.stop_button = c.train_button, c.stop_button
         self.active_button, self.keep_button = c.active_button, c.keep_button
         self.progress, self.status = c.progress, c.status
@@ -373,6 +375,17 @@ class AnomalyPanel(QWidget):
     # ------------------------------------------------------------------ display
     def _set_status(self, text: str) -> None:
         self.status.setText(text)
+
+    def _refused(self, message: str) -> None:
+        """A box did not take what was typed: say why, in the status line under the boxes."""
+        self._refusal = message
+        self._set_status(message)
+
+    def _clear_refusal(self) -> None:
+        """A box took a value: its refusal is old news (any other status stays)."""
+        if self._refusal is not None and self.status.text() == self._refusal:
+            self._set_status("")
+        self._refusal = None
 
     def _update_buttons(self) -> None:
         training = self.training
