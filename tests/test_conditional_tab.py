@@ -202,3 +202,61 @@ def test_a_model_change_shows_nothing_of_the_previous_model(tab, app_state, qtbo
                                             tab.temperature, tab.seed_spin.value())
     assert torch.allclose(tab.samples, expected)
     assert np.allclose(tab.samples_view.image(), tab.export_image("samples"))
+
+
+def test_a_typed_number_out_of_range_is_refused_with_a_message(tab, qtbot):
+    """Qt's spin boxes dropped what they could not take without a word: "500" samples became 50
+    and test digit # "99999" became 9999. They still cannot take it, and now the column under
+    the boxes says so, naming the box and its range (as the Train and Sweep forms do)."""
+    tab.activateWindow()  # typing needs the keyboard focus
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is tab, timeout=3000)
+    assert tab.controls.message_label.isHidden()
+    cases = ((tab.count_spin, "500", 50, "Samples must be from 1 to 100"),
+             (tab.test_index, "99999", 9999, "Test digit # must be from 0 to 9,999"),
+             (tab.seed_spin, "1234567", 123456, "Seed must be from 0 to 999,999"),
+             (tab.rows_spin, "0", 8, "Styles must be from 1 to 12"))
+    for box, typed, kept, rule in cases:
+        box.setFocus()
+        box.selectAll()
+        qtbot.keyClicks(box.lineEdit(), typed)
+        qtbot.keyClick(box.lineEdit(), Qt.Key_Tab)  # leaving the box
+        assert box.value() == kept
+        text = tab.controls.message_label.text()
+        assert tab.controls.message_label.isVisible(), rule
+        assert f"{rule}: {typed} was not taken (it stays {kept})." == text, text
+    tab.count_spin.setFocus()
+    tab.count_spin.selectAll()
+    qtbot.keyClicks(tab.count_spin.lineEdit(), "12")  # a value taken clears the message
+    qtbot.keyClick(tab.count_spin.lineEdit(), Qt.Key_Return)
+    assert tab.count_spin.value() == 12 and tab.controls.message_label.isHidden()
+
+
+def scribble() -> np.ndarray:
+    """A crossed-out box: no digit at all."""
+    image = np.zeros((28, 28), np.float32)
+    image[4:24, 4:6] = image[4:24, 22:24] = image[4:6, 4:24] = image[22:24, 4:24] = 1.0
+    for i in range(4, 24):
+        image[i, i - 1:i + 1] = image[i, 27 - i:29 - i] = 1.0
+    return image
+
+
+def test_style_transfer_reads_a_scribble_as_the_draw_tab_does(tab, app_state, qtbot):
+    """Draw said "Unsure: the drawing is unusual for this model" while style transfer said "the
+    model reads it as an 8 (99%)": a softmax over ELBO gaps of tens of nats is always sure."""
+    from vae_desktop.core.digit_analysis import analyse_digit, guess_sentence
+
+    with qtbot.waitSignal(app_state.test_pass_ready, timeout=120_000):
+        app_state.request_test_pass(app_state.active)
+    tab.src_drawing.setChecked(True)
+    app_state.set_drawing(scribble(), origin="your drawing")
+    tab.refresh_now()
+    assert np.array_equal(tab.style_source, scribble())
+    reference = app_state.test_pass(app_state.active).scores["loss"]
+    analysis = analyse_digit(app_state.active.model, scribble(), reference=reference)
+    said = guess_sentence(analysis, what="the image")
+    assert said.startswith("Unsure: the image is unusual for this model")
+    message = tab.style_message.text()
+    assert said in message and "%" not in message
+    # The bars show how far each label is behind the best, as on the Draw tab.
+    behind = tab.style_panel.gap_bars.heights
+    assert behind[analysis.best_labels[0]] == 0 and behind.max() > 0

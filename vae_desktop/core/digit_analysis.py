@@ -18,6 +18,7 @@ import torch
 
 from . import metrics, small_batch
 from .model import VAE, kl_per_image, recon_per_image
+from .wording import article
 
 TYPICAL = "looks like a typical digit"
 UNUSUAL = "unusual for this model"
@@ -65,6 +66,24 @@ class DigitAnalysis:
     def guess_is_unsure(self, threshold: float = DEFAULT_THRESHOLD) -> bool:
         margin = self.margin
         return margin is not None and (margin < UNSURE_MARGIN or self.verdict(threshold) == UNUSUAL)
+
+
+def guess_sentence(analysis: DigitAnalysis, what: str = "the drawing",
+                   threshold: float = DEFAULT_THRESHOLD) -> str | None:
+    """How a conditional model reads the digit, in words: the best label and its lead in nats,
+    or "Unsure: ..." when the lead is under UNSURE_MARGIN or the digit is unusual for the model.
+    None for an unconditional model. The Draw tab's guess and the Conditional tab's style
+    transfer both say it, so the two never disagree about one image."""
+    pair = analysis.best_labels
+    if pair is None:
+        return None
+    guess, runner_up = pair
+    ahead = f"{analysis.margin:.1f} nats ahead of {article(runner_up)} {runner_up}"
+    if analysis.guess_is_unsure(threshold):
+        why = (f"{what} is unusual for this model" if analysis.verdict(threshold) == UNUSUAL
+               else "two labels explain it almost equally")
+        return f"Unsure: {why} (best {article(guess)} {guess}, {ahead})"
+    return f"Looks like {article(guess)} {guess}: {ahead}"
 
 
 def verdict(percentile: float | None, threshold: float = DEFAULT_THRESHOLD) -> str | None:

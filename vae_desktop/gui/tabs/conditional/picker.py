@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QSlider,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -26,9 +25,11 @@ from vae_desktop.core import generate
 from vae_desktop.gui.tabs.conditional.panels import clip_to_width
 from vae_desktop.gui.tabs.sampling import SamplerChoice
 from vae_desktop.gui.widgets.hint_text import HINT_STYLE
+from vae_desktop.gui.widgets.range_spin import RangeSpinBox
 
 DIGITS = 10
 MAX_SEED = 999_999
+ERROR_STYLE = "color: #d93025;"  # the Train tab's and the Interpolate tab's red
 DIGIT_BUTTON_STYLE = """
 QPushButton { font-size: 17px; font-weight: 600; min-width: 38px; min-height: 38px; }
 QPushButton:checked { background: #1a73e8; color: white; border: 1px solid #1558b0; border-radius: 4px; }
@@ -68,7 +69,7 @@ class Controls(QWidget):
         form = QFormLayout(sampling)
         self.sampler_choice = SamplerChoice()  # the tab binds it to the model (SamplerSource)
         form.addRow(self.sampler_choice)  # a row of its own: the mixture's name is long
-        self.count_spin = QSpinBox()
+        self.count_spin = RangeSpinBox("Samples")
         self.count_spin.setRange(1, generate.MAX_SAMPLES)
         self.count_spin.setValue(36)
         self.count_spin.setToolTip("How many samples of the digit to draw (1 to 100)")
@@ -86,12 +87,12 @@ class Controls(QWidget):
         temp_row.addWidget(self.temp_slider, 1)
         temp_row.addWidget(self.temp_label)
         form.addRow("Temperature", temp_row)
-        self.seed_spin = QSpinBox()
+        self.seed_spin = RangeSpinBox("Seed")
         self.seed_spin.setRange(0, MAX_SEED)
         self.seed_spin.setValue(1)
         self.seed_spin.setToolTip("The same seed always gives the same samples")
         form.addRow("Seed", self.seed_spin)
-        self.rows_spin = QSpinBox()
+        self.rows_spin = RangeSpinBox("Styles")
         self.rows_spin.setRange(1, 12)
         self.rows_spin.setValue(8)
         self.rows_spin.setToolTip("Rows of the all-digits view: one handwriting style per row")
@@ -110,7 +111,7 @@ class Controls(QWidget):
         self.src_drawing.setToolTip("Write every digit in the style of what you drew on the Draw "
                                     "tab")
         self.src_test.setToolTip("Write every digit in the style of this MNIST test digit")
-        self.test_index = QSpinBox()
+        self.test_index = RangeSpinBox("Test digit #")
         self.test_index.setRange(0, 9999)
         self.test_index.setValue(0)
         self.test_index.setToolTip("Index into the 10,000 MNIST test digits")
@@ -129,6 +130,16 @@ class Controls(QWidget):
             "the image is most likely (softmax of the negative ELBO)")
         sform.addRow("Label", self.label_combo)
         col.addWidget(style_box)
+        # Why a box did not take what was typed ("500" samples used to become 50 without a
+        # word): under the boxes, until a box takes a value.
+        self.message_label = QLabel()
+        self.message_label.setWordWrap(True)
+        self.message_label.setStyleSheet(ERROR_STYLE)
+        self.message_label.hide()
+        col.addWidget(self.message_label)
+        for box in (self.count_spin, self.seed_spin, self.rows_spin, self.test_index):
+            box.refused.connect(self.show_refusal)
+            box.valueChanged.connect(lambda *_: self.show_refusal(""))
         col.addStretch(1)
         self.model_label = QLabel()
         clip_to_width(self.model_label)
@@ -147,6 +158,11 @@ class Controls(QWidget):
         button = self.digit_group.button(int(label))
         if button is not None and button.isEnabled():
             button.setChecked(True)
+
+    def show_refusal(self, message: str) -> None:
+        """Say why a box did not take what was typed; "" hides the message."""
+        self.message_label.setText(message)
+        self.message_label.setVisible(bool(message))
 
     def set_num_classes(self, count: int) -> None:
         for d in range(DIGITS):

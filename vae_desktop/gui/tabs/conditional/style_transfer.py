@@ -1,7 +1,9 @@
 """The Conditional tab's style transfer view: the image being restyled, the same style written as
-every digit, and how the model reads the image (p(label | image) as bars)."""
+every digit, and how the model reads the image (each label's gap behind the best, in nats, as bars)."""
 
 from __future__ import annotations
+
+import html
 
 import numpy as np
 import pyqtgraph as pg
@@ -9,13 +11,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from vae_desktop.core import generate
+from vae_desktop.core.digit_analysis import DigitAnalysis, guess_sentence
 from vae_desktop.core.images import grid
-from vae_desktop.core.wording import a_digit, article
+from vae_desktop.core.wording import article
 from vae_desktop.gui.tabs.conditional.panels import export_button, panel
+from vae_desktop.gui.widgets.gap_bars import GapBars
 from vae_desktop.gui.widgets.hint_text import HINT_STYLE
 from vae_desktop.gui.widgets.image_view import DigitView
 
 DIGITS = 10
+GAP_SHOWN = 40.0  # nats, as on the Draw tab: further behind is as good as ruled out
+BAR_COLOUR, CHOSEN_COLOUR = "#8ab4f8", "#1a73e8"
 
 
 class StyleTransferView(QWidget):
@@ -41,22 +47,25 @@ class StyleTransferView(QWidget):
         self.style_view = DigitView(title="The same style written as 0 to 9", min_size=80)
         self.style_view.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
         row.addWidget(self.style_view, 1)
+        # How far each label is behind the best at explaining the image, in nats, as the Draw
+        # tab's guess shows it (a softmax of these gaps would say p = 1.00 even for a scribble).
         self.probs_plot = pg.PlotWidget()
         self.probs_plot.setFixedWidth(250)
         self.probs_plot.setBackground(None)
         self.probs_plot.setMouseEnabled(False, False)
         self.probs_plot.hideButtons()
         self.probs_plot.setMenuEnabled(False)
-        self.probs_plot.setYRange(0, 1, padding=0.02)
+        self.probs_plot.setYRange(0, GAP_SHOWN, padding=0.02)
         self.probs_plot.setXRange(-0.6, 9.6, padding=0)
-        self.probs_plot.setTitle("p(label | image)", size="9pt")
+        self.probs_plot.setTitle("nats behind the best label", size="9pt")
         self.probs_plot.getAxis("bottom").setTicks([[(d, str(d)) for d in range(DIGITS)]])
-        self.probs_plot.getAxis("left").setTicks([[(0, "0"), (0.5, ".5"), (1, "1")]])
-        self.probs_bars = pg.BarGraphItem(x=np.arange(DIGITS), height=np.zeros(DIGITS), width=0.7,
-                                          brush="#8ab4f8")
-        self.probs_plot.addItem(self.probs_bars)
-        self.probs_plot.setToolTip("How likely each label makes the image under the model "
-                                   "(softmax of the negative ELBO)")
+        self.gap_bars = GapBars(DIGITS, top=GAP_SHOWN, colour=BAR_COLOUR)
+        self.probs_plot.addItem(self.gap_bars)
+        self._brush, self._chosen = pg.mkBrush(BAR_COLOUR), pg.mkBrush(CHOSEN_COLOUR)
+        self.probs_plot.setToolTip(
+            "How much worse each label explains the image than the best one: its negative ELBO "
+            f"minus the best's, in nats (capped at {GAP_SHOWN:g}). The darker bar is the label "
+            "the image was encoded with")
         row.addWidget(self.probs_plot)
 
         self.title = QLabel("Style transfer")
@@ -71,19 +80,21 @@ class StyleTransferView(QWidget):
         self.source_caption.setText("")
         self.source_view.set_image(None)
         self.style_view.set_image(np.zeros((28, 28 * DIGITS), np.float32))
-        self.probs_bars.setOpts(height=np.zeros(DIGITS))
+        self.gap_bars.set_bars(np.zeros(DIGITS), [self._brush] * DIGITS)
         self.message.setText(message)
 
     def show_result(self, image: np.ndarray, caption: str, style: generate.StyleTransfer,
-                    probs: np.ndarray) -> None:
+                    reading: DigitAnalysis) -> None:
+        """`reading`: the image analysed under style.label (core.digit_analysis), ranked among
+        the test set's scores when they are known."""
         self.source_caption.setText(caption)
         self.source_view.set_image(image)
         self.style_view.set_image(grid(style.images, nrow=DIGITS))
-        brushes = [pg.mkBrush("#1a73e8" if d == style.label else "#8ab4f8") for d in range(DIGITS)]
-        self.probs_bars.setOpts(height=probs, brushes=brushes)
-        read = int(probs.argmax())
+        losses = reading.label_losses
+        brushes = [self._chosen if d == style.label else self._brush for d in range(DIGITS)]
+        self.gap_bars.set_bars(np.minimum(losses - losses.min(), GAP_SHOWN), brushes)
         how = "its guessed label" if style.guessed else "the given label"
+        said = guess_sentence(reading, what="the image")
         self.message.setText(
-            f"encoded as {article(style.label)} <b>{style.label}</b> ({how}); the model reads it as "
-            f"{a_digit(read)} "
-            f"({probs[read]:.0%})")
+            f"encoded as {article(style.label)} <b>{style.label}</b> ({how}). "
+            f"{html.escape(said)}")

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from vae_desktop.core import generate
+from vae_desktop.core.digit_analysis import analyse_digit
 from vae_desktop.core.images import grid, save_png
 from vae_desktop.gui.tabs.conditional.panels import export_button, panel
 from vae_desktop.gui.tabs.conditional.picker import DIGITS, MAX_SEED, Controls, NeedsModelPage
@@ -72,6 +73,7 @@ class ConditionalTab(QWidget):
         state.model_changed.connect(self._on_model_changed)
         state.models_changed.connect(self._update_needs_model_page)
         state.drawing_changed.connect(self._on_drawing_changed)
+        state.test_pass_ready.connect(self._on_test_pass_ready)
         self._on_model_changed(state.active)
 
     # ------------------------------------------------------------------ building
@@ -213,6 +215,12 @@ class ConditionalTab(QWidget):
         if self._dirty:
             self._timer.stop()
             self._refresh()  # before the first paint, which would show the cleared views
+        if self._model() is not None:  # to judge the style source against (shared, made once)
+            self.state.request_test_pass(self.state.active)
+
+    def _on_test_pass_ready(self, ckpt) -> None:
+        if ckpt is self.state.active and self._model() is not None:
+            self._schedule("style")  # now the source can be called unusual for the model
 
     def refresh_now(self) -> None:
         """Bring every view up to date at once (the views otherwise update on the next event loop
@@ -270,11 +278,12 @@ class ConditionalTab(QWidget):
             return
         given = self.label_combo.currentData()
         self.style = generate.style_transfer(model, torch.from_numpy(image), given)
-        if self.style.probs is not None:
-            probs = self.style.probs.numpy()
-        else:  # the label was given: still show how the model reads the image
-            probs = generate.guess_label(model, torch.from_numpy(image))[1][0].numpy()
-        self.style_panel.show_result(image, caption, self.style, probs)
+        # How the model reads the image, judged as the Draw tab judges a drawing (ranked among
+        # the test set's scores once the model's test-set pass is ready).
+        report = self.state.test_pass(self.state.active)
+        reading = analyse_digit(model, image, self.style.label,
+                                None if report is None else report.scores["loss"])
+        self.style_panel.show_result(image, caption, self.style, reading)
 
     # ------------------------------------------------------------------ export
     def export_image(self, which: str) -> np.ndarray:

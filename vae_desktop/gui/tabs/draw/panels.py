@@ -22,8 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vae_desktop.core.digit_analysis import UNSURE_MARGIN, UNUSUAL, DigitAnalysis, verdict
-from vae_desktop.core.wording import article
+from vae_desktop.core.digit_analysis import (
+    UNSURE_MARGIN,
+    UNUSUAL,
+    DigitAnalysis,
+    guess_sentence,
+    verdict,
+)
 from vae_desktop.gui.widgets.draw_histogram import PLOT_BG, UNUSUAL_COLOUR, cache_as_pixmaps
 from vae_desktop.gui.widgets.draw_image_view import DrawImageView
 from vae_desktop.gui.widgets.gap_bars import GapBars
@@ -342,7 +347,7 @@ class GuessPanel(QGroupBox):
             self.best_marker.setVisible(False)
             return
         chosen = analysis.label
-        guess, runner_up = analysis.best_labels
+        guess = analysis.best_labels[0]
         behind = np.minimum(losses - losses[guess], GAP_SHOWN)
         brushes = [self._chosen_brush if d == chosen else self._bar_brush
                    for d in range(len(losses))]
@@ -355,13 +360,7 @@ class GuessPanel(QGroupBox):
         if not self.best_marker.isVisible() or self.best_marker.pos().x() != guess:
             self.best_marker.setPos(guess, 0.0)  # moved only when the best label changes
             self.best_marker.setVisible(True)
-        ahead = f"{analysis.margin:.1f} nats ahead of {article(runner_up)} {runner_up}"
-        if analysis.guess_is_unsure():
-            why = ("the drawing is unusual for this model" if analysis.verdict() == UNUSUAL
-                   else "two labels explain it almost equally")
-            text = f"Unsure: {why} (best {article(guess)} {guess}, {ahead})"
-        else:
-            text = f"Looks like {article(guess)} {guess}: {ahead}"
+        text = guess_sentence(analysis)
         if chosen is not None and chosen != guess:
             text += f" · reconstructed as {chosen}"
         self.guess_label.setText(text)
