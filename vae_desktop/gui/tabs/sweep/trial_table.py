@@ -104,6 +104,12 @@ class TrialTable(QTableWidget):
         self.itemDoubleClicked.connect(self._double_clicked)
         self.setToolTip("Double-click a trial to open its model; right-click for more")
         self.records: dict[int, TrialRecord] = {}
+        # While trials run or arrive, the newest is kept in view, until the user scrolls away
+        # from it (back to it: followed again) or picks a trial; their view is then left alone.
+        self._follow = True
+        self._newest: int | None = None  # the newest trial shown
+        self._moving = 0  # > 0 while the table moves its own view
+        self.verticalScrollBar().valueChanged.connect(self._scrolled)
 
     def set_objective(self, objective: str) -> None:
         self.horizontalHeaderItem(VALUE_COLUMN).setText(
@@ -115,6 +121,19 @@ class TrialTable(QTableWidget):
         """Fill the table. With keep_selection the selected trial stays selected (the same study,
         refreshed); without, nothing is (another study: its trial 3 is not the one picked)."""
         keep = self.selected_number() if keep_selection else None
+        view = (self.horizontalScrollBar().value(),
+                self.verticalScrollBar().value() if keep_selection else 0)
+        if not keep_selection:  # another study: from its first trials, followed as they come
+            self._follow, self._newest = True, None
+        self._moving += 1
+        try:
+            self._fill(records, direction, objective, keep)
+            self._place_view(records, keep, view)
+        finally:
+            self._moving -= 1
+
+    def _fill(self, records: list[TrialRecord], direction: str, objective: str,
+              keep: int | None) -> None:
         self.records = {r.number: r for r in records}
         records = sorted(records, key=lambda t: t.number)
         best = best_trial(records, direction)
@@ -155,8 +174,43 @@ class TrialTable(QTableWidget):
                 self.setItem(row, col, item)
         self.setSortingEnabled(True)
         if keep is not None:
-            self.select_trial(keep)
+            self.select_trial(keep)  # it scrolls to the trial: _place_view puts the view back
         self._fit_columns()
+
+    def _place_view(self, records: list[TrialRecord], keep: int | None,
+                    view: tuple[int, int]) -> None:
+        """After a refill: the newest trial brought into view while trials run or arrive, if
+        followed (see __init__) and no trial is selected; otherwise the view as it was."""
+        newest = max((r.number for r in records), default=None)
+        arrived = newest is not None and self._newest is not None and newest > self._newest
+        running = any(r.state == "RUNNING" for r in records)
+        self._newest = newest
+        self.updateGeometries()  # the scroll range for the rows as they are now
+        across, down = view
+        if keep is None and self._follow and (running or arrived):
+            self.scrollToItem(self._item_of(newest))
+            down = self.verticalScrollBar().value()  # up or down only
+        self.horizontalScrollBar().setValue(across)
+        self.verticalScrollBar().setValue(down)
+
+    def _item_of(self, number: int) -> QTableWidgetItem | None:
+        for row in range(self.rowCount()):
+            item = self.item(row, 0)
+            if item is not None and item.data(Qt.UserRole) == number:
+                return item
+        return None
+
+    def _in_view(self, number: int | None) -> bool:
+        item = self._item_of(number) if number is not None else None
+        if item is None:
+            return False
+        rect, viewport = self.visualItemRect(item), self.viewport().rect()
+        return rect.top() >= viewport.top() and rect.bottom() <= viewport.bottom()
+
+    def _scrolled(self, _value: int) -> None:
+        """The user scrolled: the newest trial is followed while it is in view."""
+        if not self._moving:
+            self._follow = self._in_view(self._newest) or self._newest is None
 
     def _fit_columns(self) -> None:
         """Each column as wide as its cells and header (a long host name up to a limit: the
@@ -189,13 +243,12 @@ class TrialTable(QTableWidget):
         return self.records.get(number) if number is not None else None
 
     def select_trial(self, number: int) -> bool:
-        for row in range(self.rowCount()):
-            item = self.item(row, 0)
-            if item is not None and item.data(Qt.UserRole) == number:
-                self.selectRow(row)
-                self.scrollToItem(item)
-                return True
-        return False
+        item = self._item_of(number)
+        if item is None:
+            return False
+        self.selectRow(item.row())
+        self.scrollToItem(item)
+        return True
 
     def _double_clicked(self, item: QTableWidgetItem) -> None:
         number = self.item(item.row(), 0).data(Qt.UserRole)

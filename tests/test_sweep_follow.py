@@ -1,0 +1,89 @@
+"""The trial table keeps the newest (running) trial in view while a sweep runs, and leaves the
+view alone once the user has scrolled away or picked a trial."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from test_sweep_tab import make_tab, tiny_form, wait_until_idle
+
+from vae_desktop.core.sweep import SweepStudy, TrialRecord
+from vae_desktop.gui.tabs.sweep.tab import SweepTab
+
+
+def row_of(table, number: int) -> int:
+    return next(row for row in range(table.rowCount())
+                if table.item(row, 0).data(Qt.UserRole) == number)
+
+
+def in_view(table, number: int) -> bool:
+    """The trial's whole row is within the table's visible rows."""
+    rect = table.visualItemRect(table.item(row_of(table, number), 0))
+    viewport = table.viewport().rect()
+    return rect.top() >= viewport.top() and rect.bottom() <= viewport.bottom()
+
+
+def record(number: int, state: str = "COMPLETE") -> TrialRecord:
+    value = 200.0 - number if state == "COMPLETE" else None
+    return TrialRecord(number, state, value, {"lr": 1e-3}, {"lr": 1e-3, "epochs": 1},
+                       {1: 200.0 - number} if value is not None else {}, 1.0)
+
+
+def shown_tab(qtbot, state) -> SweepTab:
+    tab = make_tab(qtbot, state)
+    tab.resize(1280, 620)  # as in a window of 1280x720 (its menu, tab bar and status bar)
+    tab.show()
+    qtbot.waitExposed(tab)
+    return tab
+
+
+def test_a_running_sweep_keeps_its_newest_trial_in_view(qtbot, state, monkeypatch):
+    """With more trials than rows, each trial as it starts, and the last one at the end, is in
+    view (they were below the visible rows)."""
+    tab = shown_tab(qtbot, state)
+    tiny_form(tab, "follow", trials=12)
+    table = tab.view.table
+    seen = []
+    put_trial = tab.view.put_trial
+
+    def put(trial: TrialRecord) -> None:  # the sweep's events: a trial started, or finished
+        put_trial(trial)
+        seen.append((trial.number, trial.state, in_view(table, trial.number)))
+
+    monkeypatch.setattr(tab.view, "put_trial", put)
+    assert tab.start()
+    wait_until_idle(qtbot, tab)
+    assert table.rowCount() == 12 and table.verticalScrollBar().maximum() > 0  # rows to scroll
+    assert [n for n, state, _ in seen if state == "RUNNING"] == list(range(12))
+    assert [n for n, _, shown in seen if not shown] == []
+    assert in_view(table, 11) and not in_view(table, 0)
+
+
+def test_the_view_is_left_alone_once_the_user_scrolls_away_or_picks_a_trial(qtbot, state):
+    tab = shown_tab(qtbot, state)
+    view, table = tab.view, tab.view.table
+    tab.show_study(SweepStudy("s", "sqlite:///x.db", "test_loss", None, "minimize",
+                              [record(n) for n in range(20)]))
+    bar = table.verticalScrollBar()
+    assert bar.value() == 0  # a study loaded: its first trials
+    view.put_trial(record(20, "RUNNING"))  # a sweep adds a trial: it is followed
+    assert in_view(table, 20)
+    bar.setValue(3)  # the user scrolls up to look at earlier trials
+    view.put_trial(record(20))
+    view.put_trial(record(21, "RUNNING"))
+    assert bar.value() == 3 and not in_view(table, 21)
+    bar.setValue(bar.maximum())  # ... and back to the newest: followed again
+    view.put_trial(record(21))
+    view.put_trial(record(22, "RUNNING"))
+    assert in_view(table, 22)
+
+    # A trial picked by a click stays where it is, and so does the view, even scrolled away.
+    rect = table.visualItemRect(table.item(row_of(table, 19), 1))
+    qtbot.mouseClick(table.viewport(), Qt.LeftButton, pos=rect.center())
+    assert tab.selected_trial().number == 19
+    view.put_trial(record(22))
+    view.put_trial(record(23, "RUNNING"))
+    assert not in_view(table, 23) and in_view(table, 19)
+    bar.setValue(2)  # the user looks elsewhere: not pulled back to the selected trial
+    view.put_trial(record(23))
+    view.merge_trials([record(24, "RUNNING")])  # another worker's, read from the storage
+    assert bar.value() == 2 and tab.selected_trial().number == 19
