@@ -1,5 +1,6 @@
 """The trial table keeps the newest (running) trial in view while a sweep runs, and leaves the
-view alone once the user has scrolled away or picked a trial."""
+view alone once the user has scrolled away or picked a trial; a tab shown after a restart shows
+the named study's trials by itself, quietly when there are none to show."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ from PySide6.QtCore import Qt
 from test_sweep_tab import make_tab, tiny_form, wait_until_idle
 
 from vae_desktop.core.sweep import SweepStudy, TrialRecord
+from vae_desktop.gui import preferences as qs
 from vae_desktop.gui.tabs.sweep.tab import SweepTab
+
+START_STATUS = "No sweep running."
 
 
 def row_of(table, number: int) -> int:
@@ -87,3 +91,39 @@ def test_the_view_is_left_alone_once_the_user_scrolls_away_or_picks_a_trial(qtbo
     view.put_trial(record(23))
     view.merge_trials([record(24, "RUNNING")])  # another worker's, read from the storage
     assert bar.value() == 2 and tab.selected_trial().number == 19
+
+
+def test_a_restarted_tab_shows_the_named_study_without_load(qtbot, state):
+    first = make_tab(qtbot, state)
+    tiny_form(first, "kept", trials=2)
+    assert first.start()  # Start remembers the form
+    wait_until_idle(qtbot, first)
+    best = first.view.best().number
+
+    again = make_tab(qtbot, state)  # the next session's tab
+    assert again.form.study_name() == "kept" and again.view.table.rowCount() == 0
+    again.show()  # first shown: the storage is read in jobs, not on the GUI thread
+    assert again.view.table.rowCount() == 0 and again.jobs
+    qtbot.waitUntil(lambda: again.view.table.rowCount() == 2, timeout=20_000)
+    assert f"trial {best}" in again.view.best_label.text()
+    assert "Study <b>kept</b>: 2 trials" in again.view.status()
+    assert again.error_text() == "" and again.view.use_best_button.isEnabled()
+
+
+def test_a_restarted_tab_stays_quiet_when_the_study_is_not_there(qtbot, state, tmp_path):
+    s = qs.open_settings()
+    s.setValue("sweep/study", "never-ran")
+    s.sync()
+    tab = make_tab(qtbot, state)
+    tab.show()
+    qtbot.waitUntil(lambda: not tab.jobs, timeout=20_000)
+    assert tab.error_text() == "" and tab.view.status().startswith(START_STATUS)
+    assert tab.view.table.rowCount() == 0
+
+    # A storage that cannot be opened: no message, no dialog (conftest fails the test on one).
+    s.setValue("sweep/storage", f"sqlite:///{tmp_path}/no/such/folder/sweeps.db")
+    s.sync()
+    other = make_tab(qtbot, state)
+    other.show()
+    qtbot.waitUntil(lambda: not other.jobs, timeout=20_000)
+    assert other.error_text() == "" and other.view.status().startswith(START_STATUS)

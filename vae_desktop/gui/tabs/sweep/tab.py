@@ -44,6 +44,7 @@ ERROR_STYLE = "color: #d9534f;"
 WARNING_STYLE = "color: #b06000;"
 
 BUSY_REASON = "A sweep is running."
+NOT_LISTING = object()  # no study list asked for
 # What "Train with these settings" sends: core.settings names, as the trial trained.
 TRAIN_SETTINGS = ("latent_dim", "hidden", "arch", "conditional", "beta", "lr", "batch_size",
                   "epochs")
@@ -58,8 +59,10 @@ class SweepTab(QWidget):
         self._sweep: Job | None = None
         self._request = 0  # the request the study view shows (see the module's docstring)
         self._shown: tuple[str, str | None] | None = None  # (study, storage) shown
-        self._listing: str | None = None  # the storage whose studies are being listed
+        # The storage whose studies are being listed (None is the default storage's URL).
+        self._listing: str | None | object = NOT_LISTING
         self._studies_listed = False
+        self._autoload = False  # load the named study once listed (see showEvent)
         self._closing = False  # after shutdown(): no new jobs
         self._loaded_status: str | None = None  # the storage named in a loaded study's status
         self._run_total = self._run_done = 0
@@ -317,15 +320,18 @@ class SweepTab(QWidget):
         self._list_studies(force=True)  # the study may be new
 
     # Studies
-    def load_study(self) -> None:
-        """Show the trials of the named study (in a job: the storage may be remote)."""
+    def load_study(self, quiet: bool = False) -> None:
+        """Show the trials of the named study (in a job: the storage may be remote). `quiet`:
+        on its own (when the tab is first shown), so a failure is said in the status line
+        only, and the message next to the form (about its values) stays."""
         if self.is_running() or self._closing:
             return
         name = self.form.study_name()
         if not name:
             self.show_error("Type the name of a study to load.")
             return
-        self.show_error("")
+        if not quiet:
+            self.show_error("")
         request = self._new_request()
         key = (name, self.form.storage())
         same, self._shown = key == self._shown, key
@@ -335,10 +341,15 @@ class SweepTab(QWidget):
         self.view.set_status(f"Loading study {name}…")
         self._start_job(f"load study {name}", storage_call, sweep.load_trials, key[1], name,
                         on_done=lambda study: self._on_study(request, study, same, loaded=True),
-                        on_error=lambda message: self._load_failed(request, name, message))
+                        on_error=lambda message: self._load_failed(request, name, message,
+                                                                   quiet))
 
-    def _load_failed(self, request: int, name: str, message: str) -> None:
+    def _load_failed(self, request: int, name: str, message: str, quiet: bool = False) -> None:
         if request != self._request:
+            return
+        if quiet:
+            self.view.set_status(f"Study <b>{name}</b> could not be read just now: Load tries "
+                                 "again.")
             return
         self.show_error(message)
         # The view shows the study asked for, which could not be read: not the one before it.
@@ -401,13 +412,22 @@ class SweepTab(QWidget):
 
     def _fill_studies(self, storage: str | None, names: list[str]) -> None:
         if storage == self._listing:
-            self._listing = None
-        if storage == self.form.storage():  # not another storage's studies
-            self.form.fill_studies(names)
+            self._listing = NOT_LISTING
+        if storage != self.form.storage():
+            return  # another storage's studies
+        self.form.fill_studies(names)
+        if self._autoload:
+            self._autoload = False
+            # Unless a study is shown already (Load, Start); a missing one stays unsaid.
+            if self.form.study_name() in names and self._request == 0:
+                self.load_study(quiet=True)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if not self._studies_listed:
+            # The first time: the studies to pick from, and the named one's trials (a study
+            # swept in an earlier session), both read in jobs.
+            self._autoload = True
             self._list_studies()
         self.watcher.read_now()  # the trials added while the tab was hidden
 
