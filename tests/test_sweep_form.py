@@ -8,9 +8,10 @@ import pytest
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLineEdit, QSpinBox
 
 from vae_desktop.core import settings as table
-from vae_desktop.core.sweep import SETTINGS
+from vae_desktop.core.sweep import RANGED, SETTINGS
 from vae_desktop.gui import preferences as qs
 from vae_desktop.gui.state import AppState
+from vae_desktop.gui.tabs.sweep.form import SweepForm
 from vae_desktop.gui.tabs.sweep.tab import SweepTab
 
 
@@ -138,3 +139,65 @@ def test_a_remembered_value_out_of_range_is_not_clamped(qtbot, qapp):
     qtbot.addWidget(tab)
     assert tab.form.epochs_spin.value() == 3 and tab.form.trials_spin.value() == 7
     assert tab.form.study_name() == "kept"
+
+
+def test_the_settings_to_try_come_back_with_their_ranges(qtbot, qapp):
+    """Latent dimensions varied from 2 to 16 came back as 2 to 32: only which settings vary was
+    remembered. Now every range, list of choices and fixed value is."""
+    form = SweepForm()
+    qtbot.addWidget(form)
+    space = form.space
+    space.set_vary(["latent_dim", "lr", "hidden", "arch"])
+    space.set_varied("latent_dim", (2, 16))
+    space.set_varied("lr", (3e-4, 0.00512))
+    space.set_varied("beta", (0.75, 1.5))  # not varied now: its range is kept for next time
+    space.set_varied("hidden", (64, 128))
+    space.set_varied("batch_size", (32,))
+    space.set_varied("arch", ("conv",))
+    for name, value in (("latent_dim", 8), ("hidden", 256), ("lr", 2e-4), ("batch_size", 64),
+                        ("beta", 2.5), ("arch", "conv")):
+        space.set_fixed(name, value)
+    space.conditional.setChecked(True)
+    saved = space.spec_kwargs()
+    assert saved["latent_dim"] == (2, 16) and saved["fixed"]["beta"] == 2.5  # as set
+    s = qs.open_settings()
+    form.save(s)
+    s.sync()
+
+    again = SweepForm()  # the next session's
+    qtbot.addWidget(again)
+    assert again.space.spec_kwargs() != saved
+    again.restore(qs.open_settings())
+    assert again.space.spec_kwargs() == saved
+    assert {name: row.varied.value() for name, row in again.space.rows.items()} == {
+        "latent_dim": (2, 16), "hidden": (64, 128), "lr": (3e-4, 0.00512),
+        "batch_size": (32,), "beta": (0.75, 1.5), "arch": ("conv",)}
+    assert again.problems() == []
+
+
+def test_remembered_ranges_that_cannot_be_used_fall_back_to_the_defaults(qtbot, qapp):
+    default = SweepForm()
+    qtbot.addWidget(default)
+    defaults = {name: (row.varied.value(), row.fixed.value())
+                for name, row in default.space.rows.items()}
+    s = qs.open_settings()
+    s.setValue("sweep/study", "kept")
+    s.setValue("sweep/vary", "latent_dim,lr,beta,hidden,batch_size,arch")
+    corrupt = {"latent_dim": (["2", "lots"], "0"),  # not a number; below the table's lowest
+               "lr": (["0.01", "0.0001"], "2"),  # the wrong way round; above 1
+               "beta": (["-1", "5000"], "nan"),  # beyond the table's limits; not finite
+               "hidden": (["64", "x"], "4.5"),  # not integers
+               "batch_size": ([], "999999999"),  # none; too many
+               "arch": (["mlp", "mlp"], "rnn")}  # twice; not a choice
+    for name, (varied, fixed) in corrupt.items():
+        s.setValue(f"sweep/space/{name}/{'range' if name in RANGED else 'choices'}", varied)
+        s.setValue(f"sweep/space/{name}/value", fixed)
+    s.setValue("sweep/space/conditional", "perhaps")
+    s.sync()
+    form = SweepForm()
+    qtbot.addWidget(form)
+    form.restore(qs.open_settings())  # no exception
+    assert {name: (row.varied.value(), row.fixed.value())
+            for name, row in form.space.rows.items()} == defaults
+    assert form.space.vary() == SETTINGS and not form.space.conditional.isChecked()
+    assert form.study_name() == "kept" and form.problems() == []

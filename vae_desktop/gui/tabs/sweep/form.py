@@ -272,6 +272,7 @@ class SweepForm(QWidget):
                   "prune": self.prune_box.isChecked()}
         for key, value in values.items():
             s.setValue(f"sweep/{key}", value)
+        self.space.save(s, "sweep/space")
 
     def restore(self, s: QSettings) -> None:
         """The values saved last time; one out of its widget's range keeps the default (a spin
@@ -280,6 +281,7 @@ class SweepForm(QWidget):
             return
         vary = [v for v in qs.read_str(s, "sweep/vary", "").split(",") if v in SETTINGS]
         self.space.set_vary(vary)
+        self.space.restore(s, "sweep/space")  # ranges, choices and values
         for spin, key in ((self.trials_spin, "trials"), (self.epochs_spin, "epochs"),
                           (self.train_spin, "train"), (self.test_spin, "test"),
                           (self.holdout_spin, "holdout"), (self.seed_spin, "seed")):

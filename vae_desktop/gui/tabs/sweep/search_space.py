@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSettings, Signal
 from PySide6.QtGui import QDoubleValidator
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -37,6 +37,7 @@ from vae_desktop.core.sweep import (
     log_scale,
     range_problems,
 )
+from vae_desktop.gui import preferences as qs
 from vae_desktop.gui.widgets.range_spin import RangeSpinBox
 
 SPEC_DEFAULTS = SweepSpec()  # the sweep's default ranges and choices
@@ -60,6 +61,19 @@ def spin_for(setting: table.Setting, value: int | None = None) -> QSpinBox:
     box.setAccelerated(True)
     box.setToolTip(setting.help)
     return box
+
+
+def _text(value) -> str:
+    """A value as QSettings text: a float with every digit, so it comes back the same."""
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def _parse(setting: table.Setting, text: str):
+    """A remembered value, or None when the table does not allow it."""
+    try:
+        return setting.parse(text)
+    except ValueError:
+        return None
 
 
 class ValueField:
@@ -288,6 +302,44 @@ class SearchSpaceBox(QGroupBox):
     def set_varied(self, name: str, values) -> None:
         """The range (low, high) or the choices of a varied setting."""
         self.rows[name].varied.set_value(values)
+
+    # Remembered between sessions (SweepForm.save and restore)
+    def save(self, s: QSettings, group: str) -> None:
+        """Each setting's one value, and its range or choices, varied or not (so a range set
+        aside comes back with it), as text; and whether the model is conditional. A value
+        that is not a number is not saved (the default comes back)."""
+        for name, row in self.rows.items():
+            key = f"{group}/{name}"
+            for field, suffix in ((row.fixed, "value"),
+                                  (row.varied, "range" if name in RANGED else "choices")):
+                try:
+                    value = field.value()
+                except SweepError:
+                    s.remove(f"{key}/{suffix}")
+                    continue
+                s.setValue(f"{key}/{suffix}", [_text(v) for v in value]
+                           if isinstance(value, tuple) else _text(value))
+        s.setValue(f"{group}/conditional", self.conditional.isChecked())
+
+    def restore(self, s: QSettings, group: str) -> None:
+        """What `save` wrote. A value the sweep could not use (beyond the table's limits, not a
+        number, a range the wrong way round, no choices) keeps the default, never clamped."""
+        for name, row in self.rows.items():
+            key = f"{group}/{name}"
+            setting = table.SETTINGS[name]
+            if s.contains(f"{key}/value"):
+                value = _parse(setting, qs.read_str(s, f"{key}/value"))
+                if value is not None:
+                    row.fixed.set_value(value)
+            ranged = name in RANGED
+            suffix = "range" if ranged else "choices"
+            if s.contains(f"{key}/{suffix}"):
+                values = tuple(_parse(setting, text) for text in qs.read_list(s, f"{key}/{suffix}"))
+                check = range_problems if ranged else choice_problems
+                if None not in values and not check(name, values):
+                    row.varied.set_value(values)
+        if s.contains(f"{group}/conditional") and self.conditional.isEnabled():
+            self.conditional.setChecked(qs.read_bool(s, f"{group}/conditional", False))
 
     def spec_kwargs(self) -> dict:
         """SweepSpec keyword arguments; raises SweepError for text that is not a number."""
