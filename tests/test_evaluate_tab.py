@@ -320,6 +320,12 @@ def test_the_threshold_box_says_what_it_did_not_take(tab, qtbot):
     assert f"{rule}: 15 was not taken (it stays 95.0th percentile)." in panel.status.text()
     box.setFocus()
     box.selectAll()
+    qtbot.keyClicks(box.lineEdit(), "40")
+    qtbot.keyClick(box.lineEdit(), Qt.Key_Return)  # sends 95.0 again: still not a value taken
+    assert box.value() == 95.0
+    assert f"{rule}: 40 was not taken (it stays 95.0th percentile)." in panel.status.text()
+    box.setFocus()
+    box.selectAll()
     qtbot.keyClicks(box.lineEdit(), "97.5")
     qtbot.keyClick(box.lineEdit(), Qt.Key_Return)
     assert box.value() == 97.5 and box.text() == "97.5th percentile"

@@ -113,9 +113,10 @@ class AnomalyPanel(QWidget):
         self.digit_combo, self.epochs_spin = c.digit_combo, c.epochs_spin
         self.train_size_spin = c.train_size_spin
         self._refusal: str | None = None  # the status line's refusal of a typed value
+        self._refused_at: tuple[QWidget, float] | None = None  # the box and the value it kept
         for box in (self.percentile_spin, self.epochs_spin, self.train_size_spin):
-            box.refused.connect(self._refused)
-            box.valueChanged.connect(self._clear_refusal)
+            box.refused.connect(lambda message, box=box: self._refused(message, box))
+            box.valueChanged.connect(lambda value, box=box: self._value_taken(box, value))
         self.train_button, self.stop_button = c.train_button, c.stop_button
         self.active_button, self.keep_button = c.active_button, c.keep_button
         self.progress, self.status = c.progress, c.status
@@ -376,16 +377,19 @@ class AnomalyPanel(QWidget):
     def _set_status(self, text: str) -> None:
         self.status.setText(text)
 
-    def _refused(self, message: str) -> None:
+    def _refused(self, message: str, box: QWidget) -> None:
         """A box did not take what was typed: say why, in the status line under the boxes."""
-        self._refusal = message
+        self._refusal, self._refused_at = message, (box, box.value())
         self._set_status(message)
 
-    def _clear_refusal(self) -> None:
-        """A box took a value: its refusal is old news (any other status stays)."""
+    def _value_taken(self, box: QWidget, value: float) -> None:
+        """A box took a value: its refusal is old news (any other status stays). Enter sends
+        the value a box kept again: that is no value taken."""
+        if self._refused_at == (box, value):
+            return
         if self._refusal is not None and self.status.text() == self._refusal:
             self._set_status("")
-        self._refusal = None
+        self._refusal = self._refused_at = None
 
     def _update_buttons(self) -> None:
         training = self.training
