@@ -215,11 +215,12 @@ def test_a_typed_number_out_of_range_is_refused_with_a_message(tab, qtbot):
              (tab.test_index, "99999", 9999, "Test digit # must be from 0 to 9,999"),
              (tab.seed_spin, "1234567", 123456, "Seed must be from 0 to 999,999"),
              (tab.rows_spin, "0", 8, "Styles must be from 1 to 12"))
-    for box, typed, kept, rule in cases:
+    for (box, typed, kept, rule), key in zip(cases, [Qt.Key_Tab, Qt.Key_Return] * 2, strict=True):
         box.setFocus()
         box.selectAll()
         qtbot.keyClicks(box.lineEdit(), typed)
-        qtbot.keyClick(box.lineEdit(), Qt.Key_Tab)  # leaving the box
+        # Leaving the box, or Enter (which sends the value kept again: still not a value taken).
+        qtbot.keyClick(box.lineEdit(), key)
         assert box.value() == kept
         text = tab.controls.message_label.text()
         assert tab.controls.message_label.isVisible(), rule

@@ -137,9 +137,10 @@ class Controls(QWidget):
         self.message_label.setStyleSheet(ERROR_STYLE)
         self.message_label.hide()
         col.addWidget(self.message_label)
+        self._refused_at: tuple[RangeSpinBox, int] | None = None  # the box and the value it kept
         for box in (self.count_spin, self.seed_spin, self.rows_spin, self.test_index):
-            box.refused.connect(self.show_refusal)
-            box.valueChanged.connect(lambda *_: self.show_refusal(""))
+            box.refused.connect(lambda message, box=box: self.show_refusal(message, box))
+            box.valueChanged.connect(lambda value, box=box: self._value_taken(box, value))
         col.addStretch(1)
         self.model_label = QLabel()
         clip_to_width(self.model_label)
@@ -159,10 +160,16 @@ class Controls(QWidget):
         if button is not None and button.isEnabled():
             button.setChecked(True)
 
-    def show_refusal(self, message: str) -> None:
-        """Say why a box did not take what was typed; "" hides the message."""
+    def show_refusal(self, message: str, box: RangeSpinBox | None = None) -> None:
+        """Say why `box` did not take what was typed; "" hides the message."""
+        self._refused_at = None if box is None or not message else (box, box.value())
         self.message_label.setText(message)
         self.message_label.setVisible(bool(message))
+
+    def _value_taken(self, box: RangeSpinBox, value: int) -> None:
+        # Enter sends the value a box kept again: that is no value taken.
+        if self._refused_at != (box, value):
+            self.show_refusal("")
 
     def set_num_classes(self, count: int) -> None:
         for d in range(DIGITS):
