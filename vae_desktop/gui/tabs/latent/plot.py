@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
-    QSpinBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -22,8 +21,11 @@ from PySide6.QtWidgets import (
 from vae_desktop.core import latent
 from vae_desktop.gui.widgets.hint_text import HINT_STYLE
 from vae_desktop.gui.widgets.latent_canvas import LatentCanvas
+from vae_desktop.gui.widgets.range_spin import RangeSpinBox
 
 VIEW_PCA, VIEW_DIMS = "pca", "dims"
+HINT = "Click or drag: decode · Shift+drag or middle-drag: pan · wheel or right-drag: zoom"
+ERROR_STYLE = "color: #d93025;"  # the Train and Interpolate tabs' red
 
 
 class PlotPanel(QWidget):
@@ -103,7 +105,9 @@ class PlotPanel(QWidget):
         self.manifold_box.setToolTip("Decode an N x N grid over the visible region and show it behind "
                                      "the points; it follows panning and zooming (M)")
         below.addWidget(self.manifold_box)
-        self.grid_spin = QSpinBox()
+        # Says what it did not take ("5" used to go back to 20 without a word): in the hint's
+        # place on this row, until the box takes a value.
+        self.grid_spin = RangeSpinBox("The grid size N")
         self.grid_spin.setRange(latent.MANIFOLD_MIN, latent.MANIFOLD_MAX)
         self.grid_spin.setValue(20)
         self.grid_spin.setPrefix("N = ")
@@ -115,10 +119,21 @@ class PlotPanel(QWidget):
                                    "legend to hide that digit")
         below.addWidget(self.points_box)
         below.addStretch(1)
-        hint = QLabel("Click or drag: decode · Shift+drag or middle-drag: pan · wheel or right-drag: zoom")
-        hint.setStyleSheet(HINT_STYLE)
-        below.addWidget(hint)
+        self.hint_label = QLabel(HINT)
+        self.hint_label.setStyleSheet(HINT_STYLE)
+        below.addWidget(self.hint_label)
+        self._refused_value: int | None = None  # the value the box kept, while its refusal shows
+        self.grid_spin.refused.connect(self.show_refusal)
+        # Enter sends the value the box kept again: that is no value taken.
+        self.grid_spin.valueChanged.connect(
+            lambda value: value != self._refused_value and self.show_refusal(""))
         return below
+
+    def show_refusal(self, message: str) -> None:
+        """Why the grid size box did not take what was typed, in the hint's place ("": the hint)."""
+        self._refused_value = self.grid_spin.value() if message else None
+        self.hint_label.setText(message or HINT)
+        self.hint_label.setStyleSheet(ERROR_STYLE if message else HINT_STYLE)
 
     def view_mode(self) -> str:
         return self.view_combo.currentData() or VIEW_DIMS
