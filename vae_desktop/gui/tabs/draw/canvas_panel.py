@@ -10,12 +10,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
-    QSpinBox,
     QVBoxLayout,
 )
 
 from vae_desktop.gui.widgets.draw_canvas import MAX_PEN, MIN_PEN, DrawCanvas
 from vae_desktop.gui.widgets.hint_text import HINT_COLOUR
+from vae_desktop.gui.widgets.range_spin import RangeSpinBox
 
 HINT = "Esc clears · Ctrl+Z undoes · wheel sets the pen"
 ERROR_COLOUR = "#e8833a"
@@ -30,7 +30,7 @@ class CanvasPanel(QGroupBox):
         layout.addWidget(self.canvas, 0, Qt.AlignHCenter)
         tools = QHBoxLayout()
         tools.addWidget(QLabel("Pen"))
-        self.pen_spin = QSpinBox()
+        self.pen_spin = RangeSpinBox("Pen")  # says what it did not take, in the line below
         self.pen_spin.setRange(MIN_PEN, MAX_PEN)
         self.pen_spin.setSuffix(" px")
         self.pen_spin.setToolTip("Pen width in canvas pixels (mouse wheel over the canvas too).\n"
@@ -53,11 +53,15 @@ class CanvasPanel(QGroupBox):
         self.message_label = QLabel(HINT)  # one line; a long message is elided, whole in the tooltip
         self.message_label.setStyleSheet(f"color: {MESSAGE_COLOUR};")
         layout.addWidget(self.message_label)
-        self._message = HINT
+        self._message, self._error = HINT, False
+        self._refusal: str | None = None  # a box's refusal of what was typed, while shown
+        self._refused_at: tuple | None = None  # that box and the value it kept
+        self._before_refusal = (HINT, False)  # the message it stands in front of
         self.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Preferred)
 
         self.canvas.pen_width_changed.connect(self.pen_spin.setValue)
         self.pen_spin.valueChanged.connect(self.canvas.set_pen_width)
+        self.watch_refusals(self.pen_spin)
         self.undo_button.clicked.connect(self.canvas.undo)
         self.clear_button.clicked.connect(self.canvas.clear)
 
@@ -66,10 +70,30 @@ class CanvasPanel(QGroupBox):
         """The line under the canvas, in full."""
         return self._message
 
-    def set_message(self, text: str, error: bool = False) -> None:
-        self._message = text
+    def watch_refusals(self, box) -> None:
+        """Show why `box` (a RangeSpinBox: the pen's) did not take what was typed, until a box
+        takes a value; then the message it covered comes back."""
+        box.refused.connect(lambda text: self._show_refusal(text, box))
+        box.valueChanged.connect(lambda value: self._value_taken(box, value))
+
+    def _show_refusal(self, text: str, box) -> None:
+        if self._refusal is None or self._message != self._refusal:
+            self._before_refusal = (self._message, self._error)
+        self._refusal, self._refused_at = text, (box, box.value())
+        # Cut at the end if too long: the rule and what was typed stay in view (the box shows
+        # the value it kept).
+        self.set_message(text, error=True, elide=Qt.ElideRight)
+
+    def _value_taken(self, box, value) -> None:
+        if self._refusal is None or self._refused_at == (box, value):
+            return  # Enter sends the value a box kept again: that is no value taken
+        if self._message == self._refusal:
+            self.set_message(*self._before_refusal)
+        self._refusal = self._refused_at = None
+
+    def set_message(self, text: str, error: bool = False, elide=Qt.ElideMiddle) -> None:
+        self._message, self._error = text, error
         width = self.canvas.width() + 80
-        self.message_label.setText(
-            self.message_label.fontMetrics().elidedText(text, Qt.ElideMiddle, width))
+        self.message_label.setText(self.message_label.fontMetrics().elidedText(text, elide, width))
         self.message_label.setToolTip(text if text != HINT else "")
         self.message_label.setStyleSheet(f"color: {ERROR_COLOUR if error else MESSAGE_COLOUR};")

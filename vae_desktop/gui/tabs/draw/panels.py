@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QFont, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -29,10 +28,12 @@ from vae_desktop.core.digit_analysis import (
     guess_sentence,
     verdict,
 )
+from vae_desktop.gui.tabs.draw.canvas_panel import ERROR_COLOUR
 from vae_desktop.gui.widgets.draw_histogram import PLOT_BG, UNUSUAL_COLOUR, cache_as_pixmaps
 from vae_desktop.gui.widgets.draw_image_view import DrawImageView
 from vae_desktop.gui.widgets.gap_bars import GapBars
 from vae_desktop.gui.widgets.hint_text import HINT_STYLE
+from vae_desktop.gui.widgets.range_spin import RangeDoubleSpinBox
 
 TYPICAL_COLOUR = "#3ba55c"
 BAR_COLOUR = (90, 140, 220)
@@ -182,7 +183,9 @@ class ScoresPanel(QGroupBox):
         quality.addStretch(1)
         form.addRow("PSNR:", quality)
         form.addRow("Percentile:", self.percentile_label)  # its note on the same row: one fewer
-        self.threshold_spin = QDoubleSpinBox()
+        # Says what it did not take ("150" used to go back to the old value without a word), in
+        # a line under it (the line under the canvas is too short for it).
+        self.threshold_spin = RangeDoubleSpinBox("Unusual above")
         self.threshold_spin.setRange(*THRESHOLD_RANGE)
         self.threshold_spin.setDecimals(1)
         self.threshold_spin.setSingleStep(0.5)
@@ -196,6 +199,15 @@ class ScoresPanel(QGroupBox):
         self.threshold_spin.setMaximumWidth(110)
         form.addRow("Unusual above:", self.threshold_spin)
         layout.addLayout(form)
+        self.threshold_message = WrappingLabel()
+        self.threshold_message.setStyleSheet(f"color: {ERROR_COLOUR};")  # the tab's error colour
+        self.threshold_message.hide()
+        layout.addWidget(self.threshold_message)
+        self._refused_value: float | None = None  # the value the box kept, while its refusal shows
+        self.threshold_spin.refused.connect(self._show_refusal)
+        # Enter sends the value the box kept again: that is no value taken.
+        self.threshold_spin.valueChanged.connect(
+            lambda value: value != self._refused_value and self._show_refusal(""))
         layout.addStretch(1)
         self.copy_action = QAction("Copy scores", self)
         self.copy_action.setShortcut(QKeySequence("Ctrl+Shift+C"))
@@ -205,6 +217,12 @@ class ScoresPanel(QGroupBox):
         self.copy_action.setEnabled(False)
         self.addAction(self.copy_action)
         self.setContextMenuPolicy(Qt.ActionsContextMenu)
+
+    def _show_refusal(self, message: str) -> None:
+        """Why the threshold box did not take what was typed ("": nothing to say)."""
+        self._refused_value = self.threshold_spin.value() if message else None
+        self.threshold_message.setText(message)
+        self.threshold_message.setVisible(bool(message))
 
     def scores_text(self) -> str:
         """The verdict and the scores as shown, one per line (what "Copy scores" copies)."""

@@ -1,0 +1,63 @@
+"""The number boxes of the Draw and Interpolate tabs say what they did not take. Qt's spin
+boxes drop it without a word: a keystroke that would leave the range is ignored ("100" for the
+pen became 10) and a value below the range is put back when the box is left ("150" for the
+threshold showed "15 %", then the old value). They still cannot take it; now the tab's message
+line says so, naming the box and its range (as the Train and Sweep forms and the Evaluate tab
+do). The Latent space tab's box: test_latent_refusal."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from vae_desktop.gui.tabs.draw.canvas_panel import HINT
+from vae_desktop.gui.tabs.draw.tab import DrawTab
+
+
+def focus_window(qtbot, widget) -> None:
+    """Typing needs the keyboard focus: the widget's window shown and active."""
+    window = widget.window()
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+
+
+def type_into(qtbot, box, text: str, key=Qt.Key_Tab) -> None:
+    """Select the number (not the prefix or suffix), type `text`, then leave (Tab) or Enter."""
+    box.setFocus()
+    box.selectAll()
+    qtbot.keyClicks(box.lineEdit(), text)
+    qtbot.keyClick(box.lineEdit(), key)
+
+
+@pytest.fixture
+def draw_tab(qtbot, state):
+    tab = DrawTab(state)  # no model needed for its boxes
+    qtbot.addWidget(tab)
+    tab.resize(1260, 740)
+    focus_window(qtbot, tab)
+    return tab
+
+
+def test_draw_pen_and_threshold_say_what_they_did_not_take(draw_tab, qtbot):
+    tab = draw_tab
+    pen, threshold = tab.canvas_panel.pen_spin, tab.threshold_spin
+    pen.setValue(22)
+    # "10" was taken before "100" was refused; Enter sends 10 again: not a value taken.
+    type_into(qtbot, pen, "100", Qt.Key_Return)
+    assert pen.value() == 10
+    assert tab.message == "Pen must be from 4 to 60: 100 was not taken (it stays 10 px)."
+    shown = tab.canvas_panel.message_label.text()  # cut short at the end, if at all
+    assert shown.startswith("Pen must be from 4 to 60: 100 was not taken"), shown
+    threshold.setValue(95.0)
+    type_into(qtbot, threshold, "150")
+    assert threshold.value() == 95.0
+    line = tab.scores_panel.threshold_message  # under the box: the canvas's line is too short
+    assert line.isVisible() and line.text() == ("Unusual above must be from 50.0 to 99.9: 15 was "
+                                                "not taken (it stays 95.0 %).")
+    type_into(qtbot, threshold, "97.5", Qt.Key_Return)
+    assert threshold.value() == 97.5 and line.isHidden()
+    type_into(qtbot, pen, "12", Qt.Key_Return)
+    assert pen.value() == 12 and tab.message == HINT
