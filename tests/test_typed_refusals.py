@@ -1,6 +1,6 @@
 """The number boxes of the Draw and Interpolate tabs say what they did not take. Qt's spin
-boxes drop it without a word: a keystroke that would leave the range is ignored ("100" for the
-pen became 10) and a value below the range is put back when the box is left ("150" for the
+boxes drop it without a word: a keystroke that would leave the range is ignored ("300" steps
+became 30) and a value below the range is put back when the box is left ("150" for the
 threshold showed "15 %", then the old value). They still cannot take it; now the tab's message
 line says so, naming the box and its range (as the Train and Sweep forms and the Evaluate tab
 do). The Latent space tab's box: test_latent_refusal."""
@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from vae_desktop.gui.tabs.draw.canvas_panel import HINT
 from vae_desktop.gui.tabs.draw.tab import DrawTab
+from vae_desktop.gui.tabs.interpolate.tab import InterpolateTab
 
 
 def focus_window(qtbot, widget) -> None:
@@ -61,3 +62,29 @@ def test_draw_pen_and_threshold_say_what_they_did_not_take(draw_tab, qtbot):
     assert threshold.value() == 97.5 and line.isHidden()
     type_into(qtbot, pen, "12", Qt.Key_Return)
     assert pen.value() == 12 and tab.message == HINT
+
+
+def test_interpolate_boxes_say_what_they_did_not_take(app_state, qtbot):
+    state = app_state
+    state.set_active(state.find_model(conditional=False, latent_dim=2))
+    tab = InterpolateTab(state)
+    qtbot.addWidget(tab)
+    tab.resize(1200, 720)
+    focus_window(qtbot, tab)
+    tab.end_a.set_kind("index")
+    tab.refresh_now()
+    cases = ((tab.steps_spin, "300", 30, "Steps must be from 2 to 30: 300 was not taken "
+              "(it stays 30)."),
+             (tab.end_a.index_spin, "99999", 9999, "The index of Start (A) must be from 0 to "
+              "9,999: 99999 was not taken (it stays 9999)."),
+             (tab.frame_ms, "5", 120, "The GIF's frame time must be from 20 to 2,000: 5 was "
+              "not taken (it stays 120 ms)."))
+    for (box, typed, kept, message), key in zip(cases, (Qt.Key_Return, Qt.Key_Tab, Qt.Key_Return),
+                                                strict=True):
+        type_into(qtbot, box, typed, key)
+        qtbot.wait(20)  # the strips' refresh, on the next turn of the event loop
+        assert box.value() == kept
+        assert tab.message.isVisible() and message in tab.message.text(), tab.message.text()
+    type_into(qtbot, tab.steps_spin, "12", Qt.Key_Return)
+    qtbot.wait(20)
+    assert tab.steps_spin.value() == 12 and tab.message.isHidden()

@@ -14,11 +14,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QRadioButton,
-    QSpinBox,
     QWidget,
 )
 
 from vae_desktop.core import interpolation as interp
+from vae_desktop.gui.widgets.range_spin import RangeSpinBox
 
 DIGITS = 10
 PATHS = (("linear", "Linear (lerp)"), ("spherical", "Spherical (slerp)"))
@@ -30,7 +30,7 @@ class WalkSettings(QGroupBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Walk", parent)
         form = QFormLayout(self)
-        self.steps_spin = QSpinBox()
+        self.steps_spin = RangeSpinBox("Steps")  # the tab says what it refused
         self.steps_spin.setRange(interp.MIN_STEPS, interp.MAX_STEPS)
         self.steps_spin.setValue(10)
         self.steps_spin.setToolTip("Frames from A to B, both ends included (2 to 30)")
@@ -58,7 +58,7 @@ class WalkSettings(QGroupBox):
         row.addStretch(1)
         self.labels_caption = QLabel("Labels")
         form.addRow(self.labels_caption, self.labels_row)
-        self.frame_ms = QSpinBox()
+        self.frame_ms = RangeSpinBox("The GIF's frame time")
         self.frame_ms.setRange(20, 2000)
         self.frame_ms.setSingleStep(20)
         self.frame_ms.setValue(120)

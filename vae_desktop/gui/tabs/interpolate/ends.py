@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
-    QSpinBox,
     QWidget,
 )
 
@@ -26,6 +25,7 @@ from vae_desktop.core import generate
 from vae_desktop.core.wording import a_digit
 from vae_desktop.gui.widgets.hint_text import hint_span
 from vae_desktop.gui.widgets.image_view import DigitView
+from vae_desktop.gui.widgets.range_spin import RangeSpinBox
 
 DIGITS = 10
 MAX_SEED = 999_999
@@ -80,7 +80,7 @@ class EndPicker(QGroupBox):
         self.source.setMinimumContentsLength(14)
         self.source.setToolTip("Where this end of the walk comes from")
         form.addRow("From", self.source)
-        self.index_spin = QSpinBox()
+        self.index_spin = RangeSpinBox(f"The index of {title}")  # the tab says what it refused
         self.index_spin.setRange(0, 9999)
         self.index_spin.setValue(index)
         self.index_spin.setToolTip("Index into the 10,000 MNIST test digits")

@@ -7,6 +7,7 @@ path as a there-and-back animated GIF."""
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 import numpy as np
@@ -106,6 +107,14 @@ class InterpolateTab(QWidget):
         clip_to_width(self.message)
         self.message.linkActivated.connect(self.state.tab_requested.emit)
         col.addWidget(self.message)
+        # The message also says why a number box did not take what was typed ("300" steps used
+        # to become 30 without a word), until a box takes a value.
+        self._problems: tuple[str, str] | None = None  # the ends' problems (html) and links
+        self._refusal: str | None = None
+        self._refused_at: tuple | None = None  # the box that refused and the value it kept
+        for box in (self.steps_spin, self.frame_ms, self.end_a.index_spin, self.end_b.index_spin):
+            box.refused.connect(lambda text, box=box: self._refused(text, box))
+            box.valueChanged.connect(lambda value, box=box: self._value_taken(box, value))
         self.strips: dict[str, FrameStrip] = {}
         self.strip_titles: dict[str, QLabel] = {}
         for key, text in PATHS:
@@ -216,6 +225,25 @@ class InterpolateTab(QWidget):
         """The picker's settings as a code (posterior mean for images) with its label."""
         return resolve_end(picker, self._model(), self.state, self.last_click)
 
+    def _refused(self, text: str, box) -> None:
+        self._refusal, self._refused_at = text, (box, box.value())
+        self._show_message()
+
+    def _value_taken(self, box, value: int) -> None:
+        if self._refusal is not None and self._refused_at != (box, value):  # Enter sends the
+            self._refusal = self._refused_at = None  # value a box kept again: no value taken
+            self._show_message()
+
+    def _show_message(self) -> None:
+        """The line under the settings: a box's refusal and the ends' problems, in red."""
+        notes = [escape(self._refusal, quote=False)] if self._refusal else []
+        link = ""
+        if self._problems is not None:
+            notes.append(self._problems[0])
+            link = self._problems[1]
+        self.message.setText("<span style='color:#d93025'>" + "; ".join(notes) + "</span>" + link)
+        self.message.setVisible(bool(notes))
+
     def refresh_now(self) -> None:
         """Recompute both strips from the current settings (normally on the next event loop turn,
         so that several changes cost one update)."""
@@ -239,10 +267,11 @@ class InterpolateTab(QWidget):
             text = " ".join(problems)
             link = " <a href='Draw'>Open the Draw tab</a>" if "Draw tab" in text else ""
             link += " <a href='Latent space'>Open the Latent space tab</a>" if "Latent space" in text else ""
-            self.message.setText("<span style='color:#d93025'>" + "; ".join(problems) + "</span>" + link)
-            self.message.show()
+            self._problems = ("; ".join(problems), link)
+            self._show_message()
             return
-        self.message.hide()
+        self._problems = None
+        self._show_message()
         self.labels = None
         conditional = model.num_classes > 0
         if conditional:
