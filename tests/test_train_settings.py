@@ -109,3 +109,13 @@ def test_the_form_persists_under_train_keys_and_bad_stored_values_fall_back(qtbo
     assert values["device"] == TrainTab(state).settings_dict()["device"]  # the default device
     assert third.message == ""  # a stale stored value is not the user's doing now
 
+
+
+def test_a_long_value_sent_to_a_text_field_shows_its_start(tab, qtbot):
+    """A learning rate sent from elsewhere showed only its last digits ("88674021")."""
+    tab.resize(1280, 720)
+    tab.show()
+    qtbot.waitExposed(tab)
+    assert tab.apply_settings({"lr": 0.003940278388674021})
+    edit = tab.form.fields["lr"]
+    assert edit.text() == "0.003940278388674021" and edit.cursorPosition() == 0

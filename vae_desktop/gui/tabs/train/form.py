@@ -208,6 +208,7 @@ class SettingsForm(QWidget):
                 widget.setChecked(bool(value))
             elif isinstance(widget, QLineEdit):
                 widget.setText(_text(value))  # every digit: text that parses back to the value
+                widget.setCursorPosition(0)  # a long value shows its start, not its last digits
             elif isinstance(widget, QDoubleSpinBox):
                 self._set_float(name, widget, float(value))
             elif isinstance(widget, QSpinBox):
