@@ -9,7 +9,7 @@ from vae_desktop import __version__
 from vae_desktop.cli import main
 from vae_desktop.core import checkpoint
 from vae_desktop.core.data import load_split
-from vae_desktop.core.training import evaluate
+from vae_desktop.core.training import evaluate, new_model
 
 
 @pytest.fixture(scope="module")
@@ -135,3 +135,28 @@ def test_ctrl_c_stops_cleanly_after_saving(tmp_path):
     assert "stopped: saved" in err and "Traceback" not in err
     ckpt = checkpoint.load(out)
     assert 1 <= ckpt.epochs < 500
+
+
+
+def test_a_run_stopped_before_its_first_epoch_leaves_the_out_file_as_it_was(tmp_path, monkeypatch,
+                                                                           capsys):
+    """Ctrl+C early in a run wrote an untrained model over the model already at --out."""
+    from vae_desktop import cli
+    from vae_desktop.core.training import StepEvent, Trainer
+
+    keep = tmp_path / "keep.pt"
+    checkpoint.save(keep, new_model(1, latent_dim=2, hidden=16), [{"epoch": 1, "test_loss": 200.0}])
+    before = keep.read_bytes()
+    real = Trainer.events
+
+    def stopped_at_once(self):
+        for event in real(self):
+            if isinstance(event, StepEvent):
+                self.stop()  # what the first Ctrl+C does
+            yield event
+
+    monkeypatch.setattr(Trainer, "events", stopped_at_once)
+    code = cli.main(["train", "--epochs", "2", "--train-size", "1000", "--test-size", "100",
+                     "--latent-dim", "2", "--hidden", "16", "--quiet", "--out", str(keep)])
+    assert code == 130 and keep.read_bytes() == before
+    assert "nothing saved" in capsys.readouterr().err

@@ -168,3 +168,19 @@ def test_a_stop_during_the_test_evaluation_ends_it_at_once(mnist_train_small, mn
     assert end.status == "stopped" and "test evaluation" in end.message
     assert end.epochs_trained == 0 and trainer.history == []
     assert control.checks == 3  # one check in the evaluation, not ten batches of it
+
+
+def test_a_stopped_run_goes_back_to_its_last_epoch_so_its_numbers_are_its_own():
+    """Stopped mid-epoch, the model kept mid-epoch weights under the last epoch's test loss."""
+    from vae_desktop.core.data import CachedSplit, load_split
+
+    model = new_model(1, latent_dim=2, hidden=32)
+    test = load_split("test", size=200)
+    trainer = Trainer(model, CachedSplit("train").get(1000), test,
+                      TrainConfig(epochs=5, batch_size=100, seed=1))
+    for event in trainer.events():
+        if isinstance(event, StepEvent) and event.epoch == 2 and event.step == 3:
+            trainer.stop()
+    assert trainer.epochs_done == 1 and len(trainer.history) == 1
+    again = evaluate(model, *test)
+    assert abs(again["test_loss"] - trainer.history[-1]["test_loss"]) < 1e-3

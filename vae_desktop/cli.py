@@ -191,6 +191,10 @@ def main(argv: list[str] | None = None) -> int:
         raise
 
 
+def _kept(out: Path) -> str:
+    return f" ({out} is as it was)" if out.exists() else ""
+
+
 def _load_checkpoint(path: str, device: str = "cpu"):
     from vae_desktop.core.checkpoint import load
 
@@ -287,8 +291,15 @@ def cmd_train(args: argparse.Namespace) -> int:
     if movie is not None and movie.write() is not None:
         print(f"wrote {movie.path} ({len(movie.timeline)} frames)", file=sys.stderr)
     if end is not None and end.status == "stopped":
-        write()
-        print(f"stopped: saved {out} after {count(trainer.epochs_done, 'complete epoch')}", file=sys.stderr)
+        # The trainer went back to the last complete epoch, which is written already. Stopped
+        # before its first epoch ended, a run writes nothing: a file already at --out (a model of
+        # yesterday's) must not become an untrained one.
+        if trainer.epochs_done == trainer.start_epoch:
+            print(f"stopped before an epoch completed: nothing saved{_kept(out)}",
+                  file=sys.stderr)
+        else:
+            print(f"stopped: saved {out} after {count(trainer.epochs_done, 'complete epoch')}",
+                  file=sys.stderr)
         return 130
     if end is not None and end.status == "failed":
         write()

@@ -357,7 +357,7 @@ class Trainer:
                     t_window = time.perf_counter()
                     window_samples = 0
                 if self.control.stop_requested:
-                    yield self._finish("stopped", f"stopped during epoch {epoch}")
+                    yield self._stop(f"stopped during epoch {epoch}")
                     return
                 overall = (epoch - 1) * steps + step  # this batch, over the whole training
                 for change in self._apply_changes(epoch, overall, steps):
@@ -401,7 +401,7 @@ class Trainer:
             if test_x is not None:
                 test = evaluate(model, test_x, test_y, control=self.control)
                 if test is None:
-                    yield self._finish("stopped", f"stopped during epoch {epoch}'s test evaluation")
+                    yield self._stop(f"stopped during epoch {epoch}'s test evaluation")
                     return
                 model.train()
             event = EpochEvent(epoch, train[0], train[1], train[2], test["test_loss"],
@@ -440,6 +440,17 @@ class Trainer:
     def _finish(self, status: str, message: str) -> EndEvent:
         self.model.eval()
         return EndEvent(status, message, self.epochs_done)
+
+    def _stop(self, message: str) -> EndEvent:
+        """Stopped between batches. A model keeps only whole epochs: the history's count and test
+        loss are those of the weights of the last complete epoch, so the weights go back there
+        (as after a NaN). A new model stopped in its first epoch keeps what it learnt, with no
+        epoch and no test loss claimed; a continued one is as it started."""
+        if self.epochs_done > 0 and self.last_good_state is not None:
+            self.model.load_state_dict(self.last_good_state)
+            if self.epochs_done > self.start_epoch:
+                message += f"; the model is kept as it was after epoch {self.epochs_done}"
+        return self._finish("stopped", message)
 
     def _fail_nonfinite(self, epoch: int, step: int) -> EndEvent:
         if self.last_good_state is not None:

@@ -195,12 +195,14 @@ def _run(request: TrainRequest, control: JobControl) -> Iterator:
     yield end
 
     trained_now = end.epochs_trained > start_epoch
-    usable = trained_now or (end.status == "stopped" and steps > 0)
-    if usable and (end.status == "stopped" or saved.path is None):
-        # The weights moved since the last epoch's autosave (stopped mid-epoch), or no autosave
-        # holds them. A failed run was rolled back to its last good epoch, which is saved with
-        # the optimizer state of then (the state now has been through the bad steps).
-        saved.save(request, trainer, history, optimizer=end.status != "failed")
+    # A stopped or failed run went back to its last complete epoch (core.training), which its
+    # autosave holds; only a new model stopped in its first epoch keeps weights of its own.
+    first_epoch_only = end.status == "stopped" and not trained_now and start_epoch == 0
+    usable = trained_now or (first_epoch_only and steps > 0)
+    if usable and (first_epoch_only or saved.path is None):
+        # No autosave holds these weights. A rolled-back run is saved with the optimizer state
+        # of its last epoch (the state now has been through the steps undone).
+        saved.save(request, trainer, history, optimizer=first_epoch_only)
     model.to("cpu").eval()
     return RunSummary(end.status, end.message, start_epoch, end.epochs_trained, usable,
                       model if usable else None, history, saved.optimizer_state,
