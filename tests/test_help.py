@@ -128,7 +128,7 @@ def test_contents_and_links_move_between_pages(window):
     assert image is not None and not image.isNull()
 
 
-def test_about_names_versions_and_opens_the_folders(window, monkeypatch):
+def test_about_names_versions_and_opens_the_folders(window, monkeypatch, tmp_path):
     opened = []
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
     about = window.help.show_about()
@@ -137,6 +137,10 @@ def test_about_names_versions_and_opens_the_folders(window, monkeypatch):
     assert qVersion() in about.version_labels["Qt"].text()
     assert "CPU" in about.version_labels["Device"].text()
     assert about.folders["Data"] == app_data_dir() and about.folders["Models"] == models_dir()
+    from vae_desktop.core.data import cache_dir
+    assert about.folders["Cache"] == cache_dir()
+    # The folder of the settings file in use: the test's own (conftest), never the user's.
+    assert about.folders["Settings"].is_relative_to(tmp_path / "settings")
     about.folder_buttons["Models"].click()
     about.folder_buttons["Data"].click()
     assert [Path(url.toLocalFile()) for url in opened] == [models_dir(), app_data_dir()]

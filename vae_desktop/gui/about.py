@@ -64,10 +64,16 @@ def versions() -> list[tuple[str, str]]:
 
 def folders() -> list[tuple[str, Path, str]]:
     """(name, folder, what is in it) of every folder the app reads or writes."""
+    from vae_desktop.core.data import cache_dir
     from vae_desktop.core.library import models_dir
+    from vae_desktop.gui.preferences import open_settings
 
     return [("Data", app_data_dir(), "the model list, sweep studies and everything you make"),
             ("Models", models_dir(), "the models you train, autosaved after every epoch"),
+            ("Cache", cache_dir(), "decompressed MNIST and fitted samplers, made again when "
+                                   "needed: safe to delete"),
+            ("Settings", Path(open_settings().fileName()).parent,
+             "the window's layout, the forms' values and the recent files"),
             ("Bundled", resources_dir(), "the MNIST digits and pretrained models that ship with "
                                          "the app")]
 
