@@ -167,7 +167,8 @@ def load_image(path: str | os.PathLike) -> np.ndarray:
     except FileNotFoundError:
         raise ImageLoadError(f"{name}: no such file") from None
     except UnidentifiedImageError:
-        raise ImageLoadError(f"{name} is not an image Pillow can read (try PNG or JPEG)") from None
+        raise ImageLoadError(f"{name} is not an image, or is damaged: its contents are not PNG, "
+                             "JPEG, GIF, BMP, TIFF or WebP, whatever its name says") from None
     except (OSError, ValueError, Image.DecompressionBombError) as exc:
         raise ImageLoadError(f"{name} could not be read: {exc}") from None
     if max(picture.size) > LOAD_MAX_SIDE:
