@@ -247,3 +247,24 @@ def test_a_hidden_tab_catches_up_when_shown(app_state, qtbot):
     assert tab.codes["linear"].shape[1] == model.latent_dim == 16
     with torch.no_grad():
         assert same_image(tab.frames["linear"][-1], model.decode(tab.codes["linear"][-1:])[0])
+
+
+def test_strip_titles_drop_the_labels_of_a_previous_model(app_state, qtbot):
+    """Bug: after switching to the unconditional mnist-vae-z16, both empty strips still read
+    "labels blended from 7 to 5"."""
+    tab = make_tab(app_state, qtbot, conditional=True)
+    assert "labels blended from 2 to 7" in tab.strip_titles["linear"].text()
+    tab.end_b.set_kind("latent")  # no point yet: no strips
+    tab.refresh_now()
+    assert not tab.frames
+    for title in tab.strip_titles.values():
+        assert "label" not in title.text()
+    tab.end_b.set_kind("index")
+    tab.refresh_now()
+    assert "labels blended" in tab.strip_titles["spherical"].text()
+    app_state.set_active(app_state.find_model(conditional=False, latent_dim=16))
+    for title in tab.strip_titles.values():
+        assert "label" not in title.text() and "frames" not in title.text()
+    tab.refresh_now()
+    for title in tab.strip_titles.values():
+        assert "label" not in title.text() and "10 frames" in title.text()

@@ -164,6 +164,7 @@ class InterpolateTab(QWidget):
         self.codes, self.frames, self.labels, self.ends = {}, {}, None, None
         for strip in self.strips.values():
             strip.set_frames(None, [])
+        self._show_titles()  # nothing of the previous model's labels
         for picker in (self.end_a, self.end_b):
             picker.show_end(End(None, None, None, ""))
         self.norm_plot.show_norms(self.ratios, {})
@@ -264,6 +265,7 @@ class InterpolateTab(QWidget):
             for strip in self.strips.values():
                 strip.set_frames(None, [])
             self.norm_plot.show_norms(self.ratios, {})
+            self._show_titles()
             text = " ".join(problems)
             link = " <a href='Draw'>Open the Draw tab</a>" if "Draw tab" in text else ""
             link += " <a href='Latent space'>Open the Latent space tab</a>" if "Latent space" in text else ""
@@ -290,8 +292,13 @@ class InterpolateTab(QWidget):
         if conditional:
             what = (f"labels blended from {a.label} to {b.label}" if self.settings.blending
                     else f"label fixed at {self.settings.fixed_label}")
+        self._show_titles(f"{steps} frames" + (f" · {what}" if what else ""))
+
+    def _show_titles(self, what: str = "") -> None:
+        """Each strip's title with what its frames are (none: the path's name alone, for empty
+        strips, which have no frames and no labels)."""
         for key, text in PATHS:
-            self.strip_titles[key].setText(f"{text} · {steps} frames" + (f" · {what}" if what else ""))
+            self.strip_titles[key].setText(f"{text} · {what}" if what else text)
 
     # ------------------------------------------------------------------ export
     def _current_frames(self) -> dict[str, torch.Tensor]:
