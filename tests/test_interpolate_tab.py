@@ -164,7 +164,7 @@ def test_a_latent_point_brings_its_label_to_a_conditional_end(app_state, qtbot):
     tab.end_b.set_kind("latent")
     app_state.set_latent_point(np.array([0.3, -0.2], np.float32), one_hot(4, 10), "Latent space")
     tab.refresh_now()
-    assert tab.ends[1].label == 4 and tab.end_b.digit == 4
+    assert tab.ends[1].label == 4
     model = app_state.active.model
     with torch.no_grad():
         expected = model.decode(torch.tensor([[0.3, -0.2]]), torch.tensor([4]))
@@ -247,6 +247,52 @@ def test_a_hidden_tab_catches_up_when_shown(app_state, qtbot):
     assert tab.codes["linear"].shape[1] == model.latent_dim == 16
     with torch.no_grad():
         assert same_image(tab.frames["linear"][-1], model.decode(tab.codes["linear"][-1:])[0])
+
+
+def test_an_end_following_the_latent_point_takes_the_points_label(app_state, qtbot):
+    """Bug: a point Latent space decoded as an 8 (or with "Decode as 2" chosen) went to End (B)
+    as "label 6", the digit left in the end's box by "Random test digit of…", and was decoded as
+    a 6. The end takes the point's label (one-hot or a blend) with its code, and follows it when
+    only the label changes."""
+    from vae_desktop.gui.state import one_hot
+
+    tab = make_tab(app_state, qtbot, conditional=True)
+    model = app_state.active.model
+    tab.end_b.set_kind("random_digit")
+    tab.end_b.digit_combo.setCurrentIndex(6)
+    tab.refresh_now()
+    code = np.array([0.3, -0.2], np.float32)
+    app_state.set_latent_point(code, one_hot(8, 10), "Latent space")  # clicked, as an 8
+    tab.end_b.set_kind("latent")
+    tab.refresh_now()
+
+    def decoded_b(weights) -> torch.Tensor:
+        with torch.no_grad():
+            return model.decode(torch.from_numpy(code)[None], torch.from_numpy(weights)[None])[0]
+
+    b = tab.ends[1]
+    assert b.label == 8 and "label 8" in b.caption and "label 6" not in b.caption
+    assert tab.labels[-1].argmax() == 8
+    assert same_image(tab.frames["linear"][-1], decoded_b(one_hot(8, 10)))
+    assert "labels blended from 2 to 8" in tab.strip_titles["linear"].text()
+    # "Decode as 2" on Latent space: the same code under another label.
+    app_state.set_latent_point(code, one_hot(2, 10), "Latent space")
+    qtbot.waitUntil(lambda: tab.ends[1].label == 2, timeout=3000)
+    assert same_image(tab.frames["spherical"][-1], decoded_b(one_hot(2, 10)))
+    # A blend of labels (a frame of a blended walk, shown on Latent space) stays a blend.
+    blend = np.zeros(10, np.float32)
+    blend[[5, 6]] = 0.25, 0.75
+    app_state.set_latent_point(code, blend, "Latent space")
+    qtbot.waitUntil(lambda: tab.ends[1].label is None, timeout=3000)
+    np.testing.assert_allclose(tab.labels[-1].numpy(), blend)
+    np.testing.assert_allclose(tab.labels[0].numpy(), one_hot(2, 10))  # A: the test digit's 2
+    assert same_image(tab.frames["linear"][-1], decoded_b(blend))
+    assert "label 5→6 blend: 25% 5, 75% 6" in tab.ends[1].caption
+    assert "from 2 to 5→6 blend" in tab.strip_titles["linear"].text()
+    # A frame of this walk carries its blend to the Latent space tab.
+    tab.select_frame("linear", tab.steps_spin.value() - 1)
+    np.testing.assert_allclose(app_state.latent_point.label_weights, blend)
+    assert "None" not in app_state.latent_point.origin
 
 
 def test_strip_titles_drop_the_labels_of_a_previous_model(app_state, qtbot):

@@ -1,6 +1,10 @@
 """The two ends of a walk: where each comes from (EndPicker) and how that becomes a code with the
 active model (resolve_end). An end is a test digit by index, a random test digit of a chosen
-digit, the current drawing, a random code, or a point set on the Latent space tab."""
+digit, the current drawing, a random code, or a point set on the Latent space tab.
+
+For a conditional model an end has a label: a test digit's own, the model's reading of the
+drawing, the digit box's for a random code, and for a Latent space point the label (or label
+blend) it is decoded under there, so the end shows the digit Latent space showed."""
 
 from __future__ import annotations
 
@@ -21,8 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vae_desktop.core import generate
+from vae_desktop.core import generate, latent
 from vae_desktop.core.wording import a_digit
+from vae_desktop.gui.state import one_hot
 from vae_desktop.gui.widgets.hint_text import hint_span
 from vae_desktop.gui.widgets.image_view import DigitView
 from vae_desktop.gui.widgets.range_spin import RangeSpinBox
@@ -45,10 +50,19 @@ class End:
     """One resolved end of the walk."""
 
     code: torch.Tensor | None  # [latent_dim], None when the end cannot be had yet
-    label: int | None  # its label (conditional models)
+    label: int | None  # its single label (conditional models); None for a blend or no label
     image: np.ndarray | None  # what to preview: the source image, or the decoded code
     caption: str
     problem: str = ""  # why there is no code, in words
+    # [num_classes] float32 label weights it is decoded under: one-hot, or (a Latent space point
+    # decoded under a blend) a blend; None for an unconditional model.
+    weights: np.ndarray | None = None
+
+    def label_text(self) -> str:
+        """Its label for a title: "7", or "5→6 blend: 25% 5, 75% 6" ("" without a label)."""
+        if self.weights is None:
+            return "" if self.label is None else str(self.label)
+        return latent.describe_label(self.weights).removeprefix("label ")
 
 
 def clip_to_width(label: QLabel) -> None:
@@ -67,6 +81,7 @@ class EndPicker(QGroupBox):
         super().__init__(title, parent)
         self.seed = seed
         self.click: np.ndarray | None = None  # the latest Latent space point given to this end
+        self.click_weights: np.ndarray | None = None  # the label weights that point came with
         self.click_order = 0  # when it was given (to share points between two listening ends)
         self._conditional = False
         layout = QHBoxLayout(self)
@@ -126,13 +141,19 @@ class EndPicker(QGroupBox):
         self._conditional = conditional
         self._on_source(emit=False)
 
-    def give_point(self, code: np.ndarray, label: int | None, order: int) -> None:
-        """A Latent space point for this end; its single label (if any) becomes the end's label."""
+    def give_point(self, code: np.ndarray, weights: np.ndarray | None, order: int) -> None:
+        """A Latent space point for this end: its code with the label weights it is decoded
+        under there (one-hot, a blend, or None), which become the end's label."""
         self.click, self.click_order = code, order
-        if label is not None and 0 <= label < self.digit_combo.count():
-            self.digit_combo.blockSignals(True)  # the caller schedules one update for it all
-            self.digit_combo.setCurrentIndex(label)
-            self.digit_combo.blockSignals(False)
+        self.click_weights = None if weights is None else np.asarray(weights, np.float32).copy()
+
+    def relabel(self, code: np.ndarray, weights: np.ndarray | None) -> bool:
+        """The point `code` is now decoded under `weights`: if it is this end's point, take them;
+        returns whether it was."""
+        if self.click is None or not np.array_equal(self.click, code):
+            return False
+        self.click_weights = None if weights is None else np.asarray(weights, np.float32).copy()
+        return True
 
     def reroll(self) -> None:
         old = self.seed
@@ -144,8 +165,9 @@ class EndPicker(QGroupBox):
         kind = self.kind
         conditional = self._conditional
         self.index_spin.setVisible(kind == "index")
-        # The digit box chooses the test digit's class, or the label of a code without an image.
-        uses_digit = kind == "random_digit" or (kind in ("random_code", "latent") and conditional)
+        # The digit box chooses the test digit's class, or the label of a random code. A Latent
+        # space point comes with its label: a box beside it would only disagree.
+        uses_digit = kind == "random_digit" or (kind == "random_code" and conditional)
         self.digit_combo.setVisible(uses_digit)
         self.another.setVisible(kind in ("random_digit", "random_code"))
         self.detail_label.setText({"index": "Index", "random_digit": "Digit"}.get(
@@ -172,15 +194,23 @@ def _encode(model, image: np.ndarray, label: int | None) -> torch.Tensor:
     return mu[0].cpu()
 
 
-def _decode_one(model, code: torch.Tensor, label: int | None) -> np.ndarray:
-    y = None if label is None else torch.tensor([label], device=model.device)
+def _decode_one(model, code: torch.Tensor, weights: np.ndarray | None) -> np.ndarray:
+    y = None if weights is None else torch.as_tensor(weights, dtype=torch.float32).reshape(1, -1)
     with torch.no_grad():
-        return model.decode(code.reshape(1, -1).to(model.device), y)[0, 0].cpu().numpy()
+        return model.decode(code.reshape(1, -1).to(model.device),
+                            None if y is None else y.to(model.device))[0, 0].cpu().numpy()
 
 
-def resolve_end(picker: EndPicker, model, state, last_click: np.ndarray | None) -> End:
+def _end(model, code, label: int | None, image, caption: str) -> End:
+    """An end of a single label (or none, for an unconditional model)."""
+    weights = None if label is None else one_hot(label, model.num_classes)
+    return End(code, label, image, caption, weights=weights)
+
+
+def resolve_end(picker: EndPicker, model, state, last_click: np.ndarray | None,
+                last_weights: np.ndarray | None = None) -> End:
     """The picker's settings as a code (posterior mean for images) with its label, under `model`;
-    a "latent" end without a point of its own takes `last_click`."""
+    a "latent" end without a point of its own takes `last_click` with its `last_weights`."""
     conditional = model.num_classes > 0
     kind = picker.kind
     if kind in ("index", "random_digit"):
@@ -197,7 +227,8 @@ def resolve_end(picker: EndPicker, model, state, last_click: np.ndarray | None) 
         image = images[index].numpy().astype(np.float32) / 255.0
         label = int(labels[index])
         code = _encode(model, image, label if conditional else None)
-        return End(code, label if conditional else None, image, f"test #{index}, {a_digit(label)}")
+        return _end(model, code, label if conditional else None, image,
+                    f"test #{index}, {a_digit(label)}")
     if kind == "drawing":
         drawing = state.drawing
         if drawing is None:
@@ -208,18 +239,27 @@ def resolve_end(picker: EndPicker, model, state, last_click: np.ndarray | None) 
         if conditional:
             label = int(generate.guess_label(model, torch.from_numpy(image))[0][0])
             caption += f", read as {a_digit(label)}"
-        return End(_encode(model, image, label), label, image, caption)
+        return _end(model, _encode(model, image, label), label, image, caption)
     label = picker.digit if conditional else None
-    tag = f", label {label}" if conditional else ""
+    weights = None if label is None else one_hot(label, model.num_classes)
     if kind == "random_code":
         code = generate.sample_codes(model.latent_dim, 1, 1.0, picker.seed)[0]
-        caption = f"random code (seed {picker.seed}){tag}"
+        caption = f"random code (seed {picker.seed})"
     else:
-        click = picker.click if picker.click is not None else last_click
+        if picker.click is None:
+            picker.click, picker.click_weights = last_click, last_weights
+        click = picker.click
         if click is None or click.shape[0] != model.latent_dim:
             return End(None, None, None, "", "Click a point on the Latent space tab")
-        picker.click = click
         code = torch.from_numpy(click.copy())
         caption = "clicked: (" + ", ".join(f"{v:.2f}" for v in click[:3]) + \
-            (", …" if len(click) > 3 else "") + f"){tag}"
-    return End(code, label, _decode_one(model, code, label), caption)
+            (", …" if len(click) > 3 else "") + ")"
+        given = picker.click_weights
+        if conditional and given is not None and given.size == model.num_classes:
+            # The label the point is decoded under on Latent space, a blend included.
+            weights = np.asarray(given, np.float32)
+            single = bool(np.isclose(weights.max(), 1.0))
+            label = int(weights.argmax()) if single else None
+    if weights is not None:
+        caption += f", {latent.describe_label(weights)}"
+    return End(code, label, _decode_one(model, code, weights), caption, weights=weights)

@@ -46,6 +46,7 @@ class InterpolateTab(QWidget):
         self.labels: torch.Tensor | None = None  # [steps, C] label rows (conditional)
         self.frames: dict[str, torch.Tensor] = {}  # path -> [steps, 1, 28, 28]
         self.last_click: np.ndarray | None = None  # the latest Latent space point's code
+        self.last_weights: np.ndarray | None = None  # and the label weights it is decoded under
         self._click_counter = 0
         self._sending = False  # this tab is setting the latent point (a frame click)
 
@@ -158,9 +159,9 @@ class InterpolateTab(QWidget):
     def _on_model_changed(self, ckpt) -> None:
         model = self._model()
         # Codes of the previous model mean nothing to this one, even with as many dimensions.
-        self.last_click = None
+        self.last_click = self.last_weights = None
         for picker in (self.end_a, self.end_b):
-            picker.click = None
+            picker.click = picker.click_weights = None
         self.codes, self.frames, self.labels, self.ends = {}, {}, None, None
         for strip in self.strips.values():
             strip.set_frames(None, [])
@@ -182,21 +183,27 @@ class InterpolateTab(QWidget):
             self.schedule()
 
     def on_latent_point(self, point) -> None:
-        """A new point on the Latent space tab goes to the end that listens for them; when both
-        do, to the one that got a point longer ago (so two clicks set A and then B). The points
-        this tab sets itself, and a point that only changed its label, are not new."""
+        """A new point on the Latent space tab goes, with the label (or label blend) it is decoded
+        under, to the end that listens for them; when both do, to the one that got a point longer
+        ago (so two clicks set A and then B). The points this tab sets itself are not new, nor is
+        a point that only changed its label: the end that has it takes the new label."""
         if point is None or self._sending:
             return
         code = np.asarray(point.code, dtype=np.float32).reshape(-1)
+        weights = point.label_weights
         if self.last_click is not None and np.array_equal(code, self.last_click):
+            self.last_weights = weights
+            relabelled = [p for p in (self.end_a, self.end_b) if p.relabel(code, weights)]
+            if any(p.kind == "latent" for p in relabelled):
+                self.schedule()
             return
-        self.last_click = code
+        self.last_click, self.last_weights = code, weights
         listening = [p for p in (self.end_a, self.end_b) if p.kind == "latent"]
         if not listening:
             return
         target = min(listening, key=lambda p: p.click_order)
         self._click_counter += 1
-        target.give_point(code, point.label, self._click_counter)
+        target.give_point(code, weights, self._click_counter)
         self.schedule()
 
     def select_frame(self, path: str, index: int) -> None:
@@ -208,8 +215,10 @@ class InterpolateTab(QWidget):
         weights = None if self.labels is None else self.labels[index].numpy()
         t = float(self.ratios[index])
         a, b = self.ends
-        walk = (f"{a.label}→{b.label}" if self.labels is not None and self.blend_radio.isChecked()
-                else "A→B")
+        blended = self.labels is not None and self.blend_radio.isChecked()
+        # Labels by name when both ends have a single one; a blended end's shares are in the
+        # frame's own label weights.
+        walk = (f"{a.label}→{b.label}" if blended and None not in (a.label, b.label) else "A→B")
         name = dict(PATHS)[path].split(" ")[0].lower()
         self._sending = True
         try:
@@ -224,7 +233,7 @@ class InterpolateTab(QWidget):
     # ------------------------------------------------------------------ computing
     def resolve_end(self, picker: EndPicker) -> End:
         """The picker's settings as a code (posterior mean for images) with its label."""
-        return resolve_end(picker, self._model(), self.state, self.last_click)
+        return resolve_end(picker, self._model(), self.state, self.last_click, self.last_weights)
 
     def _refused(self, text: str, box) -> None:
         self._refusal, self._refused_at = text, (box, box.value())
@@ -278,7 +287,11 @@ class InterpolateTab(QWidget):
         conditional = model.num_classes > 0
         if conditional:
             if self.settings.blending:
-                self.labels = interp.blend_labels(a.label, b.label, self.ratios, model.num_classes)
+                # (1 - t) A's label weights + t B's: blend_labels for two single labels, and a
+                # Latent space point's blend (decoded under one there) stays that blend.
+                t = self.ratios.float().reshape(-1, 1)
+                self.labels = ((1 - t) * torch.from_numpy(a.weights)
+                               + t * torch.from_numpy(b.weights))
             else:
                 self.labels = interp.fixed_labels(self.settings.fixed_label, steps, model.num_classes)
         captions = [f"{float(t):.2f}" for t in self.ratios]
@@ -290,8 +303,8 @@ class InterpolateTab(QWidget):
         self.norm_plot.show_norms(self.ratios, self.codes)
         what = ""
         if conditional:
-            what = (f"labels blended from {a.label} to {b.label}" if self.settings.blending
-                    else f"label fixed at {self.settings.fixed_label}")
+            what = (f"labels blended from {a.label_text()} to {b.label_text()}"
+                    if self.settings.blending else f"label fixed at {self.settings.fixed_label}")
         self._show_titles(f"{steps} frames" + (f" · {what}" if what else ""))
 
     def _show_titles(self, what: str = "") -> None:
