@@ -4,9 +4,13 @@ step's batch, sends a person's changes, steps and rewinds to the run (its TrainC
 snapshot in the Latent space tab (through the state) and saves the timeline as a movie.
 
 Rewind keeps a copy of the run's request made at launch, before the worker trains its model, and
-launches that copy again: the same seed, settings and initial weights give the same run."""
+launches that copy again: the same seed, settings and initial weights give the same run. It acts
+on the run on screen only: while it goes on, or while the model it kept is the active one; the
+run before a rewind stays on the plot as a faint curve (earlier_run)."""
 
 from __future__ import annotations
+
+import weakref
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
@@ -15,6 +19,12 @@ from vae_desktop.core.movie import write_gif
 from vae_desktop.core.snapshots import SNAPSHOT_EVERY, LatentSnapshot
 from vae_desktop.core.training import BatchEvent, ChangeEvent, TrainControl
 from vae_desktop.gui.model_files import new_model_path
+from vae_desktop.gui.tabs.train.earlier_run import (
+    CAPTION_NOTE,
+    REWIND_NONE,
+    EarlierCurve,
+    rewind_tip,
+)
 from vae_desktop.gui.tabs.train.job import TrainRequest
 
 
@@ -28,6 +38,9 @@ class LiveRun(QObject):
         self._start: tuple[TrainRequest, str] | None = None  # (a pristine copy, the caption)
         self._in_force: dict[str, float] = {}  # beta and lr as last asked for
         self._rewind_pending = False
+        self._rewinding = False  # the next launch is a rewind's
+        self._kept: weakref.ref | None = None  # the model the last run kept
+        self.earlier = EarlierCurve(results.plot)  # the run before a rewind, faint
         self.running = False  # from launch until the run has been wrapped up
         self.bar.apply_requested.connect(self.apply)
         self.bar.step_requested.connect(self.step)
@@ -36,7 +49,13 @@ class LiveRun(QObject):
         self.view.movie_requested.connect(lambda: self.save_movie())
         tab.pause_button.clicked.connect(self._sync)  # after the tab's own slot has paused
         tab.run_finished.connect(self._finished)
+        tab.state.model_changed.connect(lambda _ckpt: self._sync())
         self._sync()
+
+    @property
+    def earlier_curve(self):
+        """The faint curve of the run before a rewind (a pyqtgraph PlotDataItem)."""
+        return self.earlier.item
 
     # A run
     def launched(self, request: TrainRequest, caption: str, control: TrainControl) -> None:
@@ -44,7 +63,12 @@ class LiveRun(QObject):
         # No live view, no snapshots at all (a rewind follows the box as it is now).
         request.snapshot_every = SNAPSHOT_EVERY if self.view.live_box.isChecked() else 0
         self.control, self.running = control, True
-        self._start = (request.fresh_copy(), caption)
+        self._kept = None
+        if self._rewinding:  # the same start again: the pristine copy and its caption stay
+            self._rewinding = False
+        else:
+            self._start = (request.fresh_copy(), caption)
+            self.earlier.forget()
         model = request.model
         beta = model.config.beta if model is not None else request.settings["beta"]
         self._in_force = {"beta": float(beta), "lr": float(request.settings["lr"])}
@@ -66,17 +90,32 @@ class LiveRun(QObject):
             self.results.step_panel.show_batch(event)
             self.results.show_step_panel(True)
 
-    def _finished(self, _summary) -> None:
+    def _finished(self, summary) -> None:
         self.control, self.running = None, False
+        model = summary.model if summary.checkpoint() is not None else None
+        self._kept = None if model is None else weakref.ref(model)
         self._sync()
         if self._rewind_pending:
             self._rewind_pending = False
             self._relaunch()
 
+    def on_screen(self) -> bool:
+        """Whether the run Rewind acts on is the one shown: it goes on, or its model is active."""
+        if self.running:
+            return True
+        active = self.tab.state.active
+        return (self._kept is not None and active is not None
+                and active.model is self._kept())
+
     def _sync(self) -> None:
         running = self.running
         paused = running and self.control.paused
-        self.bar.set_state(running, paused, self._start is not None)
+        shown = self._start is not None and self.on_screen()
+        self.bar.set_state(running, paused, shown)
+        self.bar.rewind_button.setToolTip(
+            rewind_tip(self._start[1], self._start[0].settings["epochs"]) if shown
+            else REWIND_NONE)
+        self.earlier.show(shown)
         if running and not paused:
             self.results.show_step_panel(False)
 
@@ -97,8 +136,9 @@ class LiveRun(QObject):
 
     def rewind(self) -> None:
         """The last run again from the same start: at once, or once the running one stopped."""
-        if self._start is None:
+        if self._start is None or not self.on_screen():
             return
+        self.earlier.keep(*self.results.plot.data("smooth"))  # the run as it is on screen now
         if self.tab.is_training():
             self._rewind_pending = True
             self.tab.stop()
@@ -108,7 +148,8 @@ class LiveRun(QObject):
     def _relaunch(self) -> None:
         pristine, caption = self._start
         request = pristine.fresh_copy(save_path=new_model_path(file_stem(pristine)))
-        self.tab._launch(request, None, caption)
+        self._rewinding = True
+        self.tab._launch(request, None, caption + CAPTION_NOTE)
         self.tab.state.status_message.emit("Rewound: training again from the same start", 5000)
 
     # Snapshots
