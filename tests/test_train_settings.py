@@ -119,3 +119,20 @@ def test_a_long_value_sent_to_a_text_field_shows_its_start(tab, qtbot):
     assert tab.apply_settings({"lr": 0.003940278388674021})
     edit = tab.form.fields["lr"]
     assert edit.text() == "0.003940278388674021" and edit.cursorPosition() == 0
+
+
+def test_unticking_continue_puts_back_the_settings_from_before_ticking(qtbot, app_state):
+    """Ticking "Continue training" fills in the active model's settings (the bundled CVAE z=16:
+    latent 16, conditional); unticking it brings back what the form held before."""
+    tab = TrainTab(app_state)
+    qtbot.addWidget(tab)
+    mine = {"latent_dim": 2, "hidden": 48, "conditional": False, "beta": 2.5, "arch": "mlp"}
+    assert tab.apply_settings(mine)
+    app_state.set_active(app_state.find_model(conditional=True, latent_dim=16))
+    tab.continue_box.setChecked(True)
+    values = tab.settings_dict()
+    assert values["latent_dim"] == 16 and values["conditional"]
+    tab.continue_box.setChecked(False)
+    values = tab.settings_dict()
+    assert {name: values[name] for name in mine} == mine
+    assert tab.field("latent_dim").isEnabled()

@@ -86,6 +86,7 @@ class TrainTab(QWidget):
         self._report: tuple[Checkpoint | None, Callable[[str], str], str] | None = None
         self._notice: tuple[str, str] | None = None  # settings refused, an autosave that failed
         self._refusal = False  # the notice is a typed value a box did not take
+        self._own_model_settings: dict | None = None  # the form's, from before "Continue" ticked
 
         self.form = SettingsForm()
         self.continue_box = self.form.continue_box
@@ -220,8 +221,15 @@ class TrainTab(QWidget):
             else "The training settings were not applied: see the Train tab", 5000)
 
     def _continue_toggled(self, on: bool) -> None:
+        """Ticked: the model settings become the active model's; unticked: the form gets back
+        the model settings it held before ticking (the person's own, not the model's)."""
         if on:
+            values = self.form.values()
+            self._own_model_settings = {name: values[name] for name in table.MODEL_SETTINGS}
             self._fill_from_active()
+        elif self._own_model_settings is not None:
+            self.form.set_values(self._own_model_settings)
+            self._own_model_settings = None
         self._set_running(self.is_training())
 
     def _fill_from_active(self) -> None:
