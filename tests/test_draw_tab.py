@@ -88,7 +88,8 @@ def test_drawing_updates_reconstruction_scores_and_other_tabs(qtbot, tab, app_st
     assert np.allclose(tab.input_view.image(), to_mnist(tab.canvas.to_array()))
     assert drawings[-1].image.shape == (28, 28) and drawings[-1].origin == "your drawing"
     assert np.array_equal(app_state.drawing.image, tab.model_input)
-    assert set(posteriors[-1]) == {"mu", "logvar"} and posteriors[-1]["mu"].shape == (2,)
+    assert set(posteriors[-1]) == {"mu", "logvar", "label"} and posteriors[-1]["mu"].shape == (2,)
+    assert posteriors[-1]["label"] is None  # an unconditional model
     loss_before = tab.loss_label.text()
     # The histogram's line and its label sit at the drawing's score.
     histogram = tab.histogram

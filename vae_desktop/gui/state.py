@@ -75,7 +75,8 @@ class AppState(QObject):
     model_changed = Signal(object)
     # The current drawing changed (argument: Drawing or None).
     drawing_changed = Signal(object)
-    # Draw tab: posterior of the drawing under the active model, dict(mu=, logvar=), or None.
+    # Draw tab: posterior of the drawing under the active model, dict(mu=, logvar=, label=), or
+    # None; label: the digit a conditional model encoded it under (None for an unconditional one).
     posterior_changed = Signal(object)
     # The current latent point changed (argument: LatentPoint or None).
     latent_point_changed = Signal(object)

@@ -320,8 +320,11 @@ class DrawTab(QWidget):
                                               UNUSUAL_COLOUR)
         self.analysis = analysis
         self._show_analysis(image, ckpt)
+        # With the label it was encoded under (conditional models: the best guess, or the one
+        # picked in "Reconstruct as"), so Latent space decodes the drawing as this tab does.
         self.state.posterior_changed.emit(
-            None if analysis is None else {"mu": analysis.mu.copy(), "logvar": analysis.logvar.copy()})
+            None if analysis is None else {"mu": analysis.mu.copy(), "logvar": analysis.logvar.copy(),
+                                           "label": analysis.label})
 
     def _show_analysis(self, image, ckpt) -> None:
         analysis = self.analysis

@@ -265,7 +265,9 @@ class DecodedPointBox(QGroupBox):
         buttons = QHBoxLayout()
         self.drawing_button = QPushButton("Go to drawing")
         self.drawing_button.setToolTip("Move the current point to the posterior mean of the "
-                                       "Draw tab's drawing (the star on the plot)")
+                                       "Draw tab's drawing (the star on the plot); a conditional "
+                                       "model decodes it as the digit the Draw tab reads it as, "
+                                       "or the one picked in its Reconstruct as")
         self.drawing_button.setEnabled(False)
         buttons.addWidget(self.drawing_button)
         self.export_button = QPushButton("Export digit…")

@@ -474,10 +474,24 @@ class LatentTab(QWidget):
         else:
             self.canvas.set_drawing(*latent.posterior_mark(self.plane, *found))
 
+    def _drawing_weights(self) -> np.ndarray | None:
+        """The label the drawing was encoded under (conditional models: the Draw tab's best guess,
+        or the label picked there), as label weights; None when there is none to take."""
+        label = None if self._posterior is None else self._posterior.get("label")
+        classes = 0 if self.model is None else self.model.num_classes
+        if label is None or not classes or not 0 <= int(label) < classes:
+            return None
+        return one_hot(int(label), classes)
+
     def _go_to_drawing(self) -> None:
+        """The drawing's code, decoded under the label it was encoded with (a conditional
+        model's code holds only style: under another label it is another digit)."""
         found = self._drawing_posterior()
         if found is not None:
-            self._commit(found[0], "")
+            weights = self._drawing_weights()
+            if weights is not None:
+                self._picked_label = int(weights.argmax())
+            self._commit(found[0], "", weights)
 
     # Export
     def _export(self, write, title: str, name: str, path: str | None) -> str | None:
