@@ -1,5 +1,5 @@
 """The Latent space tab with the Draw tab beside it, as in the app: Go to drawing decodes the
-drawing under the label it was encoded with."""
+drawing under the label it was encoded with, and the star says which drawing it marks."""
 
 from __future__ import annotations
 
@@ -91,3 +91,24 @@ def test_go_to_drawing_with_an_unconditional_model(app_state, qtbot, tabs):
         expected = model.decode(torch.from_numpy(point.code)[None])[0, 0].numpy()
     np.testing.assert_allclose(latent.current_image(), expected, atol=1e-6)
 
+
+def test_the_star_is_captioned_with_where_the_drawing_came_from(app_state, qtbot, tabs, tmp_path):
+    """Bug: the star read "your drawing" for test image #1790 and for a loaded "huge.png"."""
+    from PIL import Image
+
+    draw, latent = tabs
+    activate(app_state, qtbot, latent, conditional=True)
+    caption = latent.canvas.drawing_text
+    app_state.set_drawing(mnist_digit(app_state, 1790), origin="test image #1790")
+    assert latent.canvas.drawing_mark.isVisible() and caption.toPlainText() == "test image #1790"
+    picture = tmp_path / "huge.png"
+    Image.fromarray((mnist_digit(app_state, 3) * 255).astype(np.uint8)).resize((900, 900)).save(picture)
+    assert draw.open_file(str(picture))
+    assert app_state.drawing.origin == "huge.png" and caption.toPlainText() == "huge.png"
+    draw.canvas.clear()  # drawn on from scratch: the user's own
+    app_state.set_drawing(mnist_digit(app_state, 1), origin="your drawing")
+    assert caption.toPlainText() == "your drawing"
+    # The caption of a long file name is cut, not the plot's width.
+    app_state.set_drawing(mnist_digit(app_state, 2), origin="a" * 80 + ".png")
+    assert len(caption.toPlainText()) <= 40 and caption.toPlainText().endswith("…")
+    assert "a" * 80 in caption.toolTip()

@@ -40,6 +40,7 @@ from vae_desktop.gui.tabs.sampling import SamplerSource
 __all__ = ["LatentTab", "VIEW_DIMS", "VIEW_PCA"]
 
 ORIGIN = "Latent space"  # the origin of the points this tab makes
+DRAWING_CAPTION_CHARS = 32  # the star's caption: a longer name is cut (whole in its tooltip)
 # While dragging, the sliders and coordinates catch up once the mouse rests this long: repainting
 # a column of sliders costs more than the decode, so doing it on every step would halve the rate.
 PANEL_SETTLE_MS = 80
@@ -68,6 +69,7 @@ class LatentTab(QWidget):
         self._build()
         state.model_changed.connect(self._on_model_changed)
         state.posterior_changed.connect(self._on_posterior)
+        state.drawing_changed.connect(lambda _drawing: self._caption_drawing())
         state.latent_point_changed.connect(self._on_point_changed)
         self.stats_source = LatentStatsSource(state, self)
         self.stats_source.progress.connect(self._on_pass_progress)
@@ -472,7 +474,18 @@ class LatentTab(QWidget):
         if found is None or self.plane is None:
             self.canvas.set_drawing(None)
         else:
+            self._caption_drawing()
             self.canvas.set_drawing(*latent.posterior_mark(self.plane, *found))
+
+    def _caption_drawing(self) -> None:
+        """The star's caption: where the drawing came from, as Draw, Conditional and Interpolate
+        say it ("your drawing", "huge.png", "test image #1790")."""
+        drawing = self.state.drawing
+        origin = "your drawing" if drawing is None or not drawing.origin else drawing.origin
+        shown = (origin if len(origin) <= DRAWING_CAPTION_CHARS
+                 else origin[:DRAWING_CAPTION_CHARS - 1] + "…")
+        self.canvas.drawing_text.setText(shown)
+        self.canvas.drawing_text.setToolTip(origin)
 
     def _drawing_weights(self) -> np.ndarray | None:
         """The label the drawing was encoded under (conditional models: the Draw tab's best guess,
