@@ -10,12 +10,15 @@ run before a rewind stays on the plot as a faint curve (earlier_run)."""
 
 from __future__ import annotations
 
+import dataclasses
 import weakref
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
+from vae_desktop.core.model import VAEConfig
 from vae_desktop.core.movie import write_gif
+from vae_desktop.core.settings import model_kwargs
 from vae_desktop.core.snapshots import SNAPSHOT_EVERY, LatentSnapshot
 from vae_desktop.core.training import BatchEvent, ChangeEvent, TrainControl
 from vae_desktop.gui.model_files import new_model_path
@@ -37,6 +40,9 @@ class LiveRun(QObject):
         self.control: TrainControl | None = None
         self._start: tuple[TrainRequest, str] | None = None  # (a pristine copy, the caption)
         self._in_force: dict[str, float] = {}  # beta and lr as last asked for
+        self._pending: dict[str, float] = {}  # asked for, not reported in force yet
+        # The run's header, its model's settings at launch and what changed since (beta, lr).
+        self._caption, self._config, self._changed = "", None, {}
         self._rewind_pending = False
         self._rewinding = False  # the next launch is a rewind's
         self._kept: weakref.ref | None = None  # the model the last run kept
@@ -70,8 +76,13 @@ class LiveRun(QObject):
             self._start = (request.fresh_copy(), caption)
             self.earlier.forget()
         model = request.model
-        beta = model.config.beta if model is not None else request.settings["beta"]
-        self._in_force = {"beta": float(beta), "lr": float(request.settings["lr"])}
+        # A copy: the worker changes its model's beta when a person does.
+        self._config = (dataclasses.replace(model.config) if model is not None
+                        else VAEConfig(**model_kwargs(request.settings)))
+        self._caption, self._changed = caption, {}
+        self._in_force = {"beta": float(self._config.beta), "lr": float(request.settings["lr"])}
+        self._pending = {}
+        self.bar.set_note("")
         self.bar.show_values(self._in_force["beta"], self._in_force["lr"])
         self.view.clear()
         self.results.show_step_panel(False)
@@ -83,6 +94,11 @@ class LiveRun(QObject):
             self.view.add(event)
         elif isinstance(event, ChangeEvent):
             self.results.plot.add_change(event.at_epoch, event.name, event.value)
+            self._changed[event.name] = event.value
+            self.results.caption_label.setText(self._run_caption())
+            if self._pending.get(event.name) == event.value:
+                del self._pending[event.name]
+            self.bar.set_note(self._pending_text())
             self.tab.state.status_message.emit(
                 f"{'Beta' if event.name == 'beta' else 'Learning rate'} {event.value:g} from "
                 f"step {event.step:,} on", 4000)
@@ -90,8 +106,25 @@ class LiveRun(QObject):
             self.results.step_panel.show_batch(event)
             self.results.show_step_panel(True)
 
+    def _run_caption(self) -> str:
+        """The run's header with the beta and learning rate in force now."""
+        config = self._config
+        now = dataclasses.replace(config, beta=self._changed.get("beta", config.beta)).describe()
+        if "lr" in self._changed:
+            now += f", lr {self._changed['lr']:g}"
+        return self._caption.replace(config.describe(), now)
+
+    def _pending_text(self) -> str:
+        if not self._pending:
+            return ""
+        asked = ", ".join(f"{'β' if name == 'beta' else 'lr'} {value:g}"
+                          for name, value in self._pending.items())
+        return f"{asked} from the next batch"
+
     def _finished(self, summary) -> None:
         self.control, self.running = None, False
+        self._pending = {}
+        self.bar.set_note("")
         model = summary.model if summary.checkpoint() is not None else None
         self._kept = None if model is None else weakref.ref(model)
         self._sync()
@@ -126,9 +159,16 @@ class LiveRun(QObject):
             return
         if beta != self._in_force.get("beta"):
             self.control.set_beta(beta)
+            self._pending["beta"] = beta
         if lr != self._in_force.get("lr"):
             self.control.set_lr(lr)
+            self._pending["lr"] = lr
         self._in_force = {"beta": beta, "lr": lr}
+        note = self._pending_text()
+        self.bar.set_note(note)
+        if note and self.control.paused:  # nothing moves until the next batch: say it now
+            self.tab.state.status_message.emit(
+                f"Paused: {note} (press Step or Resume)", 6000)
 
     def step(self) -> bool:
         """Train one batch (while paused); returns whether it was asked for."""

@@ -57,6 +57,10 @@ class RunBar(QWidget):
                                       "seed, settings and initial weights), to compare what a "
                                       "change does")
         self.rewind_button.clicked.connect(self.rewind_requested)
+        # What Apply asked for until it is in force (at once while paused: nothing else moves).
+        self.note_label = QLabel("")
+        self.note_label.setStyleSheet("color: #b06000;")
+        self.note_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(QLabel("While training:"))
@@ -68,12 +72,21 @@ class RunBar(QWidget):
         row.addSpacing(12)
         row.addWidget(self.step_button)
         row.addWidget(self.rewind_button)
-        row.addStretch(1)
+        row.addSpacing(12)
+        row.addWidget(self.note_label, 1)  # the row's spare room; never widens the row
         self.set_state(running=False, paused=False, can_rewind=False)
 
     def show_values(self, beta: float, lr: float) -> None:
         self.beta_spin.setValue(beta)
         self.lr_edit.setText(repr(float(lr)))
+
+    def set_note(self, text: str) -> None:
+        """A short line beside Apply: what was asked for and is not in force yet ("": none)."""
+        self.note_label.setText(text)
+        self.note_label.setToolTip(text)
+
+    def note_text(self) -> str:
+        return self.note_label.text()
 
     def values(self) -> tuple[float, float | None]:
         """(beta, learning rate); the rate is None when the text is not an allowed one."""

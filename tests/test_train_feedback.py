@@ -1,0 +1,55 @@
+"""What the Train tab says while a run goes on: the header follows beta and the learning rate
+changed from the While-training row (it kept "beta 1" after beta 3 was applied); a change applied
+while paused is confirmed at once (nothing showed until the next Step)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from vae_desktop.core.training import ChangeEvent
+from vae_desktop.gui.tabs.train.tab import TrainTab
+
+TINY = {"train_size": 512, "epochs": 1, "latent_dim": 2, "hidden": 32, "batch_size": 128,
+        "seed": 3, "lr": 1e-3, "arch": "mlp", "conditional": False, "beta": 1.0, "device": "cpu",
+        "beta_warmup": 0}
+RUN_TIMEOUT_MS = 60_000
+
+
+def make_tab(qtbot, state) -> TrainTab:
+    tab = TrainTab(state)
+    tab.eval_size = 200
+    qtbot.addWidget(tab)
+    assert tab.apply_settings(TINY)
+    return tab
+
+
+def test_a_change_while_paused_is_confirmed_and_the_header_follows_it(qtbot, state):
+    tab = make_tab(qtbot, state)
+    said = []
+    state.status_message.connect(lambda text, _ms: said.append(text))
+    changes = []
+    original = tab.live.on_event
+    tab.live.on_event = lambda event: (changes.append(event) if isinstance(event, ChangeEvent)
+                                       else None, original(event))
+    tab.start_button.click()
+    qtbot.mouseClick(tab.pause_button, Qt.LeftButton)
+    assert tab.paused and "beta 1" in tab.caption
+    bar = tab.results.run_bar
+
+    bar.beta_spin.setValue(3.0)
+    bar.lr_edit.setText("0.0005")
+    bar.apply_button.click()
+    # At once, while paused: the row and the status line say what will happen.
+    assert "β 3" in bar.note_text() and "lr 0.0005" in bar.note_text()
+    assert "next batch" in bar.note_text()
+    assert any("β 3" in text and "Step" in text and "Resume" in text for text in said)
+
+    bar.step_button.click()
+    qtbot.waitUntil(lambda: len(changes) == 2, timeout=RUN_TIMEOUT_MS)
+    assert "beta 3" in tab.caption and "beta 1" not in tab.caption
+    assert "lr 0.0005" in tab.caption
+    assert bar.note_text() == ""  # in force now: the header says it
+    with qtbot.waitSignal(tab.run_finished, timeout=RUN_TIMEOUT_MS):
+        tab.stop()
+    assert bar.note_text() == ""
+
