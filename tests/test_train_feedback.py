@@ -1,12 +1,18 @@
 """What the Train tab says while a run goes on: the header follows beta and the learning rate
 changed from the While-training row (it kept "beta 1" after beta 3 was applied); a change applied
-while paused is confirmed at once (nothing showed until the next Step)."""
+while paused is confirmed at once (nothing showed until the next Step); and Save movie… starts in
+the folder the app last saved to, not the process's working directory."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
 
 from vae_desktop.core.training import ChangeEvent
+from vae_desktop.gui import preferences
+from vae_desktop.gui.model_files import LAST_DIR
 from vae_desktop.gui.tabs.train.tab import TrainTab
 
 TINY = {"train_size": 512, "epochs": 1, "latent_dim": 2, "hidden": 32, "batch_size": 128,
@@ -53,3 +59,24 @@ def test_a_change_while_paused_is_confirmed_and_the_header_follows_it(qtbot, sta
         tab.stop()
     assert bar.note_text() == ""
 
+
+def test_save_movie_starts_in_the_folder_last_saved_to(qtbot, state, monkeypatch, tmp_path,
+                                                      mnist_test):
+    from vae_desktop.core.snapshots import LatentTimeline
+    from vae_desktop.core.training import new_model
+
+    tab = make_tab(qtbot, state)
+    timeline = LatentTimeline(mnist_test[0][:100], mnist_test[1][:100], latent_dim=2, size=50)
+    tab.results.live_view.add(timeline.take(new_model(1, latent_dim=2, hidden=32), 0, 0, 0.0))
+    folder = tmp_path / "my pictures"
+    folder.mkdir()
+    preferences.open_settings().setValue(LAST_DIR, str(folder))
+    asked = []
+
+    def dialog(_parent, _title, start, _filter):
+        asked.append(start)
+        return str(folder / "run.gif"), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(dialog))
+    assert tab.live.save_movie() == str(folder / "run.gif")
+    assert Path(asked[0]) == folder / "latent-space.gif"

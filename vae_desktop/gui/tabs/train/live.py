@@ -14,14 +14,14 @@ import dataclasses
 import weakref
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from vae_desktop.core.model import VAEConfig
 from vae_desktop.core.movie import write_gif
 from vae_desktop.core.settings import model_kwargs
 from vae_desktop.core.snapshots import SNAPSHOT_EVERY, LatentSnapshot
 from vae_desktop.core.training import BatchEvent, ChangeEvent, TrainControl
-from vae_desktop.gui.model_files import new_model_path
+from vae_desktop.gui.model_files import ask_save_path, new_model_path
 from vae_desktop.gui.tabs.train.earlier_run import (
     CAPTION_NOTE,
     REWIND_NONE,
@@ -203,8 +203,8 @@ class LiveRun(QObject):
         if not snapshots:
             return None
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self.tab, "Save the latent space as a movie",
-                                                  "latent-space.gif", "Animated GIF (*.gif)")
+            path = ask_save_path(self.tab, "latent-space.gif", "Save the latent space as a movie",
+                                 "Animated GIF (*.gif)")
             if not path:
                 return None
         QApplication.setOverrideCursor(Qt.WaitCursor)  # a few ms a frame
