@@ -298,6 +298,13 @@ class LatentCanvas(pg.PlotWidget):
     def crosshair(self) -> tuple[float, float]:
         return float(self.vline.value()), float(self.hline.value())
 
+    def set_drawing_caption(self, origin: str, longest: int = 32) -> None:
+        """The star's caption: where the drawing came from, cut to `longest` characters (whole in
+        its tooltip)."""
+        shown = origin if len(origin) <= longest else origin[:longest - 1] + "…"
+        self.drawing_text.setText(shown)
+        self.drawing_text.setToolTip(origin)
+
     def set_drawing(self, center: np.ndarray | None, outline: np.ndarray | None = None) -> None:
         shown = center is not None
         for item in (self.drawing_outline, self.drawing_mark, self.drawing_text):

@@ -482,10 +482,7 @@ class LatentTab(QWidget):
         say it ("your drawing", "huge.png", "test image #1790")."""
         drawing = self.state.drawing
         origin = "your drawing" if drawing is None or not drawing.origin else drawing.origin
-        shown = (origin if len(origin) <= DRAWING_CAPTION_CHARS
-                 else origin[:DRAWING_CAPTION_CHARS - 1] + "…")
-        self.canvas.drawing_text.setText(shown)
-        self.canvas.drawing_text.setToolTip(origin)
+        self.canvas.set_drawing_caption(origin, DRAWING_CAPTION_CHARS)
 
     def _drawing_weights(self) -> np.ndarray | None:
         """The label the drawing was encoded under (conditional models: the Draw tab's best guess,
