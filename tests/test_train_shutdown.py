@@ -64,3 +64,37 @@ def test_quitting_mid_run_from_the_window_takes_under_a_second(qtbot, state, mon
     assert asked == [["Training is running."]] and not state.workers.running()
     kept = [m for m in state.models if m.path is not None and state.entry(m).origin == "trained"]
     assert len(kept) == 1 and checkpoint.load(kept[0].path).config.latent_dim == 2
+
+
+def test_the_quit_question_says_paused_and_which_model_is_kept(qtbot, state, monkeypatch):
+    """Quitting while paused asked "Training is running. Stop it and quit?"; and the model kept
+    was listed without a word. The question now says paused, and what quitting keeps."""
+    window = MainWindow(state=state, tabs=(("Train", TrainTab),))
+    qtbot.addWidget(window)
+    monkeypatch.setattr(window, "_ask_quit", lambda reasons: True)
+    tab = window.train_tab
+    tab.eval_size = 200
+    assert tab.apply_settings({"train_size": 512, "batch_size": 128, "epochs": 500,
+                               "latent_dim": 2, "hidden": 32, "device": "cpu"})
+    tab.start_button.click()
+    tab.toggle_pause()  # before the first batch: the worker is still loading the images
+    reasons = window.busy_reasons()
+    assert reasons == ["Training is paused."]
+    question = window.quit_question(reasons)
+    assert question.startswith("Training is paused. Stop it and quit?")
+    assert "nothing has been trained yet, so no model is kept" in question.lower()
+
+    tab.toggle_pause()
+    qtbot.waitUntil(lambda: tab.epochs_received >= 2, timeout=60_000)
+    tab.toggle_pause()
+    qtbot.wait(300)  # what the worker did before it saw the pause has arrived
+    epochs = tab.epochs_received
+    question = window.quit_question(window.busy_reasons())
+    assert question.startswith("Training is paused. Stop it and quit?")
+    assert f"after epoch {epochs}" in question and "File ▸ Models" in question
+    assert f"VAE · MLP · z=2 · {epochs} epochs" in question
+
+    assert window.close()
+    kept = [m for m in state.models if state.entry(m) and state.entry(m).origin == "trained"]
+    assert len(kept) == 1 and kept[0].epochs == epochs
+    assert kept[0].name.startswith(f"VAE · MLP · z=2 · {epochs} epochs")

@@ -461,10 +461,21 @@ class MainWindow(QMainWindow):
                 reasons.append(reason)
         return reasons
 
-    def _ask_quit(self, reasons: list[str]) -> bool:
+    def quit_question(self, reasons: list[str]) -> str:
+        """The quit question: what is running, then what quitting keeps of it (a tab's optional
+        `quit_note()`, e.g. the Train tab's model of its last complete epoch)."""
         text = " ".join(reasons)
         what = "it" if len(reasons) == 1 else "them"
-        answer = QMessageBox.question(self, "Quit VAE Desktop", f"{text} Stop {what} and quit?",
+        notes = []
+        for tab in self.tab_widgets.values():
+            note = getattr(tab, "quit_note", None)
+            note = note() if callable(note) else None
+            if note:
+                notes.append(note)
+        return "\n\n".join([f"{text} Stop {what} and quit?", *notes])
+
+    def _ask_quit(self, reasons: list[str]) -> bool:
+        answer = QMessageBox.question(self, "Quit VAE Desktop", self.quit_question(reasons),
                                       QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
         return answer == QMessageBox.Yes
 

@@ -53,11 +53,11 @@ from vae_desktop.gui.tabs.train.job import (
 )
 from vae_desktop.gui.tabs.train.live import LiveRun
 from vae_desktop.gui.tabs.train.progress import ERROR_STYLE, WARNING_STYLE, ProgressBox, run_report
+from vae_desktop.gui.tabs.train.quitting import BUSY_REASON, PAUSED_REASON, quit_note
 from vae_desktop.gui.tabs.train.results import ResultsPanel
 from vae_desktop.gui.widgets.form_scroll import FormScroll
 from vae_desktop.gui.workers import Job, warm_up_in_gui_thread
 
-BUSY_REASON = "Training is running."
 PAUSE_KEY = QKeySequence("Ctrl+Space")
 
 
@@ -76,6 +76,7 @@ class TrainTab(QWidget):
         self.epochs_received = 0
         self._job: Job | None = None
         self._request: TrainRequest | None = None
+        self._source: Checkpoint | None = None  # the model the run continues, if any
         self._outcome: list[RunSummary] = []  # the job's summary, also when signals are not delivered
         self._summary: RunSummary | None = None
         self._error: str | None = None
@@ -284,7 +285,20 @@ class TrainTab(QWidget):
         return self._job is not None
 
     def busy_reason(self) -> str | None:
-        return BUSY_REASON if self.is_training() else None
+        if not self.is_training():
+            return None
+        return PAUSED_REASON if self.paused else BUSY_REASON
+
+    def quit_note(self) -> str | None:
+        """What quitting now would keep of the run (for the quit question), or None."""
+        request = self._request
+        if not self.is_training() or request is None:
+            return None
+        source = None
+        if request.model is not None:  # a continued model (a rewind's is not named: no source)
+            source = self._source.name if self._source is not None else "the model it started from"
+        return quit_note(request, self.epochs_received, self.steps_received, self.paused,
+                         source)
 
     @property
     def paused(self) -> bool:
@@ -328,6 +342,7 @@ class TrainTab(QWidget):
         self.steps_received = self.epochs_received = 0
         self._latest_step = None
         self._request = request
+        self._source = source
         self._outcome = []
         self._summary, self._error = None, None
         self._report = None

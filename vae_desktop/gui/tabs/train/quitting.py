@@ -1,0 +1,49 @@
+"""What quitting in the middle of a run keeps, in words for the quit question, so that the model
+listed afterwards is no surprise.
+
+On quit the run is stopped (TrainTab.shutdown): a stopped run keeps its model as it was after its
+last complete epoch, autosaved and listed in the model library (not made active); a new model
+stopped in its first epoch keeps what it learnt so far; a continued model with no complete epoch
+in this run keeps nothing new (core.training, job.training_run)."""
+
+from __future__ import annotations
+
+from vae_desktop.core.wording import count
+from vae_desktop.gui.tabs.train.job import TrainRequest
+
+BUSY_REASON = "Training is running."
+PAUSED_REASON = "Training is paused."
+
+
+def listed_as(request: TrainRequest, epochs: int) -> str:
+    """The start of the name the library gives the kept model (core.library.default_name)."""
+    if request.model is not None:
+        cfg = request.model.config
+        conditional, arch, dim = cfg.conditional, cfg.arch, cfg.latent_dim
+    else:
+        s = request.settings
+        conditional, arch, dim = s["conditional"], s["arch"], s["latent_dim"]
+    kind = "CVAE" if conditional else "VAE"
+    return f"“{kind} · {arch.upper()} · z={dim} · {count(epochs, 'epoch')} · …”."
+
+
+def quit_note(request: TrainRequest, epochs_done: int, steps_done: int, paused: bool,
+              source_name: str | None) -> str:
+    """What quitting now keeps. `epochs_done`, `steps_done`: this run's, as reported so far;
+    `paused`: nothing more happens before the answer; `source_name`: the continued model's."""
+    later = "" if paused else " so far"
+    where = "File ▸ Models lists it as"
+    if epochs_done > 0:
+        total = request.start_epoch + epochs_done
+        return (f"Quitting keeps the model as it was after epoch {total}, its last complete "
+                f"epoch{later}: {where} {listed_as(request, total)}")
+    if source_name is not None:
+        return (f"No epoch of this run has completed{later}: quitting keeps nothing new, and "
+                f"{source_name} stays as it was.")
+    if steps_done > 0:
+        return (f"No epoch has completed{later}: quitting keeps what the new model has learnt, "
+                f"and {where} {listed_as(request, 0)}")
+    if paused:
+        return "Nothing has been trained yet, so no model is kept."
+    return (f"It has only just started: whatever it has learnt when it stops is kept, and "
+            f"{where} {listed_as(request, 0)}")
