@@ -77,3 +77,31 @@ def test_the_app_exits_2_with_the_advice_before_qt_loads(tmp_path):
     assert done.stdout.strip() == "exit 2 False"
     assert "sudo apt install libxcb-cursor0\n" in done.stderr
     assert "sudo dnf install xcb-util-cursor\n" in done.stderr
+
+
+def test_no_display_is_found_on_linux_only():
+    assert preflight.no_display({}, "linux")
+    assert preflight.no_display({"QT_QPA_PLATFORM": "xcb"}, "linux")
+    assert preflight.no_display({"QT_QPA_PLATFORM": "wayland"}, "linux")
+    assert preflight.no_display({"QT_QPA_PLATFORM": "wayland;xcb", "DISPLAY": ""}, "linux")
+    assert not preflight.no_display({"DISPLAY": ":0"}, "linux")
+    assert not preflight.no_display({"WAYLAND_DISPLAY": "wayland-0"}, "linux")
+    assert not preflight.no_display({"QT_QPA_PLATFORM": "offscreen"}, "linux")
+    assert not preflight.no_display({"QT_QPA_PLATFORM": "xcb;offscreen"}, "linux")  # a fallback
+    assert not preflight.no_display({"QT_QPA_PLATFORM": "xcb:display=:1"}, "linux")
+    assert not preflight.no_display({"QT_QPA_PLATFORM": "eglfs"}, "linux")  # no window system
+    assert not preflight.no_display({}, "darwin") and not preflight.no_display({}, "win32")
+
+
+def test_the_app_without_a_display_says_so_in_one_line_and_exits_2(tmp_path):
+    """Qt aborted (SIGABRT) with a message that xcb-cursor0 is needed, when the real trouble was
+    that there was no display: `env -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM vae-desktop`."""
+    env = {"PATH": "/usr/bin:/bin", "VAE_DESKTOP_DATA_DIR": str(tmp_path),
+           "HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "vae_desktop"], env=env, capture_output=True,
+                          text=True, timeout=60, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    err = done.stderr
+    assert err.count("\n") == 1 and err.startswith("vae-desktop: error: "), err
+    assert "no display" in err and "DISPLAY" in err and "WAYLAND_DISPLAY" in err
+    assert "QT_QPA_PLATFORM=offscreen" in err and "xcb-cursor" not in err

@@ -1,4 +1,8 @@
-"""Before Qt starts: are the system libraries that Qt's platform plugin needs installed?
+"""Before Qt starts: is there a display to open the window on, and are the system libraries that
+Qt's platform plugin needs installed?
+
+Without a display (an ssh session, a container) Qt's xcb plugin aborts the process with a
+message that a library is missing, which is not the trouble; this check says so in one line.
 
 PySide6's wheels bundle Qt itself but not the X11 client libraries that the xcb plugin loads. On
 a fresh Linux machine one of them (often libxcb-cursor0) is missing and Qt aborts with a long
@@ -66,6 +70,31 @@ def uses_xcb(env: Mapping[str, str], platform: str = sys.platform) -> bool:
     return bool(env.get("DISPLAY")) and not env.get("WAYLAND_DISPLAY")
 
 
+# Platform plugins that open their windows on a display server named by DISPLAY or
+# WAYLAND_DISPLAY (wayland-egl, wayland-brcm and the like are Wayland's).
+_WINDOW_SYSTEMS = ("xcb", "wayland")
+
+
+def no_display(env: Mapping[str, str], platform: str = sys.platform) -> bool:
+    """Whether Qt would need a display and there is none: on Linux, neither DISPLAY nor
+    WAYLAND_DISPLAY is set and every platform QT_QPA_PLATFORM names (none: Qt's default, which
+    is xcb or wayland) opens its windows on one. `xcb:display=:1` names its display itself."""
+    if not platform.startswith("linux") or env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
+        return False
+    chosen = [p.strip() for p in env.get("QT_QPA_PLATFORM", "").split(";") if p.strip()]
+    for entry in chosen:
+        name, _, options = entry.partition(":")
+        if not name.strip().startswith(_WINDOW_SYSTEMS) or "display=" in options:
+            return False
+    return True
+
+
+NO_DISPLAY = ("vae-desktop: error: there is no display to open the window on: neither DISPLAY nor "
+              "WAYLAND_DISPLAY is set (start it from a desktop session, or ssh -X); for headless "
+              "use set QT_QPA_PLATFORM=offscreen. The command-line tools, e.g. `vae-desktop train`, "
+              "need no display.")
+
+
 def loadable(soname: str) -> bool:
     """Whether the dynamic loader finds the library, the way Qt's plugin will look for it."""
     try:
@@ -104,7 +133,11 @@ def install_advice(missing: list[SystemLibrary]) -> str:
 
 def check_or_exit(env: Mapping[str, str] | None = None, platform: str = sys.platform,
                   can_load: Callable[[str], bool] | None = None) -> None:
-    """Exit with status 2 and the install commands when a library Qt needs is missing."""
+    """Exit with status 2 and one line when there is no display to open the window on, or with
+    the install commands when a library Qt needs is missing."""
+    if no_display(os.environ if env is None else env, platform):
+        print(NO_DISPLAY, file=sys.stderr)
+        raise SystemExit(2)
     missing = missing_libraries(env, platform, can_load)
     if missing:
         print(install_advice(missing), file=sys.stderr)
