@@ -76,9 +76,15 @@ def test_a_conditional_mixture_samples_the_label_asked_for(small_models, bundled
     (["--sampler", "gaussian"], "argument --sampler: invalid choice: 'gaussian'"),
     (["--out", "x.jpg"], "--out must end in .png or .npy"),
     (["--temperature", "9"], "--temperature must be from 0 to 5"),
+    # The settings table's seed range, as train's, naming the flag (was "Overflow when
+    # unpacking long long", and -1 was taken).
+    (["--seed", "99999999999999999999"],
+     "argument --seed: seed must be an integer from 0 to 2,147,483,647, got 99999999999999999999"),
+    (["--seed", "-1"], "argument --seed: seed must be an integer from 0 to 2,147,483,647, got -1"),
+    (["--n", "0"], "--n must be from 1 to 1,024"),
 ])
 def test_bad_sample_arguments_are_one_line(small_models, extra, message, capsys, tmp_path):
     argv = ["sample", str(small_models["mnist-vae-z2"]), "--out", str(tmp_path / "x.npy"), *extra]
     assert main(argv) == 2
     err = capsys.readouterr().err
-    assert message in err and err.count("\n") == 1
+    assert err.startswith("vae-desktop: error: ") and message in err and err.count("\n") == 1

@@ -1,172 +1,51 @@
-"""The `vae-desktop` command: no arguments opens the GUI; subcommands drive the same core."""
+"""The `vae-desktop` command: no arguments opens the GUI; subcommands drive the same core.
+The arguments are built and checked in cli_args."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
+import os
 import signal
 import sys
 from pathlib import Path
 
-from vae_desktop import __version__, desktop_entry
-from vae_desktop.core.settings import SETTINGS, Setting
+from vae_desktop import desktop_entry
+from vae_desktop.cli_args import UsageError, build_parser, check_output
+from vae_desktop.core.settings import SETTINGS
 from vae_desktop.core.wording import count
 
-
-class UsageError(Exception):
-    """Bad arguments or files: reported in one line with exit status 2."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # one line, not the usage block
-        raise UsageError(f"{self.prog}: {message}")
-
-
-def _digits(text: str) -> tuple[int, ...]:
-    try:
-        digits = tuple(sorted({int(part) for part in text.split(",") if part.strip()}))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"digits must be like 0,1,2 (got {text!r})") from None
-    if not digits or any(d < 0 or d > 9 for d in digits):
-        raise argparse.ArgumentTypeError(f"digits must lie in 0..9 (got {text!r})")
-    return digits
-
-
-def _add_setting(p: argparse.ArgumentParser, setting: Setting) -> None:
-    """One argument from the settings table: its type, range, default and help in one place."""
-    if setting.kind is bool:
-        p.add_argument(setting.flag, *setting.aliases, dest=setting.name, action="store_true",
-                       help=setting.help)
-        return
-    flags = [setting.flag] + (["--subset"] if setting.name == "train_size" else [])  # the old name
-
-    def parse(text: str):
-        try:
-            return setting.parse(text)
-        except ValueError as exc:
-            raise argparse.ArgumentTypeError(str(exc)) from None
-
-    parse.__name__ = setting.name
-    default = setting.default
-    p.add_argument(*flags, dest=setting.name, type=parse, default=default, metavar=setting.name.upper(),
-                   help=f"{setting.help} ({setting.range_text()}; default {default})")
-
-
-def _add_data_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data-dir", help="a torchvision dataset folder instead of the bundled MNIST")
-    p.add_argument("--dataset", default="mnist", choices=("mnist", "fashion-mnist", "kmnist"),
-                   help="which dataset in --data-dir (default: mnist)")
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="vae-desktop", description=__doc__)
-    parser.add_argument("--version", action="version", version=f"vae-desktop {__version__}")
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
-
-    t = sub.add_parser("train", help="train a VAE and save a checkpoint after every epoch")
-    for setting in SETTINGS.values():
-        _add_setting(t, setting)
-    t.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
-    t.add_argument("--out", help="checkpoint path (default: model.pt, or the --resume file)")
-    t.add_argument("--resume", help="continue training this checkpoint (saved back to it unless "
-                                    "--out names another file)")
-    t.add_argument("--digits", type=_digits, help="train on these digits only, e.g. 0,1,2")
-    t.add_argument("--test-size", "--test-subset", dest="test_size", type=int,
-                   help="evaluate on the first N test images")
-    t.add_argument("--quiet", action="store_true", help="no progress bar")
-    t.add_argument("--compact", action="store_true",
-                   help="leave the optimizer state out of the checkpoint (a third of the size; "
-                        "resuming then restarts Adam's moment estimates)")
-    t.add_argument("--movie", metavar="GIF",
-                   help="also write the latent space forming as an animated GIF: 2,000 test "
-                        "digits re-encoded at the start, every 200 steps and after each epoch")
-    _add_data_args(t)
-
-    e = sub.add_parser("eval", help="test-set negative ELBO, reconstruction and KL per image")
-    e.add_argument("checkpoint")
-    e.add_argument("--json", action="store_true", help="print JSON")
-    e.add_argument("--device", default="auto")
-    e.add_argument("--iwae", type=int, metavar="K",
-                   help="also estimate the test log-likelihood by importance sampling with K "
-                        "samples per image (Burda et al.'s protocol uses 5000); adds iwae_nll "
-                        "and iwae_k to --json")
-    e.add_argument("--quiet", action="store_true", help="no progress bar")
-    e.add_argument("--test-size", "--subset", dest="test_size", type=int,
-                   help="evaluate on the first N test images")
-    _add_data_args(e)
-
-    s = sub.add_parser("sample", help="decode random codes into a PNG grid, or a .npy of the images")
-    s.add_argument("checkpoint")
-    s.add_argument("--n", type=int, default=64)
-    s.add_argument("--label", type=int, help="digit to generate (conditional models)")
-    s.add_argument("--temperature", type=float, default=1.0,
-                   help="prior: z ~ N(0, t^2 I); mixture: component mean + t x its spread (default 1)")
-    s.add_argument("--seed", type=int, default=0)
-    s.add_argument("--sampler", default="prior", choices=("prior", "mixture"),
-                   help="prior N(0, I) (default), or the aggregate posterior: a Gaussian mixture "
-                        "fitted to the training set's codes (one per digit for a conditional "
-                        "model), fitted once per model's weights and cached")
-    s.add_argument("--out", default="samples.png",
-                   help="a .png gets the grid; a .npy the raw images, float32 [N, 28, 28] in [0, 1]")
-    s.add_argument("--quiet", action="store_true", help="no progress while the mixture is fitted")
-
-    a = sub.add_parser("anomaly", help="held-out-digit anomaly detection: train without a digit, "
-                                       "print the AUROC")
-    a.add_argument("--holdout", type=_digits, required=True, help="digit(s) to hold out, e.g. 7")
-    a.add_argument("--epochs", type=int, default=10)
-    a.add_argument("--score", choices=("elbo", "recon"), default="elbo",
-                   help="negative ELBO or reconstruction error (default: elbo)")
-    a.add_argument("--percentile", type=float, default=95.0,
-                   help="threshold at this percentile of the training scores (default: 95)")
-    a.add_argument("--train-size", "--subset", dest="train_size", type=int,
-                   help="train on the first N training images")
-    a.add_argument("--seed", type=int, default=1)
-    a.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
-    a.add_argument("--json", action="store_true", help="print JSON")
-    a.add_argument("--out", help="also save the trained model to this checkpoint")
-    a.add_argument("--quiet", action="store_true", help="no progress bar")
-    w = sub.add_parser("sweep", help="hyperparameter sweep with Optuna (TPE sampler, median pruner); "
-                                     "several processes or machines can share one study")
-    w.add_argument("--storage", help="Optuna database URL, e.g. postgresql://user:pw@host/db, or a "
-                                     "journal file on a shared folder, journal:///path/sweep.log "
-                                     "(default: sweeps.db in the app data folder)")
-    w.add_argument("--study", default="vae-sweep", help="study name; an existing one is resumed")
-    w.add_argument("--trials", type=int, default=20, help="trials this process adds (default: 20)")
-    w.add_argument("--epochs", type=int, default=3, help="epochs per trial (default: 3)")
-    w.add_argument("--train-size", "--subset", dest="train_size", type=int, default=10_000,
-                   help="train on the first N training images (default: 10000; 0: all)")
-    w.add_argument("--test-size", "--test-subset", dest="test_size", type=int, default=2_000,
-                   help="evaluate on the first N test images (default: 2000; 0: all)")
-    w.add_argument("--objective", choices=("test_loss", "auroc"), default="test_loss",
-                   help="minimise the test negative ELBO, or maximise the AUROC of --holdout")
-    w.add_argument("--holdout", type=int, default=9, help="digit left out for --objective auroc")
-    w.add_argument("--vary", default="latent_dim,lr",
-                   help="settings to vary: latent_dim,hidden,lr,batch_size,beta,arch")
-    w.add_argument("--latent-dim", help="range LOW:HIGH if varied (default 2:32), else a value")
-    w.add_argument("--hidden", help="choices A,B,.. if varied (default 128,256,400,512), else a value")
-    w.add_argument("--lr", help="range LOW:HIGH, log scale, if varied (default 1e-4:1e-2), else a value")
-    w.add_argument("--batch-size", help="choices if varied (default 64,128,256), else a value")
-    w.add_argument("--beta", help="range LOW:HIGH if varied (default 0.5:2), else a value")
-    w.add_argument("--arch", help="choices mlp,conv if varied, else mlp or conv")
-    w.add_argument("--conditional", action="store_true", help="train conditional VAEs")
-    w.add_argument("--no-prune", action="store_true",
-                   help="train every trial to the end (default: the median pruner stops laggards)")
-    w.add_argument("--seed", type=int, help="sampler and training seed (default: random; give each "
-                                             "worker its own)")
-    w.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
-    w.add_argument("--heartbeat", type=int, default=30, metavar="S",
-                   help="a running trial tells the storage it is alive every S seconds (default: 30)")
-    w.add_argument("--grace", type=int, default=120, metavar="S",
-                   help="a trial silent for S seconds (its worker died) is marked failed by the next "
-                        "worker to start a trial (default: 120)")
-    w.add_argument("--retry-failed", type=int, default=0, metavar="N",
-                   help="run a trial whose worker died again, up to N times (default: 0)")
-    desktop_entry.add_parsers(sub)
-    return parser
+__all__ = ["COMMANDS", "UsageError", "build_parser", "main"]
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    """Run a command (no arguments: the GUI) and return its exit status. Ctrl+C before a command
+    has a handler of its own (torch still importing, say) is one line and status 130; a closed
+    stdout (`vae-desktop eval m.pt | head -1`) ends quietly, as the Python docs' note on SIGPIPE
+    advises."""
+    try:
+        code = _main(sys.argv[1:] if argv is None else argv)
+        sys.stdout.flush()  # a reader that has gone shows here, not in the interpreter's exit
+        return code
+    except KeyboardInterrupt:
+        print("vae-desktop: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        _stdout_to_devnull()
+        return 1
+
+
+def _stdout_to_devnull() -> None:
+    """What is left in stdout's buffer goes nowhere at exit, instead of failing again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):  # stdout is no file (a test's capture)
+        pass
+
+
+def _main(argv: list[str]) -> int:
     if not argv:
         from vae_desktop.gui.app import run_app
 
@@ -174,12 +53,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.command is None:
-            raise UsageError(f"vae-desktop: choose a command ({', '.join(COMMANDS)}) "
-                             "or none for the GUI")
+            raise UsageError(f"choose a command ({', '.join(COMMANDS)}) or none for the GUI")
         return COMMANDS[args.command](args)
     except UsageError as exc:
-        print(str(exc), file=sys.stderr)
+        print(f"vae-desktop: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        raise
     except Exception as exc:  # noqa: BLE001 - known user-facing errors become one line
         from vae_desktop.core.checkpoint import CheckpointError
         from vae_desktop.core.data import DataError
@@ -215,26 +95,29 @@ def cmd_train(args: argparse.Namespace) -> int:
         new_model,
     )
 
-    tcfg = TrainConfig(epochs=args.epochs, lr=args.lr, batch_size=args.batch_size,
-                       seed=args.seed, device=args.device, beta_warmup=args.beta_warmup,
-                       precision=args.precision)
+    # Resuming saves back to the resumed file unless --out names another.
+    out = Path(args.out or args.resume or "model.pt")
+    check_output("--resume" if args.resume and not args.out else "--out", out)
+    if args.movie:
+        check_output("--movie", args.movie)
+    values, ckpt = _train_settings(args)
+    tcfg = TrainConfig(epochs=values["epochs"], lr=values["lr"], batch_size=values["batch_size"],
+                       seed=values["seed"], device=args.device, beta_warmup=values["beta_warmup"],
+                       precision=values["precision"])
     history: list[dict] = []
     opt_state = None
-    train_extra = {}
-    if args.resume:
-        ckpt = _load_checkpoint(args.resume)
+    if ckpt is not None:
         model, history, opt_state = ckpt.model, list(ckpt.history), ckpt.optimizer_state
-        train_extra = {k: v for k, v in ckpt.train_config.items() if k in ("digits",)}
-        if args.digits is None and train_extra.get("digits"):
-            args.digits = tuple(train_extra["digits"])
+        if values["beta"] != model.config.beta:  # given again: as a change of beta by hand
+            model.config = dataclasses.replace(model.config, beta=values["beta"])
     else:
-        model = new_model(args.seed, **settings.model_kwargs(vars(args)))
+        model = new_model(values["seed"], **settings.model_kwargs(values))
     data_kw = {"dataset": args.dataset, "data_dir": args.data_dir}
-    train = load_split("train", digits=args.digits, size=args.train_size or None, **data_kw)
+    train = load_split("train", digits=args.digits, size=values["train_size"] or None, **data_kw)
     test = load_split("test", size=args.test_size, **data_kw)
     _check_needs(memory.training_needs(
         {**model.config.to_dict(), "conditional": model.config.conditional, "device": args.device,
-         "batch_size": args.batch_size, "train_size": len(train[0])}, len(test[0])))
+         "batch_size": values["batch_size"], "train_size": len(train[0])}, len(test[0])))
     movie = None
     if args.movie:
         from vae_desktop.core.movie import MovieRecorder
@@ -243,10 +126,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     trainer = Trainer(model, train, test, tcfg, optimizer_state=opt_state,
                       start_epoch=len(history), history=history, step_interval_s=0.25,
                       snapshot_every=movie.every if movie else 0)
-    # Resuming saves back to the resumed file unless --out names another.
-    out = Path(args.out or args.resume or "model.pt")
     saved_cfg = {**tcfg.to_dict(), "digits": list(args.digits) if args.digits else None,
-                 "train_size": args.train_size or None, "dataset": args.dataset}
+                 "train_size": values["train_size"] or None, "dataset": args.dataset}
 
     def write() -> None:
         state = trainer.optimizer.state_dict() if trainer.optimizer else opt_state
@@ -309,12 +190,55 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+# What a resumed model is: a flag that would change it is refused (the same value is fine).
+# Binarised or not is one of them: the test losses of the model's history are measured on it.
+MODEL_SHAPE = ("arch", "latent_dim", "hidden", "layers", "conditional", "binarized")
+
+
+def _train_settings(args: argparse.Namespace):
+    """(The run's settings-table values, the checkpoint resumed or None). A setting left out of
+    the command line is the table's default, or with --resume the checkpoint's own: its
+    learning rate, batch size, training images, beta, warm-up, precision and seed, and its
+    digits and dataset. --epochs is how many epochs this run adds."""
+    from vae_desktop.core import settings
+
+    given = {name: getattr(args, name) for name in SETTINGS if getattr(args, name) is not None}
+    values = settings.defaults()
+    ckpt = None
+    if args.resume:
+        ckpt = _load_checkpoint(args.resume)
+        saved = settings.from_saved({**ckpt.train_config, **ckpt.config.to_dict()})
+        saved.pop("epochs", None)  # that run's count, not this one's
+        for name in MODEL_SHAPE:
+            if name in given and given[name] != saved.get(name, SETTINGS[name].default):
+                raise UsageError(_shape_change(SETTINGS[name].flag, given[name], saved[name],
+                                               args.resume))
+        values.update(saved)
+        if args.digits is None and ckpt.train_config.get("digits"):
+            args.digits = tuple(ckpt.train_config["digits"])
+        if args.dataset is None:
+            args.dataset = ckpt.train_config.get("dataset")
+    values.update(given)
+    args.dataset = args.dataset or "mnist"
+    return values, ckpt
+
+
+def _shape_change(flag: str, value, saved, path: str) -> str:
+    keep = f"a resumed model keeps its shape: leave {flag} out, or train a new model"
+    if flag == "--conditional":
+        return f"{flag}: the checkpoint's model is not conditional ({path}); {keep}"
+    if flag == "--binarized":
+        return (f"{flag}: the checkpoint's model was trained on grey levels ({path}); a resumed "
+                f"model keeps its data: leave {flag} out, or train a new model")
+    return f"{flag} {value} differs from the checkpoint's {saved} ({path}); {keep}"
+
+
 def _check_needs(needs: tuple[str | None, str | None]) -> None:
     """core.memory's (cannot fit, will be slow): exit 2 when the run cannot fit in the device's
     free memory; say so when one step will be slow (Ctrl+C waits for the step under way)."""
     too_big, slow = needs
     if too_big:
-        raise UsageError(f"vae-desktop: error: {too_big}")
+        raise UsageError(too_big)
     if slow:
         print(f"vae-desktop: note: {slow}", file=sys.stderr)
 
@@ -361,7 +285,7 @@ def _iwae(model, images, labels, k: int, quiet: bool = False) -> dict:
     from vae_desktop.core.likelihood import iwae_steps
 
     if not 1 <= k <= 100_000:
-        raise UsageError("vae-desktop eval: --iwae must be from 1 to 100,000 samples per image")
+        raise UsageError("--iwae must be from 1 to 100,000 samples per image")
     steps = iwae_steps(model, test_inputs(model, images), labels.long(), k)
     with tqdm(total=1000, desc=f"log p(x), K={k:,}", disable=quiet, unit="‰",
               bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}<{remaining}") as bar:
@@ -383,12 +307,13 @@ def cmd_sample(args: argparse.Namespace) -> int:
     from vae_desktop.core.images import grid, save_png
 
     if not 1 <= args.n <= 1024:
-        raise UsageError("vae-desktop sample: --n must be from 1 to 1024")
+        raise UsageError("--n must be from 1 to 1,024")
     if not 0 <= args.temperature <= mixture.MAX_TEMPERATURE:
-        raise UsageError(f"vae-desktop sample: --temperature must be from 0 to {mixture.MAX_TEMPERATURE:g}")
+        raise UsageError(f"--temperature must be from 0 to {mixture.MAX_TEMPERATURE:g}")
     suffix = Path(args.out).suffix.lower()
     if suffix not in (".png", ".npy"):
-        raise UsageError(f"vae-desktop sample: --out must end in .png or .npy (got {args.out!r})")
+        raise UsageError(f"--out must end in .png or .npy (got {args.out!r})")
+    check_output("--out", args.out)
     ckpt = _load_checkpoint(args.checkpoint)
     model = ckpt.model
     y = None
@@ -396,11 +321,11 @@ def cmd_sample(args: argparse.Namespace) -> int:
         if args.label is None:
             y = torch.arange(args.n) % model.num_classes
         elif not 0 <= args.label < model.num_classes:
-            raise UsageError(f"vae-desktop sample: --label must be 0..{model.num_classes - 1}")
+            raise UsageError(f"--label must be 0..{model.num_classes - 1}")
         else:
             y = torch.full((args.n,), args.label)
     elif args.label is not None:
-        raise UsageError("vae-desktop sample: --label needs a conditional model")
+        raise UsageError("--label needs a conditional model")
     posterior = None
     if args.sampler == "mixture":
         def progress(event) -> None:
@@ -443,10 +368,12 @@ def cmd_anomaly(args: argparse.Namespace) -> int:
     from vae_desktop.core.training import EndEvent, StepEvent
 
     if len(args.holdout) == 10:
-        raise UsageError("vae-desktop anomaly: --holdout cannot hold out every digit")
+        raise UsageError("--holdout cannot hold out every digit")
     if not 0 < args.percentile < 100:
-        raise UsageError("vae-desktop anomaly: --percentile must lie strictly between 0 and 100")
-    trainer = holdout_trainer(args.holdout, epochs=args.epochs, train_size=args.train_size,
+        raise UsageError("--percentile must lie strictly between 0 and 100")
+    if args.out:
+        check_output("--out", args.out)
+    trainer = holdout_trainer(args.holdout, epochs=args.epochs, train_size=args.train_size or None,
                               seed=args.seed, device=args.device)
     bar = None
     end = None
@@ -470,7 +397,7 @@ def cmd_anomaly(args: argparse.Namespace) -> int:
         return 1
     if args.out:
         checkpoint.save(args.out, trainer.model, trainer.history, None,
-                        {**trainer.config.to_dict(), "train_size": args.train_size,
+                        {**trainer.config.to_dict(), "train_size": args.train_size or None,
                          "digits": [d for d in range(10) if d not in args.holdout]})
     result = holdout_experiment(trainer, load_split("test"), args.holdout, args.score,
                                 args.percentile)

@@ -1,0 +1,92 @@
+"""`--help` says what every command and argument is, with its default; --test-size and
+--train-size mean the same on every command (0: all), and a bad value names its flag."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+from vae_desktop.cli import build_parser, main
+
+
+def subcommands():
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return sub.choices
+
+
+@pytest.mark.parametrize("name", sorted(subcommands()))
+def test_every_command_has_a_description(name):
+    assert subcommands()[name].description, f"`vae-desktop {name} --help` has no description"
+
+
+@pytest.mark.parametrize("name", sorted(subcommands()))
+def test_every_argument_has_help_and_states_its_default(name):
+    for action in subcommands()[name]._actions:
+        if isinstance(action, argparse._HelpAction):
+            continue
+        flag = "/".join(action.option_strings) or action.dest
+        assert action.help, f"{name} {flag} has no help text"
+        takes_value = action.nargs != 0
+        if action.option_strings and takes_value and action.default not in (None, False):
+            assert "default" in action.help, f"{name} {flag} does not state its default"
+
+
+@pytest.mark.parametrize("name", ["train", "eval", "sweep"])
+def test_test_size_zero_means_all_everywhere(name):
+    extra = {"eval": ["m.pt"]}.get(name, [])
+    args = build_parser().parse_args([name, *extra, "--test-size", "0"])
+    assert not args.test_size  # 0 or None: the whole test set
+    action = next(a for a in subcommands()[name]._actions if "--test-size" in a.option_strings)
+    assert "0: all" in action.help
+
+
+@pytest.mark.parametrize("name", ["train", "anomaly", "sweep"])
+def test_train_size_zero_means_all_everywhere(name):
+    extra = {"anomaly": ["--holdout", "7"]}.get(name, [])
+    args = build_parser().parse_args([name, *extra, "--train-size", "0"])
+    assert not args.train_size
+    action = next(a for a in subcommands()[name]._actions if "--train-size" in a.option_strings)
+    assert "0: all" in action.help
+
+
+def test_anomaly_train_size_zero_trains_on_every_image(monkeypatch):
+    from vae_desktop.core import anomaly
+
+    asked = {}
+
+    def spy(holdout, **kwargs):
+        asked.update(kwargs)
+        raise ValueError("stop here")
+
+    monkeypatch.setattr(anomaly, "holdout_trainer", spy)
+    assert main(["anomaly", "--holdout", "7", "--train-size", "0", "--quiet"]) == 2
+    assert asked["train_size"] is None
+
+
+def test_eval_test_size_zero_scores_the_whole_test_set(capsys):
+    from vae_desktop.core.paths import bundled_models_dir
+
+    model = str(bundled_models_dir() / "mnist-vae-z2.pt")
+    assert main(["eval", model, "--test-size", "0", "--json", "--device", "cpu"]) == 0
+    import json
+
+    result = json.loads(capsys.readouterr().out)
+    assert sum(row["count"] for row in result["per_digit"]) == 10_000
+
+
+@pytest.mark.parametrize("argv, flag", [
+    (["train", "--test-size", "-1"], "--test-size"),
+    (["eval", "m.pt", "--test-size", "-5"], "--test-size"),
+    (["sweep", "--test-size", "-5"], "--test-size"),
+    (["sweep", "--train-size", "-5"], "--train-size"),
+    (["anomaly", "--holdout", "7", "--train-size", "-5"], "--train-size"),
+    (["anomaly", "--holdout", "7", "--epochs", "0"], "--epochs"),
+    (["anomaly", "--holdout", "7", "--seed", "-1"], "--seed"),
+    (["sweep", "--seed", "99999999999999999999"], "--seed"),
+])
+def test_a_bad_size_or_seed_names_its_flag(argv, flag, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert f"argument {flag}" in err and err.count("\n") == 1, err
