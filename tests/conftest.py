@@ -8,7 +8,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
 
-pytest.register_assert_rewrite("latent_tab_support")  # helpers imported by two test modules
+pytest.register_assert_rewrite("latent_tab_support", "train_tab_support")  # shared helpers
 import torch  # noqa: E402
 
 torch.set_num_threads(min(2, os.cpu_count() or 1))

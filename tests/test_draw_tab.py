@@ -11,8 +11,8 @@ from PIL import Image
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
+from small_test_set import use_test_digits
 
-from vae_desktop.core.data import to_float
 from vae_desktop.core.digit_analysis import analyse_digit
 from vae_desktop.core.metrics import percentile_of
 from vae_desktop.core.preprocess import to_mnist
@@ -48,10 +48,7 @@ def settled(tab) -> bool:
 @pytest.fixture
 def app_state(app_state, mnist_test, monkeypatch):
     """The app's state with a 1,000-digit test set, so each model's test-set pass is quick."""
-    images, labels = mnist_test[0][:N], mnist_test[1][:N]
-    monkeypatch.setattr(app_state, "test_set", lambda: (images, labels))
-    monkeypatch.setattr(app_state, "test_images", lambda: to_float(images))
-    return app_state
+    return use_test_digits(app_state, mnist_test, monkeypatch, N)
 
 
 def digit_image(mnist_test, i: int) -> np.ndarray:

@@ -277,8 +277,8 @@ def test_stopping_the_estimate_keeps_nothing_half_done(tab, qtbot):
     assert panel.estimate(5000) is None and "not estimated yet" in panel.result.text()
 
 
-def test_the_held_out_boxes_say_what_they_did_not_take(tab, qtbot):
-    """As on the Train and Sweep forms: "0" epochs went back to 10 without a word."""
+def _anomaly_panel_in_focus(tab, qtbot):
+    """The anomaly panel, its window shown and active so that typed keys reach its boxes."""
     from PySide6.QtWidgets import QApplication
     panel = tab.anomaly
     window = panel.window()
@@ -286,6 +286,12 @@ def test_the_held_out_boxes_say_what_they_did_not_take(tab, qtbot):
     qtbot.waitExposed(window)
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    return panel
+
+
+def test_the_held_out_boxes_say_what_they_did_not_take(tab, qtbot):
+    """As on the Train and Sweep forms: "0" epochs went back to 10 without a word."""
+    panel = _anomaly_panel_in_focus(tab, qtbot)
     epochs = panel.epochs_spin
     kept = epochs.value()
     epochs.setFocus()
@@ -301,13 +307,7 @@ def test_the_threshold_box_says_what_it_did_not_take(tab, qtbot):
     """Typing "150" into Threshold showed "15th percentile" and went back to 95.0 on Tab without a
     word. It is still not taken, and the status line says why; a value in range typed with or
     without the "th percentile" suffix is taken."""
-    from PySide6.QtWidgets import QApplication
-    panel = tab.anomaly
-    window = panel.window()
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    panel = _anomaly_panel_in_focus(tab, qtbot)
     box = panel.percentile_spin
     box.setValue(95.0)
     box.setFocus()

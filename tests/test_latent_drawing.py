@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from small_test_set import use_test_digits
 
-from vae_desktop.core.data import to_float
 from vae_desktop.gui.state import one_hot
 from vae_desktop.gui.tabs.draw.tab import DrawTab
 from vae_desktop.gui.tabs.latent.tab import LatentTab
@@ -17,10 +17,7 @@ N = 2000  # test digits in each model's test-set pass here (test image #1790 is 
 
 @pytest.fixture
 def app_state(app_state, mnist_test, monkeypatch):
-    images, labels = mnist_test[0][:N], mnist_test[1][:N]
-    monkeypatch.setattr(app_state, "test_set", lambda: (images, labels))
-    monkeypatch.setattr(app_state, "test_images", lambda: to_float(images))
-    return app_state
+    return use_test_digits(app_state, mnist_test, monkeypatch, N)
 
 
 @pytest.fixture

@@ -9,24 +9,11 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
+from train_tab_support import RUN_TIMEOUT_MS, make_tab
 
 from vae_desktop.core.training import ChangeEvent
 from vae_desktop.gui import preferences
 from vae_desktop.gui.model_files import LAST_DIR
-from vae_desktop.gui.tabs.train.tab import TrainTab
-
-TINY = {"train_size": 512, "epochs": 1, "latent_dim": 2, "hidden": 32, "batch_size": 128,
-        "seed": 3, "lr": 1e-3, "arch": "mlp", "conditional": False, "beta": 1.0, "device": "cpu",
-        "beta_warmup": 0}
-RUN_TIMEOUT_MS = 60_000
-
-
-def make_tab(qtbot, state) -> TrainTab:
-    tab = TrainTab(state)
-    tab.eval_size = 200
-    qtbot.addWidget(tab)
-    assert tab.apply_settings(TINY)
-    return tab
 
 
 def test_a_change_while_paused_is_confirmed_and_the_header_follows_it(qtbot, state):

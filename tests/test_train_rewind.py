@@ -6,28 +6,7 @@ trains again; and after a rewind the earlier run's curve stays on the plot, fain
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt
-
-from vae_desktop.gui.tabs.train.tab import TrainTab
-
-TINY = {"train_size": 512, "epochs": 1, "latent_dim": 2, "hidden": 32, "batch_size": 128,
-        "seed": 3, "lr": 1e-3, "arch": "mlp", "conditional": False, "beta": 1.0, "device": "cpu",
-        "beta_warmup": 0}
-RUN_TIMEOUT_MS = 60_000
-
-
-def make_tab(qtbot, state) -> TrainTab:
-    tab = TrainTab(state)
-    tab.eval_size = 200
-    qtbot.addWidget(tab)
-    assert tab.apply_settings(TINY)
-    return tab
-
-
-def train(qtbot, tab, button=None):
-    with qtbot.waitSignal(tab.run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
-        qtbot.mouseClick(button or tab.start_button, Qt.LeftButton)
-    return blocker.args[0]
+from train_tab_support import RUN_TIMEOUT_MS, make_tab, train
 
 
 def test_rewind_is_offered_only_while_its_run_is_on_screen(qtbot, app_state):

@@ -60,14 +60,19 @@ def summarize(ckpt: Checkpoint) -> dict:
             "epochs": ckpt.epochs, "test_loss": ckpt.test_loss}
 
 
+def what_it_is(conditional: bool, arch: str, latent_dim: int, epochs: int) -> str:
+    """The start of a model's default name, e.g. "CVAE · MLP · z=2 · 10 epochs"."""
+    kind = "CVAE" if conditional else "VAE"
+    return f"{kind} · {arch.upper()} · z={latent_dim} · {count(epochs, 'epoch')}"
+
+
 def default_name(ckpt: Checkpoint, when: float | None = None) -> str:
     """What the model is: kind, architecture, latent size, epochs and date,
     e.g. "CVAE · MLP · z=2 · 10 epochs · 2 Dec 14:05"."""
     s = summarize(ckpt)
     local = time.localtime(when if when is not None else time.time())
     stamp = f"{local.tm_mday} {time.strftime('%b %H:%M', local)}"  # no %-d: not on Windows
-    epochs = count(s['epochs'], 'epoch')
-    return f"{s['kind']} · {s['arch'].upper()} · z={s['latent_dim']} · {epochs} · {stamp}"
+    return f"{what_it_is(s['kind'] == 'CVAE', s['arch'], s['latent_dim'], s['epochs'])} · {stamp}"
 
 
 def _written(path: str | os.PathLike) -> float:

@@ -451,28 +451,26 @@ class MainWindow(QMainWindow):
         s.sync()
 
     # Closing
+    def _tabs_say(self, method: str) -> list[str]:
+        """What each tab that has `method` (an optional hook, no arguments) answers, if anything."""
+        answers = []
+        for tab in self.tab_widgets.values():
+            hook = getattr(tab, method, None)
+            answer = hook() if callable(hook) else None
+            if answer:
+                answers.append(answer)
+        return answers
+
     def busy_reasons(self) -> list[str]:
         """What is still running, in words, from every tab that has background work."""
-        reasons = []
-        for tab in self.tab_widgets.values():
-            busy = getattr(tab, "busy_reason", None)
-            reason = busy() if callable(busy) else None
-            if reason:
-                reasons.append(reason)
-        return reasons
+        return self._tabs_say("busy_reason")
 
     def quit_question(self, reasons: list[str]) -> str:
         """The quit question: what is running, then what quitting keeps of it (a tab's optional
         `quit_note()`, e.g. the Train tab's model of its last complete epoch)."""
         text = " ".join(reasons)
         what = "it" if len(reasons) == 1 else "them"
-        notes = []
-        for tab in self.tab_widgets.values():
-            note = getattr(tab, "quit_note", None)
-            note = note() if callable(note) else None
-            if note:
-                notes.append(note)
-        return "\n\n".join([f"{text} Stop {what} and quit?", *notes])
+        return "\n\n".join([f"{text} Stop {what} and quit?", *self._tabs_say("quit_note")])
 
     def _ask_quit(self, reasons: list[str]) -> bool:
         answer = QMessageBox.question(self, "Quit VAE Desktop", self.quit_question(reasons),

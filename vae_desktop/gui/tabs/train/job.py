@@ -65,6 +65,14 @@ class TrainRequest:
     def start_epoch(self) -> int:
         return len(self.history)
 
+    def model_shape(self) -> tuple[bool, str, int]:
+        """(conditional, arch, latent_dim) of the model this run trains."""
+        if self.model is not None:
+            cfg = self.model.config
+            return cfg.conditional, cfg.arch, cfg.latent_dim
+        s = self.settings
+        return bool(s["conditional"]), s["arch"], s["latent_dim"]
+
     def fresh_copy(self, save_path: Path | None = None) -> TrainRequest:
         """The same run from the same start, with copies of what training changes in place (a
         rewind: made before the run begins, as the worker trains the request's model)."""

@@ -223,10 +223,5 @@ class LiveRun(QObject):
 
 def file_stem(request: TrainRequest) -> str:
     """The autosave's name for a run of this request, as the tab names a run's file."""
-    if request.model is not None:
-        cfg = request.model.config
-        conditional, arch, dim = cfg.conditional, cfg.arch, cfg.latent_dim
-    else:
-        s = request.settings
-        conditional, arch, dim = s["conditional"], s["arch"], s["latent_dim"]
+    conditional, arch, dim = request.model_shape()
     return f"{'cvae' if conditional else 'vae'}-{arch}-z{dim}"

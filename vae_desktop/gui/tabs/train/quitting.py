@@ -8,7 +8,7 @@ in this run keeps nothing new (core.training, job.training_run)."""
 
 from __future__ import annotations
 
-from vae_desktop.core.wording import count
+from vae_desktop.core.library import what_it_is
 from vae_desktop.gui.tabs.train.job import TrainRequest
 
 BUSY_REASON = "Training is running."
@@ -17,14 +17,7 @@ PAUSED_REASON = "Training is paused."
 
 def listed_as(request: TrainRequest, epochs: int) -> str:
     """The start of the name the library gives the kept model (core.library.default_name)."""
-    if request.model is not None:
-        cfg = request.model.config
-        conditional, arch, dim = cfg.conditional, cfg.arch, cfg.latent_dim
-    else:
-        s = request.settings
-        conditional, arch, dim = s["conditional"], s["arch"], s["latent_dim"]
-    kind = "CVAE" if conditional else "VAE"
-    return f"“{kind} · {arch.upper()} · z={dim} · {count(epochs, 'epoch')} · …”."
+    return f"“{what_it_is(*request.model_shape(), epochs)} · …”."
 
 
 def quit_note(request: TrainRequest, epochs_done: int, steps_done: int, paused: bool,
