@@ -257,3 +257,24 @@ def test_exports_to_a_missing_folder_are_refused_in_words(window, tmp_path, monk
     assert not window._save_to(window.state.active, str(missing / "m.pt"))
     assert len(errors) == 2 and all("does not exist" in e and "no such folder" in e for e in errors)
     assert not missing.exists()
+
+
+def test_the_sweep_form_is_remembered_when_the_window_closes(qtbot):
+    """It was saved only when a sweep started: settings made and then left were lost."""
+    from vae_desktop.gui.tabs.sweep.tab import SweepTab
+
+    def sweep_window():
+        win = MainWindow(tabs=(("Sweep", SweepTab),))
+        qtbot.addWidget(win)
+        win.show()
+        qtbot.waitUntil(lambda: isinstance(win.tab_widgets.get("Sweep"), SweepTab), timeout=30_000)
+        return win, win.tab_widgets["Sweep"]
+
+    first, tab = sweep_window()
+    tab.form.set_budget(trials=7, epochs=2, train_size=3000)
+    tab.form.space.set_vary(["latent_dim", "beta"])
+    first.close()
+    second, again = sweep_window()
+    spec = again.form.spec()
+    assert (spec.trials, spec.epochs, spec.train_size) == (7, 2, 3000)
+    assert set(again.form.space.vary()) == {"latent_dim", "beta"}

@@ -445,9 +445,10 @@ class MainWindow(QMainWindow):
             s.setValue("last_model/path", str(active.path.resolve()) if active and active.path
                        else "")
             s.setValue("last_model/name", active.name if active else "")
-        train_tab = self._built_train_tab()
-        if train_tab is not None:
-            train_tab.save_settings(s)
+        for tab in self.tab_widgets.values():  # the forms' values (Train, Sweep)
+            save = getattr(tab, "save_settings", None)
+            if callable(save):
+                save(s)
         s.sync()
 
     # Closing

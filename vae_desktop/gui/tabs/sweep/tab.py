@@ -121,6 +121,10 @@ class SweepTab(QWidget):
         self._set_running(False)
         self._validate()
 
+    def save_settings(self, settings) -> None:
+        """The form's values, for the next session (also saved when a sweep starts)."""
+        self.form.save(settings)
+
     # Messages
     def show_error(self, message: str, style: str = ERROR_STYLE) -> None:
         self.error_label.setText(message)
