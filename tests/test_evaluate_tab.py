@@ -192,6 +192,8 @@ def test_the_active_models_anomaly_scores_use_the_pass_and_go_with_the_model(qtb
     with qtbot.waitSignal(panel.result_shown, timeout=60_000):
         panel.score_active()
     assert panel.result.holdout == () and first.name in panel.summary.text()
+    # The digits above the threshold are false alarms, not "all normal" beside "5.6% flagged".
+    assert "are normal" not in panel.summary.text() and "false alarms" in panel.summary.text()
     assert all(axis.style["showValues"] for axis in axes)
     report = small_state.test_pass(first)
     assert np.array_equal(panel.result.normal.numpy(), report.scores["loss"].numpy())

@@ -149,8 +149,9 @@ class AnomalyPlots(QWidget):
         if result.auroc is None:
             fp = float((result.normal > result.threshold).float().mean())
             self.summary.setText(
-                f"<b>{detector}</b>: all test digits are normal; {threshold}. "
-                f"{fp:.1%} of test digits flagged. Hold out a digit for an ROC curve.")
+                f"<b>{detector}</b>, with every test digit taken as normal: {threshold}. "
+                f"{fp:.1%} of them score above it (false alarms). Hold out a digit for an ROC "
+                f"curve.")
             return
         at = result.at_threshold
         held = ",".join(map(str, result.holdout))
