@@ -279,6 +279,22 @@ def test_stopping_the_estimate_keeps_nothing_half_done(tab, qtbot):
     assert panel.estimate(5000) is None and "not estimated yet" in panel.result.text()
 
 
+
+def test_an_estimate_cut_short_by_a_model_change_is_said(tab, qtbot, small_state):
+    """Switching the model stopped a K = 5,000 estimate without a word."""
+    panel = tab.likelihood
+    first = small_state.active
+    said = []
+    small_state.status_message.connect(lambda text, _ms: said.append(text))
+    panel.k_combo.setCurrentIndex(panel.k_combo.findData(5000))
+    panel.run_button.click()
+    assert tab.busy_reason() == "the log-likelihood estimate"
+    small_state.set_active(next(m for m in small_state.models if m is not first))
+    assert tab.busy_reason() is None
+    assert any("estimate of " + first.name + " stopped" in text for text in said), said
+    small_state.set_active(first)  # as the tests after this one expect (the tab is shared)
+
+
 def _anomaly_panel_in_focus(tab, qtbot):
     """The anomaly panel, its window shown and active so that typed keys reach its boxes."""
     from PySide6.QtWidgets import QApplication

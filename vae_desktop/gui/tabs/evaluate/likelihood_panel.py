@@ -90,7 +90,13 @@ class LikelihoodPanel(QFrame):
 
     def show_model(self, ckpt, report: EvaluationReport | None) -> None:
         """Show `ckpt`'s figures (report: its test-set pass, None while it is being made)."""
-        if ckpt is not self.ckpt:
+        if ckpt is not self.ckpt and self._job is not None:
+            # Said in the status bar: a K = 5,000 estimate may have run for minutes.
+            self.state.status_message.emit(
+                f"The log-likelihood estimate of {self.ckpt.name} stopped: the active model "
+                f"changed. Press Estimate again on that model to redo it.", 8000)
+            self.stop()
+        elif ckpt is not self.ckpt:
             self.stop()
         self.ckpt, self.report = ckpt, report
         if report is None:
