@@ -41,7 +41,8 @@ ALL_COLOR = (90, 160, 255)
 DIGIT_COLOR = (255, 150, 50)
 TABLE_COLUMNS = (
     ("Digit", None, "The digit's label"),
-    ("Images", None, "Test images of this digit"),
+    # "N": at 1280x720 a column is 54 px, and "Images" with the sort arrow read "mages".
+    ("N", None, "How many test images show this digit"),
     ("−ELBO", "loss", "Mean negative ELBO, nats per image (z = posterior mean)"),
     ("Recon", "recon", "Mean reconstruction BCE, nats per image"),
     ("KL", "kl", "Mean KL divergence of the posterior from the prior, nats"),
