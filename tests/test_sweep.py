@@ -187,3 +187,16 @@ def test_command_line_ranges_and_values():
         spec_settings_from_text("lr", {"lr": "0.1"})
     with pytest.raises(SweepError, match="expected integers .hidden units must be an integer"):
         spec_settings_from_text("hidden", {"hidden": "64,1.5"})
+
+
+
+def test_a_study_records_its_first_budget(tmp_path):
+    """For the Sweep tab's Load to put it back in the form: a Start there with the form's budget
+    added trials trained and scored on other images, ranked against the study's own."""
+    url = sqlite_url(tmp_path)
+    first = SweepSpec(storage=url, study="budget", **{**TINY, "trials": 1})
+    run_sweep(first)
+    want = {"epochs": first.epochs, "train_size": first.train_size, "test_size": first.test_size}
+    assert load_trials(url, "budget").budget == want
+    run_sweep(SweepSpec(storage=url, study="budget", **{**TINY, "trials": 1, "epochs": 2}))
+    assert load_trials(url, "budget").budget == want  # the first stays

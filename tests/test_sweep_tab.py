@@ -83,11 +83,15 @@ def test_sweep_runs_as_a_job_and_hands_over_the_best(qtbot, state):
     # A fresh tab shows the stored study's trials on Load, in a job.
     other = make_tab(qtbot, state)
     other.form.set_study_name("gui")
+    other.form.set_budget(trials=5, epochs=7, train_size=3000, test_size=1000)
     other.load_study()
     assert any(job.name == "load study gui" for job in other.jobs)
     qtbot.waitUntil(lambda: other.view.table.rowCount() == 2, timeout=20_000)
     assert other.view.plots.done_curve.getData()[0].tolist() == [0, 1]
     assert other.view.table.horizontalHeaderItem(2).text() == "Test loss"
+    # Start adds trials on the study's own budget, so that their scores compare.
+    spec = other.form.spec()
+    assert (spec.epochs, spec.train_size, spec.test_size, spec.trials) == (1, 500, 200, 5)
 
 
 def test_stop_ends_after_the_current_epoch_and_keeps_the_trial(qtbot, state):

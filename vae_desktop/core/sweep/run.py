@@ -188,6 +188,12 @@ def _open_study(spec: SweepSpec, storage: SweepStorage) -> optuna.Study:
         study.set_user_attr("objective", spec.objective)
         if spec.objective == "auroc":
             study.set_user_attr("holdout", spec.holdout)
+    if "budget" not in attrs:
+        # The study's first budget, which the Sweep tab's Load puts back in its form, so that
+        # trials added there are trained and scored as the study's were. Workers may still differ
+        # (a test's long worker does); a mixed study is not refused.
+        study.set_user_attr("budget", {"epochs": spec.epochs, "train_size": spec.train_size,
+                                       "test_size": spec.test_size})
     _check_compatible(study, spec)
     # A resumed run must not replay the first run's random start-up suggestions, so the sampler
     # seed depends on the number of trials the study already has.

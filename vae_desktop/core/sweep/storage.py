@@ -361,6 +361,7 @@ class SweepStudy:
     holdout: int | None
     direction: str
     trials: list[TrialRecord]
+    budget: dict | None = None  # epochs, train_size, test_size of every trial (None: unrecorded)
 
     @property
     def best(self) -> TrialRecord | None:
@@ -389,7 +390,7 @@ def load_trials(storage: str | SweepStorage | None, study: str) -> SweepStudy:
     objective = attrs.get("objective", "test_loss" if direction == "minimize" else "auroc")
     trials = [TrialRecord.from_frozen(t) for t in loaded.get_trials(deepcopy=False)]
     return SweepStudy(study, display_url(store.url), objective, attrs.get("holdout"), direction,
-                      trials)
+                      trials, attrs.get("budget"))
 
 
 def watch_trials(url: str | None, study: str, opened: SweepStorage | None = None

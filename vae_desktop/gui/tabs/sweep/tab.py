@@ -369,6 +369,11 @@ class SweepTab(QWidget):
         self.view.show_study(study.name, study.objective, study.direction, study.trials,
                              same_study, varied=self.form.space.vary())
         if loaded:
+            if study.budget and not self.is_running():
+                # Start adds trials to it: on its budget, or they would not compare.
+                self.form.set_budget(epochs=study.budget.get("epochs"),
+                                     train_size=study.budget.get("train_size") or 0,
+                                     test_size=study.budget.get("test_size") or 0)
             self._show_loaded_status(study.storage)
             if self._shown is not None and self._shown[0] == study.name:
                 self.watcher.watch(*self._shown)
