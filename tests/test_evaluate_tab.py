@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 from PySide6.QtCore import QSize, Qt
 
 from vae_desktop.core.data import to_float
@@ -65,8 +66,26 @@ def test_tab_shows_the_shared_test_set_pass(tab, small_state, mnist_test):
         assert tab.table.item(r, 1).text() == f"{row.count:,}"
         assert float(tab.table.item(r, 2).text()) == pytest.approx(row.loss, abs=0.05)
     assert "evaluated" in tab.status.text()
-    assert len(tab.gallery_indices) == GALLERY_COLUMNS * GALLERY_ROWS
+    assert len(tab.gallery_indices) == GALLERY_COLUMNS * tab.gallery.rows
+    assert tab.gallery.rows >= GALLERY_ROWS
     assert tab.gallery_indices == [int(i) for i in tab.report.worst[:len(tab.gallery_indices)]]
+
+
+def test_a_tall_window_shows_more_of_the_worst_reconstructions(qtbot, tab):
+    """At 1920x1080 the 18 pairs sat about 45 px high in the middle of a tall dark column."""
+    before = tab.gallery.rows
+    tab.resize(1900, 1000)
+    qtbot.waitUntil(lambda: tab.gallery.rows > before, timeout=3000)
+    rows = tab.gallery.rows
+    worst = torch.argsort(tab.report.scores["recon"], descending=True)
+    assert len(tab.gallery_indices) == GALLERY_COLUMNS * rows == tab.gallery.count
+    assert tab.gallery_indices == [int(i) for i in worst[:len(tab.gallery_indices)]]
+    # The pairs fill the column's height: under one row of it is left over.
+    cell_px = tab.gallery.cell_size()[1] * tab.gallery.pixel_scale()
+    assert tab.gallery.height() - rows * cell_px < 1.5 * cell_px
+    tab.resize(1280, 790)  # as the other tests have it
+    qtbot.waitUntil(lambda: tab.gallery.rows == before, timeout=3000)
+    assert len(tab.gallery_indices) == GALLERY_COLUMNS * before
 
 
 def test_clicking_a_gallery_pair_opens_it_in_draw(qtbot, tab, small_state):

@@ -23,10 +23,16 @@ class PairGallery(pg.GraphicsLayoutWidget):
 
     clicked = Signal(int)
     hovered = Signal(int)
+    # On a resize: how many rows fit at the width's scale (`rows` at the least, `max_rows` at
+    # most), when that is not the number shown. The owner fills them (set_rows, set_pairs).
+    rows_fit = Signal(int)
+    max_rows = 0  # until __init__ sets it (pyqtgraph resizes the view before)
 
-    def __init__(self, columns: int, rows: int, parent: QWidget | None = None) -> None:
+    def __init__(self, columns: int, rows: int, parent: QWidget | None = None,
+                 max_rows: int | None = None) -> None:
         super().__init__(parent)
         self.columns, self.rows = columns, rows
+        self.min_rows, self.max_rows = rows, max(rows, max_rows or rows)
         self.setBackground(BACKGROUND)
         self.ci.setContentsMargins(0, 0, 0, 0)  # every screen pixel for the digits
         self.view = self.addViewBox(lockAspect=True, enableMouse=False, invertY=True)
@@ -49,8 +55,29 @@ class PairGallery(pg.GraphicsLayoutWidget):
         self.set_pairs(np.zeros((0, 28, 28)), np.zeros((0, 28, 28)))
 
     def sizeHint(self) -> QSize:
-        width, height = self.image_size()
+        cw, ch = self.cell_size()  # of the fewest rows: more rows only fill room given
+        width, height = self.columns * cw + PAD, self.min_rows * ch + PAD
         return QSize(math.ceil(width * HINT_SCALE), math.ceil(height * HINT_SCALE))
+
+    def set_rows(self, rows: int) -> None:
+        """Show `rows` rows (then set_pairs with as many pairs)."""
+        self.rows = max(self.min_rows, min(self.max_rows, rows))
+
+    def rows_that_fit(self) -> int:
+        cw, ch = self.cell_size()
+        scale = self.width() / (self.columns * cw + PAD)
+        if scale <= 0:
+            return self.rows
+        fit = int((self.height() / scale - PAD) // ch)
+        return max(self.min_rows, min(self.max_rows, fit))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if not self.max_rows:
+            return
+        fit = self.rows_that_fit()
+        if fit != self.rows:
+            self.rows_fit.emit(fit)
 
     @staticmethod
     def cell_size() -> tuple[int, int]:

@@ -34,6 +34,7 @@ from vae_desktop.gui.widgets.hint_text import HINT_STYLE
 # 1280x720, where a short gallery below the table shrank them to specks.
 GALLERY_COLUMNS = 2
 GALLERY_ROWS = 9
+GALLERY_MAX_ROWS = 20  # a tall window shows more of the worst, rather than an empty column
 HIST_BINS = 60
 ROW_HEIGHT = 23
 GALLERY_HINT = "Test digit | reconstruction. Click one to open it in Draw."
@@ -164,7 +165,8 @@ class ReportView(QWidget):
         self.gallery_title = QLabel()
         self.gallery_title.setTextFormat(Qt.RichText)
         gallery_box.addWidget(self.gallery_title)
-        self.gallery = PairGallery(GALLERY_COLUMNS, GALLERY_ROWS)
+        self.gallery = PairGallery(GALLERY_COLUMNS, GALLERY_ROWS, max_rows=GALLERY_MAX_ROWS)
+        self.gallery.rows_fit.connect(self._gallery_rows_fit)
         self.gallery.setToolTip("The test digits the model reconstructs worst (highest BCE), "
                                 "each beside its reconstruction. Click one to open it in Draw.")
         self.gallery.clicked.connect(self._on_gallery_clicked)
@@ -277,12 +279,16 @@ class ReportView(QWidget):
         report = self.report
         if report is None or self._images is None or self._reconstruct is None:
             return
-        count = GALLERY_COLUMNS * GALLERY_ROWS
+        count = GALLERY_COLUMNS * self.gallery.rows
         digit = self.selected_digit()
         images = self._images
-        if digit is None:
+        if digit is None and count <= len(report.worst):
             indices = report.worst[:count]
             recons = report.reconstructions[:count]
+            self.gallery_title.setText("<b>Worst reconstructions</b>")
+        elif digit is None:  # more than the report kept: the rest are decoded now (a few ms)
+            indices = torch.argsort(report.scores["recon"], descending=True)[:count]
+            recons = self._reconstruct(images[indices], report.labels[indices])[:, 0]
             self.gallery_title.setText("<b>Worst reconstructions</b>")
         else:
             candidates = torch.nonzero(report.labels == digit).flatten()
@@ -293,6 +299,13 @@ class ReportView(QWidget):
         self.gallery_indices = [int(i) for i in indices]
         self.gallery.set_pairs(images[indices, 0].numpy(), recons.numpy())
         self.gallery_info.setText(GALLERY_HINT)
+
+    def _gallery_rows_fit(self, rows: int) -> None:
+        self.gallery.set_rows(rows)
+        if self.report is None:
+            self.gallery.set_pairs(np.zeros((0, 28, 28)), np.zeros((0, 28, 28)))
+        else:
+            self._show_gallery()
 
     def _on_gallery_hover(self, index: int) -> None:
         if index < 0 or self.report is None or index >= len(self.gallery_indices):
