@@ -10,6 +10,7 @@ import torch
 from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
+from typing_support import focus_window
 
 from vae_desktop.core import generate
 from vae_desktop.gui.tabs.conditional.tab import ConditionalTab
@@ -50,10 +51,7 @@ def test_picked_label_is_the_one_passed_to_decode(tab, app_state, qtbot, monkeyp
 
 
 def test_digit_keys_select_the_label(tab, qtbot):
-    tab.show()
-    qtbot.waitExposed(tab)
-    tab.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is tab, timeout=3000)
+    focus_window(qtbot, tab)
     tab.new_button.setFocus()
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key_4)
     assert tab.label == 4 and tab.digit_group.button(4).isChecked()
@@ -208,8 +206,7 @@ def test_a_typed_number_out_of_range_is_refused_with_a_message(tab, qtbot):
     """Qt's spin boxes dropped what they could not take without a word: "500" samples became 50
     and test digit # "99999" became 9999. They still cannot take it, and now the column under
     the boxes says so, naming the box and its range (as the Train and Sweep forms do)."""
-    tab.activateWindow()  # typing needs the keyboard focus
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is tab, timeout=3000)
+    focus_window(qtbot, tab)
     assert tab.controls.message_label.isHidden()
     cases = ((tab.count_spin, "500", 50, "Samples must be from 1 to 100"),
              (tab.test_index, "99999", 9999, "Test digit # must be from 0 to 9,999"),

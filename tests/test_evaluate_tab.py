@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 import torch
 from PySide6.QtCore import QSize, Qt
+from typing_support import focus_window
 
 from vae_desktop.core.data import to_float
 from vae_desktop.core.library import ModelLibrary, models_dir
@@ -316,14 +317,8 @@ def test_an_estimate_cut_short_by_a_model_change_is_said(tab, qtbot, small_state
 
 def _anomaly_panel_in_focus(tab, qtbot):
     """The anomaly panel, its window shown and active so that typed keys reach its boxes."""
-    from PySide6.QtWidgets import QApplication
-    panel = tab.anomaly
-    window = panel.window()
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
-    return panel
+    focus_window(qtbot, tab.anomaly)
+    return tab.anomaly
 
 
 def test_the_held_out_boxes_say_what_they_did_not_take(tab, qtbot):

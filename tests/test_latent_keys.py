@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QTabBar
+from typing_support import focus_window
 
 from vae_desktop.core import data as data_module
 from vae_desktop.core.data import load_split
@@ -21,10 +22,7 @@ def window(qtbot, app_state, monkeypatch):
     win = MainWindow(state=app_state, tabs=(("Draw", DrawTab), ("Latent space", LatentTab)))
     qtbot.addWidget(win)
     win.resize(1280, 720)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=3000)
+    focus_window(qtbot, win)
     return win
 
 

@@ -6,23 +6,14 @@ module: the shared tab's module fixture gives the state a short test set."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from typing_support import focus_window, type_into
 
 pytest_plugins = ["latent_tab_support"]
 
 
-def type_into(qtbot, box, text: str, key) -> None:
-    """Select the number (not the prefix), type `text`, then leave (Tab) or Enter."""
-    box.setFocus()
-    box.selectAll()
-    qtbot.keyClicks(box.lineEdit(), text)
-    qtbot.keyClick(box.lineEdit(), key)
-
-
 def test_latent_grid_size_says_what_it_did_not_take(make_tab, qtbot):
     tab, _ = make_tab()
-    tab.activateWindow()  # typing needs the keyboard focus
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is tab, timeout=3000)
+    focus_window(qtbot, tab)
     box, line = tab.plot.grid_spin, tab.plot.hint_label
     hint = line.text()
     for key in (Qt.Key_Tab, Qt.Key_Return):  # Enter sends the value kept again: not a value taken

@@ -9,6 +9,7 @@ import math
 import pytest
 from PySide6.QtCore import Qt, QThread
 from PySide6.QtWidgets import QWidget
+from typing_support import focus_window
 
 from vae_desktop.core.library import ModelLibrary
 from vae_desktop.core.sweep import SweepStudy, TrialRecord, load_trials
@@ -292,12 +293,8 @@ def test_a_fresh_tab_titles_both_axes_of_both_plots(qtbot, state):
 
 def test_a_typed_value_a_box_does_not_take_is_explained(qtbot, state):
     """As on the Train tab: "0" trials went back to 20 without a word."""
-    from PySide6.QtWidgets import QApplication
     tab = make_tab(qtbot, state)
-    tab.show()
-    qtbot.waitExposed(tab)
-    tab.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is tab, timeout=3000)
+    focus_window(qtbot, tab)
     trials = tab.form.trials_spin
     kept = trials.value()
     trials.setFocus()

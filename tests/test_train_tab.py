@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from typing_support import focus_window
 
 from vae_desktop.core import checkpoint, training
 from vae_desktop.core.library import ModelLibrary, default_name, models_dir
@@ -336,10 +336,7 @@ def test_a_typed_value_out_of_range_is_refused_with_a_message(bare_tab, qtbot):
     to 10 and "20000" epochs became 2,000. The value is still not taken, and now the form says
     why, in the table's own words."""
     epochs = bare_tab.form.fields["epochs"]
-    bare_tab.show()
-    qtbot.waitExposed(bare_tab)
-    bare_tab.activateWindow()  # typing needs the keyboard focus
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is bare_tab, timeout=3000)
+    focus_window(qtbot, bare_tab)
     for typed, kept in (("0", 10), ("20000", 2000)):
         epochs.setValue(10)
         epochs.setFocus()

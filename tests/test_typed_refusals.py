@@ -9,28 +9,11 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from typing_support import focus_window, type_into
 
 from vae_desktop.gui.tabs.draw.canvas_panel import HINT
 from vae_desktop.gui.tabs.draw.tab import DrawTab
 from vae_desktop.gui.tabs.interpolate.tab import InterpolateTab
-
-
-def focus_window(qtbot, widget) -> None:
-    """Typing needs the keyboard focus: the widget's window shown and active."""
-    window = widget.window()
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
-
-
-def type_into(qtbot, box, text: str, key=Qt.Key_Tab) -> None:
-    """Select the number (not the prefix or suffix), type `text`, then leave (Tab) or Enter."""
-    box.setFocus()
-    box.selectAll()
-    qtbot.keyClicks(box.lineEdit(), text)
-    qtbot.keyClick(box.lineEdit(), key)
 
 
 @pytest.fixture
