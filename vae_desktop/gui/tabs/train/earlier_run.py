@@ -7,13 +7,11 @@ to rewind (LiveRun decides; this module only draws and words it)."""
 
 from __future__ import annotations
 
-import html
-import re
-
 import numpy as np
 import pyqtgraph as pg
 
 from vae_desktop.core.wording import count
+from vae_desktop.gui.widgets.hint_text import plain_text
 
 EARLIER_PEN = pg.mkPen((150, 190, 255, 110), width=2)  # the smoothed train loss's colour, faint
 REWIND_NONE = ("Rewind: train the run on screen again from its very same start (same seed, "
@@ -50,13 +48,9 @@ class EarlierCurve:
 def rewind_tip(caption: str, epochs: int) -> str:
     """Rewind's tooltip while it can act: which run it trains again (`caption`: the run's header,
     e.g. "Training a new model (mlp, latent 2, hidden 32, beta 1)")."""
-    what = plain(caption)
+    what = plain_text(caption)
     what = what[0].lower() + what[1:] if what else "this run"
     return (f"Train the run on screen again from its very same start: {what}, "
             f"{count(epochs, 'epoch')}, with the same seed, settings and initial weights. The "
             "run before stays on the plot as a faint line, to compare what a change does.")
 
-
-def plain(text: str) -> str:
-    """A caption's text without its markup."""
-    return html.unescape(re.sub(r"<[^>]+>", "", text))

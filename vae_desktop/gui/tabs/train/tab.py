@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import copy
 import html
-import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -56,6 +55,7 @@ from vae_desktop.gui.tabs.train.progress import ERROR_STYLE, WARNING_STYLE, Prog
 from vae_desktop.gui.tabs.train.quitting import BUSY_REASON, PAUSED_REASON, quit_note
 from vae_desktop.gui.tabs.train.results import ResultsPanel
 from vae_desktop.gui.widgets.form_scroll import FormScroll
+from vae_desktop.gui.widgets.hint_text import plain_text
 from vae_desktop.gui.workers import Job, warm_up_in_gui_thread
 
 PAUSE_KEY = QKeySequence("Ctrl+Space")
@@ -161,17 +161,17 @@ class TrainTab(QWidget):
     @property
     def caption(self) -> str:
         """The results' header, as plain text."""
-        return _plain(self.results.caption)
+        return plain_text(self.results.caption)
 
     @property
     def progress_text(self) -> str:
         """What the progress box says about the last run (epoch and result lines), plain."""
-        return _plain(self.progress.texts())
+        return plain_text(self.progress.texts())
 
     @property
     def message(self) -> str:
         """The message under the form (refused settings, invalid or risky values), or ""."""
-        return "" if self.message_label.isHidden() else _plain(self.message_label.text())
+        return "" if self.message_label.isHidden() else plain_text(self.message_label.text())
 
     def preview_images(self):
         """The digit grids shown: (reconstructions, samples) 2-D arrays, or None when cleared."""
@@ -532,6 +532,3 @@ class TrainTab(QWidget):
         """Save the loss plot as it looks on screen (atomically)."""
         return self.results.export_png(path)
 
-
-def _plain(text: str) -> str:
-    return html.unescape(re.sub(r"<br\s*/?>", "\n", re.sub(r"<(?!br)[^>]+>", "", text)))
