@@ -160,3 +160,9 @@ def test_a_run_stopped_before_its_first_epoch_leaves_the_out_file_as_it_was(tmp_
                      "--latent-dim", "2", "--hidden", "16", "--quiet", "--out", str(keep)])
     assert code == 130 and keep.read_bytes() == before
     assert "nothing saved" in capsys.readouterr().err
+
+
+def test_eval_counts_one_epoch_in_the_singular(trained, capsys):
+    assert main(["eval", str(trained), "--test-size", "200"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.endswith(", 1 epoch)") and "1 epochs" not in first

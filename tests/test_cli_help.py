@@ -90,3 +90,24 @@ def test_a_bad_size_or_seed_names_its_flag(argv, flag, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert f"argument {flag}" in err and err.count("\n") == 1, err
+
+
+@pytest.mark.parametrize("name", sorted(subcommands()))
+def test_no_argument_states_its_range_twice(name):
+    # "--lr: above 0 and at most 1; ... (a number above 0 and at most 1; default 0.001)" said
+    # the range in the setting's words and again in the parser's.
+    for action in subcommands()[name]._actions:
+        text = " ".join((action.help or "").split())
+        assert text.count("at most") <= 1, f"{name} {action.option_strings}: {text}"
+
+
+def test_top_level_help_is_plain_text(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "`" not in capsys.readouterr().out
+
+
+def test_a_missing_checkpoint_is_named_with_its_folder(tmp_path, capsys):
+    missing = tmp_path / "nowhere" / "model.pt"
+    assert main(["eval", str(missing)]) == 2
+    assert f"{missing}: no such file" in capsys.readouterr().err

@@ -259,7 +259,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result))
     else:
-        print(f"{Path(args.checkpoint).name} ({ckpt.config.describe()}, {ckpt.epochs} epochs)")
+        print(f"{Path(args.checkpoint).name} ({ckpt.config.describe()}, {count(ckpt.epochs, 'epoch')})")
         print(f"test negative ELBO {result['test_loss']:.2f} nats/image = reconstruction "
               f"{result['recon']:.2f} + KL {result['kl']:.2f}")
         if "iwae_nll" in result:

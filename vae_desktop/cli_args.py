@@ -11,7 +11,7 @@ from vae_desktop import __version__, desktop_entry
 from vae_desktop.core.settings import SETTINGS, TRAIN_IMAGES, Setting
 
 TEST_IMAGES = 10_000  # the test split of MNIST, Fashion-MNIST and KMNIST
-DESCRIPTION = "The `vae-desktop` command: no arguments opens the GUI; subcommands drive the same core."
+DESCRIPTION = "The vae-desktop command: no arguments opens the GUI; subcommands drive the same core."
 
 
 class UsageError(Exception):

@@ -88,7 +88,7 @@ def load(path: str | os.PathLike, device: str | torch.device = "cpu") -> Checkpo
     path = Path(path)
     name = path.name
     if not path.is_file():
-        raise CheckpointError(f"{name}: no such file")
+        raise CheckpointError(f"{path}: no such file")
     _check_kind(path)
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)

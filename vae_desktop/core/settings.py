@@ -124,8 +124,7 @@ _TABLE = (
                  "and the test set is one fixed, seeded binarisation"),
     # The training run
     Setting("lr", "Learning rate", float, 1e-3, low=0.0, high=1.0, low_exclusive=True, log=True,
-            decimals=6, help="Adam learning rate, above 0 and at most 1; 0.001 is the classic "
-                             "choice"),
+            decimals=6, help="Adam learning rate; 0.001 is the classic choice"),
     Setting("batch_size", "Batch size", int, 128, low=1, high=65_536, help="Images per gradient step"),
     Setting("epochs", "Epochs", int, 10, low=1, high=10_000, help="Passes over the training images"),
     Setting("beta_warmup", "KL warm-up (epochs)", int, 0, low=0, high=10_000,
