@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 
@@ -161,3 +162,61 @@ def test_two_models_never_share_a_name(tmp_path):
     assert library.add(second, "opened", name=taken).name == f"{taken} (2)"
     names = [e.name.casefold() for e in library.entries]
     assert len(names) == len(set(names))
+
+
+def _copy_bundled(folder):
+    """Another install's bundled models (pipx and a clone share one data folder)."""
+    import shutil
+
+    folder.mkdir(parents=True)
+    for path in bundled_models_dir().glob("*.pt"):
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+def test_two_installs_sharing_a_data_folder_list_the_bundled_models_once(tmp_path):
+    other = ModelLibrary(bundled=_copy_bundled(tmp_path / "other-install"))
+    other.load()
+    other.rename(other.entries[0].path, "my favourite")  # a name given in the other install
+    ours = ModelLibrary()
+    ours.load()
+    bundled = [e for e in ours.entries if e.bundled]
+    shipped = sorted(p.name for p in bundled_models_dir().glob("*.pt"))
+    assert sorted(e.file.name for e in bundled) == shipped  # not ten: five, once each
+    assert all(e.file.parent == bundled_models_dir().resolve() for e in bundled)
+    assert "my favourite" in {e.name for e in bundled}  # the name went with the model
+    assert not any(e.name.endswith(")") for e in bundled)  # no "mnist-vae-z2 (2)"
+    # And back: the other install lists its own files, still once each.
+    other.load()
+    assert sorted(e.file.name for e in other.entries if e.bundled) == shipped
+    assert all(e.file.parent == (tmp_path / "other-install").resolve()
+               for e in other.entries if e.bundled)
+
+
+def test_a_list_doubled_by_an_earlier_version_is_mended(tmp_path):
+    other = ModelLibrary(bundled=_copy_bundled(tmp_path / "other-install"))
+    other.load()
+    doubled = json.loads(index_path().read_text())
+    for entry in list(doubled["models"]):  # what earlier versions wrote: both installs' files
+        doubled["models"].append({**entry, "path": str(bundled_models_dir().resolve() / Path(
+            entry["path"]).name), "name": entry["name"] + " (2)"})
+    index_path().write_text(json.dumps(doubled))
+    ours = ModelLibrary()
+    ours.load()
+    names = sorted(e.name for e in ours.entries if e.bundled)
+    assert names == sorted(p.stem for p in bundled_models_dir().glob("*.pt"))
+
+
+def test_a_checkpoint_put_in_the_models_folder_is_listed(tmp_path):
+    library = ModelLibrary()
+    library.load()
+    # `vae-desktop train --out <data folder>/models/cli.pt`, run while the app was closed.
+    cli = make_model(models_dir(), "cli", latent_dim=3)
+    (models_dir() / "notes.pt").write_bytes(b"not a checkpoint")
+    again = ModelLibrary()
+    notes = again.load()
+    entry = again.find(cli.path)
+    assert entry is not None and entry.origin == "trained" and entry.summary["latent_dim"] == 3
+    assert any("cli.pt" in note for note in notes)
+    assert again.find(models_dir() / "notes.pt") is None
+    assert again.owns_file(entry)  # it lives in the app's folder: removing it deletes it

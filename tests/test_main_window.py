@@ -278,3 +278,24 @@ def test_the_sweep_form_is_remembered_when_the_window_closes(qtbot):
     spec = again.form.spec()
     assert (spec.trials, spec.epochs, spec.train_size) == (7, 2, 3000)
     assert set(again.form.space.vary()) == {"latent_dim", "beta"}
+
+
+def test_the_last_model_of_another_install_is_found_by_its_name(qtbot, tmp_path, bundled):
+    # A pipx install and a clone's `make run` share the data folder and the settings: the last
+    # model may be the other install's copy of a bundled model. Ours is made active, and the
+    # other's file is not listed again as an opened model.
+    import shutil
+
+    from vae_desktop.core.paths import bundled_models_dir
+
+    other = tmp_path / "other-install" / "mnist-vae-z16.pt"
+    other.parent.mkdir()
+    shutil.copy(bundled_models_dir() / "mnist-vae-z16.pt", other)
+    settings = qs.open_settings()
+    settings.setValue("last_model/path", str(other))
+    settings.setValue("last_model/name", "mnist-vae-z16")
+    window = light_window(qtbot)
+    window.show()
+    qtbot.waitUntil(lambda: window.state is not None and window.state.active is not None)
+    assert window.state.active.path == (bundled_models_dir() / "mnist-vae-z16.pt").resolve()
+    assert len(window.state.models) == len(bundled)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -114,24 +115,54 @@ class ModelLibrary:
             self.rebuild()
             return notes
         except (OSError, ValueError, TypeError, KeyError) as exc:
-            count = self.rebuild()
-            notes.append(f"The model list was damaged ({exc}); it was rebuilt from {count} model "
+            found = self.rebuild()
+            notes.append(f"The model list was damaged ({exc}); it was rebuilt from {found} model "
                          "file(s). Names you had given are lost; the models are not.")
             return notes
+        changed = self._take_bundled_entries()
         gone = [e for e in self.entries if not e.file.is_file()]
         if gone:
             self.entries = [e for e in self.entries if e not in gone]
             notes.append("No longer listed, since their files are gone: "
                          + ", ".join(e.name for e in gone))
-        # Bundled models the index does not know yet (a new version shipped one).
         known = {self._key(e.path) for e in self.entries}
-        changed = bool(gone)
+        # Bundled models the index does not know yet (a new version shipped one).
         for path in sorted(self.bundled_dir.glob("*.pt")):
             if self._key(path) not in known:
                 changed |= self._add_file(path, "bundled") is not None
-        if changed:
+        # Checkpoints put in the models folder while the app was closed, such as
+        # `vae-desktop train --out <data folder>/models/x.pt` (a rebuild would list them too).
+        found = [entry for path in sorted(self.index.parent.glob("*.pt"))
+                 if self._key(path) not in known and (entry := self._add_file(path, "trained"))]
+        if found:
+            notes.append(f"Listed {count(len(found), 'model')} found in the models folder: "
+                         + ", ".join(f"{e.name} ({e.file.name})" for e in found))
+        if changed or gone or found:
             self._write()
         return notes
+
+    def _take_bundled_entries(self) -> bool:
+        """Make the bundled entries this install's. Two installs can share one data folder (a
+        clone's `make run` and a pipx install), each shipping the same models in its own folder:
+        an entry for the other install's file is pointed at ours, keeping the name it was given,
+        or dropped when ours is listed already or we do not ship it. Names such as
+        "mnist-vae-z2 (2)", which earlier versions gave when both were listed, lose the "(2)".
+        Returns whether anything changed."""
+        ours = self.bundled_dir.resolve()
+        changed = False
+        for entry in [e for e in self.entries if e.bundled and e.file.parent.resolve() != ours]:
+            mine = ours / entry.file.name
+            if self.find(mine) is not None or not mine.is_file():
+                self.entries.remove(entry)
+            else:
+                entry.path = str(mine)
+            changed = True
+        for entry in self.entries:
+            plain = re.sub(r" \(\d+\)$", "", entry.name)
+            if (entry.bundled and plain != entry.name and plain == entry.file.stem
+                    and self._holder(plain, entry) is None):
+                entry.name, changed = plain, True
+        return changed
 
     def _read(self) -> list[ModelEntry]:
         data = json.loads(self.index.read_text(encoding="utf-8"))

@@ -421,12 +421,15 @@ class MainWindow(QMainWindow):
             self.show_tab(tab)
 
     def _restore_last_model(self, path: str, name: str) -> None:
-        for ckpt in self.state.models:
-            if (path and ckpt.path is not None and str(ckpt.path.resolve()) == path) or (
-                    not path and name and ckpt.name == name):
-                if ckpt is not self.state.active:
-                    self.state.set_active(ckpt)
-                return
+        # By its file, else by its name (names are unique in the list): another install sharing
+        # this data folder may have left the path of its own copy of a bundled model.
+        by_path = [m for m in self.state.models
+                   if path and m.path is not None and str(m.path.resolve()) == path]
+        by_name = [m for m in self.state.models if name and m.name == name]
+        for ckpt in by_path or by_name:
+            if ckpt is not self.state.active:
+                self.state.set_active(ckpt)
+            return
         if path and Path(path).is_file():  # a model the user trained or opened last time
             from vae_desktop.core import checkpoint
 
