@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor, QPixmapCache
 from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem, QWidget
 
 from vae_desktop.core.movie import DIGIT_COLORS  # one per digit, here and in latent-space movies
-from vae_desktop.gui.widgets.plot_grid import show_grid
+from vae_desktop.gui.widgets.plot_grid import plain_axes, show_grid
 
 GRID_ALPHA = 0.15  # faint: the points are what to read
 HOVER_RADIUS_PX = 8
@@ -107,6 +107,7 @@ class LatentCanvas(pg.PlotWidget):
         self.setMinimumSize(420, 360)
         plot = self.getPlotItem()
         show_grid(plot, alpha=GRID_ALPHA)
+        plain_axes(plot)
         plot.setMenuEnabled(False)
         plot.hideButtons()
         self.vb.setAspectLocked(False)

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vae_desktop.gui.widgets.plot_grid import show_grid
+from vae_desktop.gui.widgets.plot_grid import plain_axes, show_grid
 
 # At most 5 redraws a second, whatever the rate of updates: on 2 cores every millisecond the GUI
 # thread spends drawing is taken from training (bench/gui_training_speed.py).
@@ -110,6 +110,7 @@ class LossPlot(QWidget):
         self.plot.setLabel("left", "loss (nats per image)")
         self.plot.setLabel("bottom", "epoch")
         show_grid(self.plot, alpha=0.2)
+        plain_axes(self.plot)
         self.plot.setDownsampling(auto=True, mode="peak")
         self.plot.setClipToView(True)
         self.plot.setMenuEnabled(False)

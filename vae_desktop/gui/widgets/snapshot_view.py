@@ -14,7 +14,7 @@ from vae_desktop.gui.widgets.latent_canvas import DIGIT_COLORS, GRID_ALPHA, Late
 from vae_desktop.gui.widgets.plot_grid import show_grid
 
 REFIT_FILL = 0.35  # while following a run, the view is refitted when the points fill less
-AXIS_WIDTH = 44  # px: the left axis's ticks ("-200", scaled by pyqtgraph's SI prefix) and title
+AXIS_WIDTH = 44  # px: the left axis's ticks ("-0.25", "-200") and title
 
 
 class SnapshotView(QWidget):
