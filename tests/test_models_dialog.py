@@ -48,7 +48,7 @@ def test_the_dialog_lists_every_model_with_its_numbers(window):
     cells = [table.item(row, c).text() for c in range(table.columnCount())]
     assert cells[0] == f"{ckpt.name}  (active)" and cells[1:8] == [
         "VAE", "MLP", "3", "16", "1", "1", "171.25"]
-    assert cells[9] == "trained here" and cells[8].startswith("20")
+    assert cells[10] == "trained here" and cells[9].startswith("20")
 
 
 def test_rename_from_the_dialog_renames_everywhere(window, monkeypatch):
@@ -62,7 +62,7 @@ def test_rename_from_the_dialog_renames_everywhere(window, monkeypatch):
     assert "Seminar model" in window.model_label.text()
     assert window.state.library.find(ckpt.path).name == "Seminar model"
     assert not dialog.rename("   ")
-    assert errors == ["a model's name cannot be empty"] and ckpt.name == "Seminar model"
+    assert errors == ["A model's name cannot be empty."] and ckpt.name == "Seminar model"
 
 
 def test_the_rename_button_and_f2_ask_for_the_name(window, monkeypatch, qtbot):
@@ -137,3 +137,51 @@ def test_opened_files_are_listed_after_a_restart(qtbot, tmp_path, monkeypatch):
     qtbot.addWidget(second)
     paths = [m.path.resolve() for m in second.state.models if m.path]
     assert outside.resolve() in paths and second.state.active.path.resolve() == outside.resolve()
+
+
+def held_out(name="h"):
+    model = new_model(1, latent_dim=4, hidden=16, layers=2, binarized=True)
+    config = {"train_size": 3000, "digits": [d for d in range(10) if d != 2]}
+    return checkpoint.load(checkpoint.save(models_dir() / f"{name}.pt", model,
+                                           [{"epoch": 1}], None, config))
+
+
+def test_the_dialog_says_what_each_model_was_trained_on(window):
+    ckpt = window.state.add_model(held_out(), origin="holdout", activate=False)
+    plain = window.state.add_model(trained(), origin="trained", activate=False)  # no record
+    every = checkpoint.load(checkpoint.save(models_dir() / "all.pt", new_model(1, hidden=16), [],
+                                            None, {"train_size": None, "digits": None}))
+    every = window.state.add_model(every, origin="trained", activate=False)
+    dialog = window.show_models()
+    column = {dialog.table.horizontalHeaderItem(c).text(): c
+              for c in range(dialog.table.columnCount())}
+
+    def cell(model, title):
+        return dialog.table.item(window.state.models.index(model), column[title]).text()
+
+    assert cell(ckpt, "Hidden") == "2×16"  # as the Train and Evaluate headers say "2x500"
+    assert cell(ckpt, "Trained on") == "3,000 images without 2, binarised"
+    assert cell(plain, "Hidden") == "16" and cell(plain, "Trained on") == "–"
+    assert cell(every, "Trained on") == "every image"
+
+
+def test_the_dialog_opens_on_the_active_model(window):
+    other = window.state.add_model(trained("other"), origin="trained", activate=False)
+    dialog = window.show_models()
+    dialog.select(other)
+    dialog.close()
+    dialog = window.show_models()
+    assert dialog.selected() is window.state.active
+
+
+def test_name_errors_are_sentences_and_the_name_box_is_wide(window, monkeypatch):
+    ckpt = window.state.add_model(trained(), origin="trained")
+    dialog = window.show_models()
+    errors = []
+    monkeypatch.setattr(dialog, "_show_error", lambda title, text: errors.append(text))
+    dialog.select(ckpt)
+    taken = next(m.name for m in window.state.models if m is not ckpt)
+    assert not dialog.rename(taken)
+    assert errors[0][0].isupper() and errors[0].endswith(".")
+    box = dialog._name_dialog(ckpt.name)
+    assert box.windowTitle() == "Rename model" and box.minimumWidth() >= 400

@@ -87,9 +87,9 @@ def check_name(name: str) -> str:
     """A name as typed, stripped; ValueError when it cannot be used."""
     name = " ".join(str(name).split())
     if not name:
-        raise ValueError("a model's name cannot be empty")
+        raise ValueError("A model's name cannot be empty.")
     if len(name) > MAX_NAME:
-        raise ValueError(f"a model's name can have at most {MAX_NAME} characters")
+        raise ValueError(f"A model's name can have at most {MAX_NAME} characters.")
     return name
 
 
@@ -259,8 +259,8 @@ class ModelLibrary:
         name = check_name(name)
         holder = self._holder(name, entry)
         if holder is not None:
-            raise ValueError(f'another model is already called "{holder.name}": the list of '
-                             "models could not tell them apart")
+            raise ValueError(f'Another model is already called "{holder.name}", and the list of '
+                             "models could not tell them apart: choose another name.")
         old, entry.name = entry.name, name
         try:
             self._write()

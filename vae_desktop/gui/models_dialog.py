@@ -25,11 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from vae_desktop.core.checkpoint import Checkpoint
+from vae_desktop.core.wording import count
 from vae_desktop.gui.show_folder import show_folder
 from vae_desktop.gui.state import AppState
 
-COLUMNS = ("Name", "Kind", "Arch", "Latent", "Hidden", "Beta", "Epochs", "Test loss", "Added",
-           "From")
+COLUMNS = ("Name", "Kind", "Arch", "Latent", "Hidden", "Beta", "Epochs", "Test loss", "Trained on",
+           "Added", "From")
 ORIGIN_TEXT = {"bundled": "comes with the app", "trained": "trained here", "sweep": "sweep trial",
                "holdout": "held-out-digit run", "opened": "opened file",
                "saved": "saved as a file"}
@@ -39,7 +40,7 @@ class ModelsDialog(QDialog):
     def __init__(self, state: AppState, parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Models")
-        self.resize(980, 420)
+        self.resize(1100, 460)
         self.state = state
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
@@ -102,9 +103,10 @@ class ModelsDialog(QDialog):
             if entry is not None and not entry.bundled:
                 added = time.strftime("%Y-%m-%d %H:%M", time.localtime(entry.added))
             name = ckpt.name + ("  (active)" if ckpt is self.state.active else "")
+            hidden = f"{cfg.layers}×{cfg.hidden}" if cfg.layers > 1 else cfg.hidden
             values = (name, "CVAE" if cfg.conditional else "VAE", cfg.arch.upper(),
-                      cfg.latent_dim, cfg.hidden, f"{cfg.beta:g}", ckpt.epochs,
-                      f"{loss:.2f}" if loss is not None else "–", added,
+                      cfg.latent_dim, hidden, f"{cfg.beta:g}", ckpt.epochs,
+                      f"{loss:.2f}" if loss is not None else "–", trained_on(ckpt), added,
                       ORIGIN_TEXT.get(entry.origin, entry.origin) if entry else "not saved")
             for column, value in enumerate(values):
                 item = QTableWidgetItem(str(value))
@@ -120,6 +122,12 @@ class ModelsDialog(QDialog):
         if target in self.state.models:
             self.table.selectRow(self.state.models.index(target))
         self._update_buttons()
+
+    def showEvent(self, event) -> None:
+        # Opened again, the dialog starts on the active model, not on the row picked last time.
+        if self.state.active in self.state.models:
+            self.select(self.state.active)
+        super().showEvent(event)
 
     def selected(self) -> Checkpoint | None:
         rows = self.table.selectionModel().selectedRows()
@@ -197,7 +205,34 @@ class ModelsDialog(QDialog):
         return answer == QMessageBox.Yes
 
     def _ask_name(self, current: str) -> tuple[str, bool]:
-        return QInputDialog.getText(self, "Rename model", "Name:", text=current)
+        box = self._name_dialog(current)
+        accepted = box.exec() == QDialog.Accepted
+        return box.textValue(), accepted
+
+    def _name_dialog(self, current: str) -> QInputDialog:
+        """Wide enough for a default name ("CVAE · MLP · z=16 · 30 epochs · 5 Dec 07:25") and
+        the title, which Qt's static getText cut to "Rena… model"."""
+        box = QInputDialog(self)
+        box.setWindowTitle("Rename model")
+        box.setLabelText("Name (shown in the model list and every tab):")
+        box.setTextValue(current)
+        box.setMinimumWidth(460)
+        return box
 
     def _show_error(self, title: str, text: str) -> None:
         QMessageBox.warning(self, title, text)
+
+
+def trained_on(ckpt: Checkpoint) -> str:
+    """The training images as the checkpoint records them: "every image", "3,000 images
+    without 2", with ", binarised" for binarised MNIST ("–" where the file does not say)."""
+    saved = ckpt.train_config or {}
+    size, digits = saved.get("train_size"), saved.get("digits")
+    if not saved:
+        text = "–"
+    else:
+        text = count(size, "image") if isinstance(size, int) and size > 0 else "every image"
+        if isinstance(digits, list) and 0 < len(digits) < 10:
+            missing = [d for d in range(10) if d not in digits]
+            text += " without " + ", ".join(map(str, missing))
+    return text + (", binarised" if ckpt.config.binarized else "")
