@@ -113,13 +113,16 @@ class AboutDialog(QDialog):
             label.setToolTip(what)
             grid.addWidget(label, row, 1)
             button = QPushButton("Open")
+            button.setAutoDefault(False)  # Enter closes the dialog, whichever button has focus
             button.setToolTip(f"Open {folder} in the file manager: {what}")
             button.clicked.connect(lambda _=False, name=name: self.open_folder(name))
             grid.addWidget(button, row, 2)
             self.folder_buttons[name] = button
 
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
+        self.close_button = buttons.button(QDialogButtonBox.Close)
         self.copy_button = buttons.addButton("Copy details", QDialogButtonBox.ActionRole)
+        self.copy_button.setAutoDefault(False)
         self.copy_button.setToolTip("Copy the versions and folders, e.g. for a bug report")
         self.copy_button.clicked.connect(self.copy_details)
         buttons.rejected.connect(self.close)
@@ -128,7 +131,15 @@ class AboutDialog(QDialog):
         layout.addLayout(header)
         layout.addLayout(grid)
         layout.addWidget(buttons)
+        # Close is the default button, and the first in focus: Enter (or Escape) closes the
+        # dialog. (Qt made the first Open button the default, and Enter opened the Data folder.)
+        # Set once the button is in the dialog: only then does the dialog keep it as its default.
+        self.close_button.setDefault(True)
         self.setMinimumWidth(640)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.close_button.setFocus()
 
     def details(self) -> str:
         lines = [f"{what}: {version}" for what, version in versions()]
