@@ -8,7 +8,7 @@ import re
 import time
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from vae_desktop.core import checkpoint
 from vae_desktop.core.checkpoint import Checkpoint
@@ -46,14 +46,53 @@ def file_name_for(name: str, suffix: str = ".pt") -> str:
     return stem + suffix
 
 
+def filter_suffixes(name_filter: str) -> list[str]:
+    """The extensions one dialog filter names, in its order: "PNG images (*.png)" gives
+    [".png"]; "All files (*)" gives none."""
+    found = re.search(r"\(([^)]*)\)", name_filter)
+    patterns = found.group(1).split() if found else []
+    return [p[1:] for p in patterns if re.fullmatch(r"\*\.[A-Za-z0-9]+", p)]
+
+
+def with_filter_suffix(path: str, name_filter: str) -> str:
+    """`path` with the filter's first extension added when it ends in none of the filter's, so
+    "plot" and "run.v2" become "plot.png" and "run.v2.png" while "walk.PNG" stays."""
+    suffixes = filter_suffixes(name_filter)
+    if not suffixes or any(path.lower().endswith(s.lower()) for s in suffixes):
+        return path
+    return path.removesuffix(".") + suffixes[0]
+
+
+def _last_folder(settings) -> Path:
+    """Where the last file was saved, while that folder exists; the home folder otherwise."""
+    folder = Path(preferences.read_str(settings, LAST_DIR, str(Path.home())))
+    return folder if folder.is_dir() else Path.home()
+
+
 def ask_save_path(parent: QWidget, suggested: str, title: str, file_filter: str) -> str:
-    """The save dialog, started in the folder the last save went to ("" if cancelled)."""
+    """The one save dialog of the app ("" if cancelled): it starts in the folder the last save
+    went to (the home folder before any), remembers the folder chosen, and adds the chosen
+    filter's extension to a name typed without it (asking before that name replaces a file,
+    which the dialog did not ask about)."""
     settings = preferences.open_settings()
-    start = Path(preferences.read_str(settings, LAST_DIR, str(Path.home()))) / suggested
-    path, _ = QFileDialog.getSaveFileName(parent, title, str(start), file_filter)
-    if path:
-        settings.setValue(LAST_DIR, str(Path(path).parent))
-    return path
+    start = str(_last_folder(settings) / suggested)
+    while True:
+        path, chosen = QFileDialog.getSaveFileName(parent, title, start, file_filter)
+        if not path:
+            return ""
+        full = with_filter_suffix(path, (chosen or file_filter).split(";;")[0])
+        if full == path or not Path(full).exists() or _may_replace(parent, title, Path(full)):
+            break
+        start = full
+    settings.setValue(LAST_DIR, str(Path(full).parent))
+    return full
+
+
+def _may_replace(parent: QWidget, title: str, path: Path) -> bool:
+    answer = QMessageBox.question(parent, title,
+                                  f"{path.name} already exists in {path.parent}. Replace it?",
+                                  QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+    return answer == QMessageBox.Yes
 
 
 def save_checkpoint_as(ckpt: Checkpoint, path: str | os.PathLike) -> Path:

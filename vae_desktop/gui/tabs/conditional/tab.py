@@ -12,7 +12,6 @@ import numpy as np
 import torch
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 from vae_desktop.core import generate
 from vae_desktop.core.digit_analysis import analyse_digit
 from vae_desktop.core.images import grid, save_png
+from vae_desktop.gui.model_files import ask_save_path
 from vae_desktop.gui.tabs.conditional.panels import export_button, panel
 from vae_desktop.gui.tabs.conditional.picker import DIGITS, MAX_SEED, Controls, NeedsModelPage
 from vae_desktop.gui.tabs.conditional.style_transfer import StyleTransferView
@@ -304,9 +304,10 @@ class ConditionalTab(QWidget):
         return save_png(path, self.export_image(which), scale=PNG_SCALE)
 
     def _export_dialog(self, which: str) -> None:
-        names = {"samples": f"cvae-samples-{self.label}.png", "digits": "cvae-all-digits.png",
-                 "style": "cvae-style-transfer.png"}
-        path, _ = QFileDialog.getSaveFileName(self, "Export PNG", names[which], "PNG images (*.png)")
+        name, title = {"samples": (f"cvae-samples-{self.label}.png", "Export the samples as PNG"),
+                       "digits": ("cvae-all-digits.png", "Export the all-digits view as PNG"),
+                       "style": ("cvae-style-transfer.png", "Export the style transfer as PNG")}[which]
+        path = ask_save_path(self, name, title, "PNG images (*.png)")
         if not path:
             return
         try:

@@ -14,7 +14,6 @@ import numpy as np
 import torch
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from vae_desktop.core import interpolation as interp
+from vae_desktop.gui.model_files import ask_save_path
 from vae_desktop.gui.tabs.interpolate import export
 from vae_desktop.gui.tabs.interpolate.controls import PATHS, NormPlot, WalkSettings
 from vae_desktop.gui.tabs.interpolate.ends import End, EndPicker, clip_to_width, resolve_end
@@ -343,7 +343,7 @@ class InterpolateTab(QWidget):
                                  self.export_gif)
 
     def _export_with_dialog(self, caption: str, name: str, filters: str, write) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, caption, name, filters)
+        path = ask_save_path(self, name, caption, filters)
         if not path:
             return
         try:

@@ -6,19 +6,20 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from vae_desktop.core.images import save_png
+from vae_desktop.gui.model_files import ask_save_path
 
 DIGIT_SCALE = 10
 SAMPLES_SCALE = 4
+PNG_FILTER = "PNG images (*.png)"
 
 
 def ask_png_path(parent: QWidget, title: str, name: str) -> str | None:
-    path, _ = QFileDialog.getSaveFileName(parent, title, name, "PNG images (*.png)")
-    if not path:
-        return None
-    return path if path.lower().endswith(".png") else path + ".png"
+    """The app's save dialog (in the folder the last save went to; ".png" added), None if
+    cancelled."""
+    return ask_save_path(parent, name, title, PNG_FILTER) or None
 
 
 def write_widget(widget: QWidget, path: str) -> None:
