@@ -127,3 +127,31 @@ def test_what_start_up_made_is_out_of_the_collectors_sight_once_it_is_ready(tmp_
     frozen, tracked = int(words[words.index("FROZEN") + 1]), int(words[words.index("TRACKED") + 1])
     assert frozen > 100_000  # torch, Qt's bindings, the tabs and the models
     assert tracked < frozen / 10  # what a collection still traverses
+
+
+def test_sigterm_mid_training_keeps_the_model_without_asking(tmp_path):
+    """A logout or `kill` sends SIGTERM: nobody is there to answer the quit question, and the
+    process used to die on the spot, leaving the run's autosave unlisted. It now closes the way
+    Quit does, without the question."""
+    child = CHILD.replace("self.close()", 'print("TRAINING", flush=True)')
+    env = {**os.environ, "VAE_DESKTOP_DATA_DIR": str(tmp_path / "data"),
+           "XDG_CONFIG_HOME": str(tmp_path / "config"), "HOME": str(tmp_path)}
+    proc = subprocess.Popen([sys.executable, "-c", child], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env,
+                            cwd=Path(__file__).resolve().parents[1])
+    try:
+        assert proc.stdout.readline().strip() == "TRAINING", proc.stderr.read()[-2000:]
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err[-2000:]
+    assert "ASKED" not in out
+
+    from vae_desktop.core.library import ModelLibrary
+
+    library = ModelLibrary(index=tmp_path / "data" / "models" / "library.json")
+    library.load()
+    trained = [e for e in library.entries if e.origin == "trained"]
+    assert len(trained) == 1 and trained[0].summary["latent_dim"] == 2

@@ -93,6 +93,9 @@ def run_app(argv: list[str] | None = None, window_class=None, show_first: bool |
     # saved). Qt's event loop does not run Python code on its own, so a timer lets Python
     # notice the signal.
     signal.signal(signal.SIGINT, lambda *_: window.close())
+    # A logout or `kill` (SIGTERM) closes it too, without a question nobody could answer, so
+    # a run's model is kept and listed instead of the process dying mid-epoch.
+    signal.signal(signal.SIGTERM, lambda *_: getattr(window, "terminate", window.close)())
     heartbeat = QTimer()
     heartbeat.timeout.connect(lambda: None)
     heartbeat.start(250)

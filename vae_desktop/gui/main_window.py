@@ -81,6 +81,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 820)
         self.state = None  # an AppState once attached
         self._closing_down = False
+        self._terminating = False  # SIGTERM: close as Quit does, with nobody to ask
         self.settings = qs.open_settings()
         self._tab_specs = tuple(tabs) if tabs is not None else None
 
@@ -481,12 +482,18 @@ class MainWindow(QMainWindow):
                                       QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
         return answer == QMessageBox.Yes
 
+    def terminate(self) -> None:
+        """Close without the quit question (a logout or `kill` sent SIGTERM): running work stops
+        and what it has done so far is kept, as when the question is answered Yes."""
+        self._terminating = True
+        self.close()
+
     def closeEvent(self, event) -> None:
         if self._closing_down:  # asked again (Ctrl+C) while waiting for the work to stop
             event.ignore()
             return
         reasons = self.busy_reasons()
-        if reasons and not self._ask_quit(reasons):
+        if reasons and not self._terminating and not self._ask_quit(reasons):
             event.ignore()
             return
         self._closing_down = True
