@@ -60,7 +60,7 @@ def test_clear_then_same_length_data_is_still_drawn(plot):
     assert np.allclose(plot.curves["raw"].getData()[1], np.linspace(50.0, 40.0, 10))
 
 
-def test_the_legend_fits_again_after_the_window_narrows(qtbot):
+def test_the_legend_fits_again_after_the_window_narrows(qtbot, first_epoch):
     """Wide, the legend is one row of five; narrowed (a window un-maximized), it must take more
     rows and fit. pyqtgraph's setColumnCount kept the wide grid: the legend stayed wide, its
     third entry was cut off and the plot pushed past the widget's right edge."""
@@ -69,6 +69,9 @@ def test_the_legend_fits_again_after_the_window_narrows(qtbot):
     wide.resize(900, 400)
     wide.show()
     qtbot.waitExposed(wide)
+    wide.set_history([first_epoch])
+    wide.add_step(1.1, 150.0, 140.0, 10.0)  # a run continued: all five curves have points
+    wide.redraw()
     assert wide.legend.columnCount == 5
     for width, columns in ((520, 3), (900, 5), (430, 2), (700, 4)):
         wide.resize(width, 400)
@@ -78,3 +81,69 @@ def test_the_legend_fits_again_after_the_window_narrows(qtbot):
         for _sample, label in wide.legend.items:
             assert label.mapRectToScene(label.boundingRect()).right() <= right_edge, (width, label.text)
         assert wide.plot.mapRectToScene(wide.plot.boundingRect()).right() <= right_edge + 1, width
+
+
+def legend_names(plot) -> list[str]:
+    return [label.text for _sample, label in plot.legend.items]
+
+
+def markers_shown(curve) -> int:
+    """How many of the curve's points are drawn as markers."""
+    if curve.opts["symbol"] is None or not curve.scatter.isVisible():
+        return 0
+    return len(curve.scatter.points())
+
+
+@pytest.fixture(scope="module")
+def first_epoch():
+    """The first epoch's record of a bundled model's history (a model trained for one epoch)."""
+    from vae_desktop.core import checkpoint
+    from vae_desktop.core.paths import bundled_models_dir
+
+    history = checkpoint.load(bundled_models_dir() / "mnist-vae-z2.pt").history
+    return dict(history[0])
+
+
+def test_a_one_epoch_history_is_drawn_with_markers_under_a_legend_of_what_is_drawn(plot,
+                                                                                  first_epoch):
+    """After a restart a 1-epoch model has one point per curve (its per-step losses are not in
+    the checkpoint): lines alone drew nothing but the test loss's dot, under a legend of five."""
+    plot.set_history([first_epoch])
+    for key in ("smooth", "recon", "kl", "test"):
+        assert markers_shown(plot.curves[key]) == 1, key
+    assert plot.data("smooth")[1].tolist() == pytest.approx([first_epoch["train_loss"]])
+    assert legend_names(plot) == ["train loss, smoothed", "test loss, per epoch",
+                                  "reconstruction (train)", "KL (train)"]
+    assert not plot.toggles["raw"].isEnabled()  # there are no per-step losses to show
+    assert "keeps only one value per epoch" in plot.toggles["raw"].toolTip()
+    # Held out: no test loss either. The three curves are still drawn, the legend says so.
+    held_out = {k: v for k, v in first_epoch.items() if not k.startswith("test")}
+    plot.set_history([held_out])
+    for key in ("smooth", "recon", "kl"):
+        assert markers_shown(plot.curves[key]) == 1, key
+    assert legend_names(plot) == ["train loss, smoothed", "reconstruction (train)", "KL (train)"]
+    assert not plot.empty_hint.isVisible()
+    # Nothing at all: no legend of curves that are not there, and a word in the plot.
+    assert plot.plot.getAxis("left").style["showValues"]
+    plot.clear()
+    assert legend_names(plot) == [] and plot.empty_hint.isVisible()
+    assert not plot.plot.getAxis("left").style["showValues"]  # no 0..1 of nats to read
+
+
+def test_the_first_steps_of_a_run_get_markers_and_a_long_curve_none(plot):
+    plot.begin_run(0, 2)
+    assert plot.toggles["raw"].isEnabled()
+    feed(plot, 0.01, 0.02, 2, 200.0, 190.0)
+    plot.redraw()
+    assert markers_shown(plot.curves["smooth"]) == 2 and markers_shown(plot.curves["raw"]) == 2
+    assert legend_names(plot) == ["train loss, per step", "train loss, smoothed",
+                                  "reconstruction (train)", "KL (train)"]
+    # Hundreds of steps: lines only (markers on every step would cost the GUI thread).
+    feed(plot, 0.03, 1.0, 300, 190.0, 120.0)
+    plot.add_epoch(1.0, 118.0)
+    plot.redraw()
+    for key in ("raw", "smooth", "recon", "kl"):
+        assert markers_shown(plot.curves[key]) == 0, key
+    assert markers_shown(plot.curves["test"]) == 1
+    assert len(legend_names(plot)) == 5
+    plot.end_run()

@@ -60,6 +60,8 @@ def test_the_loss_plot_grid_keeps_its_major_and_minor_lines(qtbot, log):
     qtbot.addWidget(loss)
     loss.resize(600, 450)
     loss.show()
+    loss.add_step(0.5, 300.0, 280.0, 20.0)  # curves, and so the legend's row above the plot
+    loss.redraw()
     loss.log_box.setChecked(log)
     # Linear: 90 to 560 nats. Log: 10^1.5 to 10^3.5, about 32 to 3,162 nats.
     loss.plot.setRange(xRange=(0, 10), yRange=(1.5, 3.5) if log else (90, 560), padding=0)

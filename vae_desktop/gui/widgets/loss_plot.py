@@ -3,7 +3,9 @@
 Each curve is created once and fed with `setData` from a growing numpy buffer; the plot redraws on
 a timer (not on every update), with peak downsampling and clip-to-view, so 100,000 points stay
 smooth. The x axis counts epochs (fractional within an epoch); y is in nats per image. A
-vertical marker shows where beta or the learning rate was changed during a run.
+vertical marker shows where beta or the learning rate was changed during a run. A curve of a few
+points (a model trained for one epoch, the first steps of a run) is drawn with markers, since a
+line of one point draws nothing; the legend lists only the curves that have points.
 
 During a run (`begin_run` .. `end_run`) the axes hold still: x spans the whole run from the start
 and y moves only when a curve leaves it or fills much less of it. The axes, with their grid, are
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vae_desktop.gui.widgets.empty_plot import HINT_COLOR, show_axis_values
 from vae_desktop.gui.widgets.plot_grid import plain_axes, show_grid
 
 # At most 5 redraws a second, whatever the rate of updates: on 2 cores every millisecond the GUI
@@ -38,6 +41,12 @@ Y_MARGIN = 0.05  # room above and below the curves, as a share of their span
 Y_REFIT_FILL = 0.6  # during a run, y is refitted when the curves fill less than this of it
 LEGEND_MARGINS_PX = 24  # the plot layout's margins either side of the legend, and a little room
 MARKER_PEN = pg.mkPen((255, 216, 77, 170), width=1)
+FEW_POINTS = 30  # a curve of at most this many points also shows each point as a marker
+POINT_SIZE = 6  # px: the markers of such a curve (the test loss's, always shown, are 7)
+EMPTY_TEXT = "No losses yet: they are drawn while a model trains."
+RAW_TIP = "The loss of single batches (noisy)"
+NO_RAW_TIP = ("The loss of single batches (noisy). A saved model keeps only one value per "
+              "epoch, so a model opened from its file has none to show.")
 CHANGE_NAMES = {"beta": "β", "lr": "lr"}
 
 
@@ -116,14 +125,20 @@ class LossPlot(QWidget):
         self.plot.setMenuEnabled(False)
         self.series = {key: GrowingSeries() for key in CURVES}
         self.curves: dict[str, pg.PlotDataItem] = {}
-        for key, (name, pen, symbol) in CURVES.items():
-            kwargs = {"symbol": symbol, "symbolSize": 7, "symbolBrush": pen.color(),
-                      "symbolPen": None} if symbol else {}
+        for key, (_name, pen, symbol) in CURVES.items():
+            # The marker's look is set even for curves without one, for when they are few.
+            kwargs = {"symbol": symbol, "symbolSize": 7 if symbol else POINT_SIZE,
+                      "symbolBrush": pen.color(), "symbolPen": None}
             # The raw steps are many and faint: antialiasing them buys nothing visible.
             # Peak downsampling to about one min/max pair per pixel column (the default keeps 5).
             self.curves[key] = self.plot.plot([], [], pen=pen, antialias=key != "raw",
                                               autoDownsampleFactor=1.0, **kwargs)
-            self.legend.addItem(self.curves[key], name)
+        self._legend_keys: list[str] | None = None  # the curves the legend lists
+        # Said in the middle of the plot while no curve has a point, in the place of the tick
+        # values (placed on each resize).
+        self.empty_hint = pg.TextItem(EMPTY_TEXT, color=HINT_COLOR, anchor=(0.5, 0.5))
+        self.empty_hint.setParentItem(self.plot.vb)
+        self.plot.vb.sigResized.connect(self._place_hint)
         self._smoothers = {key: Smoother() for key in ("smooth", "recon", "kl")}
         self._dirty = False
         self._shown: dict[str, int] = {}  # points each curve was last given
@@ -144,7 +159,7 @@ class LossPlot(QWidget):
         toggle_row = QHBoxLayout()
         toggle_row.setContentsMargins(0, 0, 0, 0)
         for key, text, tip in (
-            ("raw", "Raw steps", "The loss of single batches (noisy)"),
+            ("raw", "Raw steps", RAW_TIP),
             ("recon", "Reconstruction", "Bernoulli reconstruction error, part of the loss"),
             ("kl", "KL", "KL divergence of the code from the prior, the other part of the loss"),
         ):
@@ -174,6 +189,7 @@ class LossPlot(QWidget):
         self.timer.setInterval(REDRAW_MS)
         self.timer.timeout.connect(self.redraw)
         self.timer.start()
+        self._update_legend()
 
     def resizeEvent(self, event) -> None:
         """The legend takes as many columns as fit, so that a narrow plot is not clipped."""
@@ -193,6 +209,27 @@ class LossPlot(QWidget):
             if sum(widest) + spacing * (columns - 1) + LEGEND_MARGINS_PX <= width:
                 return columns
         return 1
+
+    def _update_legend(self) -> None:
+        """List the curves that have points (in CURVES order), and say so when none has; the
+        raw steps' box is on while there are raw steps, or may be (during a run)."""
+        keys = [key for key in CURVES if len(self.series[key])]
+        has_raw = "raw" in keys or self._running
+        self.toggles["raw"].setEnabled(has_raw)
+        self.toggles["raw"].setToolTip(RAW_TIP if has_raw else NO_RAW_TIP)
+        if keys == self._legend_keys:
+            return
+        self._legend_keys = keys
+        self.legend.clear()
+        for key in keys:
+            self.legend.addItem(self.curves[key], CURVES[key][0])
+        self.empty_hint.setVisible(not keys)
+        show_axis_values(self.plot, bool(keys))  # no 0..1 of nats or epochs without a curve
+        self._arrange_legend(self._legend_columns(self.plot_widget.width()))
+
+    def _place_hint(self) -> None:
+        rect = self.plot.vb.boundingRect()
+        self.empty_hint.setPos(rect.center())
 
     def _arrange_legend(self, columns: int) -> None:
         """The legend's entries on a fresh grid of `columns`. Not pyqtgraph's setColumnCount:
@@ -230,12 +267,14 @@ class LossPlot(QWidget):
             if len(series):
                 x_lo = min(x_lo, float(series.view()[0][0]))
         self._running = True
+        self._update_legend()
         self.plot.vb.disableAutoRange()
         self.plot.setXRange(x_lo, max(last_epoch, x_lo + 1e-3), padding=0.01)
         self._refit_y(force=True)
 
     def end_run(self) -> None:
         self._running = False
+        self._dirty = True  # the raw steps' box, if the run ended without a step
         self.redraw()
         self.plot.vb.enableAutoRange()
 
@@ -323,8 +362,13 @@ class LossPlot(QWidget):
         for key, curve in self.curves.items():
             x, y = self.series[key].view()
             if len(x) != self._shown.get(key):  # the test curve grows once an epoch
+                if key != "test":  # markers while few: a line of one point draws nothing
+                    symbol = "o" if len(x) <= FEW_POINTS else None
+                    if symbol != curve.opts["symbol"]:
+                        curve.setSymbol(symbol)
                 curve.setData(x, y)
                 self._shown[key] = len(x)
+        self._update_legend()
         self._refit_y()
 
     def data(self, key: str) -> tuple[np.ndarray, np.ndarray]:
