@@ -276,3 +276,36 @@ def test_a_one_dimensional_latent_works(qtbot, qapp, monkeypatch):
     tab.plot.grid_spin.setValue(10)
     tab.plot.manifold_box.setChecked(True)
     assert tab.canvas.manifold.image.shape == (280, 280)
+
+
+def cluster_point(tab, digit: int) -> int:
+    """The test point of `digit` nearest the middle of that digit's points on the plot."""
+    xy, labels = tab.canvas._xy, tab.stats.labels.numpy()
+    mine = np.flatnonzero(labels == digit)
+    middle = np.median(xy[mine], axis=0)
+    return int(mine[np.argmin(((xy[mine] - middle) ** 2).sum(axis=1))])
+
+
+def test_the_hover_preview_follows_the_mouse_to_where_a_drag_ends(make_tab, qtbot):
+    """Bug: after dragging from the 1s to the 0s on mnist-vae-z2, the hover ring and "Test image
+    #..., digit 1" stayed where the drag started while the mouse rested on the 0s (drag steps
+    skip pyqtgraph's hover handling)."""
+    tab, _ = make_tab(latent_dim=2)
+    canvas, viewport = tab.canvas, tab.canvas.viewport()
+    one, zero = cluster_point(tab, 1), cluster_point(tab, 0)
+    start = hover_with_the_mouse(tab, qtbot, one)
+    assert int(tab.stats.labels[start]) == 1
+    end = viewport_pos(canvas, *(float(v) for v in canvas._xy[zero]))
+    QTest.mousePress(viewport, Qt.LeftButton, Qt.NoModifier, viewport_pos(canvas, *canvas._xy[one]))
+    for t in np.linspace(0.1, 1.0, 6):
+        x, y = (1 - t) * canvas._xy[one] + t * canvas._xy[zero]
+        QTest.mouseMove(viewport, viewport_pos(canvas, float(x), float(y)))
+    QTest.mouseRelease(viewport, Qt.LeftButton, Qt.NoModifier, end)
+    qtbot.waitUntil(lambda: tab.hovered_index != start, timeout=2000)
+    hovered = tab.hovered_index
+    assert hovered == canvas.nearest_point(canvas.mapToScene(end))
+    assert int(tab.stats.labels[hovered]) == 0
+    assert f"#{hovered}" in tab.point_box.hover_label.text()
+    assert "digit 0" in tab.point_box.hover_label.text()
+    ring_x, ring_y = canvas.hover_ring.getData()
+    assert (ring_x[0], ring_y[0]) == pytest.approx(tuple(canvas._xy[hovered]))

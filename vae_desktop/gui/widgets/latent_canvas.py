@@ -227,6 +227,11 @@ class LatentCanvas(pg.PlotWidget):
         self._pick_timer.stop()
         self._pending_pick = None
         super().mouseReleaseEvent(ev)  # pyqtgraph sends the drag's final event (final=True)
+        # The drag's moves skipped pyqtgraph's hover handling: the point under the mouse is
+        # looked up again where the drag ended (the mouse may rest there without moving).
+        self._hover_timer.stop()
+        self._hover_pos = self.mapToScene(ev.position().toPoint())
+        self._update_hover()
 
     def _flush_pick(self) -> None:
         if self._pending_pick is None or not self.vb.picking:
