@@ -43,6 +43,11 @@ def tab(qapp, small_state, request):
     from pytestqt.qtbot import QtBot
 
     tab = EvaluateTab(small_state)
+
+    def ask_about_unkept(doing):  # the real question would wait offscreen for a click
+        raise AssertionError(f"asked whether to keep the held-out model, to {doing}")
+
+    tab.anomaly.ask_about_unkept = ask_about_unkept
     tab.resize(1280, 790)
     with QtBot(request).waitSignal(tab.evaluated, timeout=120_000):
         tab.show()  # the first show asks for the test-set pass, made in the background
@@ -165,7 +170,9 @@ def test_held_out_workflow_runs_in_the_background(qtbot, tab):
     assert "AUROC" in panel.summary.text() and "precision" in panel.summary.text()
     assert panel.outlier_table.item(0, 3).text() == f"{result.outlier_auroc['noise']:.3f}"
     qtbot.waitUntil(lambda: not panel.training, timeout=10_000)
-    assert tab.busy_reason() is None
+    # Trained, not yet kept: quitting would lose it, and the quit question says so.
+    assert tab.busy_reason() == ("The model without 0 (1 epoch) trained on the Evaluate tab has "
+                                 "not been added to the models.")
     assert panel.train_button.isEnabled() and panel.keep_button.isEnabled()
     # Moving the threshold re-counts at once (no model run).
     panel.percentile_spin.setValue(80.0)
@@ -181,6 +188,7 @@ def test_held_out_workflow_runs_in_the_background(qtbot, tab):
     panel.keep_button.click()
     kept = panel.kept
     assert len(tab.state.models) == before + 1 and tab.state.models[-1] is kept
+    assert tab.busy_reason() is None and tab.quit_note() is None
     assert "without 0" in kept.name and kept.path.parent == models_dir()
     assert tab.state.active is not kept and not kept.config.conditional
     next_session = ModelLibrary(index=tab.state.library.index)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import torch
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMessageBox, QVBoxLayout, QWidget
 
 from vae_desktop.core import checkpoint
 from vae_desktop.core.anomaly import (
@@ -47,6 +47,8 @@ from vae_desktop.gui.workers import Job, warm_up_in_gui_thread
 ACTIVE_THRESHOLD_IMAGES = 10_000  # training images that set the active model's threshold
 PASS_SCORE = {"elbo": "loss", "recon": "recon"}  # anomaly score -> the test-set pass's score
 TRAINING_REASON = "A held-out-digit model is training."
+# The answers to "the held-out model was not added to the models: keep it?"
+KEEP, DISCARD, CANCEL = "keep", "discard", "cancel"
 
 
 @dataclass
@@ -54,7 +56,7 @@ class Detector:
     """The model that scores, and the data its threshold and held-out digits come from."""
 
     model: VAE  # the scoring job's own copy
-    name: str  # for captions: "mnist-vae-z16" or "held-out 7 (10 epochs)"
+    name: str  # for captions: "mnist-vae-z16" or "model without 7 (10 epochs)"
     train_images: torch.Tensor | None  # uint8 [N, 28, 28]; None: loaded when first scoring
     holdout: tuple[int, ...]
     history: list[dict]
@@ -75,6 +77,29 @@ def scoring_steps(detector: Detector, train_split: CachedSplit,
                                          detector.holdout, score, percentile,
                                          test_scores=test_scores)
     return train, result
+
+
+def unkept_question(parent: QWidget | None, model: str, doing: str) -> QMessageBox:
+    """The question asked before `doing` (e.g. "score the active model") replaces a held-out
+    model (`model`: its name) that was not added to the models. Cancel is the default button
+    and Esc's: a stray Enter loses nothing."""
+    box = QMessageBox(QMessageBox.Question, "Keep the held-out model?",
+                      f"The {model} has not been added to the models. To {doing}, the tab "
+                      f"lets it go, and it cannot be had back without training it again.",
+                      QMessageBox.NoButton, parent)
+    box.setInformativeText("Keep it: add it to the models first, then go on. Discard: go on "
+                           "without it. Cancel: change nothing.")
+    keep = box.addButton("Keep it", QMessageBox.AcceptRole)
+    keep.setToolTip("Save the held-out model in the models folder and add it to the models, "
+                    "then go on.")
+    discard = box.addButton("Discard", QMessageBox.DestructiveRole)
+    discard.setToolTip("Go on without the held-out model: it is lost.")
+    cancel = box.addButton(QMessageBox.Cancel)
+    cancel.setToolTip("Change nothing: the held-out model and its results stay.")
+    box.setDefaultButton(cancel)
+    box.setEscapeButton(cancel)
+    box.answers = {keep: KEEP, discard: DISCARD, cancel: CANCEL}
+    return box
 
 
 class AnomalyPanel(QWidget):
@@ -148,11 +173,52 @@ class AnomalyPanel(QWidget):
         return self.training or self.scoring
 
     def busy_reason(self) -> str | None:
-        return TRAINING_REASON if self.training else None
+        """Why closing now would lose work: a training, or a held-out model not kept."""
+        if self.training:
+            return TRAINING_REASON
+        unkept = self.unkept_model()
+        if unkept is not None:
+            return (f"The {unkept.name} trained on the Evaluate tab has not been added to the "
+                    f"models.")
+        return None
+
+    def quit_note(self) -> str | None:
+        """What quitting does to a held-out model not kept (for the quit question)."""
+        unkept = self.unkept_model()
+        if unkept is None:
+            return None
+        return (f"Quitting discards the {unkept.name}. To keep it, answer No, then press Add to "
+                f"models on the Evaluate tab.")
+
+    def unkept_model(self) -> Detector | None:
+        """The held-out model on screen if it was not added to the models (lost if replaced)."""
+        det = self.detector
+        if det is None or det.source is not None or not det.holdout or self.kept is not None:
+            return None
+        return det
+
+    def _may_replace_detector(self, doing: str) -> bool:
+        """Before `doing` replaces the detector: whether to go on. An unkept held-out model is
+        never dropped without asking; "Keep it" adds it to the models first."""
+        if self.unkept_model() is None:
+            return True
+        answer = self.ask_about_unkept(doing)
+        if answer == KEEP:
+            return self.keep_holdout_model() is not None  # not saved: stay, the error is shown
+        return answer == DISCARD
+
+    def ask_about_unkept(self, doing: str) -> str:
+        """Ask whether to keep the unkept held-out model before `doing` (words after "To");
+        returns KEEP, DISCARD or CANCEL. (Tests patch this method.)"""
+        box = unkept_question(self, self.detector.name, doing)
+        box.exec()
+        return box.answers.get(box.clickedButton(), CANCEL)
 
     # ------------------------------------------------------------------ the held-out run
     def start_holdout(self) -> None:
         if self._holdout_job is not None:
+            return
+        if not self._may_replace_detector("train another held-out model"):
             return
         digit = self.digit_combo.currentData()
         self._cancel_scoring()  # a rescoring of the old detector is now out of date
@@ -203,7 +269,7 @@ class AnomalyPanel(QWidget):
             return  # abandoned
         held = ",".join(map(str, outcome.holdout))
         epochs = outcome.end.epochs_trained
-        self.detector = Detector(outcome.model, f"held-out {held} ({count(epochs, 'epoch')})",
+        self.detector = Detector(outcome.model, f"model without {held} ({count(epochs, 'epoch')})",
                                  outcome.train_images, outcome.holdout, outcome.history,
                                  outcome.train_config)
         self.kept = None
@@ -256,6 +322,8 @@ class AnomalyPanel(QWidget):
         ckpt = self.state.active
         if ckpt is None:
             self._set_status("No active model: load or train one first.")
+            return
+        if not self._may_replace_detector("score the active model"):
             return
         # A copy: the job owns it, whatever other tabs do to the active model meanwhile.
         self.detector = Detector(copy.deepcopy(ckpt.model).eval(), ckpt.name, None, (), [], {},

@@ -188,7 +188,13 @@ class EvaluateTab(QWidget):
     # ------------------------------------------------------------------ closing
     def busy_reason(self) -> str | None:
         """Why closing now would lose work, or None."""
-        return self.anomaly.busy_reason() or self.likelihood.busy_reason()
+        reasons = [reason for reason in (self.anomaly.busy_reason(),
+                                         self.likelihood.busy_reason()) if reason]
+        return " ".join(reasons) or None
+
+    def quit_note(self) -> str | None:
+        """What quitting would discard that is not running (a held-out model not kept)."""
+        return self.anomaly.quit_note()
 
     def shutdown(self, timeout_s: float = 2.0) -> bool:
         """Stop this tab's background work and wait up to `timeout_s` for it; returns whether it
