@@ -240,3 +240,41 @@ def test_random_samples_scale_with_temperature(make_tab):
     old = tab.sample_codes().clone()
     tab.new_samples()
     assert not torch.equal(old, tab.sample_codes())
+
+
+def wheel(qtbot, widget, steps: int) -> None:
+    """`steps` notches of the mouse wheel over the middle of `widget` (negative: towards you),
+    as the window system sends them (an event Qt passes on to the parents if ignored)."""
+    from PySide6.QtCore import QPoint
+
+    window = widget.window()
+    QTest.wheelEvent(window.windowHandle(), widget.mapTo(window, widget.rect().center()),
+                     QPoint(0, 120 * steps))
+    qtbot.wait(10)
+
+
+def test_the_wheel_over_the_sliders_scrolls_the_list_and_moves_only_a_focused_slider(make_tab,
+                                                                                    qtbot):
+    """Bug: scrolling a long list of sliders with the wheel moved whichever slider passed under
+    the mouse (z17 went to +0.04 on a 50-slider list)."""
+    from typing_support import focus_window
+
+    tab, _ = make_tab(latent_dim=50)
+    tab.side.pages.setCurrentWidget(tab.sliders)
+    bar = tab.sliders.scroll.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=2000)  # more rows than fit
+    bar.setValue(0)
+    row = tab.slider_rows[2]
+    before = row.slider.value()
+    wheel(qtbot, row.slider, -2)
+    assert row.slider.value() == before and tab.slider_rows[2].value.text() == "+0.00"
+    assert bar.value() > 0  # the list scrolled instead
+    # A slider in focus (clicked, or reached with Tab) takes the wheel, as its keys do.
+    assert row.slider.focusPolicy() == Qt.StrongFocus
+    focus_window(qtbot, tab)
+    tab.sliders.scroll.ensureWidgetVisible(row.slider)  # under the mouse again
+    row.slider.setFocus()
+    qtbot.waitUntil(row.slider.hasFocus, timeout=2000)
+    scrolled = bar.value()
+    wheel(qtbot, row.slider, 1)
+    assert row.slider.value() > before and bar.value() == scrolled

@@ -43,6 +43,22 @@ DECODED_SIDE = 196
 NOTE_STYLE, BLEND_STYLE = HINT_STYLE, "color: #e0b040"
 
 
+class FocusWheelSlider(QSlider):
+    """A slider that takes the mouse wheel only while it has the focus (clicked, or reached with
+    Tab): otherwise the wheel goes on to the list it is in, which scrolls, instead of moving
+    whichever slider passes under the mouse."""
+
+    def __init__(self, orientation=Qt.Horizontal, parent: QWidget | None = None) -> None:
+        super().__init__(orientation, parent)
+        self.setFocusPolicy(Qt.StrongFocus)
+
+    def wheelEvent(self, event) -> None:
+        if not self.hasFocus():
+            event.ignore()  # to the scroll area
+            return
+        super().wheelEvent(event)
+
+
 class SliderRow:
     """One latent dimension's name, slider and value, laid out on a row of a grid."""
 
@@ -57,7 +73,7 @@ class SliderRow:
                                             else f"{activity:.0e}")
         self.activity_label = QLabel(f"Cov {cov}")
         self.activity_label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
-        self.slider = QSlider(Qt.Horizontal)
+        self.slider = FocusWheelSlider(Qt.Horizontal)
         self.slider.setRange(-SLIDER_STEPS, SLIDER_STEPS)
         self.slider.setPageStep(SLIDER_STEPS // 10)
         self.slider.setMinimumWidth(120)
