@@ -205,12 +205,14 @@ def test_a_model_change_shows_nothing_of_the_previous_model(tab, app_state, qtbo
 def test_a_typed_number_out_of_range_is_refused_with_a_message(tab, qtbot):
     """Qt's spin boxes dropped what they could not take without a word: "500" samples became 50
     and test digit # "99999" became 9999. They still cannot take it, and now the column under
-    the boxes says so, naming the box and its range (as the Train and Sweep forms do)."""
+    the boxes says so, naming the box and its range (as the Train and Sweep forms do); the box
+    is back at its value from before the edit."""
     focus_window(qtbot, tab)
     assert tab.controls.message_label.isHidden()
-    cases = ((tab.count_spin, "500", 50, "Samples must be from 1 to 100"),
-             (tab.test_index, "99999", 9999, "Test digit # must be from 0 to 9,999"),
-             (tab.seed_spin, "1234567", 123456, "Seed must be from 0 to 999,999"),
+    tab.seed_spin.setValue(42)
+    cases = ((tab.count_spin, "500", 36, "Samples must be from 1 to 100"),
+             (tab.test_index, "99999", 0, "Test digit # must be from 0 to 9,999"),
+             (tab.seed_spin, "1234567", 42, "Seed must be from 0 to 999,999"),
              (tab.rows_spin, "0", 8, "Styles must be from 1 to 12"))
     for (box, typed, kept, rule), key in zip(cases, [Qt.Key_Tab, Qt.Key_Return] * 2, strict=True):
         box.setFocus()
