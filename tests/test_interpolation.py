@@ -84,6 +84,29 @@ def test_slerp_awkward_pairs_stay_finite():
     assert torch.isfinite(one_d).all() and one_d[-1].item() == -1.0
 
 
+def test_slerp_to_a_code_near_the_origin_goes_straight(bundled, mnist_test):
+    """The binarized model, A a digit's code and B about the origin (a slider nudged z17 to
+    0.04): the spherical frame at t = 0.56 had z17 at +1.51, an unused dimension far out along
+    the tiny code's arbitrary direction. An end that short against the other has no direction
+    worth turning to: the path is the straight line, and z17 stays between its ends."""
+    model = bundled["mnist-vae-z50-binarized"].model.eval()
+    images, _ = mnist_test
+    with torch.no_grad():
+        a = model.encode(images[3].float().div(255).reshape(1, 1, 28, 28))[0][0]
+    b = torch.zeros(50)
+    b[17] = 0.04
+    codes = interp.strip_codes(a, b, 10, "spherical")
+    assert torch.allclose(codes, interp.strip_codes(a, b, 10, "linear"))
+    z17 = codes[:, 17]
+    assert float(z17.min()) >= min(0.0, float(a[17])) - 1e-6
+    assert float(z17.max()) <= max(0.04, float(a[17])) + 1e-6
+    # A short end that is still a direction (a fifth of the other) is turned to as before.
+    c = torch.randn(50, generator=torch.Generator().manual_seed(3))
+    c = c / c.norm() * 0.2 * a.norm()
+    t = interp.mixing_ratios(10)
+    assert not torch.allclose(interp.slerp(a, c, t), interp.lerp(a, c, t), atol=1e-3)
+
+
 def test_label_blending_rows_sum_to_one():
     t = interp.mixing_ratios(5)
     rows = interp.blend_labels(3, 8, t, 10)

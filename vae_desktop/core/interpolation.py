@@ -21,6 +21,10 @@ METHODS = ("linear", "spherical")
 # Below this sine of the angle between the codes, slerp's weights lose precision (0/0 at the
 # limit); the path is then a straight line (parallel codes) or a half-turn (opposite codes).
 PARALLEL_EPS = 1e-4
+# An end shorter than this share of the other's length is as good as the origin: its direction
+# is noise (a point nudged off 0), and turning towards it would carry the middle of the path far
+# out along that direction, into dimensions neither end uses. Such a walk is the straight line.
+SHORT_END = 0.1
 
 
 def mixing_ratios(steps: int) -> torch.Tensor:
@@ -70,13 +74,14 @@ def slerp(a: torch.Tensor, b: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
     the low-density centre of the prior), and unequal norms change evenly, never overshooting.
     Nearly parallel codes fall back to lerp (same path, and slerp's weights are 0/0 there); nearly
     opposite ones turn through a fixed perpendicular direction (any great circle joins them); a
-    zero code, which has no direction, falls back to lerp."""
+    zero code, which has no direction, falls back to lerp, and so does a code shorter than
+    SHORT_END times the other, whose direction means as little."""
     a, b = _as_pair(a, b)
     t = torch.as_tensor(t, dtype=torch.float64).reshape(-1)
     out_dtype = a.dtype if a.is_floating_point() else torch.float32
     a64, b64 = a.double(), b.double()
     na, nb = a64.norm(), b64.norm()
-    if na == 0 or nb == 0:
+    if min(na, nb) <= SHORT_END * max(na, nb):  # a zero code included
         return lerp(a, b, t)
     ua, ub = a64 / na, b64 / nb
     cos = torch.clamp(ua @ ub, -1.0, 1.0)
