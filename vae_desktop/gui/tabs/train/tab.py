@@ -17,9 +17,12 @@ import html
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -59,6 +62,23 @@ from vae_desktop.gui.widgets.hint_text import plain_text
 from vae_desktop.gui.workers import Job, warm_up_in_gui_thread
 
 PAUSE_KEY = QKeySequence("Ctrl+Space")
+# Ctrl+Return, and Ctrl+Enter: the keypad's Enter is another key to Qt.
+START_KEYS = (QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter"))
+SAVE_TIP = "Save the active model to a file of your choice"
+SAVE_TIP_RUNNING = ("Off while a model trains: when the run ends (Stop ends it now, keeping its "
+                    "last complete epoch), its model becomes the active model and can be saved")
+
+
+class CtrlSpaceGuard(QObject):
+    """Keeps Ctrl+Space, the Pause key, from pressing the button (or opening the list) that has
+    the focus: a button takes Space with any modifier, and while Pause is off (no run, or just
+    after one) the key went to it: "Save model as…" or Rewind, where the focus had fallen."""
+
+    def eventFilter(self, watched, event) -> bool:
+        if (event.type() in (QEvent.KeyPress, QEvent.KeyRelease)
+                and event.key() == Qt.Key_Space and event.modifiers() & Qt.ControlModifier):
+            return True
+        return super().eventFilter(watched, event)
 
 
 class TrainTab(QWidget):
@@ -88,6 +108,7 @@ class TrainTab(QWidget):
         self._notice: tuple[str, str] | None = None  # settings refused, an autosave that failed
         self._refusal = False  # the notice is a typed value a box did not take
         self._own_model_settings: dict | None = None  # the form's, from before "Continue" ticked
+        self._focus_at_start: QWidget | None = None  # where the keyboard focus was at Start
 
         self.form = SettingsForm()
         self.continue_box = self.form.continue_box
@@ -129,15 +150,23 @@ class TrainTab(QWidget):
         state.model_changed.connect(self._model_changed)
         state.training_settings_requested.connect(self._settings_requested)
         self.live = LiveRun(self)  # the live latent view, changes during a run, Step, Rewind
+        self._ctrl_space_guard = CtrlSpaceGuard(self)
+        for widget in self.findChildren(QWidget):
+            if isinstance(widget, (QAbstractButton, QComboBox)):
+                widget.installEventFilter(self._ctrl_space_guard)
         self._set_running(False)
         self._render_active()
 
     # Layout
     def _build_controls(self) -> None:
         self.start_button = QPushButton("Start")
-        self.start_button.setShortcut(QKeySequence("Ctrl+Return"))
+        self.start_button.setShortcut(START_KEYS[0])
+        # Active only while Start is on and in view, as the button's own shortcut is.
+        keypad = QShortcut(START_KEYS[1], self.start_button)
+        keypad.activated.connect(self.start_button.animateClick)
         self.start_button.setToolTip("Start training (Ctrl+Enter)")
-        self.start_button.setDefault(True)
+        # Not drawn as a default button: Enter in a field confirms its value, only Ctrl+Enter
+        # starts (a tab is no dialog; its default-button frame promised what Enter did not do).
         self.pause_button = QPushButton("Pause")
         self.pause_button.setShortcut(PAUSE_KEY)
         self.pause_button.setToolTip("Pause or resume between two batches (Ctrl+Space)")
@@ -145,7 +174,7 @@ class TrainTab(QWidget):
         self.stop_button.setShortcut(QKeySequence("Ctrl+."))
         self.stop_button.setToolTip("Stop after the current batch and keep the model (Ctrl+.)")
         self.save_button = QPushButton("Save model as…")
-        self.save_button.setToolTip("Save the active model to a file of your choice")
+        self.save_button.setToolTip(SAVE_TIP)
         self.start_button.clicked.connect(self.start)
         self.pause_button.clicked.connect(self.toggle_pause)
         self.stop_button.clicked.connect(self.stop)
@@ -475,20 +504,45 @@ class TrainTab(QWidget):
             self._set_notice(summary.save_error, WARNING_STYLE)
         self.state.status_message.emit(f"Training {summary.status}", 5000)
         self.run_finished.emit(summary)
+        self._restore_focus()  # once the run's controls (the While-training row too) are off
 
     def _set_running(self, running: bool) -> None:
+        if running:
+            focus = QApplication.focusWidget()
+            self._focus_at_start = focus if focus is not None and self.isAncestorOf(focus) else None
         self.form.set_locked(running, self.continue_box.isChecked())
         self.pause_button.setEnabled(running)
         self._label_pause(False)
         self.stop_button.setEnabled(running)
-        self.save_button.setEnabled(self.state.active is not None)
+        self._enable_save()
         self._validate()
+
+    def _enable_save(self) -> None:
+        """Save model as… saves the active model, so not while a run trains another."""
+        running = self.is_training()
+        self.save_button.setEnabled(self.state.active is not None and not running)
+        self.save_button.setToolTip(SAVE_TIP_RUNNING if running else SAVE_TIP)
+
+    def _restore_focus(self) -> None:
+        """After a run: the focus back where it was at Start (or on Start), if Qt passed it on
+        to a button as the run's controls went off (Save model as…, Rewind): Space, or
+        Ctrl+Space meant for Pause, pressed it."""
+        focus = QApplication.focusWidget()
+        at_start, self._focus_at_start = self._focus_at_start, None
+        moved = focus is None or (self.isAncestorOf(focus) and focus is not at_start
+                                  and isinstance(focus, QAbstractButton))
+        if not moved:
+            return
+        for widget in (at_start, self.start_button, self.form.field("epochs")):
+            if widget is not None and widget.isEnabled() and widget.isVisible():
+                widget.setFocus(Qt.OtherFocusReason)
+                return
 
     # The active model, shown while no run is going on
     def _model_changed(self, ckpt: Checkpoint | None) -> None:
         if self.continue_box.isChecked() and not self.is_training():
             self._fill_from_active()
-        self.save_button.setEnabled(ckpt is not None)
+        self._enable_save()
         self._validate()
         if not self.is_training():
             self._render_active()
@@ -510,7 +564,7 @@ class TrainTab(QWidget):
     # Saving
     def save_as(self) -> None:
         ckpt = self.state.active
-        if ckpt is None:
+        if ckpt is None or self.is_training():  # the active model is not the one training
             return
         path = self._ask_save_path(file_name_for(ckpt.name))
         if not path:
