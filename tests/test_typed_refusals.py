@@ -78,3 +78,25 @@ def test_interpolate_boxes_say_what_they_did_not_take(app_state, qtbot):
     type_into(qtbot, tab.steps_spin, "12", Qt.Key_Return)
     qtbot.wait(20)
     assert tab.steps_spin.value() == 12 and tab.message.isHidden()
+
+
+def test_an_interpolate_refusal_goes_with_its_box(app_state, qtbot):
+    """Bug: after a refused index, A's source set to "The current drawing" left "…10000 was not
+    taken (it stays 1)." in red under a box no longer shown, until another box took a value."""
+    state = app_state
+    state.set_active(state.find_model(conditional=False, latent_dim=2))
+    tab = InterpolateTab(state)
+    qtbot.addWidget(tab)
+    tab.resize(1200, 720)
+    focus_window(qtbot, tab)
+    tab.end_a.set_kind("index")
+    type_into(qtbot, tab.end_a.index_spin, "10000", Qt.Key_Return)
+    assert "10000 was not taken" in tab.message.text()
+    tab.end_a.set_kind("drawing")
+    qtbot.wait(20)
+    assert "was not taken" not in tab.message.text()
+    assert "Empty canvas" in tab.message.text()  # what does apply is still said
+    type_into(qtbot, tab.steps_spin, "99", Qt.Key_Return)  # a box still shown keeps its say
+    tab.end_b.set_kind("random_code")
+    qtbot.wait(20)
+    assert "99 was not taken" in tab.message.text()

@@ -245,13 +245,16 @@ class InterpolateTab(QWidget):
             self._show_message()
 
     def _show_message(self) -> None:
-        """The line under the settings: a box's refusal and the ends' problems, in red."""
+        """The line under the settings: a box's refusal and the ends' problems, in red. A
+        refusal goes with its box (an end's index box, hidden when the end's source changes)."""
+        if self._refused_at is not None and not self._refused_at[0].isVisibleTo(self):
+            self._refusal = self._refused_at = None
         notes = [escape(self._refusal, quote=False)] if self._refusal else []
         link = ""
         if self._problems is not None:
             notes.append(self._problems[0])
             link = self._problems[1]
-        self.message.setText("<span style='color:#d93025'>" + "; ".join(notes) + "</span>" + link)
+        self.message.setText("<span style='color:#d93025'>" + " ".join(notes) + "</span>" + link)
         self.message.setVisible(bool(notes))
 
     def refresh_now(self) -> None:
@@ -268,7 +271,7 @@ class InterpolateTab(QWidget):
         self.ends = (a, b)
         steps = self.steps_spin.value()
         self.ratios = interp.mixing_ratios(steps)
-        problems = [f"{name}: {end.problem}" for name, end in (("A", a), ("B", b)) if end.problem]
+        problems = [f"{name}: {end.problem}." for name, end in (("A", a), ("B", b)) if end.problem]
         if problems:
             self.codes, self.frames, self.labels = {}, {}, None
             for strip in self.strips.values():
@@ -278,7 +281,7 @@ class InterpolateTab(QWidget):
             text = " ".join(problems)
             link = " <a href='Draw'>Open the Draw tab</a>" if "Draw tab" in text else ""
             link += " <a href='Latent space'>Open the Latent space tab</a>" if "Latent space" in text else ""
-            self._problems = ("; ".join(problems), link)
+            self._problems = (" ".join(problems), link)
             self._show_message()
             return
         self._problems = None
