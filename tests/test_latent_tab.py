@@ -119,6 +119,12 @@ def test_two_dims_view_holds_the_other_dimensions_at_the_current_point(make_tab,
     assert (tab.plane.i, tab.plane.j) == (j, i)
 
 
+def shown_number(label) -> float:
+    """The number a label shows ("<0.001" reads as 0.0005: below a thousandth)."""
+    text = label.text().strip()
+    return 0.0005 if text == "<0.001" else float(text)
+
+
 def test_sliders_follow_kl_and_mark_inactive_dimensions(make_tab):
     tab, model = make_tab(latent_dim=16)
     kl = tab.stats.kl
@@ -127,28 +133,51 @@ def test_sliders_follow_kl_and_mark_inactive_dimensions(make_tab):
     values = [float(kl[d]) for d in dims]
     assert values == sorted(values, reverse=True)
     for row in tab.slider_rows:
-        assert row.active == (float(tab.stats.activity[row.dim]) > latent.ACTIVE_COV)
-        assert ("inactive" in row.name.text()) == (not row.active)
-        assert row.activity_label.text() == f"Cov {float(tab.stats.activity[row.dim]):.2f}"
+        activity = float(tab.stats.activity[row.dim])
+        assert row.active == (activity > latent.ACTIVE_COV)
+        assert (row.state_label.text() == "inactive") == (not row.active)
+        # The spread shown is the spread, and on the same side of the threshold.
+        assert shown_number(row.activity_label) == pytest.approx(activity, rel=0.05, abs=1e-3)
+        assert (shown_number(row.activity_label) > latent.ACTIVE_COV) == row.active
     # Active rows come first.
     flags = [row.active for row in tab.slider_rows]
     assert flags == sorted(flags, reverse=True)
 
 
-def test_slider_marks_inactive_rows_for_a_model_with_unused_dims(make_tab):
+def test_active_and_inactive_rows_never_show_the_same_numbers(make_tab, qtbot):
+    """Bug: z2 (spread 0.012, active) and z0 (0.0074, inactive) both read "0.01 nats Cov 0.01";
+    the criterion was written "Cov_x(E[z|x]) > 0.01", and "z8 inactive" stood out of line."""
     tab, _ = make_tab(latent_dim=16)
     stats = tab.stats
     kl, activity = stats.kl.clone(), stats.activity.clone()
-    kl[[3, 9]] = torch.tensor([0.004, 0.0])
-    activity[[3, 9]] = torch.tensor([0.004, 0.0])
+    kl[[3, 9, 5, 11]] = torch.tensor([0.0104, 0.0, 0.0096, 0.0000004])
+    activity[[3, 9, 5, 11]] = torch.tensor([0.012, 0.0, 0.0074, 0.0100004])
     order, active = latent.order_dims(kl, activity)
     tab.sliders.build(latent.LatentStats(stats.mu, stats.logvar, stats.labels, kl, order, active,
                                          stats.pca, stats.limits, activity))
-    assert [row.dim for row in tab.slider_rows][-2:] == [3, 9]
+    rows = {row.dim: row for row in tab.slider_rows}
     assert [row.active for row in tab.slider_rows] == [True] * 14 + [False] * 2
-    assert "inactive" in tab.slider_rows[-1].name.text()
-    assert tab.slider_rows[-2].activity_label.text() == "Cov 4e-03"
-    assert "14 of 16 units active" in tab.sliders.note.text()
+    assert rows[3].activity_label.text() == "0.012" and rows[3].active
+    assert rows[5].activity_label.text() == "0.0074" and not rows[5].active
+    assert rows[11].activity_label.text() == "0.0100004" and rows[11].active  # just above
+    assert rows[9].activity_label.text() == "<0.001"
+    assert rows[3].kl_label.text() == "0.010" and rows[5].kl_label.text() == "0.0096"
+    assert rows[11].kl_label.text() == "<0.001"
+    assert "14 of 16 dimensions active" in tab.sliders.note.text()
+    # The criterion in plain words, on each row and on the column's header.
+    for row in (rows[5], rows[3]):
+        tip = row.slider.toolTip()
+        assert "above 0.01" in tip and "Cov_x" not in tip
+    assert "nearly the same code" in rows[5].slider.toolTip()
+    assert "above 0.01" in tab.sliders.spread_header.toolTip()
+    # Every row's name, mark, numbers and slider start where the other rows' do.
+    tab.sliders.scroll.ensureWidgetVisible(rows[5].slider)
+    qtbot.wait(10)
+    for column in range(len(rows[3].widgets())):
+        lefts = {row.widgets()[column].geometry().left() for row in tab.slider_rows}
+        rights = {row.widgets()[column].geometry().right() for row in tab.slider_rows}
+        assert len(lefts) == 1 and len(rights) == 1, column
+    assert rows[5].state_label.isVisibleTo(tab) and rows[5].state_label.text() == "inactive"
 
 
 def test_moving_a_slider_updates_the_image_crosshair_and_latent_point(make_tab, tab_state):

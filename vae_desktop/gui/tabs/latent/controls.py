@@ -4,6 +4,8 @@ are views: the tab decides what they show and acts on their signals."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import torch
 from PySide6.QtCore import Qt, Signal
@@ -27,12 +29,14 @@ from PySide6.QtWidgets import (
 
 from vae_desktop.core import latent
 from vae_desktop.core.images import grid
+from vae_desktop.core.latent import ACTIVE_COV
 from vae_desktop.gui.tabs.sampling import SamplerChoice
 from vae_desktop.gui.widgets.hint_text import HINT_STYLE
 from vae_desktop.gui.widgets.image_view import DigitView
 from vae_desktop.gui.widgets.latent_canvas import DIGIT_COLORS
 
 SAMPLE_COUNT = 64
+SLIDER_COLUMN = 4  # SliderRow.COLUMNS
 SLIDER_STEPS = 1000  # a slider's integer range is [-SLIDER_STEPS, SLIDER_STEPS]
 HOVER_HINT = "Hover a point to see\nits test image"
 # The label picker's line: short enough for one line of the column, the why in its tooltip.
@@ -41,6 +45,14 @@ NOTE_TIP = ("The decoder gets the label, so the latent space holds only style (s
             "stroke): the digits' colours mix on the plot.")
 DECODED_SIDE = 196
 NOTE_STYLE, BLEND_STYLE = HINT_STYLE, "color: #e0b040"
+INACTIVE_STYLE = "color: #c98a3a"
+# The Dimensions page's words for Burda et al.'s active units (core.latent.ACTIVE_COV).
+SPREAD_TIP = ("Spread: how much the dimension's code (the encoder's mean) varies over the test "
+              f"images, as a variance. A dimension is active when its spread is above "
+              f"{ACTIVE_COV:g}: its code changes with the image. At {ACTIVE_COV:g} or less every "
+              "image gets nearly the same code there, so the decoder ignores it: inactive.")
+KL_TIP = ("KL: how many nats of information about the image the dimension carries on average "
+          "over the test images (its KL divergence from the prior). The list is ordered by it.")
 
 
 class FocusWheelSlider(QSlider):
@@ -59,19 +71,42 @@ class FocusWheelSlider(QSlider):
         super().wheelEvent(event)
 
 
+def small_number(value: float) -> str:
+    """Two significant digits below 0.1 ("0.012", "0.0074"), two decimals above ("1.13"), and
+    "<0.001" below a thousandth."""
+    if value < 0.001:
+        return "<0.001"
+    return f"{value:.{max(2, 1 - math.floor(math.log10(value)))}f}"
+
+
+def spread_text(value: float) -> str:
+    """A dimension's spread as small_number says it, with more decimals where that rounds it
+    onto the other side of ACTIVE_COV (0.0100004 is active: it must not read 0.010), so that
+    the number shown always agrees with the dimension's mark."""
+    text = small_number(value)
+    if text.startswith("<"):
+        return text
+    decimals = len(text.split(".")[1])
+    while (round(value, decimals) > ACTIVE_COV) != (value > ACTIVE_COV) and decimals < 9:
+        decimals += 1
+        text = f"{value:.{decimals}f}"
+    return text
+
+
 class SliderRow:
-    """One latent dimension's name, slider and value, laid out on a row of a grid."""
+    """One latent dimension's name, mark (inactive or not), KL, spread, slider and value, laid
+    out on a row of a grid (a column each, so that every row lines up)."""
 
     def __init__(self, dim: int, kl: float, active: bool, limit: float,
                  activity: float | None = None) -> None:
         self.dim, self.kl, self.active, self.limit = dim, kl, active, limit
-        tag = "" if active else "  <span style='color:#c98a3a'>inactive</span>"
-        self.name = QLabel(f"<b>z{dim}</b>{tag}")
-        self.kl_label = QLabel(f"{kl:.2f} nats" if kl >= 0.005 else f"{kl:.0e} nats")
+        self.name = QLabel(f"<b>z{dim}</b>")
+        self.state_label = QLabel("" if active else "inactive")
+        self.state_label.setStyleSheet(INACTIVE_STYLE)
+        self.kl_label = QLabel(small_number(kl))
         self.kl_label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
-        cov = "–" if activity is None else (f"{activity:.2f}" if activity >= 0.005
-                                            else f"{activity:.0e}")
-        self.activity_label = QLabel(f"Cov {cov}")
+        spread = "–" if activity is None else spread_text(activity)
+        self.activity_label = QLabel(spread)
         self.activity_label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
         self.slider = FocusWheelSlider(Qt.Horizontal)
         self.slider.setRange(-SLIDER_STEPS, SLIDER_STEPS)
@@ -82,21 +117,31 @@ class SliderRow:
         # panel for a new layout (which repaints every row).
         self.value.setFixedSize(max(48, self.value.sizeHint().width() + 6), self.value.sizeHint().height())
         self.value.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
-        tip = (f"Latent dimension {dim}: average KL to the prior {kl:.4f} nats over the test set; "
-               f"its posterior mean varies over the test digits with variance "
-               f"Cov_x(E[z|x]) = {cov}. "
-               + ("Active (Burda et al.: above 0.01)." if active else
-                  "Inactive (Burda et al.: 0.01 or less): the code is the same for every digit, "
-                  "so the decoder ignores it and it barely changes the image.")
-               + f"\nRange ±{limit:.1f}.")
+        if activity is None:
+            verdict = ""
+        elif active:
+            verdict = (f" Its code's spread over the test images is {spread}, above "
+                       f"{ACTIVE_COV:g}: the code changes with the image, so the dimension is "
+                       "active.")
+        else:
+            verdict = (f" Its code's spread over the test images is {spread}, not above "
+                       f"{ACTIVE_COV:g}: every image gets nearly the same code here, so the "
+                       "decoder ignores this dimension (inactive) and moving it barely changes "
+                       "the digit.")
+        tip = (f"Dimension z{dim}: the model uses {small_number(kl)} nats of KL here on average "
+               f"over the test images.{verdict}\nThe slider spans ±{limit:.1f}; click it (or "
+               "reach it with Tab) to move it with the arrow keys or the mouse wheel.")
         for w in self.widgets():
             w.setToolTip(tip)
         if not active:
             for w in (self.kl_label, self.activity_label, self.value):
                 w.setStyleSheet(HINT_STYLE)
 
+    COLUMNS = ("name", "mark", "KL", "spread", "slider", "value")
+
     def widgets(self) -> tuple[QWidget, ...]:
-        return self.name, self.kl_label, self.activity_label, self.slider, self.value
+        return (self.name, self.state_label, self.kl_label, self.activity_label, self.slider,
+                self.value)
 
     def to_value(self, position: int) -> float:
         return position / SLIDER_STEPS * self.limit
@@ -148,16 +193,26 @@ class DimensionSliders(QWidget):
         grid = QGridLayout(container)
         grid.setContentsMargins(0, 0, 6, 0)
         grid.setVerticalSpacing(2)
-        grid.setColumnStretch(3, 1)
+        grid.setColumnStretch(SLIDER_COLUMN, 1)
+        # The columns' headers: the numbers go without units or names on every row.
+        self.kl_header = QLabel("KL, nats")
+        self.kl_header.setToolTip(KL_TIP)
+        self.spread_header = QLabel("Spread")
+        self.spread_header.setToolTip(SPREAD_TIP)
+        for column, header in ((2, self.kl_header), (3, self.spread_header)):
+            header.setStyleSheet(HINT_STYLE)
+            header.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
+            grid.addWidget(header, 0, column)
         self.rows = []
-        row_index = 0
+        row_index = 1
         for d, active in zip(stats.order, stats.active, strict=True):
             if not active and (not self.rows or self.rows[-1].active):
-                header = QLabel(f"Inactive units: Cov_x(E[z|x]) at most {latent.ACTIVE_COV:g}, "
-                                f"ignored by the decoder")
+                header = QLabel(f"Inactive: spread {ACTIVE_COV:g} or less. Every image gets "
+                                "nearly the same code in these, so the decoder ignores them.")
                 header.setWordWrap(True)
-                header.setStyleSheet("color: #c98a3a; margin-top: 6px")
-                grid.addWidget(header, row_index, 0, 1, 5)
+                header.setToolTip(SPREAD_TIP)
+                header.setStyleSheet(f"{INACTIVE_STYLE}; margin-top: 6px")
+                grid.addWidget(header, row_index, 0, 1, len(SliderRow.COLUMNS))
                 row_index += 1
             activity = None if stats.activity is None else float(stats.activity[d])
             row = SliderRow(d, float(stats.kl[d]), active, float(stats.limits[d]), activity)
@@ -170,9 +225,10 @@ class DimensionSliders(QWidget):
             row_index += 1
         grid.setRowStretch(row_index, 1)
         self.scroll.setWidget(container)
-        self.note.setText(f"{sum(stats.active)} of {len(stats.order)} units active "
-                          f"(Cov_x(E[z|x]) > {latent.ACTIVE_COV:g}); each by its average KL "
-                          f"over the test set.")
+        active = sum(stats.active)
+        self.note.setText(f"{active} of {len(stats.order)} dimensions active (spread above "
+                          f"{ACTIVE_COV:g}), listed by how much the model uses each (KL).")
+        self.note.setToolTip(SPREAD_TIP)
 
     def show_values(self, z) -> None:
         for row in self.rows:
