@@ -7,13 +7,13 @@ import configparser
 
 import numpy as np
 import pytest
+from draw_tab_support import BAR, SEVEN, digit_image, settled, short_test_set, stroke
 from PIL import Image
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
-from small_test_set import use_test_digits
 
-from vae_desktop.core.digit_analysis import analyse_digit
+from vae_desktop.core.digit_analysis import TYPICAL, UNUSUAL, analyse_digit
 from vae_desktop.core.metrics import percentile_of
 from vae_desktop.core.preprocess import to_mnist
 from vae_desktop.gui import preferences
@@ -21,38 +21,12 @@ from vae_desktop.gui.tabs.draw.canvas_panel import HINT
 from vae_desktop.gui.tabs.draw.tab import DrawTab
 from vae_desktop.gui.widgets.draw_canvas import SIDE, DrawCanvas
 
-N = 1000  # test digits in the shared test-set pass here (the app has 10,000)
-
-SEVEN = [(70, 60), (190, 55), (200, 62), (165, 125), (135, 185), (122, 235)]
-BAR = [(110, 140), (185, 135)]
-
-
-def stroke(qtbot, canvas, points, steps: int = 5) -> None:
-    """Press, drag through `points` (with intermediate moves, like a real mouse), release."""
-    qtbot.mousePress(canvas, Qt.LeftButton, pos=QPoint(*points[0]))
-    for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
-        for t in np.linspace(0, 1, steps + 1)[1:]:
-            qtbot.mouseMove(canvas, QPoint(round(x0 + (x1 - x0) * t), round(y0 + (y1 - y0) * t)))
-    qtbot.mouseRelease(canvas, Qt.LeftButton, pos=QPoint(*points[-1]))
-
-
-def settled(tab) -> bool:
-    """The analysis shown is of the canvas as it is now (no update pending)."""
-    if tab._timer.isActive():
-        return False
-    if tab.canvas.is_empty():
-        return tab.model_input is None
-    return tab.model_input is not None and np.allclose(tab.model_input, to_mnist(tab.canvas.to_array()))
-
+TYPICAL_SHOWN, UNUSUAL_SHOWN = TYPICAL[0].upper() + TYPICAL[1:], UNUSUAL[0].upper() + UNUSUAL[1:]
 
 @pytest.fixture
 def app_state(app_state, mnist_test, monkeypatch):
     """The app's state with a 1,000-digit test set, so each model's test-set pass is quick."""
-    return use_test_digits(app_state, mnist_test, monkeypatch, N)
-
-
-def digit_image(mnist_test, i: int) -> np.ndarray:
-    return mnist_test[0][i].numpy().astype(np.float32) / 255.0
+    return short_test_set(app_state, mnist_test, monkeypatch)
 
 
 @pytest.fixture
@@ -77,7 +51,7 @@ def test_drawing_updates_reconstruction_scores_and_other_tabs(qtbot, tab, app_st
     qtbot.waitUntil(lambda: settled(tab))
     first = tab.recon_view.image().copy()
     assert first.shape == (28, 28) and first.max() > 0.3  # a real reconstruction is shown
-    assert tab.verdict in ("Looks like a typical digit", "Unusual for this model",
+    assert tab.verdict in (TYPICAL_SHOWN, UNUSUAL_SHOWN,
                            "Scored (no test-set scores to compare with yet)")
     assert "nats" in tab.loss_label.text() and "dB" in tab.psnr_label.text()
     assert "KL" in tab.parts_label.text()
@@ -188,7 +162,7 @@ def test_conditional_model_shows_its_guess_and_uses_a_picked_label(qtbot, tab, a
     assert not tab.analysis.guess_is_unsure() and tab.analysis.margin > 3
     auto_recon = tab.recon_view.image().copy()
     tab.label_combo.setCurrentIndex(tab.label_combo.findData(3))
-    assert tab.analysis.label == 3 and "reconstructed as 3" in tab.guess_panel.guess_label.text()
+    assert tab.analysis.label == 3 and "reconstructed as a 3" in tab.guess_panel.guess_label.text()
     assert not np.allclose(tab.recon_view.image(), auto_recon, atol=0.05)
 
     app_state.set_active(app_state.find_model(conditional=False, latent_dim=16))
@@ -291,15 +265,15 @@ def test_threshold_moves_the_verdict(qtbot, tab, app_state, mnist_test):
     app_state.set_drawing(digit_image(mnist_test, i), origin=f"test image #{i}")
     percentile = tab.analysis.percentile
     assert percentile == pytest.approx(ranks[i], abs=0.2)
-    assert tab.verdict == "Looks like a typical digit"  # below the default 99th percentile
+    assert tab.verdict == TYPICAL_SHOWN  # below the default 99th percentile
     tab.threshold_spin.setValue(percentile - 5)
-    assert tab.verdict == "Unusual for this model"
+    assert tab.verdict == UNUSUAL_SHOWN
     tab.threshold_spin.setValue(99.0)
-    assert tab.verdict == "Looks like a typical digit"
+    assert tab.verdict == TYPICAL_SHOWN
     # Dragging the dashed line in the histogram moves the threshold too.
     tab.histogram.drag_threshold_to(float(np.percentile(reference, 80)))
     assert tab.threshold_spin.value() == pytest.approx(80, abs=0.5)
-    expected = "Unusual for this model" if percentile > 80 else "Looks like a typical digit"
+    expected = UNUSUAL_SHOWN if percentile > 80 else TYPICAL_SHOWN
     assert tab.verdict == expected
 
 

@@ -7,11 +7,19 @@ so with equal priors p(y | x) = softmax_y(-loss_y). All ten labels go through th
 batch. Scores use z = posterior mean, as `metrics.score_dataset` does, so the drawing and the test
 set are ranked on the same footing; the test set is scored under its true labels and the drawing
 under the label used for its reconstruction.
+
+A label picked by hand ("reconstruct this as a 7") changes the reconstruction, not the drawing:
+whether the drawing is unusual for the model, and the guess, go by the model's own best reading
+(`DigitAnalysis.reading`, the best label's scores), kept beside the picked label's.
+
+The verdict says only what the rank shows: a score within the range of most test digits means
+the model explains the drawing about as well as it explains digits, not that it is one (a star
+or a letter can rank there).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
@@ -20,7 +28,7 @@ from . import metrics, small_batch
 from .model import VAE, kl_per_image, recon_per_image
 from .wording import article
 
-TYPICAL = "looks like a typical digit"
+TYPICAL = "scores within the range of most test digits"
 UNUSUAL = "unusual for this model"
 DEFAULT_THRESHOLD = 99.0  # percentile of the test-set scores above which a digit is unusual
 # The guess is "unsure" when the runner-up label explains the drawing within this many nats of
@@ -45,9 +53,19 @@ class DigitAnalysis:
     label_probs: np.ndarray | None  # [num_classes] p(y | x), summing to 1 (conditional models)
     percentile: float | None  # share (0-100) of test-set scores at or below `loss`
     label_losses: np.ndarray | None = None  # [num_classes] negative ELBO under each label
+    # The analysis under the best label, when `label` was picked by hand and is another one
+    # (None: this analysis is the best reading itself).
+    best_reading: DigitAnalysis | None = None
+
+    @property
+    def reading(self) -> DigitAnalysis:
+        """The model's own best reading of the digit: this analysis, or for a label picked by
+        hand that is not the best, the best label's. The verdict and the guess go by it."""
+        return self.best_reading if self.best_reading is not None else self
 
     def verdict(self, threshold: float = DEFAULT_THRESHOLD) -> str | None:
-        return verdict(self.percentile, threshold)
+        """TYPICAL or UNUSUAL, judged on the best reading's percentile."""
+        return verdict(self.reading.percentile, threshold)
 
     @property
     def best_labels(self) -> tuple[int, int] | None:
@@ -71,9 +89,10 @@ class DigitAnalysis:
 def guess_sentence(analysis: DigitAnalysis, what: str = "the drawing",
                    threshold: float = DEFAULT_THRESHOLD) -> str | None:
     """How a conditional model reads the digit, in words: the best label and its lead in nats,
-    or "Unsure: ..." when the lead is under UNSURE_MARGIN or the digit is unusual for the model.
-    None for an unconditional model. The Draw tab's guess and the Conditional tab's style
-    transfer both say it, so the two never disagree about one image."""
+    or "Unsure: ..." when the lead is under UNSURE_MARGIN or the digit is unusual for the model
+    at `threshold` (a percentile: give the one the verdict shown beside it uses). A label picked
+    by hand does not change it. None for an unconditional model. The Draw tab's guess and the
+    Conditional tab's style transfer both say it, so the two never disagree about one image."""
     pair = analysis.best_labels
     if pair is None:
         return None
@@ -128,8 +147,9 @@ def analyse_digit(model: VAE, image: np.ndarray | torch.Tensor, label: int | Non
     """Analyse one 28x28 image in [0, 1] (e.g. from `preprocess.to_mnist`).
 
     `label`: for a conditional model, the label to reconstruct with; None picks the most likely.
-    `reference`: the test set's per-image negative ELBOs (a test-set pass's `scores["loss"]`,
-    core.evaluation) for the percentile; None leaves `percentile` None."""
+    A picked label that is not the most likely one also gets the best label's analysis, as
+    `best_reading`. `reference`: the test set's per-image negative ELBOs (a test-set pass's
+    `scores["loss"]`, core.evaluation) for the percentile; None leaves `percentile` None."""
     was_training = model.training
     if was_training:
         model.eval()
@@ -139,39 +159,46 @@ def analyse_digit(model: VAE, image: np.ndarray | torch.Tensor, label: int | Non
         if model.num_classes:
             losses, recons, kls, mus, logvars, all_logits = _scores_per_label(model, x)
             probs_t = torch.softmax(-losses, dim=0)
+            best = int(torch.argmax(probs_t))
             if label is None:
-                label = int(torch.argmax(probs_t))
+                label = best
             elif not 0 <= int(label) < model.num_classes:
                 raise ValueError(f"label must lie in 0..{model.num_classes - 1}, got {label}")
-            label = int(label)
-            loss, recon, kl = losses[label], recons[label], kls[label]
-            mu, logvar, logits = mus[label], logvars[label], all_logits[label:label + 1]
+            picks = [int(label)] if int(label) == best else [int(label), best]
             probs = probs_t.cpu().numpy()
             label_losses = losses.float().cpu().numpy()
+            parts = [(losses[d], recons[d], kls[d], mus[d], logvars[d]) for d in picks]
+            logits = all_logits[picks]
         else:
-            label = None
+            picks = [None]
             net = small_batch.for_model(model) or model
             mu, logvar = net.encode(x)
             logits = net.decode_logits(mu)
             recon = recon_per_image(logits, x)[0]
             kl = kl_per_image(mu, logvar)[0]
-            loss = recon + kl
-            mu, logvar = mu[0], logvar[0]
-        recon_image = torch.sigmoid(logits)
-        psnr = float(metrics.psnr(recon_image, x)[0])
-        ssim = float(metrics.ssim(recon_image, x)[0])
+            parts = [(recon + kl, recon, kl, mu[0], logvar[0])]
+        recon_images = torch.sigmoid(logits)  # one image per pick, in one batch
+        xs = x.expand(len(picks), -1, -1, -1)
+        psnrs = metrics.psnr(recon_images, xs).tolist()
+        ssims = metrics.ssim(recon_images, xs).tolist()
     finally:
         if was_training:
             model.train()
-    loss_value = float(loss)
-    rec = recon_image[0, 0].cpu().numpy()
     inp = x[0, 0].cpu().numpy()
-    percentile = None
-    if reference is not None and reference.numel():
-        percentile = metrics.percentile_of(loss_value, reference)
-    return DigitAnalysis(
-        image=inp, reconstruction=rec, abs_diff=np.abs(rec - inp), loss=loss_value,
-        recon=float(recon), kl=float(kl), psnr=psnr, ssim=ssim,
-        mu=mu.cpu().numpy(), logvar=logvar.cpu().numpy(), label=label, label_probs=probs,
-        percentile=percentile, label_losses=label_losses,
-    )
+    readings = []
+    for i, pick in enumerate(picks):
+        loss, recon, kl, mu, logvar = parts[i]
+        loss_value = float(loss)
+        rec = recon_images[i, 0].cpu().numpy()
+        percentile = None
+        if reference is not None and reference.numel():
+            percentile = metrics.percentile_of(loss_value, reference)
+        readings.append(DigitAnalysis(
+            image=inp, reconstruction=rec, abs_diff=np.abs(rec - inp), loss=loss_value,
+            recon=float(recon), kl=float(kl), psnr=float(psnrs[i]), ssim=float(ssims[i]),
+            mu=mu.cpu().numpy(), logvar=logvar.cpu().numpy(), label=pick, label_probs=probs,
+            percentile=percentile, label_losses=label_losses,
+        ))
+    if len(readings) == 2:
+        return replace(readings[0], best_reading=readings[1])
+    return readings[0]

@@ -22,12 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from vae_desktop.core.digit_analysis import (
+    DEFAULT_THRESHOLD,
     UNSURE_MARGIN,
     UNUSUAL,
     DigitAnalysis,
     guess_sentence,
-    verdict,
 )
+from vae_desktop.core.wording import a_digit
 from vae_desktop.gui.tabs.draw.canvas_panel import ERROR_COLOUR
 from vae_desktop.gui.widgets.draw_histogram import PLOT_BG, UNUSUAL_COLOUR, cache_as_pixmaps
 from vae_desktop.gui.widgets.draw_image_view import DrawImageView
@@ -140,7 +141,9 @@ class ImagesPanel(QGroupBox):
 
 class ScoresPanel(QGroupBox):
     """The verdict, the negative ELBO with its parts, PSNR, SSIM, the percentile and the
-    threshold that turns it into a verdict."""
+    threshold that turns it into a verdict: all of the model's own best reading of the drawing
+    (for a conditional model, under its best label, which the negative ELBO names). A label
+    picked in "Reconstruct as" adds a row with that reconstruction's numbers, named after it."""
 
     def __init__(self, threshold: float) -> None:
         super().__init__("Score")
@@ -157,8 +160,9 @@ class ScoresPanel(QGroupBox):
         form.setLabelAlignment(Qt.AlignRight)
         self.loss_label = _value_label(
             "Negative ELBO (beta 1) in nats, with z at the posterior mean: lower means the model "
-            "finds the drawing more likely. It is the reconstruction error plus the KL divergence.",
-            "8888.8 nats", bold=True)
+            "finds the drawing more likely. It is the reconstruction error plus the KL divergence.\n"
+            "A conditional model's is under the label that explains the drawing best (named here).",
+            "8888.8 nats as an 8", bold=True)
         self.parts_label = _value_label(
             "Reconstruction: Bernoulli negative log-likelihood of the 784 pixels.\n"
             "KL: how far the drawing's posterior is from the prior N(0, I).",
@@ -183,6 +187,17 @@ class ScoresPanel(QGroupBox):
         quality.addStretch(1)
         form.addRow("PSNR:", quality)
         form.addRow("Percentile:", self.percentile_label)  # its note on the same row: one fewer
+        # The reconstruction under a label picked in "Reconstruct as", when one is: its numbers,
+        # named after that label, so that none is taken for the drawing's own score.
+        self.picked_caption = QLabel("As a 0:")
+        self.picked_scores = _value_label(
+            "The reconstruction shown, under the label picked in “Reconstruct as”: its negative "
+            "ELBO, PSNR and SSIM.\nThe verdict, the percentile and the guess go by the model's own "
+            "best reading of the drawing (the rows above), whatever label it is rebuilt as.",
+            "8888.8 nats · PSNR -88.8 dB · SSIM -0.888")
+        form.addRow(self.picked_caption, self.picked_scores)
+        self._form = form
+        form.setRowVisible(self.picked_scores, False)
         # Says what it did not take ("150" used to go back to the old value without a word), in
         # a line under it (the line under the canvas is too short for it).
         self.threshold_spin = RangeDoubleSpinBox("Unusual above")
@@ -217,6 +232,7 @@ class ScoresPanel(QGroupBox):
         self.copy_action.setEnabled(False)
         self.addAction(self.copy_action)
         self.setContextMenuPolicy(Qt.ActionsContextMenu)
+        self._picked: int | None = None  # the label of the row of a picked label, when shown
 
     def _show_refusal(self, message: str) -> None:
         """Why the threshold box did not take what was typed ("": nothing to say)."""
@@ -230,34 +246,54 @@ class ScoresPanel(QGroupBox):
         rows = [self.verdict_label.text(),
                 f"Negative ELBO: {self.loss_label.text()} {self.parts_label.text()}".rstrip(),
                 f"PSNR: {self.psnr_label.text()}", f"SSIM: {self.ssim_label.text()}",
-                f"Percentile: {percentile}",
-                f"Unusual above: {self.threshold_spin.text()}"]
+                f"Percentile: {percentile}"]
+        if self._picked is not None:
+            rows.append(f"{self.picked_caption.text()} {self.picked_scores.text()}")
+        rows.append(f"Unusual above: {self.threshold_spin.text()}")
         return "\n".join(rows)
 
     def copy_scores(self) -> None:
         QGuiApplication.clipboard().setText(self.scores_text())
 
-    def show_analysis(self, analysis: DigitAnalysis | None, percentile_missing: str) -> None:
+    def show_analysis(self, analysis: DigitAnalysis | None, percentile_missing: str,
+                      picked: int | None = None) -> None:
         """`percentile_missing`: what the percentile says when there is none (e.g. the test-set
-        scores are still being computed)."""
+        scores are still being computed). `picked`: the label picked in "Reconstruct as" (None:
+        the best), whose numbers `analysis` holds beside the best reading's."""
         self.copy_action.setEnabled(analysis is not None)  # nothing to copy but dashes
+        self._show_picked(None if analysis is None else picked)
         if analysis is None:
             for label in (self.loss_label, self.psnr_label, self.ssim_label, self.percentile_label):
                 label.setText("–")
             self.parts_label.setText("")
             return
-        self.loss_label.setText(f"{analysis.loss:.1f} nats")
-        self.parts_label.setText(f"= reconstruction {analysis.recon:.1f} + KL {analysis.kl:.1f}")
-        self.psnr_label.setText(f"{analysis.psnr:.1f} dB")
-        self.ssim_label.setText(f"{analysis.ssim:.3f}")
-        if analysis.percentile is None:
+        reading = analysis.reading  # the drawing's own score, whatever label it is rebuilt as
+        named = "" if reading.label is None else f" as {a_digit(reading.label)}"
+        self.loss_label.setText(f"{reading.loss:.1f} nats{named}")
+        self.parts_label.setText(f"= reconstruction {reading.recon:.1f} + KL {reading.kl:.1f}")
+        self.psnr_label.setText(f"{reading.psnr:.1f} dB")
+        self.ssim_label.setText(f"{reading.ssim:.3f}")
+        if reading.percentile is None:
             self.percentile_label.setText(percentile_missing)
         else:
-            self.percentile_label.setText(f"{analysis.percentile:.1f} % {PERCENTILE_NOTE}")
+            self.percentile_label.setText(f"{reading.percentile:.1f} % {PERCENTILE_NOTE}")
+        if picked is not None:
+            self.picked_scores.setText(f"{analysis.loss:.1f} nats · PSNR {analysis.psnr:.1f} dB · "
+                                       f"SSIM {analysis.ssim:.3f}")
         self.show_verdict(analysis)
 
+    def _show_picked(self, picked: int | None) -> None:
+        """The row of a picked label's reconstruction, named after it (None: no row)."""
+        if picked == self._picked:
+            return
+        self._picked = picked
+        if picked is not None:
+            self.picked_caption.setText(f"As {a_digit(picked)}:")
+        self._form.setRowVisible(self.picked_scores, picked is not None)
+
     def show_verdict(self, analysis: DigitAnalysis) -> None:
-        text = verdict(analysis.percentile, self.threshold_spin.value())
+        """The verdict on the best reading at the threshold in the box."""
+        text = analysis.verdict(self.threshold_spin.value())
         if text is None:
             self.set_verdict("Scored (no test-set scores to compare with yet)", "palette(text)")
         else:
@@ -354,7 +390,9 @@ class GuessPanel(QGroupBox):
         self.bar_plot.setXRange(-0.6, count - 0.4, padding=0.0)
         self.bar_plot.getAxis("bottom").setTicks([[(d, str(d)) for d in range(count)]])
 
-    def show_analysis(self, analysis: DigitAnalysis | None) -> None:
+    def show_analysis(self, analysis: DigitAnalysis | None,
+                      threshold: float = DEFAULT_THRESHOLD) -> None:
+        """`threshold`: the "Unusual above" percentile, the one the verdict beside it uses."""
         losses = None if analysis is None else analysis.label_losses
         if losses is None:
             count = max(1, self.label_combo.count() - 1)
@@ -378,7 +416,7 @@ class GuessPanel(QGroupBox):
         if not self.best_marker.isVisible() or self.best_marker.pos().x() != guess:
             self.best_marker.setPos(guess, 0.0)  # moved only when the best label changes
             self.best_marker.setVisible(True)
-        text = guess_sentence(analysis)
+        text = guess_sentence(analysis, threshold=threshold)
         if chosen is not None and chosen != guess:
-            text += f" · reconstructed as {chosen}"
+            text += f" · reconstructed as {a_digit(chosen)}"
         self.guess_label.setText(text)

@@ -286,16 +286,20 @@ class DrawTab(QWidget):
     def _on_threshold_changed(self, value: float) -> None:
         self._settings.setValue(THRESHOLD_KEY, value)
         self._place_threshold()
-        if self.analysis is not None:
-            self.scores_panel.show_verdict(self.analysis)
+        self._show_judgement()
 
     def _on_threshold_dragged(self, share: float) -> None:
         self.threshold_spin.blockSignals(True)
         self.threshold_spin.setValue(share)  # the spin box keeps it within its range
         self.threshold_spin.blockSignals(False)
         self._settings.setValue(THRESHOLD_KEY, self.threshold_spin.value())
+        self._show_judgement()
+
+    def _show_judgement(self) -> None:
+        """The verdict and the guess, which both depend on the threshold: always together."""
         if self.analysis is not None:
             self.scores_panel.show_verdict(self.analysis)
+            self.guess_panel.show_analysis(self.analysis, self.threshold_spin.value())
 
     def _place_threshold(self) -> None:
         self.histogram.set_threshold(self.threshold_spin.value())
@@ -329,11 +333,12 @@ class DrawTab(QWidget):
     def _show_analysis(self, image, ckpt) -> None:
         analysis = self.analysis
         self.images_panel.show_analysis(analysis)
-        self.guess_panel.show_analysis(analysis)
+        self.guess_panel.show_analysis(analysis, self.threshold_spin.value())
         missing = ("– (test-set scores coming…)" if self.state.test_pass_running(ckpt)
                    else "– (no test-set scores)")
-        self.scores_panel.show_analysis(analysis, missing)
-        self.histogram.set_score(None if analysis is None else analysis.loss)
+        self.scores_panel.show_analysis(analysis, missing, self.guess_panel.chosen_label)
+        # The drawing's own score (the best reading), which the percentile ranks.
+        self.histogram.set_score(None if analysis is None else analysis.reading.loss)
         if analysis is None:
             if image is None:
                 self.scores_panel.set_verdict("Draw a digit", HINT_COLOUR)
