@@ -12,7 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import torch
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QRect, QRectF, Qt
+from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -32,6 +33,7 @@ from vae_desktop.gui.widgets.image_view import DigitView
 from vae_desktop.gui.widgets.loss_plot import LossPlot
 
 NO_MODEL = "No model yet: choose the settings on the left and press <b>Start</b>"
+EXPORT_WIDTH = 1600  # pixels of an exported plot: sharp on a slide or a printed page
 
 
 class ResultsPanel(QWidget):
@@ -156,12 +158,33 @@ class ResultsPanel(QWidget):
         self.samples_view.set_image(None if grids is None else grids[1])
 
     def export_png(self, path: str | Path) -> Path:
-        """Save the loss plot as it looks on screen (atomically)."""
-        self.plot.redraw()
-        pixmap = self.plot.grab()
+        """Save the loss plot (its legend, axes and curves, not the check boxes under it) as a
+        PNG EXPORT_WIDTH pixels wide, in its on-screen proportions (atomically)."""
+        image = self.plot_image()
 
         def write(tmp: str) -> None:
-            if not pixmap.save(tmp, "PNG"):
+            if not image.save(tmp, "PNG"):
                 raise OSError(f"could not write {path}")
 
         return atomic_write(Path(path), write)
+
+    def plot_image(self, width: int = EXPORT_WIDTH) -> QImage:
+        """The plot drawn afresh `width` pixels wide: text, lines and markers are scaled with it,
+        so the picture looks as it does on screen, only sharper."""
+        self.plot.redraw()
+        view = self.plot.plot_widget
+        size = view.viewport().size()
+        scale = width / max(1, size.width())
+        image = QImage(width, max(1, round(size.height() * scale)), QImage.Format_ARGB32)
+        image.setDevicePixelRatio(scale)  # draws in the view's own units: pens keep their look
+        image.fill(view.backgroundBrush().color())
+        painter = QPainter(image)
+        try:
+            painter.setRenderHint(QPainter.Antialiasing)
+            painter.setRenderHint(QPainter.TextAntialiasing)
+            view.render(painter, QRectF(0, 0, size.width(), size.height()),
+                        QRect(QPoint(0, 0), size))
+        finally:
+            painter.end()
+        image.setDevicePixelRatio(1.0)  # saved as plain pixels, EXPORT_WIDTH of them
+        return image

@@ -583,6 +583,6 @@ class TrainTab(QWidget):
         QMessageBox.warning(self, title, text)
 
     def export_plot_png(self, path: str | Path) -> Path:
-        """Save the loss plot as it looks on screen (atomically)."""
+        """Save the loss plot, without the check boxes under it, 1,600 pixels wide (atomically)."""
         return self.results.export_png(path)
 
