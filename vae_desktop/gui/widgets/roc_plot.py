@@ -1,5 +1,5 @@
 """RocPlot: an ROC curve (false-positive rate against true-positive rate) with the chance diagonal,
-the operating point of a threshold as a dot and the area under the curve in the title."""
+the operating point of a threshold as a dot and the area under the curve (AUROC) in the title."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ class RocPlot(pg.PlotWidget):
         self.setAspectLocked(False)
         self.setLabel("bottom", "false-positive rate")
         self.setLabel("left", "true-positive rate")
-        self.setToolTip("ROC curve of held-out vs normal test digits; the dot is the threshold")
+        self.setToolTip("ROC curve of held-out against normal test digits: the dot is the "
+                        "threshold. AUROC: the area under the curve, 0.5 is chance.")
         self.auc: float | None = None  # of the curve shown (None: none)
         self.show_message("")
 
@@ -46,4 +47,5 @@ class RocPlot(pg.PlotWidget):
         if point is not None:
             self.plot([point[0]], [point[1]], pen=None, symbol="o", symbolSize=9,
                       symbolBrush=POINT_COLOR, symbolPen=pg.mkPen("w", width=1))
-        self.setTitle(f"<span style='font-size: 10pt'>ROC — AUC {auc:.3f}</span>")
+        # "AUROC", as the Evaluate tab's summary and outlier table say.
+        self.setTitle(f"<span style='font-size: 9pt'>ROC curve · AUROC {auc:.3f}</span>")

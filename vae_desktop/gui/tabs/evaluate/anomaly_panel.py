@@ -333,6 +333,8 @@ class AnomalyPanel(QWidget):
         self._start_scoring()
 
     def _rescore(self) -> None:
+        if self.result is None:
+            self.plots.name_score(self.score)  # the empty plot names the score chosen
         if self.detector is not None and not self.training:
             self._start_scoring()
 
@@ -469,7 +471,8 @@ class AnomalyPanel(QWidget):
 
     def _show_empty(self) -> None:
         examples = synthetic_outliers(self.state.test_set()[0][:1], count=1)
-        self.plots.show_empty({name: images[0, 0].numpy() for name, images in examples.items()})
+        self.plots.show_empty({name: images[0, 0].numpy() for name, images in examples.items()},
+                              self.score)
 
     def _show(self, result: AnomalyResult) -> None:
         if result.percentile != self.percentile_spin.value():

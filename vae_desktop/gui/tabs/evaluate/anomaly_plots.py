@@ -36,10 +36,12 @@ EMPTY = (f"<span style='color: {HINT_HTML_COLOUR}'>No detector yet: press <b>Tra
 
 
 def legend_key(text: str, color: tuple[int, int, int], mark: str = "■") -> str:
-    """A coloured mark and its text, for a plot title that works as a legend."""
+    """A coloured mark and its text, for a plot title that works as a legend. A legend that
+    wraps breaks between keys, never inside one."""
     hex_color = "#{:02x}{:02x}{:02x}".format(*color)
-    return (f"<span style='font-size: 9pt'><span style='color: {hex_color}'>{mark}</span> "
-            f"{text}</span>")
+    text = text.replace(" ", "&nbsp;")
+    return (f"<span style='font-size: 9pt'><span style='color: {hex_color}'>{mark}</span>"
+            f"&nbsp;{text}</span>")
 
 
 def _item(text: str, number: bool = False, tooltip: str = "") -> QTableWidgetItem:
@@ -62,15 +64,25 @@ class AnomalyPlots(QWidget):
         layout.addWidget(self.summary)
 
         plots = QHBoxLayout()
+        hist_column = QVBoxLayout()
+        hist_column.setSpacing(2)
+        # The legend: a label that wraps, over the histogram (a plot's title is one line, and at
+        # 1280x720 it was cut: "threshold (95th pct").
+        self.hist_legend = QLabel()
+        self.hist_legend.setTextFormat(Qt.RichText)
+        self.hist_legend.setWordWrap(True)
+        self.hist_legend.setAlignment(Qt.AlignCenter)
         self.hist_plot = pg.PlotWidget(background=PLOT_BG)
         self.hist_plot.setMenuEnabled(False)
         self.hist_plot.setMouseEnabled(x=False, y=False)
-        self.hist_plot.setLabel("bottom", "score (nats)")
+        self.hist_plot.setLabel("bottom", f"{SCORES['elbo']} (nats)")
         self.hist_plot.setLabel("left", "% of images")
         self.hist_plot.setToolTip("Score histograms of normal test digits and held-out test "
-                                  "digits; the red line is the threshold")
+                                  "digits; the red dashed line is the threshold.")
+        hist_column.addWidget(self.hist_legend)
+        hist_column.addWidget(self.hist_plot, 1)
         self.roc_plot = RocPlot()
-        plots.addWidget(self.hist_plot, 3)
+        plots.addLayout(hist_column, 3)
         plots.addWidget(self.roc_plot, 2)
         layout.addLayout(plots, 3)
 
@@ -101,11 +113,23 @@ class AnomalyPlots(QWidget):
         self.outlier_table.setFixedHeight(height)
         layout.addWidget(self.outlier_table)
 
-    def show_empty(self, examples: dict[str, np.ndarray]) -> None:
-        """No result: a hint, and one example image of each synthetic outlier."""
+    def name_score(self, score: str) -> None:
+        """Label the histogram's axis with `score` (a key of SCORES)."""
+        self.hist_plot.setLabel("bottom", f"{SCORES[score]} (nats)")
+
+    def show_empty(self, examples: dict[str, np.ndarray], score: str) -> None:
+        """No result: a hint, one example image of each synthetic outlier, and the axis named
+        after `score`, the score chosen (not the one of a result that has gone)."""
         self.summary.setText(EMPTY)
         self.hist_plot.clear()
-        self.hist_plot.setTitle("")
+        self.hist_plot.setTitle(None)
+        self.name_score(score)
+        self.hist_legend.setText("&nbsp;&nbsp; ".join([
+            legend_key("normal digits", NORMAL_COLOR),
+            legend_key("held-out digits", HELD_COLOR),
+            legend_key("threshold", THRESHOLD_COLOR, "┆")]))
+        self.hist_legend.setToolTip("Normal digits: the test digits of the digits the model was "
+                                    "trained on. Held-out digits: those it never saw.")
         self.roc_plot.show_message("")
         for row in range(len(OUTLIERS)):
             for col in (2, 3, 4):
@@ -123,7 +147,7 @@ class AnomalyPlots(QWidget):
         self._show_summary(result, detector)
         self._show_histograms(result)
         if result.auroc is None:
-            self.roc_plot.show_message("ROC: hold out a digit")
+            self.roc_plot.show_message("ROC curve: hold out a digit")
         else:
             at = result.at_threshold
             self.roc_plot.show_curve(result.fpr.numpy(), result.tpr.numpy(), result.auroc,
@@ -156,8 +180,8 @@ class AnomalyPlots(QWidget):
         at = result.at_threshold
         held = ",".join(map(str, result.holdout))
         self.summary.setText(
-            f"<b>{detector}</b> — held-out {held} vs other test digits: "
-            f"<span style='font-size: 15px'><b>AUROC {result.auroc:.3f}</b></span> · "
+            f"<b>{detector[:1].upper() + detector[1:]}</b>, held-out {held} against the other "
+            f"test digits: <span style='font-size: 15px'><b>AUROC {result.auroc:.3f}</b></span> · "
             f"precision {at['precision']:.3f} · recall {at['recall']:.3f} · "
             f"false alarms {at['false_positive_rate']:.1%} at the {threshold}")
 
@@ -165,7 +189,7 @@ class AnomalyPlots(QWidget):
         plot = self.hist_plot
         plot.clear()
         show_axis_values(plot, True)
-        series = [("normal test digits", result.normal, NORMAL_COLOR)]
+        series = [("normal digits", result.normal, NORMAL_COLOR)]
         if result.anomalous.numel():
             held = ",".join(map(str, result.holdout))
             series.append((f"held-out {held}", result.anomalous, HELD_COLOR))
@@ -181,10 +205,11 @@ class AnomalyPlots(QWidget):
         line = pg.InfiniteLine(result.threshold, angle=90,
                                pen=pg.mkPen(THRESHOLD_COLOR, width=2, style=Qt.DashLine))
         plot.addItem(line)
-        # The legend is the title: over the plot it would hide a histogram's peak.
+        # The legend is over the plot, not in it: there it would hide a histogram's peak.
         keys = [legend_key(name, color) for name, _, color in series]
-        keys.append(legend_key(f"threshold ({result.percentile:g}th pct)", THRESHOLD_COLOR, "┆"))
-        plot.setTitle("&nbsp;&nbsp;".join(keys))
-        plot.setLabel("bottom", f"{SCORES[result.score]} (nats)")
+        keys.append(legend_key(f"threshold ({result.percentile:g}th percentile)",
+                               THRESHOLD_COLOR, "┆"))
+        self.hist_legend.setText("&nbsp;&nbsp; ".join(keys))  # breaks only between keys
+        self.name_score(result.score)
         plot.setXRange(low, high, padding=0.02)
         plot.enableAutoRange(axis="y")  # the empty state fixed it at 0..1
