@@ -22,6 +22,10 @@ from vae_desktop.gui.widgets.range_spin import RangeSpinBox
 
 DIGITS = 10
 PATHS = (("linear", "Linear (lerp)"), ("spherical", "Spherical (slerp)"))
+PNG_TIP = "Save both strips, linear above spherical"
+GIF_TIP = "Save the chosen path as an animation, A to B and back"
+NOTHING_TO_EXPORT = ("Nothing to export yet: both ends need a code (see the red line above the "
+                     "strips).")
 
 
 class WalkSettings(QGroupBox):
@@ -75,12 +79,17 @@ class WalkSettings(QGroupBox):
         form.addRow("GIF", gif_row)
         buttons = QHBoxLayout()
         self.png_button = QPushButton("Export PNG…")
-        self.png_button.setToolTip("Save both strips, linear above spherical")
         self.gif_button = QPushButton("Export GIF…")
-        self.gif_button.setToolTip("Save the chosen path as an animation, A to B and back")
         buttons.addWidget(self.png_button)
         buttons.addWidget(self.gif_button)
         form.addRow(buttons)
+        self.set_exportable(False)
+
+    def set_exportable(self, exportable: bool) -> None:
+        """The export buttons work only while there are strips to export."""
+        for button, tip in ((self.png_button, PNG_TIP), (self.gif_button, GIF_TIP)):
+            button.setEnabled(exportable)
+            button.setToolTip(tip if exportable else NOTHING_TO_EXPORT)
 
     def set_conditional(self, conditional: bool) -> None:
         self.labels_row.setVisible(conditional)

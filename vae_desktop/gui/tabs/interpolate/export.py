@@ -1,5 +1,5 @@
-"""The Interpolate tab's exports: both strips as one PNG (linear above spherical) and one path as
-a there-and-back animated GIF."""
+"""The Interpolate tab's exports: both strips as one PNG (linear above spherical, under a caption
+that says what they show) and one path as a there-and-back animated GIF."""
 
 from __future__ import annotations
 
@@ -7,13 +7,17 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter
 
 from vae_desktop.core import interpolation as interp
-from vae_desktop.core.images import grid, save_gif, save_png
+from vae_desktop.core.images import grid, save_gif, save_png, to_uint8
 from vae_desktop.gui.tabs.interpolate.controls import PATHS
 from vae_desktop.gui.tabs.interpolate.strip import PAD
 
 EXPORT_SCALE = 4
+CAPTION_PX = 15  # the caption's font size, in pixels of the exported image
+CAPTION_MARGIN = 8
+CAPTION_GREY = 225  # light text on the strips' black
 
 
 def _check(frames: dict[str, torch.Tensor]) -> None:
@@ -34,8 +38,46 @@ def gif_frames(frames: dict[str, torch.Tensor], path: str) -> list[np.ndarray]:
     return interp.there_and_back([f[0].numpy() for f in frames[path]])
 
 
-def write_png(frames: dict[str, torch.Tensor], path: str | Path) -> Path:
-    return save_png(path, strip_image(frames), scale=EXPORT_SCALE)
+def _wrapped(text: str, metrics: QFontMetrics, width: int) -> list[str]:
+    """`text` in lines no wider than `width` pixels, broken between words."""
+    lines, line = [], ""
+    for word in text.split(" "):
+        longer = f"{line} {word}" if line else word
+        if line and metrics.horizontalAdvance(longer) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = longer
+    return lines + [line]
+
+
+def caption_band(lines: list[str], width: int) -> np.ndarray:
+    """The caption as uint8 grey text on black, `width` pixels wide (long lines wrapped)."""
+    font = QFont()
+    font.setPixelSize(CAPTION_PX)
+    metrics = QFontMetrics(font)
+    shown = [part for line in lines for part in _wrapped(line, metrics, width - 2 * CAPTION_MARGIN)]
+    step = metrics.lineSpacing()
+    height = 2 * CAPTION_MARGIN + step * len(shown)
+    image = QImage(width, height, QImage.Format_Grayscale8)
+    image.fill(0)
+    painter = QPainter(image)
+    painter.setFont(font)
+    painter.setPen(QColor(CAPTION_GREY, CAPTION_GREY, CAPTION_GREY))
+    for i, text in enumerate(shown):
+        painter.drawText(CAPTION_MARGIN, CAPTION_MARGIN + i * step + metrics.ascent(), text)
+    painter.end()
+    rows = np.frombuffer(image.constBits(), np.uint8).reshape(height, image.bytesPerLine())
+    return rows[:, :width].copy()
+
+
+def write_png(frames: dict[str, torch.Tensor], path: str | Path,
+              caption: list[str] | None = None) -> Path:
+    """Both strips, scaled up, under the lines of `caption` (none: the strips alone)."""
+    strips = np.kron(to_uint8(strip_image(frames)), np.ones((EXPORT_SCALE, EXPORT_SCALE), np.uint8))
+    if caption:
+        strips = np.concatenate([caption_band(caption, strips.shape[1]), strips])
+    return save_png(path, strips)
 
 
 def write_gif(frames: dict[str, torch.Tensor], which: str, frame_ms: int, path: str | Path) -> Path:

@@ -49,6 +49,7 @@ class InterpolateTab(QWidget):
         self.last_weights: np.ndarray | None = None  # and the label weights it is decoded under
         self._click_counter = 0
         self._sending = False  # this tab is setting the latent point (a frame click)
+        self._walk = ""  # how the strips' labels are set, in words ("" for no labels)
 
         self.pages = QStackedWidget()
         self.no_model = QLabel("<h3>No model loaded</h3><p>Load or train a model to walk between "
@@ -165,6 +166,7 @@ class InterpolateTab(QWidget):
         self.codes, self.frames, self.labels, self.ends = {}, {}, None, None
         for strip in self.strips.values():
             strip.set_frames(None, [])
+        self.settings.set_exportable(False)
         self._show_titles()  # nothing of the previous model's labels
         for picker in (self.end_a, self.end_b):
             picker.show_end(End(None, None, None, ""))
@@ -276,6 +278,7 @@ class InterpolateTab(QWidget):
             self.codes, self.frames, self.labels = {}, {}, None
             for strip in self.strips.values():
                 strip.set_frames(None, [])
+            self.settings.set_exportable(False)
             self.norm_plot.show_norms(self.ratios, {})
             self._show_titles()
             text = " ".join(problems)
@@ -304,10 +307,12 @@ class InterpolateTab(QWidget):
             self.frames[key] = interp.decode_strip(model, codes, self.labels)
             self.strips[key].set_frames(self.frames[key], captions)
         self.norm_plot.show_norms(self.ratios, self.codes)
+        self.settings.set_exportable(True)
         what = ""
         if conditional:
             what = (f"labels blended from {a.label_text()} to {b.label_text()}"
                     if self.settings.blending else f"label fixed at {self.settings.fixed_label}")
+        self._walk = what
         self._show_titles(f"{steps} frames" + (f" · {what}" if what else ""))
 
     def _show_titles(self, what: str = "") -> None:
@@ -330,8 +335,21 @@ class InterpolateTab(QWidget):
         """The frames of the chosen path there and back: 2 * steps - 2 images (it loops)."""
         return export.gif_frames(self._current_frames(), path or self.gif_path.currentData())
 
+    def export_caption(self) -> list[str]:
+        """What the exported strips show, in two lines: the ends, then the paths and labels."""
+        frames = self._current_frames()
+        if not frames:
+            return []
+        a, b = self.ends
+        steps = len(frames[PATHS[0][0]])
+        paths = f"{PATHS[0][1]} above, {PATHS[1][1].lower()} below"
+        walk = f" · {self._walk}" if self._walk else ""
+        return [f"A: {a.caption}  →  B: {b.caption}",
+                f"{paths} · {steps} frames, t from 0 to 1{walk}"]
+
     def export_png(self, path: str | Path) -> Path:
-        return export.write_png(self._current_frames(), path)
+        """Both strips under a caption saying what they show."""
+        return export.write_png(self._current_frames(), path, self.export_caption())
 
     def export_gif(self, path: str | Path) -> Path:
         return export.write_gif(self._current_frames(), self.gif_path.currentData(),
