@@ -11,7 +11,7 @@ from vae_desktop.core import data as data_module
 from vae_desktop.core.data import load_split
 from vae_desktop.core.library import ModelLibrary
 from vae_desktop.gui.state import AppState
-from vae_desktop.gui.tabs.latent.tab import LatentTab
+from vae_desktop.gui.tabs.latent.tab import VIEW_PCA, LatentTab
 
 # The tab shows whatever test set the state has; a part of it keeps each model's pass short.
 TEST_IMAGES = 2000
@@ -55,6 +55,7 @@ def make_tab(shared, qtbot):
         tab.samples.temp_slider.setValue(100)
         for proxy in tab.canvas._proxies:
             proxy.setVisible(True)
+        tab.plot.prefer_view(VIEW_PCA)  # a model switch keeps the view an earlier test chose
         state.posterior_changed.emit(None)
         state.set_latent_point(None)
         ckpt = state.find_model(conditional=conditional, latent_dim=latent_dim)

@@ -309,3 +309,67 @@ def test_the_hover_preview_follows_the_mouse_to_where_a_drag_ends(make_tab, qtbo
     assert "digit 0" in tab.point_box.hover_label.text()
     ring_x, ring_y = canvas.hover_ring.getData()
     assert (ring_x[0], ring_y[0]) == pytest.approx(tuple(canvas._xy[hovered]))
+
+
+def test_the_view_chosen_stays_across_model_switches_and_sessions(make_tab, tab_state, qtbot,
+                                                                   tmp_path):
+    """Bug: the View went back to PCA on every model switch, and neither it nor the Manifold tick
+    was kept from one session to the next."""
+    from PySide6.QtCore import QSettings
+
+    from vae_desktop.gui.tabs.latent.tab import VIEW_DIMS
+
+    tab, _ = make_tab(latent_dim=16)
+    combo = tab.plot.view_combo
+    combo.setCurrentIndex(combo.findData(VIEW_DIMS))
+    tab_state.set_active(tab_state.find_model(conditional=True, latent_dim=16))
+    qtbot.waitUntil(lambda: tab.stats is not None, timeout=60000)
+    assert tab.view_mode() == VIEW_DIMS and isinstance(tab.plane, latent.DimsPlane)
+    # A 2-D model offers its two dimensions only, in the same words as a larger model does.
+    tab_state.set_active(tab_state.find_model(conditional=False, latent_dim=2))
+    qtbot.waitUntil(lambda: tab.stats is not None, timeout=60000)
+    assert [combo.itemText(i) for i in range(combo.count())] == ["Two latent dimensions"]
+    assert not combo.isEnabled() and "two latent dimensions" in combo.toolTip()
+    tab_state.set_active(tab_state.find_model(conditional=False, latent_dim=16))
+    qtbot.waitUntil(lambda: tab.stats is not None, timeout=60000)
+    assert tab.view_mode() == VIEW_DIMS and combo.isEnabled()
+    assert combo.currentText() == "Two latent dimensions"
+
+    tab.plot.grid_spin.setValue(12)
+    tab.plot.manifold_box.setChecked(True)
+    settings = QSettings(str(tmp_path / "latent.ini"), QSettings.IniFormat)
+    tab.save_settings(settings)
+    settings.sync()
+    # The next session: a new tab, given the settings as the window gives them.
+    again = LatentTab(tab_state)
+    qtbot.addWidget(again)
+    again.restore_settings(QSettings(str(tmp_path / "latent.ini"), QSettings.IniFormat))
+    again.resize(1100, 700)
+    again.show()
+    qtbot.waitUntil(lambda: again.stats is not None, timeout=60000)
+    assert again.view_mode() == VIEW_DIMS and isinstance(again.plane, latent.DimsPlane)
+    assert again.plot.manifold_box.isChecked() and again.plot.grid_spin.value() == 12
+    assert again.canvas.manifold.isVisible() and again.canvas.manifold.image.shape == (12 * 28,) * 2
+    # Restored while showing a model: the view changes at once.
+    settings.setValue("latent/view", VIEW_PCA)
+    settings.setValue("latent/manifold", False)
+    again.restore_settings(settings)
+    assert again.view_mode() == VIEW_PCA and isinstance(again.plane, latent.PCAPlane)
+    assert not again.canvas.manifold.isVisible()
+    again.close()
+
+
+def test_digits_hidden_in_the_legend_come_back_with_another_model(make_tab, tab_state, qtbot):
+    """A digit hidden by a click on the legend stays hidden while the same model is shown (and
+    its snapshots move), and a new model shows all its digits: the legend's tooltip says so."""
+    tab, _ = make_tab(latent_dim=2)
+    tab.canvas._proxies[3].setVisible(False)  # what clicking the legend's 3 does
+    labels = tab.stats.labels.numpy()
+    assert len(tab.canvas.scatter.data) == int((labels != 3).sum())
+    tab.refresh()  # the same model shown again (as after leaving a snapshot)
+    assert not tab.canvas.shown_digits()[3]
+    tab_state.set_active(tab_state.find_model(conditional=True, latent_dim=2))
+    qtbot.waitUntil(lambda: tab.stats is not None, timeout=60000)
+    assert tab.canvas.shown_digits().all()
+    assert len(tab.canvas.scatter.data) == len(tab.stats.labels)
+    assert "another model shows them all" in tab.canvas.legend.toolTip()

@@ -124,6 +124,8 @@ class LatentCanvas(pg.PlotWidget):
         self.legend = pg.LegendItem(offset=(-8, 8), colCount=2, labelTextColor="#d0d0d0",
                                     brush=pg.mkBrush(22, 23, 26, 200), pen=pg.mkPen("#444"))
         self.legend.setParentItem(plot.vb)
+        self.legend.setToolTip("Click a digit to hide or show its points. A digit hidden stays "
+                               "hidden while this model is shown; another model shows them all.")
         # One scatter for all digits (one cached pixmap, see below), drawn in a shuffled order
         # so that no digit systematically covers another.
         self.scatter = _PassiveScatter(size=3, pen=None, pxMode=True)
@@ -253,6 +255,15 @@ class LatentCanvas(pg.PlotWidget):
             self._draw_order = np.random.default_rng(0).permutation(len(self._xy))
         self._refresh_scatter(restyle=not moved)
         self._set_hovered(-1)
+
+    def show_all_digits(self) -> None:
+        """Every digit's points shown again (undoes the legend's clicks), drawn once."""
+        for proxy in self._proxies:
+            proxy.blockSignals(True)
+            proxy.setVisible(True)
+            proxy.blockSignals(False)
+        self.legend.update()
+        self._refresh_scatter()
 
     def shown_digits(self) -> np.ndarray:
         """Whether each digit's points are shown (legend entries can hide them) [10]."""

@@ -24,6 +24,10 @@ from vae_desktop.gui.widgets.latent_canvas import LatentCanvas
 from vae_desktop.gui.widgets.range_spin import RangeSpinBox
 
 VIEW_PCA, VIEW_DIMS = "pca", "dims"
+VIEWS = (VIEW_PCA, VIEW_DIMS)
+VIEW_TIP = ("How to flatten the latent space onto the plot: the plane of the two main principal "
+            "components of the test means, or two chosen dimensions with the others held at the "
+            "current point. Kept when you switch models.")
 HINT = "Click or drag: decode · Shift+drag or middle-drag: pan · wheel or right-drag: zoom"
 ERROR_STYLE = "color: #d93025;"  # the Train and Interpolate tabs' red
 
@@ -53,9 +57,11 @@ class PlotPanel(QWidget):
         bar.addWidget(QLabel("View:"))
         self.view_combo = QComboBox()
         self.view_combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
-        self.view_combo.setToolTip("How to flatten the latent space onto the plot: the plane of the "
-                                   "two main principal components of the test means, or two chosen "
-                                   "dimensions with the others held at the current point.")
+        self.view_combo.setToolTip(VIEW_TIP)
+        # The view a person chose, shown for every model that offers it (set_views blocks the
+        # box's signals, so only a person's choice lands here).
+        self._preferred_view = VIEW_PCA
+        self.view_combo.currentIndexChanged.connect(self._remember_view)
         bar.addWidget(self.view_combo)
         self.x_combo, self.y_combo = QComboBox(), QComboBox()
         self.axis_widgets: list[QWidget] = []
@@ -138,6 +144,19 @@ class PlotPanel(QWidget):
     def view_mode(self) -> str:
         return self.view_combo.currentData() or VIEW_DIMS
 
+    def preferred_view(self) -> str:
+        """The view chosen last (VIEW_PCA or VIEW_DIMS), shown whenever a model offers it."""
+        return self._preferred_view
+
+    def prefer_view(self, mode: str) -> None:
+        """Show `mode` from the next set_views on (an unknown one is ignored)."""
+        if mode in VIEWS:
+            self._preferred_view = mode
+
+    def _remember_view(self, _index: int) -> None:
+        if self.view_combo.count() > 1:  # a choice, not the one view of a small model
+            self.prefer_view(self.view_combo.currentData())
+
     # Planes
     def set_views(self, stats: latent.LatentStats | None) -> None:
         """Offer the views of this model (none while its statistics are pending), without
@@ -150,7 +169,9 @@ class PlotPanel(QWidget):
             dim = stats.latent_dim
             if dim > 2:
                 self.view_combo.addItem("PCA of the means", VIEW_PCA)
-            self.view_combo.addItem("Two latent dimensions" if dim > 2 else "Latent dimensions", VIEW_DIMS)
+            self.view_combo.addItem("Two latent dimensions" if dim > 1 else "One latent dimension",
+                                    VIEW_DIMS)
+            self.view_combo.setCurrentIndex(max(0, self.view_combo.findData(self._preferred_view)))
             for d in stats.order:
                 text = f"z{d} · {stats.kl[d]:.2f} nats"
                 self.x_combo.addItem(text, d)
@@ -169,6 +190,13 @@ class PlotPanel(QWidget):
         for widget in self.axis_widgets:
             widget.setVisible(self.view_mode() == VIEW_DIMS)
         self.view_combo.setEnabled(stats is not None and stats.latent_dim > 2)
+        if stats is not None and stats.latent_dim <= 2:
+            self.view_combo.setToolTip(
+                "This model has two latent dimensions: the plot shows them as they are."
+                if stats.latent_dim == 2 else
+                "This model has one latent dimension: the plot shows it along x.")
+        else:
+            self.view_combo.setToolTip(VIEW_TIP)
         self.y_combo.setEnabled(stats is not None and stats.latent_dim >= 2)
 
     def chosen_dims(self, stats: latent.LatentStats) -> tuple[int, int | None]:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from vae_desktop.core import latent
+from vae_desktop.gui import preferences as qs
 from vae_desktop.gui.state import one_hot
 from vae_desktop.gui.tabs.latent import export
 from vae_desktop.gui.tabs.latent.controls import (
@@ -139,6 +140,25 @@ class LatentTab(QWidget):
     def slider_rows(self) -> list[SliderRow]:
         return self.sliders.rows
 
+    # Settings kept from one session to the next (the window calls these)
+    def save_settings(self, settings) -> None:
+        settings.setValue("latent/view", self.plot.preferred_view())
+        settings.setValue("latent/manifold", self.plot.manifold_box.isChecked())
+        settings.setValue("latent/manifold_n", self.plot.grid_spin.value())
+
+    def restore_settings(self, settings) -> None:
+        """The view, the Manifold tick and its N of the last session (values out of range or
+        unknown keep the defaults)."""
+        self.plot.prefer_view(qs.read_str(settings, "latent/view", self.plot.preferred_view()))
+        spin = self.plot.grid_spin
+        n = qs.read_int(settings, "latent/manifold_n", spin.value())
+        if spin.minimum() <= n <= spin.maximum():
+            spin.setValue(n)
+        self.plot.manifold_box.setChecked(qs.read_bool(settings, "latent/manifold", False))
+        if self.stats is not None and self.view_mode() != self.plot.preferred_view():
+            self.plot.set_views(self.stats)
+            self._apply_plane(fit=True)
+
     # Model and the test-set pass
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -168,6 +188,7 @@ class LatentTab(QWidget):
         if ckpt.model is not self.model:
             self.model = ckpt.model
             self.samples.new_noise(self.model.latent_dim)
+            self.canvas.show_all_digits()  # a new map: no digit hidden for another model's
         self.sampler_source.refresh()  # the model's mixture, when that sampler is picked
         conditional = self.model.num_classes > 0
         self.label_box.setVisible(conditional)
