@@ -226,7 +226,8 @@ class ScoresPanel(QGroupBox):
         layout.addStretch(1)
         self.copy_action = QAction("Copy scores", self)
         self.copy_action.setShortcut(QKeySequence("Ctrl+Shift+C"))
-        self.copy_action.setShortcutContext(Qt.WidgetWithChildrenShortcut)
+        # Wherever the focus is while the tab is shown (the tab adds the action too).
+        self.copy_action.setShortcutContext(Qt.WindowShortcut)
         self.copy_action.setToolTip("Copy the verdict and the scores to the clipboard as text")
         self.copy_action.triggered.connect(self.copy_scores)
         self.copy_action.setEnabled(False)

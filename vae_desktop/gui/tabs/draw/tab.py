@@ -20,7 +20,20 @@ import os
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QFileDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from vae_desktop.core import preprocess
 from vae_desktop.core.digit_analysis import DEFAULT_THRESHOLD, DigitAnalysis, analyse_digit
@@ -114,16 +127,26 @@ class DrawTab(QWidget):
         self.histogram.threshold_dragged.connect(self._on_threshold_dragged)
         self.histogram.threshold_drag_finished.connect(self._place_threshold)
         self.label_combo.currentIndexChanged.connect(lambda _i: self._analyse())
-        self.addAction(self.scores_panel.copy_action)  # its shortcut works anywhere in the tab
+        # The keys work whenever the tab is shown, wherever the keyboard focus is (the toolbar's
+        # model box, the tab bar): the window's context, scoped by this tab's visibility, as the
+        # Latent space tab's keys are. A text or number box keeps its own Esc and Ctrl+Z.
+        self.addAction(self.scores_panel.copy_action)
+        self._canvas_keys = []
         for keys, slot in ((QKeySequence(Qt.Key_Escape), self.canvas.clear),
                            (QKeySequence.Undo, self.canvas.undo)):
-            shortcut = QShortcut(keys, self)
-            shortcut.setContext(Qt.WidgetWithChildrenShortcut)  # only while this tab is shown
-            shortcut.activated.connect(slot)
+            self._canvas_keys.append(QShortcut(keys, self, activated=slot))
+        QApplication.instance().focusChanged.connect(self._on_focus_changed)
         self.state.model_changed.connect(self._on_model_changed)
         self.state.drawing_changed.connect(self._on_drawing_changed)
         self.state.test_pass_ready.connect(self._on_test_pass_ready)
         self.state.test_pass_failed.connect(self._on_test_pass_failed)
+
+    def _on_focus_changed(self, _old, now) -> None:
+        """Esc and Ctrl+Z go to a box being typed in, not to the canvas."""
+        typing = isinstance(now, (QLineEdit, QAbstractSpinBox, QTextEdit, QPlainTextEdit)) or (
+            isinstance(now, QComboBox) and now.isEditable())
+        for shortcut in self._canvas_keys:
+            shortcut.setEnabled(not typing)
 
     # What is shown, in words
     @property
@@ -155,7 +178,7 @@ class DrawTab(QWidget):
     def showEvent(self, event) -> None:
         super().showEvent(event)
         # Score the test set while the user reaches for the mouse, not in the first stroke.
-        QTimer.singleShot(0, self._request_reference)
+        QTimer.singleShot(0, self, self._request_reference)  # not once the tab is gone
 
     def _request_reference(self) -> None:
         if self.isVisible() and self.state.active is not None:
