@@ -17,6 +17,7 @@ from vae_desktop.gui.tabs.evaluate.anomaly_panel import ACTIVE_THRESHOLD_IMAGES
 from vae_desktop.gui.tabs.evaluate.report_view import GALLERY_COLUMNS, GALLERY_ROWS
 from vae_desktop.gui.tabs.evaluate.tab import EvaluateTab
 from vae_desktop.gui.widgets.gallery_pairs import MIN_SCALE
+from vae_desktop.gui.widgets.hint_text import plain_text
 
 N = 1000  # test digits the tab sees here (the app uses all 10,000)
 # The tab's room in a 1280x720 window, less the menu, tool, tab and status bars.
@@ -376,3 +377,41 @@ def test_the_threshold_box_says_what_it_did_not_take(tab, qtbot):
     assert box.value() == 90.0 and box.text() == "90.0th percentile"
     assert "must be" not in panel.status.text()
     box.setValue(95.0)
+
+
+def test_the_two_negative_elbos_are_told_apart_where_they_meet(tab):
+    """The card's tooltip said the table's z = mu -ELBO "is lower"; on some models it is higher
+    (a conv VAE: card 212.42, table 252). Each figure is now said for what it is, visibly, in
+    the line under the cards."""
+    report = tab.report
+    card_tip = plain_text(tab.cards["test_loss"].toolTip())
+    assert "is lower" not in card_tip and "sampled z" in card_tip and "z = posterior mean" in card_tip
+    note = plain_text(tab.report_view.basis_note.text())
+    at_mu = float(report.scores["loss"].mean())
+    assert tab.report_view.basis_note.isVisible()
+    assert "sampled z" in note and "z = μ" in note and f"{at_mu:.2f}" in note
+    # Between the cards and the table it explains.
+    view = tab.report_view
+    y = [w.mapTo(view, w.rect().topLeft()).y() for w in (view.cards["test_loss"], view.basis_note,
+                                                          view.table)]
+    assert y == sorted(y)
+    note_tip = plain_text(view.basis_note.toolTip())
+    gap = at_mu - report.test_loss
+    assert f"{abs(gap):.2f} nats {'higher' if gap > 0 else 'lower'}" in note_tip
+    assert f"{report.test_loss:.2f}" in note_tip
+
+
+def test_a_posterior_mean_above_the_sampled_figure_is_said_as_higher(tab):
+    """The case the old tooltip got wrong: the same report, its sampled figure set 30 nats
+    under the z = mu mean (as on the audit's conv VAE)."""
+    import dataclasses
+
+    report = tab.report
+    at_mu = float(report.scores["loss"].mean())
+    lower = dataclasses.replace(report, test_loss=at_mu - 30.0)
+    try:
+        tab.report_view.show_report(lower, tab.state.test_images(), tab.report_view._reconstruct)
+        assert "30.00 nats higher" in plain_text(tab.report_view.basis_note.toolTip())
+        assert tab.cards["test_loss"].value.text() == f"{at_mu - 30.0:.2f}"
+    finally:
+        tab.report_view.show_report(report, tab.state.test_images(), tab.report_view._reconstruct)
