@@ -8,9 +8,11 @@ from PIL import Image, ImageFilter
 
 from vae_desktop.core.preprocess import (
     CENTRE,
+    AllInkError,
     EmptyImageError,
     ImageLoadError,
     centre_of_mass,
+    ink_extent,
     is_dark_on_light,
     load_image,
     to_mnist,
@@ -146,13 +148,33 @@ def test_uint8_and_float_inputs_agree(drawings):
 @pytest.mark.parametrize("image", [
     np.zeros((CANVAS, CANVAS), np.uint8),
     np.zeros((CANVAS, CANVAS), np.float32),
-    np.full((CANVAS, CANVAS), 255, np.uint8),  # all white: no shape to find
-    np.full((50, 70), 0.4, np.float64),
     np.zeros((0, 0), np.uint8),
-], ids=["black-uint8", "black-float", "all-white", "flat-grey", "no-pixels"])
+], ids=["black-uint8", "black-float", "no-pixels"])
 def test_empty_images_raise_a_clear_error_never_nan(image):
-    with pytest.raises(EmptyImageError, match="empty|no pixels"):
+    with pytest.raises(EmptyImageError, match="empty|no pixels") as info:
         to_mnist(image)
+    assert not isinstance(info.value, AllInkError)
+
+
+@pytest.mark.parametrize("image", [
+    np.full((CANVAS, CANVAS), 255, np.uint8),  # a canvas covered in ink
+    np.full((50, 70), 0.4, np.float64),
+], ids=["all-white", "flat-grey"])
+def test_an_image_all_ink_is_told_apart_from_an_empty_one(image):
+    """A canvas covered in ink was refused as "empty": it has ink, but no shape to centre."""
+    with pytest.raises(AllInkError, match="all ink") as info:
+        to_mnist(image)
+    assert isinstance(info.value, EmptyImageError)  # there is no digit to process either way
+
+
+def test_ink_extent_is_the_longer_side_of_the_ink():
+    canvas = np.zeros((CANVAS, CANVAS), np.uint8)
+    assert ink_extent(canvas) == 0
+    canvas[100:122, 50:60] = 255
+    canvas[90:95, 40:45] = 20  # faint: under a tenth of the brightest, as to_mnist crops
+    assert ink_extent(canvas) == 22
+    canvas[:] = 255
+    assert ink_extent(canvas) == CANVAS
 
 
 @pytest.mark.parametrize("image", [

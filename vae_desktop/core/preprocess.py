@@ -32,6 +32,11 @@ class EmptyImageError(ValueError):
     """The image holds no ink (blank, or one flat level): there is no digit to process."""
 
 
+class AllInkError(EmptyImageError):
+    """The image is ink all over, one flat level (a canvas painted over): it has ink but no
+    shape to crop and centre."""
+
+
 class ImageLoadError(ValueError):
     """A file could not be read as an image; the message says which and why."""
 
@@ -70,18 +75,34 @@ def to_mnist(image: np.ndarray) -> np.ndarray:
     20 px with area averaging, centre of mass at (14, 14). The ink is stretched so that its
     brightest pixel is 1 before scaling (a grey pen counts as white ink).
 
-    Raises EmptyImageError when there is no ink (all black, or one flat level such as all white:
-    no shape to find), ValueError for anything that is not a 2-D numeric image."""
+    Raises EmptyImageError when there is no ink (all black), AllInkError (an EmptyImageError)
+    when it is one flat level of ink such as all white (no shape to find), ValueError for
+    anything that is not a 2-D numeric image."""
     image = _as_float(image)
     low, high = float(image.min()), float(image.max())
-    if high <= 0.0 or high - low <= 1e-6 * max(abs(high), 1.0):
+    if high <= 0.0:
         raise EmptyImageError("the image is empty: draw a digit first")
+    if high - low <= 1e-6 * max(abs(high), 1.0):
+        raise AllInkError("the image is all ink, one flat level: there is no digit shape to find")
     ink = np.clip(image, 0.0, None) / high
     rows = np.flatnonzero((ink > INK_LEVEL).any(axis=1))
     cols = np.flatnonzero((ink > INK_LEVEL).any(axis=0))
     crop = ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
     patch = _scale_to_box(crop)
     return _centre_in_field(patch)
+
+
+def ink_extent(image: np.ndarray) -> int:
+    """The longer side, in pixels, of the box around the ink as `to_mnist` crops it (pixels above
+    INK_LEVEL of the brightest); 0 when there is no ink. A drawing much smaller than the sheet
+    is scaled up all the same: a dot becomes a blob 20 pixels wide."""
+    image = _as_float(image)
+    high = float(image.max()) if image.size else 0.0
+    if high <= 0.0:
+        return 0
+    ink = image > INK_LEVEL * high
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    return int(max(rows[-1] - rows[0], cols[-1] - cols[0])) + 1
 
 
 def _scale_to_box(crop: np.ndarray) -> np.ndarray:

@@ -81,6 +81,10 @@ class DrawCanvas(QWidget):
     def is_empty(self) -> bool:
         return not self._strokes and self._current is None and self._background is None
 
+    def is_drawing(self) -> bool:
+        """A stroke is under way (the mouse button is down)."""
+        return self._current is not None
+
     def can_undo(self) -> bool:
         return bool(self._undo)
 

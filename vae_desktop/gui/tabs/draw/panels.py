@@ -391,16 +391,17 @@ class GuessPanel(QGroupBox):
         self.bar_plot.setXRange(-0.6, count - 0.4, padding=0.0)
         self.bar_plot.getAxis("bottom").setTicks([[(d, str(d)) for d in range(count)]])
 
-    def show_analysis(self, analysis: DigitAnalysis | None,
-                      threshold: float = DEFAULT_THRESHOLD) -> None:
-        """`threshold`: the "Unusual above" percentile, the one the verdict beside it uses."""
+    def show_analysis(self, analysis: DigitAnalysis | None, threshold: float = DEFAULT_THRESHOLD,
+                      empty: str = "Draw a digit to see the guess") -> None:
+        """`threshold`: the "Unusual above" percentile, the one the verdict beside it uses.
+        `empty`: what the line says when there is no analysis."""
         losses = None if analysis is None else analysis.label_losses
         if losses is None:
             count = max(1, self.label_combo.count() - 1)
             if self._bars_shown is not None:
                 self.bars.set_bars(np.zeros(count), [self._bar_brush] * count)
                 self._bars_shown = None
-            self.guess_label.setText("Draw a digit to see the guess")
+            self.guess_label.setText(empty)
             self.best_marker.setVisible(False)
             return
         chosen = analysis.label

@@ -45,6 +45,11 @@ from vae_desktop.gui.widgets.draw_histogram import UNUSUAL_COLOUR, ScoreHistogra
 from vae_desktop.gui.widgets.hint_text import HINT_COLOUR
 
 YOUR_DRAWING = "your drawing"  # the origin of what the user drew
+ALL_INK = ("The canvas is all ink: there is no digit shape to crop and centre. "
+           "Press Esc to clear it or Ctrl+Z to undo.")
+DOT = ("Only a dot: like every drawing it is scaled up to fill 20 of the model's 28 pixels, so "
+       "the model sees a blob. Draw the digit larger.")
+DOT_EXTENT = 40  # canvas pixels: ink no wider or taller than this (or the pen and a bit) is a dot
 # The canvas grows with the tab's height beyond what the rows under it keep for the scores and
 # the histogram, up to 16 screen pixels per MNIST pixel (280 px up to a tab 760 px tall).
 CANVAS_ROOM, CANVAS_MAX = 480, 448
@@ -64,6 +69,7 @@ class DrawTab(QWidget):
         self._canvas_origin = YOUR_DRAWING  # what the canvas shows: a file's name after a load
         self._loading = False  # the canvas is being loaded, not drawn on
         self._publishing = False  # this tab is setting state.drawing
+        self._all_ink = False  # the canvas is ink all over: no shape to score
         self._reference_report = None  # the test-set pass the histogram shows
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -265,11 +271,18 @@ class DrawTab(QWidget):
         self._timer.stop()
         self.update_count += 1
         image = self._source
+        self._all_ink = False
         if image is None and not self.canvas.is_empty():
+            pixels = self.canvas.to_array()
             try:
-                image = preprocess.to_mnist(self.canvas.to_array())
+                image = preprocess.to_mnist(pixels)
+            except preprocess.AllInkError:
+                self._all_ink = True
+                self._error(ALL_INK)
             except preprocess.EmptyImageError:
                 image = None
+            if image is not None:
+                self._say_if_a_dot(pixels)
         if self._source is None:
             self._publishing = True
             try:
@@ -277,6 +290,17 @@ class DrawTab(QWidget):
             finally:
                 self._publishing = False
         self._analyse(image)
+
+    def _say_if_a_dot(self, pixels: np.ndarray) -> None:
+        """Under the canvas, when the user's own finished drawing is only a dot (mid-stroke,
+        every drawing starts as one)."""
+        if self._canvas_origin != YOUR_DRAWING or self.canvas.is_drawing():
+            return
+        dot = preprocess.ink_extent(pixels) <= max(DOT_EXTENT, self.canvas.pen_width() + 12)
+        if dot:
+            self.canvas_panel.set_message(DOT)
+        elif self.message == DOT:
+            self.canvas_panel.set_message(HINT)
 
     # Files
     def choose_file(self) -> None:
@@ -356,14 +380,19 @@ class DrawTab(QWidget):
     def _show_analysis(self, image, ckpt) -> None:
         analysis = self.analysis
         self.images_panel.show_analysis(analysis)
-        self.guess_panel.show_analysis(analysis, self.threshold_spin.value())
+        self.guess_panel.show_analysis(analysis, self.threshold_spin.value(),
+                                       empty="No digit shape to guess from" if self._all_ink
+                                       else "Draw a digit to see the guess")
         missing = ("– (test-set scores coming…)" if self.state.test_pass_running(ckpt)
                    else "– (no test-set scores)")
         self.scores_panel.show_analysis(analysis, missing, self.guess_panel.chosen_label)
         # The drawing's own score (the best reading), which the percentile ranks.
         self.histogram.set_score(None if analysis is None else analysis.reading.loss)
         if analysis is None:
-            if image is None:
+            if image is None and self._all_ink:
+                self.scores_panel.set_verdict("Nothing to score: the canvas is all ink",
+                                              UNUSUAL_COLOUR)
+            elif image is None:
                 self.scores_panel.set_verdict("Draw a digit", HINT_COLOUR)
             elif ckpt is None:
                 self.scores_panel.set_verdict("No model: train one or pick one in the toolbar",
