@@ -154,7 +154,7 @@ def test_latent_points_fill_the_listening_ends(app_state, qtbot):
     assert not tab.frames and not tab.strips["linear"].captions()
     assert not tab.end_a.preview.image().any()
     tab.refresh_now()
-    assert "Click a point" in tab.message.text()
+    assert "No point has been picked on the Latent space tab" in tab.message.text()
 
 
 def test_a_latent_point_brings_its_label_to_a_conditional_end(app_state, qtbot):

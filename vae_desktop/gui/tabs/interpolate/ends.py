@@ -2,9 +2,11 @@
 active model (resolve_end). An end is a test digit by index, a random test digit of a chosen
 digit, the current drawing, a random code, or a point set on the Latent space tab.
 
-For a conditional model an end has a label: a test digit's own, the model's reading of the
-drawing, the digit box's for a random code, and for a Latent space point the label (or label
-blend) it is decoded under there, so the end shows the digit Latent space showed."""
+For a conditional model an end has a label: a test digit's own, the label the Draw tab
+reconstructs the drawing as (its "Reconstruct as", by default the model's reading), the digit
+box's for a random code, and for a Latent space point the label (or label blend) it is decoded
+under there, so the end shows the digit Latent space showed. With the walk's labels fixed, an end
+previewed by decoding its code is previewed under the fixed label, as its frame is."""
 
 from __future__ import annotations
 
@@ -41,8 +43,9 @@ SOURCES = (
     ("random_digit", "Random test digit of…"),
     ("drawing", "The current drawing"),
     ("random_code", "Random code z ~ N(0, I)"),
-    ("latent", "Point clicked on Latent space"),
+    ("latent", "Latent space point"),
 )
+SHOWN_DIMS = 3  # the coordinates a Latent space point's caption names
 
 
 @dataclass
@@ -63,6 +66,30 @@ class End:
         if self.weights is None:
             return "" if self.label is None else str(self.label)
         return latent.describe_label(self.weights).removeprefix("label ")
+
+
+def _signed(value: float) -> str:
+    return f"{value:+.2f}".replace("-", "−")
+
+
+def describe_point(code: np.ndarray) -> str:
+    """A latent point by the dimensions it uses: "z17 = +0.04 (the other 49 are 0)", its largest
+    coordinates first ("z40 = −2.25, z3 = +1.50, z8 = +0.75 and 2 more (|z| = 2.81)"), every one
+    for a model of at most SHOWN_DIMS; "at the origin" when all are 0 (to two decimals)."""
+    values = np.round(np.asarray(code, np.float64).reshape(-1), 2)
+    used = np.flatnonzero(values)
+    if not used.size:
+        return "at the origin"
+    dims = len(values)
+    if dims <= SHOWN_DIMS:
+        return ", ".join(f"z{d} = {_signed(values[d])}" for d in range(dims))
+    largest = sorted(used, key=lambda d: (-abs(values[d]), d))[:SHOWN_DIMS]
+    text = ", ".join(f"z{d} = {_signed(values[d])}" for d in largest)
+    more = len(used) - len(largest)
+    if not more:
+        return f"{text} (the other {dims - len(largest)} are 0)"
+    norm = float(np.linalg.norm(np.asarray(code, np.float64)))
+    return f"{text} and {more} more (|z| = {norm:.2f})"
 
 
 def clip_to_width(label: QLabel) -> None:
@@ -208,9 +235,13 @@ def _end(model, code, label: int | None, image, caption: str) -> End:
 
 
 def resolve_end(picker: EndPicker, model, state, last_click: np.ndarray | None,
-                last_weights: np.ndarray | None = None) -> End:
+                last_weights: np.ndarray | None = None, drawing_label: int | None = None,
+                fixed_label: int | None = None) -> End:
     """The picker's settings as a code (posterior mean for images) with its label, under `model`;
-    a "latent" end without a point of its own takes `last_click` with its `last_weights`."""
+    a "latent" end without a point of its own takes `last_click` with its `last_weights`.
+    `drawing_label`: the label the Draw tab reconstructs the current drawing as (None: the
+    model's own reading). `fixed_label`: the label every frame is decoded under, if fixed: an
+    end previewed by decoding its code is previewed under it."""
     conditional = model.num_classes > 0
     kind = picker.kind
     if kind in ("index", "random_digit"):
@@ -238,7 +269,12 @@ def resolve_end(picker: EndPicker, model, state, last_click: np.ndarray | None,
         caption = drawing.origin
         if conditional:
             label = int(generate.guess_label(model, torch.from_numpy(image))[0][0])
-            caption += f", read as {a_digit(label)}"
+            if drawing_label is not None and drawing_label != label and \
+                    0 <= drawing_label < model.num_classes:
+                label = drawing_label  # as the Draw tab and Latent space have it
+                caption += f", as {a_digit(label)} (Reconstruct as on the Draw tab)"
+            else:
+                caption += f", read as {a_digit(label)}"
         return _end(model, _encode(model, image, label), label, image, caption)
     label = picker.digit if conditional else None
     weights = None if label is None else one_hot(label, model.num_classes)
@@ -250,16 +286,20 @@ def resolve_end(picker: EndPicker, model, state, last_click: np.ndarray | None,
             picker.click, picker.click_weights = last_click, last_weights
         click = picker.click
         if click is None or click.shape[0] != model.latent_dim:
-            return End(None, None, None, "", "Click a point on the Latent space tab")
+            return End(None, None, None, "",
+                       "No point has been picked on the Latent space tab yet: click one there")
         code = torch.from_numpy(click.copy())
-        caption = "clicked: (" + ", ".join(f"{v:.2f}" for v in click[:3]) + \
-            (", …" if len(click) > 3 else "") + ")"
+        caption = f"Latent space point {describe_point(click)}"
         given = picker.click_weights
         if conditional and given is not None and given.size == model.num_classes:
             # The label the point is decoded under on Latent space, a blend included.
             weights = np.asarray(given, np.float32)
             single = bool(np.isclose(weights.max(), 1.0))
             label = int(weights.argmax()) if single else None
-    if weights is not None:
+    shown_under = weights
+    if weights is not None and fixed_label is not None:
+        shown_under = one_hot(fixed_label, model.num_classes)
+        caption += f", shown as {a_digit(fixed_label)} (label fixed)"
+    elif weights is not None:
         caption += f", {latent.describe_label(weights)}"
-    return End(code, label, _decode_one(model, code, weights), caption, weights=weights)
+    return End(code, label, _decode_one(model, code, shown_under), caption, weights=weights)

@@ -50,6 +50,8 @@ class InterpolateTab(QWidget):
         self._click_counter = 0
         self._sending = False  # this tab is setting the latent point (a frame click)
         self._walk = ""  # how the strips' labels are set, in words ("" for no labels)
+        # The Draw tab's label for a drawing (its "Reconstruct as"): (that Drawing, label).
+        self._draw_reading: tuple | None = None
 
         self.pages = QStackedWidget()
         self.no_model = QLabel("<h3>No model loaded</h3><p>Load or train a model to walk between "
@@ -69,6 +71,7 @@ class InterpolateTab(QWidget):
 
         state.model_changed.connect(self._on_model_changed)
         state.drawing_changed.connect(self._on_drawing_changed)
+        state.posterior_changed.connect(self._on_posterior)
         state.latent_point_changed.connect(self.on_latent_point)
         self._on_model_changed(state.active)
 
@@ -235,7 +238,25 @@ class InterpolateTab(QWidget):
     # ------------------------------------------------------------------ computing
     def resolve_end(self, picker: EndPicker) -> End:
         """The picker's settings as a code (posterior mean for images) with its label."""
-        return resolve_end(picker, self._model(), self.state, self.last_click, self.last_weights)
+        model = self._model()
+        fixed = (self.settings.fixed_label if model.num_classes and not self.settings.blending
+                 else None)
+        return resolve_end(picker, model, self.state, self.last_click, self.last_weights,
+                           self._drawing_label(), fixed)
+
+    def _on_posterior(self, posterior) -> None:
+        """The Draw tab's reading of the current drawing: the label it reconstructs it as."""
+        label = None if posterior is None else posterior.get("label")
+        self._draw_reading = None if label is None else (self.state.drawing, int(label))
+        if "drawing" in (self.end_a.kind, self.end_b.kind):
+            self.schedule()
+
+    def _drawing_label(self) -> int | None:
+        """The label the Draw tab gave the drawing now current (None: none given to it)."""
+        reading = self._draw_reading
+        if reading is None or reading[0] is not self.state.drawing:
+            return None
+        return reading[1]
 
     def _refused(self, text: str, box) -> None:
         self._refusal, self._refused_at = text, (box, box.value())
