@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -37,7 +38,7 @@ GALLERY_COLUMNS = 2
 GALLERY_ROWS = 9
 GALLERY_MAX_ROWS = 20  # a tall window shows more of the worst, rather than an empty column
 HIST_BINS = 60
-ROW_HEIGHT = 23
+ROW_HEIGHT = 21  # ten rows as high as the gallery's nine, so neither column sets the height
 GALLERY_HINT = "Test digit | reconstruction. Click one to open it in Draw."
 ALL_COLOR = (90, 160, 255)
 DIGIT_COLOR = (255, 150, 50)
@@ -94,7 +95,7 @@ class MetricCard(QFrame):
         self.setFrameShape(QFrame.StyledPanel)
         self.setToolTip(tooltip)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 6, 10, 6)
+        layout.setContentsMargins(10, 4, 10, 4)
         layout.setSpacing(0)
         top = QLabel(caption)
         top.setStyleSheet(HINT_STYLE + " font-size: 11px;")
@@ -189,10 +190,13 @@ class ReportView(QWidget):
         row.addLayout(numbers, 1)
         row.addLayout(gallery_box, 0)
         layout.addLayout(row, 1)
+        # One line: what a pair shows, or the hovered one's figures (they fit in one line at the
+        # report's width in a 1264x672 window, where a second line cost a scroll bar).
         self.gallery_info = QLabel(GALLERY_HINT)
         self.gallery_info.setStyleSheet(HINT_STYLE)
-        self.gallery_info.setWordWrap(True)
-        self.gallery_info.setMinimumHeight(2 * self.gallery_info.fontMetrics().height())
+        self.gallery_info.setMinimumHeight(self.gallery_info.fontMetrics().height())
+        # Its changing text never widens the report (the splitter would jump on hover).
+        self.gallery_info.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
         layout.addWidget(self.gallery_info)
 
     # ------------------------------------------------------------------ what is shown

@@ -55,7 +55,7 @@ class EvaluateTab(QWidget):
     # ------------------------------------------------------------------ building
     def _build(self) -> None:
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(10, 8, 10, 8)
+        outer.setContentsMargins(10, 4, 10, 4)  # at 1264x672 every pixel of height counts
         header = QHBoxLayout()
         self.title = QLabel()
         self.title.setTextFormat(Qt.RichText)
