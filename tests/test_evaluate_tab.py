@@ -296,17 +296,26 @@ def test_log_likelihood_on_demand_with_gap_and_active_units(tab, small_state, mn
     assert f"{direct.nll:.2f}" in panel.result.text()
 
 
-def test_stopping_the_estimate_keeps_nothing_half_done(tab, qtbot):
+def test_stopping_the_estimate_keeps_nothing_half_done_and_says_so(tab, qtbot):
+    """A stopped estimate went back to 'not estimated yet' without a word."""
     panel = tab.likelihood
     panel.k_combo.setCurrentIndex(panel.k_combo.findData(5000))
     panel.run_button.click()
-    assert tab.busy_reason() == "the log-likelihood estimate"
+    assert tab.busy_reason() == "A log-likelihood estimate is running."
     panel.run_button.click()  # Stop
     assert panel.run_button.text() == "Estimate" and panel.k_combo.isEnabled()
     assert tab.busy_reason() is None
     qtbot.wait(300)
-    assert panel.estimate(5000) is None and "not estimated yet" in panel.result.text()
-
+    assert panel.estimate(5000) is None
+    said = plain_text(panel.result.text())
+    assert "not estimated yet" not in said
+    assert said.startswith("The estimate with K = 5,000 was stopped at ") and said.endswith(
+        "%: press Estimate to run it again.")
+    # Another K has nothing to say; K = 5,000 still says it was stopped.
+    panel.k_combo.setCurrentIndex(panel.k_combo.findData(500))
+    assert "not estimated yet" in panel.result.text()
+    panel.k_combo.setCurrentIndex(panel.k_combo.findData(5000))
+    assert plain_text(panel.result.text()) == said
 
 
 def test_an_estimate_cut_short_by_a_model_change_is_said(tab, qtbot, small_state):
@@ -317,11 +326,16 @@ def test_an_estimate_cut_short_by_a_model_change_is_said(tab, qtbot, small_state
     small_state.status_message.connect(lambda text, _ms: said.append(text))
     panel.k_combo.setCurrentIndex(panel.k_combo.findData(5000))
     panel.run_button.click()
-    assert tab.busy_reason() == "the log-likelihood estimate"
+    assert tab.busy_reason() == "A log-likelihood estimate is running."
     small_state.set_active(next(m for m in small_state.models if m is not first))
     assert tab.busy_reason() is None
     assert any("estimate of " + first.name + " stopped" in text for text in said), said
+    assert "not estimated yet" in panel.result.text()  # the new model's: nothing was run on it
     small_state.set_active(first)  # as the tests after this one expect (the tab is shared)
+    # Back on the first model, its row says what happened to its estimate.
+    assert plain_text(panel.result.text()) == (
+        "The estimate with K = 5,000 was dropped when the active model changed: press Estimate "
+        "to run it again.")
 
 
 def _anomaly_panel_in_focus(tab, qtbot):

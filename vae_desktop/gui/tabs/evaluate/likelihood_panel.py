@@ -41,6 +41,9 @@ class LikelihoodPanel(QFrame):
         self._started = 0.0
         # model -> {K: estimate}: kept while the model object lives.
         self._estimates: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        # model -> {K: what became of an estimate that did not finish}, shown in its place.
+        self._notes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self._running: tuple | None = None  # (checkpoint, K) of the estimate under way
         self._build()
         self.show_model(None, None)
 
@@ -95,7 +98,7 @@ class LikelihoodPanel(QFrame):
             self.state.status_message.emit(
                 f"The log-likelihood estimate of {self.ckpt.name} stopped: the active model "
                 f"changed. Press Estimate again on that model to redo it.", 8000)
-            self.stop()
+            self.stop("dropped when the active model changed")
         elif ckpt is not self.ckpt:
             self.stop()
         self.ckpt, self.report = ckpt, report
@@ -121,7 +124,8 @@ class LikelihoodPanel(QFrame):
         if self.ckpt is None:
             self.result.setText("")
         elif found is None:
-            self.result.setText(hint_span("−log p(x) not estimated yet: press Estimate"))
+            note = self._notes.get(self.ckpt.model, {}).get(self.k)
+            self.result.setText(hint_span(note or "−log p(x) not estimated yet: press Estimate"))
             self.result.setToolTip("")
         else:
             self.result.setText(self._result_text(found))
@@ -157,6 +161,8 @@ class LikelihoodPanel(QFrame):
         self._generation += 1
         generation = self._generation
         self._started = time.perf_counter()
+        self._notes.get(ckpt.model, {}).pop(k, None)
+        self._running = (ckpt, k)
         self._job = self.state.workers.start(
             f"log-likelihood of {ckpt.name}", iwae_steps, ckpt.model,
             test_inputs(ckpt.model, images), labels, k,
@@ -169,17 +175,23 @@ class LikelihoodPanel(QFrame):
         self.result.setText(f"Estimating with K = {k:,} on {len(labels):,} test digits…")
         self._show_result()
 
-    def stop(self) -> None:
-        """Whatever estimate is under way no longer counts (its worker is asked to end)."""
+    def stop(self, why: str = "stopped") -> None:
+        """Whatever estimate is under way no longer counts (its worker is asked to end); the
+        row then says it was `why` ("stopped at 12%"), for its model and K."""
         self._generation += 1
         if self._job is not None:
             self._job.stop()
             self._job = None
+            ckpt, k = self._running
+            at = f" at {self.progress.value() / 10:.0f}%" if why == "stopped" else ""
+            self._notes.setdefault(ckpt.model, {})[k] = (
+                f"The estimate with K = {k:,} was {why}{at}: press Estimate to run it again.")
+        self._running = None
         self.progress.hide()
         self._show_result()
 
     def busy_reason(self) -> str | None:
-        return "the log-likelihood estimate" if self._job is not None else None
+        return "A log-likelihood estimate is running." if self._job is not None else None
 
     def _on_progress(self, fraction: float, generation: int) -> None:
         if generation != self._generation:
@@ -194,20 +206,21 @@ class LikelihoodPanel(QFrame):
         if generation != self._generation:
             return
         self._estimates.setdefault(ckpt.model, {})[found.k] = found
+        self._notes.get(ckpt.model, {}).pop(found.k, None)
         took = time.perf_counter() - self._started
         self.state.status_message.emit(
             f"-log p(x) of {ckpt.name}: {found.nll:.2f} nats (K = {found.k:,}, {took:.0f} s)", 6000)
 
     def _on_failed(self, message: str, generation: int) -> None:
         if generation == self._generation:
-            self._job = None
+            self._job = self._running = None
             self.progress.hide()
             self._show_result()
             self.result.setText(f"<span style='color: #c0392b'>Estimate failed: {message}</span>")
 
     def _on_finished(self, generation: int) -> None:
         if generation == self._generation:
-            self._job = None
+            self._job = self._running = None
             self.progress.hide()
             if not self.result.text().startswith("<span style='color: #c0392b'>"):
                 self._show_result()
