@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QGroupBox,
     QLineEdit,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -32,6 +33,7 @@ from vae_desktop.core.settings import (
     Setting,
     from_saved,
 )
+from vae_desktop.gui.tabs.train.continued import KeptData, data_sentence, digits_phrase
 from vae_desktop.gui.tabs.train.form_layout import (
     MODEL_ROWS,
     SHORT_LABELS,
@@ -51,6 +53,11 @@ SUFFIXES = {"train_size": " images"}
 DEVICE = "device"  # not a table setting: the devices present on this machine
 MAX_DECIMALS = 6  # a float spin shows up to this many decimals for a value given with more
 HIGH_LR = 0.01  # above this the loss often blows up
+UNTICK = "Untick “Continue training the active model” to"
+# Why a field is off while "Continue training" is ticked (its tooltip says it after its help).
+KEEPS_SETTINGS = f"A continued model keeps its settings: {UNTICK} train a new model instead."
+# Settings a continued model keeps besides the model's own: its training data.
+KEPT_TRAIN_SETTINGS = ("train_size",)
 
 
 class SettingsForm(QWidget):
@@ -77,6 +84,11 @@ class SettingsForm(QWidget):
                 self.device_combo.setCurrentIndex(self.device_combo.count() - 1)
         self.device_combo.setToolTip("Where to train: only the devices present on this machine")
         self.device_combo.currentIndexChanged.connect(self.changed)
+        # As wide as the usual "all 60,000", wherever a continued model's data makes its text
+        # longer ("3,000 images without 2s"): the column does not widen when Continue is ticked.
+        images = self.fields["train_size"]
+        images.setMinimumWidth(images.sizeHint().width())
+        images.setSizePolicy(QSizePolicy.Ignored, images.sizePolicy().verticalPolicy())
 
         model_grid = SettingsGrid()
         model_grid.add_row([("", self.continue_box)])
@@ -269,13 +281,35 @@ class SettingsForm(QWidget):
         return out
 
     def set_locked(self, running: bool, continuing: bool) -> None:
-        """While a run goes on nothing can be changed; a continued model keeps its settings."""
-        for name in MODEL_SETTINGS:
-            self.fields[name].setEnabled(not running and not continuing)
-        for name in TRAIN_SETTINGS:
-            self.fields[name].setEnabled(not running)
+        """While a run goes on nothing can be changed; a continued model keeps its settings and
+        its training data (`show_kept`), and their tooltips say why they are off."""
+        for name in (*MODEL_SETTINGS, *TRAIN_SETTINGS):
+            kept = name in MODEL_SETTINGS or name in KEPT_TRAIN_SETTINGS
+            self.fields[name].setEnabled(not running and not (continuing and kept))
+            if name in MODEL_SETTINGS:
+                help_text = SETTINGS[name].help
+                self.fields[name].setToolTip(f"{help_text}\n\n{KEEPS_SETTINGS}" if continuing
+                                             else help_text)
         self.device_combo.setEnabled(not running)
         self.continue_box.setEnabled(not running)
+
+    def show_kept(self, data: KeptData | None) -> None:
+        """The training data a continued model keeps, in the Training images box (off while
+        "Continue training" is ticked: `set_locked`), e.g. "3,000 images without 2s"; None:
+        the box as usual."""
+        spin = self.fields["train_size"]
+        setting = SETTINGS["train_size"]
+        if data is None:
+            spin.setSuffix(SUFFIXES["train_size"])
+            spin.setSpecialValueText(LOWEST_TEXT["train_size"])
+            spin.setToolTip(setting.help)
+            return
+        phrase = digits_phrase(data.digits)
+        spin.setSuffix(f"{SUFFIXES['train_size']} {phrase}".rstrip())
+        spin.setSpecialValueText(f"all images {phrase}" if phrase else LOWEST_TEXT["train_size"])
+        self.set_values({"train_size": data.train_size})
+        spin.setToolTip(f"{setting.help}\n\nA continued model trains on the images it was "
+                        f"trained on: {data_sentence(data)}. {UNTICK} choose others.")
 
     # Persistence: QSettings keys train/<name>, read back through the table
     def save(self, settings: QSettings) -> None:

@@ -60,6 +60,8 @@ class TrainRequest:
     optimizer_state: dict | None = None
     step_interval_s: float = STEP_INTERVAL_S
     snapshot_every: int = SNAPSHOT_EVERY  # steps between latent snapshots (0: no live view)
+    # The digits trained on (None: all ten): a continued model keeps its own (tabs.train.continued)
+    digits: tuple[int, ...] | None = None
 
     @property
     def start_epoch(self) -> int:
@@ -92,7 +94,18 @@ class TrainRequest:
     def train_config(self) -> dict:
         """What the checkpoint records of the run (as the CLI writes it)."""
         return {**self.config().to_dict(), "train_size": self.settings["train_size"] or None,
-                "digits": None, "dataset": "mnist"}
+                "digits": list(self.digits) if self.digits else None, "dataset": "mnist"}
+
+    def training_data(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """The run's images and labels: the first train_size (0: all) of the training images of
+        its digits, as `load_split("train", digits=..., size=...)` gives them to the CLI."""
+        size = self.settings["train_size"] or None
+        if not self.digits:
+            return self.train_split.get(size)
+        images, labels = self.train_split.get()
+        keep = torch.isin(labels, torch.tensor(self.digits, dtype=labels.dtype))
+        images, labels = images[keep], labels[keep]  # copies: the split stays as it is
+        return (images[:size], labels[:size]) if size else (images, labels)
 
 
 @dataclass(frozen=True)
@@ -165,7 +178,7 @@ def _run(request: TrainRequest, control: JobControl) -> Iterator:
     else:
         # Seeded like the CLI's, so the same settings give the same model in both.
         model = new_model(request.settings["seed"], **model_kwargs(request.settings))
-    train = request.train_split.get(request.settings["train_size"] or None)
+    train = request.training_data()
     if control.stop_requested:
         return RunSummary("stopped", "stopped before training began", start_epoch, start_epoch)
     history = [dict(rec) for rec in request.history]

@@ -45,6 +45,8 @@ class ResultsPanel(QWidget):
         self._shown_model: weakref.ref | None = None  # the model whose grids are shown
         self._plot_of: weakref.ref | None = None  # the model whose run the plot shows, step by step
         self._grids: tuple | None = None
+        self._caption_of: Checkpoint | None = None  # the model the caption is about (no run)
+        self._continuing = False  # "Continue training the active model" is ticked
         # The last run's model and its latent timeline, shown while that model is the active one.
         self._timeline_of: tuple[weakref.ref, list] | None = None
 
@@ -95,9 +97,11 @@ class ResultsPanel(QWidget):
         return self._grids
 
     # A model
-    def show_model(self, ckpt: Checkpoint | None) -> None:
-        """Its history, its name and settings, its grids; or an invitation to train one."""
+    def show_model(self, ckpt: Checkpoint | None, continuing: bool = False) -> None:
+        """Its history, its name and settings, its grids; or an invitation to train one.
+        `continuing`: Start trains it further rather than a new model."""
         self._show_timeline_of(ckpt)
+        self._caption_of, self._continuing = ckpt, continuing
         if ckpt is None:
             self._plot_of = None
             self.plot.clear()
@@ -108,15 +112,26 @@ class ResultsPanel(QWidget):
         if self._plot_of is None or self._plot_of() is not model:
             self._plot_of = None
             self.plot.set_history(ckpt.history)  # epochs only: the steps of a run are not kept
-        self.caption_label.setText(
-            f"Training history of the active model <b>{html.escape(ckpt.name)}</b> "
-            f"({ckpt.config.describe()}): press Start to train a new one")
+        self._show_model_caption()
         if self._shown_model is not None and self._shown_model() is model:
             return  # its grids are on screen already (a model's weights never change in place)
         if self._previews is None:
             self._previews = Previews(*self._test_set())
         self.show_grids(self._previews.grids(model))
         self._shown_model = weakref.ref(model)
+
+    def set_continuing(self, continuing: bool) -> None:
+        """"Continue training" was ticked or unticked: the caption says what Start will do."""
+        self._continuing = continuing
+        if self._caption_of is not None:
+            self._show_model_caption()
+
+    def _show_model_caption(self) -> None:
+        ckpt = self._caption_of
+        then = "train it further" if self._continuing else "train a new one"
+        self.caption_label.setText(
+            f"Training history of the active model <b>{html.escape(ckpt.name)}</b> "
+            f"({ckpt.config.describe()}): press Start to {then}")
 
     # A run
     def begin_run(self, caption: str, history: list[dict], first_epoch: int,
@@ -128,6 +143,7 @@ class ResultsPanel(QWidget):
         else:
             self.plot.clear()
         self.plot.begin_run(first_epoch, last_epoch)
+        self._caption_of = None
         self.caption_label.setText(caption)
         self.show_grids(None)  # the run's own grids come with its first event
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import html
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -36,6 +37,7 @@ from vae_desktop.core import memory
 from vae_desktop.core import settings as table
 from vae_desktop.core.checkpoint import Checkpoint
 from vae_desktop.core.device import DeviceError, resolve_device
+from vae_desktop.core.library import default_name
 from vae_desktop.core.model import VAEConfig
 from vae_desktop.core.training import EndEvent, StepEvent, TrainControl
 from vae_desktop.gui.model_files import (
@@ -45,7 +47,8 @@ from vae_desktop.gui.model_files import (
     new_model_path,
 )
 from vae_desktop.gui.state import AppState
-from vae_desktop.gui.tabs.train.form import DEVICE, SettingsForm
+from vae_desktop.gui.tabs.train.continued import kept_data, name_with_digits
+from vae_desktop.gui.tabs.train.form import DEVICE, KEPT_TRAIN_SETTINGS, SettingsForm
 from vae_desktop.gui.tabs.train.job import (
     EpochDone,
     RunStarted,
@@ -107,7 +110,8 @@ class TrainTab(QWidget):
         self._report: tuple[Checkpoint | None, Callable[[str], str], str] | None = None
         self._notice: tuple[str, str] | None = None  # settings refused, an autosave that failed
         self._refusal = False  # the notice is a typed value a box did not take
-        self._own_model_settings: dict | None = None  # the form's, from before "Continue" ticked
+        # The form's model settings and training images, from before "Continue" was ticked.
+        self._own_model_settings: dict | None = None
         self._focus_at_start: QWidget | None = None  # where the keyboard focus was at Start
 
         self.form = SettingsForm()
@@ -251,25 +255,47 @@ class TrainTab(QWidget):
             else "The training settings were not applied: see the Train tab", 5000)
 
     def _continue_toggled(self, on: bool) -> None:
-        """Ticked: the model settings become the active model's; unticked: the form gets back
-        the model settings it held before ticking (the person's own, not the model's)."""
+        """Ticked: the model settings and the training images become the active model's;
+        unticked: the form gets back those it held before ticking (the person's own)."""
         if on:
             values = self.form.values()
-            self._own_model_settings = {name: values[name] for name in table.MODEL_SETTINGS}
+            self._own_model_settings = {name: values[name]
+                                        for name in (*table.MODEL_SETTINGS, *KEPT_TRAIN_SETTINGS)}
             self._fill_from_active()
-        elif self._own_model_settings is not None:
-            self.form.set_values(self._own_model_settings)
-            self._own_model_settings = None
+        else:
+            self.form.show_kept(None)
+            if self._own_model_settings is not None:
+                self.form.set_values(self._own_model_settings)
+                self._own_model_settings = None
         self._set_running(self.is_training())
+        if not self.is_training():
+            self.results.set_continuing(on)
 
     def _fill_from_active(self) -> None:
+        """The active model's settings and training data in the form (Continue is ticked)."""
         ckpt = self.state.active
         if ckpt is None:
+            self.form.show_kept(None)
             return
         try:
             self.form.apply(ckpt.config.to_dict())
         except ValueError as exc:  # a model from a file made with other limits
             self._set_notice(f"{ckpt.name} cannot be continued here: {exc}.", ERROR_STYLE)
+        try:
+            self.form.show_kept(kept_data(ckpt))
+        except ValueError:  # _validate says why, and Start stays off
+            self.form.show_kept(None)
+
+    def _continue_problem(self) -> str | None:
+        """Why the active model cannot be continued (Continue is ticked), or None."""
+        ckpt = self.state.active
+        if ckpt is None:
+            return "There is no active model to continue: untick “Continue training”."
+        try:
+            kept_data(ckpt)
+        except ValueError as exc:
+            return f"{ckpt.name} cannot be continued here: {exc}."
+        return None
 
     def _refused(self, message: str) -> None:
         self._set_notice(message, ERROR_STYLE)
@@ -288,8 +314,9 @@ class TrainTab(QWidget):
         """Show why the settings cannot be used (errors) or may disappoint (warnings); returns
         whether training can start."""
         errors = self.form.errors()
-        if self.continue_box.isChecked() and self.state.active is None:
-            errors.append("There is no active model to continue: untick “Continue training”.")
+        problem = self._continue_problem() if self.continue_box.isChecked() else None
+        if problem:
+            errors.append(problem)
         warnings = self.form.warnings()
         if not errors:  # what the run needs of the device (core.memory)
             too_big, slow = memory.training_needs(self.form.values(), self.eval_size)
@@ -349,12 +376,15 @@ class TrainTab(QWidget):
         if self.eval_size:
             images, labels = images[:self.eval_size], labels[:self.eval_size]
         if source is not None:
+            # What it was trained on, as `train --resume` keeps it (the form shows it, locked).
+            kept = kept_data(source)
+            values["train_size"] = kept.train_size
             # A copy: the original stays usable by the other tabs while the copy trains.
             request = TrainRequest(values, device, self.state.train_split, (images, labels),
                                    new_model_path(source),
                                    copy.deepcopy(source.model),
                                    [dict(rec) for rec in source.history],
-                                   copy.deepcopy(source.optimizer_state))
+                                   copy.deepcopy(source.optimizer_state), digits=kept.digits)
             what = f"Training <b>{html.escape(source.name)}</b> further"
             config = source.config
         else:
@@ -426,7 +456,8 @@ class TrainTab(QWidget):
         if ended and self._outcome:
             ckpt = self._outcome.pop().checkpoint()  # listed once, however often this is called
             if ckpt is not None and ckpt.path is not None:
-                self.state.add_model(ckpt, activate=False, origin="trained")
+                self.state.add_model(ckpt, activate=False, origin="trained",
+                                     name=self._kept_name(ckpt))
         return ended
 
     def closeEvent(self, event) -> None:  # when the tab is used as a window of its own
@@ -495,7 +526,8 @@ class TrainTab(QWidget):
         if ckpt is not None:
             self.last_trained = ckpt
             self._report = (ckpt, *report)
-            self.state.add_model(ckpt, origin="trained")  # active in every tab: renders it here
+            # Active in every tab: renders it here.
+            self.state.add_model(ckpt, origin="trained", name=self._kept_name(ckpt))
         else:
             self._report = (self.state.active, *report)  # a failed run leaves the active model
             self._render_active()
@@ -505,6 +537,18 @@ class TrainTab(QWidget):
         self.state.status_message.emit(f"Training {summary.status}", 5000)
         self.run_finished.emit(summary)
         self._restore_focus()  # once the run's controls (the While-training row too) are off
+
+    def _kept_name(self, ckpt: Checkpoint) -> str | None:
+        """The name of a model trained on some digits only (a continued held-out model): the
+        library's default name with its digits, "VAE without 2 · MLP · …"; None: the default."""
+        request = self._request
+        if request is None or not request.digits or ckpt.path is None:
+            return None
+        try:
+            written = ckpt.path.stat().st_mtime  # dated as the library dates a model
+        except OSError:
+            written = time.time()
+        return name_with_digits(default_name(ckpt, written), request.digits)
 
     def _set_running(self, running: bool) -> None:
         if running:
@@ -554,7 +598,7 @@ class TrainTab(QWidget):
             self._report = None
             self.progress.clear()
         self._show_report()
-        self.results.show_model(ckpt)
+        self.results.show_model(ckpt, continuing=self.continue_box.isChecked())
 
     def _show_report(self) -> None:
         if self._report is not None:

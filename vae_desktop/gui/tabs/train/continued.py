@@ -1,0 +1,91 @@
+"""What a continued model keeps of its training data, as `vae-desktop train --resume` does: the
+digits it was trained on (a held-out model of the Evaluate tab stays without its digit) and how
+many training images; binarised or not is a model setting and comes with the model. A run that
+changed them would train another model under the old one's name: "VAE without 2" drew 2s after
+a Continue that trained on every digit.
+
+Words for them too: the form's "300 images without 2s" and the kept model's name, "VAE without 2
+· MLP · z=20 · 2 epochs · 5 Dec 07:40"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from vae_desktop.core.checkpoint import Checkpoint
+from vae_desktop.core.settings import SETTINGS, TRAIN_IMAGES
+
+DIGITS = tuple(range(10))
+DATASET = "mnist"  # the only data the app trains on
+MOST_NAMED = 5  # more digits held out than this: the words name the digits kept instead
+
+
+@dataclass(frozen=True)
+class KeptData:
+    train_size: int  # the first N training images of those digits (0: all of them)
+    digits: tuple[int, ...] | None  # the digits trained on (None: all ten)
+
+
+def kept_data(ckpt: Checkpoint) -> KeptData:
+    """What the model was trained on, from its checkpoint's train_config (a model without one,
+    or with no digits, was trained on every digit). ValueError when the app cannot train on the
+    same: another dataset, or values out of range."""
+    config = ckpt.train_config or {}
+    dataset = config.get("dataset") or DATASET
+    if dataset != DATASET:
+        raise ValueError(f"it was trained on {dataset}, and this app trains on MNIST only "
+                         "(continue it with vae-desktop train --resume and --data-dir)")
+    size = config.get("train_size", config.get("subset")) or 0
+    problem = SETTINGS["train_size"].problem(size)
+    if problem:
+        raise ValueError(problem)
+    digits = config.get("digits")
+    if not digits:
+        return KeptData(size, None)
+    try:
+        kept = tuple(sorted({int(d) for d in digits}))
+    except (TypeError, ValueError):
+        kept = ()
+    if not kept or not set(kept) <= set(DIGITS):
+        raise ValueError(f"digits must be a non-empty subset of 0..9, got {digits!r}")
+    return KeptData(size, None if kept == DIGITS else kept)
+
+
+def held_out(digits) -> tuple[int, ...]:
+    """The digits a model trained on `digits` never saw (none for None)."""
+    return () if not digits else tuple(d for d in DIGITS if d not in digits)
+
+
+def digits_phrase(digits) -> str:
+    """'without 2s', 'without 2s and 7s', 'of 1s, 2s and 3s only'; '' for every digit."""
+    held = held_out(digits)
+    if not held:
+        return ""
+    if len(held) <= MOST_NAMED:
+        return f"without {_and([f'{d}s' for d in held])}"
+    return f"of {_and([f'{d}s' for d in digits])} only"
+
+
+def data_sentence(data: KeptData) -> str:
+    """The images a continued run trains on, e.g. 'the first 3,000 training images without 2s'."""
+    phrase = digits_phrase(data.digits)
+    if data.train_size:
+        return f"the first {data.train_size:,} training images {phrase}".rstrip()
+    if phrase:
+        return f"all the training images {phrase}"
+    return f"all {TRAIN_IMAGES:,} training images"
+
+
+def name_with_digits(name: str, digits) -> str:
+    """A model's default name with its digits after its kind, as the Evaluate tab names a
+    held-out model: 'VAE · MLP · …' becomes 'VAE without 2 · MLP · …'."""
+    held = held_out(digits)
+    if not held:
+        return name
+    note = (f"without {','.join(map(str, held))}" if len(held) <= MOST_NAMED
+            else f"of {','.join(map(str, digits))}")
+    kind, sep, rest = name.partition(" · ")
+    return f"{kind} {note}{sep}{rest}"
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
