@@ -307,3 +307,74 @@ def test_the_wheel_over_the_sliders_scrolls_the_list_and_moves_only_a_focused_sl
     scrolled = bar.value()
     wheel(qtbot, row.slider, 1)
     assert row.slider.value() > before and bar.value() == scrolled
+
+
+# The tab's page in the main window (menu, toolbar, tab bar and status bar taken off): at
+# 1264x672, a maximised window's client area under a window manager on a 1280x720 screen, and
+# at 1920x1080.
+SMALL_PAGE, LARGE_PAGE = (1264, 575), (1920, 983)
+
+
+def boxes_in(tab, widgets) -> dict:
+    """Each widget shown: its rectangle in the tab's coordinates."""
+    from PySide6.QtCore import QRect
+
+    return {name: QRect(w.mapTo(tab, w.rect().topLeft()), w.size())
+            for name, w in widgets.items() if w.isVisibleTo(tab)}
+
+
+def assert_fits_without_overlap(tab, size) -> None:
+    for _ in range(2):  # again once the tab has laid itself out for the size, as the page does
+        tab.resize(*size)
+        QTest.qWait(10)
+    assert (tab.width(), tab.height()) == size
+    hint = tab.minimumSizeHint()
+    assert hint.width() <= size[0] and hint.height() <= size[1], (hint, size)
+    box, plot = tab.point_box, tab.plot
+    side = {"digit": box.digit_view, "coordinates": box.coord_label, "hovered": box.hover_view,
+            "hover caption": box.hover_label, "decode as": tab.label_box,
+            "go to drawing": box.drawing_button, "pages": tab.side.pages}
+    rects = boxes_in(tab, side)
+    names = list(rects)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            assert not rects[a].intersects(rects[b]), (a, rects[a], b, rects[b])
+    # Every control of the plot column and the side column within the tab, none cut off.
+    rects.update(boxes_in(tab, {"manifold": plot.manifold_box, "N": plot.grid_spin,
+                                "points": plot.points_box, "hint": plot.hint_label,
+                                "canvas": tab.canvas}))
+    for name, rect in rects.items():
+        assert tab.rect().contains(rect), (name, rect, tab.size())
+    for label in (box.coord_label, box.hover_label):  # every line of the captions shown
+        assert label.height() >= label.heightForWidth(label.width()), label.text()
+
+
+def test_the_tab_fits_a_1280x720_screen_without_overlap(make_tab, tab_state):
+    """Bug: at 1264x672, a conditional model's Decode as row pushed the Manifold row and the
+    hint below the window's edge, and a five-line caption ("decoded under a label 2→6 blend:
+    44% 2, 56% 6") ran the hovered test image over "Hover a point to see its test image"."""
+    tab, _ = make_tab(conditional=True, latent_dim=2)
+    tab_state.set_latent_point(np.array([0.5, -0.5], np.float32),
+                               np.array([0, 0, 0.44, 0, 0, 0, 0.56, 0, 0, 0], np.float32))
+    assert "blend" in tab.label_box.blend_text()
+    for hovered in (None, 1863):  # a four-digit index, as "#8633" is
+        tab._show_hovered(hovered)
+        assert_fits_without_overlap(tab, SMALL_PAGE)
+    tab, _ = make_tab(latent_dim=16)
+    tab._show_hovered(8)
+    assert_fits_without_overlap(tab, SMALL_PAGE)
+    tab.resize(1100, 700)
+
+
+def test_a_1920x1080_window_gives_the_decoded_digit_more_room(make_tab):
+    """At 1920x1080 the side column stayed 440 px wide: the decoded digit sat small (196 px) over
+    a mostly empty column."""
+    tab, _ = make_tab(conditional=True, latent_dim=2)
+    tab._show_hovered(8)
+    assert_fits_without_overlap(tab, LARGE_PAGE)
+    small_side, small_digit = 440, 196
+    assert tab.side.width() >= 1.2 * small_side
+    assert tab.point_box.digit_view.width() >= 1.4 * small_digit
+    assert tab.point_box.digit_view.width() % 28 == 0  # whole screen pixels per digit pixel
+    assert tab.canvas.width() >= 1200  # and the plot keeps the most of it
+    tab.resize(1100, 700)

@@ -43,7 +43,15 @@ HOVER_HINT = "Hover a point to see\nits test image"
 NOTE = "The label sets the digit, so z holds only style: colours mix."
 NOTE_TIP = ("The decoder gets the label, so the latent space holds only style (slant, width, "
             "stroke): the digits' colours mix on the plot.")
-DECODED_SIDE = 196
+# The decoded digit's side: whole screen pixels per digit pixel, from 5 (140 px) to 11 (308 px),
+# about 30% of the tab's height (168 px in a maximised window on a 1280x720 screen, 280 px at
+# 1920x1080). The side column takes 30% of the tab's width, 440 to 640 px.
+DIGIT_PIXELS, DIGIT_SCALES = 28, (5, 11)
+DIGIT_SHARE = 0.30
+DECODED_SIDE = 7 * DIGIT_PIXELS  # until the tab is first laid out
+SIDE_SHARE, SIDE_WIDTHS = 0.30, (440, 640)
+HOVER_SIDES = (84, 140)  # the hovered test image: half the decoded digit, within these
+CAPTION_ROOM = 200  # px of the column kept beside the digit for its coordinates
 NOTE_STYLE, BLEND_STYLE = HINT_STYLE, "color: #e0b040"
 INACTIVE_STYLE = "color: #c98a3a"
 # The Dimensions page's words for Burda et al.'s active units (core.latent.ACTIVE_COV).
@@ -317,23 +325,29 @@ class DecodedPointBox(QGroupBox):
     def __init__(self, label_picker: LabelPicker, parent: QWidget | None = None) -> None:
         super().__init__("Decoded point", parent)
         grid = QGridLayout(self)
-        # 7 screen pixels to a digit's pixel: big enough to read every stroke, and small enough
-        # that the tab fits a maximized window on a 720-pixel screen.
-        self.digit_view = DigitView(title="The decoded current point", min_size=DECODED_SIDE)
+        # The digit at the top left, its coordinates beside it and the hovered test image with
+        # its caption under them: beside the digit, not under it, so that a short window (a
+        # maximised one on a 720-pixel screen) has room for the rest of the column.
+        self.digit_view = DigitView(title="The decoded current point", min_size=DIGIT_PIXELS)
         self.digit_view.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Fixed)
-        self.digit_view.setFixedSize(DECODED_SIDE, DECODED_SIDE)
-        grid.addWidget(self.digit_view, 0, 0, 4, 1)
+        grid.addWidget(self.digit_view, 0, 0, 2, 1, Qt.AlignTop)
         self.coord_label = QLabel("")
         self.coord_label.setWordWrap(True)
         self.coord_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.coord_label.setAlignment(Qt.AlignLeft | Qt.AlignTop)
         grid.addWidget(self.coord_label, 0, 1)
-        self.hover_view = DigitView(title="The test image under the mouse", min_size=84)
-        self.hover_view.setFixedSize(96, 96)
-        grid.addWidget(self.hover_view, 1, 1, Qt.AlignLeft)
+        self.hover_view = DigitView(title="The test image under the mouse", min_size=HOVER_SIDES[0])
         self.hover_label = QLabel(HOVER_HINT)
         self.hover_label.setStyleSheet(HINT_STYLE)
-        grid.addWidget(self.hover_label, 2, 1)
-        grid.addWidget(label_picker, 4, 0, 1, 2)  # a hidden picker's row takes no room
+        self.hover_label.setAlignment(Qt.AlignLeft | Qt.AlignTop)
+        hover = QHBoxLayout()
+        hover.setSpacing(6)
+        hover.addWidget(self.hover_view, 0, Qt.AlignTop)
+        hover.addWidget(self.hover_label, 1)
+        grid.addLayout(hover, 1, 1)
+        grid.setRowStretch(1, 1)
+        self.set_digit_side(DECODED_SIDE)
+        grid.addWidget(label_picker, 2, 0, 1, 2)  # a hidden picker's row takes no room
         buttons = QHBoxLayout()
         self.drawing_button = QPushButton("Go to drawing")
         self.drawing_button.setToolTip("Move the current point to the posterior mean of the "
@@ -345,8 +359,14 @@ class DecodedPointBox(QGroupBox):
         self.export_button = QPushButton("Export digit…")
         self.export_button.setToolTip("Save the decoded digit as a PNG image")
         buttons.addWidget(self.export_button)
-        grid.addLayout(buttons, 5, 0, 1, 2)
+        grid.addLayout(buttons, 3, 0, 1, 2)
         grid.setColumnStretch(1, 1)
+
+    def set_digit_side(self, side: int) -> None:
+        """The decoded digit `side` px square, the hovered test image half that."""
+        self.digit_view.setFixedSize(side, side)
+        hover = int(np.clip(side // 2, *HOVER_SIDES))
+        self.hover_view.setFixedSize(hover, hover)
 
     def show_hovered(self, image: np.ndarray | None, text: str = "") -> None:
         """The hovered test image with its caption, or (None) the hint that hovering shows one."""
@@ -450,7 +470,7 @@ class SideColumn(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setFixedWidth(440)
+        self.setFixedWidth(SIDE_WIDTHS[0])
         col = QVBoxLayout(self)
         col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(8)
@@ -463,3 +483,15 @@ class SideColumn(QWidget):
         self.pages.addTab(self.sliders, "Dimensions")
         self.pages.addTab(self.samples, "Random samples")
         col.addWidget(self.pages, stretch=1)
+
+    def fit_to(self, width: int, height: int) -> None:
+        """Size the column and its decoded digit for a tab of `width` x `height` px: on a large
+        window both grow (the column stayed 440 px wide at 1920x1080, a small digit over a
+        mostly empty panel); on a short one the digit shrinks so that the tab fits."""
+        column = int(np.clip(round(SIDE_SHARE * width), *SIDE_WIDTHS))
+        scale = int(np.clip(int(DIGIT_SHARE * height) // DIGIT_PIXELS, *DIGIT_SCALES))
+        scale = min(scale, (column - CAPTION_ROOM) // DIGIT_PIXELS)
+        if column != self.width():
+            self.setFixedWidth(column)
+        if scale * DIGIT_PIXELS != self.point_box.digit_view.width():
+            self.point_box.set_digit_side(scale * DIGIT_PIXELS)

@@ -159,6 +159,10 @@ class LatentTab(QWidget):
             self.plot.set_views(self.stats)
             self._apply_plane(fit=True)
 
+    def resizeEvent(self, event) -> None:
+        self.side.fit_to(event.size().width(), event.size().height())
+        super().resizeEvent(event)
+
     # Model and the test-set pass
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -383,9 +387,9 @@ class LatentTab(QWidget):
                 lines.append(f"<b>{ay}</b> = {y:+.3f}")
         lines.append(f"|z| = {float(self.z.norm()):.2f}")
         if self.weights is not None:
-            what = self.label_text()
+            # A blend in a word: the line under the Decode as buttons says which.
             lines.append(f"decoded as <b>{self.label}</b>" if self.label is not None else
-                         f"decoded under a <b>{what}</b>")
+                         "decoded under a <b>label blend</b>")
         self.point_box.coord_label.setText("<br>".join(lines))
         if sliders:
             self.sliders.show_values(self.z)
