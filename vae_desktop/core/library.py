@@ -109,17 +109,24 @@ class ModelLibrary:
         """Read the index (rebuilding it if it is missing or damaged) and drop entries whose file
         is gone. Returns what a person should be told, e.g. that the index was rebuilt."""
         notes: list[str] = []
+        self._clear_stale_temporaries()
         try:
-            self.entries = self._read()
+            self.entries, dropped = self._read()
         except FileNotFoundError:
             self.rebuild()
             return notes
-        except (OSError, ValueError, TypeError, KeyError) as exc:
+        except (OSError, ValueError) as exc:
             found = self.rebuild()
-            notes.append(f"The model list was damaged ({exc}); it was rebuilt from {found} model "
-                         "file(s). Names you had given are lost; the models are not.")
+            notes.append(f"The model list could not be read ({exc}), so it was rebuilt from "
+                         f"{count(found, 'model file')}. Names you had given are lost; the "
+                         "models are not.")
             return notes
-        changed = self._take_bundled_entries()
+        if dropped:
+            were = "entry of the model list could not be read and was" if dropped == 1 else \
+                "entries of the model list could not be read and were"
+            notes.append(f"{dropped} {were} dropped. A model file in the models folder is "
+                         "listed again under its default name.")
+        changed = self._take_bundled_entries() or bool(dropped)
         gone = [e for e in self.entries if not e.file.is_file()]
         if gone:
             self.entries = [e for e in self.entries if e not in gone]
@@ -164,17 +171,40 @@ class ModelLibrary:
                 entry.name, changed = plain, True
         return changed
 
-    def _read(self) -> list[ModelEntry]:
-        data = json.loads(self.index.read_text(encoding="utf-8"))
-        if not isinstance(data, dict) or data.get("version") != INDEX_VERSION:
-            raise ValueError("unknown format")
-        entries = []
-        for item in data["models"]:
-            entry = ModelEntry(**item)
-            if entry.origin not in ORIGINS or not isinstance(entry.name, str):
-                raise ValueError(f"bad entry {item!r:.60}")
-            entries.append(entry)
-        return entries
+    def _read(self) -> tuple[list[ModelEntry], int]:
+        """The index's entries, and how many were dropped as unreadable (a hand-edited or
+        damaged entry costs only itself, not every name in the list). ValueError when the file
+        as a whole is not an index."""
+        try:
+            data = json.loads(self.index.read_text(encoding="utf-8"))
+        except UnicodeDecodeError:
+            raise ValueError("it is not text") from None
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"it is not valid JSON: {exc.msg} at line {exc.lineno}") from None
+        if (not isinstance(data, dict) or data.get("version") != INDEX_VERSION
+                or not isinstance(data.get("models"), list)):
+            raise ValueError("it is not a vae-desktop model list of this version")
+        entries = [entry for item in data["models"] if (entry := _entry(item)) is not None]
+        return entries, len(data["models"]) - len(entries)
+
+    def _fresh(self) -> None:
+        """Before a change, the index as it is on disk now: another window of the app may have
+        changed it since this one read it (the last writer's list would win otherwise)."""
+        try:
+            self.entries, _ = self._read()
+        except (OSError, ValueError):
+            pass  # not readable: this window's list is the best there is
+
+    def _clear_stale_temporaries(self) -> None:
+        """Half-written files of a write the process did not live to finish (`kill -9` while
+        a model or the index was saved). An hour old at least: another window may be writing."""
+        limit = time.time() - 3600
+        for tmp in self.index.parent.glob(".*.tmp"):
+            try:
+                if tmp.stat().st_mtime < limit:
+                    tmp.unlink()
+            except OSError:
+                pass
 
     def rebuild(self) -> int:
         """List every readable checkpoint in the bundled folder and the scanned folders, with
@@ -192,10 +222,11 @@ class ModelLibrary:
     def _add_file(self, path: Path, origin: str) -> ModelEntry | None:
         try:
             ckpt = checkpoint.load(path)
-        except checkpoint.CheckpointError:
-            return None
+            summary = summarize(ckpt)
+        except (checkpoint.CheckpointError, OSError, ValueError, TypeError, KeyError):
+            return None  # not a model this app can list; the file is left alone
         name = ckpt.name if origin == "bundled" else default_name(ckpt, path.stat().st_mtime)
-        entry = ModelEntry(str(path.resolve()), name, origin, path.stat().st_mtime, summarize(ckpt))
+        entry = ModelEntry(str(path.resolve()), name, origin, path.stat().st_mtime, summary)
         entry.name = self._unused(name, entry)
         self.entries.append(entry)
         return entry
@@ -221,6 +252,7 @@ class ModelLibrary:
             raise ValueError("only a model saved to a file can be listed")
         if origin not in ORIGINS:
             raise ValueError(f"origin must be one of {', '.join(ORIGINS)}")
+        self._fresh()
         entry = self.find(ckpt.path)
         before = list(self.entries), None if entry is None else asdict(entry)
         if entry is None:
@@ -245,6 +277,7 @@ class ModelLibrary:
     def relocate(self, old: str | os.PathLike, new: str | os.PathLike,
                  name: str | None = None) -> ModelEntry:
         """The model's file moved (saved elsewhere by the user): list it under the new path."""
+        self._fresh()
         entry = self._get(old)
         entry.path = str(Path(new).resolve())
         entry.origin = "saved"
@@ -255,6 +288,7 @@ class ModelLibrary:
 
     def rename(self, path: str | os.PathLike, name: str) -> ModelEntry:
         """A name typed by the user: refused (ValueError) if another model has it."""
+        self._fresh()
         entry = self._get(path)
         name = check_name(name)
         holder = self._holder(name, entry)
@@ -273,6 +307,7 @@ class ModelLibrary:
         """Unlist a model. A file in the app's models folder is deleted with it (the app made
         it, and a rebuild would list it again); a file the user keeps elsewhere stays. Returns
         whether a file was deleted. Bundled models cannot be removed."""
+        self._fresh()
         entry = self._get(path)
         if entry.bundled:
             raise ValueError(f"{entry.name} comes with vae-desktop and cannot be removed")
@@ -297,7 +332,8 @@ class ModelLibrary:
     def _get(self, path: str | os.PathLike) -> ModelEntry:
         entry = self.find(path)
         if entry is None:
-            raise KeyError(f"{path} is not in the model list")
+            raise ValueError(f"{Path(path).name} is no longer in the model list: another window "
+                             "of vae-desktop may have removed it.")
         return entry
 
     @staticmethod
@@ -327,3 +363,20 @@ def _inside(path: Path, folder: Path) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _entry(item) -> ModelEntry | None:
+    """One entry of the index, or None when it is not one (wrong fields or types)."""
+    if not isinstance(item, dict):
+        return None
+    try:
+        entry = ModelEntry(**item)
+    except TypeError:
+        return None
+    number = (int, float)
+    if (not isinstance(entry.path, str) or not entry.path or not isinstance(entry.name, str)
+            or entry.origin not in ORIGINS or isinstance(entry.added, bool)
+            or not isinstance(entry.added, number) or not isinstance(entry.summary, dict)):
+        return None
+    entry.added = float(entry.added)
+    return entry

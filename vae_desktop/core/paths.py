@@ -28,8 +28,9 @@ def bundled_models_dir() -> Path:
     return resources_dir() / "models"
 
 
-def app_data_dir() -> Path:
-    """Autosaves, sweeps and other user files: $VAE_DESKTOP_DATA_DIR or the user data dir."""
+def app_data_dir(create: bool = True) -> Path:
+    """Autosaves, sweeps and other user files: $VAE_DESKTOP_DATA_DIR or the user data dir,
+    made if missing unless `create` is False (to name it in a message)."""
     env = os.environ.get(DATA_ENV)
     if env:
         path = Path(env)
@@ -37,5 +38,6 @@ def app_data_dir() -> Path:
         import platformdirs
 
         path = Path(platformdirs.user_data_dir("vae-desktop", appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
+    if create:
+        path.mkdir(parents=True, exist_ok=True)
     return path
