@@ -127,3 +127,39 @@ def test_a_drawing_carries_where_it_came_from(app_state, qtbot):
     assert changed.args[0].origin == "test image #12" and changed.args[0].image.dtype == np.float32
     app_state.set_drawing(None)
     assert app_state.drawing is None
+
+
+def _list_unwritable(app_state, monkeypatch):
+    def refuse(*_args):
+        raise PermissionError(13, "Permission denied", str(app_state.library.index))
+
+    monkeypatch.setattr(app_state.library, "_write", refuse)
+
+
+def test_a_model_the_list_cannot_take_is_still_named_and_usable(app_state, monkeypatch, qtbot):
+    # A read-only data folder: the model exists, the list cannot be written. It used to come
+    # out with an empty name ("· MLP · latent 20 …", "… is now the active model").
+    _list_unwritable(app_state, monkeypatch)
+    with qtbot.waitSignal(app_state.status_message) as said:
+        ckpt = app_state.add_model(trained_file("ro"), origin="trained")
+    assert ckpt.name.startswith("VAE · MLP · z=2 · 1 epoch") and ckpt is app_state.active
+    assert ckpt in app_state.models
+    assert "could not be added to the list of models" in said.args[0]
+    assert "Permission denied" in said.args[0] and "Save as" in said.args[0]
+
+
+def test_save_as_reports_the_file_saved_when_only_the_list_fails(app_state, monkeypatch,
+                                                                 tmp_path, qtbot):
+    bundled = next(m for m in app_state.models if app_state.entry(m).bundled)
+    _list_unwritable(app_state, monkeypatch)
+    with qtbot.waitSignal(app_state.status_message) as said:
+        copy = app_state.save_model_as(bundled, tmp_path / "mine.pt")
+    assert (tmp_path / "mine.pt").is_file() and copy.path == tmp_path / "mine.pt"
+    assert str(tmp_path / "mine.pt") in said.args[0] and "could not" in said.args[0]
+    assert "Save as" not in said.args[0]  # it is saved: the advice would be wrong
+
+
+def test_removing_the_active_model_makes_the_first_launch_model_active(app_state):
+    ckpt = app_state.add_model(trained_file("gone"), origin="trained")
+    app_state.remove_model(ckpt)
+    assert app_state.active.path.stem == "mnist-cvae-z2"

@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
 from PySide6.QtCore import QObject, Signal
 
-from vae_desktop.core import checkpoint
+from vae_desktop.core import checkpoint, library
 from vae_desktop.core.checkpoint import Checkpoint
 from vae_desktop.core.data import CachedSplit, to_float
 from vae_desktop.core.evaluation import EvaluationReport, evaluation_steps
@@ -136,10 +137,23 @@ class AppState(QObject):
                   name: str | None = None) -> Checkpoint:
         """Add a model (listed in the library if it has a file) and, by default, activate it."""
         if ckpt.path is not None:
-            entry = self.library.add(ckpt, origin, name)
-            ckpt.name = entry.name
+            try:
+                ckpt.name = self.library.add(ckpt, origin, name).name
+            except OSError as exc:  # a read-only or full data folder: the model is still here
+                ckpt.name = name or library.default_name(ckpt)
+                if origin in ("opened", "saved"):  # the user's own file: it stays
+                    text = (f"{ckpt.name} is in {ckpt.path}, but the list of models could not "
+                            f"take it ({exc}): it is shown until you quit, and File ▸ Open "
+                            "opens it again.")
+                else:
+                    text = (f"{ckpt.name} could not be added to the list of models ({exc}). "
+                            "You can use it until you quit; to keep it, save it with File ▸ "
+                            "Save as.")
+                self.status_message.emit(text, 0)
         elif name:
             ckpt.name = name
+        elif not ckpt.name:
+            ckpt.name = library.default_name(ckpt)
         self._put(ckpt)
         self.models_changed.emit()
         if activate:
@@ -165,6 +179,19 @@ class AppState(QObject):
         autosave) moves to the new file; a bundled model, or one in a file of the user's, stays
         as it is, and the new file is listed as a model of its own and made active."""
         saved = model_files.save_checkpoint_as(ckpt, path)
+        try:
+            return self._list_saved(ckpt, saved)
+        except OSError as exc:  # the file is written; only the list could not follow
+            self.status_message.emit(f"Saved {saved}, but the list of models could not be "
+                                     f"updated ({exc}): the saved model is shown until you "
+                                     "quit, and File ▸ Open opens it again.", 0)
+            copy = checkpoint.load(saved)
+            copy.name = saved.stem
+            self._put(copy)
+            self.models_changed.emit()
+            return copy
+
+    def _list_saved(self, ckpt: Checkpoint, saved: Path) -> Checkpoint:
         entry = self.entry(ckpt)
         if entry is not None and self.library.owns_file(entry) and entry.file != saved.resolve():
             old = entry.file
@@ -203,7 +230,8 @@ class AppState(QObject):
         self.models_changed.emit()
         if ckpt is self.active:
             self.active = None
-            self.set_active(self.models[0] if self.models else None)
+            first = [m for m in self.models if m.path is not None and m.path.stem == FIRST_MODEL]
+            self.set_active((first or self.models or [None])[0])
         return deleted
 
     def set_active(self, ckpt: Checkpoint | None) -> None:
