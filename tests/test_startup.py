@@ -223,3 +223,20 @@ def test_a_failed_tab_shows_its_error_as_written(qtbot):
     document = QTextDocument()
     document.setHtml(page.findChild(QLabel).text())
     assert "expected <class 'int'>" in document.toPlainText()
+
+
+def test_a_data_folder_that_is_a_file_is_a_message_that_stays(qtbot, monkeypatch, tmp_path):
+    """The models failed to load while the thread still imported the other tabs' modules: its
+    next stage ("Loading the tabs…") painted over the failure, and the window said it was
+    loading for ever."""
+    datafile = tmp_path / "datafile"
+    datafile.write_text("not a folder")
+    monkeypatch.setenv("VAE_DESKTOP_DATA_DIR", str(datafile))
+    window = launch(qtbot)
+    qtbot.waitUntil(lambda: "failed" in window.startup.stages, timeout=120_000)
+    window.startup.thread.join(60)  # every later stage has been sent
+    qtbot.wait(100)
+    text = loading_pages(window)[0].text()
+    assert "Loading the models failed" in text and str(datafile) in text
+    assert "Loading the models failed" in window.model_label.text()
+    assert window.close()

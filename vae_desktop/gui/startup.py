@@ -183,13 +183,21 @@ class Startup(QObject):
         self.reached.emit(stage)
 
     def _stage(self, text: str) -> None:
-        if not self.window.closing_down and self.window.state is None:
+        # After a failure the thread still reports its later stages: the failure stays shown.
+        if (not self.window.closing_down and self.window.state is None
+                and "failed" not in self.stages):
             self.window.show_loading(text)
 
     def _failed(self, what: str, message: str) -> None:
         if self.window.closing_down or "failed" in self.stages:
             return
         hint = TORCH_HINT if what == LOADING_TORCH.rstrip("…") else ""
+        if what == "Loading the models":
+            from vae_desktop.core.paths import app_data_dir
+
+            hint = (f"The app keeps its models in {app_data_dir(create=False)}: it must be a "
+                    "folder you can write to (the environment variable VAE_DESKTOP_DATA_DIR "
+                    "picks another).")
         self.window.show_loading(what, (what, message, hint))
         self._reach("failed")
 
@@ -212,7 +220,9 @@ class Startup(QObject):
             notes = state.load_library()
         except Exception as exc:  # noqa: BLE001 - e.g. an unreadable data folder
             traceback.print_exc()
-            self._failed("Loading the models", f"{type(exc).__name__}: {exc}")
+            said = (f"{exc.strerror}: {exc.filename}" if isinstance(exc, OSError) and exc.strerror
+                    and exc.filename else f"{type(exc).__name__}: {exc}")
+            self._failed("Loading the models", said)
             return
         self.window.attach_state(state, notes)
         self._reach("models")
