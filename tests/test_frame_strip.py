@@ -85,3 +85,15 @@ def test_a_click_on_the_second_row_picks_its_frame(qtbot):
     assert strip.frame_at(2 + CELL + 5, ROW - 3) == 1
     assert strip.frame_at(2 + 15 * CELL + 5, ROW + 10) is None
     assert strip.frame_at(2 + 5, 2 * ROW + 10) is None
+
+
+def test_an_empty_strip_shows_no_black_square(qtbot):
+    """An empty strip (an end without a code) showed a lone black square, as if a frame; it
+    shows nothing but a word saying it is empty."""
+    strip = strip_of(qtbot, 10, 1240, 150)
+    assert not strip.empty_note.isVisible()
+    strip.set_frames(None, [])
+    assert np.isnan(strip.image()).all()
+    assert strip.empty_note.isVisible() and strip.empty_note.toPlainText() == "No frames"
+    strip.set_frames(torch.zeros(3, 1, 28, 28), ["0.00", "0.50", "1.00"])
+    assert not strip.empty_note.isVisible() and not np.isnan(strip.image()[:32]).any()

@@ -46,6 +46,7 @@ SOURCES = (
     ("latent", "Latent space point"),
 )
 SHOWN_DIMS = 3  # the coordinates a Latent space point's caption names
+EMPTY_PREVIEW = np.full((28, 28), np.nan, np.float32)
 
 
 @dataclass
@@ -140,9 +141,14 @@ class EndPicker(QGroupBox):
         detail.addWidget(self.another)
         self.detail_label = QLabel("Index")
         form.addRow(self.detail_label, detail)
+        # What the end is, on up to three lines (the row of ends has a fixed height, so the
+        # wrapping does not change the tab's), all of it in the tooltip.
         self.caption = QLabel()
         self.caption.setTextFormat(Qt.RichText)
         clip_to_width(self.caption)
+        self.caption.setWordWrap(True)
+        self.caption.setAlignment(Qt.AlignLeft | Qt.AlignTop)
+        self.caption.setMaximumHeight(3 * self.caption.fontMetrics().lineSpacing())
         form.addRow(self.caption)
         layout.addLayout(form, 1)
         self.preview = DigitView(title=f"{title}: the source image, or the decoded code", min_size=72)
@@ -205,7 +211,8 @@ class EndPicker(QGroupBox):
             self.changed.emit()
 
     def show_end(self, end: End) -> None:
-        self.preview.set_image(end.image)
+        # No image: nothing (transparent), rather than a black square that looks like a digit's.
+        self.preview.set_image(end.image if end.image is not None else EMPTY_PREVIEW)
         if end.problem:
             self.caption.setText(f"<span style='color:#d93025'>{end.problem}</span>")
         else:

@@ -51,6 +51,10 @@ class FrameStrip(DigitView):
         self.scene().sigMouseClicked.connect(self._on_click)
         self.caption_font = QFont()
         self.caption_font.setPointSize(8)
+        # An empty strip (an end without a code; the tab's message says why) shows this alone.
+        self.empty_note = pg.TextItem("No frames", color="#9aa0a6", anchor=(0.5, 0.5))
+        self.view.addItem(self.empty_note)
+        self._arrange()
 
     @property
     def count(self) -> int:
@@ -70,9 +74,11 @@ class FrameStrip(DigitView):
 
     def _arrange(self) -> None:
         count = self.count
+        self.empty_note.setVisible(not count)
         if not count:
             self.rows, self.columns = 1, 0
-            self.set_image(np.zeros((BLOCK, BLOCK), np.float32))
+            self.set_image(np.full((BLOCK, BLOCK), np.nan, np.float32))  # nothing: transparent
+            self.empty_note.setPos(BLOCK / 2, (BLOCK + CAPTION) / 2)
         else:
             self.rows = rows_for(count, self.width(), self.height())
             self.columns = -(-count // self.rows)
