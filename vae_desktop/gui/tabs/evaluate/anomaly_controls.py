@@ -3,6 +3,8 @@ settings, the buttons, and a progress bar with a status line."""
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -16,9 +18,16 @@ from PySide6.QtWidgets import (
 
 from vae_desktop.core.anomaly import SCORES
 from vae_desktop.core.settings import SETTINGS
+from vae_desktop.gui import preferences
 from vae_desktop.gui.tabs.evaluate.tips import tip
 from vae_desktop.gui.widgets.hint_text import HINT_STYLE
 from vae_desktop.gui.widgets.range_spin import RangeDoubleSpinBox, RangeSpinBox
+
+DEFAULT_DIGIT = 2
+DEFAULT_PERCENTILE = 95.0
+KEYS = {"score": "evaluate/score", "percentile": "evaluate/threshold",
+        "digit": "evaluate/holdout_digit", "epochs": "evaluate/epochs",
+        "train_size": "evaluate/train_size"}
 
 
 class AnomalyControls(QWidget):
@@ -48,7 +57,7 @@ class AnomalyControls(QWidget):
         self.percentile_spin.setRange(50.0, 99.9)
         self.percentile_spin.setDecimals(1)
         self.percentile_spin.setSingleStep(0.5)
-        self.percentile_spin.setValue(95.0)
+        self.percentile_spin.setValue(DEFAULT_PERCENTILE)
         self.percentile_spin.setSuffix("th percentile")
         self.percentile_spin.setToolTip("The threshold: this share of the training images scores "
                                         "below it, so about the remaining share of normal images "
@@ -59,7 +68,7 @@ class AnomalyControls(QWidget):
         # 2 by default: a clear case (AUROC about 0.9 after 10 epochs). Held-out 1, 7 or 9 score
         # no higher than the digits seen (AUROC 0.05 to 0.5): simple strokes are easy to explain.
         # The figures: bench/README.md (bench/anomaly_auroc.py), also in the guide's Evaluate page.
-        self.digit_combo.setCurrentIndex(2)
+        self.digit_combo.setCurrentIndex(DEFAULT_DIGIT)
         self.digit_combo.setToolTip(tip(
             "The digit the model never sees in training: its test digits are the anomalies to "
             "find. Some are found far more easily than others (AUROC after 10 epochs on all "
@@ -126,3 +135,27 @@ class AnomalyControls(QWidget):
         status_row.addWidget(self.status, 2)
         status_row.addWidget(self.keep_button)
         layout.addLayout(status_row)
+
+    # ------------------------------------------------------------------ settings
+    def save_settings(self, settings) -> None:
+        settings.setValue(KEYS["score"], self.score_combo.currentData())
+        settings.setValue(KEYS["percentile"], self.percentile_spin.value())
+        settings.setValue(KEYS["digit"], self.digit_combo.currentData())
+        settings.setValue(KEYS["epochs"], self.epochs_spin.value())
+        settings.setValue(KEYS["train_size"], self.train_size_spin.value())
+
+    def restore_settings(self, settings) -> None:
+        """Each value read back if it is one the box can hold, else the box's default."""
+        score = self.score_combo.findData(preferences.read_str(settings, KEYS["score"]))
+        self.score_combo.setCurrentIndex(max(score, 0))
+        percentile = preferences.read_float(settings, KEYS["percentile"], DEFAULT_PERCENTILE)
+        box = self.percentile_spin
+        if not (math.isfinite(percentile) and box.minimum() <= percentile <= box.maximum()):
+            percentile = DEFAULT_PERCENTILE
+        box.setValue(round(percentile, box.decimals()))
+        digit = preferences.read_int(settings, KEYS["digit"], DEFAULT_DIGIT)
+        self.digit_combo.setCurrentIndex(digit if 0 <= digit <= 9 else DEFAULT_DIGIT)
+        for name, box in (("epochs", self.epochs_spin), ("train_size", self.train_size_spin)):
+            default = SETTINGS[name].default
+            value = preferences.read_int(settings, KEYS[name], default)
+            box.setValue(value if box.minimum() <= value <= box.maximum() else default)

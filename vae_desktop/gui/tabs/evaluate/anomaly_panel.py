@@ -154,6 +154,13 @@ class AnomalyPanel(QWidget):
         self.active_button.clicked.connect(self.score_active)
         self.keep_button.clicked.connect(self.keep_holdout_model)
 
+    # ------------------------------------------------------------------ settings
+    def save_settings(self, settings) -> None:
+        self.controls.save_settings(settings)
+
+    def restore_settings(self, settings) -> None:
+        self.controls.restore_settings(settings)
+
     # ------------------------------------------------------------------ state
     @property
     def score(self) -> str:

@@ -24,10 +24,12 @@ from PySide6.QtWidgets import (
 
 from vae_desktop.core.evaluation import ACTIVE_COV, EvaluationReport, test_inputs
 from vae_desktop.core.likelihood import LikelihoodEstimate, iwae_steps
+from vae_desktop.gui import preferences
 from vae_desktop.gui.widgets.hint_text import HINT_STYLE, hint_span
 
 SAMPLE_COUNTS = (50, 500, 5000)  # 5000: Burda et al.'s protocol
 DEFAULT_K = 500
+K_KEY = "evaluate/k"
 
 
 class LikelihoodPanel(QFrame):
@@ -79,6 +81,15 @@ class LikelihoodPanel(QFrame):
             row.addWidget(w)
         row.addWidget(self.result, 1)
         row.addWidget(self.units)
+
+    # ------------------------------------------------------------------ settings
+    def save_settings(self, settings) -> None:
+        settings.setValue(K_KEY, self.k)
+
+    def restore_settings(self, settings) -> None:
+        """K from `settings`; one that is not among SAMPLE_COUNTS gives the default."""
+        k = preferences.read_int(settings, K_KEY, DEFAULT_K)
+        self.k_combo.setCurrentIndex(SAMPLE_COUNTS.index(k if k in SAMPLE_COUNTS else DEFAULT_K))
 
     # ------------------------------------------------------------------ what is shown
     @property

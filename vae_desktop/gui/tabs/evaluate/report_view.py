@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from vae_desktop.core.evaluation import SCORE_NAMES, EvaluationReport
 from vae_desktop.core.wording import a_digit
+from vae_desktop.gui import preferences
 from vae_desktop.gui.tabs.evaluate.anomaly_plots import PLOT_BG, legend_key
 from vae_desktop.gui.tabs.evaluate.tips import tip
 from vae_desktop.gui.widgets.gallery_pairs import PairGallery
@@ -39,6 +40,7 @@ GALLERY_ROWS = 9
 GALLERY_MAX_ROWS = 20  # a tall window shows more of the worst, rather than an empty column
 HIST_BINS = 60
 ROW_HEIGHT = 21  # ten rows as high as the gallery's nine, so neither column sets the height
+HISTOGRAM_KEY = "evaluate/histogram"
 GALLERY_HINT = "Test digit | reconstruction. Click one to open it in Draw."
 ALL_COLOR = (90, 160, 255)
 DIGIT_COLOR = (255, 150, 50)
@@ -198,6 +200,15 @@ class ReportView(QWidget):
         # Its changing text never widens the report (the splitter would jump on hover).
         self.gallery_info.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
         layout.addWidget(self.gallery_info)
+
+    # ------------------------------------------------------------------ settings
+    def save_settings(self, settings) -> None:
+        settings.setValue(HISTOGRAM_KEY, self.hist_combo.currentData())
+
+    def restore_settings(self, settings) -> None:
+        """The histogram's score; an unknown one gives the first (negative ELBO)."""
+        index = self.hist_combo.findData(preferences.read_str(settings, HISTOGRAM_KEY))
+        self.hist_combo.setCurrentIndex(max(index, 0))
 
     # ------------------------------------------------------------------ what is shown
     def clear(self) -> None:

@@ -19,7 +19,7 @@ from html import escape
 
 import numpy as np
 import torch
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -31,10 +31,13 @@ from PySide6.QtWidgets import (
 
 from vae_desktop.core.evaluation import EvaluationReport, reconstruct
 from vae_desktop.core.wording import count
+from vae_desktop.gui import preferences
 from vae_desktop.gui.tabs.evaluate.anomaly_panel import AnomalyPanel
 from vae_desktop.gui.tabs.evaluate.likelihood_panel import LikelihoodPanel
 from vae_desktop.gui.tabs.evaluate.report_view import ReportView
 from vae_desktop.gui.widgets.hint_text import HINT_STYLE, hint_span
+
+SPLITTER_KEY = "evaluate/splitter"
 
 
 class EvaluateTab(QWidget):
@@ -50,6 +53,8 @@ class EvaluateTab(QWidget):
         state.test_pass_progress.connect(self._on_pass_progress)
         state.test_pass_ready.connect(self._on_pass_ready)
         state.test_pass_failed.connect(self._on_pass_failed)
+        # The options of the last session (the main window saves them on closing).
+        self.restore_settings(preferences.open_settings())
         self._on_model_changed(state.active)
 
     # ------------------------------------------------------------------ building
@@ -81,13 +86,14 @@ class EvaluateTab(QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(6, 0, 0, 0)
         right_layout.addWidget(self.anomaly, 1)
-        splitter = QSplitter(Qt.Horizontal)
+        self.splitter = splitter = QSplitter(Qt.Horizontal)
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.report_view)
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([600, 660])
+        splitter.handle(1).setToolTip("Drag to give the report or anomaly detection more room.")
         outer.addWidget(splitter, 1)
 
         # The views tests look at.
@@ -184,6 +190,27 @@ class EvaluateTab(QWidget):
         self.state.set_drawing(image, origin=f"test image #{test_index}")
         self.state.tab_requested.emit("Draw")
         self.state.status_message.emit(f"Opened test image #{test_index} in the Draw tab", 4000)
+
+    # ------------------------------------------------------------------ settings
+    def save_settings(self, settings: QSettings) -> None:
+        """The options, for the next session: K, the held-out run's, the scores shown, the
+        splitter."""
+        self.likelihood.save_settings(settings)
+        self.anomaly.save_settings(settings)
+        self.report_view.save_settings(settings)
+        settings.setValue(SPLITTER_KEY, self.splitter.saveState())
+
+    def restore_settings(self, settings: QSettings) -> None:
+        """Put back what save_settings kept; a value that is missing, of the wrong kind or out of
+        range (a settings file edited by hand) leaves that option at its default."""
+        self.likelihood.restore_settings(settings)
+        self.anomaly.restore_settings(settings)
+        self.report_view.restore_settings(settings)
+        state = settings.value(SPLITTER_KEY)
+        if not (isinstance(state, QByteArray) and self.splitter.restoreState(state)):
+            self.splitter.setSizes([600, 660])
+        elif min(self.splitter.sizes()) <= 0:  # a state that hid a half: as by default
+            self.splitter.setSizes([600, 660])
 
     # ------------------------------------------------------------------ closing
     def busy_reason(self) -> str | None:
