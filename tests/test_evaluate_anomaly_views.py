@@ -8,6 +8,7 @@ import pytest
 from small_test_set import use_test_digits
 
 from vae_desktop.core.anomaly import SCORES, run_experiment
+from vae_desktop.gui.tabs.evaluate.anomaly_controls import AnomalyControls
 from vae_desktop.gui.tabs.evaluate.anomaly_panel import AnomalyPanel, Detector
 from vae_desktop.gui.tabs.evaluate.anomaly_plots import AnomalyPlots
 from vae_desktop.gui.widgets.hint_text import plain_text
@@ -80,3 +81,10 @@ def test_auroc_and_the_threshold_have_one_name_each(qtbot, result):
     assert "95th percentile" in plots.summary.text() and "pct" not in plots.hist_legend.text()
     assert plots.outlier_table.horizontalHeaderItem(3).text() == "AUROC"
     assert SCORES[result.score] in plots.summary.text()
+    # The threshold is a percentile of the training digits' scores, said alike in the summary
+    # and the Threshold box (the Draw tab's 'Unusual above' is one of the test digits').
+    assert "95th percentile of the training digits' negative ELBO" in plots.summary.text()
+    controls = AnomalyControls()
+    qtbot.addWidget(controls)
+    threshold_tip = plain_text(controls.percentile_spin.toolTip())
+    assert "percentile of the training digits' scores" in threshold_tip and "Draw" in threshold_tip

@@ -38,8 +38,8 @@ class AnomalyControls(QWidget):
         layout.setSpacing(6)
         header = QHBoxLayout()
         intro = QLabel("Images scoring above the threshold are flagged as unusual.")
-        intro.setToolTip("The standard test: train a model without one digit, then see how well "
-                         "its scores pick out that digit among the others (AUROC).")
+        intro.setToolTip(tip("The standard test: train a model without one digit, then see how "
+                             "well its scores pick out that digit among the others (AUROC)."))
         intro.setWordWrap(True)
         intro.setStyleSheet(HINT_STYLE)
         header.addWidget(QLabel("<b>Anomaly detection</b>"))
@@ -49,8 +49,8 @@ class AnomalyControls(QWidget):
         self.score_combo = QComboBox()
         for key, text in SCORES.items():
             self.score_combo.addItem(text[0].upper() + text[1:], key)
-        self.score_combo.setToolTip("Negative ELBO: -log p(x) bound, reconstruction plus KL.\n"
-                                    "Reconstruction error: pixel BCE of the reconstruction only.")
+        self.score_combo.setToolTip("Negative ELBO: the bound on -log p(x), reconstruction plus KL.\n"
+                                    "Reconstruction error: the pixel BCE of the reconstruction only.")
         # Says what it did not take ("150" used to show "15th percentile", then 95.0 again, without
         # a word); the panel shows it in its status line. What is typed may end in the suffix or not.
         self.percentile_spin = RangeDoubleSpinBox("Threshold")
@@ -59,9 +59,11 @@ class AnomalyControls(QWidget):
         self.percentile_spin.setSingleStep(0.5)
         self.percentile_spin.setValue(DEFAULT_PERCENTILE)
         self.percentile_spin.setSuffix("th percentile")
-        self.percentile_spin.setToolTip("The threshold: this share of the training images scores "
-                                        "below it, so about the remaining share of normal images "
-                                        "(5% at the 95th percentile) become false alarms")
+        self.percentile_spin.setToolTip(tip(
+            "The threshold, as a percentile of the training digits' scores: at the 95th "
+            "percentile, 95% of the training digits score below it, so about 5% of normal digits "
+            "are false alarms. (The Draw tab's 'Unusual above' is a percentile of the test "
+            "digits' scores instead.)"))
         self.digit_combo = QComboBox()
         for d in range(10):
             self.digit_combo.addItem(str(d), d)
@@ -81,25 +83,27 @@ class AnomalyControls(QWidget):
         self.epochs_spin = RangeSpinBox(epochs)
         self.epochs_spin.setRange(int(epochs.low), int(epochs.high))
         self.epochs_spin.setValue(epochs.default)
-        self.epochs_spin.setToolTip("Training epochs (about 3 s each on a quiet CPU with all images)")
+        self.epochs_spin.setToolTip("Training epochs of the held-out model (about 3 s each on a "
+                                    "quiet CPU with all images).")
         self.train_size_spin = RangeSpinBox(train_size)
         self.train_size_spin.setRange(int(train_size.low), int(train_size.high))
         self.train_size_spin.setSingleStep(5000)
         self.train_size_spin.setSpecialValueText("all")
         self.train_size_spin.setGroupSeparatorShown(True)
-        self.train_size_spin.setToolTip("Train on the first N images of the other digits (all: ~54,000)")
+        self.train_size_spin.setToolTip("Train on the first N training images of the other digits "
+                                        "(all: about 54,000).")
         self.train_button = QPushButton("Train held-out model")
         self.train_button.setToolTip("Train a fresh mlp VAE (784-400-20) without the chosen digit, "
-                                     "in the background, then score the test set")
+                                     "in the background, then score the test set.")
         self.stop_button = QPushButton("Stop")
         self.stop_button.setEnabled(False)
-        self.stop_button.setToolTip("Stop training; the epochs done so far are still scored")
+        self.stop_button.setToolTip("Stop training: the epochs done so far are still scored.")
         self.active_button = QPushButton("Score active model")
         self.active_button.setToolTip("Score the test digits and synthetic outliers with the model "
-                                      "chosen in the toolbar (trained on every digit)")
+                                      "chosen in the toolbar (trained on every digit).")
         self.keep_button = QPushButton("Add to models")
         self.keep_button.setToolTip("Save the held-out model and add it to the models, to explore "
-                                    "it on the other tabs (it stays in the library)")
+                                    "it on the other tabs (it stays in the library).")
         self.keep_button.setEnabled(False)
 
         controls = QGridLayout()

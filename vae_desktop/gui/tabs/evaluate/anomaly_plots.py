@@ -169,7 +169,7 @@ class AnomalyPlots(QWidget):
     def _show_summary(self, result: AnomalyResult, detector: str) -> None:
         unit = SCORES[result.score]
         threshold = (f"threshold {result.threshold:,.1f} nats ({result.percentile:g}th percentile "
-                     f"of training {unit})")
+                     f"of the training digits' {unit})")
         if result.auroc is None:
             fp = float((result.normal > result.threshold).float().mean())
             self.summary.setText(

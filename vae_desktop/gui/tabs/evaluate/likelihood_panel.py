@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from vae_desktop.core.evaluation import ACTIVE_COV, EvaluationReport, test_inputs
 from vae_desktop.core.likelihood import LikelihoodEstimate, iwae_steps
 from vae_desktop.gui import preferences
+from vae_desktop.gui.tabs.evaluate.tips import tip
 from vae_desktop.gui.widgets.hint_text import HINT_STYLE, hint_span
 
 SAMPLE_COUNTS = (50, 500, 5000)  # 5000: Burda et al.'s protocol
@@ -58,14 +59,14 @@ class LikelihoodPanel(QFrame):
         for k in SAMPLE_COUNTS:
             self.k_combo.addItem(f"K = {k:,}", k)
         self.k_combo.setCurrentIndex(SAMPLE_COUNTS.index(DEFAULT_K))
-        self.k_combo.setToolTip(
+        self.k_combo.setToolTip(tip(
             "Importance samples per test image. More samples give a tighter estimate of "
             "log p(x) and take proportionally longer; the literature (Burda et al. 2015) "
-            "reports K = 5000, several minutes on a CPU for 10,000 digits.")
+            "reports K = 5000, several minutes on a CPU for 10,000 digits."))
         self.k_combo.currentIndexChanged.connect(lambda _: self._show_result())
         self.run_button = QPushButton("Estimate")
         self.run_button.setToolTip("Estimate -log p(x) on the test set by importance sampling, "
-                                   "in the background")
+                                   "in the background. Press it again to stop.")
         self.run_button.clicked.connect(self.toggle)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
@@ -118,10 +119,10 @@ class LikelihoodPanel(QFrame):
         else:
             dim = len(report.unit_activity)
             self.units.setText(f"{report.active_units} of {dim} latent units active")
-            self.units.setToolTip(
+            self.units.setToolTip(tip(
                 f"Burda et al.'s criterion: unit u is active when the variance over the test "
                 f"images of its posterior mean, Cov_x(E_q[z_u | x]), exceeds {ACTIVE_COV:g}. An "
-                f"inactive unit's code is the same for every digit, so the decoder ignores it.")
+                f"inactive unit's code is the same for every digit, so the decoder ignores it."))
         self._show_result()
 
     def _show_result(self) -> None:
@@ -144,17 +145,17 @@ class LikelihoodPanel(QFrame):
     def _result_text(self, found: LikelihoodEstimate) -> str:
         data = "binarised" if self.ckpt.config.binarized else "grey-level"
         text = f"−log p(x) <b>{found.nll:.2f}</b> nats / image"
-        tip = (f"Importance-weighted estimate with K = {found.k:,} samples per image over "
-               f"{found.count:,} {data} test digits (a bound that tightens with K).")
+        detail = (f"Importance-weighted estimate with K = {found.k:,} samples per image over "
+                  f"{found.count:,} {data} test digits (a bound that tightens with K).")
         if self.report is not None:
             gap = self.report.test_loss - found.nll
             text += f" · inference gap <b>{gap:.2f}</b>"
-            tip += (f" The negative ELBO ({self.report.test_loss:.2f}) exceeds it by {gap:.2f} "
-                    f"nats: how far the encoder's q(z|x) is from the true posterior, on average.")
+            detail += (f" The negative ELBO ({self.report.test_loss:.2f}) exceeds it by {gap:.2f} "
+                       f"nats: how far the encoder's q(z|x) is from the true posterior, on average.")
         if not self.ckpt.config.binarized:
-            tip += (" On grey levels the Bernoulli likelihood is not normalised: compare with "
-                    "published figures only for a model trained with Binarised MNIST.")
-        self.result.setToolTip(tip)
+            detail += (" On grey levels the Bernoulli likelihood is not normalised: compare with "
+                       "published figures only for a model trained with Binarised MNIST.")
+        self.result.setToolTip(tip(detail))
         return text
 
     # ------------------------------------------------------------------ the estimate
