@@ -20,6 +20,9 @@ class FormScroll(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         # Maximum: never taller than the form; its minimum is small, so it can shrink and scroll.
         self.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Maximum)
+        # Tab goes from field to field, not to the scroll area itself (it still scrolls to the
+        # field that takes the focus).
+        self.setFocusPolicy(Qt.NoFocus)
 
     def sizeHint(self) -> QSize:
         form = self.widget()

@@ -29,11 +29,42 @@ from vae_desktop.core.fileio import atomic_write
 from vae_desktop.core.previews import Previews
 from vae_desktop.gui.tabs.train.live_controls import RunBar, StepPanel
 from vae_desktop.gui.tabs.train.live_latent import LiveLatentView
+from vae_desktop.gui.widgets.hint_text import plain_text
 from vae_desktop.gui.widgets.image_view import DigitView
 from vae_desktop.gui.widgets.loss_plot import LossPlot
 
 NO_MODEL = "No model yet: choose the settings on the left and press <b>Start</b>"
 EXPORT_WIDTH = 1600  # pixels of an exported plot: sharp on a slide or a printed page
+
+
+class CaptionLabel(QLabel):
+    """The header: always two lines tall, whatever it says, so that the plot and the controls
+    under it stay where they are when a longer model name wraps it (a new model's name moved
+    them down a line at 1280x720, and a wrapped header also overlapped the plot's check boxes
+    with the grids' titles on a small window, whose layout counted one line). A single line sits
+    in the middle; a header too long for two lines is cut, and its tooltip says it all."""
+
+    LINES = 2
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignLeft | Qt.AlignVCenter)
+        self.setText("<b>A</b>" + "<br>A" * (self.LINES - 1))
+        self.setFixedHeight(self.sizeHint().height())
+        self.setText("")
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._update_tip()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._update_tip()
+
+    def _update_tip(self) -> None:
+        cut = bool(self.text()) and self.heightForWidth(self.width()) > self.height()
+        self.setToolTip(plain_text(self.text()) if cut else "")
 
 
 class ResultsPanel(QWidget):
@@ -67,8 +98,7 @@ class ResultsPanel(QWidget):
         grids.addWidget(self.samples_view, 1, 1)
         for view in (self.pairs_view, self.samples_view):
             view.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
-        self.caption_label = QLabel("")
-        self.caption_label.setWordWrap(True)
+        self.caption_label = CaptionLabel()
         # The live view beside the plot; the splitter lets a person give either more room.
         self.splitter = QSplitter(Qt.Horizontal)
         self.splitter.addWidget(self.plot)

@@ -129,17 +129,20 @@ class TrainTab(QWidget):
         inner.setContentsMargins(0, 0, 8, 0)
         inner.addWidget(self.form)
         inner.addStretch(1)
-        # The form scrolls when the window is short; messages, buttons and progress stay in view,
-        # and on a tall window they follow the form.
+        # The form scrolls when the window is short; buttons, messages and progress stay in view,
+        # and on a tall window they follow the form. The messages come under the buttons: one
+        # that appears (a value not taken) pushes nothing a person is about to click (above the
+        # buttons it moved Start down 35 px, and a click meant for it missed).
         scroll = FormScroll(left_inner)
         left = QWidget()
-        left.setMinimumWidth(350)
-        left.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Preferred)  # as wide as its buttons need
+        # As wide as the form and the buttons need, never narrower: on a small window the page
+        # scrolls (a column squeezed to 350 px cut "Save model as…" to "ave model as..").
+        left.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Preferred)
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(scroll)
-        column.addWidget(self.message_label)
         column.addLayout(self.button_row)
+        column.addWidget(self.message_label)
         column.addWidget(self.progress)
         column.addStretch(1)
 
