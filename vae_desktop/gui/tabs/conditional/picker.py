@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from vae_desktop.core import generate
-from vae_desktop.gui.tabs.conditional.panels import clip_to_width
 from vae_desktop.gui.tabs.sampling import SamplerChoice
 from vae_desktop.gui.widgets.hint_text import HINT_STYLE
 from vae_desktop.gui.widgets.range_spin import RangeSpinBox
@@ -98,8 +97,11 @@ class Controls(QWidget):
         self.rows_spin.setToolTip("Rows of the all-digits view: one handwriting style per row")
         form.addRow("Styles", self.rows_spin)
         self.new_button = QPushButton("New samples")
-        self.new_button.setToolTip("Draw new codes with a fresh seed (Ctrl+R)")
+        self.new_button.setToolTip("Draw new codes with a fresh seed (R or Ctrl+R)")
         self.new_button.setShortcut(QKeySequence("Ctrl+R"))
+        # R, as on the Latent space tab: like the digit keys, off while the page is hidden, and
+        # a box being typed in keeps the key.
+        QShortcut(QKeySequence("R"), shortcut_scope, self.new_button.click)
         form.addRow(self.new_button)
         col.addWidget(sampling)
 
@@ -126,8 +128,9 @@ class Controls(QWidget):
         for d in range(DIGITS):
             self.label_combo.addItem(f"It is a {d}", d)
         self.label_combo.setToolTip(
-            "The label the image is encoded with. 'Guess' lets the model pick the label under which "
-            "the image is most likely (softmax of the negative ELBO)")
+            "The label the image is encoded with. 'Guess' lets the model pick it: the label under "
+            "which the image has the lowest negative ELBO, as the Draw tab guesses. The bars show "
+            "how many nats each label is behind that best one")
         sform.addRow("Label", self.label_combo)
         col.addWidget(style_box)
         # Why a box did not take what was typed ("500" samples used to become 50 without a
@@ -142,8 +145,8 @@ class Controls(QWidget):
             box.refused.connect(lambda message, box=box: self.show_refusal(message, box))
             box.valueChanged.connect(lambda value, box=box: self._value_taken(box, value))
         col.addStretch(1)
-        self.model_label = QLabel()
-        clip_to_width(self.model_label)
+        self.model_label = QLabel()  # a trained model's name is long: it wraps, never cut
+        self.model_label.setWordWrap(True)
         self.model_label.setStyleSheet(HINT_STYLE)
         col.addWidget(self.model_label)
 

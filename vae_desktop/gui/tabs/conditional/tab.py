@@ -6,6 +6,7 @@ explains what it needs and offers to switch to a conditional model or to train o
 from __future__ import annotations
 
 import secrets
+from html import escape
 from pathlib import Path
 
 import numpy as np
@@ -176,8 +177,9 @@ class ConditionalTab(QWidget):
         self.pages.setCurrentIndex(1)
         self.main_page.setEnabled(True)
         self.controls.set_num_classes(model.num_classes)
-        cfg = self.state.active.config
-        self.model_label.setText(f"Model: <b>{self.state.active.name}</b><br>{cfg.describe()}")
+        ckpt = self.state.active
+        self.model_label.setText(f"Model: <b>{escape(ckpt.name)}</b><br>{ckpt.config.describe()}")
+        self.model_label.setToolTip(f"{ckpt.name}: {ckpt.config.describe()}")
         self._schedule(*PARTS)
 
     def _clear_views(self) -> None:
@@ -240,9 +242,16 @@ class ConditionalTab(QWidget):
                 model, self.label, self.count_spin.value(), self.temperature, seed, sampler)
             n = self.samples.shape[0]
             self.samples_view.set_image(grid(self.samples, nrow=int(np.ceil(np.sqrt(n)))))
-            source = "mixture" if self.sampler_source.kind() == "mixture" else "prior"
-            self.samples_title.setText(f"{n} {source} sample{'s' if n > 1 else ''} of the digit "
-                                       f"{self.label} · t = {self.temperature:.2f} · seed {seed}")
+            mixture = self.sampler_source.kind() == "mixture"
+            plural = "s" if n > 1 else ""
+            # Short enough for the panel at 1280x720 ("100 mixture samples of 7 · t = 2.00 ·
+            # seed 999999"); the tooltip says it in full.
+            self.samples_title.setText(f"{n} {'mixture' if mixture else 'prior'} sample{plural} "
+                                       f"of {self.label} · t = {self.temperature:.2f} · seed {seed}")
+            origin = "the aggregate posterior's mixture" if mixture else "the prior N(0, I)"
+            self.samples_title.setToolTip(
+                f"{n} sample{plural} of the digit {self.label}, their codes drawn from {origin} "
+                f"at temperature {self.temperature:.2f} with seed {seed}.")
         if "digits" in parts:
             self.digits_view = generate.all_digits(model, self.rows_spin.value(), self.temperature, seed,
                                                    sampler)
