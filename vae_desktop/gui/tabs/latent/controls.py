@@ -484,14 +484,19 @@ class SideColumn(QWidget):
         self.pages.addTab(self.samples, "Random samples")
         col.addWidget(self.pages, stretch=1)
 
-    def fit_to(self, width: int, height: int) -> None:
+    def fit_to(self, width: int, height: int) -> bool:
         """Size the column and its decoded digit for a tab of `width` x `height` px: on a large
         window both grow (the column stayed 440 px wide at 1920x1080, a small digit over a
-        mostly empty panel); on a short one the digit shrinks so that the tab fits."""
+        mostly empty panel); on a short one the digit shrinks so that the tab fits. Returns
+        whether anything changed size."""
         column = int(np.clip(round(SIDE_SHARE * width), *SIDE_WIDTHS))
         scale = int(np.clip(int(DIGIT_SHARE * height) // DIGIT_PIXELS, *DIGIT_SCALES))
         scale = min(scale, (column - CAPTION_ROOM) // DIGIT_PIXELS)
-        if column != self.width():
+        changed = False
+        if column != self.minimumWidth():
             self.setFixedWidth(column)
+            changed = True
         if scale * DIGIT_PIXELS != self.point_box.digit_view.width():
             self.point_box.set_digit_side(scale * DIGIT_PIXELS)
+            changed = True
+        return changed

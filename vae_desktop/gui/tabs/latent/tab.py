@@ -160,7 +160,14 @@ class LatentTab(QWidget):
             self._apply_plane(fit=True)
 
     def resizeEvent(self, event) -> None:
-        self.side.fit_to(event.size().width(), event.size().height())
+        if self.side.fit_to(event.size().width(), event.size().height()):
+            # While a snapshot is shown the column's page is hidden, and Qt passes no change of
+            # size up from a hidden widget: the tab kept the minimum size of a column made for
+            # 1920x1080, under scroll bars at 1264x672. Pass it up by hand.
+            widget = self.side.point_box
+            while widget is not None and widget is not self:
+                widget.updateGeometry()
+                widget = widget.parentWidget()
         super().resizeEvent(event)
 
     # Model and the test-set pass
