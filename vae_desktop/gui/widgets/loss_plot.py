@@ -41,7 +41,7 @@ Y_MARGIN = 0.05  # room above and below the curves, as a share of their span
 Y_REFIT_FILL = 0.6  # during a run, y is refitted when the curves fill less than this of it
 LEGEND_MARGINS_PX = 24  # the plot layout's margins either side of the legend, and a little room
 MARKER_PEN = pg.mkPen((255, 216, 77, 170), width=1)
-FEW_POINTS = 30  # a curve of at most this many points also shows each point as a marker
+FEW_POINTS = 5  # a curve of at most this many points also shows each point as a marker
 POINT_SIZE = 6  # px: the markers of such a curve (the test loss's, always shown, are 7)
 EMPTY_TEXT = "No losses yet: they are drawn while a model trains."
 RAW_TIP = "The loss of single batches (noisy)"
