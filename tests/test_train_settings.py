@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QLineEdit, Q
 
 from vae_desktop.core.settings import MODEL_SETTINGS, SETTINGS, TRAIN_SETTINGS, defaults
 from vae_desktop.gui import preferences
-from vae_desktop.gui.tabs.train.tab import TrainTab
+from vae_desktop.gui.tabs.train.tab import SPLITTER_KEY, TrainTab
 
 
 @pytest.fixture
@@ -109,6 +109,47 @@ def test_the_form_persists_under_train_keys_and_bad_stored_values_fall_back(qtbo
     assert values["device"] == TrainTab(state).settings_dict()["device"]  # the default device
     assert third.message == ""  # a stale stored value is not the user's doing now
 
+
+
+def shown_tab(qtbot, state) -> TrainTab:
+    tab = TrainTab(state)
+    qtbot.addWidget(tab)
+    tab.resize(1264, 620)
+    tab.show()
+    qtbot.waitExposed(tab)
+    return tab
+
+
+def test_the_plot_and_live_view_split_is_kept_between_sessions(qtbot, state):
+    """The splitter between the loss plot and the live latent view went back to 3:2 at every
+    start; a stored value that is not a splitter's state, or gives a pane nothing, is ignored."""
+    first = shown_tab(qtbot, state)
+    default = first.results.splitter.sizes()
+    total = sum(default)
+    first.results.splitter.setSizes([total - 500, 500])  # a wide live view, as a person drags
+    chosen = first.results.splitter.sizes()
+    assert chosen != default and chosen[1] == 500
+    store = preferences.open_settings()
+    first.save_settings(store)
+    store.sync()
+
+    second = shown_tab(qtbot, state)
+    second.restore_settings(preferences.open_settings())
+    qtbot.wait(20)
+    assert second.results.splitter.sizes() == chosen
+
+    third = shown_tab(qtbot, state)
+    broken = preferences.open_settings()
+    for stored in ("3:2", b"\x00\xff not a splitter", 42):
+        broken.setValue(SPLITTER_KEY, stored)
+        broken.sync()
+        third.restore_settings(preferences.open_settings())
+        qtbot.wait(20)
+        assert third.results.splitter.sizes() == default, stored
+    # A state that would squeeze a pane to nothing is not taken either.
+    first.results.splitter.setSizes([total, 0])
+    squeezed = first.results.splitter.saveState()
+    assert not third.results.restore_layout(squeezed) or min(third.results.splitter.sizes()) > 0
 
 
 def test_a_long_value_sent_to_a_text_field_shows_its_start(tab, qtbot):

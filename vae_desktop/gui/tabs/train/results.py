@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import torch
-from PySide6.QtCore import QPoint, QRect, QRectF, Qt
+from PySide6.QtCore import QByteArray, QPoint, QRect, QRectF, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -121,6 +121,24 @@ class ResultsPanel(QWidget):
     @property
     def caption(self) -> str:
         return self.caption_label.text()
+
+    def restore_layout(self, state) -> bool:
+        """The plot's and the live view's widths as the splitter's `saveState` kept them (from
+        the settings of an earlier session). Anything else, or a state that leaves a pane no
+        room, changes nothing; returns whether it was taken."""
+        if isinstance(state, bytes):
+            state = QByteArray(state)
+        if not isinstance(state, QByteArray) or state.isEmpty():
+            return False
+        splitter = self.splitter
+        before = splitter.saveState()
+        if not splitter.restoreState(state):
+            return False
+        sizes = splitter.sizes()
+        if len(sizes) != splitter.count() or min(sizes, default=0) <= 0:
+            splitter.restoreState(before)
+            return False
+        return True
 
     def grids(self):
         """The grids shown: (reconstructions, samples) 2-D arrays, or None when cleared."""

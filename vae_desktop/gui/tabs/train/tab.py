@@ -65,6 +65,8 @@ from vae_desktop.gui.widgets.hint_text import plain_text
 from vae_desktop.gui.workers import Job, warm_up_in_gui_thread
 
 PAUSE_KEY = QKeySequence("Ctrl+Space")
+# Where the tab keeps its layout (not under train/, whose keys are the form's settings).
+SPLITTER_KEY = "train_tab/splitter"  # the loss plot's and the live latent view's widths
 # Ctrl+Return, and Ctrl+Enter: the keypad's Enter is another key to Qt.
 START_KEYS = (QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter"))
 SAVE_TIP = "Save the active model to a file of your choice"
@@ -235,10 +237,14 @@ class TrainTab(QWidget):
         return True
 
     def save_settings(self, settings: QSettings) -> None:
+        """The form's values, and how the plot and the live view share their row."""
         self.form.save(settings)
+        settings.setValue(SPLITTER_KEY, self.results.splitter.saveState())
 
     def restore_settings(self, settings: QSettings) -> None:
+        """What `save_settings` kept; a stored value that cannot be used is ignored."""
         self.form.restore(settings)
+        self.results.restore_layout(settings.value(SPLITTER_KEY))
         self._validate()
 
     def prepare_new_model(self) -> None:
