@@ -252,3 +252,74 @@ def tpe_suggestion(earlier: list[FrozenTrial], seed: int) -> float:
 def finished(items: list[FrozenTrial], state: str = "COMPLETE") -> list[int]:
     """The numbers of the trials in `state`."""
     return sorted(t.number for t in items if t.state.name == state)
+
+
+@dataclass
+class ForkedWorker:
+    """A sweep worker forked from the test process (see `forked_worker`)."""
+
+    pid: int
+    reaped: bool = False
+
+    def running(self) -> bool:
+        """Whether it still runs (a zombie does not: it is reaped here)."""
+        if not self.reaped and os.waitpid(self.pid, os.WNOHANG) != (0, 0):
+            self.reaped = True
+        return not self.reaped
+
+    def kill(self, reap: bool = True) -> None:
+        """SIGKILL, as `kill -9` does: no handler runs, no clean-up. Without `reap` the process
+        stays a zombie (its parent has not waited for it yet), which is still a process id."""
+        os.kill(self.pid, signal.SIGKILL)
+        if reap:
+            self.reap()
+
+    def reap(self) -> None:
+        if not self.reaped:
+            os.waitpid(self.pid, 0)
+            self.reaped = True
+
+
+def forked_worker(spec, host: str | None = None) -> ForkedWorker:
+    """A real sweep worker in a process of its own: this process forked, the child running
+    `run_sweep(spec)` (the sweep's own code: its trials record their worker and send heartbeats).
+    Forking saves the seconds a fresh interpreter spends importing torch. `host`: the machine
+    name the child sees, to play a worker on another machine. The caller kills and reaps it."""
+    import socket
+
+    import torch
+
+    from vae_desktop.core.sweep import run_sweep
+
+    pid = os.fork()
+    if pid == 0:  # the child: never back into pytest
+        code = 1
+        try:
+            torch.set_num_threads(1)
+            if host is not None:
+                socket.gethostname = lambda: host
+            run_sweep(spec)
+            code = 0
+        finally:
+            os._exit(code)
+    return ForkedWorker(pid)
+
+
+def running_trial_of(url: str, study: str, worker: ForkedWorker) -> FrozenTrial:
+    """The trial `worker` runs, once it has said it is its own (host and pid recorded), sampled
+    its settings and sent its first heartbeat."""
+    from vae_desktop.core.sweep import open_storage
+
+    storage = _storages.get(url) or _storages.setdefault(url, open_storage(url))
+
+    def found():
+        if not worker.running():
+            raise AssertionError("the forked worker ended before it ran a trial")
+        mine = [t for t in trials(url, study)
+                if t.state.name == "RUNNING" and t.user_attrs.get("pid") == worker.pid
+                and "settings" in t.user_attrs]
+        beating = storage.heartbeat_ages(storage.get_study_id_from_name(study)) if mine else {}
+        return [t for t in mine if t._trial_id in beating]
+
+    [trial] = wait_for(found, "the forked worker's trial", timeout=60)
+    return trial

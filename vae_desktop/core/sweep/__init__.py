@@ -6,6 +6,7 @@ once. Progress reaches the caller as plain dicts; no Qt here.
 
 - spec: SweepSpec (what a sweep tries; limits from core.settings), SweepError
 - storage: opening storage, listing studies, the trials read back (TrialRecord, SweepStudy)
+- lost: telling a trial whose worker is gone (killed, crashed) from one that runs
 - run: run_sweep (callback, for the CLI) and sweep_steps (a job, for the GUI), SweepControl
 - text: command-line text to SweepSpec arguments
 """

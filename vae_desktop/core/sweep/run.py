@@ -39,6 +39,7 @@ from vae_desktop.core.model import VAE
 from vae_desktop.core.training import EndEvent, EpochEvent, StepEvent, TrainConfig, Trainer, new_model
 from vae_desktop.core.wording import count
 
+from .lost import WORKER_ATTR, this_worker
 from .spec import SweepError, SweepSpec
 from .storage import (
     SweepStorage,
@@ -46,6 +47,7 @@ from .storage import (
     TrialRecord,
     checkpoint_dir,
     display_url,
+    fail_lost_trials,
     load_trials,
     open_storage,
     storage_failure,
@@ -277,7 +279,10 @@ def _run(spec: SweepSpec, storage: SweepStorage, device: torch.device, control: 
     def objective(trial: optuna.Trial) -> float:
         nonlocal stopped
         control.trial = trial
-        trial.set_user_attr("host", host)  # first: watchers see whose trial it is at once
+        # First: watchers see whose trial it is at once, and can tell when that worker is gone.
+        trial.set_user_attr(WORKER_ATTR, this_worker(trial.number, spec.heartbeat_s, spec.grace_s,
+                                                     spec.retry_failed))
+        trial.set_user_attr("host", host)
         trial.set_user_attr("pid", pid)
         settings = _suggest(trial, spec)
         trial.set_user_attr("settings", settings)
@@ -353,6 +358,9 @@ def _run(spec: SweepSpec, storage: SweepStorage, device: torch.device, control: 
         if stopped or stopping():
             study_.stop()
 
+    # A trial whose worker on this machine is gone is failed now, not once the grace period is
+    # over (Optuna's heartbeat then fails the silent ones of other machines).
+    fail_lost_trials(storage, storage.get_study_id_from_name(spec.study), _stale_callback(storage))
     if not stopping():
         study.optimize(objective, n_trials=spec.trials, catch=(_TrainingDiverged,),
                        callbacks=[after_trial])
@@ -362,6 +370,13 @@ def _run(spec: SweepSpec, storage: SweepStorage, device: torch.device, control: 
           "trials_run": len(finished),
           "best": best.to_dict() if best is not None else None})
     return result
+
+
+def _stale_callback(storage: SweepStorage):
+    """The storage's callback for a trial whose worker went silent (Optuna 4.9 renamed it)."""
+    get = getattr(storage, "get_heartbeat_stale_trial_callback", None) \
+        or storage.get_failed_trial_callback
+    return get()
 
 
 def _train_digits(spec: SweepSpec) -> list[int] | None:

@@ -29,7 +29,8 @@ DEFAULT_STUDY = "vae-sweep"
 TEST_IMAGES = 10_000  # MNIST's test split
 MAX_TRIALS = 100_000
 # A worker that dies leaves its trial RUNNING; other workers mark it failed once its heartbeat,
-# sent this often, is older than the grace period (seconds, whole: Optuna's unit).
+# sent this often, is older than the grace period (seconds, whole: Optuna's unit). On the
+# worker's own machine its process is looked at instead, at once (lost.py).
 HEARTBEAT_S = 30
 GRACE_S = 120
 

@@ -5,11 +5,14 @@ Three kinds, for three set-ups: SQLite (one machine, a few processes), a journal
 file system (`journal:///path/sweep.log`, a cluster without a database server) and a database
 server such as PostgreSQL (many machines). A worker that dies leaves its trial RUNNING; the
 others mark it failed once its heartbeat is older than the grace period, and run it again when
-asked to (`retry_failed`).
+asked to (`retry_failed`). A reader of the study (the Sweep tab) and a worker that starts mark it
+failed at once when its worker ran on their machine and its process is gone (lost.py,
+fail_lost_trials).
 """
 
 from __future__ import annotations
 
+import copy
 import random
 import re
 import time
@@ -25,6 +28,7 @@ from optuna.trial import FrozenTrial, TrialState
 
 from vae_desktop.core.paths import app_data_dir
 
+from .lost import LOST_ATTR, WORKER_ATTR, lost_reason, retries_of
 from .spec import GRACE_S, HEARTBEAT_S, SweepError
 
 # SQLite lets one writer in at a time; other processes wait up to this long instead of failing.
@@ -41,6 +45,28 @@ except ImportError:  # pragma: no cover - Optuna 3.x
 RetryStaleTrial = getattr(optuna.storages, "RetryHeartbeatStaleTrialCallback",
                           optuna.storages.RetryFailedTrialCallback)
 StaleTrialCallback = Callable[[optuna.Study, FrozenTrial], None]
+# What a new try of a lost trial does not take over from it: the note of its dead worker (the
+# table's Worker column would name that one until the new worker notes itself), why it was lost,
+# its epochs and checkpoint. Its settings stay: the new try trains with them.
+NOT_RETRIED = ("host", "pid", WORKER_ATTR, LOST_ATTR, "note", "epochs", "checkpoint", "stopped")
+
+
+class _RetryLost(RetryStaleTrial):
+    """Optuna's retry of a trial whose worker went silent, queued without that worker's notes."""
+
+    def __call__(self, study: optuna.Study, trial: FrozenTrial) -> None:
+        trial = copy.copy(trial)
+        trial.user_attrs = {k: v for k, v in trial.user_attrs.items() if k not in NOT_RETRIED}
+        super().__call__(study, trial)
+
+
+def retry_callback(max_retry: int) -> StaleTrialCallback | None:
+    """The callback that runs a lost trial again, up to `max_retry` times (0: never)."""
+    if not max_retry:
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # experimental, or its deprecated name
+        return _RetryLost(max_retry=max_retry)
 
 
 def default_storage_url() -> str:
@@ -111,6 +137,24 @@ class _RDBStorage(optuna.storages.RDBStorage):
         except Exception:  # noqa: BLE001 - see above
             pass
 
+    def heartbeat_ages(self, study_id: int) -> dict[int, float]:
+        """Seconds since each running trial's last heartbeat, by trial id (one that sent none is
+        left out), on the database's clock, as Optuna's own check for stale trials reads it."""
+        import sqlalchemy
+        from optuna.storages._rdb import models
+        from optuna.storages._rdb.storage import _create_scoped_session
+
+        with _create_scoped_session(self.scoped_session) as session:
+            now = session.execute(sqlalchemy.func.now()).scalar()
+            rows = (session.query(models.TrialModel.trial_id, models.TrialHeartbeatModel.heartbeat)
+                    .join(models.TrialHeartbeatModel,
+                          models.TrialHeartbeatModel.trial_id == models.TrialModel.trial_id)
+                    .filter(models.TrialModel.study_id == study_id)
+                    .filter(models.TrialModel.state == TrialState.RUNNING).all())
+        now = now.replace(tzinfo=None)  # PostgreSQL's is aware, its stored times are not
+        return {trial_id: (now - beat.replace(tzinfo=None)).total_seconds()
+                for trial_id, beat in rows}
+
 
 class _JournalStorage(optuna.storages.JournalStorage, BaseHeartbeat):
     """Optuna's journal storage, plus the heartbeat its RDB storage has: each running trial notes
@@ -128,6 +172,13 @@ class _JournalStorage(optuna.storages.JournalStorage, BaseHeartbeat):
             self.set_trial_system_attr(trial_id, HEARTBEAT_ATTR, time.time())
         except Exception:  # noqa: BLE001 - as in _RDBStorage: the trial's next call reports it
             pass
+
+    def heartbeat_ages(self, study_id: int) -> dict[int, float]:
+        """Seconds since each running trial's last heartbeat, by trial id (see _RDBStorage)."""
+        now = time.time()
+        return {t._trial_id: now - t.system_attrs[HEARTBEAT_ATTR]
+                for t in self.get_all_trials(study_id, deepcopy=False, states=(TrialState.RUNNING,))
+                if isinstance(t.system_attrs.get(HEARTBEAT_ATTR), (int, float))}
 
     def _get_stale_trial_ids(self, study_id: int) -> list[int]:
         oldest = time.time() - self.grace_s
@@ -157,11 +208,7 @@ def open_storage(url: str | None = None, heartbeat_s: int = HEARTBEAT_S, grace_s
     Raises SweepError with a plain explanation when the URL cannot be used."""
     url = (url or "").strip() or default_storage_url()
     shown = display_url(url)
-    callback = None
-    if retry_failed:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # experimental, or its deprecated name
-            callback = RetryStaleTrial(max_retry=retry_failed)
+    callback = retry_callback(retry_failed)
     if url.startswith(JOURNAL_SCHEME):
         return _open_journal(url, heartbeat_s, grace_s, callback)
     if "://" not in url:
@@ -296,6 +343,46 @@ def list_studies(storage: str | None = None) -> list[str]:
     return sorted(optuna.get_all_study_names(open_storage(storage)))
 
 
+RECORDED = "recorded"  # fail_lost_trials: retry as each lost trial's worker asked
+
+
+def fail_lost_trials(storage: SweepStorage, study_id: int,
+                     callback: StaleTrialCallback | None | str = RECORDED) -> dict[int, str]:
+    """Record as failed every running trial of the study whose worker is gone (lost.py), as
+    Optuna's heartbeat does for a trial silent past the grace period, so that the study's counts
+    and best trial are right; then run `callback` on each, which may queue it again (Optuna's
+    retry). RECORDED: the retries the trial's own worker asked for, as a reader (the Sweep tab)
+    has no wish of its own.
+
+    Returns why each lost trial is lost, by number, those that could not be recorded (storage
+    that is read-only here) included, so a reader can show them for what they are."""
+    running = storage.get_all_trials(study_id, deepcopy=False, states=(TrialState.RUNNING,))
+    if not running:
+        return {}
+    ages = storage.heartbeat_ages(study_id)
+    found: dict[int, str] = {}
+    for trial in running:
+        reason = lost_reason(trial, ages.get(trial._trial_id))
+        if not reason:
+            continue
+        found[trial.number] = reason
+        try:  # why first: a finished trial takes no attributes
+            storage.set_trial_user_attr(trial._trial_id, LOST_ATTR, reason)
+            if not storage.set_trial_state_values(trial._trial_id, TrialState.FAIL):
+                continue
+        except optuna.exceptions.UpdateFinishedTrialError:
+            del found[trial.number]  # it finished meanwhile, or another reader failed it
+            continue
+        except Exception:  # noqa: BLE001 - cannot write here: shown lost, and failed by a worker
+            continue
+        retry = retry_callback(retries_of(trial)) if callback == RECORDED else callback
+        if callable(retry):
+            study = optuna.Study(study_name=storage.get_study_name_from_id(study_id),
+                                 storage=storage)
+            retry(study, storage.get_trial(trial._trial_id))
+    return found
+
+
 # Trial records (what the table shows)
 
 
@@ -313,10 +400,11 @@ class TrialRecord:
     note: str = ""
     host: str = ""  # the machine that ran it (and keeps its checkpoint)
     pid: int | None = None  # ... and its worker process there
+    lost: bool = False  # its worker stopped before it finished (the note says how it was seen)
 
     @property
     def label(self) -> str:
-        return "stopped" if self.stopped else self.state.lower()
+        return "stopped" if self.stopped else "lost" if self.lost else self.state.lower()
 
     @property
     def last_value(self) -> float | None:
@@ -331,16 +419,25 @@ class TrialRecord:
         return asdict(self)
 
     @classmethod
-    def from_frozen(cls, trial: FrozenTrial) -> TrialRecord:
+    def from_frozen(cls, trial: FrozenTrial, lost: str = "") -> TrialRecord:
+        """The record of a trial as stored; `lost`: why a trial still RUNNING there is lost (the
+        storage could not be written to record it failed)."""
         attrs = trial.user_attrs
-        duration = trial.duration.total_seconds() if trial.duration is not None else None
+        failed = trial.state == TrialState.FAIL
+        # A trial failed because its worker stopped: by a reader here (which noted why), or by
+        # Optuna's heartbeat in another worker (which notes nothing).
+        lost = lost or (str(attrs.get(LOST_ATTR, "")) if failed else "") or (
+            _stale_note(trial) if failed and not attrs.get("note") else "")
+        # When a lost trial stopped is not known: it was recorded failed when that was noticed.
+        duration = trial.duration.total_seconds() if trial.duration is not None and not lost \
+            else None
         value = trial.value if trial.state == TrialState.COMPLETE else None
         return cls(trial.number, trial.state.name, value, dict(trial.params),
                    dict(attrs.get("settings") or {}),
                    {int(k): float(v) for k, v in trial.intermediate_values.items()},
                    duration, attrs.get("checkpoint"), bool(attrs.get("stopped")),
-                   str(attrs.get("note", "")) or _stale_note(trial), str(attrs.get("host", "")),
-                   attrs.get("pid"))
+                   lost or str(attrs.get("note", "")) or _stale_note(trial),
+                   str(attrs.get("host", "")), attrs.get("pid"), bool(lost))
 
 
 def _stale_note(trial: FrozenTrial) -> str:
@@ -376,8 +473,11 @@ def best_trial(trials: list[TrialRecord], direction: str) -> TrialRecord | None:
     return pick(done, key=lambda t: t.value)
 
 
-def load_trials(storage: str | SweepStorage | None, study: str) -> SweepStudy:
-    """Every trial of `study` in `storage` (a URL, None for the default), for the table and plots."""
+def load_trials(storage: str | SweepStorage | None, study: str,
+                fail_lost: bool = False) -> SweepStudy:
+    """Every trial of `study` in `storage` (a URL, None for the default), for the table and plots.
+    `fail_lost`: first record as failed the running trials whose worker is gone
+    (fail_lost_trials), as a reader that shows the study does."""
     store = open_storage(storage) if storage is None or isinstance(storage, str) else storage
     try:
         loaded = optuna.load_study(study_name=study, storage=store)
@@ -385,10 +485,12 @@ def load_trials(storage: str | SweepStorage | None, study: str) -> SweepStudy:
         names = sorted(optuna.get_all_study_names(store))
         there = f"studies there: {', '.join(names)}" if names else "it holds no studies yet"
         raise SweepError(f"no study named {study!r} in {display_url(store.url)}; {there}") from None
+    lost = fail_lost_trials(store, store.get_study_id_from_name(study)) if fail_lost else {}
     attrs = loaded.user_attrs
     direction = loaded.direction.name.lower()
     objective = attrs.get("objective", "test_loss" if direction == "minimize" else "auroc")
-    trials = [TrialRecord.from_frozen(t) for t in loaded.get_trials(deepcopy=False)]
+    trials = [TrialRecord.from_frozen(t, lost.get(t.number, "") if t.state == TrialState.RUNNING
+                                      else "") for t in loaded.get_trials(deepcopy=False)]
     return SweepStudy(study, display_url(store.url), objective, attrs.get("holdout"), direction,
                       trials, attrs.get("budget"))
 
@@ -401,7 +503,7 @@ def watch_trials(url: str | None, study: str, opened: SweepStorage | None = None
     one-line SweepError, as a missing study does."""
     storage = opened if opened is not None else open_storage(url)
     try:
-        return storage, load_trials(storage, study)
+        return storage, load_trials(storage, study, fail_lost=True)
     except SweepError:
         raise
     except Exception as exc:

@@ -175,11 +175,12 @@ class StudyView(QWidget):
     def status(self) -> str:
         return self.status_label.text()
 
-    def set_live(self, text: str, problem: str = "") -> None:
+    def set_live(self, text: str, problem: str = "", details: str = "") -> None:
         """When the trials were last read from the storage ("": not watching), or why they
-        could not be (`problem`, in the tooltip)."""
+        could not be (`problem`, in the tooltip); `details` follow the tooltip's words."""
         self.live_label.setText(text)
-        self.live_label.setToolTip(problem or LIVE_TIP)
+        self.live_label.setToolTip(problem or (f"{LIVE_TIP}.\n\n{details}" if details
+                                               else LIVE_TIP))
         self.live_label.setVisible(bool(text))
 
     def show_progress(self, fraction: float | None) -> None:

@@ -400,11 +400,15 @@ class SweepTab(QWidget):
         """The watched study as just read: every worker's trials, this app's sweep's included."""
         if self.view.merge_trials(study.trials) and self._loaded_status is not None:
             self._show_loaded_status(self._loaded_status)
-        running = [t for t in self.view.trials.values() if t.state == "RUNNING"]
+        trials = sorted(self.view.trials.values(), key=lambda t: t.number)
+        running = [t for t in trials if t.state == "RUNNING" and not t.lost]
+        lost = [t for t in trials if t.lost]
         workers = {(t.host, t.pid) for t in running}
         on = f"{len(workers)} worker" + ("s" if len(workers) > 1 else "")
-        self.view.set_live(f"● Live · {len(running)} running on {on} · {read_at}" if running
-                           else f"● Live · {read_at}")
+        parts = ["● Live"] + ([f"{len(running)} running on {on}"] if running else []) \
+            + ([f"{len(lost)} lost"] if lost else []) + [read_at]
+        self.view.set_live(" · ".join(parts), details="\n".join(
+            sentence(f"Trial {t.number} lost: {t.note}") for t in lost))
 
     def _watch_failed(self, message: str) -> None:
         self.view.set_live("⚠ Cannot read the storage now; trying again", problem=message)

@@ -26,10 +26,12 @@ SHORT_LABELS = {"latent_dim": "Latent", "hidden": "Hidden", "lr": "LR",
                 "batch_size": "Batch", "beta": "Beta", "arch": "Arch"}
 STATE_COLORS = {"complete": QColor(70, 160, 90), "pruned": QColor(140, 140, 140),
                 "stopped": QColor(230, 140, 40), "fail": QColor(210, 70, 70),
+                "lost": QColor(210, 70, 70),
                 "running": QColor(70, 140, 255), "waiting": QColor(140, 140, 140)}
 COLUMNS = ("#", "State", "Test loss", "Epochs", "Time") + tuple(SHORT_LABELS[s] for s in SETTINGS) \
     + ("Worker",)
 VALUE_COLUMN = 2
+TIME_COLUMN = 4
 FIRST_SETTING_COLUMN = 5
 WORKER_COLUMN = len(COLUMNS) - 1
 MAX_WORKER_WIDTH = 180
@@ -56,6 +58,12 @@ def worker_text(record: TrialRecord) -> str:
     if record.pid is None:
         return record.host or "–"
     return f"{record.host or '?'} · {record.pid}"
+
+
+def state_tip(record: TrialRecord) -> str:
+    """A trial's state in a sentence: why it is lost, failed or pruned, when it says."""
+    text = f"lost: {record.note}" if record.lost else record.note or record.label
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
 def fmt_value(value) -> str:
@@ -158,7 +166,10 @@ class TrialTable(QTableWidget):
                     item.setData(Qt.UserRole, record.number)
                 elif col == 1:
                     item.setForeground(STATE_COLORS.get(record.label, QColor(140, 140, 140)))
-                    item.setToolTip(record.note or record.label)
+                    item.setToolTip(state_tip(record))
+                elif col == TIME_COLUMN and record.lost:
+                    item.setToolTip("Not known: its worker stopped without a word, and the "
+                                    "trial was recorded failed when that was noticed.")
                 elif col == VALUE_COLUMN and record.value is None and value is not None:
                     item.setToolTip("The last epoch's value: the trial did not complete")
                     item.setForeground(QColor(140, 140, 140))
