@@ -299,3 +299,23 @@ def test_the_last_model_of_another_install_is_found_by_its_name(qtbot, tmp_path,
     qtbot.waitUntil(lambda: window.state is not None and window.state.active is not None)
     assert window.state.active.path == (bundled_models_dir() / "mnist-vae-z16.pt").resolve()
     assert len(window.state.models) == len(bundled)
+
+
+class RememberingTab(QuietTab):
+    """A tab with settings of its own, as Latent space and Evaluate have."""
+
+    def save_settings(self, settings):
+        settings.setValue("remembering/value", "kept")
+
+    def restore_settings(self, settings):
+        self.restored = settings.value("remembering/value")
+
+
+def test_every_tab_with_settings_gets_them_back(qtbot):
+    tabs = (("Train", TrainTab), ("Draw", RememberingTab))
+    first = MainWindow(tabs=tabs)
+    qtbot.addWidget(first)
+    first.close()
+    second = MainWindow(tabs=tabs)
+    qtbot.addWidget(second)
+    assert second.tab_widgets["Draw"].restored == "kept"

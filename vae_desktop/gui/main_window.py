@@ -158,11 +158,11 @@ class MainWindow(QMainWindow):
         widget = self._make_tab(title)
         self.tab_widgets[title] = widget
         self._pages[title].hold(widget)
+        restore = getattr(widget, "restore_settings", None)  # what save_settings kept
+        if callable(restore):
+            restore(self.settings)
         if title == "Train":
             self.train_tab = widget
-            restore = getattr(widget, "restore_settings", None)
-            if callable(restore):
-                restore(self.settings)
             self.export_png_action.setEnabled(self._built_train_tab() is not None)
         return widget
 
