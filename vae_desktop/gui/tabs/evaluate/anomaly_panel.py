@@ -84,11 +84,11 @@ def unkept_question(parent: QWidget | None, model: str, doing: str) -> QMessageB
     model (`model`: its name) that was not added to the models. Cancel is the default button
     and Esc's: a stray Enter loses nothing."""
     box = QMessageBox(QMessageBox.Question, "Keep the held-out model?",
-                      f"The {model} has not been added to the models. To {doing}, the tab "
-                      f"lets it go, and it cannot be had back without training it again.",
+                      f"The {model} has not been added to the models. If you {doing} now, "
+                      f"it is lost: only training it again would bring it back.",
                       QMessageBox.NoButton, parent)
-    box.setInformativeText("Keep it: add it to the models first, then go on. Discard: go on "
-                           "without it. Cancel: change nothing.")
+    box.setInformativeText("Keep it adds it to the models first, then goes on. Discard goes on "
+                           "without it. Cancel changes nothing.")
     keep = box.addButton("Keep it", QMessageBox.AcceptRole)
     keep.setToolTip("Save the held-out model in the models folder and add it to the models, "
                     "then go on.")
@@ -215,7 +215,7 @@ class AnomalyPanel(QWidget):
         return answer == DISCARD
 
     def ask_about_unkept(self, doing: str) -> str:
-        """Ask whether to keep the unkept held-out model before `doing` (words after "To");
+        """Ask whether to keep the unkept held-out model before `doing` (words after "If you");
         returns KEEP, DISCARD or CANCEL. (Tests patch this method.)"""
         box = unkept_question(self, self.detector.name, doing)
         box.exec()
