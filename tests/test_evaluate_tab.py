@@ -39,16 +39,10 @@ def small_state(qapp, mnist_test):
 
 
 @pytest.fixture(scope="module")
-def tab(qapp, small_state, request, tmp_path_factory):
+def tab(qapp, small_state, request):
     """One evaluated tab shared by the tests below (evaluating takes a few seconds)."""
-    from PySide6.QtCore import QSettings
     from pytestqt.qtbot import QtBot
 
-    # The tab reads its options from the settings: its own empty ones (a module's fixture comes
-    # before each test's isolation), so that it starts with the defaults.
-    QSettings.setDefaultFormat(QSettings.IniFormat)
-    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope,
-                      str(tmp_path_factory.mktemp("evaluate-settings")))
     tab = EvaluateTab(small_state)
 
     def ask_about_unkept(doing):  # the real question would wait offscreen for a click

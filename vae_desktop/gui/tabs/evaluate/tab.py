@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 
 from vae_desktop.core.evaluation import EvaluationReport, reconstruct
 from vae_desktop.core.wording import count
-from vae_desktop.gui import preferences
 from vae_desktop.gui.tabs.evaluate.anomaly_panel import AnomalyPanel
 from vae_desktop.gui.tabs.evaluate.likelihood_panel import LikelihoodPanel
 from vae_desktop.gui.tabs.evaluate.report_view import ReportView
@@ -53,8 +52,6 @@ class EvaluateTab(QWidget):
         state.test_pass_progress.connect(self._on_pass_progress)
         state.test_pass_ready.connect(self._on_pass_ready)
         state.test_pass_failed.connect(self._on_pass_failed)
-        # The options of the last session (the main window saves them on closing).
-        self.restore_settings(preferences.open_settings())
         self._on_model_changed(state.active)
 
     # ------------------------------------------------------------------ building
