@@ -360,8 +360,8 @@ def test_the_held_out_boxes_say_what_they_did_not_take(tab, qtbot):
 
 def test_the_threshold_box_says_what_it_did_not_take(tab, qtbot):
     """Typing "150" into Threshold showed "15th percentile" and went back to 95.0 on Tab without a
-    word. It is still not taken, and the status line says why; a value in range typed with or
-    without the "th percentile" suffix is taken."""
+    word. It is still not taken, and the status line says why, quoting all that was typed; a
+    value in range typed with or without the "th percentile" suffix is taken."""
     panel = _anomaly_panel_in_focus(tab, qtbot)
     box = panel.percentile_spin
     box.setValue(95.0)
@@ -370,9 +370,9 @@ def test_the_threshold_box_says_what_it_did_not_take(tab, qtbot):
     qtbot.keyClicks(box.lineEdit(), "150")
     rule = "Threshold must be from 50.0 to 99.9"
     assert f"{rule}: 150 was not taken (it stays 95.0th percentile)." in panel.status.text()
-    qtbot.keyClick(box.lineEdit(), Qt.Key_Tab)  # leaving the box: 15 is not taken either
+    qtbot.keyClick(box.lineEdit(), Qt.Key_Tab)  # leaving the box: 95.0 stays, and the message
     assert box.value() == 95.0 and box.text() == "95.0th percentile"
-    assert f"{rule}: 15 was not taken (it stays 95.0th percentile)." in panel.status.text()
+    assert f"{rule}: 150 was not taken (it stays 95.0th percentile)." in panel.status.text()
     box.setFocus()
     box.selectAll()
     qtbot.keyClicks(box.lineEdit(), "40")
