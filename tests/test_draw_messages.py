@@ -27,11 +27,13 @@ def tab(qtbot, app_state, mnist_test, monkeypatch):
 
 
 def cover_in_ink(qtbot, tab) -> None:
-    """Paint the whole canvas with the widest pen, row by row, as a person would."""
+    """Paint the whole canvas with the widest pen (60 of its 280 pixels), a row every 40 of
+    them, as a person would (the widget may show the sheet larger)."""
     tab.canvas.set_pen_width(60)
-    side = tab.canvas.width()
-    for y in range(20, side + 20, 40):
-        stroke(qtbot, tab.canvas, [(0, min(y, side - 1)), (side - 1, min(y, side - 1))], steps=4)
+    scale = tab.canvas.width() / SIDE
+    for y in range(20, SIDE, 40):
+        row = round(y * scale)
+        stroke(qtbot, tab.canvas, [(0, row), (tab.canvas.width() - 1, row)], steps=4)
 
 
 def test_a_canvas_all_ink_says_so(qtbot, tab):

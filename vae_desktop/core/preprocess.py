@@ -186,17 +186,19 @@ def load_image(path: str | os.PathLike) -> np.ndarray:
             picture = ImageOps.exif_transpose(opened)
             picture.load()
     except FileNotFoundError:
-        raise ImageLoadError(f"{name}: no such file") from None
+        raise ImageLoadError(f"{name}: no such file. It may have been moved, renamed or "
+                             "deleted.") from None
     except UnidentifiedImageError:
         raise ImageLoadError(f"{name} is not an image, or is damaged: its contents are not PNG, "
-                             "JPEG, GIF, BMP, TIFF or WebP, whatever its name says") from None
+                             "JPEG, GIF, BMP, TIFF or WebP, whatever its name says. Open a "
+                             "picture in one of these formats.") from None
     except (OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise ImageLoadError(f"{name} could not be read: {exc}") from None
+        raise ImageLoadError(f"{name} could not be read: {str(exc).rstrip('.')}.") from None
     if max(picture.size) > LOAD_MAX_SIDE:
         picture.thumbnail((LOAD_MAX_SIDE, LOAD_MAX_SIDE), Image.BOX)
     grey = _grey_levels(picture)
     if grey.max() - grey.min() <= 1e-6:
-        raise EmptyImageError(f"{name} is blank: it shows no digit")
+        raise EmptyImageError(f"{name} is blank: it shows no digit.")
     return to_white_on_black(grey)
 
 

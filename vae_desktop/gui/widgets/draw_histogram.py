@@ -1,6 +1,10 @@
 """ScoreHistogram: the test set's negative ELBOs as a histogram, with a solid line at the drawing's
 score and a dashed, draggable line at the 'unusual' threshold (a percentile of those scores).
 
+Their labels ("drawing", "threshold") stand in a band above the highest bar, one row each, on
+the side of their line that faces the middle of the chart: over the bars they hid them, and each
+other when the lines were close.
+
 On every update only the drawing's line moves (and the x axis widens when the score is off the
 chart): the bars are redrawn only when the reference scores change, i.e. for another model.
 """
@@ -59,13 +63,14 @@ class ScoreHistogram(pg.PlotWidget):
         # moves with it: a line's own label sets its text and works out where it meets the view
         # on every move (about 0.1 ms in Python).
         self.score_label = pg.TextItem("drawing", color=(255, 255, 255), fill=label_fill,
-                                       anchor=(0.5, 0.5))
+                                       anchor=(0.0, 0.0))
         self.score_label.setZValue(1)  # over its line, as a line's own label would be
         self._label_y = 0.0
         self.threshold_line = pg.InfiniteLine(
             angle=90, movable=True, pen=pg.mkPen(UNUSUAL_COLOUR, width=2, style=Qt.DashLine),
             hoverPen=pg.mkPen(UNUSUAL_COLOUR, width=4), label="threshold",
-            labelOpts={"position": 0.75, "color": UNUSUAL_COLOUR, "fill": label_fill})
+            labelOpts={"position": 0.9, "color": UNUSUAL_COLOUR, "fill": label_fill,
+                       "anchors": [(0.0, 0.0), (1.0, 0.0)]})
         self.score_line.setVisible(False)
         self.score_label.setVisible(False)
         self.threshold_line.setVisible(False)
@@ -77,7 +82,9 @@ class ScoreHistogram(pg.PlotWidget):
         self._reference: np.ndarray | None = None
         self._span = (0.0, 1.0)  # lowest reference score and its TAIL percentile
         self._right: float | None = None  # the right end of the x axis now
+        self._counts_top = 1.0  # the highest bar
         cache_as_pixmaps(self, self.score_label, self.threshold_line.label)
+        self.getViewBox().sigResized.connect(self._fit_height)
         self.threshold_line.sigPositionChanged.connect(self._on_dragged)
         self.threshold_line.sigPositionChangeFinished.connect(self.threshold_drag_finished)
 
@@ -101,11 +108,23 @@ class ScoreHistogram(pg.PlotWidget):
         top = float(np.percentile(scores, TAIL))
         counts, edges = np.histogram(scores, bins=BINS, range=(low, top))
         self.curve.setData(edges, counts)
-        self.setYRange(0.0, float(counts.max()), padding=0.05)
-        self._label_y = 0.96 * float(counts.max())  # near the top, where the bars are low
-        self.score_label.setPos(self.score_line.value(), self._label_y)
+        self._counts_top = float(counts.max())
         self._span = (low, top)
+        self._fit_height()
         self.threshold_line.setVisible(True)
+
+    def _fit_height(self) -> None:
+        """The y axis reaches two label rows above the highest bar: the drawing's label hangs
+        from the top, the threshold's from the row under it."""
+        height = float(self.getViewBox().height())
+        row = self.score_label.boundingRect().height() + 2  # px
+        if height <= 0:
+            return
+        top = self._counts_top * height / max(height - 2 * row - 4, height / 3)
+        self.setYRange(0.0, top, padding=0.0)
+        self._label_y = top
+        self.score_label.setPos(self.score_line.value(), top)
+        self.threshold_line.label.setPosition(max(0.0, 1.0 - row / height))
 
     def set_score(self, score: float | None) -> None:
         """Move the drawing's line (None hides it), widening the x axis to reach it."""
@@ -130,6 +149,10 @@ class ScoreHistogram(pg.PlotWidget):
         if score is not None and abs(score - self.score_line.value()) >= self._half_pixel():
             self.score_line.setValue(score)  # else it would not move on screen: no repaint
             self.score_label.setPos(score, self._label_y)
+            # On the side of the line facing the middle: never cut by the chart's edge.
+            side = 0.0 if score < low + 0.5 * (right - low) else 1.0
+            if self.score_label.anchor.x() != side:
+                self.score_label.setAnchor((side, 0.0))
 
     def _show_score(self, visible: bool) -> None:
         if self.score_line.isVisible() != visible:

@@ -1,16 +1,21 @@
-"""The Draw tab's canvas with its pen, Undo, Clear and Open buttons, and one line below it that
-says what is on the canvas (or what went wrong)."""
+"""The Draw tab's canvas with its pen, Undo, Clear and Open buttons, and a line that says what is
+on the canvas (or what went wrong), word-wrapped so that a long message is read whole.
+
+In a short tab (a 1280x720 screen) the buttons and the message stand in a column beside the
+canvas, so that the rows under it keep room for the scores and the plots; in a tall one they
+stand in a row under the canvas, which grows."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import (
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QSizePolicy,
-    QVBoxLayout,
+    QWidget,
 )
 
 from vae_desktop.gui.widgets.draw_canvas import MAX_PEN, MIN_PEN, DrawCanvas
@@ -18,27 +23,66 @@ from vae_desktop.gui.widgets.hint_text import HINT_COLOUR
 from vae_desktop.gui.widgets.range_spin import RangeSpinBox
 
 HINT = "Esc clears · Ctrl+Z undoes · wheel sets the pen"
+HINT_COLUMN = HINT.replace(" · ", "\n")  # one key a line, in the column beside the canvas
 ERROR_COLOUR = "#e8833a"
 MESSAGE_COLOUR = HINT_COLOUR
+COLUMN_WIDTH = 150  # the buttons' column beside the canvas, in a short tab
+ROW_LINES = 2  # lines kept for the message under the buttons' row, in a tall tab
+
+
+class MessageLabel(QLabel):
+    """A word-wrapped label as tall as its text needs at its width, and no taller than that
+    before it is laid out: not height-for-width, which would make the main window's scroll area
+    size the whole tab by its preferred height."""
+
+    def __init__(self, text: str = "") -> None:
+        super().__init__(text)
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignLeft | Qt.AlignTop)
+        self.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Minimum)
+        self.lines = 1  # at least this many lines are kept
+
+    def hasHeightForWidth(self) -> bool:
+        return False
+
+    def fit(self) -> None:
+        """Keep the height the text needs at the label's width (or `lines` lines)."""
+        metrics = self.fontMetrics()
+        width = max(40, self.contentsRect().width())
+        needed = metrics.boundingRect(QRect(0, 0, width, 100_000), Qt.TextWordWrap,
+                                      self.text()).height()
+        height = max(needed, self.lines * metrics.lineSpacing()) + 2
+        if height != self.minimumHeight():
+            self.setMinimumHeight(height)
+
+    def setText(self, text: str) -> None:  # noqa: N802 (QLabel's name)
+        super().setText(text)
+        self.fit()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.fit()
 
 
 class CanvasPanel(QGroupBox):
     def __init__(self, pen_width: int) -> None:
         super().__init__("Drawing")
-        layout = QVBoxLayout(self)
         self.canvas = DrawCanvas()
-        layout.addWidget(self.canvas, 0, Qt.AlignHCenter)
-        tools = QHBoxLayout()
-        tools.addWidget(QLabel("Pen"))
+        self.pen_box = QWidget()  # the pen's label and box stay together in either arrangement
+        pen_row = QHBoxLayout(self.pen_box)
+        pen_row.setContentsMargins(0, 0, 0, 0)
+        pen_label = QLabel("Pen")
+        pen_row.addWidget(pen_label)
         self.pen_spin = RangeSpinBox("Pen")  # says what it did not take, in the line below
+        pen_label.setBuddy(self.pen_spin)
         self.pen_spin.setRange(MIN_PEN, MAX_PEN)
         self.pen_spin.setSuffix(" px")
         self.pen_spin.setToolTip("Pen width in canvas pixels (mouse wheel over the canvas too).\n"
                                  "MNIST strokes are about 2-3 of its pixels wide: 20-30 here.")
         self.pen_spin.setValue(min(MAX_PEN, max(MIN_PEN, pen_width)))
         self.canvas.set_pen_width(self.pen_spin.value())
-        tools.addWidget(self.pen_spin)
-        tools.addStretch(1)
+        pen_row.addWidget(self.pen_spin, 1)
         self.undo_button = QPushButton("Undo")
         self.undo_button.setToolTip("Undo the last stroke, clear or load (Ctrl+Z)")
         self.undo_button.setEnabled(False)
@@ -47,12 +91,13 @@ class CanvasPanel(QGroupBox):
         self.open_button = QPushButton("Open image…")
         self.open_button.setToolTip("Load a PNG or JPEG of a digit, any size, dark-on-light or "
                                     "light-on-dark. You can also drop a file on the canvas.")
-        for button in (self.undo_button, self.clear_button, self.open_button):
-            tools.addWidget(button)
-        layout.addLayout(tools)
-        self.message_label = QLabel(HINT)  # one line; a long message is elided, whole in the tooltip
+        self.buttons = (self.undo_button, self.clear_button, self.open_button)
+        self.message_label = MessageLabel(HINT)  # the whole message, wrapped
         self.message_label.setStyleSheet(f"color: {MESSAGE_COLOUR};")
-        layout.addWidget(self.message_label)
+        self._grid = QGridLayout(self)
+        self._grid.setHorizontalSpacing(10)
+        self._compact: bool | None = None
+        self.set_compact(False)
         self._message, self._error = HINT, False
         self._refusal: str | None = None  # a box's refusal of what was typed, while shown
         self._refused_at: tuple | None = None  # that box and the value it kept
@@ -64,6 +109,46 @@ class CanvasPanel(QGroupBox):
         self.watch_refusals(self.pen_spin)
         self.undo_button.clicked.connect(self.canvas.undo)
         self.clear_button.clicked.connect(self.canvas.clear)
+
+    @property
+    def compact(self) -> bool:
+        """True when the buttons and the message stand in a column beside the canvas."""
+        return bool(self._compact)
+
+    def set_compact(self, compact: bool) -> None:
+        """Buttons and message in a column beside the canvas (True), or in rows under it."""
+        if compact == self._compact:
+            return
+        self._compact = compact
+        grid = self._grid
+        for widget in (self.canvas, self.pen_box, *self.buttons, self.message_label):
+            grid.removeWidget(widget)
+        for i in range(8):
+            grid.setRowStretch(i, 0)
+            grid.setColumnStretch(i, 0)
+        if compact:
+            grid.addWidget(self.canvas, 0, 0, 6, 1, Qt.AlignTop)
+            for row, widget in enumerate((self.pen_box, *self.buttons)):
+                grid.addWidget(widget, row, 1)
+            grid.addWidget(self.message_label, 4, 1)
+            grid.setRowStretch(5, 1)
+            for widget in (self.pen_box, *self.buttons, self.message_label):
+                widget.setFixedWidth(COLUMN_WIDTH)
+            self.message_label.lines = 1
+        else:
+            grid.addWidget(self.canvas, 0, 0, 1, 5, Qt.AlignHCenter)
+            grid.addWidget(self.pen_box, 1, 0)
+            grid.setColumnStretch(1, 1)
+            for column, button in enumerate(self.buttons, start=2):
+                grid.addWidget(button, 1, column)
+            grid.addWidget(self.message_label, 2, 0, 1, 5)
+            for widget in (self.pen_box, *self.buttons):
+                widget.setMinimumWidth(0)
+                widget.setMaximumWidth(16_777_215)
+            self.message_label.setMinimumWidth(0)
+            self.message_label.setMaximumWidth(16_777_215)
+            self.message_label.lines = ROW_LINES
+        self._show_text()
 
     @property
     def message(self) -> str:
@@ -80,9 +165,7 @@ class CanvasPanel(QGroupBox):
         if self._refusal is None or self._message != self._refusal:
             self._before_refusal = (self._message, self._error)
         self._refusal, self._refused_at = text, (box, box.value())
-        # Cut at the end if too long: the rule and what was typed stay in view (the box shows
-        # the value it kept).
-        self.set_message(text, error=True, elide=Qt.ElideRight)
+        self.set_message(text, error=True)
 
     def _value_taken(self, box, value) -> None:
         if self._refusal is None or self._refused_at == (box, value):
@@ -91,9 +174,14 @@ class CanvasPanel(QGroupBox):
             self.set_message(*self._before_refusal)
         self._refusal = self._refused_at = None
 
-    def set_message(self, text: str, error: bool = False, elide=Qt.ElideMiddle) -> None:
+    def set_message(self, text: str, error: bool = False) -> None:
+        """Say `text` under the canvas, whole (wrapped), in the error colour when `error`."""
+        if (text, error) == (self._message, self._error):
+            return
         self._message, self._error = text, error
-        width = self.canvas.width() + 80
-        self.message_label.setText(self.message_label.fontMetrics().elidedText(text, elide, width))
-        self.message_label.setToolTip(text if text != HINT else "")
+        self._show_text()
         self.message_label.setStyleSheet(f"color: {ERROR_COLOUR if error else MESSAGE_COLOUR};")
+
+    def _show_text(self) -> None:
+        text = getattr(self, "_message", HINT)
+        self.message_label.setText(HINT_COLUMN if text == HINT and self.compact else text)

@@ -40,6 +40,7 @@ TYPICAL_COLOUR = "#3ba55c"
 BAR_COLOUR = (90, 140, 220)
 CHOSEN_BAR_COLOUR = (255, 170, 60)
 GAP_SHOWN = 40.0  # nats: the guess's bars stop here (further behind is as good as ruled out)
+BARS_MIN_HEIGHT = 100  # px
 THRESHOLD_RANGE = (50.0, 99.9)  # percent of the test set
 PERCENTILE_NOTE = "of test digits score as well or better"
 
@@ -114,7 +115,8 @@ def _value_label(tooltip: str, widest: str, bold: bool = False) -> QLabel:
 
 
 class ImagesPanel(QGroupBox):
-    """The model's input, its reconstruction and their difference."""
+    """The model's input, its reconstruction and their difference. For a conditional model the
+    reconstruction's caption holds "Reconstruct as": the label it is rebuilt as."""
 
     def __init__(self) -> None:
         super().__init__("What the model sees and gives back")
@@ -126,13 +128,61 @@ class ImagesPanel(QGroupBox):
                                          "(black: same, yellow: off by 1)",
                                    min_size=140, colormap="inferno")
         self.recon_caption = _caption("Reconstruction")
-        captions = (_caption("Model input (28×28)"), self.recon_caption,
-                    _caption("|Input − reconstruction|"))
+        self.label_combo = QComboBox()
+        self.label_combo.addItem("best guess", None)
+        self.label_combo.setToolTip(
+            "The label a conditional model rebuilds the drawing as: its best guess, or a digit\n"
+            "you pick to see your handwriting written as that digit. The verdict, the percentile\n"
+            "and the guess stay those of the model's best guess; the Score panel adds a row\n"
+            "with the picked label's numbers.")
+        self.recon_caption.setBuddy(self.label_combo)
+        recon_head = QWidget()
+        head = QHBoxLayout(recon_head)
+        head.setContentsMargins(0, 0, 0, 0)
+        head.addStretch(1)
+        head.addWidget(self.recon_caption)
+        head.addWidget(self.label_combo)
+        head.addStretch(1)
+        captions = (_caption("Model input (28×28)"), recon_head, _caption("|Input − reconstruction|"))
+        # As tall with the box as without: the pictures keep their size when the model changes.
+        height = self._caption_height = self.label_combo.sizeHint().height()
         for col, (caption, view) in enumerate(
                 zip(captions, (self.input_view, self.recon_view, self.diff_view), strict=True)):
+            caption.setFixedHeight(height)
             grid.addWidget(caption, 0, col)
             grid.addWidget(view, 1, col)
             grid.setColumnStretch(col, 1)
+        self.set_conditional(None, model=False)
+
+    @property
+    def chosen_label(self) -> int | None:
+        """The label picked to reconstruct with; None: the most likely one."""
+        return self.label_combo.currentData()
+
+    def height_for_pictures(self, side: int) -> int:
+        """The panel's height that shows its pictures `side` px square."""
+        grid = self.layout()
+        margins = grid.contentsMargins()
+        frame = self.sizeHint().height() - grid.sizeHint().height()  # the title and the frame
+        return (frame + margins.top() + margins.bottom() + grid.verticalSpacing()
+                + self._caption_height + side)
+
+    def set_conditional(self, num_classes: int | None, model: bool = True) -> None:
+        """A conditional model with `num_classes` labels, an unconditional one (None), or no
+        model at all (`model` False)."""
+        conditional = bool(num_classes)
+        self.label_combo.setVisible(conditional)
+        self.label_combo.setEnabled(conditional)
+        self.recon_caption.setText("Reconstruct as" if conditional else
+                                   "Reconstruction" if model else "Reconstruction (no model)")
+        if conditional and self.label_combo.count() != num_classes + 1:
+            self.label_combo.blockSignals(True)
+            while self.label_combo.count() > 1:
+                self.label_combo.removeItem(1)
+            for label in range(num_classes):
+                self.label_combo.addItem(str(label), label)
+            self.label_combo.setCurrentIndex(0)
+            self.label_combo.blockSignals(False)
 
     def show_analysis(self, analysis: DigitAnalysis | None) -> None:
         self.recon_view.set_image(None if analysis is None else analysis.reconstruction)
@@ -167,6 +217,7 @@ class ScoresPanel(QGroupBox):
             "Reconstruction: Bernoulli negative log-likelihood of the 784 pixels.\n"
             "KL: how far the drawing's posterior is from the prior N(0, I).",
             "= reconstruction 8888.8 + KL 888.8")
+        self._fit_loss_width("8.8 nats")
         self.psnr_label = _value_label("Peak signal-to-noise ratio of the reconstruction (higher is "
                                        "closer; torchmetrics)", "-88.8 dB")
         self.ssim_label = _value_label("Structural similarity of the reconstruction, 0 to 1 "
@@ -174,10 +225,14 @@ class ScoresPanel(QGroupBox):
         self.percentile_label = _value_label(
             "Share of the MNIST test digits whose negative ELBO is at or below the drawing's.",
             f"88.8 % {PERCENTILE_NOTE}")
-        form.addRow("Negative ELBO:", self.loss_label)
-        form.addRow("", self.parts_label)
-        # The two image-quality scores share a row: at 1280x720 one more row pushed the tab past
-        # the window (a scrollbar for 11 px).
+        # The score and its parts share a row, as the two image-quality scores do: the panel
+        # fits under the canvas of a 1280x720 window with the row of a picked label.
+        loss_row = QHBoxLayout()
+        loss_row.setSpacing(6)
+        loss_row.addWidget(self.loss_label)
+        loss_row.addWidget(self.parts_label)
+        loss_row.addStretch(1)
+        form.addRow("Negative ELBO:", loss_row)
         quality = QHBoxLayout()
         quality.setSpacing(6)
         quality.addWidget(self.psnr_label)
@@ -197,7 +252,6 @@ class ScoresPanel(QGroupBox):
             "8888.8 nats · PSNR -88.8 dB · SSIM -0.888")
         form.addRow(self.picked_caption, self.picked_scores)
         self._form = form
-        form.setRowVisible(self.picked_scores, False)
         # Says what it did not take ("150" used to go back to the old value without a word), in
         # a line under it (the line under the canvas is too short for it).
         self.threshold_spin = RangeDoubleSpinBox("Unusual above")
@@ -234,6 +288,24 @@ class ScoresPanel(QGroupBox):
         self.addAction(self.copy_action)
         self.setContextMenuPolicy(Qt.ActionsContextMenu)
         self._picked: int | None = None  # the label of the row of a picked label, when shown
+        self._room = self._measure_room()
+
+    def room(self) -> int:
+        """The height the panel needs with all its rows shown (a picked label's too, and two
+        lines of the threshold box's refusal): what a tall tab keeps for it under the canvas,
+        whichever are shown, so that the canvas keeps its size."""
+        return self._room
+
+    def _measure_room(self) -> int:
+        self._form.setRowVisible(self.picked_scores, True)
+        self.threshold_message.setMinimumHeight(
+            2 * self.threshold_message.fontMetrics().lineSpacing())
+        self.threshold_message.setVisible(True)
+        room = self.minimumSizeHint().height()
+        self.threshold_message.setVisible(False)
+        self.threshold_message.setMinimumHeight(0)
+        self._form.setRowVisible(self.picked_scores, False)
+        return room
 
     def _show_refusal(self, message: str) -> None:
         """Why the threshold box did not take what was typed ("": nothing to say)."""
@@ -271,6 +343,7 @@ class ScoresPanel(QGroupBox):
         reading = analysis.reading  # the drawing's own score, whatever label it is rebuilt as
         named = "" if reading.label is None else f" as {a_digit(reading.label)}"
         self.loss_label.setText(f"{reading.loss:.1f} nats{named}")
+        self._fit_loss_width(self.loss_label.text())
         self.parts_label.setText(f"= reconstruction {reading.recon:.1f} + KL {reading.kl:.1f}")
         self.psnr_label.setText(f"{reading.psnr:.1f} dB")
         self.ssim_label.setText(f"{reading.ssim:.3f}")
@@ -282,6 +355,14 @@ class ScoresPanel(QGroupBox):
             self.picked_scores.setText(f"{analysis.loss:.1f} nats · PSNR {analysis.psnr:.1f} dB · "
                                        f"SSIM {analysis.ssim:.3f}")
         self.show_verdict(analysis)
+
+    def _fit_loss_width(self, text: str) -> None:
+        """The negative ELBO as wide as its text, in steps of 16 px, so that its parts follow it
+        closely and a new width (a new layout of the tab) comes only with a longer number."""
+        needed = self.loss_label.fontMetrics().horizontalAdvance(text) + 4
+        now = self.loss_label.minimumWidth()  # the fixed width
+        if needed > now or now - needed > 32:
+            self.loss_label.setFixedWidth(-(-needed // 16) * 16)
 
     def _show_picked(self, picked: int | None) -> None:
         """The row of a picked label's reconstruction, named after it (None: no row)."""
@@ -309,18 +390,12 @@ class ScoresPanel(QGroupBox):
 
 
 class GuessPanel(QGroupBox):
-    """A conditional model's p(label | drawing) as bars, and the label to reconstruct with."""
+    """How a conditional model reads the drawing: each label's negative ELBO as bars, how far it
+    is behind the best, and the guess in words."""
 
     def __init__(self) -> None:
         super().__init__("The model's guess")
         layout = QVBoxLayout(self)
-        row = QHBoxLayout()
-        row.addWidget(QLabel("Reconstruct as"))
-        self.label_combo = QComboBox()
-        self.label_combo.addItem("auto (most likely)", None)
-        self.label_combo.setToolTip("The label the conditional model decodes the drawing with")
-        row.addWidget(self.label_combo, 1)
-        layout.addLayout(row)
         self.stack = QStackedWidget()
         self.message = WrappingLabel(
             "A conditional model (a CVAE) can say which digit it thinks this is: pick one in "
@@ -339,6 +414,7 @@ class GuessPanel(QGroupBox):
         self.bar_plot.hideButtons()
         self.bar_plot.setYRange(0.0, GAP_SHOWN, padding=0.02)
         self.bar_plot.setLabel("left", "nats behind")  # short: the plot is low at 1280x720
+        self.bar_plot.setMinimumHeight(BARS_MIN_HEIGHT)  # the axis title whole, the bars legible
         self.bar_plot.setToolTip(
             "Generative classifier: the negative ELBO of the drawing under each label, shown as "
             "how many nats each label is behind the best one (0: the best; bars stop at "
@@ -346,6 +422,7 @@ class GuessPanel(QGroupBox):
             "any drawing, a scribble included, so the guess is called unsure when the runner-up "
             f"is within {UNSURE_MARGIN:g} nats or the drawing is unusual for the model.")
         self._bars_shown: tuple | None = None  # (heights in 0.05 nats, chosen label) on screen
+        self._count = 10  # labels on the chart
         self._bar_brush, self._chosen_brush = pg.mkBrush(BAR_COLOUR), pg.mkBrush(CHOSEN_BAR_COLOUR)
         self.bars = GapBars(10, top=GAP_SHOWN, colour=BAR_COLOUR)
         self.bar_plot.addItem(self.bars)
@@ -364,28 +441,16 @@ class GuessPanel(QGroupBox):
         """True when the bars are shown (a conditional model), False for the message."""
         return self.stack.currentIndex() == 1
 
-    @property
-    def chosen_label(self) -> int | None:
-        """The label picked to reconstruct with; None: the most likely one."""
-        return self.label_combo.currentData()
-
     def set_conditional(self, num_classes: int | None) -> None:
         """A conditional model with `num_classes` labels, or (None) an unconditional one."""
         conditional = bool(num_classes)
-        self.label_combo.setEnabled(conditional)
         self.stack.setCurrentIndex(1 if conditional else 0)
-        if conditional and self.label_combo.count() != num_classes + 1:
+        if conditional and num_classes != self._count:
             self.set_label_count(num_classes)
 
     def set_label_count(self, count: int) -> None:
-        """Labels 0..count-1 in the combo and on the bar chart's axis (MNIST models have 10)."""
-        self.label_combo.blockSignals(True)
-        while self.label_combo.count() > 1:
-            self.label_combo.removeItem(1)
-        for label in range(count):
-            self.label_combo.addItem(str(label), label)
-        self.label_combo.setCurrentIndex(0)
-        self.label_combo.blockSignals(False)
+        """Labels 0..count-1 on the bar chart's axis (MNIST models have 10)."""
+        self._count = count
         self.bars.set_count(count)  # empty bars: the next analysis draws them
         self._bars_shown = None
         self.bar_plot.setXRange(-0.6, count - 0.4, padding=0.0)
@@ -397,7 +462,7 @@ class GuessPanel(QGroupBox):
         `empty`: what the line says when there is no analysis."""
         losses = None if analysis is None else analysis.label_losses
         if losses is None:
-            count = max(1, self.label_combo.count() - 1)
+            count = self._count
             if self._bars_shown is not None:
                 self.bars.set_bars(np.zeros(count), [self._bar_brush] * count)
                 self._bars_shown = None

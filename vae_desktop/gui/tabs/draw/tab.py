@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QFileDialog,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLineEdit,
@@ -50,9 +49,13 @@ ALL_INK = ("The canvas is all ink: there is no digit shape to crop and centre. "
 DOT = ("Only a dot: like every drawing it is scaled up to fill 20 of the model's 28 pixels, so "
        "the model sees a blob. Draw the digit larger.")
 DOT_EXTENT = 40  # canvas pixels: ink no wider or taller than this (or the pen and a bit) is a dot
-# The canvas grows with the tab's height beyond what the rows under it keep for the scores and
-# the histogram, up to 16 screen pixels per MNIST pixel (280 px up to a tab 760 px tall).
-CANVAS_ROOM, CANVAS_MAX = 480, 448
+# A tab shorter than ROOMY (a 1280x720 screen's) has the canvas at 280 px with its buttons in a
+# column beside it, and the pictures as tall as its panel. In a taller one the buttons stand in
+# a row under the canvas, which grows into the height the Score panel under it leaves (up to
+# CANVAS_MAX, and a third of the tab's width); the pictures beside it are about square, and the
+# plots under them get the rest, at least PLOTS_MIN.
+ROOMY, CANVAS_MAX, PLOTS_MIN = 700, 600, 230
+MARGIN, SPACING = 12, 12
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff);;All files (*)"
 PEN_KEY, THRESHOLD_KEY, LAST_DIR_KEY = "draw/pen_width", "draw/threshold", "draw/last_dir"
 
@@ -92,23 +95,25 @@ class DrawTab(QWidget):
         hist_box = QGroupBox("Negative ELBO of the test digits")
         QVBoxLayout(hist_box).addWidget(self.histogram)
 
-        root = QGridLayout(self)
-        root.setContentsMargins(12, 12, 12, 12)
-        root.setHorizontalSpacing(12)
-        root.setVerticalSpacing(12)
-        # The top row is as tall as the canvas needs; the plots below get the rest.
-        self.images_panel.setFixedHeight(self.canvas_panel.sizeHint().height())
-        root.addWidget(self.canvas_panel, 0, 0)
-        root.addWidget(self.images_panel, 0, 1)
-        root.addWidget(self.scores_panel, 1, 0)
+        # Two columns: the canvas over the scores, the pictures over the plots.
+        root = QHBoxLayout(self)
+        root.setContentsMargins(MARGIN, MARGIN, MARGIN, MARGIN)
+        root.setSpacing(SPACING)
+        left = QVBoxLayout()
+        left.setSpacing(SPACING)
+        left.addWidget(self.canvas_panel)
+        left.addWidget(self.scores_panel, 1)
+        right = QVBoxLayout()
+        right.setSpacing(SPACING)
+        right.addWidget(self.images_panel)
         bottom = QHBoxLayout()
-        bottom.setSpacing(12)
+        bottom.setSpacing(SPACING)
         bottom.addWidget(hist_box, 3)
         bottom.addWidget(self.guess_panel, 2)
-        root.addLayout(bottom, 1, 1)
-        root.setColumnStretch(1, 1)
-        root.setRowStretch(0, 0)
-        root.setRowStretch(1, 1)
+        right.addLayout(bottom, 1)
+        root.addLayout(left)
+        root.addLayout(right, 1)
+        self._fit_canvas(0)
 
         # The views tests and the benchmark look at.
         self.canvas = self.canvas_panel.canvas
@@ -121,7 +126,7 @@ class DrawTab(QWidget):
         self.psnr_label = self.scores_panel.psnr_label
         self.percentile_label = self.scores_panel.percentile_label
         self.threshold_spin = self.scores_panel.threshold_spin
-        self.label_combo = self.guess_panel.label_combo
+        self.label_combo = self.images_panel.label_combo
 
     def _connect(self) -> None:
         panel = self.canvas_panel
@@ -173,13 +178,30 @@ class DrawTab(QWidget):
 
     # The active model and its test-set pass
     def resizeEvent(self, event) -> None:
-        """280 px in a 1280x720 window, more in a larger one (at 1920x1080 it was the smallest
-        picture of the tab)."""
+        """280 px with the buttons beside it in a 1280x720 window, more with the buttons under it
+        in a larger one (at 1920x1080 it was the smallest picture of the tab)."""
         super().resizeEvent(event)
-        side = min(CANVAS_MAX, max(SIDE, self.height() - CANVAS_ROOM))
-        if side != self.canvas.width():
-            self.canvas.set_side(side)
-            self.images_panel.setFixedHeight(self.canvas_panel.sizeHint().height())
+        self._fit_canvas(self.height())
+
+    def _fit_canvas(self, height: int) -> None:
+        """Arrange the canvas and the pictures for a tab `height` px tall (and as wide as it is)."""
+        panel, canvas = self.canvas_panel, self.canvas_panel.canvas
+        compact = height < ROOMY
+        panel.set_compact(compact)
+        side = SIDE
+        if not compact:
+            around = panel.sizeHint().height() - canvas.height()  # the panel's title, buttons...
+            room = height - 2 * MARGIN - SPACING - self.scores_panel.room() - around
+            side = min(CANVAS_MAX, room, (self.width() - 2 * MARGIN) // 3 - 30)
+        if max(SIDE, side) != canvas.width():
+            canvas.set_side(side)
+        top = panel.sizeHint().height()
+        if not compact:  # pictures about square, as wide as their third of the column
+            width = self.width() - 2 * MARGIN - SPACING - panel.sizeHint().width()
+            pictures = self.images_panel.height_for_pictures((width - 50) // 3)
+            top = max(min(pictures, height - 2 * MARGIN - SPACING - PLOTS_MIN), top // 2)
+        if self.images_panel.minimumHeight() != top or self.images_panel.maximumHeight() != top:
+            self.images_panel.setFixedHeight(top)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -192,9 +214,9 @@ class DrawTab(QWidget):
                 self._show_reference()
 
     def _on_model_changed(self, ckpt) -> None:
-        self.guess_panel.set_conditional(ckpt.config.num_classes if ckpt is not None else None)
-        self.images_panel.recon_caption.setText(
-            "Reconstruction" if ckpt is not None else "Reconstruction (no model)")
+        num_classes = ckpt.config.num_classes if ckpt is not None else None
+        self.guess_panel.set_conditional(num_classes)
+        self.images_panel.set_conditional(num_classes, model=ckpt is not None)
         self._request_reference()
         # Nothing of the previous model stays: its histogram goes, the drawing is scored anew.
         self._show_reference()
@@ -364,7 +386,7 @@ class DrawTab(QWidget):
             reference = self.state.test_pass(ckpt)
             try:
                 analysis = analyse_digit(
-                    ckpt.model, image, label=self.guess_panel.chosen_label,
+                    ckpt.model, image, label=self.images_panel.chosen_label,
                     reference=None if reference is None else reference.scores["loss"])
             except (RuntimeError, ValueError) as exc:
                 self.scores_panel.set_verdict(f"The model could not score this drawing: {exc}",
@@ -385,7 +407,7 @@ class DrawTab(QWidget):
                                        else "Draw a digit to see the guess")
         missing = ("– (test-set scores coming…)" if self.state.test_pass_running(ckpt)
                    else "– (no test-set scores)")
-        self.scores_panel.show_analysis(analysis, missing, self.guess_panel.chosen_label)
+        self.scores_panel.show_analysis(analysis, missing, self.images_panel.chosen_label)
         # The drawing's own score (the best reading), which the percentile ranks.
         self.histogram.set_score(None if analysis is None else analysis.reading.loss)
         if analysis is None:
