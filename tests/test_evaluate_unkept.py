@@ -16,6 +16,7 @@ from small_test_set import use_test_digits
 
 from vae_desktop.core.anomaly import HoldoutOutcome, holdout_trainer, run_experiment
 from vae_desktop.core.library import models_dir
+from vae_desktop.gui.state import AppState
 from vae_desktop.gui.tabs.evaluate.anomaly_panel import CANCEL, DISCARD, KEEP, unkept_question
 from vae_desktop.gui.tabs.evaluate.tab import EvaluateTab
 
@@ -40,10 +41,27 @@ def outcome(mnist_test) -> HoldoutOutcome:
                           config, result)
 
 
+@pytest.fixture(scope="module")
+def shared_state(qapp, mnist_test):
+    """The bundled models, the first 500 test digits (loaded once for the module)."""
+    state = AppState()
+    state.load_library()
+    with pytest.MonkeyPatch.context() as patch:
+        use_test_digits(state, mnist_test, patch, N)
+        yield state
+        state.workers.stop_all()
+        state.workers.wait_all(30)
+
+
 @pytest.fixture
-def tab(qtbot, app_state, mnist_test, monkeypatch):
-    use_test_digits(app_state, mnist_test, monkeypatch, N)
-    app_state.set_active(app_state.find_model(conditional=False, latent_dim=16))
+def app_state(shared_state):
+    """The shared state, its 16-D VAE active; its models folder is this test's own."""
+    shared_state.set_active(shared_state.find_model(conditional=False, latent_dim=16))
+    return shared_state
+
+
+@pytest.fixture
+def tab(qtbot, app_state):
     tab = EvaluateTab(app_state)
     qtbot.addWidget(tab)
     yield tab
