@@ -239,7 +239,7 @@ def main() -> None:
     windows = []  # every window stays referenced: the process ends with os._exit, as the app does
 
     class Window(MainWindow):
-        def _ask_quit(self, reasons) -> bool:
+        def _ask_quit(self, reasons, unkept=()) -> bool:
             return True  # the user says yes, stop it and quit
 
         def showEvent(self, event) -> None:

@@ -20,7 +20,7 @@ from vae_desktop.gui import app as gui_app
 from vae_desktop.gui.main_window import MainWindow
 
 class Window(MainWindow):
-    def _ask_quit(self, reasons):
+    def _ask_quit(self, reasons, unkept=()):
         print("ASKED", reasons, flush=True)
         return True
 

@@ -44,7 +44,7 @@ torch.optim.Adam.step = step
 WHAT = sys.argv[1]
 
 class Window(MainWindow):
-    def _ask_quit(self, reasons):
+    def _ask_quit(self, reasons, unkept=()):
         print("ASKED", sorted(reasons), flush=True)
         return True
 

@@ -154,15 +154,16 @@ def test_a_model_change_keeps_the_held_out_model(tab, outcome, app_state):
 
 
 def test_quitting_says_the_held_out_model_would_be_lost(tab, outcome):
-    assert tab.busy_reason() is None and tab.quit_note() is None
+    assert tab.unkept_reason() is None and tab.quit_note() is None
     panel = tab.anomaly
     trained(panel, outcome)
-    reason = tab.busy_reason()
+    reason = tab.unkept_reason()
     assert reason == "The model without 2 (1 epoch) trained on the Evaluate tab has not been " \
                      "added to the models."
+    assert tab.busy_reason() is None  # nothing runs: the question does not say "Stop it"
     assert "Add to models" in tab.quit_note() and "discards" in tab.quit_note()
     panel.keep_button.click()
-    assert tab.busy_reason() is None and tab.quit_note() is None
+    assert tab.unkept_reason() is None and tab.quit_note() is None
 
 
 def test_the_question_defaults_to_cancel(qtbot):

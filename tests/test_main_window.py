@@ -319,3 +319,26 @@ def test_every_tab_with_settings_gets_them_back(qtbot):
     second = MainWindow(tabs=tabs)
     qtbot.addWidget(second)
     assert second.tab_widgets["Draw"].restored == "kept"
+
+
+class UnkeptTab(QuietTab):
+    """A tab holding work that is done but not kept (the Evaluate tab's held-out model)."""
+
+    def unkept_reason(self):
+        return "The model without 2 (1 epoch) has not been added to the models."
+
+    def quit_note(self):
+        return "Quitting discards it."
+
+
+def test_quitting_with_work_not_kept_asks_without_stop(qtbot, monkeypatch):
+    window = MainWindow(tabs=(("Train", TrainTab), ("Evaluate", UnkeptTab)))
+    qtbot.addWidget(window)
+    asked = []
+    monkeypatch.setattr(window, "_ask_quit", lambda reasons, unkept=(): asked.append(
+        window.quit_question(reasons, unkept)) or False)
+    assert not window.close()  # answered No: the window stays
+    question = asked[0]
+    assert question.startswith("The model without 2 (1 epoch) has not been added")
+    assert "Stop" not in question and "Quit anyway?" in question
+    assert question.endswith("Quitting discards it.")

@@ -50,7 +50,7 @@ def test_quitting_mid_run_from_the_window_takes_under_a_second(qtbot, state, mon
     window = MainWindow(state=state, tabs=(("Train", TrainTab),))
     qtbot.addWidget(window)
     asked = []
-    monkeypatch.setattr(window, "_ask_quit", lambda reasons: asked.append(reasons) or True)
+    monkeypatch.setattr(window, "_ask_quit", lambda reasons, unkept=(): asked.append(reasons) or True)
     tab = window.train_tab
     tab.eval_size = 500
     assert tab.apply_settings({"train_size": 2000, "epochs": 500, "latent_dim": 2, "hidden": 64,
@@ -71,7 +71,7 @@ def test_the_quit_question_says_paused_and_which_model_is_kept(qtbot, state, mon
     was listed without a word. The question now says paused, and what quitting keeps."""
     window = MainWindow(state=state, tabs=(("Train", TrainTab),))
     qtbot.addWidget(window)
-    monkeypatch.setattr(window, "_ask_quit", lambda reasons: True)
+    monkeypatch.setattr(window, "_ask_quit", lambda reasons, unkept=(): True)
     tab = window.train_tab
     tab.eval_size = 200
     assert tab.apply_settings({"train_size": 512, "batch_size": 128, "epochs": 500,

@@ -470,15 +470,22 @@ class MainWindow(QMainWindow):
         """What is still running, in words, from every tab that has background work."""
         return self._tabs_say("busy_reason")
 
-    def quit_question(self, reasons: list[str]) -> str:
-        """The quit question: what is running, then what quitting keeps of it (a tab's optional
-        `quit_note()`, e.g. the Train tab's model of its last complete epoch)."""
-        text = " ".join(reasons)
-        what = "it" if len(reasons) == 1 else "them"
-        return "\n\n".join([f"{text} Stop {what} and quit?", *self._tabs_say("quit_note")])
+    def unkept_reasons(self) -> list[str]:
+        """What is done but would be lost, from every tab that has some (a held-out model not
+        added to the models)."""
+        return self._tabs_say("unkept_reason")
 
-    def _ask_quit(self, reasons: list[str]) -> bool:
-        answer = QMessageBox.question(self, "Quit VAE Desktop", self.quit_question(reasons),
+    def quit_question(self, reasons: list[str], unkept: list[str] = ()) -> str:
+        """The quit question: what is running and what would be lost, then what quitting keeps
+        (a tab's optional `quit_note()`, e.g. the Train tab's model of its last complete
+        epoch)."""
+        what = "it" if len(reasons) == 1 else "them"
+        ask = f"Stop {what} and quit?" if reasons else "Quit anyway?"
+        text = " ".join([*reasons, *unkept, ask])
+        return "\n\n".join([text, *self._tabs_say("quit_note")])
+
+    def _ask_quit(self, reasons: list[str], unkept: list[str] = ()) -> bool:
+        answer = QMessageBox.question(self, "Quit VAE Desktop", self.quit_question(reasons, unkept),
                                       QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
         return answer == QMessageBox.Yes
 
@@ -492,8 +499,9 @@ class MainWindow(QMainWindow):
         if self._closing_down:  # asked again (Ctrl+C) while waiting for the work to stop
             event.ignore()
             return
-        reasons = self.busy_reasons()
-        if reasons and not self._terminating and not self._ask_quit(reasons):
+        reasons, unkept = self.busy_reasons(), self.unkept_reasons()
+        if ((reasons or unkept) and not self._terminating
+                and not self._ask_quit(reasons, unkept)):
             event.ignore()
             return
         self._closing_down = True

@@ -180,14 +180,15 @@ class AnomalyPanel(QWidget):
         return self.training or self.scoring
 
     def busy_reason(self) -> str | None:
-        """Why closing now would lose work: a training, or a held-out model not kept."""
-        if self.training:
-            return TRAINING_REASON
+        """What is running that closing would stop: a held-out training."""
+        return TRAINING_REASON if self.training else None
+
+    def unkept_reason(self) -> str | None:
+        """What closing would lose that is done: a held-out model not added to the models."""
         unkept = self.unkept_model()
-        if unkept is not None:
-            return (f"The {unkept.name} trained on the Evaluate tab has not been added to the "
-                    f"models.")
-        return None
+        if unkept is None:
+            return None
+        return f"The {unkept.name} trained on the Evaluate tab has not been added to the models."
 
     def quit_note(self) -> str | None:
         """What quitting does to a held-out model not kept (for the quit question)."""

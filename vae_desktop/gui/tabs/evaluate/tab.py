@@ -216,6 +216,10 @@ class EvaluateTab(QWidget):
                                          self.likelihood.busy_reason()) if reason]
         return " ".join(reasons) or None
 
+    def unkept_reason(self) -> str | None:
+        """What closing would lose that is not running (a held-out model not kept)."""
+        return self.anomaly.unkept_reason()
+
     def quit_note(self) -> str | None:
         """What quitting would discard that is not running (a held-out model not kept)."""
         return self.anomaly.quit_note()
