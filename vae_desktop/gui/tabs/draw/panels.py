@@ -116,7 +116,7 @@ def _value_label(tooltip: str, widest: str, bold: bool = False) -> QLabel:
 
 class ImagesPanel(QGroupBox):
     """The model's input, its reconstruction and their difference. For a conditional model the
-    reconstruction's caption holds "Reconstruct as": the label it is rebuilt as."""
+    reconstruction's caption is "Reconstruct as" with a box of the label it is rebuilt as."""
 
     def __init__(self) -> None:
         super().__init__("What the model sees and gives back")

@@ -243,6 +243,7 @@ class DrawTab(QWidget):
     def _on_drawing_changed(self, drawing) -> None:
         if self._publishing:
             return  # this tab's own update: already shown
+        self._all_ink = False  # what the canvas showed is replaced
         if drawing is None:
             self._source = None
             self._canvas_origin = YOUR_DRAWING
