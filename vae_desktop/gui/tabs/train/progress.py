@@ -46,6 +46,7 @@ class ProgressBox(QGroupBox):
         self.epoch_label = QLabel()
         self.epoch_label.setWordWrap(True)
         self.result_label = QLabel()
+        self.result_label.setTextFormat(Qt.RichText)  # escaped names and messages, maybe no tag
         self.result_label.setWordWrap(True)
         self.result_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         box = QVBoxLayout(self)

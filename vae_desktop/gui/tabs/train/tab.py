@@ -119,6 +119,7 @@ class TrainTab(QWidget):
         self.form = SettingsForm()
         self.continue_box = self.form.continue_box
         self.message_label = QLabel()
+        self.message_label.setTextFormat(Qt.RichText)  # escaped lines: "'" must not read "&#x27;"
         self.message_label.setWordWrap(True)
         self.message_label.setVisible(False)
         self._build_controls()
