@@ -81,9 +81,9 @@ def test_a_storage_error_goes_once_the_storage_is_edited(qtbot, tab):
     tab.form.set_budget(trials=1, epochs=1, train_size=500, test_size=200)
     assert tab.start()
     qtbot.waitUntil(lambda: not tab.is_running(), timeout=30_000)
-    assert "unknown database kind 'nosuchdb'" in tab.error_text()
+    assert "unknown database kind 'nosuchdb'" in tab.study_message()
     tab.form.set_storage("")
-    assert tab.error_text() == ""
+    assert tab.study_message() == ""
 
 
 def test_a_long_message_leaves_start_and_stop_in_view(qtbot, tab):

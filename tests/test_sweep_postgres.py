@@ -58,9 +58,11 @@ def test_the_sweep_tab_says_the_server_stopped(qtbot, state, postgres_server, po
     postgres_server.stop()
     qtbot.waitUntil(lambda: not tab.is_running(), timeout=60_000)
 
-    assert LOST in tab.error_text() and tab.error_label.isVisibleTo(tab)
-    assert tab.error_text().endswith("; the trials that finished are kept there")
-    assert tab.view.status() == "The sweep stopped: see the message on the left."
+    message = tab.study_message()  # above the table, a sentence
+    assert message.startswith("L" + LOST[1:]) and tab.view.message_label.isVisibleTo(tab)
+    assert message.endswith("; the trials that finished are kept there.")
+    assert tab.error_text() == ""  # the form's values were fine
+    assert tab.view.status() == "The sweep stopped: see the message below."
     shown_complete = tab.view.table.column_texts(1).count("complete")
     assert shown_complete >= 1  # the table keeps what finished
     labels = [label.text() for label in tab.findChildren(QLabel)]

@@ -116,8 +116,8 @@ def test_bad_storage_url_is_explained_and_nothing_runs(qtbot, state):
     tab.form.set_storage("nosuchdb://somewhere/sweeps")
     assert tab.start()
     wait_until_idle(qtbot, tab, 30_000)
-    assert "unknown database kind 'nosuchdb'" in tab.error_text()
-    assert tab.error_label.isVisibleTo(tab)
+    assert "unknown database kind 'nosuchdb'" in tab.study_message()
+    assert tab.view.message_label.isVisibleTo(tab) and tab.error_text() == ""
     assert tab.view.table.rowCount() == 0
 
 
@@ -140,8 +140,9 @@ def test_loading_a_missing_study_says_what_is_there(qtbot, state):
     tab = make_tab(qtbot, state)
     tab.form.set_study_name("never-ran")
     tab.load_study()
-    qtbot.waitUntil(lambda: tab.error_text() != "", timeout=20_000)
-    assert "no study named 'never-ran'" in tab.error_text()
+    qtbot.waitUntil(lambda: tab.study_message() != "", timeout=20_000)
+    assert tab.study_message() == ("There is no study named 'never-ran' yet: this storage holds "
+                                   "none. Press Start sweep to begin it.")
 
 
 def test_auroc_objective_disables_the_conditional_model(qtbot, state):
@@ -200,11 +201,12 @@ def test_table_plots_and_sorting_from_stored_records(qtbot, state, tmp_path):
 
     tab.select_trial(0)
     assert not tab.open_selected()
-    assert "gpu-box-2" in tab.error_text() and "gone.pt" in tab.error_text()
-    tab.show_error("")
+    message = tab.study_message()
+    assert "gpu-box-2" in message and "gone.pt" in message and message.endswith(".")
+    tab.show_study_message("")
     row = view.table.column_texts(0).index("0")
     view.table.itemDoubleClicked.emit(view.table.item(row, 3))  # a double-click opens, too
-    assert "gone.pt" in tab.error_text()
+    assert "gone.pt" in tab.study_message()
     assert state.active is None
 
 

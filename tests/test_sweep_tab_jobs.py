@@ -39,12 +39,12 @@ def slowed(monkeypatch, name: str, seconds: float, when=lambda *args: True) -> t
     real = getattr(sweep, name)
     ended = threading.Event()
 
-    def slow(*args):
+    def slow(*args, **kwargs):
         if not when(*args):
-            return real(*args)
+            return real(*args, **kwargs)
         time.sleep(seconds)
         try:
-            return real(*args)
+            return real(*args, **kwargs)
         finally:
             ended.set()
 
@@ -139,7 +139,7 @@ def test_a_failed_load_clears_the_study_shown_before(qtbot, state):
     qtbot.waitUntil(lambda: tab.view.table.rowCount() == 2, timeout=20_000)
     tab.form.set_study_name("not-there")
     tab.load_study()
-    qtbot.waitUntil(lambda: "no study named 'not-there'" in tab.error_text(), timeout=20_000)
+    qtbot.waitUntil(lambda: "no study named 'not-there'" in tab.study_message(), timeout=20_000)
     assert tab.view.table.rowCount() == 0 and tab.view.name == "not-there"
     assert "Best: –" == tab.view.best_label.text()
 

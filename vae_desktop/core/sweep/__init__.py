@@ -29,6 +29,8 @@ from .spec import (
 )
 from .storage import (
     HIDDEN_PASSWORD,
+    StorageUnusable,
+    StudyNotFound,
     SweepStudy,
     TrialRecord,
     best_trial,
@@ -46,7 +48,8 @@ from .text import parse_setting, spec_settings_from_text
 
 __all__ = [
     "DEFAULT_FIXED", "DEFAULT_STUDY", "HIDDEN_PASSWORD", "MAX_TRIALS", "OBJECTIVES",
-    "OBJECTIVE_LABELS", "RANGED", "SETTINGS", "TEST_IMAGES", "SweepControl", "SweepError",
+    "OBJECTIVE_LABELS", "RANGED", "SETTINGS", "TEST_IMAGES", "StorageUnusable", "StudyNotFound",
+    "SweepControl", "SweepError",
     "SweepSpec", "SweepStudy", "TrialRecord", "best_trial", "checkpoint_dir", "choice_problems",
     "default_storage_url", "display_url", "holdout_auroc", "list_studies", "load_trials",
     "log_scale", "open_storage", "parse_setting", "password_of", "range_problems", "run_sweep",

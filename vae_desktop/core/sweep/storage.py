@@ -69,6 +69,24 @@ def retry_callback(max_retry: int) -> StaleTrialCallback | None:
         return _RetryLost(max_retry=max_retry)
 
 
+class StorageUnusable(SweepError):
+    """Storage that cannot be opened. `shown`: its URL without the password; `reason`: why, in
+    the driver's words; `path`: its file (SQLite, a journal), None for a server."""
+
+    def __init__(self, message: str, shown: str, reason: str, path: str | None = None) -> None:
+        super().__init__(message)
+        self.shown, self.reason, self.path = shown, reason, path
+
+
+class StudyNotFound(SweepError):
+    """No study of that name in the storage (`shown`), which holds `names`."""
+
+    def __init__(self, study: str, shown: str, names: list[str]) -> None:
+        there = f"studies there: {', '.join(names)}" if names else "it holds no studies yet"
+        super().__init__(f"no study named {study!r} in {shown}; {there}")
+        self.study, self.shown, self.names = study, shown, names
+
+
 def default_storage_url() -> str:
     return f"sqlite:///{(app_data_dir() / 'sweeps.db').as_posix()}"
 
@@ -212,9 +230,10 @@ def open_storage(url: str | None = None, heartbeat_s: int = HEARTBEAT_S, grace_s
     if url.startswith(JOURNAL_SCHEME):
         return _open_journal(url, heartbeat_s, grace_s, callback)
     if "://" not in url:
-        raise SweepError(f"{shown!r} is not a database URL: use one like sqlite:////path/sweeps.db, "
-                         "journal:///shared/path/sweep.log or "
-                         "postgresql://user:password@host/database")
+        like = ("sqlite:////path/sweeps.db, journal:///shared/path/sweep.log or "
+                "postgresql://user:password@host/database")
+        raise StorageUnusable(f"{shown!r} is not a database URL: use one like {like}", shown,
+                              f"it is not a database URL (use one like {like})")
     return _open_database(url, heartbeat_s, grace_s, callback)
 
 
@@ -222,15 +241,18 @@ def _open_journal(url: str, heartbeat_s: int, grace_s: int,
                   callback: StaleTrialCallback | None) -> _JournalStorage:
     path = url[len(JOURNAL_SCHEME):]
     if not path.startswith("/"):
-        raise SweepError(f"{url!r} needs an absolute path after journal://, as in "
-                         "journal:///shared/path/sweep.log")
+        reason = "it needs an absolute path after journal://, as in journal:///shared/path/sweep.log"
+        raise StorageUnusable(f"{url!r} needs an absolute path after journal://, as in "
+                              "journal:///shared/path/sweep.log", url, reason)
     if not Path(path).parent.is_dir():
-        raise SweepError(f"cannot create the sweep journal {path}: the folder {Path(path).parent} "
-                         "does not exist")
+        reason = f"the folder {Path(path).parent} does not exist"
+        raise StorageUnusable(f"cannot create the sweep journal {path}: {reason}", url, reason)
     try:
         return _JournalStorage(url, path, heartbeat_s, grace_s, callback)
     except OSError as exc:
-        raise SweepError(f"cannot open the sweep journal {path}: {exc.strerror or exc}") from None
+        reason = str(exc.strerror or exc)
+        raise StorageUnusable(f"cannot open the sweep journal {path}: {reason}", url, reason,
+                              path) from None
 
 
 def _creation_race(exc: Exception) -> bool:
@@ -265,12 +287,14 @@ def _open_database(url: str, heartbeat_s: int, grace_s: int,
     shown = display_url(url)
     url = _with_driver(url)
     engine_kwargs: dict[str, Any] = {}
+    path = None
     if url.startswith("sqlite"):
         engine_kwargs = {"connect_args": {"timeout": SQLITE_TIMEOUT_S}}
         path = url.split(":///", 1)[1] if ":///" in url else ""
         if path and path != ":memory:" and not Path(path).parent.is_dir():
-            raise SweepError(f"cannot create the sweep database {path}: the folder "
-                             f"{Path(path).parent} does not exist")
+            reason = f"the folder {Path(path).parent} does not exist"
+            raise StorageUnusable(f"cannot create the sweep database {path}: {reason}", shown,
+                                  reason)
     heartbeat = {"heartbeat_interval": heartbeat_s, "grace_period": grace_s}
     if callback is not None:
         name = ("heartbeat_stale_trial_callback" if RetryStaleTrial is not
@@ -286,9 +310,10 @@ def _open_database(url: str, heartbeat_s: int, grace_s: int,
                 return _RDBStorage(url, engine_kwargs=engine_kwargs, **heartbeat)
         except ImportError as exc:
             driver = exc.__cause__ or exc
-            raise SweepError(f"cannot open the sweep storage {shown}: its database driver is not "
-                             f"installed ({driver}); install it with pip (for PostgreSQL: "
-                             f"pip install 'vae-desktop[postgres]')") from None
+            reason = (f"its database driver is not installed ({driver}); install it with pip (for "
+                      "PostgreSQL: pip install 'vae-desktop[postgres]')")
+            raise StorageUnusable(f"cannot open the sweep storage {shown}: {reason}", shown,
+                                  reason) from None
         except sqlalchemy.exc.DBAPIError as exc:  # the driver's own errors
             last_exc = exc
             if not _creation_race(exc):
@@ -300,7 +325,8 @@ def _open_database(url: str, heartbeat_s: int, grace_s: int,
     reason = _reason(last_exc, url) if last_exc is not None else "unknown"
     if last_exc is not None and type(last_exc).__name__ == "NoSuchModuleError":
         reason = f"unknown database kind {url.split('://')[0]!r}"
-    raise SweepError(f"cannot open the sweep storage {shown}: {reason}")
+    raise StorageUnusable(f"cannot open the sweep storage {shown}: {reason}", shown, reason,
+                          path if path and path != ":memory:" else None)
 
 
 def storage_failure(exc: BaseException, storage: SweepStorage,
@@ -483,8 +509,7 @@ def load_trials(storage: str | SweepStorage | None, study: str,
         loaded = optuna.load_study(study_name=study, storage=store)
     except KeyError:
         names = sorted(optuna.get_all_study_names(store))
-        there = f"studies there: {', '.join(names)}" if names else "it holds no studies yet"
-        raise SweepError(f"no study named {study!r} in {display_url(store.url)}; {there}") from None
+        raise StudyNotFound(study, display_url(store.url), names) from None
     lost = fail_lost_trials(store, store.get_study_id_from_name(study)) if fail_lost else {}
     attrs = loaded.user_attrs
     direction = loaded.direction.name.lower()

@@ -35,6 +35,7 @@ from vae_desktop.core.sweep import (
     with_password,
 )
 from vae_desktop.gui import preferences as qs
+from vae_desktop.gui.tabs.sweep.messages import sentence
 from vae_desktop.gui.tabs.sweep.search_space import SPEC_DEFAULTS, SearchSpaceBox, spin_for
 from vae_desktop.gui.widgets.range_spin import RangeSpinBox
 
@@ -70,10 +71,6 @@ def pairs_grid(box: QGroupBox, rows) -> QGridLayout:
                 grid.addWidget(field, r, 2 * c + 1, 1, span)
             grid.addWidget(text, r, 2 * c)
     return grid
-
-
-def sentence(problem: str) -> str:
-    return problem[:1].upper() + problem[1:] + ("" if problem.endswith(".") else ".")
 
 
 class SweepForm(QWidget):

@@ -4,7 +4,7 @@ table and the two plots, all rendered from the same records, so they never disag
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -19,6 +19,42 @@ from PySide6.QtWidgets import (
 from vae_desktop.core.sweep import SETTINGS, TrialRecord, best_trial
 from vae_desktop.gui.tabs.sweep.plots import TrialPlots
 from vae_desktop.gui.tabs.sweep.trial_table import SHORT_LABELS, TrialTable, fmt, fmt_value
+
+
+class MessageLine(QLabel):
+    """A message about the study or its storage, wrapped to the width it is given and as tall as
+    its lines. Its height is set here from its width rather than asked by the layout: a label
+    with a height-for-width would make the main window's scroll area size the tab to its
+    preferred height and scroll (see StudyView's status line)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
+        self.hide()
+
+    def hasHeightForWidth(self) -> bool:
+        return False
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._fit()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        # From the font, not heightForWidth(), which never goes below the height set here.
+        margins = self.contentsMargins()
+        width = max(self.width(), 200) - margins.left() - margins.right()
+        text = self.fontMetrics().boundingRect(QRect(0, 0, width, 100_000), Qt.TextWordWrap,
+                                               self.text())
+        height = text.height() + margins.top() + margins.bottom()
+        if height != self.height():
+            self.setFixedHeight(height)
+
 
 LIVE_TIP = ("The trials are read from the storage every few seconds while this tab is shown: "
             "those of every worker, on any machine. The time is the last read")
@@ -53,6 +89,9 @@ class StudyView(QWidget):
         status.addWidget(self.status_label, 1)
         status.addWidget(self.live_label)
         status.addWidget(self.progress)
+        # Under the status line: what went wrong with the study or its storage, and what to do.
+        # Here it takes room from the table, never from the form on the left.
+        self.message_label = MessageLine()
         self.best_label = QLabel("Best: –")
         self.best_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.use_best_button = QPushButton("Use best in Train tab")
@@ -82,6 +121,7 @@ class StudyView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 0, 0, 0)
         layout.addLayout(status)
+        layout.addWidget(self.message_label)
         layout.addLayout(best_row)
         layout.addWidget(split, 1)
         self.set_live("")
@@ -174,6 +214,16 @@ class StudyView(QWidget):
 
     def status(self) -> str:
         return self.status_label.text()
+
+    def set_message(self, text: str, style: str = "") -> None:
+        """A message about the study or its storage ("": none), in `style` (its colour)."""
+        self.message_label.setStyleSheet(style)
+        self.message_label.setText(text)
+        self.message_label.setVisible(bool(text))
+
+    def message(self) -> str:
+        """The message about the study or its storage ("" when none is shown)."""
+        return self.message_label.text() if not self.message_label.isHidden() else ""
 
     def set_live(self, text: str, problem: str = "", details: str = "") -> None:
         """When the trials were last read from the storage ("": not watching), or why they

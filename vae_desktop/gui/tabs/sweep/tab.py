@@ -29,14 +29,15 @@ from shiboken6 import isValid
 
 from vae_desktop.core import checkpoint, memory, sweep
 from vae_desktop.core import settings as table
-from vae_desktop.core.sweep import SweepControl, SweepError, SweepStudy, TrialRecord
+from vae_desktop.core.sweep import StudyNotFound, SweepControl, SweepError, SweepStudy, TrialRecord
 from vae_desktop.core.wording import count
 from vae_desktop.gui import preferences as qs
-from vae_desktop.gui.tabs.sweep.form import SweepForm, sentence
+from vae_desktop.gui.tabs.sweep.form import SweepForm
+from vae_desktop.gui.tabs.sweep.messages import said, said_call, said_steps, sentence
 from vae_desktop.gui.tabs.sweep.search_space import words
 from vae_desktop.gui.tabs.sweep.study_view import StudyView
 from vae_desktop.gui.tabs.sweep.trial_table import as_shown, fmt, fmt_value
-from vae_desktop.gui.tabs.sweep.watch import StudyWatcher, storage_call
+from vae_desktop.gui.tabs.sweep.watch import StudyWatcher
 from vae_desktop.gui.widgets.form_scroll import FormScroll
 from vae_desktop.gui.workers import Job, warm_up_in_gui_thread
 
@@ -48,6 +49,22 @@ NOT_LISTING = object()  # no study list asked for
 # What "Train with these settings" sends: core.settings names, as the trial trained.
 TRAIN_SETTINGS = ("latent_dim", "hidden", "arch", "conditional", "beta", "lr", "batch_size",
                   "epochs")
+
+
+class SteadyFormScroll(FormScroll):
+    """The form's scroll area, which keeps the scroll bar's room free while the bar is hidden: a
+    message that takes some height (or a shorter window) brings the bar in without making the
+    form narrower, so its fields do not move."""
+
+    def __init__(self, form: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(form, parent)
+        self.verticalScrollBar().rangeChanged.connect(self._keep_room)
+        self._keep_room()
+
+    def _keep_room(self, *_) -> None:
+        bar = self.verticalScrollBar()
+        room = 0 if bar.maximum() > bar.minimum() else bar.sizeHint().width()
+        self.setViewportMargins(0, 0, room, 0)
 
 
 class SweepTab(QWidget):
@@ -71,10 +88,11 @@ class SweepTab(QWidget):
         self.form.changed.connect(self._validate)
         self.form.refused.connect(self.show_error)  # the next change checks the form again
         self.form.load_requested.connect(self.load_study)
-        self.form.storage_changed.connect(self._list_studies)
-        scroll = FormScroll(self.form)  # the buttons follow the form on a tall window
-        # Below the form and above the buttons, outside the scrolled part: a message is seen
-        # next to what it is about, and never pushes Start and Stop out of view.
+        self.form.storage_changed.connect(self._storage_edited)
+        scroll = SteadyFormScroll(self.form)  # the buttons follow the form on a tall window
+        # Under the buttons, outside the scrolled part: what is wrong with the form's values, in
+        # the room left below; appearing, it moves neither the form nor Start and Stop. (What
+        # goes wrong with the study or its storage is said above the trial table.)
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet(ERROR_STYLE)
@@ -92,12 +110,16 @@ class SweepTab(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.start_button)
         buttons.addWidget(self.stop_button)
+        # As wide as the form's boxes, whose right edge leaves the scroll bar's room.
+        room = scroll.verticalScrollBar().sizeHint().width()
+        buttons.setContentsMargins(0, 0, room, 0)
+        self.error_label.setContentsMargins(0, 0, room, 0)
         left = QWidget()
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 6, 0)
         column.addWidget(scroll)
-        column.addWidget(self.error_label)
         column.addLayout(buttons)
+        column.addWidget(self.error_label)
         column.addStretch(1)
         left.setMinimumWidth(390)
         left.setMaximumWidth(440)
@@ -134,6 +156,14 @@ class SweepTab(QWidget):
     def error_text(self) -> str:
         """The message next to the form ("" when none is shown)."""
         return self.error_label.text() if not self.error_label.isHidden() else ""
+
+    def show_study_message(self, message: str, style: str = ERROR_STYLE) -> None:
+        """What went wrong with the study or its storage, above the trial table ("": none)."""
+        self.view.set_message(message, style)
+
+    def study_message(self) -> str:
+        """The message about the study or its storage ("" when none is shown)."""
+        return self.view.message()
 
     def _validate(self) -> None:
         """Check the form as it changes: show its problems, or no message at all (an earlier
@@ -227,6 +257,7 @@ class SweepTab(QWidget):
             self.show_error("\n".join(problems))
             return False
         self._validate()  # no message, or the warning that a step will be slow
+        self.show_study_message("")
         self.form.save(self.settings)
         request = self._new_request()
         self._shown = (spec.study, spec.storage)
@@ -239,7 +270,7 @@ class SweepTab(QWidget):
         warm_up_in_gui_thread()
         control = SweepControl()
         self._sweep = self._start_job(
-            f"sweep {spec.study}", sweep.sweep_steps, spec, control, control=control,
+            f"sweep {spec.study}", said_steps, sweep.sweep_steps, spec, control, control=control,
             on_event=lambda event: self._on_event(request, event),
             on_done=lambda study: self._on_study(request, study, same_study=True),
             on_error=self._on_failed, on_finished=self._on_finished)
@@ -313,10 +344,10 @@ class SweepTab(QWidget):
                              f"this run), {text}")
 
     def _on_failed(self, message: str) -> None:
-        self.show_error(message)
+        self.show_study_message(sentence(message))
         # Storage lost in the middle (a server stopped) ends a sweep that did run trials.
         ended = "stopped" if self._run_done else "could not run"
-        self.view.set_status(f"The sweep {ended}: see the message on the left.")
+        self.view.set_status(f"The sweep {ended}: see the message below.")
 
     def _on_finished(self) -> None:
         self._sweep = None
@@ -324,18 +355,16 @@ class SweepTab(QWidget):
         self._list_studies(force=True)  # the study may be new
 
     # Studies
-    def load_study(self, quiet: bool = False) -> None:
-        """Show the trials of the named study (in a job: the storage may be remote). `quiet`:
-        on its own (when the tab is first shown), so a failure is said in the status line
-        only, and the message next to the form (about its values) stays."""
+    def load_study(self) -> None:
+        """Show the trials of the named study (in a job: the storage may be remote)."""
         if self.is_running() or self._closing:
             return
         name = self.form.study_name()
         if not name:
-            self.show_error("Type the name of a study to load.")
+            self.show_study_message("Type the name of a study to load in the Study name box.",
+                                    WARNING_STYLE)
             return
-        if not quiet:
-            self.show_error("")
+        self.show_study_message("")
         request = self._new_request()
         key = (name, self.form.storage())
         same, self._shown = key == self._shown, key
@@ -343,22 +372,24 @@ class SweepTab(QWidget):
         self.view.set_live("")
         self._loaded_status = None
         self.view.set_status(f"Loading study {name}…")
-        self._start_job(f"load study {name}", storage_call, sweep.load_trials, key[1], name,
-                        on_done=lambda study: self._on_study(request, study, same, loaded=True),
-                        on_error=lambda message: self._load_failed(request, name, message,
-                                                                   quiet))
+        self._start_job(f"load study {name}", said_call, _read_study, key[1], name,
+                        on_done=lambda read: self._study_read(request, name, read, same),
+                        on_error=lambda message: self._load_failed(request, name, message))
 
-    def _load_failed(self, request: int, name: str, message: str, quiet: bool = False) -> None:
+    def _study_read(self, request: int, name: str, read: SweepStudy | str, same: bool) -> None:
+        if isinstance(read, str):  # no such study: said, not an error
+            self._load_failed(request, name, read, WARNING_STYLE)
+        else:
+            self._on_study(request, read, same, loaded=True)
+
+    def _load_failed(self, request: int, name: str, message: str,
+                     style: str = ERROR_STYLE) -> None:
         if request != self._request:
             return
-        if quiet:
-            self.view.set_status(f"Study <b>{name}</b> could not be read just now: Load tries "
-                                 "again.")
-            return
-        self.show_error(message)
+        self.show_study_message(message, style)
         # The view shows the study asked for, which could not be read: not the one before it.
         self.view.show_study(name, self.view.objective, self.view.direction, [], same_study=False)
-        self.view.set_status("Could not load the study: see the message on the left.")
+        self.view.set_status(f"Study <b>{name}</b> is not shown: see the message below.")
 
     def _on_study(self, request: int, study: SweepStudy, same_study: bool,
                   loaded: bool = False) -> None:
@@ -413,27 +444,43 @@ class SweepTab(QWidget):
     def _watch_failed(self, message: str) -> None:
         self.view.set_live("⚠ Cannot read the storage now; trying again", problem=message)
 
+    def _storage_edited(self) -> None:
+        """Another storage: a message about the one before is old news; list the new one's."""
+        self.show_study_message("")
+        self._list_studies()
+
     def _list_studies(self, force: bool = False) -> None:
         storage = self.form.storage()
         if self._closing or (self._listing == storage and not force):
             return  # closing, or already asked
         self._listing = storage
         self._studies_listed = True
-        self._start_job("list studies", storage_call, sweep.list_studies, storage,
+        self._start_job("list studies", said_call, sweep.list_studies, storage,
                         on_done=lambda names: self._fill_studies(storage, names),
-                        on_error=lambda message: self._fill_studies(storage, []))
+                        on_error=lambda message: self._fill_studies(storage, [], message))
 
-    def _fill_studies(self, storage: str | None, names: list[str]) -> None:
+    def _fill_studies(self, storage: str | None, names: list[str], problem: str = "") -> None:
+        """The storage's studies to pick from, or `problem`: why it cannot be opened, said at
+        once (the first time the tab is shown, too), with what to do."""
         if storage == self._listing:
             self._listing = NOT_LISTING
         if storage != self.form.storage():
             return  # another storage's studies
         self.form.fill_studies(names)
+        if problem:
+            self._autoload = False
+            # Unless a message is there already: a sweep's or a load's own failure says it too,
+            # and what was kept.
+            if not self.is_running() and not self.study_message():
+                self.show_study_message(problem)
+                self.view.set_status("The sweep storage cannot be opened: see the message "
+                                     "below.")
+            return
         if self._autoload:
             self._autoload = False
             # Unless a study is shown already (Load, Start); a missing one stays unsaid.
             if self.form.study_name() in names and self._request == 0:
-                self.load_study(quiet=True)
+                self.load_study()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -501,19 +548,29 @@ class SweepTab(QWidget):
         try:
             ckpt = checkpoint.load(record.checkpoint)
         except checkpoint.CheckpointError as exc:
-            self.show_error(f"Trial {record.number}'s model could not be opened: {exc}. The "
-                            f"trial ran{where}; a trial run on another machine keeps its "
-                            "checkpoint there.")
+            self.show_study_message(f"Trial {record.number}'s model could not be opened: "
+                                    f"{str(exc).rstrip('.')}. The trial ran{where}; a trial run "
+                                    "on another machine keeps its checkpoint there.")
             return False
         made = ckpt.train_config or {}
         if (made.get("sweep", study), made.get("trial", record.number)) != (study, record.number):
             # Studies whose names differ only in punctuation share a checkpoint folder.
-            self.show_error(f"Trial {record.number}'s model is no longer in {record.checkpoint}: "
-                            f"that file now holds trial {made.get('trial')} of study "
-                            f"{made.get('sweep')!r}. The trial ran{where}.")
+            self.show_study_message(
+                f"Trial {record.number}'s model is no longer in {record.checkpoint}: that file "
+                f"now holds trial {made.get('trial')} of study {made.get('sweep')!r}. The trial "
+                f"ran{where}.")
             return False
-        self.show_error("")
+        self.show_study_message("")
         name = None if self.state.entry(ckpt) is not None else f"{study}-trial-{record.number}"
         self.state.add_model(ckpt, origin="sweep", name=name)
         self.state.status_message.emit(f"Opened {ckpt.name} ({ckpt.config.describe()})", 5000)
         return True
+
+
+def _read_study(url: str | None, name: str) -> SweepStudy | str:
+    """The study's trials, lost ones recorded failed (core.sweep.fail_lost_trials); or, when
+    there is no such study, what the tab says about that."""
+    try:
+        return sweep.load_trials(url, name, fail_lost=True)
+    except StudyNotFound as exc:
+        return said(exc)

@@ -17,14 +17,9 @@ from PySide6.QtCore import QObject, QTimer
 
 from vae_desktop.core import sweep
 from vae_desktop.core.sweep import SweepStudy
+from vae_desktop.gui.tabs.sweep.messages import said_call
 
 INTERVAL_MS = 2000
-
-
-def storage_call(fn, *args):
-    """One storage call as a job (a generator with no events)."""
-    yield from ()
-    return fn(*args)
 
 
 class StudyWatcher(QObject):
@@ -69,7 +64,7 @@ class StudyWatcher(QObject):
         generation = self._generation
         opened = self._opened[1] if self._opened is not None and self._opened[0] == url else None
         self._reading = True
-        self._start_job(f"watch study {study}", storage_call, sweep.watch_trials, url, study,
+        self._start_job(f"watch study {study}", said_call, sweep.watch_trials, url, study,
                         opened, on_done=lambda reply: self._read(generation, url, reply),
                         on_error=lambda message: self._failed(generation, message),
                         on_finished=self._ended)

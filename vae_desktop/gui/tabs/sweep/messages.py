@@ -1,0 +1,63 @@
+"""The Sweep tab's words for what went wrong with a study or its storage: whole sentences that say
+what happened and what to do. core.sweep words its errors for the command line ("vae-desktop:
+error: no study named ..."); the tab says them its own way, and the jobs that call the storage
+raise them already said (`said_call`, `said_steps`), as a job's error reaches the tab as text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from vae_desktop.core.sweep import StorageUnusable, StudyNotFound, SweepError
+from vae_desktop.core.wording import count
+
+MOST_NAMES = 5  # studies named in a message; the others are counted
+
+
+def sentence(text: str) -> str:
+    """`text` with a capital letter and a full stop."""
+    text = text.strip()
+    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
+
+
+def _names(names: list[str]) -> str:
+    shown = names[:MOST_NAMES]
+    if len(names) > MOST_NAMES:
+        return f"{', '.join(shown)} and {count(len(names) - MOST_NAMES, 'other')}"
+    return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
+
+
+def said(exc: BaseException) -> str:
+    """What the tab says for an error of a study or its storage."""
+    if isinstance(exc, StudyNotFound):
+        if not exc.names:
+            return (f"There is no study named '{exc.study}' yet: this storage holds none. Press "
+                    "Start sweep to begin it.")
+        return (f"There is no study named '{exc.study}' in this storage, which holds "
+                f"{_names(exc.names)}. Pick one from the Study name list, or press Start sweep to "
+                f"begin '{exc.study}'.")
+    if isinstance(exc, StorageUnusable):
+        if exc.path is not None and Path(exc.path).exists():
+            return (f"The sweep storage {exc.path} cannot be opened: {exc.reason.rstrip('.')}. The "
+                    "file was left as it is: move it out of the way (or rename it) and press Load "
+                    "to start a new one there, or type another storage above.")
+        return (f"The sweep storage {exc.shown} cannot be opened: {exc.reason.rstrip('.')}. Check "
+                "the Storage box above, or clear it to use the file in the app's data folder.")
+    return sentence(str(exc) or type(exc).__name__)
+
+
+def said_call(fn, *args):
+    """One storage call as a job (a generator with no events); its SweepError said as the tab
+    says it."""
+    yield from ()
+    try:
+        return fn(*args)
+    except SweepError as exc:
+        raise SweepError(said(exc)) from None
+
+
+def said_steps(steps, *args):
+    """A job's steps, `steps(*args)`, with their SweepError said as the tab says it."""
+    try:
+        return (yield from steps(*args))
+    except SweepError as exc:
+        raise SweepError(said(exc)) from None
