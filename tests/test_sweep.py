@@ -4,6 +4,7 @@ finished trials, two processes share one study, and bad settings or storage get 
 from __future__ import annotations
 
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -149,9 +150,13 @@ def test_resuming_with_another_objective_or_other_choices_is_refused(tmp_path):
     study.add_trial(optuna.trial.create_trial(
         params={"hidden": 128}, distributions={"hidden": CategoricalDistribution((128, 256))},
         value=200.0))
-    with pytest.raises(SweepError, match="already optimises test_loss"):
+    with pytest.raises(SweepError, match=re.escape(
+            "study 'old' already optimises the test negative ELBO (nats/image) (test_loss); use "
+            "the same objective or another study name")):
         run_sweep(SweepSpec(storage=url, study="old", objective="auroc", **TINY))
-    with pytest.raises(SweepError, match="sampled hidden as choices 128, 256"):
+    with pytest.raises(SweepError, match=re.escape(
+            "study 'old' sampled hidden units (hidden) as choices 128, 256; keep that or start a "
+            "new study (another name)")):
         run_sweep(SweepSpec(storage=url, study="old", vary=("hidden",), hidden=(64, 128), **TINY))
     assert len(optuna.load_study(study_name="old", storage=url).trials) == 1  # nothing added
 

@@ -40,7 +40,7 @@ from vae_desktop.core.training import EndEvent, EpochEvent, StepEvent, TrainConf
 from vae_desktop.core.wording import count
 
 from .lost import WORKER_ATTR, this_worker
-from .spec import SweepError, SweepSpec
+from .spec import OBJECTIVE_LABELS, SweepError, SweepSpec
 from .storage import (
     SweepStorage,
     SweepStudy,
@@ -158,8 +158,20 @@ def _check_compatible(study: optuna.Study, spec: SweepSpec) -> None:
                     check_distribution_compatibility(old, wanted[name])
                 except ValueError:
                     raise SweepError(
-                        f"study {study.study_name!r} sampled {name} as {_describe(old)}; keep that "
-                        f"or start a new study (another name)") from None
+                        f"study {study.study_name!r} sampled {_setting(name)} as {_describe(old)}; "
+                        f"keep that or start a new study (another name)") from None
+
+
+def _setting(name: str) -> str:
+    """A setting in a message, as the form and the command line call it: "hidden units (hidden)"."""
+    label = table.SETTINGS[name].label
+    return f"{label[:1].lower()}{label[1:]} ({name})" if name in table.SETTINGS else name
+
+
+def _objective(objective: str) -> str:
+    """An objective in a message, as the form and the command line call it."""
+    label = OBJECTIVE_LABELS.get(objective)
+    return f"the {label} ({objective})" if label else objective
 
 
 def _describe(dist: BaseDistribution) -> str:
@@ -180,9 +192,10 @@ def _open_study(spec: SweepSpec, storage: SweepStorage) -> optuna.Study:
     attrs = study.user_attrs
     if study.direction.name.lower() != spec.direction or attrs.get("objective", spec.objective) \
             != spec.objective:
+        had = attrs.get("objective")
         raise SweepError(f"study {spec.study!r} already optimises "
-                         f"{attrs.get('objective', study.direction.name.lower())}; use the same "
-                         f"objective or another study name")
+                         f"{_objective(had) if had else study.direction.name.lower()}; use the "
+                         f"same objective or another study name")
     if spec.objective == "auroc" and attrs.get("holdout", spec.holdout) != spec.holdout:
         raise SweepError(f"study {spec.study!r} holds out digit {attrs['holdout']}; use the same "
                          f"digit or another study name")
