@@ -172,8 +172,9 @@ def test_held_out_workflow_runs_in_the_background(qtbot, tab):
     assert panel.outlier_table.item(0, 3).text() == f"{result.outlier_auroc['noise']:.3f}"
     qtbot.waitUntil(lambda: not panel.training, timeout=10_000)
     # Trained, not yet kept: quitting would lose it, and the quit question says so.
-    assert tab.busy_reason() == ("The model without 0 (1 epoch) trained on the Evaluate tab has "
-                                 "not been added to the models.")
+    assert tab.busy_reason() is None  # nothing runs
+    assert tab.unkept_reason() == ("The model without 0 (1 epoch) trained on the Evaluate tab "
+                                   "has not been added to the models.")
     assert panel.train_button.isEnabled() and panel.keep_button.isEnabled()
     # Moving the threshold re-counts at once (no model run).
     panel.percentile_spin.setValue(80.0)
@@ -189,7 +190,7 @@ def test_held_out_workflow_runs_in_the_background(qtbot, tab):
     panel.keep_button.click()
     kept = panel.kept
     assert len(tab.state.models) == before + 1 and tab.state.models[-1] is kept
-    assert tab.busy_reason() is None and tab.quit_note() is None
+    assert tab.unkept_reason() is None and tab.quit_note() is None
     assert "without 0" in kept.name and kept.path.parent == models_dir()
     assert tab.state.active is not kept and not kept.config.conditional
     next_session = ModelLibrary(index=tab.state.library.index)
