@@ -15,7 +15,8 @@ from vae_desktop.core.library import ModelLibrary
 from vae_desktop.core.sweep import SweepStudy, TrialRecord, load_trials
 from vae_desktop.gui.tabs.sweep.tab import SweepTab
 
-TRAIN_KEYS = {"latent_dim", "hidden", "arch", "lr", "batch_size", "beta", "epochs", "conditional"}
+TRAIN_KEYS = {"latent_dim", "hidden", "arch", "lr", "batch_size", "beta", "epochs", "conditional",
+              "layers", "binarized", "beta_warmup", "train_size", "seed"}
 
 
 def make_tab(qtbot, state) -> SweepTab:
@@ -67,6 +68,7 @@ def test_sweep_runs_as_a_job_and_hands_over_the_best(qtbot, state):
     assert set(settings) == TRAIN_KEYS
     assert settings["lr"] == float(f"{best.params['lr']:.3g}")  # as the table shows it
     assert (settings["hidden"], settings["latent_dim"], settings["epochs"]) == (16, 4, 1)
+    assert (settings["train_size"], settings["seed"]) == (500, 1 + best.number)  # its own
     assert settings["conditional"] is False
 
     assert tab.select_trial(best.number)
@@ -225,7 +227,8 @@ def test_train_with_a_trial_sends_its_settings_as_the_table_shows_them_unclamped
         tab.train_with(record)
     sent = blocker.args[0]
     assert sent == {"latent_dim": 8, "hidden": 64, "arch": "mlp", "conditional": False,
-                    "beta": 1.235, "lr": 0.00394, "batch_size": 100_000, "epochs": 2}
+                    "beta": 1.235, "lr": 0.00394, "batch_size": 100_000, "epochs": 2,
+                    "layers": 1, "binarized": False, "beta_warmup": 0}
     assert isinstance(sent["lr"], float) and isinstance(sent["beta"], float)
     columns = [tab.view.table.horizontalHeaderItem(c).text()
                for c in range(tab.view.table.columnCount())]

@@ -144,6 +144,10 @@ def _suggest(trial: optuna.Trial, spec: SweepSpec) -> dict:
     settings["epochs"] = spec.epochs
     settings["lr"] = float(settings["lr"])
     settings["beta"] = float(settings["beta"])
+    # What else defines its training, for the Train tab to train the same: its images (0: all)
+    # and its seed (its model's first weights and the order of its batches).
+    settings["train_size"] = spec.train_size or 0
+    settings["seed"] = ((spec.seed or 0) + trial.number) % SEEDS
     return settings
 
 
@@ -301,7 +305,7 @@ def _run(spec: SweepSpec, storage: SweepStorage, device: torch.device, control: 
         trial.set_user_attr("settings", settings)
         emit({"kind": "trial_started", "number": trial.number, "params": dict(trial.params),
               "settings": settings, "host": host, "pid": pid})
-        seed = ((spec.seed or 0) + trial.number) % SEEDS
+        seed = settings["seed"]
         model = new_model(seed, **table.model_kwargs(settings))
         tcfg = TrainConfig(epochs=spec.epochs, lr=settings["lr"], batch_size=settings["batch_size"],
                            seed=seed, device=str(device))

@@ -120,6 +120,8 @@ class SweepForm(QWidget):
         self.test_spin = _spin("Test images", 0, TEST_IMAGES, SPEC_DEFAULTS.test_size or 0, 500,
                                "Evaluate each trial on the first N test images (0: all)")
         self.test_spin.setSpecialValueText(f"all {TEST_IMAGES:,}")
+        for spin in (self.train_spin, self.test_spin):  # "10,000", as the Train tab writes it
+            spin.setGroupSeparatorShown(True)
         self.objective_combo = QComboBox()
         self.objective_combo.addItem("Test loss (negative ELBO, lower is better)", "test_loss")
         self.objective_combo.addItem("Held-out digit AUROC (higher is better)", "auroc")

@@ -95,7 +95,8 @@ class StudyView(QWidget):
         self.best_label = QLabel("Best: –")
         self.best_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.use_best_button = QPushButton("Use best in Train tab")
-        self.use_best_button.setToolTip("Copy the best trial's settings into the Train tab "
+        self.use_best_button.setToolTip("Copy what the best trial trained with into the Train "
+                                        "tab: its settings, training images and seed "
                                         "(Ctrl+Shift+B)")
         self.use_best_button.clicked.connect(self._train_best)
         self.open_button = QPushButton("Open model")

@@ -46,9 +46,11 @@ WARNING_STYLE = "color: #b06000;"
 
 BUSY_REASON = "A sweep is running."
 NOT_LISTING = object()  # no study list asked for
-# What "Train with these settings" sends: core.settings names, as the trial trained.
+# What "Train with these settings" sends: core.settings names, as the trial trained; the last
+# three a sweep never varies (every trial has the table's default), and the Train tab may hold
+# others. Its training images and seed go too, where known (see SweepTab.train_settings).
 TRAIN_SETTINGS = ("latent_dim", "hidden", "arch", "conditional", "beta", "lr", "batch_size",
-                  "epochs")
+                  "epochs", "layers", "binarized", "beta_warmup")
 
 
 class SteadyFormScroll(FormScroll):
@@ -83,6 +85,7 @@ class SweepTab(QWidget):
         self._closing = False  # after shutdown(): no new jobs
         self._loaded_status: str | None = None  # the storage named in a loaded study's status
         self._run_total = self._run_done = 0
+        self._budget: dict | None = None  # the budget recorded with the study shown
 
         self.form = SweepForm()
         self.form.changed.connect(self._validate)
@@ -266,6 +269,7 @@ class SweepTab(QWidget):
         self._loaded_status = None  # the status line is the sweep's now
         self.view.show_study(spec.study, spec.objective, spec.direction, [], same_study=False,
                              varied=spec.vary)
+        self._budget = None  # until the study is read: a resumed one keeps its first budget
         self._run_total, self._run_done = spec.trials, 0
         warm_up_in_gui_thread()
         control = SweepControl()
@@ -399,6 +403,7 @@ class SweepTab(QWidget):
             return  # an older request's reply: another study, or this one superseded
         self.view.show_study(study.name, study.objective, study.direction, study.trials,
                              same_study, varied=self.form.space.vary())
+        self._budget = study.budget
         if loaded:
             if study.budget and not self.is_running():
                 # Start adds trials to it: on its budget, or they would not compare.
@@ -499,17 +504,27 @@ class SweepTab(QWidget):
         return self.view.select_trial(number)
 
     @staticmethod
-    def train_settings(record: TrialRecord) -> dict:
+    def train_settings(record: TrialRecord, budget: dict | None = None) -> dict:
         """The trial's settings under the settings table's names, as it trained, each float as
         the table shows it (a sampled learning rate of 0.003940278388674021 goes as 0.00394, the
         value a person reads and would type). Nothing is clamped (the Train tab refuses a value
-        beyond its limits, with the reason)."""
+        beyond its limits, with the reason).
+
+        Also its training images (0: all) and seed, which a trial notes; for a trial swept before
+        it did, its images from the study's `budget` where that was recorded, and no seed."""
         values = {**table.defaults(TRAIN_SETTINGS), **record.settings, **record.params}
-        return {name: as_shown(values[name]) for name in TRAIN_SETTINGS}
+        sent = {name: as_shown(values[name]) for name in TRAIN_SETTINGS}
+        if "train_size" in record.settings:
+            sent["train_size"] = record.settings["train_size"]
+        elif budget and "train_size" in budget:
+            sent["train_size"] = budget["train_size"] or 0  # None: all of them
+        if "seed" in record.settings:
+            sent["seed"] = record.settings["seed"]
+        return sent
 
     def best_settings(self) -> dict | None:
         best = self.view.best()
-        return self.train_settings(best) if best is not None else None
+        return self.train_settings(best, self._budget) if best is not None else None
 
     def use_best(self) -> None:
         best = self.view.best()
@@ -518,7 +533,7 @@ class SweepTab(QWidget):
 
     def train_with(self, record: TrialRecord) -> None:
         """Send the trial's settings to the Train tab, saying which were rounded."""
-        sent = self.train_settings(record)
+        sent = self.train_settings(record, self._budget)
         trained = {**record.settings, **record.params}
         rounded = [f"{words(table.SETTINGS[name].label)} {fmt(sent[name])}" for name in sent
                    if name in trained and sent[name] != trained[name]]
