@@ -329,3 +329,18 @@ def test_on_a_tall_window_start_follows_the_form(qtbot, state):
     start_bottom = tab.start_button.mapTo(tab, tab.start_button.rect().bottomLeft()).y()
     assert start_bottom < tab.height()
     assert tab.form.parentWidget().parentWidget().verticalScrollBar().maximum() > 0
+
+
+def test_either_enter_key_starts_and_start_is_not_a_default_button(qtbot, state, monkeypatch):
+    # As on the Train tab: Ctrl with the main or the keypad Enter starts; Start is not drawn as
+    # a default button, since Enter alone in a field only confirms the value.
+    started = []
+    monkeypatch.setattr(SweepTab, "start", lambda self: started.append(True))
+    tab = make_tab(qtbot, state)
+    focus_window(qtbot, tab)
+    box = tab.form.epochs_spin
+    box.setFocus()
+    for modifiers in (Qt.ControlModifier, Qt.ControlModifier | Qt.KeypadModifier):
+        key = Qt.Key_Return if modifiers == Qt.ControlModifier else Qt.Key_Enter
+        qtbot.keyClick(box, key, modifiers)
+    assert started == [True, True] and not tab.start_button.isDefault()

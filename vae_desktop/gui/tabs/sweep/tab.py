@@ -102,9 +102,8 @@ class SweepTab(QWidget):
         self.error_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.error_label.hide()
         self.start_button = QPushButton("Start sweep")
-        self.start_button.setToolTip("Run the trials in the background (Ctrl+Return). A study that "
+        self.start_button.setToolTip("Run the trials in the background (Ctrl+Enter). A study that "
                                      "already exists gets more trials")
-        self.start_button.setDefault(True)
         self.stop_button = QPushButton("Stop")
         self.stop_button.setToolTip("End after the current epoch; finished trials are kept (Esc). "
                                     "Press again to stop at once")
@@ -136,8 +135,9 @@ class SweepTab(QWidget):
         layout = QHBoxLayout(self)
         layout.addWidget(left)
         layout.addWidget(self.view, 1)
-        for keys, slot in (("Ctrl+Return", self.start), (Qt.Key_Escape, self.stop),
-                           ("Ctrl+Shift+B", self.use_best)):
+        # Ctrl with either Enter key starts (the keypad's is Ctrl+Enter to Qt).
+        for keys, slot in (("Ctrl+Return", self.start), ("Ctrl+Enter", self.start),
+                           (Qt.Key_Escape, self.stop), ("Ctrl+Shift+B", self.use_best)):
             QShortcut(QKeySequence(keys), self, slot, context=Qt.WidgetWithChildrenShortcut)
         app = QCoreApplication.instance()
         if app is not None:  # the jobs must end before Python tears the widgets down
