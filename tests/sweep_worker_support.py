@@ -273,6 +273,11 @@ class ForkedWorker:
         os.kill(self.pid, signal.SIGKILL)
         if reap:
             self.reap()
+        else:  # SIGKILL is delivered, not done: wait until the process has died (a zombie)
+            deadline = time.monotonic() + 30
+            while _proc_state(self.pid) not in ("Z", "X", None):
+                assert time.monotonic() < deadline, f"process {self.pid} did not die"
+                time.sleep(0.01)
 
     def reap(self) -> None:
         if not self.reaped:
@@ -323,3 +328,12 @@ def running_trial_of(url: str, study: str, worker: ForkedWorker) -> FrozenTrial:
 
     [trial] = wait_for(found, "the forked worker's trial", timeout=60)
     return trial
+
+
+def _proc_state(pid: int) -> str | None:
+    """The process's state letter from /proc (R, S, D, Z…), None when it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[0]
