@@ -109,7 +109,7 @@ def test_conditional_samples_come_from_the_labels_mixture(small_state, qtbot):
     qtbot.waitExposed(tab)
     tab.set_label(4)
     tab.refresh_now()
-    assert tab.samples_title.text().startswith("36 prior samples of the digit 4 · t = 1.00")
+    assert tab.samples_title.text().startswith("36 prior samples of 4 · t = 1.00")
     choice = tab.controls.sampler_choice
     choice.set_kind("mixture")
     assert "Fitting the mixtures" in choice.status_text() or "Starting" in choice.status_text()
@@ -123,6 +123,6 @@ def test_conditional_samples_come_from_the_labels_mixture(small_state, qtbot):
     with torch.no_grad():
         expected = cvae.model.decode(sampler.codes(n, t, seed, 4), torch.full((n,), 4))
     torch.testing.assert_close(tab.samples, expected)
-    assert tab.samples_title.text().startswith("36 mixture samples of the digit 4")
+    assert tab.samples_title.text().startswith("36 mixture samples of 4")
     # The all-digits view's styles come from every digit's mixture, pooled.
     torch.testing.assert_close(tab.digits_view.codes, sampler.codes(tab.rows_spin.value(), t, seed, None))
