@@ -22,9 +22,10 @@ def test_every_field_takes_its_range_default_step_and_help_from_the_table(tab):
     assert set(MODEL_SETTINGS + TRAIN_SETTINGS) == set(SETTINGS)
     values = tab.settings_dict()
     assert {name: values[name] for name in SETTINGS} == defaults()
+    assert tab.field("lr").toolTip().endswith("(a number above 0 and at most 1)")
     for name, setting in SETTINGS.items():
         widget = tab.field(name)
-        assert widget.toolTip() == setting.help, name
+        assert widget.toolTip() == setting.tooltip and setting.help in setting.tooltip, name
         if isinstance(widget, (QSpinBox, QDoubleSpinBox)):
             assert (widget.minimum(), widget.maximum()) == (setting.low, setting.high), name
             assert widget.singleStep() == setting.step, name

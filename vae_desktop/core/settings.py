@@ -36,6 +36,13 @@ class Setting:
     def flag(self) -> str:
         return "--" + self.name.replace("_", "-")
 
+    @property
+    def tooltip(self) -> str:
+        """The help with the range of a number ("Adam learning rate; … (a number above 0 and at
+        most 1)"), as a form shows it; the CLI's help adds the range and the default itself."""
+        numeric = self.kind in (int, float) and not self.choices
+        return f"{self.help} ({self.range_text()})" if numeric else self.help
+
     def range_text(self) -> str:
         if self.choices:
             return "one of " + ", ".join(map(str, self.choices))

@@ -113,7 +113,7 @@ class SettingsForm(QWidget):
     # Building
     def _add_field(self, setting: Setting) -> None:
         widget = self._make_field(setting)
-        widget.setToolTip(setting.help)
+        widget.setToolTip(setting.tooltip)
         self.fields[setting.name] = widget
 
     def _add_rows(self, grid: SettingsGrid, rows: list[tuple[str, ...]]) -> None:
@@ -287,7 +287,7 @@ class SettingsForm(QWidget):
             kept = name in MODEL_SETTINGS or name in KEPT_TRAIN_SETTINGS
             self.fields[name].setEnabled(not running and not (continuing and kept))
             if name in MODEL_SETTINGS:
-                help_text = SETTINGS[name].help
+                help_text = SETTINGS[name].tooltip
                 self.fields[name].setToolTip(f"{help_text}\n\n{KEEPS_SETTINGS}" if continuing
                                              else help_text)
         self.device_combo.setEnabled(not running)
@@ -302,7 +302,7 @@ class SettingsForm(QWidget):
         if data is None:
             spin.setSuffix(SUFFIXES["train_size"])
             spin.setSpecialValueText(LOWEST_TEXT["train_size"])
-            spin.setToolTip(setting.help)
+            spin.setToolTip(setting.tooltip)
             return
         phrase = digits_phrase(data.digits)
         spin.setSuffix(f"{SUFFIXES['train_size']} {phrase}".rstrip())
