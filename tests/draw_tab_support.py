@@ -51,3 +51,24 @@ def wait_for_test_pass(qtbot, state) -> None:
     """The active model's test-set pass is done (started if need be)."""
     state.request_test_pass(state.active)
     qtbot.waitUntil(lambda: state.test_pass(state.active) is not None, timeout=60_000)
+
+
+def verdicts_shown() -> tuple[str, str]:
+    """The two verdicts as the tab shows them (capitalised): typical, unusual."""
+    from vae_desktop.core.digit_analysis import TYPICAL, UNUSUAL
+
+    return TYPICAL[0].upper() + TYPICAL[1:], UNUSUAL[0].upper() + UNUSUAL[1:]
+
+
+def shown_tab(qtbot, app_state, **model):
+    """The Draw tab with the model `model` picks (find_model's keywords) active, shown at a
+    size where its whole layout fits."""
+    from vae_desktop.gui.tabs.draw.tab import DrawTab
+
+    app_state.set_active(app_state.find_model(**model))
+    widget = DrawTab(app_state)
+    qtbot.addWidget(widget)
+    widget.resize(1260, 740)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget

@@ -7,13 +7,22 @@ import configparser
 
 import numpy as np
 import pytest
-from draw_tab_support import BAR, SEVEN, digit_image, settled, short_test_set, stroke
+from draw_tab_support import (
+    BAR,
+    SEVEN,
+    digit_image,
+    settled,
+    short_test_set,
+    shown_tab,
+    stroke,
+    verdicts_shown,
+)
 from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from vae_desktop.core.digit_analysis import TYPICAL, UNUSUAL, analyse_digit
+from vae_desktop.core.digit_analysis import analyse_digit
 from vae_desktop.core.metrics import percentile_of
 from vae_desktop.core.preprocess import to_mnist
 from vae_desktop.gui import preferences
@@ -21,7 +30,7 @@ from vae_desktop.gui.tabs.draw.canvas_panel import HINT
 from vae_desktop.gui.tabs.draw.tab import DrawTab
 from vae_desktop.gui.widgets.draw_canvas import SIDE, DrawCanvas
 
-TYPICAL_SHOWN, UNUSUAL_SHOWN = TYPICAL[0].upper() + TYPICAL[1:], UNUSUAL[0].upper() + UNUSUAL[1:]
+TYPICAL_SHOWN, UNUSUAL_SHOWN = verdicts_shown()
 
 @pytest.fixture
 def app_state(app_state, mnist_test, monkeypatch):
@@ -31,13 +40,7 @@ def app_state(app_state, mnist_test, monkeypatch):
 
 @pytest.fixture
 def tab(qtbot, app_state):
-    app_state.set_active(app_state.find_model(conditional=False, latent_dim=2))
-    widget = DrawTab(app_state)
-    qtbot.addWidget(widget)
-    widget.resize(1260, 740)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    return shown_tab(qtbot, app_state, conditional=False, latent_dim=2)
 
 
 def test_drawing_updates_reconstruction_scores_and_other_tabs(qtbot, tab, app_state):

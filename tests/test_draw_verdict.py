@@ -8,15 +8,23 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from draw_tab_support import STAR, digit_image, settled, short_test_set, stroke, wait_for_test_pass
+from draw_tab_support import (
+    STAR,
+    digit_image,
+    settled,
+    short_test_set,
+    shown_tab,
+    stroke,
+    verdicts_shown,
+    wait_for_test_pass,
+)
 from PySide6.QtWidgets import QApplication
 
-from vae_desktop.core.digit_analysis import TYPICAL, UNUSUAL, analyse_digit
+from vae_desktop.core.digit_analysis import analyse_digit
 from vae_desktop.core.metrics import percentile_of
-from vae_desktop.gui.tabs.draw.tab import DrawTab
 
 GUIDE = Path(__file__).resolve().parents[1] / "vae_desktop" / "data" / "guide" / "draw.html"
-TYPICAL_SHOWN, UNUSUAL_SHOWN = TYPICAL[0].upper() + TYPICAL[1:], UNUSUAL[0].upper() + UNUSUAL[1:]
+TYPICAL_SHOWN, UNUSUAL_SHOWN = verdicts_shown()
 
 
 @pytest.fixture
@@ -27,12 +35,7 @@ def app_state(app_state, mnist_test, monkeypatch):
 @pytest.fixture
 def tab(qtbot, app_state):
     """The Draw tab with mnist-cvae-z2 active and its test-set pass done."""
-    app_state.set_active(app_state.find_model(conditional=True, latent_dim=2))
-    widget = DrawTab(app_state)
-    qtbot.addWidget(widget)
-    widget.resize(1260, 740)
-    widget.show()
-    qtbot.waitExposed(widget)
+    widget = shown_tab(qtbot, app_state, conditional=True, latent_dim=2)
     wait_for_test_pass(qtbot, app_state)
     qtbot.waitUntil(lambda: widget.histogram.reference is not None)
     return widget
