@@ -213,10 +213,14 @@ class LossPlot(QWidget):
     def _update_legend(self) -> None:
         """List the curves that have points (in CURVES order), and say so when none has; the
         raw steps' box is on while there are raw steps, or may be (during a run)."""
-        keys = [key for key in CURVES if len(self.series[key])]
-        has_raw = "raw" in keys or self._running
-        self.toggles["raw"].setEnabled(has_raw)
-        self.toggles["raw"].setToolTip(RAW_TIP if has_raw else NO_RAW_TIP)
+        # A run draws every curve: listed from its start, the legend holds still while the
+        # curves get their first points (each rebuild lays the plot out anew, on the GUI thread
+        # that the training's cores share).
+        keys = list(CURVES) if self._running else [k for k in CURVES if len(self.series[k])]
+        has_raw = "raw" in keys
+        if has_raw != self.toggles["raw"].isEnabled():
+            self.toggles["raw"].setEnabled(has_raw)
+            self.toggles["raw"].setToolTip(RAW_TIP if has_raw else NO_RAW_TIP)
         if keys == self._legend_keys:
             return
         self._legend_keys = keys
