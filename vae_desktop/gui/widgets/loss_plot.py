@@ -299,7 +299,9 @@ class LossPlot(QWidget):
             self.plot.setYRange(lo - Y_MARGIN * span, hi + Y_MARGIN * span, padding=0)
 
     # Feeding data
-    def clear(self) -> None:
+    def clear(self, redraw: bool = True) -> None:
+        """Drop every point and change marker; `redraw` False when new points follow at once
+        (drawn empty first, the legend and axes were laid out twice for nothing)."""
         for series in self.series.values():
             series.clear()
         for smoother in self._smoothers.values():
@@ -309,7 +311,8 @@ class LossPlot(QWidget):
             self.plot.removeItem(marker)
         self.markers.clear()
         self._dirty = True
-        self.redraw()
+        if redraw:
+            self.redraw()
 
     def add_change(self, at_epoch: float, name: str, value: float) -> None:
         """Mark a change of beta or the learning rate (a ChangeEvent's) at x = `at_epoch`."""
@@ -344,7 +347,7 @@ class LossPlot(QWidget):
     def set_history(self, history: list[dict]) -> None:
         """Show a finished model's per-epoch history (the epoch means stand for the smoothed
         curves; there are no raw steps)."""
-        self.clear()
+        self.clear(redraw=False)
         for rec in history:
             epoch = rec.get("epoch")
             if epoch is None:
