@@ -5,7 +5,8 @@ a timer (not on every update), with peak downsampling and clip-to-view, so 100,0
 smooth. The x axis counts epochs (fractional within an epoch); y is in nats per image. A
 vertical marker shows where beta or the learning rate was changed during a run. A curve of a few
 points (a model trained for one epoch, the first steps of a run) is drawn with markers, since a
-line of one point draws nothing; the legend lists only the curves that have points.
+line of one point draws nothing; the legend lists the curves that have points, and the per-step
+losses always, so that it is built once for a run and the model it makes.
 
 During a run (`begin_run` .. `end_run`) the axes hold still: x spans the whole run from the start
 and y moves only when a curve leaves it or fills much less of it. The axes, with their grid, are
@@ -216,8 +217,13 @@ class LossPlot(QWidget):
         # A run draws every curve: listed from its start, the legend holds still while the
         # curves get their first points (each rebuild lays the plot out anew, on the GUI thread
         # that the training's cores share).
-        keys = list(CURVES) if self._running else [k for k in CURVES if len(self.series[k])]
-        has_raw = "raw" in keys
+        # The raw steps stay listed too, for a saved history has none (its box says why): so
+        # the legend is the same before, during and after a run, and is built once.
+        keys = list(CURVES) if self._running else [
+            k for k in CURVES if len(self.series[k]) or k == "raw"]
+        if keys == ["raw"]:  # nothing at all to show: no legend
+            keys = []
+        has_raw = self._running or bool(len(self.series["raw"]))
         if has_raw != self.toggles["raw"].isEnabled():
             self.toggles["raw"].setEnabled(has_raw)
             self.toggles["raw"].setToolTip(RAW_TIP if has_raw else NO_RAW_TIP)
