@@ -8,10 +8,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtGui import QImage
+from train_tab_support import shown_tab
 
 from vae_desktop.core.checkpoint import Checkpoint
 from vae_desktop.core.training import new_model
-from vae_desktop.gui.tabs.train.tab import TrainTab
 
 EXPORT_WIDTH = 1600  # pixels: sharp on a slide or a printed page
 PLOT_BACKGROUND = (0x20, 0x21, 0x24)
@@ -31,12 +31,7 @@ def tab(qtbot, state):
     history = [{"epoch": e, "test_loss": 200.0 - 10 * e, "train_loss": 205.0 - 10 * e}
                for e in range(1, 11)]
     state.add_model(Checkpoint(model, model.config, history), name="ten epochs")
-    tab = TrainTab(state)
-    qtbot.addWidget(tab)
-    tab.resize(1264, 640)
-    tab.show()
-    qtbot.waitExposed(tab)
-    return tab
+    return shown_tab(qtbot, state, 1264, 640)
 
 
 def test_the_exported_plot_is_large_and_holds_only_the_plot(tab, tmp_path):

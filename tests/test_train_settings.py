@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QLineEdit, QSpinBox
+from train_tab_support import shown_tab
 
 from vae_desktop.core.settings import MODEL_SETTINGS, SETTINGS, TRAIN_SETTINGS, defaults
 from vae_desktop.gui import preferences
@@ -110,15 +111,6 @@ def test_the_form_persists_under_train_keys_and_bad_stored_values_fall_back(qtbo
     assert values["device"] == TrainTab(state).settings_dict()["device"]  # the default device
     assert third.message == ""  # a stale stored value is not the user's doing now
 
-
-
-def shown_tab(qtbot, state) -> TrainTab:
-    tab = TrainTab(state)
-    qtbot.addWidget(tab)
-    tab.resize(1264, 620)
-    tab.show()
-    qtbot.waitExposed(tab)
-    return tab
 
 
 def test_the_plot_and_live_view_split_is_kept_between_sessions(qtbot, state):

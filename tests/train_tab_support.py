@@ -25,3 +25,13 @@ def train(qtbot, tab, button=None):
     with qtbot.waitSignal(tab.run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
         qtbot.mouseClick(button or tab.start_button, Qt.LeftButton)
     return blocker.args[0]
+
+
+def shown_tab(qtbot, state, width: int = 1264, height: int = 620) -> TrainTab:
+    """A Train tab of the state's active model, shown at `width` x `height`."""
+    tab = TrainTab(state)
+    qtbot.addWidget(tab)
+    tab.resize(width, height)
+    tab.show()
+    qtbot.waitExposed(tab)
+    return tab
