@@ -127,10 +127,8 @@ def test_a_one_epoch_history_is_drawn_with_markers_under_a_legend_of_what_is_dra
                                   "reconstruction (train)", "KL (train)"]
     assert not plot.empty_hint.isVisible()
     # Nothing at all: no legend of curves that are not there, and a word in the plot.
-    assert plot.plot.getAxis("left").style["showValues"]
     plot.clear()
     assert legend_names(plot) == [] and plot.empty_hint.isVisible()
-    assert not plot.plot.getAxis("left").style["showValues"]  # no 0..1 of nats to read
 
 
 def test_the_first_steps_of_a_run_get_markers_and_a_long_curve_none(plot, monkeypatch):

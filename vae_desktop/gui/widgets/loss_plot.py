@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vae_desktop.gui.widgets.empty_plot import HINT_COLOR, show_axis_values
+from vae_desktop.gui.widgets.empty_plot import HINT_COLOR
 from vae_desktop.gui.widgets.plot_grid import plain_axes, show_grid
 
 # At most 5 redraws a second, whatever the rate of updates: on 2 cores every millisecond the GUI
@@ -234,7 +234,6 @@ class LossPlot(QWidget):
         for key in keys:
             self.legend.addItem(self.curves[key], CURVES[key][0])
         self.empty_hint.setVisible(not keys)
-        show_axis_values(self.plot, bool(keys))  # no 0..1 of nats or epochs without a curve
         self._arrange_legend(self._legend_columns(self.plot_widget.width()))
 
     def _place_hint(self) -> None:
