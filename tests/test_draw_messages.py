@@ -5,25 +5,18 @@ to a blob without a word)."""
 from __future__ import annotations
 
 import pytest
-from draw_tab_support import SEVEN, settled, short_test_set, stroke
+from draw_tab_support import SEVEN, settled, short_test_set, shown_tab, stroke
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
 from vae_desktop.gui.tabs.draw.canvas_panel import HINT
-from vae_desktop.gui.tabs.draw.tab import DrawTab
 from vae_desktop.gui.widgets.draw_canvas import SIDE
 
 
 @pytest.fixture
 def tab(qtbot, app_state, mnist_test, monkeypatch):
     state = short_test_set(app_state, mnist_test, monkeypatch)
-    state.set_active(state.find_model(conditional=True, latent_dim=2))
-    widget = DrawTab(state)
-    qtbot.addWidget(widget)
-    widget.resize(1260, 740)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    return shown_tab(qtbot, state, conditional=True, latent_dim=2)
 
 
 def cover_in_ink(qtbot, tab) -> None:
