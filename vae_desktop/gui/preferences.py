@@ -40,6 +40,14 @@ def read_str(settings: QSettings, key: str, default: str = "") -> str:
     return value if isinstance(value, str) else default
 
 
+def setting_text(value) -> str:
+    """A value as QSettings text that reads back the same: every digit of a float (repr, the
+    shortest exact text), "true"/"false" for a bool."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value) if isinstance(value, float) else str(value)
+
+
 def read_list(settings: QSettings, key: str) -> list[str]:
     """A list of strings (QSettings returns a bare string for one item and None for none)."""
     value = settings.value(key, [])

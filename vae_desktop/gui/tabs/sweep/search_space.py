@@ -63,11 +63,6 @@ def spin_for(setting: table.Setting, value: int | None = None) -> QSpinBox:
     return box
 
 
-def _text(value) -> str:
-    """A value as QSettings text: a float with every digit, so it comes back the same."""
-    return repr(value) if isinstance(value, float) else str(value)
-
-
 def _parse(setting: table.Setting, text: str):
     """A remembered value, or None when the table does not allow it."""
     try:
@@ -317,8 +312,8 @@ class SearchSpaceBox(QGroupBox):
                 except SweepError:
                     s.remove(f"{key}/{suffix}")
                     continue
-                s.setValue(f"{key}/{suffix}", [_text(v) for v in value]
-                           if isinstance(value, tuple) else _text(value))
+                s.setValue(f"{key}/{suffix}", [qs.setting_text(v) for v in value]
+                           if isinstance(value, tuple) else qs.setting_text(value))
         s.setValue(f"{group}/conditional", self.conditional.isChecked())
 
     def restore(self, s: QSettings, group: str) -> None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from vae_desktop.core import settings as table
 from vae_desktop.core.sweep import OBJECTIVE_LABELS, SETTINGS, TrialRecord, best_trial
+from vae_desktop.gui.tabs.sweep.messages import sentence
 
 # Short, so the columns stay narrow; each header's tooltip gives the form's full label.
 SHORT_LABELS = {"latent_dim": "Latent", "hidden": "Hidden", "lr": "LR",
@@ -62,8 +63,7 @@ def worker_text(record: TrialRecord) -> str:
 
 def state_tip(record: TrialRecord) -> str:
     """A trial's state in a sentence: why it is lost, failed or pruned, when it says."""
-    text = f"lost: {record.note}" if record.lost else record.note or record.label
-    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+    return sentence(f"lost: {record.note}" if record.lost else record.note or record.label)
 
 
 def fmt_value(value) -> str:

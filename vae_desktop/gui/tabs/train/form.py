@@ -33,6 +33,7 @@ from vae_desktop.core.settings import (
     Setting,
     from_saved,
 )
+from vae_desktop.gui.preferences import setting_text
 from vae_desktop.gui.tabs.train.continued import KeptData, data_sentence, digits_phrase
 from vae_desktop.gui.tabs.train.form_layout import (
     MODEL_ROWS,
@@ -141,7 +142,7 @@ class SettingsForm(QWidget):
             return box
         if setting.kind is float and setting.log:
             # A log-scale range spans decades a spin box steps through badly: typed as text.
-            edit = QLineEdit(_text(setting.default))
+            edit = QLineEdit(setting_text(setting.default))
             edit.textChanged.connect(self.changed)
             return edit
         if setting.kind is int:
@@ -219,7 +220,7 @@ class SettingsForm(QWidget):
             elif isinstance(widget, QCheckBox):
                 widget.setChecked(bool(value))
             elif isinstance(widget, QLineEdit):
-                widget.setText(_text(value))  # every digit: text that parses back to the value
+                widget.setText(setting_text(value))  # every digit: text that parses back to the value
                 widget.setCursorPosition(0)  # a long value shows its start, not its last digits
             elif isinstance(widget, QDoubleSpinBox):
                 self._set_float(name, widget, float(value))
@@ -315,7 +316,7 @@ class SettingsForm(QWidget):
     def save(self, settings: QSettings) -> None:
         for name, widget in self.fields.items():
             value = widget.text() if isinstance(widget, QLineEdit) else self._read(name, widget)
-            settings.setValue(f"train/{name}", _text(value))
+            settings.setValue(f"train/{name}", setting_text(value))
         settings.setValue(f"train/{DEVICE}", self.device_combo.currentData())
 
     def restore(self, settings: QSettings) -> None:
@@ -335,8 +336,3 @@ class SettingsForm(QWidget):
             values[DEVICE] = self.device_combo.itemData(self.device_index(device))
         self.set_values(values)
 
-
-def _text(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return repr(value) if isinstance(value, float) else str(value)  # repr: the shortest exact text
