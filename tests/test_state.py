@@ -163,3 +163,15 @@ def test_removing_the_active_model_makes_the_first_launch_model_active(app_state
     ckpt = app_state.add_model(trained_file("gone"), origin="trained")
     app_state.remove_model(ckpt)
     assert app_state.active.path.stem == "mnist-cvae-z2"
+
+
+def test_saving_over_its_own_file_when_the_list_fails_keeps_the_model_as_it_is(
+        app_state, monkeypatch, tmp_path, qtbot):
+    # The list's failure used to load the file again and swap it in under the file's stem.
+    mine = app_state.save_model_as(app_state.active, tmp_path / "mine.pt")
+    app_state.rename_model(mine, "My model")
+    _list_unwritable(app_state, monkeypatch)
+    with qtbot.waitSignal(app_state.status_message) as said:
+        again = app_state.save_model_as(mine, mine.path)
+    assert again is mine and mine.name == "My model" and app_state.active is mine
+    assert said.args[0].startswith(f"Saved {mine.path}") and "could not be updated" in said.args[0]

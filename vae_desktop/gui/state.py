@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -127,11 +126,14 @@ class AppState(QObject):
             self._put(ckpt)
         self.models_changed.emit()
         if self.active is None and self.models:
-            # The 2-D conditional model suits every tab: its latent plane maps directly and it
-            # can be asked for a digit.
-            preferred = [m for m in self.models if m.path is not None and m.path.stem == FIRST_MODEL]
-            self.set_active(preferred[0] if preferred else self.models[0])
+            self.set_active(self._first_model())
         return notes
+
+    def _first_model(self) -> Checkpoint | None:
+        """The model of a first launch, mnist-cvae-z2 (the 2-D conditional model suits every
+        tab: its latent plane maps directly and it can be asked for a digit), else the first."""
+        preferred = [m for m in self.models if m.path is not None and m.path.stem == FIRST_MODEL]
+        return (preferred or self.models or [None])[0]
 
     def add_model(self, ckpt: Checkpoint, activate: bool = True, origin: str = "opened",
                   name: str | None = None) -> Checkpoint:
@@ -179,34 +181,29 @@ class AppState(QObject):
         autosave) moves to the new file; a bundled model, or one in a file of the user's, stays
         as it is, and the new file is listed as a model of its own and made active."""
         saved = model_files.save_checkpoint_as(ckpt, path)
-        try:
-            return self._list_saved(ckpt, saved)
-        except OSError as exc:  # the file is written; only the list could not follow
-            self.status_message.emit(f"Saved {saved}, but the list of models could not be "
-                                     f"updated ({exc}): the saved model is shown until you "
-                                     "quit, and File ▸ Open opens it again.", 0)
-            copy = checkpoint.load(saved)
-            copy.name = saved.stem
-            self._put(copy)
-            self.models_changed.emit()
-            return copy
-
-    def _list_saved(self, ckpt: Checkpoint, saved: Path) -> Checkpoint:
         entry = self.entry(ckpt)
         if entry is not None and self.library.owns_file(entry) and entry.file != saved.resolve():
             old = entry.file
-            self.library.relocate(old, saved, name=saved.stem)
-            ckpt.path, ckpt.name = saved, saved.stem
-            old.unlink(missing_ok=True)  # the new file holds the very same model
+            try:
+                self.library.relocate(old, saved, name=saved.stem)
+            except OSError:  # the list cannot follow: the saved file is listed as a copy below
+                pass
+            else:
+                ckpt.path, ckpt.name = saved, saved.stem
+                old.unlink(missing_ok=True)  # the new file holds the very same model
+                self.models_changed.emit()
+                if ckpt is self.active:
+                    self.model_changed.emit(ckpt)
+                return ckpt
+        elif entry is not None and entry.file == saved.resolve():  # saved over its own file
+            try:
+                self.library.add(ckpt, entry.origin)
+            except OSError as exc:  # the file is written; only its summary in the list is old
+                self.status_message.emit(f"Saved {saved}, but the list of models could not be "
+                                         f"updated ({exc}).", 0)
             self.models_changed.emit()
-            if ckpt is self.active:
-                self.model_changed.emit(ckpt)
             return ckpt
-        if entry is not None and entry.file == saved.resolve():  # saved over its own file
-            self.library.add(ckpt, entry.origin)
-            self.models_changed.emit()
-            return ckpt
-        copy = checkpoint.load(saved)
+        copy = checkpoint.load(saved)  # add_model says so if the list cannot take it
         return self.add_model(copy, activate=ckpt is self.active or self.active is None,
                               origin="saved", name=saved.stem)
 
@@ -230,8 +227,7 @@ class AppState(QObject):
         self.models_changed.emit()
         if ckpt is self.active:
             self.active = None
-            first = [m for m in self.models if m.path is not None and m.path.stem == FIRST_MODEL]
-            self.set_active((first or self.models or [None])[0])
+            self.set_active(self._first_model())
         return deleted
 
     def set_active(self, ckpt: Checkpoint | None) -> None:
