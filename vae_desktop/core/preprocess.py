@@ -85,8 +85,7 @@ def to_mnist(image: np.ndarray) -> np.ndarray:
     if high - low <= 1e-6 * max(abs(high), 1.0):
         raise AllInkError("the image is all ink, one flat level: there is no digit shape to find")
     ink = np.clip(image, 0.0, None) / high
-    rows = np.flatnonzero((ink > INK_LEVEL).any(axis=1))
-    cols = np.flatnonzero((ink > INK_LEVEL).any(axis=0))
+    rows, cols = _ink_box(ink, 1.0)
     crop = ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
     patch = _scale_to_box(crop)
     return _centre_in_field(patch)
@@ -100,9 +99,15 @@ def ink_extent(image: np.ndarray) -> int:
     high = float(image.max()) if image.size else 0.0
     if high <= 0.0:
         return 0
-    ink = image > INK_LEVEL * high
-    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    rows, cols = _ink_box(image, high)
     return int(max(rows[-1] - rows[0], cols[-1] - cols[0])) + 1
+
+
+def _ink_box(image: np.ndarray, high: float) -> tuple[np.ndarray, np.ndarray]:
+    """The rows and the columns that hold ink: a pixel above INK_LEVEL of `high`, the
+    brightest level."""
+    ink = image > INK_LEVEL * high
+    return np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
 
 
 def _scale_to_box(crop: np.ndarray) -> np.ndarray:

@@ -188,16 +188,13 @@ class Startup(QObject):
                 and "failed" not in self.stages):
             self.window.show_loading(text)
 
-    def _failed(self, what: str, message: str) -> None:
+    def _failed(self, what: str, message: str, hint: str | None = None) -> None:
+        """Say that `what` failed, with `message` and what may mend it (`hint`; for PyTorch,
+        TORCH_HINT)."""
         if self.window.closing_down or "failed" in self.stages:
             return
-        hint = TORCH_HINT if what == LOADING_TORCH.rstrip("…") else ""
-        if what == "Loading the models":
-            from vae_desktop.core.paths import app_data_dir
-
-            hint = (f"The app keeps its models in {app_data_dir(create=False)}: it must be a "
-                    "folder you can write to (the environment variable VAE_DESKTOP_DATA_DIR "
-                    "picks another).")
+        if hint is None:
+            hint = TORCH_HINT if what == LOADING_TORCH.rstrip("…") else ""
         self.window.show_loading(what, (what, message, hint))
         self._reach("failed")
 
@@ -222,7 +219,12 @@ class Startup(QObject):
             traceback.print_exc()
             said = (f"{exc.strerror}: {exc.filename}" if isinstance(exc, OSError) and exc.strerror
                     and exc.filename else f"{type(exc).__name__}: {exc}")
-            self._failed("Loading the models", said)
+            from vae_desktop.core.paths import app_data_dir
+
+            self._failed("Loading the models", said,
+                         f"The app keeps its models in {app_data_dir(create=False)}: it must be "
+                         "a folder you can write to (the environment variable "
+                         "VAE_DESKTOP_DATA_DIR picks another).")
             return
         self.window.attach_state(state, notes)
         self._reach("models")

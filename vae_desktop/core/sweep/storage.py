@@ -199,10 +199,8 @@ class _JournalStorage(optuna.storages.JournalStorage, BaseHeartbeat):
                 if isinstance(t.system_attrs.get(HEARTBEAT_ATTR), (int, float))}
 
     def _get_stale_trial_ids(self, study_id: int) -> list[int]:
-        oldest = time.time() - self.grace_s
-        return [t._trial_id for t in self.get_all_trials(study_id, deepcopy=False,
-                                                          states=(TrialState.RUNNING,))
-                if t.system_attrs.get(HEARTBEAT_ATTR, oldest) < oldest]
+        return [trial_id for trial_id, age in self.heartbeat_ages(study_id).items()
+                if age > self.grace_s]
 
     def get_heartbeat_interval(self) -> int:
         return self.heartbeat_s
