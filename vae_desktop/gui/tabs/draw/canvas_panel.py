@@ -7,7 +7,7 @@ stand in a row under the canvas, which grows."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from vae_desktop.gui.widgets.draw_canvas import MAX_PEN, MIN_PEN, DrawCanvas
 from vae_desktop.gui.widgets.hint_text import HINT_COLOUR
 from vae_desktop.gui.widgets.range_spin import RangeSpinBox
+from vae_desktop.gui.widgets.wrapping_label import WrappingLabel
 
 HINT = "Esc clears · Ctrl+Z undoes · wheel sets the pen"
 HINT_COLUMN = HINT.replace(" · ", "\n")  # one key a line, in the column beside the canvas
@@ -30,28 +31,19 @@ COLUMN_WIDTH = 150  # the buttons' column beside the canvas, in a short tab
 ROW_LINES = 2  # lines kept for the message under the buttons' row, in a tall tab
 
 
-class MessageLabel(QLabel):
-    """A word-wrapped label as tall as its text needs at its width, and no taller than that
-    before it is laid out: not height-for-width, which would make the main window's scroll area
-    size the whole tab by its preferred height."""
+class MessageLabel(WrappingLabel):
+    """A word-wrapped label at least as tall as its text needs at its width."""
 
     def __init__(self, text: str = "") -> None:
         super().__init__(text)
-        self.setWordWrap(True)
         self.setAlignment(Qt.AlignLeft | Qt.AlignTop)
         self.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Minimum)
         self.lines = 1  # at least this many lines are kept
 
-    def hasHeightForWidth(self) -> bool:
-        return False
-
     def fit(self) -> None:
         """Keep the height the text needs at the label's width (or `lines` lines)."""
-        metrics = self.fontMetrics()
-        width = max(40, self.contentsRect().width())
-        needed = metrics.boundingRect(QRect(0, 0, width, 100_000), Qt.TextWordWrap,
-                                      self.text()).height()
-        height = max(needed, self.lines * metrics.lineSpacing()) + 2
+        needed = self.text_height(max(40, self.contentsRect().width()))
+        height = max(needed, self.lines * self.fontMetrics().lineSpacing()) + 2
         if height != self.minimumHeight():
             self.setMinimumHeight(height)
 

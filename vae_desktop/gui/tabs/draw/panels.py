@@ -35,6 +35,7 @@ from vae_desktop.gui.widgets.draw_image_view import DrawImageView
 from vae_desktop.gui.widgets.gap_bars import GapBars
 from vae_desktop.gui.widgets.hint_text import HINT_STYLE
 from vae_desktop.gui.widgets.range_spin import RangeDoubleSpinBox
+from vae_desktop.gui.widgets.wrapping_label import WrappingLabel
 
 TYPICAL_COLOUR = "#3ba55c"
 BAR_COLOUR = (90, 140, 220)
@@ -43,19 +44,6 @@ GAP_SHOWN = 40.0  # nats: the guess's bars stop here (further behind is as good 
 BARS_MIN_HEIGHT = 100  # px
 THRESHOLD_RANGE = (50.0, 99.9)  # percent of the test set
 PERCENTILE_NOTE = "of test digits score as well or better"
-
-
-class WrappingLabel(QLabel):
-    """A word-wrapped label that does not make its layout height-for-width: a scroll area
-    (the main window puts each tab in one) would otherwise size the whole tab by its preferred
-    height and scroll where everything fits."""
-
-    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(text, parent)
-        self.setWordWrap(True)
-
-    def hasHeightForWidth(self) -> bool:
-        return False
 
 
 class TextBox(QWidget):

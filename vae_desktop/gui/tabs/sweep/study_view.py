@@ -4,7 +4,7 @@ table and the two plots, all rendered from the same records, so they never disag
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -19,23 +19,18 @@ from PySide6.QtWidgets import (
 from vae_desktop.core.sweep import SETTINGS, TrialRecord, best_trial
 from vae_desktop.gui.tabs.sweep.plots import TrialPlots
 from vae_desktop.gui.tabs.sweep.trial_table import SHORT_LABELS, TrialTable, fmt, fmt_value
+from vae_desktop.gui.widgets.wrapping_label import WrappingLabel
 
 
-class MessageLine(QLabel):
-    """A message about the study or its storage, wrapped to the width it is given and as tall as
-    its lines. Its height is set here from its width rather than asked by the layout: a label
-    with a height-for-width would make the main window's scroll area size the tab to its
-    preferred height and scroll (see StudyView's status line)."""
+class MessageLine(WrappingLabel):
+    """A message about the study or its storage, wrapped to the width it is given and exactly
+    as tall as its lines (see StudyView's status line)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWordWrap(True)
+        super().__init__("", parent)
         self.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
         self.hide()
-
-    def hasHeightForWidth(self) -> bool:
-        return False
 
     def setText(self, text: str) -> None:
         super().setText(text)
@@ -46,12 +41,9 @@ class MessageLine(QLabel):
         self._fit()
 
     def _fit(self) -> None:
-        # From the font, not heightForWidth(), which never goes below the height set here.
         margins = self.contentsMargins()
         width = max(self.width(), 200) - margins.left() - margins.right()
-        text = self.fontMetrics().boundingRect(QRect(0, 0, width, 100_000), Qt.TextWordWrap,
-                                               self.text())
-        height = text.height() + margins.top() + margins.bottom()
+        height = self.text_height(width) + margins.top() + margins.bottom()
         if height != self.height():
             self.setFixedHeight(height)
 
