@@ -89,8 +89,8 @@ class CanvasPanel(QGroupBox):
         self._grid = QGridLayout(self)
         self._grid.setHorizontalSpacing(10)
         self._compact: bool | None = None
-        self.set_compact(False)
         self._message, self._error = HINT, False
+        self.set_compact(False)
         self._refusal: str | None = None  # a box's refusal of what was typed, while shown
         self._refused_at: tuple | None = None  # that box and the value it kept
         self._before_refusal = (HINT, False)  # the message it stands in front of
@@ -175,5 +175,5 @@ class CanvasPanel(QGroupBox):
         self.message_label.setStyleSheet(f"color: {ERROR_COLOUR if error else MESSAGE_COLOUR};")
 
     def _show_text(self) -> None:
-        text = getattr(self, "_message", HINT)
+        text = self._message
         self.message_label.setText(HINT_COLUMN if text == HINT and self.compact else text)

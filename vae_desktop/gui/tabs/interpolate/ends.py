@@ -228,13 +228,6 @@ def _encode(model, image: np.ndarray, label: int | None) -> torch.Tensor:
     return mu[0].cpu()
 
 
-def _decode_one(model, code: torch.Tensor, weights: np.ndarray | None) -> np.ndarray:
-    y = None if weights is None else torch.as_tensor(weights, dtype=torch.float32).reshape(1, -1)
-    with torch.no_grad():
-        return model.decode(code.reshape(1, -1).to(model.device),
-                            None if y is None else y.to(model.device))[0, 0].cpu().numpy()
-
-
 def _end(model, code, label: int | None, image, caption: str) -> End:
     """An end of a single label (or none, for an unconditional model)."""
     weights = None if label is None else one_hot(label, model.num_classes)
@@ -309,4 +302,6 @@ def resolve_end(picker: EndPicker, model, state, last_click: np.ndarray | None,
         caption += f", shown as {a_digit(fixed_label)} (label fixed)"
     elif weights is not None:
         caption += f", {latent.describe_label(weights)}"
-    return End(code, label, _decode_one(model, code, shown_under), caption, weights=weights)
+    with torch.no_grad():
+        image = latent.decode(model, code, shown_under)[0].numpy()
+    return End(code, label, image, caption, weights=weights)
