@@ -17,3 +17,26 @@ def article(number: int | str) -> str:
 def a_digit(digit: int | str) -> str:
     """The digit with its article: "a 3", "an 8"."""
     return f"{article(digit)} {digit}"
+
+
+DIGITS = tuple(range(10))
+MOST_NAMED = 5  # more digits held out than this: the words name the digits kept instead
+
+
+def held_out(digits) -> tuple[int, ...]:
+    """The digits a model trained on `digits` never saw (none for None)."""
+    return () if not digits else tuple(d for d in DIGITS if d not in digits)
+
+
+def digits_phrase(digits) -> str:
+    """'without 2s', 'without 2s and 7s', 'of 1s, 2s and 3s only'; '' for every digit."""
+    held = held_out(digits)
+    if not held:
+        return ""
+    if len(held) <= MOST_NAMED:
+        return f"without {_and([f'{d}s' for d in held])}"
+    return f"of {_and([f'{d}s' for d in digits])} only"
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"

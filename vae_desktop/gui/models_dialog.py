@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from vae_desktop.core.checkpoint import Checkpoint
-from vae_desktop.core.wording import count
+from vae_desktop.core.wording import count, digits_phrase
 from vae_desktop.gui.show_folder import show_folder
 from vae_desktop.gui.state import AppState
 
@@ -232,7 +232,6 @@ def trained_on(ckpt: Checkpoint) -> str:
         text = "–"
     else:
         text = count(size, "image") if isinstance(size, int) and size > 0 else "every image"
-        if isinstance(digits, list) and 0 < len(digits) < 10:
-            missing = [d for d in range(10) if d not in digits]
-            text += " without " + ", ".join(map(str, missing))
+        if isinstance(digits, list):
+            text = f"{text} {digits_phrase(digits)}".rstrip()  # as the Train tab words it
     return text + (", binarised" if ckpt.config.binarized else "")

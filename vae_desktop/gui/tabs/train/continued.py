@@ -13,10 +13,9 @@ from dataclasses import dataclass
 
 from vae_desktop.core.checkpoint import Checkpoint
 from vae_desktop.core.settings import SETTINGS, TRAIN_IMAGES
+from vae_desktop.core.wording import DIGITS, MOST_NAMED, digits_phrase, held_out
 
-DIGITS = tuple(range(10))
 DATASET = "mnist"  # the only data the app trains on
-MOST_NAMED = 5  # more digits held out than this: the words name the digits kept instead
 
 
 @dataclass(frozen=True)
@@ -50,21 +49,6 @@ def kept_data(ckpt: Checkpoint) -> KeptData:
     return KeptData(size, None if kept == DIGITS else kept)
 
 
-def held_out(digits) -> tuple[int, ...]:
-    """The digits a model trained on `digits` never saw (none for None)."""
-    return () if not digits else tuple(d for d in DIGITS if d not in digits)
-
-
-def digits_phrase(digits) -> str:
-    """'without 2s', 'without 2s and 7s', 'of 1s, 2s and 3s only'; '' for every digit."""
-    held = held_out(digits)
-    if not held:
-        return ""
-    if len(held) <= MOST_NAMED:
-        return f"without {_and([f'{d}s' for d in held])}"
-    return f"of {_and([f'{d}s' for d in digits])} only"
-
-
 def data_sentence(data: KeptData) -> str:
     """The images a continued run trains on, e.g. 'the first 3,000 training images without 2s'."""
     phrase = digits_phrase(data.digits)
@@ -85,7 +69,3 @@ def name_with_digits(name: str, digits) -> str:
             else f"of {','.join(map(str, digits))}")
     kind, sep, rest = name.partition(" · ")
     return f"{kind} {note}{sep}{rest}"
-
-
-def _and(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"

@@ -33,8 +33,9 @@ from vae_desktop.core.settings import (
     Setting,
     from_saved,
 )
+from vae_desktop.core.wording import digits_phrase
 from vae_desktop.gui.preferences import setting_text
-from vae_desktop.gui.tabs.train.continued import KeptData, data_sentence, digits_phrase
+from vae_desktop.gui.tabs.train.continued import KeptData, data_sentence
 from vae_desktop.gui.tabs.train.form_layout import (
     MODEL_ROWS,
     SHORT_LABELS,
