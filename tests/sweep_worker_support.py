@@ -57,6 +57,14 @@ for n, worker in enumerate(workers):
     pid = os.fork()
     if pid == 0:
         os.environ.update(worker["env"])
+        if worker["hold"]:  # the first trial waits, running, until the test opens its gate
+            import vae_desktop.core.sweep.run as run
+            gate, made = os.path.join(folder, f"gate-{n}"), run.new_model
+            def held(*args, **kwargs):
+                while not os.path.exists(gate):
+                    time.sleep(0.01)
+                return made(*args, **kwargs)
+            run.new_model = held
         for fd, name in ((1, "out"), (2, "err")):
             os.dup2(os.open(os.path.join(folder, f"{name}-{n}"),
                             os.O_WRONLY | os.O_CREAT | os.O_TRUNC), fd)
@@ -109,6 +117,10 @@ class Worker:
         self.err = (self.folder / f"err-{self.n}").read_text()
         return code
 
+    def open_gate(self) -> None:
+        """Let a worker added with hold=True go on with its trials."""
+        (self.folder / f"gate-{self.n}").touch()
+
     def signal(self, signum: int) -> None:
         os.kill(self.pid, signum)
 
@@ -127,12 +139,16 @@ class Launch:
         self._specs: list[dict] = []
         self._launcher: subprocess.Popen | None = None
 
-    def add(self, url: str, study: str, trials: int, seed: int, *extra: str) -> Worker:
+    def add(self, url: str, study: str, trials: int, seed: int, *extra: str,
+            hold: bool = False) -> Worker:
+        """A worker; with hold, its first trial stays running (its settings chosen and stored,
+        its training not begun) until `open_gate()`: however fast the machine, a watcher sees it
+        running."""
         n = len(self.workers)
         self._specs.append({
             "argv": ["sweep", "--storage", url, "--study", study, "--trials", str(trials),
                      "--seed", str(seed), *TINY, *extra],
-            "env": {"VAE_DESKTOP_DATA_DIR": str(self.folder / f"data-{n}")}})
+            "env": {"VAE_DESKTOP_DATA_DIR": str(self.folder / f"data-{n}")}, "hold": hold})
         self.workers.append(Worker(self.folder, n))
         return self.workers[-1]
 

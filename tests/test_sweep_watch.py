@@ -63,9 +63,9 @@ def test_trials_of_another_process_arrive_live_with_their_worker(qtbot, state, s
     assert tab.view.table.rowCount() == 0
 
     start = launch("other")
-    # Two trials of four epochs on 2000 images: long enough to be seen running by a watcher
-    # that reads every 200 ms on a loaded machine (three epochs on 1000 images once were not).
-    worker = start.add(shared_url, "live", 2, 7, "--epochs", "4", "--subset", "2000")
+    # The first trial waits, running, until the table has shown it: a trial of four epochs on
+    # 2000 images once took 0.2 s, and ended between two reads.
+    worker = start.add(shared_url, "live", 2, 7, hold=True)
     start.release()
     table = tab.view.table
     me = f"{socket.gethostname()} · {worker.pid}"
@@ -76,10 +76,12 @@ def test_trials_of_another_process_arrive_live_with_their_worker(qtbot, state, s
     try:
         qtbot.waitUntil(running_there, timeout=120_000)
     except qtbot.TimeoutError:
+        worker.open_gate()
         worker.finish(timeout=60)
         pytest.fail(f"the worker's trial was never shown running; the table: "
                     f"{table.column_texts(1)}; the worker's output: {worker.out} {worker.err}")
     assert "1 running on 1 worker ·" in tab.view.live_label.text()
+    worker.open_gate()
     qtbot.waitUntil(lambda: table.column_texts(1) == ["complete", "complete"], timeout=120_000)
     assert worker.finish() == 0, worker.err
 
