@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 from typing_support import focus_window, type_into
 
-from vae_desktop.gui.widgets.range_spin import RangeDoubleSpinBox, RangeSpinBox
+from vae_desktop.gui.widgets.range_spin import RangeDoubleSpinBox, RangeSpinBox, Refusals
 
 
 class Boxes(QWidget):
@@ -132,3 +132,31 @@ def test_a_box_with_a_word_for_its_lowest_value(qtbot):
     assert box.value() == 0
     assert set(said) == {"Training images must be from 0 to 60,000: 70000 was not taken (it stays "
                          "all)."}
+
+
+
+def test_a_refusal_shows_until_a_box_of_its_group_takes_a_value(boxes, qtbot):
+    """One message line for several boxes: a refusal shows until one of them takes a value, typed,
+    stepped or set by the program; Enter on the value a box kept is no value taken."""
+    said: list[str] = []
+    refusals = Refusals([boxes.index, boxes.pen])
+    refusals.changed.connect(said.append)
+    type_into(qtbot, boxes.pen, "30", Qt.Key_Return)
+    assert said == []  # nothing was refused
+    type_into(qtbot, boxes.index, "10000", Qt.Key_Return)
+    # Said as the fifth digit is typed, and again on Enter.
+    assert said == 2 * [boxes.said[-1]] and refusals.box is boxes.index
+    type_into(qtbot, boxes.index, "1", Qt.Key_Return)  # the kept value again
+    qtbot.keyClick(boxes.index.lineEdit(), Qt.Key_Return)
+    assert boxes.index.value() == 1 and len(said) == 2
+    type_into(qtbot, boxes.threshold, "97", Qt.Key_Return)  # not of the group
+    assert len(said) == 2
+    type_into(qtbot, boxes.pen, "31", Qt.Key_Return)  # another box of the group takes a value
+    assert said[2:] == [""] and refusals.box is None and refusals.message == ""
+    boxes.pen.setFocus()
+    qtbot.keyClick(boxes.pen.lineEdit(), Qt.Key_Up)
+    assert said[2:] == [""]  # nothing more to take away
+    type_into(qtbot, boxes.pen, "abc", Qt.Key_Return)
+    assert said[-1] == boxes.said[-1] and refusals.box is boxes.pen  # said at each keystroke
+    boxes.index.setValue(40)  # the program's change is a value taken too
+    assert said[-1] == "" and "" not in said[3:-1]

@@ -6,11 +6,16 @@ Here what is typed stays in the box as typed, and an edit that cannot be taken p
 value the box had before the edit began: at once when no more typing could make it fit
 ("10000" for 0 to 9,999, "abc"), else when the box is left or Enter is pressed ("3" for 4 to 60).
 The `refused` signal then says so, quoting what was typed and naming the value kept. A value in
-range is taken as it is typed (keyboard tracking), as in any Qt spin box."""
+range is taken as it is typed (keyboard tracking), as in any Qt spin box.
+
+`Refusals` keeps one message line's refusal for a group of boxes: shown until one of them takes
+a value."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from collections.abc import Iterable
+
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QDoubleSpinBox, QSpinBox, QWidget
 
@@ -22,8 +27,10 @@ COMMIT_KEYS = (Qt.Key_Return, Qt.Key_Enter)
 
 class _Refusing:
     """`refused(message)`: why what was typed was not taken (the box has put back its value from
-    before the edit). `what`: the setting of the table the box edits (the message is then the
-    table's words), or what the box holds ("Trials")."""
+    before the edit). `taken(value)`: a value taken, typed or set, unlike `valueChanged` neither
+    the value put back nor the same value again (which Qt sends on Enter). `what`: the setting of
+    the table the box edits (the message is then the table's words), or what the box holds
+    ("Trials")."""
 
     def __init__(self, what: Setting | str = "The value", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -31,6 +38,7 @@ class _Refusing:
         self._before = None  # the value when the edit being typed began (None: no edit)
         self._typing = False  # between a typed change of the text and the box's reading of it
         self._putting_back = False  # the value from before the edit is being put back
+        self._last = self.value()  # the value last taken
         self.valueChanged.connect(self._on_value_changed)
         # textEdited (typing, pasting) comes before textChanged, on which the box reads the
         # text: the value then is still the one from before the keystroke.
@@ -76,9 +84,13 @@ class _Refusing:
         if self._before is not None and self._hopeless(text):
             self._refuse_now()
 
-    def _on_value_changed(self, _value) -> None:
+    def _on_value_changed(self, value) -> None:
         if not (self._typing or self._putting_back):
             self._before = None  # set by the program (or a step): the next edit begins here
+        if value != self._last:
+            self._last = value
+            if not self._putting_back:
+                self.taken.emit(value)
 
     def _hopeless(self, text: str) -> bool:
         """No more typing can make `text` a value of the box (Qt's own judgement; the start of
@@ -149,7 +161,35 @@ class _Refusing:
 
 class RangeSpinBox(_Refusing, QSpinBox):
     refused = Signal(str)
+    taken = Signal(int)
 
 
 class RangeDoubleSpinBox(_Refusing, QDoubleSpinBox):
     refused = Signal(str)
+    taken = Signal(float)
+
+
+class Refusals(QObject):
+    """The refusal a group of boxes shows on one message line: `changed(message)` when a box
+    refuses what was typed, `changed("")` when any of them next takes a value (the refusal is
+    then old news). `box`: the box whose refusal shows (None: none shows)."""
+
+    changed = Signal(str)
+
+    def __init__(self, boxes: Iterable[RangeSpinBox | RangeDoubleSpinBox],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.message = ""
+        self.box: RangeSpinBox | RangeDoubleSpinBox | None = None
+        for box in boxes:
+            box.refused.connect(lambda message, box=box: self._refused(message, box))
+            box.taken.connect(self.clear)
+
+    def clear(self, *_value) -> None:
+        if self.box is not None:
+            self.message, self.box = "", None
+            self.changed.emit("")
+
+    def _refused(self, message: str, box) -> None:
+        self.message, self.box = message, box
+        self.changed.emit(message)

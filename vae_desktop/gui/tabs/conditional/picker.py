@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from vae_desktop.core import generate
 from vae_desktop.gui.tabs.sampling import SamplerChoice
 from vae_desktop.gui.widgets.hint_text import HINT_STYLE
-from vae_desktop.gui.widgets.range_spin import RangeSpinBox
+from vae_desktop.gui.widgets.range_spin import RangeSpinBox, Refusals
 
 DIGITS = 10
 MAX_SEED = 999_999
@@ -140,10 +140,8 @@ class Controls(QWidget):
         self.message_label.setStyleSheet(ERROR_STYLE)
         self.message_label.hide()
         col.addWidget(self.message_label)
-        self._refused_at: tuple[RangeSpinBox, int] | None = None  # the box and the value it kept
-        for box in (self.count_spin, self.seed_spin, self.rows_spin, self.test_index):
-            box.refused.connect(lambda message, box=box: self.show_refusal(message, box))
-            box.valueChanged.connect(lambda value, box=box: self._value_taken(box, value))
+        Refusals((self.count_spin, self.seed_spin, self.rows_spin, self.test_index),
+                 self).changed.connect(self.show_refusal)
         col.addStretch(1)
         self.model_label = QLabel()  # a trained model's name is long: it wraps, never cut
         self.model_label.setWordWrap(True)
@@ -163,16 +161,10 @@ class Controls(QWidget):
         if button is not None and button.isEnabled():
             button.setChecked(True)
 
-    def show_refusal(self, message: str, box: RangeSpinBox | None = None) -> None:
-        """Say why `box` did not take what was typed; "" hides the message."""
-        self._refused_at = None if box is None or not message else (box, box.value())
+    def show_refusal(self, message: str) -> None:
+        """Say why a box did not take what was typed; "" hides the message."""
         self.message_label.setText(message)
         self.message_label.setVisible(bool(message))
-
-    def _value_taken(self, box: RangeSpinBox, value: int) -> None:
-        # Enter sends the value a box kept again: that is no value taken.
-        if self._refused_at != (box, value):
-            self.show_refusal("")
 
     def set_num_classes(self, count: int) -> None:
         for d in range(DIGITS):

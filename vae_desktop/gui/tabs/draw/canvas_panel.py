@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from vae_desktop.gui.widgets.draw_canvas import MAX_PEN, MIN_PEN, DrawCanvas
 from vae_desktop.gui.widgets.hint_text import HINT_COLOUR
-from vae_desktop.gui.widgets.range_spin import RangeSpinBox
+from vae_desktop.gui.widgets.range_spin import RangeSpinBox, Refusals
 from vae_desktop.gui.widgets.wrapping_label import WrappingLabel
 
 HINT = "Esc clears · Ctrl+Z undoes · wheel sets the pen"
@@ -92,13 +92,12 @@ class CanvasPanel(QGroupBox):
         self._message, self._error = HINT, False
         self.set_compact(False)
         self._refusal: str | None = None  # a box's refusal of what was typed, while shown
-        self._refused_at: tuple | None = None  # that box and the value it kept
         self._before_refusal = (HINT, False)  # the message it stands in front of
         self.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Preferred)
 
         self.canvas.pen_width_changed.connect(self.pen_spin.setValue)
         self.pen_spin.valueChanged.connect(self.canvas.set_pen_width)
-        self.watch_refusals(self.pen_spin)
+        Refusals([self.pen_spin], self).changed.connect(self._show_refusal)
         self.undo_button.clicked.connect(self.canvas.undo)
         self.clear_button.clicked.connect(self.canvas.clear)
 
@@ -147,24 +146,18 @@ class CanvasPanel(QGroupBox):
         """The line under the canvas, in full."""
         return self._message
 
-    def watch_refusals(self, box) -> None:
-        """Show why `box` (a RangeSpinBox: the pen's) did not take what was typed, until a box
-        takes a value; then the message it covered comes back."""
-        box.refused.connect(lambda text: self._show_refusal(text, box))
-        box.valueChanged.connect(lambda value: self._value_taken(box, value))
-
-    def _show_refusal(self, text: str, box) -> None:
-        if self._refusal is None or self._message != self._refusal:
-            self._before_refusal = (self._message, self._error)
-        self._refusal, self._refused_at = text, (box, box.value())
-        self.set_message(text, error=True)
-
-    def _value_taken(self, box, value) -> None:
-        if self._refusal is None or self._refused_at == (box, value):
-            return  # Enter sends the value a box kept again: that is no value taken
-        if self._message == self._refusal:
+    def _show_refusal(self, text: str) -> None:
+        """Why the pen box did not take what was typed, in front of the message under the
+        canvas; "": the box took a value, and the message the refusal covered comes back."""
+        if text:
+            if self._refusal is None or self._message != self._refusal:
+                self._before_refusal = (self._message, self._error)
+            self._refusal = text
+            self.set_message(text, error=True)
+            return
+        if self._refusal is not None and self._message == self._refusal:
             self.set_message(*self._before_refusal)
-        self._refusal = self._refused_at = None
+        self._refusal = None
 
     def set_message(self, text: str, error: bool = False) -> None:
         """Say `text` under the canvas, whole (wrapped), in the error colour when `error`."""

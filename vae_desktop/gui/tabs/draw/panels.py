@@ -34,7 +34,7 @@ from vae_desktop.gui.widgets.draw_histogram import PLOT_BG, UNUSUAL_COLOUR, cach
 from vae_desktop.gui.widgets.draw_image_view import DrawImageView
 from vae_desktop.gui.widgets.gap_bars import GapBars
 from vae_desktop.gui.widgets.hint_text import HINT_STYLE
-from vae_desktop.gui.widgets.range_spin import RangeDoubleSpinBox
+from vae_desktop.gui.widgets.range_spin import RangeDoubleSpinBox, Refusals
 from vae_desktop.gui.widgets.wrapping_label import WrappingLabel
 
 TYPICAL_COLOUR = "#3ba55c"
@@ -260,11 +260,7 @@ class ScoresPanel(QGroupBox):
         self.threshold_message.setStyleSheet(f"color: {ERROR_COLOUR};")  # the tab's error colour
         self.threshold_message.hide()
         layout.addWidget(self.threshold_message)
-        self._refused_value: float | None = None  # the value the box kept, while its refusal shows
-        self.threshold_spin.refused.connect(self._show_refusal)
-        # Enter sends the value the box kept again: that is no value taken.
-        self.threshold_spin.valueChanged.connect(
-            lambda value: value != self._refused_value and self._show_refusal(""))
+        Refusals([self.threshold_spin], self).changed.connect(self._show_refusal)
         layout.addStretch(1)
         self.copy_action = QAction("Copy scores", self)
         self.copy_action.setShortcut(QKeySequence("Ctrl+Shift+C"))
@@ -297,7 +293,6 @@ class ScoresPanel(QGroupBox):
 
     def _show_refusal(self, message: str) -> None:
         """Why the threshold box did not take what was typed ("": nothing to say)."""
-        self._refused_value = self.threshold_spin.value() if message else None
         self.threshold_message.setText(message)
         self.threshold_message.setVisible(bool(message))
 

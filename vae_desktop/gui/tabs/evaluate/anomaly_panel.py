@@ -42,6 +42,7 @@ from vae_desktop.core.wording import count
 from vae_desktop.gui import model_files
 from vae_desktop.gui.tabs.evaluate.anomaly_controls import AnomalyControls
 from vae_desktop.gui.tabs.evaluate.anomaly_plots import AnomalyPlots
+from vae_desktop.gui.widgets.range_spin import Refusals
 from vae_desktop.gui.workers import Job, warm_up_in_gui_thread
 
 ACTIVE_THRESHOLD_IMAGES = 10_000  # training images that set the active model's threshold
@@ -137,11 +138,9 @@ class AnomalyPanel(QWidget):
         self.score_combo, self.percentile_spin = c.score_combo, c.percentile_spin
         self.digit_combo, self.epochs_spin = c.digit_combo, c.epochs_spin
         self.train_size_spin = c.train_size_spin
-        self._refusal: str | None = None  # the status line's refusal of a typed value
-        self._refused_at: tuple[QWidget, float] | None = None  # the box and the value it kept
-        for box in (self.percentile_spin, self.epochs_spin, self.train_size_spin):
-            box.refused.connect(lambda message, box=box: self._refused(message, box))
-            box.valueChanged.connect(lambda value, box=box: self._value_taken(box, value))
+        self._refusal = ""  # the status line's refusal of a typed value, while shown
+        Refusals((self.percentile_spin, self.epochs_spin, self.train_size_spin),
+                 self).changed.connect(self._show_refusal)
         self.train_button, self.stop_button = c.train_button, c.stop_button
         self.active_button, self.keep_button = c.active_button, c.keep_button
         self.progress, self.status = c.progress, c.status
@@ -455,19 +454,14 @@ class AnomalyPanel(QWidget):
     def _set_status(self, text: str) -> None:
         self.status.setText(text)
 
-    def _refused(self, message: str, box: QWidget) -> None:
-        """A box did not take what was typed: say why, in the status line under the boxes."""
-        self._refusal, self._refused_at = message, (box, box.value())
-        self._set_status(message)
-
-    def _value_taken(self, box: QWidget, value: float) -> None:
-        """A box took a value: its refusal is old news (any other status stays). Enter sends
-        the value a box kept again: that is no value taken."""
-        if self._refused_at == (box, value):
-            return
-        if self._refusal is not None and self.status.text() == self._refusal:
+    def _show_refusal(self, message: str) -> None:
+        """Why a box did not take what was typed, in the status line under the boxes; "": a
+        box took a value, and its refusal is old news (any other status stays)."""
+        if message:
+            self._set_status(message)
+        elif self._refusal and self.status.text() == self._refusal:
             self._set_status("")
-        self._refusal = self._refused_at = None
+        self._refusal = message
 
     def _update_buttons(self) -> None:
         training = self.training

@@ -29,6 +29,7 @@ from vae_desktop.gui.tabs.interpolate.controls import PATHS, NormPlot, WalkSetti
 from vae_desktop.gui.tabs.interpolate.ends import End, EndPicker, clip_to_width, resolve_end
 from vae_desktop.gui.tabs.interpolate.strip import FrameStrip
 from vae_desktop.gui.widgets.hint_text import HINT_STYLE
+from vae_desktop.gui.widgets.range_spin import Refusals
 
 __all__ = ["InterpolateTab", "PATHS"]
 
@@ -115,11 +116,9 @@ class InterpolateTab(QWidget):
         # The message also says why a number box did not take what was typed ("300" steps used
         # to become 30 without a word), until a box takes a value.
         self._problems: tuple[str, str] | None = None  # the ends' problems (html) and links
-        self._refusal: str | None = None
-        self._refused_at: tuple | None = None  # the box that refused and the value it kept
-        for box in (self.steps_spin, self.frame_ms, self.end_a.index_spin, self.end_b.index_spin):
-            box.refused.connect(lambda text, box=box: self._refused(text, box))
-            box.valueChanged.connect(lambda value, box=box: self._value_taken(box, value))
+        self.refusals = Refusals((self.steps_spin, self.frame_ms, self.end_a.index_spin,
+                                  self.end_b.index_spin), self)
+        self.refusals.changed.connect(self._show_message)
         self.strips: dict[str, FrameStrip] = {}
         self.strip_titles: dict[str, QLabel] = {}
         for key, text in PATHS:
@@ -258,21 +257,15 @@ class InterpolateTab(QWidget):
             return None
         return reading[1]
 
-    def _refused(self, text: str, box) -> None:
-        self._refusal, self._refused_at = text, (box, box.value())
-        self._show_message()
-
-    def _value_taken(self, box, value: int) -> None:
-        if self._refusal is not None and self._refused_at != (box, value):  # Enter sends the
-            self._refusal = self._refused_at = None  # value a box kept again: no value taken
-            self._show_message()
-
     def _show_message(self) -> None:
         """The line under the settings: a box's refusal and the ends' problems, in red. A
         refusal goes with its box (an end's index box, hidden when the end's source changes)."""
-        if self._refused_at is not None and not self._refused_at[0].isVisibleTo(self):
-            self._refusal = self._refused_at = None
-        notes = [escape(self._refusal, quote=False)] if self._refusal else []
+        box = self.refusals.box
+        if box is not None and not box.isVisibleTo(self):
+            self.refusals.clear()  # which shows the message again, without the refusal
+            return
+        refusal = self.refusals.message
+        notes = [escape(refusal, quote=False)] if refusal else []
         link = ""
         if self._problems is not None:
             notes.append(self._problems[0])

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from vae_desktop.core import latent
 from vae_desktop.gui.widgets.hint_text import HINT_STYLE
 from vae_desktop.gui.widgets.latent_canvas import LatentCanvas
-from vae_desktop.gui.widgets.range_spin import RangeSpinBox
+from vae_desktop.gui.widgets.range_spin import RangeSpinBox, Refusals
 
 VIEW_PCA, VIEW_DIMS = "pca", "dims"
 VIEWS = (VIEW_PCA, VIEW_DIMS)
@@ -128,16 +128,11 @@ class PlotPanel(QWidget):
         self.hint_label = QLabel(HINT)
         self.hint_label.setStyleSheet(HINT_STYLE)
         below.addWidget(self.hint_label)
-        self._refused_value: int | None = None  # the value the box kept, while its refusal shows
-        self.grid_spin.refused.connect(self.show_refusal)
-        # Enter sends the value the box kept again: that is no value taken.
-        self.grid_spin.valueChanged.connect(
-            lambda value: value != self._refused_value and self.show_refusal(""))
+        Refusals([self.grid_spin], self).changed.connect(self.show_refusal)
         return below
 
     def show_refusal(self, message: str) -> None:
         """Why the grid size box did not take what was typed, in the hint's place ("": the hint)."""
-        self._refused_value = self.grid_spin.value() if message else None
         self.hint_label.setText(message or HINT)
         self.hint_label.setStyleSheet(ERROR_STYLE if message else HINT_STYLE)
 
