@@ -4,6 +4,8 @@ test digits)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from small_test_set import use_test_digits
 
@@ -88,3 +90,20 @@ def test_auroc_and_the_threshold_have_one_name_each(qtbot, result):
     qtbot.addWidget(controls)
     threshold_tip = plain_text(controls.percentile_spin.toolTip())
     assert "percentile of the training digits' scores" in threshold_tip and "Draw" in threshold_tip
+
+
+def test_the_threshold_reads_as_an_ordinal_percentile(qtbot, result):
+    """At 91 the summary and the legend said "91th percentile", and the box "91.0th percentile";
+    the box now reads "percentile 91" (an ordinal that changes as one types cannot be a suffix)."""
+    controls = AnomalyControls()
+    qtbot.addWidget(controls)
+    controls.percentile_spin.setValue(91.0)
+    assert controls.percentile_spin.text() == "percentile 91"
+    controls.percentile_spin.setValue(99.5)
+    assert controls.percentile_spin.text() == "percentile 99.5"
+    plots = AnomalyPlots()
+    qtbot.addWidget(plots)
+    plots.show_result(replace(result, percentile=91.0), "model without 2 (1 epoch)")
+    assert "(91st percentile of the training digits'" in plots.summary.text()
+    assert "threshold (91st percentile)" in plain_text(plots.hist_legend.text()).replace(
+        "\xa0", " ")

@@ -362,34 +362,34 @@ def test_the_held_out_boxes_say_what_they_did_not_take(tab, qtbot):
 def test_the_threshold_box_says_what_it_did_not_take(tab, qtbot):
     """Typing "150" into Threshold showed "15th percentile" and went back to 95.0 on Tab without a
     word. It is still not taken, and the status line says why, quoting all that was typed; a
-    value in range typed with or without the "th percentile" suffix is taken."""
+    value in range typed with or without the "percentile" prefix is taken."""
     panel = _anomaly_panel_in_focus(tab, qtbot)
     box = panel.percentile_spin
     box.setValue(95.0)
     box.setFocus()
-    box.selectAll()  # the number, not the suffix
+    box.selectAll()  # the number, not the prefix
     qtbot.keyClicks(box.lineEdit(), "150")
-    rule = "Threshold must be from 50.0 to 99.9"
-    assert f"{rule}: 150 was not taken (it stays 95.0th percentile)." in panel.status.text()
+    rule = "Threshold must be from 50 to 99.9"
+    assert f"{rule}: 150 was not taken (it stays percentile 95)." in panel.status.text()
     qtbot.keyClick(box.lineEdit(), Qt.Key_Tab)  # leaving the box: 95.0 stays, and the message
-    assert box.value() == 95.0 and box.text() == "95.0th percentile"
-    assert f"{rule}: 150 was not taken (it stays 95.0th percentile)." in panel.status.text()
+    assert box.value() == 95.0 and box.text() == "percentile 95"
+    assert f"{rule}: 150 was not taken (it stays percentile 95)." in panel.status.text()
     box.setFocus()
     box.selectAll()
     qtbot.keyClicks(box.lineEdit(), "40")
     qtbot.keyClick(box.lineEdit(), Qt.Key_Return)  # sends 95.0 again: still not a value taken
     assert box.value() == 95.0
-    assert f"{rule}: 40 was not taken (it stays 95.0th percentile)." in panel.status.text()
+    assert f"{rule}: 40 was not taken (it stays percentile 95)." in panel.status.text()
     box.setFocus()
     box.selectAll()
     qtbot.keyClicks(box.lineEdit(), "97.5")
     qtbot.keyClick(box.lineEdit(), Qt.Key_Return)
-    assert box.value() == 97.5 and box.text() == "97.5th percentile"
+    assert box.value() == 97.5 and box.text() == "percentile 97.5"
     box.setFocus()
-    box.lineEdit().selectAll()  # the whole text, suffix and all: typed without it
+    box.lineEdit().selectAll()  # the whole text, prefix and all: typed without it
     qtbot.keyClicks(box.lineEdit(), "90")
     qtbot.keyClick(box.lineEdit(), Qt.Key_Return)
-    assert box.value() == 90.0 and box.text() == "90.0th percentile"
+    assert box.value() == 90.0 and box.text() == "percentile 90"
     assert "must be" not in panel.status.text()
     box.setValue(95.0)
 

@@ -3,7 +3,7 @@
 from vae_desktop.core import checkpoint
 from vae_desktop.core.library import default_name
 from vae_desktop.core.paths import bundled_models_dir
-from vae_desktop.core.wording import a_digit, article, count
+from vae_desktop.core.wording import a_digit, article, count, ordinal
 
 
 def test_counts_are_singular_only_for_one():
@@ -23,3 +23,12 @@ def test_a_one_epoch_models_name_is_singular():
     del ckpt.history[1:]  # epochs are its history's length
     assert ckpt.epochs == 1
     assert "· 1 epoch ·" in default_name(ckpt)
+
+
+def test_percentiles_read_as_ordinals():
+    """The Evaluate tab's threshold at 91 read "91th percentile", and at 95.0 its box read
+    "95.0th percentile"."""
+    assert [ordinal(x) for x in (91, 92.0, 93, 95.0, 99.5, 99.9, 50)] == [
+        "91st", "92nd", "93rd", "95th", "99.5th", "99.9th", "50th"]
+    assert [ordinal(x) for x in (11, 12, 13, 111, 101, 62, 73.0)] == [
+        "11th", "12th", "13th", "111th", "101st", "62nd", "73rd"]

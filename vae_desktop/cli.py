@@ -14,7 +14,7 @@ from pathlib import Path
 from vae_desktop import desktop_entry
 from vae_desktop.cli_args import UsageError, build_parser, check_output
 from vae_desktop.core.settings import SETTINGS
-from vae_desktop.core.wording import count
+from vae_desktop.core.wording import count, ordinal
 
 __all__ = ["COMMANDS", "UsageError", "build_parser", "main"]
 
@@ -408,7 +408,7 @@ def cmd_anomaly(args: argparse.Namespace) -> int:
     print(f"AUROC {result.auroc:.4f}: held-out {held} vs normal test digits, "
           f"scored by {SCORES[args.score]}")
     at = result.at_threshold
-    print(f"threshold {result.threshold:.1f} nats ({args.percentile:g}th percentile of training "
+    print(f"threshold {result.threshold:.1f} nats ({ordinal(args.percentile)} percentile of training "
           f"scores): precision {at['precision']:.3f}, recall {at['recall']:.3f}, "
           f"false-positive rate {at['false_positive_rate']:.3f}")
     for name, description in OUTLIERS.items():

@@ -1,4 +1,4 @@
-"""Words for numbers in messages: "1 epoch" but "10 epochs", "a 3" but "an 8"."""
+"""Words for numbers in messages: "1 epoch" but "10 epochs", "a 3" but "an 8", "91st"."""
 
 from __future__ import annotations
 
@@ -12,6 +12,14 @@ def article(number: int | str) -> str:
     """"an" before a number said with a vowel first (8, 11, 18, 80…), else "a"."""
     text = str(number)
     return "an" if text.startswith("8") or text in ("11", "18") else "a"
+
+
+def ordinal(x: float) -> str:
+    """A percentile as English writes it: "91st", "92nd", "95th", "99.5th"."""
+    text = f"{x:g}"
+    if "." in text or 10 <= int(x) % 100 <= 13:
+        return f"{text}th"
+    return text + {1: "st", 2: "nd", 3: "rd"}.get(int(x) % 10, "th")
 
 
 def a_digit(digit: int | str) -> str:

@@ -30,6 +30,13 @@ KEYS = {"score": "evaluate/score", "percentile": "evaluate/threshold",
         "train_size": "evaluate/train_size"}
 
 
+class PercentileBox(RangeDoubleSpinBox):
+    """"percentile 95", "percentile 99.5": a whole percentile without its ".0"."""
+
+    def textFromValue(self, value: float) -> str:  # noqa: N802 (Qt's name)
+        return f"{value:g}"
+
+
 class AnomalyControls(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,12 +60,13 @@ class AnomalyControls(QWidget):
                                     "Reconstruction error: the pixel BCE of the reconstruction only.")
         # Says what it did not take ("150" used to show "15th percentile", then 95.0 again, without
         # a word); the panel shows it in its status line. What is typed may end in the suffix or not.
-        self.percentile_spin = RangeDoubleSpinBox("Threshold")
+        self.percentile_spin = PercentileBox("Threshold")
         self.percentile_spin.setRange(50.0, 99.9)
         self.percentile_spin.setDecimals(1)
         self.percentile_spin.setSingleStep(0.5)
         self.percentile_spin.setValue(DEFAULT_PERCENTILE)
-        self.percentile_spin.setSuffix("th percentile")
+        # Not "95.0th": an ordinal, which changes as one types, cannot be the box's suffix.
+        self.percentile_spin.setPrefix("percentile ")
         self.percentile_spin.setToolTip(tip(
             "The threshold, as a percentile of the training digits' scores: at the 95th "
             "percentile, 95% of the training digits score below it, so about 5% of normal digits "

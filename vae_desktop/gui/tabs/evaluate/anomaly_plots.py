@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from vae_desktop.core.anomaly import OUTLIERS, SCORES, AnomalyResult
+from vae_desktop.core.wording import ordinal
 from vae_desktop.gui.widgets.empty_plot import add_hint, show_axis_values
 from vae_desktop.gui.widgets.hint_text import HINT_HTML_COLOUR
 from vae_desktop.gui.widgets.image_view import DigitView
@@ -168,7 +169,7 @@ class AnomalyPlots(QWidget):
 
     def _show_summary(self, result: AnomalyResult, detector: str) -> None:
         unit = SCORES[result.score]
-        threshold = (f"threshold {result.threshold:,.1f} nats ({result.percentile:g}th percentile "
+        threshold = (f"threshold {result.threshold:,.1f} nats ({ordinal(result.percentile)} percentile "
                      f"of the training digits' {unit})")
         if result.auroc is None:
             fp = float((result.normal > result.threshold).float().mean())
@@ -207,7 +208,7 @@ class AnomalyPlots(QWidget):
         plot.addItem(line)
         # The legend is over the plot, not in it: there it would hide a histogram's peak.
         keys = [legend_key(name, color) for name, _, color in series]
-        keys.append(legend_key(f"threshold ({result.percentile:g}th percentile)",
+        keys.append(legend_key(f"threshold ({ordinal(result.percentile)} percentile)",
                                THRESHOLD_COLOR, "┆"))
         self.hist_legend.setText("&nbsp;&nbsp; ".join(keys))  # breaks only between keys
         self.name_score(result.score)
