@@ -166,3 +166,25 @@ def test_eval_counts_one_epoch_in_the_singular(trained, capsys):
     assert main(["eval", str(trained), "--test-size", "200"]) == 0
     first = capsys.readouterr().out.splitlines()[0]
     assert first.endswith(", 1 epoch)") and "1 epochs" not in first
+
+
+def test_a_sweeps_train_it_longer_line_trains_its_best_trial_again(tmp_path, capsys):
+    """The sweep's closing line, `train it longer: vae-desktop train …`, left out the trial's
+    seed and its training images, and rounded its learning rate to three digits: run for the
+    trial's epochs, it trained another model. Now it gives the same test loss as the trial."""
+    storage = f"journal://{(tmp_path / 'sweep.log').as_posix()}"
+    assert main(["sweep", "--storage", storage, "--study", "again", "--trials", "1", "--seed", "5",
+                 "--vary", "lr,beta", "--epochs", "1", "--subset", "300", "--test-subset", "100",
+                 "--hidden", "32", "--latent-dim", "3", "--no-prune"]) == 0
+    out = capsys.readouterr().out
+    [line] = [line for line in out.splitlines() if "train it longer:" in line]
+    command = line.split("train it longer: vae-desktop ", 1)[1].split()
+    assert command[0] == "train" and "--seed" in command and "--train-size" in command
+    [checkpoint_line] = [line for line in out.splitlines() if "checkpoint:" in line]
+    trial = checkpoint.load(checkpoint_line.split("checkpoint: ", 1)[1].strip())
+    again = tmp_path / "again.pt"
+    epochs = command.index("--epochs")
+    assert main([*command[:epochs], *command[epochs + 2:], "--epochs", "1", "--test-size", "100",
+                 "--quiet", "--out", str(again)]) == 0
+    assert checkpoint.load(again).history[-1]["test_loss"] == pytest.approx(
+        trial.history[-1]["test_loss"], abs=1e-4)

@@ -10,11 +10,15 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vae_desktop import desktop_entry
 from vae_desktop.cli_args import UsageError, build_parser, check_output
-from vae_desktop.core.settings import SETTINGS
+from vae_desktop.core.settings import MODEL_SETTINGS, SETTINGS, TRAIN_SETTINGS
 from vae_desktop.core.wording import count, ordinal
+
+if TYPE_CHECKING:  # imported where used: the CLI starts without torch
+    from vae_desktop.core.sweep import SweepSpec
 
 __all__ = ["COMMANDS", "UsageError", "build_parser", "main"]
 
@@ -480,16 +484,32 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     if best is None:
         print("no trial has completed yet")
     else:
-        s = best.settings
         print(f"best: trial {best.number}, {result.objective} {best.value:.4g} "
               f"({', '.join(f'{k}={_fmt(v)}' for k, v in best.params.items())})")
         if best.checkpoint:
             print(f"  checkpoint: {best.checkpoint}")
-        print(f"  train it longer: vae-desktop train --latent-dim {s['latent_dim']} --hidden "
-              f"{s['hidden']} --arch {s['arch']} --lr {_fmt(s['lr'])} --batch-size "
-              f"{s['batch_size']} --beta {_fmt(s['beta'])}{' --conditional' if s['conditional'] else ''}"
-              f" --epochs 30")
+        print(f"  train it longer: {_train_command(best.settings, spec)}")
     return 130 if stop.is_set() else 0
+
+
+LONGER_EPOCHS = 30  # what "train it longer" suggests
+
+
+def _train_command(settings: dict, spec: SweepSpec) -> str:
+    """`vae-desktop train` with a trial's settings, each one that is not the default, its digits
+    when it was trained without one, and more epochs: run for the trial's epochs, it trains the
+    trial's model again (a float is given whole: its seed and learning rate make the model)."""
+    words = ["vae-desktop", "train"]
+    for name in (*MODEL_SETTINGS, *TRAIN_SETTINGS):
+        value, setting = settings.get(name), SETTINGS[name]
+        if name == "epochs" or value is None or value == setting.default:
+            continue
+        words += [setting.flag] if setting.kind is bool else [setting.flag, repr(value)
+                                                               if isinstance(value, float)
+                                                               else str(value)]
+    if spec.objective == "auroc":
+        words += ["--digits", ",".join(str(d) for d in range(10) if d != spec.holdout)]
+    return " ".join([*words, "--epochs", str(LONGER_EPOCHS)])
 
 
 def _fmt(value) -> str:
