@@ -114,9 +114,14 @@ def blend_labels(label_a: int, label_b: int, t: torch.Tensor, num_classes: int) 
     for label in (label_a, label_b):
         if not 0 <= int(label) < num_classes:
             raise ValueError(f"labels must be from 0 to {num_classes - 1}, got {label}")
-    t = torch.as_tensor(t, dtype=torch.float32).reshape(-1, 1)
     onehot = F.one_hot(torch.tensor([int(label_a), int(label_b)]), num_classes).float()
-    return (1 - t) * onehot[0] + t * onehot[1]
+    return blend_weights(onehot[0], onehot[1], t)
+
+
+def blend_weights(weights_a: torch.Tensor, weights_b: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+    """Rows (1 - t) a + t b of two label weight rows [C] (one-hot, or blends themselves): [T, C]."""
+    t = torch.as_tensor(t, dtype=torch.float32).reshape(-1, 1)
+    return (1 - t) * weights_a + t * weights_b
 
 
 def fixed_labels(label: int, steps: int, num_classes: int) -> torch.Tensor:

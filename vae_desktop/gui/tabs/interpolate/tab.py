@@ -307,11 +307,9 @@ class InterpolateTab(QWidget):
         conditional = model.num_classes > 0
         if conditional:
             if self.settings.blending:
-                # (1 - t) A's label weights + t B's: blend_labels for two single labels, and a
-                # Latent space point's blend (decoded under one there) stays that blend.
-                t = self.ratios.float().reshape(-1, 1)
-                self.labels = ((1 - t) * torch.from_numpy(a.weights)
-                               + t * torch.from_numpy(b.weights))
+                # A Latent space point's blend (decoded under one there) stays that blend.
+                self.labels = interp.blend_weights(torch.from_numpy(a.weights),
+                                                   torch.from_numpy(b.weights), self.ratios)
             else:
                 self.labels = interp.fixed_labels(self.settings.fixed_label, steps, model.num_classes)
         captions = [f"{float(t):.2f}" for t in self.ratios]
