@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter
 
 from vae_desktop.core import interpolation as interp
@@ -38,34 +39,22 @@ def gif_frames(frames: dict[str, torch.Tensor], path: str) -> list[np.ndarray]:
     return interp.there_and_back([f[0].numpy() for f in frames[path]])
 
 
-def _wrapped(text: str, metrics: QFontMetrics, width: int) -> list[str]:
-    """`text` in lines no wider than `width` pixels, broken between words."""
-    lines, line = [], ""
-    for word in text.split(" "):
-        longer = f"{line} {word}" if line else word
-        if line and metrics.horizontalAdvance(longer) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = longer
-    return lines + [line]
-
-
 def caption_band(lines: list[str], width: int) -> np.ndarray:
-    """The caption as uint8 grey text on black, `width` pixels wide (long lines wrapped)."""
+    """The caption as uint8 grey text on black, `width` pixels wide (long lines wrapped between
+    words, by Qt's own line breaking)."""
     font = QFont()
     font.setPixelSize(CAPTION_PX)
     metrics = QFontMetrics(font)
-    shown = [part for line in lines for part in _wrapped(line, metrics, width - 2 * CAPTION_MARGIN)]
-    step = metrics.lineSpacing()
-    height = 2 * CAPTION_MARGIN + step * len(shown)
+    text = "\n".join(lines)
+    flags = Qt.AlignLeft | Qt.AlignTop | Qt.TextWordWrap
+    room = QRect(CAPTION_MARGIN, CAPTION_MARGIN, width - 2 * CAPTION_MARGIN, 1 << 16)
+    height = 2 * CAPTION_MARGIN + metrics.boundingRect(room, flags, text).height()
     image = QImage(width, height, QImage.Format_Grayscale8)
     image.fill(0)
     painter = QPainter(image)
     painter.setFont(font)
     painter.setPen(QColor(CAPTION_GREY, CAPTION_GREY, CAPTION_GREY))
-    for i, text in enumerate(shown):
-        painter.drawText(CAPTION_MARGIN, CAPTION_MARGIN + i * step + metrics.ascent(), text)
+    painter.drawText(room, flags, text)
     painter.end()
     rows = np.frombuffer(image.constBits(), np.uint8).reshape(height, image.bytesPerLine())
     return rows[:, :width].copy()
