@@ -182,11 +182,17 @@ def load_split(
         images, labels = load_mnist(split)
     else:
         images, labels = load_torchvision(dataset, split, data_dir)
+    return _restrict(images, labels, digits, size)
+
+
+def _restrict(images: torch.Tensor, labels: torch.Tensor, digits, size: int | None
+              ) -> tuple[torch.Tensor, torch.Tensor]:
+    """The images of `digits` (None: all; a copy), then the first `size` of them (None: all)."""
     if digits is not None:
         digits = sorted(set(int(d) for d in digits))
         if not digits or any(d < 0 or d > 9 for d in digits):
             raise DataError(f"digits must be a non-empty subset of 0..9, got {digits}")
-        keep = torch.isin(labels, torch.tensor(digits))
+        keep = torch.isin(labels, torch.tensor(digits, dtype=labels.dtype))
         images, labels = images[keep], labels[keep]
     return _first(images, labels, size)
 
@@ -215,13 +221,14 @@ class CachedSplit:
         self._lock = threading.Lock()
         self._data: tuple[torch.Tensor, torch.Tensor] | None = None
 
-    def get(self, size: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
-        """Its first `size` images and labels (None: all), as `load_split(split, size=size)`."""
+    def get(self, size: int | None = None, digits=None) -> tuple[torch.Tensor, torch.Tensor]:
+        """Its first `size` images and labels (None: all) of `digits` (None: every digit), as
+        `load_split(split, digits=digits, size=size)` gives them."""
         with self._lock:
             if self._data is None:
                 self._data = load_split(self.split)
             images, labels = self._data
-        return _first(images, labels, size)
+        return _restrict(images, labels, digits, size)
 
 
 def to_float(images: torch.Tensor, device: torch.device | str = "cpu") -> torch.Tensor:

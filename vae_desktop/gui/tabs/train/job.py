@@ -99,13 +99,7 @@ class TrainRequest:
     def training_data(self) -> tuple[torch.Tensor, torch.Tensor]:
         """The run's images and labels: the first train_size (0: all) of the training images of
         its digits, as `load_split("train", digits=..., size=...)` gives them to the CLI."""
-        size = self.settings["train_size"] or None
-        if not self.digits:
-            return self.train_split.get(size)
-        images, labels = self.train_split.get()
-        keep = torch.isin(labels, torch.tensor(self.digits, dtype=labels.dtype))
-        images, labels = images[keep], labels[keep]  # copies: the split stays as it is
-        return (images[:size], labels[:size]) if size else (images, labels)
+        return self.train_split.get(self.settings["train_size"] or None, self.digits or None)
 
 
 @dataclass(frozen=True)
