@@ -1,4 +1,4 @@
-"""File > Export plot as PNG…: the loss plot alone (its legend, axes and curves), at a size fit
+"""File > Export loss plot as PNG…: the loss plot alone (its legend, axes and curves), at a size fit
 for a slide or a report, whatever its size on screen. It used to be a grab of the widget on
 screen (522x319 at 1280x720) with the Raw steps / Reconstruction / KL / Log scale row half cut
 off along its bottom."""
@@ -52,3 +52,14 @@ def test_the_exported_plot_is_large_and_holds_only_the_plot(tab, tmp_path):
     # The test-loss curve is drawn.
     orange = np.abs(rgb - TEST_LOSS_ORANGE).max(axis=-1) < 30
     assert orange.sum() > 500
+
+
+def test_the_menu_names_the_plot_it_exports(qtbot):
+    """File > "Export plot as PNG…", chosen on the Evaluate tab, saved the Train tab's loss plot
+    without a word: the menu now names it, as "Export loss history as CSV…" does."""
+    from vae_desktop.gui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert window.export_png_action.text().replace("&", "") == "Export loss plot as PNG…"
+    assert "Train tab's loss plot" in window.export_png_action.toolTip()

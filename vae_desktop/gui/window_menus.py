@@ -54,7 +54,7 @@ def build_menus(window) -> None:
                                    "Save the active model to a new file")
     w.export_csv_action = make_action(w, "Export loss history as &CSV…", w.export_history_csv,
                                       tip="The active model's per-epoch losses")
-    w.export_png_action = make_action(w, "Export &plot as PNG…", w.export_plot_png,
+    w.export_png_action = make_action(w, "Export &loss plot as PNG…", w.export_plot_png,
                                       tip="The Train tab's loss plot as an image")
     w.models_action = make_action(w, "&Models…", w.show_models, "Ctrl+M",
                                   "Every model you trained or opened: rename, remove, "
