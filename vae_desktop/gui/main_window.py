@@ -362,7 +362,7 @@ class MainWindow(QMainWindow):
         tab = self._built_train_tab()
         if tab is None:
             return False
-        path = path or self._ask_save_path("loss-plot.png", "Export plot", "PNG images (*.png)")
+        path = path or self._ask_save_path("loss-plot.png", "Export loss plot", "PNG images (*.png)")
         if not path:
             return False
         try:
