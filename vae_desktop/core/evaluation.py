@@ -126,16 +126,18 @@ def evaluation_steps(model: VAE, images: torch.Tensor, labels: torch.Tensor, wor
     parts: dict[str, list[torch.Tensor]] = {k: [] for k in (*SCORE_NAMES, "mu", "logvar", "recons")}
     headline = {"loss": 0.0, "recon": 0.0, "kl": 0.0}
     n = len(images)
-    devices = [model.device] if model.device.type == "cuda" else []
+    # The pass's own generator, seeded as `training.evaluate` seeds torch's global one, so that
+    # it draws the same z: the global generator is shared by every thread, and two passes at
+    # once (or a training beside one) drew each other's numbers.
+    generator = torch.Generator(device=model.device).manual_seed(EVAL_SEED)
     try:
-        with torch.no_grad(), torch.random.fork_rng(devices=devices):
-            torch.manual_seed(EVAL_SEED)
+        with torch.no_grad():
             for start in range(0, n, batch_size):
                 x = _as_float(images[start:start + batch_size]).to(model.device)
                 y = labels[start:start + batch_size].to(model.device) if model.num_classes else None
                 mu, logvar = model.encode(x, y)
                 kl = kl_per_image(mu, logvar)
-                sampled = recon_per_image(model.decode_logits(model.reparameterize(mu, logvar), y), x)
+                sampled = recon_per_image(model.decode_logits(sample_z(mu, logvar, generator), y), x)
                 for key, value in (("loss", sampled + kl), ("recon", sampled), ("kl", kl)):
                     headline[key] += float(value.sum())
                 logits = model.decode_logits(mu, y)
@@ -164,6 +166,13 @@ def evaluation_steps(model: VAE, images: torch.Tensor, labels: torch.Tensor, wor
         reconstructions=recons[order, 0].clone(), mu=torch.cat(parts["mu"]),
         logvar=torch.cat(parts["logvar"]), binarized=model.config.binarized,
     )
+
+
+def sample_z(mu: torch.Tensor, logvar: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+    """z = mu + eps * sigma with eps drawn from `generator`: `VAE.reparameterize`'s draw (the
+    same numbers for a generator seeded as the global one), from a generator of one's own."""
+    eps = torch.randn(mu.shape, generator=generator, device=mu.device, dtype=mu.dtype)
+    return mu + eps * torch.exp(0.5 * logvar)
 
 
 def _as_float(images: torch.Tensor) -> torch.Tensor:
