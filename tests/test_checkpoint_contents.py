@@ -111,6 +111,8 @@ def test_a_real_run_with_changes_round_trips(tmp_path, mnist_train_small):
     ({"digits": [3, 3]}, "digits must be a list of different digits from 0 to 9, got [3, 3]"),
     ({"dataset": "nope"}, "dataset must be one of mnist, fashion-mnist, kmnist, got 'nope'"),
     ({"subset": -1}, "training images must be an integer from 0 to 60,000, got -1"),
+    ({"test_size": 0}, "test images must be an integer from 1 to 10,000, got 0"),
+    ({"test_size": "all"}, "test images must be an integer from 1 to 10,000, got 'all'"),
     ({"note": {"a": 1}}, "note is a dict, where a plain value belongs"),
     ({"note": [[1]]}, "note is a list holding a list, where plain values belong"),
     ({7: 1}, "an entry is named 7, where a name belongs"),
@@ -126,7 +128,7 @@ def test_the_training_settings_the_app_writes_load(tmp_path, bundled):
     # What the CLI, the Train tab, a sweep and a held-out-digit run write (bundled files too).
     written = {**TrainConfig(epochs=2, device="cpu").to_dict(), "train_size": None,
                "digits": [0, 1, 3, 4, 5, 6, 7, 8, 9], "dataset": "mnist", "sweep": "study one",
-               "trial": 3, "subset": None, "device": "cuda:0"}
+               "trial": 3, "subset": None, "device": "cuda:0", "test_size": 1000}
     ckpt = checkpoint.load(_bundled_with(tmp_path, lambda p: p.__setitem__("train_config",
                                                                            written)))
     assert ckpt.train_config == written

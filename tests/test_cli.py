@@ -27,6 +27,7 @@ def test_train_writes_a_checkpoint(trained):
     assert ckpt.config.latent_dim == 4 and ckpt.config.conditional
     assert ckpt.epochs == 1 and ckpt.optimizer_state is not None
     assert ckpt.train_config["train_size"] == 2000
+    assert ckpt.train_config["test_size"] == 500  # its test loss is on 500 test images
 
 
 def test_resume_without_out_saves_back_to_the_resumed_file(trained, tmp_path, monkeypatch):

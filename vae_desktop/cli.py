@@ -131,7 +131,8 @@ def cmd_train(args: argparse.Namespace) -> int:
                       start_epoch=len(history), history=history, step_interval_s=0.25,
                       snapshot_every=movie.every if movie else 0)
     saved_cfg = {**tcfg.to_dict(), "digits": list(args.digits) if args.digits else None,
-                 "train_size": values["train_size"] or None, "dataset": args.dataset}
+                 "train_size": values["train_size"] or None, "dataset": args.dataset,
+                 "test_size": len(test[0]) if args.test_size else None}  # None: all of them
 
     def write() -> None:
         state = trainer.optimizer.state_dict() if trainer.optimizer else opt_state

@@ -33,6 +33,7 @@ import torch
 
 from .data import DATASETS
 from .fileio import atomic_write
+from .memory import TEST_IMAGES
 from .model import ARCHS, VAE, VAEConfig
 from .settings import NUM_CLASSES, SETTINGS
 from .wording import count
@@ -471,7 +472,8 @@ def _train_config(value, name: str) -> dict:
 
 def _train_config_problem(config) -> str | None:
     """Plain values; those the app reads back (the table's settings, the training images'
-    digits, count and dataset) within their ranges."""
+    digits, count and dataset, the test images the test loss was measured on) within their
+    ranges."""
     if not isinstance(config, dict):
         return f"they are {_a(type(config).__name__)}, not a table"
     for key, value in config.items():
@@ -497,6 +499,9 @@ def _train_config_problem(config) -> str | None:
                     or len(set(value)) != len(value)):
                 return (f"digits must be a list of different digits from 0 to 9, got "
                         f"{_shown(value, lists=True)}")
+        elif key == "test_size" and not (type(value) is int and 1 <= value <= TEST_IMAGES):
+            return (f"test images must be an integer from 1 to {TEST_IMAGES:,}, got "
+                    f"{_shown(value)}")
         elif key == "dataset" and value not in DATASETS:
             return f"dataset must be one of {', '.join(DATASETS)}, got {_shown(value)}"
     return None
