@@ -33,23 +33,23 @@ def bottom_label(plot) -> str:
 def test_the_empty_histogram_names_the_chosen_score(qtbot, app_state, mnist_test, monkeypatch,
                                                     result):
     """Bug: after a model change, picking Reconstruction error left the empty plot reading
-    'negative ELBO (nats)', the label of the result that had gone."""
+    the first score's name, the label of the result that had gone."""
     use_test_digits(app_state, mnist_test, monkeypatch, N)
     first = app_state.find_model(conditional=False, latent_dim=16)
     app_state.set_active(first)
     panel = AnomalyPanel(app_state)
     qtbot.addWidget(panel)
     hist = panel.plots.hist_plot
-    assert bottom_label(hist) == "negative ELBO (nats)"  # the score chosen, before any result
+    assert bottom_label(hist) == f"{SCORES['elbo']} (nats)"  # the score chosen, before any result
     panel.detector = Detector(first.model, first.name, None, (), [], {}, source=first)
     panel._show(result)
-    assert bottom_label(hist) == "negative ELBO (nats)"
+    assert bottom_label(hist) == f"{SCORES['elbo']} (nats)"
     panel.on_active_model_changed(app_state.find_model(conditional=True, latent_dim=2))
     assert panel.result is None and "No detector yet" in panel.summary.text()
     panel.score_combo.setCurrentIndex(panel.score_combo.findData("recon"))
     assert bottom_label(hist) == "reconstruction error (nats)"
     panel.score_combo.setCurrentIndex(panel.score_combo.findData("elbo"))
-    assert bottom_label(hist) == "negative ELBO (nats)"
+    assert bottom_label(hist) == f"{SCORES['elbo']} (nats)"
 
 
 def test_the_legend_is_whole_at_1280x720(qtbot, result):
@@ -85,7 +85,7 @@ def test_auroc_and_the_threshold_have_one_name_each(qtbot, result):
     assert SCORES[result.score] in plots.summary.text()
     # The threshold is a percentile of the training digits' scores, said alike in the summary
     # and the Threshold box (the Draw tab's 'Unusual above' is one of the test digits').
-    assert "95th percentile of the training digits' negative ELBO" in plots.summary.text()
+    assert f"95th percentile of the training digits' {SCORES['elbo']}" in plots.summary.text()
     controls = AnomalyControls()
     qtbot.addWidget(controls)
     threshold_tip = plain_text(controls.percentile_spin.toolTip())

@@ -1,6 +1,7 @@
 """Anomaly detection with a VAE: an image the model explains badly is unusual.
 
-Each image gets a score, its negative ELBO or its reconstruction error (z = posterior mean), and
+Each image gets a score, its reconstruction plus KL or its reconstruction error (both decode
+z = posterior mean: deterministic, and no bound on -log p(x), so not called a negative ELBO), and
 is flagged when the score is above a threshold set at a percentile of the training images' scores.
 The standard experiment trains on all digits but one and asks how well the scores pick out the
 held-out digit (the AUROC). Synthetic outliers anyone understands (noise, inverted digits, blank
@@ -16,13 +17,15 @@ from dataclasses import dataclass, field
 import torch
 
 from .data import load_split
+from .evaluation import AT_MU
 from .jobs import JobControl, run_to_end
 from .metrics import score_dataset
 from .model import VAE
 from .training import EndEvent, Event, TrainConfig, Trainer, new_model
 
-# Score name -> what it is, for menus and reports.
-SCORES = {"elbo": "negative ELBO", "recon": "reconstruction error"}
+# Score name -> what it is, for menus and reports. "elbo" (the CLI's --score elbo) is the
+# evaluation report's AT_MU figure, the reconstruction of the mean code plus the KL.
+SCORES = {"elbo": AT_MU, "recon": "reconstruction error"}
 OUTLIERS = {
     "noise": "uniform noise",
     "inverted": "inverted digits",
@@ -35,9 +38,10 @@ def anomaly_scores(model: VAE, images: torch.Tensor, score: str = "elbo",
                    batch_size: int = 2000) -> torch.Tensor:
     """Per-image anomaly score (higher = more unusual), float [N] on the CPU.
 
-    "elbo" is the negative ELBO, "recon" the reconstruction BCE, both in nats with z = mu. A
-    conditional model is not told the label (an anomaly has none): "elbo" then bounds -log p(x)
-    with the labels marginalised out (uniform prior), and "recon" takes the best label."""
+    "elbo" is the reconstruction BCE plus the KL, "recon" the reconstruction BCE alone, both in
+    nats with z = mu (evaluation.AT_MU and the report's "recon": the same numbers). A conditional
+    model is not told the label (an anomaly has none): "elbo" then marginalises the labels out
+    (uniform prior) as -log mean_c exp(-score(x, c)), and "recon" takes the best label."""
     if score not in SCORES:
         raise ValueError(f"unknown score {score!r}: choose {' or '.join(SCORES)}")
     key = "loss" if score == "elbo" else "recon"
@@ -50,7 +54,7 @@ def anomaly_scores(model: VAE, images: torch.Tensor, score: str = "elbo",
     ])
     if score == "recon":
         return per_label.min(dim=0).values
-    # -log sum_c p(c) exp(ELBO(x, c)) >= -log p(x) is an upper bound like the ELBO itself.
+    # -log sum_c p(c) exp(-score(x, c)): the labels marginalised out, as they are for p(x).
     return -(torch.logsumexp(-per_label, dim=0) - math.log(model.num_classes))
 
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from vae_desktop.core.anomaly import SCORES
+from vae_desktop.core.evaluation import AT_MU
 from vae_desktop.core.settings import SETTINGS
 from vae_desktop.gui import preferences
 from vae_desktop.gui.tabs.evaluate.tips import tip
@@ -56,8 +57,11 @@ class AnomalyControls(QWidget):
         self.score_combo = QComboBox()
         for key, text in SCORES.items():
             self.score_combo.addItem(text[0].upper() + text[1:], key)
-        self.score_combo.setToolTip("Negative ELBO: the bound on -log p(x), reconstruction plus KL.\n"
-                                    "Reconstruction error: the pixel BCE of the reconstruction only.")
+        self.score_combo.setToolTip(tip(
+            f"{AT_MU[0].upper() + AT_MU[1:]}: the pixel BCE of the reconstruction decoded from "
+            f"the mean code z = μ, plus the KL of q(z|x) from the prior, in nats. Deterministic; "
+            f"it is not the sampled negative ELBO of the report's cards, and not a bound on "
+            f"−log p(x). Reconstruction error: that BCE alone, without the KL."))
         # Says what it did not take ("150" used to show "15th percentile", then 95.0 again, without
         # a word); the panel shows it in its status line. What is typed may end in the suffix or not.
         self.percentile_spin = PercentileBox("Threshold")

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vae_desktop.core.evaluation import SCORE_NAMES, EvaluationReport
+from vae_desktop.core.evaluation import AT_MU, SCORE_NAMES, EvaluationReport
 from vae_desktop.core.wording import a_digit
 from vae_desktop.gui import preferences
 from vae_desktop.gui.tabs.evaluate.anomaly_plots import PLOT_BG, legend_key
@@ -48,7 +48,9 @@ TABLE_COLUMNS = (
     ("Digit", None, "The digit's label"),
     # "N": at 1280x720 a column is 54 px, and "Images" with the sort arrow read "mages".
     ("N", None, "How many test images show this digit"),
-    ("−ELBO", "loss", "Mean negative ELBO, nats per image (z = posterior mean)"),
+    ("Rec+KL", "loss", "Mean reconstruction + KL, nats per image: the reconstruction BCE of the "
+     "mean code z = μ plus the KL. Not the negative ELBO of the cards, which samples z: it is not "
+     "a bound and can fall below −log p(x)."),
     ("Recon", "recon", "Mean reconstruction BCE, nats per image"),
     ("KL", "kl", "Mean KL divergence of the posterior from the prior, nats"),
     ("PSNR", "psnr", "Mean PSNR of the reconstructions, dB (higher is better)"),
@@ -59,9 +61,9 @@ CARDS = (
     # z = mu, so each says which it is: the two differ by up to ~10 nats on a 50-D latent.
     ("test_loss", "Negative ELBO", "{:.2f}", "nats / image",
      "Mean negative ELBO of the test set, with one sampled z per image (as in training and "
-     "`vae-desktop eval`). The table and the histogram below decode z = posterior mean instead, "
-     "so their −ELBO differs, lower on some models and higher on others: the line under the "
-     "cards gives it."),
+     "`vae-desktop eval`): an upper bound on −log p(x). The table and the histogram below "
+     f"decode z = posterior mean instead; their {AT_MU} is no bound and differs from it, lower "
+     "on some models and higher on others: the line under the cards gives it."),
     ("recon", "Reconstruction", "{:.2f}", "nats / image",
      "Mean reconstruction BCE, with one sampled z per image."),
     ("kl", "KL", "{:.2f}", "nats / image",
@@ -240,16 +242,18 @@ class ReportView(QWidget):
         self._show_gallery()
 
     def _show_basis(self, report: EvaluationReport) -> None:
-        """Say which z each figure decodes, with the z = mu negative ELBO beside the card's."""
+        """Say which z each figure decodes, with the z = mu figure (AT_MU) beside the card's."""
         at_mu = float(report.scores["loss"].mean())
         gap = at_mu - report.test_loss
-        self.basis_note.setText(f"{BASIS_NOTE}: mean −ELBO {at_mu:.2f}.")
+        self.basis_note.setText(f"{BASIS_NOTE}: mean {AT_MU} {at_mu:.2f}.")
         self.basis_note.setToolTip(tip(
             f"The cards score each test image with one z drawn from q(z|x), as training and "
-            f"`vae-desktop eval` do. The per-digit table, the histogram and the gallery decode "
-            f"z = μ, the posterior mean: deterministic, and what the anomaly scores use. For "
-            f"this model z = μ gives a mean −ELBO of {at_mu:.2f}, {abs(gap):.2f} nats "
-            f"{'higher' if gap > 0 else 'lower'} than the card's {report.test_loss:.2f}."))
+            f"`vae-desktop eval` do: their negative ELBO is an upper bound on −log p(x). The "
+            f"per-digit table, the histogram and the gallery decode z = μ, the posterior mean: "
+            f"deterministic, and what the anomaly scores use. At z = μ the {AT_MU} is not a "
+            f"bound: it can fall below −log p(x). For this model it is {at_mu:.2f}, "
+            f"{abs(gap):.2f} nats {'higher' if gap > 0 else 'lower'} than the card's "
+            f"{report.test_loss:.2f}."))
 
     def _fill_table(self, report: EvaluationReport) -> None:
         table = self.table
