@@ -9,6 +9,7 @@ once. Progress reaches the caller as plain dicts; no Qt here.
 - lost: telling a trial whose worker is gone (killed, crashed) from one that runs
 - run: run_sweep (callback, for the CLI) and sweep_steps (a job, for the GUI), SweepControl
 - text: command-line text to SweepSpec arguments
+- trial_model: whether a checkpoint file holds a trial's own model (model_differences)
 """
 
 from .run import SweepControl, holdout_auroc, run_sweep, sweep_steps
@@ -45,6 +46,7 @@ from .storage import (
     with_password,
 )
 from .text import parse_setting, spec_settings_from_text
+from .trial_model import model_differences
 
 __all__ = [
     "DEFAULT_FIXED", "DEFAULT_STUDY", "HIDDEN_PASSWORD", "MAX_TRIALS", "OBJECTIVES",
@@ -52,6 +54,7 @@ __all__ = [
     "SweepControl", "SweepError",
     "SweepSpec", "SweepStudy", "TrialRecord", "best_trial", "checkpoint_dir", "choice_problems",
     "default_storage_url", "display_url", "holdout_auroc", "list_studies", "load_trials",
-    "log_scale", "open_storage", "parse_setting", "password_of", "range_problems", "run_sweep",
-    "spec_settings_from_text", "sweep_steps", "watch_trials", "with_password",
+    "log_scale", "model_differences", "open_storage", "parse_setting", "password_of",
+    "range_problems", "run_sweep", "spec_settings_from_text", "sweep_steps", "watch_trials",
+    "with_password",
 ]

@@ -1,6 +1,6 @@
 """Running a sweep: Optuna's TPE sampler proposes settings, each trial trains with `Trainer`,
 reports every epoch's objective to the median pruner and saves its checkpoint under
-app_data_dir()/sweeps/<study>/trial-<n>.pt.
+app_data_dir()/sweeps/<study>-<hash of study and storage>/trial-<n>.pt (storage.checkpoint_dir).
 
 Two ways in. `run_sweep` reports plain dicts to a callback from the calling thread (the command
 line). `sweep_steps` is a job: a generator of the same dicts, for a worker thread (the GUI).
@@ -284,7 +284,7 @@ def _run(spec: SweepSpec, storage: SweepStorage, device: torch.device, control: 
     for params in spec.enqueue:
         study.enqueue_trial(params, skip_if_exists=True)
     data = _load_data(spec)
-    folder = checkpoint_dir(spec.study)
+    folder = checkpoint_dir(spec.study, spec.storage_url)
     folder.mkdir(parents=True, exist_ok=True)
     host, pid = socket.gethostname(), os.getpid()  # the worker, shown beside each trial
     emit({"kind": "sweep_started", "study": spec.study, "storage": display_url(storage.url),
@@ -353,7 +353,10 @@ def _run(spec: SweepSpec, storage: SweepStorage, device: torch.device, control: 
             checkpoint.save(path, model, trainer.history, state,
                             {**tcfg.to_dict(), "digits": _train_digits(spec),
                              "train_size": spec.train_size, "dataset": "mnist", "sweep": spec.study,
-                             "trial": trial.number})
+                             "trial": trial.number,
+                             # The test images its test loss was measured on (a subset, and
+                             # without the held-out digit for the AUROC objective).
+                             "test_size": len(data.test[0])})
             trial.set_user_attr("checkpoint", str(path))
         if end is not None and end.status == "failed":
             trial.set_user_attr("note", end.message)

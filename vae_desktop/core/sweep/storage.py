@@ -13,6 +13,7 @@ fail_lost_trials).
 from __future__ import annotations
 
 import copy
+import hashlib
 import random
 import re
 import time
@@ -91,9 +92,18 @@ def default_storage_url() -> str:
     return f"sqlite:///{(app_data_dir() / 'sweeps.db').as_posix()}"
 
 
-def checkpoint_dir(study: str) -> Path:
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", study).strip("._") or "study"
-    return app_data_dir() / "sweeps" / safe
+def checkpoint_dir(study: str, storage: str | None = None) -> Path:
+    """The folder of a study's trial checkpoints: one per storage and study, so that studies of
+    the same name in two storages (or names that differ only in punctuation) never write over
+    each other's models. Its name is the study's, made safe for a file system, then a short hash
+    of the study's name and its storage URL without the password (which may change).
+
+    Studies swept before this layout keep their files in sweeps/<name>; each trial records its
+    own checkpoint's path, so they open from there."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", study).strip("._")[:60] or "study"
+    url = display_url((storage or "").strip() or default_storage_url())
+    tag = hashlib.sha256(f"{url}\n{study}".encode()).hexdigest()[:8]
+    return app_data_dir() / "sweeps" / f"{safe}-{tag}"
 
 
 def display_url(url: str) -> str:

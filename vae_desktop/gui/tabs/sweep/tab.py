@@ -567,13 +567,16 @@ class SweepTab(QWidget):
                                     f"{str(exc).rstrip('.')}. The trial ran{where}; a trial run "
                                     "on another machine keeps its checkpoint there.")
             return False
-        made = ckpt.train_config or {}
-        if (made.get("sweep", study), made.get("trial", record.number)) != (study, record.number):
-            # Studies whose names differ only in punctuation share a checkpoint folder.
+        differences = sweep.model_differences(study, record, ckpt)
+        if differences:
+            # Before checkpoints had a folder per storage and study, a study of the same name
+            # in another storage (or one whose name differs only in punctuation) wrote its
+            # trials' models over this one's.
             self.show_study_message(
                 f"Trial {record.number}'s model is no longer in {record.checkpoint}: that file "
-                f"now holds trial {made.get('trial')} of study {made.get('sweep')!r}. The trial "
-                f"ran{where}.")
+                f"holds another model ({'; '.join(differences)}). Another study of the same "
+                f"name wrote over it; this trial's model is lost. The trial ran{where}; train "
+                "with its settings to make its model again.")
             return False
         self.show_study_message("")
         name = None if self.state.entry(ckpt) is not None else f"{study}-trial-{record.number}"
