@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 from vae_desktop.core import settings as table
 from vae_desktop.core.sweep import OBJECTIVE_LABELS, SETTINGS, TrialRecord, best_trial
 from vae_desktop.gui.widgets.empty_plot import add_hint, show_axis_values
-from vae_desktop.gui.widgets.plot_grid import show_grid
+from vae_desktop.gui.widgets.plot_grid import plain_axes, show_grid
 
 PLOT_BG = "#202124"
 POINT_BRUSH = pg.mkBrush(90, 150, 255)
@@ -70,7 +70,8 @@ class TrialPlots(QWidget):
                            (self.by_setting, "Complete trials appear here,\n"
                                              "against the setting chosen above")):
             plot.getViewBox().setDefaultPadding(0.08)
-            plot.getAxis("bottom").enableAutoSIPrefix(False)  # no "(x0.001)" on learning rates
+            # The values themselves on both axes: no "(x0.001)" on AUROCs or learning rates.
+            plain_axes(plot.getPlotItem())
             self._hints[plot] = add_hint(plot, text)
         for curve in (self.done_curve, self.pruned_curve, self.setting_curve):
             curve.sigPointsClicked.connect(self._clicked)
