@@ -1,16 +1,28 @@
 """The Sweep tab's words for what went wrong with a study or its storage: whole sentences that say
 what happened and what to do. core.sweep words its errors for the command line ("vae-desktop:
 error: no study named ..."); the tab says them its own way, and the jobs that call the storage
-raise them already said (`said_call`, `said_steps`), as a job's error reaches the tab as text."""
+raise them already said (`said_call`, `said_steps`), as a job's error reaches the tab as text.
+
+These are plain text: the labels that show them take plain text, and a tooltip gets them through
+`plain_tip`. The status line above the table is rich text: what goes in it is escaped."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtGui import Qt
+
 from vae_desktop.core.sweep import StorageUnusable, StudyNotFound, SweepError
 from vae_desktop.core.wording import count
 
 MOST_NAMES = 5  # studies named in a message; the others are counted
+
+
+def plain_tip(text: str) -> str:
+    """A tooltip that shows `text` as written: Qt reads a tooltip that looks like HTML as HTML,
+    and these quote study names, storage URLs and drivers' words."""
+    return Qt.convertFromPlainText(text, Qt.WhiteSpaceNormal) if Qt.mightBeRichText(text) \
+        else text
 
 
 def sentence(text: str) -> str:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from vae_desktop.core.sweep import SETTINGS, TrialRecord, best_trial
+from vae_desktop.gui.tabs.sweep.messages import plain_tip
 from vae_desktop.gui.tabs.sweep.plots import TrialPlots
 from vae_desktop.gui.tabs.sweep.trial_table import SHORT_LABELS, TrialTable, fmt, fmt_value
 from vae_desktop.gui.widgets.wrapping_label import WrappingLabel
@@ -28,6 +29,7 @@ class MessageLine(WrappingLabel):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("", parent)
+        self.setTextFormat(Qt.PlainText)  # it quotes study names, URLs and drivers' words
         self.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
         self.hide()
@@ -70,12 +72,15 @@ class StudyView(QWidget):
         # One line, never wrapped: a wrapping label gives the tab a height-for-width, and the
         # main window's scroll area would then size the tab to its preferred height and scroll.
         self.status_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        # Rich text (a study's name in bold): what the tab puts in it is escaped (html.escape).
+        self.status_label.setTextFormat(Qt.RichText)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setTextVisible(False)
         self.progress.setMaximumWidth(220)
         self.progress.hide()
         self.live_label = QLabel()
+        self.live_label.setTextFormat(Qt.PlainText)
         self.live_label.setStyleSheet("color: #808080;")
         status = QHBoxLayout()
         status.addWidget(self.status_label, 1)
@@ -203,6 +208,7 @@ class StudyView(QWidget):
 
     # Status
     def set_status(self, text: str) -> None:
+        """The status line, rich text: escape what a person typed (html.escape)."""
         self.status_label.setText(text)
 
     def status(self) -> str:
@@ -222,8 +228,8 @@ class StudyView(QWidget):
         """When the trials were last read from the storage ("": not watching), or why they
         could not be (`problem`, in the tooltip); `details` follow the tooltip's words."""
         self.live_label.setText(text)
-        self.live_label.setToolTip(problem or (f"{LIVE_TIP}.\n\n{details}" if details
-                                               else LIVE_TIP))
+        self.live_label.setToolTip(plain_tip(problem or (f"{LIVE_TIP}.\n\n{details}" if details
+                                                         else LIVE_TIP)))
         self.live_label.setVisible(bool(text))
 
     def show_progress(self, fraction: float | None) -> None:

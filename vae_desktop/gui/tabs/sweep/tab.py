@@ -15,6 +15,7 @@ again every few seconds while the tab is shown, so every worker's trials arrive 
 from __future__ import annotations
 
 import time
+from html import escape
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -97,6 +98,7 @@ class SweepTab(QWidget):
         # the room left below; appearing, it moves neither the form nor Start and Stop. (What
         # goes wrong with the study or its storage is said above the trial table.)
         self.error_label = QLabel()
+        self.error_label.setTextFormat(Qt.PlainText)  # it may quote what was typed
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet(ERROR_STYLE)
         self.error_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
@@ -279,7 +281,7 @@ class SweepTab(QWidget):
             on_done=lambda study: self._on_study(request, study, same_study=True),
             on_error=self._on_failed, on_finished=self._on_finished)
         self._set_running(True)
-        self.view.set_status(f"Opening study {spec.study}…")
+        self.view.set_status(f"Opening study {escape(spec.study)}…")
         return True
 
     def stop(self) -> None:
@@ -312,7 +314,8 @@ class SweepTab(QWidget):
             if not self._closing:
                 self.watcher.watch(*self._shown)  # other workers' trials, too
             self.view.set_status(
-                f"Study <b>{event['study']}</b> ({count(event['existing_trials'], 'earlier trial')}"
+                f"Study <b>{escape(event['study'])}</b> "
+                f"({count(event['existing_trials'], 'earlier trial')}"
                 f"): running {count(event['trials'], 'trial')} of {count(event['epochs'], 'epoch')}")
         elif kind == "trial_started":
             n = event["number"]
@@ -338,7 +341,7 @@ class SweepTab(QWidget):
             stopped = " (stopped)" if event["stopped"] else ""
             name = self.view.name
             self.view.set_status(f"Sweep finished{stopped}: {count(event['trials_run'], 'trial')} run "
-                                 f"in study <b>{name}</b>, {len(self.view.trials)} in all")
+                                 f"in study <b>{escape(name)}</b>, {len(self.view.trials)} in all")
             self.state.status_message.emit(f"Sweep {name} finished{stopped}", 5000)
 
     def _show_progress(self, number: int, epochs_done: float, epochs: int, text: str) -> None:
@@ -375,7 +378,7 @@ class SweepTab(QWidget):
         self.watcher.stop()
         self.view.set_live("")
         self._loaded_status = None
-        self.view.set_status(f"Loading study {name}…")
+        self.view.set_status(f"Loading study {escape(name)}…")
         self._start_job(f"load study {name}", said_call, _read_study, key[1], name,
                         on_done=lambda read: self._study_read(request, name, read, same),
                         on_error=lambda message: self._load_failed(request, name, message))
@@ -393,7 +396,7 @@ class SweepTab(QWidget):
         self.show_study_message(message, style)
         # The view shows the study asked for, which could not be read: not the one before it.
         self.view.show_study(name, self.view.objective, self.view.direction, [], same_study=False)
-        self.view.set_status(f"Study <b>{name}</b> is not shown: see the message below.")
+        self.view.set_status(f"Study <b>{escape(name)}</b> is not shown: see the message below.")
 
     def _on_study(self, request: int, study: SweepStudy, same_study: bool,
                   loaded: bool = False) -> None:
@@ -419,9 +422,9 @@ class SweepTab(QWidget):
         self._loaded_status = storage
         best = self.view.best()
         self.view.set_status(  # the storage last: it is in the form, too, and may be long
-            f"Study <b>{self.view.name}</b>: {count(len(self.view.trials), 'trial')}"
+            f"Study <b>{escape(self.view.name)}</b>: {count(len(self.view.trials), 'trial')}"
             + (f", best {fmt_value(best.value)}" if best else "")
-            + f". Start adds more trials to it. In {storage}")
+            + f". Start adds more trials to it. In {escape(storage)}")
 
     def show_study(self, study: SweepStudy) -> None:
         """Show a study's trials, as a load would (not watched: `study.storage` is the URL

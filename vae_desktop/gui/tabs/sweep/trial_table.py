@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from vae_desktop.core import settings as table
 from vae_desktop.core.sweep import OBJECTIVE_LABELS, SETTINGS, TrialRecord, best_trial
-from vae_desktop.gui.tabs.sweep.messages import sentence
+from vae_desktop.gui.tabs.sweep.messages import plain_tip, sentence
 
 # Short, so the columns stay narrow; each header's tooltip gives the form's full label.
 SHORT_LABELS = {"latent_dim": "Latent", "hidden": "Hidden", "lr": "LR",
@@ -63,7 +63,8 @@ def worker_text(record: TrialRecord) -> str:
 
 def state_tip(record: TrialRecord) -> str:
     """A trial's state in a sentence: why it is lost, failed or pruned, when it says."""
-    return sentence(f"lost: {record.note}" if record.lost else record.note or record.label)
+    return plain_tip(sentence(f"lost: {record.note}" if record.lost
+                              else record.note or record.label))
 
 
 def fmt_value(value) -> str:
@@ -174,8 +175,9 @@ class TrialTable(QTableWidget):
                     item.setToolTip("The last epoch's value: the trial did not complete")
                     item.setForeground(QColor(140, 140, 140))
                 elif col == WORKER_COLUMN:
-                    item.setToolTip(f"Process {record.pid} on {record.host}; its checkpoint is "
-                                    "on that machine" if record.host else "Not recorded")
+                    item.setToolTip(plain_tip(f"Process {record.pid} on {record.host}; its "
+                                              "checkpoint is on that machine")
+                                    if record.host else "Not recorded")
                 elif col >= FIRST_SETTING_COLUMN and \
                         SETTINGS[col - FIRST_SETTING_COLUMN] in record.params:
                     item.setToolTip("Sampled by the sweep")
