@@ -1,11 +1,13 @@
 """The anomaly-detection half of the Evaluate tab.
 
-A detector model scores images (negative ELBO or reconstruction error); the threshold sits at a
-percentile of its training images' scores. The detector is either the active model ("Score
-active model": all test digits are normal, only synthetic outliers are anomalous) or a model
-trained here without one digit ("Train held-out model"), whose held-out test digits are the
-anomalies: their score histogram, the ROC curve with its AUC, and precision and recall at the
-threshold.
+A detector model scores images (reconstruction + KL or reconstruction error); the threshold sits
+at a percentile of its training images' scores. The detector is either the active model ("Score
+active model") or a model trained here without one digit ("Train held-out model"), whose
+held-out test digits are the anomalies: their score histogram, the ROC curve with its AUC, and
+precision and recall at the threshold. An active model trained without some digits (a held-out
+model added to the models) is scored the same way, its threshold from its own training images,
+so it gives the held-out run's figures; for a model trained on every digit all test digits are
+normal and only the synthetic outliers are anomalous.
 
 Training and scoring are jobs of `state.workers`; the GUI never waits on them. An unconditional
 active model's test-set scores are its shared test-set pass's (the same numbers); a conditional
@@ -28,10 +30,12 @@ from vae_desktop.core.anomaly import (
     SCORING,
     AnomalyResult,
     HoldoutOutcome,
+    TrainedOn,
     apply_threshold,
     experiment_steps,
     holdout_steps,
     synthetic_outliers,
+    trained_on,
 )
 from vae_desktop.core.checkpoint import Checkpoint
 from vae_desktop.core.data import CachedSplit
@@ -40,12 +44,11 @@ from vae_desktop.core.model import VAE
 from vae_desktop.core.training import StepEvent
 from vae_desktop.core.wording import count
 from vae_desktop.gui import model_files
-from vae_desktop.gui.tabs.evaluate.anomaly_controls import AnomalyControls
+from vae_desktop.gui.tabs.evaluate.anomaly_controls import ACTIVE_THRESHOLD_IMAGES, AnomalyControls
 from vae_desktop.gui.tabs.evaluate.anomaly_plots import AnomalyPlots
 from vae_desktop.gui.widgets.range_spin import Refusals
 from vae_desktop.gui.workers import Job, warm_up_in_gui_thread
 
-ACTIVE_THRESHOLD_IMAGES = 10_000  # training images that set the active model's threshold
 PASS_SCORE = {"elbo": "loss", "recon": "recon"}  # anomaly score -> the test-set pass's score
 TRAINING_REASON = "A held-out-digit model is training."
 # The answers to "the held-out model was not added to the models: keep it?"
@@ -63,16 +66,25 @@ class Detector:
     history: list[dict]
     train_config: dict
     source: Checkpoint | None = None  # the active model it copies; None for a held-out model
+    seen: TrainedOn = TrainedOn()  # the training images it was trained on
+
+    def threshold_images(self, train_split: CachedSplit) -> torch.Tensor:
+        """Its own training images, for the threshold: those of its digits, the first of them
+        it was trained on; of a model trained on every digit at most ACTIVE_THRESHOLD_IMAGES."""
+        size = self.seen.size
+        if not self.seen.holdout:
+            size = min(size or ACTIVE_THRESHOLD_IMAGES, ACTIVE_THRESHOLD_IMAGES)
+        return train_split.get(size, digits=self.seen.digits)[0]
 
 
 def scoring_steps(detector: Detector, train_split: CachedSplit,
                   test: tuple[torch.Tensor, torch.Tensor], score: str, percentile: float,
                   test_scores: torch.Tensor | None):
     """The scoring job: returns (the threshold's training images, AnomalyResult). A detector
-    without training images of its own takes the first of the app's `train_split`."""
+    without its training images at hand takes them from the app's `train_split`."""
     train = detector.train_images
     if train is None:
-        train = train_split.get(ACTIVE_THRESHOLD_IMAGES)[0]
+        train = detector.threshold_images(train_split)
     yield 0.05
     result = yield from experiment_steps(detector.model, train, test[0], test[1],
                                          detector.holdout, score, percentile,
@@ -278,7 +290,7 @@ class AnomalyPanel(QWidget):
         epochs = outcome.end.epochs_trained
         self.detector = Detector(outcome.model, f"model without {held} ({count(epochs, 'epoch')})",
                                  outcome.train_images, outcome.holdout, outcome.history,
-                                 outcome.train_config)
+                                 outcome.train_config, seen=trained_on(outcome.train_config))
         self.kept = None
         message = (f"stopped after {epochs} of {self.epochs_spin.value()} epochs"
                    if outcome.end.status == "stopped" else f"trained {count(epochs, 'epoch')}")
@@ -332,9 +344,11 @@ class AnomalyPanel(QWidget):
             return
         if not self._may_replace_detector("score the active model"):
             return
-        # A copy: the job owns it, whatever other tabs do to the active model meanwhile.
-        self.detector = Detector(copy.deepcopy(ckpt.model).eval(), ckpt.name, None, (), [], {},
-                                 source=ckpt)
+        # A copy: the job owns it, whatever other tabs do to the active model meanwhile. A
+        # model trained without some digits has them as its anomalies, as in its held-out run.
+        seen = trained_on(ckpt.train_config)
+        self.detector = Detector(copy.deepcopy(ckpt.model).eval(), ckpt.name, None, seen.holdout,
+                                 [], {}, source=ckpt, seen=seen)
         self.result = None
         self.keep_button.setEnabled(False)
         self._start_scoring()

@@ -39,6 +39,7 @@ GALLERY_COLUMNS = 2
 GALLERY_ROWS = 9
 GALLERY_MAX_ROWS = 20  # a tall window shows more of the worst, rather than an empty column
 HIST_BINS = 60
+UNSEEN_MARK = "unseen"  # after a digit the model was trained without, in the table
 ROW_HEIGHT = 21  # ten rows as high as the gallery's nine, so neither column sets the height
 HISTOGRAM_KEY = "evaluate/histogram"
 GALLERY_HINT = "Test digit | reconstruction. Click one to open it in Draw."
@@ -119,6 +120,7 @@ class ReportView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.report: EvaluationReport | None = None
+        self.unseen: tuple[int, ...] = ()  # digits the report's model was trained without
         self.gallery_indices: list[int] = []  # test-set index of each gallery pair
         self._images: torch.Tensor | None = None  # the test images, float [N, 1, 28, 28]
         self._reconstruct: Reconstruct | None = None
@@ -215,6 +217,7 @@ class ReportView(QWidget):
     # ------------------------------------------------------------------ what is shown
     def clear(self) -> None:
         self.report = None
+        self.unseen = ()
         self._reconstruct = None
         for card in self.cards.values():
             card.value.setText("–")
@@ -229,10 +232,12 @@ class ReportView(QWidget):
         self.gallery_info.setText(GALLERY_HINT)
 
     def show_report(self, report: EvaluationReport, images: torch.Tensor,
-                    reconstruct: Reconstruct) -> None:
+                    reconstruct: Reconstruct, unseen: tuple[int, ...] = ()) -> None:
         """`images`: the test images the report is of; `reconstruct`: the report's model, for the
-        gallery of one digit (the report keeps only the worst reconstructions overall)."""
+        gallery of one digit (the report keeps only the worst reconstructions overall);
+        `unseen`: the digits the model was trained without, marked in the table."""
         self.report, self._images, self._reconstruct = report, images, reconstruct
+        self.unseen = tuple(unseen)
         summary = report.to_dict()
         for key, _caption, fmt, _unit, _tip in CARDS:
             self.cards[key].value.setText(fmt.format(summary[key]))
@@ -264,7 +269,16 @@ class ReportView(QWidget):
         losses = [row.loss for row in report.per_digit]
         low, high = min(losses), max(losses)
         for r, row in enumerate(report.per_digit):
-            digit_item = NumberItem(row.digit, str(row.digit))
+            if row.digit in self.unseen:
+                # Marked at sight, and said: its scores are those of digits new to the model.
+                digit_item = NumberItem(row.digit, f"{row.digit} {UNSEEN_MARK}")
+                digit_item.setForeground(QColor(*DIGIT_COLOR))
+                digit_item.setToolTip(tip(
+                    f"Never seen in training: the model was trained without {row.digit}s, so "
+                    f"these {row.count:,} test digits are new to it (the anomalies of its "
+                    f"held-out test)."))
+            else:
+                digit_item = NumberItem(row.digit, str(row.digit))
             digit_item.setTextAlignment(Qt.AlignCenter)
             table.setItem(r, 0, digit_item)
             table.setItem(r, 1, NumberItem(row.count, f"{row.count:,}"))

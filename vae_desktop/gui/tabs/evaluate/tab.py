@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vae_desktop.core.anomaly import trained_on
 from vae_desktop.core.evaluation import EvaluationReport, reconstruct
 from vae_desktop.core.wording import count
 from vae_desktop.gui.tabs.evaluate.anomaly_panel import AnomalyPanel
@@ -173,7 +174,8 @@ class EvaluateTab(QWidget):
         def reconstruct_digits(images: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
             return reconstruct(model, images, labels)
 
-        self.report_view.show_report(report, self.state.test_images(), reconstruct_digits)
+        self.report_view.show_report(report, self.state.test_images(), reconstruct_digits,
+                                     unseen=trained_on(ckpt.train_config).holdout)
         self.likelihood.show_model(ckpt, report)
         self.progress.hide()
         started = self._requested_at.pop(id(model), None)
