@@ -30,7 +30,7 @@ from optuna.trial import FrozenTrial, TrialState
 from vae_desktop.core.paths import app_data_dir
 
 from .lost import LOST_ATTR, WORKER_ATTR, lost_reason, retries_of
-from .spec import GRACE_S, HEARTBEAT_S, SweepError
+from .spec import GRACE_S, HEARTBEAT_S, SETTINGS, SweepError
 
 # SQLite lets one writer in at a time; other processes wait up to this long instead of failing.
 SQLITE_TIMEOUT_S = 30
@@ -493,6 +493,10 @@ class SweepStudy:
     direction: str
     trials: list[TrialRecord]
     budget: dict | None = None  # epochs, train_size, test_size of every trial (None: unrecorded)
+    # What its latest trial sampled and kept fixed (search_space; None: no trial says):
+    # {"vary": [names], "ranges": {name: [low, high] or [choices]}, "fixed": {name: value},
+    # "conditional": bool}
+    space: dict | None = None
 
     @property
     def best(self) -> TrialRecord | None:
@@ -525,7 +529,31 @@ def load_trials(storage: str | SweepStorage | None, study: str,
     trials = [TrialRecord.from_frozen(t, lost.get(t.number, "") if t.state == TrialState.RUNNING
                                       else "") for t in loaded.get_trials(deepcopy=False)]
     return SweepStudy(study, display_url(store.url), objective, attrs.get("holdout"), direction,
-                      trials, attrs.get("budget"))
+                      trials, attrs.get("budget"), search_space(loaded.get_trials(deepcopy=False)))
+
+
+def search_space(trials: list[FrozenTrial]) -> dict | None:
+    """The settings the study's latest trial (the last to note its settings) sampled, with their
+    ranges or choices, and the values it kept fixed: what a sweep that continues the study sets
+    (Optuna refuses other choices or another log scale, and the trials would not compare).
+    None when no trial noted its settings."""
+    noted = [t for t in trials if isinstance(t.user_attrs.get("settings"), dict)]
+    if not noted:
+        return None
+    last = max(noted, key=lambda t: t.number)
+    settings = last.user_attrs["settings"]
+    ranges: dict[str, list] = {}
+    for name, dist in last.distributions.items():
+        if name not in SETTINGS:
+            continue
+        if isinstance(dist, optuna.distributions.CategoricalDistribution):
+            ranges[name] = list(dist.choices)
+        else:
+            ranges[name] = [dist.low, dist.high]
+    vary = [name for name in SETTINGS if name in ranges]
+    fixed = {name: settings[name] for name in SETTINGS if name not in ranges and name in settings}
+    return {"vary": vary, "ranges": {name: ranges[name] for name in vary}, "fixed": fixed,
+            "conditional": bool(settings.get("conditional", False))}
 
 
 def watch_trials(url: str | None, study: str, opened: SweepStorage | None = None

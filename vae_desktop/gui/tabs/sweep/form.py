@@ -232,6 +232,23 @@ class SweepForm(QWidget):
             if value is not None:
                 spin.setValue(value)
 
+    def set_study_sweep(self, objective: str, holdout: int | None, space: dict | None) -> None:
+        """A stored study's objective, held-out digit and search space (SweepStudy.space: what
+        varies, its ranges or choices, the fixed values), so that Start continues that study."""
+        self.set_objective(objective)
+        if holdout is not None and self.holdout_spin.minimum() <= holdout <= \
+                self.holdout_spin.maximum():
+            self.holdout_spin.setValue(holdout)
+        if not space:
+            return
+        self.space.set_vary(space["vary"])
+        for name, values in space["ranges"].items():
+            self.space.set_varied(name, tuple(values))
+        for name, value in space["fixed"].items():
+            self.space.set_fixed(name, value)
+        if self.space.conditional.isEnabled():  # not for the AUROC objective
+            self.space.conditional.setChecked(space["conditional"])
+
     def fill_studies(self, names: list[str]) -> None:
         """The studies the storage holds, to pick from; the name typed stays."""
         text = self.study_combo.currentText()

@@ -408,8 +408,12 @@ class SweepTab(QWidget):
                              same_study, varied=self.form.space.vary())
         self._budget = study.budget
         if loaded:
+            if not self.is_running():
+                # Start adds trials to it: with its objective, search space and budget, or it
+                # would refuse them (another objective or held-out digit, other choices) or they
+                # would not compare.
+                self.form.set_study_sweep(study.objective, study.holdout, study.space)
             if study.budget and not self.is_running():
-                # Start adds trials to it: on its budget, or they would not compare.
                 self.form.set_budget(epochs=study.budget.get("epochs"),
                                      train_size=study.budget.get("train_size") or 0,
                                      test_size=study.budget.get("test_size") or 0)
