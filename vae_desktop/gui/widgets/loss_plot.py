@@ -6,7 +6,8 @@ smooth. The x axis counts epochs (fractional within an epoch); y is in nats per 
 vertical marker shows where beta or the learning rate was changed during a run. A curve of a few
 points (a model trained for one epoch, the first steps of a run) is drawn with markers, since a
 line of one point draws nothing; the legend lists the curves that have points, and the per-step
-losses always, so that it is built once for a run and the model it makes.
+losses always, so that it is built once for a run and the model it makes. The values under the
+mouse are written inside the plot, in the top corner away from the cursor, and go when it leaves.
 
 During a run (`begin_run` .. `end_run`) the axes hold still: x spans the whole run from the start
 and y moves only when a curve leaves it or fills much less of it. The axes, with their grid, are
@@ -20,13 +21,12 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtCore import QEvent, QRectF, Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QGraphicsGridLayout,
     QGraphicsItem,
     QHBoxLayout,
-    QLabel,
     QVBoxLayout,
     QWidget,
 )
@@ -49,6 +49,10 @@ RAW_TIP = "The loss of single batches (noisy)"
 NO_RAW_TIP = ("The loss of single batches (noisy). A saved model keeps only one value per "
               "epoch, so a model opened from its file has none to show.")
 CHANGE_NAMES = {"beta": "β", "lr": "lr"}
+READOUT_MARGIN_PX = 6  # between the readout and the edges of the plot's data area
+READOUT_MIN_PX = 180  # the readout's width on a plot too narrow for half of it to hold a line
+READOUT_FILL = pg.mkBrush(32, 33, 36, 225)  # the plot's background, nearly opaque
+READOUT_BORDER = pg.mkPen(110, 110, 110)
 
 
 class GrowingSeries:
@@ -151,10 +155,18 @@ class LossPlot(QWidget):
         self.cursor = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen((200, 200, 200, 90)))
         self.cursor.setVisible(False)
         self.plot.addItem(self.cursor, ignoreBounds=True)
-        self.readout = QLabel(" ")
-        self.readout.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        self.readout.setToolTip("Values of the curves at the mouse position")
+        # The values under the mouse, written inside the plot, in the top corner away from the
+        # cursor and wrapped to its width: beside the check boxes, a QLabel as wide as its
+        # line widened the whole tab past a 1280x720 window (and stayed after the mouse left).
+        self.readout = pg.TextItem("", color="#dddddd", anchor=(0, 0), fill=READOUT_FILL,
+                                   border=READOUT_BORDER)
+        self.readout.setParentItem(self.plot.vb)
+        self.readout.setZValue(100)  # over the curves and the change markers
+        self.readout.setVisible(False)
+        self._readout_text = ""
         self.plot.scene().sigMouseMoved.connect(self._mouse_moved)
+        for watched in (self.plot_widget, self.plot_widget.viewport()):
+            watched.installEventFilter(self)
 
         self.toggles: dict[str, QCheckBox] = {}
         toggle_row = QHBoxLayout()
@@ -179,7 +191,6 @@ class LossPlot(QWidget):
         self.log_box.toggled.connect(self._set_log)
         toggle_row.addWidget(self.log_box)
         toggle_row.addStretch(1)
-        toggle_row.addWidget(self.readout)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -388,14 +399,49 @@ class LossPlot(QWidget):
         return self.series[key].view()
 
     # Value under the mouse
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Leave:  # the mouse left the plot: nothing is under it
+            self.hide_readout()
+        return super().eventFilter(watched, event)
+
+    def hide_readout(self) -> None:
+        """No cursor line and no values (the mouse is not over the plot's data)."""
+        self.cursor.setVisible(False)
+        self.readout.setVisible(False)
+        self.readout.setText("")
+        self._readout_text = ""
+
+    def readout_text(self) -> str:
+        """What the readout says now ("" while hidden)."""
+        return self._readout_text if self.readout.isVisible() else ""
+
     def _mouse_moved(self, pos) -> None:
-        if not self.plot.sceneBoundingRect().contains(pos):
-            self.cursor.setVisible(False)
+        vb = self.plot.vb
+        if not vb.sceneBoundingRect().contains(pos):
+            self.hide_readout()
             return
-        x = self.plot.vb.mapSceneToView(pos).x()
+        x = vb.mapSceneToView(pos).x()
         self.cursor.setPos(x)
         self.cursor.setVisible(True)
-        self.readout.setText(self.describe_at(x))
+        self._show_readout(self.describe_at(x), vb.mapFromScene(pos).x())
+
+    def _show_readout(self, text: str, cursor_px: float) -> None:
+        """`text` in the data area's top corner away from the cursor (at `cursor_px` from its
+        left edge), wrapped to half the area's width, so that it never hides the cursor."""
+        item, area = self.readout, self.plot.vb.boundingRect()
+        self._readout_text = text
+        # Wrapped between its parts only: "recon 127.2", "test 132.1 (epoch 14)" stay whole.
+        item.setText(" · ".join(part.replace(" ", "\u00a0") for part in text.split(" · ")))
+        room = max(area.width() / 2 - 2 * READOUT_MARGIN_PX,
+                   min(READOUT_MIN_PX, area.width() - 2 * READOUT_MARGIN_PX))
+        item.textItem.setTextWidth(-1)  # its own width first, then at most the room
+        if item.textItem.boundingRect().width() > room:
+            item.textItem.setTextWidth(room)
+        width = item.textItem.boundingRect().width()
+        left = (area.left() + READOUT_MARGIN_PX if cursor_px > area.center().x()
+                else area.right() - READOUT_MARGIN_PX - width)
+        item.setPos(left, area.top() + READOUT_MARGIN_PX)
+        item.setVisible(True)
 
     def describe_at(self, x: float) -> str:
         parts = [f"epoch {x:.2f}"]

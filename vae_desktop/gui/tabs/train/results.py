@@ -236,6 +236,7 @@ class ResultsPanel(QWidget):
         """The plot drawn afresh `width` pixels wide: text, lines and markers are scaled with it,
         so the picture looks as it does on screen, only sharper."""
         self.plot.redraw()
+        self.plot.hide_readout()  # the values under the mouse are no part of the picture
         view = self.plot.plot_widget
         size = view.viewport().size()
         scale = width / max(1, size.width())
