@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import torch
 
-from .data import load_split
+from .data import TEST_BINARIZATION_SEED, binarize, load_split, to_float
 from .evaluation import AT_MU
 from .jobs import JobControl, run_to_end
 from .metrics import score_dataset
@@ -37,7 +37,8 @@ OUTLIERS = {
 
 def anomaly_scores(model: VAE, images: torch.Tensor, score: str = "elbo",
                    batch_size: int = 2000) -> torch.Tensor:
-    """Per-image anomaly score (higher = more unusual), float [N] on the CPU.
+    """Per-image anomaly score (higher = more unusual), float [N] on the CPU, of the images as
+    the model takes them (`model_inputs`: binarised for a model trained on binarised MNIST).
 
     "elbo" is the reconstruction BCE plus the KL, "recon" the reconstruction BCE alone, both in
     nats with z = mu (evaluation.AT_MU and the report's "recon": the same numbers). A conditional
@@ -45,6 +46,7 @@ def anomaly_scores(model: VAE, images: torch.Tensor, score: str = "elbo",
     (uniform prior) as -log mean_c exp(-score(x, c)), and "recon" takes the best label."""
     if score not in SCORES:
         raise ValueError(f"unknown score {score!r}: choose {' or '.join(SCORES)}")
+    images = model_inputs(model, images)
     key = "loss" if score == "elbo" else "recon"
     if not model.num_classes:
         return score_dataset(model, images, None, batch_size=batch_size)[key]
@@ -57,6 +59,18 @@ def anomaly_scores(model: VAE, images: torch.Tensor, score: str = "elbo",
         return per_label.min(dim=0).values
     # -log sum_c p(c) exp(-score(x, c)): the labels marginalised out, as they are for p(x).
     return -(torch.logsumexp(-per_label, dim=0) - math.log(model.num_classes))
+
+
+def model_inputs(model: VAE, images: torch.Tensor) -> torch.Tensor:
+    """`images` as `model` is scored on them: for a model trained on binarised MNIST, the fixed
+    binarisation of the test set (the pixels `evaluation.test_inputs` gives, so that training
+    images, outliers and test digits are scored alike; an image binarised already stays as it
+    is); for any other model, the images unchanged. Drawn with a generator of its own, not
+    through data.binarize_fixed's one shared cache, which a worker thread may be replacing."""
+    if not model.config.binarized:
+        return images
+    grey = to_float(images.cpu()) if images.dtype == torch.uint8 else images.float().cpu()
+    return binarize(grey, torch.Generator().manual_seed(TEST_BINARIZATION_SEED))
 
 
 def threshold_at(train_scores: torch.Tensor, percentile: float) -> float:
@@ -220,7 +234,10 @@ def experiment_steps(model: VAE, train_images: torch.Tensor, test_images: torch.
         test_scores = anomaly_scores(model, test_images, score)
         yield 0.7
     normal, anomalous = test_scores[~is_held], test_scores[is_held]
-    outlier_images = synthetic_outliers(normal_images, outlier_count)
+    # As the model takes them (binarised for a binarised model), so the examples show what was
+    # scored.
+    outlier_images = {name: model_inputs(model, images) for name, images
+                      in synthetic_outliers(normal_images, outlier_count).items()}
     result = AnomalyResult(
         score, float(percentile), float("nan"), holdout, train_scores, normal, anomalous,
         outliers={name: anomaly_scores(model, images, score) for name, images in outlier_images.items()},

@@ -43,6 +43,8 @@ UNSEEN_MARK = "unseen"  # after a digit the model was trained without, in the ta
 ROW_HEIGHT = 21  # ten rows as high as the gallery's nine, so neither column sets the height
 HISTOGRAM_KEY = "evaluate/histogram"
 GALLERY_HINT = "Test digit | reconstruction. Click one to open it in Draw."
+BINARISED_HINT = ("Binarised test digit (what the model is scored on) | reconstruction. Click one "
+                  "to open it in Draw.")
 ALL_COLOR = (90, 160, 255)
 DIGIT_COLOR = (255, 150, 50)
 TABLE_COLUMNS = (
@@ -122,7 +124,8 @@ class ReportView(QWidget):
         self.report: EvaluationReport | None = None
         self.unseen: tuple[int, ...] = ()  # digits the report's model was trained without
         self.gallery_indices: list[int] = []  # test-set index of each gallery pair
-        self._images: torch.Tensor | None = None  # the test images, float [N, 1, 28, 28]
+        # The test images as the report's model was scored on them, float [N, 1, 28, 28].
+        self.images: torch.Tensor | None = None
         self._reconstruct: Reconstruct | None = None
         self._build()
 
@@ -217,6 +220,7 @@ class ReportView(QWidget):
     # ------------------------------------------------------------------ what is shown
     def clear(self) -> None:
         self.report = None
+        self.images = None
         self.unseen = ()
         self._reconstruct = None
         for card in self.cards.values():
@@ -236,7 +240,7 @@ class ReportView(QWidget):
         """`images`: the test images the report is of; `reconstruct`: the report's model, for the
         gallery of one digit (the report keeps only the worst reconstructions overall);
         `unseen`: the digits the model was trained without, marked in the table."""
-        self.report, self._images, self._reconstruct = report, images, reconstruct
+        self.report, self.images, self._reconstruct = report, images, reconstruct
         self.unseen = tuple(unseen)
         summary = report.to_dict()
         for key, _caption, fmt, _unit, _tip in CARDS:
@@ -337,11 +341,11 @@ class ReportView(QWidget):
 
     def _show_gallery(self) -> None:
         report = self.report
-        if report is None or self._images is None or self._reconstruct is None:
+        if report is None or self.images is None or self._reconstruct is None:
             return
         count = GALLERY_COLUMNS * self.gallery.rows
         digit = self.selected_digit()
-        images = self._images
+        images = self.images
         if digit is None and count <= len(report.worst):
             indices = report.worst[:count]
             recons = report.reconstructions[:count]
@@ -358,7 +362,11 @@ class ReportView(QWidget):
             self.gallery_title.setText(f"<b>Worst reconstructions</b> · digit {digit}")
         self.gallery_indices = [int(i) for i in indices]
         self.gallery.set_pairs(images[indices, 0].numpy(), recons.numpy())
-        self.gallery_info.setText(GALLERY_HINT)
+        self.gallery_info.setText(self._hint())
+
+    def _hint(self) -> str:
+        """What a pair shows: a binarised model's inputs are binarised."""
+        return BINARISED_HINT if self.report is not None and self.report.binarized else GALLERY_HINT
 
     def _gallery_rows_fit(self, rows: int) -> None:
         self.gallery.set_rows(rows)
@@ -369,12 +377,13 @@ class ReportView(QWidget):
 
     def _on_gallery_hover(self, index: int) -> None:
         if index < 0 or self.report is None or index >= len(self.gallery_indices):
-            self.gallery_info.setText(GALLERY_HINT)
+            self.gallery_info.setText(self._hint())
             return
         i = self.gallery_indices[index]
         s = self.report.scores
         self.gallery_info.setText(
-            f"#{i}, {a_digit(int(self.report.labels[i]))}: reconstruction {float(s['recon'][i]):.1f} "
+            f"#{i}, {a_digit(int(self.report.labels[i]))}"
+            f"{' (binarised)' if self.report.binarized else ''}: reconstruction {float(s['recon'][i]):.1f} "
             f"nats, PSNR {float(s['psnr'][i]):.1f} dB, SSIM {float(s['ssim'][i]):.2f}. "
             f"Click to open in Draw.")
 

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from vae_desktop.core.anomaly import trained_on
-from vae_desktop.core.evaluation import EvaluationReport, reconstruct
+from vae_desktop.core.evaluation import EvaluationReport, reconstruct, test_inputs
 from vae_desktop.core.wording import count
 from vae_desktop.gui.tabs.evaluate.anomaly_panel import AnomalyPanel
 from vae_desktop.gui.tabs.evaluate.likelihood_panel import LikelihoodPanel
@@ -174,7 +174,7 @@ class EvaluateTab(QWidget):
         def reconstruct_digits(images: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
             return reconstruct(model, images, labels)
 
-        self.report_view.show_report(report, self.state.test_images(), reconstruct_digits,
+        self.report_view.show_report(report, self.scored_images(ckpt), reconstruct_digits,
                                      unseen=trained_on(ckpt.train_config).holdout)
         self.likelihood.show_model(ckpt, report)
         self.progress.hide()
@@ -183,10 +183,23 @@ class EvaluateTab(QWidget):
         self.status.setText(f"{report.count:,} test digits evaluated{took}")
         self.evaluated.emit(report)
 
+    def scored_images(self, ckpt) -> torch.Tensor:
+        """The test images as `ckpt`'s model was scored on them, float [N, 1, 28, 28]: the
+        fixed binarisation for a model trained on binarised MNIST (evaluation.test_inputs, as
+        its test-set pass), else the grey levels."""
+        if ckpt.config.binarized:
+            return test_inputs(ckpt.model, self.state.test_set()[0])
+        return self.state.test_images()
+
     def open_in_draw(self, test_index: int) -> None:
-        """Make test image `test_index` the current drawing and switch to the Draw tab."""
-        image = self.state.test_images()[test_index, 0].numpy().astype(np.float32)
-        self.state.set_drawing(image, origin=f"test image #{test_index}")
+        """Make test image `test_index` the current drawing, as the gallery shows it (as the
+        model was scored on it), and switch to the Draw tab."""
+        images = self.report_view.images
+        if images is None:
+            images = self.state.test_images()
+        image = images[test_index, 0].numpy().astype(np.float32)
+        binarised = " (binarised)" if self.report is not None and self.report.binarized else ""
+        self.state.set_drawing(image, origin=f"test image #{test_index}{binarised}")
         self.state.tab_requested.emit("Draw")
         self.state.status_message.emit(f"Opened test image #{test_index} in the Draw tab", 4000)
 
