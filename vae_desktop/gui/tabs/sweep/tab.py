@@ -46,6 +46,8 @@ ERROR_STYLE = "color: #d9534f;"
 WARNING_STYLE = "color: #b06000;"
 
 BUSY_REASON = "A sweep is running."
+NO_STUDY_STATUS = ("No study shown from this storage: pick one from the Study name list (or "
+                   "press Load) to see its trials, or press Start sweep to run one.")
 NOT_LISTING = object()  # no study list asked for
 # What "Train with these settings" sends: core.settings names, as the trial trained; the last
 # three a sweep never varies (every trial has the table's default), and the Train tab may hold
@@ -457,9 +459,23 @@ class SweepTab(QWidget):
         self.view.set_live("⚠ Cannot read the storage now; trying again", problem=message)
 
     def _storage_edited(self) -> None:
-        """Another storage: a message about the one before is old news; list the new one's."""
+        """The storage typed (another, or the same again): a message about the one before is old
+        news, and so is a study of another storage, which the view stops showing and watching;
+        then the storage's studies are listed, which says at once when it cannot be opened."""
         self.show_study_message("")
+        if not self.is_running() and (self._shown is None
+                                       or self._shown[1] != self.form.storage()):
+            self._clear_view()
         self._list_studies()
+
+    def _clear_view(self) -> None:
+        """No study shown: no trials, no plots, nothing watched, and a header that says so."""
+        self._new_request()  # a reply about the study shown before is dropped
+        self.watcher.stop()
+        self.view.set_live("")
+        self._shown, self._loaded_status, self._budget = None, None, None
+        self.view.show_study("", self.view.objective, self.view.direction, [], same_study=False)
+        self.view.set_status(NO_STUDY_STATUS)
 
     def _list_studies(self, force: bool = False) -> None:
         storage = self.form.storage()
