@@ -16,6 +16,7 @@ from small_test_set import use_test_digits
 
 from vae_desktop.core.anomaly import holdout_steps
 from vae_desktop.core.jobs import run_to_end
+from vae_desktop.gui.model_files import describe_model
 from vae_desktop.gui.tabs.evaluate.tab import EvaluateTab
 from vae_desktop.gui.widgets.hint_text import plain_text
 
@@ -48,6 +49,11 @@ def test_a_held_out_model_scored_as_active_gives_the_held_out_figures(qtbot, tab
     app_state.set_active(kept)
     with qtbot.waitSignal(tab.evaluated, timeout=60_000):
         tab.show()
+    # Its checkpoint records the test loss the Evaluate cards show (the status bar said "test
+    # loss not measured" beside the tab's 169.74).
+    assert kept.test_loss == pytest.approx(tab.report.test_loss, abs=1e-9)
+    assert kept.history[-1]["test_recon"] == pytest.approx(tab.report.recon, abs=1e-9)
+    assert "not measured" not in describe_model(kept)
     with qtbot.waitSignal(panel.result_shown, timeout=60_000):
         panel.score_active()
     result = panel.result

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import torch
 
 from .data import TEST_BINARIZATION_SEED, binarize, load_split, to_float
-from .evaluation import AT_MU
+from .evaluation import AT_MU, negative_elbo
 from .jobs import JobControl, run_to_end
 from .metrics import score_dataset
 from .model import VAE
@@ -372,5 +372,11 @@ def holdout_steps(holdout: Sequence[int], test: tuple[torch.Tensor, torch.Tensor
         yield fraction
     train_config = {**trainer.config.to_dict(), "train_size": train_size,
                     "digits": [d for d in range(10) if d not in held]}
-    return HoldoutOutcome(model, held, end, trainer.train_data[0], list(trainer.history),
-                          train_config, result)
+    # The test set was not evaluated each epoch; the model kept is measured once, so its
+    # checkpoint has the test loss the Evaluate tab shows for it (the Train tab's record).
+    history = [dict(record) for record in trainer.history]
+    measured = negative_elbo(model, test[0], test[1])
+    history[-1].update(test_loss=measured["test_loss"], test_recon=measured["recon"],
+                       test_kl=measured["kl"])
+    return HoldoutOutcome(model, held, end, trainer.train_data[0], history, train_config,
+                          result)

@@ -177,6 +177,34 @@ def evaluation_steps(model: VAE, images: torch.Tensor, labels: torch.Tensor, wor
     )
 
 
+@torch.no_grad()
+def negative_elbo(model: VAE, images: torch.Tensor, labels: torch.Tensor,
+                  batch_size: int = EVAL_BATCH) -> dict[str, float]:
+    """The report's headline alone (what `evaluation_steps` and `training.evaluate` give, with
+    the same seeded z, from a generator of its own): {"test_loss", "recon", "kl"}, nats per
+    image. For a model trained without the test set evaluated each epoch (a held-out run)."""
+    if len(images) == 0:
+        raise ValueError("there are no test images to evaluate")
+    labels = labels.long().cpu()
+    images = test_inputs(model, images)
+    generator = torch.Generator(device=model.device).manual_seed(EVAL_SEED)
+    totals = {"test_loss": 0.0, "recon": 0.0, "kl": 0.0}
+    was_training = model.training
+    model.eval()
+    try:
+        for start in range(0, len(images), batch_size):
+            x = images[start:start + batch_size].to(model.device)
+            y = labels[start:start + batch_size].to(model.device) if model.num_classes else None
+            mu, logvar = model.encode(x, y)
+            kl = kl_per_image(mu, logvar)
+            recon = recon_per_image(model.decode_logits(sample_z(mu, logvar, generator), y), x)
+            for key, value in (("test_loss", recon + kl), ("recon", recon), ("kl", kl)):
+                totals[key] += float(value.sum())
+    finally:
+        model.train(was_training)
+    return {key: total / len(images) for key, total in totals.items()}
+
+
 def sample_z(mu: torch.Tensor, logvar: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
     """z = mu + eps * sigma with eps drawn from `generator`: `VAE.reparameterize`'s draw (the
     same numbers for a generator seeded as the global one), from a generator of one's own."""
