@@ -54,7 +54,7 @@ def test_the_checkpoint_records_binarisation_and_depth(binarized_run):
 
 def test_eval_scores_a_binarised_model_on_the_fixed_binarisation(binarized_run, capsys,
                                                                  mnist_test):
-    assert main(["eval", str(binarized_run), "--subset", "300", "--json", "--device",
+    assert main(["eval", str(binarized_run), "--test-size", "300", "--json", "--device",
                  "cpu"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["binarized"] is True

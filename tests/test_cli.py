@@ -92,6 +92,10 @@ def test_sample_writes_a_png(trained, tmp_path, capsys):
     (["train", "--lr", "0"], "learning rate must be a number above 0 and at most 1, got 0"),
     (["train", "--device", "tpu", "--epochs", "1"], "unknown device"),
     (["eval", "missing.pt"], "no such file"),
+    # --subset is the training images on train, anomaly and sweep; on eval it was the test
+    # images: now --test-size (or --test-subset, as train and sweep), and --subset says so.
+    (["eval", "m.pt", "--subset", "500"], "eval scores test images: use --test-size 500"),
+    (["train", "--movie", "a.png", "--quiet"], "--movie must end in .gif (got 'a.png')"),
     (["frobnicate"], "invalid choice"),
 ])
 def test_bad_arguments_exit_2_with_one_line(argv, message, capsys):
@@ -189,3 +193,11 @@ def test_a_sweeps_train_it_longer_line_trains_its_best_trial_again(tmp_path, cap
                  "--quiet", "--out", str(again)]) == 0
     assert checkpoint.load(again).history[-1]["test_loss"] == pytest.approx(
         trial.history[-1]["test_loss"], abs=1e-4)
+
+
+def test_eval_says_how_many_test_images_it_scored(trained, capsys):
+    """`eval --test-size 500` never said that only 500 images were scored."""
+    assert main(["eval", str(trained), "--test-subset", "500", "--device", "cpu"]) == 0
+    assert "scored on the first 500 of the 10,000 test images (grey levels)" in capsys.readouterr().out
+    assert main(["eval", str(trained), "--test-size", "0", "--device", "cpu"]) == 0
+    assert "scored on all 10,000 test images (grey levels)" in capsys.readouterr().out

@@ -93,7 +93,7 @@ def test_conditional_model_and_bad_input(bundled, mnist_test):
 
 def test_eval_json_cli(bundled, mnist_test, capsys):
     ckpt = bundled["mnist-vae-z2"]
-    assert main(["eval", str(ckpt.path), "--json", "--subset", "400", "--device", "cpu"]) == 0
+    assert main(["eval", str(ckpt.path), "--json", "--test-size", "400", "--device", "cpu"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert {"test_loss", "recon", "kl", "psnr", "ssim", "per_digit"} <= set(result)
     direct = evaluate(ckpt.model, mnist_test[0][:400], mnist_test[1][:400])
@@ -103,6 +103,6 @@ def test_eval_json_cli(bundled, mnist_test, capsys):
     assert sum(row["count"] for row in result["per_digit"]) == 400
     assert 5 < result["psnr"] < 40 and 0 < result["ssim"] < 1
 
-    assert main(["eval", str(ckpt.path), "--subset", "200"]) == 0
+    assert main(["eval", str(ckpt.path), "--test-size", "200"]) == 0
     text = capsys.readouterr().out
     assert "PSNR" in text and "SSIM" in text and "digit" in text

@@ -96,7 +96,7 @@ def test_eval_cli_reports_iwae_active_units_and_binarisation(capsys):
     from vae_desktop.core.paths import bundled_models_dir
 
     path = bundled_models_dir() / "mnist-vae-z16.pt"
-    assert main(["eval", str(path), "--iwae", "8", "--subset", "300", "--json", "--quiet",
+    assert main(["eval", str(path), "--iwae", "8", "--test-size", "300", "--json", "--quiet",
                  "--device", "cpu"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["iwae_k"] == 8 and result["binarized"] is False

@@ -103,6 +103,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     out = Path(args.out or args.resume or "model.pt")
     check_output("--resume" if args.resume and not args.out else "--out", out)
     if args.movie:
+        if Path(args.movie).suffix.lower() != ".gif":
+            raise UsageError(f"--movie must end in .gif (got {args.movie!r})")
         check_output("--movie", args.movie)
     values, ckpt = _train_settings(args)
     tcfg = TrainConfig(epochs=values["epochs"], lr=values["lr"], batch_size=values["batch_size"],
@@ -252,6 +254,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from vae_desktop.core.data import load_split
     from vae_desktop.core.device import resolve_device
     from vae_desktop.core.evaluation import evaluate_model
+    from vae_desktop.core.memory import TEST_IMAGES
 
     ckpt = _load_checkpoint(args.checkpoint, device=resolve_device(args.device))
     images, labels = load_split("test", size=args.test_size, dataset=args.dataset,
@@ -271,9 +274,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
             print(f"test -log p(x) {result['iwae_nll']:.2f} nats/image (importance-weighted, "
                   f"K = {result['iwae_k']:,}); inference gap "
                   f"{result['test_loss'] - result['iwae_nll']:.2f}")
-        data = "the fixed binarisation of the test set" if result["binarized"] else "grey levels"
-        print(f"scored on {data}; {result['active_units']} of {ckpt.config.latent_dim} latent "
-              f"units active (Cov over x of E[z|x] > 0.01)")
+        kind = "its fixed binarisation" if result["binarized"] else "grey levels"
+        scored = (f"the first {len(images):,} of the {TEST_IMAGES:,}" if len(images) < TEST_IMAGES
+                  else f"all {TEST_IMAGES:,}")
+        print(f"scored on {scored} test images ({kind}); {result['active_units']} of "
+              f"{ckpt.config.latent_dim} latent units active (Cov over x of E[z|x] > 0.01)")
         print(f"reconstructions: PSNR {result['psnr']:.2f} dB, SSIM {result['ssim']:.3f}")
         print("digit  count  -ELBO  recon     KL   PSNR   SSIM   (z = posterior mean)")
         for row in result["per_digit"]:

@@ -37,6 +37,17 @@ class _Subcommands:
         return self.sub.add_parser(name, **kwargs)
 
 
+class _Renamed(argparse.Action):
+    """A flag this command no longer takes (not in its help): using it says what to use."""
+
+    def __init__(self, option_strings, dest, use: str, **kwargs) -> None:
+        self.use = use
+        super().__init__(option_strings, dest, help=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        parser.error(self.use.format(value=values))
+
+
 def _digits(text: str) -> tuple[int, ...]:
     try:
         digits = tuple(sorted({int(part) for part in text.split(",") if part.strip()}))
@@ -150,8 +161,11 @@ def build_parser() -> argparse.ArgumentParser:
                         "samples per image (Burda et al.'s protocol uses 5000); adds iwae_nll "
                         "and iwae_k to --json")
     e.add_argument("--quiet", action="store_true", help="no progress bar")
-    e.add_argument("--test-size", "--subset", dest="test_size", type=test_size,
+    e.add_argument("--test-size", "--test-subset", dest="test_size", type=test_size,
                    help=TEST_SIZE_HELP)
+    e.add_argument("--subset", action=_Renamed,
+                   use="eval scores test images: use --test-size {value} (--subset is the "
+                       "training images on train, anomaly and sweep)")
     _add_data_args(e)
 
     s = sub.add_parser("sample", help="decode random codes into a PNG grid, or a .npy of the images")
