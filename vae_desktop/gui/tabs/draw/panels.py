@@ -207,9 +207,9 @@ class ScoresPanel(QGroupBox):
             "= reconstruction 8888.8 + KL 888.8")
         self._fit_loss_width("8.8 nats")
         self.psnr_label = _value_label("Peak signal-to-noise ratio of the reconstruction (higher is "
-                                       "closer; torchmetrics)", "-88.8 dB")
+                                       "closer; torchmetrics' definition)", "-88.8 dB")
         self.ssim_label = _value_label("Structural similarity of the reconstruction, 0 to 1 "
-                                       "(torchmetrics)", "-0.888")
+                                       "(torchmetrics' definition)", "-0.888")
         self.percentile_label = _value_label(
             "Share of the MNIST test digits whose negative ELBO is at or below the drawing's.",
             f"88.8 % {PERCENTILE_NOTE}")
