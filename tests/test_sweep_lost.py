@@ -122,6 +122,7 @@ def test_a_process_id_taken_by_another_process_is_not_the_worker(url):
 
 def test_the_tab_shows_the_lost_trial_and_no_worker_running(qtbot, state, url, killed):
     from vae_desktop.gui.tabs.sweep.tab import SweepTab
+    from vae_desktop.gui.tabs.sweep.trial_table import TIME_COLUMN
 
     pid, _ = killed("gui-crash")
     tab = SweepTab(state)
@@ -138,7 +139,7 @@ def test_the_tab_shows_the_lost_trial_and_no_worker_running(qtbot, state, url, k
     assert table.column_texts(1) == ["lost"]
     assert table.item(0, 1).toolTip() == (f"Lost: its worker stopped (process {pid} on {HOST} "
                                           "is gone).")
-    assert table.column_texts(4) == ["–"]  # Time: not the time until someone noticed
+    assert table.column_texts(TIME_COLUMN) == ["–"]  # not the time until someone noticed
     live = tab.view.live_label.text()
     assert "running" not in live and "1 lost" in live, live
     assert f"Trial 0 lost: its worker stopped (process {pid} on {HOST} is gone)." \

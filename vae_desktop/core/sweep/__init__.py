@@ -6,12 +6,14 @@ once. Progress reaches the caller as plain dicts; no Qt here.
 
 - spec: SweepSpec (what a sweep tries; limits from core.settings), SweepError
 - storage: opening storage, listing studies, the trials read back (TrialRecord, SweepStudy)
+- budget: the epochs and images a trial trained and was scored on; a study's trials that differ
 - lost: telling a trial whose worker is gone (killed, crashed) from one that runs
 - run: run_sweep (callback, for the CLI) and sweep_steps (a job, for the GUI), SweepControl
 - text: command-line text to SweepSpec arguments
 - trial_model: whether a checkpoint file holds a trial's own model (model_differences)
 """
 
+from .budget import budget_differences, images_text, trial_budget
 from .run import SweepControl, holdout_auroc, run_sweep, sweep_steps
 from .spec import (
     DEFAULT_FIXED,
@@ -52,9 +54,10 @@ __all__ = [
     "DEFAULT_FIXED", "DEFAULT_STUDY", "HIDDEN_PASSWORD", "MAX_TRIALS", "OBJECTIVES",
     "OBJECTIVE_LABELS", "RANGED", "SETTINGS", "TEST_IMAGES", "StorageUnusable", "StudyNotFound",
     "SweepControl", "SweepError",
-    "SweepSpec", "SweepStudy", "TrialRecord", "best_trial", "checkpoint_dir", "choice_problems",
+    "SweepSpec", "SweepStudy", "TrialRecord", "best_trial", "budget_differences",
+    "checkpoint_dir", "choice_problems", "images_text",
     "default_storage_url", "display_url", "holdout_auroc", "list_studies", "load_trials",
     "log_scale", "model_differences", "open_storage", "parse_setting", "password_of",
-    "range_problems", "run_sweep", "spec_settings_from_text", "sweep_steps", "watch_trials",
-    "with_password",
+    "range_problems", "run_sweep", "spec_settings_from_text", "sweep_steps", "trial_budget",
+    "watch_trials", "with_password",
 ]

@@ -145,8 +145,10 @@ def _suggest(trial: optuna.Trial, spec: SweepSpec) -> dict:
     settings["lr"] = float(settings["lr"])
     settings["beta"] = float(settings["beta"])
     # What else defines its training, for the Train tab to train the same: its images (0: all)
-    # and its seed (its model's first weights and the order of its batches).
+    # and its seed (its model's first weights and the order of its batches). Its test images
+    # (0: all) complete its budget, which the trials of a study share (budget.py).
     settings["train_size"] = spec.train_size or 0
+    settings["test_size"] = spec.test_size or 0
     settings["seed"] = ((spec.seed or 0) + trial.number) % SEEDS
     return settings
 

@@ -14,6 +14,7 @@ again every few seconds while the tab is shown, so every worker's trials arrive 
 
 from __future__ import annotations
 
+import threading
 import time
 from html import escape
 
@@ -22,6 +23,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -89,6 +91,7 @@ class SweepTab(QWidget):
         self._loaded_status: str | None = None  # the storage named in a loaded study's status
         self._run_total = self._run_done = 0
         self._budget: dict | None = None  # the budget recorded with the study shown
+        self._mix_answer = MixAnswer()  # the running sweep's, when it asks about its budget
 
         self.form = SweepForm()
         self.form.changed.connect(self._validate)
@@ -277,10 +280,11 @@ class SweepTab(QWidget):
         self._run_total, self._run_done = spec.trials, 0
         warm_up_in_gui_thread()
         control = SweepControl()
+        self._mix_answer = answer = MixAnswer()
         self._sweep = self._start_job(
-            f"sweep {spec.study}", said_steps, sweep.sweep_steps, spec, control, control=control,
-            on_event=lambda event: self._on_event(request, event),
-            on_done=lambda study: self._on_study(request, study, same_study=True),
+            f"sweep {spec.study}", said_steps, sweep_unless_mixed, spec, control, answer,
+            control=control, on_event=lambda event: self._on_event(request, event),
+            on_done=lambda study: self._sweep_ended(request, study),
             on_error=self._on_failed, on_finished=self._on_finished)
         self._set_running(True)
         self.view.set_status(f"Opening study {escape(spec.study)}…")
@@ -312,6 +316,8 @@ class SweepTab(QWidget):
         kind = event["kind"]
         if kind == "study":
             self._on_study(request, event["study"], same_study=True)
+        elif kind == "mixed_budget":
+            self._ask_about_budget(event["differences"])
         elif kind == "sweep_started":
             if not self._closing:
                 self.watcher.watch(*self._shown)  # other workers' trials, too
@@ -345,6 +351,39 @@ class SweepTab(QWidget):
             self.view.set_status(f"Sweep finished{stopped}: {count(event['trials_run'], 'trial')} run "
                                  f"in study <b>{escape(name)}</b>, {len(self.view.trials)} in all")
             self.state.status_message.emit(f"Sweep {name} finished{stopped}", 5000)
+
+    def _sweep_ended(self, request: int, study: SweepStudy | None) -> None:
+        """The sweep's job returned: the whole study, or None when it ran nothing (the person
+        chose not to mix budgets, or stopped while asked)."""
+        if study is not None:
+            self._on_study(request, study, same_study=True)
+
+    def _ask_about_budget(self, differences: list[str]) -> None:
+        """The study has trials of another budget: add to it only if the person says so."""
+        name = self.view.name
+        text = (f"Study '{name}' has trials trained on another budget: {'; '.join(differences)}."
+                "\n\nTrials of different budgets do not compare: the best would be picked among "
+                "them, and the pruner would judge trials trained on different data. Press Load "
+                "to use the study's budget, or type another study name to start a new study.")
+        mix = self.ask_to_mix_budgets(text)
+        if not mix:
+            self.view.set_status(f"No trial was run: study <b>{escape(name)}</b> was trained on "
+                                 "another budget. Press Load to use it, or type another study "
+                                 "name.")
+        self._mix_answer.give(mix)
+
+    def ask_to_mix_budgets(self, text: str) -> bool:
+        """Whether to add trials of another budget to a study (`text` says how it differs);
+        the default answer, Enter and Esc included, is not to."""
+        box = QMessageBox(QMessageBox.Question, "Mix trials of another budget?", text,
+                          parent=self)
+        box.setTextFormat(Qt.PlainText)  # it quotes the study's name
+        mix = box.addButton("Add trials anyway", QMessageBox.AcceptRole)
+        keep = box.addButton("Don't mix", QMessageBox.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.exec()
+        return box.clickedButton() is mix
 
     def _show_progress(self, number: int, epochs_done: float, epochs: int, text: str) -> None:
         self.view.show_progress((self._run_done + epochs_done / max(epochs, 1))
@@ -606,6 +645,45 @@ class SweepTab(QWidget):
         self.state.add_model(ckpt, origin="sweep", name=name)
         self.state.status_message.emit(f"Opened {ckpt.name} ({ckpt.config.describe()})", 5000)
         return True
+
+
+class MixAnswer:
+    """The person's answer, from the GUI thread, to a sweep job that waits in its own thread:
+    add trials of another budget to the study, or not."""
+
+    def __init__(self) -> None:
+        self.given = threading.Event()
+        self.mix = False
+
+    def give(self, mix: bool) -> None:
+        self.mix = mix
+        self.given.set()
+
+
+def sweep_unless_mixed(spec: sweep.SweepSpec, control: SweepControl, answer: MixAnswer):
+    """The sweep as a job (core.sweep.sweep_steps), which first reads the study: a study whose
+    trials were trained on another budget (epochs, training or test images) yields
+    {"kind": "mixed_budget", "differences": [...]} and waits for `answer`; no means no trial is
+    run, and the job returns None. A new study, or storage that cannot be read (the sweep then
+    says why), goes straight on."""
+    try:
+        study = sweep.load_trials(spec.storage, spec.study)
+    except SweepError:
+        study = None
+    if study is not None:
+        yield {"kind": "study", "study": study}
+        # Another objective or held-out digit is refused by the sweep itself, with the reason.
+        same_goal = study.objective == spec.objective and (
+            spec.objective != "auroc" or study.holdout in (None, spec.holdout))
+        differences = sweep.budget_differences(study.trials, spec) if same_goal else []
+        if differences:
+            yield {"kind": "mixed_budget", "differences": differences}
+            while not answer.given.wait(0.05):
+                if control.stop_requested:  # stopped, or the app closes
+                    return None
+            if not answer.mix:
+                return None
+    return (yield from sweep.sweep_steps(spec, control, show_study=False))
 
 
 def _read_study(url: str | None, name: str) -> SweepStudy | str:

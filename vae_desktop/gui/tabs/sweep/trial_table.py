@@ -19,7 +19,15 @@ from PySide6.QtWidgets import (
 )
 
 from vae_desktop.core import settings as table
-from vae_desktop.core.sweep import OBJECTIVE_LABELS, SETTINGS, TrialRecord, best_trial
+from vae_desktop.core.settings import TRAIN_IMAGES
+from vae_desktop.core.sweep import (
+    OBJECTIVE_LABELS,
+    SETTINGS,
+    TrialRecord,
+    best_trial,
+    images_text,
+    trial_budget,
+)
 from vae_desktop.gui.tabs.sweep.messages import plain_tip, sentence
 
 # Short, so the columns stay narrow; each header's tooltip gives the form's full label.
@@ -29,11 +37,13 @@ STATE_COLORS = {"complete": QColor(70, 160, 90), "pruned": QColor(140, 140, 140)
                 "stopped": QColor(230, 140, 40), "fail": QColor(210, 70, 70),
                 "lost": QColor(210, 70, 70),
                 "running": QColor(70, 140, 255), "waiting": QColor(140, 140, 140)}
-COLUMNS = ("#", "State", "Test loss", "Epochs", "Time") + tuple(SHORT_LABELS[s] for s in SETTINGS) \
-    + ("Worker",)
+COLUMNS = ("#", "State", "Test loss", "Epochs", "Images", "Time") \
+    + tuple(SHORT_LABELS[s] for s in SETTINGS) + ("Worker",)
 VALUE_COLUMN = 2
-TIME_COLUMN = 4
-FIRST_SETTING_COLUMN = 5
+EPOCHS_COLUMN = 3
+IMAGES_COLUMN = 4
+TIME_COLUMN = 5
+FIRST_SETTING_COLUMN = 6
 WORKER_COLUMN = len(COLUMNS) - 1
 MAX_WORKER_WIDTH = 180
 
@@ -67,6 +77,23 @@ def state_tip(record: TrialRecord) -> str:
                               else record.note or record.label))
 
 
+def epochs_text(done: int, planned: int | None) -> str:
+    """The epochs a trial trained, "1 of 3" while (or when it ended) short of its budget."""
+    if not done:
+        return "–"
+    return f"{done} of {planned}" if planned and done < planned else str(done)
+
+
+def images_tip(budget: dict) -> str:
+    """What a trial trained and was scored on, in a sentence."""
+    if "train_size" not in budget:
+        return "Not recorded."
+    tip = f"Trained on {images_text('train_size', budget['train_size'])}"
+    if "test_size" in budget:
+        tip += f", scored on {images_text('test_size', budget['test_size'])}"
+    return tip + "."
+
+
 def fmt_value(value) -> str:
     """An objective value: nats with one decimal, an AUROC with three."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -97,6 +124,11 @@ class TrialTable(QTableWidget):
             self.horizontalHeaderItem(column).setToolTip(table.SETTINGS[name].label)
         self.horizontalHeaderItem(WORKER_COLUMN).setToolTip(
             "The machine and process that ran the trial")
+        self.horizontalHeaderItem(EPOCHS_COLUMN).setToolTip(
+            "The epochs the trial trained (\"1 of 3\": pruned or stopped before its last)")
+        self.horizontalHeaderItem(IMAGES_COLUMN).setToolTip(
+            "The training images the trial trained on; each cell's tooltip also gives the test "
+            "images that scored it. Trials compare only on the same images")
         self.verticalHeader().hide()
         self.verticalHeader().setDefaultSectionSize(24)
         self.setSelectionBehavior(QAbstractItemView.SelectRows)
@@ -155,19 +187,27 @@ class TrialTable(QTableWidget):
         for row, record in enumerate(records):
             value = record.value if record.value is not None else record.last_value
             seconds = record.duration_s
+            budget = trial_budget(record)
             cells = [record.number, record.label, value, len(record.intermediate) or None,
-                     f"{seconds:.1f} s" if seconds is not None else "–"]
+                     budget.get("train_size"), f"{seconds:.1f} s" if seconds is not None else "–"]
             cells += [record.settings.get(name, record.params.get(name)) for name in SETTINGS]
             cells.append(worker_text(record))
             for col, content in enumerate(cells):
                 text = fmt_value(content) if col == VALUE_COLUMN else fmt(content)
-                item = SortableItem(text, content)
+                key = content
+                if col == EPOCHS_COLUMN:
+                    text = epochs_text(len(record.intermediate), budget.get("epochs"))
+                elif col == IMAGES_COLUMN and content is not None:
+                    text, key = (f"{content:,}", content) if content else ("all", TRAIN_IMAGES)
+                item = SortableItem(text, key)
                 item.setTextAlignment(Qt.AlignCenter)
                 if col == 0:
                     item.setData(Qt.UserRole, record.number)
                 elif col == 1:
                     item.setForeground(STATE_COLORS.get(record.label, QColor(140, 140, 140)))
                     item.setToolTip(state_tip(record))
+                elif col == IMAGES_COLUMN:
+                    item.setToolTip(images_tip(budget))
                 elif col == TIME_COLUMN and record.lost:
                     item.setToolTip("Not known: its worker stopped without a word, and the "
                                     "trial was recorded failed when that was noticed.")
