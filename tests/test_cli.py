@@ -90,7 +90,8 @@ def test_sample_writes_a_png(trained, tmp_path, capsys):
     (["train", "--arch", "rnn"], "architecture must be one of mlp, conv, got 'rnn'"),
     (["train", "--hidden", "9000"], "hidden units must be an integer from 8 to 8,192, got 9000"),
     (["train", "--lr", "0"], "learning rate must be a number above 0 and at most 1, got 0"),
-    (["train", "--device", "tpu", "--epochs", "1"], "unknown device"),
+    (["train", "--device", "tpu", "--epochs", "1"],
+     "unknown device 'tpu': choose one of auto, cpu, cuda, cuda:N"),
     (["eval", "missing.pt"], "no such file"),
     # --subset is the training images on train, anomaly and sweep; on eval it was the test
     # images: now --test-size (or --test-subset, as train and sweep), and --subset says so.

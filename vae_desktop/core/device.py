@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import torch
 
-DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")
-
 
 class DeviceError(ValueError):
     """The requested device does not exist on this machine."""
@@ -40,7 +38,8 @@ def resolve_device(name: str | torch.device = "auto") -> torch.device:
         if not _mps_available():
             raise DeviceError("Apple MPS was requested but is not available; use --device cpu")
         return torch.device("mps")
-    raise DeviceError(f"unknown device {name!r}: choose one of {', '.join(DEVICE_CHOICES)}")
+    raise DeviceError(f"unknown device {name!r}: choose one of auto, cpu, cuda, cuda:N (the GPU "
+                      "numbered N, from 0) or mps")
 
 
 def available_devices() -> list[tuple[str, str]]:
