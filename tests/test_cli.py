@@ -93,6 +93,7 @@ def test_sample_writes_a_png(trained, tmp_path, capsys):
     (["train", "--device", "tpu", "--epochs", "1"],
      "unknown device 'tpu': choose one of auto, cpu, cuda, cuda:N"),
     (["eval", "missing.pt"], "no such file"),
+    (["train", "--digits", ""], "--digits: name at least one digit, like 0,1,2"),
     # --subset is the training images on train, anomaly and sweep; on eval it was the test
     # images: now --test-size (or --test-subset, as train and sweep), and --subset says so.
     (["eval", "m.pt", "--subset", "500"], "eval scores test images: use --test-size 500"),

@@ -53,7 +53,9 @@ def _digits(text: str) -> tuple[int, ...]:
         digits = tuple(sorted({int(part) for part in text.split(",") if part.strip()}))
     except ValueError:
         raise argparse.ArgumentTypeError(f"digits must be like 0,1,2 (got {text!r})") from None
-    if not digits or any(d < 0 or d > 9 for d in digits):
+    if not digits:
+        raise argparse.ArgumentTypeError("name at least one digit, like 0,1,2")
+    if any(d < 0 or d > 9 for d in digits):
         raise argparse.ArgumentTypeError(f"digits must lie in 0..9 (got {text!r})")
     return digits
 
