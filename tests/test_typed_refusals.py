@@ -66,7 +66,7 @@ def interpolate_tab(qtbot, state) -> InterpolateTab:
 def test_interpolate_boxes_say_what_they_did_not_take(app_state, qtbot):
     tab = interpolate_tab(qtbot, app_state)
     tab.refresh_now()
-    cases = ((tab.steps_spin, "300", 10, "Steps must be from 2 to 30: 300 was not taken "
+    cases = ((tab.steps_spin, "300", 10, "Frames must be from 2 to 30: 300 was not taken "
               "(it stays 10)."),
              (tab.end_a.index_spin, "10000", 1, "The index of Start (A) must be from 0 to "
               "9,999: 10000 was not taken (it stays 1)."),

@@ -10,7 +10,7 @@ Saves NAME_1280x720.png for each state (all of them unless named):
     draw             a 7 drawn stroke by stroke, scored by mnist-cvae-z2 (its guess shown)
     latent_space     mnist-vae-z2's map with a point picked in it
     conditional      mnist-cvae-z2 asked for 7s
-    interpolate      mnist-cvae-z2's walk from a 5 to a 6 in 18 steps
+    interpolate      mnist-cvae-z2's walk from a 5 to a 6 in 18 frames
     evaluate         mnist-cvae-z2's report, its log-likelihood (K = 50) and the active model
                      scored for anomalies
     sweep            a tiny sweep (12 trials of 2 epochs on 2,000 images) over the latent
@@ -18,7 +18,7 @@ Saves NAME_1280x720.png for each state (all of them unless named):
     vae_draw         mnist-vae-z2 active, test digit #3 (a 0) on the Draw tab
     vae_latent       ... and its code made the latent point ("Go to drawing")
     samples_train    the Train tab with mnist-vae-z2 active
-    walk_interpolate the Interpolate tab's walk from a 2 to a 6 in 10 steps (mnist-vae-z2)
+    walk_interpolate the Interpolate tab's walk from a 2 to a 6 in 10 frames (mnist-vae-z2)
 
 and, so that guide_pictures.py crops no fixed pixel boxes, the widgets it needs on their own
 (widget.grab(), cut to what they show): vae_input.png and vae_recon.png (the Draw tab's model

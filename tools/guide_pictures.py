@@ -9,7 +9,7 @@ screenshots at 1280x720: train, draw, latent_space, conditional, interpolate, ev
 (each tab in a typical state); vae_draw, vae_latent: the Draw and Latent space tabs with
 mnist-vae-z2 active, a test digit on the Draw tab and its code as the latent point;
 samples_train: the Train tab with mnist-vae-z2 active; walk_interpolate: the Interpolate tab's
-walk from a 2 to a 6 in 10 steps. Beside them it saves the widgets the pictures are made of, each
+walk from a 2 to a 6 in 10 frames. Beside them it saves the widgets the pictures are made of, each
 grabbed on its own (vae_input, vae_recon, vae_plot, samples_grid, walk_strip), and layout.json:
 where each shot's tab page lies in the window and where the latent point lies in vae_plot.png.
 So nothing here crops fixed pixel boxes, and a change of the tabs' layout needs no change here.

@@ -29,16 +29,16 @@ NOTHING_TO_EXPORT = ("Nothing to export yet: both ends need a code (see the red 
 
 
 class WalkSettings(QGroupBox):
-    """Steps, label mode, GIF settings and the export buttons."""
+    """Frames, label mode, GIF settings and the export buttons."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Walk", parent)
         form = QFormLayout(self)
-        self.steps_spin = RangeSpinBox("Steps")  # the tab says what it refused
+        self.steps_spin = RangeSpinBox("Frames")  # the tab says what it refused
         self.steps_spin.setRange(interp.MIN_STEPS, interp.MAX_STEPS)
         self.steps_spin.setValue(10)
         self.steps_spin.setToolTip("Frames from A to B, both ends included (2 to 30)")
-        form.addRow("Steps", self.steps_spin)
+        form.addRow("Frames", self.steps_spin)
         self.blend_radio = QRadioButton("Blend A → B")
         self.blend_radio.setToolTip("Mix the two ends' one-hot labels with the same ratio as the codes")
         self.fixed_radio = QRadioButton("Fixed")
