@@ -86,7 +86,7 @@ def test_interpolate_boxes_say_what_they_did_not_take(app_state, qtbot):
 
 
 def test_an_interpolate_refusal_goes_with_its_box(app_state, qtbot):
-    """Bug: after a refused index, A's source set to "The current drawing" left "…10000 was not
+    """Bug: after a refused index, A's source set to "The drawing on the Draw tab" left "…10000 was not
     taken (it stays 1)." in red under a box no longer shown, until another box took a value."""
     tab = interpolate_tab(qtbot, app_state)
     type_into(qtbot, tab.end_a.index_spin, "10000", Qt.Key_Return)

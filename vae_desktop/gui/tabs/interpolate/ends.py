@@ -41,7 +41,7 @@ MAX_SEED = 999_999
 SOURCES = (
     ("index", "Test digit by index"),
     ("random_digit", "Random test digit of…"),
-    ("drawing", "The current drawing"),
+    ("drawing", "The drawing on the Draw tab"),  # as the Conditional tab names it
     ("random_code", "Random code z ~ N(0, I)"),
     ("latent", "Latent space point"),
 )
