@@ -189,6 +189,23 @@ class AnomalyResult:
                          for name in self.outliers},
         }
 
+    def to_rows(self) -> list[tuple[str, object]]:
+        """`to_dict` flattened into (figure, value) rows for a CSV: "outliers.rotated.auroc",
+        lists as their items joined by spaces, None as ""."""
+        rows: list[tuple[str, object]] = []
+
+        def add(name: str, value) -> None:
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    add(f"{name}.{key}" if name else key, item)
+            elif isinstance(value, (list, tuple)):
+                rows.append((name, " ".join(map(str, value))))
+            else:
+                rows.append((name, "" if value is None else value))
+
+        add("", self.to_dict())
+        return rows
+
 
 def apply_threshold(result: AnomalyResult, percentile: float) -> AnomalyResult:
     """Set the threshold at `percentile` of the training scores and what it flags, in place

@@ -13,7 +13,9 @@ falls below the importance-weighted -log p(x)). It is named AT_MU wherever it is
 
 from __future__ import annotations
 
-from collections.abc import Generator
+import csv
+import io
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 
 import torch
@@ -88,6 +90,41 @@ class EvaluationReport:
                 "binarized": self.binarized, "active_units": self.active_units,
                 "unit_activity": [round(float(v), 6) for v in self.unit_activity],
                 "per_digit": [row.to_dict() for row in self.per_digit]}
+
+
+REPORT_COLUMNS = ("digit", "images", "reconstruction_plus_kl_at_mu", "reconstruction_at_mu", "kl",
+                  "psnr_db", "ssim", "seen_in_training")
+
+
+def report_csv(report: EvaluationReport, model_name: str, unseen: Sequence[int] = (),
+               notes: Sequence[str] = ()) -> str:
+    """The report as CSV text: the headline figures as "# " lines (pandas: comment="#"), then
+    the per-digit table, one row per digit (REPORT_COLUMNS). `unseen`: the digits the model was
+    trained without; `notes`: more "# " lines (an estimate of -log p(x))."""
+    name = " ".join(model_name.split())  # one line, whatever the name holds
+    inputs = "binarised" if report.binarized else "grey-level"
+    at_mu = float(report.scores["loss"].mean())
+    lines = [
+        f"vae-desktop evaluation of {name} on {report.count} {inputs} test digits",
+        f"negative ELBO, one sampled z per image (nats/image): {report.test_loss:.4f}",
+        f"reconstruction, one sampled z per image (nats/image): {report.recon:.4f}",
+        f"KL (nats/image): {report.kl:.4f}",
+        f"{AT_MU} at z = mu, not a bound (nats/image): {at_mu:.4f}",
+        f"PSNR of the reconstructions from z = mu (dB): {report.psnr:.4f}",
+        f"SSIM of the reconstructions from z = mu: {report.ssim:.4f}",
+        f"active latent units: {report.active_units} of {len(report.unit_activity)}",
+        *notes,
+        "per digit below: means over its test images, z = mu",
+    ]
+    out = io.StringIO()
+    out.writelines(f"# {line}\n" for line in lines)
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(REPORT_COLUMNS)
+    for row in report.per_digit:
+        writer.writerow([row.digit, row.count, f"{row.loss:.6f}", f"{row.recon:.6f}",
+                         f"{row.kl:.6f}", f"{row.psnr:.6f}", f"{row.ssim:.6f}",
+                         "no" if row.digit in unseen else "yes"])
+    return out.getvalue()
 
 
 def test_inputs(model: VAE, images: torch.Tensor) -> torch.Tensor:

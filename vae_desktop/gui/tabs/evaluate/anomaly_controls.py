@@ -126,6 +126,12 @@ class AnomalyControls(QWidget):
         self.keep_button.setToolTip("Save the held-out model and add it to the models, to explore "
                                     "it on the other tabs (it stays in the library).")
         self.keep_button.setEnabled(False)
+        self.export_button = QPushButton("Export result…")
+        self.export_button.setToolTip(tip(
+            "Save the anomaly result on screen: as JSON, the figures `vae-desktop anomaly "
+            "--json` prints (the threshold, AUROC, precision and recall, and each outlier's "
+            "AUROC and share flagged), or as CSV, one figure a row."))
+        self.export_button.setEnabled(False)
 
         controls = QGridLayout()
         controls.setHorizontalSpacing(8)
@@ -159,6 +165,7 @@ class AnomalyControls(QWidget):
         status_row.addWidget(self.progress, 1)
         status_row.addWidget(self.status, 2)
         status_row.addWidget(self.keep_button)
+        status_row.addWidget(self.export_button)
         layout.addLayout(status_row)
 
     # ------------------------------------------------------------------ settings

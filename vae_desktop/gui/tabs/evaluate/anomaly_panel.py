@@ -18,6 +18,9 @@ the active model are dropped when another model becomes active.
 from __future__ import annotations
 
 import copy
+import csv
+import io
+import json
 import time
 from dataclasses import dataclass
 
@@ -44,6 +47,7 @@ from vae_desktop.core.model import VAE
 from vae_desktop.core.training import StepEvent
 from vae_desktop.core.wording import count
 from vae_desktop.gui import model_files
+from vae_desktop.gui.tabs.evaluate import exports
 from vae_desktop.gui.tabs.evaluate.anomaly_controls import ACTIVE_THRESHOLD_IMAGES, AnomalyControls
 from vae_desktop.gui.tabs.evaluate.anomaly_plots import AnomalyPlots
 from vae_desktop.gui.widgets.range_spin import Refusals
@@ -155,6 +159,7 @@ class AnomalyPanel(QWidget):
                  self).changed.connect(self._show_refusal)
         self.train_button, self.stop_button = c.train_button, c.stop_button
         self.active_button, self.keep_button = c.active_button, c.keep_button
+        self.export_button = c.export_button
         self.progress, self.status = c.progress, c.status
         self.summary, self.outlier_table = self.plots.summary, self.plots.outlier_table
 
@@ -164,6 +169,8 @@ class AnomalyPanel(QWidget):
         self.stop_button.clicked.connect(self.stop_holdout)
         self.active_button.clicked.connect(self.score_active)
         self.keep_button.clicked.connect(self.keep_holdout_model)
+        self.export_button.clicked.connect(self.export_result)
+        self.plots.said.connect(self._say)
 
     # ------------------------------------------------------------------ settings
     def save_settings(self, settings) -> None:
@@ -464,6 +471,35 @@ class AnomalyPanel(QWidget):
         deadline = time.monotonic() + timeout_s
         return all(job.wait(max(0.0, deadline - time.monotonic())) for job in jobs)
 
+    # ------------------------------------------------------------------ export
+    def export_result(self) -> None:
+        """Save the result on screen as JSON (what `vae-desktop anomaly --json` prints, with the
+        detector's name) or CSV (one figure a row), by the extension chosen."""
+        result, detector = self.result, self.detector
+        if result is None or detector is None:
+            return
+
+        def write(path: str):
+            if path.lower().endswith(".csv"):
+                out = io.StringIO()
+                writer = csv.writer(out, lineterminator="\n")
+                writer.writerows([("figure", "value"), ("model", detector.name),
+                                  *result.to_rows()])
+                return exports.write_text(path, out.getvalue())
+            return exports.write_text(path, json.dumps({"model": detector.name,
+                                                        **result.to_dict()}, indent=2) + "\n")
+
+        message = exports.save_with_dialog(
+            self, exports.suggest(detector.name, "anomaly", ".json"), "Export anomaly result",
+            f"{exports.JSON_FILTER};;{exports.CSV_FILTER}", write)
+        if message:
+            self._say(message)
+
+    def _say(self, message: str) -> None:
+        """What became of a file: in the status line and the window's status bar."""
+        self._set_status(message)
+        self.state.status_message.emit(message, 6000)
+
     # ------------------------------------------------------------------ display
     def _set_status(self, text: str) -> None:
         self.status.setText(text)
@@ -482,10 +518,12 @@ class AnomalyPanel(QWidget):
         self.train_button.setEnabled(not training)
         self.stop_button.setEnabled(training)
         self.active_button.setEnabled(not self.busy)
+        self.export_button.setEnabled(self.result is not None)
         for widget in (self.digit_combo, self.epochs_spin, self.train_size_spin):
             widget.setEnabled(not training)
 
     def _show_empty(self) -> None:
+        self.export_button.setEnabled(False)
         examples = synthetic_outliers(self.state.test_set()[0][:1], count=1)
         self.plots.show_empty({name: images[0, 0].numpy() for name, images in examples.items()},
                               self.score)
@@ -495,4 +533,5 @@ class AnomalyPanel(QWidget):
             apply_threshold(result, self.percentile_spin.value())
         self.result = result
         self.plots.show_result(result, self.detector.name)
+        self.export_button.setEnabled(True)
         self.result_shown.emit()

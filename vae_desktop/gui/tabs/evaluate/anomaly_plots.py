@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 import torch
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from vae_desktop.core.anomaly import OUTLIERS, SCORES, AnomalyResult
 from vae_desktop.core.wording import ordinal
+from vae_desktop.gui.tabs.evaluate.exports import PLOT_MENU_HINT, add_save_plot_action
 from vae_desktop.gui.widgets.empty_plot import add_hint, show_axis_values
 from vae_desktop.gui.widgets.hint_text import HINT_HTML_COLOUR
 from vae_desktop.gui.widgets.image_view import DigitView
@@ -55,6 +56,9 @@ def _item(text: str, number: bool = False, tooltip: str = "") -> QTableWidgetIte
 
 
 class AnomalyPlots(QWidget):
+    # What became of a plot saved from its context menu (a sentence).
+    said = Signal(str)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
@@ -65,7 +69,10 @@ class AnomalyPlots(QWidget):
         layout.addWidget(self.summary)
 
         plots = QHBoxLayout()
-        hist_column = QVBoxLayout()
+        # The legend and the histogram in one widget: saved as PNG together.
+        self.hist_box = QWidget()
+        hist_column = QVBoxLayout(self.hist_box)
+        hist_column.setContentsMargins(0, 0, 0, 0)
         hist_column.setSpacing(2)
         # The legend: a label that wraps, over the histogram (a plot's title is one line, and at
         # 1280x720 it was cut: "threshold (95th pct").
@@ -79,11 +86,14 @@ class AnomalyPlots(QWidget):
         self.hist_plot.setLabel("bottom", f"{SCORES['elbo']} (nats)")
         self.hist_plot.setLabel("left", "% of images")
         self.hist_plot.setToolTip("Score histograms of normal test digits and held-out test "
-                                  "digits; the red dashed line is the threshold.")
+                                  f"digits; the red dashed line is the threshold. {PLOT_MENU_HINT}")
         hist_column.addWidget(self.hist_legend)
         hist_column.addWidget(self.hist_plot, 1)
         self.roc_plot = RocPlot()
-        plots.addLayout(hist_column, 3)
+        self.roc_plot.setToolTip(f"{self.roc_plot.toolTip()} {PLOT_MENU_HINT}")
+        add_save_plot_action(self.hist_plot, self.hist_box, "anomaly-scores.png", self.said.emit)
+        add_save_plot_action(self.roc_plot, self.roc_plot, "roc-curve.png", self.said.emit)
+        plots.addWidget(self.hist_box, 3)
         plots.addWidget(self.roc_plot, 2)
         layout.addLayout(plots, 3)
 

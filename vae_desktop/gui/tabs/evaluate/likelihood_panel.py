@@ -103,6 +103,10 @@ class LikelihoodPanel(QFrame):
             return None
         return self._estimates.get(self.ckpt.model, {}).get(k or self.k)
 
+    def estimates(self, ckpt) -> dict[int, LikelihoodEstimate]:
+        """`ckpt`'s estimates made this session, by K."""
+        return dict(self._estimates.get(ckpt.model, {})) if ckpt is not None else {}
+
     def show_model(self, ckpt, report: EvaluationReport | None) -> None:
         """Show `ckpt`'s figures (report: its test-set pass, None while it is being made)."""
         if ckpt is not self.ckpt and self._job is not None:

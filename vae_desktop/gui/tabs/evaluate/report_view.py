@@ -29,6 +29,7 @@ from vae_desktop.core.evaluation import AT_MU, SCORE_NAMES, EvaluationReport
 from vae_desktop.core.wording import a_digit
 from vae_desktop.gui import preferences
 from vae_desktop.gui.tabs.evaluate.anomaly_plots import PLOT_BG, legend_key
+from vae_desktop.gui.tabs.evaluate.exports import PLOT_MENU_HINT, add_save_plot_action
 from vae_desktop.gui.tabs.evaluate.tips import tip
 from vae_desktop.gui.widgets.gallery_pairs import PairGallery
 from vae_desktop.gui.widgets.hint_text import HINT_STYLE
@@ -118,6 +119,8 @@ class MetricCard(QFrame):
 class ReportView(QWidget):
     # Open this test image (its index in the test set) in the Draw tab.
     open_requested = Signal(int)
+    # What became of a plot saved from its context menu (a sentence).
+    said = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -181,6 +184,9 @@ class ReportView(QWidget):
         self.hist_plot.setMouseEnabled(x=False, y=False)
         self.hist_plot.setLabel("left", "% of images")
         self.hist_plot.setMinimumHeight(120)
+        self.hist_plot.setToolTip(f"Per-image scores of the test digits, z = μ. {PLOT_MENU_HINT}")
+        add_save_plot_action(self.hist_plot, self.hist_plot, "per-image-scores.png",
+                             self.said.emit)
         numbers.addWidget(self.hist_plot, 1)
 
         gallery_box = QVBoxLayout()

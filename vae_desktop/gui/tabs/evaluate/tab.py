@@ -24,17 +24,20 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QProgressBar,
+    QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from vae_desktop.core.anomaly import trained_on
-from vae_desktop.core.evaluation import EvaluationReport, reconstruct, test_inputs
+from vae_desktop.core.evaluation import EvaluationReport, reconstruct, report_csv, test_inputs
 from vae_desktop.core.wording import count
+from vae_desktop.gui.tabs.evaluate import exports
 from vae_desktop.gui.tabs.evaluate.anomaly_panel import AnomalyPanel
 from vae_desktop.gui.tabs.evaluate.likelihood_panel import LikelihoodPanel
 from vae_desktop.gui.tabs.evaluate.report_view import ReportView
+from vae_desktop.gui.tabs.evaluate.tips import tip
 from vae_desktop.gui.widgets.hint_text import HINT_STYLE, hint_span
 
 SPLITTER_KEY = "evaluate/splitter"
@@ -73,12 +76,21 @@ class EvaluateTab(QWidget):
         header.addStretch(1)
         header.addWidget(self.status)
         header.addWidget(self.progress)
+        self.export_report_button = QPushButton("Export report as CSV…")
+        self.export_report_button.setToolTip(tip(
+            "Save the report as a CSV file: the per-digit table, one row per digit, under the "
+            "headline figures (the cards, the active units and any −log p(x) estimated) as "
+            "lines starting with #."))
+        self.export_report_button.setEnabled(False)
+        self.export_report_button.clicked.connect(self.export_report)
+        header.addWidget(self.export_report_button)
         outer.addLayout(header)
         self.likelihood = LikelihoodPanel(self.state)
         outer.addWidget(self.likelihood)
 
         self.report_view = ReportView()
         self.report_view.open_requested.connect(self.open_in_draw)
+        self.report_view.said.connect(lambda message: self.state.status_message.emit(message, 6000))
         self.anomaly = AnomalyPanel(self.state)
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -116,6 +128,7 @@ class EvaluateTab(QWidget):
     def _on_model_changed(self, ckpt) -> None:
         # Nothing of the previous model stays on screen.
         self.report_view.clear()
+        self.export_report_button.setEnabled(False)
         self.progress.hide()
         self.anomaly.on_active_model_changed(ckpt)
         self.likelihood.show_model(ckpt, self.state.test_pass(ckpt))
@@ -177,6 +190,7 @@ class EvaluateTab(QWidget):
         self.report_view.show_report(report, self.scored_images(ckpt), reconstruct_digits,
                                      unseen=trained_on(ckpt.train_config).holdout)
         self.likelihood.show_model(ckpt, report)
+        self.export_report_button.setEnabled(True)
         self.progress.hide()
         started = self._requested_at.pop(id(model), None)
         took = f" in {time.perf_counter() - started:.1f} s" if started is not None else ""
@@ -190,6 +204,21 @@ class EvaluateTab(QWidget):
         if ckpt.config.binarized:
             return test_inputs(ckpt.model, self.state.test_set()[0])
         return self.state.test_images()
+
+    def export_report(self) -> None:
+        """Save the report on screen as CSV (core.evaluation.report_csv), with the estimates of
+        -log p(x) made for the model."""
+        ckpt, report = self.state.active, self.report
+        if ckpt is None or report is None:
+            return
+        notes = [f"-log p(x), importance-weighted with K = {k} samples (nats/image): "
+                 f"{found.nll:.4f}" for k, found in sorted(self.likelihood.estimates(ckpt).items())]
+        text = report_csv(report, ckpt.name, self.report_view.unseen, notes)
+        message = exports.save_with_dialog(
+            self, exports.suggest(ckpt.name, "evaluation", ".csv"), "Export report as CSV",
+            exports.CSV_FILTER, lambda path: exports.write_text(path, text))
+        if message:
+            self.state.status_message.emit(message, 6000)
 
     def open_in_draw(self, test_index: int) -> None:
         """Make test image `test_index` the current drawing, as the gallery shows it (as the
