@@ -178,8 +178,13 @@ class TrainTab(QWidget):
         # Not drawn as a default button: Enter in a field confirms its value, only Ctrl+Enter
         # starts (a tab is no dialog; its default-button frame promised what Enter did not do).
         self.pause_button = QPushButton("Pause")
-        self.pause_button.setShortcut(PAUSE_KEY)
         self.pause_button.setToolTip("Pause or resume between two batches (Ctrl+Space)")
+        # Ctrl+Space wherever the focus is in the tab: not the button's own shortcut, which
+        # pressed it 100 ms later (animateClick) with the button held down meanwhile; with the
+        # focus on Pause (where it goes after Start), Space coming up before that (Ctrl let go
+        # first) pressed it a second time, and the run went on as if nothing had been pressed.
+        self.pause_key = QShortcut(PAUSE_KEY, self)
+        self.pause_key.activated.connect(self._pause_key_pressed)
         self.stop_button = QPushButton("Stop")
         self.stop_button.setShortcut(QKeySequence("Ctrl+."))
         self.stop_button.setToolTip("Stop after the current batch and keep the model (Ctrl+.)")
@@ -440,10 +445,12 @@ class TrainTab(QWidget):
         self._label_pause(job.paused)
         self.progress.set_paused(job.paused)
 
+    def _pause_key_pressed(self) -> None:
+        if self.pause_button.isEnabled():
+            self.pause_button.click()  # at once, and as a click (the live view follows it)
+
     def _label_pause(self, paused: bool) -> None:
         self.pause_button.setText("Resume" if paused else "Pause")
-        # A button's new text clears its shortcut (Qt sets the text's mnemonic): set it again.
-        self.pause_button.setShortcut(PAUSE_KEY)
 
     def stop(self) -> None:
         if self._job is not None:
