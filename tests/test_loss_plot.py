@@ -112,10 +112,10 @@ def test_a_one_epoch_history_is_drawn_with_markers_under_a_legend_of_what_is_dra
     for key in ("smooth", "recon", "kl", "test"):
         assert markers_shown(plot.curves[key]) == 1, key
     assert plot.data("smooth")[1].tolist() == pytest.approx([first_epoch["train_loss"]])
-    # The per-step losses stay listed (the legend is then the same before, during and after a
-    # run, and built once); their box is off and says why there are none.
-    assert legend_names(plot) == ["train loss, per step", "train loss, smoothed",
-                                  "test loss, per epoch", "reconstruction (train)", "KL (train)"]
+    # Only what is drawn is named: per-epoch means, no per-step losses (whose box is off and
+    # says why there are none).
+    assert legend_names(plot) == ["train loss, per epoch", "test loss, per epoch",
+                                  "reconstruction (train)", "KL (train)"]
     assert not plot.toggles["raw"].isEnabled()  # there are no per-step losses to show
     assert "keeps only one value per epoch" in plot.toggles["raw"].toolTip()
     # Held out: no test loss either. The three curves are still drawn, the legend says so.
@@ -123,8 +123,7 @@ def test_a_one_epoch_history_is_drawn_with_markers_under_a_legend_of_what_is_dra
     plot.set_history([held_out])
     for key in ("smooth", "recon", "kl"):
         assert markers_shown(plot.curves[key]) == 1, key
-    assert legend_names(plot) == ["train loss, per step", "train loss, smoothed",
-                                  "reconstruction (train)", "KL (train)"]
+    assert legend_names(plot) == ["train loss, per epoch", "reconstruction (train)", "KL (train)"]
     assert not plot.empty_hint.isVisible()
     # Nothing at all: no legend of curves that are not there, and a word in the plot.
     plot.clear()

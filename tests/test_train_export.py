@@ -40,9 +40,11 @@ def test_the_exported_plot_is_large_and_holds_only_the_plot(tab, tmp_path):
     image = QImage(str(path))
     assert not image.isNull()
     assert image.width() == EXPORT_WIDTH and image.width() > 2 * on_screen.width()
-    # The plot's own proportions (the legend row, axes and curves), not the widget's.
+    # The plot's own proportions (the legend row, axes and curves), not the widget's, under a
+    # title line that names the model (tests/test_loss_plot_history.py).
     plot = tab.plot.plot_widget
-    assert image.height() == pytest.approx(EXPORT_WIDTH * plot.height() / plot.width(), abs=2)
+    tall = plot.height() + tab.results.title_band()
+    assert image.height() == pytest.approx(EXPORT_WIDTH * tall / plot.width(), abs=2)
     rgb = pixels(image).astype(int)
     # No check box row: the bottom edge is the plot's dark background, as is every corner (the
     # row sat on the window's light grey).

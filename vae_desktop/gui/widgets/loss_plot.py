@@ -3,10 +3,13 @@
 Each curve is created once and fed with `setData` from a growing numpy buffer; the plot redraws on
 a timer (not on every update), with peak downsampling and clip-to-view, so 100,000 points stay
 smooth. The x axis counts epochs (fractional within an epoch); y is in nats per image. A
-vertical marker shows where beta or the learning rate was changed during a run. A curve of a few
-points (a model trained for one epoch, the first steps of a run) is drawn with markers, since a
-line of one point draws nothing; the legend lists the curves that have points, and the per-step
-losses always, so that it is built once for a run and the model it makes. The values under the
+vertical marker shows where beta or the learning rate was changed during a run (in the x range:
+a change in epoch 1 sits left of a saved history's first point). A curve of a few points (a model
+trained for one epoch, the first steps of a run) is drawn with markers, since a line of one point
+draws nothing. The legend names what is drawn: a run's five curves from its start (built once
+then, never as the curves get points), or a saved history's per-epoch means ("train loss, per
+epoch": it has no steps). Its words are chosen at `set_history`, `begin_run` and `end_run` only;
+with a beta other than 1 they say that the test loss is measured at beta 1. The values under the
 mouse are written inside the plot, in the top corner away from the cursor, and go when it leaves.
 
 During a run (`begin_run` .. `end_run`) the axes hold still: x spans the whole run from the start
@@ -45,6 +48,23 @@ MARKER_PEN = pg.mkPen((255, 216, 77, 170), width=1)
 FEW_POINTS = 5  # a curve of at most this many points also shows each point as a marker
 POINT_SIZE = 6  # px: the markers of such a curve (the test loss's, always shown, are 7)
 EMPTY_TEXT = "No losses yet: they are drawn while a model trains."
+# The legend's words for curves whose meaning depends on what is shown (`LossPlot._legend_name`).
+PER_EPOCH_NAME = "train loss, per epoch"  # a saved history: the mean of each epoch's batches
+WEIGHTED_TRAIN = "train loss (recon + β·KL)"
+WEIGHTED_TEST = "test loss (β = 1), per epoch"
+LEGEND_TIPS = {
+    "raw": "The loss of single training batches: reconstruction + β·KL, with the β in force at "
+           "that step.",
+    "smooth": "The training loss: reconstruction + β·KL of the training batches, with the β in "
+              "force at each step (rising from 0 during a KL warm-up). Smoothed during a run; a "
+              "saved model keeps one mean per epoch.",
+    "test": "The test loss after each epoch: the negative ELBO of test images, reconstruction + "
+            "KL with β = 1, whatever β the model trains with. With β other than 1 it is not the "
+            "training loss's measure, so the two curves differ by more than over-fitting.",
+    "recon": "The reconstruction error of the training batches (nats per image).",
+    "kl": "The KL divergence of the training batches' codes from the prior (nats per image), "
+          "before β weighs it.",
+}
 RAW_TIP = "The loss of single batches (noisy)"
 NO_RAW_TIP = ("The loss of single batches (noisy). A saved model keeps only one value per "
               "epoch, so a model opened from its file has none to show.")
@@ -138,7 +158,11 @@ class LossPlot(QWidget):
             # Peak downsampling to about one min/max pair per pixel column (the default keeps 5).
             self.curves[key] = self.plot.plot([], [], pen=pen, antialias=key != "raw",
                                               autoDownsampleFactor=1.0, **kwargs)
-        self._legend_keys: list[str] | None = None  # the curves the legend lists
+        self._legend_entries: list[tuple[str, str]] | None = None  # (curve, name) listed
+        # What the curves are, for the legend's words (set with the data, never per step): a
+        # saved history's per-epoch means, and a training loss weighted by a beta other than 1.
+        self._per_epoch = False
+        self._weighted = False
         # Said in the middle of the plot while no curve has a point, in the place of the tick
         # values (placed on each resize).
         self.empty_hint = pg.TextItem(EMPTY_TEXT, color=HINT_COLOR, anchor=(0.5, 0.5))
@@ -227,25 +251,35 @@ class LossPlot(QWidget):
         raw steps' box is on while there are raw steps, or may be (during a run)."""
         # A run draws every curve: listed from its start, the legend holds still while the
         # curves get their first points (each rebuild lays the plot out anew, on the GUI thread
-        # that the training's cores share).
-        # The raw steps stay listed too, for a saved history has none (its box says why): so
-        # the legend is the same before, during and after a run, and is built once.
-        keys = list(CURVES) if self._running else [
-            k for k in CURVES if len(self.series[k]) or k == "raw"]
-        if keys == ["raw"]:  # nothing at all to show: no legend
-            keys = []
+        # that the training's cores share). Its words change only with `_per_epoch` and
+        # `_weighted`, which are set with the data, never per step.
+        keys = list(CURVES) if self._running else [k for k in CURVES if len(self.series[k])]
         has_raw = self._running or bool(len(self.series["raw"]))
         if has_raw != self.toggles["raw"].isEnabled():
             self.toggles["raw"].setEnabled(has_raw)
             self.toggles["raw"].setToolTip(RAW_TIP if has_raw else NO_RAW_TIP)
-        if keys == self._legend_keys:
+        entries = [(key, self._legend_name(key)) for key in keys]
+        if entries == self._legend_entries:
             return
-        self._legend_keys = keys
+        self._legend_entries = entries
         self.legend.clear()
-        for key in keys:
-            self.legend.addItem(self.curves[key], CURVES[key][0])
-        self.empty_hint.setVisible(not keys)
+        for key, name in entries:
+            self.legend.addItem(self.curves[key], name)
+            self.legend.items[-1][1].setToolTip(LEGEND_TIPS[key])
+        self.empty_hint.setVisible(not entries)
         self._arrange_legend(self._legend_columns(self.plot_widget.width()))
+
+    def _legend_name(self, key: str) -> str:
+        if key == "smooth":
+            name = PER_EPOCH_NAME if self._per_epoch else CURVES[key][0]
+            return name.replace("train loss", WEIGHTED_TRAIN) if self._weighted else name
+        if key == "test" and self._weighted:
+            return WEIGHTED_TEST
+        return CURVES[key][0]
+
+    def legend_names(self) -> list[str]:
+        """The names the legend lists, in its order."""
+        return [label.text for _sample, label in self.legend.items]
 
     def _place_hint(self) -> None:
         rect = self.plot.vb.boundingRect()
@@ -279,21 +313,28 @@ class LossPlot(QWidget):
         view.ci.setGeometry(QRectF(0, 0, view.width(), view.height()))
 
     # Runs: still axes
-    def begin_run(self, first_epoch: float, last_epoch: float) -> None:
+    def begin_run(self, first_epoch: float, last_epoch: float, weighted: bool = False) -> None:
         """A run will add steps from `first_epoch` to `last_epoch`: fix x to that span (and
-        what the plot already shows) and manage y by hand until `end_run`."""
+        what the plot already shows) and manage y by hand until `end_run`. `weighted`: it
+        trains with a beta other than 1 (or a KL warm-up), which the legend says."""
         x_lo = first_epoch
         for series in self.series.values():
             if len(series):
                 x_lo = min(x_lo, float(series.view()[0][0]))
         self._running = True
-        self._update_legend()
+        self._per_epoch, self._weighted = False, weighted
+        self._dirty = True
+        self.redraw()  # the curves as the run starts, under the run's legend (built once)
         self.plot.vb.disableAutoRange()
         self.plot.setXRange(x_lo, max(last_epoch, x_lo + 1e-3), padding=0.01)
         self._refit_y(force=True)
 
-    def end_run(self) -> None:
+    def end_run(self, weighted: bool | None = None) -> None:
+        """The run has ended; `weighted`: whether its loss was weighted by a beta other than 1
+        after all (beta changed by hand during the run), if that is known."""
         self._running = False
+        if weighted is not None:
+            self._weighted = weighted
         self._dirty = True  # the raw steps' box, if the run ended without a step
         self.redraw()
         self.plot.vb.enableAutoRange()
@@ -326,6 +367,7 @@ class LossPlot(QWidget):
         for marker in self.markers:
             self.plot.removeItem(marker)
         self.markers.clear()
+        self._per_epoch = self._weighted = False
         self._dirty = True
         if redraw:
             self.redraw()
@@ -340,7 +382,9 @@ class LossPlot(QWidget):
                                                         "color": (255, 216, 77),
                                                         "anchors": [(0, 0.5), (0, 0.5)]})
         marker.setToolTip(f"{name} set to {value:g} at epoch {at_epoch:.2f}")
-        self.plot.addItem(marker, ignoreBounds=True)
+        # In the x range (a vertical line has no y extent): a change in epoch 1 is at x < 1,
+        # left of a saved history's first per-epoch point, and fell outside the view.
+        self.plot.addItem(marker)
         self.markers.append(marker)
 
     def marked_changes(self) -> list[tuple[float, str]]:
@@ -360,10 +404,13 @@ class LossPlot(QWidget):
             self.series["test"].append(epoch, test_loss)
             self._dirty = True
 
-    def set_history(self, history: list[dict]) -> None:
+    def set_history(self, history: list[dict], weighted: bool = False,
+                    redraw: bool = True) -> None:
         """Show a finished model's per-epoch history (the epoch means stand for the smoothed
-        curves; there are no raw steps)."""
+        curves; there are no raw steps). `weighted`: trained with a beta other than 1 (or a KL
+        warm-up: `beta_weighted`); `redraw` False when a run begins at once (`begin_run`)."""
         self.clear(redraw=False)
+        self._per_epoch, self._weighted = True, weighted
         for rec in history:
             epoch = rec.get("epoch")
             if epoch is None:
@@ -376,7 +423,8 @@ class LossPlot(QWidget):
             for change in rec.get("changes") or ():
                 self.add_change(change["at_epoch"], change["name"], change["value"])
         self._dirty = True
-        self.redraw()
+        if redraw:
+            self.redraw()
 
     def redraw(self) -> None:
         if not self._dirty:
@@ -453,6 +501,20 @@ class LossPlot(QWidget):
         if test is not None:
             parts.append(f"test {test[1]:.1f} (epoch {test[0]:g})")
         return " · ".join(parts) + " nats/image" if len(parts) > 1 else parts[0]
+
+
+def beta_weighted(history: list[dict], beta: float = 1.0, warmup: int = 0) -> bool:
+    """Whether a model's training loss is (or was) weighted by a beta other than 1: its beta,
+    a KL warm-up, or a history with another beta in force or a change of beta."""
+    if beta != 1.0 or warmup:
+        return True
+    for rec in history:
+        value = rec.get("beta")
+        if isinstance(value, (int, float)) and math.isfinite(value) and value != 1.0:
+            return True
+        if any(change.get("name") == "beta" for change in rec.get("changes") or ()):
+            return True
+    return False
 
 
 def _bounds(pair) -> tuple[float | None, float | None]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import torch
 from PySide6.QtCore import QByteArray, QPoint, QRect, QRectF, Qt
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -31,10 +31,12 @@ from vae_desktop.gui.tabs.train.live_controls import RunBar, StepPanel
 from vae_desktop.gui.tabs.train.live_latent import LiveLatentView
 from vae_desktop.gui.widgets.hint_text import plain_text
 from vae_desktop.gui.widgets.image_view import DigitView
-from vae_desktop.gui.widgets.loss_plot import LossPlot
+from vae_desktop.gui.widgets.loss_plot import LossPlot, beta_weighted
 
 NO_MODEL = "No model yet: choose the settings on the left and press <b>Start</b>"
 EXPORT_WIDTH = 1600  # pixels of an exported plot: sharp on a slide or a printed page
+TITLE_COLOR = QColor("#dddddd")  # an exported plot's title line: the legend's colour
+TITLE_PAD = 10  # view pixels left and right of the title
 
 
 class CaptionLabel(QLabel):
@@ -77,6 +79,7 @@ class ResultsPanel(QWidget):
         self._plot_of: weakref.ref | None = None  # the model whose run the plot shows, step by step
         self._grids: tuple | None = None
         self._caption_of: Checkpoint | None = None  # the model the caption is about (no run)
+        self._title = ""  # what the plot shows, for an exported PNG's title line
         self._continuing = False  # "Continue training the active model" is ticked
         # The last run's model and its latent timeline, shown while that model is the active one.
         self._timeline_of: tuple[weakref.ref, list] | None = None
@@ -150,6 +153,7 @@ class ResultsPanel(QWidget):
         `continuing`: Start trains it further rather than a new model."""
         self._show_timeline_of(ckpt)
         self._caption_of, self._continuing = ckpt, continuing
+        self._title = "" if ckpt is None else f"{ckpt.name} ({ckpt.config.describe()})"
         if ckpt is None:
             self._plot_of = None
             self.plot.clear()
@@ -159,7 +163,8 @@ class ResultsPanel(QWidget):
         model = ckpt.model
         if self._plot_of is None or self._plot_of() is not model:
             self._plot_of = None
-            self.plot.set_history(ckpt.history)  # epochs only: the steps of a run are not kept
+            # Epochs only: the steps of a run are not kept.
+            self.plot.set_history(ckpt.history, weighted=model_weighted(ckpt))
         self._show_model_caption()
         if self._shown_model is not None and self._shown_model() is model:
             return  # its grids are on screen already (a model's weights never change in place)
@@ -183,22 +188,25 @@ class ResultsPanel(QWidget):
 
     # A run
     def begin_run(self, caption: str, history: list[dict], first_epoch: int,
-                  last_epoch: int) -> None:
-        """`history`: the epochs the model had before (a continued model), shown before the run."""
+                  last_epoch: int, weighted: bool = False) -> None:
+        """`history`: the epochs the model had before (a continued model), shown before the run;
+        `weighted`: the run trains with a beta other than 1 or a KL warm-up (`beta_weighted`)."""
         self._plot_of = None
         if history:
-            self.plot.set_history(history)
+            self.plot.set_history(history, redraw=False)  # drawn as the run's plot at once
         else:
-            self.plot.clear()
-        self.plot.begin_run(first_epoch, last_epoch)
+            self.plot.clear(redraw=False)
+        self.plot.begin_run(first_epoch, last_epoch, weighted)
         self._caption_of = None
         self.caption_label.setText(caption)
+        self._title = plain_text(caption)
         self.show_grids(None)  # the run's own grids come with its first event
 
-    def end_run(self, model) -> None:
+    def end_run(self, model, weighted: bool | None = None) -> None:
         """`model`: the run's model, if kept: while it is shown the plot keeps the run's steps
-        and the live view its snapshots."""
-        self.plot.end_run()
+        and the live view its snapshots. `weighted`: its loss was weighted by a beta other than
+        1 after all (a change by hand), if known."""
+        self.plot.end_run(weighted)
         self._plot_of = None if model is None else weakref.ref(model)
         self._timeline_of = None if model is None else (weakref.ref(model),
                                                         self.live_view.snapshots)
@@ -222,8 +230,9 @@ class ResultsPanel(QWidget):
         self.samples_view.set_image(None if grids is None else grids[1])
 
     def export_png(self, path: str | Path) -> Path:
-        """Save the loss plot (its legend, axes and curves, not the check boxes under it) as a
-        PNG EXPORT_WIDTH pixels wide, in its on-screen proportions (atomically)."""
+        """Save the loss plot (its legend, axes and curves, not the check boxes under it) under a
+        title line naming the model, as a PNG EXPORT_WIDTH pixels wide, in its on-screen
+        proportions (atomically)."""
         image = self.plot_image()
 
         def write(tmp: str) -> None:
@@ -232,24 +241,54 @@ class ResultsPanel(QWidget):
 
         return atomic_write(Path(path), write)
 
+    def plot_title(self) -> str:
+        """The exported plot's title line: the model shown (its name and settings), or the run
+        going on; "" when there is neither."""
+        return self._title
+
+    def title_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setBold(True)
+        return font
+
+    def title_band(self) -> int:
+        """The height of the exported plot's title line, in the view's pixels (0: no title)."""
+        return round(QFontMetrics(self.title_font()).height() * 1.8) if self._title else 0
+
     def plot_image(self, width: int = EXPORT_WIDTH) -> QImage:
-        """The plot drawn afresh `width` pixels wide: text, lines and markers are scaled with it,
-        so the picture looks as it does on screen, only sharper."""
+        """The plot drawn afresh `width` pixels wide, under a line that names the model: text,
+        lines and markers are scaled with it, so the picture looks as it does on screen, only
+        sharper."""
         self.plot.redraw()
         self.plot.hide_readout()  # the values under the mouse are no part of the picture
         view = self.plot.plot_widget
         size = view.viewport().size()
         scale = width / max(1, size.width())
-        image = QImage(width, max(1, round(size.height() * scale)), QImage.Format_ARGB32)
+        band = self.title_band()
+        image = QImage(width, max(1, round((size.height() + band) * scale)), QImage.Format_ARGB32)
         image.setDevicePixelRatio(scale)  # draws in the view's own units: pens keep their look
         image.fill(view.backgroundBrush().color())
         painter = QPainter(image)
         try:
             painter.setRenderHint(QPainter.Antialiasing)
             painter.setRenderHint(QPainter.TextAntialiasing)
-            view.render(painter, QRectF(0, 0, size.width(), size.height()),
+            if band:
+                painter.setFont(self.title_font())
+                painter.setPen(TITLE_COLOR)
+                room = max(1, size.width() - 2 * TITLE_PAD)
+                text = painter.fontMetrics().elidedText(self._title, Qt.ElideRight, room)
+                painter.drawText(QRectF(TITLE_PAD, 0, room, band),
+                                 Qt.AlignLeft | Qt.AlignVCenter, text)
+            view.render(painter, QRectF(0, band, size.width(), size.height()),
                         QRect(QPoint(0, 0), size))
         finally:
             painter.end()
         image.setDevicePixelRatio(1.0)  # saved as plain pixels, EXPORT_WIDTH of them
         return image
+
+
+def model_weighted(ckpt: Checkpoint) -> bool:
+    """Whether the model's training loss was weighted by a beta other than 1 (loss_plot's
+    legend then says that the test loss is at beta 1)."""
+    warmup = (ckpt.train_config or {}).get("beta_warmup") or 0
+    return beta_weighted(ckpt.history, float(ckpt.config.beta), warmup)

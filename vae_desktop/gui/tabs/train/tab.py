@@ -59,9 +59,10 @@ from vae_desktop.gui.tabs.train.job import (
 from vae_desktop.gui.tabs.train.live import LiveRun
 from vae_desktop.gui.tabs.train.progress import ERROR_STYLE, WARNING_STYLE, ProgressBox, run_report
 from vae_desktop.gui.tabs.train.quitting import BUSY_REASON, PAUSED_REASON, quit_note
-from vae_desktop.gui.tabs.train.results import ResultsPanel
+from vae_desktop.gui.tabs.train.results import ResultsPanel, model_weighted
 from vae_desktop.gui.widgets.form_scroll import FormScroll
 from vae_desktop.gui.widgets.hint_text import plain_text
+from vae_desktop.gui.widgets.loss_plot import beta_weighted
 from vae_desktop.gui.workers import Job, warm_up_in_gui_thread
 
 PAUSE_KEY = QKeySequence("Ctrl+Space")
@@ -422,8 +423,11 @@ class TrainTab(QWidget):
         self._report = None
         self._set_notice(None)
         epochs = request.settings["epochs"]
+        beta = request.model.config.beta if request.model is not None else request.settings["beta"]
         self.results.begin_run(caption, request.history, request.start_epoch,
-                               request.start_epoch + epochs)
+                               request.start_epoch + epochs,
+                               beta_weighted(request.history, float(beta),
+                                             request.settings.get("beta_warmup", 0)))
         self.progress.begin(request.start_epoch, epochs)
         control = TrainControl()
         self.live.launched(request, caption, control)
@@ -535,7 +539,8 @@ class TrainTab(QWidget):
     def _finish_run(self, summary: RunSummary) -> None:
         self._show_progress()  # the last steps, if the redraw tick has not shown them yet
         ckpt = summary.checkpoint()
-        self.results.end_run(summary.model if ckpt is not None else None)
+        self.results.end_run(summary.model if ckpt is not None else None,
+                             model_weighted(ckpt) if ckpt is not None else None)
         self._job = None
         self.progress.ended(summary.status)
         self._set_running(False)
