@@ -75,7 +75,7 @@ class EpochEvent:
     test_loss: float
     test_recon: float
     test_kl: float
-    seconds: float
+    seconds: float  # the time the epoch trained and was evaluated, pauses left out
     beta: float = math.nan  # in force at the epoch's last batch
     lr: float = math.nan
     changes: list[dict] = field(default_factory=list)  # ChangeEvent.record()s of this epoch
@@ -350,11 +350,14 @@ class Trainer:
             seen = 0
             t_last_emit = t_window = time.perf_counter()
             window_samples = 0
+            paused_s = 0.0  # time spent paused: not part of the epoch's `seconds`
             changes: list[dict] = []
             for step in range(1, steps + 1):
+                t_wait = time.perf_counter()
                 waited, single = self._wait_for_batch()
                 if waited:
                     t_window = time.perf_counter()
+                    paused_s += t_window - t_wait
                     window_samples = 0
                 if self.control.stop_requested:
                     yield self._stop(f"stopped during epoch {epoch}")
@@ -405,7 +408,8 @@ class Trainer:
                     return
                 model.train()
             event = EpochEvent(epoch, train[0], train[1], train[2], test["test_loss"],
-                               test["recon"], test["kl"], time.perf_counter() - t_epoch,
+                               test["recon"], test["kl"],
+                               time.perf_counter() - t_epoch - paused_s,
                                self.beta, self._lr(), changes)
             self.epochs_done = epoch
             self.history.append(event.record())
