@@ -37,6 +37,13 @@ class Setting:
         return "--" + self.name.replace("_", "-")
 
     @property
+    def in_sentence(self) -> str:
+        """The label inside a sentence: "beta (KL weight)", "KL warm-up (epochs)" (an acronym
+        keeps its capitals)."""
+        label = self.label
+        return label if label[1:2].isupper() else label[:1].lower() + label[1:]
+
+    @property
     def tooltip(self) -> str:
         """The help with the range of a number ("Adam learning rate; … (a number above 0 and at
         most 1)"), as a form shows it; the CLI's help adds the range and the default itself."""
@@ -66,7 +73,7 @@ class Setting:
                   and math.isfinite(value) and self._in_range(value))
         if ok:
             return None
-        return f"{self.label.lower()} must be {self.range_text()}, got {value!r}"
+        return f"{self.in_sentence} must be {self.range_text()}, got {value!r}"
 
     def _in_range(self, value: float) -> bool:
         if self.low is not None and (value <= self.low if self.low_exclusive else value < self.low):
@@ -91,7 +98,7 @@ class Setting:
             else:
                 value = text
         except ValueError:
-            raise ValueError(f"{self.label.lower()} must be {self.range_text()}, got {text!r}") from None
+            raise ValueError(f"{self.in_sentence} must be {self.range_text()}, got {text!r}") from None
         problem = self.problem(value)
         if problem:
             raise ValueError(problem)
