@@ -13,7 +13,7 @@ import importlib
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -33,6 +33,7 @@ from vae_desktop.gui.widgets.tab_page import TabPage
 from vae_desktop.gui.window_menus import build_menus, build_toolbar
 
 NO_MODELS = "No models: train one or open a checkpoint"
+QUIT_CHECK_MS = 250  # how often an open quit question looks again at what is running
 # Every tab: title -> (module, class), imported when the tab is built (each imports torch).
 TAB_MODULES = {
     "Train": ("vae_desktop.gui.tabs.train.tab", "TrainTab"),
@@ -108,6 +109,7 @@ class MainWindow(QMainWindow):
         # a message from loading, before the window shows, was drawn over the model's line.
         self.statusBar().messageChanged.connect(lambda text: self.model_label.setVisible(not text))
         self.models_dialog = None
+        self.quit_box: QMessageBox | None = None  # the quit question while it is open
         if show_first:
             self.resize(self.size().boundedTo(self._room_on_screen()))
         self._restore_window()
@@ -485,9 +487,39 @@ class MainWindow(QMainWindow):
         return "\n\n".join([text, *self._tabs_say("quit_note")])
 
     def _ask_quit(self, reasons: list[str], unkept: list[str] = ()) -> bool:
-        answer = QMessageBox.question(self, "Quit VAE Desktop", self.quit_question(reasons, unkept),
-                                      QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
-        return answer == QMessageBox.Yes
+        """Ask whether to quit (True: yes). While the question is open the work goes on behind
+        it, so it follows that work: its text is brought up to date (a run's epochs, work that
+        ends with something to keep), and once nothing is left running and nothing would be
+        lost it closes and the app quits, as the user asked: the question was only there to
+        protect that work, and asking again about nothing would be a click for no reason."""
+        box = QMessageBox(QMessageBox.Question, "Quit VAE Desktop",
+                          self.quit_question(reasons, unkept),
+                          QMessageBox.Yes | QMessageBox.No, self)
+        box.setDefaultButton(QMessageBox.No)
+        ended = []
+
+        def follow() -> None:
+            now_running, now_unkept = self.busy_reasons(), self.unkept_reasons()
+            if not now_running and not now_unkept:
+                ended.append(True)
+                box.done(QMessageBox.Yes)
+                return
+            text = self.quit_question(now_running, now_unkept)
+            if text != box.text():
+                box.setText(text)
+
+        timer = QTimer(box)
+        timer.setInterval(QUIT_CHECK_MS)
+        timer.timeout.connect(follow)
+        timer.start()
+        self.quit_box = box
+        try:
+            box.exec()
+        finally:
+            timer.stop()
+            self.quit_box = None
+            box.deleteLater()
+        return bool(ended) or box.clickedButton() is box.button(QMessageBox.Yes)
 
     def terminate(self) -> None:
         """Close without the quit question (a logout or `kill` sent SIGTERM): running work stops
