@@ -143,10 +143,17 @@ class RunSummary:
     path: Path | None = None  # the file holding the model (None if it could not be saved)
     save_error: str = ""
     snapshots: list[LatentSnapshot] = field(default_factory=list)
+    steps: int = 0  # batches trained in this run (kept or not)
 
     @property
     def epochs_this_run(self) -> int:
         return self.epochs_trained - self.start_epoch
+
+    @property
+    def first_epoch_only(self) -> bool:
+        """A new model stopped in its first epoch: its model (if `usable`) has the weights of
+        the batches it trained, and no test loss; the tab lists it without making it active."""
+        return self.status == "stopped" and self.start_epoch == 0 and self.epochs_trained == 0
 
     def checkpoint(self) -> Checkpoint | None:
         if not self.usable or self.model is None:
@@ -183,17 +190,16 @@ def _run(request: TrainRequest, control: JobControl) -> Iterator:
     model.to(trainer.device)
     previews = Previews(*request.test_data)
     batch = min(request.config().batch_size, len(train[0]))
-    yield RunStarted(request.config().epochs, start_epoch, -(-len(train[0]) // batch),
+    batches = -(-len(train[0]) // batch)  # an epoch's
+    yield RunStarted(request.config().epochs, start_epoch, batches,
                      len(train[0]), batch, str(trainer.device), torch.get_num_threads(),
                      *previews.grids(model))
 
     timeline = LatentTimeline(*request.test_data, model.latent_dim, model.num_classes)
     saved = _Saved(request.optimizer_state)
-    steps = 0
     end = None
     for event in trainer.events():
         if isinstance(event, StepEvent):
-            steps += 1
             yield event
         elif isinstance(event, SnapshotDue):
             yield timeline.take(model, event.epoch, event.step, event.at_epoch, event.loss,
@@ -210,8 +216,10 @@ def _run(request: TrainRequest, control: JobControl) -> Iterator:
     yield end
 
     trained_now = end.epochs_trained > start_epoch
+    steps = trainer.steps_done - start_epoch * batches  # batches trained in this run
     # A stopped or failed run went back to its last complete epoch (core.training), which its
-    # autosave holds; only a new model stopped in its first epoch keeps weights of its own.
+    # autosave holds; only a new model stopped in its first epoch keeps weights of its own:
+    # those of the batches it trained (none trained: its initial weights, not worth keeping).
     first_epoch_only = end.status == "stopped" and not trained_now and start_epoch == 0
     usable = trained_now or (first_epoch_only and steps > 0)
     if usable and (first_epoch_only or saved.path is None):
@@ -221,7 +229,8 @@ def _run(request: TrainRequest, control: JobControl) -> Iterator:
     model.to("cpu").eval()
     return RunSummary(end.status, end.message, start_epoch, end.epochs_trained, usable,
                       model if usable else None, history, saved.optimizer_state,
-                      request.train_config(), saved.path, saved.error, timeline.snapshots)
+                      request.train_config(), saved.path, saved.error, timeline.snapshots,
+                      steps)
 
 
 class _Saved:

@@ -172,8 +172,12 @@ class ProgressBox(QGroupBox):
                          if label.text())
 
 
-def run_report(summary: RunSummary, kept: bool) -> tuple[Callable[[str], str], str]:
-    """The result line of a run, as a function of the kept model's (escaped) name, and its style."""
+def run_report(summary: RunSummary, kept: bool,
+               listed: str | None = None) -> tuple[Callable[[str], str], str]:
+    """The result line of a run, as a function of the (escaped) name of the model it is about,
+    and its style. `kept`: the run's model is now the active model, which the line is about;
+    `listed`: the name of a new model stopped in its first epoch, kept in the library but not
+    made active (the line is then about the active model, which stays)."""
     n = summary.epochs_this_run
     epochs = f"{n} epoch{'s' if n != 1 else ''}"
     message = html.escape(summary.message[:1].upper() + summary.message[1:])
@@ -185,6 +189,8 @@ def run_report(summary: RunSummary, kept: bool) -> tuple[Callable[[str], str], s
         loss = summary.history[-1].get("test_loss") if summary.history else None
         loss_text = f": test loss {loss:.2f} nats per image" if loss is not None else ""
         return (lambda name: f"Finished {epochs}{loss_text}.{now_active(name)}"), OK_STYLE
+    if summary.status == "stopped" and n == 0:
+        return _stopped_early(summary, message, listed), WARNING_STYLE
     if summary.status == "stopped":
         return (lambda name: f"{message}, after {n} complete epoch{'s' if n != 1 else ''}."
                              f"{now_active(name)}"), WARNING_STYLE
@@ -193,3 +199,22 @@ def run_report(summary: RunSummary, kept: bool) -> tuple[Callable[[str], str], s
     if not kept:
         return (lambda name: f"{message} The active model is unchanged."), ERROR_STYLE
     return (lambda name: f"{message}{now_active(name)}"), ERROR_STYLE
+
+
+def _stopped_early(summary: RunSummary, message: str,
+                   listed: str | None) -> Callable[[str], str]:
+    """A run stopped before an epoch of it completed: what was kept, if anything (a new model's
+    batches, listed but not made active), and that the active model stays."""
+    if "before training began" in summary.message:
+        head = message
+    elif summary.start_epoch:
+        head = f"{message}, before an epoch of this run completed"
+    else:
+        head = f"{message}, before any epoch completed"
+    if listed is None:
+        return lambda name: (f"{head}: nothing was kept."
+                             + (" The active model is unchanged." if name else ""))
+    steps = f"{summary.steps:,} step{'s' if summary.steps != 1 else ''}"
+    what = (f"{head}: what the new model learnt in {steps} is kept, with no test loss yet, as "
+            f"“{html.escape(listed)}” in File ▸ Models.")
+    return lambda name: what + (f" <b>{name}</b> stays the active model." if name else "")

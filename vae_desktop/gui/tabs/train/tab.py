@@ -539,19 +539,28 @@ class TrainTab(QWidget):
     def _finish_run(self, summary: RunSummary) -> None:
         self._show_progress()  # the last steps, if the redraw tick has not shown them yet
         ckpt = summary.checkpoint()
-        self.results.end_run(summary.model if ckpt is not None else None,
-                             model_weighted(ckpt) if ckpt is not None else None)
+        # A new model stopped in its first epoch, with no test loss: listed, not made active
+        # (it replaced the model the student was using, in every tab).
+        partial = ckpt is not None and summary.first_epoch_only
+        active = ckpt is not None and not partial
+        self.results.end_run(summary.model if active else None,
+                             model_weighted(ckpt) if active else None)
         self._job = None
         self.progress.ended(summary.status)
         self._set_running(False)
-        report = run_report(summary, ckpt is not None)
-        if ckpt is not None:
+        if active:
             self.last_trained = ckpt
-            self._report = (ckpt, *report)
+            self._report = (ckpt, *run_report(summary, True))
             # Active in every tab: renders it here.
             self.state.add_model(ckpt, origin="trained", name=self._kept_name(ckpt))
         else:
-            self._report = (self.state.active, *report)  # a failed run leaves the active model
+            listed = None
+            if partial:
+                self.last_trained = ckpt
+                listed = self.state.add_model(ckpt, activate=False, origin="trained",
+                                              name=self._kept_name(ckpt)).name
+            # A failed or early-stopped run leaves the active model as it was.
+            self._report = (self.state.active, *run_report(summary, False, listed))
             self._render_active()
         self._show_report()
         if summary.save_error:
