@@ -20,12 +20,16 @@ from pathlib import Path
 from . import checkpoint
 from .checkpoint import Checkpoint
 from .fileio import atomic_write
+from .memory import TEST_IMAGES
 from .paths import app_data_dir, bundled_models_dir
-from .wording import count
+from .wording import count, digits_phrase
 
 INDEX_VERSION = 1
 ORIGINS = ("bundled", "trained", "sweep", "holdout", "opened", "saved")
 MAX_NAME = 80
+APP_DATASET = "mnist"  # what every tab shows a model, whatever it was trained on
+DATASET_NAMES = {"mnist": "MNIST", "fashion-mnist": "Fashion-MNIST", "kmnist": "KMNIST"}
+PART_MARK, OTHER_DATA_MARK = "*", "†"  # a test loss of part of the test set; of other data
 
 
 def models_dir() -> Path:
@@ -74,6 +78,66 @@ def default_name(ckpt: Checkpoint, when: float | None = None) -> str:
     local = time.localtime(when if when is not None else time.time())
     stamp = f"{local.tm_mday} {time.strftime('%b %H:%M', local)}"  # no %-d: not on Windows
     return f"{what_it_is(s['kind'] == 'CVAE', s['arch'], s['latent_dim'], s['epochs'])} · {stamp}"
+
+
+def other_dataset(ckpt: Checkpoint) -> str | None:
+    """The name of the dataset the model was trained on when it is not MNIST ("Fashion-MNIST"),
+    else None. A checkpoint that does not say was trained by this app, on MNIST."""
+    dataset = (ckpt.train_config or {}).get("dataset") or APP_DATASET
+    return None if dataset == APP_DATASET else DATASET_NAMES.get(dataset, dataset)
+
+
+def trained_on_text(ckpt: Checkpoint) -> str:
+    """The training images as the checkpoint records them: "every image", "3,000 images
+    without 2s", "3,000 Fashion-MNIST images", with ", binarised" for binarised MNIST ("–"
+    where the file does not say)."""
+    saved = ckpt.train_config or {}
+    size = saved.get("train_size", saved.get("subset"))  # "subset": its name in early files
+    digits, dataset = saved.get("digits"), other_dataset(ckpt)
+    if not saved:
+        text = "–"
+    else:
+        if isinstance(size, int) and size > 0:
+            text = count(size, f"{dataset} image" if dataset else "image")
+        else:
+            text = f"every {dataset} image" if dataset else "every image"
+        if isinstance(digits, list):
+            text = f"{text} {digits_phrase(digits)}".rstrip()  # as the Train tab words it
+    return text + (", binarised" if ckpt.config.binarized else "")
+
+
+@dataclass(frozen=True)
+class LossNote:
+    """How a model's test loss compares with the others'. `comparable`: measured as the
+    bundled MNIST models' losses are (grey-level MNIST test images); `mark`: "" for the whole
+    test set, PART_MARK for part of it (close, if not exact), OTHER_DATA_MARK for other data
+    (not comparable at all); `text`: that in sentences ("" when there is nothing to say)."""
+
+    comparable: bool
+    mark: str
+    text: str
+
+
+def loss_note(ckpt: Checkpoint) -> LossNote:
+    """What to say next to the model's test loss (see LossNote)."""
+    saved = ckpt.train_config or {}
+    sentences, comparable, mark = [], True, ""
+    size = saved.get("test_size")
+    if isinstance(size, int) and not isinstance(size, bool) and 0 < size < TEST_IMAGES:
+        sentences.append(f"Measured on {size:,} of the {TEST_IMAGES:,} test images: close to "
+                         "what the whole test set gives, but not exactly.")
+        mark = PART_MARK
+    dataset = other_dataset(ckpt)
+    if dataset is not None:
+        sentences.append(f"Measured on {dataset} test images: not comparable with the losses of "
+                         "models trained on MNIST.")
+        comparable, mark = False, OTHER_DATA_MARK
+    elif ckpt.config.binarized:
+        sentences.append("Measured on binarised MNIST (every pixel black or white), which gives "
+                         "lower losses: not comparable with the losses of models trained on "
+                         "MNIST's grey levels.")
+        comparable, mark = False, OTHER_DATA_MARK
+    return LossNote(comparable, mark, " ".join(sentences))
 
 
 def _written(path: str | os.PathLike) -> float:

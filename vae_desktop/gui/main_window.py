@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from vae_desktop.core.fileio import check_folder
+from vae_desktop.core.wording import count
 from vae_desktop.gui import preferences as qs
 from vae_desktop.gui.about import app_icon
 from vae_desktop.gui.history_csv import write_history_csv
@@ -62,6 +63,16 @@ def _files():
     from vae_desktop.gui import model_files
 
     return model_files
+
+
+def describe(ckpt) -> str:
+    """The status bar's line for a model (gui.model_files.describe_model), naming the dataset
+    it was trained on when that is not MNIST."""
+    from vae_desktop.core.library import other_dataset
+
+    text = _files().describe_model(ckpt)
+    dataset = None if ckpt is None else other_dataset(ckpt)
+    return text if dataset is None else f"{text} · trained on {dataset}"
 
 
 def __getattr__(name: str):
@@ -110,6 +121,8 @@ class MainWindow(QMainWindow):
         self.statusBar().messageChanged.connect(lambda text: self.model_label.setVisible(not text))
         self.models_dialog = None
         self.quit_box: QMessageBox | None = None  # the quit question while it is open
+        self._told_dataset: set = set()  # models said to be of another dataset (their paths)
+        self._dataset_message = ""  # the last thing said about one
         if show_first:
             self.resize(self.size().boundedTo(self._room_on_screen()))
         self._restore_window()
@@ -255,8 +268,8 @@ class MainWindow(QMainWindow):
         self.model_combo.clear()
         for ckpt in self.state.models:
             self.model_combo.addItem(ckpt.name)
-            self.model_combo.setItemData(self.model_combo.count() - 1,
-                                         _files().describe_model(ckpt), Qt.ToolTipRole)
+            self.model_combo.setItemData(self.model_combo.count() - 1, describe(ckpt),
+                                         Qt.ToolTipRole)
         if self.state.active in self.state.models:
             self.model_combo.setCurrentIndex(self.state.models.index(self.state.active))
         # Shown while nothing is picked: an empty list is not a list still loading.
@@ -274,10 +287,25 @@ class MainWindow(QMainWindow):
             self.model_combo.setCurrentIndex(self.state.models.index(ckpt))
             self.model_combo.blockSignals(False)
         self._update_status()
+        self._say_other_dataset(ckpt)
+
+    def _say_other_dataset(self, ckpt) -> None:
+        """Once per model and session: a model trained on another dataset (Fashion-MNIST) is
+        shown MNIST digits by every tab, which is worth a word the first time it is used."""
+        from vae_desktop.core.library import other_dataset
+
+        dataset = None if ckpt is None else other_dataset(ckpt)
+        key = str(ckpt.path.resolve()) if ckpt is not None and ckpt.path else id(ckpt)
+        if dataset is None or key in self._told_dataset:
+            return
+        self._told_dataset.add(key)
+        self._dataset_message = (f"{ckpt.name} was trained on {dataset}, but every tab shows it "
+                                 "MNIST digits: expect poor reconstructions and high losses.")
+        self.statusBar().showMessage(self._dataset_message, 15000)
 
     def _update_status(self) -> None:
         ckpt = self.state.active
-        self.model_label.setText(_files().describe_model(ckpt))
+        self.model_label.setText(describe(ckpt))
         has_model = ckpt is not None
         for action in (self.save_action, self.save_as_action, self.export_csv_action):
             action.setEnabled(has_model)
@@ -291,7 +319,7 @@ class MainWindow(QMainWindow):
         tab = self._built_train_tab()
         if tab is not None:
             tab.prepare_new_model()
-        self.statusBar().showMessage("Choose the model and training settings, then press Start",
+        self.statusBar().showMessage("Choose the model and training settings, then press Start.",
                                      5000)
 
     def open_checkpoint(self, path: str | None = None) -> bool:
@@ -309,9 +337,12 @@ class MainWindow(QMainWindow):
                 qs.forget_recent(self.settings, str(path))
             self._show_error("Could not open the checkpoint", str(exc))
             return False
+        self._dataset_message = ""
         self.state.add_model(ckpt, origin="opened")
         qs.remember_recent(self.settings, str(Path(path).resolve()))
-        self.statusBar().showMessage(f"Opened {path}", 5000)
+        # What making it active said of its dataset stays, after the news that it opened.
+        said = self._dataset_message
+        self.statusBar().showMessage(f"Opened {path}. {said}".strip(), 15000 if said else 5000)
         return True
 
     def save(self) -> bool:
@@ -336,7 +367,7 @@ class MainWindow(QMainWindow):
         except OSError as exc:
             self._show_error("Could not save the model", f"{path}: {exc}")
             return False
-        self.statusBar().showMessage(f"Saved {saved.path}", 5000)
+        self.statusBar().showMessage(f"Saved {saved.path}.", 5000)
         return True
 
     def export_history_csv(self, path: str | None = None) -> bool:
@@ -357,7 +388,8 @@ class MainWindow(QMainWindow):
         except OSError as exc:
             self._show_error("Could not export the loss history", f"{path}: {exc}")
             return False
-        self.statusBar().showMessage(f"Exported {len(ckpt.history)} epochs to {path}", 5000)
+        self.statusBar().showMessage(f"Exported {count(len(ckpt.history), 'epoch')} to {path}.",
+                                     5000)
         return True
 
     def export_plot_png(self, path: str | None = None) -> bool:
@@ -373,7 +405,7 @@ class MainWindow(QMainWindow):
         except OSError as exc:
             self._show_error("Could not export the plot", f"{path}: {exc}")
             return False
-        self.statusBar().showMessage(f"Saved the plot to {path}", 5000)
+        self.statusBar().showMessage(f"Saved the plot to {path}.", 5000)
         return True
 
     def show_models(self):

@@ -4,6 +4,7 @@ state's methods."""
 
 from __future__ import annotations
 
+import html
 import time
 from pathlib import Path
 
@@ -25,15 +26,22 @@ from PySide6.QtWidgets import (
 )
 
 from vae_desktop.core.checkpoint import Checkpoint
-from vae_desktop.core.wording import count, digits_phrase
+from vae_desktop.core.library import OTHER_DATA_MARK, PART_MARK, loss_note, trained_on_text
 from vae_desktop.gui.show_folder import show_folder
 from vae_desktop.gui.state import AppState
+from vae_desktop.gui.widgets.hint_text import HINT_STYLE
 
 COLUMNS = ("Name", "Kind", "Arch", "Latent", "Hidden", "Beta", "Epochs", "Test loss", "Trained on",
            "Added", "From")
 ORIGIN_TEXT = {"bundled": "comes with the app", "trained": "trained here", "sweep": "sweep trial",
                "holdout": "held-out-digit run", "opened": "opened file",
                "saved": "saved as a file"}
+LOSS_TIP = ("The negative ELBO per test image, in nats, after the model's last epoch: lower is "
+            "better. Compare only losses measured on the same data: a mark says where one was "
+            "not (hover it for why).")
+LEGEND = {PART_MARK: f"{PART_MARK} measured on part of the test set",
+          OTHER_DATA_MARK: f"{OTHER_DATA_MARK} measured on other data (binarised MNIST or another "
+                           "dataset): not comparable with the others"}
 
 
 class ModelsDialog(QDialog):
@@ -64,6 +72,10 @@ class ModelsDialog(QDialog):
                                           QKeySequence.Delete)
         self.folder_button = self._button("Show in folder", "Open the folder that holds the "
                                           "model's file", self.show_in_folder)
+        self.table.horizontalHeaderItem(COLUMNS.index("Test loss")).setToolTip(LOSS_TIP)
+        self.legend = QLabel()  # what the Test loss column's marks mean, when it shows any
+        self.legend.setWordWrap(True)
+        self.legend.setStyleSheet(HINT_STYLE)
         self.detail = QLabel()
         self.detail.setWordWrap(True)
         self.detail.setTextInteractionFlags(Qt.TextSelectableByMouse)
@@ -77,6 +89,7 @@ class ModelsDialog(QDialog):
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.legend)
         layout.addWidget(self.detail)
         layout.addLayout(buttons)
         state.models_changed.connect(self.refresh)
@@ -95,32 +108,41 @@ class ModelsDialog(QDialog):
     def refresh(self) -> None:
         selected = self.selected()
         self.table.setRowCount(len(self.state.models))
+        marks = set()
         for row, ckpt in enumerate(self.state.models):
             entry = self.state.entry(ckpt)
             cfg = ckpt.config
-            loss = ckpt.test_loss
+            loss, note = ckpt.test_loss, loss_note(ckpt)
             added = "–"  # a bundled model's file date is only when it was installed
             if entry is not None and not entry.bundled:
                 added = time.strftime("%Y-%m-%d %H:%M", time.localtime(entry.added))
             name = ckpt.name + ("  (active)" if ckpt is self.state.active else "")
             hidden = f"{cfg.layers}×{cfg.hidden}" if cfg.layers > 1 else cfg.hidden
+            loss_text = "–" if loss is None else f"{loss:.2f}{note.mark}"
+            if loss is not None and note.mark:
+                marks.add(note.mark)
             values = (name, "CVAE" if cfg.conditional else "VAE", cfg.arch.upper(),
-                      cfg.latent_dim, hidden, f"{cfg.beta:g}", ckpt.epochs,
-                      f"{loss:.2f}" if loss is not None else "–", trained_on(ckpt), added,
+                      cfg.latent_dim, hidden, f"{cfg.beta:g}", ckpt.epochs, loss_text,
+                      trained_on_text(ckpt), added,
                       ORIGIN_TEXT.get(entry.origin, entry.origin) if entry else "not saved")
+            where = str(ckpt.path) if ckpt.path else "not saved to a file yet"
             for column, value in enumerate(values):
                 item = QTableWidgetItem(str(value))
-                if isinstance(value, int):
+                if isinstance(value, int) or COLUMNS[column] == "Test loss":
                     item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
-                item.setToolTip(str(ckpt.path) if ckpt.path else "not saved to a file yet")
+                tip = note.text if COLUMNS[column] == "Test loss" and note.text else where
+                item.setToolTip(tip)
                 if ckpt is self.state.active:
                     font = item.font()
                     font.setBold(True)
                     item.setFont(font)
                 self.table.setItem(row, column, item)
+            self.table.item(row, 0).setData(Qt.UserRole, ckpt)
+        self.legend.setText(" · ".join(LEGEND[mark] for mark in LEGEND if mark in marks))
+        self.legend.setVisible(bool(marks))
         target = selected or self.state.active
         if target in self.state.models:
-            self.table.selectRow(self.state.models.index(target))
+            self.select(target)
         self._update_buttons()
 
     def showEvent(self, event) -> None:
@@ -129,14 +151,24 @@ class ModelsDialog(QDialog):
             self.select(self.state.active)
         super().showEvent(event)
 
+    def model_at(self, row: int) -> Checkpoint | None:
+        """The model a row of the table shows."""
+        item = self.table.item(row, 0)
+        ckpt = item.data(Qt.UserRole) if item is not None else None
+        return ckpt if any(ckpt is m for m in self.state.models) else None
+
+    def row_of(self, ckpt: Checkpoint) -> int:
+        """The table's row of a model (-1 if it is not shown)."""
+        return next((row for row in range(self.table.rowCount())
+                     if self.table.item(row, 0) is not None
+                     and self.table.item(row, 0).data(Qt.UserRole) is ckpt), -1)
+
     def selected(self) -> Checkpoint | None:
         rows = self.table.selectionModel().selectedRows()
-        if not rows or rows[0].row() >= len(self.state.models):
-            return None
-        return self.state.models[rows[0].row()]
+        return self.model_at(rows[0].row()) if rows else None
 
     def select(self, ckpt: Checkpoint) -> None:
-        self.table.selectRow(self.state.models.index(ckpt))
+        self.table.selectRow(self.row_of(ckpt))
 
     def _update_buttons(self) -> None:
         ckpt = self.selected()
@@ -149,8 +181,13 @@ class ModelsDialog(QDialog):
             self.detail.setText("")
             return
         where = str(ckpt.path) if ckpt.path else "not saved to a file yet"
+        data = trained_on_text(ckpt)
+        data = f" Trained on {data}." if data != "–" else ""
+        note = loss_note(ckpt).text if ckpt.test_loss is not None else ""
+        note = f" Test loss: {note}" if note else ""
         extra = " It comes with vae-desktop and cannot be removed." if entry and entry.bundled else ""
-        self.detail.setText(f"<b>{ckpt.name}</b>: {ckpt.config.describe()}. File: {where}.{extra}")
+        self.detail.setText(f"<b>{html.escape(ckpt.name)}</b>: {ckpt.config.describe()}.{data}"
+                            f"{note} File: {html.escape(where)}.{extra}")
 
     # Actions
     def activate(self) -> None:
@@ -222,16 +259,3 @@ class ModelsDialog(QDialog):
     def _show_error(self, title: str, text: str) -> None:
         QMessageBox.warning(self, title, text)
 
-
-def trained_on(ckpt: Checkpoint) -> str:
-    """The training images as the checkpoint records them: "every image", "3,000 images
-    without 2", with ", binarised" for binarised MNIST ("–" where the file does not say)."""
-    saved = ckpt.train_config or {}
-    size, digits = saved.get("train_size"), saved.get("digits")
-    if not saved:
-        text = "–"
-    else:
-        text = count(size, "image") if isinstance(size, int) and size > 0 else "every image"
-        if isinstance(digits, list):
-            text = f"{text} {digits_phrase(digits)}".rstrip()  # as the Train tab words it
-    return text + (", binarised" if ckpt.config.binarized else "")
