@@ -89,7 +89,7 @@ def test_the_form_persists_under_train_keys_and_bad_stored_values_fall_back(qtbo
     first.save_settings(store)
     store.sync()
     assert {k.split("/", 1)[1] for k in store.allKeys() if k.startswith("train/")} == (
-        set(SETTINGS) | {"device"})
+        set(SETTINGS) | {"device", "digits"})
 
     second = TrainTab(state)
     qtbot.addWidget(second)

@@ -36,6 +36,7 @@ from vae_desktop.core.settings import (
 from vae_desktop.core.wording import digits_phrase
 from vae_desktop.gui.preferences import setting_text
 from vae_desktop.gui.tabs.train.continued import KeptData, data_sentence
+from vae_desktop.gui.tabs.train.digits_row import DigitsRow, digits_text, parse_digits
 from vae_desktop.gui.tabs.train.form_layout import (
     MODEL_ROWS,
     SHORT_LABELS,
@@ -53,13 +54,15 @@ LOWEST_TEXT = {"train_size": f"all {TRAIN_IMAGES:,}",  # shown instead of the lo
                "beta_warmup": "none"}
 SUFFIXES = {"train_size": " images"}
 DEVICE = "device"  # not a table setting: the devices present on this machine
+DIGITS = "digits"  # not a table setting either: the digits trained on (None: all), as --digits
 MAX_DECIMALS = 6  # a float spin shows up to this many decimals for a value given with more
 HIGH_LR = 0.01  # above this the loss often blows up
 UNTICK = "Untick “Continue training the active model” to"
 # Why a field is off while "Continue training" is ticked (its tooltip says it after its help).
 KEEPS_SETTINGS = f"A continued model keeps its settings: {UNTICK} train a new model instead."
+KEEPS_DIGITS = f"A continued model keeps the digits it was trained on: {UNTICK} choose others."
 # Settings a continued model keeps besides the model's own: its training data.
-KEPT_TRAIN_SETTINGS = ("train_size",)
+KEPT_TRAIN_SETTINGS = ("train_size", DIGITS)
 
 
 class SettingsForm(QWidget):
@@ -86,6 +89,11 @@ class SettingsForm(QWidget):
                 self.device_combo.setCurrentIndex(self.device_combo.count() - 1)
         self.device_combo.setToolTip("Where to train: only the devices present on this machine")
         self.device_combo.currentIndexChanged.connect(self.changed)
+        self.digits_row = DigitsRow()
+        self.digits_row.changed.connect(self._describe_images)
+        self.digits_row.changed.connect(self.changed)
+        self.digits_row.refused.connect(self.refused)
+        self._kept: KeptData | None = None  # a continued model's data, shown locked
         # As wide as the usual "all 60,000", wherever a continued model's data makes its text
         # longer ("3,000 images without 2s"): the column does not widen when Continue is ticked.
         images = self.fields["train_size"]
@@ -96,7 +104,7 @@ class SettingsForm(QWidget):
         model_grid.add_row([("", self.continue_box)])
         self._add_rows(model_grid, planned_rows(MODEL_ROWS, MODEL_SETTINGS))
         train_grid = SettingsGrid()
-        self._add_rows(train_grid, planned_rows(TRAIN_ROWS, (*TRAIN_SETTINGS, DEVICE)))
+        self._add_rows(train_grid, planned_rows(TRAIN_ROWS, (*TRAIN_SETTINGS, DIGITS, DEVICE)))
         line_up((model_grid, train_grid))
         self.model_group = QGroupBox("Model")
         self.model_group.setLayout(model_grid)
@@ -107,8 +115,10 @@ class SettingsForm(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.model_group)
         layout.addWidget(self.train_group)
-        # Tab moves through the fields as they read, row by row, not in the table's order.
-        chain = [*model_grid.fields, *train_grid.fields]  # the first: "Continue training"
+        # Tab moves through the fields as they read, row by row, not in the table's order. The
+        # digits in their order: one Tab stop (DigitsRow), the others follow it in the chain.
+        chain = [box for widget in (*model_grid.fields, *train_grid.fields)
+                 for box in (self.digits_row.boxes if widget is self.digits_row else [widget])]
         for before, after in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(before, after)
 
@@ -123,7 +133,8 @@ class SettingsForm(QWidget):
             cells = []
             for i, name in enumerate(row):
                 labels = SHORT_LABELS if i else {}  # the second of a pair: a shorter label
-                text = "Device" if name == DEVICE else labels.get(name, SETTINGS[name].label)
+                text = ({DEVICE: "Device", DIGITS: "Digits"}.get(name)
+                        or labels.get(name, SETTINGS[name].label))
                 cells.append((text, self.field(name)))
             grid.add_row(cells)
 
@@ -168,13 +179,15 @@ class SettingsForm(QWidget):
 
     # Values
     def field(self, name: str) -> QWidget:
-        """The widget of a setting (a table name, or "device")."""
-        return self.device_combo if name == DEVICE else self.fields[name]
+        """The widget of a setting (a table name, "device" or "digits")."""
+        return {DEVICE: self.device_combo, DIGITS: self.digits_row}.get(name) or self.fields[name]
 
     def values(self) -> dict:
-        """Table values plus "device"; a text field that holds no allowed value gives None."""
+        """Table values plus "device" and "digits" (a sorted tuple, or None for all ten); a text
+        field that holds no allowed value gives None."""
         out = {name: self._read(name, widget) for name, widget in self.fields.items()}
         out[DEVICE] = self.device_combo.currentData()
+        out[DIGITS] = self.digits_row.digits()
         return out
 
     def _read(self, name: str, widget: QWidget):
@@ -193,9 +206,13 @@ class SettingsForm(QWidget):
 
     def apply(self, values: dict) -> None:
         """Fill in saved or sent settings: core.settings names, or a checkpoint's config and
-        train_config names, plus "device". A value the table refuses, or a device this machine
-        lacks, raises ValueError naming it (and its range), and then nothing changes."""
+        train_config names, plus "device" and "digits" (a tuple or list of digits, or None for
+        all ten; not named: as they are). A value the table refuses, digits that are not some of
+        0 to 9, or a device this machine lacks, raises ValueError naming it (and its range), and
+        then nothing changes."""
         checked = from_saved(values)
+        if DIGITS in values:
+            checked[DIGITS] = parse_digits(values[DIGITS])
         device = values.get(DEVICE)
         if device:
             index = self.device_index(str(device))
@@ -214,6 +231,9 @@ class SettingsForm(QWidget):
                 index = self.device_combo.findData(value)
                 if index >= 0:
                     self.device_combo.setCurrentIndex(index)
+                continue
+            if name == DIGITS:
+                self.digits_row.set_digits(value)
                 continue
             widget = self.fields.get(name)
             if isinstance(widget, QComboBox):
@@ -294,23 +314,30 @@ class SettingsForm(QWidget):
                                              else help_text)
         self.device_combo.setEnabled(not running)
         self.continue_box.setEnabled(not running)
+        for box in self.digits_row.boxes:
+            box.setEnabled(not running and not continuing)
+        self.digits_row.set_tooltips(KEEPS_DIGITS if continuing else None)
 
     def show_kept(self, data: KeptData | None) -> None:
-        """The training data a continued model keeps, in the Training images box (off while
-        "Continue training" is ticked: `set_locked`), e.g. "3,000 images without 2s"; None:
-        the box as usual."""
+        """The training data a continued model keeps, in the Training images box and the Digits
+        row (off while "Continue training" is ticked: `set_locked`), e.g. "3,000 images without
+        2s"; None: the box as usual (the tab gives the form its own digits back)."""
+        self._kept = data
+        if data is not None:
+            self.set_values({"train_size": data.train_size, DIGITS: data.digits})
+        self._describe_images()
+
+    def _describe_images(self) -> None:
+        """The Training images box says the digits too: "2,000 images without 2s", "all images
+        without 2s"; its tooltip says why it is off for a continued model."""
         spin = self.fields["train_size"]
         setting = SETTINGS["train_size"]
-        if data is None:
-            spin.setSuffix(SUFFIXES["train_size"])
-            spin.setSpecialValueText(LOWEST_TEXT["train_size"])
-            spin.setToolTip(setting.tooltip)
-            return
-        phrase = digits_phrase(data.digits)
+        phrase = digits_phrase(self.digits_row.digits())
         spin.setSuffix(f"{SUFFIXES['train_size']} {phrase}".rstrip())
         spin.setSpecialValueText(f"all images {phrase}" if phrase else LOWEST_TEXT["train_size"])
-        self.set_values({"train_size": data.train_size})
-        spin.setToolTip(f"{setting.help}\n\nA continued model trains on the images it was "
+        data = self._kept
+        spin.setToolTip(setting.tooltip if data is None else
+                        f"{setting.help}\n\nA continued model trains on the images it was "
                         f"trained on: {data_sentence(data)}. {UNTICK} choose others.")
 
     # Persistence: QSettings keys train/<name>, read back through the table
@@ -319,6 +346,7 @@ class SettingsForm(QWidget):
             value = widget.text() if isinstance(widget, QLineEdit) else self._read(name, widget)
             settings.setValue(f"train/{name}", setting_text(value))
         settings.setValue(f"train/{DEVICE}", self.device_combo.currentData())
+        settings.setValue(f"train/{DIGITS}", digits_text(self.digits_row.digits()))
 
     def restore(self, settings: QSettings) -> None:
         """Fill in what was saved; a stored value the table refuses (or cannot read) falls back
@@ -335,5 +363,10 @@ class SettingsForm(QWidget):
         device = settings.value(f"train/{DEVICE}")
         if isinstance(device, str) and self.device_index(device) >= 0:
             values[DEVICE] = self.device_combo.itemData(self.device_index(device))
+        if settings.contains(f"train/{DIGITS}"):
+            try:
+                values[DIGITS] = parse_digits(str(settings.value(f"train/{DIGITS}")))
+            except ValueError:
+                values[DIGITS] = None  # all of them, the default
         self.set_values(values)
 

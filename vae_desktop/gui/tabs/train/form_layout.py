@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QSizePolicy, QWidg
 MODEL_ROWS = (("arch",), ("hidden", "layers"), ("latent_dim", "beta"), ("conditional",),
               ("binarized",))
 TRAIN_ROWS = (("lr", "batch_size"), ("epochs", "beta_warmup"), ("seed", "precision"),
-              ("train_size",), ("device",))
+              ("train_size",), ("digits",), ("device",))
 # The second of a pair has less room for its label; its tooltip still gives the whole meaning.
 SHORT_LABELS = {"layers": "Layers", "beta": "Beta", "beta_warmup": "KL warm-up"}
 # Narrower than a spin box asks for (it sizes itself for its largest value, 2,147,483,647 for

@@ -48,7 +48,7 @@ from vae_desktop.gui.model_files import (
 )
 from vae_desktop.gui.state import AppState
 from vae_desktop.gui.tabs.train.continued import kept_data, name_with_digits
-from vae_desktop.gui.tabs.train.form import DEVICE, KEPT_TRAIN_SETTINGS, SettingsForm
+from vae_desktop.gui.tabs.train.form import DEVICE, DIGITS, KEPT_TRAIN_SETTINGS, SettingsForm
 from vae_desktop.gui.tabs.train.job import (
     EpochDone,
     RunStarted,
@@ -382,6 +382,7 @@ class TrainTab(QWidget):
             return False
         values = self.form.values()
         device = values.pop(DEVICE)
+        digits = values.pop(DIGITS)  # the form's: a new model's (a continued one keeps its own)
         try:
             resolve_device(device)
         except DeviceError as exc:
@@ -407,7 +408,7 @@ class TrainTab(QWidget):
             config = VAEConfig(**table.model_kwargs(values))
             stem = f"{'cvae' if config.conditional else 'vae'}-{config.arch}-z{config.latent_dim}"
             request = TrainRequest(values, device, self.state.train_split, (images, labels),
-                                   new_model_path(stem))
+                                   new_model_path(stem), digits=digits)
             what = "Training a new model"
         warm_up_in_gui_thread()
         self._launch(request, source, f"{what} ({config.describe()})")
