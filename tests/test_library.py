@@ -132,15 +132,16 @@ def test_default_name_says_what_the_model_is(bundled):
     assert name.startswith("CVAE · MLP · z=16 · 30 epochs · ")
 
 
-def test_an_opened_file_is_named_for_when_it_was_written_not_opened(tmp_path):
-    """The date in a default name is the model's: a file written on 3 March and opened today is
-    "... 3 Mar 09:30", as a rebuild of the index would name it, whatever day it is opened."""
+def test_a_default_name_is_dated_when_the_file_was_written_not_listed(tmp_path):
+    """The date in a default name is the model's: a file the app wrote on 3 March and listed
+    today is "... 3 Mar 09:30", as a rebuild of the index would name it, whatever day it is
+    listed. (A file the user opens is named by its stem: tests/test_library_opened_names.py.)"""
     ckpt = make_model(tmp_path, "old")
     written = 1_709_458_200  # 2024-03-03 09:30 UTC
     os.utime(ckpt.path, (written, written))
     library = ModelLibrary()
     library.load()
-    entry = library.add(ckpt, "opened")
+    entry = library.add(ckpt, "trained")
     assert entry.name == default_name(ckpt, written)
     rebuilt = ModelLibrary(index=library.index, scan=(tmp_path,))
     rebuilt.rebuild()

@@ -140,6 +140,18 @@ def loss_note(ckpt: Checkpoint) -> LossNote:
     return LossNote(comparable, mark, " ".join(sentences))
 
 
+def new_name(ckpt: Checkpoint, origin: str) -> str:
+    """The name a model is first listed under when nobody gave one. A file the user opened is
+    theirs and already named: its stem, as Save as names the model after the file it writes.
+    A model the app made (a training run's autosave, a sweep trial) is named for what it is and
+    dated when its file was written, as a rebuild of the index names it (default_name)."""
+    if origin == "opened" and ckpt.path is not None:
+        stem = " ".join(Path(ckpt.path).stem.split())[:MAX_NAME]
+        if stem:
+            return stem
+    return default_name(ckpt, _written(ckpt.path) if ckpt.path is not None else None)
+
+
 def _written(path: str | os.PathLike) -> float:
     try:
         return Path(path).stat().st_mtime
@@ -321,10 +333,8 @@ class ModelLibrary:
         before = list(self.entries), None if entry is None else asdict(entry)
         if entry is None:
             entry = ModelEntry(str(Path(ckpt.path).resolve()), "", origin, time.time())
-            # Dated when the file was written (a model trained now, or one opened from last
-            # month), as a rebuild of the index names it.
-            entry.name = self._unused(check_name(name) if name
-                                      else default_name(ckpt, _written(ckpt.path)), entry)
+            entry.name = self._unused(check_name(name) if name else new_name(ckpt, origin),
+                                      entry)
             self.entries.append(entry)
         elif name:
             entry.name = self._unused(check_name(name), entry)

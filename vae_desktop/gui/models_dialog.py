@@ -8,7 +8,7 @@ import html
 import time
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,9 +39,39 @@ ORIGIN_TEXT = {"bundled": "comes with the app", "trained": "trained here", "swee
 LOSS_TIP = ("The negative ELBO per test image, in nats, after the model's last epoch: lower is "
             "better. Compare only losses measured on the same data: a mark says where one was "
             "not (hover it for why).")
+SORT_TIP = ("Click to sort by this column, again for the other way round, a third time for the "
+            "list's own order. Numbers sort as numbers and dates as dates; a cell with no value "
+            "(–) comes last.")
+SORT_ROLE = Qt.UserRole + 1
+NUMBER_COLUMNS = ("Latent", "Hidden", "Beta", "Epochs", "Test loss")
+TRAIN_IMAGES = 60_000  # MNIST's training split: "every image"
 LEGEND = {PART_MARK: f"{PART_MARK} measured on part of the test set",
           OTHER_DATA_MARK: f"{OTHER_DATA_MARK} measured on other data (binarised MNIST or another "
                            "dataset): not comparable with the others"}
+
+
+class SortingItem(QTableWidgetItem):
+    """A cell that sorts by its key: a tuple (group, value...), or None for a cell with no
+    value. Groups keep their order whichever way the column is sorted (losses of other data
+    after the others), and None comes last either way."""
+
+    def __init__(self, text: str, key) -> None:
+        super().__init__(text)
+        self.setData(SORT_ROLE, key)
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        mine, theirs = self.data(SORT_ROLE), other.data(SORT_ROLE)
+        group = 2 if mine is None else mine[0]
+        other_group = 2 if theirs is None else theirs[0]
+        if group != other_group:
+            # Descending, Qt puts a before b when b < a: the groups' order is turned back.
+            table = self.tableWidget()
+            descending = (table is not None and table.horizontalHeader().sortIndicatorOrder()
+                          == Qt.DescendingOrder)
+            return (group < other_group) != descending
+        if mine is None:
+            return False
+        return mine[1:] < theirs[1:]
 
 
 class ModelsDialog(QDialog):
@@ -57,9 +87,17 @@ class ModelsDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)  # a name too long for its column is cut, never wrapped
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.Stretch)
+        header.setSortIndicator(-1, Qt.AscendingOrder)  # the list's own order until a click
+        header.setSortIndicatorClearable(True)  # a third click gives that order back
+        self.table.setSortingEnabled(True)
+        for column, title in enumerate(COLUMNS):
+            tip = LOSS_TIP + "\n\n" if title == "Test loss" else ""
+            self.table.horizontalHeaderItem(column).setToolTip(tip + SORT_TIP)
+        self.table.viewport().installEventFilter(self)  # Name's width follows the room
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.itemDoubleClicked.connect(lambda _item: self.activate())
 
@@ -72,7 +110,6 @@ class ModelsDialog(QDialog):
                                           QKeySequence.Delete)
         self.folder_button = self._button("Show in folder", "Open the folder that holds the "
                                           "model's file", self.show_in_folder)
-        self.table.horizontalHeaderItem(COLUMNS.index("Test loss")).setToolTip(LOSS_TIP)
         self.legend = QLabel()  # what the Test loss column's marks mean, when it shows any
         self.legend.setWordWrap(True)
         self.legend.setStyleSheet(HINT_STYLE)
@@ -107,28 +144,18 @@ class ModelsDialog(QDialog):
     # Rendering
     def refresh(self) -> None:
         selected = self.selected()
-        self.table.setRowCount(len(self.state.models))
+        table = self.table
+        table.setSortingEnabled(False)  # rows stay where they are put while they are filled
+        table.setRowCount(len(self.state.models))
         marks = set()
         for row, ckpt in enumerate(self.state.models):
-            entry = self.state.entry(ckpt)
-            cfg = ckpt.config
-            loss, note = ckpt.test_loss, loss_note(ckpt)
-            added = "–"  # a bundled model's file date is only when it was installed
-            if entry is not None and not entry.bundled:
-                added = time.strftime("%Y-%m-%d %H:%M", time.localtime(entry.added))
-            name = ckpt.name + ("  (active)" if ckpt is self.state.active else "")
-            hidden = f"{cfg.layers}×{cfg.hidden}" if cfg.layers > 1 else cfg.hidden
-            loss_text = "–" if loss is None else f"{loss:.2f}{note.mark}"
-            if loss is not None and note.mark:
+            note = loss_note(ckpt)
+            if ckpt.test_loss is not None and note.mark:
                 marks.add(note.mark)
-            values = (name, "CVAE" if cfg.conditional else "VAE", cfg.arch.upper(),
-                      cfg.latent_dim, hidden, f"{cfg.beta:g}", ckpt.epochs, loss_text,
-                      trained_on_text(ckpt), added,
-                      ORIGIN_TEXT.get(entry.origin, entry.origin) if entry else "not saved")
             where = str(ckpt.path) if ckpt.path else "not saved to a file yet"
-            for column, value in enumerate(values):
-                item = QTableWidgetItem(str(value))
-                if isinstance(value, int) or COLUMNS[column] == "Test loss":
+            for column, (text, key) in enumerate(self._cells(ckpt, note)):
+                item = SortingItem(text, key)
+                if COLUMNS[column] in NUMBER_COLUMNS:
                     item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
                 tip = note.text if COLUMNS[column] == "Test loss" and note.text else where
                 item.setToolTip(tip)
@@ -136,20 +163,90 @@ class ModelsDialog(QDialog):
                     font = item.font()
                     font.setBold(True)
                     item.setFont(font)
-                self.table.setItem(row, column, item)
-            self.table.item(row, 0).setData(Qt.UserRole, ckpt)
+                table.setItem(row, column, item)
+            table.item(row, 0).setData(Qt.UserRole, ckpt)
+        table.setSortingEnabled(True)  # sorted again as the user last asked, if they did
         self.legend.setText(" · ".join(LEGEND[mark] for mark in LEGEND if mark in marks))
         self.legend.setVisible(bool(marks))
-        target = selected or self.state.active
-        if target in self.state.models:
+        # The model picked before, while it is listed; else (it was just removed, say) the
+        # active one, which is what every tab now shows.
+        target = selected if selected is not None else self.state.active
+        if target is not None and self.row_of(target) >= 0:
             self.select(target)
+        else:
+            table.clearSelection()
+        self._fit_name_column()
         self._update_buttons()
+
+    def _cells(self, ckpt: Checkpoint, note) -> list[tuple[str, object]]:
+        """Each column's text and what it sorts by (None: nothing, sorted last)."""
+        entry = self.state.entry(ckpt)
+        cfg, loss = ckpt.config, ckpt.test_loss
+        added = None  # a bundled model's file date is only when it was installed
+        if entry is not None and not entry.bundled:
+            added = entry.added
+        name = ckpt.name + ("  (active)" if ckpt is self.state.active else "")
+        hidden = f"{cfg.layers}×{cfg.hidden}" if cfg.layers > 1 else str(cfg.hidden)
+        origin = ORIGIN_TEXT.get(entry.origin, entry.origin) if entry else "not saved"
+        saved = ckpt.train_config or {}
+        size = saved.get("train_size", saved.get("subset"))  # "subset": early files' name
+        images = size if isinstance(size, int) and size > 0 else TRAIN_IMAGES
+        return [
+            (name, (0, ckpt.name.casefold())),
+            ("CVAE" if cfg.conditional else "VAE", (0, cfg.conditional)),
+            (cfg.arch.upper(), (0, cfg.arch)),
+            (str(cfg.latent_dim), (0, cfg.latent_dim)),
+            (hidden, (0, cfg.hidden, cfg.layers)),
+            (f"{cfg.beta:g}", (0, cfg.beta)),
+            (str(ckpt.epochs), (0, ckpt.epochs)),
+            # Losses measured on other data are set apart after the others, either way round.
+            ("–", None) if loss is None else (f"{loss:.2f}{note.mark}",
+                                              (0 if note.comparable else 1, loss)),
+            (trained_on_text(ckpt), None if not ckpt.train_config else (0, images)),
+            ("–", None) if added is None else (
+                time.strftime("%Y-%m-%d %H:%M", time.localtime(added)), (0, added)),
+            (origin, (0, origin)),
+        ]
+
+    def _fit_name_column(self) -> None:
+        """Name takes the room the other columns leave, but never less than its longest name
+        needs: where there is not that much room, a horizontal scroll bar, not names wrapped
+        onto two lines."""
+        header = self.table.horizontalHeader()
+        others = sum(header.sectionSize(c) for c in range(1, header.count()))
+        need = self.table.sizeHintForColumn(0)
+        if self.table.viewport().width() - others >= need:
+            if header.sectionResizeMode(0) != QHeaderView.Stretch:
+                header.setSectionResizeMode(0, QHeaderView.Stretch)
+        else:
+            header.setSectionResizeMode(0, QHeaderView.Interactive)
+            header.resizeSection(0, need)
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Resize:
+            self._fit_name_column()
+        return super().eventFilter(watched, event)
 
     def showEvent(self, event) -> None:
         # Opened again, the dialog starts on the active model, not on the row picked last time.
         if self.state.active in self.state.models:
             self.select(self.state.active)
+        self._widen_to_fit()
         super().showEvent(event)
+
+    def _widen_to_fit(self) -> None:
+        """As wide as every column needs (long names, "3,000 Fashion-MNIST images without 2s"),
+        where the screen has the room: never narrower than it was made or left."""
+        table, header = self.table, self.table.horizontalHeader()
+        columns = sum(max(table.sizeHintForColumn(c), header.sectionSizeHint(c))
+                      for c in range(header.count()))
+        margins = self.layout().contentsMargins()
+        wanted = (columns + table.verticalScrollBar().sizeHint().width()
+                  + 2 * table.frameWidth() + margins.left() + margins.right())
+        screen = self.screen() or (self.parentWidget().screen() if self.parentWidget() else None)
+        room = screen.availableGeometry().width() - 40 if screen is not None else wanted
+        if self.width() < min(wanted, room):
+            self.resize(min(wanted, room), self.height())
 
     def model_at(self, row: int) -> Checkpoint | None:
         """The model a row of the table shows."""
@@ -184,7 +281,8 @@ class ModelsDialog(QDialog):
         data = trained_on_text(ckpt)
         data = f" Trained on {data}." if data != "–" else ""
         note = loss_note(ckpt).text if ckpt.test_loss is not None else ""
-        note = f" Test loss: {note}" if note else ""
+        note = (f" Its test loss ({ckpt.test_loss:.2f}) was {note[0].lower()}{note[1:]}"
+                if note else "")
         extra = " It comes with vae-desktop and cannot be removed." if entry and entry.bundled else ""
         self.detail.setText(f"<b>{html.escape(ckpt.name)}</b>: {ckpt.config.describe()}.{data}"
                             f"{note} File: {html.escape(where)}.{extra}")
@@ -221,12 +319,16 @@ class ModelsDialog(QDialog):
                 f"Its file stays where it is:\n{ckpt.path}")
         if not self._confirm(f"Remove {ckpt.name} from the list of models?\n\n{what}"):
             return False
+        was_active = ckpt is self.state.active
         try:
             self.state.remove_model(ckpt)
         except (ValueError, OSError) as exc:
             self._show_error("Could not remove the model", str(exc))
             return False
-        self.state.status_message.emit(f"Removed {ckpt.name}", 5000)
+        text = f"Removed {ckpt.name}."
+        if was_active and self.state.active is not None:  # every tab switched: say to what
+            text += f" {self.state.active.name} is now the active model."
+        self.state.status_message.emit(text, 8000)
         return True
 
     def show_in_folder(self) -> bool:
