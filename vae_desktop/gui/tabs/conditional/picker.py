@@ -134,10 +134,16 @@ class Controls(QWidget):
         sform.addRow("Label", self.label_combo)
         col.addWidget(style_box)
         # Why a box did not take what was typed ("500" samples used to become 50 without a
-        # word): under the boxes, until a box takes a value.
+        # word): under the boxes, until a box takes a value. Its room (two lines, as long as
+        # such a message is) is kept while it is hidden: showing it moved the boxes above it
+        # where the column had no room to spare.
         self.message_label = QLabel()
         self.message_label.setWordWrap(True)
         self.message_label.setStyleSheet(ERROR_STYLE)
+        self.message_label.setMinimumHeight(2 * self.message_label.fontMetrics().lineSpacing())
+        policy = self.message_label.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.message_label.setSizePolicy(policy)
         self.message_label.hide()
         col.addWidget(self.message_label)
         Refusals((self.count_spin, self.seed_spin, self.rows_spin, self.test_index),

@@ -22,6 +22,8 @@ from vae_desktop.gui.widgets.image_view import DigitView
 DIGITS = 10
 GAP_SHOWN = 40.0  # nats, as on the Draw tab: further behind is as good as ruled out
 BAR_COLOUR, CHOSEN_COLOUR = "#8ab4f8", "#1a73e8"
+MARK_ROOM = 5.0  # nats of room under the bars for the mark of the label encoded with
+EXPORT_TIP = "Save the source and its ten rewritings as a PNG."
 
 
 class StyleTransferView(QWidget):
@@ -55,33 +57,49 @@ class StyleTransferView(QWidget):
         self.probs_plot.setMouseEnabled(False, False)
         self.probs_plot.hideButtons()
         self.probs_plot.setMenuEnabled(False)
-        self.probs_plot.setYRange(0, GAP_SHOWN, padding=0.02)
         self.probs_plot.setXRange(-0.6, 9.6, padding=0)
         self.probs_plot.setTitle("nats behind the best label", size="9pt")
         self.probs_plot.getAxis("bottom").setTicks([[(d, str(d)) for d in range(DIGITS)]])
         self.gap_bars = GapBars(DIGITS, top=GAP_SHOWN, colour=BAR_COLOUR)
         self.probs_plot.addItem(self.gap_bars)
         self._brush, self._chosen = pg.mkBrush(BAR_COLOUR), pg.mkBrush(CHOSEN_COLOUR)
+        # A triangle under the label the image was encoded with: a guessed label is the best
+        # one, whose bar has no height, so its darker colour alone never showed.
+        self.probs_plot.setYRange(-MARK_ROOM, GAP_SHOWN, padding=0.02)
+        self.chosen_mark = pg.ScatterPlotItem(symbol="t1", size=10, pen=pg.mkPen(CHOSEN_COLOUR),
+                                              brush=self._chosen)
+        self.probs_plot.addItem(self.chosen_mark)
         self.probs_plot.setToolTip(
             "How much worse each label explains the image than the best one: its negative ELBO "
-            f"minus the best's, in nats (capped at {GAP_SHOWN:g}). The darker bar is the label "
-            "the image was encoded with")
+            f"minus the best's, in nats (capped at {GAP_SHOWN:g}). The label the image was "
+            "encoded with is marked ▲ and its bar is darker (a guessed label is the best one: "
+            "no bar)")
         row.addWidget(self.probs_plot)
 
         self.title = QLabel("Style transfer")
         self.message = QLabel()
         self.message.setTextFormat(Qt.RichText)
-        self.export = export_button("Save the source and its ten rewritings as a PNG")
+        self.export = export_button(EXPORT_TIP)
+        self._chosen_label: int | None = None
         self.frame: QFrame = panel(self.title, self, self.export, self.message)
         self.frame.setMaximumHeight(250)
 
-    def show_none(self, message: str) -> None:
-        """No source image: empty views and the message (rich text) saying why."""
+    def show_none(self, message: str, why: str) -> None:
+        """No source image: empty views, the message (rich text) saying why, and Export PNG…
+        off, its tooltip saying why (`why`, a sentence)."""
         self.source_caption.setText("")
         self.source_view.set_image(None)
         self.style_view.set_image(np.zeros((28, 28 * DIGITS), np.float32))
         self.gap_bars.set_bars(np.zeros(DIGITS), [self._brush] * DIGITS)
+        self.chosen_mark.setData([], [])
+        self._chosen_label = None
         self.message.setText(message)
+        self.export.setEnabled(False)
+        self.export.setToolTip(why)
+
+    def chosen_label(self) -> int | None:
+        """The label marked as the one the image was encoded with (None: no image)."""
+        return self._chosen_label
 
     def show_result(self, image: np.ndarray, caption: str, style: generate.StyleTransfer,
                     reading: DigitAnalysis) -> None:
@@ -93,6 +111,10 @@ class StyleTransferView(QWidget):
         losses = reading.label_losses
         brushes = [self._chosen if d == style.label else self._brush for d in range(DIGITS)]
         self.gap_bars.set_bars(np.minimum(losses - losses.min(), GAP_SHOWN), brushes)
+        self.chosen_mark.setData([style.label], [-MARK_ROOM / 2])
+        self._chosen_label = style.label
+        self.export.setEnabled(True)
+        self.export.setToolTip(EXPORT_TIP)
         how = "its guessed label" if style.guessed else "the given label"
         said = guess_sentence(reading, what="the image")
         self.message.setText(

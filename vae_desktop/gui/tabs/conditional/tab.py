@@ -33,6 +33,10 @@ from vae_desktop.gui.widgets.image_view import DigitView
 
 PNG_SCALE = 4
 PARTS = ("samples", "digits", "style")
+# Why style transfer's Export PNG… is off (its tooltip then, and what export says).
+NOTHING_YET = "Nothing to export yet: the style transfer has not been made."
+NO_DRAWING = ("Nothing to export: there is no drawing to restyle. Draw a digit on the Draw tab "
+              "first, or pick a test digit as the source.")
 
 
 class ConditionalTab(QWidget):
@@ -71,8 +75,19 @@ class ConditionalTab(QWidget):
         self.sampler_source = SamplerSource(state, self.controls.sampler_choice,
                                             lambda: state.active if self._model() is not None else None, self)
         self.sampler_source.changed.connect(lambda: self._schedule("samples", "digits"))
+        # The conditional models in the order they were last trained, opened or used, newest
+        # last: "Switch to …" offers the newest. Those listed before the tab was made: the
+        # user's in the order they were added to the list, after the bundled ones (of which
+        # the list's first is offered, as before).
+        def added(ckpt) -> float:
+            entry = state.entry(ckpt)
+            return -1.0 if entry is None or entry.bundled else entry.added
+
+        conditional = [m for m in state.models if m.config.conditional]
+        self._recent: list = sorted(reversed(conditional), key=added)
+        self._known = {id(m) for m in state.models}
         state.model_changed.connect(self._on_model_changed)
-        state.models_changed.connect(self._update_needs_model_page)
+        state.models_changed.connect(self._on_models_changed)
         state.drawing_changed.connect(self._on_drawing_changed)
         state.test_pass_ready.connect(self._on_test_pass_ready)
         self._on_model_changed(state.active)
@@ -164,7 +179,26 @@ class ConditionalTab(QWidget):
             return None
         return ckpt.model
 
+    def _note_recent(self, ckpt) -> None:
+        if ckpt is not None and ckpt.config.conditional:
+            self._recent = [m for m in self._recent if m is not ckpt] + [ckpt]
+
+    def _on_models_changed(self) -> None:
+        for ckpt in self.state.models:  # a model just trained or opened is the newest
+            if id(ckpt) not in self._known:
+                self._known.add(id(ckpt))
+                self._note_recent(ckpt)
+        self._update_needs_model_page()
+
+    def switch_target(self):
+        """The conditional model "Switch to …" offers: the one trained, opened or used last
+        (still listed), else the list's first; None when there is none."""
+        listed = [m for m in self._recent
+                  if m.config.conditional and any(m is other for other in self.state.models)]
+        return listed[-1] if listed else self.state.find_model(conditional=True)
+
     def _on_model_changed(self, ckpt) -> None:
+        self._note_recent(ckpt)
         # Nothing of the previous model stays on show, even while the tab is hidden.
         self._clear_views()
         self.sampler_source.refresh()
@@ -187,13 +221,13 @@ class ConditionalTab(QWidget):
         for view in (self.samples_view, self.digits_view_widget):
             view.set_image(None)
         self.samples_title.setText("")
-        self.style_panel.show_none("")
+        self.style_panel.show_none("", NOTHING_YET)
 
     def _update_needs_model_page(self) -> None:
-        self.needs_page.describe(self.state.active, self.state.find_model(conditional=True))
+        self.needs_page.describe(self.state.active, self.switch_target())
 
     def switch_to_conditional(self) -> None:
-        target = self.state.find_model(conditional=True)
+        target = self.switch_target()
         if target is not None:
             self.state.set_active(target)
 
@@ -281,9 +315,13 @@ class ConditionalTab(QWidget):
         self.style_source = image
         if image is None:
             self.style = None
-            self.style_panel.show_none(
-                f"<span style='color:#d93025'>{self.style_error}</span>" if self.style_error else
-                "Draw a digit first: <a href='draw'>open the Draw tab</a>")
+            if self.style_error:
+                self.style_panel.show_none(
+                    f"<span style='color:#d93025'>{escape(self.style_error)}</span>",
+                    f"Nothing to export: {self.style_error[0].lower()}{self.style_error[1:]}.")
+            else:
+                self.style_panel.show_none("Draw a digit first: <a href='draw'>open the Draw "
+                                           "tab</a>", NO_DRAWING)
             return
         given = self.label_combo.currentData()
         self.style = generate.style_transfer(model, torch.from_numpy(image), given)
@@ -307,21 +345,29 @@ class ConditionalTab(QWidget):
         if which == "style" and self.style is not None:
             source = torch.from_numpy(self.style_source).reshape(1, 1, 28, 28)
             return grid(torch.cat([source, self.style.images]), nrow=DIGITS + 1)
-        raise ValueError(f"nothing to export for {which!r}")
+        if which == "style":
+            raise ValueError(self.style_panel.export.toolTip())  # why there is none, in words
+        raise ValueError("Nothing to export: this tab needs a conditional model.")
 
     def export_png(self, which: str, path: str | Path) -> Path:
         return save_png(path, self.export_image(which), scale=PNG_SCALE)
 
     def _export_dialog(self, which: str) -> None:
-        name, title = {"samples": (f"cvae-samples-{self.label}.png", "Export the samples as PNG"),
-                       "digits": ("cvae-all-digits.png", "Export the all-digits view as PNG"),
-                       "style": ("cvae-style-transfer.png", "Export the style transfer as PNG")}[which]
-        path = ask_save_path(self, name, title, "PNG images (*.png)")
+        name, what = {"samples": (f"cvae-samples-{self.label}.png", "samples"),
+                      "digits": ("cvae-all-digits.png", "all-digits view"),
+                      "style": ("cvae-style-transfer.png", "style transfer")}[which]
+        try:
+            image = self.export_image(which)  # nothing to export: said before asking for a file
+        except ValueError as exc:
+            self.state.status_message.emit(f"Could not export the {what}. {exc}", 8000)
+            return
+        path = ask_save_path(self, name, f"Export the {what} as PNG", "PNG images (*.png)")
         if not path:
             return
         try:
-            saved = self.export_png(which, path)
+            saved = save_png(path, image, scale=PNG_SCALE)
         except (OSError, ValueError) as exc:
-            self.state.status_message.emit(f"Could not export: {exc}", 6000)
+            reason = str(exc).rstrip(".")
+            self.state.status_message.emit(f"Could not export the {what}: {reason}.", 8000)
         else:
-            self.state.status_message.emit(f"Saved {saved}", 4000)
+            self.state.status_message.emit(f"Saved the {what} to {saved}.", 5000)
