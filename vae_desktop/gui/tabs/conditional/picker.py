@@ -164,7 +164,9 @@ class Controls(QWidget):
 
     def set_label(self, label: int) -> None:
         button = self.digit_group.button(int(label))
-        if button is not None and button.isEnabled():
+        # Its own flag (a label the model has), not the page's: a restored digit is set while
+        # an unconditional model has the page switched off.
+        if button is not None and button.isEnabledTo(self):
             button.setChecked(True)
 
     def show_refusal(self, message: str) -> None:

@@ -5,6 +5,7 @@ explains what it needs and offers to switch to a conditional model or to train o
 
 from __future__ import annotations
 
+import math
 import secrets
 from html import escape
 from pathlib import Path
@@ -21,9 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vae_desktop.core import generate
+from vae_desktop.core import generate, mixture
 from vae_desktop.core.digit_analysis import analyse_digit
 from vae_desktop.core.images import grid, save_png
+from vae_desktop.gui import preferences as qs
 from vae_desktop.gui.model_files import ask_save_path
 from vae_desktop.gui.tabs.conditional.panels import export_button, panel
 from vae_desktop.gui.tabs.conditional.picker import DIGITS, MAX_SEED, Controls, NeedsModelPage
@@ -33,6 +35,7 @@ from vae_desktop.gui.widgets.image_view import DigitView
 
 PNG_SCALE = 4
 PARTS = ("samples", "digits", "style")
+SETTINGS_GROUP = "conditional"  # the tab's keys in the settings file
 # Why style transfer's Export PNG… is off (its tooltip then, and what export says).
 NOTHING_YET = "Nothing to export yet: the style transfer has not been made."
 NO_DRAWING = ("Nothing to export: there is no drawing to restyle. Draw a digit on the Draw tab "
@@ -171,6 +174,51 @@ class ConditionalTab(QWidget):
     def _on_drawing_changed(self, _drawing) -> None:
         if self.src_drawing.isChecked():
             self._schedule("style")
+
+    # ------------------------------------------------------------------ kept across restarts
+    def save_settings(self, settings) -> None:
+        """The controls' values (MainWindow calls this when it closes)."""
+        c = self.controls
+        label = self.label_combo.currentData()
+        for key, value in (("digit", self.label), ("samples", self.count_spin.value()),
+                           ("styles", self.rows_spin.value()), ("seed", self.seed_spin.value()),
+                           ("sampler", c.sampler_choice.kind()),
+                           ("temperature", self.temperature),
+                           ("style_source", "drawing" if self.src_drawing.isChecked() else "test"),
+                           ("test_digit", self.test_index.value()),
+                           ("label", "guess" if label is None else label)):
+            settings.setValue(f"{SETTINGS_GROUP}/{key}", qs.setting_text(value))
+
+    def restore_settings(self, settings) -> None:
+        """The values save_settings kept; one that is not the tab's (out of its box's range, an
+        unknown sampler, not a number) leaves that control as it is."""
+        def number(key: str, read=qs.read_int):
+            return read(settings, f"{SETTINGS_GROUP}/{key}", None)
+
+        for key, box in (("samples", self.count_spin), ("styles", self.rows_spin),
+                         ("seed", self.seed_spin), ("test_digit", self.test_index)):
+            value = number(key)
+            if value is not None and box.minimum() <= value <= box.maximum():
+                box.setValue(value)
+        digit = number("digit")
+        if digit is not None and 0 <= digit < DIGITS:
+            self.set_label(digit)
+        temperature = number("temperature", qs.read_float)
+        if temperature is not None and math.isfinite(temperature):
+            steps = round(temperature * 100)
+            if self.temp_slider.minimum() <= steps <= self.temp_slider.maximum():
+                self.temp_slider.setValue(steps)
+        sampler = qs.read_str(settings, f"{SETTINGS_GROUP}/sampler")
+        if sampler in mixture.SAMPLERS:
+            self.controls.sampler_choice.set_kind(sampler)
+        source = qs.read_str(settings, f"{SETTINGS_GROUP}/style_source")
+        if source in ("drawing", "test"):  # after the test digit #, which picks its own source
+            (self.src_drawing if source == "drawing" else self.src_test).setChecked(True)
+        label = qs.read_str(settings, f"{SETTINGS_GROUP}/label")
+        index = self.label_combo.findData(None if label == "guess" else
+                                          int(label) if label.isdigit() else "none")
+        if label and index >= 0:
+            self.label_combo.setCurrentIndex(index)
 
     # ------------------------------------------------------------------ model
     def _model(self):
