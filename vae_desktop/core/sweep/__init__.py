@@ -7,6 +7,7 @@ once. Progress reaches the caller as plain dicts; no Qt here.
 - spec: SweepSpec (what a sweep tries; limits from core.settings), SweepError
 - storage: opening storage, listing studies, the trials read back (TrialRecord, SweepStudy)
 - budget: the epochs and images a trial trained and was scored on; a study's trials that differ
+- export: the trials as CSV or tab-separated text
 - lost: telling a trial whose worker is gone (killed, crashed) from one that runs
 - run: run_sweep (callback, for the CLI) and sweep_steps (a job, for the GUI), SweepControl
 - text: command-line text to SweepSpec arguments
@@ -14,6 +15,7 @@ once. Progress reaches the caller as plain dicts; no Qt here.
 """
 
 from .budget import budget_differences, images_text, trial_budget
+from .export import trial_rows, trials_text, write_trials_csv
 from .run import SweepControl, holdout_auroc, run_sweep, sweep_steps
 from .spec import (
     DEFAULT_FIXED,
@@ -59,5 +61,5 @@ __all__ = [
     "default_storage_url", "display_url", "holdout_auroc", "list_studies", "load_trials",
     "log_scale", "model_differences", "open_storage", "parse_setting", "password_of",
     "range_problems", "run_sweep", "spec_settings_from_text", "sweep_steps", "trial_budget",
-    "watch_trials", "with_password",
+    "trial_rows", "trials_text", "watch_trials", "with_password", "write_trials_csv",
 ]

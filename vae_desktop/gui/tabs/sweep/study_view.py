@@ -19,7 +19,13 @@ from PySide6.QtWidgets import (
 from vae_desktop.core.sweep import SETTINGS, TrialRecord, best_trial
 from vae_desktop.gui.tabs.sweep.messages import plain_tip
 from vae_desktop.gui.tabs.sweep.plots import TrialPlots
-from vae_desktop.gui.tabs.sweep.trial_table import SHORT_LABELS, TrialTable, fmt, fmt_value
+from vae_desktop.gui.tabs.sweep.trial_table import (
+    EXPORT_TIP,
+    SHORT_LABELS,
+    TrialTable,
+    fmt,
+    fmt_value,
+)
 from vae_desktop.gui.widgets.wrapping_label import WrappingLabel
 
 
@@ -62,6 +68,7 @@ def _progress(record: TrialRecord) -> tuple[bool, int]:
 class StudyView(QWidget):
     open_requested = Signal(int)  # a trial's number: open its model
     train_requested = Signal(int)  # ... train with its settings
+    export_requested = Signal()  # every trial, as CSV
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -100,14 +107,20 @@ class StudyView(QWidget):
         self.open_button.setToolTip("Load the selected trial's model, list it with your models "
                                     "and make it the active one")
         self.open_button.clicked.connect(self._open_selected)
+        self.export_button = QPushButton("Export CSV…")
+        self.export_button.setToolTip(f"Export trials as CSV. {EXPORT_TIP}. Ctrl+C in the "
+                                      "table copies the selected rows")
+        self.export_button.clicked.connect(self.export_requested)
         best_row = QHBoxLayout()
         best_row.addWidget(self.best_label, 1)
         best_row.addWidget(self.use_best_button)
         best_row.addWidget(self.open_button)
+        best_row.addWidget(self.export_button)
         self.table = TrialTable()
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.open_requested.connect(self.open_requested)
         self.table.train_requested.connect(self.train_requested)
+        self.table.export_requested.connect(self.export_requested)
         self.plots = TrialPlots()
         self.plots.trial_clicked.connect(self.select_trial)
         self.plots.set_objective(self.objective)
@@ -195,6 +208,7 @@ class StudyView(QWidget):
         self.use_best_button.setEnabled(self.best() is not None)
         selected = self.selected()
         self.open_button.setEnabled(selected is not None and bool(selected.checkpoint))
+        self.export_button.setEnabled(bool(self.trials))
 
     def _train_best(self) -> None:
         best = self.best()

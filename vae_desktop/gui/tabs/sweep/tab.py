@@ -32,9 +32,11 @@ from shiboken6 import isValid
 
 from vae_desktop.core import checkpoint, memory, sweep
 from vae_desktop.core import settings as table
+from vae_desktop.core.fileio import check_folder
 from vae_desktop.core.sweep import StudyNotFound, SweepControl, SweepError, SweepStudy, TrialRecord
 from vae_desktop.core.wording import count
 from vae_desktop.gui import preferences as qs
+from vae_desktop.gui.model_files import ask_save_path, file_name_for
 from vae_desktop.gui.tabs.sweep.form import SweepForm
 from vae_desktop.gui.tabs.sweep.messages import said, said_call, said_steps, sentence
 from vae_desktop.gui.tabs.sweep.search_space import words
@@ -136,6 +138,7 @@ class SweepTab(QWidget):
         self.view = StudyView()
         self.view.open_requested.connect(self._open_trial)
         self.view.train_requested.connect(self._train_with_trial)
+        self.view.export_requested.connect(self.export_trials_csv)
         self.watcher = StudyWatcher(self._start_job, self.isVisible, self._on_watched,
                                     self._watch_failed, parent=self)
 
@@ -610,6 +613,28 @@ class SweepTab(QWidget):
         if record is not None:
             self.train_with(record)
 
+    def export_trials_csv(self, path: str | None = None) -> bool:
+        """Write every trial of the study shown to a CSV file (asked for when `path` is None);
+        whether it was written."""
+        trials = sorted(self.view.trials.values(), key=lambda t: t.number)
+        if not trials:
+            return False
+        name = self.view.name
+        path = path or ask_save_path(self, file_name_for(f"{name}-trials", ".csv"),
+                                     "Export trials as CSV", "CSV files (*.csv)")
+        if not path:
+            return False
+        try:
+            check_folder(path)
+            sweep.write_trials_csv(trials, self.view.objective, path)
+        except OSError as exc:
+            self.show_study_message(f"The trials could not be exported to {path}: "
+                                    f"{_reason(exc)}. Choose another file or folder.")
+            return False
+        self.state.status_message.emit(
+            f"Exported {count(len(trials), 'trial')} of study {name} to {path}", 5000)
+        return True
+
     def _open_trial(self, number: int) -> None:
         if self.select_trial(number):
             self.open_selected()
@@ -684,6 +709,11 @@ def sweep_unless_mixed(spec: sweep.SweepSpec, control: SweepControl, answer: Mix
             if not answer.mix:
                 return None
     return (yield from sweep.sweep_steps(spec, control, show_study=False))
+
+
+def _reason(exc: OSError) -> str:
+    """Why a file could not be written, in words ("permission denied")."""
+    return exc.strerror.lower() if exc.strerror else str(exc).rstrip(".")
 
 
 def _read_study(url: str | None, name: str) -> SweepStudy | str:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -27,6 +27,7 @@ from vae_desktop.core.sweep import (
     best_trial,
     images_text,
     trial_budget,
+    trials_text,
 )
 from vae_desktop.gui.tabs.sweep.messages import plain_tip, sentence
 
@@ -46,6 +47,8 @@ TIME_COLUMN = 5
 FIRST_SETTING_COLUMN = 6
 WORKER_COLUMN = len(COLUMNS) - 1
 MAX_WORKER_WIDTH = 180
+EXPORT_TIP = ("Every trial of the study shown, as a CSV file: its number, state, value, each "
+              "setting, epochs, training and test images, duration and worker, every value whole")
 
 
 def fmt(value) -> str:
@@ -116,6 +119,7 @@ class SortableItem(QTableWidgetItem):
 class TrialTable(QTableWidget):
     open_requested = Signal(int)  # a trial's number: open its model
     train_requested = Signal(int)  # ... train with its settings
+    export_requested = Signal()  # export every trial as CSV
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(0, len(COLUMNS), parent)
@@ -132,7 +136,9 @@ class TrialTable(QTableWidget):
         self.verticalHeader().hide()
         self.verticalHeader().setDefaultSectionSize(24)
         self.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SingleSelection)
+        # Shift- and Ctrl-click pick several rows to copy (Ctrl+C); the trial to open or train
+        # with is the current one (selected()).
+        self.setSelectionMode(QAbstractItemView.ExtendedSelection)
         self.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.setAlternatingRowColors(True)
         self.setSortingEnabled(True)
@@ -143,8 +149,10 @@ class TrialTable(QTableWidget):
         self.setContextMenuPolicy(Qt.CustomContextMenu)
         self.customContextMenuRequested.connect(self._menu)
         self.itemDoubleClicked.connect(self._double_clicked)
-        self.setToolTip("Double-click a trial to open its model; right-click for more")
+        self.setToolTip("Double-click a trial to open its model; right-click for more. Ctrl+C "
+                        "copies the selected rows for a spreadsheet")
         self.records: dict[int, TrialRecord] = {}
+        self._objective = "test_loss"
         # While trials run or arrive, the newest is kept in view, until the user scrolls away
         # from it (back to it: followed again) or picks a trial; their view is then left alone.
         self._follow = True
@@ -176,6 +184,7 @@ class TrialTable(QTableWidget):
     def _fill(self, records: list[TrialRecord], direction: str, objective: str,
               keep: int | None) -> None:
         self.records = {r.number: r for r in records}
+        self._objective = objective
         records = sorted(records, key=lambda t: t.number)
         best = best_trial(records, direction)
         self.set_objective(objective)
@@ -285,11 +294,37 @@ class TrialTable(QTableWidget):
         return [self.item(row, column).text() for row in range(self.rowCount())]
 
     def selected_number(self) -> int | None:
-        rows = self.selectionModel().selectedRows() if self.selectionModel() else []
+        """The trial of the current row when it is selected (of several, the one last clicked),
+        else of the first selected row; None when no row is selected."""
+        rows = [index.row() for index in self.selectionModel().selectedRows()] \
+            if self.selectionModel() else []
         if not rows:
             return None
-        item = self.item(rows[0].row(), 0)
+        row = self.currentRow() if self.currentRow() in rows else min(rows)
+        item = self.item(row, 0)
         return item.data(Qt.UserRole) if item is not None else None
+
+    def selected_records(self) -> list[TrialRecord]:
+        """The selected trials, top to bottom as shown."""
+        rows = sorted(index.row() for index in self.selectionModel().selectedRows()) \
+            if self.selectionModel() else []
+        numbers = [self.item(row, 0).data(Qt.UserRole) for row in rows]
+        return [self.records[n] for n in numbers if n in self.records]
+
+    def copy_selected(self) -> bool:
+        """The selected rows, every value whole and a header line first, to the clipboard as
+        tab-separated text (what a spreadsheet pastes as cells); whether any row was."""
+        records = self.selected_records()
+        if records:
+            QGuiApplication.clipboard().setText(trials_text(records, self._objective))
+        return bool(records)
+
+    def keyPressEvent(self, event) -> None:
+        if event.matches(QKeySequence.Copy):  # Qt's own copies the current cell only
+            self.copy_selected()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def selected(self) -> TrialRecord | None:
         number = self.selected_number()
@@ -307,19 +342,45 @@ class TrialTable(QTableWidget):
         number = self.item(item.row(), 0).data(Qt.UserRole)
         self.open_requested.emit(number)
 
-    def _menu(self, pos) -> None:
+    def context_menu(self, pos) -> QMenu | None:
+        """The menu for a right-click at `pos` (viewport coordinates): for the trial there,
+        train with its settings, open its model, copy the selected rows; and export every
+        trial. A click on a selected row keeps the selection (to copy those rows)."""
         item = self.itemAt(pos)
-        if item is None:
-            return
-        self.selectRow(item.row())
-        record = self.selected()
-        if record is None:
-            return
+        record = None
+        if item is not None:
+            row = item.row()
+            if self.selectionModel().isRowSelected(row, QModelIndex()):
+                self.setCurrentCell(row, item.column(), QItemSelectionModel.NoUpdate)
+            else:
+                self.selectRow(row)
+            record = self.records.get(self.item(row, 0).data(Qt.UserRole))
+        if record is None and not self.records:
+            return None
         menu = QMenu(self)
-        train = menu.addAction("Train with these settings")
-        train.setEnabled(bool(record.settings))
-        train.triggered.connect(lambda: self.train_requested.emit(record.number))
-        opened = menu.addAction("Open its model")
-        opened.setEnabled(bool(record.checkpoint))
-        opened.triggered.connect(lambda: self.open_requested.emit(record.number))
-        menu.exec(self.viewport().mapToGlobal(pos))
+        menu.setToolTipsVisible(True)
+        if record is not None:
+            train = menu.addAction("Train with these settings")
+            train.setToolTip("Copy what this trial trained with into the Train tab")
+            train.setEnabled(bool(record.settings))
+            train.triggered.connect(lambda: self.train_requested.emit(record.number))
+            opened = menu.addAction("Open its model")
+            opened.setToolTip("Load this trial's model, list it with your models and make it "
+                              "the active one")
+            opened.setEnabled(bool(record.checkpoint))
+            opened.triggered.connect(lambda: self.open_requested.emit(record.number))
+            menu.addSeparator()
+            copy = menu.addAction("Copy")
+            copy.setShortcut(QKeySequence.Copy)
+            copy.setToolTip("The selected rows as tab-separated text, every value whole, for a "
+                            "spreadsheet")
+            copy.triggered.connect(self.copy_selected)
+        export = menu.addAction("Export trials as CSV…")
+        export.setToolTip(EXPORT_TIP)
+        export.triggered.connect(self.export_requested)
+        return menu
+
+    def _menu(self, pos) -> None:
+        menu = self.context_menu(pos)
+        if menu is not None:
+            menu.exec(self.viewport().mapToGlobal(pos))
