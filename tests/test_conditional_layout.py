@@ -26,7 +26,7 @@ def tab(app_state, qtbot):
 
 def test_the_model_footer_is_never_cut(tab, app_state, qtbot):
     ckpt = app_state.active
-    ckpt.name = "CVAE · CONV · z=5 · 2 epochs · 5 Dec 03:59"  # as the library names a trained one
+    ckpt.name = "CVAE · Conv · z=5 · 2 epochs · 5 Dec 03:59"  # as the library names a trained one
     app_state.set_active(None)
     app_state.set_active(ckpt)
     qtbot.wait(10)

@@ -65,10 +65,23 @@ def summarize(ckpt: Checkpoint) -> dict:
             "epochs": ckpt.epochs, "test_loss": ckpt.test_loss}
 
 
+ARCH_NAMES = {"mlp": "MLP", "conv": "Conv"}  # an architecture as people read it
+
+
+def arch_name(arch: str) -> str:
+    """"MLP", "Conv": one spelling wherever a model's architecture is named."""
+    return ARCH_NAMES.get(arch, arch)
+
+
+def hidden_text(config) -> str:
+    """A model's hidden layers: "400", or "2×500" for two layers of 500 units."""
+    return f"{config.layers}×{config.hidden}" if config.layers > 1 else str(config.hidden)
+
+
 def what_it_is(conditional: bool, arch: str, latent_dim: int, epochs: int) -> str:
     """The start of a model's default name, e.g. "CVAE · MLP · z=2 · 10 epochs"."""
     kind = "CVAE" if conditional else "VAE"
-    return f"{kind} · {arch.upper()} · z={latent_dim} · {count(epochs, 'epoch')}"
+    return f"{kind} · {arch_name(arch)} · z={latent_dim} · {count(epochs, 'epoch')}"
 
 
 def default_name(ckpt: Checkpoint, when: float | None = None) -> str:

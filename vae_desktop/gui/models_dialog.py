@@ -26,7 +26,14 @@ from PySide6.QtWidgets import (
 )
 
 from vae_desktop.core.checkpoint import Checkpoint
-from vae_desktop.core.library import OTHER_DATA_MARK, PART_MARK, loss_note, trained_on_text
+from vae_desktop.core.library import (
+    OTHER_DATA_MARK,
+    PART_MARK,
+    arch_name,
+    hidden_text,
+    loss_note,
+    trained_on_text,
+)
 from vae_desktop.gui.show_folder import show_folder
 from vae_desktop.gui.state import AppState
 from vae_desktop.gui.widgets.hint_text import HINT_STYLE
@@ -186,7 +193,6 @@ class ModelsDialog(QDialog):
         if entry is not None and not entry.bundled:
             added = entry.added
         name = ckpt.name + ("  (active)" if ckpt is self.state.active else "")
-        hidden = f"{cfg.layers}×{cfg.hidden}" if cfg.layers > 1 else str(cfg.hidden)
         origin = ORIGIN_TEXT.get(entry.origin, entry.origin) if entry else "not saved"
         saved = ckpt.train_config or {}
         size = saved.get("train_size", saved.get("subset"))  # "subset": early files' name
@@ -194,9 +200,9 @@ class ModelsDialog(QDialog):
         return [
             (name, (0, ckpt.name.casefold())),
             ("CVAE" if cfg.conditional else "VAE", (0, cfg.conditional)),
-            (cfg.arch.upper(), (0, cfg.arch)),
+            (arch_name(cfg.arch), (0, cfg.arch)),
             (str(cfg.latent_dim), (0, cfg.latent_dim)),
-            (hidden, (0, cfg.hidden, cfg.layers)),
+            (hidden_text(cfg), (0, cfg.hidden, cfg.layers)),
             (f"{cfg.beta:g}", (0, cfg.beta)),
             (str(ckpt.epochs), (0, ckpt.epochs)),
             # Losses measured on other data are set apart after the others, either way round.

@@ -1,0 +1,39 @@
+"""One spelling of a model's architecture and hidden layers wherever the Models dialog and the
+library's names say them: "MLP" and "Conv" (the Sweep tab's words), never "mlp" or "CONV", and
+"2×500", never "2x500"."""
+
+from __future__ import annotations
+
+from vae_desktop.core import checkpoint
+from vae_desktop.core.library import arch_name, default_name, hidden_text, models_dir, what_it_is
+from vae_desktop.core.training import new_model
+
+
+def test_architectures_and_hidden_layers_are_spelt_one_way():
+    assert arch_name("mlp") == "MLP" and arch_name("conv") == "Conv"
+    assert what_it_is(True, "conv", 5, 2) == "CVAE · Conv · z=5 · 2 epochs"
+    assert what_it_is(False, "mlp", 2, 1) == "VAE · MLP · z=2 · 1 epoch"
+    model = new_model(1, latent_dim=2, hidden=16, layers=2, arch="conv")
+    ckpt = checkpoint.Checkpoint(model, model.config)
+    assert hidden_text(ckpt.config) == "2×16"
+    assert default_name(ckpt, when=0).startswith("VAE · Conv · z=2 · 0 epochs · ")
+
+
+def test_the_models_dialog_says_them_so(qtbot):
+    from vae_desktop.gui.main_window import MainWindow
+    from vae_desktop.gui.widgets.message_tab import MessageTab
+
+    class QuietTab(MessageTab):
+        def __init__(self, state, parent=None):
+            super().__init__("Quiet", "A stand-in tab.", parent)
+
+    window = MainWindow(tabs=(("Draw", QuietTab),))
+    qtbot.addWidget(window)
+    model = new_model(1, latent_dim=2, hidden=16, layers=2, arch="conv")
+    path = checkpoint.save(models_dir() / "conv.pt", model, [{"epoch": 1, "test_loss": 150.0}])
+    ckpt = window.state.add_model(checkpoint.load(path), origin="trained")
+    dialog = window.show_models()
+    row = dialog.row_of(ckpt)
+    cells = [dialog.table.item(row, c).text() for c in range(dialog.table.columnCount())]
+    assert cells[2] == "Conv" and cells[4] == "2×16"
+    assert ckpt.name.startswith("VAE · Conv · z=2 · 1 epoch · ")
