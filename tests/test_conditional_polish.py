@@ -153,3 +153,16 @@ def test_a_refusal_moves_no_control(app_state, qtbot):
     qtbot.wait(10)
     assert places() == before and not controls.message_label.isVisible()
 
+
+
+def test_the_footer_names_another_dataset(app_state, qtbot):
+    model = new_model(1, latent_dim=2, hidden=16, num_classes=10)
+    path = checkpoint.save(models_dir() / "fashion.pt", model, [{"epoch": 1, "test_loss": 240.0}],
+                           None, {"train_size": 3000, "dataset": "fashion-mnist"})
+    fashion = app_state.add_model(checkpoint.load(path), origin="opened")
+    tab = ConditionalTab(app_state)
+    qtbot.addWidget(tab)
+    assert "trained on Fashion-MNIST" in tab.model_label.text()
+    assert "trained on Fashion-MNIST" in tab.model_label.toolTip()
+    app_state.set_active(app_state.find_model(conditional=True, latent_dim=2))
+    assert "trained on" not in tab.model_label.text() and fashion.name == "fashion"

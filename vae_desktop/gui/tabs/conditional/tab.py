@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from vae_desktop.core import generate, mixture
 from vae_desktop.core.digit_analysis import analyse_digit
 from vae_desktop.core.images import grid, save_png
+from vae_desktop.core.library import other_dataset
 from vae_desktop.gui import preferences as qs
 from vae_desktop.gui.model_files import ask_save_path
 from vae_desktop.gui.tabs.conditional.panels import export_button, panel
@@ -260,8 +261,10 @@ class ConditionalTab(QWidget):
         self.main_page.setEnabled(True)
         self.controls.set_num_classes(model.num_classes)
         ckpt = self.state.active
-        self.model_label.setText(f"Model: <b>{escape(ckpt.name)}</b><br>{ckpt.config.describe()}")
-        self.model_label.setToolTip(f"{ckpt.name}: {ckpt.config.describe()}")
+        dataset = other_dataset(ckpt)  # these views show it MNIST digits whatever it learnt
+        what = ckpt.config.describe() + (f", trained on {dataset}" if dataset else "")
+        self.model_label.setText(f"Model: <b>{escape(ckpt.name)}</b><br>{what}")
+        self.model_label.setToolTip(f"{ckpt.name}: {what}")
         self._schedule(*PARTS)
 
     def _clear_views(self) -> None:
