@@ -127,3 +127,24 @@ def test_the_table_shows_each_trials_training_images(qtbot, state):
     study.trials[0].settings["train_size"] = 0  # all of them
     tab.show_study(study)
     assert table.column_texts(column) == ["all"]
+
+
+def test_every_column_fits_beside_the_form_at_1280x720(qtbot, state):
+    """With the Images column the table still needs no horizontal scroll bar in the tab's room at
+    1280x720 (1264 px: the main window's frame takes the rest)."""
+    study = first_run()
+    for trial in study.trials:  # a worker's name as long as a real machine's
+        trial.host, trial.pid = "gpu-box-2", 123456
+    tab = SweepTab(state)
+    qtbot.addWidget(tab)
+    tab.resize(1264, 640)
+    tab.show()
+    qtbot.waitExposed(tab)
+    tab.show_study(study)
+    table = tab.view.table
+    qtbot.waitUntil(lambda: table.horizontalScrollBar().maximum() == 0, timeout=2000)
+    header = table.horizontalHeader()
+    for column in range(table.columnCount()):  # no header cut short
+        text = table.horizontalHeaderItem(column).text()
+        assert header.sectionSize(column) >= header.fontMetrics().horizontalAdvance(text) + 8, \
+            text
