@@ -4,7 +4,10 @@ table and the two plots, all rendered from the same records, so they never disag
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -56,6 +59,24 @@ class MessageLine(WrappingLabel):
             self.setFixedHeight(height)
 
 
+class BestLine(MessageLine):
+    """The best trial and its settings, rich text ("<b>Best:</b> ..."), wrapped to the width
+    left beside its buttons: one line, or two when every setting varies, never a wider tab."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.RichText)
+        self.show()
+
+    def text_height(self, width: int) -> int:
+        doc = QTextDocument()
+        doc.setDefaultFont(self.font())
+        doc.setDocumentMargin(0)
+        doc.setHtml(self.text())
+        doc.setTextWidth(width)
+        return math.ceil(doc.size().height())
+
+
 LIVE_TIP = ("The trials are read from the storage every few seconds while this tab is shown: "
             "those of every worker, on any machine. The time is the last read")
 
@@ -96,8 +117,8 @@ class StudyView(QWidget):
         # Under the status line: what went wrong with the study or its storage, and what to do.
         # Here it takes room from the table, never from the form on the left.
         self.message_label = MessageLine()
-        self.best_label = QLabel("Best: –")
-        self.best_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.best_label = BestLine()
+        self.best_label.setText("Best: –")
         self.use_best_button = QPushButton("Use best in Train tab")
         self.use_best_button.setToolTip("Copy what the best trial trained with into the Train "
                                         "tab: its settings, training images and seed "
