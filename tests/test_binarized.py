@@ -47,7 +47,7 @@ def binarized_run(tmp_path_factory):
 def test_the_checkpoint_records_binarisation_and_depth(binarized_run):
     ckpt = checkpoint.load(binarized_run)
     assert ckpt.config.binarized and ckpt.config.layers == 2
-    assert "binarised" in ckpt.config.describe() and "2x64" in ckpt.config.describe()
+    assert "binarised" in ckpt.config.describe() and "2×64" in ckpt.config.describe()
     linears = [m for m in ckpt.model.dec_body if isinstance(m, torch.nn.Linear)]
     assert len(linears) == 3  # latent -> 64 -> 64 -> 784
 

@@ -73,7 +73,7 @@ def _rewrite(path, edit):
 def test_wrong_shape(saved):
     path, _ = saved
     _rewrite(path, lambda p: p["state_dict"].__setitem__("fc_mu.weight", torch.zeros(7, 32)))
-    with pytest.raises(CheckpointError, match="do not fit a conditional mlp, latent 3"):
+    with pytest.raises(CheckpointError, match="do not fit a conditional MLP, latent 3"):
         checkpoint.load(path)
 
 

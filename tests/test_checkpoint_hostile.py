@@ -208,7 +208,7 @@ def test_weights_that_do_not_fit_a_huge_model_are_refused_without_building_it(tm
     built = _built_models(monkeypatch)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
     with pytest.raises(CheckpointError, match=r"^huge.pt: the weights do not fit a conditional "
-                                              r"conv, latent 2, hidden 4x8192"):
+                                              r"Conv, latent 2, hidden 4×8192"):
         checkpoint.load(path)
     assert built and set(built) == {"meta"}  # shapes only: no real model was built
     grew = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak
@@ -272,7 +272,7 @@ def test_weights_that_only_look_right_are_refused(tmp_path, edit, says):
     with pytest.raises(CheckpointError) as caught:
         checkpoint.load(path)
     message = str(caught.value)
-    assert message.startswith("odd.pt: the weights do not fit an mlp, latent 2, hidden 400")
+    assert message.startswith("odd.pt: the weights do not fit an MLP, latent 2, hidden 400")
     assert says in message
 
 

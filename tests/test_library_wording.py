@@ -5,8 +5,9 @@ library's names say them: "MLP" and "Conv" (the Sweep tab's words), never "mlp" 
 from __future__ import annotations
 
 from vae_desktop.core import checkpoint
-from vae_desktop.core.library import arch_name, default_name, hidden_text, models_dir, what_it_is
+from vae_desktop.core.library import default_name, models_dir, what_it_is
 from vae_desktop.core.training import new_model
+from vae_desktop.core.wording import arch_name, hidden_text
 
 
 def test_architectures_and_hidden_layers_are_spelt_one_way():
@@ -17,6 +18,10 @@ def test_architectures_and_hidden_layers_are_spelt_one_way():
     ckpt = checkpoint.Checkpoint(model, model.config)
     assert hidden_text(ckpt.config) == "2×16"
     assert default_name(ckpt, when=0).startswith("VAE · Conv · z=2 · 0 epochs · ")
+    # The headers of the Train and Evaluate tabs, the CLI and the Conditional tab's footer.
+    assert ckpt.config.describe() == "Conv, latent 2, hidden 2×16, beta 1"
+    cvae = new_model(1, latent_dim=3, hidden=32, num_classes=10).config
+    assert cvae.describe() == "conditional MLP, latent 3, hidden 32, beta 1"
 
 
 def test_the_models_dialog_says_them_so(qtbot):

@@ -349,7 +349,7 @@ def _weights(state, model: VAE, name: str, config: VAEConfig) -> dict:
     if not isinstance(state, dict) or not state:
         raise CheckpointError(f"{name} holds no weights. {ALTERED}")
     kind = config.describe()
-    article = "an" if kind.startswith("mlp") else "a"
+    article = "an" if kind.startswith("MLP") else "a"
 
     def unfit(detail: str) -> CheckpointError:
         return CheckpointError(f"{name}: the weights do not fit {article} {kind} model: "

@@ -22,7 +22,7 @@ from .checkpoint import Checkpoint
 from .fileio import atomic_write
 from .memory import TEST_IMAGES
 from .paths import app_data_dir, bundled_models_dir
-from .wording import count, digits_phrase
+from .wording import arch_name, count, digits_phrase
 
 INDEX_VERSION = 1
 ORIGINS = ("bundled", "trained", "sweep", "holdout", "opened", "saved")
@@ -63,19 +63,6 @@ def summarize(ckpt: Checkpoint) -> dict:
     return {"kind": "CVAE" if cfg.conditional else "VAE", "arch": cfg.arch,
             "latent_dim": cfg.latent_dim, "hidden": cfg.hidden, "beta": cfg.beta,
             "epochs": ckpt.epochs, "test_loss": ckpt.test_loss}
-
-
-ARCH_NAMES = {"mlp": "MLP", "conv": "Conv"}  # an architecture as people read it
-
-
-def arch_name(arch: str) -> str:
-    """"MLP", "Conv": one spelling wherever a model's architecture is named."""
-    return ARCH_NAMES.get(arch, arch)
-
-
-def hidden_text(config) -> str:
-    """A model's hidden layers: "400", or "2×500" for two layers of 500 units."""
-    return f"{config.layers}×{config.hidden}" if config.layers > 1 else str(config.hidden)
 
 
 def what_it_is(conditional: bool, arch: str, latent_dim: int, epochs: int) -> str:

@@ -10,6 +10,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .settings import SETTINGS
+from .wording import arch_name, hidden_text
 
 ARCHS = SETTINGS["arch"].choices
 PIXELS = 28 * 28
@@ -49,10 +50,9 @@ class VAEConfig:
 
     def describe(self) -> str:
         kind = "conditional " if self.conditional else ""
-        hidden = f"{self.layers}x{self.hidden}" if self.layers > 1 else f"{self.hidden}"
         data = ", binarised" if self.binarized else ""
-        return (f"{kind}{self.arch}, latent {self.latent_dim}, hidden {hidden}, "
-                f"beta {self.beta:g}{data}")
+        return (f"{kind}{arch_name(self.arch)}, latent {self.latent_dim}, hidden "
+                f"{hidden_text(self)}, beta {self.beta:g}{data}")
 
 
 def validate_config(cfg: VAEConfig) -> list[str]:

@@ -48,3 +48,16 @@ def digits_phrase(digits) -> str:
 
 def _and(words: list[str]) -> str:
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+ARCH_NAMES = {"mlp": "MLP", "conv": "Conv"}  # an architecture as people read it
+
+
+def arch_name(arch: str) -> str:
+    """"MLP", "Conv": one spelling wherever a model's architecture is named."""
+    return ARCH_NAMES.get(arch, arch)
+
+
+def hidden_text(config) -> str:
+    """A model's hidden layers: "400", or "2×500" for two layers of 500 units."""
+    return f"{config.layers}×{config.hidden}" if config.layers > 1 else str(config.hidden)

@@ -26,14 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from vae_desktop.core.checkpoint import Checkpoint
-from vae_desktop.core.library import (
-    OTHER_DATA_MARK,
-    PART_MARK,
-    arch_name,
-    hidden_text,
-    loss_note,
-    trained_on_text,
-)
+from vae_desktop.core.library import OTHER_DATA_MARK, PART_MARK, loss_note, trained_on_text
+from vae_desktop.core.wording import arch_name, hidden_text
 from vae_desktop.gui.show_folder import show_folder
 from vae_desktop.gui.state import AppState
 from vae_desktop.gui.widgets.hint_text import HINT_STYLE

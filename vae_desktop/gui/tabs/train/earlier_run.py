@@ -47,7 +47,7 @@ class EarlierCurve:
 
 def rewind_tip(caption: str, epochs: int) -> str:
     """Rewind's tooltip while it can act: which run it trains again (`caption`: the run's header,
-    e.g. "Training a new model (mlp, latent 2, hidden 32, beta 1)")."""
+    e.g. "Training a new model (MLP, latent 2, hidden 32, beta 1)")."""
     what = plain_text(caption)
     what = what[0].lower() + what[1:] if what else "this run"
     return (f"Train the run on screen again from its very same start: {what}, "
