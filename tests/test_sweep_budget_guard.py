@@ -23,7 +23,7 @@ def first_run(trials: int = 1):
                                study="demo", **SMALL))
 
 
-def test_budget_differences_name_each_part_that_differs(tmp_path):
+def test_budget_differences_name_each_part_that_differs():
     trials = first_run().trials
     same = SweepSpec(trials=5, epochs=1, train_size=200, test_size=100, study="demo", **SMALL)
     assert budget_differences(trials, same) == []
@@ -35,6 +35,14 @@ def test_budget_differences_name_each_part_that_differs(tmp_path):
     assert budget_differences(trials, everything) == [
         "200 training images where these settings say all 60,000",
         "100 test images where these settings say all 10,000"]
+    # Trials of several other budgets: each value said once.
+    trials[0].settings["epochs"] = 2
+    more = first_run(trials=2).trials[1:]
+    more[0].settings["train_size"] = 0
+    assert budget_differences(trials + more, other) == [
+        "1 or 2 epochs per trial where these settings say 3",
+        "200 or all 60,000 training images where these settings say 2,000"]
+    trials[0].settings["epochs"] = 1
     # A trial that does not say its test images (swept by an older version) is not counted.
     for trial in trials:
         trial.settings.pop("test_size")

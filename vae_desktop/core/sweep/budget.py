@@ -37,10 +37,11 @@ def images_text(key: str, n: int) -> str:
 
 
 def _values(key: str, values: list[int]) -> str:
+    """"1 or 2 epochs per trial", "500 or all 60,000 training images"."""
+    numbers = " or ".join(_wanted(key, v) for v in values)
     if key == "epochs":
-        return f"{' or '.join(f'{v:,}' for v in values)} epoch" + \
-            ("" if values == [1] else "s") + " per trial"
-    return " or ".join(images_text(key, v) for v in values)
+        return f"{numbers} epoch{'' if values == [1] else 's'} per trial"
+    return f"{numbers} {'training' if key == 'train_size' else 'test'} images"
 
 
 def _wanted(key: str, value: int) -> str:
