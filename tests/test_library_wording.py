@@ -42,3 +42,18 @@ def test_the_models_dialog_says_them_so(qtbot):
     cells = [dialog.table.item(row, c).text() for c in range(dialog.table.columnCount())]
     assert cells[2] == "Conv" and cells[4] == "2×16"
     assert ckpt.name.startswith("VAE · Conv · z=2 · 1 epoch · ")
+
+
+def test_the_status_line_says_the_architecture_and_the_test_images_as_everywhere():
+    """The status bar said "CONV" and gave a sweep trial's test loss, measured on its 1,000 test
+    images, as if on all 10,000 (the Evaluate tab then shows another figure)."""
+    from vae_desktop.gui.model_files import describe_model
+
+    model = new_model(1, latent_dim=2, hidden=16, arch="conv")
+    ckpt = checkpoint.Checkpoint(model, model.config, name="trial-2",
+                                 history=[{"epoch": 1, "test_loss": 153.594}],
+                                 train_config={"test_size": 1000})
+    assert describe_model(ckpt) == ("trial-2 · Conv · latent 2 · unconditional · 1 epoch · "
+                                    "test loss 153.59 nats/image on 1,000 test images")
+    ckpt.train_config = {}
+    assert describe_model(ckpt).endswith("· test loss 153.59 nats/image")

@@ -14,8 +14,9 @@ from vae_desktop.core import checkpoint
 from vae_desktop.core.checkpoint import Checkpoint
 from vae_desktop.core.fileio import check_folder
 from vae_desktop.core.library import models_dir
+from vae_desktop.core.memory import TEST_IMAGES
 from vae_desktop.core.paths import bundled_models_dir
-from vae_desktop.core.wording import count
+from vae_desktop.core.wording import arch_name, count
 from vae_desktop.gui import preferences
 
 CHECKPOINT_FILTER = "vae-desktop checkpoints (*.pt);;All files (*)"
@@ -125,5 +126,8 @@ def describe_model(ckpt: Checkpoint | None) -> str:
     kind = "conditional" if cfg.conditional else "unconditional"
     loss = ckpt.test_loss
     loss_text = f"test loss {loss:.2f} nats/image" if loss is not None else "test loss not measured"
-    return (f"{ckpt.name} · {cfg.arch.upper()} · latent {cfg.latent_dim} · {kind} · "
+    size = (ckpt.train_config or {}).get("test_size")
+    if loss is not None and type(size) is int and 0 < size < TEST_IMAGES:
+        loss_text += f" on {size:,} test images"  # not the whole test set the Evaluate tab scores
+    return (f"{ckpt.name} · {arch_name(cfg.arch)} · latent {cfg.latent_dim} · {kind} · "
             f"{count(ckpt.epochs, 'epoch')} · {loss_text}")
