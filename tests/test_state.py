@@ -148,6 +148,15 @@ def test_a_model_the_list_cannot_take_is_still_named_and_usable(app_state, monke
     assert "Permission denied" in said.args[0] and "Save as" in said.args[0]
 
 
+def test_an_opened_file_the_list_cannot_take_is_named_by_its_file(app_state, monkeypatch, qtbot):
+    # As the list names an opened file (and Save as a saved one): by its stem, not by a
+    # description dated from the file ("VAE · MLP · z=2 · 1 epoch · 5 Dec 09:57").
+    _list_unwritable(app_state, monkeypatch)
+    with qtbot.waitSignal(app_state.status_message) as said:
+        ckpt = app_state.add_model(trained_file("my digits"), origin="opened")
+    assert ckpt.name == "my digits" and said.args[0].startswith("my digits is in ")
+
+
 def test_save_as_reports_the_file_saved_when_only_the_list_fails(app_state, monkeypatch,
                                                                  tmp_path, qtbot):
     bundled = next(m for m in app_state.models if app_state.entry(m).bundled)

@@ -142,7 +142,7 @@ class AppState(QObject):
             try:
                 ckpt.name = self.library.add(ckpt, origin, name).name
             except OSError as exc:  # a read-only or full data folder: the model is still here
-                ckpt.name = name or library.default_name(ckpt)
+                ckpt.name = name or library.new_name(ckpt, origin)  # as the list would name it
                 if origin in ("opened", "saved"):  # the user's own file: it stays
                     text = (f"{ckpt.name} is in {ckpt.path}, but the list of models could not "
                             f"take it ({exc}): it is shown until you quit, and File ▸ Open "
