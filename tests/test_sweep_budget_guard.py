@@ -7,6 +7,8 @@ with 3 epochs on 2,000: five trials, no warning, the best a 3-epoch trial among 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import optuna
 from PySide6.QtCore import Qt
 
@@ -37,8 +39,9 @@ def test_budget_differences_name_each_part_that_differs():
         "100 test images where these settings say all 10,000"]
     # Trials of several other budgets: each value said once.
     trials[0].settings["epochs"] = 2
-    more = first_run(trials=2).trials[1:]
-    more[0].settings["train_size"] = 0
+    more = [replace(trials[0], number=n, settings=dict(trials[0].settings)) for n in (1, 2)]
+    more[0].settings.update(epochs=1, train_size=0)
+    more[1].settings.update(epochs=1)
     assert budget_differences(trials + more, other) == [
         "1 or 2 epochs per trial where these settings say 3",
         "200 or all 60,000 training images where these settings say 2,000"]
