@@ -138,6 +138,10 @@ def test_the_table_shows_each_trials_training_images(qtbot, state):
     study.trials[0].settings["train_size"] = 0  # all of them
     tab.show_study(study)
     assert table.column_texts(column) == ["all"]
+    # A trial that ended before its last epoch says how far it got.
+    study.trials[0].settings["epochs"] = 3
+    tab.show_study(study)
+    assert table.column_texts(headers.index("Epochs")) == ["1 of 3"]
 
 
 def test_every_column_fits_beside_the_form_at_1280x720(qtbot, state):
