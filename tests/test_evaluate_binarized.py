@@ -76,6 +76,10 @@ def test_the_anomaly_threshold_is_set_on_binarised_training_images(qtbot, tab, a
     assert torch.equal(result.normal, tab.report.scores["loss"])
     for name, image in result.outlier_examples.items():
         assert set(image.unique().tolist()) <= {0.0, 1.0}, name  # shown as scored
+    # Binarised noise is random pixels, not a second blank image (binarised with the noise's
+    # own seed, every pixel came out 0).
+    assert 0.4 < float(result.outlier_examples["noise"].mean()) < 0.6
+    assert float(result.outliers["noise"].mean()) > 2 * float(result.outliers["blank"].mean())
 
 
 def test_a_pair_opens_in_draw_as_it_is_shown(tab, app_state, mnist_test):

@@ -35,6 +35,10 @@ OUTLIERS = {
 }
 
 
+OUTLIER_SEED = 0  # the synthetic outliers' draws (the noise)
+OUTLIER_BINARIZATION_SEED = OUTLIER_SEED + 1  # never the noise's own draws
+
+
 def anomaly_scores(model: VAE, images: torch.Tensor, score: str = "elbo",
                    batch_size: int = 2000) -> torch.Tensor:
     """Per-image anomaly score (higher = more unusual), float [N] on the CPU, of the images as
@@ -61,7 +65,8 @@ def anomaly_scores(model: VAE, images: torch.Tensor, score: str = "elbo",
     return -(torch.logsumexp(-per_label, dim=0) - math.log(model.num_classes))
 
 
-def model_inputs(model: VAE, images: torch.Tensor) -> torch.Tensor:
+def model_inputs(model: VAE, images: torch.Tensor,
+                 seed: int = TEST_BINARIZATION_SEED) -> torch.Tensor:
     """`images` as `model` is scored on them: for a model trained on binarised MNIST, the fixed
     binarisation of the test set (the pixels `evaluation.test_inputs` gives, so that training
     images, outliers and test digits are scored alike; an image binarised already stays as it
@@ -70,7 +75,7 @@ def model_inputs(model: VAE, images: torch.Tensor) -> torch.Tensor:
     if not model.config.binarized:
         return images
     grey = to_float(images.cpu()) if images.dtype == torch.uint8 else images.float().cpu()
-    return binarize(grey, torch.Generator().manual_seed(TEST_BINARIZATION_SEED))
+    return binarize(grey, torch.Generator().manual_seed(seed))
 
 
 def threshold_at(train_scores: torch.Tensor, percentile: float) -> float:
@@ -252,9 +257,10 @@ def experiment_steps(model: VAE, train_images: torch.Tensor, test_images: torch.
         yield 0.7
     normal, anomalous = test_scores[~is_held], test_scores[is_held]
     # As the model takes them (binarised for a binarised model), so the examples show what was
-    # scored.
-    outlier_images = {name: model_inputs(model, images) for name, images
-                      in synthetic_outliers(normal_images, outlier_count).items()}
+    # scored. Not with the outliers' own seed: the noise is uniform draws of that seed, and
+    # binarising them with the same draws gave all zeros, a second blank image.
+    outlier_images = {name: model_inputs(model, images, OUTLIER_BINARIZATION_SEED) for name, images
+                      in synthetic_outliers(normal_images, outlier_count, OUTLIER_SEED).items()}
     result = AnomalyResult(
         score, float(percentile), float("nan"), holdout, train_scores, normal, anomalous,
         outliers={name: anomaly_scores(model, images, score) for name, images in outlier_images.items()},
