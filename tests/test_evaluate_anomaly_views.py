@@ -82,10 +82,15 @@ def test_auroc_and_the_threshold_have_one_name_each(qtbot, result):
     assert "AUC " not in plots.roc_plot.plotItem.titleLabel.text
     assert "95th percentile" in plots.summary.text() and "pct" not in plots.hist_legend.text()
     assert plots.outlier_table.horizontalHeaderItem(3).text() == "AUROC"
-    assert SCORES[result.score] in plots.summary.text()
-    # The threshold is a percentile of the training digits' scores, said alike in the summary
-    # and the Threshold box (the Draw tab's 'Unusual above' is one of the test digits').
-    assert f"95th percentile of the training digits' {SCORES['elbo']}" in plots.summary.text()
+    # The score is named on the histogram's axis and, with the threshold in full, in the
+    # summary's tooltip (in the summary it cost a third line at 1280x720). The threshold is a
+    # percentile of the training digits' scores, said alike in the summary and the Threshold
+    # box (the Draw tab's 'Unusual above' is one of the test digits').
+    assert plots.hist_plot.getAxis("bottom").labelText == f"{SCORES[result.score]} (nats)"
+    summary = plain_text(plots.summary.text())
+    assert "(95th percentile of training scores)" in summary
+    said = plain_text(plots.summary.toolTip())
+    assert f"95th percentile of the training digits' scores ({SCORES['elbo']})" in said
     controls = AnomalyControls()
     qtbot.addWidget(controls)
     threshold_tip = plain_text(controls.percentile_spin.toolTip())
@@ -104,6 +109,7 @@ def test_the_threshold_reads_as_an_ordinal_percentile(qtbot, result):
     plots = AnomalyPlots()
     qtbot.addWidget(plots)
     plots.show_result(replace(result, percentile=91.0), "model without 2 (1 epoch)")
-    assert "(91st percentile of the training digits'" in plots.summary.text()
+    assert "(91st percentile of training scores)" in plain_text(plots.summary.text())
+    assert "91st percentile of the training digits' scores" in plain_text(plots.summary.toolTip())
     assert "threshold (91st percentile)" in plain_text(plots.hist_legend.text()).replace(
         "\xa0", " ")

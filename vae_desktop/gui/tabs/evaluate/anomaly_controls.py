@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -142,9 +143,15 @@ class AnomalyControls(QWidget):
         controls.addWidget(self.active_button, 0, 4, 1, 2)
         controls.addWidget(QLabel("Hold out"), 1, 0)
         digit_row = QHBoxLayout()
+        digit_row.setSpacing(6)  # "Epochs" touched its box: "Epochs2"
         digit_row.addWidget(self.digit_combo)
         digit_row.addSpacing(10)  # "Epochs" belongs to the box after it, not the digit before
-        digit_row.addWidget(QLabel("Epochs"))
+        self.epochs_label = QLabel("Epochs")
+        self.epochs_label.setBuddy(self.epochs_spin)  # the box it names, for screen readers
+        # Its own width, beside its box: in a wide window the row's room went to the label too,
+        # and the word stood far off.
+        self.epochs_label.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Preferred)
+        digit_row.addWidget(self.epochs_label)
         digit_row.addWidget(self.epochs_spin)
         controls.addLayout(digit_row, 1, 1)
         controls.addWidget(QLabel("Images"), 1, 2)

@@ -532,6 +532,9 @@ class AnomalyPanel(QWidget):
         if result.percentile != self.percentile_spin.value():
             apply_threshold(result, self.percentile_spin.value())
         self.result = result
-        self.plots.show_result(result, self.detector.name)
+        name = self.detector.name
+        if self.detector.source is None:  # "model without 2 (…)" begins the summary
+            name = name[:1].upper() + name[1:]
+        self.plots.show_result(result, name)
         self.export_button.setEnabled(True)
         self.result_shown.emit()

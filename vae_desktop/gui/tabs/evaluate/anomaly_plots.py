@@ -4,6 +4,8 @@ synthetic outliers' table."""
 
 from __future__ import annotations
 
+from html import escape
+
 import numpy as np
 import pyqtgraph as pg
 import torch
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
 from vae_desktop.core.anomaly import OUTLIERS, SCORES, AnomalyResult
 from vae_desktop.core.wording import ordinal
 from vae_desktop.gui.tabs.evaluate.exports import PLOT_MENU_HINT, add_save_plot_action
+from vae_desktop.gui.tabs.evaluate.tips import tip
 from vae_desktop.gui.widgets.empty_plot import add_hint, show_axis_values
 from vae_desktop.gui.widgets.hint_text import HINT_HTML_COLOUR
 from vae_desktop.gui.widgets.image_view import DigitView
@@ -44,6 +47,11 @@ def legend_key(text: str, color: tuple[int, int, int], mark: str = "■") -> str
     text = text.replace(" ", "&nbsp;")
     return (f"<span style='font-size: 9pt'><span style='color: {hex_color}'>{mark}</span>"
             f"&nbsp;{text}</span>")
+
+
+def _phrase(text: str) -> str:
+    """`text` (plain) as rich text that wraps only around it, never inside."""
+    return f"<span style='white-space: nowrap'>{escape(text)}</span>"
 
 
 def _item(text: str, number: bool = False, tooltip: str = "") -> QTableWidgetItem:
@@ -116,7 +124,12 @@ class AnomalyPlots(QWidget):
             view.setFixedSize(OUTLIER_ROW - 2, OUTLIER_ROW - 2)
             view.ci.setContentsMargins(0, 0, 0, 0)  # the digit fills the little cell
             self.outlier_views[name] = view
-            self.outlier_table.setCellWidget(row, 0, view)
+            # In the middle of its cell: the column is as wide as its header, "Example".
+            cell = QWidget()
+            centred = QHBoxLayout(cell)
+            centred.setContentsMargins(0, 0, 0, 0)
+            centred.addWidget(view, 0, Qt.AlignCenter)
+            self.outlier_table.setCellWidget(row, 0, cell)
             self.outlier_table.setRowHeight(row, OUTLIER_ROW)
             self.outlier_table.setItem(row, 1, _item(OUTLIERS[name]))
         self.outlier_table.setColumnWidth(0, OUTLIER_ROW + 8)
@@ -154,7 +167,7 @@ class AnomalyPlots(QWidget):
         show_axis_values(self.hist_plot, False)
 
     def show_result(self, result: AnomalyResult, detector: str) -> None:
-        """`detector`: the scoring model's name, for the summary."""
+        """`detector`: the scoring model's name, as the summary's first words."""
         self._show_summary(result, detector)
         self._show_histograms(result)
         if result.auroc is None:
@@ -178,23 +191,34 @@ class AnomalyPlots(QWidget):
                 row, 4, _item(f"{result.outlier_flagged[name]:.1%}", number=True))
 
     def _show_summary(self, result: AnomalyResult, detector: str) -> None:
-        unit = SCORES[result.score]
-        threshold = (f"threshold {result.threshold:,.1f} nats ({ordinal(result.percentile)} percentile "
-                     f"of the training digits' {unit})")
+        name = escape(detector)  # a name may hold "<"
+        threshold = f"{result.threshold:,.1f} nats"
+        percentile = f"{ordinal(result.percentile)} percentile of the training digits' scores"
+        self.summary.setToolTip(tip(
+            f"The threshold, {threshold}, is the {percentile} ({SCORES[result.score]}): that "
+            f"share of the images the model was trained on score below it. An image scoring "
+            f"above it is flagged as unusual."))
         if result.auroc is None:
             fp = float((result.normal > result.threshold).float().mean())
             self.summary.setText(
-                f"<b>{detector}</b>, with every test digit taken as normal: {threshold}. "
-                f"{fp:.1%} of them score above it (false alarms). Hold out a digit for an ROC "
-                f"curve.")
+                f"<b>{name}</b>, with every test digit taken as normal: threshold {threshold} "
+                f"({percentile}). {fp:.1%} of them score above it (false alarms). Hold out a "
+                f"digit for an ROC curve.")
             return
         at = result.at_threshold
         held = ",".join(map(str, result.holdout))
+        # Phrases that never break inside (a line of "ELBO)" alone, at 1280x720): the threshold
+        # is a whole line of its own in a wide window.
+        figures = " · ".join(_phrase(text) for text in (
+            f"precision {at['precision']:.3f}", f"recall {at['recall']:.3f}",
+            f"false alarms {at['false_positive_rate']:.1%}"))
+        # Short enough for two lines in the anomaly half of a 1280x720 window; the tooltip says
+        # the threshold in full.
+        short = f"({ordinal(result.percentile)} percentile of training scores)"
         self.summary.setText(
-            f"<b>{detector[:1].upper() + detector[1:]}</b>, held-out {held} against the other "
-            f"test digits: <span style='font-size: 15px'><b>AUROC {result.auroc:.3f}</b></span> · "
-            f"precision {at['precision']:.3f} · recall {at['recall']:.3f} · "
-            f"false alarms {at['false_positive_rate']:.1%} at the {threshold}")
+            f"<b>{name}</b>, held-out {held} against the other digits: "
+            f"<span style='font-size: 15px'><b>AUROC {result.auroc:.3f}</b></span> · "
+            f"{figures} {_phrase(f'at threshold {threshold} {short}')}")
 
     def _show_histograms(self, result: AnomalyResult) -> None:
         plot = self.hist_plot

@@ -33,6 +33,20 @@ DEFAULT_K = 500
 K_KEY = "evaluate/k"
 
 
+STARTING = "%p%"  # the bar's text before 1% is done: too soon to tell the time left
+
+
+def time_left(seconds: float) -> str:
+    """'19 s', '2 min', '1 h 05 min': rounded as a wait is said."""
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
 class LikelihoodPanel(QFrame):
     def __init__(self, state, parent=None) -> None:
         super().__init__(parent)
@@ -70,9 +84,12 @@ class LikelihoodPanel(QFrame):
         self.run_button.clicked.connect(self.toggle)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
-        self.progress.setMaximumWidth(130)
-        self.progress.setMaximumHeight(16)
-        self.progress.setTextVisible(False)
+        # How far, and how long is left, on the bar itself (it was in a tooltip only).
+        self.progress.setTextVisible(True)
+        self.progress.setAlignment(Qt.AlignCenter)
+        widest = self.progress.fontMetrics().horizontalAdvance("100% · about 59 min left")
+        self.progress.setFixedWidth(widest + 24)
+        self.progress.setMaximumHeight(18)
         self.progress.hide()
         self.result = QLabel()
         self.result.setTextFormat(Qt.RichText)
@@ -187,6 +204,9 @@ class LikelihoodPanel(QFrame):
             on_error=lambda message: self._on_failed(message, generation),
             on_finished=lambda: self._on_finished(generation))
         self.progress.setValue(0)
+        self.progress.setFormat(STARTING)
+        self.progress.setToolTip(f"The estimate with K = {k:,}: how far it is, and about how "
+                                 f"long is left.")
         self.progress.show()
         self.result.setText(f"Estimating with K = {k:,} on {len(labels):,} test digits…")
         self._show_result()
@@ -214,9 +234,11 @@ class LikelihoodPanel(QFrame):
             return
         self.progress.setValue(int(fraction * 1000))
         elapsed = time.perf_counter() - self._started
-        if fraction > 0.01:
+        if fraction > 0.01:  # before, too little is done to tell
             left = elapsed * (1 - fraction) / fraction
-            self.progress.setToolTip(f"{fraction:.0%} done, about {left:.0f} s left")
+            self.progress.setFormat(f"%p% · about {time_left(left)} left")
+        else:
+            self.progress.setFormat(STARTING)
 
     def _on_done(self, ckpt, found: LikelihoodEstimate, generation: int) -> None:
         if generation != self._generation:

@@ -40,7 +40,9 @@ GALLERY_COLUMNS = 2
 GALLERY_ROWS = 9
 GALLERY_MAX_ROWS = 20  # a tall window shows more of the worst, rather than an empty column
 HIST_BINS = 60
-UNSEEN_MARK = "unseen"  # after a digit the model was trained without, in the table
+# After a digit the model was trained without, in the table (a word was cut to "2 ..." at
+# 1280x720); its tooltip and the column's say what it means.
+UNSEEN_MARK = "*"
 ROW_HEIGHT = 21  # ten rows as high as the gallery's nine, so neither column sets the height
 HISTOGRAM_KEY = "evaluate/histogram"
 GALLERY_HINT = "Test digit | reconstruction. Click one to open it in Draw."
@@ -49,7 +51,7 @@ BINARISED_HINT = ("Binarised test digit (what the model is scored on) | reconstr
 ALL_COLOR = (90, 160, 255)
 DIGIT_COLOR = (255, 150, 50)
 TABLE_COLUMNS = (
-    ("Digit", None, "The digit's label"),
+    ("Digit", None, "The digit's label; * marks a digit the model never saw in training"),
     # "N": at 1280x720 a column is 54 px, and "Images" with the sort arrow read "mages".
     ("N", None, "How many test images show this digit"),
     ("Rec+KL", "loss", "Mean reconstruction + KL, nats per image: the reconstruction BCE of the "
@@ -281,7 +283,7 @@ class ReportView(QWidget):
         for r, row in enumerate(report.per_digit):
             if row.digit in self.unseen:
                 # Marked at sight, and said: its scores are those of digits new to the model.
-                digit_item = NumberItem(row.digit, f"{row.digit} {UNSEEN_MARK}")
+                digit_item = NumberItem(row.digit, f"{row.digit}{UNSEEN_MARK}")
                 digit_item.setForeground(QColor(*DIGIT_COLOR))
                 digit_item.setToolTip(tip(
                     f"Never seen in training: the model was trained without {row.digit}s, so "
