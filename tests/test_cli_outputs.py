@@ -51,9 +51,9 @@ def test_train_out_is_checked_first(tmp_path, capsys, no_training, case):
 @pytest.mark.parametrize("case", range(3))
 def test_train_movie_is_checked_first(tmp_path, capsys, no_training, case):
     path, words = bad_paths(tmp_path)[case]
-    path = path if case else str(tmp_path / "out.png")
+    path = path.replace("x.pt", "x.gif") if case else str(tmp_path / "out.gif")
     if not case:
-        (tmp_path / "out.png").mkdir()
+        (tmp_path / "out.gif").mkdir()
         words = "is a folder"
     check(["train", *TINY, "--out", str(tmp_path / "m.pt"), "--movie", path], capsys,
           f"--movie {path}", words)
