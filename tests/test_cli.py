@@ -205,3 +205,21 @@ def test_eval_says_how_many_test_images_it_scored(trained, capsys):
     assert "scored on the first 500 of the 10,000 test images (grey levels)" in capsys.readouterr().out
     assert main(["eval", str(trained), "--test-size", "0", "--device", "cpu"]) == 0
     assert "scored on all 10,000 test images (grey levels)" in capsys.readouterr().out
+
+
+def test_a_sweep_that_mixes_budgets_says_so(tmp_path, capsys):
+    """A study's trials trained 1 epoch on 300 images; a second run with 2 epochs added its
+    trials without a word, and its best was then compared with trials that had half the
+    training. The command line still adds them (workers of one study may differ on purpose),
+    but says how the budgets differ."""
+    storage = f"journal://{(tmp_path / 'sweep.log').as_posix()}"
+    common = ["sweep", "--storage", storage, "--study", "mixed", "--trials", "1", "--vary", "lr",
+              "--subset", "300", "--test-subset", "100", "--hidden", "16", "--latent-dim", "2",
+              "--no-prune"]
+    assert main([*common, "--epochs", "1"]) == 0
+    assert "where these settings say" not in capsys.readouterr().err
+    assert main([*common, "--epochs", "2", "--seed", "2"]) == 0
+    err = capsys.readouterr().err
+    assert "note: study mixed's trials used 1 epoch per trial where these settings say 2" in err
+    assert main([*common, "--epochs", "2", "--seed", "3"]) == 0  # the same as the last: still
+    assert "where these settings say" in capsys.readouterr().err  # mixed with the first

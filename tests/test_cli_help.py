@@ -111,3 +111,13 @@ def test_a_missing_checkpoint_is_named_with_its_folder(tmp_path, capsys):
     missing = tmp_path / "nowhere" / "model.pt"
     assert main(["eval", str(missing)]) == 2
     assert f"{missing}: no such file" in capsys.readouterr().err
+
+
+def test_the_sweeps_held_out_digit_defaults_as_the_tab_and_the_core():
+    """The command line's --holdout said 9 (an AUROC of about 0.5: chance) after the Sweep tab
+    and SweepSpec moved to 2."""
+    from vae_desktop.cli_args import build_parser
+    from vae_desktop.core.sweep import SweepSpec
+
+    args = build_parser().parse_args(["sweep"])
+    assert args.holdout == SweepSpec().holdout == 2

@@ -469,6 +469,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                   f"{count(event['existing_trials'], 'trial')} so far; adding {event['trials']} "
                   f"({event['direction']} {event['objective']}, "
                   f"{count(event['epochs'], 'epoch')} each)", flush=True)
+            if event["existing_trials"]:
+                _note_budget_differences(spec)
         elif kind == "trial_finished":
             value = ""
             if event["value"] is not None:
@@ -499,6 +501,18 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 
 LONGER_EPOCHS = 30  # what "train it longer" suggests
+
+
+def _note_budget_differences(spec: SweepSpec) -> None:
+    """Say, without refusing (the workers of one study may differ on purpose), when the study's
+    trials were trained or scored on another budget than the ones this run adds."""
+    from vae_desktop.core import sweep
+
+    differences = sweep.budget_differences(sweep.load_trials(spec.storage, spec.study).trials,
+                                           spec)
+    if differences:
+        print(f"vae-desktop: note: study {spec.study}'s trials used {'; '.join(differences)}: "
+              "their values do not compare with the trials this run adds", file=sys.stderr)
 
 
 def _train_command(settings: dict, spec: SweepSpec) -> str:
