@@ -4,7 +4,8 @@ Left: the report of the active model's test-set pass (ReportView): the negative 
 parts, PSNR and SSIM of the reconstructions, a per-digit table, a histogram of per-image scores
 and the worst-reconstructed test digits (click one to open it in the Draw tab). Right: anomaly
 detection (AnomalyPanel). Above both: the importance-weighted log-likelihood on demand and the
-active units (LikelihoodPanel).
+active units (LikelihoodPanel), and Export report as CSV… (gui.tabs.evaluate.exports). A model
+trained on binarised MNIST is shown as it was scored: its gallery holds the binarised digits.
 
 The report is the one test-set pass per model that AppState runs in a worker and shares with
 the other tabs (`state.request_test_pass`); this tab asks for it when it is shown and renders it
