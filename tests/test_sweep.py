@@ -131,6 +131,20 @@ def test_bad_storage_url_gets_a_clear_message(url, words):
         run_sweep(SweepSpec(storage=url, **TINY))
 
 
+@pytest.mark.parametrize("content", [b"\x89PNG\r\n\x1a\n" + bytes(range(256)), b"not json\n",
+                                     b'{"a": 1}\n'])
+def test_a_file_that_is_no_journal_is_refused_in_words(tmp_path, content):
+    """A PNG or a text file given as the journal was refused in Python's words: "'utf-8' codec
+    can't decode byte 0x89 in position 0" or "Expecting value: line 1 column 1 (char 0)", or
+    with a KeyError traceback; the file stays as it was."""
+    path = tmp_path / "picture.png"
+    path.write_bytes(content)
+    with pytest.raises(SweepError, match=f"cannot open the sweep journal {path}: it is not a "
+                                         "sweep journal .an Optuna journal file."):
+        open_storage(f"journal://{path}")
+    assert path.read_bytes() == content
+
+
 def test_password_never_shown_in_messages():
     with pytest.raises(SweepError) as info:
         open_storage("nosuchdb://user:hunter2@db.example/sweeps")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
 import random
 import re
 import time
@@ -255,12 +256,40 @@ def _open_journal(url: str, heartbeat_s: int, grace_s: int,
     if not Path(path).parent.is_dir():
         reason = f"the folder {Path(path).parent} does not exist"
         raise StorageUnusable(f"cannot create the sweep journal {path}: {reason}", url, reason)
+    not_journal = StorageUnusable(
+        f"cannot open the sweep journal {path}: {NOT_JOURNAL}; give another file name, or a "
+        "file another sweep wrote", url, NOT_JOURNAL, path)
     try:
+        if not _starts_as_journal(path):
+            raise not_journal
         return _JournalStorage(url, path, heartbeat_s, grace_s, callback)
     except OSError as exc:
         reason = str(exc.strerror or exc)
         raise StorageUnusable(f"cannot open the sweep journal {path}: {reason}", url, reason,
                               path) from None
+    except (ValueError, KeyError):  # lines that are not Optuna's records further on
+        raise not_journal from None
+
+
+NOT_JOURNAL = "it is not a sweep journal (an Optuna journal file)"
+
+
+def _starts_as_journal(path: str) -> bool:
+    """Whether the file is empty, absent or begins with an Optuna journal record (a JSON object
+    with an op_code). Optuna itself takes a picture or a text file and fails on the first write,
+    in JSON's words ("Expecting value: line 1 column 1"), or with a KeyError."""
+    try:
+        with open(path, "rb") as file:
+            first = file.readline(1 << 20)
+    except FileNotFoundError:
+        return True
+    if not first:
+        return True
+    try:
+        record = json.loads(first)
+    except ValueError:  # not JSON, or not text at all
+        return False
+    return isinstance(record, dict) and "op_code" in record
 
 
 def _creation_race(exc: Exception) -> bool:
