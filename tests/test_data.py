@@ -122,3 +122,25 @@ def test_a_cached_split_is_read_once_whichever_threads_ask(monkeypatch):
         cached.get(0)
     with pytest.raises(data.DataError, match="unknown split"):
         data.CachedSplit("validation")
+
+
+def test_a_binarisation_is_never_another_threads(monkeypatch):
+    """binarize_fixed checked the kept binarisation's key, then read its images in a second
+    step: another thread putting its own in between got its images back (the Evaluate tab's
+    anomaly pass beside its report). Here the other thread's write comes right after the key
+    is read."""
+    from vae_desktop.core import data
+
+    images, other = load_split("test", size=50)[0], load_split("test", size=60)[0][10:]
+    mine = data.binarize_fixed(images)
+
+    class Interleaved(list):
+        def __getitem__(self, index):
+            item = super().__getitem__(index)
+            if index == 0:  # the key was read: the other thread's result goes in now
+                super().__setitem__(slice(None), [("other",), other, data.binarize(
+                    data.to_float(other))])
+            return item
+
+    monkeypatch.setattr(data, "_last_binarization", Interleaved(data._last_binarization))
+    assert torch.equal(data.binarize_fixed(images), mine)
