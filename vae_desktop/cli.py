@@ -373,7 +373,13 @@ def cmd_anomaly(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from vae_desktop.core import checkpoint
-    from vae_desktop.core.anomaly import OUTLIERS, SCORES, holdout_experiment, holdout_trainer
+    from vae_desktop.core.anomaly import (
+        OUTLIERS,
+        SCORES,
+        holdout_experiment,
+        holdout_trainer,
+        measured_history,
+    )
     from vae_desktop.core.data import load_split
     from vae_desktop.core.training import EndEvent, StepEvent
 
@@ -405,12 +411,13 @@ def cmd_anomaly(args: argparse.Namespace) -> int:
         print(f"vae-desktop: error: {end.message if end else 'training ended early'}",
               file=sys.stderr)
         return 1
+    test = load_split("test")
     if args.out:
-        checkpoint.save(args.out, trainer.model, trainer.history, None,
+        checkpoint.save(args.out, trainer.model,
+                        measured_history(trainer.model, trainer.history, test), None,
                         {**trainer.config.to_dict(), "train_size": args.train_size or None,
                          "digits": [d for d in range(10) if d not in args.holdout]})
-    result = holdout_experiment(trainer, load_split("test"), args.holdout, args.score,
-                                args.percentile)
+    result = holdout_experiment(trainer, test, args.holdout, args.score, args.percentile)
     if args.json:
         print(json.dumps(result.to_dict()))
         return 0

@@ -192,7 +192,8 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--holdout", type=_digits, required=True, help="digit(s) to hold out, e.g. 7")
     _add_setting(a, SETTINGS["epochs"], default=SETTINGS["epochs"].default)
     a.add_argument("--score", choices=("elbo", "recon"), default="elbo",
-                   help="negative ELBO or reconstruction error (default: elbo)")
+                   help="reconstruction + KL at z = μ (elbo) or reconstruction error (recon) "
+                        "(default: elbo)")
     a.add_argument("--percentile", type=float, default=95.0,
                    help="threshold at this percentile of the training scores (default: 95)")
     _add_setting(a, SETTINGS["train_size"], default=SETTINGS["train_size"].default)

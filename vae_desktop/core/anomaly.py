@@ -395,11 +395,16 @@ def holdout_steps(holdout: Sequence[int], test: tuple[torch.Tensor, torch.Tensor
         yield fraction
     train_config = {**trainer.config.to_dict(), "train_size": train_size,
                     "digits": [d for d in range(10) if d not in held]}
-    # The test set was not evaluated each epoch; the model kept is measured once, so its
-    # checkpoint has the test loss the Evaluate tab shows for it (the Train tab's record).
-    history = [dict(record) for record in trainer.history]
+    return HoldoutOutcome(model, held, end, trainer.train_data[0],
+                          measured_history(model, trainer.history, test), train_config, result)
+
+
+def measured_history(model, history: list[dict], test: tuple) -> list[dict]:
+    """A held-out run's history with the kept model's test loss measured once, in its last
+    epoch: the test set was not evaluated each epoch, and so its checkpoint has the test loss
+    the Evaluate tab shows for it (the Train tab's record), from the app or the CLI."""
+    history = [dict(record) for record in history]
     measured = negative_elbo(model, test[0], test[1])
     history[-1].update(test_loss=measured["test_loss"], test_recon=measured["recon"],
                        test_kl=measured["kl"])
-    return HoldoutOutcome(model, held, end, trainer.train_data[0], history, train_config,
-                          result)
+    return history
