@@ -50,8 +50,10 @@ POINT_SIZE = 6  # px: the markers of such a curve (the test loss's, always shown
 EMPTY_TEXT = "No losses yet: they are drawn while a model trains."
 # The legend's words for curves whose meaning depends on what is shown (`LossPlot._legend_name`).
 PER_EPOCH_NAME = "train loss, per epoch"  # a saved history: the mean of each epoch's batches
-WEIGHTED_TRAIN = "train loss (recon + β·KL)"
-WEIGHTED_TEST = "test loss (β = 1), per epoch"
+# With beta other than 1 the training loss (recon + beta * KL, its tooltip says) is not the test
+# loss's measure: the test entry says so, briefly (a longer train entry took the legend a third
+# row at 1280x720).
+WEIGHTED_TEST = "test loss (β = 1)"  # after each epoch: its tooltip and its markers say it
 LEGEND_TIPS = {
     "raw": "The loss of single training batches: reconstruction + β·KL, with the β in force at "
            "that step.",
@@ -271,8 +273,7 @@ class LossPlot(QWidget):
 
     def _legend_name(self, key: str) -> str:
         if key == "smooth":
-            name = PER_EPOCH_NAME if self._per_epoch else CURVES[key][0]
-            return name.replace("train loss", WEIGHTED_TRAIN) if self._weighted else name
+            return PER_EPOCH_NAME if self._per_epoch else CURVES[key][0]
         if key == "test" and self._weighted:
             return WEIGHTED_TEST
         return CURVES[key][0]

@@ -28,6 +28,7 @@ from vae_desktop.core.checkpoint import Checkpoint
 from vae_desktop.core.data import CachedSplit
 from vae_desktop.core.jobs import JobControl
 from vae_desktop.core.model import VAE
+from vae_desktop.core.precision import resolve_precision
 from vae_desktop.core.previews import Previews
 from vae_desktop.core.settings import model_kwargs
 from vae_desktop.core.snapshots import SNAPSHOT_EVERY, LatentSnapshot, LatentTimeline
@@ -62,6 +63,7 @@ class TrainRequest:
     snapshot_every: int = SNAPSHOT_EVERY  # steps between latent snapshots (0: no live view)
     # The digits trained on (None: all ten): a continued model keeps its own (tabs.train.continued)
     digits: tuple[int, ...] | None = None
+    test_size: int | None = None  # test images of the per-epoch test loss (None: all 10,000)
 
     @property
     def start_epoch(self) -> int:
@@ -94,7 +96,8 @@ class TrainRequest:
     def train_config(self) -> dict:
         """What the checkpoint records of the run (as the CLI writes it)."""
         return {**self.config().to_dict(), "train_size": self.settings["train_size"] or None,
-                "digits": list(self.digits) if self.digits else None, "dataset": "mnist"}
+                "digits": list(self.digits) if self.digits else None, "dataset": "mnist",
+                "test_size": self.test_size}
 
     def training_data(self) -> tuple[torch.Tensor, torch.Tensor]:
         """The run's images and labels: the first train_size (0: all) of the training images of
@@ -113,6 +116,8 @@ class RunStarted:
     threads: int  # torch's intra-op threads in the worker
     pairs: np.ndarray  # preview grids of the model as it starts
     samples: np.ndarray
+    precision: str = "fp32"  # the matrix products' arithmetic: "fp32" or "bf16"
+    chosen: bool = False  # by the "auto" setting (core.precision), not asked for
     kind: str = "started"
 
 
@@ -191,9 +196,12 @@ def _run(request: TrainRequest, control: JobControl) -> Iterator:
     previews = Previews(*request.test_data)
     batch = min(request.config().batch_size, len(train[0]))
     batches = -(-len(train[0]) // batch)  # an epoch's
+    setting = request.config().precision
     yield RunStarted(request.config().epochs, start_epoch, batches,
                      len(train[0]), batch, str(trainer.device), torch.get_num_threads(),
-                     *previews.grids(model))
+                     *previews.grids(model),
+                     resolve_precision(setting, trainer.device, model.config.arch),
+                     setting == "auto")
 
     timeline = LatentTimeline(*request.test_data, model.latent_dim, model.num_classes)
     saved = _Saved(request.optimizer_state)

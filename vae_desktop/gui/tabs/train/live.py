@@ -20,7 +20,8 @@ from vae_desktop.core.model import VAEConfig
 from vae_desktop.core.movie import write_gif
 from vae_desktop.core.settings import model_kwargs
 from vae_desktop.core.snapshots import SNAPSHOT_EVERY, LatentSnapshot
-from vae_desktop.core.training import BatchEvent, ChangeEvent, TrainControl
+from vae_desktop.core.training import BatchEvent, ChangeEvent, StepEvent, TrainControl
+from vae_desktop.core.wording import count
 from vae_desktop.gui.model_files import ask_save_path, new_model_path
 from vae_desktop.gui.tabs.train.earlier_run import (
     CAPTION_NOTE,
@@ -39,7 +40,10 @@ class LiveRun(QObject):
         self.results, self.view, self.bar = results, results.live_view, results.run_bar
         self.control: TrainControl | None = None
         self._start: tuple[TrainRequest, str] | None = None  # (a pristine copy, the caption)
-        self._in_force: dict[str, float] = {}  # beta and lr as last asked for
+        self._in_force: dict[str, float] = {}  # beta and lr as the row shows them in force
+        # A KL warm-up going on: (the beta it rises to, over how many epochs of the model's
+        # training); None when there is none, or it has ended (by itself, or beta set by hand).
+        self._warmup: tuple[float, int] | None = None
         self._pending: dict[str, float] = {}  # asked for, not reported in force yet
         # The run's header, its model's settings at launch and what changed since (beta, lr).
         self._caption, self._config, self._changed = "", None, {}
@@ -80,10 +84,17 @@ class LiveRun(QObject):
         self._config = (dataclasses.replace(model.config) if model is not None
                         else VAEConfig(**model_kwargs(request.settings)))
         self._caption, self._changed = caption, {}
-        self._in_force = {"beta": float(self._config.beta), "lr": float(request.settings["lr"])}
+        warmup = int(request.settings.get("beta_warmup") or 0)
+        self._warmup = ((float(self._config.beta), warmup)
+                        if warmup > request.start_epoch and self._config.beta > 0 else None)
+        # Beta in force at the first batch: 0 during a warm-up (the row follows it as it rises).
+        beta = 0.0 if self._warmup is not None else float(self._config.beta)
+        self._in_force = {"beta": beta, "lr": float(request.settings["lr"])}
         self._pending = {}
         self.bar.set_note("")
         self.bar.show_values(self._in_force["beta"], self._in_force["lr"])
+        if self._warmup is not None:
+            self.results.caption_label.setText(self._run_caption())
         self.view.clear()
         self.results.show_step_panel(False)
         self._sync()
@@ -95,6 +106,8 @@ class LiveRun(QObject):
         elif isinstance(event, ChangeEvent):
             self.results.plot.add_change(event.at_epoch, event.name, event.value)
             self._changed[event.name] = event.value
+            if event.name == "beta":
+                self._warmup = None  # beta by hand ends the warm-up (core.training)
             self.results.caption_label.setText(self._run_caption())
             if self._pending.get(event.name) == event.value:
                 del self._pending[event.name]
@@ -107,12 +120,36 @@ class LiveRun(QObject):
             self.results.show_step_panel(True)
 
     def _run_caption(self) -> str:
-        """The run's header with the beta and learning rate in force now."""
+        """The run's header with the beta and learning rate in force now (during a KL warm-up:
+        that beta rises, and to what)."""
         config = self._config
         now = dataclasses.replace(config, beta=self._changed.get("beta", config.beta)).describe()
+        if self._warmup is not None:
+            target, epochs = self._warmup
+            now = now.replace(f"beta {target:g}", f"KL warm-up: beta rising from 0 to "
+                                                  f"{target:g} over the first "
+                                                  f"{count(epochs, 'epoch')}")
         if "lr" in self._changed:
             now += f", lr {self._changed['lr']:g}"
         return self._caption.replace(config.describe(), now)
+
+    def follow_step(self, info: StepEvent) -> None:
+        """The newest step, on the plot's redraw tick (not per step): during a KL warm-up the
+        row shows the beta in force as it rises (the trainer's `_beta_at`), unless a person is
+        editing it; the header drops its warm-up note when the warm-up ends."""
+        if self._warmup is None:
+            return
+        target, epochs = self._warmup
+        ramp = epochs * info.steps_per_epoch
+        overall = (info.epoch - 1) * info.steps_per_epoch + info.step
+        beta = target * min(1.0, overall / ramp)
+        spin = self.bar.beta_spin
+        if spin.value() == self._in_force["beta"] and not spin.hasFocus():
+            spin.setValue(beta)
+            self._in_force["beta"] = spin.value()  # as shown: Apply sends beta if edited
+        if overall >= ramp:
+            self._warmup = None
+            self.results.caption_label.setText(self._run_caption())
 
     def _pending_text(self) -> str:
         if not self._pending:
@@ -144,6 +181,8 @@ class LiveRun(QObject):
         running = self.running
         paused = running and self.control.paused
         shown = self._start is not None and self.on_screen()
+        if not running:
+            self._show_active_values()
         self.bar.set_state(running, paused, shown)
         self.bar.rewind_button.setToolTip(
             rewind_tip(self._start[1], self._start[0].settings["epochs"]) if shown
@@ -151,6 +190,19 @@ class LiveRun(QObject):
         self.earlier.show(shown)
         if running and not paused:
             self.results.show_step_panel(False)
+
+    def _show_active_values(self) -> None:
+        """Idle: the active model's beta and learning rate (its last epoch's, or its run's), or
+        nothing, rather than "0.00" or the values of a run that kept nothing."""
+        ckpt = self.tab.state.active
+        if ckpt is None:
+            self.bar.show_values(None, None)
+            return
+        last = ckpt.history[-1] if ckpt.history else {}
+        lr = last.get("lr")
+        if not isinstance(lr, (int, float)) or lr != lr:  # missing, or NaN
+            lr = (ckpt.train_config or {}).get("lr")
+        self.bar.show_values(float(ckpt.config.beta), lr)
 
     # What a person asks for
     def apply(self, beta: float, lr: float) -> None:
@@ -160,6 +212,7 @@ class LiveRun(QObject):
         if beta != self._in_force.get("beta"):
             self.control.set_beta(beta)
             self._pending["beta"] = beta
+            self._warmup = None  # the row no longer follows the warm-up: it holds this
         if lr != self._in_force.get("lr"):
             self.control.set_lr(lr)
             self._pending["lr"] = lr

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from vae_desktop.core.images import grid
 from vae_desktop.core.settings import SETTINGS
+from vae_desktop.gui.preferences import setting_text
 from vae_desktop.gui.widgets.image_view import DigitView
 
 STEP_COLUMNS = 8  # digits per row in the step panel (each row of digits has its reconstructions below)
@@ -76,9 +77,15 @@ class RunBar(QWidget):
         row.addWidget(self.note_label, 1)  # the row's spare room; never widens the row
         self.set_state(running=False, paused=False, can_rewind=False)
 
-    def show_values(self, beta: float, lr: float) -> None:
-        self.beta_spin.setValue(beta)
-        self.lr_edit.setText(repr(float(lr)))
+    def show_values(self, beta: float | None, lr: float | None) -> None:
+        """The values in the boxes; None: the box left empty (no model, or none recorded)."""
+        if beta is None:
+            self.beta_spin.lineEdit().clear()
+        else:
+            self.beta_spin.setValue(beta)
+            self.beta_spin.lineEdit().setText(self.beta_spin.textFromValue(beta))
+        self.lr_edit.setText("" if lr is None else setting_text(float(lr)))
+        self.lr_edit.setCursorPosition(0)
 
     def set_note(self, text: str) -> None:
         """A short line beside Apply: what was asked for and is not in force yet ("": none)."""

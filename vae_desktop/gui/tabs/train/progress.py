@@ -45,6 +45,9 @@ class ProgressBox(QGroupBox):
         self.bar = QProgressBar()
         self.bar.setTextVisible(True)
         self.step_label = QLabel()
+        # Wrapped: "starting on 60,000 images, cpu, 2 threads, precision bf16 (auto)" is wider
+        # than the column, which it must not widen (it is said once, before the first step).
+        self.step_label.setWordWrap(True)
         self.speed_label = QLabel()
         self.eta_label = QLabel()
         self.epoch_label = QLabel()
@@ -67,7 +70,10 @@ class ProgressBox(QGroupBox):
         self.clear()
 
     def clear(self) -> None:
-        """Nothing to report: no run, or the last run's model is no longer the active one."""
+        """Nothing to report: no run, or the last run's model is no longer the active one. The
+        box is then hidden (a bar saying "Ready" told nothing, and its room is the form's: with
+        four messages under the buttons the form scrolled and cut Device off)."""
+        self.setVisible(False)
         self._run = None
         self.bar.setRange(0, 1)
         self.bar.setValue(0)
@@ -79,6 +85,7 @@ class ProgressBox(QGroupBox):
     # A run
     def begin(self, start_epoch: int, epochs: int) -> None:
         self.clear()
+        self.setVisible(True)
         # "pace_from": (time, steps done, time paused so far) at the first step reported.
         self._run = {"start_epoch": start_epoch, "epochs": epochs, "steps_per_epoch": 0,
                      "pace_from": None, "paused_total": 0.0, "pause_t": None}
@@ -96,9 +103,10 @@ class ProgressBox(QGroupBox):
         self.bar.setValue(0)
         self.bar.setFormat("%p%")
         threads = f", {info.threads} thread{'s' if info.threads != 1 else ''}"
+        precision = f", precision {info.precision}{' (auto)' if info.chosen else ''}"
         _say(self.step_label, f"Epoch {info.start_epoch + 1} of {info.start_epoch + info.epochs} "
                                 f"· starting on {info.train_size:,} images, {info.device}"
-                                f"{threads if info.device == 'cpu' else ''}")
+                                f"{threads if info.device == 'cpu' else ''}{precision}")
 
     def step(self, info: StepEvent) -> None:
         run = self._run
@@ -163,6 +171,7 @@ class ProgressBox(QGroupBox):
         self._run = None
 
     def set_result(self, text: str, style: str) -> None:
+        self.setVisible(True)
         _say(self.result_label, text)
         self.result_label.setStyleSheet(style)
 

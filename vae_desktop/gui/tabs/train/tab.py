@@ -71,6 +71,7 @@ SPLITTER_KEY = "train_tab/splitter"  # the loss plot's and the live latent view'
 # Ctrl+Return, and Ctrl+Enter: the keypad's Enter is another key to Qt.
 START_KEYS = (QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter"))
 SAVE_TIP = "Save the active model to a file of your choice"
+SCROLL_ROOM_PX = 8  # between the form and its scroll bar, while it scrolls
 SAVE_TIP_RUNNING = ("Off while a model trains: when the run ends (Stop ends it now, keeping its "
                     "last complete epoch), its model becomes the active model and can be saved")
 
@@ -130,7 +131,7 @@ class TrainTab(QWidget):
 
         left_inner = QWidget()
         inner = QVBoxLayout(left_inner)
-        inner.setContentsMargins(0, 0, 8, 0)
+        inner.setContentsMargins(0, 0, 0, 0)
         inner.addWidget(self.form)
         inner.addStretch(1)
         # The form scrolls when the window is short; buttons, messages and progress stay in view,
@@ -138,6 +139,12 @@ class TrainTab(QWidget):
         # that appears (a value not taken) pushes nothing a person is about to click (above the
         # buttons it moved Start down 35 px, and a click meant for it missed).
         scroll = FormScroll(left_inner)
+        # The form is as wide as the buttons and the progress box under it (with 8 px to its
+        # right it was that much narrower than they); only while it scrolls is there room
+        # between it and its scroll bar.
+        bar = scroll.verticalScrollBar()
+        bar.rangeChanged.connect(lambda _lo, hi: inner.setContentsMargins(
+            0, 0, SCROLL_ROOM_PX if hi > 0 else 0, 0))
         left = QWidget()
         # As wide as the form and the buttons need, never narrower: on a small window the page
         # scrolls (a column squeezed to 350 px cut "Save model as…" to "ave model as..").
@@ -390,8 +397,10 @@ class TrainTab(QWidget):
             return False
         source = self.state.active if self.continue_box.isChecked() else None
         images, labels = self.state.test_set()
+        test_size = None  # recorded in the checkpoint (None: all of them), as the CLI does
         if self.eval_size:
             images, labels = images[:self.eval_size], labels[:self.eval_size]
+            test_size = len(images)
         if source is not None:
             # What it was trained on, as `train --resume` keeps it (the form shows it, locked).
             kept = kept_data(source)
@@ -401,14 +410,15 @@ class TrainTab(QWidget):
                                    new_model_path(source),
                                    copy.deepcopy(source.model),
                                    [dict(rec) for rec in source.history],
-                                   copy.deepcopy(source.optimizer_state), digits=kept.digits)
+                                   copy.deepcopy(source.optimizer_state), digits=kept.digits,
+                                   test_size=test_size)
             what = f"Training <b>{html.escape(source.name)}</b> further"
             config = source.config
         else:
             config = VAEConfig(**table.model_kwargs(values))
             stem = f"{'cvae' if config.conditional else 'vae'}-{config.arch}-z{config.latent_dim}"
             request = TrainRequest(values, device, self.state.train_split, (images, labels),
-                                   new_model_path(stem), digits=digits)
+                                   new_model_path(stem), digits=digits, test_size=test_size)
             what = "Training a new model"
         warm_up_in_gui_thread()
         self._launch(request, source, f"{what} ({config.describe()})")
@@ -520,6 +530,7 @@ class TrainTab(QWidget):
         info, self._latest_step = self._latest_step, None
         if info is not None and not self._closing and self.is_training():
             self.progress.step(info)
+            self.live.follow_step(info)  # a KL warm-up's beta, as it rises
 
     def _on_done(self, summary: RunSummary) -> None:
         self._summary = summary
