@@ -277,7 +277,7 @@ def test_log_likelihood_on_demand_with_gap_and_active_units(tab, small_state, mn
     from vae_desktop.core.likelihood import importance_nll
 
     panel = tab.likelihood
-    assert panel.units.text() == "16 of 16 latent units active"
+    assert panel.units.text() == "16 of 16 latent dimensions active"
     assert "not estimated yet" in panel.result.text()
     panel.k_combo.setCurrentIndex(panel.k_combo.findData(50))
     panel.run_button.click()

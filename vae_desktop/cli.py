@@ -278,7 +278,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         scored = (f"the first {len(images):,} of the {TEST_IMAGES:,}" if len(images) < TEST_IMAGES
                   else f"all {TEST_IMAGES:,}")
         print(f"scored on {scored} test images ({kind}); {result['active_units']} of "
-              f"{ckpt.config.latent_dim} latent units active (Cov over x of E[z|x] > 0.01)")
+              f"{ckpt.config.latent_dim} latent dimensions active (Cov over x of E[z|x] > 0.01)")
         print(f"reconstructions: PSNR {result['psnr']:.2f} dB, SSIM {result['ssim']:.3f}")
         print("digit  count  -ELBO  recon     KL   PSNR   SSIM   (z = posterior mean)")
         for row in result["per_digit"]:

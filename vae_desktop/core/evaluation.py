@@ -112,7 +112,7 @@ def report_csv(report: EvaluationReport, model_name: str, unseen: Sequence[int] 
         f"{AT_MU} at z = mu, not a bound (nats/image): {at_mu:.4f}",
         f"PSNR of the reconstructions from z = mu (dB): {report.psnr:.4f}",
         f"SSIM of the reconstructions from z = mu: {report.ssim:.4f}",
-        f"active latent units: {report.active_units} of {len(report.unit_activity)}",
+        f"active latent dimensions: {report.active_units} of {len(report.unit_activity)}",
         *notes,
         "per digit below: means over its test images, z = mu",
     ]

@@ -139,7 +139,7 @@ class LikelihoodPanel(QFrame):
             self.units.setText("")
         else:
             dim = len(report.unit_activity)
-            self.units.setText(f"{report.active_units} of {dim} latent units active")
+            self.units.setText(f"{report.active_units} of {dim} latent dimensions active")
             self.units.setToolTip(tip(
                 f"Burda et al.'s criterion: unit u is active when the variance over the test "
                 f"images of its posterior mean, Cov_x(E_q[z_u | x]), exceeds {ACTIVE_COV:g}. An "
