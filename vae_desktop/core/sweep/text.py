@@ -44,7 +44,7 @@ def parse_setting(name: str, text: str, varied: bool):
         raise
     except ValueError:
         kind = "integers" if setting.kind is int else "numbers"
-        raise SweepError(f"{name}: expected {kind} ({setting.label.lower()} must be "
+        raise SweepError(f"{name}: expected {kind} ({setting.in_sentence} must be "
                          f"{setting.range_text()}), got {text!r}") from None
 
 
