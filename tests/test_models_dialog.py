@@ -162,7 +162,7 @@ def test_the_dialog_says_what_each_model_was_trained_on(window):
     assert cell(ckpt, "Hidden") == "2×16"  # as the Train and Evaluate headers say "2x500"
     assert cell(ckpt, "Trained on") == "3,000 images without 2s, binarised"
     assert cell(plain, "Hidden") == "16" and cell(plain, "Trained on") == "–"
-    assert cell(every, "Trained on") == "every image"
+    assert cell(every, "Trained on") == "all 60,000 images"
 
 
 def test_the_dialog_opens_on_the_active_model(window):

@@ -22,6 +22,7 @@ from .checkpoint import Checkpoint
 from .fileio import atomic_write
 from .memory import TEST_IMAGES
 from .paths import app_data_dir, bundled_models_dir
+from .settings import TRAIN_IMAGES
 from .wording import arch_name, count, digits_phrase
 
 INDEX_VERSION = 1
@@ -88,7 +89,7 @@ def other_dataset(ckpt: Checkpoint) -> str | None:
 
 
 def trained_on_text(ckpt: Checkpoint) -> str:
-    """The training images as the checkpoint records them: "every image", "3,000 images
+    """The training images as the checkpoint records them: "all 60,000 images", "3,000 images
     without 2s", "3,000 Fashion-MNIST images", with ", binarised" for binarised MNIST ("–"
     where the file does not say)."""
     saved = ckpt.train_config or {}
@@ -100,7 +101,8 @@ def trained_on_text(ckpt: Checkpoint) -> str:
         if isinstance(size, int) and size > 0:
             text = count(size, f"{dataset} image" if dataset else "image")
         else:
-            text = f"every {dataset} image" if dataset else "every image"
+            # As the Train form says it ("all 60,000").
+            text = f"every {dataset} image" if dataset else f"all {TRAIN_IMAGES:,} images"
         if isinstance(digits, list):
             text = f"{text} {digits_phrase(digits)}".rstrip()  # as the Train tab words it
     return text + (", binarised" if ckpt.config.binarized else "")

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from vae_desktop.core.checkpoint import Checkpoint
 from vae_desktop.core.library import OTHER_DATA_MARK, PART_MARK, loss_note, trained_on_text
+from vae_desktop.core.settings import TRAIN_IMAGES
 from vae_desktop.core.wording import arch_name, hidden_text
 from vae_desktop.gui.show_folder import show_folder
 from vae_desktop.gui.state import AppState
@@ -45,7 +46,6 @@ SORT_TIP = ("Click to sort by this column, again for the other way round, a thir
             "(–) comes last.")
 SORT_ROLE = Qt.UserRole + 1
 NUMBER_COLUMNS = ("Latent", "Hidden", "Beta", "Epochs", "Test loss")
-TRAIN_IMAGES = 60_000  # MNIST's training split: "every image"
 LEGEND = {PART_MARK: f"{PART_MARK} measured on part of the test set",
           OTHER_DATA_MARK: f"{OTHER_DATA_MARK} measured on other data (binarised MNIST or another "
                            "dataset): not comparable with the others"}
