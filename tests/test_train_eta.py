@@ -61,6 +61,7 @@ def test_the_time_left_is_honest_from_the_first_steps(qtbot, monkeypatch):
             truth = (EPOCHS * STEPS - done) * STEP_S + (EPOCHS - epoch + 1) * TEST_S
             said.append((done, truth, seconds_left(box.eta_label.text())))
         clock.now += TEST_S
+    assert box.speed_label.text() == "2,500 samples/s · fp32"  # the run's precision beside it
     # Whenever a figure is given, it is of the right size: never 39 s for 8.
     for done, truth, left in said:
         if left is not None:

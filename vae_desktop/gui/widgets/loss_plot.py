@@ -160,7 +160,7 @@ class LossPlot(QWidget):
             # Peak downsampling to about one min/max pair per pixel column (the default keeps 5).
             self.curves[key] = self.plot.plot([], [], pen=pen, antialias=key != "raw",
                                               autoDownsampleFactor=1.0, **kwargs)
-        self._legend_entries: list[tuple[str, str]] | None = None  # (curve, name) listed
+        self._legend_shown: tuple | None = None  # (curves listed, _per_epoch, _weighted)
         # What the curves are, for the legend's words (set with the data, never per step): a
         # saved history's per-epoch means, and a training loss weighted by a beta other than 1.
         self._per_epoch = False
@@ -260,10 +260,11 @@ class LossPlot(QWidget):
         if has_raw != self.toggles["raw"].isEnabled():
             self.toggles["raw"].setEnabled(has_raw)
             self.toggles["raw"].setToolTip(RAW_TIP if has_raw else NO_RAW_TIP)
-        entries = [(key, self._legend_name(key)) for key in keys]
-        if entries == self._legend_entries:
+        shown = (keys, self._per_epoch, self._weighted)  # what the legend's words depend on
+        if shown == self._legend_shown:
             return
-        self._legend_entries = entries
+        self._legend_shown = shown
+        entries = [(key, self._legend_name(key)) for key in keys]
         self.legend.clear()
         for key, name in entries:
             self.legend.addItem(self.curves[key], name)

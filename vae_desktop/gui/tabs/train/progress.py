@@ -45,9 +45,6 @@ class ProgressBox(QGroupBox):
         self.bar = QProgressBar()
         self.bar.setTextVisible(True)
         self.step_label = QLabel()
-        # Wrapped: "starting on 60,000 images, cpu, 2 threads, precision bf16 (auto)" is wider
-        # than the column, which it must not widen (it is said once, before the first step).
-        self.step_label.setWordWrap(True)
         self.speed_label = QLabel()
         self.eta_label = QLabel()
         self.epoch_label = QLabel()
@@ -88,7 +85,8 @@ class ProgressBox(QGroupBox):
         self.setVisible(True)
         # "pace_from": (time, steps done, time paused so far) at the first step reported.
         self._run = {"start_epoch": start_epoch, "epochs": epochs, "steps_per_epoch": 0,
-                     "pace_from": None, "paused_total": 0.0, "pause_t": None}
+                     "pace_from": None, "paused_total": 0.0, "pause_t": None,
+                     "precision": "fp32"}
         _say(self.step_label, "Loading the training images…")
         # Not Qt's busy bar (range 0..0): its animation, 60 repaints a second, went on into the
         # training and took its time from it on 2 cores.
@@ -103,10 +101,13 @@ class ProgressBox(QGroupBox):
         self.bar.setValue(0)
         self.bar.setFormat("%p%")
         threads = f", {info.threads} thread{'s' if info.threads != 1 else ''}"
-        precision = f", precision {info.precision}{' (auto)' if info.chosen else ''}"
         _say(self.step_label, f"Epoch {info.start_epoch + 1} of {info.start_epoch + info.epochs} "
-                                f"· starting on {info.train_size:,} images, {info.device}"
-                                f"{threads if info.device == 'cpu' else ''}{precision}")
+                                f"· starting on {info.train_size:,} images")
+        # Where the speed will be, until it is known: where and how the run computes (what
+        # "auto" precision chose was never said). One line each, no wider than the column.
+        _say(self.speed_label, f"{info.device}{threads if info.device == 'cpu' else ''}, "
+                                 f"precision {info.precision}{' (auto)' if info.chosen else ''}")
+        run["precision"] = info.precision  # and after it, beside the speed
 
     def step(self, info: StepEvent) -> None:
         run = self._run
@@ -120,7 +121,7 @@ class ProgressBox(QGroupBox):
                                 f"step {info.step:,} of {spe:,} · loss {info.loss:.1f}")
         if run["pause_t"] is not None:
             return
-        _say(self.speed_label, f"{info.samples_per_sec:,.0f} samples/s")
+        _say(self.speed_label, f"{info.samples_per_sec:,.0f} samples/s · {run['precision']}")
         _say(self.eta_label, self._time_left(done, total))
 
     def _time_left(self, done: int, total: int) -> str:
@@ -134,7 +135,8 @@ class ProgressBox(QGroupBox):
         steps = done - done0
         if active < ETA_AFTER_S or steps < ETA_AFTER_STEPS:
             return "estimating time left…"
-        return f"about {format_duration(active / steps * (total - done))} left"
+        left = active / steps * (total - done)
+        return "less than a second left" if left < 0.5 else f"about {format_duration(left)} left"
 
     def epoch(self, record: dict) -> None:
         _say(self.epoch_label,
