@@ -57,7 +57,8 @@ def test_drawing_updates_reconstruction_scores_and_other_tabs(qtbot, tab, app_st
     assert tab.verdict in (TYPICAL_SHOWN, UNUSUAL_SHOWN,
                            "Scored (no test-set scores to compare with yet)")
     assert "nats" in tab.loss_label.text() and "dB" in tab.psnr_label.text()
-    assert "KL" in tab.parts_label.text()
+    # "Reconstruction + KL: 93.9 nats = 88.0 + 5.9": the parts in the caption's order.
+    assert tab.parts_label.text() == f"= {tab.analysis.recon:.1f} + {tab.analysis.kl:.1f}"
     qtbot.waitUntil(lambda: "%" in tab.percentile_label.text(), timeout=30_000)  # the pass came
     assert np.allclose(tab.input_view.image(), to_mnist(tab.canvas.to_array()))
     assert drawings[-1].image.shape == (28, 28) and drawings[-1].origin == "your drawing"
@@ -76,7 +77,7 @@ def test_drawing_updates_reconstruction_scores_and_other_tabs(qtbot, tab, app_st
     QTest.keyClick(tab.canvas, Qt.Key_C, Qt.ControlModifier | Qt.ShiftModifier)
     copied = QApplication.clipboard().text().splitlines()
     assert copied[0] == tab.verdict
-    assert copied[1] == f"Negative ELBO: {tab.analysis.loss:.1f} nats {tab.parts_label.text()}"
+    assert copied[1] == f"Reconstruction + KL: {tab.analysis.loss:.1f} nats {tab.parts_label.text()}"
     assert copied[2] == f"PSNR: {tab.analysis.psnr:.1f} dB" and copied[3].startswith("SSIM: 0.")
     assert copied[4].startswith("Percentile: ") and copied[4].endswith("score as well or better")
 

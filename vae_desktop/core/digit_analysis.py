@@ -1,12 +1,19 @@
 """Everything the Draw tab shows for one 28x28 digit, given a model: the reconstruction, where it
-differs, the negative ELBO with its parts, PSNR and SSIM, how the score ranks among the test
-set's, and for a conditional model which label explains the digit best.
+differs, the score with its parts, PSNR and SSIM, how the score ranks among the test set's, and
+for a conditional model which label explains the digit best.
 
-The label guess is a generative classifier: the ELBO under each label approximates log p(x | y),
-so with equal priors p(y | x) = softmax_y(-loss_y). All ten labels go through the model in one
-batch. Scores use z = posterior mean, as `metrics.score_dataset` does, so the drawing and the test
-set are ranked on the same footing; the test set is scored under its true labels and the drawing
-under the label used for its reconstruction.
+The score (`loss`) is the reconstruction of the posterior mean code z = mu plus the KL, as
+`metrics.score_dataset` computes it for the test set, so the drawing and the test set are ranked
+on the same footing; the test set is scored under its true labels and the drawing under the label
+used for its reconstruction. It is the figure the app names `evaluation.AT_MU`, not a negative
+ELBO: the ELBO is an expectation over q(z|x), and decoding its mean alone is no bound on
+-log p(x).
+
+The label guess is a generative classifier: the score under each label stands in for
+-log p(x | y), so with equal priors p(y | x) ~ softmax_y(-loss_y). It stands in for the sampled
+negative ELBO: on the bundled CVAEs the two differ by up to about 15 nats, either way, yet pick
+the same best label for nearly every test digit. All ten labels go through the model in one
+batch.
 
 A label picked by hand ("reconstruct this as a 7") changes the reconstruction, not the drawing:
 whether the drawing is unusual for the model, and the guess, go by the model's own best reading
@@ -33,7 +40,7 @@ UNUSUAL = "unusual for this model"
 DEFAULT_THRESHOLD = 99.0  # percentile of the test-set scores above which a digit is unusual
 # The guess is "unsure" when the runner-up label explains the drawing within this many nats of
 # the best (a likelihood ratio under e^3, about 20), or when the drawing is unusual: a softmax
-# over ELBO differences of tens of nats says p = 1.00 even for a scribble.
+# over score differences of tens of nats says p = 1.00 even for a scribble.
 UNSURE_MARGIN = 3.0
 
 
@@ -42,7 +49,7 @@ class DigitAnalysis:
     image: np.ndarray  # float32 [28, 28] the model's input
     reconstruction: np.ndarray  # float32 [28, 28] pixel probabilities decoded from mu
     abs_diff: np.ndarray  # |reconstruction - image|
-    loss: float  # negative ELBO (beta 1) in nats = recon + kl
+    loss: float  # nats = recon + kl at z = mu (evaluation.AT_MU: not a negative ELBO, no bound)
     recon: float  # Bernoulli negative log-likelihood of the image given z = mu
     kl: float  # KL(q(z|x) || N(0, I))
     psnr: float  # dB, reconstruction against input
@@ -52,7 +59,7 @@ class DigitAnalysis:
     label: int | None  # label the reconstruction was decoded with (conditional models)
     label_probs: np.ndarray | None  # [num_classes] p(y | x), summing to 1 (conditional models)
     percentile: float | None  # share (0-100) of test-set scores at or below `loss`
-    label_losses: np.ndarray | None = None  # [num_classes] negative ELBO under each label
+    label_losses: np.ndarray | None = None  # [num_classes] `loss` under each label
     # The analysis under the best label, when `label` was picked by hand and is another one
     # (None: this analysis is the best reading itself).
     best_reading: DigitAnalysis | None = None
@@ -69,7 +76,7 @@ class DigitAnalysis:
 
     @property
     def best_labels(self) -> tuple[int, int] | None:
-        """(best, runner-up) labels by negative ELBO (conditional models)."""
+        """(best, runner-up) labels by `loss`, lowest first (conditional models)."""
         if self.label_losses is None or len(self.label_losses) < 2:
             return None
         best, second = np.argsort(self.label_losses, kind="stable")[:2]
@@ -77,7 +84,7 @@ class DigitAnalysis:
 
     @property
     def margin(self) -> float | None:
-        """Nats by which the best label's negative ELBO beats the runner-up's."""
+        """Nats by which the best label's `loss` beats the runner-up's."""
         pair = self.best_labels
         return None if pair is None else float(self.label_losses[pair[1]] - self.label_losses[pair[0]])
 
@@ -148,7 +155,7 @@ def analyse_digit(model: VAE, image: np.ndarray | torch.Tensor, label: int | Non
 
     `label`: for a conditional model, the label to reconstruct with; None picks the most likely.
     A picked label that is not the most likely one also gets the best label's analysis, as
-    `best_reading`. `reference`: the test set's per-image negative ELBOs (a test-set pass's
+    `best_reading`. `reference`: the test set's per-image scores at z = mu (a test-set pass's
     `scores["loss"]`, core.evaluation) for the percentile; None leaves `percentile` None."""
     was_training = model.training
     if was_training:

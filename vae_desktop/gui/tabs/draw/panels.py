@@ -28,6 +28,7 @@ from vae_desktop.core.digit_analysis import (
     DigitAnalysis,
     guess_sentence,
 )
+from vae_desktop.core.evaluation import AT_MU
 from vae_desktop.core.wording import a_digit
 from vae_desktop.gui.tabs.draw.canvas_panel import ERROR_COLOUR
 from vae_desktop.gui.widgets.draw_histogram import PLOT_BG, UNUSUAL_COLOUR, cache_as_pixmaps
@@ -44,6 +45,11 @@ GAP_SHOWN = 40.0  # nats: the guess's bars stop here (further behind is as good 
 BARS_MIN_HEIGHT = 100  # px
 THRESHOLD_RANGE = (50.0, 99.9)  # percent of the test set
 PERCENTILE_NOTE = "of test digits score as well or better"
+# The drawing's score, the test digits' and each label's: the reconstruction of the mean code
+# z = mu plus the KL, named as the Evaluate tab's table names it (not a negative ELBO, which
+# samples z: decoding the mean alone is no bound on -log p(x)).
+SCORE_CAPTION = AT_MU[0].upper() + AT_MU[1:]
+NOT_A_BOUND = "Not a bound on −log p(x): the Evaluate tab's cards show the sampled negative ELBO."
 
 
 class TextBox(QWidget):
@@ -178,10 +184,11 @@ class ImagesPanel(QGroupBox):
 
 
 class ScoresPanel(QGroupBox):
-    """The verdict, the negative ELBO with its parts, PSNR, SSIM, the percentile and the
-    threshold that turns it into a verdict: all of the model's own best reading of the drawing
-    (for a conditional model, under its best label, which the negative ELBO names). A label
-    picked in "Reconstruct as" adds a row with that reconstruction's numbers, named after it."""
+    """The verdict, the score (AT_MU: the reconstruction from z = mu plus the KL) with its
+    parts, PSNR, SSIM, the percentile and the threshold that turns it into a verdict: all of the
+    model's own best reading of the drawing (for a conditional model, under its best label, which
+    the score names). A label picked in "Reconstruct as" adds a row with that reconstruction's
+    numbers, named after it."""
 
     def __init__(self, threshold: float) -> None:
         super().__init__("Score")
@@ -197,21 +204,25 @@ class ScoresPanel(QGroupBox):
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignRight)
         self.loss_label = _value_label(
-            "Negative ELBO (beta 1) in nats, with z at the posterior mean: lower means the model "
-            "finds the drawing more likely. It is the reconstruction error plus the KL divergence.\n"
+            f"{SCORE_CAPTION} in nats: the reconstruction error of the drawing decoded from its\n"
+            "mean code z = μ, plus the KL divergence. Lower means the model explains it better.\n"
+            "The test digits in the histogram are scored the same way, as in the Evaluate tab's "
+            f"table.\n{NOT_A_BOUND}\n"
             "A conditional model's is under the label that explains the drawing best (named here).",
             "8888.8 nats as an 8", bold=True)
         self.parts_label = _value_label(
-            "Reconstruction: Bernoulli negative log-likelihood of the 784 pixels.\n"
-            "KL: how far the drawing's posterior is from the prior N(0, I).",
-            "= reconstruction 8888.8 + KL 888.8")
+            "The two parts, in the caption's order:\n"
+            "reconstruction: Bernoulli negative log-likelihood of the 784 pixels, decoded from z = μ;"
+            "\nKL: how far the drawing's posterior is from the prior N(0, I).",
+            "= 8888.8 + 888.8")
         self._fit_loss_width("8.8 nats")
         self.psnr_label = _value_label("Peak signal-to-noise ratio of the reconstruction (higher is "
                                        "closer; torchmetrics' definition)", "-88.8 dB")
         self.ssim_label = _value_label("Structural similarity of the reconstruction, 0 to 1 "
                                        "(torchmetrics' definition)", "-0.888")
         self.percentile_label = _value_label(
-            "Share of the MNIST test digits whose negative ELBO is at or below the drawing's.",
+            f"Share of the MNIST test digits that score as well or better: their {AT_MU}\n"
+            "(at z = μ, the same figure as the drawing's) is at or below the drawing's.",
             f"88.8 % {PERCENTILE_NOTE}")
         # The score and its parts share a row, as the two image-quality scores do: the panel
         # fits under the canvas of a 1280x720 window with the row of a picked label.
@@ -220,7 +231,9 @@ class ScoresPanel(QGroupBox):
         loss_row.addWidget(self.loss_label)
         loss_row.addWidget(self.parts_label)
         loss_row.addStretch(1)
-        form.addRow("Negative ELBO:", loss_row)
+        self.loss_caption = QLabel(f"{SCORE_CAPTION}:")
+        self.loss_caption.setToolTip(self.loss_label.toolTip())
+        form.addRow(self.loss_caption, loss_row)
         quality = QHBoxLayout()
         quality.setSpacing(6)
         quality.addWidget(self.psnr_label)
@@ -234,9 +247,10 @@ class ScoresPanel(QGroupBox):
         # named after that label, so that none is taken for the drawing's own score.
         self.picked_caption = QLabel("As a 0:")
         self.picked_scores = _value_label(
-            "The reconstruction shown, under the label picked in “Reconstruct as”: its negative "
-            "ELBO, PSNR and SSIM.\nThe verdict, the percentile and the guess go by the model's own "
-            "best reading of the drawing (the rows above), whatever label it is rebuilt as.",
+            "The reconstruction shown, under the label picked in “Reconstruct as”: its "
+            f"{AT_MU} (at z = μ),\nPSNR and SSIM. The verdict, the percentile and the guess go by "
+            "the model's own best reading\nof the drawing (the rows above), whatever label it is "
+            "rebuilt as.",
             "8888.8 nats · PSNR -88.8 dB · SSIM -0.888")
         form.addRow(self.picked_caption, self.picked_scores)
         self._form = form
@@ -300,7 +314,8 @@ class ScoresPanel(QGroupBox):
         """The verdict and the scores as shown, one per line (what "Copy scores" copies)."""
         percentile = self.percentile_label.text()
         rows = [self.verdict_label.text(),
-                f"Negative ELBO: {self.loss_label.text()} {self.parts_label.text()}".rstrip(),
+                f"{self.loss_caption.text()} {self.loss_label.text()} {self.parts_label.text()}"
+                .rstrip(),
                 f"PSNR: {self.psnr_label.text()}", f"SSIM: {self.ssim_label.text()}",
                 f"Percentile: {percentile}"]
         if self._picked is not None:
@@ -327,7 +342,7 @@ class ScoresPanel(QGroupBox):
         named = "" if reading.label is None else f" as {a_digit(reading.label)}"
         self.loss_label.setText(f"{reading.loss:.1f} nats{named}")
         self._fit_loss_width(self.loss_label.text())
-        self.parts_label.setText(f"= reconstruction {reading.recon:.1f} + KL {reading.kl:.1f}")
+        self.parts_label.setText(f"= {reading.recon:.1f} + {reading.kl:.1f}")  # as the caption
         self.psnr_label.setText(f"{reading.psnr:.1f} dB")
         self.ssim_label.setText(f"{reading.ssim:.3f}")
         if reading.percentile is None:
@@ -340,7 +355,7 @@ class ScoresPanel(QGroupBox):
         self.show_verdict(analysis)
 
     def _fit_loss_width(self, text: str) -> None:
-        """The negative ELBO as wide as its text, in steps of 16 px, so that its parts follow it
+        """The score as wide as its text, in steps of 16 px, so that its parts follow it
         closely and a new width (a new layout of the tab) comes only with a longer number."""
         needed = self.loss_label.fontMetrics().horizontalAdvance(text) + 4
         now = self.loss_label.minimumWidth()  # the fixed width
@@ -373,7 +388,7 @@ class ScoresPanel(QGroupBox):
 
 
 class GuessPanel(QGroupBox):
-    """How a conditional model reads the drawing: each label's negative ELBO as bars, how far it
+    """How a conditional model reads the drawing: each label's score (AT_MU) as bars, how far it
     is behind the best, and the guess in words."""
 
     def __init__(self) -> None:
@@ -399,11 +414,14 @@ class GuessPanel(QGroupBox):
         self.bar_plot.setLabel("left", "nats behind")  # short: the plot is low at 1280x720
         self.bar_plot.setMinimumHeight(BARS_MIN_HEIGHT)  # the axis title whole, the bars legible
         self.bar_plot.setToolTip(
-            "Generative classifier: the negative ELBO of the drawing under each label, shown as "
-            "how many nats each label is behind the best one (0: the best; bars stop at "
-            f"{GAP_SHOWN:g}). A softmax over these differences would say p = 1.00 for almost "
-            "any drawing, a scribble included, so the guess is called unsure when the runner-up "
-            f"is within {UNSURE_MARGIN:g} nats or the drawing is unusual for the model.")
+            f"Generative classifier: the drawing's {AT_MU} (at z = μ) under each label stands\n"
+            "in for −log p(x | y), so the label with the lowest explains it best. The bars show "
+            "how many\nnats each label is behind the best one (0: the best; bars stop at "
+            f"{GAP_SHOWN:g}).\n{NOT_A_BOUND}\n"
+            "The two pick the same best label for nearly every test digit.\n"
+            "A softmax over these differences would say p = 1.00 for almost any drawing, a "
+            "scribble\nincluded, so the guess is called unsure when the runner-up is within "
+            f"{UNSURE_MARGIN:g} nats or the drawing\nis unusual for the model.")
         self._bars_shown: tuple | None = None  # (heights in 0.05 nats, chosen label) on screen
         self._count = 10  # labels on the chart
         self._bar_brush, self._chosen_brush = pg.mkBrush(BAR_COLOUR), pg.mkBrush(CHOSEN_BAR_COLOUR)

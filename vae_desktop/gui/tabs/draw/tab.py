@@ -36,9 +36,10 @@ from PySide6.QtWidgets import (
 
 from vae_desktop.core import preprocess
 from vae_desktop.core.digit_analysis import DEFAULT_THRESHOLD, DigitAnalysis, analyse_digit
+from vae_desktop.core.evaluation import AT_MU, SCORE_NAMES
 from vae_desktop.gui import preferences
 from vae_desktop.gui.tabs.draw.canvas_panel import HINT, CanvasPanel
-from vae_desktop.gui.tabs.draw.panels import GuessPanel, ImagesPanel, ScoresPanel
+from vae_desktop.gui.tabs.draw.panels import SCORE_CAPTION, GuessPanel, ImagesPanel, ScoresPanel
 from vae_desktop.gui.widgets.draw_canvas import DEFAULT_PEN, SIDE
 from vae_desktop.gui.widgets.draw_histogram import UNUSUAL_COLOUR, ScoreHistogram
 from vae_desktop.gui.widgets.hint_text import HINT_COLOUR
@@ -92,7 +93,12 @@ class DrawTab(QWidget):
             preferences.read_float(self._settings, THRESHOLD_KEY, DEFAULT_THRESHOLD))
         self.guess_panel = GuessPanel()
         self.histogram = ScoreHistogram()
-        hist_box = QGroupBox("Negative ELBO of the test digits")
+        # Named as the Evaluate tab's histogram of the same scores (z = mu: no negative ELBO).
+        self.histogram.setLabel("bottom", SCORE_NAMES["loss"])
+        self.histogram.setToolTip(
+            f"The test digits' {AT_MU} (at z = μ), the score the drawing is ranked by.\n"
+            "Solid line: your drawing; dashed line: the 'unusual' threshold (drag it).")
+        hist_box = QGroupBox(f"{SCORE_CAPTION} of the test digits")
         QVBoxLayout(hist_box).addWidget(self.histogram)
 
         # Two columns: the canvas over the scores, the pictures over the plots.
@@ -171,8 +177,8 @@ class DrawTab(QWidget):
 
     @property
     def reference_scores(self) -> np.ndarray | None:
-        """The active model's test-set negative ELBOs the drawing is ranked among (None until its
-        test-set pass is ready)."""
+        """The active model's test-set scores the drawing is ranked among (AT_MU, z = mu; None
+        until its test-set pass is ready)."""
         report = self.state.test_pass(self.state.active)
         return None if report is None else report.scores["loss"].numpy()
 
