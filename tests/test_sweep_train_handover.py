@@ -84,3 +84,33 @@ def test_image_counts_read_as_in_the_train_tab(qtbot, state):
         assert edit.fontMetrics().horizontalAdvance(edit.text()) < edit.contentsRect().width()
     scroll = form.parentWidget().parentWidget()
     assert form.width() <= scroll.viewport().width()  # and the form fits its column
+
+
+def test_an_auroc_studys_trial_goes_with_the_digits_it_was_trained_on(qtbot, state):
+    """Use best on a study of the held-out-2 AUROC sent no digits: the Train tab then trained
+    on every digit, another model than the trial's, without a word. A test-loss study's trial
+    sends every digit explicitly, so digits left out in the form before come back."""
+    sweep_tab, train = tabs(qtbot, state)
+    assert train.apply_settings({"digits": (0, 1)})
+    auroc = SweepStudy("held out", "sqlite:///x.db", "auroc", 2, "maximize", [_record(0, 0.8)],
+                       budget={"epochs": 2, "train_size": 2000, "test_size": 500})
+    sweep_tab.show_study(auroc)
+    sweep_tab.use_best()
+    assert train.settings_dict()["digits"] == (0, 1, 3, 4, 5, 6, 7, 8, 9)
+    sweep_tab.show_study(SweepStudy("loss", "sqlite:///x.db", "test_loss", None, "minimize",
+                                    [_record(0, 200.0)]))
+    sweep_tab.use_best()
+    assert train.settings_dict()["digits"] is None
+
+
+def test_settings_sent_while_a_model_trains_wait_for_no_run(qtbot, state, monkeypatch):
+    """Ctrl+Shift+B during a run filled the Train tab's disabled form with the trial's
+    settings, under a header naming the run's: nothing is filled in then, and it says why."""
+    sweep_tab, train = tabs(qtbot, state)
+    before = train.settings_dict()
+    monkeypatch.setattr(TrainTab, "is_training", lambda self: True)
+    said = []
+    state.status_message.connect(lambda text, *_: said.append(text))
+    sweep_tab.train_with(_record(0, 200.0, latent_dim=5))
+    assert train.settings_dict() == before
+    assert "A model is training" in said[-1] and "not filled in" in said[-1]  # the last word

@@ -16,7 +16,7 @@ once. Progress reaches the caller as plain dicts; no Qt here.
 
 from .budget import budget_differences, images_text, trial_budget
 from .export import trial_rows, trials_text, write_trials_csv
-from .run import SweepControl, holdout_auroc, run_sweep, sweep_steps
+from .run import SweepControl, holdout_auroc, run_sweep, sweep_steps, trained_digits
 from .spec import (
     DEFAULT_FIXED,
     DEFAULT_STUDY,
@@ -60,6 +60,6 @@ __all__ = [
     "checkpoint_dir", "choice_problems", "images_text",
     "default_storage_url", "display_url", "holdout_auroc", "list_studies", "load_trials",
     "log_scale", "model_differences", "open_storage", "parse_setting", "password_of",
-    "range_problems", "run_sweep", "spec_settings_from_text", "sweep_steps", "trial_budget",
+    "range_problems", "run_sweep", "spec_settings_from_text", "sweep_steps", "trained_digits", "trial_budget",
     "trial_rows", "trials_text", "watch_trials", "with_password", "write_trials_csv",
 ]

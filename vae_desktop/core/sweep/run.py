@@ -401,10 +401,17 @@ def _stale_callback(storage: SweepStorage):
     return get()
 
 
-def _train_digits(spec: SweepSpec) -> list[int] | None:
-    if spec.objective != "auroc":
+def trained_digits(objective: str, holdout: int | None) -> tuple[int, ...] | None:
+    """The digits a study's trials train on: every digit (None), or all but the held-out one
+    for the AUROC objective."""
+    if objective != "auroc" or holdout is None:
         return None
-    return [d for d in range(10) if d != spec.holdout]
+    return tuple(d for d in range(10) if d != holdout)
+
+
+def _train_digits(spec: SweepSpec) -> list[int] | None:
+    digits = trained_digits(spec.objective, spec.holdout)
+    return None if digits is None else list(digits)
 
 
 _END = object()

@@ -93,6 +93,7 @@ class SweepTab(QWidget):
         self._loaded_status: str | None = None  # the storage named in a loaded study's status
         self._run_total = self._run_done = 0
         self._budget: dict | None = None  # the budget recorded with the study shown
+        self._digits: tuple[int, ...] | None = None  # the digits its trials train on (None: all)
         self._mix_answer = MixAnswer()  # the running sweep's, when it asks about its budget
 
         self.form = SweepForm()
@@ -280,6 +281,7 @@ class SweepTab(QWidget):
         self.view.show_study(spec.study, spec.objective, spec.direction, [], same_study=False,
                              varied=spec.vary)
         self._budget = None  # until the study is read: a resumed one keeps its first budget
+        self._digits = sweep.trained_digits(spec.objective, spec.holdout)
         self._run_total, self._run_done = spec.trials, 0
         warm_up_in_gui_thread()
         control = SweepControl()
@@ -451,6 +453,7 @@ class SweepTab(QWidget):
         self.view.show_study(study.name, study.objective, study.direction, study.trials,
                              same_study, varied=self.form.space.vary())
         self._budget = study.budget
+        self._digits = sweep.trained_digits(study.objective, study.holdout)
         if loaded:
             if not self.is_running():
                 # Start adds trials to it: with its objective, search space and budget, or it
@@ -515,7 +518,7 @@ class SweepTab(QWidget):
         self._new_request()  # a reply about the study shown before is dropped
         self.watcher.stop()
         self.view.set_live("")
-        self._shown, self._loaded_status, self._budget = None, None, None
+        self._shown, self._loaded_status, self._budget, self._digits = None, None, None, None
         self.view.show_study("", self.view.objective, self.view.direction, [], same_study=False)
         self.view.set_status(NO_STUDY_STATUS)
 
@@ -569,14 +572,16 @@ class SweepTab(QWidget):
         return self.view.select_trial(number)
 
     @staticmethod
-    def train_settings(record: TrialRecord, budget: dict | None = None) -> dict:
+    def train_settings(record: TrialRecord, budget: dict | None = None,
+                       digits: tuple[int, ...] | None = None) -> dict:
         """The trial's settings under the settings table's names, as it trained, each float as
         the table shows it (a sampled learning rate of 0.003940278388674021 goes as 0.00394, the
         value a person reads and would type). Nothing is clamped (the Train tab refuses a value
         beyond its limits, with the reason).
 
         Also its training images (0: all) and seed, which a trial notes; for a trial swept before
-        it did, its images from the study's `budget` where that was recorded, and no seed."""
+        it did, its images from the study's `budget` where that was recorded, and no seed. And
+        the `digits` its study trains on (None: every digit), always: the form may hold others."""
         values = {**table.defaults(TRAIN_SETTINGS), **record.settings, **record.params}
         sent = {name: as_shown(values[name]) for name in TRAIN_SETTINGS}
         if "train_size" in record.settings:
@@ -585,11 +590,13 @@ class SweepTab(QWidget):
             sent["train_size"] = budget["train_size"] or 0  # None: all of them
         if "seed" in record.settings:
             sent["seed"] = record.settings["seed"]
+        sent["digits"] = digits
         return sent
 
     def best_settings(self) -> dict | None:
         best = self.view.best()
-        return self.train_settings(best, self._budget) if best is not None else None
+        return (self.train_settings(best, self._budget, self._digits) if best is not None
+                else None)
 
     def use_best(self) -> None:
         best = self.view.best()
@@ -598,15 +605,16 @@ class SweepTab(QWidget):
 
     def train_with(self, record: TrialRecord) -> None:
         """Send the trial's settings to the Train tab, saying which were rounded."""
-        sent = self.train_settings(record, self._budget)
+        sent = self.train_settings(record, self._budget, self._digits)
         trained = {**record.settings, **record.params}
         rounded = [f"{words(table.SETTINGS[name].label)} {fmt(sent[name])}" for name in sent
                    if name in trained and sent[name] != trained[name]]
-        self.state.training_settings_requested.emit(sent)
         note = (f" ({' and '.join(rounded)}, rounded as the table shows them)" if rounded
                 else "")
+        # Said first: the Train tab's own word (settings it could not take) comes after.
         self.state.status_message.emit(
             f"Settings of trial {record.number} sent to the Train tab{note}", 5000)
+        self.state.training_settings_requested.emit(sent)
 
     def _train_with_trial(self, number: int) -> None:
         record = self.view.trials.get(number)

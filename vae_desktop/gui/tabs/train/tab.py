@@ -268,9 +268,14 @@ class TrainTab(QWidget):
         self.form.field("latent_dim").setFocus()
 
     def _settings_requested(self, values: dict) -> None:
-        """Another tab (e.g. Sweep) asks to train with these settings."""
-        if not self.is_training():
-            self.continue_box.setChecked(False)
+        """Another tab (e.g. Sweep) asks to train with these settings: not while a model trains
+        (the form, locked, names the run's settings)."""
+        if self.is_training():
+            self.state.status_message.emit(
+                "A model is training: the settings were not filled in. Send them again once "
+                "the run has ended (or Stop it on the Train tab).", 8000)
+            return
+        self.continue_box.setChecked(False)
         applied = self.apply_settings(values)
         self.state.tab_requested.emit("Train")
         self.state.status_message.emit(
