@@ -16,7 +16,7 @@ from vae_desktop.core.sweep import SweepStudy, TrialRecord, load_trials
 from vae_desktop.gui.tabs.sweep.tab import SweepTab
 
 TRAIN_KEYS = {"latent_dim", "hidden", "arch", "lr", "batch_size", "beta", "epochs", "conditional",
-              "layers", "binarized", "beta_warmup", "train_size", "seed"}
+              "layers", "binarized", "beta_warmup", "train_size", "seed", "digits"}
 
 
 def make_tab(qtbot, state) -> SweepTab:
@@ -228,7 +228,7 @@ def test_train_with_a_trial_sends_its_settings_as_the_table_shows_them_unclamped
     sent = blocker.args[0]
     assert sent == {"latent_dim": 8, "hidden": 64, "arch": "mlp", "conditional": False,
                     "beta": 1.235, "lr": 0.00394, "batch_size": 100_000, "epochs": 2,
-                    "layers": 1, "binarized": False, "beta_warmup": 0}
+                    "layers": 1, "binarized": False, "beta_warmup": 0, "digits": None}
     assert isinstance(sent["lr"], float) and isinstance(sent["beta"], float)
     columns = [tab.view.table.horizontalHeaderItem(c).text()
                for c in range(tab.view.table.columnCount())]
