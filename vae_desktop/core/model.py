@@ -247,8 +247,9 @@ def vae_loss(logits: torch.Tensor, x: torch.Tensor, mu: torch.Tensor, logvar: to
 @torch.no_grad()
 def score_images(model: VAE, x: torch.Tensor, y: torch.Tensor | None = None,
                  samples: int = 1) -> dict[str, torch.Tensor]:
-    """Per-image negative ELBO (beta 1), reconstruction BCE and KL, using z = mu when samples is 0
-    and an average over `samples` draws of z otherwise."""
+    """Per-image loss (beta 1: reconstruction BCE + KL), reconstruction BCE and KL, using z = mu
+    when samples is 0 (reconstruction + KL, core.evaluation.AT_MU: no bound) and an average over
+    `samples` draws of z otherwise (the negative ELBO)."""
     mu, logvar = model.encode(x, y)
     kl = kl_per_image(mu, logvar)
     if samples <= 0:

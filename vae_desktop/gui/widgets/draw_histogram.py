@@ -1,4 +1,5 @@
-"""ScoreHistogram: the test set's negative ELBOs as a histogram, with a solid line at the drawing's
+"""ScoreHistogram: the test set's scores (the Draw tab's: reconstruction + KL at z = μ, named
+by the tab) as a histogram, with a solid line at the drawing's
 score and a dashed, draggable line at the 'unusual' threshold (a percentile of those scores).
 
 Their labels ("drawing", "threshold") stand in a band above the highest bar, one row each, on
@@ -46,7 +47,7 @@ class ScoreHistogram(pg.PlotWidget):
         self.setMenuEnabled(False)
         self.setMouseEnabled(x=False, y=False)
         self.hideButtons()
-        self.setLabel("bottom", "negative ELBO (nats)")
+        self.setLabel("bottom", "score (nats)")  # the tab names its score
         self.setLabel("left", "test digits")
         self.setToolTip("The test set's scores; solid line: your drawing; dashed line: "
                         "the 'unusual' threshold (drag it).")
