@@ -92,7 +92,8 @@ def _nchw(x: torch.Tensor) -> torch.Tensor:
 def score_dataset(model: VAE, images: torch.Tensor, labels: torch.Tensor | None = None,
                   batch_size: int = 2000) -> dict[str, torch.Tensor]:
     """Deterministic per-image scores (z = posterior mean): `loss` (reconstruction + KL at z = mu,
-    core.evaluation.AT_MU: not a negative ELBO, which samples z), `recon` BCE and `kl`, in nats. `images` is float [N, 1, 28, 28] in [0, 1] or uint8 [N, 28, 28]."""
+    core.evaluation.AT_MU: not a negative ELBO, which samples z), `recon` BCE and `kl`, in nats.
+    `images` is float [N, 1, 28, 28] in [0, 1] or uint8 [N, 28, 28]."""
     if images.dtype == torch.uint8:
         images = images.unsqueeze(1).float() / 255.0
     out: dict[str, list[torch.Tensor]] = {"loss": [], "recon": [], "kl": []}
