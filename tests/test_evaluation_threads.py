@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+import torch
 
 from vae_desktop.core.evaluation import evaluate_model, evaluation_steps
 from vae_desktop.core.training import evaluate
@@ -63,3 +64,26 @@ def test_two_passes_at_once_give_the_numbers_of_each_alone(bundled, mnist_test):
     for model, report in zip((z16, z2), alone, strict=True):
         direct = evaluate(model, images, labels, batch_size=BATCH)
         assert report.test_loss == pytest.approx(direct["test_loss"], abs=1e-9)
+
+
+def test_the_training_test_pass_is_the_same_beside_other_random_draws(bundled, mnist_test):
+    """training.evaluate (the test loss after each epoch, `vae-desktop eval`'s figure) seeded the
+    global generator too: another thread drawing random numbers meanwhile (a sweep trial, the
+    Latent space tab's samples) changed the figure, and its own draws were reseeded."""
+    images, labels = mnist_test[0][:N], mnist_test[1][:N]
+    model = bundled["mnist-vae-z16"].model
+    alone = evaluate(model, images, labels, batch_size=BATCH)
+    stop = threading.Event()
+
+    def draw() -> None:
+        while not stop.is_set():
+            torch.randn(10_000)
+
+    other = threading.Thread(target=draw)
+    other.start()
+    try:
+        beside = [evaluate(model, images, labels, batch_size=BATCH) for _ in range(3)]
+    finally:
+        stop.set()
+        other.join(10)
+    assert all(b == alone for b in beside)

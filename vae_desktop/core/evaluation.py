@@ -24,7 +24,7 @@ from .data import binarize_fixed
 from .jobs import run_to_end
 from .latent import ACTIVE_COV, unit_activity
 from .metrics import psnr, ssim
-from .model import VAE, kl_per_image, recon_per_image
+from .model import VAE, kl_per_image, recon_per_image, sample_z
 from .training import EVAL_BATCH, EVAL_SEED
 
 # The per-image "loss" at z = mu (the reconstruction of the mean code plus the KL): one name for
@@ -240,13 +240,6 @@ def negative_elbo(model: VAE, images: torch.Tensor, labels: torch.Tensor,
     finally:
         model.train(was_training)
     return {key: total / len(images) for key, total in totals.items()}
-
-
-def sample_z(mu: torch.Tensor, logvar: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-    """z = mu + eps * sigma with eps drawn from `generator`: `VAE.reparameterize`'s draw (the
-    same numbers for a generator seeded as the global one), from a generator of one's own."""
-    eps = torch.randn(mu.shape, generator=generator, device=mu.device, dtype=mu.dtype)
-    return mu + eps * torch.exp(0.5 * logvar)
 
 
 def _as_float(images: torch.Tensor) -> torch.Tensor:

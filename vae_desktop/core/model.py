@@ -244,19 +244,29 @@ def vae_loss(logits: torch.Tensor, x: torch.Tensor, mu: torch.Tensor, logvar: to
     return recon + beta * kl, recon, kl
 
 
+def sample_z(mu: torch.Tensor, logvar: torch.Tensor,
+             generator: torch.Generator | None = None) -> torch.Tensor:
+    """z = mu + eps * sigma, eps from `generator` (None: torch's global one, as
+    `VAE.reparameterize`; a generator seeded as the global one gives the same numbers). A
+    generator of one's own is untouched by other threads' draws, and touches none of theirs."""
+    eps = torch.randn(mu.shape, generator=generator, device=mu.device, dtype=mu.dtype)
+    return mu + eps * torch.exp(0.5 * logvar)
+
+
 @torch.no_grad()
 def score_images(model: VAE, x: torch.Tensor, y: torch.Tensor | None = None,
-                 samples: int = 1) -> dict[str, torch.Tensor]:
+                 samples: int = 1, generator: torch.Generator | None = None
+                 ) -> dict[str, torch.Tensor]:
     """Per-image loss (beta 1: reconstruction BCE + KL), reconstruction BCE and KL, using z = mu
     when samples is 0 (reconstruction + KL, core.evaluation.AT_MU: no bound) and an average over
-    `samples` draws of z otherwise (the negative ELBO)."""
+    `samples` draws of z otherwise (the negative ELBO), drawn from `generator` (sample_z)."""
     mu, logvar = model.encode(x, y)
     kl = kl_per_image(mu, logvar)
     if samples <= 0:
         recon = recon_per_image(model.decode_logits(mu, y), x)
     else:
         recon = torch.stack([
-            recon_per_image(model.decode_logits(model.reparameterize(mu, logvar), y), x)
+            recon_per_image(model.decode_logits(sample_z(mu, logvar, generator), y), x)
             for _ in range(samples)
         ]).mean(0)
     return {"loss": recon + kl, "recon": recon, "kl": kl}

@@ -194,20 +194,20 @@ def evaluate(model: VAE, images: torch.Tensor, labels: torch.Tensor | None = Non
     was_training = model.training
     model.eval()
     totals = {"loss": 0.0, "recon": 0.0, "kl": 0.0}
-    devices = [model.device] if model.device.type == "cuda" else []
-    with torch.random.fork_rng(devices=devices):
-        torch.manual_seed(seed)
-        for start in range(0, len(images), batch_size):
-            if control is not None and control.stop_requested:
-                model.train(was_training)
-                return None
-            x = images[start:start + batch_size].to(model.device)
-            y = None
-            if model.num_classes:
-                y = labels[start:start + batch_size].to(model.device)
-            scores = score_images(model, x, y, samples=1)
-            for key in totals:
-                totals[key] += float(scores[key].sum())
+    # A generator of its own, seeded: the global one is shared with every thread (a sweep, the
+    # other tabs), whose draws would change this figure and be reseeded by it.
+    generator = torch.Generator(device=model.device).manual_seed(seed)
+    for start in range(0, len(images), batch_size):
+        if control is not None and control.stop_requested:
+            model.train(was_training)
+            return None
+        x = images[start:start + batch_size].to(model.device)
+        y = None
+        if model.num_classes:
+            y = labels[start:start + batch_size].to(model.device)
+        scores = score_images(model, x, y, samples=1, generator=generator)
+        for key in totals:
+            totals[key] += float(scores[key].sum())
     model.train(was_training)
     n = max(len(images), 1)
     return {"test_loss": totals["loss"] / n, "recon": totals["recon"] / n, "kl": totals["kl"] / n}
