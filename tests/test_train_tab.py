@@ -16,7 +16,6 @@ from vae_desktop.core.library import ModelLibrary, default_name, models_dir
 from vae_desktop.core.settings import SETTINGS
 from vae_desktop.core.training import evaluate
 from vae_desktop.gui.state import AppState
-from vae_desktop.gui.tabs.train.progress import format_duration
 from vae_desktop.gui.tabs.train.tab import TrainTab
 
 # 2,000 images at batch 128: 16 steps an epoch; the test loss is measured on 1,000 images.
@@ -257,10 +256,6 @@ def test_settings_request_fills_the_form_and_asks_for_the_tab(bare_tab, qtbot, s
     assert "hidden units must be an integer from 8 to 8,192" in bare_tab.message
 
 
-def test_helpers():
-    assert format_duration(42) == "42 s"
-    assert format_duration(125) == "2 min 05 s"
-    assert format_duration(3725) == "1 h 02 min"
 
 
 def test_the_progress_bar_does_not_animate_while_training(bare_tab, qtbot):

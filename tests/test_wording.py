@@ -3,7 +3,7 @@
 from vae_desktop.core import checkpoint
 from vae_desktop.core.library import default_name
 from vae_desktop.core.paths import bundled_models_dir
-from vae_desktop.core.wording import a_digit, article, count, ordinal
+from vae_desktop.core.wording import a_digit, article, count, duration, ordinal
 
 
 def test_counts_are_singular_only_for_one():
@@ -32,3 +32,10 @@ def test_percentiles_read_as_ordinals():
         "91st", "92nd", "93rd", "95th", "99.5th", "99.9th", "50th"]
     assert [ordinal(x) for x in (11, 12, 13, 111, 101, 62, 73.0)] == [
         "11th", "12th", "13th", "111th", "101st", "62nd", "73rd"]
+
+
+def test_a_wait_is_said_one_way():
+    """The Train tab said "about 2 min 05 s left", the Evaluate tab "about 2 min left" and a
+    slow step's warning "about 2 minutes": three formatters for one thing."""
+    assert [duration(x) for x in (0.4, 19, 59.4, 61, 125, 3599, 3725, 7200)] == [
+        "0 s", "19 s", "59 s", "1 min", "2 min", "1 h 00 min", "1 h 02 min", "2 h 00 min"]

@@ -22,6 +22,7 @@ from torch import nn
 
 from .model import PIXELS, VAE
 from .settings import TRAIN_IMAGES, num_classes
+from .wording import duration
 
 FLOAT_BYTES = 4
 # Weights, gradients, Adam's two moments, and the last good weights (Trainer.last_good_state).
@@ -300,7 +301,7 @@ def slow_step_note(run: RunEstimate, device: str | torch.device) -> str | None:
     seconds = step_seconds(run, device)
     if seconds < SLOW_STEP_S:
         return None
-    return (f"One step of {run.batch:,} images takes about {_duration(seconds)} here, and "
+    return (f"One step of {run.batch:,} images takes about {duration(seconds)} here, and "
             "stopping waits for the step under way.")
 
 
@@ -308,9 +309,3 @@ def _gigabytes(n: float) -> str:
     return f"{n / GB:.1f} GB" if n >= 0.1 * GB else f"{n / GB:.2f} GB"
 
 
-def _duration(seconds: float) -> str:
-    if seconds < 90:
-        return f"{seconds:.0f} s"
-    if seconds < 5400:
-        return f"{seconds / 60:.0f} minutes"
-    return f"{seconds / 3600:.1f} hours"

@@ -14,6 +14,17 @@ def article(number: int | str) -> str:
     return "an" if text.startswith("8") or text in ("11", "18") else "a"
 
 
+def duration(seconds: float) -> str:
+    """A wait as it is said, rounded: "19 s", "2 min", "1 h 05 min" (time left, a slow step)."""
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
 def ordinal(x: float) -> str:
     """A percentile as English writes it: "91st", "92nd", "95th", "99.5th"."""
     text = f"{x:g}"

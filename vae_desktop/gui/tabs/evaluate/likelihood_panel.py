@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from vae_desktop.core.evaluation import ACTIVE_COV, EvaluationReport, test_inputs
 from vae_desktop.core.likelihood import LikelihoodEstimate, iwae_steps
+from vae_desktop.core.wording import duration
 from vae_desktop.gui import preferences
 from vae_desktop.gui.tabs.evaluate.tips import tip
 from vae_desktop.gui.widgets.hint_text import HINT_STYLE, hint_span
@@ -34,17 +35,6 @@ K_KEY = "evaluate/k"
 
 
 STARTING = "%p%"  # the bar's text before 1% is done: too soon to tell the time left
-
-
-def time_left(seconds: float) -> str:
-    """'19 s', '2 min', '1 h 05 min': rounded as a wait is said."""
-    seconds = max(0, round(seconds))
-    if seconds < 60:
-        return f"{seconds} s"
-    minutes = round(seconds / 60)
-    if minutes < 60:
-        return f"{minutes} min"
-    return f"{minutes // 60} h {minutes % 60:02d} min"
 
 
 class LikelihoodPanel(QFrame):
@@ -236,7 +226,7 @@ class LikelihoodPanel(QFrame):
         elapsed = time.perf_counter() - self._started
         if fraction > 0.01:  # before, too little is done to tell
             left = elapsed * (1 - fraction) / fraction
-            self.progress.setFormat(f"%p% · about {time_left(left)} left")
+            self.progress.setFormat(f"%p% · about {duration(left)} left")
         else:
             self.progress.setFormat(STARTING)
 

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout
 
 from vae_desktop.core.training import StepEvent
+from vae_desktop.core.wording import duration
 from vae_desktop.gui.tabs.train.job import RunStarted, RunSummary
 
 ERROR_STYLE = "color: #d93025;"
@@ -28,15 +29,6 @@ def _say(label: QLabel, text: str) -> None:
     it says (the settings form above it gets the rest of the column)."""
     label.setText(text)
     label.setVisible(bool(text))
-
-
-def format_duration(seconds: float) -> str:
-    seconds = max(0, int(round(seconds)))
-    if seconds >= 3600:
-        return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
-    if seconds >= 60:
-        return f"{seconds // 60} min {seconds % 60:02d} s"
-    return f"{seconds} s"
 
 
 class ProgressBox(QGroupBox):
@@ -136,7 +128,7 @@ class ProgressBox(QGroupBox):
         if active < ETA_AFTER_S or steps < ETA_AFTER_STEPS:
             return "estimating time left…"
         left = active / steps * (total - done)
-        return "less than a second left" if left < 0.5 else f"about {format_duration(left)} left"
+        return "less than a second left" if left < 0.5 else f"about {duration(left)} left"
 
     def epoch(self, record: dict) -> None:
         _say(self.epoch_label,
