@@ -42,15 +42,9 @@ def test_models_the_app_makes_keep_their_descriptive_names(tmp_path):
 
 
 def test_open_checkpoint_lists_the_file_under_its_name(qtbot, tmp_path):
-    from vae_desktop.gui.main_window import MainWindow
-    from vae_desktop.gui.widgets.message_tab import MessageTab
+    from quiet_window import quiet_window
 
-    class QuietTab(MessageTab):
-        def __init__(self, state, parent=None):
-            super().__init__("Quiet", "A stand-in tab.", parent)
-
-    window = MainWindow(tabs=(("Draw", QuietTab),))
-    qtbot.addWidget(window)
+    window = quiet_window(qtbot)
     path = saved(tmp_path / "fashion.pt").path
     assert window.open_checkpoint(str(path))
     assert window.state.active.name == "fashion" == window.model_combo.currentText()

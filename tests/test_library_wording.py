@@ -25,15 +25,9 @@ def test_architectures_and_hidden_layers_are_spelt_one_way():
 
 
 def test_the_models_dialog_says_them_so(qtbot):
-    from vae_desktop.gui.main_window import MainWindow
-    from vae_desktop.gui.widgets.message_tab import MessageTab
+    from quiet_window import quiet_window
 
-    class QuietTab(MessageTab):
-        def __init__(self, state, parent=None):
-            super().__init__("Quiet", "A stand-in tab.", parent)
-
-    window = MainWindow(tabs=(("Draw", QuietTab),))
-    qtbot.addWidget(window)
+    window = quiet_window(qtbot)
     model = new_model(1, latent_dim=2, hidden=16, layers=2, arch="conv")
     path = checkpoint.save(models_dir() / "conv.pt", model, [{"epoch": 1, "test_loss": 150.0}])
     ckpt = window.state.add_model(checkpoint.load(path), origin="trained")

@@ -12,25 +12,18 @@ from conftest import shared_window
 from PySide6.QtCore import QSize, qVersion
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLabel
+from quiet_window import QuietTab
 
 from vae_desktop.core import checkpoint
 from vae_desktop.gui import preferences as qs
 from vae_desktop.gui.main_window import TABS, MainWindow
 from vae_desktop.gui.tabs.train.tab import TrainTab
-from vae_desktop.gui.widgets.message_tab import MessageTab
 
 
 @pytest.fixture(scope="module")
 def window(qapp, tmp_path_factory):
     yield from shared_window(tmp_path_factory, "shared_window")
 
-
-class QuietTab(MessageTab):
-    """Stands in for the other tabs where a test is about the window itself, so that their work on
-    every model change does not slow it down."""
-
-    def __init__(self, state, parent=None):
-        super().__init__("Quiet", "A stand-in tab.", parent)
 
 
 LIGHT_TABS = (("Train", TrainTab), ("Draw", QuietTab), ("Latent space", QuietTab))

@@ -6,25 +6,18 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtGui import QDesktopServices
+from quiet_window import QuietTab, quiet_window
 
 from vae_desktop.core import checkpoint
 from vae_desktop.core.library import models_dir
 from vae_desktop.core.training import new_model
 from vae_desktop.gui import preferences
 from vae_desktop.gui.main_window import MainWindow
-from vae_desktop.gui.widgets.message_tab import MessageTab
-
-
-class QuietTab(MessageTab):
-    def __init__(self, state, parent=None):
-        super().__init__("Quiet", "A stand-in tab.", parent)
 
 
 @pytest.fixture
 def window(qtbot):
-    win = MainWindow(tabs=(("Draw", QuietTab),))
-    qtbot.addWidget(win)
-    return win
+    return quiet_window(qtbot)
 
 
 def trained(name="t", latent_dim=3):

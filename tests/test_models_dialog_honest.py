@@ -8,24 +8,17 @@ they were the same measure (a student read the binarised model as the best)."""
 from __future__ import annotations
 
 import pytest
+from quiet_window import QuietTab, quiet_window
 
 from vae_desktop.core import checkpoint
 from vae_desktop.core.library import loss_note, models_dir, trained_on_text
 from vae_desktop.core.training import new_model
 from vae_desktop.gui.main_window import MainWindow
-from vae_desktop.gui.widgets.message_tab import MessageTab
-
-
-class QuietTab(MessageTab):
-    def __init__(self, state, parent=None):
-        super().__init__("Quiet", "A stand-in tab.", parent)
 
 
 @pytest.fixture
 def window(qtbot):
-    win = MainWindow(tabs=(("Draw", QuietTab),))
-    qtbot.addWidget(win)
-    return win
+    return quiet_window(qtbot)
 
 
 def saved(name, train_config, loss=171.25, conditional=False):

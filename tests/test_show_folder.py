@@ -5,17 +5,12 @@ from __future__ import annotations
 
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QMessageBox
+from quiet_window import QuietTab
 
 from vae_desktop.core import checkpoint
 from vae_desktop.core.library import models_dir
 from vae_desktop.core.training import new_model
 from vae_desktop.gui.main_window import MainWindow
-from vae_desktop.gui.widgets.message_tab import MessageTab
-
-
-class QuietTab(MessageTab):
-    def __init__(self, state, parent=None):
-        super().__init__("Quiet", "A stand-in tab.", parent)
 
 
 def test_a_folder_that_cannot_be_shown_is_explained(qtbot, monkeypatch, tmp_path):
