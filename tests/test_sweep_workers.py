@@ -54,7 +54,10 @@ def test_workers_start_together_die_and_join_late(storage_url, launch):
     start.release()
     for worker in together:
         assert worker.finish() == 0, worker.err
-        assert worker.err.strip() == "", worker.err
+        # Nothing but, where the doomed worker made the study first, the note that its budget
+        # is another (vae-desktop sweep adds the trials and says so).
+        assert all(line.startswith("vae-desktop: note: study shared's trials used ")
+                   for line in worker.err.strip().splitlines()), worker.err
         assert worker.out.count(" complete ") == 2 and "best: trial" in worker.out
     ran = trials(storage_url, study)
     by_together = [t for t in ran if t.user_attrs.get("settings", {}).get("epochs") == 1]
