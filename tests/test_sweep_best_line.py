@@ -28,7 +28,7 @@ def test_a_long_best_line_wraps_within_the_window_at_1280x720(qtbot, state):
     qtbot.wait(50)
     assert tab.minimumSizeHint().width() <= 1264
     label = tab.view.best_label
-    assert "Arch mlp" in label.text() and "Beta 1.531" in label.text()
+    assert "Arch MLP" in label.text() and "Beta 1.531" in label.text()
     right = label.mapTo(tab, label.rect().topRight()).x()
     assert right < tab.view.use_best_button.mapTo(tab, tab.view.use_best_button.rect().topLeft()).x()
     assert label.height() >= one_line  # as tall as its lines: nothing cut off

@@ -37,11 +37,11 @@ from vae_desktop.core.sweep import (
     log_scale,
     range_problems,
 )
+from vae_desktop.core.wording import arch_name
 from vae_desktop.gui import preferences as qs
 from vae_desktop.gui.widgets.range_spin import RangeSpinBox
 
 SPEC_DEFAULTS = SweepSpec()  # the sweep's default ranges and choices
-ARCH_NAMES = {"mlp": "MLP", "conv": "Conv"}
 # A row whose values cannot run is framed in the colour of the message under the form, so the
 # message is seen next to what it is about.
 PROBLEM_STYLE = "QStackedWidget#problem { border: 1px solid #d9534f; border-radius: 3px; }"
@@ -80,7 +80,7 @@ class ValueField:
         if setting.choices:
             self.widget = QComboBox()
             for choice in setting.choices:
-                self.widget.addItem(ARCH_NAMES.get(choice, str(choice)), choice)
+                self.widget.addItem(arch_name(str(choice)), choice)
             self.changed = self.widget.currentIndexChanged
         elif setting.kind is int:
             self.widget = spin_for(setting, value)
@@ -156,7 +156,7 @@ class ChoicesField:
             row = QHBoxLayout(self.widget)
             row.setContentsMargins(0, 0, 0, 0)
             for choice in setting.choices:
-                box = QCheckBox(ARCH_NAMES.get(choice, str(choice)))
+                box = QCheckBox(arch_name(str(choice)))
                 self.checks[choice] = box
                 row.addWidget(box)
             row.addStretch(1)

@@ -26,8 +26,8 @@ from vae_desktop.gui.tabs.sweep.trial_table import (
     EXPORT_TIP,
     SHORT_LABELS,
     TrialTable,
-    fmt,
     fmt_value,
+    setting_text,
 )
 from vae_desktop.gui.widgets.wrapping_label import WrappingLabel
 
@@ -212,7 +212,7 @@ class StudyView(QWidget):
     def _best_text(self, best: TrialRecord | None) -> str:
         if best is None:
             return "Best: – (no trial has completed yet)" if self.trials else "Best: –"
-        params = ", ".join(f"{SHORT_LABELS[k]} {fmt(best.params[k])}" for k in SETTINGS
+        params = ", ".join(f"{SHORT_LABELS[k]} {setting_text(k, best.params[k])}" for k in SETTINGS
                            if k in best.params)
         what = "AUROC" if self.objective == "auroc" else "test loss"
         return (f"<b>Best:</b> trial {best.number}, {what} {fmt_value(best.value)}"

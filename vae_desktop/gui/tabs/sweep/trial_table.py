@@ -29,6 +29,7 @@ from vae_desktop.core.sweep import (
     trial_budget,
     trials_text,
 )
+from vae_desktop.core.wording import arch_name
 from vae_desktop.gui.tabs.sweep.messages import plain_tip, sentence
 
 # Short, so the columns stay narrow; each header's tooltip gives the form's full label.
@@ -57,6 +58,11 @@ def fmt(value) -> str:
     if isinstance(value, float):
         return f"{value:.3g}" if abs(value) < 1e-2 or abs(value) >= 1e4 else f"{value:.4g}"
     return str(value)
+
+
+def setting_text(name: str, value) -> str:
+    """A setting's value as the table shows it: an architecture as everywhere ("MLP", "Conv")."""
+    return arch_name(value) if name == "arch" and isinstance(value, str) else fmt(value)
 
 
 def as_shown(value):
@@ -208,10 +214,13 @@ class TrialTable(QTableWidget):
             budget = trial_budget(record)
             cells = [record.number, record.label, value, len(record.intermediate) or None,
                      budget.get("train_size"), f"{seconds:.1f} s" if seconds is not None else "–"]
+            first_setting = len(cells)
             cells += [record.settings.get(name, record.params.get(name)) for name in SETTINGS]
             cells.append(worker_text(record))
             for col, content in enumerate(cells):
                 text = fmt_value(content) if col == VALUE_COLUMN else fmt(content)
+                if first_setting <= col < first_setting + len(SETTINGS):
+                    text = setting_text(list(SETTINGS)[col - first_setting], content)
                 key = content
                 if col == EPOCHS_COLUMN:
                     text = epochs_text(len(record.intermediate), budget.get("epochs"))
