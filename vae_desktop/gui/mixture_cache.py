@@ -83,15 +83,24 @@ class MixtureSource(QObject):
             if ref() is not None:
                 self.progress.emit(ref(), event)
 
+        def ended() -> None:
+            # The fit is over as its result (or error) arrives: a request made on hearing it
+            # (the weights changed in place) must start a new fit, not wait on this one, whose
+            # job's end (on_finished) comes a turn later.
+            if current():
+                self._running = None
+
         def on_done(result) -> None:
             target = ref()
             if result is None or target is None:  # stopped
                 return
+            ended()
             self._fitted[target] = (digest, result)
             self.ready.emit(target)
 
         def on_error(message: str) -> None:
             target = ref()
+            ended()
             if target is not None:
                 self._failures[target] = message
                 self.failed.emit(target, message)
