@@ -9,7 +9,8 @@ from train_tab_support import shown_tab
 
 from vae_desktop.core.settings import MODEL_SETTINGS, SETTINGS, TRAIN_SETTINGS, defaults
 from vae_desktop.gui import preferences
-from vae_desktop.gui.tabs.train.tab import SPLITTER_KEY, TrainTab
+from vae_desktop.gui.tabs.train.form_settings import SPLITTER_KEY
+from vae_desktop.gui.tabs.train.tab import TrainTab
 
 
 @pytest.fixture
