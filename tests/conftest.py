@@ -51,6 +51,15 @@ def _isolated_user_dirs(tmp_path, monkeypatch):
     QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "settings"))
     _refuse_modal_dialogs(monkeypatch)
     yield
+    if unanswered_dialogs:
+        names = list(unanswered_dialogs)
+        unanswered_dialogs.clear()
+        pytest.fail(f"a modal dialog was left unanswered, and closed after "
+                    f"{MODAL_WAIT_MS / 1000:g} s: {names}")
+
+
+MODAL_WAIT_MS = 20_000  # a dialog opened with exec() that nobody answers is closed after this
+unanswered_dialogs: list[str] = []  # the texts of those closed so
 
 
 def _refuse_modal_dialogs(monkeypatch):
@@ -65,6 +74,27 @@ def _refuse_modal_dialogs(monkeypatch):
             raise AssertionError(f"a modal {name} was opened in a test: {text}")
         return staticmethod(opened)
 
+    real_exec = QMessageBox.exec
+
+    def guarded_exec(box, *args):
+        # A question kept open as an instance (the quit question follows the work behind it):
+        # answered by the test (a timer clicks it), or closed here after a while and named.
+        from PySide6.QtCore import QTimer
+
+        def close() -> None:
+            unanswered_dialogs.append(box.text())
+            box.reject()
+
+        timer = QTimer()
+        timer.setSingleShot(True)
+        timer.timeout.connect(close)
+        timer.start(MODAL_WAIT_MS)
+        try:
+            return real_exec(box, *args)
+        finally:
+            timer.stop()
+
+    monkeypatch.setattr(QMessageBox, "exec", guarded_exec)
     for cls, names in ((QMessageBox, ("warning", "question", "information", "critical", "about")),
                        (QInputDialog, ("getText", "getInt", "getDouble", "getItem")),
                        (QFileDialog, ("getOpenFileName", "getSaveFileName",
