@@ -481,10 +481,12 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         elif kind == "trial_finished":
             value = ""
             if event["value"] is not None:
-                value = f"{args.objective} {event['value']:.4g}  "
+                value = f"{args.objective} {objective_text(args.objective, event['value'])}  "
             elif event["intermediate"]:  # pruned or stopped: its last epoch
                 last = max(event["intermediate"])
-                value = f"{args.objective} {event['intermediate'][last]:.4g} at epoch {last}  "
+                value = (f"{args.objective} "
+                         f"{objective_text(args.objective, event['intermediate'][last])} "
+                         f"at epoch {last}  ")
             params = ", ".join(f"{k}={_fmt(v)}" for k, v in event["params"].items())
             print(f"trial {event['number']:>3} {_trial_label(event):<9} {value}{params}  "
                   f"({event['duration_s'] or 0:.1f}s){'  ' + event['note'] if event['note'] else ''}",
@@ -499,7 +501,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     if best is None:
         print("no trial has completed yet")
     else:
-        print(f"best: trial {best.number}, {result.objective} {best.value:.4g} "
+        print(f"best: trial {best.number}, {result.objective} "
+              f"{objective_text(result.objective, best.value)} "
               f"({', '.join(f'{k}={_fmt(v)}' for k, v in best.params.items())})")
         if best.checkpoint:
             print(f"  checkpoint: {best.checkpoint}")
@@ -537,6 +540,12 @@ def _train_command(settings: dict, spec: SweepSpec) -> str:
     if spec.objective == "auroc":
         words += ["--digits", ",".join(str(d) for d in range(10) if d != spec.holdout)]
     return " ".join([*words, "--epochs", str(LONGER_EPOCHS)])
+
+
+def objective_text(objective: str, value: float) -> str:
+    """A trial's value as the Sweep tab's table gives it: a loss in nats to a tenth, an AUROC to
+    three decimals."""
+    return f"{value:.3f}" if objective == "auroc" else f"{value:.1f}"
 
 
 def _fmt(value) -> str:
