@@ -88,3 +88,19 @@ def test_bad_sample_arguments_are_one_line(small_models, extra, message, capsys,
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.startswith("vae-desktop: error: ") and message in err and err.count("\n") == 1
+
+
+def test_a_label_the_model_never_saw_is_said(bundled, tmp_path, capsys):
+    """`sample --label 5` on a CVAE trained on 3s only drew "5s" without a word: the images
+    are written, with a note that the model never saw that digit."""
+    ckpt = bundled["mnist-cvae-z2"]
+    path = checkpoint.save(tmp_path / "threes.pt", ckpt.model, ckpt.history,
+                           train_config={**ckpt.train_config, "digits": [3]})
+    assert main(["sample", str(path), "--label", "5", "--n", "4", "--out",
+                 str(tmp_path / "x.npy")]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("vae-desktop: note: ") and "never saw a 5" in err
+    assert "trained on 3s only" in err and err.count("\n") == 1
+    assert main(["sample", str(path), "--label", "3", "--n", "4", "--out",
+                 str(tmp_path / "y.npy")]) == 0
+    assert capsys.readouterr().err == ""

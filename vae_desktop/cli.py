@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from vae_desktop import desktop_entry
 from vae_desktop.cli_args import UsageError, build_parser, check_output
 from vae_desktop.core.settings import MODEL_SETTINGS, SETTINGS, TRAIN_SETTINGS
-from vae_desktop.core.wording import count, ordinal
+from vae_desktop.core.wording import a_digit, count, digits_phrase, ordinal
 
 if TYPE_CHECKING:  # imported where used: the CLI starts without torch
     from vae_desktop.core.sweep import SweepSpec
@@ -334,6 +334,13 @@ def cmd_sample(args: argparse.Namespace) -> int:
             raise UsageError(f"--label must be 0..{model.num_classes - 1}")
         else:
             y = torch.full((args.n,), args.label)
+            digits = (ckpt.train_config or {}).get("digits")
+            if digits and args.label not in digits:  # drawn all the same, as asked
+                phrase = digits_phrase(digits)  # "of 3s only", "without 2s"
+                trained = (f"on {phrase.removeprefix('of ')}" if phrase.startswith("of ")
+                           else phrase)
+                print(f"vae-desktop: note: the model never saw {a_digit(args.label)}: it was "
+                      f"trained {trained}", file=sys.stderr)
     elif args.label is not None:
         raise UsageError("--label needs a conditional model")
     posterior = None
