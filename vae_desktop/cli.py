@@ -55,6 +55,10 @@ def _main(argv: list[str]) -> int:
 
         return run_app()
     try:
+        if argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
+            # argparse would take the option's value for the command ("invalid choice: '3'").
+            raise UsageError(f"the command comes first, as in vae-desktop train "
+                             f"{' '.join(argv)} (commands: {', '.join(COMMANDS)})")
         args = build_parser().parse_args(argv)
         if args.command is None:
             raise UsageError(f"choose a command ({', '.join(COMMANDS)}) or none for the GUI")
