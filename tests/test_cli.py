@@ -96,6 +96,7 @@ def test_sample_writes_a_png(trained, tmp_path, capsys):
     (["train", "--digits", ""], "--digits: name at least one digit, like 0,1,2"),
     # An option before the command: argparse said "invalid choice: '3'".
     (["--latent-dim", "3"], "the command comes first, as in vae-desktop train --latent-dim 3"),
+    (["--test-size", "9", "eval", "m.pt"], "as in vae-desktop eval --test-size 9 m.pt"),
     (["train", "--beta", "-1"], "beta (KL weight) must be a number from 0 to 1,000, got -1"),
     (["train", "--beta-warmup", "-1"], "KL warm-up (epochs) must be an integer from 0 to 10,000"),
     # --subset is the training images on train, anomaly and sweep; on eval it was the test

@@ -57,8 +57,10 @@ def _main(argv: list[str]) -> int:
     try:
         if argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
             # argparse would take the option's value for the command ("invalid choice: '3'").
-            raise UsageError(f"the command comes first, as in vae-desktop train "
-                             f"{' '.join(argv)} (commands: {', '.join(COMMANDS)})")
+            named = [word for word in argv if word in COMMANDS][:1] or ["train"]
+            rest = [word for word in argv if word != named[0]]
+            raise UsageError(f"the command comes first, as in vae-desktop {named[0]} "
+                             f"{' '.join(rest)} (commands: {', '.join(COMMANDS)})")
         args = build_parser().parse_args(argv)
         if args.command is None:
             raise UsageError(f"choose a command ({', '.join(COMMANDS)}) or none for the GUI")
