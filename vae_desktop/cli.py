@@ -163,8 +163,10 @@ def cmd_train(args: argparse.Namespace) -> int:
                 movie.follow(event, model)
             if isinstance(event, StepEvent):
                 if bar is None:
+                    # From the steps done so far: counted from 0, the first refresh read
+                    # "251344.06batch/s".
                     bar = tqdm(total=event.steps_per_epoch, desc=f"epoch {event.epoch}",
-                               unit="batch", disable=args.quiet, leave=True)
+                               unit="batch", disable=args.quiet, leave=True, initial=event.step)
                 bar.n = event.step
                 bar.set_postfix(loss=f"{event.loss:.1f}", samples_s=f"{event.samples_per_sec:,.0f}")
             elif isinstance(event, EpochEvent):
@@ -412,7 +414,8 @@ def cmd_anomaly(args: argparse.Namespace) -> int:
                 if bar is None:
                     bar = tqdm(total=args.epochs * event.steps_per_epoch, unit="batch",
                                desc=f"training without {_join(args.holdout)}",
-                               disable=args.quiet, file=sys.stderr)
+                               disable=args.quiet, file=sys.stderr,
+                               initial=(event.epoch - 1) * event.steps_per_epoch + event.step)
                 bar.n = (event.epoch - 1) * event.steps_per_epoch + event.step
                 bar.set_postfix(epoch=event.epoch, loss=f"{event.loss:.1f}")
             elif isinstance(event, EndEvent):
