@@ -359,8 +359,9 @@ def cmd_sample(args: argparse.Namespace) -> int:
                       flush=True)
 
         posterior = mixture.aggregate_posterior(model, train_config=ckpt.train_config, on_progress=progress)
-        if not args.quiet:
-            print(file=sys.stderr)
+        if not args.quiet:  # over the last progress line, which stopped short of 100%
+            print(f"\rmixtures ready: fitted to {posterior.count:,} training codes\033[K",
+                  file=sys.stderr)
     sampler = mixture.make_sampler(args.sampler, model.latent_dim, posterior)
     z = sampler.codes(args.n, args.temperature, args.seed)  # the prior's: as before samplers
     if posterior is not None and y is not None:  # each label's codes from its own mixture
