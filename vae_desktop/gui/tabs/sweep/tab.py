@@ -445,11 +445,6 @@ class SweepTab(StudyLoading, QWidget):
         sent["digits"] = digits
         return sent
 
-    def best_settings(self) -> dict | None:
-        best = self.view.best()
-        return (self.train_settings(best, self._budget, self._digits) if best is not None
-                else None)
-
     def use_best(self) -> None:
         best = self.view.best()
         if best is not None:
