@@ -122,7 +122,7 @@ class MainWindow(QMainWindow):
         self.models_dialog = None
         self.quit_box: QMessageBox | None = None  # the quit question while it is open
         self._told_dataset: set = set()  # models said to be of another dataset (their paths)
-        self._dataset_message = ""  # the last thing said about one
+        self._heard: list[str] | None = None  # status messages said during an open or a save
         if show_first:
             self.resize(self.size().boundedTo(self._room_on_screen()))
         self._restore_window()
@@ -299,9 +299,8 @@ class MainWindow(QMainWindow):
         if dataset is None or key in self._told_dataset:
             return
         self._told_dataset.add(key)
-        self._dataset_message = (f"{ckpt.name} was trained on {dataset}, but every tab shows it "
-                                 "MNIST digits: expect poor reconstructions and high losses.")
-        self.statusBar().showMessage(self._dataset_message, 15000)
+        self._status_message(f"{ckpt.name} was trained on {dataset}, but every tab shows it "
+                             "MNIST digits: expect poor reconstructions and high losses.", 15000)
 
     def _update_status(self) -> None:
         ckpt = self.state.active
@@ -312,6 +311,21 @@ class MainWindow(QMainWindow):
 
     def _status_message(self, text: str, timeout_ms: int) -> None:
         self.statusBar().showMessage(text, timeout_ms)
+        if self._heard is not None:
+            self._heard.append(text)
+
+    def _reporting(self, work, done) -> object:
+        """Run `work()`, then say `done(its result)` ("Opened …"), followed by what was said
+        meanwhile (a list of models that could not be written, another dataset), which it would
+        replace."""
+        self._heard = []
+        try:
+            result = work()
+        finally:
+            heard, self._heard = self._heard, None
+        said = " ".join(heard)
+        self.statusBar().showMessage(f"{done(result)} {said}".strip(), 15000 if said else 5000)
+        return result
 
     # File menu
     def new_model(self) -> None:
@@ -337,12 +351,9 @@ class MainWindow(QMainWindow):
                 qs.forget_recent(self.settings, str(path))
             self._show_error("Could not open the checkpoint", str(exc))
             return False
-        self._dataset_message = ""
-        self.state.add_model(ckpt, origin="opened")
+        self._reporting(lambda: self.state.add_model(ckpt, origin="opened"),
+                        lambda _: f"Opened {path}.")
         qs.remember_recent(self.settings, str(Path(path).resolve()))
-        # What making it active said of its dataset stays, after the news that it opened.
-        said = self._dataset_message
-        self.statusBar().showMessage(f"Opened {path}. {said}".strip(), 15000 if said else 5000)
         return True
 
     def save(self) -> bool:
@@ -363,11 +374,11 @@ class MainWindow(QMainWindow):
 
     def _save_to(self, ckpt, path) -> bool:
         try:
-            saved = self.state.save_model_as(ckpt, path)
+            self._reporting(lambda: self.state.save_model_as(ckpt, path),
+                            lambda saved: f"Saved {saved.path}.")
         except OSError as exc:
             self._show_error("Could not save the model", f"{path}: {exc}")
             return False
-        self.statusBar().showMessage(f"Saved {saved.path}.", 5000)
         return True
 
     def export_history_csv(self, path: str | None = None) -> bool:
