@@ -304,3 +304,19 @@ def test_no_model_still_shows_the_model_input(qtbot, app_state):
     qtbot.waitUntil(lambda: widget.model_input is not None)
     assert widget.analysis is None and "No model" in widget.verdict
     assert widget.input_view.image().max() > 0.5
+
+
+def test_a_picked_label_goes_with_an_unconditional_model(qtbot):
+    """"Reconstruct as 7" picked with a CVAE stayed picked, its box hidden, once an
+    unconditional VAE was active: the scores showed an "As a 7:" row for a model with no labels."""
+    from vae_desktop.gui.tabs.draw.panels import ImagesPanel
+
+    panel = ImagesPanel()
+    qtbot.addWidget(panel)
+    panel.set_conditional(10)
+    panel.label_combo.setCurrentIndex(panel.label_combo.findData(7))
+    assert panel.chosen_label == 7
+    panel.set_conditional(None)
+    assert panel.chosen_label is None
+    panel.set_conditional(10)
+    assert panel.chosen_label is None  # the best guess again

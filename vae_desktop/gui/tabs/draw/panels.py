@@ -165,6 +165,10 @@ class ImagesPanel(QGroupBox):
         """A conditional model with `num_classes` labels, an unconditional one (None), or no
         model at all (`model` False)."""
         conditional = bool(num_classes)
+        if not conditional and self.label_combo.currentIndex() != 0:
+            self.label_combo.blockSignals(True)  # a picked label goes with the labels' box
+            self.label_combo.setCurrentIndex(0)
+            self.label_combo.blockSignals(False)
         self.label_combo.setVisible(conditional)
         self.label_combo.setEnabled(conditional)
         self.recon_caption.setText("Reconstruct as" if conditional else
