@@ -170,8 +170,7 @@ def _check_compatible(study: optuna.Study, spec: SweepSpec) -> None:
 
 def _setting(name: str) -> str:
     """A setting in a message, as the form and the command line call it: "hidden units (hidden)"."""
-    label = table.SETTINGS[name].label
-    return f"{label[:1].lower()}{label[1:]} ({name})" if name in table.SETTINGS else name
+    return f"{table.SETTINGS[name].in_sentence} ({name})" if name in table.SETTINGS else name
 
 
 def _objective(objective: str) -> str:

@@ -60,7 +60,6 @@ def model_differences(study: str, record: TrialRecord, ckpt: Checkpoint) -> list
         theirs = _in_file(ckpt, name)
         if theirs is None or _same(theirs, settings[name]):
             continue
-        label = table.SETTINGS[name].label
-        out.append(f"{label[:1].lower()}{label[1:]} {_shown(theirs)} where the trial had "
+        out.append(f"{table.SETTINGS[name].in_sentence} {_shown(theirs)} where the trial had "
                    f"{_shown(settings[name])}")
     return out

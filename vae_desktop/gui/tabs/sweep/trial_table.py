@@ -214,13 +214,12 @@ class TrialTable(QTableWidget):
             budget = trial_budget(record)
             cells = [record.number, record.label, value, len(record.intermediate) or None,
                      budget.get("train_size"), f"{seconds:.1f} s" if seconds is not None else "–"]
-            first_setting = len(cells)
             cells += [record.settings.get(name, record.params.get(name)) for name in SETTINGS]
             cells.append(worker_text(record))
             for col, content in enumerate(cells):
                 text = fmt_value(content) if col == VALUE_COLUMN else fmt(content)
-                if first_setting <= col < first_setting + len(SETTINGS):
-                    text = setting_text(list(SETTINGS)[col - first_setting], content)
+                if FIRST_SETTING_COLUMN <= col < FIRST_SETTING_COLUMN + len(SETTINGS):
+                    text = setting_text(SETTINGS[col - FIRST_SETTING_COLUMN], content)
                 key = content
                 if col == EPOCHS_COLUMN:
                     text = epochs_text(len(record.intermediate), budget.get("epochs"))

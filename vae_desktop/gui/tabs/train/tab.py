@@ -66,7 +66,6 @@ from vae_desktop.gui.widgets.loss_plot import beta_weighted
 from vae_desktop.gui.workers import Job, warm_up_in_gui_thread
 
 PAUSE_KEY = QKeySequence("Ctrl+Space")
-# Where the tab keeps its layout (not under train/, whose keys are the form's settings).
 # Ctrl+Return, and Ctrl+Enter: the keypad's Enter is another key to Qt.
 START_KEYS = (QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter"))
 SAVE_TIP = "Save the active model to a file of your choice"
