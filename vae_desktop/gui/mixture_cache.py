@@ -83,13 +83,6 @@ class MixtureSource(QObject):
             if ref() is not None:
                 self.progress.emit(ref(), event)
 
-        def ended() -> None:
-            # The fit is over as its result (or error) arrives: a request made on hearing it
-            # (the weights changed in place) must start a new fit, not wait on this one, whose
-            # job's end (on_finished) comes a turn later.
-            if current():
-                self._running = None
-
         def on_done(result) -> None:
             target = ref()
             if result is None or target is None:  # stopped
@@ -105,12 +98,15 @@ class MixtureSource(QObject):
                 self._failures[target] = message
                 self.failed.emit(target, message)
 
-        def on_finished() -> None:
+        def ended() -> None:
+            # Called as the result (or error) arrives too: a request made on hearing it (the
+            # weights changed in place) must start a new fit, not wait on this one, whose job's
+            # end comes a turn later.
             if current():
                 self._running = None
 
         job = self.workers.start(
             f"mixture fit of {ckpt.name or 'a model'}", mixture.aggregate_posterior_steps, model,
             self.cache, dict(ckpt.train_config or {}), self.settings, control=control,
-            on_event=on_event, on_done=on_done, on_error=on_error, on_finished=on_finished)
+            on_event=on_event, on_done=on_done, on_error=on_error, on_finished=ended)
         self._running = (ref, job, first) if job.running else None
