@@ -25,7 +25,7 @@ from .jobs import run_to_end
 from .latent import ACTIVE_COV, unit_activity
 from .metrics import psnr, ssim
 from .model import VAE, kl_per_image, recon_per_image, sample_z
-from .training import EVAL_BATCH, EVAL_SEED
+from .training import EVAL_BATCH, EVAL_SEED, evaluate
 
 # The per-image "loss" at z = mu (the reconstruction of the mean code plus the KL): one name for
 # it in the table, the histogram and the anomaly score, never "negative ELBO", which samples z.
@@ -214,32 +214,15 @@ def evaluation_steps(model: VAE, images: torch.Tensor, labels: torch.Tensor, wor
     )
 
 
-@torch.no_grad()
 def negative_elbo(model: VAE, images: torch.Tensor, labels: torch.Tensor,
                   batch_size: int = EVAL_BATCH) -> dict[str, float]:
-    """The report's headline alone (what `evaluation_steps` and `training.evaluate` give, with
-    the same seeded z, from a generator of its own): {"test_loss", "recon", "kl"}, nats per
-    image. For a model trained without the test set evaluated each epoch (a held-out run)."""
+    """The report's headline alone: {"test_loss", "recon", "kl"}, nats per image, as
+    `training.evaluate` gives them (the same seeded z) on what the model is scored on
+    (test_inputs). For a model trained without the test set evaluated each epoch (a held-out
+    run)."""
     if len(images) == 0:
         raise ValueError("there are no test images to evaluate")
-    labels = labels.long().cpu()
-    images = test_inputs(model, images)
-    generator = torch.Generator(device=model.device).manual_seed(EVAL_SEED)
-    totals = {"test_loss": 0.0, "recon": 0.0, "kl": 0.0}
-    was_training = model.training
-    model.eval()
-    try:
-        for start in range(0, len(images), batch_size):
-            x = images[start:start + batch_size].to(model.device)
-            y = labels[start:start + batch_size].to(model.device) if model.num_classes else None
-            mu, logvar = model.encode(x, y)
-            kl = kl_per_image(mu, logvar)
-            recon = recon_per_image(model.decode_logits(sample_z(mu, logvar, generator), y), x)
-            for key, value in (("test_loss", recon + kl), ("recon", recon), ("kl", kl)):
-                totals[key] += float(value.sum())
-    finally:
-        model.train(was_training)
-    return {key: total / len(images) for key, total in totals.items()}
+    return evaluate(model, test_inputs(model, images), labels.long().cpu(), batch_size)
 
 
 def _as_float(images: torch.Tensor) -> torch.Tensor:
