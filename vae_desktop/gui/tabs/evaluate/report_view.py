@@ -143,7 +143,8 @@ class ReportView(QWidget):
             self.cards[key] = MetricCard(caption, unit, tip(text))
             cards.addWidget(self.cards[key])
         layout.addLayout(cards)
-        # Where the two negative ELBOs meet: the cards' (a sampled z) and the table's (z = mu).
+        # Where the two figures meet: the cards' negative ELBO (a sampled z) and the table's
+        # reconstruction + KL (z = mu).
         self.basis_note = QLabel(f"{BASIS_NOTE}.")
         self.basis_note.setStyleSheet(HINT_STYLE)
         layout.addWidget(self.basis_note)
@@ -221,7 +222,7 @@ class ReportView(QWidget):
         settings.setValue(HISTOGRAM_KEY, self.hist_combo.currentData())
 
     def restore_settings(self, settings) -> None:
-        """The histogram's score; an unknown one gives the first (negative ELBO)."""
+        """The histogram's score; an unknown one gives the first (reconstruction + KL)."""
         index = self.hist_combo.findData(preferences.read_str(settings, HISTOGRAM_KEY))
         self.hist_combo.setCurrentIndex(max(index, 0))
 
