@@ -348,3 +348,24 @@ def test_a_typed_value_out_of_range_is_refused_with_a_message(bare_tab, qtbot):
     qtbot.keyClicks(epochs, "12")  # an allowed value clears the message
     epochs.clearFocus()
     assert epochs.value() == 12 and "must be" not in bare_tab.message_label.text()
+
+
+def test_continue_shows_the_active_model_after_a_run_that_kept_nothing(tab, qtbot, app_state):
+    """Continue ticked, the active model changed during the run, and the run stopped without
+    a model to keep: the locked form went on showing the model the run continued, while Start
+    would continue the new active one."""
+    source = app_state.find_model(conditional=False, latent_dim=2)
+    other = app_state.find_model(conditional=False, latent_dim=16)
+    app_state.set_active(source)
+    tab.continue_box.setChecked(True)
+    assert tab.apply_settings({"epochs": 1}) and tab.settings_dict()["latent_dim"] == 2
+
+    def switch_and_stop(_started) -> None:
+        app_state.set_active(other)
+        tab.stop()
+
+    tab.run_started.connect(switch_and_stop)
+    with qtbot.waitSignal(tab.run_finished, timeout=RUN_TIMEOUT_MS):
+        tab.start_button.click()
+    assert app_state.active is other
+    assert tab.settings_dict()["latent_dim"] == 16 and tab.start_button.isEnabled()

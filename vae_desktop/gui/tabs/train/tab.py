@@ -444,8 +444,12 @@ class TrainTab(FormSettings, QWidget):
                 self.last_trained = ckpt
                 listed = self.state.add_model(ckpt, activate=False, origin="trained",
                                               name=self._kept_name(ckpt)).name
-            # A failed or early-stopped run leaves the active model as it was.
+            # A failed or early-stopped run leaves the active model as it was, perhaps another
+            # than the one it continued: the form, unlocked, shows the one Start would continue.
             self._report = (self.state.active, *run_report(summary, False, listed))
+            if self.continue_box.isChecked():
+                self._fill_from_active()
+                self._validate()
             self._render_active()
         self._show_report()
         if summary.save_error:
