@@ -56,7 +56,7 @@ def test_the_time_left_is_honest_from_the_first_steps(qtbot, monkeypatch):
             clock.now += WARM_UP_S if (epoch, step) == (1, 1) else STEP_S
             if step % 2 and step != 1:  # the trainer reports about every 0.1 s
                 continue
-            box.step(StepEvent(epoch, step, STEPS, 150.0, 140.0, 10.0, 2500.0))
+            box.step(StepEvent(epoch, step, STEPS, 150.0, 140.0, 10.0, 2500.0, 1.0))
             done = (epoch - 1) * STEPS + step
             truth = (EPOCHS * STEPS - done) * STEP_S + (EPOCHS - epoch + 1) * TEST_S
             said.append((done, truth, seconds_left(box.eta_label.text())))

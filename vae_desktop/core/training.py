@@ -63,6 +63,7 @@ class StepEvent:
     recon: float
     kl: float
     samples_per_sec: float
+    beta: float  # the KL weight this batch trained with (rising during a warm-up)
     kind: str = "step"
 
 
@@ -386,7 +387,7 @@ class Trainer:
                         yield self._fail_nonfinite(epoch, step)
                         return
                     rate = window_samples / max(now - t_window, 1e-9)
-                    yield StepEvent(epoch, step, steps, *values, samples_per_sec=rate)
+                    yield StepEvent(epoch, step, steps, *values, samples_per_sec=rate, beta=beta)
                     t_last_emit = now
                 if single:
                     yield self._batch_event(epoch, overall, x, y, before, beta)

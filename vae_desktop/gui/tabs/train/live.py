@@ -135,19 +135,15 @@ class LiveRun(QObject):
 
     def follow_step(self, info: StepEvent) -> None:
         """The newest step, on the plot's redraw tick (not per step): during a KL warm-up the
-        row shows the beta in force as it rises (the trainer's `_beta_at`), unless a person is
-        editing it; the header drops its warm-up note when the warm-up ends."""
+        row shows the beta the batch trained with as it rises, unless a person is editing it;
+        the header drops its warm-up note when the warm-up ends."""
         if self._warmup is None:
             return
-        target, epochs = self._warmup
-        ramp = epochs * info.steps_per_epoch
-        overall = (info.epoch - 1) * info.steps_per_epoch + info.step
-        beta = target * min(1.0, overall / ramp)
         spin = self.bar.beta_spin
         if spin.value() == self._in_force["beta"] and not spin.hasFocus():
-            spin.setValue(beta)
+            spin.setValue(info.beta)
             self._in_force["beta"] = spin.value()  # as shown: Apply sends beta if edited
-        if overall >= ramp:
+        if info.beta >= self._warmup[0]:
             self._warmup = None
             self.results.caption_label.setText(self._run_caption())
 
