@@ -560,9 +560,11 @@ def _train_command(settings: dict, spec: SweepSpec) -> str:
 
 
 def objective_text(objective: str, value: float) -> str:
-    """A trial's value as the Sweep tab's table gives it: a loss in nats to a tenth, an AUROC to
-    three decimals."""
-    return f"{value:.3f}" if objective == "auroc" else f"{value:.1f}"
+    """A trial's value as the Sweep tab's table gives it: core.sweep.objective_text, the one
+    function both use (imported here, where torch is loaded already: the CLI starts without)."""
+    from vae_desktop.core.sweep import objective_text as text
+
+    return text(objective, value)
 
 
 def _fmt(value) -> str:

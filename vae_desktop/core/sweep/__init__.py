@@ -30,6 +30,7 @@ from .spec import (
     SweepSpec,
     choice_problems,
     log_scale,
+    objective_text,
     range_problems,
 )
 from .storage import (
@@ -59,7 +60,7 @@ __all__ = [
     "SweepSpec", "SweepStudy", "TrialRecord", "best_trial", "budget_differences",
     "checkpoint_dir", "choice_problems", "images_text",
     "default_storage_url", "display_url", "holdout_auroc", "list_studies", "load_trials",
-    "log_scale", "model_differences", "open_storage", "parse_setting", "password_of",
+    "log_scale", "model_differences", "objective_text", "open_storage", "parse_setting", "password_of",
     "range_problems", "run_sweep", "spec_settings_from_text", "sweep_steps", "trained_digits", "trial_budget",
     "trial_rows", "trials_text", "watch_trials", "with_password", "write_trials_csv",
 ]

@@ -6,6 +6,7 @@ training run would refuse is refused here first, in the same words.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +34,15 @@ MAX_TRIALS = 100_000
 # worker's own machine its process is looked at instead, at once (lost.py).
 HEARTBEAT_S = 30
 GRACE_S = 120
+
+
+def objective_text(objective: str, value: float | None) -> str:
+    """A trial's objective value as the command line and the Sweep tab write it: a loss in nats
+    to a tenth, an AUROC to three decimals, whatever the size of the number; "–" for none (a
+    trial that has not reported one)."""
+    if value is None or math.isnan(value):
+        return "–"
+    return f"{value:.3f}" if objective == "auroc" else f"{value:.1f}"
 
 
 class SweepError(ValueError):

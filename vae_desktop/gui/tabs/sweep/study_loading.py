@@ -8,10 +8,9 @@ from __future__ import annotations
 from html import escape
 
 from vae_desktop.core import sweep
-from vae_desktop.core.sweep import StudyNotFound, SweepStudy
+from vae_desktop.core.sweep import StudyNotFound, SweepStudy, objective_text
 from vae_desktop.core.wording import count
 from vae_desktop.gui.tabs.sweep.messages import said, said_call, sentence
-from vae_desktop.gui.tabs.sweep.trial_table import fmt_value
 
 ERROR_STYLE = "color: #d9534f;"
 WARNING_STYLE = "color: #b06000;"
@@ -89,7 +88,7 @@ class StudyLoading:
         best = self.view.best()
         self.view.set_status(  # the storage last: it is in the form, too, and may be long
             f"Study <b>{escape(self.view.name)}</b>: {count(len(self.view.trials), 'trial')}"
-            + (f", best {fmt_value(best.value)}" if best else "")
+            + (f", best {objective_text(self.view.objective, best.value)}" if best else "")
             + f". Start adds more trials to it. In {escape(storage)}")
 
     def show_study(self, study: SweepStudy) -> None:

@@ -19,14 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vae_desktop.core.sweep import SETTINGS, TrialRecord, best_trial
+from vae_desktop.core.sweep import SETTINGS, TrialRecord, best_trial, objective_text
 from vae_desktop.gui.tabs.sweep.messages import plain_tip
 from vae_desktop.gui.tabs.sweep.plots import TrialPlots
 from vae_desktop.gui.tabs.sweep.trial_table import (
     EXPORT_TIP,
     SHORT_LABELS,
     TrialTable,
-    fmt_value,
     setting_text,
 )
 from vae_desktop.gui.widgets.wrapping_label import WrappingLabel
@@ -215,7 +214,8 @@ class StudyView(QWidget):
         params = ", ".join(f"{SHORT_LABELS[k]} {setting_text(k, best.params[k])}" for k in SETTINGS
                            if k in best.params)
         what = "AUROC" if self.objective == "auroc" else "test loss"
-        return (f"<b>Best:</b> trial {best.number}, {what} {fmt_value(best.value)}"
+        value = objective_text(self.objective, best.value)
+        return (f"<b>Best:</b> trial {best.number}, {what} {value}"
                 + (f" ({params})" if params else ""))
 
     # Selection

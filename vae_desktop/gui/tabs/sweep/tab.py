@@ -47,7 +47,7 @@ from vae_desktop.gui.tabs.sweep.study_loading import (
     StudyLoading,
 )
 from vae_desktop.gui.tabs.sweep.study_view import StudyView
-from vae_desktop.gui.tabs.sweep.trial_table import as_shown, fmt, fmt_value
+from vae_desktop.gui.tabs.sweep.trial_table import as_shown, fmt
 from vae_desktop.gui.tabs.sweep.watch import StudyWatcher
 from vae_desktop.gui.widgets.form_scroll import FormScroll
 from vae_desktop.gui.workers import Job, warm_up_in_gui_thread
@@ -343,7 +343,7 @@ class SweepTab(StudyLoading, QWidget):
             self.view.report_epoch(event["number"], event["epoch"], event["value"])
             self._show_progress(event["number"], event["epoch"], event["epochs"],
                                 f"epoch {event['epoch']} of {event['epochs']}: "
-                                f"{fmt_value(event['value'])}")
+                                f"{sweep.objective_text(self.view.objective, event['value'])}")
         elif kind == "trial_finished":
             fields = {k: v for k, v in event.items() if k != "kind"}
             fields["intermediate"] = {int(k): v for k, v in fields["intermediate"].items()}

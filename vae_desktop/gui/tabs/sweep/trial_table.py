@@ -26,6 +26,7 @@ from vae_desktop.core.sweep import (
     TrialRecord,
     best_trial,
     images_text,
+    objective_text,
     trial_budget,
     trials_text,
 )
@@ -101,13 +102,6 @@ def images_tip(budget: dict) -> str:
     if "test_size" in budget:
         tip += f", scored on {images_text('test_size', budget['test_size'])}"
     return tip + "."
-
-
-def fmt_value(value) -> str:
-    """An objective value: nats with one decimal, an AUROC with three."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{value:.1f}" if abs(value) >= 10 else f"{value:.3f}"
 
 
 class SortableItem(QTableWidgetItem):
@@ -217,7 +211,7 @@ class TrialTable(QTableWidget):
             cells += [record.settings.get(name, record.params.get(name)) for name in SETTINGS]
             cells.append(worker_text(record))
             for col, content in enumerate(cells):
-                text = fmt_value(content) if col == VALUE_COLUMN else fmt(content)
+                text = objective_text(objective, content) if col == VALUE_COLUMN else fmt(content)
                 if FIRST_SETTING_COLUMN <= col < FIRST_SETTING_COLUMN + len(SETTINGS):
                     text = setting_text(SETTINGS[col - FIRST_SETTING_COLUMN], content)
                 key = content
