@@ -48,6 +48,6 @@ def test_the_status_line_says_the_architecture_and_the_test_images_as_everywhere
                                  history=[{"epoch": 1, "test_loss": 153.594}],
                                  train_config={"test_size": 1000})
     assert describe_model(ckpt) == ("trial-2 · Conv · latent 2 · unconditional · 1 epoch · "
-                                    "test loss 153.59 nats/image on 1,000 test images")
+                                    "test loss 153.59* nats/image (on 1,000 of 10,000 test images)")
     ckpt.train_config = {}
     assert describe_model(ckpt).endswith("· test loss 153.59 nats/image")

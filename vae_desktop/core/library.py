@@ -113,11 +113,14 @@ class LossNote:
     """How a model's test loss compares with the others'. `comparable`: measured as the
     bundled MNIST models' losses are (grey-level MNIST test images); `mark`: "" for the whole
     test set, PART_MARK for part of it (close, if not exact), OTHER_DATA_MARK for other data
-    (not comparable at all); `text`: that in sentences ("" when there is nothing to say)."""
+    (not comparable at all); `text`: that in sentences ("" when there is nothing to say);
+    `brief`: that in a few words for a status line, "on 1,000 of 10,000 test images" or
+    "on binarised MNIST, not comparable" ("" when there is nothing to say)."""
 
     comparable: bool
     mark: str
     text: str
+    brief: str = ""
 
 
 def loss_note(ckpt: Checkpoint) -> LossNote:
@@ -125,21 +128,28 @@ def loss_note(ckpt: Checkpoint) -> LossNote:
     saved = ckpt.train_config or {}
     sentences, comparable, mark = [], True, ""
     size = saved.get("test_size")
-    if isinstance(size, int) and not isinstance(size, bool) and 0 < size < TEST_IMAGES:
+    part = isinstance(size, int) and not isinstance(size, bool) and 0 < size < TEST_IMAGES
+    if part:
         sentences.append(f"Measured on {size:,} of the {TEST_IMAGES:,} test images: close to "
                          "what the whole test set gives, but not exactly.")
         mark = PART_MARK
+    images = f"{size:,} of {TEST_IMAGES:,} " if part else ""  # "1,000 of 10,000 "
     dataset = other_dataset(ckpt)
     if dataset is not None:
         sentences.append(f"Measured on {dataset} test images: not comparable with the losses of "
                          "models trained on MNIST.")
         comparable, mark = False, OTHER_DATA_MARK
+        brief = f"on {images}{dataset} test images, not comparable"
     elif ckpt.config.binarized:
         sentences.append("Measured on binarised MNIST (every pixel black or white), which gives "
                          "lower losses: not comparable with the losses of models trained on "
                          "MNIST's grey levels.")
         comparable, mark = False, OTHER_DATA_MARK
-    return LossNote(comparable, mark, " ".join(sentences))
+        brief = (f"on {images}binarised test images, not comparable" if part
+                 else "on binarised MNIST, not comparable")
+    else:
+        brief = f"on {images}test images" if part else ""
+    return LossNote(comparable, mark, " ".join(sentences), brief)
 
 
 def new_name(ckpt: Checkpoint, origin: str) -> str:

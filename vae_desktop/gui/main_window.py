@@ -66,13 +66,8 @@ def _files():
 
 
 def describe(ckpt) -> str:
-    """The status bar's line for a model (gui.model_files.describe_model), naming the dataset
-    it was trained on when that is not MNIST."""
-    from vae_desktop.core.library import other_dataset
-
-    text = _files().describe_model(ckpt)
-    dataset = None if ckpt is None else other_dataset(ckpt)
-    return text if dataset is None else f"{text} · trained on {dataset}"
+    """The status bar's line for a model: gui.model_files.describe_model (imported on first use)."""
+    return _files().describe_model(ckpt)
 
 
 def __getattr__(name: str):

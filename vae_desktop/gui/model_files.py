@@ -13,8 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from vae_desktop.core import checkpoint
 from vae_desktop.core.checkpoint import Checkpoint
 from vae_desktop.core.fileio import check_folder
-from vae_desktop.core.library import models_dir
-from vae_desktop.core.memory import TEST_IMAGES
+from vae_desktop.core.library import loss_note, models_dir, other_dataset
 from vae_desktop.core.paths import bundled_models_dir
 from vae_desktop.core.wording import arch_name, count
 from vae_desktop.gui import preferences
@@ -119,15 +118,23 @@ def is_user_file(ckpt: Checkpoint) -> bool:
 
 
 def describe_model(ckpt: Checkpoint | None) -> str:
-    """One line for the status bar: name, arch, latent dim, conditional, epochs, test loss."""
+    """The status bar's line for a model (and the model selector's tooltip): name, architecture,
+    latent size, conditional or not, epochs, the dataset when it is not MNIST, and the test loss
+    marked as the Models dialog marks it (core.library.loss_note: * part of the test set, † other
+    data), with a few words saying which."""
     if ckpt is None:
-        return "No model loaded: train one on the Train tab or open a checkpoint (Ctrl+O)"
+        return "No model loaded: train one on the Train tab or open a checkpoint (Ctrl+O)."
     cfg = ckpt.config
     kind = "conditional" if cfg.conditional else "unconditional"
+    dataset = other_dataset(ckpt)
+    data = f" · trained on {dataset}" if dataset is not None else ""
     loss = ckpt.test_loss
-    loss_text = f"test loss {loss:.2f} nats/image" if loss is not None else "test loss not measured"
-    size = (ckpt.train_config or {}).get("test_size")
-    if loss is not None and type(size) is int and 0 < size < TEST_IMAGES:
-        loss_text += f" on {size:,} test images"  # not the whole test set the Evaluate tab scores
+    if loss is None:
+        loss_text = "test loss not measured"
+    else:
+        note = loss_note(ckpt)
+        loss_text = f"test loss {loss:.2f}{note.mark} nats/image"
+        if note.brief:
+            loss_text += f" ({note.brief})"
     return (f"{ckpt.name} · {arch_name(cfg.arch)} · latent {cfg.latent_dim} · {kind} · "
-            f"{count(ckpt.epochs, 'epoch')} · {loss_text}")
+            f"{count(ckpt.epochs, 'epoch')}{data} · {loss_text}")
