@@ -421,13 +421,22 @@ def _history(value, name: str) -> list[dict]:
 
 
 def _history_problem(history) -> str | None:
-    """Each epoch a record of numbers (NaN and infinity as training writes them, or None), and
-    its changes of beta or the learning rate (core.training.ChangeEvent.record)."""
+    """Each epoch a record of numbers (NaN and infinity as training writes them, or None) that
+    names its own place, "epoch": 1, 2, 3... (the loss plot puts its points there, and a model
+    of N epochs has N records), and its changes of beta or the learning rate
+    (core.training.ChangeEvent.record). Other entries, as numbers, may come from a later
+    version (the history CSV export writes them as columns of their own)."""
     if not isinstance(history, list):
         return f"it is {_a(type(history).__name__)}, not a list of epochs"
     for number, rec in enumerate(history, 1):
         if not isinstance(rec, dict):
             return f"epoch {number} is {_a(type(rec).__name__)}, not a record"
+        if "epoch" not in rec:
+            return f"epoch {number} has no epoch number"
+        epoch = rec["epoch"]
+        if type(epoch) is not int or epoch != number:
+            return (f"epoch {number} gives epoch as {_shown(epoch)}, where its number, "
+                    f"{number}, belongs")
         for key, value in rec.items():
             if type(key) is not str:
                 return f"epoch {number} has an entry named {_shown(key)}"
@@ -457,6 +466,10 @@ def _changes_problem(changes, number: int) -> str | None:
             if key != "name" and not (_is_number(value) and math.isfinite(value)):
                 return (f"a change in epoch {number} gives {key} as {_shown(value)}, where a "
                         "finite number belongs")
+        # Marked on the loss plot where it came: after the epochs trained before it.
+        if not number - 1 <= change["at_epoch"] <= number:
+            return (f"a change in epoch {number} is marked at {_shown(change['at_epoch'])} "
+                    f"epochs, outside that epoch ({number - 1} to {number})")
     return None
 
 
