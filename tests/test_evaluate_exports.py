@@ -1,7 +1,7 @@
 """Evaluate tab exports: the report as CSV (the per-digit table and the headline figures), the
 anomaly result as JSON (what `vae-desktop anomaly --json` prints) or CSV, and each plot as PNG
-from its context menu, all through the one save dialog (model_files.ask_save_path) and written
-whole or not at all.
+from its context menu, all through the one save step (gui.save_dialog, on
+model_files.ask_save_path) and written whole or not at all.
 
 The bug: nothing on the tab could be saved, and File > Export plot as PNG… on this tab saved the
 Train tab's loss plot."""
@@ -16,6 +16,7 @@ from PIL import Image
 from PySide6.QtCore import Qt
 from small_test_set import use_test_digits
 
+from vae_desktop.gui import save_dialog
 from vae_desktop.gui.tabs.evaluate import exports
 from vae_desktop.gui.tabs.evaluate.tab import EvaluateTab
 from vae_desktop.gui.widgets.hint_text import plain_text
@@ -44,7 +45,7 @@ def answering(monkeypatch, path):
         asked.append((suggested, title, filters))
         return str(path)
 
-    monkeypatch.setattr(exports, "ask_save_path", ask)
+    monkeypatch.setattr(save_dialog, "ask_save_path", ask)
     return asked
 
 
@@ -156,6 +157,6 @@ def test_a_file_that_cannot_be_written_is_said_in_words(qtbot, monkeypatch, tmp_
     assert message.startswith("Could not save report.csv: ") and message.endswith(
         "Choose another folder or name and try again.")
     assert not (tmp_path / "no-such-folder").exists()
-    monkeypatch.setattr(exports, "ask_save_path", lambda *args: "")  # cancelled
+    monkeypatch.setattr(save_dialog, "ask_save_path", lambda *args: "")  # cancelled
     assert exports.save_with_dialog(parent, "report.csv", "Export", exports.CSV_FILTER,
                                     lambda path: pytest.fail("written")) is None

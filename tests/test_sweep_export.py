@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from vae_desktop.core.sweep import SweepStudy, TrialRecord, trial_rows, write_trials_csv
-from vae_desktop.gui.tabs.sweep import tab as tab_module
+from vae_desktop.gui import save_dialog
 from vae_desktop.gui.tabs.sweep.tab import SweepTab
 
 HEADER = ["trial", "state", "test_loss", "last_epoch_value", "latent_dim", "hidden", "lr",
@@ -81,7 +81,7 @@ def test_export_asks_where_and_writes_the_study_shown(qtbot, state, tmp_path, mo
         asked.append((suggested, title, file_filter))
         return str(tmp_path / "out.csv")
 
-    monkeypatch.setattr(tab_module, "ask_save_path", ask)
+    monkeypatch.setattr(save_dialog, "ask_save_path", ask)
     said = []
     state.status_message.connect(lambda text, ms: said.append(text))
     assert tab.view.export_button.isEnabled() and tab.view.export_button.toolTip()
@@ -129,7 +129,7 @@ def test_ctrl_c_copies_the_selected_rows_as_tab_separated_text(qtbot, state):
 
 def test_the_context_menu_offers_copy_and_export(qtbot, state, monkeypatch):
     asked = []
-    monkeypatch.setattr(tab_module, "ask_save_path", lambda *args: asked.append(args) or "")
+    monkeypatch.setattr(save_dialog, "ask_save_path", lambda *args: asked.append(args) or "")
     tab = make_tab(qtbot, state)
     table = tab.view.table
     menu = table.context_menu(table.visualItemRect(table.item(0, 0)).center())

@@ -1,7 +1,7 @@
 """The Evaluate tab's files: the report as CSV, the anomaly result as JSON or CSV, and a plot as
-PNG from its context menu. Each goes through the app's one save dialog
-(model_files.ask_save_path: the last folder, the filter's extension) and is written whole or not
-at all (core.fileio.atomic_write)."""
+PNG from its context menu. Each is saved by gui.save_dialog.save_with_dialog, the step the Sweep
+tab's export shares (the app's one save dialog: the last folder, the filter's extension), and
+written whole or not at all (core.fileio.atomic_write)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,11 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
 from vae_desktop.core.fileio import atomic_write, check_folder
-from vae_desktop.gui.model_files import ask_save_path, file_name_for
+from vae_desktop.gui.model_files import file_name_for
+from vae_desktop.gui.save_dialog import save_with_dialog
+
+__all__ = ["CSV_FILTER", "JSON_FILTER", "PLOT_MENU_HINT", "PNG_FILTER", "SAVE_PLOT",
+           "add_save_plot_action", "save_with_dialog", "suggest", "write_png", "write_text"]
 
 CSV_FILTER = "CSV files (*.csv)"
 JSON_FILTER = "JSON files (*.json)"
@@ -43,22 +47,6 @@ def write_png(path: str | Path, widget: QWidget) -> Path:
 def suggest(name: str, what: str, suffix: str) -> str:
     """A file name for `what` of the model called `name`: "mnist-vae-z16-evaluation.csv"."""
     return file_name_for(f"{name}-{what}", suffix)
-
-
-def save_with_dialog(parent: QWidget, suggested: str, title: str, filters: str,
-                     write: Callable[[str], Path]) -> str | None:
-    """Ask where to save (`suggested`: a file name, see `suggest`), then `write(path)`.
-    Returns the sentence to show the person (None: the dialog was cancelled)."""
-    path = ask_save_path(parent, suggested, title, filters)
-    if not path:
-        return None
-    try:
-        saved = write(path)
-    except (OSError, ValueError) as exc:
-        why = getattr(exc, "strerror", None) or str(exc)  # "Permission denied", not "[Errno 13]…"
-        return (f"Could not save {Path(path).name}: {why[:1].lower() + why[1:]}. Choose another "
-                f"folder or name and try again.")
-    return f"Saved {saved}."
 
 
 def add_save_plot_action(plot: QWidget, shown: QWidget, suggested: str,

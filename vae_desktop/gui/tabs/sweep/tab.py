@@ -32,11 +32,11 @@ from shiboken6 import isValid
 
 from vae_desktop.core import checkpoint, memory, sweep
 from vae_desktop.core import settings as table
-from vae_desktop.core.fileio import check_folder
 from vae_desktop.core.sweep import SweepControl, SweepError, SweepStudy, TrialRecord
 from vae_desktop.core.wording import count
 from vae_desktop.gui import preferences as qs
-from vae_desktop.gui.model_files import ask_save_path, file_name_for
+from vae_desktop.gui.model_files import file_name_for
+from vae_desktop.gui.save_dialog import ask_and_save, save_to
 from vae_desktop.gui.tabs.sweep.form import SweepForm
 from vae_desktop.gui.tabs.sweep.messages import said_steps, sentence
 from vae_desktop.gui.tabs.sweep.search_space import words
@@ -53,6 +53,7 @@ from vae_desktop.gui.widgets.form_scroll import FormScroll
 from vae_desktop.gui.workers import Job, warm_up_in_gui_thread
 
 BUSY_REASON = "A sweep is running."
+CSV_FILTER = "CSV files (*.csv)"
 # What "Train with these settings" sends: core.settings names, as the trial trained; the last
 # three a sweep never varies (every trial has the table's default), and the Train tab may hold
 # others. Its training images and seed go too, where known (see SweepTab.train_settings).
@@ -474,20 +475,22 @@ class SweepTab(StudyLoading, QWidget):
         trials = sorted(self.view.trials.values(), key=lambda t: t.number)
         if not trials:
             return False
-        name = self.view.name
-        path = path or ask_save_path(self, file_name_for(f"{name}-trials", ".csv"),
-                                     "Export trials as CSV", "CSV files (*.csv)")
-        if not path:
+        name, objective = self.view.name, self.view.objective
+
+        def write(chosen: str) -> None:
+            sweep.write_trials_csv(trials, objective, chosen)
+
+        result = save_to(path, write) if path else ask_and_save(
+            self, file_name_for(f"{name}-trials", ".csv"), "Export trials as CSV", CSV_FILTER,
+            write)
+        if result is None:  # the dialog was cancelled
             return False
-        try:
-            check_folder(path)
-            sweep.write_trials_csv(trials, self.view.objective, path)
-        except OSError as exc:
-            self.show_study_message(f"The trials could not be exported to {path}: "
-                                    f"{_reason(exc)}. Choose another file or folder.")
+        if result.saved is None:
+            self.show_study_message(f"The trials could not be exported to {result.path}: "
+                                    f"{result.why}. Choose another file or folder.")
             return False
         self.state.status_message.emit(
-            f"Exported {count(len(trials), 'trial')} of study {name} to {path}", 5000)
+            f"Exported {count(len(trials), 'trial')} of study {name} to {result.path}", 5000)
         return True
 
     def _open_trial(self, number: int) -> None:
@@ -565,7 +568,3 @@ def sweep_unless_mixed(spec: sweep.SweepSpec, control: SweepControl, answer: Mix
                 return None
     return (yield from sweep.sweep_steps(spec, control, show_study=False))
 
-
-def _reason(exc: OSError) -> str:
-    """Why a file could not be written, in words ("permission denied")."""
-    return exc.strerror.lower() if exc.strerror else str(exc).rstrip(".")
