@@ -63,7 +63,25 @@ def summarize(ckpt: Checkpoint) -> dict:
     cfg = ckpt.config
     return {"kind": "CVAE" if cfg.conditional else "VAE", "arch": cfg.arch,
             "latent_dim": cfg.latent_dim, "hidden": cfg.hidden, "beta": cfg.beta,
-            "epochs": ckpt.epochs, "test_loss": ckpt.test_loss}
+            "epochs": ckpt.epochs, "test_loss": ckpt.test_loss,
+            "train_images": train_images(ckpt)}
+
+
+def _train_size(ckpt: Checkpoint) -> int | None:
+    """The number of training images the checkpoint records, None for all of them."""
+    saved = ckpt.train_config or {}
+    size = saved.get("train_size", saved.get("subset"))  # "subset": its name in early files
+    return size if isinstance(size, int) and not isinstance(size, bool) and size > 0 else None
+
+
+def train_images(ckpt: Checkpoint) -> int | None:
+    """How many training images the model was trained on, as the checkpoint records it (all of
+    them, TRAIN_IMAGES, before any digits were left out), or None where the file does not say.
+    What trained_on_text words and the Models dialog sorts by."""
+    if not ckpt.train_config:
+        return None
+    size = _train_size(ckpt)
+    return TRAIN_IMAGES if size is None else size
 
 
 def what_it_is(conditional: bool, arch: str, latent_dim: int, epochs: int) -> str:
@@ -93,12 +111,11 @@ def trained_on_text(ckpt: Checkpoint) -> str:
     without 2s", "3,000 Fashion-MNIST images", with ", binarised" for binarised MNIST ("–"
     where the file does not say)."""
     saved = ckpt.train_config or {}
-    size = saved.get("train_size", saved.get("subset"))  # "subset": its name in early files
-    digits, dataset = saved.get("digits"), other_dataset(ckpt)
+    size, digits, dataset = _train_size(ckpt), saved.get("digits"), other_dataset(ckpt)
     if not saved:
         text = "–"
     else:
-        if isinstance(size, int) and size > 0:
+        if size is not None:
             text = count(size, f"{dataset} image" if dataset else "image")
         else:
             # As the Train form says it ("all 60,000").

@@ -26,8 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from vae_desktop.core.checkpoint import Checkpoint
-from vae_desktop.core.library import OTHER_DATA_MARK, PART_MARK, loss_note, trained_on_text
-from vae_desktop.core.settings import TRAIN_IMAGES
+from vae_desktop.core.library import (
+    OTHER_DATA_MARK,
+    PART_MARK,
+    loss_note,
+    train_images,
+    trained_on_text,
+)
 from vae_desktop.core.wording import arch_name, hidden_text
 from vae_desktop.gui.show_folder import show_folder
 from vae_desktop.gui.state import AppState
@@ -188,9 +193,7 @@ class ModelsDialog(QDialog):
             added = entry.added
         name = ckpt.name + ("  (active)" if ckpt is self.state.active else "")
         origin = ORIGIN_TEXT.get(entry.origin, entry.origin) if entry else "not saved"
-        saved = ckpt.train_config or {}
-        size = saved.get("train_size", saved.get("subset"))  # "subset": early files' name
-        images = size if isinstance(size, int) and size > 0 else TRAIN_IMAGES
+        images = train_images(ckpt)  # None where the file does not say: sorted last
         return [
             (name, (0, ckpt.name.casefold())),
             ("CVAE" if cfg.conditional else "VAE", (0, cfg.conditional)),
@@ -202,7 +205,7 @@ class ModelsDialog(QDialog):
             # Losses measured on other data are set apart after the others, either way round.
             ("–", None) if loss is None else (f"{loss:.2f}{note.mark}",
                                               (0 if note.comparable else 1, loss)),
-            (trained_on_text(ckpt), None if not ckpt.train_config else (0, images)),
+            (trained_on_text(ckpt), None if images is None else (0, images)),
             ("–", None) if added is None else (
                 time.strftime("%Y-%m-%d %H:%M", time.localtime(added)), (0, added)),
             (origin, (0, origin)),
