@@ -84,19 +84,34 @@ def train_images(ckpt: Checkpoint) -> int | None:
     return TRAIN_IMAGES if size is None else size
 
 
-def what_it_is(conditional: bool, arch: str, latent_dim: int, epochs: int) -> str:
-    """The start of a model's default name, e.g. "CVAE · MLP · z=2 · 10 epochs"."""
+def what_it_is(conditional: bool, arch: str, latent_dim: int, epochs: int,
+               digits=None) -> str:
+    """The start of a model's default name, e.g. "CVAE · MLP · z=2 · 10 epochs", with the
+    digits of a model trained on some only after its kind: "VAE without 2s · MLP · …"."""
     kind = "CVAE" if conditional else "VAE"
+    phrase = digits_phrase(digits)
+    kind = f"{kind} {phrase}" if phrase else kind
     return f"{kind} · {arch_name(arch)} · z={latent_dim} · {count(epochs, 'epoch')}"
 
 
+def trained_digits(ckpt: Checkpoint) -> list[int] | None:
+    """The digits the model was trained on, as its file records them (None: every digit, or the
+    file does not say)."""
+    digits = (ckpt.train_config or {}).get("digits")
+    return digits if isinstance(digits, list) else None
+
+
 def default_name(ckpt: Checkpoint, when: float | None = None) -> str:
-    """What the model is: kind, architecture, latent size, epochs and date,
-    e.g. "CVAE · MLP · z=2 · 10 epochs · 2 Dec 14:05"."""
+    """What the model is: kind, the digits it was trained on when not all ten, architecture,
+    latent size, epochs and date, e.g. "CVAE · MLP · z=2 · 10 epochs · 2 Dec 14:05" or
+    "VAE without 2s · MLP · z=2 · 3 epochs · 2 Dec 14:05", however it was trained (the Train
+    tab, `vae-desktop train --digits`, a sweep)."""
     s = summarize(ckpt)
     local = time.localtime(when if when is not None else time.time())
     stamp = f"{local.tm_mday} {time.strftime('%b %H:%M', local)}"  # no %-d: not on Windows
-    return f"{what_it_is(s['kind'] == 'CVAE', s['arch'], s['latent_dim'], s['epochs'])} · {stamp}"
+    start = what_it_is(s["kind"] == "CVAE", s["arch"], s["latent_dim"], s["epochs"],
+                       trained_digits(ckpt))
+    return f"{start} · {stamp}"
 
 
 def other_dataset(ckpt: Checkpoint) -> str | None:
@@ -111,7 +126,7 @@ def trained_on_text(ckpt: Checkpoint) -> str:
     without 2s", "3,000 Fashion-MNIST images", with ", binarised" for binarised MNIST ("–"
     where the file does not say)."""
     saved = ckpt.train_config or {}
-    size, digits, dataset = _train_size(ckpt), saved.get("digits"), other_dataset(ckpt)
+    size, digits, dataset = _train_size(ckpt), trained_digits(ckpt), other_dataset(ckpt)
     if not saved:
         text = "–"
     else:
@@ -120,7 +135,7 @@ def trained_on_text(ckpt: Checkpoint) -> str:
         else:
             # As the Train form says it ("all 60,000").
             text = f"every {dataset} image" if dataset else f"all {TRAIN_IMAGES:,} images"
-        if isinstance(digits, list):
+        if digits is not None:
             text = f"{text} {digits_phrase(digits)}".rstrip()  # as the Train tab words it
     return text + (", binarised" if ckpt.config.binarized else "")
 
