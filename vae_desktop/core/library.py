@@ -397,11 +397,16 @@ class ModelLibrary:
         """The model's file moved (saved elsewhere by the user): list it under the new path."""
         self._fresh()
         entry = self._get(old)
+        before = asdict(entry)
         entry.path = str(Path(new).resolve())
         entry.origin = "saved"
-        if name:
-            entry.name = self._unused(check_name(name), entry)
-        self._write()
+        try:
+            if name:
+                entry.name = self._unused(check_name(name), entry)
+            self._write()
+        except BaseException:  # the list in memory stays what the file on disk says
+            entry.__dict__.update(before)
+            raise
         return entry
 
     def rename(self, path: str | os.PathLike, name: str) -> ModelEntry:
@@ -429,8 +434,13 @@ class ModelLibrary:
         entry = self._get(path)
         if entry.bundled:
             raise ValueError(f"{entry.name} comes with vae-desktop and cannot be removed")
+        before = list(self.entries)
         self.entries.remove(entry)
-        self._write()
+        try:
+            self._write()
+        except BaseException:  # still listed, in memory as on disk, and its file is kept
+            self.entries = before
+            raise
         if self.owns_file(entry):
             entry.file.unlink(missing_ok=True)
             return True

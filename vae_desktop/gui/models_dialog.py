@@ -306,8 +306,12 @@ class ModelsDialog(QDialog):
                 return False
         try:
             self.state.rename_model(ckpt, name)
-        except (ValueError, OSError) as exc:
+        except ValueError as exc:
             self._show_error("Could not rename the model", str(exc))
+            return False
+        except OSError as exc:
+            self._show_error("Could not rename the model",
+                             self._not_saved(f"{ckpt.name} keeps its name", exc))
             return False
         self.select(ckpt)
         return True
@@ -325,14 +329,27 @@ class ModelsDialog(QDialog):
         was_active = ckpt is self.state.active
         try:
             self.state.remove_model(ckpt)
-        except (ValueError, OSError) as exc:
+        except ValueError as exc:
             self._show_error("Could not remove the model", str(exc))
+            return False
+        except OSError as exc:
+            self._show_error("Could not remove the model", self._not_saved(
+                f"{ckpt.name} is still listed, and its file is kept", exc))
             return False
         text = f"Removed {ckpt.name}."
         if was_active and self.state.active is not None:  # every tab switched: say to what
             text += f" {self.state.active.name} is now the active model."
         self.state.status_message.emit(text, 8000)
         return True
+
+    def _not_saved(self, outcome: str, exc: OSError) -> str:
+        """What to say when the list of models could not be written: `outcome` (nothing
+        changed), why, and what to do."""
+        reason = exc.strerror or str(exc)
+        folder = self.state.library.index.parent
+        return (f"{outcome}: the list of models could not be saved in {folder} ({reason}). "
+                "Check that the folder can be written to and that the disk has room, then "
+                "try again.")
 
     def show_in_folder(self) -> bool:
         ckpt = self.selected()
