@@ -166,9 +166,12 @@ class _RDBStorage(optuna.storages.RDBStorage):
         except Exception:  # noqa: BLE001 - see above
             pass
 
-    def heartbeat_ages(self, study_id: int) -> dict[int, float]:
+    def heartbeat_ages(self, study_id: int, running: list[FrozenTrial] | None = None
+                       ) -> dict[int, float]:
         """Seconds since each running trial's last heartbeat, by trial id (one that sent none is
-        left out), on the database's clock, as Optuna's own check for stale trials reads it."""
+        left out), on the database's clock, as Optuna's own check for stale trials reads it.
+        (`running`, the running trials as read, serves the journal's; here the heartbeats are
+        a table of their own.)"""
         import sqlalchemy
         from optuna.storages._rdb import models
         from optuna.storages._rdb.storage import _create_scoped_session
@@ -202,11 +205,14 @@ class _JournalStorage(optuna.storages.JournalStorage, BaseHeartbeat):
         except Exception:  # noqa: BLE001 - as in _RDBStorage: the trial's next call reports it
             pass
 
-    def heartbeat_ages(self, study_id: int) -> dict[int, float]:
-        """Seconds since each running trial's last heartbeat, by trial id (see _RDBStorage)."""
+    def heartbeat_ages(self, study_id: int, running: list[FrozenTrial] | None = None
+                       ) -> dict[int, float]:
+        """Seconds since each running trial's last heartbeat, by trial id (see _RDBStorage),
+        from `running` where the caller has just read them."""
         now = time.time()
-        return {t._trial_id: now - t.system_attrs[HEARTBEAT_ATTR]
-                for t in self.get_all_trials(study_id, deepcopy=False, states=(TrialState.RUNNING,))
+        if running is None:
+            running = self.get_all_trials(study_id, deepcopy=False, states=(TrialState.RUNNING,))
+        return {t._trial_id: now - t.system_attrs[HEARTBEAT_ATTR] for t in running
                 if isinstance(t.system_attrs.get(HEARTBEAT_ATTR), (int, float))}
 
     def _get_stale_trial_ids(self, study_id: int) -> list[int]:
@@ -410,7 +416,8 @@ RECORDED = "recorded"  # fail_lost_trials: retry as each lost trial's worker ask
 
 
 def fail_lost_trials(storage: SweepStorage, study_id: int,
-                     callback: StaleTrialCallback | None | str = RECORDED) -> dict[int, str]:
+                     callback: StaleTrialCallback | None | str = RECORDED,
+                     running: list[FrozenTrial] | None = None) -> dict[int, str]:
     """Record as failed every running trial of the study whose worker is gone (lost.py), as
     Optuna's heartbeat does for a trial silent past the grace period, so that the study's counts
     and best trial are right; then run `callback` on each, which may queue it again (Optuna's
@@ -418,11 +425,13 @@ def fail_lost_trials(storage: SweepStorage, study_id: int,
     has no wish of its own.
 
     Returns why each lost trial is lost, by number, those that could not be recorded (storage
-    that is read-only here) included, so a reader can show them for what they are."""
-    running = storage.get_all_trials(study_id, deepcopy=False, states=(TrialState.RUNNING,))
+    that is read-only here) included, so a reader can show them for what they are. `running`:
+    the study's running trials, where the caller has just read them (read here otherwise)."""
+    if running is None:
+        running = storage.get_all_trials(study_id, deepcopy=False, states=(TrialState.RUNNING,))
     if not running:
         return {}
-    ages = storage.heartbeat_ages(study_id)
+    ages = storage.heartbeat_ages(study_id, running)
     found: dict[int, str] = {}
     for trial in running:
         reason = lost_reason(trial, ages.get(trial._trial_id))
@@ -542,23 +551,36 @@ def best_trial(trials: list[TrialRecord], direction: str) -> TrialRecord | None:
 
 def load_trials(storage: str | SweepStorage | None, study: str,
                 fail_lost: bool = False) -> SweepStudy:
-    """Every trial of `study` in `storage` (a URL, None for the default), for the table and plots.
-    `fail_lost`: first record as failed the running trials whose worker is gone
-    (fail_lost_trials), as a reader that shows the study does."""
+    """Every trial of `study` in `storage` (a URL, None for the default), for the table and plots,
+    with the search space of its latest trial (SweepStudy.space). `fail_lost`: first record as
+    failed the running trials whose worker is gone (fail_lost_trials), as a reader that shows
+    the study does."""
     store = open_storage(storage) if storage is None or isinstance(storage, str) else storage
+    return _read_study(store, study, fail_lost, with_space=True)
+
+
+def _read_study(store: SweepStorage, study: str, fail_lost: bool, with_space: bool) -> SweepStudy:
+    """load_trials on an open storage, its trials read once (twice when a trial found lost was
+    recorded failed); the search space only `with_space`."""
     try:
         loaded = optuna.load_study(study_name=study, storage=store)
     except KeyError:
         names = sorted(optuna.get_all_study_names(store))
         raise StudyNotFound(study, display_url(store.url), names) from None
-    lost = fail_lost_trials(store, store.get_study_id_from_name(study)) if fail_lost else {}
+    frozen = loaded.get_trials(deepcopy=False)
+    lost: dict[int, str] = {}
+    running = [t for t in frozen if t.state == TrialState.RUNNING]
+    if fail_lost and running:
+        lost = fail_lost_trials(store, store.get_study_id_from_name(study), running=running)
+        if lost:  # read again: those recorded failed, and any new try queued for them
+            frozen = loaded.get_trials(deepcopy=False)
     attrs = loaded.user_attrs
     direction = loaded.direction.name.lower()
     objective = attrs.get("objective", "test_loss" if direction == "minimize" else "auroc")
     trials = [TrialRecord.from_frozen(t, lost.get(t.number, "") if t.state == TrialState.RUNNING
-                                      else "") for t in loaded.get_trials(deepcopy=False)]
+                                      else "") for t in frozen]
     return SweepStudy(study, display_url(store.url), objective, attrs.get("holdout"), direction,
-                      trials, attrs.get("budget"), search_space(loaded.get_trials(deepcopy=False)))
+                      trials, attrs.get("budget"), search_space(frozen) if with_space else None)
 
 
 def search_space(trials: list[FrozenTrial]) -> dict | None:
@@ -587,13 +609,14 @@ def search_space(trials: list[FrozenTrial]) -> dict | None:
 
 def watch_trials(url: str | None, study: str, opened: SweepStorage | None = None
                  ) -> tuple[SweepStorage, SweepStudy]:
-    """The study's trials as they are now, for a view that watches workers add them; and the
-    storage, for the next call to use again as `opened` (a journal then reads only what was
-    added since, a database keeps its connections). A storage that stops answering raises a
-    one-line SweepError, as a missing study does."""
+    """The study's trials as they are now, for a view that watches workers add them, read once
+    (load_trials with fail_lost, without the search space, which a watch does not show: its
+    SweepStudy.space is None); and the storage, for the next call to use again as `opened` (a
+    journal then reads only what was added since, a database keeps its connections). A storage
+    that stops answering raises a one-line SweepError, as a missing study does."""
     storage = opened if opened is not None else open_storage(url)
     try:
-        return storage, load_trials(storage, study, fail_lost=True)
+        return storage, _read_study(storage, study, fail_lost=True, with_space=False)
     except SweepError:
         raise
     except Exception as exc:
