@@ -223,6 +223,7 @@ class ModelLibrary:
         data = app_data_dir()
         self.scan = scan if scan is not None else (self.index.parent, data / "sweeps", data / "autosave")
         self.entries: list[ModelEntry] = []
+        self.skipped: list[Path] = []  # the files the last rebuild could not read
 
     # Reading
     def load(self) -> list[str]:
@@ -234,13 +235,13 @@ class ModelLibrary:
             self.entries, dropped = self._read()
         except FileNotFoundError:
             self.rebuild()
-            return notes
+            return notes + self._skipped_note()
         except (OSError, ValueError) as exc:
             found = self.rebuild()
             notes.append(f"The model list could not be read ({exc}), so it was rebuilt from "
                          f"{count(found, 'model file')}. Names you had given are lost; the "
                          "models are not.")
-            return notes
+            return notes + self._skipped_note()
         if dropped:
             were = "entry of the model list could not be read and was" if dropped == 1 else \
                 "entries of the model list could not be read and were"
@@ -328,16 +329,40 @@ class ModelLibrary:
 
     def rebuild(self) -> int:
         """List every readable checkpoint in the bundled folder and the scanned folders, with
-        default names; returns how many were found. Unreadable files are left alone."""
-        self.entries = []
+        default names; returns how many were found. Unreadable files are left alone, and kept
+        in `skipped` for the note that names them."""
+        self.entries, self.skipped = [], []
         for path in sorted(self.bundled_dir.glob("*.pt")):
-            self._add_file(path, "bundled")
+            if self._add_file(path, "bundled") is None:
+                self.skipped.append(path)
         for folder in self.scan:
             for path in sorted(Path(folder).rglob("*.pt")) if Path(folder).is_dir() else ():
                 origin = "sweep" if "sweeps" in path.parts else "trained"
-                self._add_file(path, origin)
+                if self._add_file(path, origin) is None:
+                    self.skipped.append(path)
         self._write()
         return len(self.entries)
+
+    def _skipped_note(self, most: int = 10) -> list[str]:
+        """What to say of the files the last rebuild could not read (nothing if none): how
+        many, and their names (the first `most`), as paths in the data folder where they are."""
+        if not self.skipped:
+            return []
+        base = self.index.parent.parent  # the data folder: models/, sweeps/, autosave/
+        shown = []
+        for path in self.skipped:
+            inside = _inside(path, base)
+            shown.append(str(path.resolve().relative_to(base.resolve())) if inside else str(path))
+        names = ", ".join(shown[:most])
+        if len(shown) > most:
+            names += f" and {len(shown) - most} more"
+        if any(_inside(path, base) for path in self.skipped):
+            names += f" (in {base})"
+        n = len(self.skipped)
+        what = ("1 file could not be read as a model and is not listed" if n == 1 else
+                f"{n:,} files could not be read as models and are not listed")
+        kept = "The file is not deleted." if n == 1 else "The files are not deleted."
+        return [f"{what}: {names}. {kept}"]
 
     def _add_file(self, path: Path, origin: str) -> ModelEntry | None:
         try:
