@@ -14,12 +14,20 @@ from .storage import TrialRecord
 BUDGET_KEYS = ("epochs", "train_size", "test_size")  # as a trial's settings note them (0: all)
 
 
-def trial_budget(record: TrialRecord) -> dict[str, int]:
+def trial_budget(record: TrialRecord, recorded: dict | None = None) -> dict[str, int]:
     """The budget the trial noted with its settings: epochs per trial, training and test images
-    (0: all); a part it did not note (a trial swept before it noted its test images) is left
-    out."""
-    return {key: record.settings[key] for key in BUDGET_KEYS
-            if isinstance(record.settings.get(key), int)}
+    (0: all). A part it did not note comes from `recorded`, the budget its study recorded
+    (SweepStudy.budget, None there: all images), where the trial noted any settings: trials of
+    older versions noted their epochs only, and their study its first run's budget. A part
+    known from neither is left out."""
+    budget = {}
+    for key in BUDGET_KEYS:
+        value = record.settings.get(key)
+        if not isinstance(value, int) and record.settings and recorded and key in recorded:
+            value = recorded[key] or 0
+        if isinstance(value, int) and not isinstance(value, bool):
+            budget[key] = value
+    return budget
 
 
 def spec_budget(spec: SweepSpec) -> dict[str, int]:
@@ -50,14 +58,17 @@ def _wanted(key: str, value: int) -> str:
     return images_text(key, value).removesuffix(" training images").removesuffix(" test images")
 
 
-def budget_differences(trials: list[TrialRecord], spec: SweepSpec) -> list[str]:
+def budget_differences(trials: list[TrialRecord], spec: SweepSpec,
+                       recorded: dict | None = None) -> list[str]:
     """How the budget of the study's trials differs from the trials `spec` would add, one phrase
     for each part that differs ("1 epoch per trial where these settings say 3"); empty when
-    every trial that noted its budget agrees."""
+    every trial whose budget is known agrees. `recorded`: the study's own record of its budget
+    (SweepStudy.budget), for trials that did not note theirs (trial_budget)."""
     wanted = spec_budget(spec)
+    budgets = [trial_budget(trial, recorded) for trial in trials]
     out = []
     for key in BUDGET_KEYS:
-        other = sorted({budget[key] for budget in map(trial_budget, trials)
+        other = sorted({budget[key] for budget in budgets
                         if key in budget and budget[key] != wanted[key]},
                        key=lambda v: v or 10**9)  # "all" last
         if other:

@@ -558,7 +558,8 @@ def sweep_unless_mixed(spec: sweep.SweepSpec, control: SweepControl, answer: Mix
         # Another objective or held-out digit is refused by the sweep itself, with the reason.
         same_goal = study.objective == spec.objective and (
             spec.objective != "auroc" or study.holdout in (None, spec.holdout))
-        differences = sweep.budget_differences(study.trials, spec) if same_goal else []
+        differences = (sweep.budget_differences(study.trials, spec, study.budget)
+                       if same_goal else [])
         if differences:
             yield {"kind": "mixed_budget", "differences": differences}
             while not answer.given.wait(0.05):
