@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import torch
 
-from .data import TEST_BINARIZATION_SEED, binarize, load_split, to_float
+from .data import TEST_BINARIZATION_SEED, binarize_fixed, load_split
 from .evaluation import AT_MU, negative_elbo
 from .jobs import JobControl, run_to_end
 from .metrics import score_dataset
@@ -67,15 +67,14 @@ def anomaly_scores(model: VAE, images: torch.Tensor, score: str = "elbo",
 
 def model_inputs(model: VAE, images: torch.Tensor,
                  seed: int = TEST_BINARIZATION_SEED) -> torch.Tensor:
-    """`images` as `model` is scored on them: for a model trained on binarised MNIST, the fixed
-    binarisation of the test set (the pixels `evaluation.test_inputs` gives, so that training
-    images, outliers and test digits are scored alike; an image binarised already stays as it
-    is); for any other model, the images unchanged. Drawn with a generator of its own, not
-    through data.binarize_fixed's one shared cache, which a worker thread may be replacing."""
+    """`images` as `model` is scored on them, on the CPU: for a model trained on binarised
+    MNIST, their fixed binarisation (`data.binarize_fixed`: the pixels `evaluation.test_inputs`
+    gives the test set, so that training images, outliers and test digits are scored alike; an
+    image binarised already stays as it is); for any other model, the images unchanged. The
+    binarisation binarize_fixed keeps (the test set's) stays: these images are scored once."""
     if not model.config.binarized:
         return images
-    grey = to_float(images.cpu()) if images.dtype == torch.uint8 else images.float().cpu()
-    return binarize(grey, torch.Generator().manual_seed(seed))
+    return binarize_fixed(images.cpu(), seed, keep=False)
 
 
 def threshold_at(train_scores: torch.Tensor, percentile: float) -> float:

@@ -247,9 +247,13 @@ def binarize(images: torch.Tensor, generator: torch.Generator | None = None) -> 
     return torch.bernoulli(images, generator=generator)
 
 
-def binarize_fixed(images: torch.Tensor, seed: int = TEST_BINARIZATION_SEED) -> torch.Tensor:
+def binarize_fixed(images: torch.Tensor, seed: int = TEST_BINARIZATION_SEED,
+                   keep: bool = True) -> torch.Tensor:
     """The one seeded binarisation of `images` (uint8 [N, 28, 28] or float [N, 1, 28, 28]),
-    drawn on the CPU so that every device gets the same pixels; float, on the images' device."""
+    drawn on the CPU so that every device gets the same pixels; float, on the images' device.
+
+    The last one is kept, for images binarised again and again (the test set). `keep` False:
+    images scored once (a training set, synthetic outliers) are drawn without replacing it."""
     key = (images.data_ptr(), images.shape, images.stride(), images.dtype, images.device,
            images._version, seed)
     last = list(_last_binarization)  # at once: another thread may put its own in meanwhile
@@ -259,6 +263,8 @@ def binarize_fixed(images: torch.Tensor, seed: int = TEST_BINARIZATION_SEED) -> 
     grey = to_float(images.cpu()) if images.dtype == torch.uint8 else images.float().cpu()
     generator = torch.Generator().manual_seed(seed)
     binary = binarize(grey, generator).to(device)
+    if not keep:
+        return binary
     # Every evaluation of a binarised model draws the same test set again (37 ms of a 0.5 s
     # report): the last one is kept, with its source so that its memory is not reused.
     _last_binarization[:] = [key, images, binary]
