@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -25,10 +25,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from vae_desktop.core import checkpoint
 from vae_desktop.core.checkpoint import Checkpoint
 from vae_desktop.core.library import (
     OTHER_DATA_MARK,
     PART_MARK,
+    ModelEntry,
     loss_note,
     train_images,
     trained_on_text,
@@ -50,6 +52,7 @@ SORT_TIP = ("Click to sort by this column, again for the other way round, a thir
             "list's own order. Numbers sort as numbers and dates as dates; a cell with no value "
             "(–) comes last.")
 SORT_ROLE = Qt.UserRole + 1
+UNREADABLE = "This model cannot be used, since its file could not be read"
 NUMBER_COLUMNS = ("Latent", "Hidden", "Beta", "Epochs", "Test loss")
 LEGEND = {PART_MARK: f"{PART_MARK} measured on part of the test set",
           OTHER_DATA_MARK: f"{OTHER_DATA_MARK} measured on other data (binarised MNIST or another "
@@ -86,6 +89,7 @@ class ModelsDialog(QDialog):
         self.setWindowTitle("Models")
         self.resize(1100, 460)
         self.state = state
+        self._unreadable: dict[tuple, str | None] = {}  # (file, mtime, size) -> why, or None
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
@@ -149,10 +153,11 @@ class ModelsDialog(QDialog):
 
     # Rendering
     def refresh(self) -> None:
-        selected = self.selected()
+        selected, selected_entry = self.selected(), self.selected_entry()
         table = self.table
+        unreadable = self._unreadable_entries()
         table.setSortingEnabled(False)  # rows stay where they are put while they are filled
-        table.setRowCount(len(self.state.models))
+        table.setRowCount(len(self.state.models) + len(unreadable))
         marks = set()
         for row, ckpt in enumerate(self.state.models):
             note = loss_note(ckpt)
@@ -171,18 +176,71 @@ class ModelsDialog(QDialog):
                     item.setFont(font)
                 table.setItem(row, column, item)
             table.item(row, 0).setData(Qt.UserRole, ckpt)
+        for row, (entry, reason) in enumerate(unreadable, start=len(self.state.models)):
+            tip = f"{UNREADABLE}: {reason}\n{entry.path}"
+            for column, (text, key) in enumerate(self._entry_cells(entry)):
+                item = SortingItem(text, key)
+                if COLUMNS[column] in NUMBER_COLUMNS:
+                    item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                item.setToolTip(tip)
+                item.setForeground(self.palette().color(QPalette.Disabled, QPalette.Text))
+                table.setItem(row, column, item)
+            table.item(row, 0).setData(Qt.UserRole, entry)
         table.setSortingEnabled(True)  # sorted again as the user last asked, if they did
         self.legend.setText(" · ".join(LEGEND[mark] for mark in LEGEND if mark in marks))
         self.legend.setVisible(bool(marks))
         # The model picked before, while it is listed; else (it was just removed, say) the
         # active one, which is what every tab now shows.
         target = selected if selected is not None else self.state.active
-        if target is not None and self.row_of(target) >= 0:
+        entry_row = self._entry_row(selected_entry) if selected_entry is not None else -1
+        if entry_row >= 0:
+            table.selectRow(entry_row)
+        elif target is not None and self.row_of(target) >= 0:
             self.select(target)
         else:
             table.clearSelection()
         self._fit_name_column()
         self._update_buttons()
+
+    def _unreadable_entries(self) -> list[tuple[ModelEntry, str]]:
+        """The entries of the model list that no model here stands for, since their file
+        cannot be read (damaged, or gone), each with why: they can only be removed. An entry
+        whose file reads well (listed meanwhile by another window) is not shown."""
+        shown = {str(m.path.resolve()) for m in self.state.models if m.path is not None}
+        found = []
+        for entry in self.state.library.entries:
+            if str(entry.file.resolve()) not in shown:
+                reason = self._why_unreadable(entry.file)
+                if reason is not None:
+                    found.append((entry, reason))
+        return found
+
+    def _why_unreadable(self, path: Path) -> str | None:
+        """Why the file cannot be read as a model, or None if it can (remembered for as long
+        as the file is not changed)."""
+        try:
+            stat = path.stat()
+        except OSError:
+            return "the file is no longer there."
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+        if key not in self._unreadable:
+            try:
+                checkpoint.load(path)
+            except (checkpoint.CheckpointError, OSError, ValueError, TypeError, KeyError) as exc:
+                self._unreadable[key] = str(exc) or type(exc).__name__
+            else:
+                self._unreadable[key] = None
+        return self._unreadable[key]
+
+    def _entry_cells(self, entry: ModelEntry) -> list[tuple[str, object]]:
+        """The cells of an entry whose file cannot be read: its name, when it was listed and
+        that its file cannot be read; no settings (nothing could be read)."""
+        cells = [(entry.name, (0, entry.name.casefold()))] + [("–", None)] * (len(COLUMNS) - 1)
+        if not entry.bundled:
+            cells[COLUMNS.index("Added")] = (
+                time.strftime("%Y-%m-%d %H:%M", time.localtime(entry.added)), (0, entry.added))
+        cells[COLUMNS.index("From")] = ("file cannot be read", (1, entry.origin))
+        return cells
 
     def _cells(self, ckpt: Checkpoint, note) -> list[tuple[str, object]]:
         """Each column's text and what it sorts by (None: nothing, sorted last)."""
@@ -267,20 +325,46 @@ class ModelsDialog(QDialog):
         rows = self.table.selectionModel().selectedRows()
         return self.model_at(rows[0].row()) if rows else None
 
+    def entry_at(self, row: int) -> ModelEntry | None:
+        """The entry a row shows when its file cannot be read (None for a model's row)."""
+        item = self.table.item(row, 0)
+        entry = item.data(Qt.UserRole) if item is not None else None
+        return entry if isinstance(entry, ModelEntry) else None
+
+    def selected_entry(self) -> ModelEntry | None:
+        """The picked row's entry, when it is one whose file cannot be read."""
+        rows = self.table.selectionModel().selectedRows()
+        return self.entry_at(rows[0].row()) if rows else None
+
+    def _entry_row(self, entry: ModelEntry) -> int:
+        return next((row for row in range(self.table.rowCount())
+                     if (shown := self.entry_at(row)) is not None and shown.path == entry.path),
+                    -1)
+
     def select(self, ckpt: Checkpoint) -> None:
         self.table.selectRow(self.row_of(ckpt))
 
     def _update_buttons(self) -> None:
-        ckpt = self.selected()
-        entry = self.state.entry(ckpt) if ckpt is not None else None
+        ckpt, unreadable = self.selected(), self.selected_entry()
+        entry = self.state.entry(ckpt) if ckpt is not None else unreadable
         self.activate_button.setEnabled(ckpt is not None and ckpt is not self.state.active)
         self.rename_button.setEnabled(ckpt is not None)
         self.remove_button.setEnabled(entry is not None and not entry.bundled)
-        self.folder_button.setEnabled(ckpt is not None and ckpt.path is not None)
+        self.folder_button.setEnabled(ckpt is not None and ckpt.path is not None
+                                      or unreadable is not None and unreadable.file.parent.is_dir())
+        if unreadable is not None:
+            reason = self._why_unreadable(unreadable.file) or ""
+            self.detail.setText(f"<b>{html.escape(unreadable.name)}</b>: this model cannot be "
+                                f"used, since its file could not be read: {html.escape(reason)} "
+                                f"File: {html.escape(unreadable.path)}. Remove takes it off the "
+                                "list.")
+            return
         if ckpt is None:
             self.detail.setText("")
             return
         where = str(ckpt.path) if ckpt.path else "not saved to a file yet"
+        if ckpt.path is not None and not ckpt.path.is_file():
+            where += " (no longer there: the model is only in memory)"
         data = trained_on_text(ckpt)
         data = f" Trained on {data}." if data != "–" else ""
         note = loss_note(ckpt).text if ckpt.test_loss is not None else ""
@@ -317,13 +401,20 @@ class ModelsDialog(QDialog):
         return True
 
     def remove(self) -> bool:
+        if self.selected_entry() is not None:
+            return self._remove_unreadable(self.selected_entry())
         ckpt = self.selected()
         entry = self.state.entry(ckpt) if ckpt is not None else None
         if ckpt is None or entry is None or entry.bundled:
             return False
         owned = self.state.library.owns_file(entry)
-        what = (f"Its file will be deleted:\n{ckpt.path}" if owned else
-                f"Its file stays where it is:\n{ckpt.path}")
+        if not entry.file.is_file():
+            what = (f"Its file is no longer there ({ckpt.path}): only the entry in the list is "
+                    "removed.")
+        elif owned:
+            what = f"Its file will be deleted:\n{ckpt.path}"
+        else:
+            what = f"Its file stays where it is:\n{ckpt.path}"
         if not self._confirm(f"Remove {ckpt.name} from the list of models?\n\n{what}"):
             return False
         was_active = ckpt is self.state.active
@@ -342,6 +433,34 @@ class ModelsDialog(QDialog):
         self.state.status_message.emit(text, 8000)
         return True
 
+    def _remove_unreadable(self, entry: ModelEntry) -> bool:
+        """Take an entry whose file cannot be read off the list (asks first). Its file is
+        deleted only where there is one the app made, as for any model."""
+        if entry.bundled:
+            return False
+        if not entry.file.is_file():
+            what = (f"Its file is no longer there ({entry.path}): only the entry in the list "
+                    "is removed.")
+        else:
+            what = ("Its file could not be read, so the model cannot be used. " +
+                    (f"The file, which vae-desktop made, will be deleted:\n{entry.path}"
+                     if self.state.library.owns_file(entry) else
+                     f"The file stays where it is:\n{entry.path}"))
+        if not self._confirm(f"Remove {entry.name} from the list of models?\n\n{what}"):
+            return False
+        try:
+            self.state.library.remove(entry.path)
+        except ValueError as exc:
+            self._show_error("Could not remove the model", str(exc))
+            return False
+        except OSError as exc:
+            self._show_error("Could not remove the model", self._not_saved(
+                f"{entry.name} is still listed", exc))
+            return False
+        self.refresh()  # no tab shows the entry: the dialog is the only view to update
+        self.state.status_message.emit(f"Removed {entry.name} from the list of models.", 8000)
+        return True
+
     def _not_saved(self, outcome: str, exc: OSError) -> str:
         """What to say when the list of models could not be written: `outcome` (nothing
         changed), why, and what to do."""
@@ -352,7 +471,9 @@ class ModelsDialog(QDialog):
                 "try again.")
 
     def show_in_folder(self) -> bool:
-        ckpt = self.selected()
+        ckpt, entry = self.selected(), self.selected_entry()
+        if entry is not None:
+            return show_folder(self, entry.file.parent)
         if ckpt is None or ckpt.path is None:
             return False
         return show_folder(self, Path(ckpt.path).parent)
