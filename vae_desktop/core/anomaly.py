@@ -6,6 +6,9 @@ is flagged when the score is above a threshold set at a percentile of the traini
 The standard experiment trains on all digits but one and asks how well the scores pick out the
 held-out digit (the AUROC). Synthetic outliers anyone understands (noise, inverted digits, blank
 images, rotated digits) are scored the same way.
+
+What a checkpoint says its model was trained on (so which digits it holds out) is read by
+core.trained_on; `trained_on` and `TrainedOn` are importable from here too.
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ from .evaluation import AT_MU, negative_elbo
 from .jobs import JobControl, run_to_end
 from .metrics import score_dataset
 from .model import VAE
+from .trained_on import TrainedOn as TrainedOn
+from .trained_on import trained_on as trained_on
 from .training import EndEvent, Event, TrainConfig, Trainer, new_model
-from .wording import held_out
 
 # Score name -> what it is, for menus and reports. "elbo" (the CLI's --score elbo) is the
 # evaluation report's AT_MU figure, the reconstruction of the mean code plus the KL.
@@ -271,34 +275,6 @@ def experiment_steps(model: VAE, train_images: torch.Tensor, test_images: torch.
         result.fpr, result.tpr = roc_curve(normal, anomalous)
     result.outlier_auroc = {name: auroc(normal, scores) for name, scores in result.outliers.items()}
     return apply_threshold(result, percentile)
-
-
-@dataclass(frozen=True)
-class TrainedOn:
-    """The training images a model saw: the first `size` (None: all) of its `digits` (None:
-    every digit)."""
-
-    digits: tuple[int, ...] | None = None
-    size: int | None = None
-
-    @property
-    def holdout(self) -> tuple[int, ...]:
-        """The digits it never saw: the anomalies of its held-out experiment (none: ())."""
-        return held_out(self.digits)
-
-
-def trained_on(train_config: dict | None) -> TrainedOn:
-    """What a checkpoint's train_config says its model was trained on, as `holdout_steps`
-    writes it and `vae-desktop train --resume` reads it ("digits", "train_size", or "subset"
-    before 0.2). A checkpoint without them was trained on every training image."""
-    config = train_config or {}
-    size = config.get("train_size", config.get("subset")) or None
-    digits = config.get("digits") or None
-    if digits is not None:
-        digits = tuple(sorted({int(d) for d in digits}))
-        if digits == tuple(range(10)):
-            digits = None
-    return TrainedOn(digits, int(size) if size else None)
 
 
 def normal_digits(holdout: Sequence[int]) -> tuple[int, ...]:

@@ -12,10 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from vae_desktop.core.checkpoint import Checkpoint
-from vae_desktop.core.settings import SETTINGS, TRAIN_IMAGES
-from vae_desktop.core.wording import DIGITS, MOST_NAMED, digits_phrase, held_out
-
-DATASET = "mnist"  # the only data the app trains on
+from vae_desktop.core.settings import TRAIN_IMAGES
+from vae_desktop.core.trained_on import APP_DATASET, trained_on
+from vae_desktop.core.wording import MOST_NAMED, digits_phrase, held_out
 
 
 @dataclass(frozen=True)
@@ -25,28 +24,14 @@ class KeptData:
 
 
 def kept_data(ckpt: Checkpoint) -> KeptData:
-    """What the model was trained on, from its checkpoint's train_config (a model without one,
-    or with no digits, was trained on every digit). ValueError when the app cannot train on the
-    same: another dataset, or values out of range."""
-    config = ckpt.train_config or {}
-    dataset = config.get("dataset") or DATASET
-    if dataset != DATASET:
-        raise ValueError(f"it was trained on {dataset}, and this app trains on MNIST only "
+    """What the model was trained on, as core.trained_on reads its checkpoint's train_config (a
+    model without one, or with no digits, was trained on every digit). ValueError when the app
+    cannot train on the same: another dataset, or values out of range."""
+    seen = trained_on(ckpt.train_config)
+    if seen.dataset != APP_DATASET:
+        raise ValueError(f"it was trained on {seen.dataset}, and this app trains on MNIST only "
                          "(continue it with vae-desktop train --resume and --data-dir)")
-    size = config.get("train_size", config.get("subset")) or 0
-    problem = SETTINGS["train_size"].problem(size)
-    if problem:
-        raise ValueError(problem)
-    digits = config.get("digits")
-    if not digits:
-        return KeptData(size, None)
-    try:
-        kept = tuple(sorted({int(d) for d in digits}))
-    except (TypeError, ValueError):
-        kept = ()
-    if not kept or not set(kept) <= set(DIGITS):
-        raise ValueError(f"digits must be a non-empty subset of 0..9, got {digits!r}")
-    return KeptData(size, None if kept == DIGITS else kept)
+    return KeptData(seen.size or 0, seen.digits)
 
 
 def data_sentence(data: KeptData) -> str:

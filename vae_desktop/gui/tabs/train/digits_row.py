@@ -8,7 +8,9 @@ first digit and leaves after any); the arrow keys, Home and End move between the
 turns one on or off.
 
 Its value is `digits()`: the digits on, as a sorted tuple, or None for all ten (what a checkpoint's
-train_config records as None, and TrainRequest.digits takes)."""
+train_config records as None, and TrainRequest.digits takes). `parse_digits` (core.trained_on's,
+importable from here) reads a value of it from a checkpoint, the Sweep tab or the form's settings,
+and `digits_text` writes one for the settings."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from collections.abc import Iterable
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QToolButton, QWidget
 
+from vae_desktop.core.trained_on import parse_digits as parse_digits
 from vae_desktop.core.wording import DIGITS
 
 ROW_TIP = ("The digits the run trains on: highlighted ones are in. Click a digit (or move to it "
@@ -39,26 +42,6 @@ QToolButton:checked:disabled { background: palette(midlight); color: palette(tex
                                border-color: palette(mid); }
 """
 MOVES = {Qt.Key_Left: -1, Qt.Key_Up: -1, Qt.Key_Right: 1, Qt.Key_Down: 1}
-
-
-def parse_digits(value) -> tuple[int, ...] | None:
-    """A digits value as the form keeps it: a sorted tuple of some digits, or None for all ten.
-    Takes a tuple or list (a checkpoint's train_config, the Sweep tab), None, or QSettings text
-    ("0,1,3" or "all"). ValueError says why another is not one."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        text = value.strip()
-        if text.lower() in ("", "all", "none"):
-            return None
-        value = text.split(",")
-    try:
-        digits = tuple(sorted({int(str(d).strip()) for d in value}))
-    except (TypeError, ValueError):
-        digits = ()
-    if not digits or not set(digits) <= set(DIGITS):
-        raise ValueError(f"digits must be some of 0 to 9 (at least one), got {value!r}")
-    return None if digits == DIGITS else digits
 
 
 def digits_text(digits: tuple[int, ...] | None) -> str:

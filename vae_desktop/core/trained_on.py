@@ -1,0 +1,71 @@
+"""What a model was trained on, as its checkpoint's train_config records it: the digits (as the
+Evaluate tab's held-out runs and `vae-desktop train --digits` choose them), the first how many
+training images of those digits, and the dataset. The one reading of those entries, for the
+Evaluate tab's held-out experiment, the Train tab's Continue (which keeps them) and its Digits
+row (which shows them).
+
+A checkpoint without them was trained on every image of the bundled MNIST. "subset" is the
+training images' name in checkpoints written before 0.2. A value the app cannot have written
+is refused (ValueError, its reason a clause: "digits must be ..."); checkpoint.load refuses
+such a file already, so a loaded model's train_config always reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .data import DATASETS
+from .settings import SETTINGS
+from .wording import DIGITS, held_out
+
+APP_DATASET = "mnist"  # what the app trains on, and what a checkpoint that does not say was
+
+
+@dataclass(frozen=True)
+class TrainedOn:
+    """The training images a model saw: the first `size` (None: all) of its `digits` (None:
+    every digit) of `dataset`."""
+
+    digits: tuple[int, ...] | None = None
+    size: int | None = None
+    dataset: str = APP_DATASET
+
+    @property
+    def holdout(self) -> tuple[int, ...]:
+        """The digits it never saw: the anomalies of its held-out experiment (none: ())."""
+        return held_out(self.digits)
+
+
+def trained_on(train_config: dict | None) -> TrainedOn:
+    """What a checkpoint's train_config says its model was trained on, as `holdout_steps` and
+    the Train tab write it and `vae-desktop train --resume` reads it."""
+    config = train_config or {}
+    dataset = config.get("dataset") or APP_DATASET
+    if dataset not in DATASETS:
+        raise ValueError(f"dataset must be one of {', '.join(DATASETS)}, got {dataset!r}")
+    size = config.get("train_size", config.get("subset")) or None  # 0: all of them, too
+    if size is not None:
+        problem = SETTINGS["train_size"].problem(size)
+        if problem:
+            raise ValueError(problem)
+    return TrainedOn(parse_digits(config.get("digits") or None), size, dataset)
+
+
+def parse_digits(value) -> tuple[int, ...] | None:
+    """A digits value as a sorted tuple of some digits, or None for all ten. Takes a tuple or
+    list (a checkpoint's train_config, the Sweep tab's settings), None, or text as the Train
+    form keeps it in its settings ("0,1,3" or "all"). ValueError says why another is not one."""
+    if value is None:
+        return None
+    items = value
+    if isinstance(value, str):
+        text = value.strip()
+        if text.lower() in ("", "all", "none"):
+            return None
+        items = text.split(",")
+    try:
+        digits = tuple(sorted({int(str(d).strip()) for d in items}))
+    except (TypeError, ValueError):
+        digits = ()
+    if not digits or not set(digits) <= set(DIGITS):
+        raise ValueError(f"digits must be some of 0 to 9 (at least one), got {value!r}")
+    return None if digits == DIGITS else digits
