@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QLabel
 from sweep_worker_support import forget_storages
 
 from vae_desktop.core import sweep
-from vae_desktop.core.sweep import TrialRecord, storage
+from vae_desktop.core.sweep import TrialRecord, backends
 from vae_desktop.gui.tabs.sweep.study_view import StudyView
 from vae_desktop.gui.tabs.sweep.tab import SweepTab
 from vae_desktop.gui.tabs.sweep.trial_table import WORKER_COLUMN
@@ -139,7 +139,7 @@ def test_no_storage_call_of_the_tab_runs_on_the_gui_thread(qtbot, state, tmp_pat
     delay = [slow_s]
     calls: list[tuple[str, bool, int, float]] = []  # (method, on the GUI thread, GUI ticks
     # during it, its delay)
-    cls = storage._JournalStorage
+    cls = backends.JournalSweepStorage
 
     def slowed(name, method):
         def call(*args, **kwargs):

@@ -94,7 +94,7 @@ def test_a_tick_reads_the_trials_once(url, monkeypatch):
 def test_a_tick_builds_no_search_space(url, monkeypatch):
     make_study(url)
     built = []
-    monkeypatch.setattr(sweep.storage, "search_space", lambda trials: built.append(1))
+    monkeypatch.setattr(sweep.records, "search_space", lambda trials: built.append(1))
     storage, study = watch_trials(url, "w")
     watch_trials(url, "w", storage)
     assert built == [] and study.space is None

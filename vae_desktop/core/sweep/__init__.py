@@ -5,7 +5,10 @@ given), so a sweep survives restarts and several processes or machines can work 
 once. Progress reaches the caller as plain dicts; no Qt here.
 
 - spec: SweepSpec (what a sweep tries; limits from core.settings), SweepError
-- storage: opening storage, listing studies, the trials read back (TrialRecord, SweepStudy)
+- urls: the default storage URL, URLs shown without their password, a study's checkpoint folder
+- backends: the Optuna storages (a database, a journal file), each with its heartbeat
+- storage: opening storage, listing studies, a storage that stopped answering
+- records: the trials read back (TrialRecord, SweepStudy), loaded or watched
 - budget: the epochs and images a trial trained and was scored on; a study's trials that differ
 - export: the trials as CSV or tab-separated text
 - lost: telling a trial whose worker is gone (killed, crashed) from one that runs
@@ -16,6 +19,7 @@ once. Progress reaches the caller as plain dicts; no Qt here.
 
 from .budget import budget_differences, images_text, trial_budget
 from .export import trial_rows, trials_text, write_trials_csv
+from .records import SweepStudy, TrialRecord, best_trial, load_trials, watch_trials
 from .run import SweepControl, holdout_auroc, run_sweep, sweep_steps, trained_digits
 from .spec import (
     DEFAULT_FIXED,
@@ -33,25 +37,19 @@ from .spec import (
     objective_text,
     range_problems,
 )
-from .storage import (
+from .storage import list_studies, open_storage
+from .text import parse_setting, spec_settings_from_text
+from .trial_model import model_differences
+from .urls import (
     HIDDEN_PASSWORD,
     StorageUnusable,
     StudyNotFound,
-    SweepStudy,
-    TrialRecord,
-    best_trial,
     checkpoint_dir,
     default_storage_url,
     display_url,
-    list_studies,
-    load_trials,
-    open_storage,
     password_of,
-    watch_trials,
     with_password,
 )
-from .text import parse_setting, spec_settings_from_text
-from .trial_model import model_differences
 
 __all__ = [
     "DEFAULT_FIXED", "DEFAULT_STUDY", "HIDDEN_PASSWORD", "MAX_TRIALS", "OBJECTIVES",

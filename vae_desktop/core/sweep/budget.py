@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from vae_desktop.core.settings import TRAIN_IMAGES
 
+from .records import TrialRecord
 from .spec import TEST_IMAGES, SweepSpec
-from .storage import TrialRecord
 
 BUDGET_KEYS = ("epochs", "train_size", "test_size")  # as a trial's settings note them (0: all)
 

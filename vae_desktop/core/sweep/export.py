@@ -11,8 +11,8 @@ import os
 from vae_desktop.core.fileio import atomic_write
 
 from .budget import trial_budget
+from .records import TrialRecord
 from .spec import SETTINGS
-from .storage import TrialRecord
 
 AFTER_SETTINGS = ("conditional", "seed")
 

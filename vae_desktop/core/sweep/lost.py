@@ -6,7 +6,7 @@ pid the table shows): the process's start time on this boot, so that another pro
 same id later is not taken for it, and the heartbeat settings and retries it ran with. A trial is
 lost (`lost_reason`) when its worker ran on this machine and that process is gone, which is seen
 at once, or when its heartbeat has been silent for longer than its grace period, the only sign
-from a worker on another machine. storage.fail_lost_trials then records it failed, as Optuna's
+from a worker on another machine. records.fail_lost_trials then records it failed, as Optuna's
 heartbeat does.
 """
 

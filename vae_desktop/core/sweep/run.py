@@ -1,6 +1,6 @@
 """Running a sweep: Optuna's TPE sampler proposes settings, each trial trains with `Trainer`,
 reports every epoch's objective to the median pruner and saves its checkpoint under
-app_data_dir()/sweeps/<study>-<hash of study and storage>/trial-<n>.pt (storage.checkpoint_dir).
+app_data_dir()/sweeps/<study>-<hash of study and storage>/trial-<n>.pt (urls.checkpoint_dir).
 
 Two ways in. `run_sweep` reports plain dicts to a callback from the calling thread (the command
 line). `sweep_steps` is a job: a generator of the same dicts, for a worker thread (the GUI).
@@ -39,19 +39,12 @@ from vae_desktop.core.model import VAE
 from vae_desktop.core.training import EndEvent, EpochEvent, StepEvent, TrainConfig, Trainer, new_model
 from vae_desktop.core.wording import count
 
+from .backends import SweepStorage
 from .lost import WORKER_ATTR, this_worker
+from .records import SweepStudy, TrialRecord, fail_lost_trials, load_trials
 from .spec import OBJECTIVE_LABELS, SweepError, SweepSpec
-from .storage import (
-    SweepStorage,
-    SweepStudy,
-    TrialRecord,
-    checkpoint_dir,
-    display_url,
-    fail_lost_trials,
-    load_trials,
-    open_storage,
-    storage_failure,
-)
+from .storage import open_storage, storage_failure
+from .urls import checkpoint_dir, display_url
 
 SEEDS = 2**31  # trial seeds wrap around within the table's seed range
 

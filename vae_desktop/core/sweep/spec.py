@@ -112,7 +112,7 @@ class SweepSpec:
 
     @property
     def storage_url(self) -> str:
-        from .storage import default_storage_url
+        from .urls import default_storage_url
 
         return self.storage or default_storage_url()
 

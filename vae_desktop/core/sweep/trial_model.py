@@ -9,7 +9,7 @@ import math
 from vae_desktop.core import settings as table
 from vae_desktop.core.checkpoint import Checkpoint
 
-from .storage import TrialRecord
+from .records import TrialRecord
 
 # What a trial's settings and its model's file both say: the model's shape, then its training.
 MODEL_KEYS = ("latent_dim", "hidden", "arch", "conditional", "beta")
