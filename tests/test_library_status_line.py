@@ -40,10 +40,10 @@ def test_part_of_the_test_set_and_another_dataset_are_marked():
     fashion = made({"dataset": "fashion-mnist"}, conditional=True)
     assert describe_model(fashion) == (
         "trial-2 · Conv · latent 2 · conditional · 1 epoch · trained on Fashion-MNIST · "
-        "test loss 153.59† nats/image (on Fashion-MNIST test images, not comparable)")
+        "test loss 153.59† nats/image (not comparable)")
     both = made({"dataset": "fashion-mnist", "test_size": 500})
     assert describe_model(both).endswith(
-        "· test loss 153.59† nats/image (on 500 of 10,000 Fashion-MNIST test images, "
+        "· trained on Fashion-MNIST · test loss 153.59† nats/image (on 500 of 10,000 test images, "
         "not comparable)")
     binarised_part = made({"test_size": 2000}, binarized=True)
     assert describe_model(binarised_part).endswith(

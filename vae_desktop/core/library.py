@@ -146,8 +146,9 @@ class LossNote:
     bundled MNIST models' losses are (grey-level MNIST test images); `mark`: "" for the whole
     test set, PART_MARK for part of it (close, if not exact), OTHER_DATA_MARK for other data
     (not comparable at all); `text`: that in sentences ("" when there is nothing to say);
-    `brief`: that in a few words for a status line, "on 1,000 of 10,000 test images" or
-    "on binarised MNIST, not comparable" ("" when there is nothing to say)."""
+    `brief`: that in a few words for a status line that names another dataset already ("trained
+    on Fashion-MNIST"): "on 1,000 of 10,000 test images", "on binarised MNIST, not comparable",
+    "not comparable" ("" when there is nothing to say)."""
 
     comparable: bool
     mark: str
@@ -171,7 +172,7 @@ def loss_note(ckpt: Checkpoint) -> LossNote:
         sentences.append(f"Measured on {dataset} test images: not comparable with the losses of "
                          "models trained on MNIST.")
         comparable, mark = False, OTHER_DATA_MARK
-        brief = f"on {images}{dataset} test images, not comparable"
+        brief = f"on {images}test images, not comparable" if part else "not comparable"
     elif ckpt.config.binarized:
         sentences.append("Measured on binarised MNIST (every pixel black or white), which gives "
                          "lower losses: not comparable with the losses of models trained on "
