@@ -54,7 +54,8 @@ def test_an_unreadable_entry_is_shown_and_can_be_removed(qtbot, tmp_path, monkey
     assert dialog.remove_button.isEnabled() and not dialog.activate_button.isEnabled()
     assert not dialog.rename_button.isEnabled() and dialog.folder_button.isEnabled()
     detail = dialog.detail.text()
-    assert "cannot be used" in detail and "not a PyTorch file" in detail and str(owned) in detail
+    assert "cannot be used" in detail and "not a PyTorch file at all." in detail
+    assert str(owned) in detail and "Pick" not in detail  # the advice of File > Open
 
     questions, errors = [], []
     monkeypatch.setattr(dialog, "_confirm", lambda text: questions.append(text) or True)

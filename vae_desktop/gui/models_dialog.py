@@ -5,6 +5,7 @@ state's methods."""
 from __future__ import annotations
 
 import html
+import re
 import time
 from pathlib import Path
 
@@ -54,6 +55,8 @@ SORT_TIP = ("Click to sort by this column, again for the other way round, a thir
 SORT_ROLE = Qt.UserRole + 1
 UNREADABLE = "This model cannot be used, since its file could not be read"
 NUMBER_COLUMNS = ("Latent", "Hidden", "Beta", "Epochs", "Test loss")
+# The columns that give up room where there is not enough, and the least each keeps (px).
+LEAST_WIDTH = {"Name": 200, "Trained on": 140}
 LEGEND = {PART_MARK: f"{PART_MARK} measured on part of the test set",
           OTHER_DATA_MARK: f"{OTHER_DATA_MARK} measured on other data (binarised MNIST or another "
                            "dataset): not comparable with the others"}
@@ -97,17 +100,19 @@ class ModelsDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)  # a name too long for its column is cut, never wrapped
+        # A name too long for its column is cut in the middle (its start and its date stay),
+        # never wrapped; its tooltip says it whole.
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.ElideMiddle)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.Stretch)
+        header.setSectionResizeMode(QHeaderView.Interactive)  # widths: _fit_columns
         header.setSortIndicator(-1, Qt.AscendingOrder)  # the list's own order until a click
         header.setSortIndicatorClearable(True)  # a third click gives that order back
         self.table.setSortingEnabled(True)
         for column, title in enumerate(COLUMNS):
             tip = LOSS_TIP + "\n\n" if title == "Test loss" else ""
             self.table.horizontalHeaderItem(column).setToolTip(tip + SORT_TIP)
-        self.table.viewport().installEventFilter(self)  # Name's width follows the room
+        self.table.viewport().installEventFilter(self)  # the widths follow the room
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.itemDoubleClicked.connect(lambda _item: self.activate())
 
@@ -168,8 +173,7 @@ class ModelsDialog(QDialog):
                 item = SortingItem(text, key)
                 if COLUMNS[column] in NUMBER_COLUMNS:
                     item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
-                tip = note.text if COLUMNS[column] == "Test loss" and note.text else where
-                item.setToolTip(tip)
+                item.setToolTip(self._tip(COLUMNS[column], text, note, ckpt, where))
                 if ckpt is self.state.active:
                     font = item.font()
                     font.setBold(True)
@@ -182,7 +186,7 @@ class ModelsDialog(QDialog):
                 item = SortingItem(text, key)
                 if COLUMNS[column] in NUMBER_COLUMNS:
                     item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
-                item.setToolTip(tip)
+                item.setToolTip(f"{entry.name}\n{tip}" if column == 0 else tip)
                 item.setForeground(self.palette().color(QPalette.Disabled, QPalette.Text))
                 table.setItem(row, column, item)
             table.item(row, 0).setData(Qt.UserRole, entry)
@@ -199,8 +203,24 @@ class ModelsDialog(QDialog):
             self.select(target)
         else:
             table.clearSelection()
-        self._fit_name_column()
+        self._fit_columns()
         self._update_buttons()
+
+    @staticmethod
+    def _tip(title: str, text: str, note, ckpt: Checkpoint, where: str) -> str:
+        """A cell's tooltip: what a cut cell says in full (Name, Trained on, From), or why a
+        test loss is marked, then the model's file."""
+        if title == "Test loss" and note.text:
+            return note.text
+        if title == "Name":
+            return f"{ckpt.name}\n{where}"
+        if title == "Trained on":
+            said = (f"Trained on {text}." if text != "–"
+                    else "The file does not say what the model was trained on.")
+            return f"{said}\n{where}"
+        if title == "From":
+            return f"{text[0].upper()}{text[1:]}.\n{where}"
+        return where
 
     def _unreadable_entries(self) -> list[tuple[ModelEntry, str]]:
         """The entries of the model list that no model here stands for, since their file
@@ -227,7 +247,9 @@ class ModelsDialog(QDialog):
             try:
                 checkpoint.load(path)
             except (checkpoint.CheckpointError, OSError, ValueError, TypeError, KeyError) as exc:
-                self._unreadable[key] = str(exc) or type(exc).__name__
+                # Without the advice to pick another file, meant for File > Open.
+                why = re.sub(r"[:.]\s*[Pp]ick a \.pt file saved by vae-desktop\.$", ".", str(exc))
+                self._unreadable[key] = why or type(exc).__name__
             else:
                 self._unreadable[key] = None
         return self._unreadable[key]
@@ -269,23 +291,42 @@ class ModelsDialog(QDialog):
             (origin, (0, origin)),
         ]
 
-    def _fit_name_column(self) -> None:
-        """Name takes the room the other columns leave, but never less than its longest name
-        needs: where there is not that much room, a horizontal scroll bar, not names wrapped
-        onto two lines."""
-        header = self.table.horizontalHeader()
-        others = sum(header.sectionSize(c) for c in range(1, header.count()))
-        need = self.table.sizeHintForColumn(0)
-        if self.table.viewport().width() - others >= need:
-            if header.sectionResizeMode(0) != QHeaderView.Stretch:
-                header.setSectionResizeMode(0, QHeaderView.Stretch)
-        else:
-            header.setSectionResizeMode(0, QHeaderView.Interactive)
-            header.resizeSection(0, need)
+    def _natural_width(self, column: int) -> int:
+        """What a column needs for its title and its longest cell."""
+        return max(self.table.sizeHintForColumn(column),
+                   self.table.horizontalHeader().sectionSizeHint(column))
+
+    def _fit_columns(self) -> None:
+        """Every column as wide as it needs, Name taking the room to spare. Where there is not
+        that much room (a 1280x720 screen), Name and Trained on give it up, down to their least
+        widths, their text cut in the middle (the tooltips say it whole); the other columns,
+        short numbers and words, never are. Only narrower still, a scroll bar."""
+        table = self.table
+        widths = [self._natural_width(c) for c in range(len(COLUMNS))]
+        room = table.viewport().width()
+        excess = sum(widths) - room
+        if excess > 0:
+            slack = {c: max(0, widths[c] - LEAST_WIDTH[COLUMNS[c]])
+                     for c in range(len(COLUMNS)) if COLUMNS[c] in LEAST_WIDTH}
+            total = sum(slack.values())
+            cut = min(excess, total)
+            given = 0
+            for c, give in slack.items():  # each in proportion to what it can give
+                if c != 0 and total:
+                    widths[c] -= cut * give // total
+                    given += cut * give // total
+            widths[0] -= min(cut - given, slack.get(0, 0))  # Name: the rest, rounding included
+            excess = sum(widths) - room
+        if excess < 0:
+            widths[0] -= excess  # Name takes what is left (and rounding's pixels)
+        header = table.horizontalHeader()
+        for c, width in enumerate(widths):
+            if header.sectionSize(c) != width:
+                header.resizeSection(c, width)
 
     def eventFilter(self, watched, event) -> bool:
         if watched is self.table.viewport() and event.type() == QEvent.Resize:
-            self._fit_name_column()
+            self._fit_columns()
         return super().eventFilter(watched, event)
 
     def showEvent(self, event) -> None:
@@ -297,17 +338,18 @@ class ModelsDialog(QDialog):
 
     def _widen_to_fit(self) -> None:
         """As wide as every column needs (long names, "3,000 Fashion-MNIST images without 2s"),
-        where the screen has the room: never narrower than it was made or left."""
-        table, header = self.table, self.table.horizontalHeader()
-        columns = sum(max(table.sizeHintForColumn(c), header.sectionSizeHint(c))
-                      for c in range(header.count()))
+        where the screen has the room, and never wider than the screen (1240 px of a 1280x720
+        one): there the long columns are cut (_fit_columns)."""
+        table = self.table
+        columns = sum(self._natural_width(c) for c in range(len(COLUMNS)))
         margins = self.layout().contentsMargins()
         wanted = (columns + table.verticalScrollBar().sizeHint().width()
                   + 2 * table.frameWidth() + margins.left() + margins.right())
         screen = self.screen() or (self.parentWidget().screen() if self.parentWidget() else None)
         room = screen.availableGeometry().width() - 40 if screen is not None else wanted
-        if self.width() < min(wanted, room):
-            self.resize(min(wanted, room), self.height())
+        width = min(max(self.width(), wanted), room)
+        if width != self.width():
+            self.resize(width, self.height())
 
     def model_at(self, row: int) -> Checkpoint | None:
         """The model a row of the table shows."""
