@@ -98,7 +98,7 @@ def trained_digits(ckpt: Checkpoint) -> list[int] | None:
     """The digits the model was trained on, as its file records them (None: every digit, or the
     file does not say)."""
     digits = (ckpt.train_config or {}).get("digits")
-    return digits if isinstance(digits, list) else None
+    return list(digits) if isinstance(digits, (list, tuple)) else None
 
 
 def default_name(ckpt: Checkpoint, when: float | None = None) -> str:

@@ -392,8 +392,8 @@ class ModelsDialog(QDialog):
         self.activate_button.setEnabled(ckpt is not None and ckpt is not self.state.active)
         self.rename_button.setEnabled(ckpt is not None)
         self.remove_button.setEnabled(entry is not None and not entry.bundled)
-        self.folder_button.setEnabled(ckpt is not None and ckpt.path is not None
-                                      or unreadable is not None and unreadable.file.parent.is_dir())
+        self.folder_button.setEnabled((ckpt is not None and ckpt.path is not None) or (
+            unreadable is not None and unreadable.file.parent.is_dir()))
         if unreadable is not None:
             reason = self._why_unreadable(unreadable.file) or ""
             self.detail.setText(f"<b>{html.escape(unreadable.name)}</b>: this model cannot be "
