@@ -336,9 +336,8 @@ class AnomalyPanel(QWidget):
         except (OSError, checkpoint.CheckpointError) as exc:
             self._set_status(f"Could not save the held-out model: {exc}")
             return None
-        epochs = len(det.history)
-        name = f"VAE without {','.join(map(str, det.holdout))} · {count(epochs, 'epoch')}"
-        self.kept = self.state.add_model(ckpt, activate=False, origin="holdout", name=name)
+        # Named by the library as any model without some digits: "VAE without 2s · MLP · …".
+        self.kept = self.state.add_model(ckpt, activate=False, origin="holdout")
         self.keep_button.setEnabled(False)
         self._set_status(f"Added {self.kept.name} to the models (saved in {path.parent}).")
         return self.kept

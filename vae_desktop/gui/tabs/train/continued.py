@@ -4,8 +4,8 @@ many training images; binarised or not is a model setting and comes with the mod
 changed them would train another model under the old one's name: "VAE without 2" drew 2s after
 a Continue that trained on every digit.
 
-Words for them too: the form's "300 images without 2s" and the kept model's name, "VAE without 2
-· MLP · z=20 · 2 epochs · 5 Dec 07:40"."""
+Words for them too: the form's "300 images without 2s"; the kept model is named by the library ("VAE
+without 2s · MLP · z=20 · 2 epochs · 5 Dec 07:40")."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from vae_desktop.core.checkpoint import Checkpoint
 from vae_desktop.core.settings import TRAIN_IMAGES
 from vae_desktop.core.trained_on import APP_DATASET, trained_on
-from vae_desktop.core.wording import MOST_NAMED, digits_phrase, held_out
+from vae_desktop.core.wording import digits_phrase
 
 
 @dataclass(frozen=True)
@@ -42,15 +42,3 @@ def data_sentence(data: KeptData) -> str:
     if phrase:
         return f"all the training images {phrase}"
     return f"all {TRAIN_IMAGES:,} training images"
-
-
-def name_with_digits(name: str, digits) -> str:
-    """A model's default name with its digits after its kind, as the Evaluate tab names a
-    held-out model: 'VAE · MLP · …' becomes 'VAE without 2 · MLP · …'."""
-    held = held_out(digits)
-    if not held:
-        return name
-    note = (f"without {','.join(map(str, held))}" if len(held) <= MOST_NAMED
-            else f"of {','.join(map(str, digits))}")
-    kind, sep, rest = name.partition(" · ")
-    return f"{kind} {note}{sep}{rest}"

@@ -9,7 +9,6 @@ in this run keeps nothing new (core.training, job.training_run)."""
 from __future__ import annotations
 
 from vae_desktop.core.library import what_it_is
-from vae_desktop.gui.tabs.train.continued import name_with_digits
 from vae_desktop.gui.tabs.train.job import TrainRequest
 
 BUSY_REASON = "Training is running."
@@ -18,8 +17,8 @@ PAUSED_REASON = "Training is paused."
 
 def listed_as(request: TrainRequest, epochs: int) -> str:
     """The start of the name the library gives the kept model (core.library.default_name, with
-    the digits of a model trained on some only: the tab's _kept_name)."""
-    return f"“{name_with_digits(what_it_is(*request.model_shape(), epochs), request.digits)} · …”."
+    the digits of a model trained on some only)."""
+    return f"“{what_it_is(*request.model_shape(), epochs, request.digits)} · …”."
 
 
 def quit_note(request: TrainRequest, epochs_done: int, steps_done: int, paused: bool,

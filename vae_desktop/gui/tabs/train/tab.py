@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import copy
 import html
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -36,7 +35,6 @@ from PySide6.QtWidgets import (
 from vae_desktop.core import settings as table
 from vae_desktop.core.checkpoint import Checkpoint
 from vae_desktop.core.device import DeviceError, resolve_device
-from vae_desktop.core.library import default_name
 from vae_desktop.core.model import VAEConfig
 from vae_desktop.core.training import EndEvent, StepEvent, TrainControl
 from vae_desktop.gui.model_files import (
@@ -46,7 +44,7 @@ from vae_desktop.gui.model_files import (
     new_model_path,
 )
 from vae_desktop.gui.state import AppState
-from vae_desktop.gui.tabs.train.continued import kept_data, name_with_digits
+from vae_desktop.gui.tabs.train.continued import kept_data
 from vae_desktop.gui.tabs.train.form import DEVICE, DIGITS, SettingsForm
 from vae_desktop.gui.tabs.train.form_settings import FormSettings
 from vae_desktop.gui.tabs.train.job import (
@@ -361,8 +359,7 @@ class TrainTab(FormSettings, QWidget):
         if ended and self._outcome:
             ckpt = self._outcome.pop().checkpoint()  # listed once, however often this is called
             if ckpt is not None and ckpt.path is not None:
-                self.state.add_model(ckpt, activate=False, origin="trained",
-                                     name=self._kept_name(ckpt))
+                self.state.add_model(ckpt, activate=False, origin="trained")
         return ended
 
     def closeEvent(self, event) -> None:  # when the tab is used as a window of its own
@@ -437,13 +434,12 @@ class TrainTab(FormSettings, QWidget):
             self.last_trained = ckpt
             self._report = (ckpt, *run_report(summary, True))
             # Active in every tab: renders it here.
-            self.state.add_model(ckpt, origin="trained", name=self._kept_name(ckpt))
+            self.state.add_model(ckpt, origin="trained")
         else:
             listed = None
             if partial:
                 self.last_trained = ckpt
-                listed = self.state.add_model(ckpt, activate=False, origin="trained",
-                                              name=self._kept_name(ckpt)).name
+                listed = self.state.add_model(ckpt, activate=False, origin="trained").name
             # A failed or early-stopped run leaves the active model as it was, perhaps another
             # than the one it continued: the form, unlocked, shows the one Start would continue.
             self._report = (self.state.active, *run_report(summary, False, listed))
@@ -457,18 +453,6 @@ class TrainTab(FormSettings, QWidget):
         self.state.status_message.emit(f"Training {summary.status}", 5000)
         self.run_finished.emit(summary)
         self._restore_focus()  # once the run's controls (the While-training row too) are off
-
-    def _kept_name(self, ckpt: Checkpoint) -> str | None:
-        """The name of a model trained on some digits only (a continued held-out model): the
-        library's default name with its digits, "VAE without 2 · MLP · …"; None: the default."""
-        request = self._request
-        if request is None or not request.digits or ckpt.path is None:
-            return None
-        try:
-            written = ckpt.path.stat().st_mtime  # dated as the library dates a model
-        except OSError:
-            written = time.time()
-        return name_with_digits(default_name(ckpt, written), request.digits)
 
     def _set_running(self, running: bool) -> None:
         if running:
