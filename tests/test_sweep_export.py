@@ -125,6 +125,10 @@ def test_ctrl_c_copies_the_selected_rows_as_tab_separated_text(qtbot, state):
     qtbot.keyClick(table, Qt.Key_C, Qt.ControlModifier)
     rows = list(csv.reader(io.StringIO(QGuiApplication.clipboard().text()), delimiter="\t"))
     assert [r[0] for r in rows[1:]] == ["0", "1"]
+    # Shift is let go (Qt keeps the last click's modifiers: a later test's selectRow would
+    # extend a selection from nowhere and select nothing).
+    qtbot.mouseClick(table.viewport(), Qt.LeftButton, Qt.NoModifier, second)
+    assert QGuiApplication.keyboardModifiers() == Qt.NoModifier
 
 
 def test_the_context_menu_offers_copy_and_export(qtbot, state, monkeypatch):
