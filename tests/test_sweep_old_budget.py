@@ -88,3 +88,32 @@ def test_start_on_an_old_study_of_another_budget_asks(qtbot, state, monkeypatch)
     assert "200 training images where these settings say 2,000" in asked[0]
     assert len(load_trials(None, "old").trials) == 2  # nothing was added
     assert "No trial was run" in tab.view.status()
+
+
+def test_the_table_and_the_export_show_the_images_the_study_recorded(qtbot, state, tmp_path):
+    """The table's Images column, its copy and its CSV agree with the question: the images an
+    old trial did not note are the study's ("–", not recorded, before)."""
+    import csv
+
+    from PySide6.QtGui import QGuiApplication
+
+    from vae_desktop.gui.tabs.sweep.trial_table import IMAGES_COLUMN
+
+    old_study()
+    tab = SweepTab(state)
+    qtbot.addWidget(tab)
+    tab.show_study(load_trials(None, "old"))
+    table = tab.view.table
+    assert table.column_texts(IMAGES_COLUMN) == ["200", "200"]
+    assert table.item(0, IMAGES_COLUMN).toolTip() == \
+        "Trained on 200 training images, scored on all 10,000 test images."
+    assert tab.export_trials_csv(str(tmp_path / "old.csv"))
+    with open(tmp_path / "old.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(r["epochs_per_trial"], r["training_images"], r["test_images"]) for r in rows] == \
+        [("1", "200", "all")] * 2
+    tab.select_trial(1)
+    assert table.copy_selected()
+    copied = list(csv.DictReader(QGuiApplication.clipboard().text().splitlines(),
+                                 delimiter="\t"))
+    assert (copied[0]["training_images"], copied[0]["test_images"]) == ("200", "all")

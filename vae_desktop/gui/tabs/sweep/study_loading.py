@@ -65,7 +65,7 @@ class StudyLoading:
         if request != self._request:
             return  # an older request's reply: another study, or this one superseded
         self.view.show_study(study.name, study.objective, study.direction, study.trials,
-                             same_study, varied=self.form.space.vary())
+                             same_study, varied=self.form.space.vary(), budget=study.budget)
         self._budget = study.budget
         self._digits = sweep.trained_digits(study.objective, study.holdout)
         if loaded:

@@ -94,6 +94,7 @@ class StudyView(QWidget):
         super().__init__(parent)
         self.name, self.objective, self.direction = "", "test_loss", "minimize"
         self.trials: dict[int, TrialRecord] = {}
+        self.budget: dict | None = None  # the study's own record of its budget (SweepStudy)
         self.status_label = QLabel("No sweep running. Choose the settings to try and press Start, "
                                    "or load a study.")
         # One line, never wrapped: a wrapping label gives the tab a height-for-width, and the
@@ -160,11 +161,13 @@ class StudyView(QWidget):
 
     # The study shown
     def show_study(self, name: str, objective: str, direction: str, trials,
-                   same_study: bool, varied=()) -> None:
+                   same_study: bool, varied=(), budget: dict | None = None) -> None:
         """Show these trials. `same_study`: the study shown before, refreshed (a selected trial
         stays selected); otherwise nothing is selected. `varied`: the settings to plot against
-        when no trial has sampled any yet."""
+        when no trial has sampled any yet. `budget`: the study's record of its budget, which
+        stands for the images a trial of an older version did not note."""
         self.name, self.objective, self.direction = name, objective, direction
+        self.budget = budget
         self.trials = {t.number: t for t in trials}
         self.plots.set_objective(objective)
         sampled = [n for n in SETTINGS if any(n in t.params for t in trials)] or list(varied)
@@ -200,7 +203,8 @@ class StudyView(QWidget):
 
     def refresh(self, keep_selection: bool = True) -> None:
         records = sorted(self.trials.values(), key=lambda t: t.number)
-        self.table.show_trials(records, self.direction, self.objective, keep_selection)
+        self.table.show_trials(records, self.direction, self.objective, keep_selection,
+                               self.budget)
         self.plots.show_trials(records, self.direction)
         self.best_label.setText(self._best_text(best_trial(records, self.direction)))
         self._update_buttons()

@@ -475,10 +475,10 @@ class SweepTab(StudyLoading, QWidget):
         trials = sorted(self.view.trials.values(), key=lambda t: t.number)
         if not trials:
             return False
-        name, objective = self.view.name, self.view.objective
+        name, objective, recorded = self.view.name, self.view.objective, self.view.budget
 
         def write(chosen: str) -> None:
-            sweep.write_trials_csv(trials, objective, chosen)
+            sweep.write_trials_csv(trials, objective, chosen, recorded)
 
         result = save_to(path, write) if path else ask_and_save(
             self, file_name_for(f"{name}-trials", ".csv"), "Export trials as CSV", CSV_FILTER,

@@ -162,6 +162,7 @@ class TrialTable(QTableWidget):
                         "copies the selected rows for a spreadsheet")
         self.records: dict[int, TrialRecord] = {}
         self._objective = "test_loss"
+        self._recorded: dict | None = None  # the study's budget (SweepStudy.budget)
         # While trials run or arrive, the newest is kept in view, until the user scrolls away
         # from it (back to it: followed again) or picks a trial; their view is then left alone.
         self._follow = True
@@ -175,9 +176,12 @@ class TrialTable(QTableWidget):
         self.horizontalHeaderItem(VALUE_COLUMN).setToolTip(OBJECTIVE_LABELS.get(objective, ""))
 
     def show_trials(self, records: list[TrialRecord], direction: str, objective: str,
-                    keep_selection: bool = True) -> None:
+                    keep_selection: bool = True, recorded: dict | None = None) -> None:
         """Fill the table. With keep_selection the selected trial stays selected (the same study,
-        refreshed); without, nothing is (another study: its trial 3 is not the one picked)."""
+        refreshed); without, nothing is (another study: its trial 3 is not the one picked).
+        `recorded`: the study's budget, for the trials that did not note theirs (trial_budget:
+        trials of older versions)."""
+        self._recorded = recorded
         keep = self.selected_number() if keep_selection else None
         view = (self.horizontalScrollBar().value(),
                 self.verticalScrollBar().value() if keep_selection else 0)
@@ -205,7 +209,7 @@ class TrialTable(QTableWidget):
         for row, record in enumerate(records):
             value = record.value if record.value is not None else record.last_value
             seconds = record.duration_s
-            budget = trial_budget(record)
+            budget = trial_budget(record, self._recorded)
             cells = [record.number, record.label, value, len(record.intermediate) or None,
                      budget.get("train_size"), f"{seconds:.1f} s" if seconds is not None else "–"]
             cells += [record.settings.get(name, record.params.get(name)) for name in SETTINGS]
@@ -329,7 +333,8 @@ class TrialTable(QTableWidget):
         tab-separated text (what a spreadsheet pastes as cells); whether any row was."""
         records = self.selected_records()
         if records:
-            QGuiApplication.clipboard().setText(trials_text(records, self._objective))
+            QGuiApplication.clipboard().setText(trials_text(records, self._objective,
+                                                             recorded=self._recorded))
         return bool(records)
 
     def keyPressEvent(self, event) -> None:
