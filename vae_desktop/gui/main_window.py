@@ -28,6 +28,7 @@ from vae_desktop.core.wording import count
 from vae_desktop.gui import preferences as qs
 from vae_desktop.gui.about import app_icon
 from vae_desktop.gui.history_csv import write_history_csv
+from vae_desktop.gui.widgets.elided_label import ElidedLabel
 from vae_desktop.gui.widgets.loading import LoadingPage
 from vae_desktop.gui.widgets.message_tab import MessageTab
 from vae_desktop.gui.widgets.tab_page import TabPage
@@ -106,7 +107,7 @@ class MainWindow(QMainWindow):
 
         build_toolbar(self)
         build_menus(self)
-        self.model_label = QLabel()
+        self.model_label = ElidedLabel()  # cut with "…" where the window is narrow
         self.model_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.device_label = QLabel("Device: …")
         self.statusBar().addWidget(self.model_label, 1)
