@@ -61,3 +61,18 @@ def test_the_window_and_the_model_files_say_the_same_line():
     assert main_window.describe(fashion) == describe_model(fashion)
     assert main_window.describe(None) == describe_model(None)
     assert describe_model(None).endswith(".")
+
+
+def test_a_default_name_is_not_said_twice():
+    """A model the library named ("VAE · MLP · z=16 · 2 epochs · 5 Dec 12:42") read "… · 5 Dec
+    12:42 · MLP · latent 16 · unconditional · 2 epochs · test loss …": the name already says
+    what the model is. A name of the person's own keeps the facts."""
+    from vae_desktop.core.library import default_name
+
+    ckpt = made({"digits": [0, 1, 3, 4, 5, 6, 7, 8, 9]})
+    ckpt.name = default_name(ckpt, when=0)
+    assert ckpt.name.startswith("VAE without 2s · Conv · z=2 · 1 epoch · ")
+    assert describe_model(ckpt) == f"{ckpt.name} · test loss 153.59 nats/image"
+    ckpt.name = "my best one"
+    assert describe_model(ckpt) == ("my best one · Conv · latent 2 · unconditional · 1 epoch · "
+                                    "test loss 153.59 nats/image")

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from vae_desktop.core import checkpoint
 from vae_desktop.core.checkpoint import Checkpoint
 from vae_desktop.core.fileio import check_folder
-from vae_desktop.core.library import loss_note, models_dir, other_dataset
+from vae_desktop.core.library import loss_note, models_dir, other_dataset, trained_digits, what_it_is
 from vae_desktop.core.paths import bundled_models_dir
 from vae_desktop.core.wording import arch_name, count
 from vae_desktop.gui import preferences
@@ -121,7 +121,8 @@ def describe_model(ckpt: Checkpoint | None) -> str:
     """The status bar's line for a model (and the model selector's tooltip): name, architecture,
     latent size, conditional or not, epochs, the dataset when it is not MNIST, and the test loss
     marked as the Models dialog marks it (core.library.loss_note: * part of the test set, † other
-    data), with a few words saying which."""
+    data), with a few words saying which. A name the library gave already says what the model is
+    ("VAE · MLP · z=16 · 2 epochs · …"): the facts are not repeated after it."""
     if ckpt is None:
         return "No model loaded: train one on the Train tab or open a checkpoint (Ctrl+O)."
     cfg = ckpt.config
@@ -136,5 +137,8 @@ def describe_model(ckpt: Checkpoint | None) -> str:
         loss_text = f"test loss {loss:.2f}{note.mark} nats/image"
         if note.brief:
             loss_text += f" ({note.brief})"
-    return (f"{ckpt.name} · {arch_name(cfg.arch)} · latent {cfg.latent_dim} · {kind} · "
-            f"{count(ckpt.epochs, 'epoch')}{data} · {loss_text}")
+    named = what_it_is(cfg.conditional, cfg.arch, cfg.latent_dim, ckpt.epochs, trained_digits(ckpt))
+    facts = ("" if (ckpt.name or "").startswith(named) else
+             f" · {arch_name(cfg.arch)} · latent {cfg.latent_dim} · {kind} · "
+             f"{count(ckpt.epochs, 'epoch')}")
+    return f"{ckpt.name}{facts}{data} · {loss_text}"
