@@ -42,7 +42,7 @@ def test_every_field_takes_its_range_default_step_and_help_from_the_table(tab):
     # The labels a person reads.
     arch = tab.field("arch")
     assert arch.itemText(arch.findData("mlp")) == "MLP (784 → hidden → latent)"
-    assert tab.field("conditional").text() == "Conditional on the digit label (CVAE)"
+    assert tab.field("conditional").text() == "Conditional (CVAE)"
     assert tab.field("train_size").specialValueText() == "all 60,000"
     assert tab.field("train_size").text() == "all 60,000"  # 0, the default
 

@@ -49,7 +49,7 @@ from vae_desktop.gui.widgets.range_spin import RangeDoubleSpinBox, RangeSpinBox
 
 # How a person reads some values: the table's own text is for configs and the command line.
 CHOICE_LABELS = {"arch": {"mlp": "MLP (784 → hidden → latent)", "conv": "Convolutional"}}
-CHECKBOX_TEXT = {"conditional": "Conditional on the digit label (CVAE)"}
+CHECKBOX_TEXT = {"conditional": "Conditional (CVAE)"}  # its tooltip says on what
 LOWEST_TEXT = {"train_size": f"all {TRAIN_IMAGES:,}",  # shown instead of the lowest value (0)
                "beta_warmup": "none"}
 SUFFIXES = {"train_size": " images"}

@@ -12,8 +12,10 @@ from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QSizePolicy, QWidg
 
 # The rows of each group: one setting (the whole width) or two side by side. Settings of the
 # group not named here get a row of their own at the end, so a new table setting still shows.
-MODEL_ROWS = (("arch",), ("hidden", "layers"), ("latent_dim", "beta"), ("conditional",),
-              ("binarized",))
+# The two check boxes share a row: at 1280 x 720 the form then fits above the Progress box
+# without a scroll bar cutting the Device row in half.
+MODEL_ROWS = (("arch",), ("hidden", "layers"), ("latent_dim", "beta"),
+              ("conditional", "binarized"))
 TRAIN_ROWS = (("lr", "batch_size"), ("epochs", "beta_warmup"), ("seed", "precision"),
               ("train_size",), ("digits",), ("device",))
 # The second of a pair has less room for its label; its tooltip still gives the whole meaning.
@@ -59,6 +61,10 @@ class SettingsGrid(QGridLayout):
             else:
                 self.addWidget(self._label(text, widget, LABEL_COLUMNS[0]), row, 0)
                 self.addWidget(widget, row, 1, 1, 3)
+            return
+        if all(isinstance(widget, QCheckBox) for _text, widget in cells):
+            for (_text, widget), column in zip(cells, LABEL_COLUMNS, strict=True):
+                self.addWidget(widget, row, column, 1, 2)  # a pair of boxes: half the row each
             return
         columns = zip(cells, LABEL_COLUMNS, FIELD_COLUMNS, strict=True)
         for (text, widget), label_column, field_column in columns:
