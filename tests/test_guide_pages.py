@@ -106,3 +106,16 @@ def test_the_page_starts_right_beside_the_contents_list(qtbot, size):
     # Every title fits, and the page gets the rest of the width.
     assert contents.width() >= contents.sizeHintForColumn(0) + 2 * contents.frameWidth()
     assert browser.width() > size[0] - contents.width() - 40
+
+
+def test_ctrl_w_closes_the_guide_as_it_closes_other_windows(qtbot):
+    """The guide is a window of its own; Ctrl+W (the platform's Close key) did nothing in it."""
+    from PySide6.QtCore import Qt
+
+    guide = GuideDialog()
+    qtbot.addWidget(guide)
+    guide.show()
+    qtbot.waitExposed(guide)
+    guide.browser.setFocus()
+    qtbot.keyClick(guide.browser, Qt.Key_W, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: not guide.isVisible(), timeout=2000)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QListWidget, QSplitter, QTextBrowser
 
 from vae_desktop.core.paths import package_data_dir
@@ -73,6 +74,7 @@ class GuideDialog(QDialog):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(splitter)
         self.resize(960, 660)
+        QShortcut(QKeySequence.StandardKey.Close, self, self.close)  # Ctrl+W, as other windows
         self.show_page("index")
 
     def contents_width(self) -> int:
