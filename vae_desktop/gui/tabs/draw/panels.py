@@ -50,6 +50,18 @@ PERCENTILE_NOTE = "of test digits score as well or better"
 # samples z: decoding the mean alone is no bound on -log p(x)).
 SCORE_CAPTION = AT_MU[0].upper() + AT_MU[1:]
 NOT_A_BOUND = "Not a bound on −log p(x): the Evaluate tab's cards show the sampled negative ELBO."
+# A model trained on binarised MNIST (core.digit_analysis): what it sees of the drawing.
+BINARISED_NOTE = (
+    "This model was trained on binarised MNIST: it sees every pixel black or white. The drawing\n"
+    "is binarised as its test digits were (each pixel white with its grey level as the chance,\n"
+    "one fixed draw), so it is scored like them and the same drawing always gets the same score.")
+INPUT_TIP = "The 28×28 image the model sees"
+LOSS_TIP = (
+    f"{SCORE_CAPTION} in nats: the reconstruction error of the drawing decoded from its\n"
+    "mean code z = μ, plus the KL divergence. Lower means the model explains it better.\n"
+    "The test digits in the histogram are scored the same way, as in the Evaluate tab's "
+    f"table.\n{NOT_A_BOUND}\n"
+    "A conditional model's is under the label that explains the drawing best (named here).")
 
 
 class TextBox(QWidget):
@@ -88,6 +100,9 @@ def _caption(text: str) -> QLabel:
     return label
 
 
+COPY_NOTE = "\nRight-click the panel (or press Ctrl+Shift+C) to copy the scores."
+
+
 def _value_label(tooltip: str, widest: str, bold: bool = False) -> QLabel:
     """A score label as wide as `widest` ever needs, and fixed at that size: a new text then
     repaints the label alone instead of asking the tab for a new layout on every update.
@@ -97,7 +112,7 @@ def _value_label(tooltip: str, widest: str, bold: bool = False) -> QLabel:
     copies them instead."""
     label = QLabel(widest)
     label.setTextFormat(Qt.PlainText)
-    label.setToolTip(tooltip + "\nRight-click the panel (or press Ctrl+Shift+C) to copy the scores.")
+    label.setToolTip(tooltip + COPY_NOTE)
     if bold:
         font = QFont(label.font())
         font.setBold(True)
@@ -115,7 +130,7 @@ class ImagesPanel(QGroupBox):
     def __init__(self) -> None:
         super().__init__("What the model sees and gives back")
         grid = QGridLayout(self)
-        self.input_view = DrawImageView(title="The 28×28 image the model sees", min_size=140)
+        self.input_view = DrawImageView(title=INPUT_TIP, min_size=140)
         self.recon_view = DrawImageView(title="The model's reconstruction (pixel probabilities)",
                                     min_size=140)
         self.diff_view = DrawImageView(title="Absolute difference between input and reconstruction "
@@ -137,7 +152,8 @@ class ImagesPanel(QGroupBox):
         head.addWidget(self.recon_caption)
         head.addWidget(self.label_combo)
         head.addStretch(1)
-        captions = (_caption("Model input (28×28)"), recon_head, _caption("|Input − reconstruction|"))
+        self.input_caption = _caption("Model input (28×28)")
+        captions = (self.input_caption, recon_head, _caption("|Input − reconstruction|"))
         # As tall with the box as without: the pictures keep their size when the model changes.
         height = self._caption_height = self.label_combo.sizeHint().height()
         for col, (caption, view) in enumerate(
@@ -182,6 +198,14 @@ class ImagesPanel(QGroupBox):
             self.label_combo.setCurrentIndex(0)
             self.label_combo.blockSignals(False)
 
+    def set_binarized(self, binarized: bool) -> None:
+        """Say whether the model sees the drawing binarised (a model trained on binarised MNIST),
+        in the input's caption and tooltip."""
+        self.input_caption.setText("Model input (binarised)" if binarized else "Model input (28×28)")
+        tip = f"{INPUT_TIP}.\n{BINARISED_NOTE}" if binarized else f"{INPUT_TIP}."
+        self.input_caption.setToolTip(tip)
+        self.input_view.setToolTip(tip)
+
     def show_analysis(self, analysis: DigitAnalysis | None) -> None:
         self.recon_view.set_image(None if analysis is None else analysis.reconstruction)
         self.diff_view.set_image(None if analysis is None else analysis.abs_diff)
@@ -207,13 +231,7 @@ class ScoresPanel(QGroupBox):
         layout.addWidget(self.verdict_label)
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignRight)
-        self.loss_label = _value_label(
-            f"{SCORE_CAPTION} in nats: the reconstruction error of the drawing decoded from its\n"
-            "mean code z = μ, plus the KL divergence. Lower means the model explains it better.\n"
-            "The test digits in the histogram are scored the same way, as in the Evaluate tab's "
-            f"table.\n{NOT_A_BOUND}\n"
-            "A conditional model's is under the label that explains the drawing best (named here).",
-            "8888.8 nats as an 8", bold=True)
+        self.loss_label = _value_label(LOSS_TIP, "8888.8 nats as an 8", bold=True)
         self.parts_label = _value_label(
             "The two parts, in the caption's order:\n"
             "reconstruction: Bernoulli negative log-likelihood of the 784 pixels, decoded from z = μ;"
@@ -365,6 +383,13 @@ class ScoresPanel(QGroupBox):
         now = self.loss_label.minimumWidth()  # the fixed width
         if needed > now or now - needed > 32:
             self.loss_label.setFixedWidth(-(-needed // 16) * 16)
+
+    def set_binarized(self, binarized: bool) -> None:
+        """Say in the score's tooltip whether the drawing is scored binarised (a model trained
+        on binarised MNIST)."""
+        tip = f"{LOSS_TIP}\n{BINARISED_NOTE}" if binarized else LOSS_TIP
+        self.loss_label.setToolTip(tip + COPY_NOTE)
+        self.loss_caption.setToolTip(tip + COPY_NOTE)
 
     def _show_picked(self, picked: int | None) -> None:
         """The row of a picked label's reconstruction, named after it (None: no row)."""

@@ -61,6 +61,15 @@ IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff);;All
 PEN_KEY, THRESHOLD_KEY, LAST_DIR_KEY = "draw/pen_width", "draw/threshold", "draw/last_dir"
 
 
+def histogram_tip(binarized: bool) -> str:
+    """The histogram's tooltip; `binarized`: the model sees the test digits and the drawing
+    binarised."""
+    which = "binarised test digits'" if binarized else "test digits'"
+    return (f"The {which} {AT_MU} (at z = μ), the score the drawing is ranked by"
+            f"{' (binarised as they are)' if binarized else ''}.\n"
+            "Solid line: your drawing; dashed line: the 'unusual' threshold (drag it).")
+
+
 class DrawTab(QWidget):
     def __init__(self, state, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -95,9 +104,7 @@ class DrawTab(QWidget):
         self.histogram = ScoreHistogram()
         # Named as the Evaluate tab's histogram of the same scores (z = mu: no negative ELBO).
         self.histogram.setLabel("bottom", SCORE_NAMES["loss"])
-        self.histogram.setToolTip(
-            f"The test digits' {AT_MU} (at z = μ), the score the drawing is ranked by.\n"
-            "Solid line: your drawing; dashed line: the 'unusual' threshold (drag it).")
+        self.histogram.setToolTip(histogram_tip(False))
         hist_box = QGroupBox(f"{SCORE_CAPTION} of the test digits")
         QVBoxLayout(hist_box).addWidget(self.histogram)
 
@@ -223,6 +230,11 @@ class DrawTab(QWidget):
         num_classes = ckpt.config.num_classes if ckpt is not None else None
         self.guess_panel.set_conditional(num_classes)
         self.images_panel.set_conditional(num_classes, model=ckpt is not None)
+        # A model trained on binarised MNIST sees the drawing binarised (core.digit_analysis).
+        binarized = ckpt is not None and bool(ckpt.config.binarized)
+        self.images_panel.set_binarized(binarized)
+        self.scores_panel.set_binarized(binarized)
+        self.histogram.setToolTip(histogram_tip(binarized))
         self._request_reference()
         # Nothing of the previous model stays: its histogram goes, the drawing is scored anew.
         self._show_reference()
@@ -386,7 +398,6 @@ class DrawTab(QWidget):
         if image is ...:
             image = self.model_input
         self.model_input = image
-        self.input_view.set_image(image)
         analysis = None
         ckpt = self.state.active
         if image is not None and ckpt is not None:
@@ -399,6 +410,8 @@ class DrawTab(QWidget):
                 self.scores_panel.set_verdict(f"The model could not score this drawing: {exc}",
                                               UNUSUAL_COLOUR)
         self.analysis = analysis
+        # What the model saw: the drawing, binarised for a model trained on binarised MNIST.
+        self.input_view.set_image(image if analysis is None else analysis.image)
         self._show_analysis(image, ckpt)
         # With the label it was encoded under (conditional models: the best guess, or the one
         # picked in "Reconstruct as"), so Latent space decodes the drawing as this tab does.
