@@ -87,6 +87,10 @@ def test_start_on_a_study_of_another_budget_asks_and_the_safe_answer_runs_nothin
     assert len(load_trials(None, "demo").trials) == 1  # nothing was added
     assert "No trial was run" in tab.view.status()
     assert tab.start_button.isEnabled()
+    # The study stays shown and watched: other workers' trials still arrive (the watch stopped
+    # when Start began and did not resume, so "● Live" went until the next Load).
+    assert tab.watcher.watched == ("demo", None) and tab.watcher.timer.isActive()
+    assert len(tab.view.trials) == 1
 
     assert tab.start()  # asked again: this time the person mixes them on purpose
     wait_until_idle(qtbot, tab)

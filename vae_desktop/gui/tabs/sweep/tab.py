@@ -360,9 +360,12 @@ class SweepTab(StudyLoading, QWidget):
 
     def _sweep_ended(self, request: int, study: SweepStudy | None) -> None:
         """The sweep's job returned: the whole study, or None when it ran nothing (the person
-        chose not to mix budgets, or stopped while asked)."""
+        chose not to mix budgets, or stopped while asked: the study stays shown, and watched as
+        a loaded one is, so other workers' trials still arrive)."""
         if study is not None:
             self._on_study(request, study, same_study=True)
+        elif request == self._request and self._shown is not None and not self._closing:
+            self.watcher.watch(*self._shown)
 
     def _ask_about_budget(self, differences: list[str]) -> None:
         """The study has trials of another budget: add to it only if the person says so."""
