@@ -205,24 +205,34 @@ def test_manifold_tiles_cover_the_visible_region(make_tab, qtbot):
     shortcuts["M"].activated.emit()  # the M key
     assert tab.plot.manifold_box.isChecked()
     item = tab.canvas.manifold
-    n = 10
-    assert item.isVisible() and item.image.shape == (n * 28, n * 28)
     x_range, y_range = tab.canvas.visible_region()
+    grid = latent.square_grid(x_range, y_range, 10)
+    rows, cols = grid.rows, grid.cols
+    assert min(rows, cols) == 10  # N across the shorter side (equal scale: square tiles)
+    assert item.isVisible() and item.image.shape == (rows * 28, cols * 28)
     rect = item.mapRectToParent(item.boundingRect())
-    assert (rect.left(), rect.right()) == pytest.approx(x_range, abs=1e-6)
-    assert (rect.top(), rect.bottom()) == pytest.approx(y_range, abs=1e-6)
-    codes = latent.manifold_points(x_range, y_range, n)
-    for r, c in [(0, 0), (0, n - 1), (n - 1, 0), (4, 6)]:
+    assert (rect.left(), rect.right()) == pytest.approx(grid.x_range, abs=1e-6)
+    assert (rect.top(), rect.bottom()) == pytest.approx(grid.y_range, abs=1e-6)
+    assert rect.left() <= x_range[0] and rect.right() >= x_range[1]
+    assert rect.top() <= y_range[0] and rect.bottom() >= y_range[1]
+    codes = grid.points()
+    cell = (grid.x_range[1] - grid.x_range[0]) / cols
+    for r, c in [(0, 0), (0, cols - 1), (rows - 1, 0), (4, 6)]:
         tile = item.image[r * 28:(r + 1) * 28, c * 28:(c + 1) * 28]
-        np.testing.assert_allclose(tile, decoded(model, codes[r * n + c]), atol=1e-6)
+        np.testing.assert_allclose(tile, decoded(model, codes[r * cols + c]), atol=1e-6)
         # The tile is drawn over the cell its code came from (top-left corner of the cell).
         corner = item.mapToParent(QPointF(c * 28, r * 28))
-        assert corner.x() == pytest.approx(x_range[0] + c * (x_range[1] - x_range[0]) / n, abs=1e-6)
-        assert corner.y() == pytest.approx(y_range[1] - r * (y_range[1] - y_range[0]) / n, abs=1e-6)
+        assert corner.x() == pytest.approx(grid.x_range[0] + c * cell, abs=1e-6)
+        assert corner.y() == pytest.approx(grid.y_range[1] - r * cell, abs=1e-6)
     # Panning recomputes it (debounced) for the new region.
     tab.canvas.vb.setRange(xRange=(0.0, 4.0), yRange=(0.0, 4.0), padding=0)
-    qtbot.waitUntil(lambda: item.mapRectToParent(item.boundingRect()).left() == pytest.approx(
-        tab.canvas.visible_region()[0][0], abs=1e-6), timeout=2000)
+
+    def follows() -> bool:
+        shown = item.mapRectToParent(item.boundingRect())
+        region = latent.square_grid(*tab.canvas.visible_region(), 10)
+        return shown.left() == pytest.approx(region.x_range[0], abs=1e-6)
+
+    qtbot.waitUntil(follows, timeout=2000)
     tab.plot.manifold_box.setChecked(False)
     assert not item.isVisible()
 
@@ -242,8 +252,7 @@ def test_conditional_label_is_used_for_every_decode(make_tab, tab_state):
     np.testing.assert_allclose(first, decoded(model, codes[0], 7), atol=1e-6)
     tab.plot.grid_spin.setValue(10)
     tab.plot.manifold_box.setChecked(True)
-    x_range, y_range = tab.canvas.visible_region()
-    code = latent.manifold_points(x_range, y_range, 10)[0]
+    code = latent.square_grid(*tab.canvas.visible_region(), 10).points()[0]
     np.testing.assert_allclose(tab.canvas.manifold.image[:28, :28], decoded(model, code, 7), atol=1e-6)
     # The scatter of a conditional model uses means encoded with the true labels.
     images, labels = tab.state.test_set()

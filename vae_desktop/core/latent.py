@@ -6,6 +6,7 @@ Pure PyTorch: no Qt here, so the CLI, benchmarks and tests can use it too."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +22,9 @@ INACTIVE_KL = 0.01  # (kept for callers that rank by KL alone)
 # Cov_x(E_q[z_u | x]) > 0.01; an inactive unit's code is the same for every image.
 ACTIVE_COV = 0.01
 MANIFOLD_MIN, MANIFOLD_MAX = 10, 30
+# A square grid's cells across the longer side of its region, at most, per cell across the
+# shorter one: a long thin region gets larger cells rather than ever more decodes.
+LONG_SIDE_CELLS = 2
 
 
 @torch.no_grad()
@@ -211,32 +215,77 @@ def posterior_mark(plane, mu: torch.Tensor, logvar: torch.Tensor,
 
 
 # Manifold
-def manifold_points(x_range: tuple[float, float], y_range: tuple[float, float], n: int) -> torch.Tensor:
-    """Centres of an n x n grid of cells covering the region, [n * n, 2] in reading order:
-    row r counts down from the top (largest y), column c from the left, index r * n + c."""
+def _cell_centres(x_range: tuple[float, float], y_range: tuple[float, float], cols: int,
+                  rows: int) -> torch.Tensor:
+    """Centres of a cols x rows grid of cells covering the region, [rows * cols, 2] in reading
+    order: row r counts down from the top (largest y), column c from the left, index r * cols + c."""
+    (x0, x1), (y0, y1) = x_range, y_range
+    xs = x0 + (torch.arange(cols, dtype=torch.float64) + 0.5) / cols * (x1 - x0)
+    ys = y1 - (torch.arange(rows, dtype=torch.float64) + 0.5) / rows * (y1 - y0)
+    yy, xx = torch.meshgrid(ys, xs, indexing="ij")
+    return torch.stack([xx.reshape(-1), yy.reshape(-1)], dim=1).float()
+
+
+def _check_manifold(x_range: tuple[float, float], y_range: tuple[float, float], n: int) -> None:
     if not MANIFOLD_MIN <= n <= MANIFOLD_MAX:
         raise ValueError(f"the manifold grid size must be from {MANIFOLD_MIN} to {MANIFOLD_MAX}, got {n}")
     (x0, x1), (y0, y1) = x_range, y_range
     if not (x1 > x0 and y1 > y0):
         raise ValueError("the manifold region must have a positive width and height")
-    frac = (torch.arange(n, dtype=torch.float64) + 0.5) / n
-    xs = x0 + frac * (x1 - x0)
-    ys = y1 - frac * (y1 - y0)
-    yy, xx = torch.meshgrid(ys, xs, indexing="ij")
-    return torch.stack([xx.reshape(-1), yy.reshape(-1)], dim=1).float()
 
 
-def tile(images: torch.Tensor | np.ndarray, n: int) -> np.ndarray:
-    """n * n images [n * n, (1,) H, W] in reading order -> one float array [n * H, n * W]."""
+def manifold_points(x_range: tuple[float, float], y_range: tuple[float, float], n: int) -> torch.Tensor:
+    """Centres of an n x n grid of cells covering the region, [n * n, 2] in reading order:
+    row r counts down from the top (largest y), column c from the left, index r * n + c."""
+    _check_manifold(x_range, y_range, n)
+    return _cell_centres(x_range, y_range, n, n)
+
+
+@dataclass(frozen=True)
+class SquareGrid:
+    """A grid of square cells (in plane units) over a region: `cols` x `rows` cells covering
+    x_range x y_range, read as `manifold_points` reads an n x n grid."""
+
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    cols: int
+    rows: int
+
+    def points(self) -> torch.Tensor:
+        """The cells' centres, [rows * cols, 2] in reading order (index r * cols + c)."""
+        return _cell_centres(self.x_range, self.y_range, self.cols, self.rows)
+
+
+def square_grid(x_range: tuple[float, float], y_range: tuple[float, float], n: int) -> SquareGrid:
+    """Square cells over a region shown at equal scale, so that each decoded digit is square on
+    screen: n across the region's shorter side and as many of the same size as it takes to cover
+    the longer one, at most LONG_SIDE_CELLS * n (a longer region gets larger cells). The grid is
+    centred on the region and reaches past it by less than a cell at each end."""
+    _check_manifold(x_range, y_range, n)
+    (x0, x1), (y0, y1) = x_range, y_range
+    width, height = x1 - x0, y1 - y0
+    cell = min(width, height) / n
+    cell = max(cell, max(width, height) / (LONG_SIDE_CELLS * n))
+    cols = max(1, math.ceil(width / cell - 1e-9))
+    rows = max(1, math.ceil(height / cell - 1e-9))
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    half_w, half_h = cols * cell / 2, rows * cell / 2
+    return SquareGrid((cx - half_w, cx + half_w), (cy - half_h, cy + half_h), cols, rows)
+
+
+def tile(images: torch.Tensor | np.ndarray, n: int, cols: int | None = None) -> np.ndarray:
+    """n * cols images [n * cols, (1,) H, W] in reading order -> one float array [n * H, cols * W]
+    (n rows; `cols` is n unless given)."""
+    cols = n if cols is None else cols
     if torch.is_tensor(images):
         images = images.detach().float().cpu().numpy()
     images = np.asarray(images, dtype=np.float32)
     if images.ndim == 4:
         images = images[:, 0]
     count, h, w = images.shape
-    if count != n * n:
-        raise ValueError(f"need {n * n} images to tile {n} x {n}, got {count}")
-    return images.reshape(n, n, h, w).transpose(0, 2, 1, 3).reshape(n * h, n * w)
+    if count != n * cols:
+        raise ValueError(f"need {n * cols} images to tile {n} x {cols}, got {count}")
+    return images.reshape(n, cols, h, w).transpose(0, 2, 1, 3).reshape(n * h, cols * w)
 
 
 def label_rows(model: VAE, label, count: int) -> torch.Tensor | None:
@@ -282,6 +331,13 @@ def decode_manifold(model: VAE, plane, x_range: tuple[float, float], y_range: tu
     the top-left tile decoding the top-left cell (see `manifold_points`)."""
     codes = plane.to_latent(manifold_points(x_range, y_range, n))
     return tile(decode(model, codes, label), n)
+
+
+def decode_grid(model: VAE, plane, grid: SquareGrid, label=None) -> np.ndarray:
+    """Decode a square grid's cells on `plane` and tile them: float [rows * 28, cols * 28], the
+    top-left tile decoding the top-left cell (see `SquareGrid.points`)."""
+    codes = plane.to_latent(grid.points())
+    return tile(decode(model, codes, label), grid.rows, grid.cols)
 
 
 def random_codes(count: int, latent_dim: int, temperature: float = 1.0,

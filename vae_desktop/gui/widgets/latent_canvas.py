@@ -101,7 +101,10 @@ class LatentCanvas(pg.PlotWidget):
     # The visible region changed and has been still for a moment: (x0, x1), (y0, y1).
     region_settled = Signal(object, object)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, equal_scale: bool = False) -> None:
+        """`equal_scale`: a unit along x is as long on screen as one along y (zooming and
+        fitting keep it so), as a plane through latent space should be shown: the prior is round
+        there and decoded digits square. Off, each axis fits its own range."""
         self.vb = LatentViewBox()
         super().__init__(parent, viewBox=self.vb, background="#16171a")
         self.setMinimumSize(420, 360)
@@ -110,7 +113,7 @@ class LatentCanvas(pg.PlotWidget):
         plain_axes(plot)
         plot.setMenuEnabled(False)
         plot.hideButtons()
-        self.vb.setAspectLocked(False)
+        self.vb.setAspectLocked(equal_scale, ratio=1.0)
         self.vb.picked.connect(self.point_picked)
 
         # Manifold image behind everything; ignoreBounds so it never drives the auto-range.
@@ -336,8 +339,9 @@ class LatentCanvas(pg.PlotWidget):
             self.drawing_outline.setData([], [])
 
     def set_manifold(self, image: np.ndarray, x_range, y_range) -> None:
-        """Show `image` (row 0 at the top) stretched over the region: the rect's top-left corner
-        is (x0, y1) and its height is negative, so the image reads upright in the y-up plot."""
+        """Show `image` (row 0 at the top) over the region (a region of the image's proportions
+        keeps its digits square): the rect's top-left corner is (x0, y1) and its height is
+        negative, so the image reads upright in the y-up plot."""
         (x0, x1), (y0, y1) = x_range, y_range
         self.manifold.setImage(image, autoLevels=False, levels=(0.0, 1.0))
         self.manifold.setRect(x0, y1, x1 - x0, -(y1 - y0))

@@ -45,7 +45,7 @@ class PlotPanel(QWidget):
         col.setSpacing(6)
         col.addLayout(self._build_bar())
         self.stack = QStackedWidget()
-        self.canvas = LatentCanvas()
+        self.canvas = LatentCanvas(equal_scale=True)  # round prior, square manifold tiles
         self.stack.addWidget(self.canvas)
         self.stack.addWidget(self._build_progress_page())
         col.addWidget(self.stack, stretch=1)
@@ -117,7 +117,9 @@ class PlotPanel(QWidget):
         self.grid_spin.setRange(latent.MANIFOLD_MIN, latent.MANIFOLD_MAX)
         self.grid_spin.setValue(20)
         self.grid_spin.setPrefix("N = ")
-        self.grid_spin.setToolTip("Manifold grid size: N x N decoded digits")
+        self.grid_spin.setToolTip("Manifold grid size: N decoded digits across the plot's shorter "
+                                  "side, and as many of the same (square) size across the longer "
+                                  "one")
         below.addWidget(self.grid_spin)
         self.points_box = QCheckBox("Points")
         self.points_box.setChecked(True)

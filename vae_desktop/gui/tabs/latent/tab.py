@@ -467,13 +467,14 @@ class LatentTab(QWidget):
             self.canvas.hide_manifold()
 
     def update_manifold(self) -> None:
-        """Decode the N x N grid over the visible region (when the overlay is on)."""
+        """Decode a grid of square tiles over the visible region (when the overlay is on): N
+        across the plot's shorter side, as many across the longer one (the plot is at equal
+        scale, so the tiles are square on screen)."""
         if not self.plot.manifold_box.isChecked() or self.stats is None or self.plane is None:
             return
-        x_range, y_range = self.canvas.visible_region()
-        image = latent.decode_manifold(self.model, self.plane, x_range, y_range,
-                                       self.plot.grid_spin.value(), self.weights)
-        self.canvas.set_manifold(image, x_range, y_range)
+        grid = latent.square_grid(*self.canvas.visible_region(), self.plot.grid_spin.value())
+        image = latent.decode_grid(self.model, self.plane, grid, self.weights)
+        self.canvas.set_manifold(image, grid.x_range, grid.y_range)
 
     # Random samples
     def temperature(self) -> float:
