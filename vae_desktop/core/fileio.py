@@ -1,9 +1,13 @@
 """Atomic writes: write to a temporary file in the target's folder, then os.replace, so a crash
-never leaves a half-written file where a good one was."""
+never leaves a half-written file where a good one was. Only a regular file is replaced: a
+symlink is written through (the file it points to is replaced, the link stays), and a pipe, a
+device or a socket is refused. An error names the file asked for, never the temporary one."""
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -15,20 +19,80 @@ def _umask() -> int:
     return mask
 
 
+def _target(path: Path) -> Path:
+    """The file a write to `path` replaces: the end of its symlinks, if it is one."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
+def _named(exc: OSError, path: Path) -> OSError:
+    """`exc` naming `path` where it named a temporary file (same kind, errno and reason)."""
+    if exc.errno is None:
+        return exc
+    named = type(exc)(exc.errno, exc.strerror, str(path))
+    named.__cause__ = exc
+    return named
+
+
+def check_regular(path: str | os.PathLike) -> None:
+    """Raise an OSError when something other than a regular file (or a symlink to one) is at
+    `path`: a folder, a pipe, a device or a socket, which a write must not replace."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, "it is a folder, not a file", str(path))
+    if not stat.S_ISREG(mode):
+        raise OSError(errno.EINVAL, "it is not a regular file (a device, a pipe or a socket)",
+                      str(path))
+
+
 def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> Path:
-    """Call `write(tmp_path)` to fill a temporary file, then move it over `path`."""
+    """Call `write(tmp_path)` to fill a temporary file, then move it over `path` (over the file
+    it links to, if it is a symlink); returns `path`."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    target = _target(path)
+    check_regular(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise _named(exc, path) from exc
     os.close(fd)
     try:
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
         write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
+        os.replace(tmp, target)
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and tmp in (exc.filename, exc.filename2):
+            raise _named(exc, path) from exc
         raise
     return path
+
+
+def check_writable(path: str | os.PathLike) -> None:
+    """Raise an OSError naming `path` when its folder takes no new file (no permission, a
+    read-only disk), by making and removing a trial file where atomic_write would make its
+    temporary one."""
+    path = Path(path)
+    target = _target(path)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise _named(exc, path) from exc
+    os.close(fd)
+    os.unlink(tmp)
+
+
+def is_bundled_model(path: str | os.PathLike) -> bool:
+    """True for a file in the bundled models' folder (inside the installed package, or the
+    checkout's git-tracked resources/models/), which the app never writes. A symlink counts
+    where it points."""
+    from .paths import bundled_models_dir
+
+    folder = Path(os.path.realpath(path)).parent
+    return folder == Path(os.path.realpath(bundled_models_dir()))
 
 
 def check_folder(path: str | os.PathLike) -> None:
