@@ -84,3 +84,91 @@ def test_sample_out_is_checked_before_the_model_loads(tmp_path, capsys, monkeypa
         (tmp_path / "grid.png").mkdir()
         path, words = str(tmp_path / "grid.png"), "is a folder"
     check(["sample", "model.pt", "--out", path], capsys, f"--out {path}", words)
+
+
+# Only a regular file is replaced; a symlink is written through; a folder that takes no file is
+# refused before any work, in words that name the flag and the path as typed.
+
+
+def refused_everywhere(tmp_path, path: str):
+    """The command lines that write `path` (as a checkpoint, a movie, a grid)."""
+    return [["train", *TINY, "--out", path],
+            ["train", *TINY, "--out", str(tmp_path / "ok.pt"), "--movie", path],
+            ["anomaly", "--holdout", "7", "--epochs", "1", "--train-size", "500", "--quiet",
+             "--out", path],
+            ["sample", "mnist-vae-z2", "--out", path]]
+
+
+@pytest.mark.parametrize("command", range(4))
+def test_a_pipe_is_refused_and_left_a_pipe(tmp_path, capsys, no_training, monkeypatch, command):
+    """`--out /dev/full` (or a FIFO) became a regular file."""
+    import os
+    import stat
+
+    from vae_desktop import cli
+
+    monkeypatch.setattr(cli, "_load_checkpoint", lambda *a, **k: pytest.fail("loaded the model"))
+    name = {1: "pipe.gif", 3: "pipe.png"}.get(command, "pipe.pt")
+    fifo = tmp_path / name
+    os.mkfifo(fifo)
+    argv = refused_everywhere(tmp_path, str(fifo))[command]
+    flag = "--movie" if command == 1 else "--out"
+    check(argv, capsys, f"{flag} {fifo} is not a regular file",
+          "(a device, a pipe or a socket): give the path of a file to write.")
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+@pytest.mark.parametrize("command", range(4))
+def test_a_folder_that_takes_no_file_is_refused_before_any_work(tmp_path, capsys, no_training,
+                                                                 monkeypatch, command):
+    """It failed after the run, naming a hidden temporary file:
+    `[Errno 1] Operation not permitted: '/tmp/x/ro/.m.pt.ganf6r9l.tmp'`."""
+    import errno
+
+    from fileio_support import failing_mkstemp
+
+    from vae_desktop import cli
+
+    monkeypatch.setattr(cli, "_load_checkpoint", lambda *a, **k: pytest.fail("loaded the model"))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ro").mkdir()
+    name = {1: "ro/m.gif", 3: "ro/m.png"}.get(command, "ro/m.pt")
+    failing_mkstemp(errno.EPERM, monkeypatch, only_in=tmp_path / "ro")
+    argv = refused_everywhere(tmp_path, name)[command]
+    flag = "--movie" if command == 1 else "--out"
+    assert main(argv) == 2
+    assert capsys.readouterr().err == (
+        f"vae-desktop: error: {flag} {name}: cannot write in ro: Operation not permitted.\n")
+
+
+def test_a_write_that_fails_later_names_the_flag_and_the_path(tmp_path, capsys, monkeypatch):
+    """The folder took the trial file, then the disk filled up before the grid was written."""
+    import errno
+
+    from fileio_support import failing_mkstemp
+
+    monkeypatch.chdir(tmp_path)
+    calls = failing_mkstemp(errno.ENOSPC, monkeypatch, after=1)
+    assert main(["sample", "mnist-vae-z2", "--n", "4", "--out", "grid.png"]) == 2
+    assert len(calls) == 2  # the check, then the write
+    assert capsys.readouterr().err == ("vae-desktop: error: --out grid.png: cannot write in the "
+                                       "working folder: No space left on device.\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_symlink_given_as_out_stays_a_link_to_the_new_file(tmp_path, capsys, monkeypatch):
+    """`--out link.png` replaced the link by a file; the file it points to is written."""
+    import os
+
+    from PIL import Image
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pictures").mkdir()
+    (tmp_path / "pictures" / "grid.png").write_bytes(b"old")
+    os.symlink("pictures/grid.png", "link.png")
+    assert main(["sample", "mnist-vae-z2", "--n", "4", "--out", "link.png"]) == 0
+    assert capsys.readouterr().out == "saved link.png\n"
+    assert os.readlink("link.png") == "pictures/grid.png"
+    with Image.open(tmp_path / "pictures" / "grid.png") as image:
+        assert image.size[0] > 100
+    assert sorted(os.listdir(tmp_path / "pictures")) == ["grid.png"]

@@ -13,7 +13,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vae_desktop import desktop_entry
-from vae_desktop.cli_args import UsageError, build_parser, check_output
+from vae_desktop.cli_args import (
+    UsageError,
+    build_parser,
+    cannot_write,
+    check_data_dir,
+    check_model_path,
+    check_output,
+    model_path,
+)
 from vae_desktop.core.settings import MODEL_SETTINGS, SETTINGS, TRAIN_SETTINGS
 from vae_desktop.core.wording import a_digit, count, digits_phrase, ordinal
 
@@ -57,10 +65,7 @@ def _main(argv: list[str]) -> int:
     try:
         if argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
             # argparse would take the option's value for the command ("invalid choice: '3'").
-            named = [word for word in argv if word in COMMANDS][:1] or ["train"]
-            rest = [word for word in argv if word != named[0]]
-            raise UsageError(f"the command comes first, as in vae-desktop {named[0]} "
-                             f"{' '.join(rest)} (commands: {', '.join(COMMANDS)})")
+            raise UsageError(_command_first(argv))
         args = build_parser().parse_args(argv)
         if args.command is None:
             raise UsageError(f"choose a command ({', '.join(COMMANDS)}) or none for the GUI")
@@ -81,6 +86,39 @@ def _main(argv: list[str]) -> int:
         raise
 
 
+def _command_first(argv: list[str]) -> str:
+    """What to say to options given before the command: the same words with the command first,
+    where one command has all those options (the one named, else train, else the first), or
+    which option no command (or not the one named) has."""
+    import argparse
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    options = [word.split("=", 1)[0] for word in argv if word.startswith("-") and word != "-"]
+
+    def has(command: str, option: str) -> bool:  # argparse takes an option's unique start too
+        return any(known.startswith(option) for known in sub.choices[command]._option_string_actions)
+
+    named = [word for word in argv if word in COMMANDS][:1]
+    if named:
+        lacking = [option for option in options if not has(named[0], option)]
+        if lacking:
+            return (f"{lacking[0]} is not an option of {named[0]}: the command comes first, then "
+                    f"its options (vae-desktop {named[0]} --help lists them).")
+        candidates = named
+    else:
+        candidates = [c for c in COMMANDS if all(has(c, option) for option in options)]
+        candidates.sort(key=lambda c: c != "train")
+    commands = ", ".join(COMMANDS)
+    if not candidates:
+        unknown = [o for o in options if not any(has(c, o) for c in COMMANDS)] or options
+        return (f"{unknown[0]} is not an option of any command: the command comes first, then "
+                f"its options (commands: {commands}; vae-desktop COMMAND --help lists its "
+                "options).")
+    rest = [word for word in argv if word != candidates[0]]
+    return (f"the command comes first, as in vae-desktop {candidates[0]} {' '.join(rest)} "
+            f"(commands: {commands})")
+
+
 def _kept(out: Path) -> str:
     return f" ({out} is as it was)" if out.exists() else ""
 
@@ -89,6 +127,21 @@ def _load_checkpoint(path: str, device: str = "cpu"):
     from vae_desktop.core.checkpoint import load
 
     return load(path, device=device)
+
+
+def _bar_off(quiet: bool) -> bool | None:
+    """tqdm's `disable`: off with --quiet; None (off where stderr is no terminal) otherwise, so
+    that `2> log.txt` gets no carriage-return redraws."""
+    return True if quiet else None
+
+
+def _save(flag: str, path, write) -> None:
+    """`write()`, which writes `path`; an OSError becomes one line naming the flag and the
+    path as typed (not the hidden temporary file)."""
+    try:
+        write()
+    except OSError as exc:
+        raise cannot_write(flag, path, exc) from None
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -105,14 +158,21 @@ def cmd_train(args: argparse.Namespace) -> int:
         new_model,
     )
 
-    # Resuming saves back to the resumed file unless --out names another.
+    # Resuming saves back to the resumed file unless --out names another (a bundled model is
+    # refused: it is never saved over).
+    typed = args.resume
+    if args.resume:
+        args.resume = model_path(args.resume)
+        check_model_path(args.resume, typed)
     out = Path(args.out or args.resume or "model.pt")
-    check_output("--resume" if args.resume and not args.out else "--out", out)
+    out_flag = "--resume" if args.resume and not args.out else "--out"
+    check_output(out_flag, out, shown=typed if out_flag == "--resume" else None)
     if args.movie:
         if Path(args.movie).suffix.lower() != ".gif":
             raise UsageError(f"--movie must end in .gif (got {args.movie!r})")
         check_output("--movie", args.movie)
     values, ckpt = _train_settings(args)
+    check_data_dir(args.data_dir, args.dataset)
     tcfg = TrainConfig(epochs=values["epochs"], lr=values["lr"], batch_size=values["batch_size"],
                        seed=values["seed"], device=args.device, beta_warmup=values["beta_warmup"],
                        precision=values["precision"])
@@ -146,7 +206,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         state = trainer.optimizer.state_dict() if trainer.optimizer else opt_state
         if args.compact:
             state = None
-        checkpoint.save(out, model, trainer.history, state, saved_cfg)
+        _save(out_flag, typed if out_flag == "--resume" else out,
+              lambda: checkpoint.save(out, model, trainer.history, state, saved_cfg))
 
     previous = signal.getsignal(signal.SIGINT)
 
@@ -166,7 +227,8 @@ def cmd_train(args: argparse.Namespace) -> int:
                     # From the steps done so far: counted from 0, the first refresh read
                     # "251344.06batch/s".
                     bar = tqdm(total=event.steps_per_epoch, desc=f"epoch {event.epoch}",
-                               unit="batch", disable=args.quiet, leave=True, initial=event.step)
+                               unit="batch", disable=_bar_off(args.quiet), leave=True,
+                               initial=event.step)
                 bar.n = event.step
                 bar.set_postfix(loss=f"{event.loss:.1f}", samples_s=f"{event.samples_per_sec:,.0f}")
             elif isinstance(event, EpochEvent):
@@ -184,8 +246,11 @@ def cmd_train(args: argparse.Namespace) -> int:
         if bar is not None:
             bar.close()
         signal.signal(signal.SIGINT, previous)
-    if movie is not None and movie.write() is not None:
-        print(f"wrote {movie.path} ({len(movie.timeline)} frames)", file=sys.stderr)
+    if movie is not None:
+        written = []
+        _save("--movie", args.movie, lambda: written.append(movie.write()))
+        if written[0] is not None:
+            print(f"wrote {movie.path} ({len(movie.timeline)} frames)", file=sys.stderr)
     if end is not None and end.status == "stopped":
         # The trainer went back to the last complete epoch, which is written already. Stopped
         # before its first epoch ended, a run writes nothing: a file already at --out (a model of
@@ -264,7 +329,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from vae_desktop.core.evaluation import evaluate_model
     from vae_desktop.core.memory import TEST_IMAGES
 
-    ckpt = _load_checkpoint(args.checkpoint, device=resolve_device(args.device))
+    if args.iwae is not None and not 1 <= args.iwae <= 100_000:
+        raise UsageError(f"--iwae must be from 1 to 100,000 samples per image, got {args.iwae}.")
+    path = _model_argument(args.checkpoint)
+    check_data_dir(args.data_dir, args.dataset)
+    ckpt = _load_checkpoint(path, device=resolve_device(args.device))
     images, labels = load_split("test", size=args.test_size, dataset=args.dataset,
                                 data_dir=args.data_dir)
     # test_loss, recon and kl come from training.evaluate, as before; the rest uses z = mu.
@@ -275,7 +344,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result))
     else:
-        print(f"{Path(args.checkpoint).name} ({ckpt.config.describe()}, {count(ckpt.epochs, 'epoch')})")
+        print(f"{Path(path).name} ({ckpt.config.describe()}, {count(ckpt.epochs, 'epoch')})")
         print(f"test negative ELBO {result['test_loss']:.2f} nats/image = reconstruction "
               f"{result['recon']:.2f} + KL {result['kl']:.2f}")
         if "iwae_nll" in result:
@@ -295,6 +364,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _model_argument(text: str) -> str:
+    """The file a model argument names: the file, or a bundled model's (cli_args.model_path);
+    a folder is refused, named as typed."""
+    path = model_path(text)
+    check_model_path(path, text)
+    return path
+
+
 def _iwae(model, images, labels, k: int, quiet: bool = False) -> dict:
     """iwae_nll and iwae_k, with a progress bar on stderr."""
     from tqdm import tqdm
@@ -302,10 +379,8 @@ def _iwae(model, images, labels, k: int, quiet: bool = False) -> dict:
     from vae_desktop.core.evaluation import test_inputs
     from vae_desktop.core.likelihood import iwae_steps
 
-    if not 1 <= k <= 100_000:
-        raise UsageError("--iwae must be from 1 to 100,000 samples per image")
     steps = iwae_steps(model, test_inputs(model, images), labels.long(), k)
-    with tqdm(total=1000, desc=f"log p(x), K={k:,}", disable=quiet, unit="‰",
+    with tqdm(total=1000, desc=f"log p(x), K={k:,}", disable=_bar_off(quiet), unit="‰",
               bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}<{remaining}") as bar:
         while True:
             try:
@@ -325,14 +400,15 @@ def cmd_sample(args: argparse.Namespace) -> int:
     from vae_desktop.core.images import grid, save_png
 
     if not 1 <= args.n <= 1024:
-        raise UsageError("--n must be from 1 to 1,024")
+        raise UsageError(f"--n must be from 1 to 1,024, got {args.n}.")
     if not 0 <= args.temperature <= mixture.MAX_TEMPERATURE:
-        raise UsageError(f"--temperature must be from 0 to {mixture.MAX_TEMPERATURE:g}")
+        raise UsageError(f"--temperature must be from 0 to {mixture.MAX_TEMPERATURE:g}, got "
+                         f"{args.temperature:g}.")
     suffix = Path(args.out).suffix.lower()
     if suffix not in (".png", ".npy"):
         raise UsageError(f"--out must end in .png or .npy (got {args.out!r})")
     check_output("--out", args.out)
-    ckpt = _load_checkpoint(args.checkpoint)
+    ckpt = _load_checkpoint(_model_argument(args.checkpoint))
     model = ckpt.model
     y = None
     if model.num_classes:
@@ -353,15 +429,24 @@ def cmd_sample(args: argparse.Namespace) -> int:
         raise UsageError("--label needs a conditional model")
     posterior = None
     if args.sampler == "mixture":
+        # On a terminal, one line redrawn; elsewhere (2> log.txt) each stage once, plainly.
+        terminal = sys.stderr.isatty()
+        said: set[str] = set()
+
         def progress(event) -> None:
-            if not args.quiet:
+            if args.quiet:
+                return
+            if terminal:
                 print(f"\r{event} {100 * event.fraction:3.0f}%\033[K", end="", file=sys.stderr,
                       flush=True)
+            elif event.text not in said:
+                said.add(event.text)
+                print(event.text, file=sys.stderr, flush=True)
 
         posterior = mixture.aggregate_posterior(model, train_config=ckpt.train_config, on_progress=progress)
         if not args.quiet:  # over the last progress line, which stopped short of 100%
-            print(f"\rmixtures ready: fitted to {posterior.count:,} training codes\033[K",
-                  file=sys.stderr)
+            ready = f"mixtures ready: fitted to {posterior.count:,} training codes"
+            print(f"\r{ready}\033[K" if terminal else ready, file=sys.stderr)
     sampler = mixture.make_sampler(args.sampler, model.latent_dim, posterior)
     z = sampler.codes(args.n, args.temperature, args.seed)  # the prior's: as before samplers
     if posterior is not None and y is not None:  # each label's codes from its own mixture
@@ -377,11 +462,11 @@ def cmd_sample(args: argparse.Namespace) -> int:
             with open(tmp, "wb") as fh:
                 np.save(fh, array)
 
-        path = atomic_write(args.out, write)
+        _save("--out", args.out, lambda: atomic_write(args.out, write))
     else:
         nrow = 10 if (model.num_classes and args.label is None) else 8
-        path = save_png(args.out, grid(images, nrow=nrow), scale=2)
-    print(f"saved {path}")
+        _save("--out", args.out, lambda: save_png(args.out, grid(images, nrow=nrow), scale=2))
+    print(f"saved {Path(args.out)}")
     return 0
 
 
@@ -402,7 +487,8 @@ def cmd_anomaly(args: argparse.Namespace) -> int:
     if len(args.holdout) == 10:
         raise UsageError("--holdout cannot hold out every digit")
     if not 0 < args.percentile < 100:
-        raise UsageError("--percentile must lie strictly between 0 and 100")
+        raise UsageError(f"--percentile must lie strictly between 0 and 100, got "
+                         f"{args.percentile:g}.")
     if args.out:
         check_output("--out", args.out)
     trainer = holdout_trainer(args.holdout, epochs=args.epochs, train_size=args.train_size or None,
@@ -415,7 +501,7 @@ def cmd_anomaly(args: argparse.Namespace) -> int:
                 if bar is None:
                     bar = tqdm(total=args.epochs * event.steps_per_epoch, unit="batch",
                                desc=f"training without {_join(args.holdout)}",
-                               disable=args.quiet, file=sys.stderr,
+                               disable=_bar_off(args.quiet), file=sys.stderr,
                                initial=(event.epoch - 1) * event.steps_per_epoch + event.step)
                 bar.n = (event.epoch - 1) * event.steps_per_epoch + event.step
                 bar.set_postfix(epoch=event.epoch, loss=f"{event.loss:.1f}")
@@ -430,10 +516,11 @@ def cmd_anomaly(args: argparse.Namespace) -> int:
         return 1
     test = load_split("test")
     if args.out:
-        checkpoint.save(args.out, trainer.model,
-                        measured_history(trainer.model, trainer.history, test), None,
-                        {**trainer.config.to_dict(), "train_size": args.train_size or None,
-                         "digits": [d for d in range(10) if d not in args.holdout]})
+        history = measured_history(trainer.model, trainer.history, test)
+        _save("--out", args.out, lambda: checkpoint.save(
+            args.out, trainer.model, history, None,
+            {**trainer.config.to_dict(), "train_size": args.train_size or None,
+             "digits": [d for d in range(10) if d not in args.holdout]}))
     result = holdout_experiment(trainer, test, args.holdout, args.score, args.percentile)
     if args.json:
         print(json.dumps(result.to_dict()))
@@ -464,13 +551,18 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
     from vae_desktop.core import memory, sweep
 
+    if args.holdout is not None and args.objective != "auroc":
+        # SweepSpec trains every digit for the test loss, whatever its holdout says.
+        raise UsageError("--holdout goes with --objective auroc: the test-loss objective trains on "
+                         "every digit. Add --objective auroc, or leave --holdout out.")
     optuna.logging.set_verbosity(optuna.logging.ERROR)  # one line per trial comes from here
     texts = {"latent_dim": args.latent_dim, "hidden": args.hidden, "lr": args.lr,
              "batch_size": args.batch_size, "beta": args.beta, "arch": args.arch}
+    holdout = {} if args.holdout is None else {"holdout": args.holdout}  # else SweepSpec's
     spec = sweep.SweepSpec(
         **sweep.spec_settings_from_text(args.vary, texts), conditional=args.conditional,
         trials=args.trials, epochs=args.epochs, train_size=args.train_size or None,
-        test_size=args.test_size or None, objective=args.objective, holdout=args.holdout,
+        test_size=args.test_size or None, objective=args.objective, **holdout,
         storage=args.storage, study=args.study, seed=args.seed, device=args.device,
         prune=not args.no_prune, heartbeat_s=args.heartbeat, grace_s=args.grace,
         retry_failed=args.retry_failed)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import textwrap
 from pathlib import Path
 
 from vae_desktop import __version__, desktop_entry
@@ -18,7 +19,22 @@ class UsageError(Exception):
     """Bad arguments or files: reported as `vae-desktop: error: <message>`, exit status 2."""
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help, wrapped at spaces only: not inside "mnist-vae-z2" or "vae-desktop"."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return textwrap.fill(" ".join(text.split()), width, initial_indent=indent,
+                             subsequent_indent=indent, break_on_hyphens=False)
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str):  # one line, not the usage block
         raise UsageError(message)
 
@@ -118,17 +134,25 @@ def _add_setting(p: argparse.ArgumentParser, setting: Setting, default=None,
 
 
 def _add_data_args(p: argparse.ArgumentParser, default: str | None = "mnist") -> None:
-    p.add_argument("--data-dir", help="a torchvision dataset folder instead of the bundled MNIST")
+    p.add_argument("--data-dir", metavar="DIR",
+                   help="a torchvision dataset folder instead of the bundled MNIST: DIR/MNIST/raw/ "
+                        "(or FashionMNIST, KMNIST) with the four unpacked idx files; nothing is "
+                        "downloaded")
     p.add_argument("--dataset", default=default, choices=("mnist", "fashion-mnist", "kmnist"),
                    help="which dataset in --data-dir (default: mnist)")
 
 
 DEVICE_HELP = "auto, cpu, cuda, cuda:N or mps (default: auto)"
+BUNDLED_HELP = "or a bundled model's name, as mnist-vae-z2 (vae-desktop --help lists them)"
+QUIET_HELP = "no progress bar (drawn only where stderr is a terminal)"
 TEST_SIZE_HELP = "evaluate on the first N test images (0: all 10,000, the default)"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="vae-desktop", description=DESCRIPTION)
+    names = bundled_model_names()
+    parser = _Parser(prog="vae-desktop", description=DESCRIPTION, epilog=(
+        f"Bundled models, which eval, sample and train --resume take by name: {', '.join(names)}."
+        if names else None))
     parser.add_argument("--version", action="version", version=f"vae-desktop {__version__}")
     sub = _Subcommands(parser.add_subparsers(dest="command", parser_class=_Parser))
     test_size = size_type("test images", TEST_IMAGES)
@@ -139,13 +163,16 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--device", default="auto", help=DEVICE_HELP)
     t.add_argument("--out", help="checkpoint path (default: model.pt, or the --resume file)")
     t.add_argument("--resume", help="continue training this checkpoint (saved back to it unless "
-                                    "--out names another file), with the training settings it "
-                                    "records unless given again; --epochs is how many to add, "
-                                    "and the model's shape cannot change")
+                                    "--out names another file; a bundled model needs --out), with "
+                                    "the training settings it records unless given again; "
+                                    "--epochs is how many to add, and the model's shape cannot "
+                                    f"change. A .pt file {BUNDLED_HELP}")
     t.add_argument("--digits", type=_digits, help="train on these digits only, e.g. 0,1,2")
     t.add_argument("--test-size", "--test-subset", dest="test_size", type=test_size,
                    help=TEST_SIZE_HELP)
-    t.add_argument("--quiet", action="store_true", help="no progress bar")
+    t.add_argument("--quiet", action="store_true",
+                   help="no progress bar (drawn only where stderr is a terminal) and no line per "
+                        "epoch")
     t.add_argument("--compact", action="store_true",
                    help="leave the optimizer state out of the checkpoint (a third of the size; "
                         "resuming then restarts Adam's moment estimates)")
@@ -155,14 +182,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_args(t, default=None)
 
     e = sub.add_parser("eval", help="test-set negative ELBO, reconstruction and KL per image")
-    e.add_argument("checkpoint", help="the model to evaluate: a .pt file written by train")
+    e.add_argument("checkpoint", help=f"the model to evaluate: a .pt file written by train, {BUNDLED_HELP}")
     e.add_argument("--json", action="store_true", help="print JSON")
     e.add_argument("--device", default="auto", help=DEVICE_HELP)
     e.add_argument("--iwae", type=int, metavar="K",
                    help="also estimate the test log-likelihood by importance sampling with K "
                         "samples per image (Burda et al.'s protocol uses 5000); adds iwae_nll "
                         "and iwae_k to --json")
-    e.add_argument("--quiet", action="store_true", help="no progress bar")
+    e.add_argument("--quiet", action="store_true", help=QUIET_HELP)
     e.add_argument("--test-size", "--test-subset", dest="test_size", type=test_size,
                    help=TEST_SIZE_HELP)
     e.add_argument("--subset", action=_Renamed,
@@ -171,7 +198,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_args(e)
 
     s = sub.add_parser("sample", help="decode random codes into a PNG grid, or a .npy of the images")
-    s.add_argument("checkpoint", help="the model to sample from: a .pt file written by train")
+    s.add_argument("checkpoint", help=f"the model to sample from: a .pt file written by train, "
+                                      f"{BUNDLED_HELP}")
     s.add_argument("--n", type=int, default=64, help="how many images, from 1 to 1,024 (default: 64)")
     s.add_argument("--label", type=int, help="digit to generate (conditional models)")
     s.add_argument("--temperature", type=float, default=1.0,
@@ -196,12 +224,15 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default: elbo)")
     a.add_argument("--percentile", type=float, default=95.0,
                    help="threshold at this percentile of the training scores (default: 95)")
-    _add_setting(a, SETTINGS["train_size"], default=SETTINGS["train_size"].default)
+    _add_setting(a, SETTINGS["train_size"], default=SETTINGS["train_size"].default,
+                 help_text="Train on the first N training images of the digits not held out, "
+                           "for a quick run (0: all of them); the AUROC is always scored on all "
+                           f"{TEST_IMAGES:,} test images")
     _add_setting(a, SETTINGS["seed"], default=SETTINGS["seed"].default)
     a.add_argument("--device", default="auto", help=DEVICE_HELP)
     a.add_argument("--json", action="store_true", help="print JSON")
     a.add_argument("--out", help="also save the trained model to this checkpoint")
-    a.add_argument("--quiet", action="store_true", help="no progress bar")
+    a.add_argument("--quiet", action="store_true", help=QUIET_HELP)
 
     w = sub.add_parser("sweep", help="hyperparameter sweep with Optuna (TPE sampler, median pruner); "
                                      "several processes or machines can share one study")
@@ -221,10 +252,11 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--objective", choices=("test_loss", "auroc"), default="test_loss",
                    help="minimise the test negative ELBO (test_loss, the default), or maximise "
                         "the AUROC of --holdout")
-    # SweepSpec's default (not imported: the CLI starts without Optuna).
-    w.add_argument("--holdout", type=int, default=2,
-                   help="digit left out for --objective auroc (default: 2; held-out 1s, 7s "
-                        "and 9s score no higher than the digits a model saw)")
+    # None unless given (cmd_sweep refuses it without --objective auroc); the default stated is
+    # SweepSpec's (not imported: the CLI starts without Optuna).
+    w.add_argument("--holdout", type=int,
+                   help="digit left out for --objective auroc, and only with it (default: 2; "
+                        "held-out 1s, 7s and 9s score no higher than the digits a model saw)")
     w.add_argument("--vary", default="latent_dim,lr",
                    help="settings to vary: latent_dim,hidden,lr,batch_size,beta,arch "
                         "(default: latent_dim,lr)")
@@ -252,14 +284,99 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def check_output(flag: str, path: str | os.PathLike) -> None:
+def check_output(flag: str, path: str | os.PathLike, shown: str | None = None) -> None:
     """Refuse, before any work, a path that cannot take the file the command will write: a
-    folder, a folder that does not exist, or a file where a folder should be."""
-    from vae_desktop.core.fileio import check_folder
+    folder, a folder that does not exist, a file where a folder should be, something that is
+    not a regular file (a pipe, a device), a bundled model, or a folder that takes no new file
+    (no permission, a read-only disk). A symlink is checked where it points (it is written
+    through). `shown`: the path as typed, where it differs (a bundled model's name)."""
+    from vae_desktop.core.fileio import check_folder, check_writable, is_bundled_model
 
+    typed = path if shown is None else shown
     if Path(path).is_dir():
-        raise UsageError(f"{flag} {path} is a folder, not a file")
+        raise UsageError(f"{flag} {typed} is a folder, not a file")
+    if Path(path).exists() and not Path(path).is_file():
+        raise UsageError(f"{flag} {typed} is not a regular file (a device, a pipe or a socket): "
+                         "give the path of a file to write.")
+    if is_bundled_model(path):
+        instead = ("give --out for the trained model, as in --out my-model.pt" if flag == "--resume"
+                   else "give another file")
+        raise UsageError(f"{flag} {typed} is a bundled model, which is never saved over: {instead}.")
     try:
-        check_folder(path)
+        check_folder(os.path.realpath(path) if Path(path).is_symlink() else path)
     except OSError as exc:
-        raise UsageError(f"{flag} {path}: {exc}") from None
+        raise UsageError(f"{flag} {typed}: {exc}") from None
+    try:
+        check_writable(path)
+    except OSError as exc:
+        raise cannot_write(flag, typed, exc, path) from None
+
+
+def cannot_write(flag: str, typed: str | os.PathLike, exc: OSError,
+                 path: str | os.PathLike | None = None) -> UsageError:
+    """A write that failed, in words naming the flag and the path as typed: "--out ro/m.pt:
+    cannot write in ro: Operation not permitted." (not the hidden temporary file's name).
+    `path`: the file written, where it differs from what was typed."""
+    path = typed if path is None else path
+    where = os.path.realpath(path) if Path(path).is_symlink() else os.fspath(path)
+    folder = os.path.dirname(where)
+    reason = (exc.strerror or str(exc)).strip().rstrip(".")
+    return UsageError(f"{flag} {typed}: cannot write in {folder or 'the working folder'}: "
+                      f"{reason[:1].upper()}{reason[1:]}.")
+
+
+def bundled_model_names() -> list[str]:
+    """The bundled models' names (file names without .pt), which a model argument takes."""
+    from vae_desktop.core.paths import bundled_models_dir
+
+    folder = bundled_models_dir()
+    return sorted(p.stem for p in folder.glob("*.pt")) if folder.is_dir() else []
+
+
+def model_path(text: str) -> str:
+    """A model argument (eval's and sample's checkpoint, train --resume): the file named, or
+    where no such file is and the name has no folder in it, the bundled model of that name
+    (with or without .pt), so that `vae-desktop eval mnist-vae-z2` works from any folder."""
+    if os.path.lexists(text) or os.path.dirname(text):
+        return text  # a file (or a path with a folder): the file wins, or is reported missing
+    from vae_desktop.core.paths import bundled_models_dir
+
+    name = text if text.endswith(".pt") else f"{text}.pt"
+    bundled = bundled_models_dir() / name
+    if bundled.is_file():
+        return str(bundled)
+    raise UsageError(f"{text}: no such file in this folder, and no bundled model has that name "
+                     f"(bundled models: {', '.join(bundled_model_names())}).")
+
+
+def check_model_path(path: str, typed: str | None = None) -> None:
+    """A folder given as the model, named as typed (the checkpoint's own check says only the
+    last part: "tmp is a folder")."""
+    if Path(path).is_dir():
+        raise UsageError(f"{typed or path} is a folder, not a checkpoint: pick a .pt file inside "
+                         "it.")
+
+
+# What torchvision's MNIST-like data sets read under --data-dir (the command never downloads).
+TORCHVISION_FOLDERS = {"mnist": ("MNIST", "MNIST"), "fashion-mnist": ("FashionMNIST", "Fashion-MNIST"),
+                       "kmnist": ("KMNIST", "KMNIST")}
+TORCHVISION_FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                     "t10k-labels-idx1-ubyte")
+
+
+def check_data_dir(data_dir: str | None, dataset: str) -> None:
+    """Refuse a --data-dir without the data set's files, saying which files belong where."""
+    if data_dir is None or dataset not in TORCHVISION_FOLDERS:
+        return
+    if not Path(data_dir).is_dir():
+        raise UsageError(f"--data-dir {data_dir}: no such folder.")
+    folder, shown = TORCHVISION_FOLDERS[dataset]
+    raw = os.path.join(data_dir, folder, "raw")
+    missing = [name for name in TORCHVISION_FILES if not os.path.isfile(os.path.join(raw, name))]
+    if not missing:
+        return
+    files = (", ".join(missing[:-1]) + " and " + missing[-1]) if len(missing) > 1 else missing[0]
+    bundled = (", or leave --data-dir out to use the bundled MNIST" if dataset == "mnist" else "")
+    raise UsageError(f"--data-dir {data_dir} holds no {shown}: it needs {files}, unpacked, in "
+                     f"{raw}. vae-desktop does not download data sets: copy "
+                     f"{'them' if len(missing) > 1 else 'it'} there{bundled}.")
