@@ -26,6 +26,10 @@ BOX = 20  # the longer side of the digit's bounding box after scaling
 CENTRE = 14.0  # row and column of the intensity centre of mass in MNIST (array indices)
 INK_LEVEL = 0.1  # a pixel is ink (for the bounding box) above this fraction of the brightest one
 LOAD_MAX_SIDE = 1024  # loaded pictures are first shrunk to this; the digit ends up 20 px anyway
+# The background of a picture (background_surface): the level of each of BLOCKS x BLOCKS patches
+# (the BLOCK_PERCENTILE of its pixels), a smooth surface kept under them in FIT_ROUNDS rounds, a
+# patch above it (ink) weighing ABOVE_WEIGHT.
+BLOCKS, BLOCK_PERCENTILE, FIT_ROUNDS, ABOVE_WEIGHT = 12, 30.0, 10, 0.02
 
 
 class EmptyImageError(ValueError):
@@ -166,19 +170,91 @@ def is_dark_on_light(image: np.ndarray) -> bool:
 
 def to_white_on_black(image: np.ndarray, noise_floor: float = 0.1) -> np.ndarray:
     """Any grey-level picture of a digit -> float32 white ink on black in [0, 1]: inverted when
-    it is dark on light, background level mapped to 0, strongest ink to 1, and the faintest
-    `noise_floor` of the range (paper texture, JPEG noise, shadows) to 0 so that it does not
-    widen the digit's bounding box."""
+    it is dark on light, the background's level across the picture (`background_surface`:
+    uneven light, a shadow's gradient, vignetting) taken away, the strongest ink mapped to 1, and
+    the faintest `noise_floor` of the range (paper texture, JPEG noise) to 0 so that it does not
+    widen the digit's bounding box.
+
+    On paper the ink's darkness is a share of the light falling on it, so a dark-on-light
+    picture is divided by its paper's brightness (ink as dark in the shade as in the light); a
+    light-on-dark one (chalk, a drawing app's canvas) has its background subtracted."""
     raw = np.asarray(image)
     grey = _unit_range(_as_float(raw), raw.dtype)
-    if is_dark_on_light(grey):
+    paper = is_dark_on_light(grey)
+    if paper:
         grey = 1.0 - grey
-    background = float(np.median(_border(grey)))
-    peak = float(grey.max())
-    if peak - background <= 1e-6:
+    background = background_surface(grey)
+    flat = grey - background
+    if paper:  # the share of the paper's light the ink takes
+        flat = flat / np.maximum(1.0 - background, 0.05)
+    peak = float(flat.max())
+    if peak <= 1e-6:
         return np.zeros_like(grey, dtype=np.float32)
-    start = background + noise_floor * (peak - background)
-    return np.clip((grey - start) / (peak - start), 0.0, 1.0).astype(np.float32)
+    start = noise_floor * peak
+    return np.clip((flat - start) / (peak - start), 0.0, 1.0).astype(np.float32)
+
+
+def background_surface(grey: np.ndarray) -> np.ndarray:
+    """The background's level at each pixel of a light-on-dark picture (ink bright): a smooth
+    surface (a quadratic in x and y) fitted to the background's level in each of BLOCKS x BLOCKS
+    patches of the picture.
+
+    Light across a sheet changes slowly, so a smooth surface follows it (a gradient from a
+    window, a lamp's hot spot, dark corners) but never a stroke, however bold: a blur or a
+    morphological closing narrower than the strokes would hollow them. A patch's level is a
+    low percentile of its pixels (BLOCK_PERCENTILE: right while less than about two thirds of the
+    patch is ink); a patch that a bold stroke fills stands out above the surface, and the fit
+    keeps under those (a lower envelope), then fits the paper's patches alone. A flat
+    background (a canvas, a clean scan) gives a flat surface at its level."""
+    h, w = grey.shape
+    rows, cols = min(BLOCKS, h), min(BLOCKS, w)
+    bh, bw = h // rows, w // cols
+    top, left = (h - rows * bh) // 2, (w - cols * bw) // 2
+    patches = grey[top:top + rows * bh, left:left + cols * bw].reshape(rows, bh, cols, bw)
+    levels = np.percentile(patches.transpose(0, 2, 1, 3).reshape(rows, cols, bh * bw),
+                           BLOCK_PERCENTILE, axis=2).astype(np.float64)
+    # Patch centres and pixels on one scale: -1 at the first pixel, 1 at the last.
+    def scale(index: np.ndarray, size: int) -> np.ndarray:
+        return 2.0 * index / max(size - 1, 1) - 1.0
+
+    y = scale(top + bh * (np.arange(rows) + 0.5) - 0.5, h)[:, None] * np.ones((1, cols))
+    x = scale(left + bw * (np.arange(cols) + 0.5) - 0.5, w)[None, :] * np.ones((rows, 1))
+    terms = np.stack([np.ones_like(x), x, y, x * x, x * y, y * y], axis=-1).reshape(-1, 6)
+    values = levels.ravel()
+    # The surface under the patches (asymmetric least squares, as a spectrum's baseline is
+    # found): a patch above it, ink, weighs ABOVE_WEIGHT, one under it, paper, the rest.
+    weights = np.ones(values.shape)
+    for _ in range(FIT_ROUNDS):
+        root = np.sqrt(weights)
+        coef = np.linalg.lstsq(terms * root[:, None], values * root, rcond=None)[0]
+        rise = values - terms @ coef
+        weights = np.where(rise > 0.0, ABOVE_WEIGHT, 1.0 - ABOVE_WEIGHT)
+    # Then fitted to the paper alone: the patches within the paper's own spread of it (judged
+    # by those under it, which hold no ink).
+    under = np.abs(rise[rise <= 0.0])
+    paper = rise <= _paper_spread(under)
+    for _ in range(3):
+        if np.count_nonzero(paper) < 2 * terms.shape[1]:
+            break
+        coef = np.linalg.lstsq(terms[paper], values[paper], rcond=None)[0]
+        rise = values - terms @ coef
+        closer = rise <= _paper_spread(np.abs(rise[paper]))
+        if np.array_equal(closer, paper):
+            break
+        paper = closer
+    col = scale(np.arange(w), w)[None, :]
+    row = scale(np.arange(h), h)[:, None]
+    surface = (coef[0] + coef[1] * col + coef[2] * row + coef[3] * col * col
+               + coef[4] * row * col + coef[5] * row * row)
+    return np.clip(surface, 0.0, 1.0).astype(np.float32)
+
+
+def _paper_spread(off: np.ndarray) -> float:
+    """How far above the surface a patch may stand and still be paper: three robust standard
+    deviations of the paper's patches (`off`: their distances from it), at least half a percent
+    of the range."""
+    spread = 1.4826 * float(np.median(off)) if off.size else 0.0
+    return max(3.0 * spread, 0.005)
 
 
 def load_image(path: str | os.PathLike) -> np.ndarray:
