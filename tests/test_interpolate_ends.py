@@ -73,8 +73,8 @@ def test_a_latent_space_end_names_the_dimensions_it_uses(app_state, qtbot):
     tab = make_tab(app_state, qtbot, conditional=False, latent_dim=2)
     tab.end_b.set_kind("latent")
     tab.refresh_now()
-    assert tab.ends[1].problem == ("No point has been picked on the Latent space tab yet: click "
-                                   "one there")
+    # The model's point before any click: its origin, as the Latent space tab shows it.
+    assert tab.ends[1].caption == "Latent space point at the origin"
     box = tab.end_b.source
     text = dict(SOURCES)["latent"]
     assert box.currentText() == text

@@ -135,7 +135,9 @@ def test_latent_points_fill_the_listening_ends(app_state, qtbot):
     tab.end_a.set_kind("latent")
     tab.end_b.set_kind("latent")
     tab.refresh_now()
-    assert "Latent space" in tab.message.text()
+    # Before any click, both ends are the model's point: its origin, as Latent space shows it.
+    assert not tab.message.isVisibleTo(tab)
+    assert not tab.codes["linear"].any()
     app_state.set_latent_point(np.array([0.5, -1.0], np.float32))
     app_state.set_latent_point(np.array([-2.0, 0.25], np.float32))
     tab.refresh_now()
@@ -154,7 +156,9 @@ def test_latent_points_fill_the_listening_ends(app_state, qtbot):
     assert not tab.frames and not tab.strips["linear"].captions()
     assert np.isnan(tab.end_a.preview.image()).all()  # shown empty, not as a black digit
     tab.refresh_now()
-    assert "No point has been picked on the Latent space tab" in tab.message.text()
+    # The new model's point, its origin, is both ends.
+    assert not tab.message.isVisibleTo(tab) and tab.codes["linear"].shape == (10, 2)
+    assert not tab.codes["linear"].any()
 
 
 def test_a_latent_point_brings_its_label_to_a_conditional_end(app_state, qtbot):
@@ -190,8 +194,8 @@ def test_clicking_a_frame_makes_it_the_latent_point(app_state, qtbot):
     assert np.array_equal(point.code, tab.codes["spherical"][index].numpy())
     assert point.label_weights is None  # an unconditional model
     assert point.origin == f"spherical interpolation A→B, t = {index / (steps - 1):.2f}"
-    # The tab's own point is not taken as a new end.
-    assert tab.last_click is None
+    # The tab's own point is not taken as a new end: the latest is still the model's origin.
+    assert not tab.last_click.any()
     assert strip.frame_at(2 + (steps - 1) * 30 + 5, 10) == steps - 1
     assert strip.frame_at(2 + steps * 30 + 5, 10) is None
 
@@ -301,7 +305,8 @@ def test_strip_titles_drop_the_labels_of_a_previous_model(app_state, qtbot):
     "labels blended from 7 to 5"."""
     tab = make_tab(app_state, qtbot, conditional=True)
     assert "labels blended from 2 to 7" in tab.strip_titles["linear"].text()
-    tab.end_b.set_kind("latent")  # no point yet: no strips
+    assert app_state.drawing is None
+    tab.end_b.set_kind("drawing")  # nothing drawn: no strips
     tab.refresh_now()
     assert not tab.frames
     for title in tab.strip_titles.values():

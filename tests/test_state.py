@@ -108,6 +108,8 @@ def test_one_test_set_pass_per_model_is_shared(app_state, qtbot):
 
 
 def test_a_latent_point_keeps_its_label_blend_and_is_dropped_with_its_model(app_state, qtbot):
+    """A new active model's point is its origin (a conditional one's under the label the last
+    point had): the Latent space tab shows it, the Interpolate tab's ends take it."""
     blend = np.zeros(10, np.float32)
     blend[5], blend[6] = 0.47, 0.53
     app_state.set_latent_point(np.ones(2), blend, "interpolation 5→6, t = 0.53")
@@ -115,9 +117,20 @@ def test_a_latent_point_keeps_its_label_blend_and_is_dropped_with_its_model(app_
     assert point.label is None and np.allclose(point.label_tensor().numpy(), blend)
     app_state.set_latent_point(np.ones(2), one_hot(7, 10))
     assert app_state.latent_point.label == 7
-    other = next(m for m in app_state.models if m is not app_state.active)
+    other = app_state.find_model(conditional=True, latent_dim=16)
+    assert other is not app_state.active
     with qtbot.waitSignal(app_state.latent_point_changed) as changed:
         app_state.set_active(other)
+    point = changed.args[0]
+    assert point is app_state.latent_point
+    assert point.code.tolist() == [0.0] * 16 and point.label == 7
+    app_state.set_latent_point(np.ones(16), blend)  # a blend: the largest share, 6, goes on
+    app_state.set_active(app_state.find_model(conditional=True, latent_dim=2))
+    assert app_state.latent_point.label == 6 and not app_state.latent_point.code.any()
+    app_state.set_active(app_state.find_model(conditional=False, latent_dim=2))
+    assert app_state.latent_point.label_weights is None
+    with qtbot.waitSignal(app_state.latent_point_changed) as changed:
+        app_state.set_active(None)
     assert changed.args[0] is None and app_state.latent_point is None
 
 

@@ -13,7 +13,8 @@ It owns
 - the workers that run every kind of background work.
 
 What belongs to one model (a drawing's posterior, a latent point) is dropped when the active
-model changes, so no view can show another model's information.
+model changes, so no view can show another model's information; the new model's latent point
+is its origin.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from vae_desktop.gui.mixture_cache import MixtureSource
 from vae_desktop.gui.workers import Job, Workers
 
 FIRST_MODEL = "mnist-cvae-z2"  # the bundled model active at first launch
+NEW_MODEL_POINT = "Latent space"  # the origin of the latent point a newly active model starts at
 
 
 @dataclass(frozen=True)
@@ -239,8 +241,10 @@ class AppState(QObject):
         changed = ckpt is not self.active
         self.active = ckpt
         if changed:
-            # A latent point and a drawing's posterior belong to the model that made them.
-            self.set_latent_point(None)
+            # A latent point and a drawing's posterior belong to the model that made them. The
+            # new model's point is its origin: the Latent space tab shows it, and the
+            # Interpolate tab's "Latent space point" end takes it.
+            self._start_latent_point(ckpt)
             self.posterior_changed.emit(None)
         self.model_changed.emit(ckpt)
 
@@ -273,6 +277,23 @@ class AppState(QObject):
             return
         self.latent_point = point
         self.latent_point_changed.emit(point)
+
+    def _start_latent_point(self, ckpt: Checkpoint | None) -> None:
+        """The latent point a newly active model starts with: its origin, for a conditional
+        model under the digit the last point was decoded as (the largest share of a blend; 0
+        when there is none); no point without a model."""
+        if ckpt is None:
+            self.set_latent_point(None)
+            return
+        model = ckpt.model
+        weights = None
+        if model.num_classes:
+            last = self.latent_point
+            label = 0
+            if last is not None and last.label_weights is not None:
+                label = int(np.argmax(last.label_weights))
+            weights = one_hot(label if label < model.num_classes else 0, model.num_classes)
+        self.set_latent_point(np.zeros(model.latent_dim, np.float32), weights, NEW_MODEL_POINT)
 
     def set_latent_snapshot(self, snapshot) -> None:
         """Open a training run's latent snapshot (None: close it)."""

@@ -180,6 +180,9 @@ class InterpolateTab(QWidget):
         for picker in (self.end_a, self.end_b):
             picker.set_conditional(conditional)
         self.settings.set_conditional(conditional)
+        # The new model's point (its origin, as the Latent space tab shows it), which the state
+        # set before saying the model changed.
+        self.on_latent_point(self.state.latent_point)
         self.schedule()
 
     def _on_drawing_changed(self, _drawing) -> None:

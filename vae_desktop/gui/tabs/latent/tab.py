@@ -206,7 +206,10 @@ class LatentTab(QWidget):
         if conditional:
             self.label_box.set_num_classes(self.model.num_classes)
             self._picked_label = min(self._picked_label, self.model.num_classes - 1)
-        self._adopt(self.state.latent_point)  # the plane and the manifold need them
+        point = self.state.latent_point
+        self._adopt(point)  # the plane and the manifold need them
+        if point is None or point.code.size != self.model.latent_dim:
+            self._commit(self.z, "")  # the origin shown here is the state's point
         self.stats = self.stats_source.stats(ckpt)
         if self.stats is None:
             self._show_waiting()
@@ -306,7 +309,10 @@ class LatentTab(QWidget):
         active = self.state.active
         if self._dirty or self.model is None or active is None or active.model is not self.model:
             return  # rendered from the state when the tab is next shown, or on model_changed
-        if point is not None and point.code.size != self.model.latent_dim:
+        if point is None:
+            self.go_to_origin()  # what this tab shows is the state's point
+            return
+        if point.code.size != self.model.latent_dim:
             self.state.status_message.emit(
                 f"Latent space: that point has {point.code.size} dimensions but the model has "
                 f"{self.model.latent_dim}", 5000)
