@@ -17,6 +17,7 @@ up bilinearly, as BOX would make it blocky.
 from __future__ import annotations
 
 import os
+import struct
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -273,7 +274,9 @@ def load_image(path: str | os.PathLike) -> np.ndarray:
         raise ImageLoadError(f"{name} is not an image, or is damaged: its contents are not PNG, "
                              "JPEG, GIF, BMP, TIFF or WebP, whatever its name says. Open a "
                              "picture in one of these formats.") from None
-    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError:
+        raise ImageLoadError(_too_large(name, path)) from None
+    except (OSError, ValueError) as exc:
         raise ImageLoadError(f"{name} could not be read: {str(exc).rstrip('.')}.") from None
     if max(picture.size) > LOAD_MAX_SIDE:
         picture.thumbnail((LOAD_MAX_SIDE, LOAD_MAX_SIDE), Image.BOX)
@@ -281,6 +284,40 @@ def load_image(path: str | os.PathLike) -> np.ndarray:
     if grey.max() - grey.min() <= 1e-6:
         raise EmptyImageError(f"{name} is blank: it shows no digit.")
     return to_white_on_black(grey)
+
+
+def _too_large(name: str, path: str | os.PathLike) -> str:
+    """Why a picture over Pillow's limit (twice Image.MAX_IMAGE_PIXELS: beyond it Pillow takes
+    a file for a decompression bomb and reads none of it) is not opened, in words."""
+    limit = 2 * int(Image.MAX_IMAGE_PIXELS or 0)
+    side = round(limit ** 0.5, -3)
+    size = _header_size(path)
+    what = f" ({size[0]:,} × {size[1]:,} pixels)" if size else ""
+    return (f"{name} is too large to open{what}; the largest this app opens is {limit:,} pixels "
+            f"(about {side:,.0f} × {side:,.0f}). Make it smaller in an image editor and open it "
+            "again.")
+
+
+def _header_size(path: str | os.PathLike) -> tuple[int, int] | None:
+    """(width, height) as a picture's header says, read by the format's own reader without
+    Image.open's size check (which refuses a huge picture before saying its size); None when no
+    reader knows the file."""
+    Image.init()
+    try:
+        with open(path, "rb") as file:
+            prefix = file.read(16)
+            for kind in Image.ID:
+                reader, accept = Image.OPEN[kind]
+                if accept is not None and not accept(prefix):
+                    continue
+                file.seek(0)
+                try:
+                    return tuple(reader(file, os.fspath(path)).size)
+                except (OSError, ValueError, SyntaxError, IndexError, TypeError, struct.error):
+                    continue
+    except OSError:
+        return None
+    return None
 
 
 def _grey_levels(picture: Image.Image) -> np.ndarray:
