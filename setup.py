@@ -3,6 +3,7 @@ vae_desktop/resources/, so an installed vae-desktop works from any folder. A che
 editable install) reads them from resources/ at the repository's top instead: see
 vae_desktop/core/paths.py. Everything else is declared in pyproject.toml."""
 
+import shutil
 from pathlib import Path
 
 from setuptools import setup
@@ -17,6 +18,12 @@ class BuildWithResources(build_py):
         super().run()
         if self.editable_mode:  # the checkout's resources/ is found directly
             return
+        # A build folder is reused from one build to the next: a model removed from resources/
+        # since the last build must not stay in the wheel.
+        copied = Path(self.build_lib) / "vae_desktop" / "resources"
+        if copied.exists():
+            self.announce(f"removing {copied}", level=2)
+            shutil.rmtree(copied)
         for name, target in self._resource_files():
             self.mkpath(str(target.parent))
             self.copy_file(str(ROOT / "resources" / name), str(target))
