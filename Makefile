@@ -1,30 +1,54 @@
-# Two commands for a new user: `make run` and `make test`. Both create .venv on first use.
+# Two commands for a new user: `make run` and `make test`. Both create .venv on first use: `run`
+# installs the app, `test` adds what the tests need (pytest, ruff, import-linter, PostgreSQL for
+# the sweep tests). Each set is installed once (a stamp in .venv), again when pyproject.toml
+# changes. A .venv made by a Python older than 3.11, or without pip, is made again.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+APP_STAMP := $(VENV)/.installed-app
+TEST_STAMP := $(VENV)/.installed-test
+USABLE := import sys, pip; sys.exit(sys.version_info < (3, 11))
+NEW_ENOUGH := import sys; sys.exit(sys.version_info < (3, 11))
 
 .PHONY: run test lint bench clean
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+# The stamps of an unusable .venv do not count: it is made again, and both sets installed.
+ifneq ($(shell $(BIN)/python -c '$(USABLE)' >/dev/null 2>&1 && echo usable),usable)
+.PHONY: $(APP_STAMP) $(TEST_STAMP)
+endif
 
-run: $(STAMP)
+$(APP_STAMP): pyproject.toml
+	@if ! $(BIN)/python -c '$(USABLE)' >/dev/null 2>&1; then \
+	  if [ -e $(VENV) ]; then \
+	    echo "$(VENV) is unusable (made by a Python older than 3.11, or without pip): making it again."; \
+	    rm -rf $(VENV); \
+	  fi; \
+	  $(PYTHON) -c '$(NEW_ENOUGH)' >/dev/null 2>&1 || { \
+	    echo "$(PYTHON) is older than Python 3.11, which vae-desktop needs: run make again with PYTHON=python3.11 (or a newer one)."; \
+	    exit 1; }; \
+	  $(PYTHON) -m venv $(VENV); \
+	fi
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): $(APP_STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+run: $(APP_STAMP)
 	$(BIN)/vae-desktop
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 	$(BIN)/ruff check vae_desktop tests bench tools
 	$(BIN)/lint-imports
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check vae_desktop tests bench tools
 	$(BIN)/lint-imports
 
-bench: $(STAMP)
+bench: $(APP_STAMP)
 	$(BIN)/python bench/train_throughput.py
 
 clean:
