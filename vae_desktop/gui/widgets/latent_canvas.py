@@ -93,6 +93,37 @@ class LatentViewBox(pg.ViewBox):
             super().mouseDragEvent(ev, axis)
 
 
+class _DigitLegend(pg.LegendItem):
+    """The digits' legend: a click anywhere on a digit's row (its dot, its number or the space
+    around them) hides or shows that digit's points, and no click on the legend reaches the plot
+    below it (where it would move the decoded point)."""
+
+    ROW_REACH_PX = 6  # a click this close to a row (between two rows, say) is on it
+
+    def row_at(self, pos: QPointF) -> int | None:
+        """The index of the entry whose row is under `pos` (legend coordinates), or None."""
+        best, best_distance = None, float(self.ROW_REACH_PX)
+        for index, (sample, label) in enumerate(self.items):
+            rect = sample.geometry().united(label.geometry())
+            dx = max(rect.left() - pos.x(), 0.0, pos.x() - rect.right())
+            dy = max(rect.top() - pos.y(), 0.0, pos.y() - rect.bottom())
+            distance = math.hypot(dx, dy)
+            if distance <= best_distance:
+                best, best_distance = index, distance
+        return best
+
+    def mouseClickEvent(self, ev) -> None:
+        ev.accept()
+        if ev.button() != Qt.LeftButton:
+            return
+        index = self.row_at(ev.pos())
+        if index is not None:
+            sample, _label = self.items[index]
+            sample.item.setVisible(not sample.item.isVisible())
+            sample.update()
+            self.sigSampleClicked.emit(sample.item)
+
+
 class LatentCanvas(pg.PlotWidget):
     # A point of the plane was clicked (final=True) or dragged over (final=False).
     point_picked = Signal(float, float, bool)
@@ -124,9 +155,12 @@ class LatentCanvas(pg.PlotWidget):
         self.manifold.hide()
         plot.addItem(self.manifold, ignoreBounds=True)
 
-        self.legend = pg.LegendItem(offset=(-8, 8), colCount=2, labelTextColor="#d0d0d0",
-                                    brush=pg.mkBrush(22, 23, 26, 200), pen=pg.mkPen("#444"))
+        # Opaque, and above everything in the plot: the crosshair, the current point and the
+        # manifold's digits used to show through it.
+        self.legend = _DigitLegend(offset=(-8, 8), colCount=2, labelTextColor="#d0d0d0",
+                                   brush=pg.mkBrush(22, 23, 26), pen=pg.mkPen("#444"))
         self.legend.setParentItem(plot.vb)
+        self.legend.setZValue(50)
         self.legend.setToolTip("Click a digit to hide or show its points. A digit hidden stays "
                                "hidden while this model is shown; another model shows them all.")
         # One scatter for all digits (one cached pixmap, see below), drawn in a shuffled order
@@ -394,6 +428,8 @@ class LatentCanvas(pg.PlotWidget):
             return -1
         if not self.vb.sceneBoundingRect().contains(scene_pos):
             return -1
+        if self.legend.isVisible() and self.legend.sceneBoundingRect().contains(scene_pos):
+            return -1  # the points under the legend are hidden by it
         p = self.vb.mapSceneToView(scene_pos)
         pw, ph = self.vb.viewPixelSize()
         if pw <= 0 or ph <= 0:
