@@ -126,3 +126,28 @@ def test_conditional_samples_come_from_the_labels_mixture(small_state, qtbot):
     assert tab.samples_title.text().startswith("36 mixture samples of 4")
     # The all-digits view's styles come from every digit's mixture, pooled.
     torch.testing.assert_close(tab.digits_view.codes, sampler.codes(tab.rows_spin.value(), t, seed, None))
+
+
+def test_the_visible_line_says_prior_samples_are_shown_while_the_mixture_is_fitted(small_state,
+                                                                                  qtbot):
+    """The status said only "Fitting the mixture to 60,000 codes…" while the grid showed prior
+    samples; that they were prior samples was in its tooltip alone."""
+    from vae_desktop.gui.tabs.sampling import SamplerChoice, SamplerSource
+
+    state = small_state
+    ckpt = state.find_model(conditional=False, latent_dim=2)
+    choice = SamplerChoice()
+    qtbot.addWidget(choice)
+    choice.resize(260, choice.sizeHint().height())
+    choice.show()
+    source = SamplerSource(state, choice, lambda: ckpt)
+    choice.set_kind("mixture")
+    assert source.kind() == "prior"  # not ready yet: the prior's samples are drawn
+    lines = choice.status_text().split("\n")
+    assert lines[-1] == "Prior samples are shown until it is ready."
+    assert "mixture" in lines[0].lower()
+    # Each line is whole in a column as narrow as the Latent space tab's at 1280x720.
+    metrics = choice.status.fontMetrics()
+    assert all(metrics.horizontalAdvance(line) <= choice.status.width() for line in lines)
+    qtbot.waitUntil(lambda: source.kind() == "mixture", timeout=60000)
+    assert choice.status_text() == ""

@@ -40,10 +40,14 @@ TIPS = {
 }
 
 
+PRIOR_MEANWHILE = "Prior samples are shown until it is ready."
+PRIOR_SHOWN = "Prior samples are shown instead."
+
+
 class SamplerChoice(QWidget):
-    """"Sampler [combo]" and, while the mixture is fitted (or if that failed), one line with a
-    progress bar under it. Once the mixture is ready the line goes: the combo's tooltip says
-    what was fitted."""
+    """"Sampler [combo]" and, while the mixture is fitted (or if that failed), two lines with a
+    progress bar under them: what the fit is doing, and that prior samples are shown meanwhile.
+    Once the mixture is ready the lines go: the combo's tooltip says what was fitted."""
 
     changed = Signal(str)  # the kind picked: mixture.SAMPLER_PRIOR or SAMPLER_MIXTURE
 
@@ -87,8 +91,8 @@ class SamplerChoice(QWidget):
 
     def show_status(self, text: str, fraction: float | None = None, failed: bool = False,
                     detail: str = "") -> None:
-        """One line under the combo ("" hides it), with a progress bar when `fraction` is given;
-        `detail` goes to its tooltip."""
+        """A line or two under the combo ("" hides them), with a progress bar when `fraction` is
+        given; `detail` goes to their tooltip."""
         self.status.setText(text)
         self.status.setToolTip(detail or text)
         self.status.setStyleSheet("color: #d93025" if failed else HINT_STYLE)
@@ -160,12 +164,13 @@ class SamplerSource(QObject):
         self.choice.set_fitted("")
         failure = source.failure(self._model)
         if failure is not None:
-            self.choice.show_status("Could not fit the mixture: prior samples shown", failed=True,
-                                    detail=failure)
+            self.choice.show_status(f"Could not fit the mixture.\n{PRIOR_SHOWN}", failed=True,
+                                    detail=f"Could not fit the mixture: {failure}")
             return
         progress = source.status(self._model) or mixture.FitProgress("Fitting the mixture…", 0.0)
-        self.choice.show_status(progress.text, progress.fraction,
-                                detail=f"{progress}\nPrior samples are shown until it is ready.")
+        # What is shown meanwhile, in the line itself: the grid's samples are the prior's.
+        self.choice.show_status(f"{progress.text}\n{PRIOR_MEANWHILE}", progress.fraction,
+                                detail=f"{progress}\n{PRIOR_MEANWHILE}")
 
     def _mine(self, model) -> bool:
         return (model is not None and model is self._model
