@@ -96,6 +96,10 @@ def test_the_installed_wheel_trains_and_lists_the_bundled_models_from_any_folder
     run(str(target / "bin" / "vae-desktop"), "train", "--epochs", "1", "--subset", "500",
         "--test-size", "1000", "--quiet", "--out", "model.pt")
     assert (elsewhere / "model.pt").stat().st_size > 100_000
+    # A bundled model by its name, from the installed package (test_cli_bundled: the rest).
+    evaluated = run(str(target / "bin" / "vae-desktop"), "eval", "mnist-vae-z2", "--test-size",
+                    "100", "--device", "cpu")
+    assert evaluated.stdout.startswith("mnist-vae-z2.pt (MLP, latent 2")
     listing = run(sys.executable, "-c", (
         "import json, vae_desktop\n"
         "from PySide6.QtWidgets import QApplication\n"
