@@ -132,6 +132,12 @@ def test_a_value_out_of_range_says_what_was_given(argv, said, capsys, nothing_lo
     assert error(argv, capsys) == said
 
 
+def test_a_label_out_of_range_says_what_was_given(capsys, tmp_path):
+    # Checked once the model is loaded: its number of labels.
+    assert error(["sample", "mnist-cvae-z2", "--label", "12", "--out", str(tmp_path / "x.png")],
+                 capsys) == "--label must be 0..9, got 12."
+
+
 # Sweep --holdout
 
 

@@ -415,7 +415,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
         if args.label is None:
             y = torch.arange(args.n) % model.num_classes
         elif not 0 <= args.label < model.num_classes:
-            raise UsageError(f"--label must be 0..{model.num_classes - 1}")
+            raise UsageError(f"--label must be 0..{model.num_classes - 1}, got {args.label}.")
         else:
             y = torch.full((args.n,), args.label)
             digits = (ckpt.train_config or {}).get("digits")
