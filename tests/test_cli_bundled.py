@@ -17,7 +17,6 @@ from vae_desktop.core.fileio import is_bundled_model
 from vae_desktop.core.paths import bundled_models_dir
 from vae_desktop.core.training import new_model
 
-BUNDLED = bundled_models_dir()
 NAMES = ["mnist-cvae-z16", "mnist-cvae-z2", "mnist-vae-z16", "mnist-vae-z2",
          "mnist-vae-z50-binarized"]
 TINY = ["--epochs", "1", "--train-size", "500", "--test-size", "100", "--quiet"]
@@ -25,6 +24,24 @@ TINY = ["--epochs", "1", "--train-size", "500", "--test-size", "100", "--quiet"]
 
 def digest(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(autouse=True)
+def bundled_copy(tmp_path, monkeypatch):
+    """The bundled models as copies in a temporary resources folder (the MNIST files linked):
+    a test of a refusal that watches the old code fail would otherwise write over the
+    checkout's git-tracked models, as one did while this file was written."""
+    from vae_desktop.core import paths
+
+    real = paths.resources_dir()
+    copy = tmp_path / "resources"
+    (copy / "models").mkdir(parents=True)
+    for model in (real / "models").glob("*.pt"):
+        (copy / "models" / model.name).write_bytes(model.read_bytes())
+    (copy / "mnist").symlink_to(real / "mnist")
+    monkeypatch.setattr(paths, "resources_dir", lambda: copy)
+    assert bundled_models_dir() == copy / "models"
+    return copy / "models"
 
 
 @pytest.fixture
@@ -46,7 +63,7 @@ def nothing_loaded(monkeypatch):
 @pytest.mark.parametrize("given", ["path", "name", "name.pt"])
 def test_resuming_a_bundled_model_without_out_is_refused_before_any_work(given, elsewhere, capsys,
                                                                         nothing_loaded):
-    model = BUNDLED / "mnist-vae-z2.pt"
+    model = bundled_models_dir() / "mnist-vae-z2.pt"
     before = digest(model)
     text = {"path": str(model), "name": "mnist-vae-z2", "name.pt": "mnist-vae-z2.pt"}[given]
     assert main(["train", "--resume", text, *TINY]) == 2
@@ -57,13 +74,13 @@ def test_resuming_a_bundled_model_without_out_is_refused_before_any_work(given, 
 
 
 def test_out_naming_a_bundled_model_is_refused(elsewhere, capsys, nothing_loaded):
-    model = BUNDLED / "mnist-cvae-z2.pt"
+    model = bundled_models_dir() / "mnist-cvae-z2.pt"
     assert main(["train", *TINY, "--out", str(model)]) == 2
     assert f"--out {model} is a bundled model" in capsys.readouterr().err
 
 
 def test_a_bundled_model_resumed_with_out_trains_into_the_out_file(elsewhere):
-    model = BUNDLED / "mnist-vae-z2.pt"
+    model = bundled_models_dir() / "mnist-vae-z2.pt"
     before = digest(model)
     assert main(["train", "--resume", "mnist-vae-z2", *TINY, "--out", "mine.pt"]) == 0
     mine = checkpoint.load(elsewhere / "mine.pt")
@@ -73,13 +90,13 @@ def test_a_bundled_model_resumed_with_out_trains_into_the_out_file(elsewhere):
 
 
 def test_is_bundled_model_knows_the_bundled_folder_only(tmp_path):
-    assert is_bundled_model(BUNDLED / "mnist-vae-z2.pt")
-    assert is_bundled_model(BUNDLED / "not-there-yet.pt")  # a new file in that folder, too
+    assert is_bundled_model(bundled_models_dir() / "mnist-vae-z2.pt")
+    assert is_bundled_model(bundled_models_dir() / "not-there-yet.pt")  # a new file in that folder, too
     copy = tmp_path / "mnist-vae-z2.pt"
     copy.write_bytes(b"")
     assert not is_bundled_model(copy)
     link = tmp_path / "link.pt"
-    link.symlink_to(BUNDLED / "mnist-vae-z2.pt")
+    link.symlink_to(bundled_models_dir() / "mnist-vae-z2.pt")
     assert is_bundled_model(link)  # what is written goes where the link points
 
 

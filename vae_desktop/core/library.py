@@ -3,9 +3,13 @@
 The index is a small JSON file (`library.json` in the app's models folder), written atomically.
 It holds, per model, the file, a name a person can read (and change), where the model came from
 and a summary for listing (settings, epochs, test loss), so listing needs no checkpoint loads.
+A file in the data folder is written as its path in that folder ("models/x.pt"), so a data folder
+moved or copied elsewhere keeps its list; a file elsewhere (the user's own) by its whole path.
 If the index is missing or damaged it is rebuilt from the checkpoint files the app keeps:
-the bundled models, the models folder and the sweep folders. The files are the truth; the index
-is a cache of them plus the names people chose.
+the bundled models, the models folder and the sweep folders (a damaged one is kept as a backup
+first). The files are the truth; the index is a cache of them plus the names people chose. An
+entry whose file is not there for now (a drive unplugged) stays listed until a person removes it.
+An index written by a newer version is read as far as it can be, and never written over.
 """
 
 from __future__ import annotations
@@ -26,6 +30,13 @@ from .settings import TRAIN_IMAGES
 from .wording import arch_name, count, digits_phrase
 
 INDEX_VERSION = 1
+APP_FOLDERS = ("models", "sweeps", "autosave")  # the data folder's folders that hold models
+# A name the library gave (default_name), "(2)" and all: "VAE without 2s · MLP · z=2 · 3 epochs ·
+# 5 Dec 14:05 (2)". A name a person typed is never of this shape, or only by design.
+DEFAULT_NAME = re.compile(r"^C?VAE(?: [^·]+)? · [^·]+ · z=\d+ · [\d,]+ epochs? · "
+                          r"\d{1,2} \S+ \d{2}:\d{2}(?: \(\d+\))?$")
+NEWER = ("the list of models was written by a newer version of vae-desktop, and this version "
+         "does not write over it")
 ORIGINS = ("bundled", "trained", "sweep", "holdout", "opened", "saved")
 MAX_NAME = 80
 APP_DATASET = "mnist"  # what every tab shows a model, whatever it was trained on
@@ -44,7 +55,7 @@ def index_path() -> Path:
 
 @dataclass
 class ModelEntry:
-    path: str  # absolute
+    path: str  # absolute (in the index: relative to the data folder when inside it)
     name: str
     origin: str  # one of ORIGINS
     added: float  # seconds since the epoch
@@ -214,6 +225,13 @@ def check_name(name: str) -> str:
     return name
 
 
+class NewerListError(OSError):
+    """The index was written by a newer version of vae-desktop: this one leaves it as it is."""
+
+    def __init__(self) -> None:
+        super().__init__(NEWER)
+
+
 class ModelLibrary:
     def __init__(self, index: Path | None = None, bundled: Path | None = None,
                  scan: tuple[Path, ...] | None = None) -> None:
@@ -225,40 +243,54 @@ class ModelLibrary:
         self.scan = scan if scan is not None else (self.index.parent, data / "sweeps", data / "autosave")
         self.entries: list[ModelEntry] = []
         self.skipped: list[Path] = []  # the files the last rebuild could not read
+        # Why the list in memory is not on disk (the folder could not be written when it was
+        # loaded), None when it is: a change then writes the list as it is in memory.
+        self.unsaved: str | None = None
+        self.newer = False  # the index was written by a newer version: never written over
+        self._on_disk: str | None = None  # the index's text as last read
+
+    @property
+    def data_folder(self) -> Path:
+        """The folder that holds models/, sweeps/ and autosave/ (paths in it are written
+        relative to it)."""
+        return self.index.parent.parent
 
     # Reading
     def load(self) -> list[str]:
-        """Read the index (rebuilding it if it is missing or damaged) and drop entries whose file
-        is gone. Returns what a person should be told, e.g. that the index was rebuilt."""
+        """Read the index (rebuilding it if it is missing or damaged, a damaged one kept as a
+        backup first). An entry whose file is not there is kept: the file may be back later.
+        Returns what a person should be told, e.g. that the index was rebuilt. A folder that
+        cannot be written is no reason to fail: the list is used as read, and a note says so."""
         notes: list[str] = []
         self._clear_stale_temporaries()
+        self.unsaved, self.newer, self._on_disk = None, False, None
         try:
-            self.entries, dropped = self._read()
+            self.entries, dropped, self.newer = self._read()
         except FileNotFoundError:
-            self.rebuild()
-            return notes + self._skipped_note()
+            self.rebuild(write=False)
+            return self._save_loaded() + self._skipped_note()
         except (OSError, ValueError) as exc:
-            found = self.rebuild()
-            notes.append(f"The model list could not be read ({exc}), so it was rebuilt from "
-                         f"{count(found, 'model file')}. Names you had given are lost; the "
-                         "models are not.")
-            return notes + self._skipped_note()
-        if dropped:
+            kept = self._keep_damaged()
+            found = self.rebuild(write=False)
+            notes.append(f"The list of models could not be read ({exc}), so it was rebuilt "
+                         f"from {count(found, 'model file')}. Names you had given are lost; the "
+                         f"models are not.{kept}")
+            return notes + self._save_loaded() + self._skipped_note()
+        if self.newer:
+            notes.append("The list of models was written by a newer version of vae-desktop, "
+                         "so this version leaves it as it is: the models it lists are shown, but "
+                         "new models, names and removals are kept only until you quit.")
+        elif dropped:
             were = "entry of the model list could not be read and was" if dropped == 1 else \
                 "entries of the model list could not be read and were"
             notes.append(f"{dropped} {were} dropped. A model file in the models folder is "
-                         "listed again under its default name.")
-        changed = self._take_bundled_entries() or bool(dropped)
-        gone = [e for e in self.entries if not e.file.is_file()]
-        if gone:
-            self.entries = [e for e in self.entries if e not in gone]
-            notes.append("No longer listed, since their files are gone: "
-                         + ", ".join(e.name for e in gone))
+                         f"listed again under its default name.{self._keep_damaged()}")
+        self._take_bundled_entries()
         known = {self._key(e.path) for e in self.entries}
         # Bundled models the index does not know yet (a new version shipped one).
         for path in sorted(self.bundled_dir.glob("*.pt")):
             if self._key(path) not in known:
-                changed |= self._add_file(path, "bundled") is not None
+                self._add_file(path, "bundled")
         # Checkpoints put in the models folder while the app was closed, such as
         # `vae-desktop train --out <data folder>/models/x.pt` (a rebuild would list them too).
         found = [entry for path in sorted(self.index.parent.glob("*.pt"))
@@ -266,9 +298,47 @@ class ModelLibrary:
         if found:
             notes.append(f"Listed {count(len(found), 'model')} found in the models folder: "
                          + ", ".join(f"{e.name} ({e.file.name})" for e in found))
-        if changed or gone or found:
+        return notes + self._save_loaded()
+
+    def _save_loaded(self) -> list[str]:
+        """Write the list just loaded where it differs from the file (paths made relative,
+        entries added or mended), unless a newer version wrote the file. What to say when it
+        cannot be written: nothing is lost, but changes last only until the app quits."""
+        if self.newer or self._text() == self._on_disk:
+            return []
+        try:
             self._write()
-        return notes
+        except OSError as exc:
+            self.unsaved = exc.strerror or str(exc)
+            return [f"The list of models could not be saved in {self.index.parent} "
+                    f"({self.unsaved}): the models are listed, but new models, names and "
+                    "removals are kept only until you quit. Check that the folder can be "
+                    "written to and that the disk has room."]
+        return []
+
+    def _keep_damaged(self) -> str:
+        """Copy the index, which is about to be replaced, to library.damaged-<date>.json (-2,
+        -3… when there is one already) beside it; returns the sentence that says so ("" for an
+        empty file, or when it could not be copied)."""
+        try:
+            data = self.index.read_bytes()
+        except OSError:
+            return ""
+        if not data.strip():
+            return ""
+        stamp, n = time.strftime("%Y-%m-%d"), 1
+        while True:
+            suffix = "" if n == 1 else f"-{n}"
+            backup = self.index.with_name(f"{self.index.stem}.damaged-{stamp}{suffix}.json")
+            try:
+                with open(backup, "xb") as fh:  # never over an earlier backup
+                    fh.write(data)
+            except FileExistsError:
+                n += 1
+                continue
+            except OSError:
+                return ""
+            return f" The damaged list is kept as {backup.name} in {backup.parent}."
 
     def _take_bundled_entries(self) -> bool:
         """Make the bundled entries this install's. Two installs can share one data folder (a
@@ -293,27 +363,68 @@ class ModelLibrary:
                 entry.name, changed = plain, True
         return changed
 
-    def _read(self) -> tuple[list[ModelEntry], int]:
-        """The index's entries, and how many were dropped as unreadable (a hand-edited or
-        damaged entry costs only itself, not every name in the list). ValueError when the file
-        as a whole is not an index."""
+    def _read(self) -> tuple[list[ModelEntry], int, bool]:
+        """The index's entries, how many were dropped as unreadable (a hand-edited or damaged
+        entry costs only itself, not every name in the list), and whether a newer version wrote
+        it (its entries are read as far as this version knows their fields). ValueError when
+        the file as a whole is not an index."""
         try:
-            data = json.loads(self.index.read_text(encoding="utf-8"))
+            text = self.index.read_text(encoding="utf-8")
+            data = json.loads(text)
         except UnicodeDecodeError:
             raise ValueError("it is not text") from None
         except json.JSONDecodeError as exc:
-            raise ValueError(f"it is not valid JSON: {exc.msg} at line {exc.lineno}") from None
-        if (not isinstance(data, dict) or data.get("version") != INDEX_VERSION
+            # "Unterminated string starting at" ends with "at": said once, before the line.
+            what = re.sub(r"\s+at$", "", exc.msg)
+            what = what[:1].lower() + what[1:]
+            raise ValueError(f"it is not valid JSON: {what} at line {exc.lineno}") from None
+        version = data.get("version") if isinstance(data, dict) else None
+        if (not isinstance(version, int) or isinstance(version, bool) or version < INDEX_VERSION
                 or not isinstance(data.get("models"), list)):
             raise ValueError("it is not a vae-desktop model list of this version")
-        entries = [entry for item in data["models"] if (entry := _entry(item)) is not None]
-        return entries, len(data["models"]) - len(entries)
+        newer = version > INDEX_VERSION
+        entries, seen = [], set()
+        for item in data["models"]:
+            entry = _entry(item, self.data_folder, lenient=newer)
+            if entry is None:
+                continue
+            if not entry.bundled:
+                entry.path = self._localized(entry.path)
+            if self._key(entry.path) not in seen:  # one entry to a file
+                seen.add(self._key(entry.path))
+                entries.append(entry)
+        self._on_disk = text
+        return entries, len(data["models"]) - len(entries), newer
+
+    def _localized(self, path: str) -> str:
+        """An absolute path, as earlier versions wrote them, that points into another data
+        folder (this one's before it was moved or copied): the file of this data folder with
+        the same part after the data folder ("models/x.pt"), where there is one and the old
+        file, if still there, is the same size. Else the path as it is."""
+        old = Path(path)
+        if _inside(old, self.data_folder):
+            return path
+        parts = old.parts
+        for i in range(len(parts) - 2, 0, -1):
+            if parts[i] not in APP_FOLDERS:
+                continue
+            here = self.data_folder.joinpath(*parts[i:])
+            try:
+                if here.is_file() and (not old.is_file()
+                                       or old.stat().st_size == here.stat().st_size):
+                    return str(here.resolve())
+            except OSError:
+                continue
+        return path
 
     def _fresh(self) -> None:
         """Before a change, the index as it is on disk now: another window of the app may have
-        changed it since this one read it (the last writer's list would win otherwise)."""
+        changed it since this one read it (the last writer's list would win otherwise). Not
+        where the list in memory is ahead of the file (it could not be written when loaded)."""
+        if self.unsaved is not None or self.newer:
+            return
         try:
-            self.entries, _ = self._read()
+            self.entries, _, _ = self._read()
         except (OSError, ValueError):
             pass  # not readable: this window's list is the best there is
 
@@ -328,10 +439,11 @@ class ModelLibrary:
             except OSError:
                 pass
 
-    def rebuild(self) -> int:
+    def rebuild(self, write: bool = True) -> int:
         """List every readable checkpoint in the bundled folder and the scanned folders, with
-        default names; returns how many were found. Unreadable files are left alone, and kept
-        in `skipped` for the note that names them."""
+        default names, and write the index unless `write` is False; returns how many were
+        found. Unreadable files are left alone, and kept in `skipped` for the note that names
+        them."""
         self.entries, self.skipped = [], []
         for path in sorted(self.bundled_dir.glob("*.pt")):
             if self._add_file(path, "bundled") is None:
@@ -341,7 +453,8 @@ class ModelLibrary:
                 origin = "sweep" if "sweeps" in path.parts else "trained"
                 if self._add_file(path, origin) is None:
                     self.skipped.append(path)
-        self._write()
+        if write:
+            self._write()
         return len(self.entries)
 
     def _skipped_note(self, most: int = 10) -> list[str]:
@@ -349,7 +462,7 @@ class ModelLibrary:
         many, and their names (the first `most`), as paths in the data folder where they are."""
         if not self.skipped:
             return []
-        base = self.index.parent.parent  # the data folder: models/, sweeps/, autosave/
+        base = self.data_folder
         shown = []
         for path in self.skipped:
             inside = _inside(path, base)
@@ -408,6 +521,8 @@ class ModelLibrary:
             self.entries.append(entry)
         elif name:
             entry.name = self._unused(check_name(name), entry)
+        else:
+            self._follow_file(entry, ckpt)
         entry.summary = summarize(ckpt)
         try:
             self._write()
@@ -472,6 +587,34 @@ class ModelLibrary:
             return True
         return False
 
+    def refresh(self, ckpt: Checkpoint) -> bool:
+        """Bring the entry of a model just read from its file up to date with the file (epochs
+        added by `vae-desktop train --resume`): its summary, and its name where that is still
+        the default name the library gave and no longer says what the file is. Returns whether
+        anything changed, in memory only (`save` writes it)."""
+        entry = self.find(ckpt.path) if ckpt.path is not None else None
+        if entry is None:
+            return False
+        before = (entry.name, _plain(entry.summary))
+        self._follow_file(entry, ckpt)
+        entry.summary = summarize(ckpt)
+        return (entry.name, _plain(entry.summary)) != before
+
+    def _follow_file(self, entry: ModelEntry, ckpt: Checkpoint) -> None:
+        """A default name that no longer says what the model is (its epochs, say) is made
+        again from the file, dated when the file was written; a name a person gave stays."""
+        if entry.bundled or not DEFAULT_NAME.match(entry.name):
+            return
+        s = summarize(ckpt)
+        now = what_it_is(s["kind"] == "CVAE", s["arch"], s["latent_dim"], s["epochs"],
+                         trained_digits(ckpt))
+        if not entry.name.startswith(now + " · "):
+            entry.name = self._unused(default_name(ckpt, _written(ckpt.path)), entry)
+
+    def save(self) -> None:
+        """Write the list as it is in memory (OSError when it cannot be written)."""
+        self._write()
+
     def owns_file(self, entry: ModelEntry) -> bool:
         """True when the app made the file in a folder of its own (not bundled, not the user's)."""
         return not entry.bundled and any(_inside(entry.file, Path(folder)) for folder in self.scan)
@@ -494,9 +637,22 @@ class ModelLibrary:
     def _key(path: str | os.PathLike) -> str:
         return str(Path(path).resolve())
 
+    def _text(self) -> str:
+        """The index's text for the list in memory: paths in the data folder relative to it."""
+        models = []
+        for entry in self.entries:
+            item = asdict(entry)
+            if not entry.bundled and _inside(entry.file, self.data_folder):
+                item["path"] = entry.file.resolve().relative_to(
+                    self.data_folder.resolve()).as_posix()
+            models.append(item)
+        payload = {"version": INDEX_VERSION, "models": models}
+        return json.dumps(payload, indent=1, allow_nan=False, default=_nan_free)
+
     def _write(self) -> None:
-        payload = {"version": INDEX_VERSION, "models": [asdict(e) for e in self.entries]}
-        text = json.dumps(payload, indent=1, allow_nan=False, default=_nan_free)
+        if self.newer:
+            raise NewerListError()
+        text = self._text()
 
         def write(tmp: str) -> None:
             with open(tmp, "w", encoding="utf-8") as fh:
@@ -505,6 +661,7 @@ class ModelLibrary:
                 os.fsync(fh.fileno())
 
         atomic_write(self.index, write)
+        self.unsaved, self._on_disk = None, text
 
 
 def _nan_free(value):
@@ -519,10 +676,22 @@ def _inside(path: Path, folder: Path) -> bool:
     return True
 
 
-def _entry(item) -> ModelEntry | None:
-    """One entry of the index, or None when it is not one (wrong fields or types)."""
+def _plain(value):
+    """A value as the index holds it (tuples as lists), to compare with what was read back."""
+    return json.loads(json.dumps(value, default=str))
+
+
+FIELDS = tuple(ModelEntry.__dataclass_fields__)
+
+
+def _entry(item, base: Path, lenient: bool = False) -> ModelEntry | None:
+    """One entry of the index, or None when it is not one (wrong fields or types). A relative
+    path is one in the data folder `base`. `lenient`: fields this version does not know (an
+    index of a newer version) are left out rather than refused."""
     if not isinstance(item, dict):
         return None
+    if lenient:
+        item = {key: value for key, value in item.items() if key in FIELDS}
     try:
         entry = ModelEntry(**item)
     except TypeError:
@@ -533,4 +702,6 @@ def _entry(item) -> ModelEntry | None:
             or not isinstance(entry.added, number) or not isinstance(entry.summary, dict)):
         return None
     entry.added = float(entry.added)
+    if not Path(entry.path).is_absolute():
+        entry.path = str((base / entry.path).resolve())
     return entry

@@ -5,7 +5,6 @@ state's methods."""
 from __future__ import annotations
 
 import html
-import re
 import time
 from pathlib import Path
 
@@ -32,13 +31,14 @@ from vae_desktop.core.library import (
     OTHER_DATA_MARK,
     PART_MARK,
     ModelEntry,
+    NewerListError,
     loss_note,
     train_images,
     trained_on_text,
 )
 from vae_desktop.core.wording import arch_name, hidden_text
 from vae_desktop.gui.show_folder import show_folder
-from vae_desktop.gui.state import AppState
+from vae_desktop.gui.state import AppState, refusal
 from vae_desktop.gui.widgets.hint_text import HINT_STYLE
 
 COLUMNS = ("Name", "Kind", "Arch", "Latent", "Hidden", "Beta", "Epochs", "Test loss", "Trained on",
@@ -54,6 +54,8 @@ SORT_TIP = ("Click to sort by this column, again for the other way round, a thir
             "(–) comes last.")
 SORT_ROLE = Qt.UserRole + 1
 UNREADABLE = "This model cannot be used, since its file could not be read"
+MISSING = "This model cannot be used until its file is back"
+NOT_FOUND = "file not found"  # an entry's reason, and its From cell
 NUMBER_COLUMNS = ("Latent", "Hidden", "Beta", "Epochs", "Test loss")
 # The columns that give up room where there is not enough, and the least each keeps (px).
 LEAST_WIDTH = {"Name": 200, "Trained on": 140}
@@ -181,8 +183,9 @@ class ModelsDialog(QDialog):
                 table.setItem(row, column, item)
             table.item(row, 0).setData(Qt.UserRole, ckpt)
         for row, (entry, reason) in enumerate(unreadable, start=len(self.state.models)):
-            tip = f"{UNREADABLE}: {reason}\n{entry.path}"
-            for column, (text, key) in enumerate(self._entry_cells(entry)):
+            tip = (f"{MISSING}: {NOT_FOUND}: {entry.path}" if reason == NOT_FOUND
+                   else f"{UNREADABLE}: {reason}\n{entry.path}")
+            for column, (text, key) in enumerate(self._entry_cells(entry, reason)):
                 item = SortingItem(text, key)
                 if COLUMNS[column] in NUMBER_COLUMNS:
                     item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
@@ -224,8 +227,9 @@ class ModelsDialog(QDialog):
 
     def _unreadable_entries(self) -> list[tuple[ModelEntry, str]]:
         """The entries of the model list that no model here stands for, since their file
-        cannot be read (damaged, or gone), each with why: they can only be removed. An entry
-        whose file reads well (listed meanwhile by another window) is not shown."""
+        cannot be read (damaged), or is not there (NOT_FOUND: a drive unplugged, a folder
+        renamed), each with why: they can only be removed. An entry whose file reads well
+        (listed meanwhile by another window) is not shown."""
         shown = {str(m.path.resolve()) for m in self.state.models if m.path is not None}
         found = []
         for entry in self.state.library.entries:
@@ -241,27 +245,26 @@ class ModelsDialog(QDialog):
         try:
             stat = path.stat()
         except OSError:
-            return "the file is no longer there."
+            return NOT_FOUND
         key = (str(path), stat.st_mtime_ns, stat.st_size)
         if key not in self._unreadable:
             try:
                 checkpoint.load(path)
             except (checkpoint.CheckpointError, OSError, ValueError, TypeError, KeyError) as exc:
-                # Without the advice to pick another file, meant for File > Open.
-                why = re.sub(r"[:.]\s*[Pp]ick a \.pt file saved by vae-desktop\.$", ".", str(exc))
-                self._unreadable[key] = why or type(exc).__name__
+                self._unreadable[key] = refusal(exc)  # without File > Open's advice
             else:
                 self._unreadable[key] = None
         return self._unreadable[key]
 
-    def _entry_cells(self, entry: ModelEntry) -> list[tuple[str, object]]:
+    def _entry_cells(self, entry: ModelEntry, reason: str) -> list[tuple[str, object]]:
         """The cells of an entry whose file cannot be read: its name, when it was listed and
-        that its file cannot be read; no settings (nothing could be read)."""
+        that its file cannot be read, or was not found; no settings (nothing could be read)."""
         cells = [(entry.name, (0, entry.name.casefold()))] + [("–", None)] * (len(COLUMNS) - 1)
         if not entry.bundled:
             cells[COLUMNS.index("Added")] = (
                 time.strftime("%Y-%m-%d %H:%M", time.localtime(entry.added)), (0, entry.added))
-        cells[COLUMNS.index("From")] = ("file cannot be read", (1, entry.origin))
+        said = NOT_FOUND if reason == NOT_FOUND else "file cannot be read"
+        cells[COLUMNS.index("From")] = (said, (1, said))
         return cells
 
     def _cells(self, ckpt: Checkpoint, note) -> list[tuple[str, object]]:
@@ -330,6 +333,8 @@ class ModelsDialog(QDialog):
         return super().eventFilter(watched, event)
 
     def showEvent(self, event) -> None:
+        # A model whose file was not there (a drive unplugged) and is now: listed again.
+        self.state.list_returned_models()
         # Opened again, the dialog starts on the active model, not on the row picked last time.
         if self.state.active in self.state.models:
             self.select(self.state.active)
@@ -396,6 +401,13 @@ class ModelsDialog(QDialog):
             unreadable is not None and unreadable.file.parent.is_dir()))
         if unreadable is not None:
             reason = self._why_unreadable(unreadable.file) or ""
+            if reason == NOT_FOUND:
+                self.detail.setText(
+                    f"<b>{html.escape(unreadable.name)}</b>: this model cannot be used until its "
+                    f"file is back: {NOT_FOUND}: {html.escape(unreadable.path)}. It is listed as "
+                    "any model again when this dialog is opened with the file there (a drive "
+                    "plugged in, a folder renamed back). Remove takes it off the list.")
+                return
             self.detail.setText(f"<b>{html.escape(unreadable.name)}</b>: this model cannot be "
                                 f"used, since its file could not be read: {html.escape(reason)} "
                                 f"File: {html.escape(unreadable.path)}. Remove takes it off the "
@@ -481,8 +493,8 @@ class ModelsDialog(QDialog):
         if entry.bundled:
             return False
         if not entry.file.is_file():
-            what = (f"Its file is no longer there ({entry.path}): only the entry in the list "
-                    "is removed.")
+            what = (f"Its file was not found ({entry.path}): only the entry in the list is "
+                    "removed, and the file is not touched if it comes back.")
         else:
             what = ("Its file could not be read, so the model cannot be used. " +
                     (f"The file, which vae-desktop made, will be deleted:\n{entry.path}"
@@ -506,6 +518,8 @@ class ModelsDialog(QDialog):
     def _not_saved(self, outcome: str, exc: OSError) -> str:
         """What to say when the list of models could not be written: `outcome` (nothing
         changed), why, and what to do."""
+        if isinstance(exc, NewerListError):
+            return f"{outcome}: {exc}."
         reason = exc.strerror or str(exc)
         folder = self.state.library.index.parent
         return (f"{outcome}: the list of models could not be saved in {folder} ({reason}). "

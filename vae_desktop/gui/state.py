@@ -19,6 +19,7 @@ is its origin.
 
 from __future__ import annotations
 
+import re
 import weakref
 from dataclasses import dataclass
 
@@ -114,22 +115,84 @@ class AppState(QObject):
         self._pass_jobs: dict[int, Job] = {}  # id(model) -> running pass
 
     # Models
+    # What loading the list of models had to say (load_library's notes), for the Models dialog.
+    load_notes: list[str] = []
+
     def load_library(self) -> list[str]:
         """List every model of the library (bundled ones included); returns what a person should
-        be told (files that could not be read, an index that was rebuilt)."""
+        be told (files that could not be read or were not found, an index that was rebuilt),
+        kept as `load_notes`. An entry whose file cannot be loaded stays in the library (the
+        Models dialog greys it) but is no model here: no tab can make it active."""
         notes = self.library.load()
+        missing, refreshed = [], False
+        self._unlisted: dict[str, tuple | None] = {}  # entries no model stands for: their file
         for entry in list(self.library.entries):
-            try:
-                ckpt = checkpoint.load(entry.path)
-            except checkpoint.CheckpointError as exc:
-                notes.append(str(exc))
+            ckpt = self._load_entry(entry)
+            if ckpt == "":  # not there for now: said in one note below
+                missing.append(entry)
                 continue
-            ckpt.name = entry.name
+            if isinstance(ckpt, str):  # why it cannot be read
+                notes.append(ckpt)
+                continue
+            refreshed |= self.library.refresh(ckpt)  # a default name that says too few epochs
+            ckpt.name = self.library.find(ckpt.path).name
             self._put(ckpt)
+        if refreshed:
+            try:
+                self.library.save()
+            except OSError:
+                pass  # said by the library's own note (a read-only folder, a newer list)
+        if missing:
+            notes.append(missing_note(missing))
+        self.load_notes = list(notes)
         self.models_changed.emit()
         if self.active is None and self.models:
             self.set_active(self._first_model())
         return notes
+
+    def _load_entry(self, entry: ModelEntry) -> Checkpoint | str:
+        """The model of an entry, or why not: "" for a file that is not there, else a sentence.
+        Either way the file's state is noted, so that list_returned_models tries it again only
+        once it has changed."""
+        key = str(entry.file.resolve())
+        try:
+            stat = entry.file.stat()
+        except OSError:
+            self._unlisted[key] = None
+            return ""
+        try:
+            return checkpoint.load(entry.path)
+        except checkpoint.CheckpointError as exc:
+            self._unlisted[key] = (stat.st_mtime_ns, stat.st_size)
+            return f"{entry.name} cannot be used, since its file could not be read: {refusal(exc)}"
+
+    def list_returned_models(self) -> list[Checkpoint]:
+        """Entries whose file was not there, or could not be read, when the list was loaded,
+        and whose file is there (or has changed) now, such as a model on a drive plugged back
+        in: listed as any model, in every tab's selector. Returns them."""
+        unlisted = getattr(self, "_unlisted", {})
+        shown = {str(m.path.resolve()) for m in self.models if m.path is not None}
+        back = []
+        for entry in list(self.library.entries):
+            key = str(entry.file.resolve())
+            if key in shown or key not in unlisted:
+                continue
+            try:
+                stat = entry.file.stat()
+            except OSError:
+                continue
+            if unlisted[key] == (stat.st_mtime_ns, stat.st_size):
+                continue  # the same unreadable file
+            unlisted.pop(key)
+            ckpt = self._load_entry(entry)
+            if isinstance(ckpt, str):
+                continue
+            ckpt.name = entry.name
+            self._put(ckpt)
+            back.append(ckpt)
+        if back:
+            self.models_changed.emit()
+        return back
 
     def _first_model(self) -> Checkpoint | None:
         """The model of a first launch, mnist-cvae-z2 (the 2-D conditional model suits every
@@ -343,6 +406,29 @@ class AppState(QObject):
 
     def test_pass_running(self, ckpt: Checkpoint | None) -> bool:
         return ckpt is not None and id(ckpt.model) in self._pass_jobs
+
+
+def refusal(exc: Exception) -> str:
+    """Why a listed model's file could not be read, without File ▸ Open's advice to pick
+    another file."""
+    return re.sub(r"[:.]\s*[Pp]ick a \.pt file saved by vae-desktop\.$", ".", str(exc)) or \
+        type(exc).__name__
+
+
+def missing_note(entries: list[ModelEntry]) -> str:
+    """What to say of listed models whose files were not found: they stay listed, greyed in
+    the Models dialog, until the files are back or a person removes them."""
+    if len(entries) == 1:
+        entry = entries[0]
+        return (f"The file of {entry.name} was not found ({entry.path}): the model stays on "
+                "the list of models, greyed in File ▸ Models, and can be used again once the "
+                "file is back (a drive plugged in, a folder renamed back). Remove it there if "
+                "it is gone for good.")
+    files = ", ".join(f"{e.name} ({e.path})" for e in entries)
+    return (f"The files of {len(entries)} models were not found: {files}. They stay on the list "
+            "of models, greyed in File ▸ Models, and can be used again once their files are "
+            "back (a drive plugged in, a folder renamed back). Remove them there if they are "
+            "gone for good.")
 
 
 def one_hot(label: int, num_classes: int) -> np.ndarray:

@@ -1,0 +1,67 @@
+"""The list of models keeps the paths of files in the data folder relative to it, so a data folder
+copied or moved elsewhere lists each model once, under the name it was given. Before, the index
+held absolute paths: a copy listed every model twice (the copy as "… (2)"), and with the old
+folder gone the renamed models fell back to their default names. An index an earlier version
+wrote (absolute paths) is read as well: a path into the old data folder is taken by its part
+after that folder ("models/x.pt") where the current data folder has that file."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from vae_desktop.core import checkpoint
+from vae_desktop.core.library import ModelLibrary, index_path, models_dir
+from vae_desktop.core.training import new_model
+
+
+def renamed_model(tmp_path):
+    """A model of the data folder, renamed "Lecture demo", and one of the user's, elsewhere."""
+    library = ModelLibrary()
+    library.load()
+    model = new_model(1, latent_dim=2, hidden=16)
+    ckpt = checkpoint.load(checkpoint.save(models_dir() / "x.pt", model,
+                                           [{"epoch": 1, "test_loss": 150.0}]))
+    library.add(ckpt, "trained", name="Lecture demo")
+    own = tmp_path / "mine" / "own.pt"
+    own.parent.mkdir()
+    library.add(checkpoint.load(checkpoint.save(own, model, [{"epoch": 1, "test_loss": 150.0}])),
+                "opened", name="My own")
+    return own
+
+
+def as_an_earlier_version_wrote_it(data):
+    """The index with absolute paths, as versions before this one wrote it."""
+    index = data / "models" / "library.json"
+    payload = json.loads(index.read_text(encoding="utf-8"))
+    for item in payload["models"]:
+        if not item["path"].startswith("/"):
+            item["path"] = str(data / item["path"])
+    index.write_text(json.dumps(payload), encoding="utf-8")
+
+
+@pytest.mark.parametrize("written_by", ["this version", "an earlier version"])
+@pytest.mark.parametrize("old_folder", ["kept", "gone"])
+def test_a_copied_data_folder_lists_each_model_once_under_its_name(tmp_path, monkeypatch,
+                                                                   written_by, old_folder):
+    old = tmp_path / "appdata"
+    own = renamed_model(tmp_path)
+    if written_by == "an earlier version":
+        as_an_earlier_version_wrote_it(old)
+    new = tmp_path / "moved" / "vae data"
+    shutil.copytree(old, new)
+    if old_folder == "gone":
+        shutil.rmtree(old)
+    monkeypatch.setenv("VAE_DESKTOP_DATA_DIR", str(new))
+
+    library = ModelLibrary()
+    assert library.load() == []
+    mine = [e for e in library.entries if not e.bundled]
+    assert sorted((e.name, e.path) for e in mine) == sorted([
+        ("Lecture demo", str((new / "models" / "x.pt").resolve())), ("My own", str(own))])
+    # Written relative to the data folder from now on, the user's own file as it is.
+    paths = {item["name"]: item["path"]
+             for item in json.loads(index_path().read_text(encoding="utf-8"))["models"]}
+    assert paths["Lecture demo"] == "models/x.pt" and paths["My own"] == str(own)
