@@ -4,20 +4,24 @@ the origin."""
 
 from __future__ import annotations
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QRadioButton,
+    QVBoxLayout,
     QWidget,
 )
 
 from vae_desktop.core import interpolation as interp
+from vae_desktop.gui.widgets.hint_text import HINT_STYLE
 from vae_desktop.gui.widgets.range_spin import RangeSpinBox
 
 DIGITS = 10
@@ -104,18 +108,27 @@ class WalkSettings(QGroupBox):
         return int(self.fixed_combo.currentData())
 
 
+TITLE = ("‖z‖: <span style='color:#e8710a'>linear</span> · "
+         "<span style='color:#1a73e8'>spherical</span>")
+# Both paths at the same distance from the origin all the way (two frames, or ends on one line
+# through the origin): one line hides the other.
+SAME_TITLE = ("‖z‖: <span style='color:#e8710a'>linear</span> and "
+              "<span style='color:#1a73e8'>spherical</span> coincide")
+NORM_NOTE = ("Each frame's distance from the origin. Most of a Gaussian's mass lies near a "
+             "shell around it: the straight path cuts inside, the spherical one keeps to it.")
+
+
 class NormPlot(pg.PlotWidget):
     """|z| of each frame along both paths."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setBackground(None)
-        self.setTitle("‖z‖: <span style='color:#e8710a'>linear</span> · "
-                      "<span style='color:#1a73e8'>spherical</span>", size="9pt")
+        self.setTitle(TITLE, size="9pt")
         self.setMouseEnabled(False, False)
         self.hideButtons()
         self.setMenuEnabled(False)
-        self.setMinimumWidth(170)
+        self.setMinimumSize(200, 180)
         self.setLabel("bottom", "t")
         # Room at the right for the "1" under the path's end, which pyqtgraph would drop as
         # overflowing when the plot is narrow.
@@ -125,19 +138,45 @@ class NormPlot(pg.PlotWidget):
             "linear": self.plot([], [], pen=pg.mkPen("#e8710a", width=2)),
             "spherical": self.plot([], [], pen=pg.mkPen("#1a73e8", width=2)),
         }
-        self.setToolTip("Distance of each frame's code from the origin. Most of a Gaussian's mass "
-                        "lies near a shell; the straight line cuts inside it, the slerp path keeps to it")
+        self.setToolTip(NORM_NOTE)
 
     def show_norms(self, ratios, codes: dict) -> None:
-        """Plot |z| against t for each path's codes [steps, D] (an empty dict clears the plot)."""
+        """Plot |z| against t for each path's codes [steps, D] (an empty dict clears the plot);
+        the title says when the two lines lie on each other."""
         top = 0.0
+        norms = {}
         for key, curve in self.curves.items():
             if key not in codes:
                 curve.setData([], [])
                 continue
-            norms = codes[key].double().norm(dim=1).numpy()
-            curve.setData(ratios.numpy(), norms)
-            top = max(top, float(norms.max()))
+            norms[key] = codes[key].double().norm(dim=1).numpy()
+            curve.setData(ratios.numpy(), norms[key])
+            top = max(top, float(norms[key].max()))
+        same = len(norms) == 2 and np.allclose(norms["linear"], norms["spherical"], rtol=1e-4,
+                                               atol=1e-4 * max(top, 1.0))
+        self.setTitle(SAME_TITLE if same else TITLE, size="9pt")
         if codes:
             self.setYRange(0, top * 1.1 or 1.0, padding=0)
             self.setXRange(0, 1, padding=0.03)
+
+
+class NormBox(QFrame):
+    """The plot of |z| beside the strips, under a title, with a line on how to read it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.StyledPanel)
+        col = QVBoxLayout(self)
+        col.setContentsMargins(8, 6, 8, 8)
+        title = QLabel("Distance from the origin")
+        title.setStyleSheet("font-weight: 600;")
+        col.addWidget(title)
+        self.plot = NormPlot()
+        col.addWidget(self.plot, 1)
+        self.note = QLabel(NORM_NOTE)
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet(HINT_STYLE)
+        col.addWidget(self.note)
+        # About twenty lines of text wide: room for the axis and its ticks, not taken from the
+        # strips beyond need.
+        self.setFixedWidth(max(260, 20 * self.fontMetrics().height()))

@@ -118,9 +118,9 @@ class EndPicker(QGroupBox):
         self.source = QComboBox()
         for key, text in SOURCES:
             self.source.addItem(text, key)
-        # Sized by a typical entry, not the longest, so two pickers fit side by side.
-        self.source.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-        self.source.setMinimumContentsLength(14)
+        # As wide as its longest entry, never cut ("The drawing on the Draw ta"): the two ends
+        # and the walk's settings share the row, which has room for them whole at 1280 px.
+        self.source.setSizeAdjustPolicy(QComboBox.AdjustToContents)
         self.source.setToolTip("Where this end of the walk comes from")
         form.addRow("From", self.source)
         self.index_spin = RangeSpinBox(f"The index of {title}")  # the tab says what it refused

@@ -7,9 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 import torch
-from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QRect, QRectF, Qt, Signal
+from PySide6.QtGui import QFont, QFontInfo
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from vae_desktop.core.images import grid
 from vae_desktop.gui.widgets.image_view import DigitView
@@ -17,7 +17,9 @@ from vae_desktop.gui.widgets.image_view import DigitView
 PAD = 2  # pixels between frames, as images.grid lays them out
 CELL = 28 + PAD  # a frame and the gap after it
 BLOCK = 28 + 2 * PAD  # a row of frames with the padding above and below it
-CAPTION = 10  # image pixels under each row for its captions (the text itself does not scale)
+CAPTION = 10  # image pixels under each row for its captions
+# The captions' text: this share of the band's height, within these shares of the app's font size.
+CAPTION_TEXT, CAPTION_MIN, CAPTION_MAX = 0.5, 0.85, 1.6
 ROW = BLOCK + CAPTION
 
 
@@ -35,6 +37,20 @@ def rows_for(count: int, width: float, height: float) -> int:
     return best
 
 
+class EvenColumn(QVBoxLayout):
+    """A column whose items (made alike: the two strips' frames) are given exactly the same
+    height: the pixel or two that would make one of them taller stays empty at the bottom, so
+    both strips show their frames at one size, one above the other."""
+
+    def setGeometry(self, rect: QRect) -> None:
+        count = self.count()
+        if count > 1:
+            margins = self.contentsMargins()
+            room = rect.height() - margins.top() - margins.bottom() - self.spacing() * (count - 1)
+            rect = QRect(rect.x(), rect.y(), rect.width(), rect.height() - room % count)
+        super().setGeometry(rect)
+
+
 class FrameStrip(DigitView):
     """Rows of frames with a caption under each; clicking a frame emits its index."""
 
@@ -49,8 +65,10 @@ class FrameStrip(DigitView):
         self._texts: list[str] = []
         self.rows, self.columns = 1, 0
         self.scene().sigMouseClicked.connect(self._on_click)
-        self.caption_font = QFont()
-        self.caption_font.setPointSize(8)
+        # Sized with the frames (see _size_captions), within bounds set by the app's font.
+        self.caption_font = QFont(self.font())
+        self._caption_px = 0
+        self.view.sigTransformChanged.connect(lambda *_: self._size_captions())
         # An empty strip (an end without a code; the tab's message says why) shows this alone.
         self.empty_note = pg.TextItem("No frames", color="#9aa0a6", anchor=(0.5, 0.5))
         self.view.addItem(self.empty_note)
@@ -86,6 +104,23 @@ class FrameStrip(DigitView):
         self._place_captions()
         h, w = self.image().shape
         self.view.setRange(xRange=(0, w), yRange=(0, h + CAPTION), padding=0.0)
+        self._size_captions()
+
+    def _size_captions(self) -> None:
+        """The captions' font, in proportion to the frames: half the height of the band under
+        a row, at least most of the app's font size and at most half as large again (8 pt
+        under 185 px frames read like a footnote)."""
+        unit = self.view.viewPixelSize()[1]  # image pixels per screen pixel
+        if not unit > 0:
+            return
+        base = QFontInfo(self.font()).pixelSize()
+        px = round(min(max(CAPTION_TEXT * CAPTION / unit, CAPTION_MIN * base), CAPTION_MAX * base))
+        if px == self._caption_px:
+            return
+        self._caption_px = px
+        self.caption_font.setPixelSize(px)
+        for item in self._captions:
+            item.setFont(self.caption_font)
 
     def _rows_image(self) -> np.ndarray:
         """The frames in rows; the caption bands between rows are NaN, which pyqtgraph draws

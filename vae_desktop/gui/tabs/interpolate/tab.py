@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 from vae_desktop.core import interpolation as interp
 from vae_desktop.gui.model_files import ask_save_path
 from vae_desktop.gui.tabs.interpolate import export
-from vae_desktop.gui.tabs.interpolate.controls import PATHS, NormPlot, WalkSettings
+from vae_desktop.gui.tabs.interpolate.controls import PATHS, NormBox, WalkSettings
 from vae_desktop.gui.tabs.interpolate.ends import End, EndPicker, clip_to_width, resolve_end
-from vae_desktop.gui.tabs.interpolate.strip import FrameStrip
+from vae_desktop.gui.tabs.interpolate.strip import EvenColumn, FrameStrip
 from vae_desktop.gui.widgets.hint_text import HINT_STYLE
 from vae_desktop.gui.widgets.range_spin import Refusals
 
@@ -100,8 +100,6 @@ class InterpolateTab(QWidget):
         self.settings.png_button.clicked.connect(self._export_png_dialog)
         self.settings.gif_button.clicked.connect(self._export_gif_dialog)
         top.addWidget(self.settings, 2)
-        self.norm_plot = NormPlot()
-        top.addWidget(self.norm_plot, 2)
         top_row = QWidget()
         top_row.setLayout(top)
         top.setContentsMargins(0, 0, 0, 0)
@@ -121,6 +119,18 @@ class InterpolateTab(QWidget):
         self.refusals.changed.connect(self._show_message)
         self.strips: dict[str, FrameStrip] = {}
         self.strip_titles: dict[str, QLabel] = {}
+        # The strips one above the other, exactly as tall (so their frames are as large and
+        # line up), beside the plot of each frame's distance from the origin.
+        body = QHBoxLayout()
+        body.setSpacing(10)
+        strips = EvenColumn()
+        strips.setSpacing(10)
+        strips.setContentsMargins(0, 0, 0, 0)
+        body.addLayout(strips, 1)
+        self.norm_box = NormBox()
+        self.norm_plot = self.norm_box.plot
+        body.addWidget(self.norm_box)
+        col.addLayout(body, 1)
         for key, text in PATHS:
             frame = QFrame()
             frame.setFrameShape(QFrame.StyledPanel)
@@ -135,7 +145,7 @@ class InterpolateTab(QWidget):
             inner.addWidget(strip, 1)
             self.strips[key] = strip
             self.strip_titles[key] = title
-            col.addWidget(frame, 1)
+            strips.addWidget(frame, 1)
         hint = QLabel("Numbers under the frames: the mixing ratio t, the share of B (0 is A, 1 is B). "
                       "Click a frame to see its code on the Latent space tab.")
         hint.setStyleSheet(HINT_STYLE)
