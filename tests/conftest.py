@@ -29,6 +29,26 @@ def _gui_thread_collector(qapp):
     gc.enable()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _bundled_models_untouched():
+    """No test writes the checkout's bundled models (git-tracked): one that watched old code
+    fail once wrote over mnist-cvae-z2.pt. Checked after the whole session, by content."""
+    import hashlib
+
+    from vae_desktop.core.paths import bundled_models_dir
+
+    def digests():
+        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(bundled_models_dir().glob("*.pt"))}
+
+    before = digests()
+    yield
+    changed = sorted(name for name, digest in digests().items() if before.get(name) != digest)
+    if changed or len(digests()) != len(before):
+        pytest.fail(f"a test changed the bundled models in {bundled_models_dir()}: {changed} "
+                    "(restore them with git)")
+
+
 @pytest.fixture(autouse=True)
 def _garbage_collected_in_the_gui_thread(_gui_thread_collector):
     """After each test, in this (the GUI) thread, what the collector's timer may not have had
