@@ -587,12 +587,13 @@ class ModelLibrary:
             return True
         return False
 
-    def refresh(self, ckpt: Checkpoint) -> bool:
-        """Bring the entry of a model just read from its file up to date with the file (epochs
-        added by `vae-desktop train --resume`): its summary, and its name where that is still
-        the default name the library gave and no longer says what the file is. Returns whether
-        anything changed, in memory only (`save` writes it)."""
-        entry = self.find(ckpt.path) if ckpt.path is not None else None
+    def refresh(self, ckpt: Checkpoint, entry: ModelEntry | None = None) -> bool:
+        """Bring the entry of a model just read from its file (`entry`, if the caller has it)
+        up to date with the file (epochs added by `vae-desktop train --resume`): its summary,
+        and its name where that is still the default name the library gave and no longer says
+        what the file is. Returns whether anything changed, in memory only (`save` writes it)."""
+        if entry is None and ckpt.path is not None:
+            entry = self.find(ckpt.path)
         if entry is None:
             return False
         before = (entry.name, _plain(entry.summary))

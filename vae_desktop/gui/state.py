@@ -134,8 +134,8 @@ class AppState(QObject):
             if isinstance(ckpt, str):  # why it cannot be read
                 notes.append(ckpt)
                 continue
-            refreshed |= self.library.refresh(ckpt)  # a default name that says too few epochs
-            ckpt.name = self.library.find(ckpt.path).name
+            refreshed |= self.library.refresh(ckpt, entry)  # a default name, epochs behind
+            ckpt.name = entry.name
             self._put(ckpt)
         if refreshed:
             try:
