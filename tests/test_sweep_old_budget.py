@@ -117,3 +117,17 @@ def test_the_table_and_the_export_show_the_images_the_study_recorded(qtbot, stat
     copied = list(csv.DictReader(QGuiApplication.clipboard().text().splitlines(),
                                  delimiter="\t"))
     assert (copied[0]["training_images"], copied[0]["test_images"]) == ("200", "all")
+
+
+def test_the_command_line_notes_another_budget_on_an_old_study_too(capsys):
+    """`vae-desktop sweep` adds trials of another budget with a note; on a study of the old
+    form it read the trials' notes only and said nothing."""
+    from vae_desktop.cli import main
+
+    old_study()
+    assert main(["sweep", "--study", "old", "--trials", "1", "--vary", "lr", "--epochs", "1",
+                 "--train-size", "300", "--test-size", "100", "--hidden", "16",
+                 "--latent-dim", "4", "--no-prune"]) == 0
+    err = capsys.readouterr().err
+    assert ("note: study old's trials used 200 training images where these settings say 300; "
+            "all 10,000 test images where these settings say 100") in err

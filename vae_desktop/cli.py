@@ -627,8 +627,9 @@ def _note_budget_differences(spec: SweepSpec) -> None:
     trials were trained or scored on another budget than the ones this run adds."""
     from vae_desktop.core import sweep
 
-    differences = sweep.budget_differences(sweep.load_trials(spec.storage, spec.study).trials,
-                                           spec)
+    study = sweep.load_trials(spec.storage, spec.study)
+    # The study's own record of its budget stands for what older trials did not note.
+    differences = sweep.budget_differences(study.trials, spec, study.budget)
     if differences:
         print(f"vae-desktop: note: study {spec.study}'s trials used {'; '.join(differences)}: "
               "their values do not compare with the trials this run adds", file=sys.stderr)
