@@ -1,8 +1,10 @@
 """Checkpoints: weights, model settings, training history and optimizer state in one file.
 
-Saving is atomic (temporary file in the same folder, then os.replace). Loading never runs code
-from a file, never takes much more memory than the file's weights, and says in words what is
-wrong with a file it refuses (CheckpointError), never with a traceback:
+Saving is atomic (temporary file in the same folder, then os.replace), and a write that fails
+is an OSError naming the file, whatever torch.save raised (its zip writer says a full disk with
+a RuntimeError). Loading never runs code from a file, never takes much more memory than the
+file's weights, and says in words what is wrong with a file it refuses (CheckpointError), never
+with a traceback:
 
 - `torch.load(weights_only=True)` refuses any pickle that would call a function or build an
   object other than tensors and plain containers; the message names what the file asked for.
@@ -22,6 +24,7 @@ The words of a refusal are checkpoint_words'. The names other modules use are al
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 from dataclasses import dataclass, field
@@ -90,14 +93,74 @@ def save(path: str | os.PathLike, model: VAE, history: list[dict] | None = None,
         "optimizer": _to_cpu(optimizer_state) if optimizer_state is not None else None,
         "train_config": dict(train_config or {}),
     }
+
     def write(tmp: str) -> None:
         with open(tmp, "wb") as fh:
-            torch.save(payload, fh)
+            try:
+                torch.save(payload, fh)
+            except RuntimeError as exc:
+                error = _write_error(exc, path)
+                if error is None:
+                    raise
+                raise error from exc
             fh.flush()
             os.fsync(fh.fileno())
 
     atomic_write(path, write)
     return path
+
+
+def _write_error(exc: RuntimeError, path: Path) -> OSError | None:
+    """What torch.save's RuntimeError means for the file: its zip writer reports a failed write
+    (a full disk: "[enforce fail at inline_container.cc:672] . unexpected pos 3871104 vs
+    3870992") as a RuntimeError, with the OSError behind it only as its context. That becomes
+    an OSError naming `path`, with the OSError's errno (EIO where there is none), so that every
+    caller's OSError path says it. None for another RuntimeError (not the file's)."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, OSError) and cause.errno is not None:
+            return OSError(cause.errno, os.strerror(cause.errno), str(path))  # its subclass
+        cause = cause.__cause__ or cause.__context__
+    if "inline_container" in str(exc):  # the zip writer, failing with no OSError to say why
+        return OSError(errno.EIO, "the file could not be written to the end", str(path))
+    return None
+
+
+def save_problem(exc: OSError) -> tuple[str, str]:
+    """Why a save failed and what to do, in plain words (not "[Errno 28]" or the temporary
+    file's name): ("the disk is full", "Free some space or choose another disk.")."""
+    code = exc.errno
+    if code in (errno.EACCES, errno.EPERM):
+        return "permission denied", "Choose another folder."
+    if code == errno.EROFS:
+        return "the disk is read-only", "Choose a folder on another disk."
+    if code == errno.ENOSPC:
+        return "the disk is full", "Free some space or choose another disk."
+    if code == errno.EDQUOT:
+        return "your disk quota is used up", "Free some space or choose another disk."
+    if code == errno.EIO:
+        return ("the disk reported an error while writing",
+                "Try again, or choose another disk: this one may be failing or disconnected.")
+    if code == errno.ENAMETOOLONG:
+        return "the name is too long", "Choose a shorter name."
+    if code in (errno.EISDIR, errno.EINVAL):  # fileio's words: a folder, a device, a pipe
+        return (exc.strerror or "it is not a regular file").rstrip("."), "Choose another name."
+    reason = (exc.strerror or str(exc) or type(exc).__name__).strip().rstrip(".")
+    if code is None:  # already in words (fileio.check_folder: a missing folder)
+        return reason, "Choose another folder."
+    return f"the system says “{reason}”", "Try again, or choose another folder."
+
+
+def cannot_save(path: str | os.PathLike, exc: OSError) -> str:
+    """A save of `path` that failed, as the app says it: "copy.pt could not be saved in /ro:
+    permission denied. Choose another folder." An error already in words that names its folder
+    ("the folder /x does not exist") is not given the folder twice."""
+    path = Path(path)
+    reason, advice = save_problem(exc)
+    where = "" if exc.errno is None else f" in {path.parent}"
+    return f"{path.name} could not be saved{where}: {reason}. {advice}"
 
 
 def _to_cpu(obj):

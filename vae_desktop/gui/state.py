@@ -244,8 +244,13 @@ class AppState(QObject):
         """Save a model to a file the user chose (OSError if it cannot be written); returns the
         model as listed from now on, named after the file. A model whose file the app made (an
         autosave) moves to the new file; a bundled model, or one in a file of the user's, stays
-        as it is, and the new file is listed as a model of its own and made active."""
+        as it is, and the new file is listed as a model of its own and made active. A model
+        that was in memory only (its autosave failed) is from now on the model of that file."""
         saved = model_files.save_checkpoint_as(ckpt, path)
+        if ckpt.path is None:
+            ckpt.path = saved
+            return self.add_model(ckpt, activate=ckpt is self.active, origin="saved",
+                                  name=saved.stem)
         entry = self.entry(ckpt)
         if entry is not None and self.library.owns_file(entry) and entry.file != saved.resolve():
             old = entry.file

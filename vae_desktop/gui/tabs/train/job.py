@@ -260,7 +260,16 @@ class _Saved:
             self.error = ""
         except OSError as exc:
             self.path = None
-            self.error = f"Could not autosave to {request.save_path}: {exc}"
+            self.error = autosave_failed(request.save_path, exc)
+
+
+def autosave_failed(path: Path, exc: OSError) -> str:
+    """A failed autosave, in words: why (not "[Errno 13]" or the temporary file's name), and
+    that the model is kept in memory, where Save model as… can still put it in a file."""
+    reason, _ = checkpoint.save_problem(exc)
+    where = "" if exc.errno is None else f" in {path.parent}"
+    return (f"The model could not be autosaved{where}: {reason}. It is kept until you quit: "
+            "use Save model as… to keep it.")
 
 
 def _cpu_copy(obj):

@@ -4,7 +4,8 @@ listed afterwards is no surprise.
 On quit the run is stopped (TrainTab.shutdown): a stopped run keeps its model as it was after its
 last complete epoch, autosaved and listed in the model library (not made active); a new model
 stopped in its first epoch keeps what it learnt so far; a continued model with no complete epoch
-in this run keeps nothing new (core.training, job.training_run)."""
+in this run keeps nothing new (core.training, job.training_run). Where the autosave fails, nothing
+is kept: stopped, the run leaves its model in memory, where Save model as… can keep it."""
 
 from __future__ import annotations
 
@@ -22,9 +23,14 @@ def listed_as(request: TrainRequest, epochs: int) -> str:
 
 
 def quit_note(request: TrainRequest, epochs_done: int, steps_done: int, paused: bool,
-              source_name: str | None) -> str:
+              source_name: str | None, autosave_failed: bool = False) -> str:
     """What quitting now keeps. `epochs_done`, `steps_done`: this run's, as reported so far;
-    `paused`: nothing more happens before the answer; `source_name`: the continued model's."""
+    `paused`: nothing more happens before the answer; `source_name`: the continued model's;
+    `autosave_failed`: the last epoch's autosave failed (a read-only or full data folder), so
+    no file holds what the run trained, and quitting keeps none of it."""
+    if autosave_failed:
+        return ("Its autosave failed, so quitting loses the model of this run. To keep it, do "
+                "not quit: press Stop, then Save model as….")
     later = "" if paused else " so far"
     where = "File ▸ Models lists it as"
     if epochs_done > 0:

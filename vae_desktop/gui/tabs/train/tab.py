@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from vae_desktop.core import settings as table
-from vae_desktop.core.checkpoint import Checkpoint
+from vae_desktop.core.checkpoint import Checkpoint, cannot_save
 from vae_desktop.core.device import DeviceError, resolve_device
 from vae_desktop.core.model import VAEConfig
 from vae_desktop.core.training import EndEvent, StepEvent, TrainControl
@@ -97,6 +97,7 @@ class TrainTab(FormSettings, QWidget):
         self.last_trained: Checkpoint | None = None
         self.steps_received = 0
         self.epochs_received = 0
+        self._autosave_failed = False  # the run's last autosave failed (for the quit note)
         self._job: Job | None = None
         self._request: TrainRequest | None = None
         self._source: Checkpoint | None = None  # the model the run continues, if any
@@ -248,7 +249,7 @@ class TrainTab(FormSettings, QWidget):
         if request.model is not None:  # a continued model (a rewind's is not named: no source)
             source = self._source.name if self._source is not None else "the model it started from"
         return quit_note(request, self.epochs_received, self.steps_received, self.paused,
-                         source)
+                         source, self._autosave_failed)
 
     @property
     def paused(self) -> bool:
@@ -297,6 +298,7 @@ class TrainTab(FormSettings, QWidget):
 
     def _launch(self, request: TrainRequest, source: Checkpoint | None, caption: str) -> None:
         self.steps_received = self.epochs_received = 0
+        self._autosave_failed = False
         self._latest_step = None
         self._request = request
         self._source = source
@@ -388,6 +390,7 @@ class TrainTab(FormSettings, QWidget):
             self.plot.add_epoch(record["epoch"], record["test_loss"])
             self.results.show_grids((event.pairs, event.samples))
             self.progress.epoch(record)
+            self._autosave_failed = bool(event.save_error)
             if event.save_error:
                 self._set_notice(event.save_error, WARNING_STYLE)
         elif isinstance(event, EndEvent):
@@ -520,7 +523,10 @@ class TrainTab(FormSettings, QWidget):
         try:
             saved = self.state.save_model_as(ckpt, path)
         except OSError as exc:
-            self._show_error("Could not save the model", f"{path}: {exc}")
+            shown = Path(path)  # as save_checkpoint_as writes it: with .pt
+            if shown.suffix != ".pt":
+                shown = shown.with_name(shown.name + ".pt")
+            self._show_error("Could not save the model", cannot_save(shown, exc))
             return
         self.state.status_message.emit(f"Saved {saved.path}", 5000)
 
