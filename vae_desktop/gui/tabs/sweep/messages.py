@@ -12,7 +12,8 @@ from pathlib import Path
 
 from PySide6.QtGui import Qt
 
-from vae_desktop.core.sweep import StorageUnusable, StudyNotFound, SweepError
+from vae_desktop.core.paths import app_data_dir
+from vae_desktop.core.sweep import StorageUnusable, StudyNotFound, SweepError, default_storage_url
 from vae_desktop.core.wording import count
 
 MOST_NAMES = 5  # studies named in a message; the others are counted
@@ -48,6 +49,15 @@ def said(exc: BaseException) -> str:
                 f"{_names(exc.names)}. Pick one from the Study name list, or press Start sweep to "
                 f"begin '{exc.study}'.")
     if isinstance(exc, StorageUnusable):
+        reason = exc.reason.rstrip(".")
+        if exc.shown == default_storage_url() and not (exc.path and Path(exc.path).exists()):
+            # The file the Storage box falls back to: clearing the box is no way out.
+            journal = (Path.home() / "vae-desktop-sweeps.log").as_posix().lstrip("/")
+            return (f"The sweep storage in the app's data folder cannot be opened: {reason}. The "
+                    f"data folder {app_data_dir()} cannot be written: check its permissions and "
+                    "free space, or type another storage in the Storage box above, such as a "
+                    f"journal file in a folder you can write to (journal:///{journal}, for "
+                    "example).")
         if exc.path is not None and Path(exc.path).exists():
             return (f"The sweep storage {exc.path} cannot be opened: {exc.reason.rstrip('.')}. The "
                     "file was left as it is: move it out of the way (or rename it) and press Load "
