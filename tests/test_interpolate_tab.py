@@ -10,6 +10,7 @@ from PIL import Image
 from PySide6.QtCore import QPoint, QPointF, Qt
 
 from vae_desktop.core import interpolation as interp
+from vae_desktop.gui.tabs.interpolate import export
 from vae_desktop.gui.tabs.interpolate.tab import InterpolateTab
 
 
@@ -209,9 +210,11 @@ def test_export_png_and_there_and_back_gif(app_state, qtbot, tmp_path):
         width, height = img.size
         assert width == (6 * 30 + 2) * 4 and height > (2 * 30 + 2) * 4
     gif = tab.export_gif(tmp_path / "walk.gif")
+    scale = export.GIF_SCALE  # large frames under a caption (test_interpolate_gif)
+    band = export.caption_band(tab.gif_caption(), 28 * scale, export.GIF_CAPTION_PX).shape[0]
     with Image.open(gif) as img:
         assert img.n_frames == 2 * 6 - 2
-        assert img.size == (28 * 4, 28 * 4)
+        assert img.size[0] == 28 * scale
         assert img.info["duration"] == 80
         frames = []
         for i in range(img.n_frames):
@@ -219,8 +222,8 @@ def test_export_png_and_there_and_back_gif(app_state, qtbot, tmp_path):
             frames.append(np.asarray(img.convert("L"), dtype=np.float32))
     # There and back: frame k of the way back is frame (steps - 1) - (k - (steps - 1)).
     assert np.array_equal(frames[6], frames[4]) and np.array_equal(frames[9], frames[1])
-    expected_first = np.kron(tab.frames["spherical"][0, 0].numpy(), np.ones((4, 4)))
-    assert np.abs(frames[0] / 255 - expected_first).max() < 0.01
+    expected_first = np.kron(tab.frames["spherical"][0, 0].numpy(), np.ones((scale, scale)))
+    assert np.abs(frames[0][band:band + 28 * scale] / 255 - expected_first).max() < 0.01
 
 
 def test_a_hidden_tab_catches_up_when_shown(app_state, qtbot):

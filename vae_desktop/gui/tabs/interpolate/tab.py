@@ -372,13 +372,26 @@ class InterpolateTab(QWidget):
         return [f"A: {a.caption}  →  B: {b.caption}",
                 f"{paths} · {steps} frames, t from 0 to 1{walk}"]
 
+    def gif_caption(self) -> list[str]:
+        """What the GIF shows, in two lines: the ends, then its path, frames and labels."""
+        frames = self._current_frames()
+        if not frames:
+            return []
+        a, b = self.ends
+        steps = len(frames[PATHS[0][0]])
+        walk = f" · {self._walk}" if self._walk else ""
+        name = dict(PATHS)[self.gif_path.currentData()]
+        return [f"A: {a.caption}  →  B: {b.caption}",
+                f"{name} · {steps} frames, A to B and back{walk}"]
+
     def export_png(self, path: str | Path) -> Path:
         """Both strips under a caption saying what they show."""
         return export.write_png(self._current_frames(), path, self.export_caption())
 
     def export_gif(self, path: str | Path) -> Path:
+        """The chosen path there and back, each frame large under a caption saying what it is."""
         return export.write_gif(self._current_frames(), self.gif_path.currentData(),
-                                self.frame_ms.value(), path)
+                                self.frame_ms.value(), path, self.gif_caption())
 
     def _export_png_dialog(self) -> None:
         self._export_with_dialog("Export strips as PNG", "interpolation.png", "PNG images (*.png)",
