@@ -12,8 +12,8 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPixmapCache
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPixmapCache
 from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem, QWidget
 
 from vae_desktop.core.movie import DIGIT_COLORS  # one per digit, here and in latent-space movies
@@ -24,6 +24,8 @@ HOVER_RADIUS_PX = 8
 MANIFOLD_DEBOUNCE_MS = 150
 HOVER_THROTTLE_MS = 30
 PIXMAP_CACHE_KB = 96 * 1024
+TITLE_COLOR = "#dddddd"  # a picture's title line: the legend's light grey
+TITLE_PAD = 10  # view pixels left and right of the title
 
 
 class _PassiveScatter(pg.ScatterPlotItem):
@@ -224,7 +226,8 @@ class LatentCanvas(pg.PlotWidget):
         # from cached pixmaps; Qt re-renders a cache only when the item or the view changes.
         # Each cache is about one plot-sized pixmap; Qt's default 10 MB pixmap cache would evict
         # them all the time, so make room for a few (this only ever raises the global limit).
-        for item in (self.scatter, self.manifold, plot.getAxis("bottom"), plot.getAxis("left")):
+        self._cached = (self.scatter, self.manifold, plot.getAxis("bottom"), plot.getAxis("left"))
+        for item in self._cached:
             item.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), PIXMAP_CACHE_KB))
 
@@ -340,6 +343,43 @@ class LatentCanvas(pg.PlotWidget):
         span = np.maximum(hi - lo, 1e-3)
         lo, hi = lo - 0.08 * span, hi + 0.08 * span
         self.vb.setRange(xRange=(lo[0], hi[0]), yRange=(lo[1], hi[1]), padding=0)
+
+    # A picture of the plot
+    def picture(self, width: int, title: str = "") -> QImage:
+        """The plot drawn afresh `width` pixels wide, in its proportions on screen, under a
+        line of `title` (none: no line): text, lines and points are scaled with it, so it looks
+        as it does on screen, only sharper."""
+        self.clear_hover()  # the ring under the mouse is no part of the picture
+        size = self.viewport().size()
+        scale = width / max(1, size.width())
+        font = QFont(self.font())
+        font.setBold(True)
+        band = round(QFontMetrics(font).height() * 1.8) if title else 0
+        image = QImage(width, max(1, round((size.height() + band) * scale)), QImage.Format_RGB32)
+        image.setDevicePixelRatio(scale)  # drawn in the view's own units: pens keep their look
+        image.fill(self.backgroundBrush().color())
+        # Pixmaps cached at screen resolution would be drawn blown up: drawn afresh instead.
+        for item in self._cached:
+            item.setCacheMode(QGraphicsItem.NoCache)
+        painter = QPainter(image)
+        try:
+            painter.setRenderHint(QPainter.Antialiasing)
+            painter.setRenderHint(QPainter.TextAntialiasing)
+            if band:
+                painter.setFont(font)
+                painter.setPen(QColor(TITLE_COLOR))
+                room = max(1, size.width() - 2 * TITLE_PAD)
+                text = painter.fontMetrics().elidedText(title, Qt.ElideRight, room)
+                painter.drawText(QRectF(TITLE_PAD, 0, room, band), Qt.AlignLeft | Qt.AlignVCenter,
+                                 text)
+            self.render(painter, QRectF(0, band, size.width(), size.height()),
+                        QRect(QPoint(0, 0), size))
+        finally:
+            painter.end()
+            for item in self._cached:
+                item.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
+        image.setDevicePixelRatio(1.0)  # saved as plain pixels, `width` of them
+        return image
 
     # Current point, drawing, manifold
     def set_crosshair(self, x: float, y: float, text: str) -> None:

@@ -546,9 +546,31 @@ class LatentTab(QWidget):
     def _export(self, write, title: str, name: str, path: str | None) -> str | None:
         return export.export(self, self.state.status_message.emit, write, title, name, path)
 
+    def export_caption(self) -> str:
+        """The exported plot's title line: the model and what the axes are."""
+        name = self.state.active.name if self.state.active is not None else ""
+        plane = self.plane
+        if isinstance(plane, latent.PCAPlane):
+            x, y = plane.axis_labels()
+            what = f"PCA of the test digits' means: {x} across, {y} up"
+        elif plane is not None:
+            x, y = plane.axis_labels()
+            what = (f"latent dimensions {x} across, {y} up" if y else
+                    f"latent dimension {x} across")
+            held = plane.latent_dim - (2 if y else 1)
+            if held:
+                what += f", the other {held} held at the current point"
+        else:
+            what = "latent space"
+        return f"{name} · {what}" if name else what
+
     def export_view(self, path: str | None = None) -> str | None:
-        return self._export(lambda p: export.write_widget(self.canvas, p), "Export latent space view",
-                            "latent-space.png", path)
+        """The plot drawn afresh export.VIEW_WIDTH pixels wide under a line naming the model and
+        the axes (for a slide), as a PNG."""
+        return self._export(
+            lambda p: export.image_writer(self.canvas.picture(export.VIEW_WIDTH,
+                                                              self.export_caption()))(p),
+            "Export latent space view", "latent-space.png", path)
 
     def export_digit(self, path: str | None = None) -> str | None:
         image = self.current_image()
