@@ -77,7 +77,8 @@ class PlotPanel(QWidget):
         self.fit_button.setToolTip("Fit the view to the points (F)")
         bar.addWidget(self.fit_button)
         self.export_button = QPushButton("Export view…")
-        self.export_button.setToolTip("Save the plot as a PNG image")
+        self.export_button.setToolTip("Save the plot as a PNG image 1600 pixels wide, under a line "
+                                      "naming the model and the axes")
         self.export_button.clicked.connect(self.export_requested)
         bar.addWidget(self.export_button)
         return bar
