@@ -247,7 +247,8 @@ def test_export_view_and_digit(make_tab, tmp_path):
     view = tab.export_view(str(tmp_path / "view.png"))
     digit = tab.export_digit(str(tmp_path / "digit.png"))
     samples = tab.export_samples(str(tmp_path / "samples.png"))
-    assert Image.open(view).size == (tab.canvas.width(), tab.canvas.height())
+    width, height = Image.open(view).size  # drawn large, under a caption (test_latent_export_view)
+    assert width == 1600 and height > 1600 * tab.canvas.height() / tab.canvas.width()
     with Image.open(digit) as img:
         assert img.size == (280, 280)
         small = np.asarray(img.resize((28, 28), Image.NEAREST), dtype=np.float32) / 255.0
