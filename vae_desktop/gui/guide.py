@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QListWidget, QSplitter, QTextBrowser
 
 from vae_desktop.core.paths import package_data_dir
@@ -74,8 +74,14 @@ class GuideDialog(QDialog):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(splitter)
         self.resize(960, 660)
-        QShortcut(QKeySequence.StandardKey.Close, self, self.close)  # Ctrl+W, as other windows
         self.show_page("index")
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        """Ctrl+W (the platform's Close key) closes the guide, as it closes other windows."""
+        if event.matches(QKeySequence.StandardKey.Close):
+            self.close()
+            return
+        super().keyPressEvent(event)
 
     def contents_width(self) -> int:
         """Room for the longest title in the contents list, with its frame and a margin."""
