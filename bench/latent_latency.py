@@ -142,9 +142,10 @@ def bench_model(app: QApplication, ckpt, moves: int, reps: int, library_dir: Pat
     core, overlay = Clock(), Clock()
     tab.plot.grid_spin.setValue(20)
     tab.plot.manifold_box.setChecked(True)
+    grid = latent.square_grid(x_range, y_range, 20)  # as the tab decodes it: square cells
     for _ in range(reps):
         with core:
-            latent.decode_manifold(ckpt.model, tab.plane, x_range, y_range, 20, tab.weights)
+            latent.decode_grid(ckpt.model, tab.plane, grid, tab.weights)
         with overlay:
             tab.update_manifold()
             app.processEvents()
@@ -156,8 +157,9 @@ def bench_model(app: QApplication, ckpt, moves: int, reps: int, library_dir: Pat
 
     print(f"{ckpt.name} ({ckpt.config.describe()})")
     print(f"  drag -> decoded image ({len(drag.wall)} moves)  {drag.report()}")
-    print(f"  20x20 manifold decode + tile (core)  {core.report()}")
-    print(f"  20x20 manifold overlay update (tab)  {overlay.report()}")
+    shape = f"{grid.rows}x{grid.cols}"
+    print(f"  N=20 manifold ({shape}) decode + tile (core)  {core.report()}")
+    print(f"  N=20 manifold ({shape}) overlay update (tab)  {overlay.report()}")
     print(f"  first show (the pass started)        {first_show * 1000:7.0f} ms")
     print(f"  test-set pass, {report.count:,} images (worker) {pass_time * 1000:7.0f} ms   "
           f"longest GUI-thread step meanwhile {longest_step * 1000:5.1f} ms")

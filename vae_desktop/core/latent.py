@@ -234,17 +234,10 @@ def _check_manifold(x_range: tuple[float, float], y_range: tuple[float, float], 
         raise ValueError("the manifold region must have a positive width and height")
 
 
-def manifold_points(x_range: tuple[float, float], y_range: tuple[float, float], n: int) -> torch.Tensor:
-    """Centres of an n x n grid of cells covering the region, [n * n, 2] in reading order:
-    row r counts down from the top (largest y), column c from the left, index r * n + c."""
-    _check_manifold(x_range, y_range, n)
-    return _cell_centres(x_range, y_range, n, n)
-
-
 @dataclass(frozen=True)
 class SquareGrid:
     """A grid of square cells (in plane units) over a region: `cols` x `rows` cells covering
-    x_range x y_range, read as `manifold_points` reads an n x n grid."""
+    x_range x y_range; row r counts down from the top (largest y), column c from the left."""
 
     x_range: tuple[float, float]
     y_range: tuple[float, float]
@@ -323,14 +316,6 @@ def describe_label(weights) -> str:
     if len(used) == 2:
         return f"label {used[0]}→{used[1]} blend: {shares}"
     return f"label blend: {shares}"
-
-
-def decode_manifold(model: VAE, plane, x_range: tuple[float, float], y_range: tuple[float, float],
-                    n: int, label=None) -> np.ndarray:
-    """Decode an n x n grid over the region of `plane` and tile it: float [n * 28, n * 28] with
-    the top-left tile decoding the top-left cell (see `manifold_points`)."""
-    codes = plane.to_latent(manifold_points(x_range, y_range, n))
-    return tile(decode(model, codes, label), n)
 
 
 def decode_grid(model: VAE, plane, grid: SquareGrid, label=None) -> np.ndarray:
