@@ -146,12 +146,34 @@ class MainWindow(QMainWindow):
         state.tab_requested.connect(self.show_tab)
         state.status_message.connect(self._status_message)
         if notes:
-            state.status_message.emit(" · ".join(notes), 15000)
+            self._show_load_notes(list(notes))
         s = self.settings
         self._restore_last_model(qs.read_str(s, "last_model/path"), qs.read_str(s, "last_model/name"))
         self._set_loaded(True)
         self._refresh_models()
         self._model_changed(state.active)
+
+    def _show_load_notes(self, notes: list[str]) -> None:
+        """What loading the list of models had to say (entries dropped, files refused or not
+        found), which can be long and comes back at every start while it is true: a short
+        status line, and a button in the status bar that stays until the notes are read in
+        File ▸ Models, where they are whole (the Models dialog's notice)."""
+        from PySide6.QtWidgets import QStyle, QToolButton
+
+        said = count(len(notes), "note")
+        button = QToolButton()
+        button.setAutoRaise(True)
+        button.setIcon(self.style().standardIcon(QStyle.SP_MessageBoxInformation))
+        button.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
+        button.setText(f"{said} on the models")
+        button.setToolTip(f"What vae-desktop found when it read the list of models at start-up "
+                          f"({said}): click to read {'it' if len(notes) == 1 else 'them'} in "
+                          "File ▸ Models.")
+        button.clicked.connect(lambda _checked=False: self.show_models())
+        self.statusBar().insertPermanentWidget(1, button)  # after the model line, before Device
+        self.model_notes_button = button
+        self.state.status_message.emit(f"{said} on the list of models: see File ▸ Models.",
+                                       15000)
 
     def pending_tabs(self) -> list[str]:
         """The tabs not built yet (their places show a loading page), in order."""

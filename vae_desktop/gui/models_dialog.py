@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
+    QWidget,
 )
 
 from vae_desktop.core import checkpoint
@@ -130,6 +131,7 @@ class ModelsDialog(QDialog):
         self.legend = QLabel()  # what the Test loss column's marks mean, when it shows any
         self.legend.setWordWrap(True)
         self.legend.setStyleSheet(HINT_STYLE)
+        self.notice = self._notice(state.load_notes)
         self.detail = QLabel()
         self.detail.setWordWrap(True)
         self.detail.setTextInteractionFlags(Qt.TextSelectableByMouse)
@@ -142,6 +144,7 @@ class ModelsDialog(QDialog):
         close.rejected.connect(self.reject)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.notice)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.legend)
         layout.addWidget(self.detail)
@@ -149,6 +152,31 @@ class ModelsDialog(QDialog):
         state.models_changed.connect(self.refresh)
         state.model_changed.connect(lambda _ckpt: self.refresh())
         self.refresh()
+
+    def _notice(self, notes: list[str]) -> QWidget:
+        """What the app found when it read the list of models at start-up (entries dropped,
+        files refused or not found), whole, at the top; "Hide" puts it away until the app is
+        started again. Nothing to say: nothing shown."""
+        box = QWidget()
+        box.setObjectName("startupNotes")
+        self.notice_text = QLabel()
+        self.notice_text.setWordWrap(True)
+        self.notice_text.setTextFormat(Qt.RichText)
+        self.notice_text.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        items = "".join(f"<li>{html.escape(note)}</li>" for note in notes)
+        self.notice_text.setText("<b>When vae-desktop started, it found this about the list "
+                                 f"of models:</b><ul style='margin: 0'>{items}</ul>")
+        self.hide_notes_button = QPushButton("Hide")
+        self.hide_notes_button.setToolTip("Put these notes away until vae-desktop is started "
+                                          "again (they are shown again then if still true)")
+        self.hide_notes_button.setAutoDefault(False)  # Enter in the table is not "Hide"
+        self.hide_notes_button.clicked.connect(lambda _checked=False: box.hide())
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 6)
+        row.addWidget(self.notice_text, 1)
+        row.addWidget(self.hide_notes_button, 0, Qt.AlignTop)
+        box.setVisible(bool(notes))
+        return box
 
     def _button(self, text, tip, slot, shortcut=None) -> QPushButton:
         button = QPushButton(text)
@@ -335,9 +363,15 @@ class ModelsDialog(QDialog):
     def showEvent(self, event) -> None:
         # A model whose file was not there (a drive unplugged) and is now: listed again.
         self.state.list_returned_models()
+        # The start-up notes are read here: the status bar's button that points to them goes.
+        button = getattr(self.parentWidget(), "model_notes_button", None)
+        if button is not None and self.notice.isVisibleTo(self):
+            button.hide()
         # Opened again, the dialog starts on the active model, not on the row picked last time.
         if self.state.active in self.state.models:
             self.select(self.state.active)
+        # The keys work on the list (F2, Delete, Enter), not on the notes' Hide above it.
+        self.table.setFocus(Qt.OtherFocusReason)
         self._widen_to_fit()
         super().showEvent(event)
 
