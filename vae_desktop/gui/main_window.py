@@ -391,11 +391,16 @@ class MainWindow(QMainWindow):
         return bool(path) and self._save_to(ckpt, path)
 
     def _save_to(self, ckpt, path) -> bool:
+        from vae_desktop.core.checkpoint import cannot_save
+
         try:
             self._reporting(lambda: self.state.save_model_as(ckpt, path),
                             lambda saved: f"Saved {saved.path}.")
         except OSError as exc:
-            self._show_error("Could not save the model", f"{path}: {exc}")
+            shown = Path(path)  # as save_checkpoint_as writes it: with .pt
+            if shown.suffix != ".pt":
+                shown = shown.with_name(shown.name + ".pt")
+            self._show_error("Could not save the model", cannot_save(shown, exc))
             return False
         return True
 
@@ -534,18 +539,38 @@ class MainWindow(QMainWindow):
         return self._tabs_say("busy_reason")
 
     def unkept_reasons(self) -> list[str]:
-        """What is done but would be lost, from every tab that has some (a held-out model not
-        added to the models)."""
-        return self._tabs_say("unkept_reason")
+        """What is done but would be lost: the models that are in no file, then what any tab
+        has (a held-out model not added to the models)."""
+        return [*self._unsaved_words(), *self._tabs_say("unkept_reason")]
+
+    def unsaved_models(self) -> list:
+        """The models listed that are in no file (a run whose autosave failed: a read-only or
+        full data folder): quitting loses them."""
+        return [] if self.state is None else [m for m in self.state.models if m.path is None]
+
+    def _unsaved_words(self) -> list[str]:
+        unsaved = self.unsaved_models()
+        if not unsaved:
+            return []
+        if len(unsaved) == 1:
+            return [f"“{unsaved[0].name}” is not saved in any file: it is lost when you quit."]
+        names = ", ".join(f"“{m.name}”" for m in unsaved)
+        return [f"{count(len(unsaved), 'model')} are not saved in any file ({names}): they are "
+                "lost when you quit."]
 
     def quit_question(self, reasons: list[str], unkept: list[str] = ()) -> str:
         """The quit question: what is running and what would be lost, then what quitting keeps
         (a tab's optional `quit_note()`, e.g. the Train tab's model of its last complete
-        epoch)."""
+        epoch), and what Save as… does where a model is in no file."""
         what = "it" if len(reasons) == 1 else "them"
         ask = f"Stop {what} and quit?" if reasons else "Quit anyway?"
         text = " ".join([*reasons, *unkept, ask])
-        return "\n\n".join([text, *self._tabs_say("quit_note")])
+        notes = self._tabs_say("quit_note")
+        unsaved = len(self.unsaved_models())
+        if unsaved:
+            each = "it" if unsaved == 1 else "each of them"
+            notes.append(f"Save as… saves {each} in a file you choose, then quits.")
+        return "\n\n".join([text, *notes])
 
     def _ask_quit(self, reasons: list[str], unkept: list[str] = ()) -> bool:
         """Ask whether to quit (True: yes). While the question is open the work goes on behind
@@ -557,7 +582,23 @@ class MainWindow(QMainWindow):
                           self.quit_question(reasons, unkept),
                           QMessageBox.Yes | QMessageBox.No, self)
         box.setDefaultButton(QMessageBox.No)
+        box.setEscapeButton(QMessageBox.No)
         ended = []
+        save_button = []
+
+        def offer_save() -> None:
+            """Where a model is in no file: Save as… (the default), Quit anyway, Cancel."""
+            if save_button or not self.unsaved_models():
+                return
+            button = box.addButton("Save as…", QMessageBox.AcceptRole)
+            button.setToolTip("Save each model that is in no file to a file you choose, then "
+                              "quit")
+            box.button(QMessageBox.Yes).setText("Quit anyway")
+            box.button(QMessageBox.Yes).setToolTip("Quit without saving it: it is lost")
+            box.button(QMessageBox.No).setText("Cancel")
+            box.button(QMessageBox.No).setToolTip("Go back to the app (Esc)")
+            box.setDefaultButton(button)
+            save_button.append(button)
 
         def follow() -> None:
             now_running, now_unkept = self.busy_reasons(), self.unkept_reasons()
@@ -565,9 +606,12 @@ class MainWindow(QMainWindow):
                 ended.append(True)
                 box.done(QMessageBox.Yes)
                 return
+            offer_save()  # a run ended behind the question, its autosave failed
             text = self.quit_question(now_running, now_unkept)
             if text != box.text():
                 box.setText(text)
+
+        offer_save()
 
         timer = QTimer(box)
         timer.setInterval(QUIT_CHECK_MS)
@@ -580,7 +624,21 @@ class MainWindow(QMainWindow):
             timer.stop()
             self.quit_box = None
             box.deleteLater()
-        return bool(ended) or box.clickedButton() is box.button(QMessageBox.Yes)
+        if ended:
+            return True
+        if save_button and box.clickedButton() is save_button[0]:
+            return self._save_unsaved()
+        return box.clickedButton() is box.button(QMessageBox.Yes)
+
+    def _save_unsaved(self) -> bool:
+        """The quit question's Save as…: each model that is in no file, saved where the user
+        says; False (the app stays) when a dialog is cancelled or a save fails (and says why)."""
+        for ckpt in self.unsaved_models():
+            path = self._ask_save_path(_files().file_name_for(ckpt.name), f"Save “{ckpt.name}” as",
+                                       _files().CHECKPOINT_FILTER)
+            if not path or not self._save_to(ckpt, path):
+                return False
+        return True
 
     def terminate(self) -> None:
         """Close without the quit question (a logout or `kill` sent SIGTERM): running work stops
