@@ -213,7 +213,7 @@ class AnomalyPanel(QWidget):
         unkept = self.unkept_model()
         if unkept is None:
             return None
-        return (f"Quitting discards the {unkept.name}. To keep it, answer No, then press Add to "
+        return (f"Quitting discards the {unkept.name}. To keep it, do not quit: press Add to "
                 f"models on the Evaluate tab.")
 
     def unkept_model(self) -> Detector | None:
