@@ -114,7 +114,8 @@ class AnomalyControls(QWidget):
                                      "in the background, then score the test set.")
         self.stop_button = QPushButton("Stop")
         self.stop_button.setEnabled(False)
-        self.stop_button.setToolTip("Stop training: the epochs done so far are still scored.")
+        self.stop_button.setToolTip("Stop training the held-out model: the epochs done so far "
+                                    "are still scored.")
         self.active_button = QPushButton("Score active model")
         self.active_button.setToolTip(tip(
             "Score the test digits and the synthetic outliers with the model chosen in the "
@@ -140,7 +141,7 @@ class AnomalyControls(QWidget):
         controls.addWidget(self.score_combo, 0, 1)
         controls.addWidget(QLabel("Threshold"), 0, 2)
         controls.addWidget(self.percentile_spin, 0, 3)
-        controls.addWidget(self.active_button, 0, 4, 1, 2)
+        controls.addWidget(self.active_button, 0, 5)
         controls.addWidget(QLabel("Hold out"), 1, 0)
         digit_row = QHBoxLayout()
         digit_row.setSpacing(6)  # "Epochs" touched its box: "Epochs2"
@@ -156,10 +157,12 @@ class AnomalyControls(QWidget):
         controls.addLayout(digit_row, 1, 1)
         controls.addWidget(QLabel("Images"), 1, 2)
         controls.addWidget(self.train_size_spin, 1, 3)
-        controls.addWidget(self.train_button, 1, 4)
-        controls.addWidget(self.stop_button, 1, 5)
-        controls.setColumnStretch(1, 1)
-        controls.setColumnStretch(3, 1)
+        controls.addWidget(self.train_button, 1, 5)
+        # Stop sits by the progress bar of the training it stops, under the boxes: a sixth
+        # column made the tab 1269 px wide, too wide for a 1280x720 screen (1264 px of room).
+        # The room to spare goes between the boxes and the buttons, as on the row under them:
+        # in a wide window the boxes stretched to 350 px around "all" or "2".
+        controls.setColumnStretch(4, 1)
         layout.addLayout(controls)
 
         status_row = QHBoxLayout()
@@ -171,6 +174,7 @@ class AnomalyControls(QWidget):
         self.status.setWordWrap(True)
         status_row.addWidget(self.progress, 1)
         status_row.addWidget(self.status, 2)
+        status_row.addWidget(self.stop_button)
         status_row.addWidget(self.keep_button)
         status_row.addWidget(self.export_button)
         layout.addLayout(status_row)

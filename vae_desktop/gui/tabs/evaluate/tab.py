@@ -20,12 +20,14 @@ from html import escape
 
 import numpy as np
 import torch
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -39,9 +41,83 @@ from vae_desktop.gui.tabs.evaluate.anomaly_panel import AnomalyPanel
 from vae_desktop.gui.tabs.evaluate.likelihood_panel import LikelihoodPanel
 from vae_desktop.gui.tabs.evaluate.report_view import ReportView
 from vae_desktop.gui.tabs.evaluate.tips import tip
+from vae_desktop.gui.widgets.elided_label import ElidedLabel
 from vae_desktop.gui.widgets.hint_text import HINT_STYLE, hint_span
 
 SPLITTER_KEY = "evaluate/splitter"
+
+
+class StatusLabel(ElidedLabel):
+    """The header's status: kept whole up to WIDEST_KEPT px ("10,000 test digits evaluated in
+    3.0 s" is, where a long model name is cut first), a longer message ("Evaluation failed: …")
+    cut with "…" where the row is short, whole in its tooltip, rather than widen the tab past
+    the window."""
+
+    WIDEST_KEPT = 260
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("", parent)
+        self.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Preferred)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        hint = super().minimumSizeHint()
+        return QSize(min(self.sizeHint().width(), self.WIDEST_KEPT), hint.height())
+
+
+class ModelTitle(QLabel):
+    """The header's line: the model's name in bold, then what it is in grey. It asks for its
+    whole width but takes less where the row has none: the description, then the name, is cut
+    with "…" (a long name no longer pushes the tab past a 1280-px screen), and the tooltip says
+    it whole. `text()` stays the whole line."""
+
+    SHORTEST = 160  # px: the start of a name and an ellipsis
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.RichText)
+        self.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Preferred)
+        self._name = self._about = self._whole = ""
+
+    def set_title(self, name: str, about: str) -> None:
+        """`name` in bold, `about` (plain) in grey after it."""
+        self._name, self._about = name, about
+        self._whole = f"<b>{escape(name)}</b> " + hint_span(about)
+        self.setToolTip(f"{name} {about}")
+        self._fit()
+        self.updateGeometry()
+
+    def text(self) -> str:  # the whole line, whatever is shown
+        return self._whole
+
+    def _bold(self) -> QFontMetrics:
+        font = QFont(self.font())
+        font.setBold(True)
+        return QFontMetrics(font)
+
+    def _whole_width(self) -> int:
+        return (self._bold().horizontalAdvance(f"{self._name} ")
+                + self.fontMetrics().horizontalAdvance(self._about) + 4)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return QSize(self._whole_width(), super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(min(self.SHORTEST, self._whole_width()), super().minimumSizeHint().height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        room = self.contentsRect().width() - 4
+        if self._whole_width() <= room + 4:
+            super().setText(self._whole)
+            return
+        bold = self._bold()
+        name = bold.elidedText(self._name, Qt.ElideRight, room)
+        left = room - bold.horizontalAdvance(f"{name} ")
+        about = self.fontMetrics().elidedText(self._about, Qt.ElideRight, max(left, 0))
+        super().setText(f"<b>{escape(name)}</b> " + hint_span(about))
 
 
 class EvaluateTab(QWidget):
@@ -64,9 +140,8 @@ class EvaluateTab(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(10, 4, 10, 4)  # at 1264x672 every pixel of height counts
         header = QHBoxLayout()
-        self.title = QLabel()
-        self.title.setTextFormat(Qt.RichText)
-        self.status = QLabel()
+        self.title = ModelTitle()
+        self.status = StatusLabel()
         self.status.setStyleSheet(HINT_STYLE)
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
@@ -134,12 +209,10 @@ class EvaluateTab(QWidget):
         self.anomaly.on_active_model_changed(ckpt)
         self.likelihood.show_model(ckpt, self.state.test_pass(ckpt))
         if ckpt is None:
-            self.title.setText("<b>No model</b> "
-                               + hint_span("· train one on the Train tab or open a checkpoint"))
+            self.title.set_title("No model", "· train one on the Train tab or open a checkpoint")
             self.status.setText("")
             return
-        self.title.setText(f"<b>{escape(ckpt.name)}</b> "  # a name may hold "<"
-                           + hint_span(f"· {ckpt.config.describe()} · {count(ckpt.epochs, 'epoch')}"))
+        self.title.set_title(ckpt.name, f"· {ckpt.config.describe()} · {count(ckpt.epochs, 'epoch')}")
         if self.isVisible():
             self.evaluate()
         elif self.state.test_pass(ckpt) is not None:
