@@ -51,19 +51,20 @@ def test_both_tabs_save_through_the_one_helper(qtbot, state, tmp_path, monkeypat
 
 def test_a_file_the_system_refuses_is_said_in_the_same_words(qtbot, state, tmp_path,
                                                              monkeypatch):
-    """A folder chosen as the file: the system's own words, in lower case after the colon; no
-    temporary file left behind. The Evaluate tab's message gives the same reason."""
+    """A folder chosen as the file: the reason in words (core.fileio's, not "[Errno 21]"), in
+    lower case after the colon; no temporary file left behind. The Evaluate tab's message gives
+    the same reason."""
     from vae_desktop.gui import save_dialog
 
     folder = tmp_path / "out" / "a-folder.csv"
     folder.mkdir(parents=True)
     tab = shown_tab(qtbot, state)
     assert not tab.export_trials_csv(str(folder))
-    assert tab.study_message() == (f"The trials could not be exported to {folder}: is a "
-                                   "directory. Choose another file or folder.")
+    assert tab.study_message() == (f"The trials could not be exported to {folder}: it is a "
+                                   "folder, not a file. Choose another file or folder.")
     assert list(folder.parent.iterdir()) == [folder] and not list(folder.iterdir())
     monkeypatch.setattr(save_dialog, "ask_save_path", lambda *args: str(folder))
     message = save_dialog.save_with_dialog(tab, "x.csv", "Export", "CSV files (*.csv)",
                                            lambda path: Path(path).write_text("x"))
-    assert message == ("Could not save a-folder.csv: is a directory. Choose another folder or "
+    assert message == ("Could not save a-folder.csv: it is a folder, not a file. Choose another folder or "
                        "name and try again.")
