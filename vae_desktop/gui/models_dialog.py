@@ -506,14 +506,8 @@ class ModelsDialog(QDialog):
         if not self._confirm(f"Remove {ckpt.name} from the list of models?\n\n{what}"):
             return False
         was_active = ckpt is self.state.active
-        try:
-            self.state.remove_model(ckpt)
-        except ValueError as exc:
-            self._show_error("Could not remove the model", str(exc))
-            return False
-        except OSError as exc:
-            self._show_error("Could not remove the model", self._not_saved(
-                f"{ckpt.name} is still listed, and its file is kept", exc))
+        if not self._removed(lambda: self.state.remove_model(ckpt),
+                             f"{ckpt.name} is still listed, and its file is kept"):
             return False
         text = f"Removed {ckpt.name}."
         if was_active and self.state.active is not None:  # every tab switched: say to what
@@ -536,17 +530,24 @@ class ModelsDialog(QDialog):
                      f"The file stays where it is:\n{entry.path}"))
         if not self._confirm(f"Remove {entry.name} from the list of models?\n\n{what}"):
             return False
+        if not self._removed(lambda: self.state.library.remove(entry.path),
+                             f"{entry.name} is still listed"):
+            return False
+        self.refresh()  # no tab shows the entry: the dialog is the only view to update
+        self.state.status_message.emit(f"Removed {entry.name} from the list of models.", 8000)
+        return True
+
+    def _removed(self, remove, still_listed: str) -> bool:
+        """Run `remove`; whether it did. A refusal is shown: in its own words, or, where the list
+        could not be written, `still_listed` with why and what to do."""
         try:
-            self.state.library.remove(entry.path)
+            remove()
         except ValueError as exc:
             self._show_error("Could not remove the model", str(exc))
             return False
         except OSError as exc:
-            self._show_error("Could not remove the model", self._not_saved(
-                f"{entry.name} is still listed", exc))
+            self._show_error("Could not remove the model", self._not_saved(still_listed, exc))
             return False
-        self.refresh()  # no tab shows the entry: the dialog is the only view to update
-        self.state.status_message.emit(f"Removed {entry.name} from the list of models.", 8000)
         return True
 
     def _not_saved(self, outcome: str, exc: OSError) -> str:
