@@ -260,3 +260,27 @@ def test_style_transfer_reads_a_scribble_as_the_draw_tab_does(tab, app_state, qt
     # The bars show how far each label is behind the best, as on the Draw tab.
     behind = tab.style_panel.gap_bars.heights
     assert behind[analysis.best_labels[0]] == 0 and behind.max() > 0
+
+
+def test_a_removed_model_is_not_kept_alive_by_the_tab(qapp, qtbot, bundled):
+    """The tab remembers the conditional models last used, for "Switch to …"; a model removed
+    from the list stayed in that memory, its weights with it, for the rest of the session."""
+    import gc
+    import weakref
+
+    from vae_desktop.core import checkpoint
+    from vae_desktop.gui.state import AppState
+
+    state = AppState()
+    state.add_model(bundled["mnist-vae-z2"])
+    tab = ConditionalTab(state)
+    qtbot.addWidget(tab)
+    extra = checkpoint.load(bundled["mnist-cvae-z2"].path)
+    state.add_model(extra, activate=False)
+    assert tab.switch_target() is extra
+    gone = weakref.ref(extra)
+    state.remove_model(extra)
+    del extra
+    gc.collect()
+    assert gone() is None
+    assert tab.switch_target() is None  # nothing conditional is listed now

@@ -233,6 +233,10 @@ class ConditionalTab(QWidget):
             self._recent = [m for m in self._recent if m is not ckpt] + [ckpt]
 
     def _on_models_changed(self) -> None:
+        listed = {id(m) for m in self.state.models}
+        # A removed model is forgotten: kept here, its weights would live on all session.
+        self._recent = [m for m in self._recent if id(m) in listed]
+        self._known &= listed
         for ckpt in self.state.models:  # a model just trained or opened is the newest
             if id(ckpt) not in self._known:
                 self._known.add(id(ckpt))
