@@ -143,3 +143,32 @@ def test_garbage_cycles_are_collected_in_the_gui_thread_not_in_workers(workers, 
     due = [[] for _ in range(2 * gc.get_threshold()[0])]
     qtbot.waitUntil(lambda: bool(collected_in), timeout=5_000)
     assert collected_in == [threading.get_ident()] and len(due) > 0
+
+
+def test_a_finished_job_lets_go_of_its_callbacks_and_what_they_name(workers, qtbot):
+    """PySide holds a connected Python callable from C++, out of the garbage collector's sight:
+    every finished job's callbacks stayed alive, and with them what they named (a test-set
+    pass's model, kept after the model was removed from the list)."""
+    import gc
+    import weakref
+
+    class Model:  # stands for the weights a callback names
+        pass
+
+    ended = []
+
+    def start(model: Model, with_error: bool) -> None:
+        workers.start("count", counting, 2, on_event=lambda e: model,
+                      on_done=lambda r: model,
+                      on_error=(lambda message: model) if with_error else None,
+                      on_finished=lambda: ended.append(model is not None))
+
+    model = Model()
+    gone = weakref.ref(model)
+    start(model, True)
+    start(model, False)  # a callback not given: nothing to let go of
+    del model
+    qtbot.waitUntil(lambda: len(ended) == 2, timeout=10_000)
+    qtbot.wait(50)  # the event loop runs what was left to it
+    gc.collect()
+    assert gone() is None

@@ -17,6 +17,7 @@ from __future__ import annotations
 import sys
 import threading
 import traceback
+import warnings
 from collections.abc import Callable, Generator, Iterator
 
 from PySide6.QtCore import QObject, QThreadPool
@@ -80,6 +81,19 @@ class _Worker(GeneratorWorker):
             return super().work()
         finally:
             self.ended.set()
+
+
+def _let_go(signals) -> None:
+    """Disconnect a finished worker's signals. PySide holds a connected Python callable from
+    C++, out of the garbage collector's sight: every finished job's callbacks, and what they
+    named (a test-set pass's model, long after the model was removed), stayed alive."""
+    for signal in (signals.yielded, signals.returned, signals.errored, signals.finished):
+        with warnings.catch_warnings():  # one that had no callback: nothing to disconnect
+            warnings.simplefilter("ignore", RuntimeWarning)
+            try:
+                signal.disconnect()
+            except (RuntimeError, TypeError):
+                pass
 
 
 class Job:
@@ -193,8 +207,11 @@ class Workers(QObject):
         def finished() -> None:
             if job in self.jobs:
                 self.jobs.remove(job)
-            if on_finished is not None:
-                on_finished()
+            try:
+                if on_finished is not None:
+                    on_finished()
+            finally:
+                _let_go(signals)
 
         signals.finished.connect(finished)
         self.jobs.append(job)
