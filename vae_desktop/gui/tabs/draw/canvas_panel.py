@@ -1,5 +1,5 @@
-"""The Draw tab's canvas with its pen, Undo, Clear and Open buttons, and a line that says what is
-on the canvas (or what went wrong), word-wrapped so that a long message is read whole.
+"""The Draw tab's canvas with its pen, Undo, Clear, Open and Export buttons, and a line that says
+what is on the canvas (or what went wrong), word-wrapped so that a long message is read whole.
 
 In a short tab (a 1280x720 screen) the buttons and the message stand in a column beside the
 canvas, so that the rows under it keep room for the scores and the plots; in a tall one they
@@ -83,7 +83,8 @@ class CanvasPanel(QGroupBox):
         self.open_button = QPushButton("Open image…")
         self.open_button.setToolTip("Load a PNG or JPEG of a digit, any size, dark-on-light or "
                                     "light-on-dark. You can also drop a file on the canvas.")
-        self.buttons = (self.undo_button, self.clear_button, self.open_button)
+        self.export_button = QPushButton("Export PNG…")  # the tab sets its tooltip and action
+        self.buttons = (self.undo_button, self.clear_button, self.open_button, self.export_button)
         self.message_label = MessageLabel(HINT)  # the whole message, wrapped
         self.message_label.setStyleSheet(f"color: {MESSAGE_COLOUR};")
         self._grid = QGridLayout(self)
@@ -118,21 +119,23 @@ class CanvasPanel(QGroupBox):
             grid.setRowStretch(i, 0)
             grid.setColumnStretch(i, 0)
         if compact:
-            grid.addWidget(self.canvas, 0, 0, 6, 1, Qt.AlignTop)
+            rows = 1 + len(self.buttons)  # the pen, the buttons
+            grid.addWidget(self.canvas, 0, 0, rows + 2, 1, Qt.AlignTop)
             for row, widget in enumerate((self.pen_box, *self.buttons)):
                 grid.addWidget(widget, row, 1)
-            grid.addWidget(self.message_label, 4, 1)
-            grid.setRowStretch(5, 1)
+            grid.addWidget(self.message_label, rows, 1)
+            grid.setRowStretch(rows + 1, 1)
             for widget in (self.pen_box, *self.buttons, self.message_label):
                 widget.setFixedWidth(COLUMN_WIDTH)
             self.message_label.lines = 1
         else:
-            grid.addWidget(self.canvas, 0, 0, 1, 5, Qt.AlignHCenter)
+            columns = 2 + len(self.buttons)  # the pen, a stretch, the buttons
+            grid.addWidget(self.canvas, 0, 0, 1, columns, Qt.AlignHCenter)
             grid.addWidget(self.pen_box, 1, 0)
             grid.setColumnStretch(1, 1)
             for column, button in enumerate(self.buttons, start=2):
                 grid.addWidget(button, 1, column)
-            grid.addWidget(self.message_label, 2, 0, 1, 5)
+            grid.addWidget(self.message_label, 2, 0, 1, columns)
             for widget in (self.pen_box, *self.buttons):
                 widget.setMinimumWidth(0)
                 widget.setMaximumWidth(16_777_215)

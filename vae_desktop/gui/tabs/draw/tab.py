@@ -19,7 +19,7 @@ import os
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
@@ -37,7 +37,9 @@ from PySide6.QtWidgets import (
 from vae_desktop.core import preprocess
 from vae_desktop.core.digit_analysis import DEFAULT_THRESHOLD, DigitAnalysis, analyse_digit
 from vae_desktop.core.evaluation import AT_MU, SCORE_NAMES
-from vae_desktop.gui import preferences
+from vae_desktop.gui import preferences, save_dialog
+from vae_desktop.gui.model_files import file_name_for
+from vae_desktop.gui.tabs.draw import export
 from vae_desktop.gui.tabs.draw.canvas_panel import HINT, CanvasPanel
 from vae_desktop.gui.tabs.draw.panels import SCORE_CAPTION, GuessPanel, ImagesPanel, ScoresPanel
 from vae_desktop.gui.widgets.draw_canvas import DEFAULT_PEN, SIDE
@@ -59,6 +61,11 @@ ROOMY, CANVAS_MAX, PLOTS_MIN = 700, 600, 230
 MARGIN, SPACING = 12, 12
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff);;All files (*)"
 PEN_KEY, THRESHOLD_KEY, LAST_DIR_KEY = "draw/pen_width", "draw/threshold", "draw/last_dir"
+EXPORT_KEY = QKeySequence("Ctrl+E")
+EXPORT_TIP = ("Save the drawing, the image the model sees, its reconstruction and where they "
+              "differ,\nwith the scores and the guess, as one PNG image for a slide (Ctrl+E).")
+NOTHING_TO_EXPORT = "Nothing to export yet: draw a digit or open a picture first."
+NO_MODEL_TO_EXPORT = "Nothing to export yet: pick a model in the toolbar first."
 
 
 def histogram_tip(binarized: bool) -> str:
@@ -140,6 +147,15 @@ class DrawTab(QWidget):
         self.percentile_label = self.scores_panel.percentile_label
         self.threshold_spin = self.scores_panel.threshold_spin
         self.label_combo = self.images_panel.label_combo
+        # Export: the button and Ctrl+E, wherever the focus is while the tab is shown (as Copy
+        # scores), enabled while there is a scored drawing.
+        self.export_action = QAction("Export PNG…", self)
+        self.export_action.setShortcut(EXPORT_KEY)
+        self.export_action.setShortcutContext(Qt.WindowShortcut)
+        self.export_action.setToolTip(EXPORT_TIP)
+        self.export_action.triggered.connect(self.export_png)
+        self.addAction(self.export_action)
+        self._set_exportable(None)
 
     def _connect(self) -> None:
         panel = self.canvas_panel
@@ -147,6 +163,7 @@ class DrawTab(QWidget):
         self.canvas.file_dropped.connect(self.open_file)
         panel.pen_spin.valueChanged.connect(lambda width: self._settings.setValue(PEN_KEY, width))
         panel.open_button.clicked.connect(self.choose_file)
+        panel.export_button.clicked.connect(self.export_png)
         self.threshold_spin.valueChanged.connect(self._on_threshold_changed)
         self.histogram.threshold_dragged.connect(self._on_threshold_dragged)
         self.histogram.threshold_drag_finished.connect(self._place_threshold)
@@ -370,6 +387,59 @@ class DrawTab(QWidget):
         self.canvas_panel.set_message(message, error=True)
         self.state.status_message.emit(message, 6000)
 
+    # Export
+    def _set_exportable(self, why_not: str | None) -> None:
+        """Export on while there is a scored drawing; `why_not`: why there is nothing to export,
+        said in the button's tooltip."""
+        self.export_action.setEnabled(why_not is None)
+        button = self.canvas_panel.export_button
+        button.setEnabled(why_not is None)
+        button.setToolTip(EXPORT_TIP if why_not is None else f"{EXPORT_TIP}\n{why_not}")
+
+    def export_picture(self) -> export.ExportPicture:
+        """The picture Export saves: what the tab shows of the drawing now."""
+        analysis, ckpt = self.analysis, self.state.active
+        if analysis is None or ckpt is None:
+            raise ValueError(NOTHING_TO_EXPORT if ckpt is not None else NO_MODEL_TO_EXPORT)
+        canvas = self.canvas.to_array().astype(np.float32) / 255.0
+        panels = [
+            export.Panel("drawing", "Drawing", canvas, crisp=False),
+            export.Panel("input", self.images_panel.input_caption.text(), analysis.image),
+            export.Panel("reconstruction", self._reconstruction_caption(),
+                         analysis.reconstruction),
+            export.Panel("difference", "|Input − reconstruction|", analysis.abs_diff,
+                         colormap="inferno"),
+        ]
+        # The scores as "Copy scores" words them, PSNR and SSIM on one line as in the panel.
+        lines = self.scores_panel.scores_text().split("\n")
+        psnr = next((i for i, line in enumerate(lines) if line.startswith("PSNR:")), None)
+        if psnr is not None and psnr + 1 < len(lines) and lines[psnr + 1].startswith("SSIM:"):
+            lines[psnr:psnr + 2] = [f"{lines[psnr]} · {lines[psnr + 1]}"]
+        if self.guess_panel.showing_guess:
+            lines.append(f"The model's guess: {self.guess_panel.guess_label.text()}")
+        if ckpt.config.binarized:
+            lines.append("Scored binarised, as this model's test digits were (one fixed draw).")
+        colour = QColor(self.verdict_label.palette().color(self.verdict_label.foregroundRole()))
+        return export.compose(f"{ckpt.name} · {self._canvas_origin}", panels, lines, colour)
+
+    def _reconstruction_caption(self) -> str:
+        label = self.analysis.label
+        return "Reconstruction" if label is None else f"Reconstruction as {label}"
+
+    def export_png(self) -> None:
+        """Ask where, then save `export_picture` as a PNG; say what became of it."""
+        try:
+            picture = self.export_picture()
+        except ValueError as exc:
+            self.canvas_panel.set_message(str(exc), error=True)
+            return
+        message = save_dialog.save_with_dialog(
+            self, file_name_for(f"{self.state.active.name}-draw", ".png"),
+            "Export the drawing and its scores as PNG", export.PNG_FILTER,
+            lambda path: export.write_png(path, picture.image))
+        if message:
+            self.state.status_message.emit(message, 6000)
+
     # Settings
     def _on_threshold_changed(self, value: float) -> None:
         self._settings.setValue(THRESHOLD_KEY, value)
@@ -421,6 +491,9 @@ class DrawTab(QWidget):
 
     def _show_analysis(self, image, ckpt) -> None:
         analysis = self.analysis
+        self._set_exportable(None if analysis is not None
+                             else NOTHING_TO_EXPORT if image is None or ckpt is not None
+                             else NO_MODEL_TO_EXPORT)
         self.images_panel.show_analysis(analysis)
         self.guess_panel.show_analysis(analysis, self.threshold_spin.value(),
                                        empty="No digit shape to guess from" if self._all_ink
