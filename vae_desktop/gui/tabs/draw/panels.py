@@ -474,7 +474,7 @@ class GuessPanel(QGroupBox):
         self.stack = QStackedWidget()
         self.message = WrappingLabel(
             "A conditional model (a CVAE) can say which digit it thinks this is: pick one in "
-            "the toolbar, or train one with “Conditional on the digit label”.")
+            "the toolbar, or train one with “Conditional (CVAE)” ticked.")
         self.message.setAlignment(Qt.AlignCenter)
         self.message.setStyleSheet(HINT_STYLE)
         self.stack.addWidget(self.message)
