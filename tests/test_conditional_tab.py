@@ -284,3 +284,20 @@ def test_a_removed_model_is_not_kept_alive_by_the_tab(qapp, qtbot, bundled):
     gc.collect()
     assert gone() is None
     assert tab.switch_target() is None  # nothing conditional is listed now
+
+
+def test_style_transfer_bars_cut_at_the_top_are_marked_as_on_the_draw_tab(tab, qtbot):
+    """The chart's bars stop at 40 nats; for a clear digit nine full bars looked like nine equal
+    measurements. As on the Draw tab, a cut bar is faded and hatched, and the axis's top reads
+    "40+"."""
+    from vae_desktop.gui.tabs.conditional.style_transfer import GAP_SHOWN
+
+    tab.test_index.setValue(0)  # a clear 7
+    tab.refresh_now()
+    bars = tab.style_panel.gap_bars
+    cut = [d for d in range(10) if bars.heights[d] >= GAP_SHOWN]
+    assert len(cut) >= 5 and tab.style.label not in cut
+    assert all(bars._brushes[d].color().alpha() < 255 for d in cut)
+    assert all(bars._brushes[d].color().alpha() == 255 for d in range(10) if d not in cut)
+    levels = tab.style_panel.probs_plot.getAxis("left")._tickLevels
+    assert levels is not None and (GAP_SHOWN, f"{GAP_SHOWN:g}+") in levels[0]

@@ -1,5 +1,9 @@
 """GapBars: a bar chart item for a pyqtgraph plot whose bars change on every stroke (the Draw
-tab's nats behind the best label, one bar per label).
+tab's nats behind the best label, one bar per label; the Conditional tab's style transfer).
+
+The bars stop at `top`: a bar cut there is hatched, stripes of its colour over its fill (faded by
+the caller with `cut_brush`), and the axis's top reads "40+" (`axis_ticks`), so nine bars at the
+top say "this far behind or more", not nine equal measurements.
 
 pyqtgraph's BarGraphItem records its bars into a QPicture on every change and works out its
 bounding rect in Python, from its data and its pen's width in pixels, each time Qt asks (several
@@ -12,15 +16,34 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
-from PySide6.QtGui import QBrush, QPainter
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen
+
+CUT_STRIPES, CUT_FILL_ALPHA = 6.0, 80  # px between the stripes; a cut bar's fill opacity (of 255)
+
+
+def cut_brush(colour) -> QBrush:
+    """The faded fill of a bar cut at the top, under its stripes (`colour`: anything
+    pg.mkColor takes, an (r, g, b) tuple or "#8ab4f8")."""
+    faded = pg.mkColor(colour)
+    faded.setAlpha(CUT_FILL_ALPHA)
+    return pg.mkBrush(faded)
+
+
+def axis_ticks(top: float, steps: int = 4) -> list[list[tuple[float, str]]]:
+    """The value axis's ticks, for setTicks: 0, top/steps, ... and "top+" at the top (give the
+    axis a little room above `top`, or the label is cut in half)."""
+    step = top / steps
+    return [[(step * k, f"{step * k:g}+" if k == steps else f"{step * k:g}")
+             for k in range(steps + 1)]]
 
 
 class GapBars(pg.GraphicsObject):
     def __init__(self, count: int, top: float, width: float = 0.7, colour=(90, 140, 220)) -> None:
         super().__init__()
-        self._width = width
-        self._top = float(top)
+        self._width = self.bar_width = width
+        self._top = self.top = float(top)
+        self._stripes: list[QColor] = []
         self._outline = pg.mkPen(pg.getConfigOption("foreground"), cosmetic=True)
         self._brush = pg.mkBrush(colour)
         self._brushes: list[QBrush] = []
@@ -39,6 +62,8 @@ class GapBars(pg.GraphicsObject):
         if len(brushes) != len(heights):
             raise ValueError(f"{len(heights)} bars but {len(brushes)} brushes")
         self.heights, self._brushes = heights, list(brushes)
+        self._stripes = [QColor(b.color().red(), b.color().green(), b.color().blue())
+                         for b in self._brushes]
         self.update()
 
     def boundingRect(self) -> QRectF:
@@ -51,3 +76,24 @@ class GapBars(pg.GraphicsObject):
             if height > 0:
                 painter.setBrush(brush)
                 painter.drawRect(QRectF(x - half, 0.0, self._width, float(height)))
+        cut = [x for x, height in enumerate(self.heights) if height >= self._top]
+        if cut:
+            self._hatch(painter, cut)
+
+    def _hatch(self, painter: QPainter, cut: list[int]) -> None:
+        """Diagonal stripes of each cut bar's colour, CUT_STRIPES px apart on screen whatever
+        the plot's scale."""
+        half = self._width / 2
+        to_screen = painter.transform()
+        painter.save()
+        painter.resetTransform()  # the stripes in screen pixels, not in the plot's units
+        painter.setRenderHint(QPainter.Antialiasing)
+        for x in cut:
+            rect = to_screen.mapRect(QRectF(x - half, 0.0, self._width, self._top))
+            painter.setClipRect(rect)
+            painter.setPen(QPen(self._stripes[x], 1.6))
+            left, bottom, span = rect.left(), rect.bottom(), rect.width() + rect.height()
+            for step in np.arange(0.0, span, CUT_STRIPES):
+                painter.drawLine(QPointF(left + step, bottom),
+                                 QPointF(left + step - rect.height(), bottom - rect.height()))
+        painter.restore()

@@ -15,7 +15,7 @@ from vae_desktop.core.digit_analysis import DigitAnalysis, guess_sentence
 from vae_desktop.core.images import grid
 from vae_desktop.core.wording import article
 from vae_desktop.gui.tabs.conditional.panels import export_button, panel
-from vae_desktop.gui.widgets.gap_bars import GapBars
+from vae_desktop.gui.widgets.gap_bars import GapBars, axis_ticks, cut_brush
 from vae_desktop.gui.widgets.hint_text import HINT_STYLE
 from vae_desktop.gui.widgets.image_view import DigitView
 
@@ -63,15 +63,19 @@ class StyleTransferView(QWidget):
         self.gap_bars = GapBars(DIGITS, top=GAP_SHOWN, colour=BAR_COLOUR)
         self.probs_plot.addItem(self.gap_bars)
         self._brush, self._chosen = pg.mkBrush(BAR_COLOUR), pg.mkBrush(CHOSEN_COLOUR)
+        self._cut, self._chosen_cut = cut_brush(BAR_COLOUR), cut_brush(CHOSEN_COLOUR)
         # A triangle under the label the image was encoded with: a guessed label is the best
-        # one, whose bar has no height, so its darker colour alone never showed.
-        self.probs_plot.setYRange(-MARK_ROOM, GAP_SHOWN, padding=0.02)
+        # one, whose bar has no height, so its darker colour alone never showed. Room above the
+        # top for its tick's "40+": a bar cut there is hatched, as on the Draw tab.
+        self.probs_plot.setYRange(-MARK_ROOM, GAP_SHOWN * 1.06, padding=0.0)
+        self.probs_plot.getAxis("left").setTicks(axis_ticks(GAP_SHOWN))
         self.chosen_mark = pg.ScatterPlotItem(symbol="t1", size=10, pen=pg.mkPen(CHOSEN_COLOUR),
                                               brush=self._chosen)
         self.probs_plot.addItem(self.chosen_mark)
         self.probs_plot.setToolTip(
             "How much worse each label explains the image than the best one: its negative ELBO "
-            f"minus the best's, in nats (capped at {GAP_SHOWN:g}). The label the image was "
+            f"minus the best's, in nats. A hatched bar at the top is {GAP_SHOWN:g} nats or more "
+            "behind: as good as ruled out. The label the image was "
             "encoded with is marked ▲ and its bar is darker (a guessed label is the best one: "
             "no bar)")
         row.addWidget(self.probs_plot)
@@ -109,8 +113,11 @@ class StyleTransferView(QWidget):
         self.source_view.set_image(image)
         self.style_view.set_image(grid(style.images, nrow=DIGITS))
         losses = reading.label_losses
-        brushes = [self._chosen if d == style.label else self._brush for d in range(DIGITS)]
-        self.gap_bars.set_bars(np.minimum(losses - losses.min(), GAP_SHOWN), brushes)
+        behind = np.minimum(losses - losses.min(), GAP_SHOWN)
+        brushes = [(self._chosen_cut if cut else self._chosen) if d == style.label
+                   else (self._cut if cut else self._brush)
+                   for d, cut in enumerate(behind >= GAP_SHOWN)]
+        self.gap_bars.set_bars(behind, brushes)
         self.chosen_mark.setData([style.label], [-MARK_ROOM / 2])
         self._chosen_label = style.label
         self.export.setEnabled(True)

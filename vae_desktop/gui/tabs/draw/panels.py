@@ -6,16 +6,13 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import (
     QAction,
     QBrush,
-    QColor,
     QFont,
     QGuiApplication,
     QKeySequence,
-    QPainter,
-    QPen,
 )
 from PySide6.QtWidgets import (
     QComboBox,
@@ -42,7 +39,7 @@ from vae_desktop.core.wording import a_digit
 from vae_desktop.gui.tabs.draw.canvas_panel import ERROR_COLOUR
 from vae_desktop.gui.widgets.draw_histogram import PLOT_BG, UNUSUAL_COLOUR, cache_as_pixmaps
 from vae_desktop.gui.widgets.draw_image_view import DrawImageView
-from vae_desktop.gui.widgets.gap_bars import GapBars
+from vae_desktop.gui.widgets.gap_bars import GapBars, axis_ticks, cut_brush
 from vae_desktop.gui.widgets.hint_text import HINT_STYLE
 from vae_desktop.gui.widgets.range_spin import RangeDoubleSpinBox, Refusals
 from vae_desktop.gui.widgets.wrapping_label import WrappingLabel
@@ -51,9 +48,7 @@ TYPICAL_COLOUR = "#3ba55c"
 BAR_COLOUR = (90, 140, 220)
 CHOSEN_BAR_COLOUR = (255, 170, 60)
 GAP_SHOWN = 40.0  # nats: the guess's bars stop here (further behind is as good as ruled out)
-# A bar cut at GAP_SHOWN is hatched (its colour, faded, under stripes of it), and the axis's top
-# says "40+": nine bars at the top mean "40 nats or more behind", not nine equal measurements.
-CUT_STRIPES, CUT_FILL_ALPHA = 6.0, 80  # px between the stripes; the fill's opacity (of 255)
+# A bar cut at GAP_SHOWN is hatched and the axis's top says "40+" (widgets.gap_bars).
 BARS_MIN_HEIGHT = 100  # px
 THRESHOLD_RANGE = (50.0, 99.9)  # percent of the test set
 PERCENTILE_NOTE = "of test digits score as well or better"
@@ -428,42 +423,6 @@ class ScoresPanel(QGroupBox):
             self.verdict_label.setStyleSheet(style)
 
 
-class CutBars(GapBars):
-    """GapBars whose bars cut at the top (at `top`: GAP_SHOWN nats or more behind) are hatched:
-    diagonal stripes of the bar's colour, CUT_STRIPES px apart on screen whatever the plot's
-    scale, over the bar's fill (faded by the panel)."""
-
-    def __init__(self, count: int, top: float, colour=BAR_COLOUR) -> None:
-        self.top, self.bar_width = float(top), 0.7
-        self._stripes: list[QColor] = []
-        super().__init__(count, top=top, width=self.bar_width, colour=colour)
-
-    def set_bars(self, heights: np.ndarray, brushes: list[QBrush]) -> None:
-        self._stripes = [QColor(brush.color().red(), brush.color().green(), brush.color().blue())
-                         for brush in brushes]
-        super().set_bars(heights, brushes)
-
-    def paint(self, painter: QPainter, *args) -> None:
-        super().paint(painter, *args)
-        cut = [x for x, height in enumerate(self.heights) if height >= self.top]
-        if not cut:
-            return
-        half = self.bar_width / 2
-        to_screen = painter.transform()
-        painter.save()
-        painter.resetTransform()  # the stripes in screen pixels, not in nats and labels
-        painter.setRenderHint(QPainter.Antialiasing)
-        for x in cut:
-            rect = to_screen.mapRect(QRectF(x - half, 0.0, self.bar_width, self.top))
-            painter.setClipRect(rect)
-            painter.setPen(QPen(self._stripes[x], 1.6))
-            left, bottom, span = rect.left(), rect.bottom(), rect.width() + rect.height()
-            for step in np.arange(0.0, span, CUT_STRIPES):
-                painter.drawLine(QPointF(left + step, bottom), QPointF(left + step - rect.height(),
-                                                                       bottom - rect.height()))
-        painter.restore()
-
-
 class GuessPanel(QGroupBox):
     """How a conditional model reads the drawing: each label's score (AT_MU) as bars, how far it
     is behind the best, and the guess in words."""
@@ -490,9 +449,7 @@ class GuessPanel(QGroupBox):
         # Room above the top bar for its tick's "40+", which a range ending at 40 cuts in half.
         self.bar_plot.setYRange(0.0, GAP_SHOWN * 1.06, padding=0.0)
         self.bar_plot.setLabel("left", "nats behind")  # short: the plot is low at 1280x720
-        step = GAP_SHOWN / 4
-        self.bar_plot.getAxis("left").setTicks([[
-            (step * k, f"{step * k:g}+" if k == 4 else f"{step * k:g}") for k in range(5)]])
+        self.bar_plot.getAxis("left").setTicks(axis_ticks(GAP_SHOWN))
         self.bar_plot.setMinimumHeight(BARS_MIN_HEIGHT)  # the axis title whole, the bars legible
         self.bar_plot.setToolTip(
             f"Generative classifier: the drawing's {AT_MU} (at z = μ) under each label stands\n"
@@ -507,11 +464,11 @@ class GuessPanel(QGroupBox):
         self._bars_shown: tuple | None = None  # (heights in 0.05 nats, chosen label) on screen
         self._count = 10  # labels on the chart
         self._bar_brush, self._chosen_brush = pg.mkBrush(BAR_COLOUR), pg.mkBrush(CHOSEN_BAR_COLOUR)
-        self._cut_brush = pg.mkBrush(*BAR_COLOUR, CUT_FILL_ALPHA)
-        self._chosen_cut_brush = pg.mkBrush(*CHOSEN_BAR_COLOUR, CUT_FILL_ALPHA)
+        self._cut_brush = cut_brush(BAR_COLOUR)
+        self._chosen_cut_brush = cut_brush(CHOSEN_BAR_COLOUR)
         self.cut: list[bool] = []  # which bars are cut at GAP_SHOWN
         self.bar_brushes: list[QBrush] = []  # the brush of each bar shown
-        self.bars = CutBars(10, top=GAP_SHOWN, colour=BAR_COLOUR)
+        self.bars = GapBars(10, top=GAP_SHOWN, colour=BAR_COLOUR)
         self.bar_plot.addItem(self.bars)
         # The best label is 0 nats behind itself, so it has no bar: a marker says which it is.
         self.best_marker = pg.TextItem("best", color=TYPICAL_COLOUR, anchor=(0.5, 1.0))
