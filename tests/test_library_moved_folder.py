@@ -65,3 +65,26 @@ def test_a_copied_data_folder_lists_each_model_once_under_its_name(tmp_path, mon
     paths = {item["name"]: item["path"]
              for item in json.loads(index_path().read_text(encoding="utf-8"))["models"]}
     assert paths["Lecture demo"] == "models/x.pt" and paths["My own"] == str(own)
+
+
+def test_a_users_own_models_folder_is_not_taken_for_an_old_data_folder(tmp_path, monkeypatch):
+    """An absolute path of an earlier version's index into a folder of the user's that happens
+    to be called "models" (~/models/x.pt) stays the user's file, even where the data folder has
+    a file of that name and size: re-pointed, Remove would have deleted the app's file."""
+    monkeypatch.setenv("VAE_DESKTOP_DATA_DIR", str(tmp_path / "appdata"))
+    library = ModelLibrary()
+    library.load()
+    model = new_model(1, latent_dim=2, hidden=16)
+    history = [{"epoch": 1, "test_loss": 150.0}]
+    theirs = checkpoint.load(checkpoint.save(models_dir() / "x.pt", model, history))
+    own_path = tmp_path / "home" / "models" / "x.pt"  # not a data folder: no library.json
+    own_path.parent.mkdir(parents=True)
+    shutil.copy(theirs.path, own_path)
+    library.add(theirs, "trained", name="The app's")
+    library.add(checkpoint.load(own_path), "opened", name="Mine")
+    as_an_earlier_version_wrote_it(tmp_path / "appdata")
+    again = ModelLibrary()
+    again.load()
+    mine = sorted((e.name, e.path) for e in again.entries if not e.bundled)
+    assert mine == sorted([("The app's", str((models_dir() / "x.pt").resolve())),
+                           ("Mine", str(own_path))])

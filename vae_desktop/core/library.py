@@ -400,13 +400,21 @@ class ModelLibrary:
         """An absolute path, as earlier versions wrote them, that points into another data
         folder (this one's before it was moved or copied): the file of this data folder with
         the same part after the data folder ("models/x.pt"), where there is one and the old
-        file, if still there, is the same size. Else the path as it is."""
+        file, if still there, is the same size. Else the path as it is. The old root must be
+        a data folder (its list of models is there) or gone: a folder of the user's that is
+        called "models" (~/models/x.pt) is not one, and its file stays the user's."""
         old = Path(path)
         if _inside(old, self.data_folder):
             return path
         parts = old.parts
         for i in range(len(parts) - 2, 0, -1):
             if parts[i] not in APP_FOLDERS:
+                continue
+            root = Path(*parts[:i])
+            try:
+                if root.exists() and not (root / "models" / self.index.name).is_file():
+                    continue
+            except OSError:
                 continue
             here = self.data_folder.joinpath(*parts[i:])
             try:
