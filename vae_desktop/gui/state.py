@@ -113,10 +113,12 @@ class AppState(QObject):
         self._test_float: torch.Tensor | None = None
         self._passes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # model -> report
         self._pass_jobs: dict[int, Job] = {}  # id(model) -> running pass
+        # What loading the list of models had to say (load_library's notes), for the Models
+        # dialog; and the entries no model stands for, by file: (mtime, size), None if missing.
+        self.load_notes: list[str] = []
+        self._unlisted: dict[str, tuple | None] = {}
 
     # Models
-    # What loading the list of models had to say (load_library's notes), for the Models dialog.
-    load_notes: list[str] = []
 
     def load_library(self) -> list[str]:
         """List every model of the library (bundled ones included); returns what a person should
@@ -125,7 +127,7 @@ class AppState(QObject):
         Models dialog greys it) but is no model here: no tab can make it active."""
         notes = self.library.load()
         missing, refreshed = [], False
-        self._unlisted: dict[str, tuple | None] = {}  # entries no model stands for: their file
+        self._unlisted = {}
         for entry in list(self.library.entries):
             ckpt = self._load_entry(entry)
             if ckpt == "":  # not there for now: said in one note below
@@ -170,7 +172,7 @@ class AppState(QObject):
         """Entries whose file was not there, or could not be read, when the list was loaded,
         and whose file is there (or has changed) now, such as a model on a drive plugged back
         in: listed as any model, in every tab's selector. Returns them."""
-        unlisted = getattr(self, "_unlisted", {})
+        unlisted = self._unlisted
         shown = {str(m.path.resolve()) for m in self.models if m.path is not None}
         back = []
         for entry in list(self.library.entries):
