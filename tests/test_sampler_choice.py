@@ -70,7 +70,9 @@ def test_latent_samples_switch_to_the_mixture_in_the_background(small_state, qtb
     state.set_active(second)
     assert state.mixtures.status(second.model) is not None
     qtbot.waitUntil(lambda: tab.sampler_source.kind() == "mixture", timeout=60000)
-    assert state.mixtures.posterior(first.model) is None
+    # Stopped, or (a fit of 2,000 codes can end before the stop is seen) kept for its own model.
+    kept = state.mixtures.posterior(first.model)
+    assert kept is None or kept.latent_dim == 16
     posterior = state.mixtures.posterior(second.model)
     assert posterior is not None and posterior.count == TRAIN and posterior.latent_dim == 2
     assert choice.status_text() == "" and not choice.bar.isVisibleTo(choice)  # done: the line goes
