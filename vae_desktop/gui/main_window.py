@@ -397,10 +397,8 @@ class MainWindow(QMainWindow):
             self._reporting(lambda: self.state.save_model_as(ckpt, path),
                             lambda saved: f"Saved {saved.path}.")
         except OSError as exc:
-            shown = Path(path)  # as save_checkpoint_as writes it: with .pt
-            if shown.suffix != ".pt":
-                shown = shown.with_name(shown.name + ".pt")
-            self._show_error("Could not save the model", cannot_save(shown, exc))
+            self._show_error("Could not save the model",
+                             cannot_save(_files().checkpoint_path(path), exc))
             return False
         return True
 

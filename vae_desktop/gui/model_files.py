@@ -95,13 +95,17 @@ def _may_replace(parent: QWidget, title: str, path: Path) -> bool:
     return answer == QMessageBox.Yes
 
 
+def checkpoint_path(path: str | os.PathLike) -> Path:
+    """The file a model chosen to be saved at `path` goes to: ".pt" added if missing."""
+    path = Path(path)
+    return path if path.suffix == ".pt" else path.with_name(path.name + ".pt")
+
+
 def save_checkpoint_as(ckpt: Checkpoint, path: str | os.PathLike) -> Path:
     """Write `ckpt` to `path` (atomically, ".pt" added if missing) and put the file first in
     File > Open recent; returns the path. The model itself is not changed: AppState.save_model_as
     decides what the list of models shows afterwards."""
-    path = Path(path)
-    if path.suffix != ".pt":
-        path = path.with_name(path.name + ".pt")
+    path = checkpoint_path(path)
     check_folder(path)
     checkpoint.save(path, ckpt.model, ckpt.history, ckpt.optimizer_state, ckpt.train_config)
     preferences.remember_recent(preferences.open_settings(), str(path.resolve()))

@@ -40,6 +40,7 @@ from vae_desktop.core.training import EndEvent, StepEvent, TrainControl
 from vae_desktop.gui.model_files import (
     CHECKPOINT_FILTER,
     ask_save_path,
+    checkpoint_path,
     file_name_for,
     new_model_path,
 )
@@ -523,10 +524,8 @@ class TrainTab(FormSettings, QWidget):
         try:
             saved = self.state.save_model_as(ckpt, path)
         except OSError as exc:
-            shown = Path(path)  # as save_checkpoint_as writes it: with .pt
-            if shown.suffix != ".pt":
-                shown = shown.with_name(shown.name + ".pt")
-            self._show_error("Could not save the model", cannot_save(shown, exc))
+            self._show_error("Could not save the model",
+                             cannot_save(checkpoint_path(path), exc))
             return
         self.state.status_message.emit(f"Saved {saved.path}", 5000)
 
