@@ -138,7 +138,7 @@ def test_a_folder_that_takes_no_file_is_refused_before_any_work(tmp_path, capsys
     flag = "--movie" if command == 1 else "--out"
     assert main(argv) == 2
     assert capsys.readouterr().err == (
-        f"vae-desktop: error: {flag} {name}: cannot write in ro: Operation not permitted.\n")
+        f"vae-desktop: error: {flag} {name}: cannot write in ro: permission denied.\n")
 
 
 def test_a_write_that_fails_later_names_the_flag_and_the_path(tmp_path, capsys, monkeypatch):
@@ -151,8 +151,9 @@ def test_a_write_that_fails_later_names_the_flag_and_the_path(tmp_path, capsys, 
     calls = failing_mkstemp(errno.ENOSPC, monkeypatch, after=1)
     assert main(["sample", "mnist-vae-z2", "--n", "4", "--out", "grid.png"]) == 2
     assert len(calls) == 2  # the check, then the write
+    # In the words the app's own saves use ("the disk is full"), not the system's.
     assert capsys.readouterr().err == ("vae-desktop: error: --out grid.png: cannot write in the "
-                                       "working folder: No space left on device.\n")
+                                       "working folder: the disk is full.\n")
     assert list(tmp_path.iterdir()) == []
 
 

@@ -66,7 +66,7 @@ def test_the_dialog_says_the_model_is_still_listed(qtbot, monkeypatch):
     title, text = errors[0]
     assert title == "Could not remove the model"
     assert text == (f"{ckpt.name} is still listed, and its file is kept: the list of models "
-                    f"could not be saved in {models_dir()} (No space left on device). Check "
+                    f"could not be saved in {models_dir()} (the disk is full). Check "
                     "that the folder can be written to and that the disk has room, then try "
                     "again.")
     # A rename that cannot be saved says so alike, and the model keeps its name.
@@ -74,4 +74,4 @@ def test_the_dialog_says_the_model_is_still_listed(qtbot, monkeypatch):
     assert not dialog.rename("New name")
     assert ckpt.name == old and errors[1][0] == "Could not rename the model"
     assert errors[1][1].startswith(f"{old} keeps its name: the list of models could not be "
-                                   f"saved in {models_dir()} (No space left on device).")
+                                   f"saved in {models_dir()} (the disk is full).")

@@ -40,7 +40,7 @@ def test_the_list_loads_in_memory_and_says_it_cannot_be_saved(monkeypatch):
     assert library.find(models_dir() / "found.pt") is not None
     assert not index_path().exists()
     said = [n for n in notes if "could not be saved" in n]
-    assert said == [f"The list of models could not be saved in {models_dir()} (Permission "
+    assert said == [f"The list of models could not be saved in {models_dir()} (permission "
                     "denied): the models are listed, but new models, names and removals are "
                     "kept only until you quit. Check that the folder can be written to and "
                     "that the disk has room."]

@@ -68,3 +68,19 @@ def test_a_file_the_system_refuses_is_said_in_the_same_words(qtbot, state, tmp_p
                                            lambda path: Path(path).write_text("x"))
     assert message == ("Could not save a-folder.csv: is a directory. Choose another folder or "
                        "name and try again.")
+
+
+def test_a_full_disk_is_said_as_a_model_save_says_it(tmp_path):
+    """An export onto a full disk said the system's "no space left on device" where a model's
+    Save as says "the disk is full": one wording (core.fileio.write_problem) for both."""
+    import errno
+
+    from vae_desktop.core.checkpoint import cannot_save
+    from vae_desktop.gui import save_dialog
+
+    def full(path):
+        raise OSError(errno.ENOSPC, "No space left on device", path)
+
+    result = save_dialog.save_to(str(tmp_path / "t.csv"), full)
+    assert result.why == "the disk is full"
+    assert "the disk is full" in cannot_save(tmp_path / "m.pt", OSError(errno.ENOSPC, "x"))

@@ -320,9 +320,11 @@ def cannot_write(flag: str, typed: str | os.PathLike, exc: OSError,
     path = typed if path is None else path
     where = os.path.realpath(path) if Path(path).is_symlink() else os.fspath(path)
     folder = os.path.dirname(where)
-    reason = (exc.strerror or str(exc)).strip().rstrip(".")
+    from vae_desktop.core.fileio import write_problem
+
+    reason, _ = write_problem(exc)  # the words the app's own saves use: "the disk is full"
     return UsageError(f"{flag} {typed}: cannot write in {folder or 'the working folder'}: "
-                      f"{reason[:1].upper()}{reason[1:]}.")
+                      f"{reason}.")
 
 
 def bundled_model_names() -> list[str]:

@@ -43,7 +43,7 @@ from .checkpoint_contents import (
 from .checkpoint_file import PICKLE_MAGIC, ZIP_MAGIC, check_file, read
 from .checkpoint_optimizer import ADAM_STATE, optimizer_problem
 from .checkpoint_words import ALTERED, NEWER, CheckpointError, is_text, shown
-from .fileio import atomic_write
+from .fileio import atomic_write, write_problem
 from .model import ARCHS, VAE, VAEConfig
 from .settings import NUM_CLASSES, SETTINGS
 
@@ -128,37 +128,12 @@ def _write_error(exc: RuntimeError, path: Path) -> OSError | None:
     return None
 
 
-def save_problem(exc: OSError) -> tuple[str, str]:
-    """Why a save failed and what to do, in plain words (not "[Errno 28]" or the temporary
-    file's name): ("the disk is full", "Free some space or choose another disk.")."""
-    code = exc.errno
-    if code in (errno.EACCES, errno.EPERM):
-        return "permission denied", "Choose another folder."
-    if code == errno.EROFS:
-        return "the disk is read-only", "Choose a folder on another disk."
-    if code == errno.ENOSPC:
-        return "the disk is full", "Free some space or choose another disk."
-    if code == errno.EDQUOT:
-        return "your disk quota is used up", "Free some space or choose another disk."
-    if code == errno.EIO:
-        return ("the disk reported an error while writing",
-                "Try again, or choose another disk: this one may be failing or disconnected.")
-    if code == errno.ENAMETOOLONG:
-        return "the name is too long", "Choose a shorter name."
-    if code in (errno.EISDIR, errno.EINVAL):  # fileio's words: a folder, a device, a pipe
-        return (exc.strerror or "it is not a regular file").rstrip("."), "Choose another name."
-    reason = (exc.strerror or str(exc) or type(exc).__name__).strip().rstrip(".")
-    if code is None:  # already in words (fileio.check_folder: a missing folder)
-        return reason, "Choose another folder."
-    return f"the system says “{reason}”", "Try again, or choose another folder."
-
-
 def cannot_save(path: str | os.PathLike, exc: OSError) -> str:
     """A save of `path` that failed, as the app says it: "copy.pt could not be saved in /ro:
     permission denied. Choose another folder." An error already in words that names its folder
     ("the folder /x does not exist") is not given the folder twice."""
     path = Path(path)
-    reason, advice = save_problem(exc)
+    reason, advice = write_problem(exc)
     where = "" if exc.errno is None else f" in {path.parent}"
     return f"{path.name} could not be saved{where}: {reason}. {advice}"
 

@@ -107,3 +107,29 @@ def check_folder(path: str | os.PathLike) -> None:
             break
     if not folder.is_dir():
         raise FileNotFoundError(f"the folder {folder} does not exist")
+
+
+def write_problem(exc: OSError) -> tuple[str, str]:
+    """Why a write failed and what to do, in plain words (not "[Errno 28]" or the temporary
+    file's name): ("the disk is full", "Free some space or choose another disk."). One wording
+    for every save: models, exports and the command line's outputs."""
+    code = exc.errno
+    if code in (errno.EACCES, errno.EPERM):
+        return "permission denied", "Choose another folder."
+    if code == errno.EROFS:
+        return "the disk is read-only", "Choose a folder on another disk."
+    if code == errno.ENOSPC:
+        return "the disk is full", "Free some space or choose another disk."
+    if code == errno.EDQUOT:
+        return "your disk quota is used up", "Free some space or choose another disk."
+    if code == errno.EIO:
+        return ("the disk reported an error while writing",
+                "Try again, or choose another disk: this one may be failing or disconnected.")
+    if code == errno.ENAMETOOLONG:
+        return "the name is too long", "Choose a shorter name."
+    if code in (errno.EISDIR, errno.EINVAL):  # fileio's words: a folder, a device, a pipe
+        return (exc.strerror or "it is not a regular file").rstrip("."), "Choose another name."
+    reason = (exc.strerror or str(exc) or type(exc).__name__).strip().rstrip(".")
+    if code is None:  # already in words (fileio.check_folder: a missing folder)
+        return reason, "Choose another folder."
+    return f"the system says “{reason}”", "Try again, or choose another folder."

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from . import checkpoint
 from .checkpoint import Checkpoint
-from .fileio import atomic_write
+from .fileio import atomic_write, write_problem
 from .memory import TEST_IMAGES
 from .paths import app_data_dir, bundled_models_dir
 from .settings import TRAIN_IMAGES
@@ -309,7 +309,7 @@ class ModelLibrary:
         try:
             self._write()
         except OSError as exc:
-            self.unsaved = exc.strerror or str(exc)
+            self.unsaved = write_problem(exc)[0]  # as every save says it: "permission denied"
             return [f"The list of models could not be saved in {self.index.parent} "
                     f"({self.unsaved}): the models are listed, but new models, names and "
                     "removals are kept only until you quit. Check that the folder can be "

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from vae_desktop.core import checkpoint
 from vae_desktop.core.checkpoint import Checkpoint
+from vae_desktop.core.fileio import write_problem
 from vae_desktop.core.library import (
     OTHER_DATA_MARK,
     PART_MARK,
@@ -555,7 +556,7 @@ class ModelsDialog(QDialog):
         changed), why, and what to do."""
         if isinstance(exc, NewerListError):
             return f"{outcome}: {exc}."
-        reason = exc.strerror or str(exc)
+        reason = write_problem(exc)[0]  # as every save says it: "the disk is full"
         folder = self.state.library.index.parent
         return (f"{outcome}: the list of models could not be saved in {folder} ({reason}). "
                 "Check that the folder can be written to and that the disk has room, then "

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
 
-from vae_desktop.core.fileio import check_folder
+from vae_desktop.core.fileio import check_folder, write_problem
 from vae_desktop.gui.model_files import ask_save_path
 
 
@@ -36,9 +36,12 @@ class SaveResult:
 
 
 def reason(exc: BaseException) -> str:
-    """Why a file could not be written, in words to follow a colon: "permission denied", not
-    "[Errno 13] Permission denied: '/x'"."""
-    why = (getattr(exc, "strerror", None) or str(exc)).strip().rstrip(".")
+    """Why a file could not be written, in words to follow a colon, as a model's save says it
+    (core.fileio.write_problem): "the disk is full", not "[Errno 28] No space left on device"."""
+    if isinstance(exc, OSError):
+        why = write_problem(exc)[0]
+    else:
+        why = str(exc).strip().rstrip(".")
     return why[:1].lower() + why[1:]
 
 

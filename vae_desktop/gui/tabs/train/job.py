@@ -26,6 +26,7 @@ import torch
 from vae_desktop.core import checkpoint
 from vae_desktop.core.checkpoint import Checkpoint
 from vae_desktop.core.data import CachedSplit
+from vae_desktop.core.fileio import write_problem
 from vae_desktop.core.jobs import JobControl
 from vae_desktop.core.model import VAE
 from vae_desktop.core.precision import resolve_precision
@@ -266,7 +267,7 @@ class _Saved:
 def autosave_failed(path: Path, exc: OSError) -> str:
     """A failed autosave, in words: why (not "[Errno 13]" or the temporary file's name), and
     that the model is kept in memory, where Save model as… can still put it in a file."""
-    reason, _ = checkpoint.save_problem(exc)
+    reason, _ = write_problem(exc)
     where = "" if exc.errno is None else f" in {path.parent}"
     return (f"The model could not be autosaved{where}: {reason}. It is kept until you quit: "
             "use Save model as… to keep it.")
