@@ -7,7 +7,7 @@ from __future__ import annotations
 from quiet_window import quiet_window
 
 from vae_desktop.core import checkpoint
-from vae_desktop.core.library import models_dir, summarize, train_images, trained_on_text
+from vae_desktop.core.library import models_dir, train_images, trained_on_text
 from vae_desktop.core.settings import TRAIN_IMAGES
 from vae_desktop.core.training import new_model
 
@@ -29,7 +29,6 @@ def test_train_images_reads_the_size_as_the_words_say_it():
         ckpt = made(name, config)
         assert train_images(ckpt) == images, name
         assert trained_on_text(ckpt) == words, name
-        assert summarize(ckpt)["train_images"] == images, name
 
 
 def test_the_dialog_sorts_trained_on_by_that_reading(qtbot):

@@ -90,8 +90,6 @@ def _command_first(argv: list[str]) -> str:
     """What to say to options given before the command: the same words with the command first,
     where one command has all those options (the one named, else train, else the first), or
     which option no command (or not the one named) has."""
-    import argparse
-
     sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
     options = [word.split("=", 1)[0] for word in argv if word.startswith("-") and word != "-"]
 

@@ -254,21 +254,25 @@ def binarize_fixed(images: torch.Tensor, seed: int = TEST_BINARIZATION_SEED,
 
     The last one is kept, for images binarised again and again (the test set). `keep` False:
     images scored once (a training set, synthetic outliers) are drawn without replacing it."""
+    device = images.device
+    if not keep:  # images scored once (a drawing, a training set): no key, nothing kept
+        return _binarized(images, seed).to(device)
     key = (images.data_ptr(), images.shape, images.stride(), images.dtype, images.device,
            images._version, seed)
     last = list(_last_binarization)  # at once: another thread may put its own in meanwhile
     if last and last[0] == key:
         return last[2].clone()
-    device = images.device
-    grey = to_float(images.cpu()) if images.dtype == torch.uint8 else images.float().cpu()
-    generator = torch.Generator().manual_seed(seed)
-    binary = binarize(grey, generator).to(device)
-    if not keep:
-        return binary
+    binary = _binarized(images, seed).to(device)
     # Every evaluation of a binarised model draws the same test set again (37 ms of a 0.5 s
     # report): the last one is kept, with its source so that its memory is not reused.
     _last_binarization[:] = [key, images, binary]
     return binary.clone()
+
+
+def _binarized(images: torch.Tensor, seed: int) -> torch.Tensor:
+    """The seeded draw itself, on the CPU."""
+    grey = to_float(images.cpu()) if images.dtype == torch.uint8 else images.float().cpu()
+    return binarize(grey, torch.Generator().manual_seed(seed))
 
 
 _last_binarization: list = []  # [key, source images, their binarisation]

@@ -42,8 +42,7 @@ import numpy as np
 import torch
 
 from . import metrics, small_batch
-from .data import TEST_BINARIZATION_SEED
-from .data import binarize as draw_pixels
+from .data import binarize_fixed
 from .model import VAE, kl_per_image, recon_per_image
 from .wording import article
 
@@ -142,8 +141,8 @@ def _as_input(image: np.ndarray | torch.Tensor, device: torch.device,
     if not np.isfinite(pixels).all():
         raise ValueError("the image contains NaN or infinite values")
     x = torch.from_numpy(np.clip(pixels, 0.0, 1.0).reshape(1, 1, 28, 28))
-    if binary:  # as data.binarize_fixed draws the test digits: the same seed (about 10 us)
-        x = draw_pixels(x, torch.Generator().manual_seed(TEST_BINARIZATION_SEED))
+    if binary:  # the seeded draw the test digits had (data.binarize_fixed), not kept
+        x = binarize_fixed(x, keep=False)
     return x if device.type == "cpu" else x.to(device)
 
 

@@ -74,8 +74,7 @@ def summarize(ckpt: Checkpoint) -> dict:
     cfg = ckpt.config
     return {"kind": "CVAE" if cfg.conditional else "VAE", "arch": cfg.arch,
             "latent_dim": cfg.latent_dim, "hidden": cfg.hidden, "beta": cfg.beta,
-            "epochs": ckpt.epochs, "test_loss": ckpt.test_loss,
-            "train_images": train_images(ckpt)}
+            "epochs": ckpt.epochs, "test_loss": ckpt.test_loss}
 
 
 def _train_size(ckpt: Checkpoint) -> int | None:
@@ -340,28 +339,24 @@ class ModelLibrary:
                 return ""
             return f" The damaged list is kept as {backup.name} in {backup.parent}."
 
-    def _take_bundled_entries(self) -> bool:
+    def _take_bundled_entries(self) -> None:
         """Make the bundled entries this install's. Two installs can share one data folder (a
         clone's `make run` and a pipx install), each shipping the same models in its own folder:
         an entry for the other install's file is pointed at ours, keeping the name it was given,
         or dropped when ours is listed already or we do not ship it. Names such as
-        "mnist-vae-z2 (2)", which earlier versions gave when both were listed, lose the "(2)".
-        Returns whether anything changed."""
+        "mnist-vae-z2 (2)", which earlier versions gave when both were listed, lose the "(2)"."""
         ours = self.bundled_dir.resolve()
-        changed = False
         for entry in [e for e in self.entries if e.bundled and e.file.parent.resolve() != ours]:
             mine = ours / entry.file.name
             if self.find(mine) is not None or not mine.is_file():
                 self.entries.remove(entry)
             else:
                 entry.path = str(mine)
-            changed = True
         for entry in self.entries:
             plain = re.sub(r" \(\d+\)$", "", entry.name)
             if (entry.bundled and plain != entry.name and plain == entry.file.stem
                     and self._holder(plain, entry) is None):
-                entry.name, changed = plain, True
-        return changed
+                entry.name = plain
 
     def _read(self) -> tuple[list[ModelEntry], int, bool]:
         """The index's entries, how many were dropped as unreadable (a hand-edited or damaged
@@ -595,15 +590,11 @@ class ModelLibrary:
             return True
         return False
 
-    def refresh(self, ckpt: Checkpoint, entry: ModelEntry | None = None) -> bool:
-        """Bring the entry of a model just read from its file (`entry`, if the caller has it)
-        up to date with the file (epochs added by `vae-desktop train --resume`): its summary,
-        and its name where that is still the default name the library gave and no longer says
-        what the file is. Returns whether anything changed, in memory only (`save` writes it)."""
-        if entry is None and ckpt.path is not None:
-            entry = self.find(ckpt.path)
-        if entry is None:
-            return False
+    def refresh(self, ckpt: Checkpoint, entry: ModelEntry) -> bool:
+        """Bring the entry of a model just read from its file up to date with the file (epochs
+        added by `vae-desktop train --resume`): its summary, and its name where that is still
+        the default name the library gave and no longer says what the file is. Returns whether
+        anything changed, in memory only (`save` writes it)."""
         before = (entry.name, _plain(entry.summary))
         self._follow_file(entry, ckpt)
         entry.summary = summarize(ckpt)
