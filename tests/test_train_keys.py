@@ -1,8 +1,9 @@
 """The Train tab's keys and buttons: Ctrl+Enter starts a run from either Enter key (the keypad's
-did nothing); Start is not drawn as a default button that Enter would not press; Ctrl+Space, the
-Pause key, never presses a focused button (just after a run it opened "Save model as", where the
-focus had fallen); the focus goes back to Start when a run ends; and "Save model as…" is off while
-a run goes on (it saved the model that was active before, not the one training)."""
+did nothing); Start is not drawn as a default button that Enter would not press; Ctrl+P, the
+Pause key, never presses a focused button (Ctrl+Space, the key before, just after a run opened
+"Save model as", where the focus had fallen); the focus goes back to Start when a run ends; and
+"Save model as…" is off while a run goes on (it saved the model that was active before, not the
+one training)."""
 
 from __future__ import annotations
 
@@ -56,22 +57,22 @@ def test_start_is_not_drawn_as_a_default_button(tab):
         assert not button.isDefault(), button.text()
 
 
-def test_ctrl_space_just_after_a_run_opens_no_dialog(tab, qtbot):
+def test_the_pause_key_just_after_a_run_opens_no_dialog(tab, qtbot):
     tab.start_button.setFocus()  # as after a click on it
     assert run_with_keys(qtbot, tab, Qt.ControlModifier, Qt.Key_Return).status == "done"
     assert not tab.pause_button.isEnabled() and tab.save_button.isEnabled()
     # The focus is back on Start, not on whichever button came next when the others went off.
     assert QApplication.focusWidget() is tab.start_button
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Space, Qt.ControlModifier)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key_P, Qt.ControlModifier)
     assert tab.asked == [] and not tab.is_training()
 
 
-def test_ctrl_space_never_presses_a_focused_button(tab, qtbot):
+def test_the_pause_key_never_presses_a_focused_button(tab, qtbot):
     tab.save_button.setFocus()
-    qtbot.keyClick(tab.save_button, Qt.Key_Space, Qt.ControlModifier)
+    qtbot.keyClick(tab.save_button, Qt.Key_P, Qt.ControlModifier)
     assert tab.asked == []
     tab.continue_box.setFocus()
-    qtbot.keyClick(tab.continue_box, Qt.Key_Space, Qt.ControlModifier)
+    qtbot.keyClick(tab.continue_box, Qt.Key_P, Qt.ControlModifier)
     assert not tab.continue_box.isChecked()
     # Space alone still presses the button in focus.
     qtbot.keyClick(tab.save_button, Qt.Key_Space)

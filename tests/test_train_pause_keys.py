@@ -1,15 +1,22 @@
-"""Ctrl+Space pauses and resumes a run wherever the focus is in the Train tab. Right after Start
-the focus had moved to Pause (Start goes off): the key's shortcut pressed Pause, and Space coming
-up on it (Ctrl let go first) pressed it again, so the run went on, until a click in a field. Plain Space on a
-focused Pause button presses it, as on any button."""
+"""Ctrl+P, the Pause key, pauses and resumes a run wherever the focus is in the Train tab. Right
+after Start the focus moves to Pause (Start goes off): a button's own shortcut pressed it 100 ms
+later, with a second press possible meanwhile, so the run went on. Plain Space on a focused Pause
+button presses it, as on any button.
+
+The key was Ctrl+Space: on macOS that is Cmd+Space (Spotlight), on Windows it turns Chinese and
+Japanese input methods on and off, and on Linux it often switches input methods, so the app never
+saw it there. Ctrl+P is none of these and no other key of the app."""
 
 from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import QAbstractButton, QApplication
 from train_tab_support import RUN_TIMEOUT_MS, make_tab
 from typing_support import focus_window
+
+from vae_desktop.gui.tabs.train.tab import TrainTab
 
 LONG = {"epochs": 1000}  # a run that goes on until it is stopped
 
@@ -28,13 +35,13 @@ def stop(qtbot, tab) -> None:
     assert blocker.args[0].status == "stopped"
 
 
-def ctrl_space(qtbot, tab, paused: bool) -> None:
-    """Ctrl+Space where the focus is, Ctrl let go first (as fingers often do: Space then comes
-    up alone); the run is then paused (or running) as `paused` says, and stays so."""
+def pause_key(qtbot, tab, paused: bool) -> None:
+    """Ctrl+P where the focus is, Ctrl let go first (as fingers often do: P then comes up
+    alone); the run is then paused (or running) as `paused` says, and stays so."""
     focus = QApplication.focusWidget()
     assert focus is not None and tab.isAncestorOf(focus)
-    qtbot.keyPress(focus, Qt.Key_Space, Qt.ControlModifier)
-    qtbot.keyRelease(focus, Qt.Key_Space, Qt.NoModifier)
+    qtbot.keyPress(focus, Qt.Key_P, Qt.ControlModifier)
+    qtbot.keyRelease(focus, Qt.Key_P, Qt.NoModifier)
     qtbot.waitUntil(lambda: tab.paused == paused, timeout=2000)
     # A button's own shortcut clicked it 100 ms later (animateClick), and Space coming up on the
     # Pause button meanwhile clicked it too: paused, then at once resumed.
@@ -49,32 +56,32 @@ def start_with_keys(qtbot, tab) -> None:
     qtbot.waitUntil(tab.is_training, timeout=3000)
 
 
-def test_ctrl_space_pauses_right_after_ctrl_enter(tab, qtbot):
+def test_pause_key_pauses_right_after_ctrl_enter(tab, qtbot):
     start_with_keys(qtbot, tab)
     # The fields go off during a run: the focus moves on (to Pause).
     assert QApplication.focusWidget() is tab.pause_button
-    ctrl_space(qtbot, tab, paused=True)
-    ctrl_space(qtbot, tab, paused=False)
+    pause_key(qtbot, tab, paused=True)
+    pause_key(qtbot, tab, paused=False)
     stop(qtbot, tab)
 
 
-def test_ctrl_space_pauses_after_a_click_on_start(tab, qtbot):
+def test_pause_key_pauses_after_a_click_on_start(tab, qtbot):
     qtbot.mouseClick(tab.start_button, Qt.LeftButton)
     qtbot.waitUntil(tab.is_training, timeout=3000)
-    ctrl_space(qtbot, tab, paused=True)
-    ctrl_space(qtbot, tab, paused=False)
+    pause_key(qtbot, tab, paused=True)
+    pause_key(qtbot, tab, paused=False)
     stop(qtbot, tab)
 
 
-def test_ctrl_space_pauses_from_a_field_and_from_stop(tab, qtbot):
+def test_pause_key_pauses_from_a_field_and_from_stop(tab, qtbot):
     start_with_keys(qtbot, tab)
     tab.results.run_bar.lr_edit.setFocus()  # the While-training row's fields are on
-    ctrl_space(qtbot, tab, paused=True)
-    ctrl_space(qtbot, tab, paused=False)
+    pause_key(qtbot, tab, paused=True)
+    pause_key(qtbot, tab, paused=False)
     tab.stop_button.setFocus()
-    ctrl_space(qtbot, tab, paused=True)
-    assert tab.is_training()  # Ctrl+Space never presses the focused Stop
-    ctrl_space(qtbot, tab, paused=False)
+    pause_key(qtbot, tab, paused=True)
+    assert tab.is_training()  # the Pause key never presses the focused Stop
+    pause_key(qtbot, tab, paused=False)
     stop(qtbot, tab)
 
 
@@ -87,3 +94,22 @@ def test_space_presses_a_focused_pause_button(tab, qtbot):
     qtbot.keyClick(tab.pause_button, Qt.Key_Space)
     qtbot.waitUntil(lambda: not tab.paused, timeout=2000)
     stop(qtbot, tab)
+
+
+def test_the_pause_key_is_ctrl_p_and_clashes_with_no_other_key_of_the_app(qtbot):
+    """No Space (Spotlight, input methods), and no other shortcut of the window's tabs, menus
+    and buttons is the same key."""
+    from vae_desktop.gui.main_window import MainWindow
+    from vae_desktop.gui.tabs.train.tab import PAUSE_KEY
+
+    assert PAUSE_KEY == QKeySequence("Ctrl+P")
+    window = MainWindow()
+    qtbot.addWidget(window)
+    keys = [s.key() for s in window.findChildren(QShortcut)]
+    keys += [k for a in window.findChildren(QAction) for k in a.shortcuts()]
+    keys += [b.shortcut() for b in window.findChildren(QAbstractButton)]
+    texts = [k.toString() for k in keys if not k.isEmpty()]
+    assert len(texts) > 30  # the tabs' keys, the menus' and the buttons'
+    assert texts.count(PAUSE_KEY.toString()) == 1, texts
+    assert "Space" not in PAUSE_KEY.toString()
+    assert "Ctrl+P" in window.findChild(TrainTab).pause_button.toolTip()

@@ -113,8 +113,8 @@ def test_pause_really_pauses_and_stop_mid_epoch_keeps_a_usable_model(bare_tab, q
 
     qtbot.mouseClick(bare_tab.pause_button, Qt.LeftButton)
     assert bare_tab.pause_button.text() == "Resume" and bare_tab.paused
-    # Ctrl+Space resumes, too (the tab's shortcut: a new button text cleared the button's own).
-    assert bare_tab.pause_key.key().toString() == "Ctrl+Space" and bare_tab.pause_key.isEnabled()
+    # Ctrl+P resumes, too (the tab's shortcut: a new button text cleared the button's own).
+    assert bare_tab.pause_key.key().toString() == "Ctrl+P" and bare_tab.pause_key.isEnabled()
     qtbot.wait(300)  # a batch already under way may still report
     paused_at = bare_tab.steps_received
     qtbot.wait(800)
@@ -123,7 +123,7 @@ def test_pause_really_pauses_and_stop_mid_epoch_keeps_a_usable_model(bare_tab, q
 
     qtbot.mouseClick(bare_tab.pause_button, Qt.LeftButton)
     assert bare_tab.pause_button.text() == "Pause" and not bare_tab.paused
-    assert bare_tab.pause_key.key().toString() == "Ctrl+Space"
+    assert bare_tab.pause_key.key().toString() == "Ctrl+P"
     qtbot.waitUntil(lambda: bare_tab.steps_received > paused_at + 1, timeout=RUN_TIMEOUT_MS)
 
     with qtbot.waitSignal(bare_tab.run_finished, timeout=RUN_TIMEOUT_MS) as blocker:

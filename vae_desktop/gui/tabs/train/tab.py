@@ -17,12 +17,11 @@ import html
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -64,25 +63,16 @@ from vae_desktop.gui.widgets.hint_text import plain_text
 from vae_desktop.gui.widgets.loss_plot import beta_weighted
 from vae_desktop.gui.workers import Job, warm_up_in_gui_thread
 
-PAUSE_KEY = QKeySequence("Ctrl+Space")
+# Ctrl+P: no Space. Ctrl+Space is Cmd+Space on macOS (Spotlight), turns Chinese and Japanese
+# input methods on and off on Windows and switches input methods on many Linux desktops, so the
+# key never reached the app there. Ctrl+P is no other key of the app (it prints nothing).
+PAUSE_KEY = QKeySequence("Ctrl+P")
 # Ctrl+Return, and Ctrl+Enter: the keypad's Enter is another key to Qt.
 START_KEYS = (QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter"))
 SAVE_TIP = "Save the active model to a file of your choice"
 SCROLL_ROOM_PX = 8  # between the form and its scroll bar, while it scrolls
 SAVE_TIP_RUNNING = ("Off while a model trains: when the run ends (Stop ends it now, keeping its "
                     "last complete epoch), its model becomes the active model and can be saved")
-
-
-class CtrlSpaceGuard(QObject):
-    """Keeps Ctrl+Space, the Pause key, from pressing the button (or opening the list) that has
-    the focus: a button takes Space with any modifier, and while Pause is off (no run, or just
-    after one) the key went to it: "Save model as…" or Rewind, where the focus had fallen."""
-
-    def eventFilter(self, watched, event) -> bool:
-        if (event.type() in (QEvent.KeyPress, QEvent.KeyRelease)
-                and event.key() == Qt.Key_Space and event.modifiers() & Qt.ControlModifier):
-            return True
-        return super().eventFilter(watched, event)
 
 
 class TrainTab(FormSettings, QWidget):
@@ -166,10 +156,6 @@ class TrainTab(FormSettings, QWidget):
         state.model_changed.connect(self._model_changed)
         state.training_settings_requested.connect(self._settings_requested)
         self.live = LiveRun(self)  # the live latent view, changes during a run, Step, Rewind
-        self._ctrl_space_guard = CtrlSpaceGuard(self)
-        for widget in self.findChildren(QWidget):
-            if isinstance(widget, (QAbstractButton, QComboBox)):
-                widget.installEventFilter(self._ctrl_space_guard)
         self._set_running(False)
         self._render_active()
 
@@ -184,11 +170,11 @@ class TrainTab(FormSettings, QWidget):
         # Not drawn as a default button: Enter in a field confirms its value, only Ctrl+Enter
         # starts (a tab is no dialog; its default-button frame promised what Enter did not do).
         self.pause_button = QPushButton("Pause")
-        self.pause_button.setToolTip("Pause or resume between two batches (Ctrl+Space)")
-        # Ctrl+Space wherever the focus is in the tab: not the button's own shortcut, which
-        # pressed it 100 ms later (animateClick) with the button held down meanwhile; with the
-        # focus on Pause (where it goes after Start), Space coming up before that (Ctrl let go
-        # first) pressed it a second time, and the run went on as if nothing had been pressed.
+        self.pause_button.setToolTip("Pause or resume between two batches "
+                                     f"({PAUSE_KEY.toString(QKeySequence.NativeText)})")
+        # Ctrl+P wherever the focus is in the tab: not the button's own shortcut, which pressed
+        # it 100 ms later (animateClick) with the button held down meanwhile, so that a second
+        # press could come first, and the run went on as if nothing had been pressed.
         self.pause_key = QShortcut(PAUSE_KEY, self)
         self.pause_key.activated.connect(self._pause_key_pressed)
         self.stop_button = QPushButton("Stop")
@@ -477,8 +463,7 @@ class TrainTab(FormSettings, QWidget):
 
     def _restore_focus(self) -> None:
         """After a run: the focus back where it was at Start (or on Start), if Qt passed it on
-        to a button as the run's controls went off (Save model as…, Rewind): Space, or
-        Ctrl+Space meant for Pause, pressed it."""
+        to a button as the run's controls went off (Save model as…, Rewind): Space pressed it."""
         focus = QApplication.focusWidget()
         at_start, self._focus_at_start = self._focus_at_start, None
         moved = focus is None or (self.isAncestorOf(focus) and focus is not at_start
