@@ -628,16 +628,6 @@ class MainWindow(QMainWindow):
             return self._save_unsaved()
         return box.clickedButton() is box.button(QMessageBox.Yes)
 
-    def _save_unsaved(self) -> bool:
-        """The quit question's Save as…: each model that is in no file, saved where the user
-        says; False (the app stays) when a dialog is cancelled or a save fails (and says why)."""
-        for ckpt in self.unsaved_models():
-            path = self._ask_save_path(_files().file_name_for(ckpt.name), f"Save “{ckpt.name}” as",
-                                       _files().CHECKPOINT_FILTER)
-            if not path or not self._save_to(ckpt, path):
-                return False
-        return True
-
     def terminate(self) -> None:
         """Close without the quit question (a logout or `kill` sent SIGTERM): running work stops
         and what it has done so far is kept, as when the question is answered Yes."""
@@ -658,7 +648,52 @@ class MainWindow(QMainWindow):
         if self.state is not None:  # before it, nothing runs but the start-up's imports
             from vae_desktop.gui import shutdown
 
+            in_memory = {id(m) for m in self.unsaved_models()}  # answered for already
             # Every job stops, or is left to end with the process when one step outlasts the
             # wait: the threads must be done with the widgets they report to before those go.
             shutdown.close_down(self, self.tab_widgets, self.state.workers)
+            stranded = [m for m in self.unsaved_models() if id(m) not in in_memory]
+            if stranded and not self._terminating:
+                self._offer_to_save_stranded(stranded)
         super().closeEvent(event)
+
+    def _offer_to_save_stranded(self, models: list) -> None:
+        """Work stopped by the quit left models that no file holds (a new model stopped in its
+        first epoch, or a run whose autosave failed: a full or read-only models folder). The
+        work has stopped, so there is no going back to the app: Save as… (the default, asked
+        again after a cancelled or failed save) or Quit without saving; Esc does neither."""
+        while models := [m for m in models if m.path is None]:
+            names = ", ".join(f"“{m.name}”" for m in models)
+            one = len(models) == 1
+            box = QMessageBox(QMessageBox.Warning, "Quit VAE Desktop",
+                              f"{names} could not be saved to a file when the work stopped "
+                              f"({'its autosave' if one else 'their autosaves'} failed): "
+                              f"{'it is' if one else 'they are'} lost "
+                              "when you quit.\n\nSave as… saves "
+                              f"{'it' if one else 'each of them'} in a file you choose, then "
+                              "quits.", QMessageBox.NoButton, self)
+            save = box.addButton("Save as…", QMessageBox.AcceptRole)
+            save.setToolTip("Choose a file for each model that is in no file, then quit")
+            lose = box.addButton("Quit without saving", QMessageBox.DestructiveRole)
+            lose.setToolTip("Quit now: the models named here are lost")
+            box.setDefaultButton(save)
+            self.quit_box = box
+            try:
+                box.exec()
+            finally:
+                self.quit_box = None
+                box.deleteLater()
+            if box.clickedButton() is not save:
+                return
+            self._save_unsaved(models)
+
+    def _save_unsaved(self, models: list | None = None) -> bool:
+        """The quit question's Save as…: each model that is in no file (or of `models`), saved
+        where the user says; False (the app stays) when a dialog is cancelled or a save fails
+        (and says why)."""
+        for ckpt in self.unsaved_models() if models is None else models:
+            path = self._ask_save_path(_files().file_name_for(ckpt.name), f"Save “{ckpt.name}” as",
+                                       _files().CHECKPOINT_FILTER)
+            if not path or not self._save_to(ckpt, path):
+                return False
+        return True
