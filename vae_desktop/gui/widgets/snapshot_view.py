@@ -13,7 +13,10 @@ from vae_desktop.gui.widgets.image_view import DigitView
 from vae_desktop.gui.widgets.latent_canvas import DIGIT_COLORS, GRID_ALPHA, LatentCanvas
 from vae_desktop.gui.widgets.plot_grid import show_grid
 
-REFIT_FILL = 0.35  # while following a run, the view is refitted when the points fill less
+# While following a run, the view is refitted when the points span less than this part of it
+# both ways. At equal scale a fitted cloud fills the plot one way only: a long cloud covers a
+# small part of its area, and measured so it was refitted at every snapshot.
+REFIT_SPAN = 0.6
 AXIS_WIDTH = 44  # px: the left axis's ticks ("-0.25", "-200") and title
 
 
@@ -26,7 +29,8 @@ class SnapshotView(QWidget):
         `empty_text`: written in the plot while there is no snapshot, in place of the ticks and
         grid of axes that have nothing to measure."""
         super().__init__(parent)
-        self.canvas = LatentCanvas()
+        # At equal scale, as the Latent space tab shows the plane: the cloud keeps its shape.
+        self.canvas = LatentCanvas(equal_scale=True)
         self.canvas.setMinimumSize(min_size, min_size)
         # No current point here: a snapshot is a picture of the past, nothing to decode.
         for item in (self.canvas.vline, self.canvas.hline, self.canvas.target,
@@ -122,5 +126,5 @@ class SnapshotView(QWidget):
         hi = np.percentile(points, 99.5, axis=0)
         if lo[0] < x0 or hi[0] > x1 or lo[1] < y0 or hi[1] > y1:
             return True
-        fill = (hi[0] - lo[0]) * (hi[1] - lo[1]) / max((x1 - x0) * (y1 - y0), 1e-12)
-        return fill < REFIT_FILL
+        span = max((hi[0] - lo[0]) / max(x1 - x0, 1e-12), (hi[1] - lo[1]) / max(y1 - y0, 1e-12))
+        return span < REFIT_SPAN
