@@ -3,6 +3,9 @@ handwriting style per row written as every digit) and style transfer (encode an 
 label, decode the posterior mean with every label). The label of an image can be guessed by the
 model itself, as a generative classifier: p(y | x) is proportional to p(x | y), estimated with the
 ELBO, so the guess is softmax over labels of the negative loss.
+
+A model trained on binarised MNIST sees an image binarised, with the seeded draw its test digits
+had (`as_seen`), as the Draw tab scores a drawing for it (core.digit_analysis).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from dataclasses import dataclass
 
 import torch
 
+from .data import binarize_fixed
 from .model import VAE, score_images
 
 MAX_SAMPLES = 100
@@ -92,11 +96,19 @@ def all_digits(model: VAE, rows: int = 8, temperature: float = 1.0, seed: int = 
     return AllDigits(images.cpu(), z.cpu(), labels.cpu())
 
 
+def as_seen(model: VAE, x: torch.Tensor) -> torch.Tensor:
+    """Images [N, 1, 28, 28] in [0, 1] as `model` sees them: binarised with the test digits'
+    seeded draw (core.data.binarize_fixed, not kept) for a model trained on binarised MNIST,
+    which never saw a grey pixel; as they are otherwise."""
+    return binarize_fixed(x, keep=False) if model.config.binarized else x
+
+
 @torch.no_grad()
 def label_scores(model: VAE, x: torch.Tensor) -> torch.Tensor:
-    """Negative ELBO (z = posterior mean) of each image under each label: [N, C]."""
+    """Negative ELBO (z = posterior mean) of each image under each label: [N, C]. A binarised
+    model scores the images binarised (`as_seen`)."""
     _require_conditional(model)
-    x = x.to(model.device).reshape(-1, 1, 28, 28).float()
+    x = as_seen(model, x.to(model.device).reshape(-1, 1, 28, 28).float())
     n = x.shape[0]
     losses = []
     for label in range(model.num_classes):
@@ -120,17 +132,19 @@ class StyleTransfer:
     guessed: bool  # whether that label was the model's guess
     probs: torch.Tensor | None  # [C] label probabilities when guessed
     code: torch.Tensor  # [latent_dim] posterior mean, CPU
+    seen: torch.Tensor  # [28, 28], CPU: the image as the model saw it (`as_seen`)
 
 
 @torch.no_grad()
 def style_transfer(model: VAE, image: torch.Tensor, label: int | None = None) -> StyleTransfer:
     """Encode one image (28x28 or [1, 1, 28, 28], values in [0, 1]) with its label, or with the
-    model's guess when label is None, then decode the posterior mean with every label."""
+    model's guess when label is None, then decode the posterior mean with every label. A model
+    trained on binarised MNIST encodes (and guesses from) the image binarised (`as_seen`)."""
     _require_conditional(model)
     x = torch.as_tensor(image, dtype=torch.float32)
     if x.numel() != 28 * 28:
         raise ValueError(f"style transfer needs one 28x28 image, got shape {tuple(x.shape)}")
-    x = x.reshape(1, 1, 28, 28).to(model.device)
+    x = as_seen(model, x.reshape(1, 1, 28, 28).to(model.device))
     probs = None
     if label is None:
         guess, all_probs = guess_label(model, x)
@@ -139,4 +153,5 @@ def style_transfer(model: VAE, image: torch.Tensor, label: int | None = None) ->
     mu, _ = model.encode(x, torch.tensor([label], device=model.device))
     c = model.num_classes
     images = model.decode(mu.expand(c, -1), torch.arange(c, device=model.device))
-    return StyleTransfer(images.cpu(), label, probs is not None, probs, mu[0].cpu())
+    return StyleTransfer(images.cpu(), label, probs is not None, probs, mu[0].cpu(),
+                         x.reshape(28, 28).cpu())

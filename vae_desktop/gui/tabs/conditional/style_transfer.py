@@ -24,6 +24,11 @@ GAP_SHOWN = 40.0  # nats, as on the Draw tab: further behind is as good as ruled
 BAR_COLOUR, CHOSEN_COLOUR = "#8ab4f8", "#1a73e8"
 MARK_ROOM = 5.0  # nats of room under the bars for the mark of the label encoded with
 EXPORT_TIP = "Save the source and its ten rewritings as a PNG."
+SOURCE_TIP = "The image being restyled"
+# A model trained on binarised MNIST (core.generate.as_seen): what it sees of the image.
+BINARISED_TIP = ("The image being restyled, as the model sees it: this model was trained on "
+                 "binarised MNIST, so the image is binarised as its test digits were (each pixel "
+                 "white with its grey level as the chance, one fixed draw), as on the Draw tab.")
 
 
 class StyleTransferView(QWidget):
@@ -34,7 +39,7 @@ class StyleTransferView(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         source_col = QVBoxLayout()
-        self.source_view = DigitView(title="The image being restyled", min_size=96)
+        self.source_view = DigitView(title=SOURCE_TIP, min_size=96)
         self.source_view.setFixedSize(112, 112)
         self.source_caption = QLabel()
         self.source_caption.setAlignment(Qt.AlignCenter)
@@ -92,6 +97,7 @@ class StyleTransferView(QWidget):
         """No source image: empty views, the message (rich text) saying why, and Export PNG…
         off, its tooltip saying why (`why`, a sentence)."""
         self.source_caption.setText("")
+        self.source_view.setToolTip(SOURCE_TIP)
         self.source_view.set_image(None)
         self.style_view.set_image(np.zeros((28, 28 * DIGITS), np.float32))
         self.gap_bars.set_bars(np.zeros(DIGITS), [self._brush] * DIGITS)
@@ -105,12 +111,14 @@ class StyleTransferView(QWidget):
         """The label marked as the one the image was encoded with (None: no image)."""
         return self._chosen_label
 
-    def show_result(self, image: np.ndarray, caption: str, style: generate.StyleTransfer,
-                    reading: DigitAnalysis) -> None:
-        """`reading`: the image analysed under style.label (core.digit_analysis), ranked among
-        the test set's scores when they are known."""
-        self.source_caption.setText(caption)
-        self.source_view.set_image(image)
+    def show_result(self, caption: str, style: generate.StyleTransfer, reading: DigitAnalysis,
+                    binarized: bool = False) -> None:
+        """The image as the model saw it (style.seen), under `caption`. `reading`: the image
+        analysed under style.label (core.digit_analysis), ranked among the test set's scores
+        when they are known. `binarized`: the model sees the image binarised."""
+        self.source_caption.setText(f"{caption}, binarised" if binarized else caption)
+        self.source_view.setToolTip(BINARISED_TIP if binarized else SOURCE_TIP)
+        self.source_view.set_image(style.seen.numpy())
         self.style_view.set_image(grid(style.images, nrow=DIGITS))
         losses = reading.label_losses
         behind = np.minimum(losses - losses.min(), GAP_SHOWN)

@@ -385,7 +385,7 @@ class ConditionalTab(QWidget):
         report = self.state.test_pass(self.state.active)
         reading = analyse_digit(model, image, self.style.label,
                                 None if report is None else report.scores["loss"])
-        self.style_panel.show_result(image, caption, self.style, reading)
+        self.style_panel.show_result(caption, self.style, reading, bool(model.config.binarized))
 
     # ------------------------------------------------------------------ export
     def export_image(self, which: str) -> np.ndarray:
@@ -397,8 +397,8 @@ class ConditionalTab(QWidget):
             return grid(self.samples, nrow=int(np.ceil(np.sqrt(self.samples.shape[0]))))
         if which == "digits" and self.digits_view is not None:
             return grid(self.digits_view.images, nrow=self.digits_view.columns)
-        if which == "style" and self.style is not None:
-            source = torch.from_numpy(self.style_source).reshape(1, 1, 28, 28)
+        if which == "style" and self.style is not None:  # the source as the model saw it
+            source = self.style.seen.reshape(1, 1, 28, 28)
             return grid(torch.cat([source, self.style.images]), nrow=DIGITS + 1)
         if which == "style":
             raise ValueError(self.style_panel.export.toolTip())  # why there is none, in words
