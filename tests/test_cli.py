@@ -231,7 +231,7 @@ def test_a_sweep_that_mixes_budgets_says_so(tmp_path, capsys):
 def test_a_sweeps_values_are_written_alike():
     """A trial's test loss of 180.96 was printed "181" beside another's "184.4" (4 significant
     digits): a loss now has one decimal and an AUROC three, as in the Sweep tab's table."""
-    from vae_desktop.cli import objective_text
+    from vae_desktop.core.sweep import objective_text
 
     assert [objective_text("test_loss", v) for v in (180.96, 184.43, 1023.4)] == [
         "181.0", "184.4", "1023.4"]

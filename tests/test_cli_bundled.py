@@ -10,7 +10,6 @@ import json
 
 import pytest
 
-from vae_desktop import cli
 from vae_desktop.cli import main
 from vae_desktop.core import checkpoint
 from vae_desktop.core.fileio import is_bundled_model
@@ -56,7 +55,7 @@ def elsewhere(tmp_path, monkeypatch):
 @pytest.fixture
 def nothing_loaded(monkeypatch):
     """Fails the test if the command loads a model: the refusal must come first."""
-    monkeypatch.setattr(cli, "_load_checkpoint",
+    monkeypatch.setattr(checkpoint, "load",
                         lambda *a, **k: pytest.fail("the model was loaded before the refusal"))
 
 

@@ -75,9 +75,9 @@ def test_resume_saving_back_to_a_folder_is_refused(tmp_path, capsys, no_training
 
 @pytest.mark.parametrize("case", range(3))
 def test_sample_out_is_checked_before_the_model_loads(tmp_path, capsys, monkeypatch, case):
-    from vae_desktop import cli
+    from vae_desktop.core import checkpoint
 
-    monkeypatch.setattr(cli, "_load_checkpoint", lambda *a, **k: pytest.fail("loaded the model"))
+    monkeypatch.setattr(checkpoint, "load", lambda *a, **k: pytest.fail("loaded the model"))
     path, words = bad_paths(tmp_path)[case]
     path = path.replace("x.pt", "x.png")
     if not case:
@@ -105,9 +105,9 @@ def test_a_pipe_is_refused_and_left_a_pipe(tmp_path, capsys, no_training, monkey
     import os
     import stat
 
-    from vae_desktop import cli
+    from vae_desktop.core import checkpoint
 
-    monkeypatch.setattr(cli, "_load_checkpoint", lambda *a, **k: pytest.fail("loaded the model"))
+    monkeypatch.setattr(checkpoint, "load", lambda *a, **k: pytest.fail("loaded the model"))
     name = {1: "pipe.gif", 3: "pipe.png"}.get(command, "pipe.pt")
     fifo = tmp_path / name
     os.mkfifo(fifo)
@@ -127,9 +127,9 @@ def test_a_folder_that_takes_no_file_is_refused_before_any_work(tmp_path, capsys
 
     from fileio_support import failing_mkstemp
 
-    from vae_desktop import cli
+    from vae_desktop.core import checkpoint
 
-    monkeypatch.setattr(cli, "_load_checkpoint", lambda *a, **k: pytest.fail("loaded the model"))
+    monkeypatch.setattr(checkpoint, "load", lambda *a, **k: pytest.fail("loaded the model"))
     monkeypatch.chdir(tmp_path)
     (tmp_path / "ro").mkdir()
     name = {1: "ro/m.gif", 3: "ro/m.png"}.get(command, "ro/m.pt")

@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 from vae_desktop import cli
+from vae_desktop.core import checkpoint
 from vae_desktop.core.paths import bundled_models_dir
 
 MODEL = str(bundled_models_dir() / "mnist-vae-z2.pt")
@@ -18,7 +19,7 @@ def test_ctrl_c_anywhere_in_a_command_is_one_line_and_status_130(monkeypatch, ca
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "_load_checkpoint", interrupted)
+    monkeypatch.setattr(checkpoint, "load", interrupted)
     assert cli.main(["eval", MODEL]) == 130
     assert capsys.readouterr().err == "vae-desktop: interrupted\n"
 

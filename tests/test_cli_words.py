@@ -10,8 +10,8 @@ import shutil
 
 import pytest
 
-from vae_desktop import cli
 from vae_desktop.cli import main
+from vae_desktop.core import checkpoint
 from vae_desktop.core.paths import resources_dir
 
 MODEL = "mnist-vae-z2"  # a bundled model, by name
@@ -28,7 +28,7 @@ def error(argv, capsys) -> str:
 
 @pytest.fixture
 def nothing_loaded(monkeypatch):
-    monkeypatch.setattr(cli, "_load_checkpoint",
+    monkeypatch.setattr(checkpoint, "load",
                         lambda *a, **k: pytest.fail("the model was loaded before the refusal"))
 
 

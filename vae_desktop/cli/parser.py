@@ -1,22 +1,19 @@
-"""The `vae-desktop` command's arguments: the parser, the types that check a value as it is
-parsed (naming its flag), and the output paths checked before any work."""
+"""The `vae-desktop` command's arguments: the parser, its subcommands and their help, and the
+types that check a value as it is parsed (naming its flag). A parse error is one line (a
+UsageError), not argparse's usage block."""
 
 from __future__ import annotations
 
 import argparse
-import os
 import textwrap
-from pathlib import Path
 
 from vae_desktop import __version__, desktop_entry
+from vae_desktop.cli.checks import bundled_model_names
+from vae_desktop.cli.shared import UsageError
 from vae_desktop.core.settings import SETTINGS, TRAIN_IMAGES, Setting
 
 TEST_IMAGES = 10_000  # the test split of MNIST, Fashion-MNIST and KMNIST
 DESCRIPTION = "The vae-desktop command: no arguments opens the GUI; subcommands drive the same core."
-
-
-class UsageError(Exception):
-    """Bad arguments or files: reported as `vae-desktop: error: <message>`, exit status 2."""
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -282,103 +279,3 @@ def build_parser() -> argparse.ArgumentParser:
                    help="run a trial whose worker died again, up to N times (default: 0)")
     desktop_entry.add_parsers(sub)
     return parser
-
-
-def check_output(flag: str, path: str | os.PathLike, shown: str | None = None) -> None:
-    """Refuse, before any work, a path that cannot take the file the command will write: a
-    folder, a folder that does not exist, a file where a folder should be, something that is
-    not a regular file (a pipe, a device), a bundled model, or a folder that takes no new file
-    (no permission, a read-only disk). A symlink is checked where it points (it is written
-    through). `shown`: the path as typed, where it differs (a bundled model's name)."""
-    from vae_desktop.core.fileio import check_folder, check_writable, is_bundled_model
-
-    typed = path if shown is None else shown
-    if Path(path).is_dir():
-        raise UsageError(f"{flag} {typed} is a folder, not a file")
-    if Path(path).exists() and not Path(path).is_file():
-        raise UsageError(f"{flag} {typed} is not a regular file (a device, a pipe or a socket): "
-                         "give the path of a file to write.")
-    if is_bundled_model(path):
-        instead = ("give --out for the trained model, as in --out my-model.pt" if flag == "--resume"
-                   else "give another file")
-        raise UsageError(f"{flag} {typed} is a bundled model, which is never saved over: {instead}.")
-    try:
-        check_folder(os.path.realpath(path) if Path(path).is_symlink() else path)
-    except OSError as exc:
-        raise UsageError(f"{flag} {typed}: {exc}") from None
-    try:
-        check_writable(path)
-    except OSError as exc:
-        raise cannot_write(flag, typed, exc, path) from None
-
-
-def cannot_write(flag: str, typed: str | os.PathLike, exc: OSError,
-                 path: str | os.PathLike | None = None) -> UsageError:
-    """A write that failed, in words naming the flag and the path as typed: "--out ro/m.pt:
-    cannot write in ro: Operation not permitted." (not the hidden temporary file's name).
-    `path`: the file written, where it differs from what was typed."""
-    path = typed if path is None else path
-    where = os.path.realpath(path) if Path(path).is_symlink() else os.fspath(path)
-    folder = os.path.dirname(where)
-    from vae_desktop.core.fileio import write_problem
-
-    reason, _ = write_problem(exc)  # the words the app's own saves use: "the disk is full"
-    return UsageError(f"{flag} {typed}: cannot write in {folder or 'the working folder'}: "
-                      f"{reason}.")
-
-
-def bundled_model_names() -> list[str]:
-    """The bundled models' names (file names without .pt), which a model argument takes."""
-    from vae_desktop.core.paths import bundled_models_dir
-
-    folder = bundled_models_dir()
-    return sorted(p.stem for p in folder.glob("*.pt")) if folder.is_dir() else []
-
-
-def model_path(text: str) -> str:
-    """A model argument (eval's and sample's checkpoint, train --resume): the file named, or
-    where no such file is and the name has no folder in it, the bundled model of that name
-    (with or without .pt), so that `vae-desktop eval mnist-vae-z2` works from any folder."""
-    if os.path.lexists(text) or os.path.dirname(text):
-        return text  # a file (or a path with a folder): the file wins, or is reported missing
-    from vae_desktop.core.paths import bundled_models_dir
-
-    name = text if text.endswith(".pt") else f"{text}.pt"
-    bundled = bundled_models_dir() / name
-    if bundled.is_file():
-        return str(bundled)
-    raise UsageError(f"{text}: no such file in this folder, and no bundled model has that name "
-                     f"(bundled models: {', '.join(bundled_model_names())}).")
-
-
-def check_model_path(path: str, typed: str | None = None) -> None:
-    """A folder given as the model, named as typed (the checkpoint's own check says only the
-    last part: "tmp is a folder")."""
-    if Path(path).is_dir():
-        raise UsageError(f"{typed or path} is a folder, not a checkpoint: pick a .pt file inside "
-                         "it.")
-
-
-# What torchvision's MNIST-like data sets read under --data-dir (the command never downloads).
-TORCHVISION_FOLDERS = {"mnist": ("MNIST", "MNIST"), "fashion-mnist": ("FashionMNIST", "Fashion-MNIST"),
-                       "kmnist": ("KMNIST", "KMNIST")}
-TORCHVISION_FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
-                     "t10k-labels-idx1-ubyte")
-
-
-def check_data_dir(data_dir: str | None, dataset: str) -> None:
-    """Refuse a --data-dir without the data set's files, saying which files belong where."""
-    if data_dir is None or dataset not in TORCHVISION_FOLDERS:
-        return
-    if not Path(data_dir).is_dir():
-        raise UsageError(f"--data-dir {data_dir}: no such folder.")
-    folder, shown = TORCHVISION_FOLDERS[dataset]
-    raw = os.path.join(data_dir, folder, "raw")
-    missing = [name for name in TORCHVISION_FILES if not os.path.isfile(os.path.join(raw, name))]
-    if not missing:
-        return
-    files = (", ".join(missing[:-1]) + " and " + missing[-1]) if len(missing) > 1 else missing[0]
-    bundled = (", or leave --data-dir out to use the bundled MNIST" if dataset == "mnist" else "")
-    raise UsageError(f"--data-dir {data_dir} holds no {shown}: it needs {files}, unpacked, in "
-                     f"{raw}. vae-desktop does not download data sets: copy "
-                     f"{'them' if len(missing) > 1 else 'it'} there{bundled}.")
