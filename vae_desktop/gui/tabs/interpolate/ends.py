@@ -220,7 +220,18 @@ class EndPicker(QGroupBox):
         self.caption.setToolTip(end.problem or end.caption)
 
 
+def _seen(model, image: np.ndarray) -> tuple[np.ndarray, str]:
+    """The image as the model sees it (core.generate.as_seen: binarised for a model trained on
+    binarised MNIST, as its test digits and the Draw tab's drawing are) and a caption's note
+    saying so ("" for grey levels)."""
+    if not model.config.binarized:
+        return image, ""
+    x = torch.from_numpy(np.asarray(image, np.float32)).reshape(1, 1, 28, 28)
+    return generate.as_seen(model, x).reshape(28, 28).numpy(), ", binarised"
+
+
 def _encode(model, image: np.ndarray, label: int | None) -> torch.Tensor:
+    """The posterior mean of an image, given as the model sees it (`_seen`)."""
     x = torch.from_numpy(np.asarray(image, np.float32)).reshape(1, 1, 28, 28).to(model.device)
     y = None if label is None else torch.tensor([label], device=model.device)
     with torch.no_grad():
@@ -255,16 +266,16 @@ def resolve_end(picker: EndPicker, model, state, last_click: np.ndarray | None,
             candidates = torch.nonzero(labels == picker.digit).flatten()
             gen = torch.Generator().manual_seed(picker.seed)
             index = int(candidates[torch.randint(len(candidates), (1,), generator=gen)])
-        image = images[index].numpy().astype(np.float32) / 255.0
+        image, note = _seen(model, images[index].numpy().astype(np.float32) / 255.0)
         label = int(labels[index])
         code = _encode(model, image, label if conditional else None)
         return _end(model, code, label if conditional else None, image,
-                    f"test #{index}, {a_digit(label)}")
+                    f"test #{index}, {a_digit(label)}{note}")
     if kind == "drawing":
         drawing = state.drawing
         if drawing is None:
             return End(None, None, None, "", "Empty canvas: draw a digit on the Draw tab")
-        image = drawing.image
+        image, note = _seen(model, drawing.image)
         label = None
         caption = drawing.origin
         if conditional:
@@ -275,7 +286,7 @@ def resolve_end(picker: EndPicker, model, state, last_click: np.ndarray | None,
                 caption += f", as {a_digit(label)} (Reconstruct as on the Draw tab)"
             else:
                 caption += f", read as {a_digit(label)}"
-        return _end(model, _encode(model, image, label), label, image, caption)
+        return _end(model, _encode(model, image, label), label, image, caption + note)
     label = picker.digit if conditional else None
     weights = None if label is None else one_hot(label, model.num_classes)
     if kind == "random_code":
