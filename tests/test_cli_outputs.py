@@ -173,3 +173,34 @@ def test_a_symlink_given_as_out_stays_a_link_to_the_new_file(tmp_path, capsys, m
     with Image.open(tmp_path / "pictures" / "grid.png") as image:
         assert image.size[0] > 100
     assert sorted(os.listdir(tmp_path / "pictures")) == ["grid.png"]
+
+
+@pytest.mark.parametrize("case", ["link to a folder", "link to a pipe", "link loop"])
+def test_an_output_reached_through_a_symlink_is_checked_where_it_points(tmp_path, capsys,
+                                                                        monkeypatch, case):
+    """A link is written through, so what it points to is checked (core.fileio.check_regular,
+    as every write checks it). A loop of links was refused only when the file was written,
+    after the model had loaded (and the mixture been fitted); now before any work."""
+    import os
+
+    from vae_desktop.core import checkpoint
+
+    monkeypatch.setattr(checkpoint, "load", lambda *a, **k: pytest.fail("loaded the model"))
+    monkeypatch.chdir(tmp_path)
+    if case == "link to a folder":
+        os.mkdir("pictures")
+        os.symlink("pictures", "grid.png")
+    elif case == "link to a pipe":
+        os.mkfifo("pipe")
+        os.symlink("pipe", "grid.png")
+    else:
+        os.symlink("loop.png", "grid.png")
+        os.symlink("grid.png", "loop.png")
+    assert main(["sample", "mnist-vae-z2", "--out", "grid.png"]) == 2
+    said = {"link to a folder": "--out grid.png is a folder, not a file",
+            "link to a pipe": "--out grid.png is not a regular file (a device, a pipe or a "
+                              "socket): give the path of a file to write.",
+            "link loop": f"--out grid.png: cannot write in {tmp_path}: the system says “Too many "
+                         "levels of symbolic links”."}[case]
+    assert capsys.readouterr().err == f"vae-desktop: error: {said}\n"
+    assert os.path.islink("grid.png")

@@ -5,6 +5,7 @@ naming the flag and the path as typed."""
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
@@ -17,14 +18,25 @@ def check_output(flag: str, path: str | os.PathLike, shown: str | None = None) -
     not a regular file (a pipe, a device), a bundled model, or a folder that takes no new file
     (no permission, a read-only disk). A symlink is checked where it points (it is written
     through). `shown`: the path as typed, where it differs (a bundled model's name)."""
-    from vae_desktop.core.fileio import check_folder, check_writable, is_bundled_model
+    from vae_desktop.core.fileio import (
+        check_folder,
+        check_regular,
+        check_writable,
+        is_bundled_model,
+    )
 
     typed = path if shown is None else shown
-    if Path(path).is_dir():
-        raise UsageError(f"{flag} {typed} is a folder, not a file")
-    if Path(path).exists() and not Path(path).is_file():
-        raise UsageError(f"{flag} {typed} is not a regular file (a device, a pipe or a socket): "
-                         "give the path of a file to write.")
+    try:
+        check_regular(path)  # what every write checks (atomic_write), in the command's words
+    except IsADirectoryError:
+        raise UsageError(f"{flag} {typed} is a folder, not a file") from None
+    except OSError as exc:
+        if exc.errno == errno.EINVAL:
+            raise UsageError(f"{flag} {typed} is not a regular file (a device, a pipe or a "
+                             "socket): give the path of a file to write.") from None
+        if exc.errno != errno.ENOTDIR:  # a loop of links, no permission to look
+            raise cannot_write(flag, typed, exc, path) from None
+        # ENOTDIR: a file where a folder should be, which check_folder says in words below
     if is_bundled_model(path):
         instead = ("give --out for the trained model, as in --out my-model.pt" if flag == "--resume"
                    else "give another file")
@@ -79,26 +91,14 @@ def model_argument(text: str) -> str:
     return path
 
 
-# What torchvision's MNIST-like data sets read under --data-dir (the command never downloads).
-TORCHVISION_FOLDERS = {"mnist": ("MNIST", "MNIST"), "fashion-mnist": ("FashionMNIST", "Fashion-MNIST"),
-                       "kmnist": ("KMNIST", "KMNIST")}
-TORCHVISION_FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
-                     "t10k-labels-idx1-ubyte")
-
-
 def check_data_dir(data_dir: str | None, dataset: str) -> None:
-    """Refuse a --data-dir without the data set's files, saying which files belong where."""
-    if data_dir is None or dataset not in TORCHVISION_FOLDERS:
+    """Refuse a --data-dir without the data set's files, saying which files belong where
+    (core.data.check_torchvision_dir, which loading the data set checks too)."""
+    if data_dir is None:
         return
-    if not Path(data_dir).is_dir():
-        raise UsageError(f"--data-dir {data_dir}: no such folder.")
-    folder, shown = TORCHVISION_FOLDERS[dataset]
-    raw = os.path.join(data_dir, folder, "raw")
-    missing = [name for name in TORCHVISION_FILES if not os.path.isfile(os.path.join(raw, name))]
-    if not missing:
-        return
-    files = (", ".join(missing[:-1]) + " and " + missing[-1]) if len(missing) > 1 else missing[0]
-    bundled = (", or leave --data-dir out to use the bundled MNIST" if dataset == "mnist" else "")
-    raise UsageError(f"--data-dir {data_dir} holds no {shown}: it needs {files}, unpacked, in "
-                     f"{raw}. vae-desktop does not download data sets: copy "
-                     f"{'them' if len(missing) > 1 else 'it'} there{bundled}.")
+    from vae_desktop.core.data import DataError, check_torchvision_dir
+
+    try:
+        check_torchvision_dir(data_dir, dataset)
+    except DataError as exc:
+        raise UsageError(f"--data-dir {exc}") from None
