@@ -8,6 +8,8 @@ from vae_desktop.core.data import DataError, load_mnist, load_split, parse_idx, 
 from vae_desktop.core.paths import resources_dir
 
 TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
+RAW = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+       "t10k-labels-idx1-ubyte"]
 TEST_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
 
 
@@ -80,9 +82,43 @@ def test_unknown_split_and_digit_subsets():
         load_split("test", dataset="kmnist")
 
 
-def test_torchvision_folder_without_data_is_a_clear_error(tmp_path):
-    with pytest.raises(DataError, match="no mnist dataset found"):
+def test_torchvision_folder_without_data_says_which_files_go_where(tmp_path):
+    """torchvision's own error said "You can use download=True to download it", which nothing in
+    vae-desktop does: the check says which files are missing and where they belong."""
+    with pytest.raises(DataError) as caught:
         load_split("test", data_dir=tmp_path)
+    assert str(caught.value) == (
+        f"{tmp_path} holds no MNIST: it needs train-images-idx3-ubyte, train-labels-idx1-ubyte, "
+        f"t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, unpacked, in {tmp_path}/MNIST/raw. "
+        "vae-desktop does not download data sets: copy them there, or leave --data-dir out to "
+        "use the bundled MNIST.")
+    raw = tmp_path / "KMNIST" / "raw"
+    raw.mkdir(parents=True)
+    for name in RAW[1:]:
+        (raw / name).write_bytes(b"")
+    with pytest.raises(DataError) as caught:
+        load_split("train", dataset="kmnist", data_dir=tmp_path)
+    assert str(caught.value) == (
+        f"{tmp_path} holds no KMNIST: it needs train-images-idx3-ubyte, unpacked, in {raw}. "
+        "vae-desktop does not download data sets: copy it there.")
+    with pytest.raises(DataError, match=r"^.*nowhere: no such folder\.$"):
+        load_split("test", data_dir=tmp_path / "nowhere")
+
+
+def test_a_torchvision_folder_is_read_as_the_bundled_mnist(tmp_path, mnist_test):
+    """The check lets a folder laid out as torchvision's MNIST through: its test split is the
+    bundled one, image for image (the training files only have to be there)."""
+    raw = tmp_path / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    for name in RAW:
+        if name.startswith("t10k"):
+            with gzip.open(resources_dir() / "mnist" / f"{name}.gz") as packed, \
+                    open(raw / name, "wb") as out:
+                shutil.copyfileobj(packed, out)
+        else:
+            (raw / name).write_bytes(b"")
+    images, labels = load_split("test", data_dir=tmp_path)
+    assert torch.equal(images, mnist_test[0]) and torch.equal(labels, mnist_test[1])
 
 
 def test_to_float_scales_to_unit_range(mnist_test):

@@ -1,4 +1,5 @@
-"""The bundled MNIST (verified, cached decompressed) and torchvision-style dataset folders.
+"""The bundled MNIST (verified, cached decompressed) and torchvision-style dataset folders (checked
+for their files before torchvision reads them: nothing is ever downloaded).
 
 Training never goes through per-sample transforms: a split is one uint8 tensor, turned into one
 float tensor on the training device by `to_float`, and batches are slices of it.
@@ -145,16 +146,41 @@ def load_mnist(
     return torch.from_numpy(images.copy()), torch.from_numpy(labels.astype(np.int64))
 
 
+# Where torchvision's MNIST-like data sets lie in a dataset folder, as (folder, name shown): the
+# four unpacked files of FILES in ROOT/<folder>/raw/.
+TORCHVISION_FOLDERS = {"mnist": ("MNIST", "MNIST"), "fashion-mnist": ("FashionMNIST", "Fashion-MNIST"),
+                       "kmnist": ("KMNIST", "KMNIST")}
+
+
+def check_torchvision_dir(root: str | Path, name: str) -> None:
+    """Refuse a dataset folder without the data set's files, saying which files belong where
+    (torchvision's own refusal says "You can use download=True", which vae-desktop never does)."""
+    if name not in TORCHVISION_FOLDERS:
+        raise DataError(f"unknown dataset {name!r}: choose one of {', '.join(DATASETS)}")
+    if not Path(root).is_dir():
+        raise DataError(f"{root}: no such folder.")
+    folder, shown = TORCHVISION_FOLDERS[name]
+    raw = os.path.join(root, folder, "raw")
+    missing = [file for file in (*FILES["train"], *FILES["test"])
+               if not os.path.isfile(os.path.join(raw, file))]
+    if not missing:
+        return
+    files = (", ".join(missing[:-1]) + " and " + missing[-1]) if len(missing) > 1 else missing[0]
+    bundled = (", or leave --data-dir out to use the bundled MNIST" if name == "mnist" else "")
+    raise DataError(f"{root} holds no {shown}: it needs {files}, unpacked, in {raw}. "
+                    f"vae-desktop does not download data sets: copy "
+                    f"{'them' if len(missing) > 1 else 'it'} there{bundled}.")
+
+
 def load_torchvision(
     name: str, split: str, root: str | Path
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """MNIST, FashionMNIST or KMNIST from a torchvision dataset folder (never downloads)."""
+    check_torchvision_dir(root, name)
     from torchvision import datasets
 
     classes = {"mnist": datasets.MNIST, "fashion-mnist": datasets.FashionMNIST,
-               "kmnist": datasets.KMNIST}
-    if name not in classes:
-        raise DataError(f"unknown dataset {name!r}: choose one of {', '.join(DATASETS)}")
+               "kmnist": datasets.KMNIST}  # check_torchvision_dir refused any other
     if split not in SPLITS:
         raise DataError(f"unknown split {split!r}: use 'train' or 'test'")
     try:
