@@ -13,7 +13,8 @@ import shutil
 import pytest
 
 from vae_desktop.core import checkpoint
-from vae_desktop.core.library import ModelLibrary, index_path, models_dir
+from vae_desktop.core.library import ModelLibrary
+from vae_desktop.core.library_index import index_path, models_dir
 from vae_desktop.core.training import new_model
 
 

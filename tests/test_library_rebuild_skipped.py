@@ -5,7 +5,8 @@ just vanished from the list."""
 from __future__ import annotations
 
 from vae_desktop.core import checkpoint
-from vae_desktop.core.library import ModelLibrary, index_path, models_dir
+from vae_desktop.core.library import ModelLibrary
+from vae_desktop.core.library_index import index_path, models_dir
 from vae_desktop.core.paths import app_data_dir
 from vae_desktop.core.training import new_model
 

@@ -6,7 +6,7 @@ two functions made it, and the bundled binarised model's 90.08 read as the best 
 from __future__ import annotations
 
 from vae_desktop.core import checkpoint
-from vae_desktop.core.library import OTHER_DATA_MARK, PART_MARK, loss_note
+from vae_desktop.core.model_words import OTHER_DATA_MARK, PART_MARK, loss_note
 from vae_desktop.core.paths import bundled_models_dir
 from vae_desktop.core.training import new_model
 from vae_desktop.gui import main_window
@@ -67,7 +67,7 @@ def test_a_default_name_is_not_said_twice():
     """A model the library named ("VAE · MLP · z=16 · 2 epochs · 5 Dec 12:42") read "… · 5 Dec
     12:42 · MLP · latent 16 · unconditional · 2 epochs · test loss …": the name already says
     what the model is. A name of the person's own keeps the facts."""
-    from vae_desktop.core.library import default_name
+    from vae_desktop.core.model_words import default_name
 
     ckpt = made({"digits": [0, 1, 3, 4, 5, 6, 7, 8, 9]})
     ckpt.name = default_name(ckpt, when=0)

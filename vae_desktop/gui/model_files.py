@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from vae_desktop.core import checkpoint
 from vae_desktop.core.checkpoint import Checkpoint
 from vae_desktop.core.fileio import check_folder
-from vae_desktop.core.library import loss_note, models_dir, other_dataset, trained_digits, what_it_is
+from vae_desktop.core.library_index import models_dir
+from vae_desktop.core.model_words import loss_note, other_dataset, what_model_is
 from vae_desktop.core.paths import bundled_models_dir
 from vae_desktop.core.wording import arch_name, count
 from vae_desktop.gui import preferences
@@ -124,7 +125,7 @@ def is_user_file(ckpt: Checkpoint) -> bool:
 def describe_model(ckpt: Checkpoint | None) -> str:
     """The status bar's line for a model (and the model selector's tooltip): name, architecture,
     latent size, conditional or not, epochs, the dataset when it is not MNIST, and the test loss
-    marked as the Models dialog marks it (core.library.loss_note: * part of the test set, † other
+    marked as the Models dialog marks it (core.model_words.loss_note: * part of the test set, † other
     data), with a few words saying which. A name the library gave already says what the model is
     ("VAE · MLP · z=16 · 2 epochs · …"): the facts are not repeated after it."""
     if ckpt is None:
@@ -141,7 +142,7 @@ def describe_model(ckpt: Checkpoint | None) -> str:
         loss_text = f"test loss {loss:.2f}{note.mark} nats/image"
         if note.brief:
             loss_text += f" ({note.brief})"
-    named = what_it_is(cfg.conditional, cfg.arch, cfg.latent_dim, ckpt.epochs, trained_digits(ckpt))
+    named = what_model_is(ckpt)
     facts = ("" if (ckpt.name or "").startswith(named) else
              f" · {arch_name(cfg.arch)} · latent {cfg.latent_dim} · {kind} · "
              f"{count(ckpt.epochs, 'epoch')}")

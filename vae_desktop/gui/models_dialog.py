@@ -29,11 +29,10 @@ from PySide6.QtWidgets import (
 from vae_desktop.core import checkpoint
 from vae_desktop.core.checkpoint import Checkpoint
 from vae_desktop.core.fileio import write_problem
-from vae_desktop.core.library import (
+from vae_desktop.core.library_index import ModelEntry, NewerListError
+from vae_desktop.core.model_words import (
     OTHER_DATA_MARK,
     PART_MARK,
-    ModelEntry,
-    NewerListError,
     loss_note,
     train_images,
     trained_on_text,

@@ -27,11 +27,13 @@ import numpy as np
 import torch
 from PySide6.QtCore import QObject, Signal
 
-from vae_desktop.core import checkpoint, library
+from vae_desktop.core import checkpoint
 from vae_desktop.core.checkpoint import Checkpoint
 from vae_desktop.core.data import CachedSplit, to_float
 from vae_desktop.core.evaluation import EvaluationReport, evaluation_steps
-from vae_desktop.core.library import ModelEntry, ModelLibrary
+from vae_desktop.core.library import ModelLibrary
+from vae_desktop.core.library_index import ModelEntry
+from vae_desktop.core.model_words import default_name, new_name
 from vae_desktop.gui import model_files
 from vae_desktop.gui.mixture_cache import MixtureSource
 from vae_desktop.gui.workers import Job, Workers
@@ -209,7 +211,7 @@ class AppState(QObject):
             try:
                 ckpt.name = self.library.add(ckpt, origin, name).name
             except OSError as exc:  # a read-only or full data folder: the model is still here
-                ckpt.name = name or library.new_name(ckpt, origin)  # as the list would name it
+                ckpt.name = name or new_name(ckpt, origin)  # as the list would name it
                 if origin in ("opened", "saved"):  # the user's own file: it stays
                     text = (f"{ckpt.name} is in {ckpt.path}, but the list of models could not "
                             f"take it ({exc}): it is shown until you quit, and File ▸ Open "
@@ -222,7 +224,7 @@ class AppState(QObject):
         elif name:
             ckpt.name = name
         elif not ckpt.name:
-            ckpt.name = library.default_name(ckpt)
+            ckpt.name = default_name(ckpt)
         self._put(ckpt)
         self.models_changed.emit()
         if activate:
