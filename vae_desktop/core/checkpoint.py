@@ -19,7 +19,8 @@ with a traceback:
   against what the app writes, so a malformed value never reaches a plot, a list or a run
   (checkpoint_contents, checkpoint_optimizer).
 
-The words of a refusal are checkpoint_words'. The names other modules use are all here.
+The words of a refusal are checkpoint_words'. The names other modules use are all here; the
+constants of one part of the checking (ALTERED, ZIP_MAGIC, ADAM_STATE...) are its module's.
 """
 
 from __future__ import annotations
@@ -32,26 +33,16 @@ from pathlib import Path
 
 import torch
 
-from .checkpoint_contents import (
-    CHANGED,
-    WEIGHT_DTYPES,
-    config_from,
-    history_from,
-    train_config_from,
-    weights_from,
-)
-from .checkpoint_file import PICKLE_MAGIC, ZIP_MAGIC, check_file, read
-from .checkpoint_optimizer import ADAM_STATE, optimizer_problem
-from .checkpoint_words import ALTERED, NEWER, CheckpointError, is_text, shown
+from .checkpoint_contents import config_from, history_from, train_config_from, weights_from
+from .checkpoint_file import check_file, read
+from .checkpoint_optimizer import optimizer_problem
+from .checkpoint_words import ALTERED, CheckpointError, is_text, shown
 from .fileio import atomic_write, write_problem
 from .model import ARCHS, VAE, VAEConfig
 from .settings import NUM_CLASSES, SETTINGS
 
-__all__ = [
-    "ADAM_STATE", "ALTERED", "CHANGED", "FORMAT", "NEWER", "PICKLE_MAGIC", "VERSION",
-    "WEIGHT_DTYPES", "ZIP_MAGIC", "Checkpoint", "CheckpointError", "largest_model_parameters",
-    "load", "save",
-]
+__all__ = ["FORMAT", "VERSION", "Checkpoint", "CheckpointError", "cannot_save",
+           "largest_model_parameters", "load", "save"]
 
 FORMAT = "vae-desktop-checkpoint"
 VERSION = 1
