@@ -15,6 +15,7 @@ from pathlib import Path
 from .checkpoint import Checkpoint
 from .memory import TEST_IMAGES
 from .settings import TRAIN_IMAGES
+from .trained_on import APP_DATASET, trained_on_or_none
 from .wording import arch_name, count, digits_phrase
 
 # A name the library gave (default_name), "(2)" and all: "VAE without 2s · MLP · z=2 · 3 epochs ·
@@ -22,26 +23,17 @@ from .wording import arch_name, count, digits_phrase
 DEFAULT_NAME = re.compile(r"^C?VAE(?: [^·]+)? · [^·]+ · z=\d+ · [\d,]+ epochs? · "
                           r"\d{1,2} \S+ \d{2}:\d{2}(?: \(\d+\))?$")
 MAX_NAME = 80
-APP_DATASET = "mnist"  # what every tab shows a model, whatever it was trained on
 DATASET_NAMES = {"mnist": "MNIST", "fashion-mnist": "Fashion-MNIST", "kmnist": "KMNIST"}
 PART_MARK, OTHER_DATA_MARK = "*", "†"  # a test loss of part of the test set; of other data
 
 
-def _train_size(ckpt: Checkpoint) -> int | None:
-    """The number of training images the checkpoint records, None for all of them."""
-    saved = ckpt.train_config or {}
-    size = saved.get("train_size", saved.get("subset"))  # "subset": its name in early files
-    return size if isinstance(size, int) and not isinstance(size, bool) and size > 0 else None
-
-
 def train_images(ckpt: Checkpoint) -> int | None:
     """How many training images the model was trained on, as the checkpoint records it (all of
-    them, TRAIN_IMAGES, before any digits were left out), or None where the file does not say.
-    What trained_on_text words and the Models dialog sorts by."""
-    if not ckpt.train_config:
-        return None
-    size = _train_size(ckpt)
-    return TRAIN_IMAGES if size is None else size
+    them, TRAIN_IMAGES, before any digits were left out), or None where the file does not say
+    (or says what this version cannot read). What trained_on_text words and the Models dialog
+    sorts by."""
+    seen = trained_on_or_none(ckpt.train_config)
+    return None if seen is None else seen.size or TRAIN_IMAGES
 
 
 def what_it_is(conditional: bool, arch: str, latent_dim: int, epochs: int,
@@ -56,15 +48,9 @@ def what_it_is(conditional: bool, arch: str, latent_dim: int, epochs: int,
 
 def what_model_is(ckpt: Checkpoint) -> str:
     """what_it_is for a checkpoint: the start of its default name."""
-    cfg = ckpt.config
-    return what_it_is(cfg.conditional, cfg.arch, cfg.latent_dim, ckpt.epochs, trained_digits(ckpt))
-
-
-def trained_digits(ckpt: Checkpoint) -> list[int] | None:
-    """The digits the model was trained on, as its file records them (None: every digit, or the
-    file does not say)."""
-    digits = (ckpt.train_config or {}).get("digits")
-    return list(digits) if isinstance(digits, (list, tuple)) else None
+    cfg, seen = ckpt.config, trained_on_or_none(ckpt.train_config)
+    digits = None if seen is None else seen.digits
+    return what_it_is(cfg.conditional, cfg.arch, cfg.latent_dim, ckpt.epochs, digits)
 
 
 def default_name(ckpt: Checkpoint, when: float | None = None) -> str:
@@ -79,27 +65,27 @@ def default_name(ckpt: Checkpoint, when: float | None = None) -> str:
 
 def other_dataset(ckpt: Checkpoint) -> str | None:
     """The name of the dataset the model was trained on when it is not MNIST ("Fashion-MNIST"),
-    else None. A checkpoint that does not say was trained by this app, on MNIST."""
-    dataset = (ckpt.train_config or {}).get("dataset") or APP_DATASET
+    else None. A checkpoint that does not say (or says what this version cannot read) was
+    trained by this app, on MNIST."""
+    seen = trained_on_or_none(ckpt.train_config)
+    dataset = APP_DATASET if seen is None else seen.dataset
     return None if dataset == APP_DATASET else DATASET_NAMES.get(dataset, dataset)
 
 
 def trained_on_text(ckpt: Checkpoint) -> str:
     """The training images as the checkpoint records them: "all 60,000 images", "3,000 images
     without 2s", "3,000 Fashion-MNIST images", with ", binarised" for binarised MNIST ("–"
-    where the file does not say)."""
-    saved = ckpt.train_config or {}
-    size, digits, dataset = _train_size(ckpt), trained_digits(ckpt), other_dataset(ckpt)
-    if not saved:
+    where the file does not say, or says what this version cannot read)."""
+    seen, dataset = trained_on_or_none(ckpt.train_config), other_dataset(ckpt)
+    if seen is None:
         text = "–"
     else:
-        if size is not None:
-            text = count(size, f"{dataset} image" if dataset else "image")
+        if seen.size is not None:
+            text = count(seen.size, f"{dataset} image" if dataset else "image")
         else:
             # As the Train form says it ("all 60,000").
             text = f"every {dataset} image" if dataset else f"all {TRAIN_IMAGES:,} images"
-        if digits is not None:
-            text = f"{text} {digits_phrase(digits)}".rstrip()  # as the Train tab words it
+        text = f"{text} {digits_phrase(seen.digits)}".rstrip()  # as the Train tab words it
     return text + (", binarised" if ckpt.config.binarized else "")
 
 

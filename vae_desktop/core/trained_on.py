@@ -1,13 +1,14 @@
 """What a model was trained on, as its checkpoint's train_config records it: the digits (as the
 Evaluate tab's held-out runs and `vae-desktop train --digits` choose them), the first how many
 training images of those digits, and the dataset. The one reading of those entries, for the
-Evaluate tab's held-out experiment, the Train tab's Continue (which keeps them) and its Digits
-row (which shows them).
+Evaluate tab's held-out experiment, the Train tab's Continue (which keeps them), its Digits row
+(which shows them) and the list of models (core.model_words: names, "Trained on", sorting).
 
 A checkpoint without them was trained on every image of the bundled MNIST. "subset" is the
 training images' name in checkpoints written before 0.2. A value the app cannot have written
 is refused (ValueError, its reason a clause: "digits must be ..."); checkpoint.load refuses
-such a file already, so a loaded model's train_config always reads."""
+such a file already, so a loaded model's train_config always reads. Listing and naming models
+must never fail, whatever a model made in memory holds: trained_on_or_none is their reading."""
 
 from __future__ import annotations
 
@@ -48,6 +49,18 @@ def trained_on(train_config: dict | None) -> TrainedOn:
         if problem:
             raise ValueError(problem)
     return TrainedOn(parse_digits(config.get("digits") or None), size, dataset)
+
+
+def trained_on_or_none(train_config) -> TrainedOn | None:
+    """What trained_on reads, or None where the checkpoint records nothing (a file of another
+    program: the app always writes the record) or something this version cannot read. Never
+    raises: what the list of models reads."""
+    if not isinstance(train_config, dict) or not train_config:
+        return None
+    try:
+        return trained_on(train_config)
+    except (ValueError, TypeError):
+        return None
 
 
 def parse_digits(value) -> tuple[int, ...] | None:
