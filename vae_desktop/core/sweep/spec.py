@@ -19,6 +19,9 @@ from optuna.distributions import (
 
 from vae_desktop.core import settings as table
 
+from .errors import SweepError  # raised here; records, storage, text and run import it from here
+from .urls import default_storage_url
+
 # The settings a sweep can vary: a range for these ...
 RANGED = ("latent_dim", "lr", "beta")
 # ... and choices for the others.
@@ -43,15 +46,6 @@ def objective_text(objective: str, value: float | None) -> str:
     if value is None or math.isnan(value):
         return "–"
     return f"{value:.3f}" if objective == "auroc" else f"{value:.1f}"
-
-
-class SweepError(ValueError):
-    """Impossible sweep settings or unusable storage; the message says what to change.
-    `problems` lists each reason on its own (the message joins them)."""
-
-    def __init__(self, message: str, problems: list[str] | None = None) -> None:
-        super().__init__(message)
-        self.problems = list(problems) if problems else [message]
 
 
 def log_scale(name: str) -> bool:
@@ -112,8 +106,6 @@ class SweepSpec:
 
     @property
     def storage_url(self) -> str:
-        from .urls import default_storage_url
-
         return self.storage or default_storage_url()
 
     def problems(self) -> list[str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from vae_desktop.core.paths import app_data_dir
 
-from .spec import SweepError
+from .errors import SweepError
 
 
 class StorageUnusable(SweepError):
