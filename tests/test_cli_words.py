@@ -5,18 +5,13 @@ AUROC objective it belongs to, and anomaly's help does not mention a test loss i
 
 from __future__ import annotations
 
-import gzip
-import shutil
-
 import pytest
+from torchvision_folder_support import RAW, torchvision_mnist_folder
 
 from vae_desktop.cli import main
 from vae_desktop.core import checkpoint
-from vae_desktop.core.paths import resources_dir
 
 MODEL = "mnist-vae-z2"  # a bundled model, by name
-RAW = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
-       "t10k-labels-idx1-ubyte"]
 
 
 def error(argv, capsys) -> str:
@@ -101,15 +96,7 @@ def test_a_data_dir_without_the_data_set_says_which_files_go_where(tmp_path, mon
 def test_a_torchvision_data_dir_is_read(tmp_path, capsys):
     """The check lets a folder laid out as torchvision's MNIST through (eval reads only the
     test files: the training files only have to be there)."""
-    raw = tmp_path / "MNIST" / "raw"
-    raw.mkdir(parents=True)
-    for name in RAW:
-        if name.startswith("t10k"):
-            with gzip.open(resources_dir() / "mnist" / f"{name}.gz") as packed, \
-                    open(raw / name, "wb") as out:
-                shutil.copyfileobj(packed, out)
-        else:
-            (raw / name).write_bytes(b"")
+    torchvision_mnist_folder(tmp_path)
     assert main(["eval", MODEL, "--data-dir", str(tmp_path), "--test-size", "100"]) == 0
     assert "scored on the first 100 of the 10,000 test images" in capsys.readouterr().out
 

@@ -3,13 +3,12 @@ import shutil
 
 import pytest
 import torch
+from torchvision_folder_support import RAW, torchvision_mnist_folder
 
 from vae_desktop.core.data import DataError, load_mnist, load_split, parse_idx, to_float
 from vae_desktop.core.paths import resources_dir
 
 TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
-RAW = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
-       "t10k-labels-idx1-ubyte"]
 TEST_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
 
 
@@ -108,15 +107,7 @@ def test_torchvision_folder_without_data_says_which_files_go_where(tmp_path):
 def test_a_torchvision_folder_is_read_as_the_bundled_mnist(tmp_path, mnist_test):
     """The check lets a folder laid out as torchvision's MNIST through: its test split is the
     bundled one, image for image (the training files only have to be there)."""
-    raw = tmp_path / "MNIST" / "raw"
-    raw.mkdir(parents=True)
-    for name in RAW:
-        if name.startswith("t10k"):
-            with gzip.open(resources_dir() / "mnist" / f"{name}.gz") as packed, \
-                    open(raw / name, "wb") as out:
-                shutil.copyfileobj(packed, out)
-        else:
-            (raw / name).write_bytes(b"")
+    torchvision_mnist_folder(tmp_path)
     images, labels = load_split("test", data_dir=tmp_path)
     assert torch.equal(images, mnist_test[0]) and torch.equal(labels, mnist_test[1])
 
