@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vae_desktop.core import checkpoint
 from vae_desktop.core.checkpoint import Checkpoint
 from vae_desktop.core.fileio import write_problem
 from vae_desktop.core.library_index import ModelEntry, NewerListError
@@ -39,7 +38,7 @@ from vae_desktop.core.model_words import (
 )
 from vae_desktop.core.wording import arch_name, hidden_text
 from vae_desktop.gui.show_folder import show_folder
-from vae_desktop.gui.state import AppState, refusal
+from vae_desktop.gui.state import AppState
 from vae_desktop.gui.widgets.hint_text import HINT_STYLE
 
 COLUMNS = ("Name", "Kind", "Arch", "Latent", "Hidden", "Beta", "Epochs", "Test loss", "Trained on",
@@ -95,7 +94,7 @@ class ModelsDialog(QDialog):
         self.setWindowTitle("Models")
         self.resize(1100, 460)
         self.state = state
-        self._unreadable: dict[tuple, str | None] = {}  # (file, mtime, size) -> why, or None
+        self._reasons: dict[str, str] = {}  # why each greyed entry's file gives no model, by path
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
@@ -191,6 +190,7 @@ class ModelsDialog(QDialog):
         selected, selected_entry = self.selected(), self.selected_entry()
         table = self.table
         unreadable = self._unreadable_entries()
+        self._reasons = {entry.path: reason for entry, reason in unreadable}
         table.setSortingEnabled(False)  # rows stay where they are put while they are filled
         table.setRowCount(len(self.state.models) + len(unreadable))
         marks = set()
@@ -256,33 +256,10 @@ class ModelsDialog(QDialog):
     def _unreadable_entries(self) -> list[tuple[ModelEntry, str]]:
         """The entries of the model list that no model here stands for, since their file
         cannot be read (damaged), or is not there (NOT_FOUND: a drive unplugged, a folder
-        renamed), each with why: they can only be removed. An entry whose file reads well
-        (listed meanwhile by another window) is not shown."""
-        shown = {str(m.path.resolve()) for m in self.state.models if m.path is not None}
-        found = []
-        for entry in self.state.library.entries:
-            if str(entry.file.resolve()) not in shown:
-                reason = self._why_unreadable(entry.file)
-                if reason is not None:
-                    found.append((entry, reason))
-        return found
-
-    def _why_unreadable(self, path: Path) -> str | None:
-        """Why the file cannot be read as a model, or None if it can (remembered for as long
-        as the file is not changed)."""
-        try:
-            stat = path.stat()
-        except OSError:
-            return NOT_FOUND
-        key = (str(path), stat.st_mtime_ns, stat.st_size)
-        if key not in self._unreadable:
-            try:
-                checkpoint.load(path)
-            except (checkpoint.CheckpointError, OSError, ValueError, TypeError, KeyError) as exc:
-                self._unreadable[key] = refusal(exc)  # without File > Open's advice
-            else:
-                self._unreadable[key] = None
-        return self._unreadable[key]
+        renamed), each with why, as the app state found it when it tried the file (nothing is
+        read again here): they can only be removed."""
+        return [(entry, NOT_FOUND if found.missing else found.reason)
+                for entry, found in self.state.unlisted_entries()]
 
     def _entry_cells(self, entry: ModelEntry, reason: str) -> list[tuple[str, object]]:
         """The cells of an entry whose file cannot be read: its name, when it was listed and
@@ -434,7 +411,7 @@ class ModelsDialog(QDialog):
         self.folder_button.setEnabled((ckpt is not None and ckpt.path is not None) or (
             unreadable is not None and unreadable.file.parent.is_dir()))
         if unreadable is not None:
-            reason = self._why_unreadable(unreadable.file) or ""
+            reason = self._reasons.get(unreadable.path, "")
             if reason == NOT_FOUND:
                 self.detail.setText(
                     f"<b>{html.escape(unreadable.name)}</b>: this model cannot be used until its "

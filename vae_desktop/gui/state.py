@@ -73,6 +73,20 @@ class LatentPoint:
         return torch.as_tensor(self.label_weights, dtype=torch.float32).reshape(1, -1)
 
 
+@dataclass(frozen=True)
+class Unlisted:
+    """What was found when the file of a listed model was tried and gave no model: the file's
+    (mtime_ns, size) then, None where it was not there; and why it could not be read, in plain
+    words (refusal's), None where it was not there."""
+
+    stat: tuple[int, int] | None
+    reason: str | None = None
+
+    @property
+    def missing(self) -> bool:
+        return self.stat is None
+
+
 class AppState(QObject):
     # The list of models changed (added, renamed or removed).
     models_changed = Signal()
@@ -116,9 +130,9 @@ class AppState(QObject):
         self._passes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # model -> report
         self._pass_jobs: dict[int, Job] = {}  # id(model) -> running pass
         # What loading the list of models had to say (load_library's notes), for the Models
-        # dialog; and the entries no model stands for, by file: (mtime, size), None if missing.
+        # dialog; and what was found of the entries no model stands for, by file.
         self.load_notes: list[str] = []
-        self._unlisted: dict[str, tuple | None] = {}
+        self._unlisted: dict[str, Unlisted] = {}
 
     # Models
 
@@ -156,47 +170,67 @@ class AppState(QObject):
 
     def _load_entry(self, entry: ModelEntry) -> Checkpoint | str:
         """The model of an entry, or why not: "" for a file that is not there, else a sentence.
-        Either way the file's state is noted, so that list_returned_models tries it again only
-        once it has changed."""
+        What was found is kept (an Unlisted), so that the Models dialog can say why without
+        reading the file again, and list_returned_models tries it again only once it has
+        changed."""
         key = str(entry.file.resolve())
         try:
             stat = entry.file.stat()
         except OSError:
-            self._unlisted[key] = None
+            self._unlisted[key] = Unlisted(None)
             return ""
         try:
-            return checkpoint.load(entry.path)
+            ckpt = checkpoint.load(entry.path)
         except checkpoint.CheckpointError as exc:
-            self._unlisted[key] = (stat.st_mtime_ns, stat.st_size)
-            return f"{entry.name} cannot be used, since its file could not be read: {refusal(exc)}"
+            reason = refusal(exc)
+            self._unlisted[key] = Unlisted((stat.st_mtime_ns, stat.st_size), reason)
+            return f"{entry.name} cannot be used, since its file could not be read: {reason}"
+        self._unlisted.pop(key, None)
+        return ckpt
 
     def list_returned_models(self) -> list[Checkpoint]:
-        """Entries whose file was not there, or could not be read, when the list was loaded,
-        and whose file is there (or has changed) now, such as a model on a drive plugged back
-        in: listed as any model, in every tab's selector. Returns them."""
-        unlisted = self._unlisted
+        """Entries of the list that no model here stands for, whose file may read now: one
+        whose file was not there, or could not be read, when it was tried, and is there (or has
+        changed) now, such as a model on a drive plugged back in; and one never tried, listed
+        meanwhile by another window of the app. Each is listed as any model, in every tab's
+        selector, if its file reads; returns those. A file is read once for each change."""
         shown = {str(m.path.resolve()) for m in self.models if m.path is not None}
-        back = []
+        back, changed = [], False
         for entry in list(self.library.entries):
             key = str(entry.file.resolve())
-            if key in shown or key not in unlisted:
+            if key in shown:
                 continue
+            found = self._unlisted.get(key)
             try:
                 stat = entry.file.stat()
             except OSError:
+                if found is None or not found.missing:  # gone since it was tried
+                    self._unlisted[key], changed = Unlisted(None), True
                 continue
-            if unlisted[key] == (stat.st_mtime_ns, stat.st_size):
+            if found is not None and found.stat == (stat.st_mtime_ns, stat.st_size):
                 continue  # the same unreadable file
-            unlisted.pop(key)
+            changed = True
             ckpt = self._load_entry(entry)
             if isinstance(ckpt, str):
                 continue
             ckpt.name = entry.name
             self._put(ckpt)
             back.append(ckpt)
-        if back:
+        if changed:
             self.models_changed.emit()
         return back
+
+    def unlisted_entries(self) -> list[tuple[ModelEntry, Unlisted]]:
+        """The entries of the list that no model here stands for, with what was found when
+        their files were tried (not there, or why they could not be read): the Models dialog
+        greys them. Nothing is read here."""
+        shown = {str(m.path.resolve()) for m in self.models if m.path is not None}
+        found = []
+        for entry in self.library.entries:
+            key = str(entry.file.resolve())
+            if key not in shown and key in self._unlisted:
+                found.append((entry, self._unlisted[key]))
+        return found
 
     def _first_model(self) -> Checkpoint | None:
         """The model of a first launch, mnist-cvae-z2 (the 2-D conditional model suits every
