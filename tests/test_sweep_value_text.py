@@ -11,8 +11,7 @@ import math
 
 import pytest
 
-from vae_desktop.cli import objective_text as cli_text
-from vae_desktop.core.sweep import SweepStudy, TrialRecord
+from vae_desktop.core.sweep import SweepStudy, TrialRecord, objective_text
 from vae_desktop.gui.tabs.sweep.tab import SweepTab
 from vae_desktop.gui.tabs.sweep.trial_table import VALUE_COLUMN
 
@@ -21,14 +20,9 @@ AUROCS = [0.734567, 0.9]
 
 
 def test_one_function_writes_every_value():
-    from vae_desktop.core.sweep import objective_text
-
     assert [objective_text("test_loss", v) for v in LOSSES] == ["9.9", "181.0", "1023.4"]
     assert [objective_text("auroc", v) for v in AUROCS] == ["0.735", "0.900"]
     assert objective_text("test_loss", None) == objective_text("auroc", math.nan) == "–"
-    for objective, values in (("test_loss", LOSSES), ("auroc", AUROCS)):
-        assert [cli_text(objective, v) for v in values] == \
-            [objective_text(objective, v) for v in values]
 
 
 def study_of(objective: str, values: list[float]) -> SweepStudy:
@@ -46,7 +40,7 @@ def test_the_table_best_line_and_status_write_values_as_the_cli_does(qtbot, stat
     tab = SweepTab(state)
     qtbot.addWidget(tab)
     tab.show_study(study_of(objective, values))
-    assert tab.view.table.column_texts(VALUE_COLUMN) == [cli_text(objective, v) for v in values]
+    assert tab.view.table.column_texts(VALUE_COLUMN) == [objective_text(objective, v) for v in values]
     what = "AUROC" if objective == "auroc" else "test loss"
     assert f"{what} {best}" in tab.view.best_label.text()
     assert f"best {best}." in tab.view.status()

@@ -83,11 +83,3 @@ def _main(argv: list[str]) -> int:
         raise
 
 
-def __getattr__(name: str):
-    """`objective_text`, core.sweep's own function (imported on first use: the CLI starts
-    without torch), for tests/test_sweep_value_text.py, which imports it from here."""
-    if name == "objective_text":
-        from vae_desktop.core.sweep import objective_text
-
-        return objective_text
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

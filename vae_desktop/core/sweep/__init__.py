@@ -4,7 +4,8 @@ A study lives in Optuna storage (an SQLite file in the app's data folder unless 
 given), so a sweep survives restarts and several processes or machines can work on one study at
 once. Progress reaches the caller as plain dicts; no Qt here.
 
-- spec: SweepSpec (what a sweep tries; limits from core.settings), SweepError
+- errors: SweepError (raised by every part)
+- spec: SweepSpec (what a sweep tries; limits from core.settings)
 - urls: the default storage URL, URLs shown without their password, a study's checkpoint folder
 - backends: the Optuna storages (a database, a journal file), each with its heartbeat
 - storage: opening storage, listing studies, a storage that stopped answering
@@ -18,6 +19,7 @@ once. Progress reaches the caller as plain dicts; no Qt here.
 """
 
 from .budget import budget_differences, images_text, trial_budget
+from .errors import SweepError
 from .export import trial_rows, trials_text, write_trials_csv
 from .records import SweepStudy, TrialRecord, best_trial, load_trials, watch_trials
 from .run import SweepControl, holdout_auroc, run_sweep, sweep_steps, trained_digits
@@ -30,7 +32,6 @@ from .spec import (
     RANGED,
     SETTINGS,
     TEST_IMAGES,
-    SweepError,
     SweepSpec,
     choice_problems,
     log_scale,

@@ -12,8 +12,9 @@ import optuna
 from optuna.trial import FrozenTrial, TrialState
 
 from .backends import StaleTrialCallback, SweepStorage, retry_callback
+from .errors import SweepError
 from .lost import LOST_ATTR, lost_reason, retries_of
-from .spec import SETTINGS, SweepError
+from .spec import SETTINGS
 from .storage import open_storage, storage_failure
 from .urls import StudyNotFound, display_url
 

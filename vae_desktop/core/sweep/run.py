@@ -40,9 +40,10 @@ from vae_desktop.core.training import EndEvent, EpochEvent, StepEvent, TrainConf
 from vae_desktop.core.wording import count
 
 from .backends import SweepStorage
+from .errors import SweepError
 from .lost import WORKER_ATTR, this_worker
 from .records import SweepStudy, TrialRecord, fail_lost_trials, load_trials
-from .spec import OBJECTIVE_LABELS, SweepError, SweepSpec
+from .spec import OBJECTIVE_LABELS, SweepSpec
 from .storage import open_storage, storage_failure
 from .urls import checkpoint_dir, display_url
 

@@ -19,7 +19,7 @@ from optuna.distributions import (
 
 from vae_desktop.core import settings as table
 
-from .errors import SweepError  # raised here; records, storage, text and run import it from here
+from .errors import SweepError
 from .urls import default_storage_url
 
 # The settings a sweep can vary: a range for these ...

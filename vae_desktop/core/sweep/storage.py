@@ -31,7 +31,8 @@ from .backends import (
     SweepStorage,
     retry_callback,
 )
-from .spec import GRACE_S, HEARTBEAT_S, SweepError
+from .errors import SweepError
+from .spec import GRACE_S, HEARTBEAT_S
 from .urls import StorageUnusable, default_storage_url, display_url, driver_reason
 
 # SQLite lets one writer in at a time; other processes wait up to this long instead of failing.

@@ -7,7 +7,8 @@ from typing import Any
 
 from vae_desktop.core import settings as table
 
-from .spec import RANGED, SETTINGS, SweepError
+from .errors import SweepError
+from .spec import RANGED, SETTINGS
 
 
 def _value(name: str, text: str) -> Any:
