@@ -1,91 +1,34 @@
-"""Models dialog: every model in the library, with its settings, epochs, test loss and date, and
-rename, remove and show-in-folder. It renders from the AppState and changes it only through the
-state's methods."""
+"""Models dialog: every model in the library, with its settings, epochs, test loss and date
+(gui.models_table), and use, rename, remove and show-in-folder. It renders from the AppState and
+changes it only through the state's methods."""
 
 from __future__ import annotations
 
 import html
-import time
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QKeySequence, QPalette
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
-    QWidget,
 )
 
 from vae_desktop.core.checkpoint import Checkpoint
 from vae_desktop.core.fileio import write_problem
 from vae_desktop.core.library_index import ModelEntry, NewerListError
-from vae_desktop.core.model_words import (
-    OTHER_DATA_MARK,
-    PART_MARK,
-    loss_note,
-    train_images,
-    trained_on_text,
-)
-from vae_desktop.core.wording import arch_name, hidden_text
+from vae_desktop.core.model_words import loss_note, trained_on_text
+from vae_desktop.gui.models_notes import StartupNotes
+from vae_desktop.gui.models_table import LEGEND, NOT_FOUND, ModelsTable
 from vae_desktop.gui.show_folder import show_folder
 from vae_desktop.gui.state import AppState
 from vae_desktop.gui.widgets.hint_text import HINT_STYLE
-
-COLUMNS = ("Name", "Kind", "Arch", "Latent", "Hidden", "Beta", "Epochs", "Test loss", "Trained on",
-           "Added", "From")
-ORIGIN_TEXT = {"bundled": "comes with the app", "trained": "trained here", "sweep": "sweep trial",
-               "holdout": "held-out-digit run", "opened": "opened file",
-               "saved": "saved as a file"}
-LOSS_TIP = ("The negative ELBO per test image, in nats, after the model's last epoch: lower is "
-            "better. Compare only losses measured on the same data: a mark says where one was "
-            "not (hover it for why).")
-SORT_TIP = ("Click to sort by this column, again for the other way round, a third time for the "
-            "list's own order. Numbers sort as numbers and dates as dates; a cell with no value "
-            "(–) comes last.")
-SORT_ROLE = Qt.UserRole + 1
-UNREADABLE = "This model cannot be used, since its file could not be read"
-MISSING = "This model cannot be used until its file is back"
-NOT_FOUND = "file not found"  # an entry's reason, and its From cell
-NUMBER_COLUMNS = ("Latent", "Hidden", "Beta", "Epochs", "Test loss")
-# The columns that give up room where there is not enough, and the least each keeps (px).
-LEAST_WIDTH = {"Name": 200, "Trained on": 140}
-LEGEND = {PART_MARK: f"{PART_MARK} measured on part of the test set",
-          OTHER_DATA_MARK: f"{OTHER_DATA_MARK} measured on other data (binarised MNIST or another "
-                           "dataset): not comparable with the others"}
-
-
-class SortingItem(QTableWidgetItem):
-    """A cell that sorts by its key: a tuple (group, value...), or None for a cell with no
-    value. Groups keep their order whichever way the column is sorted (losses of other data
-    after the others), and None comes last either way."""
-
-    def __init__(self, text: str, key) -> None:
-        super().__init__(text)
-        self.setData(SORT_ROLE, key)
-
-    def __lt__(self, other: QTableWidgetItem) -> bool:
-        mine, theirs = self.data(SORT_ROLE), other.data(SORT_ROLE)
-        group = 2 if mine is None else mine[0]
-        other_group = 2 if theirs is None else theirs[0]
-        if group != other_group:
-            # Descending, Qt puts a before b when b < a: the groups' order is turned back.
-            table = self.tableWidget()
-            descending = (table is not None and table.horizontalHeader().sortIndicatorOrder()
-                          == Qt.DescendingOrder)
-            return (group < other_group) != descending
-        if mine is None:
-            return False
-        return mine[1:] < theirs[1:]
 
 
 class ModelsDialog(QDialog):
@@ -95,26 +38,7 @@ class ModelsDialog(QDialog):
         self.resize(1100, 460)
         self.state = state
         self._reasons: dict[str, str] = {}  # why each greyed entry's file gives no model, by path
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setAlternatingRowColors(True)
-        # A name too long for its column is cut in the middle (its start and its date stay),
-        # never wrapped; its tooltip says it whole.
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.ElideMiddle)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.Interactive)  # widths: _fit_columns
-        header.setSortIndicator(-1, Qt.AscendingOrder)  # the list's own order until a click
-        header.setSortIndicatorClearable(True)  # a third click gives that order back
-        self.table.setSortingEnabled(True)
-        for column, title in enumerate(COLUMNS):
-            tip = LOSS_TIP + "\n\n" if title == "Test loss" else ""
-            self.table.horizontalHeaderItem(column).setToolTip(tip + SORT_TIP)
-        self.table.viewport().installEventFilter(self)  # the widths follow the room
+        self.table = ModelsTable()
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.itemDoubleClicked.connect(lambda _item: self.activate())
 
@@ -130,7 +54,8 @@ class ModelsDialog(QDialog):
         self.legend = QLabel()  # what the Test loss column's marks mean, when it shows any
         self.legend.setWordWrap(True)
         self.legend.setStyleSheet(HINT_STYLE)
-        self.notice = self._notice(state.load_notes)
+        self.notice = StartupNotes(state.load_notes)
+        self.notice_text, self.hide_notes_button = self.notice.text, self.notice.hide_button
         self.detail = QLabel()
         self.detail.setWordWrap(True)
         self.detail.setTextInteractionFlags(Qt.TextSelectableByMouse)
@@ -152,31 +77,6 @@ class ModelsDialog(QDialog):
         state.model_changed.connect(lambda _ckpt: self.refresh())
         self.refresh()
 
-    def _notice(self, notes: list[str]) -> QWidget:
-        """What the app found when it read the list of models at start-up (entries dropped,
-        files refused or not found), whole, at the top; "Hide" puts it away until the app is
-        started again. Nothing to say: nothing shown."""
-        box = QWidget()
-        box.setObjectName("startupNotes")
-        self.notice_text = QLabel()
-        self.notice_text.setWordWrap(True)
-        self.notice_text.setTextFormat(Qt.RichText)
-        self.notice_text.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        items = "".join(f"<li>{html.escape(note)}</li>" for note in notes)
-        self.notice_text.setText("<b>When vae-desktop started, it found this about the list "
-                                 f"of models:</b><ul style='margin: 0'>{items}</ul>")
-        self.hide_notes_button = QPushButton("Hide")
-        self.hide_notes_button.setToolTip("Put these notes away until vae-desktop is started "
-                                          "again (they are shown again then if still true)")
-        self.hide_notes_button.setAutoDefault(False)  # Enter in the table is not "Hide"
-        self.hide_notes_button.clicked.connect(lambda _checked=False: box.hide())
-        row = QHBoxLayout(box)
-        row.setContentsMargins(0, 0, 0, 6)
-        row.addWidget(self.notice_text, 1)
-        row.addWidget(self.hide_notes_button, 0, Qt.AlignTop)
-        box.setVisible(bool(notes))
-        return box
-
     def _button(self, text, tip, slot, shortcut=None) -> QPushButton:
         button = QPushButton(text)
         button.setToolTip(tip)
@@ -191,37 +91,7 @@ class ModelsDialog(QDialog):
         table = self.table
         unreadable = self._unreadable_entries()
         self._reasons = {entry.path: reason for entry, reason in unreadable}
-        table.setSortingEnabled(False)  # rows stay where they are put while they are filled
-        table.setRowCount(len(self.state.models) + len(unreadable))
-        marks = set()
-        for row, ckpt in enumerate(self.state.models):
-            note = loss_note(ckpt)
-            if ckpt.test_loss is not None and note.mark:
-                marks.add(note.mark)
-            where = str(ckpt.path) if ckpt.path else "not saved to a file yet"
-            for column, (text, key) in enumerate(self._cells(ckpt, note)):
-                item = SortingItem(text, key)
-                if COLUMNS[column] in NUMBER_COLUMNS:
-                    item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
-                item.setToolTip(self._tip(COLUMNS[column], text, note, ckpt, where))
-                if ckpt is self.state.active:
-                    font = item.font()
-                    font.setBold(True)
-                    item.setFont(font)
-                table.setItem(row, column, item)
-            table.item(row, 0).setData(Qt.UserRole, ckpt)
-        for row, (entry, reason) in enumerate(unreadable, start=len(self.state.models)):
-            tip = (f"{MISSING}: {NOT_FOUND}: {entry.path}" if reason == NOT_FOUND
-                   else f"{UNREADABLE}: {reason}\n{entry.path}")
-            for column, (text, key) in enumerate(self._entry_cells(entry, reason)):
-                item = SortingItem(text, key)
-                if COLUMNS[column] in NUMBER_COLUMNS:
-                    item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
-                item.setToolTip(f"{entry.name}\n{tip}" if column == 0 else tip)
-                item.setForeground(self.palette().color(QPalette.Disabled, QPalette.Text))
-                table.setItem(row, column, item)
-            table.item(row, 0).setData(Qt.UserRole, entry)
-        table.setSortingEnabled(True)  # sorted again as the user last asked, if they did
+        marks = table.show_rows(self.state.models, unreadable, self.state.active, self.state.entry)
         self.legend.setText(" · ".join(LEGEND[mark] for mark in LEGEND if mark in marks))
         self.legend.setVisible(bool(marks))
         # The model picked before, while it is listed; else (it was just removed, say) the
@@ -234,24 +104,8 @@ class ModelsDialog(QDialog):
             self.select(target)
         else:
             table.clearSelection()
-        self._fit_columns()
+        table.fit_columns()
         self._update_buttons()
-
-    @staticmethod
-    def _tip(title: str, text: str, note, ckpt: Checkpoint, where: str) -> str:
-        """A cell's tooltip: what a cut cell says in full (Name, Trained on, From), or why a
-        test loss is marked, then the model's file."""
-        if title == "Test loss" and note.text:
-            return note.text
-        if title == "Name":
-            return f"{ckpt.name}\n{where}"
-        if title == "Trained on":
-            said = (f"Trained on {text}." if text != "–"
-                    else "The file does not say what the model was trained on.")
-            return f"{said}\n{where}"
-        if title == "From":
-            return f"{text[0].upper()}{text[1:]}.\n{where}"
-        return where
 
     def _unreadable_entries(self) -> list[tuple[ModelEntry, str]]:
         """The entries of the model list that no model here stands for, since their file
@@ -260,82 +114,6 @@ class ModelsDialog(QDialog):
         read again here): they can only be removed."""
         return [(entry, NOT_FOUND if found.missing else found.reason)
                 for entry, found in self.state.unlisted_entries()]
-
-    def _entry_cells(self, entry: ModelEntry, reason: str) -> list[tuple[str, object]]:
-        """The cells of an entry whose file cannot be read: its name, when it was listed and
-        that its file cannot be read, or was not found; no settings (nothing could be read)."""
-        cells = [(entry.name, (0, entry.name.casefold()))] + [("–", None)] * (len(COLUMNS) - 1)
-        if not entry.bundled:
-            cells[COLUMNS.index("Added")] = (
-                time.strftime("%Y-%m-%d %H:%M", time.localtime(entry.added)), (0, entry.added))
-        said = NOT_FOUND if reason == NOT_FOUND else "file cannot be read"
-        cells[COLUMNS.index("From")] = (said, (1, said))
-        return cells
-
-    def _cells(self, ckpt: Checkpoint, note) -> list[tuple[str, object]]:
-        """Each column's text and what it sorts by (None: nothing, sorted last)."""
-        entry = self.state.entry(ckpt)
-        cfg, loss = ckpt.config, ckpt.test_loss
-        added = None  # a bundled model's file date is only when it was installed
-        if entry is not None and not entry.bundled:
-            added = entry.added
-        name = ckpt.name + ("  (active)" if ckpt is self.state.active else "")
-        origin = ORIGIN_TEXT.get(entry.origin, entry.origin) if entry else "not saved"
-        images = train_images(ckpt)  # None where the file does not say: sorted last
-        return [
-            (name, (0, ckpt.name.casefold())),
-            ("CVAE" if cfg.conditional else "VAE", (0, cfg.conditional)),
-            (arch_name(cfg.arch), (0, cfg.arch)),
-            (str(cfg.latent_dim), (0, cfg.latent_dim)),
-            (hidden_text(cfg), (0, cfg.hidden, cfg.layers)),
-            (f"{cfg.beta:g}", (0, cfg.beta)),
-            (str(ckpt.epochs), (0, ckpt.epochs)),
-            # Losses measured on other data are set apart after the others, either way round.
-            ("–", None) if loss is None else (f"{loss:.2f}{note.mark}",
-                                              (0 if note.comparable else 1, loss)),
-            (trained_on_text(ckpt), None if images is None else (0, images)),
-            ("–", None) if added is None else (
-                time.strftime("%Y-%m-%d %H:%M", time.localtime(added)), (0, added)),
-            (origin, (0, origin)),
-        ]
-
-    def _natural_width(self, column: int) -> int:
-        """What a column needs for its title and its longest cell."""
-        return max(self.table.sizeHintForColumn(column),
-                   self.table.horizontalHeader().sectionSizeHint(column))
-
-    def _fit_columns(self) -> None:
-        """Every column as wide as it needs, Name taking the room to spare. Where there is not
-        that much room (a 1280x720 screen), Name and Trained on give it up, down to their least
-        widths, their text cut in the middle (the tooltips say it whole); the other columns,
-        short numbers and words, never are. Only narrower still, a scroll bar."""
-        table = self.table
-        widths = [self._natural_width(c) for c in range(len(COLUMNS))]
-        room = table.viewport().width()
-        excess = sum(widths) - room
-        if excess > 0:
-            slack = {c: max(0, widths[c] - LEAST_WIDTH[COLUMNS[c]])
-                     for c in range(len(COLUMNS)) if COLUMNS[c] in LEAST_WIDTH}
-            total = sum(slack.values())
-            cut = min(excess, total)
-            given = 0
-            for c, give in slack.items():  # each in proportion to what it can give
-                if c != 0 and total:
-                    widths[c] -= cut * give // total
-                    given += cut * give // total
-            widths[0] -= min(cut - given, slack.get(0, 0))  # Name: the rest, rounding included
-            excess = sum(widths) - room
-        if excess < 0:
-            widths[0] -= excess  # Name takes what is left (and rounding's pixels)
-        header = table.horizontalHeader()
-        for c, width in enumerate(widths):
-            if header.sectionSize(c) != width:
-                header.resizeSection(c, width)
-
-    def eventFilter(self, watched, event) -> bool:
-        if watched is self.table.viewport() and event.type() == QEvent.Resize:
-            self._fit_columns()
-        return super().eventFilter(watched, event)
 
     def showEvent(self, event) -> None:
         # A model whose file was not there (a drive unplugged) and is now: listed again.
@@ -355,9 +133,9 @@ class ModelsDialog(QDialog):
     def _widen_to_fit(self) -> None:
         """As wide as every column needs (long names, "3,000 Fashion-MNIST images without 2s"),
         where the screen has the room, and never wider than the screen (1240 px of a 1280x720
-        one): there the long columns are cut (_fit_columns)."""
+        one): there the long columns are cut (ModelsTable.fit_columns)."""
         table = self.table
-        columns = sum(self._natural_width(c) for c in range(len(COLUMNS)))
+        columns = sum(table.natural_width(c) for c in range(table.columnCount()))
         margins = self.layout().contentsMargins()
         wanted = (columns + table.verticalScrollBar().sizeHint().width()
                   + 2 * table.frameWidth() + margins.left() + margins.right())
