@@ -13,10 +13,12 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QLabel
 
-from vae_desktop.gui import main_window, startup
-from vae_desktop.gui.main_window import TAB_TITLES, MainWindow
+from vae_desktop.gui import startup
+from vae_desktop.gui.main_window import MainWindow
 from vae_desktop.gui.widgets.loading import LoadingPage
 from vae_desktop.gui.widgets.message_tab import MessageTab
+from vae_desktop.gui.window import tab_pages
+from vae_desktop.gui.window.tab_pages import TAB_TITLES
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -177,10 +179,10 @@ def test_unreadable_models_are_a_message(qtbot, monkeypatch):
 
 
 def test_a_tab_that_cannot_be_imported_says_why_and_the_others_open(qtbot, monkeypatch):
-    monkeypatch.setattr(main_window, "TAB_MODULES", {
-        "Draw": main_window.TAB_MODULES["Draw"],
+    monkeypatch.setattr(tab_pages, "TAB_MODULES", {
+        "Draw": tab_pages.TAB_MODULES["Draw"],
         "Broken": ("vae_desktop.gui.tabs.no_such_tab", "BrokenTab")})
-    monkeypatch.setattr(main_window, "TAB_TITLES", ("Draw", "Broken"))
+    monkeypatch.setattr(tab_pages, "TAB_TITLES", ("Draw", "Broken"))
     window = launch(qtbot)
     qtbot.waitUntil(lambda: "ready" in window.startup.stages, timeout=120_000)
     assert "failed" not in window.startup.stages

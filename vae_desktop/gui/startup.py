@@ -34,6 +34,7 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 
 from vae_desktop.gui import main_window
+from vae_desktop.gui.window import tab_pages
 
 LOADING_TORCH = "Loading PyTorch…"
 LOADING_TABS = "Loading the tabs…"
@@ -55,8 +56,8 @@ def first_imports(title: str) -> tuple[Step, ...]:
         for name in ("vae_desktop.gui.state", "vae_desktop.gui.model_files",
                      "vae_desktop.gui.shutdown", "vae_desktop.core.device"):
             importlib.import_module(name)
-        if title in main_window.TAB_MODULES:
-            main_window.tab_class(title)
+        if title in tab_pages.TAB_MODULES:
+            tab_pages.tab_class(title)
 
     return (("torch", LOADING_TORCH, lambda: importlib.import_module("torch")),
             ("first-tab", LOADING_TABS, state_and_tab))
@@ -64,9 +65,9 @@ def first_imports(title: str) -> tuple[Step, ...]:
 
 def other_imports(first: str) -> tuple[Step, ...]:
     def rest() -> None:
-        for title in main_window.TAB_TITLES:
+        for title in tab_pages.TAB_TITLES:
             if title != first:
-                main_window.tab_class(title)
+                tab_pages.tab_class(title)
         importlib.import_module("vae_desktop.gui.models_dialog")
 
     return (("other-tabs", LOADING_TABS, rest),)

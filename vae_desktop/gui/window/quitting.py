@@ -1,0 +1,206 @@
+"""Closing the window: the quit question, asked while work is running or a model is in no file,
+which follows that work while it is open; then every job is stopped (gui.shutdown), and a model
+that the stopped work left in no file is named, with Save as…, before the app quits. SIGTERM
+(`terminate`) closes the same way with nobody to ask.
+
+A tab takes part through optional methods, each answering a sentence or None: `busy_reason()`
+(what is running), `unkept_reason()` (what is done but would be lost) and `quit_note()` (what
+quitting keeps).
+
+Quitting is a part of MainWindow (vae_desktop.gui.main_window): it uses the window's `state`,
+`tab_widgets`, `quit_box`, `_closing_down`, `_terminating`, `save_settings` (WindowPersistence),
+and `_ask_save_path`, `_save_to` (FileActions).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QMessageBox
+
+from vae_desktop.core.wording import count
+
+QUIT_CHECK_MS = 250  # how often an open quit question looks again at what is running
+
+
+class Quitting:
+    @property
+    def closing_down(self) -> bool:
+        return self._closing_down
+
+    def _tabs_say(self, method: str) -> list[str]:
+        """What each tab that has `method` (an optional hook, no arguments) answers, if anything."""
+        answers = []
+        for tab in self.tab_widgets.values():
+            hook = getattr(tab, method, None)
+            answer = hook() if callable(hook) else None
+            if answer:
+                answers.append(answer)
+        return answers
+
+    def busy_reasons(self) -> list[str]:
+        """What is still running, in words, from every tab that has background work."""
+        return self._tabs_say("busy_reason")
+
+    def unkept_reasons(self) -> list[str]:
+        """What is done but would be lost: the models that are in no file, then what any tab
+        has (a held-out model not added to the models)."""
+        return [*self._unsaved_words(), *self._tabs_say("unkept_reason")]
+
+    def unsaved_models(self) -> list:
+        """The models listed that are in no file (a run whose autosave failed: a read-only or
+        full data folder): quitting loses them."""
+        return [] if self.state is None else [m for m in self.state.models if m.path is None]
+
+    def _unsaved_words(self) -> list[str]:
+        unsaved = self.unsaved_models()
+        if not unsaved:
+            return []
+        if len(unsaved) == 1:
+            return [f"“{unsaved[0].name}” is not saved in any file: it is lost when you quit."]
+        names = ", ".join(f"“{m.name}”" for m in unsaved)
+        return [f"{count(len(unsaved), 'model')} are not saved in any file ({names}): they are "
+                "lost when you quit."]
+
+    def quit_question(self, reasons: list[str], unkept: list[str] = ()) -> str:
+        """The quit question: what is running and what would be lost, then what quitting keeps
+        (a tab's optional `quit_note()`, e.g. the Train tab's model of its last complete
+        epoch), and what Save as… does where a model is in no file."""
+        what = "it" if len(reasons) == 1 else "them"
+        ask = f"Stop {what} and quit?" if reasons else "Quit anyway?"
+        text = " ".join([*reasons, *unkept, ask])
+        notes = self._tabs_say("quit_note")
+        unsaved = len(self.unsaved_models())
+        if unsaved:
+            each = "it" if unsaved == 1 else "each of them"
+            notes.append(f"Save as… saves {each} in a file you choose, then quits.")
+        return "\n\n".join([text, *notes])
+
+    def _ask_quit(self, reasons: list[str], unkept: list[str] = ()) -> bool:
+        """Ask whether to quit (True: yes). While the question is open the work goes on behind
+        it, so it follows that work: its text is brought up to date (a run's epochs, work that
+        ends with something to keep), and once nothing is left running and nothing would be
+        lost it closes and the app quits, as the user asked: the question was only there to
+        protect that work, and asking again about nothing would be a click for no reason."""
+        box = QMessageBox(QMessageBox.Question, "Quit VAE Desktop",
+                          self.quit_question(reasons, unkept),
+                          QMessageBox.Yes | QMessageBox.No, self)
+        box.setDefaultButton(QMessageBox.No)
+        box.setEscapeButton(QMessageBox.No)
+        ended = []
+        save_button = []
+
+        def offer_save() -> None:
+            """Where a model is in no file: Save as… (the default), Quit anyway, Cancel."""
+            if save_button or not self.unsaved_models():
+                return
+            button = box.addButton("Save as…", QMessageBox.AcceptRole)
+            button.setToolTip("Save each model that is in no file to a file you choose, then "
+                              "quit")
+            box.button(QMessageBox.Yes).setText("Quit anyway")
+            box.button(QMessageBox.Yes).setToolTip("Quit without saving it: it is lost")
+            box.button(QMessageBox.No).setText("Cancel")
+            box.button(QMessageBox.No).setToolTip("Go back to the app (Esc)")
+            box.setDefaultButton(button)
+            save_button.append(button)
+
+        def follow() -> None:
+            now_running, now_unkept = self.busy_reasons(), self.unkept_reasons()
+            if not now_running and not now_unkept:
+                ended.append(True)
+                box.done(QMessageBox.Yes)
+                return
+            offer_save()  # a run ended behind the question, its autosave failed
+            text = self.quit_question(now_running, now_unkept)
+            if text != box.text():
+                box.setText(text)
+
+        offer_save()
+
+        timer = QTimer(box)
+        timer.setInterval(QUIT_CHECK_MS)
+        timer.timeout.connect(follow)
+        timer.start()
+        self.quit_box = box
+        try:
+            box.exec()
+        finally:
+            timer.stop()
+            self.quit_box = None
+            box.deleteLater()
+        if ended:
+            return True
+        if save_button and box.clickedButton() is save_button[0]:
+            return self._save_unsaved()
+        return box.clickedButton() is box.button(QMessageBox.Yes)
+
+    def _save_unsaved(self, models: list | None = None) -> bool:
+        """The quit question's Save as…: each model that is in no file (or of `models`), saved
+        where the user says; False (the app stays) when a dialog is cancelled or a save fails
+        (and says why)."""
+        from vae_desktop.gui import model_files
+
+        for ckpt in self.unsaved_models() if models is None else models:
+            path = self._ask_save_path(model_files.file_name_for(ckpt.name),
+                                       f"Save “{ckpt.name}” as", model_files.CHECKPOINT_FILTER)
+            if not path or not self._save_to(ckpt, path):
+                return False
+        return True
+
+    def terminate(self) -> None:
+        """Close without the quit question (a logout or `kill` sent SIGTERM): running work stops
+        and what it has done so far is kept, as when the question is answered Yes."""
+        self._terminating = True
+        self.close()
+
+    def closeEvent(self, event) -> None:
+        if self._closing_down:  # asked again (Ctrl+C) while waiting for the work to stop
+            event.ignore()
+            return
+        reasons, unkept = self.busy_reasons(), self.unkept_reasons()
+        if ((reasons or unkept) and not self._terminating
+                and not self._ask_quit(reasons, unkept)):
+            event.ignore()
+            return
+        self._closing_down = True
+        self.save_settings()
+        if self.state is not None:  # before it, nothing runs but the start-up's imports
+            from vae_desktop.gui import shutdown
+
+            in_memory = {id(m) for m in self.unsaved_models()}  # answered for already
+            # Every job stops, or is left to end with the process when one step outlasts the
+            # wait: the threads must be done with the widgets they report to before those go.
+            shutdown.close_down(self, self.tab_widgets, self.state.workers)
+            stranded = [m for m in self.unsaved_models() if id(m) not in in_memory]
+            if stranded and not self._terminating:
+                self._offer_to_save_stranded(stranded)
+        super().closeEvent(event)
+
+    def _offer_to_save_stranded(self, models: list) -> None:
+        """Work stopped by the quit left models that no file holds (a new model stopped in its
+        first epoch, or a run whose autosave failed: a full or read-only models folder). The
+        work has stopped, so there is no going back to the app: Save as… (the default, asked
+        again after a cancelled or failed save) or Quit without saving; Esc does neither."""
+        while models := [m for m in models if m.path is None]:
+            names = ", ".join(f"“{m.name}”" for m in models)
+            one = len(models) == 1
+            box = QMessageBox(QMessageBox.Warning, "Quit VAE Desktop",
+                              f"{names} could not be saved to a file when the work stopped "
+                              f"({'its autosave' if one else 'their autosaves'} failed): "
+                              f"{'it is' if one else 'they are'} lost "
+                              "when you quit.\n\nSave as… saves "
+                              f"{'it' if one else 'each of them'} in a file you choose, then "
+                              "quits.", QMessageBox.NoButton, self)
+            save = box.addButton("Save as…", QMessageBox.AcceptRole)
+            save.setToolTip("Choose a file for each model that is in no file, then quit")
+            lose = box.addButton("Quit without saving", QMessageBox.DestructiveRole)
+            lose.setToolTip("Quit now: the models named here are lost")
+            box.setDefaultButton(save)
+            self.quit_box = box
+            try:
+                box.exec()
+            finally:
+                self.quit_box = None
+                box.deleteLater()
+            if box.clickedButton() is not save:
+                return
+            self._save_unsaved(models)
