@@ -1,4 +1,4 @@
-"""One reading of how many images a model was trained on: core.library.train_images, which the
+"""One reading of how many images a model was trained on: core.model_words.train_images, which the
 "Trained on" words, the index's summary and the Models dialog's sorting all use (the dialog read
 the checkpoint's train_config again itself)."""
 
