@@ -9,7 +9,6 @@ Save as… before it quits."""
 
 from __future__ import annotations
 
-import pytest
 import torch
 from PySide6.QtCore import QTimer
 from save_support import unwritable
@@ -99,10 +98,6 @@ def test_stopped_in_its_first_epoch_it_is_kept_in_memory_and_named_on_quit(qtbot
     state.remove_model(kept)  # the window closes unasked after the test
 
 
-@pytest.mark.xfail(strict=True, reason="TrainTab.shutdown (gui/tabs/train/tab.py) drops a "
-                   "stopped run's model that no file holds (`ckpt.path is not None`); listed "
-                   "with state.add_model(ckpt, activate=False, origin='trained') the window "
-                   "offers Save as… for it")
 def test_stopped_by_the_quit_it_is_named_and_save_as_keeps_it(qtbot, state, monkeypatch,
                                                                tmp_path):
     read_only_models_folder(monkeypatch)

@@ -33,8 +33,8 @@ def test_the_quit_note_of_a_run_whose_autosave_fails_says_it_would_be_lost(qtbot
     qtbot.waitUntil(lambda: tab.epochs_received >= 1, timeout=30_000)
     note = tab.quit_note()
     assert "File ▸ Models lists it" not in note
-    assert note == ("Its autosave failed, so quitting loses the model of this run. To keep it, "
-                    "do not quit: press Stop, then Save model as….")
+    assert note == ("Its autosave failed, so no file holds the model of this run: once the run "
+                    "has stopped, you are asked where to save it before the app quits.")
     tab.stop()
     qtbot.waitUntil(lambda: not tab.is_training(), timeout=30_000)
     assert state.active is not None and state.active.path is None  # kept in memory

@@ -4,12 +4,12 @@ listed afterwards is no surprise.
 On quit the run is stopped (TrainTab.shutdown): a stopped run keeps its model as it was after its
 last complete epoch, autosaved and listed in the model library (not made active); a new model
 stopped in its first epoch keeps what it learnt so far; a continued model with no complete epoch
-in this run keeps nothing new (core.training, job.training_run). Where the autosave fails, nothing
-is kept: stopped, the run leaves its model in memory, where Save model as… can keep it."""
+in this run keeps nothing new (core.training, job.training_run). Where the autosave fails, the
+model is listed in no file, and the window asks to save it before it quits (gui/window/quitting)."""
 
 from __future__ import annotations
 
-from vae_desktop.core.library import what_it_is
+from vae_desktop.core.model_words import what_it_is
 from vae_desktop.gui.tabs.train.job import TrainRequest
 
 BUSY_REASON = "Training is running."
@@ -17,7 +17,7 @@ PAUSED_REASON = "Training is paused."
 
 
 def listed_as(request: TrainRequest, epochs: int) -> str:
-    """The start of the name the library gives the kept model (core.library.default_name, with
+    """The start of the name the library gives the kept model (core.model_words.default_name, with
     the digits of a model trained on some only)."""
     return f"“{what_it_is(*request.model_shape(), epochs, request.digits)} · …”."
 
@@ -27,10 +27,10 @@ def quit_note(request: TrainRequest, epochs_done: int, steps_done: int, paused: 
     """What quitting now keeps. `epochs_done`, `steps_done`: this run's, as reported so far;
     `paused`: nothing more happens before the answer; `source_name`: the continued model's;
     `autosave_failed`: the last epoch's autosave failed (a read-only or full data folder), so
-    no file holds what the run trained, and quitting keeps none of it."""
+    no file holds what the run trained: the window asks to save it once the run has stopped."""
     if autosave_failed:
-        return ("Its autosave failed, so quitting loses the model of this run. To keep it, do "
-                "not quit: press Stop, then Save model as….")
+        return ("Its autosave failed, so no file holds the model of this run: once the run has "
+                "stopped, you are asked where to save it before the app quits.")
     later = "" if paused else " so far"
     where = "File ▸ Models lists it as"
     if epochs_done > 0:

@@ -337,7 +337,8 @@ class TrainTab(FormSettings, QWidget):
     def shutdown(self, timeout_s: float = 2.0) -> bool:
         """Stop a run and wait up to `timeout_s` for its worker (the window is closing); True
         when it has ended. What was trained is autosaved by the worker and listed in the model
-        library (not made active: the app is going away)."""
+        library (not made active: the app is going away); one whose autosave failed is listed in
+        no file, and the quit question offers Save as… for it."""
         self._closing = True
         job = self._job or self._closing_job  # the run's end may have been delivered meanwhile
         if job is None:
@@ -347,7 +348,7 @@ class TrainTab(FormSettings, QWidget):
         ended = job.wait(timeout_s)
         if ended and self._outcome:
             ckpt = self._outcome.pop().checkpoint()  # listed once, however often this is called
-            if ckpt is not None and ckpt.path is not None:
+            if ckpt is not None:
                 self.state.add_model(ckpt, activate=False, origin="trained")
         return ended
 
