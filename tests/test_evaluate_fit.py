@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLab
 from small_test_set import use_test_digits
 
 from vae_desktop.core.anomaly import run_experiment
-from vae_desktop.core.library import MAX_NAME
+from vae_desktop.core.model_words import MAX_NAME
 from vae_desktop.gui.main_window import MainWindow
 from vae_desktop.gui.tabs.evaluate.anomaly_panel import Detector
 from vae_desktop.gui.tabs.evaluate.tab import EvaluateTab

@@ -1,7 +1,7 @@
 """Numbers in messages read as English: "1 epoch", "an 8" (issue 16 found "1 epochs" and "a 8")."""
 
 from vae_desktop.core import checkpoint
-from vae_desktop.core.library import default_name
+from vae_desktop.core.model_words import default_name
 from vae_desktop.core.paths import bundled_models_dir
 from vae_desktop.core.wording import a_digit, article, count, duration, ordinal
 

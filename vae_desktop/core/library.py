@@ -37,11 +37,7 @@ from .library_index import (
     summarize,
     write_index,
 )
-from .library_index import models_dir as models_dir  # for the callers of its old place
 from .model_words import DEFAULT_NAME, check_name, default_name, new_name, what_model_is, written
-from .model_words import MAX_NAME as MAX_NAME  # for the callers of its old place
-from .model_words import other_dataset as other_dataset  # likewise
-from .model_words import what_it_is as what_it_is  # likewise
 from .paths import app_data_dir, bundled_models_dir
 from .wording import count
 

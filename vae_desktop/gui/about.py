@@ -65,7 +65,7 @@ def versions() -> list[tuple[str, str]]:
 def folders() -> list[tuple[str, Path, str]]:
     """(name, folder, what is in it) of every folder the app reads or writes."""
     from vae_desktop.core.data import cache_dir
-    from vae_desktop.core.library import models_dir
+    from vae_desktop.core.library_index import models_dir
     from vae_desktop.gui.preferences import open_settings
 
     return [("Data", app_data_dir(), "the model list, sweep studies and everything you make"),

@@ -76,7 +76,7 @@ class StatusLine:
     def _say_other_dataset(self, ckpt) -> None:
         """Once per model and session: a model trained on another dataset (Fashion-MNIST) is
         shown MNIST digits by every tab, which is worth a word the first time it is used."""
-        from vae_desktop.core.library import other_dataset
+        from vae_desktop.core.model_words import other_dataset
 
         dataset = None if ckpt is None else other_dataset(ckpt)
         key = str(ckpt.path.resolve()) if ckpt is not None and ckpt.path else id(ckpt)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from vae_desktop.core import generate, mixture
 from vae_desktop.core.digit_analysis import analyse_digit
 from vae_desktop.core.images import grid, save_png
-from vae_desktop.core.library import other_dataset
+from vae_desktop.core.model_words import other_dataset
 from vae_desktop.gui import preferences as qs
 from vae_desktop.gui.model_files import ask_save_path
 from vae_desktop.gui.tabs.conditional.panels import export_button, panel
