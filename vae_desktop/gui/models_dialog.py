@@ -38,6 +38,7 @@ class ModelsDialog(QDialog):
         self.resize(1100, 460)
         self.state = state
         self._reasons: dict[str, str] = {}  # why each greyed entry's file gives no model, by path
+        self._refreshing = False
         self.table = ModelsTable()
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.itemDoubleClicked.connect(lambda _item: self.activate())
@@ -87,6 +88,19 @@ class ModelsDialog(QDialog):
 
     # Rendering
     def refresh(self) -> None:
+        """Draw the list as the state has it. An entry new to the state (listed meanwhile by
+        another window, and read in by this window's last change of the list) is tried first,
+        once: it shows as any model, or greyed with why its file gives none."""
+        if self._refreshing:
+            return  # the list changed under list_returned_models below: drawn there, once
+        self._refreshing = True
+        try:
+            self.state.list_returned_models()
+            self._draw()
+        finally:
+            self._refreshing = False
+
+    def _draw(self) -> None:
         selected, selected_entry = self.selected(), self.selected_entry()
         table = self.table
         unreadable = self._unreadable_entries()
@@ -116,8 +130,6 @@ class ModelsDialog(QDialog):
                 for entry, found in self.state.unlisted_entries()]
 
     def showEvent(self, event) -> None:
-        # A model whose file was not there (a drive unplugged) and is now: listed again.
-        self.state.list_returned_models()
         # The start-up notes are read here: the status bar's button that points to them goes.
         button = getattr(self.parentWidget(), "model_notes_button", None)
         if button is not None and self.notice.isVisibleTo(self):
@@ -285,10 +297,9 @@ class ModelsDialog(QDialog):
                      f"The file stays where it is:\n{entry.path}"))
         if not self._confirm(f"Remove {entry.name} from the list of models?\n\n{what}"):
             return False
-        if not self._removed(lambda: self.state.library.remove(entry.path),
+        if not self._removed(lambda: self.state.remove_entry(entry),
                              f"{entry.name} is still listed"):
             return False
-        self.refresh()  # no tab shows the entry: the dialog is the only view to update
         self.state.status_message.emit(f"Removed {entry.name} from the list of models.", 8000)
         return True
 

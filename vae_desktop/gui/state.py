@@ -32,7 +32,7 @@ from vae_desktop.core.checkpoint import Checkpoint
 from vae_desktop.core.data import CachedSplit, to_float
 from vae_desktop.core.evaluation import EvaluationReport, evaluation_steps
 from vae_desktop.core.library import ModelLibrary
-from vae_desktop.core.library_index import ModelEntry
+from vae_desktop.core.library_index import ModelEntry, path_key
 from vae_desktop.core.model_words import default_name, new_name
 from vae_desktop.gui import model_files
 from vae_desktop.gui.mixture_cache import MixtureSource
@@ -336,6 +336,16 @@ class AppState(QObject):
         if ckpt is self.active:
             self.active = None
             self.set_active(self._first_model())
+        return deleted
+
+    def remove_entry(self, entry: ModelEntry) -> bool:
+        """Take off the list an entry that no model here stands for (its file could not be
+        read, or was not there: unlisted_entries), with what was found of its file. ValueError
+        for a bundled one, OSError where the list cannot be written (it is still listed then).
+        Returns whether its file was deleted: as remove_model, only a file the app made."""
+        deleted = self.library.remove(entry.path)
+        self._unlisted.pop(path_key(entry.path), None)
+        self.models_changed.emit()
         return deleted
 
     def set_active(self, ckpt: Checkpoint | None) -> None:
