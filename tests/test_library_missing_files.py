@@ -74,7 +74,7 @@ def test_the_window_greys_it_and_lists_it_again_when_the_file_is_back(qtbot, tmp
     (tmp_path / "elsewhere").rename(tmp_path / "usb stick")
     dialog = window.show_models()
     ckpt = next(m for m in state.models if m.name == NAME)
-    assert dialog.row_of(ckpt) >= 0 and dialog._unreadable_entries() == []
+    assert dialog.row_of(ckpt) >= 0 and state.unlisted_entries() == []
     assert NAME in [window.model_combo.itemText(i) for i in range(window.model_combo.count())]
     state.set_active(ckpt)
     assert state.active is ckpt

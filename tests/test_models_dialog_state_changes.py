@@ -13,7 +13,7 @@ import pytest
 from quiet_window import QuietTab, quiet_window
 
 from vae_desktop.core import checkpoint
-from vae_desktop.core.library import ModelLibrary
+from vae_desktop.core.library import NOT_FOUND, ModelLibrary, Unlisted
 from vae_desktop.core.library_index import models_dir, path_key
 from vae_desktop.core.training import new_model
 from vae_desktop.gui.main_window import MainWindow
@@ -115,3 +115,16 @@ def test_entries_another_window_listed_show_while_the_dialog_is_open(qtbot, load
     state.set_active(state.models[0])
     dialog.refresh()
     assert sorted(Path(p).name for p in loads) == ["broken.pt", "theirs.pt"]
+
+
+def test_what_was_found_of_a_file_always_says_why(qtbot, tmp_path):
+    with pytest.raises(TypeError):
+        Unlisted(None)  # a record without why: the dialog would have nothing to say
+    library = ModelLibrary()
+    library.load()
+    ckpt = made("away")
+    library.add(ckpt, "trained", name="Away")
+    ckpt.path.unlink()
+    window = quiet_window(qtbot)
+    [(entry, found)] = window.state.unlisted_entries()
+    assert entry.name == "Away" and found == Unlisted(None, NOT_FOUND) and found.missing

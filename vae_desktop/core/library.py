@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from . import checkpoint
@@ -40,6 +40,22 @@ from .library_index import (
 from .model_words import DEFAULT_NAME, check_name, default_name, new_name, what_model_is, written
 from .paths import app_data_dir, bundled_models_dir
 from .wording import count
+
+NOT_FOUND = "file not found"  # why an entry gives no model, when its file is not there
+
+
+@dataclass(frozen=True)
+class Unlisted:
+    """What was found when the file of a listed entry was tried and gave no model: the file's
+    (mtime_ns, size) then, None where it was not there; and why, in plain words: NOT_FOUND, or
+    why the file could not be read."""
+
+    stat: tuple[int, int] | None
+    reason: str
+
+    @property
+    def missing(self) -> bool:
+        return self.stat is None
 
 
 class ModelLibrary:

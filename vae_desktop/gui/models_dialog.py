@@ -22,10 +22,11 @@ from PySide6.QtWidgets import (
 
 from vae_desktop.core.checkpoint import Checkpoint
 from vae_desktop.core.fileio import write_problem
+from vae_desktop.core.library import Unlisted
 from vae_desktop.core.library_index import ModelEntry, NewerListError
 from vae_desktop.core.model_words import loss_note, trained_on_text
 from vae_desktop.gui.models_notes import StartupNotes
-from vae_desktop.gui.models_table import LEGEND, NOT_FOUND, ModelsTable
+from vae_desktop.gui.models_table import LEGEND, ModelsTable
 from vae_desktop.gui.show_folder import show_folder
 from vae_desktop.gui.state import AppState
 from vae_desktop.gui.widgets.hint_text import HINT_STYLE
@@ -37,7 +38,7 @@ class ModelsDialog(QDialog):
         self.setWindowTitle("Models")
         self.resize(1100, 460)
         self.state = state
-        self._reasons: dict[str, str] = {}  # why each greyed entry's file gives no model, by path
+        self._found: dict[str, Unlisted] = {}  # what each greyed entry's file gave, by path
         self._refreshing = False
         self.table = ModelsTable()
         self.table.itemSelectionChanged.connect(self._update_buttons)
@@ -103,8 +104,11 @@ class ModelsDialog(QDialog):
     def _draw(self) -> None:
         selected, selected_entry = self.selected(), self.selected_entry()
         table = self.table
-        unreadable = self._unreadable_entries()
-        self._reasons = {entry.path: reason for entry, reason in unreadable}
+        # The entries no model here stands for, since their file cannot be read (damaged) or is
+        # not there (a drive unplugged, a folder renamed), with what the app state found when
+        # it tried the file (nothing is read again here): they can only be removed.
+        unreadable = self.state.unlisted_entries()
+        self._found = {entry.path: found for entry, found in unreadable}
         marks = table.show_rows(self.state.models, unreadable, self.state.active, self.state.entry)
         self.legend.setText(" · ".join(LEGEND[mark] for mark in LEGEND if mark in marks))
         self.legend.setVisible(bool(marks))
@@ -120,14 +124,6 @@ class ModelsDialog(QDialog):
             table.clearSelection()
         table.fit_columns()
         self._update_buttons()
-
-    def _unreadable_entries(self) -> list[tuple[ModelEntry, str]]:
-        """The entries of the model list that no model here stands for, since their file
-        cannot be read (damaged), or is not there (NOT_FOUND: a drive unplugged, a folder
-        renamed), each with why, as the app state found it when it tried the file (nothing is
-        read again here): they can only be removed."""
-        return [(entry, NOT_FOUND if found.missing else found.reason)
-                for entry, found in self.state.unlisted_entries()]
 
     def showEvent(self, event) -> None:
         # The start-up notes are read here: the status bar's button that points to them goes.
@@ -201,11 +197,15 @@ class ModelsDialog(QDialog):
         self.folder_button.setEnabled((ckpt is not None and ckpt.path is not None) or (
             unreadable is not None and unreadable.file.parent.is_dir()))
         if unreadable is not None:
-            reason = self._reasons.get(unreadable.path, "")
-            if reason == NOT_FOUND:
+            found = self._found.get(unreadable.path)
+            if found is None:  # a row of the last drawing, while the table is drawn again
+                self.detail.setText("")
+                return
+            reason = found.reason
+            if found.missing:
                 self.detail.setText(
                     f"<b>{html.escape(unreadable.name)}</b>: this model cannot be used until its "
-                    f"file is back: {NOT_FOUND}: {html.escape(unreadable.path)}. It is listed as "
+                    f"file is back: {reason}: {html.escape(unreadable.path)}. It is listed as "
                     "any model again when this dialog is opened with the file there (a drive "
                     "plugged in, a folder renamed back). Remove takes it off the list.")
                 return

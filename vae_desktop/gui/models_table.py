@@ -13,6 +13,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
 from vae_desktop.core.checkpoint import Checkpoint
+from vae_desktop.core.library import Unlisted
 from vae_desktop.core.library_index import ModelEntry
 from vae_desktop.core.model_words import (
     OTHER_DATA_MARK,
@@ -38,7 +39,6 @@ SORT_TIP = ("Click to sort by this column, again for the other way round, a thir
 SORT_ROLE = Qt.UserRole + 1
 UNREADABLE = "This model cannot be used, since its file could not be read"
 MISSING = "This model cannot be used until its file is back"
-NOT_FOUND = "file not found"  # an entry's reason, and its From cell
 NUMBER_COLUMNS = ("Latent", "Hidden", "Beta", "Epochs", "Test loss")
 # The columns that give up room where there is not enough, and the least each keeps (px).
 LEAST_WIDTH = {"Name": 200, "Trained on": 140}
@@ -98,11 +98,12 @@ class ModelsTable(QTableWidget):
             self.horizontalHeaderItem(column).setToolTip(tip + SORT_TIP)
         self.viewport().installEventFilter(self)  # the widths follow the room
 
-    def show_rows(self, models: list[Checkpoint], unreadable: list[tuple[ModelEntry, str]],
+    def show_rows(self, models: list[Checkpoint], unreadable: list[tuple[ModelEntry, Unlisted]],
                   active: Checkpoint | None, entry_of) -> set[str]:
         """Fill the table: `models` (the `active` one bold), then the `unreadable` entries,
-        each with why (NOT_FOUND, or why its file could not be read). `entry_of(ckpt)`: the
-        model's entry in the list, or None. Returns the marks the Test loss column shows."""
+        each with what was found of its file (not there, or why it could not be read).
+        `entry_of(ckpt)`: the model's entry in the list, or None. Returns the marks the Test
+        loss column shows."""
         self.setSortingEnabled(False)  # rows stay where they are put while they are filled
         self.setRowCount(len(models) + len(unreadable))
         marks = set()
@@ -123,10 +124,10 @@ class ModelsTable(QTableWidget):
                     item.setFont(font)
                 self.setItem(row, column, item)
             self.item(row, 0).setData(Qt.UserRole, ckpt)
-        for row, (entry, reason) in enumerate(unreadable, start=len(models)):
-            tip = (f"{MISSING}: {NOT_FOUND}: {entry.path}" if reason == NOT_FOUND
-                   else f"{UNREADABLE}: {reason}\n{entry.path}")
-            for column, (text, key) in enumerate(entry_cells(entry, reason)):
+        for row, (entry, found) in enumerate(unreadable, start=len(models)):
+            tip = (f"{MISSING}: {found.reason}: {entry.path}" if found.missing
+                   else f"{UNREADABLE}: {found.reason}\n{entry.path}")
+            for column, (text, key) in enumerate(entry_cells(entry, found)):
                 item = SortingItem(text, key)
                 if COLUMNS[column] in NUMBER_COLUMNS:
                     item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
@@ -191,14 +192,14 @@ def cell_tip(title: str, text: str, note: LossNote, ckpt: Checkpoint, where: str
     return where
 
 
-def entry_cells(entry: ModelEntry, reason: str) -> list[tuple[str, object]]:
+def entry_cells(entry: ModelEntry, found: Unlisted) -> list[tuple[str, object]]:
     """The cells of an entry whose file cannot be read: its name, when it was listed and
     that its file cannot be read, or was not found; no settings (nothing could be read)."""
     cells = [(entry.name, (0, entry.name.casefold()))] + [("–", None)] * (len(COLUMNS) - 1)
     if not entry.bundled:
         cells[COLUMNS.index("Added")] = (
             time.strftime("%Y-%m-%d %H:%M", time.localtime(entry.added)), (0, entry.added))
-    said = NOT_FOUND if reason == NOT_FOUND else "file cannot be read"
+    said = found.reason if found.missing else "file cannot be read"
     cells[COLUMNS.index("From")] = (said, (1, said))
     return cells
 

@@ -31,7 +31,7 @@ from vae_desktop.core import checkpoint
 from vae_desktop.core.checkpoint import Checkpoint
 from vae_desktop.core.data import CachedSplit, to_float
 from vae_desktop.core.evaluation import EvaluationReport, evaluation_steps
-from vae_desktop.core.library import ModelLibrary
+from vae_desktop.core.library import NOT_FOUND, ModelLibrary, Unlisted
 from vae_desktop.core.library_index import ModelEntry, path_key
 from vae_desktop.core.model_words import default_name, new_name
 from vae_desktop.gui import model_files
@@ -71,20 +71,6 @@ class LatentPoint:
         if self.label_weights is None:
             return None
         return torch.as_tensor(self.label_weights, dtype=torch.float32).reshape(1, -1)
-
-
-@dataclass(frozen=True)
-class Unlisted:
-    """What was found when the file of a listed model was tried and gave no model: the file's
-    (mtime_ns, size) then, None where it was not there; and why it could not be read, in plain
-    words (refusal's), None where it was not there."""
-
-    stat: tuple[int, int] | None
-    reason: str | None = None
-
-    @property
-    def missing(self) -> bool:
-        return self.stat is None
 
 
 class AppState(QObject):
@@ -173,11 +159,11 @@ class AppState(QObject):
         What was found is kept (an Unlisted), so that the Models dialog can say why without
         reading the file again, and list_returned_models tries it again only once it has
         changed."""
-        key = str(entry.file.resolve())
+        key = path_key(entry.path)
         try:
             stat = entry.file.stat()
         except OSError:
-            self._unlisted[key] = Unlisted(None)
+            self._unlisted[key] = Unlisted(None, NOT_FOUND)
             return ""
         try:
             ckpt = checkpoint.load(entry.path)
@@ -194,10 +180,10 @@ class AppState(QObject):
         changed) now, such as a model on a drive plugged back in; and one never tried, listed
         meanwhile by another window of the app. Each is listed as any model, in every tab's
         selector, if its file reads; returns those. A file is read once for each change."""
-        shown = {str(m.path.resolve()) for m in self.models if m.path is not None}
+        shown = self._shown()
         back, changed = [], False
         for entry in list(self.library.entries):
-            key = str(entry.file.resolve())
+            key = path_key(entry.path)
             if key in shown:
                 continue
             found = self._unlisted.get(key)
@@ -205,7 +191,7 @@ class AppState(QObject):
                 stat = entry.file.stat()
             except OSError:
                 if found is None or not found.missing:  # gone since it was tried
-                    self._unlisted[key], changed = Unlisted(None), True
+                    self._unlisted[key], changed = Unlisted(None, NOT_FOUND), True
                 continue
             if found is not None and found.stat == (stat.st_mtime_ns, stat.st_size):
                 continue  # the same unreadable file
@@ -224,13 +210,13 @@ class AppState(QObject):
         """The entries of the list that no model here stands for, with what was found when
         their files were tried (not there, or why they could not be read): the Models dialog
         greys them. Nothing is read here."""
-        shown = {str(m.path.resolve()) for m in self.models if m.path is not None}
-        found = []
-        for entry in self.library.entries:
-            key = str(entry.file.resolve())
-            if key not in shown and key in self._unlisted:
-                found.append((entry, self._unlisted[key]))
-        return found
+        shown = self._shown()
+        return [(entry, self._unlisted[key]) for entry in self.library.entries
+                if (key := path_key(entry.path)) not in shown and key in self._unlisted]
+
+    def _shown(self) -> set[str]:
+        """The files that the models here stand for (as library_index.path_key gives them)."""
+        return {path_key(m.path) for m in self.models if m.path is not None}
 
     def _first_model(self) -> Checkpoint | None:
         """The model of a first launch, mnist-cvae-z2 (the 2-D conditional model suits every
@@ -266,9 +252,9 @@ class AppState(QObject):
         return ckpt
 
     def _put(self, ckpt: Checkpoint) -> None:
+        key = None if ckpt.path is None else path_key(ckpt.path)
         for i, existing in enumerate(self.models):
-            if ckpt.path is not None and existing.path is not None and (
-                    existing.path.resolve() == ckpt.path.resolve()):
+            if key is not None and existing.path is not None and path_key(existing.path) == key:
                 self.models[i] = ckpt
                 if self.active is existing:
                     self.active = ckpt
@@ -290,7 +276,8 @@ class AppState(QObject):
             return self.add_model(ckpt, activate=ckpt is self.active, origin="saved",
                                   name=saved.stem)
         entry = self.entry(ckpt)
-        if entry is not None and self.library.owns_file(entry) and entry.file != saved.resolve():
+        same = entry is not None and path_key(entry.path) == path_key(saved)
+        if entry is not None and self.library.owns_file(entry) and not same:
             old = entry.file
             try:
                 self.library.relocate(old, saved, name=saved.stem)
@@ -303,7 +290,7 @@ class AppState(QObject):
                 if ckpt is self.active:
                     self.model_changed.emit(ckpt)
                 return ckpt
-        elif entry is not None and entry.file == saved.resolve():  # saved over its own file
+        elif same:  # saved over its own file
             try:
                 self.library.add(ckpt, entry.origin)
             except OSError as exc:  # the file is written; only its summary in the list is old
