@@ -52,7 +52,7 @@ def test_the_notes_are_a_short_line_a_button_and_the_dialog(qtbot, tmp_path):
     button.click()
     dialog = window.models_dialog
     assert dialog is not None and dialog.isVisible()
-    notice = dialog.notice_text.text()
+    notice = dialog.notice.text.text()
     for note in notes:
         assert note.split(":")[0] in notice
     assert "2 entries of the model list could not be read" in notice
@@ -60,7 +60,7 @@ def test_the_notes_are_a_short_line_a_button_and_the_dialog(qtbot, tmp_path):
     assert dialog.notice.isVisible() and not button.isVisible()  # read: the button goes
     assert dialog.focusWidget() is dialog.table  # the keys work on the list, not on Hide
     # Hidden for this session when the person has read it.
-    dialog.hide_notes_button.click()
+    dialog.notice.hide_button.click()
     assert not dialog.notice.isVisible()
     dialog.close()
     assert not window.show_models().notice.isVisible()

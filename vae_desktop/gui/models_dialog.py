@@ -57,7 +57,6 @@ class ModelsDialog(QDialog):
         self.legend.setWordWrap(True)
         self.legend.setStyleSheet(HINT_STYLE)
         self.notice = StartupNotes(state.load_notes)
-        self.notice_text, self.hide_notes_button = self.notice.text, self.notice.hide_button
         self.detail = QLabel()
         self.detail.setWordWrap(True)
         self.detail.setTextInteractionFlags(Qt.TextSelectableByMouse)
