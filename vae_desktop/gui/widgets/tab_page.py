@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QScrollArea, QWidget
 
 
@@ -10,11 +10,17 @@ class TabPage(QScrollArea):
     """Holds one tab at the size of the window, and scrolls it only when the window is smaller
     than the tab's minimum size: so the largest tab does not force the window to be wider or
     taller than a small screen. (QScrollArea's own widgetResizable mode gives widgets with
-    word-wrapped labels their preferred height, which is too tall.)"""
+    word-wrapped labels their preferred height, which is too tall.)
+
+    No Tab stop of its own: frameless, it drew no focus and did nothing, so one press of Tab on
+    every tab went nowhere to be seen. It scrolls from the keyboard all the same: Tab to a control
+    out of view brings it into view (QScrollArea.focusNextPrevChild), and PageDown and PageUp in a
+    control that does not use them come up to the page and scroll it."""
 
     def __init__(self, widget: QWidget) -> None:
         super().__init__()
         self.setFrameShape(QScrollArea.NoFrame)
+        self.setFocusPolicy(Qt.NoFocus)
         self.setWidgetResizable(False)
         self.setWidget(widget)
         self.viewport().installEventFilter(self)
