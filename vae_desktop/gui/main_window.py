@@ -49,6 +49,7 @@ class MainWindow(TabPages, StatusLine, FileActions, WindowPersistence, Quitting,
         self.state = None  # an AppState once attached
         self._closing_down = False
         self._terminating = False  # SIGTERM: close as Quit does, with nobody to ask
+        self._in_close_event = False  # the quit's question or the wait for the work is under way
         self.settings = qs.open_settings()
         self._tab_specs = tuple(tabs) if tabs is not None else None
 

@@ -1,25 +1,37 @@
 """Closing the window: the quit question, asked while work is running or a model is in no file,
 which follows that work while it is open; then every job is stopped (gui.shutdown), and a model
 that the stopped work left in no file is named, with Save as…, before the app quits. SIGTERM
-(`terminate`) closes the same way with nobody to ask.
+(`terminate`) closes the same way with nobody to ask, closing unanswered any question that is
+open (the quit's own included).
 
 A tab takes part through optional methods, each answering a sentence or None: `busy_reason()`
 (what is running), `unkept_reason()` (what is done but would be lost) and `quit_note()` (what
 quitting keeps).
 
 Quitting is a part of MainWindow (vae_desktop.gui.main_window): it uses the window's `state`,
-`tab_widgets`, `quit_box`, `_closing_down`, `_terminating`, `save_settings` (WindowPersistence),
-and `_ask_save_path`, `_save_to` (FileActions).
+`tab_widgets`, `quit_box`, `_closing_down`, `_terminating`, `_in_close_event`, `save_settings`
+(WindowPersistence), and `_ask_save_path`, `_save_to` (FileActions).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from vae_desktop.core.wording import count
 
 QUIT_CHECK_MS = 250  # how often an open quit question looks again at what is running
+
+
+def _close_modal_dialogs() -> None:
+    """Close each open modal dialog unanswered (rejected), the topmost first."""
+    for _ in range(32):  # a dialog that will not close must not keep this going
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QDialog):
+            return
+        dialog.reject()
+        if dialog.isVisible():
+            return
 
 
 class Quitting:
@@ -148,18 +160,30 @@ class Quitting:
 
     def terminate(self) -> None:
         """Close without the quit question (a logout or `kill` sent SIGTERM): running work stops
-        and what it has done so far is kept, as when the question is answered Yes."""
+        and what it has done so far is kept, as when the question is answered Yes. A question
+        or file dialog that is open (of the quit, or any other) is closed unanswered: nobody is
+        there to answer it. Where the quit is under way already (its question was open, or it
+        waits for the work), it goes on from there without asking anything more."""
         self._terminating = True
-        self.close()
+        _close_modal_dialogs()
+        if not self._in_close_event:
+            self.close()
 
     def closeEvent(self, event) -> None:
         if self._closing_down:  # asked again (Ctrl+C) while waiting for the work to stop
             event.ignore()
             return
+        self._in_close_event = True
+        try:
+            self._close_event(event)
+        finally:
+            self._in_close_event = False
+
+    def _close_event(self, event) -> None:
         reasons, unkept = self.busy_reasons(), self.unkept_reasons()
         if ((reasons or unkept) and not self._terminating
-                and not self._ask_quit(reasons, unkept)):
-            event.ignore()
+                and not self._ask_quit(reasons, unkept) and not self._terminating):
+            event.ignore()  # answered No (SIGTERM while the question was open quits all the same)
             return
         self._closing_down = True
         self.save_settings()
@@ -201,6 +225,7 @@ class Quitting:
             finally:
                 self.quit_box = None
                 box.deleteLater()
-            if box.clickedButton() is not save:
+            if self._terminating or box.clickedButton() is not save:
                 return
-            self._save_unsaved(models)
+            if not self._save_unsaved(models) and self._terminating:
+                return  # SIGTERM while a file was asked for: nobody is there to be asked again
