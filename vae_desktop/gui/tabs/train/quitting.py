@@ -10,6 +10,7 @@ model is listed in no file, and the window asks to save it before it quits (gui/
 from __future__ import annotations
 
 from vae_desktop.core.model_words import what_it_is
+from vae_desktop.gui.shutdown import SHUTDOWN_BUDGET_S
 from vae_desktop.gui.tabs.train.job import TrainRequest
 
 BUSY_REASON = "Training is running."
@@ -27,10 +28,15 @@ def quit_note(request: TrainRequest, epochs_done: int, steps_done: int, paused: 
     """What quitting now keeps. `epochs_done`, `steps_done`: this run's, as reported so far;
     `paused`: nothing more happens before the answer; `source_name`: the continued model's;
     `autosave_failed`: the last epoch's autosave failed (a read-only or full data folder), so
-    no file holds what the run trained: the window asks to save it once the run has stopped."""
+    no file holds what the run trained: the window asks to save it once the run has stopped, if
+    it stops within the close's wait."""
     if autosave_failed:
-        return ("Its autosave failed, so no file holds the model of this run: once the run has "
-                "stopped, you are asked where to save it before the app quits.")
+        # The window asks where to save it only if the run stops within the close's wait (not
+        # in one long step), and not under SIGTERM (gui.shutdown, gui/window/quitting).
+        return ("Its autosave failed, so no file holds the model of this run. If the run stops "
+                f"within {SHUTDOWN_BUDGET_S:g} seconds of quitting, you are asked where to save "
+                "it before the app quits; if not, it is lost. To be sure to keep it, do not quit "
+                "yet: press Stop, then Save model as….")
     later = "" if paused else " so far"
     where = "File ▸ Models lists it as"
     if epochs_done > 0:
