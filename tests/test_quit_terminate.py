@@ -27,19 +27,19 @@ def sigterm_when_open(window, dialog, left_open: list) -> None:
     def send():
         shown = dialog()
         if shown is None or not shown.isVisible():
-            QTimer.singleShot(20, send)
+            QTimer.singleShot(20, window, send)
             return
         sigterm(window)
-        QTimer.singleShot(GRACE_MS, mop_up)
+        QTimer.singleShot(GRACE_MS, window, mop_up)
 
     def mop_up():
         for shown in (dialog(), window.quit_box):
             if shown is not None and shown.isVisible():
                 left_open.append(shown.text() if hasattr(shown, "text") else shown.windowTitle())
                 shown.reject()
-                QTimer.singleShot(GRACE_MS, mop_up)  # a question asked again after it
+                QTimer.singleShot(GRACE_MS, window, mop_up)  # a question asked again after it
                 return
-    QTimer.singleShot(0, send)
+    QTimer.singleShot(0, window, send)  # none fires once the window is gone
 
 
 def stranded_question(window):
