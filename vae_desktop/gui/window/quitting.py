@@ -34,6 +34,19 @@ def _close_modal_dialogs() -> None:
             return
 
 
+def in_no_file_words(models: list) -> tuple[str, str]:
+    """What both questions of the quit say of `models` that no file holds: that quitting loses
+    them ("it is lost when you quit.") and what Save as… does, for one model or several."""
+    one = len(models) == 1
+    return (f"{'it is' if one else 'they are'} lost when you quit.",
+            f"Save as… saves {'it' if one else 'each of them'} in a file you choose, then quits.")
+
+
+def named(models: list) -> str:
+    """The models' names, quoted, with commas between."""
+    return ", ".join(f"“{m.name}”" for m in models)
+
+
 class Quitting:
     @property
     def closing_down(self) -> bool:
@@ -67,11 +80,11 @@ class Quitting:
         unsaved = self.unsaved_models()
         if not unsaved:
             return []
+        lost, _ = in_no_file_words(unsaved)
         if len(unsaved) == 1:
-            return [f"“{unsaved[0].name}” is not saved in any file: it is lost when you quit."]
-        names = ", ".join(f"“{m.name}”" for m in unsaved)
-        return [f"{count(len(unsaved), 'model')} are not saved in any file ({names}): they are "
-                "lost when you quit."]
+            return [f"{named(unsaved)} is not saved in any file: {lost}"]
+        return [f"{count(len(unsaved), 'model')} are not saved in any file ({named(unsaved)}): "
+                f"{lost}"]
 
     def quit_question(self, reasons: list[str], unkept: list[str] = ()) -> str:
         """The quit question: what is running and what would be lost, then what quitting keeps
@@ -81,10 +94,9 @@ class Quitting:
         ask = f"Stop {what} and quit?" if reasons else "Quit anyway?"
         text = " ".join([*reasons, *unkept, ask])
         notes = self._tabs_say("quit_note")
-        unsaved = len(self.unsaved_models())
+        unsaved = self.unsaved_models()
         if unsaved:
-            each = "it" if unsaved == 1 else "each of them"
-            notes.append(f"Save as… saves {each} in a file you choose, then quits.")
+            notes.append(in_no_file_words(unsaved)[1])
         return "\n\n".join([text, *notes])
 
     def _ask_quit(self, reasons: list[str], unkept: list[str] = ()) -> bool:
@@ -205,19 +217,17 @@ class Quitting:
         work has stopped, so there is no going back to the app: Save as… (the default, asked
         again after a cancelled or failed save) or Quit without saving; Esc does neither."""
         while models := [m for m in models if m.path is None]:
-            names = ", ".join(f"“{m.name}”" for m in models)
             one = len(models) == 1
+            lost, save_as = in_no_file_words(models)
             box = QMessageBox(QMessageBox.Warning, "Quit VAE Desktop",
-                              f"{names} could not be saved to a file when the work stopped "
-                              f"({'its autosave' if one else 'their autosaves'} failed): "
-                              f"{'it is' if one else 'they are'} lost "
-                              "when you quit.\n\nSave as… saves "
-                              f"{'it' if one else 'each of them'} in a file you choose, then "
-                              "quits.", QMessageBox.NoButton, self)
+                              f"{named(models)} could not be saved to a file when the work "
+                              f"stopped ({'its autosave' if one else 'their autosaves'} "
+                              f"failed): {lost}\n\n{save_as}", QMessageBox.NoButton, self)
             save = box.addButton("Save as…", QMessageBox.AcceptRole)
-            save.setToolTip("Choose a file for each model that is in no file, then quit")
+            save.setToolTip(f"Choose a file for {'it' if one else 'each of them'}, then quit")
             lose = box.addButton("Quit without saving", QMessageBox.DestructiveRole)
-            lose.setToolTip("Quit now: the models named here are lost")
+            lose.setToolTip(f"Quit now: {'the model' if one else 'the models'} named here "
+                            f"{'is' if one else 'are'} lost")
             box.setDefaultButton(save)
             self.quit_box = box
             try:
