@@ -20,6 +20,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
     from vae_desktop.core import mixture
     from vae_desktop.core.fileio import atomic_write
     from vae_desktop.core.images import grid, save_png
+    from vae_desktop.core.trained_on import trained_on
 
     if not 1 <= args.n <= 1024:
         raise UsageError(f"--n must be from 1 to 1,024, got {args.n}.")
@@ -40,7 +41,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
             raise UsageError(f"--label must be 0..{model.num_classes - 1}, got {args.label}.")
         else:
             y = torch.full((args.n,), args.label)
-            digits = (ckpt.train_config or {}).get("digits")
+            digits = trained_on(ckpt.train_config).digits  # what loads reads: load checked it
             if digits and args.label not in digits:  # drawn all the same, as asked
                 phrase = digits_phrase(digits)  # "of 3s only", "without 2s"
                 trained = (f"on {phrase.removeprefix('of ')}" if phrase.startswith("of ")

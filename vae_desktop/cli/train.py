@@ -160,6 +160,7 @@ def _train_settings(args: argparse.Namespace):
     learning rate, batch size, training images, beta, warm-up, precision and seed, and its
     digits and dataset. --epochs is how many epochs this run adds."""
     from vae_desktop.core import settings
+    from vae_desktop.core.trained_on import trained_on
 
     given = {name: getattr(args, name) for name in SETTINGS if getattr(args, name) is not None}
     values = settings.defaults()
@@ -173,10 +174,11 @@ def _train_settings(args: argparse.Namespace):
                 raise UsageError(_shape_change(SETTINGS[name].flag, given[name], saved[name],
                                                args.resume))
         values.update(saved)
-        if args.digits is None and ckpt.train_config.get("digits"):
-            args.digits = tuple(ckpt.train_config["digits"])
+        seen = trained_on(ckpt.train_config)  # what loads reads: checkpoint.load checked it
+        if args.digits is None:
+            args.digits = seen.digits
         if args.dataset is None:
-            args.dataset = ckpt.train_config.get("dataset")
+            args.dataset = seen.dataset
     values.update(given)
     args.dataset = args.dataset or "mnist"
     return values, ckpt

@@ -21,14 +21,16 @@ from .checkpoint_words import (
     short,
     shown,
 )
-from .data import DATASETS
 from .memory import TEST_IMAGES
 from .model import VAE, VAEConfig
 from .settings import SETTINGS
+from .trained_on import trained_on
 from .wording import count
 
 WEIGHT_DTYPES = (torch.float32, torch.float16, torch.bfloat16, torch.float64)
 CHANGED = ("beta", "lr")  # what a run's history records changes of (core.training.ChangeEvent)
+# The training settings core.trained_on reads (what the model was trained on), checked there.
+TRAINED_ON = ("digits", "train_size", "subset", "dataset")
 
 
 def config_from(raw, name: str) -> VAEConfig:
@@ -188,9 +190,10 @@ def train_config_from(value, name: str) -> dict:
 
 
 def _train_config_problem(config) -> str | None:
-    """Plain values; those the app reads back (the table's settings, the training images'
-    digits, count and dataset, the test images the test loss was measured on) within their
-    ranges."""
+    """Plain values; those the app reads back (the table's settings, the test images the test
+    loss was measured on) within their ranges; and what the model was trained on (its digits,
+    the count of training images and the dataset) as core.trained_on reads it, in its words:
+    what loads always reads there."""
     if not isinstance(config, dict):
         return f"they are {article(type(config).__name__)}, not a table"
     for key, value in config.items():
@@ -203,22 +206,18 @@ def _train_config_problem(config) -> str | None:
                         f"{article(type(inner).__name__)}, where plain values belong")
         elif not is_scalar(value):
             return f"{key} is {article(type(value).__name__)}, where a plain value belongs"
-        if value is None:
+        if value is None or key in TRAINED_ON:
             continue
-        setting = SETTINGS.get("train_size" if key == "subset" else key)
+        setting = SETTINGS.get(key)
         if setting is not None:
             problem = setting.problem(value)
             if problem:
                 return problem
-        elif key == "digits":
-            if (not isinstance(value, (list, tuple)) or not value
-                    or not all(type(d) is int and 0 <= d <= 9 for d in value)
-                    or len(set(value)) != len(value)):
-                return (f"digits must be a list of different digits from 0 to 9, got "
-                        f"{shown(value, lists=True)}")
         elif key == "test_size" and not (type(value) is int and 1 <= value <= TEST_IMAGES):
             return (f"test images must be an integer from 1 to {TEST_IMAGES:,}, got "
                     f"{shown(value)}")
-        elif key == "dataset" and value not in DATASETS:
-            return f"dataset must be one of {', '.join(DATASETS)}, got {shown(value)}"
+    try:
+        trained_on(config)
+    except ValueError as exc:
+        return str(exc)
     return None
