@@ -212,8 +212,9 @@ class Quitting:
         super().closeEvent(event)
 
     def _offer_to_save_stranded(self, models: list) -> None:
-        """Work stopped by the quit left models that no file holds (a new model stopped in its
-        first epoch, or a run whose autosave failed: a full or read-only models folder). The
+        """Work stopped by the quit left models that no file holds: a run whose autosave failed,
+        or a new model stopped in its first epoch whose save as it stopped failed (a full or
+        read-only models folder; that save succeeding, it is in a file like any other). The
         work has stopped, so there is no going back to the app: Save as… (the default, asked
         again after a cancelled or failed save) or Quit without saving; Esc does neither."""
         while models := [m for m in models if m.path is None]:

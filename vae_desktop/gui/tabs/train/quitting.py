@@ -3,9 +3,11 @@ listed afterwards is no surprise.
 
 On quit the run is stopped (TrainTab.shutdown): a stopped run keeps its model as it was after its
 last complete epoch, autosaved and listed in the model library (not made active); a new model
-stopped in its first epoch keeps what it learnt so far; a continued model with no complete epoch
-in this run keeps nothing new (core.training, job.training_run). Where the autosave fails, the
-model is listed in no file, and the window asks to save it before it quits (gui/window/quitting)."""
+stopped in its first epoch keeps what it learnt so far, saved as it stops and listed; a continued
+model with no complete epoch in this run keeps nothing new (core.training, job.training_run).
+Only where that save fails (the last epoch's autosave, or the first epoch's save as it stops: a
+read-only or full models folder) is the model listed in no file; the window then asks where to
+save it before it quits (gui/window/quitting), if the run stopped within the close's wait."""
 
 from __future__ import annotations
 
