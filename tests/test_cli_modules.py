@@ -62,3 +62,21 @@ def test_help_and_argument_errors_import_no_torch(argv, code, said):
     assert result["code"] == code
     assert said in result["out"] + result["err"]
     assert result["heavy"] == [], f"{argv} imported {result['heavy']}"
+
+
+def test_options_before_the_command_are_answered_from_the_parser_alone():
+    """What to say to options before the command needs only the words given: the commands, and
+    the order the answer lists them in, are the parser's (they were passed in as well)."""
+    from vae_desktop.cli.parser import options_before_command
+
+    commands = "train, eval, sample, anomaly, sweep, install-desktop, uninstall-desktop"
+    assert options_before_command(["--iwae", "50", "eval", "m.pt"]) == (
+        f"the command comes first, as in vae-desktop eval --iwae 50 m.pt (commands: {commands})")
+    assert options_before_command(["--seed", "3"]) == (
+        f"the command comes first, as in vae-desktop train --seed 3 (commands: {commands})")
+    assert options_before_command(["--storage", "x", "train"]) == (
+        "--storage is not an option of train: the command comes first, then its options "
+        "(vae-desktop train --help lists them).")
+    assert options_before_command(["--nothing-has-this"]) == (
+        "--nothing-has-this is not an option of any command: the command comes first, then its "
+        f"options (commands: {commands}; vae-desktop COMMAND --help lists its options).")

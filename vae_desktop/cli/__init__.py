@@ -15,8 +15,7 @@ import sys
 from vae_desktop import desktop_entry
 from vae_desktop.cli.anomaly import cmd_anomaly
 from vae_desktop.cli.evaluate import cmd_eval
-from vae_desktop.cli.options_first import options_before_command
-from vae_desktop.cli.parser import build_parser
+from vae_desktop.cli.parser import build_parser, options_before_command
 from vae_desktop.cli.sample import cmd_sample
 from vae_desktop.cli.shared import UsageError
 from vae_desktop.cli.sweep import cmd_sweep
@@ -62,7 +61,7 @@ def _main(argv: list[str]) -> int:
     try:
         if argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
             # argparse would take the option's value for the command ("invalid choice: '3'").
-            raise UsageError(options_before_command(argv, list(COMMANDS)))
+            raise UsageError(options_before_command(argv))
         args = build_parser().parse_args(argv)
         if args.command is None:
             raise UsageError(f"choose a command ({', '.join(COMMANDS)}) or none for the GUI")
