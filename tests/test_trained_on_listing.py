@@ -17,6 +17,7 @@ from vae_desktop.core import checkpoint
 from vae_desktop.core.library import ModelLibrary
 from vae_desktop.core.library_index import models_dir
 from vae_desktop.core.model_words import (
+    OTHER_DATA_MARK,
     default_name,
     loss_note,
     other_dataset,
@@ -32,6 +33,9 @@ from vae_desktop.core.training import new_model
 
 WHEN = time.mktime((2024, 3, 3, 9, 30, 0, 0, 0, -1))
 DATASET_WORDS = {"mnist": None, "fashion-mnist": "Fashion-MNIST", "kmnist": "KMNIST"}
+UNKNOWN_DATA = ("Measured on data the file does not name (its record of the training data is "
+                "not one this version can read): not comparable with the losses of models "
+                "trained on MNIST.")
 
 
 def made(name, train_config):
@@ -99,8 +103,21 @@ def test_an_odd_record_reads_as_unknown(odd):
     ckpt = made("plain", {"train_size": 300})
     ckpt.train_config = dict(odd)
     assert trained_on_text(ckpt) == "–" and train_images(ckpt) is None
-    assert other_dataset(ckpt) is None and loss_note(ckpt).mark == ""
     assert default_name(ckpt, WHEN) == "VAE · MLP · z=2 · 1 epoch · 3 Mar 09:30"
+    # Nor is its test loss taken for one measured on MNIST: what it was measured on is unknown.
+    note = loss_note(ckpt)
+    assert other_dataset(ckpt) is None
+    assert (note.comparable, note.mark, note.brief) == (False, OTHER_DATA_MARK, "not comparable")
+    assert note.text == UNKNOWN_DATA
+
+
+def test_a_record_that_says_nothing_is_mnist_as_before():
+    """No record at all (a file the app did not write: it always writes one) is read as
+    trained_on reads it, on MNIST: its loss is compared, and the list says "–" for its images."""
+    ckpt = made("unsaid", None)
+    note = loss_note(ckpt)
+    assert (note.comparable, note.mark, note.text) == (True, "", "")
+    assert trained_on_text(ckpt) == "–"
 
 
 def test_a_model_with_an_odd_record_still_lists(qtbot):
@@ -118,5 +135,12 @@ def test_a_model_with_an_odd_record_still_lists(qtbot):
     column = next(c for c in range(dialog.table.columnCount())
                   if dialog.table.horizontalHeaderItem(c).text() == "Trained on")
     assert row >= 0 and dialog.table.item(row, column).text() == "–"
+    loss = next(c for c in range(dialog.table.columnCount())
+                if dialog.table.horizontalHeaderItem(c).text() == "Test loss")
+    assert dialog.table.item(row, loss).text() == f"150.00{OTHER_DATA_MARK}"
+    assert dialog.table.item(row, loss).toolTip() == UNKNOWN_DATA
+    assert "data the file does not name" in dialog.legend.text()
     dialog.select(ckpt)
     assert "Trained on" not in dialog.detail.text()
+    assert f"Its test loss (150.00) was {UNKNOWN_DATA[0].lower()}{UNKNOWN_DATA[1:]}" in \
+        dialog.detail.text()

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .checkpoint import Checkpoint
+from .data import TORCHVISION_FOLDERS
 from .memory import TEST_IMAGES
 from .settings import TRAIN_IMAGES
-from .trained_on import APP_DATASET, trained_on_or_none
+from .trained_on import APP_DATASET, TrainedOn, trained_on_or_none
 from .wording import arch_name, count, digits_phrase
 
 # A name the library gave (default_name), "(2)" and all: "VAE without 2s · MLP · z=2 · 3 epochs ·
@@ -23,7 +24,7 @@ from .wording import arch_name, count, digits_phrase
 DEFAULT_NAME = re.compile(r"^C?VAE(?: [^·]+)? · [^·]+ · z=\d+ · [\d,]+ epochs? · "
                           r"\d{1,2} \S+ \d{2}:\d{2}(?: \(\d+\))?$")
 MAX_NAME = 80
-DATASET_NAMES = {"mnist": "MNIST", "fashion-mnist": "Fashion-MNIST", "kmnist": "KMNIST"}
+DATASET_NAMES = {name: shown for name, (_folder, shown) in TORCHVISION_FOLDERS.items()}
 PART_MARK, OTHER_DATA_MARK = "*", "†"  # a test loss of part of the test set; of other data
 
 
@@ -65,21 +66,25 @@ def default_name(ckpt: Checkpoint, when: float | None = None) -> str:
 
 def other_dataset(ckpt: Checkpoint) -> str | None:
     """The name of the dataset the model was trained on when it is not MNIST ("Fashion-MNIST"),
-    else None. A checkpoint that does not say (or says what this version cannot read) was
-    trained by this app, on MNIST."""
-    seen = trained_on_or_none(ckpt.train_config)
-    dataset = APP_DATASET if seen is None else seen.dataset
-    return None if dataset == APP_DATASET else DATASET_NAMES.get(dataset, dataset)
+    else None. A checkpoint that does not say (or says what this version cannot read) names
+    none: loss_note tells the two apart."""
+    return dataset_name(trained_on_or_none(ckpt.train_config))
+
+
+def dataset_name(seen: TrainedOn | None) -> str | None:
+    """other_dataset of a reading (trained_on_or_none's) already made."""
+    return None if seen is None or seen.dataset == APP_DATASET else DATASET_NAMES[seen.dataset]
 
 
 def trained_on_text(ckpt: Checkpoint) -> str:
     """The training images as the checkpoint records them: "all 60,000 images", "3,000 images
     without 2s", "3,000 Fashion-MNIST images", with ", binarised" for binarised MNIST ("–"
     where the file does not say, or says what this version cannot read)."""
-    seen, dataset = trained_on_or_none(ckpt.train_config), other_dataset(ckpt)
+    seen = trained_on_or_none(ckpt.train_config)
     if seen is None:
         text = "–"
     else:
+        dataset = dataset_name(seen)
         if seen.size is not None:
             text = count(seen.size, f"{dataset} image" if dataset else "image")
         else:
@@ -106,8 +111,13 @@ class LossNote:
 
 
 def loss_note(ckpt: Checkpoint) -> LossNote:
-    """What to say next to the model's test loss (see LossNote)."""
-    saved = ckpt.train_config or {}
+    """What to say next to the model's test loss (see LossNote). A record of the training data
+    that this version cannot read (only a model made in memory can hold one: checkpoint.load
+    refuses such a file) leaves the data the loss was measured on unknown: not comparable. A
+    checkpoint with no record at all is read as trained_on reads it, MNIST."""
+    saved = ckpt.train_config if isinstance(ckpt.train_config, dict) else {}
+    seen = trained_on_or_none(saved)
+    unknown = bool(ckpt.train_config) and seen is None
     sentences, comparable, mark = [], True, ""
     size = saved.get("test_size")
     part = isinstance(size, int) and not isinstance(size, bool) and 0 < size < TEST_IMAGES
@@ -116,10 +126,13 @@ def loss_note(ckpt: Checkpoint) -> LossNote:
                          "what the whole test set gives, but not exactly.")
         mark = PART_MARK
     images = f"{size:,} of {TEST_IMAGES:,} " if part else ""  # "1,000 of 10,000 "
-    dataset = other_dataset(ckpt)
-    if dataset is not None:
+    dataset = dataset_name(seen)
+    if dataset is not None or unknown:
         sentences.append(f"Measured on {dataset} test images: not comparable with the losses of "
-                         "models trained on MNIST.")
+                         "models trained on MNIST." if dataset is not None else
+                         "Measured on data the file does not name (its record of the training "
+                         "data is not one this version can read): not comparable with the "
+                         "losses of models trained on MNIST.")
         comparable, mark = False, OTHER_DATA_MARK
         brief = f"on {images}test images, not comparable" if part else "not comparable"
     elif ckpt.config.binarized:

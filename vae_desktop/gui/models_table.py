@@ -43,8 +43,9 @@ NUMBER_COLUMNS = ("Latent", "Hidden", "Beta", "Epochs", "Test loss")
 # The columns that give up room where there is not enough, and the least each keeps (px).
 LEAST_WIDTH = {"Name": 200, "Trained on": 140}
 LEGEND = {PART_MARK: f"{PART_MARK} measured on part of the test set",
-          OTHER_DATA_MARK: f"{OTHER_DATA_MARK} measured on other data (binarised MNIST or another "
-                           "dataset): not comparable with the others"}
+          OTHER_DATA_MARK: f"{OTHER_DATA_MARK} measured on other data (binarised MNIST, another "
+                           "dataset) or on data the file does not name: not comparable with the "
+                           "others"}
 
 
 class SortingItem(QTableWidgetItem):
