@@ -112,6 +112,45 @@ def test_a_torchvision_folder_is_read_as_the_bundled_mnist(tmp_path, mnist_test)
     assert torch.equal(images, mnist_test[0]) and torch.equal(labels, mnist_test[1])
 
 
+def test_a_truncated_or_empty_file_in_a_torchvision_folder_is_named(tmp_path):
+    """What check_torchvision_dir lets through has all four files: a file torchvision then
+    cannot read is truncated or damaged, not missing. It said "no mnist dataset found under …
+    the folder must hold what torchvision.datasets.MNIST(root, download=True) writes" (a
+    RuntimeError), or let torchvision's own ValueError ("invalid literal for int() with base
+    16: b''") or a bare AssertionError through."""
+    torchvision_mnist_folder(tmp_path)
+    raw = tmp_path / "MNIST" / "raw"
+    images = raw / "t10k-images-idx3-ubyte"
+    images.write_bytes(images.read_bytes()[:16 + 10_000 * 28 * 28 // 2])  # cut in the middle
+    with pytest.raises(DataError) as caught:
+        load_split("test", data_dir=tmp_path)
+    assert str(caught.value) == (
+        f"{images} could not be read: it holds 3,920,000 bytes of data, expected 7,840,000. "
+        "It may be truncated or damaged: copy it there again, or leave --data-dir out to use the "
+        "bundled MNIST.")
+    # The training files of the folder are empty.
+    with pytest.raises(DataError) as caught:
+        load_split("train", data_dir=tmp_path)
+    assert str(caught.value) == (
+        f"{raw / 'train-images-idx3-ubyte'} could not be read: it is too short to be an IDX file. "
+        "It may be truncated or damaged: copy it there again, or leave --data-dir out to use the "
+        "bundled MNIST.")
+
+
+def test_a_damaged_labels_file_of_another_dataset_is_named(tmp_path):
+    """The labels file, with a header that says it is no IDX file of bytes (torchvision failed
+    an assert, with no words at all); KMNIST has no bundled copy to fall back on."""
+    torchvision_mnist_folder(tmp_path)
+    (tmp_path / "MNIST").rename(tmp_path / "KMNIST")
+    labels = tmp_path / "KMNIST" / "raw" / "t10k-labels-idx1-ubyte"
+    labels.write_bytes(b"garbage!" * 100)
+    with pytest.raises(DataError) as caught:
+        load_split("test", dataset="kmnist", data_dir=tmp_path)
+    assert str(caught.value) == (
+        f"{labels} could not be read: it is not an IDX file of unsigned bytes (header "
+        "67617262). It may be truncated or damaged: copy it there again.")
+
+
 def test_to_float_scales_to_unit_range(mnist_test):
     x = to_float(mnist_test[0][:10])
     assert x.shape == (10, 1, 28, 28) and x.dtype == torch.float32

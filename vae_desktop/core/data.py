@@ -89,7 +89,7 @@ def parse_idx(raw: bytes, name: str) -> np.ndarray:
     dims = struct.unpack(">" + "I" * ndim, raw[4:header])
     expected = int(np.prod(dims))
     if len(raw) - header != expected:
-        raise DataError(f"{name} holds {len(raw) - header} bytes of data, expected {expected}")
+        raise DataError(f"{name} holds {len(raw) - header:,} bytes of data, expected {expected:,}")
     return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(dims)
 
 
@@ -175,7 +175,8 @@ def check_torchvision_dir(root: str | Path, name: str) -> None:
 def load_torchvision(
     name: str, split: str, root: str | Path
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """MNIST, FashionMNIST or KMNIST from a torchvision dataset folder (never downloads)."""
+    """MNIST, FashionMNIST or KMNIST from a torchvision dataset folder (never downloads): a missing
+    file is refused before torchvision reads, a file it cannot read is named (DataError)."""
     check_torchvision_dir(root, name)
     from torchvision import datasets
 
@@ -185,12 +186,32 @@ def load_torchvision(
         raise DataError(f"unknown split {split!r}: use 'train' or 'test'")
     try:
         ds = classes[name](str(root), train=split == "train", download=False)
-    except RuntimeError as exc:
-        raise DataError(
-            f"no {name} dataset found under {root} ({exc}); the folder must hold what "
-            f"torchvision.datasets.{classes[name].__name__}(root, download=True) writes"
-        ) from None
+    except (RuntimeError, ValueError, AssertionError, IndexError, KeyError, OSError,
+            EOFError) as exc:  # torchvision's own, as it meets a file it cannot read
+        raise DataError(_unreadable(root, name, split, exc)) from None
     return ds.data.to(torch.uint8).clone(), ds.targets.to(torch.int64).clone()
+
+
+def _unreadable(root: str | Path, name: str, split: str, exc: Exception) -> str:
+    """Why torchvision could not read a split of a folder that has all its files (as
+    check_torchvision_dir saw it): the first of the split's files that is no whole IDX file
+    of bytes, named, and what to do."""
+    folder, shown = TORCHVISION_FOLDERS[name]
+    raw = Path(root) / folder / "raw"
+    bundled = ", or leave --data-dir out to use the bundled MNIST" if name == "mnist" else ""
+    for file in FILES[split]:
+        path = raw / file
+        try:
+            parse_idx(path.read_bytes(), "it")
+        except OSError as error:
+            return (f"{path} could not be read: {(error.strerror or str(error)).lower()}. Check "
+                    f"that it is a file you may read{bundled}.")
+        except DataError as problem:
+            return (f"{path} could not be read: {problem}. It may be truncated or damaged: copy "
+                    f"it there again{bundled}.")
+    said = str(exc) or type(exc).__name__
+    return (f"The {shown} {split} files in {raw} could not be read ({said}). They may be "
+            f"damaged: copy them there again{bundled}.")
 
 
 def load_split(
