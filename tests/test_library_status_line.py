@@ -9,8 +9,8 @@ from vae_desktop.core import checkpoint
 from vae_desktop.core.model_words import OTHER_DATA_MARK, PART_MARK, loss_note
 from vae_desktop.core.paths import bundled_models_dir
 from vae_desktop.core.training import new_model
-from vae_desktop.gui import main_window
 from vae_desktop.gui.model_files import describe_model
+from vae_desktop.gui.window.status_line import describe
 
 
 def made(train_config, loss=153.594, binarized=False, conditional=False):
@@ -56,10 +56,10 @@ def test_part_of_the_test_set_and_another_dataset_are_marked():
 
 def test_the_window_and_the_model_files_say_the_same_line():
     ckpt = checkpoint.load(bundled_models_dir() / "mnist-vae-z50-binarized.pt")
-    assert main_window.describe(ckpt) == describe_model(ckpt)
+    assert describe(ckpt) == describe_model(ckpt)
     fashion = made({"dataset": "fashion-mnist"})
-    assert main_window.describe(fashion) == describe_model(fashion)
-    assert main_window.describe(None) == describe_model(None)
+    assert describe(fashion) == describe_model(fashion)
+    assert describe(None) == describe_model(None)
     assert describe_model(None).endswith(".")
 
 

@@ -24,10 +24,10 @@ from vae_desktop.gui.window.file_actions import FileActions
 from vae_desktop.gui.window.menus import build_menus, build_toolbar
 from vae_desktop.gui.window.persistence import WindowPersistence
 from vae_desktop.gui.window.quitting import Quitting
-from vae_desktop.gui.window.status_line import NO_MODELS, StatusLine, describe
+from vae_desktop.gui.window.status_line import NO_MODELS, StatusLine
 from vae_desktop.gui.window.tab_pages import TabPages, tab_classes
 
-__all__ = ["MainWindow", "describe"]  # describe: the status line's, as callers knew it here
+__all__ = ["MainWindow"]
 
 
 def __getattr__(name: str):
