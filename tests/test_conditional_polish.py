@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtGui import QColor
 
 from vae_desktop.core import checkpoint
-from vae_desktop.core.library_index import models_dir
+from vae_desktop.core.paths import models_dir
 from vae_desktop.core.training import new_model
 from vae_desktop.gui.tabs.conditional.style_transfer import CHOSEN_COLOUR
 from vae_desktop.gui.tabs.conditional.tab import ConditionalTab

@@ -11,7 +11,7 @@ from typing_support import focus_window
 
 from vae_desktop.core.data import to_float
 from vae_desktop.core.library import ModelLibrary
-from vae_desktop.core.library_index import models_dir
+from vae_desktop.core.paths import models_dir
 from vae_desktop.core.training import evaluate
 from vae_desktop.gui.state import AppState
 from vae_desktop.gui.tabs.evaluate.anomaly_panel import ACTIVE_THRESHOLD_IMAGES

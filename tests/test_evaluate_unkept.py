@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 from small_test_set import use_test_digits
 
 from vae_desktop.core.anomaly import HoldoutOutcome, holdout_trainer, run_experiment
-from vae_desktop.core.library_index import models_dir
+from vae_desktop.core.paths import models_dir
 from vae_desktop.gui.state import AppState
 from vae_desktop.gui.tabs.evaluate.anomaly_panel import CANCEL, DISCARD, KEEP, unkept_question
 from vae_desktop.gui.tabs.evaluate.tab import EvaluateTab

@@ -14,8 +14,7 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from vae_desktop.core.library_index import models_dir
-from vae_desktop.core.paths import app_data_dir, package_data_dir
+from vae_desktop.core.paths import app_data_dir, models_dir, package_data_dir
 from vae_desktop.gui.guide import PAGES, TAB_PAGES, guide_dir, page_path
 from vae_desktop.gui.main_window import TABS, MainWindow
 from vae_desktop.gui.widgets.message_tab import MessageTab

@@ -11,9 +11,9 @@ import pytest
 
 from vae_desktop.core import checkpoint
 from vae_desktop.core.library import ModelLibrary
-from vae_desktop.core.library_index import index_path, models_dir
+from vae_desktop.core.library_index import index_path
 from vae_desktop.core.model_words import default_name
-from vae_desktop.core.paths import bundled_models_dir
+from vae_desktop.core.paths import bundled_models_dir, models_dir
 from vae_desktop.core.training import new_model
 
 

@@ -8,8 +8,8 @@ import time
 
 from vae_desktop.core import checkpoint
 from vae_desktop.core.library import ModelLibrary
-from vae_desktop.core.library_index import models_dir
 from vae_desktop.core.model_words import default_name, what_it_is
+from vae_desktop.core.paths import models_dir
 from vae_desktop.core.training import new_model
 
 NOT_TWO = [d for d in range(10) if d != 2]

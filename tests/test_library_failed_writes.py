@@ -12,7 +12,8 @@ from quiet_window import quiet_window
 
 from vae_desktop.core import checkpoint
 from vae_desktop.core.library import ModelLibrary
-from vae_desktop.core.library_index import index_path, models_dir
+from vae_desktop.core.library_index import index_path
+from vae_desktop.core.paths import models_dir
 from vae_desktop.core.training import new_model
 
 

@@ -14,7 +14,8 @@ import pytest
 
 from vae_desktop.core import checkpoint
 from vae_desktop.core.library import ModelLibrary
-from vae_desktop.core.library_index import index_path, models_dir
+from vae_desktop.core.library_index import index_path
+from vae_desktop.core.paths import models_dir
 from vae_desktop.core.training import new_model
 
 

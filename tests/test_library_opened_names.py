@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from vae_desktop.core import checkpoint
 from vae_desktop.core.library import ModelLibrary
-from vae_desktop.core.library_index import models_dir
 from vae_desktop.core.model_words import default_name
+from vae_desktop.core.paths import models_dir
 from vae_desktop.core.training import new_model
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from vae_desktop.core import checkpoint
 from vae_desktop.core.library import ModelLibrary
-from vae_desktop.core.library_index import index_path, models_dir
-from vae_desktop.core.paths import app_data_dir
+from vae_desktop.core.library_index import index_path
+from vae_desktop.core.paths import app_data_dir, models_dir
 from vae_desktop.core.training import new_model
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from quiet_window import quiet_window
 
 from vae_desktop.core import checkpoint
-from vae_desktop.core.library_index import models_dir
 from vae_desktop.core.model_words import train_images, trained_on_text
+from vae_desktop.core.paths import models_dir
 from vae_desktop.core.settings import TRAIN_IMAGES
 from vae_desktop.core.training import new_model
 

@@ -5,8 +5,8 @@ library's names say them: "MLP" and "Conv" (the Sweep tab's words), never "mlp" 
 from __future__ import annotations
 
 from vae_desktop.core import checkpoint
-from vae_desktop.core.library_index import models_dir
 from vae_desktop.core.model_words import default_name, what_it_is
+from vae_desktop.core.paths import models_dir
 from vae_desktop.core.training import new_model
 from vae_desktop.core.wording import arch_name, hidden_text
 

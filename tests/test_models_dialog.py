@@ -9,7 +9,7 @@ from PySide6.QtGui import QDesktopServices
 from quiet_window import QuietTab, quiet_window
 
 from vae_desktop.core import checkpoint
-from vae_desktop.core.library_index import models_dir
+from vae_desktop.core.paths import models_dir
 from vae_desktop.core.training import new_model
 from vae_desktop.gui import preferences
 from vae_desktop.gui.main_window import MainWindow

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from quiet_window import quiet_window
 
 from vae_desktop.core import checkpoint
-from vae_desktop.core.library_index import models_dir
+from vae_desktop.core.paths import models_dir
 from vae_desktop.core.training import new_model
 
 NOT_TWO = [d for d in range(10) if d != 2]

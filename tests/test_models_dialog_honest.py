@@ -11,8 +11,8 @@ import pytest
 from quiet_window import QuietTab, quiet_window
 
 from vae_desktop.core import checkpoint
-from vae_desktop.core.library_index import models_dir
 from vae_desktop.core.model_words import loss_note, trained_on_text
+from vae_desktop.core.paths import models_dir
 from vae_desktop.core.training import new_model
 from vae_desktop.gui.main_window import MainWindow
 

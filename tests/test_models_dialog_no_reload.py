@@ -12,7 +12,7 @@ from quiet_window import QuietTab
 
 from vae_desktop.core import checkpoint
 from vae_desktop.core.library import ModelLibrary
-from vae_desktop.core.library_index import models_dir
+from vae_desktop.core.paths import models_dir
 from vae_desktop.core.training import new_model
 from vae_desktop.gui.main_window import MainWindow
 from vae_desktop.gui.state import refusal

@@ -14,7 +14,8 @@ from quiet_window import QuietTab, quiet_window
 
 from vae_desktop.core import checkpoint
 from vae_desktop.core.library import NOT_FOUND, ModelLibrary, Unlisted
-from vae_desktop.core.library_index import models_dir, path_key
+from vae_desktop.core.library_index import path_key
+from vae_desktop.core.paths import models_dir
 from vae_desktop.core.training import new_model
 from vae_desktop.gui.main_window import MainWindow
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import QPoint, Qt
 from quiet_window import quiet_window
 
 from vae_desktop.core import checkpoint
-from vae_desktop.core.library_index import models_dir
+from vae_desktop.core.paths import models_dir
 from vae_desktop.core.training import new_model
 
 

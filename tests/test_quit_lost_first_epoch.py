@@ -16,7 +16,7 @@ from train_tab_support import RUN_TIMEOUT_MS, TINY
 
 from vae_desktop.core import checkpoint
 from vae_desktop.core.checkpoint import Checkpoint
-from vae_desktop.core.library_index import models_dir
+from vae_desktop.core.paths import models_dir
 from vae_desktop.core.training import new_model
 from vae_desktop.gui.main_window import MainWindow
 from vae_desktop.gui.tabs.train.tab import TrainTab

@@ -9,7 +9,7 @@ from __future__ import annotations
 from save_support import unwritable
 from train_tab_support import make_tab
 
-from vae_desktop.core.library_index import models_dir
+from vae_desktop.core.paths import models_dir
 from vae_desktop.gui.tabs.train.job import EpochDone
 
 

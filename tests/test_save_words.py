@@ -15,8 +15,7 @@ from train_tab_support import make_tab, train
 
 from vae_desktop.core import checkpoint
 from vae_desktop.core.checkpoint import cannot_save
-from vae_desktop.core.library_index import models_dir
-from vae_desktop.core.paths import bundled_models_dir
+from vae_desktop.core.paths import bundled_models_dir, models_dir
 
 
 @pytest.mark.parametrize(("code", "said"), [

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from vae_desktop.core import checkpoint
-from vae_desktop.core.library_index import models_dir
+from vae_desktop.core.paths import models_dir
 from vae_desktop.core.training import new_model
 from vae_desktop.gui.state import AppState, one_hot
 

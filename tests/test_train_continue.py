@@ -16,7 +16,7 @@ from vae_desktop.core import checkpoint
 from vae_desktop.core.anomaly import holdout_trainer
 from vae_desktop.core.checkpoint import Checkpoint
 from vae_desktop.core.data import CachedSplit, load_split
-from vae_desktop.core.library_index import models_dir
+from vae_desktop.core.paths import models_dir
 from vae_desktop.core.wording import digits_phrase
 from vae_desktop.gui.tabs.train.continued import kept_data
 from vae_desktop.gui.tabs.train.job import TrainRequest

@@ -13,8 +13,8 @@ from typing_support import focus_window
 
 from vae_desktop.core import checkpoint, training
 from vae_desktop.core.library import ModelLibrary
-from vae_desktop.core.library_index import models_dir
 from vae_desktop.core.model_words import default_name
+from vae_desktop.core.paths import models_dir
 from vae_desktop.core.settings import SETTINGS
 from vae_desktop.core.training import evaluate
 from vae_desktop.gui.state import AppState

@@ -15,7 +15,6 @@ from quiet_window import quiet_window
 
 from vae_desktop.core import checkpoint
 from vae_desktop.core.library import ModelLibrary
-from vae_desktop.core.library_index import models_dir
 from vae_desktop.core.model_words import (
     OTHER_DATA_MARK,
     default_name,
@@ -26,7 +25,7 @@ from vae_desktop.core.model_words import (
     what_it_is,
     what_model_is,
 )
-from vae_desktop.core.paths import bundled_models_dir
+from vae_desktop.core.paths import bundled_models_dir, models_dir
 from vae_desktop.core.settings import TRAIN_IMAGES
 from vae_desktop.core.trained_on import trained_on, trained_on_or_none
 from vae_desktop.core.training import new_model

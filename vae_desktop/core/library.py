@@ -38,7 +38,7 @@ from .library_index import (
     write_index,
 )
 from .model_words import DEFAULT_NAME, check_name, default_name, new_name, what_model_is, written
-from .paths import app_data_dir, bundled_models_dir
+from .paths import APP_FOLDERS, MODELS, SWEEPS, app_data_dir, bundled_models_dir
 from .wording import count
 
 NOT_FOUND = "file not found"  # why an entry gives no model, when its file is not there
@@ -66,7 +66,8 @@ class ModelLibrary:
         self.index = Path(index) if index is not None else index_path()
         self.bundled_dir = Path(bundled) if bundled is not None else bundled_models_dir()
         data = app_data_dir()
-        self.scan = scan if scan is not None else (self.index.parent, data / "sweeps", data / "autosave")
+        self.scan = scan if scan is not None else (
+            self.index.parent, *(data / folder for folder in APP_FOLDERS if folder != MODELS))
         self.entries: list[ModelEntry] = []
         self.skipped: list[Path] = []  # the files the last rebuild could not read
         # Why the list in memory is not on disk (the folder could not be written when it was
@@ -189,7 +190,7 @@ class ModelLibrary:
                 self.skipped.append(path)
         for folder in self.scan:
             for path in sorted(Path(folder).rglob("*.pt")) if Path(folder).is_dir() else ():
-                origin = "sweep" if "sweeps" in path.parts else "trained"
+                origin = "sweep" if SWEEPS in path.parts else "trained"
                 if self._add_file(path, origin) is None:
                     self.skipped.append(path)
         if write:

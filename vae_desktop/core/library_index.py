@@ -23,18 +23,12 @@ from pathlib import Path
 
 from .checkpoint import Checkpoint
 from .fileio import atomic_write
-from .paths import app_data_dir
+from .paths import APP_FOLDERS, models_dir
 
 INDEX_VERSION = 1
-APP_FOLDERS = ("models", "sweeps", "autosave")  # the data folder's folders that hold models
 NEWER = ("the list of models was written by a newer version of vae-desktop, and this version "
          "does not write over it")
 ORIGINS = ("bundled", "trained", "sweep", "holdout", "opened", "saved")
-
-
-def models_dir() -> Path:
-    """Where the app writes the models it trains (autosaves included)."""
-    return app_data_dir() / "models"
 
 
 def index_path() -> Path:

@@ -1,5 +1,6 @@
 """Where the app keeps its files: the bundled resources (inside the installed package, or the
-repository's resources/ in a checkout), and user data via platformdirs."""
+repository's resources/ in a checkout), and user data via platformdirs (the data folder, and
+its folders that hold models)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,10 @@ from importlib import resources
 from pathlib import Path
 
 DATA_ENV = "VAE_DESKTOP_DATA_DIR"
+# The data folder's folders that hold models: the models the app trains (and the list of them,
+# core.library_index), the sweeps' trials, and the autosaves of earlier versions.
+MODELS, SWEEPS, AUTOSAVE = "models", "sweeps", "autosave"
+APP_FOLDERS = (MODELS, SWEEPS, AUTOSAVE)
 
 
 def resources_dir() -> Path:
@@ -41,3 +46,8 @@ def app_data_dir(create: bool = True) -> Path:
     if create:
         path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def models_dir() -> Path:
+    """Where the app writes the models it trains (autosaves included), and the list of them."""
+    return app_data_dir() / MODELS

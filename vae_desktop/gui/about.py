@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from vae_desktop import __version__
-from vae_desktop.core.paths import app_data_dir, package_data_dir, resources_dir
+from vae_desktop.core.paths import app_data_dir, models_dir, package_data_dir, resources_dir
 from vae_desktop.gui.show_folder import show_folder
 
 # torch and pyqtgraph are imported where they are used: the main window shows its icon and
@@ -65,7 +65,6 @@ def versions() -> list[tuple[str, str]]:
 def folders() -> list[tuple[str, Path, str]]:
     """(name, folder, what is in it) of every folder the app reads or writes."""
     from vae_desktop.core.data import cache_dir
-    from vae_desktop.core.library_index import models_dir
     from vae_desktop.gui.preferences import open_settings
 
     return [("Data", app_data_dir(), "the model list, sweep studies and everything you make"),

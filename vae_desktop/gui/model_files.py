@@ -13,9 +13,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from vae_desktop.core import checkpoint
 from vae_desktop.core.checkpoint import Checkpoint
 from vae_desktop.core.fileio import check_folder
-from vae_desktop.core.library_index import models_dir
 from vae_desktop.core.model_words import loss_note, other_dataset, what_model_is
-from vae_desktop.core.paths import bundled_models_dir
+from vae_desktop.core.paths import bundled_models_dir, models_dir
 from vae_desktop.core.wording import arch_name, count
 from vae_desktop.gui import preferences
 

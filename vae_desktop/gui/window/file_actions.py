@@ -152,7 +152,7 @@ class FileActions:
 
     def open_dialog_folder(self) -> Path:
         """Open starts where the app keeps its models."""
-        from vae_desktop.core.library_index import models_dir
+        from vae_desktop.core.paths import models_dir
 
         folder = models_dir()
         folder.mkdir(parents=True, exist_ok=True)
