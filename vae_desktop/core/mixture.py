@@ -42,6 +42,7 @@ from .generate import MAX_TEMPERATURE  # one limit for every sampler
 from .jobs import JobControl, run_to_end
 from .latent import encode_posterior
 from .model import VAE
+from .trained_on import trained_on
 
 SAMPLER_PRIOR, SAMPLER_MIXTURE = "prior", "mixture"
 SAMPLERS = (SAMPLER_PRIOR, SAMPLER_MIXTURE)
@@ -280,11 +281,10 @@ def training_data(train_config: dict | None = None) -> tuple[torch.Tensor, torch
     """The images a model's aggregate posterior is taken over: the bundled MNIST training set
     as the model was trained on it (train_config's digits, then its first train_size images),
     with a key that names them."""
-    config = train_config or {}
-    digits = config.get("digits") or None
-    size = config.get("train_size") or config.get("subset") or None  # "subset": before 0.2
-    images, labels = load_split("train", digits=digits, size=size)
-    return images, labels, f"mnist-train digits={sorted(digits) if digits else 'all'} size={size}"
+    seen = trained_on(train_config)
+    digits = list(seen.digits) if seen.digits else None
+    images, labels = load_split("train", digits=digits, size=seen.size)
+    return images, labels, f"mnist-train digits={digits or 'all'} size={seen.size}"
 
 
 def _fit_one(codes: np.ndarray, components: int, settings: FitSettings, control: JobControl | None,

@@ -9,7 +9,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from vae_desktop.core.paths import app_data_dir
+from vae_desktop.core.paths import SWEEPS, app_data_dir
 
 from .errors import SweepError
 
@@ -47,7 +47,7 @@ def checkpoint_dir(study: str, storage: str | None = None) -> Path:
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", study).strip("._")[:60] or "study"
     url = display_url((storage or "").strip() or default_storage_url())
     tag = hashlib.sha256(f"{url}\n{study}".encode()).hexdigest()[:8]
-    return app_data_dir() / "sweeps" / f"{safe}-{tag}"
+    return app_data_dir() / SWEEPS / f"{safe}-{tag}"
 
 
 def display_url(url: str) -> str:
