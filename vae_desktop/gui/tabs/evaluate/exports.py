@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QWidget
 from vae_desktop.core.fileio import atomic_write, check_folder
 from vae_desktop.gui.model_files import file_name_for
 from vae_desktop.gui.save_dialog import save_with_dialog
+from vae_desktop.gui.widgets.keyboard_menu import MENU_KEYS_TEXT, FocusFrame, KeyboardMenu
 
 __all__ = ["CSV_FILTER", "JSON_FILTER", "PLOT_MENU_HINT", "PNG_FILTER", "SAVE_PLOT",
            "add_save_plot_action", "save_with_dialog", "suggest", "write_png", "write_text"]
@@ -23,7 +24,8 @@ CSV_FILTER = "CSV files (*.csv)"
 JSON_FILTER = "JSON files (*.json)"
 PNG_FILTER = "PNG images (*.png)"
 SAVE_PLOT = "Save plot as PNG…"
-PLOT_MENU_HINT = "Right-click to save it as a PNG image."
+PLOT_MENU_HINT = (f"Right-click (or, once Tab has brought the focus here, press "
+                  f"{MENU_KEYS_TEXT}) to save it as a PNG image.")
 
 
 def write_text(path: str | Path, text: str) -> Path:
@@ -51,9 +53,9 @@ def suggest(name: str, what: str, suffix: str) -> str:
 
 def add_save_plot_action(plot: QWidget, shown: QWidget, suggested: str,
                          say: Callable[[str], None]) -> QAction:
-    """Give `plot` a context menu (right-click, or the menu key) with "Save plot as PNG…",
-    which saves `shown` (the plot, or the plot with the legend above it) as on screen;
-    `say` shows what happened."""
+    """Give `plot` a context menu with "Save plot as PNG…", which saves `shown` (the plot, or
+    the plot with the legend above it) as on screen; `say` shows what happened. A right-click
+    opens it, and the menu key or Shift+F10 while the plot has the focus (a frame shows it)."""
     action = QAction(SAVE_PLOT, plot)
     action.setToolTip("Save this plot, as it is on screen, as a PNG image.")
 
@@ -66,4 +68,7 @@ def add_save_plot_action(plot: QWidget, shown: QWidget, suggested: str,
     action.triggered.connect(save)
     plot.setContextMenuPolicy(Qt.ActionsContextMenu)
     plot.addAction(action)
+    plot.setFocusPolicy(Qt.StrongFocus)  # a Tab stop (pyqtgraph's views are already)
+    plot.focus_frame = FocusFrame(plot)
+    plot.keyboard_menu = KeyboardMenu(plot)
     return action
