@@ -1,14 +1,14 @@
 """The trial table: one row per trial of the study shown, sortable by the values behind the cells,
 the best trial highlighted, the sampled settings in bold, and the worker (machine and process)
-that ran it. A double-click asks to open the trial's model, the context menu also to train with
-its settings."""
+that ran it. A double-click or Enter asks to open the trial's model, the context menu also to
+train with its settings. Tab leaves the table; the arrow keys move between the trials."""
 
 from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QKeySequence
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QColor, QContextMenuEvent, QFont, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -140,6 +140,9 @@ class TrialTable(QTableWidget):
         # with is the current one (selected()).
         self.setSelectionMode(QAbstractItemView.ExtendedSelection)
         self.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        # Tab leaves the table (Qt's tab-key navigation moved from cell to cell, so the focus
+        # never left a table with rows); the arrow keys move between the trials.
+        self.setTabKeyNavigation(False)
         self.setAlternatingRowColors(True)
         self.setSortingEnabled(True)
         self.sortByColumn(0, Qt.AscendingOrder)
@@ -158,8 +161,12 @@ class TrialTable(QTableWidget):
         self.setContextMenuPolicy(Qt.CustomContextMenu)
         self.customContextMenuRequested.connect(self._menu)
         self.itemDoubleClicked.connect(self._double_clicked)
-        self.setToolTip("Double-click a trial to open its model; right-click for more. Ctrl+C "
-                        "copies the selected rows for a spreadsheet")
+        self.setToolTip("Double-click a trial (or select it and press Enter) to open its model; "
+                        "right-click (or press the menu key) for more. Ctrl+C copies the "
+                        "selected rows for a spreadsheet")
+        self.setAccessibleName("Trials")
+        self.setAccessibleDescription("One row per trial of the study shown. Enter opens the "
+                                      "selected trial's model; the menu key offers more.")
         self.records: dict[int, TrialRecord] = {}
         self._objective = "test_loss"
         self._recorded: dict | None = None  # the study's budget (SweepStudy.budget)
@@ -342,6 +349,20 @@ class TrialTable(QTableWidget):
             self.copy_selected()
             event.accept()
             return
+        modifiers = event.modifiers() & ~Qt.KeypadModifier
+        if (event.key() == Qt.Key_Menu and modifiers == Qt.NoModifier) or (
+                event.key() == Qt.Key_F10 and modifiers == Qt.ShiftModifier):
+            self._keyboard_menu()  # Wayland, macOS and the offscreen platform send only the key
+            event.accept()
+            return
+        if event.key() in (Qt.Key_Return, Qt.Key_Enter) and modifiers == Qt.NoModifier:
+            # Enter opens the selected trial's model, as a double-click does (and as Enter means
+            # Use in the Models dialog); Ctrl+Enter stays the tab's Start.
+            number = self.selected_number()
+            if number is not None:
+                self.open_requested.emit(number)
+            event.accept()
+            return
         super().keyPressEvent(event)
 
     def selected(self) -> TrialRecord | None:
@@ -402,3 +423,26 @@ class TrialTable(QTableWidget):
         menu = self.context_menu(pos)
         if menu is not None:
             menu.exec(self.viewport().mapToGlobal(pos))
+
+    def event(self, event) -> bool:
+        # The platform's menu event for a key (the menu key on X11, Shift+F10 on Windows) comes
+        # at the mouse pointer, or with Qt's position in the table's own coordinates, a row
+        # below the current one: the menu is the current trial's, at its row.
+        if event.type() == QEvent.ContextMenu and event.reason() == QContextMenuEvent.Keyboard:
+            self._keyboard_menu()
+            return True
+        return super().event(event)
+
+    def _keyboard_menu(self) -> None:
+        """The menu of the current trial (its row's), opened at that row (viewport
+        coordinates), as a right-click on it opens it."""
+        index = self.currentIndex()
+        area = self.viewport().rect()
+        if index.isValid():
+            self.scrollTo(index)  # the row in view: the menu opens on it
+            rect = self.visualRect(index)
+            pos = QPoint(min(max(rect.left() + 12, 0), area.right()),
+                         min(max(rect.center().y(), 0), area.bottom()))
+        else:
+            pos = QPoint(12, 12)
+        self._menu(pos)
