@@ -20,14 +20,19 @@ def to_uint8(images: torch.Tensor | np.ndarray) -> np.ndarray:
     return (np.clip(images, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
 
 
-def grid(images: torch.Tensor | np.ndarray, nrow: int = 8, padding: int = 2,
-         pad_value: float = 0.0) -> np.ndarray:
-    """Tile images [N, (1,) H, W] in rows of `nrow`; returns float array [H', W'] in [0, 1]."""
+def image_stack(images: torch.Tensor | np.ndarray) -> np.ndarray:
+    """Images [N, (1,) H, W] (a tensor on any device, or an array) as a float32 array
+    [N, H, W]."""
     if torch.is_tensor(images):
         images = images.detach().float().cpu().numpy()
     images = np.asarray(images, dtype=np.float32)
-    if images.ndim == 4:
-        images = images[:, 0]
+    return images[:, 0] if images.ndim == 4 else images
+
+
+def grid(images: torch.Tensor | np.ndarray, nrow: int = 8, padding: int = 2,
+         pad_value: float = 0.0) -> np.ndarray:
+    """Tile images [N, (1,) H, W] in rows of `nrow`; returns float array [H', W'] in [0, 1]."""
+    images = image_stack(images)
     n, h, w = images.shape
     nrow = max(1, min(nrow, n))
     rows = (n + nrow - 1) // nrow

@@ -13,6 +13,7 @@ import numpy as np
 import torch
 
 from .data import to_float
+from .images import image_stack
 from .model import VAE
 
 # A dimension whose average KL to the prior is below this (in nats) carries no information:
@@ -270,11 +271,7 @@ def tile(images: torch.Tensor | np.ndarray, n: int, cols: int | None = None) -> 
     """n * cols images [n * cols, (1,) H, W] in reading order -> one float array [n * H, cols * W]
     (n rows; `cols` is n unless given)."""
     cols = n if cols is None else cols
-    if torch.is_tensor(images):
-        images = images.detach().float().cpu().numpy()
-    images = np.asarray(images, dtype=np.float32)
-    if images.ndim == 4:
-        images = images[:, 0]
+    images = image_stack(images)
     count, h, w = images.shape
     if count != n * cols:
         raise ValueError(f"need {n * cols} images to tile {n} x {cols}, got {count}")
