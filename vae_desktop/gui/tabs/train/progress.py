@@ -93,13 +93,17 @@ class ProgressBox(QGroupBox):
         self.bar.setValue(0)
         self.bar.setFormat("%p%")
         threads = f", {info.threads} thread{'s' if info.threads != 1 else ''}"
-        _say(self.step_label, f"Epoch {info.start_epoch + 1} of {info.start_epoch + info.epochs} "
-                                f"· starting on {info.train_size:,} images")
+        epoch = f"Epoch {info.start_epoch + 1} of {info.start_epoch + info.epochs}"
+        run["precision"] = info.precision  # beside the speed, once it is known
+        if run["pause_t"] is not None:  # paused before the worker had read its images
+            _say(self.step_label, f"{epoch} · {info.train_size:,} images, paused before the "
+                                  "first batch")
+            return  # the speed line says "Paused" (set_paused)
+        _say(self.step_label, f"{epoch} · starting on {info.train_size:,} images")
         # Where the speed will be, until it is known: where and how the run computes (what
         # "auto" precision chose was never said). One line each, no wider than the column.
         _say(self.speed_label, f"{info.device}{threads if info.device == 'cpu' else ''}, "
                                  f"precision {info.precision}{' (auto)' if info.chosen else ''}")
-        run["precision"] = info.precision  # and after it, beside the speed
 
     def step(self, info: StepEvent) -> None:
         run = self._run

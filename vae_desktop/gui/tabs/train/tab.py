@@ -70,6 +70,8 @@ PAUSE_KEY = QKeySequence("Ctrl+P")
 # Ctrl+Return, and Ctrl+Enter: the keypad's Enter is another key to Qt.
 START_KEYS = (QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter"))
 SAVE_TIP = "Save the active model to a file of your choice"
+PAUSED_STATUS = (f"Paused. Press Resume ({PAUSE_KEY.toString(QKeySequence.NativeText)}) to go "
+                 "on, or Step to train one batch.")
 SCROLL_ROOM_PX = 8  # between the form and its scroll bar, while it scrolls
 SAVE_TIP_RUNNING = ("Off while a model trains: when the run ends (Stop ends it now, keeping its "
                     "last complete epoch), its model becomes the active model and can be saved")
@@ -319,6 +321,9 @@ class TrainTab(FormSettings, QWidget):
             job.pause()
         self._label_pause(job.paused)
         self.progress.set_paused(job.paused)
+        # The status bar too: it said "Training…" on, however early the run was paused.
+        self.state.status_message.emit(PAUSED_STATUS if job.paused else "Training…",
+                                       0 if job.paused else 3000)
 
     def _pause_key_pressed(self) -> None:
         if self.pause_button.isEnabled():
