@@ -199,8 +199,11 @@ def run_report(summary: RunSummary, kept: bool,
     if summary.status == "stopped" and n == 0:
         return _stopped_early(summary, message, listed), WARNING_STYLE
     if summary.status == "stopped":
-        return (lambda name: f"{message}, after {n} complete epoch{'s' if n != 1 else ''}."
-                             f"{now_active(name)}"), WARNING_STYLE
+        if "kept as it was after epoch" not in summary.message:  # the core says which, or not
+            message += f", after {n} complete epoch{'s' if n != 1 else ''}"
+        elif summary.start_epoch:  # a model trained further: what this run added to it
+            message += f", {n} epoch{'s' if n != 1 else ''} more than it started with"
+        return (lambda name: f"{message}.{now_active(name)}"), WARNING_STYLE
     if not message.endswith("."):
         message += "."
     if not kept:
