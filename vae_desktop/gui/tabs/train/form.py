@@ -45,6 +45,7 @@ from vae_desktop.gui.tabs.train.form_layout import (
     line_up,
     planned_rows,
 )
+from vae_desktop.gui.widgets import tones
 from vae_desktop.gui.widgets.range_spin import RangeDoubleSpinBox, RangeSpinBox
 
 # How a person reads some values: the table's own text is for configs and the command line.
@@ -281,7 +282,7 @@ class SettingsForm(QWidget):
                 setting.parse(text)
                 widget.setStyleSheet("")
             except ValueError:
-                widget.setStyleSheet("border: 1px solid #d93025;")
+                widget.setStyleSheet(f"border: 1px solid {tones.outline(widget)};")
                 out.append(f"{setting.label} must be {setting.range_text()}: "
                            f"{text or 'nothing'} is not (try {setting.default:g}).")
         return out

@@ -13,7 +13,8 @@ from vae_desktop.core import memory
 from vae_desktop.core import settings as table
 from vae_desktop.gui.tabs.train.continued import kept_data
 from vae_desktop.gui.tabs.train.form import KEPT_TRAIN_SETTINGS
-from vae_desktop.gui.tabs.train.progress import ERROR_STYLE, WARNING_STYLE
+from vae_desktop.gui.tabs.train.progress import ERROR_TONE, WARNING_TONE
+from vae_desktop.gui.widgets import tones
 
 SPLITTER_KEY = "train_tab/splitter"  # the loss plot's and the live latent view's widths
 
@@ -32,7 +33,7 @@ class FormSettings:
         try:
             self.form.apply(values)
         except ValueError as exc:
-            self._set_notice(f"These settings were not applied: {exc}.", ERROR_STYLE)
+            self._set_notice(f"These settings were not applied: {exc}.", ERROR_TONE)
             return False
         self._set_notice(None)
         return True
@@ -95,7 +96,7 @@ class FormSettings:
         try:
             self.form.apply(ckpt.config.to_dict())
         except ValueError as exc:  # a model from a file made with other limits
-            self._set_notice(f"{ckpt.name} cannot be continued here: {exc}.", ERROR_STYLE)
+            self._set_notice(f"{ckpt.name} cannot be continued here: {exc}.", ERROR_TONE)
         try:
             self.form.show_kept(kept_data(ckpt))
         except ValueError:  # _validate says why, and Start stays off
@@ -113,7 +114,7 @@ class FormSettings:
         return None
 
     def _refused(self, message: str) -> None:
-        self._set_notice(message, ERROR_STYLE)
+        self._set_notice(message, ERROR_TONE)
         self._refusal = True
 
     def _clear_refusal(self) -> None:
@@ -121,8 +122,8 @@ class FormSettings:
             self._refusal = False
             self._set_notice(None)
 
-    def _set_notice(self, text: str | None, style: str = ERROR_STYLE) -> None:
-        self._notice = None if text is None else (text, style)
+    def _set_notice(self, text: str | None, tone: str = ERROR_TONE) -> None:
+        self._notice = None if text is None else (text, tone)
         self._validate()
 
     def _validate(self) -> bool:
@@ -139,12 +140,12 @@ class FormSettings:
                        "units."] if too_big else []
             warnings += [slow] if slow else []
         lines = errors + warnings
-        style = ERROR_STYLE if errors else WARNING_STYLE
+        tone = ERROR_TONE if errors else WARNING_TONE
         if self._notice is not None:
             lines.insert(0, self._notice[0])
-            style = ERROR_STYLE if errors else self._notice[1]
+            tone = ERROR_TONE if errors else self._notice[1]
         self.message_label.setText("<br>".join(html.escape(line) for line in lines))
-        self.message_label.setStyleSheet(style)
+        tones.set_tone(self.message_label, tone)
         self.message_label.setVisible(bool(lines))
         ok = not errors
         self.start_button.setEnabled(ok and not self.is_training())

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from vae_desktop.core.images import grid
 from vae_desktop.core.settings import SETTINGS
 from vae_desktop.gui.preferences import setting_text
+from vae_desktop.gui.widgets import tones
 from vae_desktop.gui.widgets.image_view import DigitView
 
 STEP_COLUMNS = 8  # digits per row in the step panel (each row of digits has its reconstructions below)
@@ -60,7 +61,7 @@ class RunBar(QWidget):
         self.rewind_button.clicked.connect(self.rewind_requested)
         # What Apply asked for until it is in force (at once while paused: nothing else moves).
         self.note_label = QLabel("")
-        self.note_label.setStyleSheet("color: #b06000;")
+        tones.set_tone(self.note_label, tones.WARNING)
         self.note_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
@@ -114,7 +115,8 @@ class RunBar(QWidget):
         ok = self.values()[1] is not None
         # Idle and empty is not an error: the bar only shows values while a run goes on.
         bad = not ok and self.lr_edit.isEnabled()
-        self.lr_edit.setStyleSheet("border: 1px solid #d93025;" if bad else "")
+        self.lr_edit.setStyleSheet(f"border: 1px solid {tones.outline(self.lr_edit)};" if bad
+                                   else "")
         self.apply_button.setEnabled(self.lr_edit.isEnabled() and ok)
 
     def _apply(self) -> None:

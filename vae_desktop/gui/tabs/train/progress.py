@@ -13,10 +13,11 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QProgressBar, QVBo
 from vae_desktop.core.training import StepEvent
 from vae_desktop.core.wording import duration
 from vae_desktop.gui.tabs.train.job import RunStarted, RunSummary
+from vae_desktop.gui.widgets import tones
 
-ERROR_STYLE = "color: #d93025;"
-WARNING_STYLE = "color: #b06000;"
-OK_STYLE = "color: #188038;"
+# The colours of what a run ended with and of the messages under the form: readable on the
+# window's palette, light or dark (widgets.tones).
+ERROR_TONE, WARNING_TONE, OK_TONE = tones.ERROR, tones.WARNING, tones.OK
 # Time left is estimated from the pace since the first step reported (the first batch's warm-up
 # and reading the images left out), once it has been watched this long, over this many steps.
 ETA_AFTER_S = 1.0
@@ -168,10 +169,10 @@ class ProgressBox(QGroupBox):
         _say(self.eta_label, "")
         self._run = None
 
-    def set_result(self, text: str, style: str) -> None:
+    def set_result(self, text: str, tone: str) -> None:
         self.setVisible(True)
         _say(self.result_label, text)
-        self.result_label.setStyleSheet(style)
+        tones.set_tone(self.result_label, tone)
 
     def texts(self) -> str:
         """What the box says about the last run (its epoch and result lines)."""
@@ -182,9 +183,10 @@ class ProgressBox(QGroupBox):
 def run_report(summary: RunSummary, kept: bool,
                listed: str | None = None) -> tuple[Callable[[str], str], str]:
     """The result line of a run, as a function of the (escaped) name of the model it is about,
-    and its style. `kept`: the run's model is now the active model, which the line is about;
-    `listed`: the name of a new model stopped in its first epoch, kept in the library but not
-    made active (the line is then about the active model, which stays)."""
+    and its tone (its colour: tones.set_tone). `kept`: the run's model is now the active model,
+    which the line is about; `listed`: the name of a new model stopped in its first epoch, kept
+    in the library but not made active (the line is then about the active model, which
+    stays)."""
     n = summary.epochs_this_run
     epochs = f"{n} epoch{'s' if n != 1 else ''}"
     message = html.escape(summary.message[:1].upper() + summary.message[1:])
@@ -195,20 +197,20 @@ def run_report(summary: RunSummary, kept: bool,
     if summary.status == "done":
         loss = summary.history[-1].get("test_loss") if summary.history else None
         loss_text = f": test loss {loss:.2f} nats per image" if loss is not None else ""
-        return (lambda name: f"Finished {epochs}{loss_text}.{now_active(name)}"), OK_STYLE
+        return (lambda name: f"Finished {epochs}{loss_text}.{now_active(name)}"), OK_TONE
     if summary.status == "stopped" and n == 0:
-        return _stopped_early(summary, message, listed), WARNING_STYLE
+        return _stopped_early(summary, message, listed), WARNING_TONE
     if summary.status == "stopped":
         if "kept as it was after epoch" not in summary.message:  # the core says which, or not
             message += f", after {n} complete epoch{'s' if n != 1 else ''}"
         elif summary.start_epoch:  # a model trained further: what this run added to it
             message += f", {n} epoch{'s' if n != 1 else ''} more than it started with"
-        return (lambda name: f"{message}.{now_active(name)}"), WARNING_STYLE
+        return (lambda name: f"{message}.{now_active(name)}"), WARNING_TONE
     if not message.endswith("."):
         message += "."
     if not kept:
-        return (lambda name: f"{message} The active model is unchanged."), ERROR_STYLE
-    return (lambda name: f"{message}{now_active(name)}"), ERROR_STYLE
+        return (lambda name: f"{message} The active model is unchanged."), ERROR_TONE
+    return (lambda name: f"{message}{now_active(name)}"), ERROR_TONE
 
 
 def _stopped_early(summary: RunSummary, message: str,

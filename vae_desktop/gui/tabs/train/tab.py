@@ -55,7 +55,7 @@ from vae_desktop.gui.tabs.train.job import (
     training_run,
 )
 from vae_desktop.gui.tabs.train.live import LiveRun
-from vae_desktop.gui.tabs.train.progress import WARNING_STYLE, ProgressBox, run_report
+from vae_desktop.gui.tabs.train.progress import WARNING_TONE, ProgressBox, run_report
 from vae_desktop.gui.tabs.train.quitting import BUSY_REASON, PAUSED_REASON, quit_note
 from vae_desktop.gui.tabs.train.results import ResultsPanel, model_weighted
 from vae_desktop.gui.widgets.form_scroll import FormScroll
@@ -385,7 +385,7 @@ class TrainTab(FormSettings, QWidget):
             self.progress.epoch(record)
             self._autosave_failed = bool(event.save_error)
             if event.save_error:
-                self._set_notice(event.save_error, WARNING_STYLE)
+                self._set_notice(event.save_error, WARNING_TONE)
         elif isinstance(event, EndEvent):
             self._show_progress()
             self.progress.saving()
@@ -445,7 +445,7 @@ class TrainTab(FormSettings, QWidget):
             self._render_active()
         self._show_report()
         if summary.save_error:
-            self._set_notice(summary.save_error, WARNING_STYLE)
+            self._set_notice(summary.save_error, WARNING_TONE)
         self.state.status_message.emit(f"Training {summary.status}", 5000)
         self.run_finished.emit(summary)
         self._restore_focus()  # once the run's controls (the While-training row too) are off
