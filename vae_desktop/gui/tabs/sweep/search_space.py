@@ -39,12 +39,13 @@ from vae_desktop.core.sweep import (
 )
 from vae_desktop.core.wording import arch_name
 from vae_desktop.gui import preferences as qs
+from vae_desktop.gui.widgets import tones
 from vae_desktop.gui.widgets.range_spin import RangeSpinBox
 
 SPEC_DEFAULTS = SweepSpec()  # the sweep's default ranges and choices
 # A row whose values cannot run is framed in the colour of the message under the form, so the
-# message is seen next to what it is about.
-PROBLEM_STYLE = "QStackedWidget#problem { border: 1px solid #d9534f; border-radius: 3px; }"
+# message is seen next to what it is about (its red as seen on the window: tones.outline).
+PROBLEM_STYLE = "QStackedWidget#problem {{ border: 1px solid {colour}; border-radius: 3px; }}"
 
 
 def words(label: str) -> str:
@@ -232,7 +233,8 @@ class SettingRow:
         name = "problem" if problem else ""
         if self.stack.objectName() != name:
             self.stack.setObjectName(name)
-            self.stack.setStyleSheet(PROBLEM_STYLE if problem else "")
+            self.stack.setStyleSheet(PROBLEM_STYLE.format(colour=tones.outline(self.stack))
+                                     if problem else "")
 
 
 class SearchSpaceBox(QGroupBox):

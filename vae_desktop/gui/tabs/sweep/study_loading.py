@@ -11,9 +11,11 @@ from vae_desktop.core import sweep
 from vae_desktop.core.sweep import StudyNotFound, SweepStudy, objective_text
 from vae_desktop.core.wording import count
 from vae_desktop.gui.tabs.sweep.messages import said, said_call, sentence
+from vae_desktop.gui.widgets import tones
 
-ERROR_STYLE = "color: #d9534f;"
-WARNING_STYLE = "color: #b06000;"
+# The colours of the messages about the form and the study, readable on the window's palette,
+# light or dark (widgets.tones).
+ERROR_TONE, WARNING_TONE = tones.ERROR, tones.WARNING
 NO_STUDY_STATUS = ("No study shown from this storage: pick one from the Study name list (or "
                    "press Load) to see its trials, or press Start sweep to run one.")
 NOT_LISTING = object()  # no study list asked for
@@ -29,7 +31,7 @@ class StudyLoading:
         name = self.form.study_name()
         if not name:
             self.show_study_message("Type the name of a study to load in the Study name box.",
-                                    WARNING_STYLE)
+                                    WARNING_TONE)
             return
         self.show_study_message("")
         request = self._new_request()
@@ -45,15 +47,15 @@ class StudyLoading:
 
     def _study_read(self, request: int, name: str, read: SweepStudy | str, same: bool) -> None:
         if isinstance(read, str):  # no such study: said, not an error
-            self._load_failed(request, name, read, WARNING_STYLE)
+            self._load_failed(request, name, read, WARNING_TONE)
         else:
             self._on_study(request, read, same, loaded=True)
 
     def _load_failed(self, request: int, name: str, message: str,
-                     style: str = ERROR_STYLE) -> None:
+                     tone: str = ERROR_TONE) -> None:
         if request != self._request:
             return
-        self.show_study_message(message, style)
+        self.show_study_message(message, tone)
         # The view shows the study asked for, which could not be read: not the one before it.
         self.view.show_study(name, self.view.objective, self.view.direction, [], same_study=False)
         self.view.set_status(f"Study <b>{escape(name)}</b> is not shown: see the message below.")

@@ -28,6 +28,7 @@ from vae_desktop.gui.tabs.sweep.trial_table import (
     TrialTable,
     setting_text,
 )
+from vae_desktop.gui.widgets import tones
 from vae_desktop.gui.widgets.wrapping_label import WrappingLabel
 
 
@@ -109,7 +110,7 @@ class StudyView(QWidget):
         self.progress.hide()
         self.live_label = QLabel()
         self.live_label.setTextFormat(Qt.PlainText)
-        self.live_label.setStyleSheet("color: #808080;")
+        tones.set_tone(self.live_label, tones.QUIET)
         status = QHBoxLayout()
         status.addWidget(self.status_label, 1)
         status.addWidget(self.live_label)
@@ -253,9 +254,9 @@ class StudyView(QWidget):
     def status(self) -> str:
         return self.status_label.text()
 
-    def set_message(self, text: str, style: str = "") -> None:
-        """A message about the study or its storage ("": none), in `style` (its colour)."""
-        self.message_label.setStyleSheet(style)
+    def set_message(self, text: str, tone: str | None = None) -> None:
+        """A message about the study or its storage ("": none), in `tone` (its colour)."""
+        tones.set_tone(self.message_label, tone)
         self.message_label.setText(text)
         self.message_label.setVisible(bool(text))
 

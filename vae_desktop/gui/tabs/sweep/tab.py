@@ -41,14 +41,15 @@ from vae_desktop.gui.tabs.sweep.form import SweepForm
 from vae_desktop.gui.tabs.sweep.messages import said_steps, sentence
 from vae_desktop.gui.tabs.sweep.search_space import words
 from vae_desktop.gui.tabs.sweep.study_loading import (
-    ERROR_STYLE,
+    ERROR_TONE,
     NOT_LISTING,
-    WARNING_STYLE,
+    WARNING_TONE,
     StudyLoading,
 )
 from vae_desktop.gui.tabs.sweep.study_view import StudyView
 from vae_desktop.gui.tabs.sweep.trial_table import as_shown, fmt
 from vae_desktop.gui.tabs.sweep.watch import StudyWatcher
+from vae_desktop.gui.widgets import tones
 from vae_desktop.gui.widgets.form_scroll import FormScroll
 from vae_desktop.gui.workers import Job, warm_up_in_gui_thread
 
@@ -109,7 +110,7 @@ class SweepTab(StudyLoading, QWidget):
         self.error_label = QLabel()
         self.error_label.setTextFormat(Qt.PlainText)  # it may quote what was typed
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(ERROR_STYLE)
+        tones.set_tone(self.error_label, ERROR_TONE)
         self.error_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.error_label.hide()
         self.start_button = QPushButton("Start sweep")
@@ -163,18 +164,18 @@ class SweepTab(StudyLoading, QWidget):
         self.form.save(settings)
 
     # Messages
-    def show_error(self, message: str, style: str = ERROR_STYLE) -> None:
+    def show_error(self, message: str, tone: str = ERROR_TONE) -> None:
         self.error_label.setText(message)
-        self.error_label.setStyleSheet(style)
+        tones.set_tone(self.error_label, tone)
         self.error_label.setVisible(bool(message))
 
     def error_text(self) -> str:
         """The message next to the form ("" when none is shown)."""
         return self.error_label.text() if not self.error_label.isHidden() else ""
 
-    def show_study_message(self, message: str, style: str = ERROR_STYLE) -> None:
+    def show_study_message(self, message: str, tone: str = ERROR_TONE) -> None:
         """What went wrong with the study or its storage, above the trial table ("": none)."""
-        self.view.set_message(message, style)
+        self.view.set_message(message, tone)
 
     def study_message(self) -> str:
         """The message about the study or its storage ("" when none is shown)."""
@@ -186,7 +187,7 @@ class SweepTab(StudyLoading, QWidget):
         problems = self.problems()
         slow = None if problems else memory.sweep_needs(self.form.spec())[1]
         if slow:  # a warning: the sweep may still start
-            self.show_error(slow, WARNING_STYLE)
+            self.show_error(slow, WARNING_TONE)
         else:
             self.show_error("\n".join(problems))
         self._enable_start(problems)

@@ -8,7 +8,14 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QColor, QContextMenuEvent, QFont, QGuiApplication, QKeySequence
+from PySide6.QtGui import (
+    QColor,
+    QContextMenuEvent,
+    QFont,
+    QGuiApplication,
+    QKeySequence,
+    QPalette,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -32,14 +39,20 @@ from vae_desktop.core.sweep import (
 )
 from vae_desktop.core.wording import arch_name
 from vae_desktop.gui.tabs.sweep.messages import plain_tip, sentence
+from vae_desktop.gui.widgets import tones
 
 # Short, so the columns stay narrow; each header's tooltip gives the form's full label.
 SHORT_LABELS = {"latent_dim": "Latent", "hidden": "Hidden", "lr": "LR",
                 "batch_size": "Batch", "beta": "Beta", "arch": "Arch"}
+# The hues of a trial's state (and of a value not final); each cell takes its hue at the contrast
+# text needs against the table's rows, light or dark (tones.readable).
 STATE_COLORS = {"complete": QColor(70, 160, 90), "pruned": QColor(140, 140, 140),
                 "stopped": QColor(230, 140, 40), "fail": QColor(210, 70, 70),
                 "lost": QColor(210, 70, 70),
                 "running": QColor(70, 140, 255), "waiting": QColor(140, 140, 140)}
+QUIET_COLOR = QColor(140, 140, 140)
+BEST_BACKGROUND = QColor(255, 140, 40, 60)  # the best trial's row
+HUE_ROLE = Qt.UserRole + 1  # a cell's hue, kept to colour it again for another palette
 COLUMNS = ("#", "State", "Test loss", "Epochs", "Images", "Time") \
     + tuple(SHORT_LABELS[s] for s in SETTINGS) + ("Worker",)
 VALUE_COLUMN = 2
@@ -235,7 +248,7 @@ class TrialTable(QTableWidget):
                 if col == 0:
                     item.setData(Qt.UserRole, record.number)
                 elif col == 1:
-                    item.setForeground(STATE_COLORS.get(record.label, QColor(140, 140, 140)))
+                    item.setData(HUE_ROLE, STATE_COLORS.get(record.label, QUIET_COLOR))
                     item.setToolTip(state_tip(record))
                 elif col == IMAGES_COLUMN:
                     item.setToolTip(images_tip(budget))
@@ -244,7 +257,7 @@ class TrialTable(QTableWidget):
                                     "trial was recorded failed when that was noticed.")
                 elif col == VALUE_COLUMN and record.value is None and value is not None:
                     item.setToolTip("The last epoch's value: the trial did not complete")
-                    item.setForeground(QColor(140, 140, 140))
+                    item.setData(HUE_ROLE, QUIET_COLOR)
                 elif col == WORKER_COLUMN:
                     item.setToolTip(plain_tip(f"Process {record.pid} on {record.host}; its "
                                               "checkpoint is on that machine")
@@ -254,12 +267,33 @@ class TrialTable(QTableWidget):
                     item.setToolTip("Sampled by the sweep")
                     item.setFont(bold)
                 if best is not None and record.number == best.number:
-                    item.setBackground(QColor(255, 140, 40, 60))
+                    item.setBackground(BEST_BACKGROUND)
                 self.setItem(row, col, item)
+        self._colour_cells()
         self.setSortingEnabled(True)
         if keep is not None:
             self.select_trial(keep)  # it scrolls to the trial: _place_view puts the view back
         self._fit_columns()
+
+    def _colour_cells(self) -> None:
+        """Each coloured cell in its hue, readable on both row colours and the best trial's."""
+        rows = self.palette()
+        base, alternate = rows.color(QPalette.Base), rows.color(QPalette.AlternateBase)
+        best = QColor(base)
+        share = BEST_BACKGROUND.alphaF()
+        best.setRgbF(*(b * (1 - share) + o * share for b, o in zip(
+            base.getRgbF()[:3], BEST_BACKGROUND.getRgbF()[:3], strict=True)))
+        for row in range(self.rowCount()):
+            for col in range(self.columnCount()):
+                item = self.item(row, col)
+                hue = item.data(HUE_ROLE) if item is not None else None
+                if hue is not None:
+                    item.setForeground(tones.readable(hue, base, alternate, best))
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.PaletteChange:  # a theme switched: the cells' colours follow
+            self._colour_cells()
 
     def _place_view(self, records: list[TrialRecord], keep: int | None,
                     view: tuple[int, int]) -> None:
