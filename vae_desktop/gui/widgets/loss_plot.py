@@ -139,6 +139,13 @@ class LossPlot(QWidget):
         # The legend sits in its own row above the plot, where it never hides a curve.
         self.plot_widget = pg.GraphicsLayoutWidget()
         self.plot_widget.setBackground("#202124")
+        self.plot_widget.setAccessibleName("Loss plot")
+        self.plot_widget.setAccessibleDescription(
+            "The training and test losses by epoch, in nats per image; the check boxes under "
+            "it show or hide curves and set a log scale.")
+        # No Tab stop: nothing here is done with keys (the check boxes under it are), and a
+        # plot that takes the focus draws none.
+        self.plot_widget.setFocusPolicy(Qt.NoFocus)
         self.legend = pg.LegendItem(colCount=len(CURVES), labelTextColor="#dddddd",
                                     frame=False, horSpacing=4)
         self.plot_widget.addItem(self.legend, row=0, col=0)

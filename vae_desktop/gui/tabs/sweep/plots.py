@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 import pyqtgraph as pg
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from vae_desktop.core import settings as table
@@ -86,6 +86,17 @@ class TrialPlots(QWidget):
             "&nbsp;<span style='color:#969696'>✕</span> pruned/stopped "
             "&nbsp;<span style='color:#ff8c28'>━</span> best so far")
         self.title_right = QLabel("<b>Objective against</b>")
+        self.title_right.setBuddy(self.setting_combo)
+        for plot, name, what in (
+                (self.by_trial, "Objective by trial plot",
+                 "Each trial's objective against its number, with the best so far."),
+                (self.by_setting, "Objective against a setting plot",
+                 "Each complete trial's objective against the setting chosen above it.")):
+            plot.setAccessibleName(name)
+            # The table beside them says the same, and is worked with keys: a plot takes no Tab
+            # stop (nothing here is done with keys, and it draws no focus).
+            plot.setAccessibleDescription(f"{what} The trial table holds the same values.")
+            plot.setFocusPolicy(Qt.NoFocus)
         # Same height for both title rows, so the two plots line up.
         self.title_left.setMinimumHeight(self.setting_combo.sizeHint().height())
         left = QVBoxLayout()

@@ -206,11 +206,29 @@ class SettingRow:
             how = "when varied, the choices to pick from"
         tip = f"{setting.help}; {how} ({setting.range_text()})"
         self.varied.widget.setToolTip(tip)
+        self._name_fields(setting.label)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.fixed.widget)
         self.stack.addWidget(self.varied.widget)
         self.stack.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
         self.check.toggled.connect(lambda on: self.stack.setCurrentIndex(int(on)))
+
+    def _name_fields(self, label: str) -> None:
+        """Names a screen reader says for the row's fields, which sit beside its check box with
+        no label of their own: "Latent dimensions" (the one value), "Latent dimensions from"
+        and "… to" (a range), "Hidden units choices" (a list), "Architecture: MLP"."""
+        self.fixed.widget.setAccessibleName(label)
+        self.fixed.widget.setAccessibleDescription("The one value every trial uses; tick the "
+                                                   "box beside it to vary it.")
+        varied = self.varied
+        if isinstance(varied, RangeField):
+            varied.low.widget.setAccessibleName(f"{label} from")
+            varied.high.widget.setAccessibleName(f"{label} to")
+        elif varied.checks:
+            for box in varied.checks.values():
+                box.setAccessibleName(f"{label}: {box.text()}")
+        else:
+            varied.text.setAccessibleName(f"{label} choices")
 
     def signals(self) -> list:
         varied = self.varied.changed

@@ -64,6 +64,10 @@ class DigitsRow(QWidget):
             box.setText(str(digit))
             box.setCheckable(True)
             box.setChecked(True)
+            # A lone digit says nothing to a screen reader: what pressing it does, and the
+            # row's help (on or off is the toggle's own state).
+            box.setAccessibleName(f"Train on digit {digit}")
+            box.setAccessibleDescription(ROW_TIP)
             box.setStyleSheet(STYLE)
             box.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
             box.setMinimumWidth(box.fontMetrics().horizontalAdvance("0") + 10)

@@ -66,9 +66,18 @@ class RunBar(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(QLabel("While training:"))
-        row.addWidget(QLabel("β"))
+        beta_label, lr_label = QLabel("β"), QLabel("lr")
+        beta_label.setBuddy(self.beta_spin)
+        lr_label.setBuddy(self.lr_edit)
+        # In words a screen reader says well ("β" alone may be read as a letter or not at all).
+        self.beta_spin.setAccessibleName("Beta while training")
+        self.lr_edit.setAccessibleName("Learning rate while training")
+        for field in (self.beta_spin, self.lr_edit):
+            field.setAccessibleDescription("Applied from the next batch when you press Apply "
+                                           "or Enter.")
+        row.addWidget(beta_label)
         row.addWidget(self.beta_spin)
-        row.addWidget(QLabel("lr"))
+        row.addWidget(lr_label)
         row.addWidget(self.lr_edit)
         row.addWidget(self.apply_button)
         row.addSpacing(12)

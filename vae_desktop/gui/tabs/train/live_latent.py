@@ -35,6 +35,15 @@ class LiveLatentView(QGroupBox):
         self.following = True  # the newest snapshot is shown as it comes
         self.view = SnapshotView(min_size=140, legend=False, strip_height=40,
                                  empty_text=EMPTY_PLOT)
+        canvas = self.view.canvas
+        canvas.setAccessibleName("Live latent space plot")
+        canvas.setAccessibleDescription(
+            f"{SAMPLE_SIZE:,} test digits placed by their codes as the model learns, coloured "
+            "by digit. The timeline below moves through the snapshots; the caption under it "
+            "says which is shown.")
+        # No Tab stop: nothing here is done with keys (the timeline slider is), and a plot that
+        # takes the focus draws none.
+        canvas.setFocusPolicy(Qt.NoFocus)
         self.caption = QLabel(WAITING)
         self.caption.setWordWrap(True)
         # Room for two lines, so that the first snapshot's one-line caption replacing the
@@ -44,6 +53,9 @@ class LiveLatentView(QGroupBox):
         self.slider = QSlider(Qt.Horizontal)
         self.slider.setToolTip("Timeline: scrub through the snapshots of the run (at the right "
                                "end, the view follows the training)")
+        self.slider.setAccessibleName("Snapshot timeline")
+        self.slider.setAccessibleDescription("Moves through the snapshots of the run; at the "
+                                             "right end the view follows the training.")
         self.slider.valueChanged.connect(self._on_slider)
         self.open_button = QPushButton("Open in Latent space")
         self.open_button.setToolTip("Show this snapshot in the Latent space tab")
