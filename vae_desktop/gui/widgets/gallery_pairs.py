@@ -1,6 +1,10 @@
 """PairGallery: digits beside their reconstructions, in a grid drawn as one image; a click on a
 pair emits its index. Its minimum size keeps every 28x28 digit at MIN_SCALE screen pixels per
-image pixel or more, so the pairs stay readable however little room the window leaves."""
+image pixel or more, so the pairs stay readable however little room the window leaves.
+
+From the keyboard: Tab brings the focus (a frame at the widget's edge shows it) and a frame marks
+the current pair; the arrow keys, Home and End move it, and Enter (or Space) emits its index as a
+click on it does."""
 
 from __future__ import annotations
 
@@ -12,17 +16,25 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QWidget
 
+from vae_desktop.gui.widgets.keyboard_menu import FocusFrame
+
 PAD = 4  # image pixels between two pairs
 MIN_SCALE = 1.25  # screen pixels per image pixel, at the least (a digit: 35 px)
 HINT_SCALE = 1.6  # and as much as it asks for (a digit: 45 px); a layout may give it more
 BACKGROUND = "#202124"
+HOVER_COLOR = QColor(255, 180, 60)
+CURRENT_COLOR = QColor(110, 180, 255)  # the keyboard's pair: light blue, not the hover's orange
+ENTER_KEYS = (Qt.Key_Return, Qt.Key_Enter, Qt.Key_Space)
 
 
 class PairGallery(pg.GraphicsLayoutWidget):
-    """Emits `clicked(i)` for the i-th pair and `hovered(i)` (-1 when the mouse leaves them)."""
+    """Emits `clicked(i)` for the i-th pair (a click, or Enter on the current pair), `hovered(i)`
+    (-1 when the mouse leaves them) and `described(i)`: the pair to say something about, the
+    hovered one or else, while the gallery has the focus, the current one (-1: none)."""
 
     clicked = Signal(int)
     hovered = Signal(int)
+    described = Signal(int)
     # On a resize: how many rows fit at the width's scale (`rows` at the least, `max_rows` at
     # most), when that is not the number shown. The owner fills them (set_rows, set_pairs).
     rows_fit = Signal(int)
@@ -40,10 +52,20 @@ class PairGallery(pg.GraphicsLayoutWidget):
         self.image_item = pg.ImageItem(axisOrder="row-major")
         self.view.addItem(self.image_item)
         self.highlight = QGraphicsRectItem()  # the frame round the hovered pair
-        self.highlight.setPen(QPen(QColor(255, 180, 60), 0.8))
+        self.highlight.setPen(QPen(HOVER_COLOR, 0.8))
         self.highlight.setZValue(10)
         self.highlight.hide()
         self.view.addItem(self.highlight)
+        # The frame round the current pair, the one Enter opens: shown while the gallery has the
+        # focus. Thicker and drawn over the hover's, so the two can be told apart.
+        self.current_frame = QGraphicsRectItem()
+        self.current_frame.setPen(QPen(CURRENT_COLOR, 1.4))
+        self.current_frame.setZValue(11)
+        self.current_frame.hide()
+        self.view.addItem(self.current_frame)
+        self.current = -1  # the keyboard's pair (-1: none yet)
+        self.setFocusPolicy(Qt.StrongFocus)
+        self.focus_frame = FocusFrame(self)
         width, height = self.image_size()
         self.setMinimumSize(math.ceil(width * MIN_SCALE), math.ceil(height * MIN_SCALE))
         self.count = 0
@@ -109,7 +131,12 @@ class PairGallery(pg.GraphicsLayoutWidget):
             canvas[y:y + 28, x + 29:x + 57] = recons[i]
         self.image_item.setImage(canvas, autoLevels=False, levels=(0.0, 1.0))
         self.view.setRange(xRange=(0, width), yRange=(0, height), padding=0.0)
-        self._set_hover(-1)
+        self._hover = -1
+        self.highlight.hide()
+        self.hovered.emit(-1)
+        # The current pair stays where it was, among the pairs now shown.
+        self._set_current(min(self.current, self.count - 1) if self.current >= 0 else -1,
+                          force=True)
 
     def cell_center(self, index: int) -> QPointF:
         """Where pair `index` is, in the view's coordinates (for tests and keyboard use)."""
@@ -128,11 +155,74 @@ class PairGallery(pg.GraphicsLayoutWidget):
         index = r * self.columns + c
         return index if index < self.count else -1
 
+    def described_pair(self) -> int:
+        """The pair to say something about: the hovered one, else the current one while the
+        gallery has the focus, else -1."""
+        if self._hover >= 0:
+            return self._hover
+        return self.current if self.hasFocus() else -1
+
+    def _cell_rect(self, index: int) -> QRectF:
+        cw, ch = self.cell_size()
+        r, c = divmod(index, self.columns)
+        return QRectF(PAD + c * cw - 1, PAD + r * ch - 1, 59, 30)
+
+    def _set_current(self, index: int, force: bool = False) -> None:
+        if index == self.current and not force:
+            return
+        self.current = index
+        shown = index >= 0 and self.hasFocus()
+        if shown:
+            self.current_frame.setRect(self._cell_rect(index))
+        self.current_frame.setVisible(shown)
+        self.described.emit(self.described_pair())
+
+    def focusInEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().focusInEvent(event)
+        if self.current < 0 and self.count:
+            self.current = 0  # the worst first
+        self._set_current(min(self.current, self.count - 1), force=True)
+
+    def focusOutEvent(self, event) -> None:  # noqa: N802
+        super().focusOutEvent(event)
+        self._set_current(self.current, force=True)  # the frame hidden, the line as before
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        """Left/Right: the pair before or after; Up/Down: the row above or below; Home/End: the
+        first or the last; Enter or Space: open the current pair, as a click does."""
+        modifiers = event.modifiers() & ~Qt.KeypadModifier
+        key = event.key()
+        if modifiers != Qt.NoModifier or not self.count:
+            super().keyPressEvent(event)
+            return
+        steps = {Qt.Key_Left: -1, Qt.Key_Right: 1, Qt.Key_Up: -self.columns,
+                 Qt.Key_Down: self.columns}
+        current = max(self.current, 0)
+        if key in steps:
+            moved = current + steps[key]
+            if 0 <= moved < self.count:
+                current = moved
+        elif key == Qt.Key_Home:
+            current = 0
+        elif key == Qt.Key_End:
+            current = self.count - 1
+        elif key in ENTER_KEYS:
+            self._set_current(current)
+            self.clicked.emit(current)
+            event.accept()
+            return
+        else:
+            super().keyPressEvent(event)
+            return
+        self._set_current(current)
+        event.accept()
+
     def _on_click(self, event) -> None:
         if event.button() != Qt.LeftButton:
             return
         index = self.index_at(self.view.mapSceneToView(event.scenePos()))
         if index >= 0:
+            self._set_current(index)  # the keys go on from the pair clicked
             self.clicked.emit(index)
 
     def _on_move(self, pos) -> None:
@@ -149,9 +239,8 @@ class PairGallery(pg.GraphicsLayoutWidget):
         if index < 0:
             self.highlight.hide()
         else:
-            cw, ch = self.cell_size()
-            r, c = divmod(index, self.columns)
-            self.highlight.setRect(QRectF(PAD + c * cw - 1, PAD + r * ch - 1, 59, 30))
+            self.highlight.setRect(self._cell_rect(index))
             self.highlight.show()
         self.hovered.emit(index)
+        self.described.emit(self.described_pair())
 

@@ -112,6 +112,7 @@ class AnomalyPlots(QWidget):
         self.outlier_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.outlier_table.setSelectionMode(QAbstractItemView.NoSelection)
         self.outlier_table.setFocusPolicy(Qt.NoFocus)
+        self.outlier_table.setTabKeyNavigation(False)  # never a Tab stop, and never keeps Tab
         header = self.outlier_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.Stretch)

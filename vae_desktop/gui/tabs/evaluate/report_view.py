@@ -161,8 +161,14 @@ class ReportView(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
         self.table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
-        self.table.setToolTip("Per-digit means over the test set. Select a row to see that digit "
-                              "in the histogram and the gallery; click again (or Esc) for all.")
+        # Tab and Shift+Tab pass through it (Qt's tab-key navigation kept Tab, and each Tab
+        # picked the next row, which narrowed the histogram and the gallery without a word).
+        self.table.setTabKeyNavigation(False)
+        self.table.setAccessibleName("Per-digit table")
+        self.table.setToolTip("Per-digit means over the test set. Select a row (click it, or "
+                              "move to it with the arrow keys) to see that digit in the "
+                              "histogram and the gallery; Ctrl+click it (or press Esc) for every "
+                              "digit again.")
         # Exactly ten rows high: the histogram below gets the rest of the height.
         self.table.setFixedHeight(ROW_HEIGHT * 10 + self.table.horizontalHeader().sizeHint().height()
                                   + 4)
@@ -199,9 +205,15 @@ class ReportView(QWidget):
         self.gallery = PairGallery(GALLERY_COLUMNS, GALLERY_ROWS, max_rows=GALLERY_MAX_ROWS)
         self.gallery.rows_fit.connect(self._gallery_rows_fit)
         self.gallery.setToolTip("The test digits the model reconstructs worst (highest BCE), "
-                                "each beside its reconstruction. Click one to open it in Draw.")
+                                "each beside its reconstruction. Click one to open it in Draw; "
+                                "from the keyboard, the arrow keys move the blue frame from pair "
+                                "to pair and Enter opens the framed one.")
+        self.gallery.setAccessibleName("Worst reconstructions")
+        self.gallery.setAccessibleDescription(
+            "Test digits beside their reconstructions, the worst first. The arrow keys move "
+            "between them, Enter opens one in the Draw tab.")
         self.gallery.clicked.connect(self._on_gallery_clicked)
-        self.gallery.hovered.connect(self._on_gallery_hover)
+        self.gallery.described.connect(self._on_gallery_hover)
         gallery_box.addWidget(self.gallery, 1)
 
         row = QHBoxLayout()
@@ -371,7 +383,7 @@ class ReportView(QWidget):
             self.gallery_title.setText(f"<b>Worst reconstructions</b> · digit {digit}")
         self.gallery_indices = [int(i) for i in indices]
         self.gallery.set_pairs(images[indices, 0].numpy(), recons.numpy())
-        self.gallery_info.setText(self._hint())
+        self._on_gallery_hover(self.gallery.described_pair())
 
     def _hint(self) -> str:
         """What a pair shows: a binarised model's inputs are binarised."""
@@ -394,7 +406,8 @@ class ReportView(QWidget):
             f"#{i}, {a_digit(int(self.report.labels[i]))}"
             f"{' (binarised)' if self.report.binarized else ''}: reconstruction {float(s['recon'][i]):.1f} "
             f"nats, PSNR {float(s['psnr'][i]):.1f} dB, SSIM {float(s['ssim'][i]):.2f}. "
-            f"Click to open in Draw.")
+            f"{'Enter or a click opens' if self.gallery.hasFocus() else 'Click to open'} it "
+            f"in Draw.")
 
     def _on_gallery_clicked(self, index: int) -> None:
         if 0 <= index < len(self.gallery_indices):
