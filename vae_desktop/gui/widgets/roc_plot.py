@@ -23,6 +23,7 @@ class RocPlot(pg.PlotWidget):
         self.setLabel("left", "true-positive rate")
         self.setToolTip("ROC curve of held-out against normal test digits: the dot is the "
                         "threshold. AUROC: the area under the curve, 0.5 is chance.")
+        self.setAccessibleName("ROC curve")
         self.auc: float | None = None  # of the curve shown (None: none)
         self.show_message("")
 

@@ -135,14 +135,21 @@ class AnomalyControls(QWidget):
             "AUROC and share flagged), or as CSV, one figure a row."))
         self.export_button.setEnabled(False)
 
+        # Each label names its box for a screen reader (its buddy), which otherwise says only
+        # the value ("Reconstruction + KL", "2").
+        labels = {}
+        for text, box in (("Score", self.score_combo), ("Threshold", self.percentile_spin),
+                          ("Hold out", self.digit_combo), ("Images", self.train_size_spin)):
+            labels[text] = QLabel(text)
+            labels[text].setBuddy(box)
         controls = QGridLayout()
         controls.setHorizontalSpacing(8)
-        controls.addWidget(QLabel("Score"), 0, 0)
+        controls.addWidget(labels["Score"], 0, 0)
         controls.addWidget(self.score_combo, 0, 1)
-        controls.addWidget(QLabel("Threshold"), 0, 2)
+        controls.addWidget(labels["Threshold"], 0, 2)
         controls.addWidget(self.percentile_spin, 0, 3)
         controls.addWidget(self.active_button, 0, 5)
-        controls.addWidget(QLabel("Hold out"), 1, 0)
+        controls.addWidget(labels["Hold out"], 1, 0)
         digit_row = QHBoxLayout()
         digit_row.setSpacing(6)  # "Epochs" touched its box: "Epochs2"
         digit_row.addWidget(self.digit_combo)
@@ -155,7 +162,7 @@ class AnomalyControls(QWidget):
         digit_row.addWidget(self.epochs_label)
         digit_row.addWidget(self.epochs_spin)
         controls.addLayout(digit_row, 1, 1)
-        controls.addWidget(QLabel("Images"), 1, 2)
+        controls.addWidget(labels["Images"], 1, 2)
         controls.addWidget(self.train_size_spin, 1, 3)
         controls.addWidget(self.train_button, 1, 5)
         # Stop sits by the progress bar of the training it stops, under the boxes: a sixth

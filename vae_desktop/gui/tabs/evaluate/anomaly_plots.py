@@ -95,10 +95,13 @@ class AnomalyPlots(QWidget):
         self.hist_plot.setLabel("left", "% of images")
         self.hist_plot.setToolTip("Score histograms of normal test digits and held-out test "
                                   f"digits; the red dashed line is the threshold. {PLOT_MENU_HINT}")
+        self.hist_plot.setAccessibleName("Anomaly score histogram")
+        self.hist_plot.setAccessibleDescription(PLOT_MENU_HINT)
         hist_column.addWidget(self.hist_legend)
         hist_column.addWidget(self.hist_plot, 1)
         self.roc_plot = RocPlot()
         self.roc_plot.setToolTip(f"{self.roc_plot.toolTip()} {PLOT_MENU_HINT}")
+        self.roc_plot.setAccessibleDescription(PLOT_MENU_HINT)
         add_save_plot_action(self.hist_plot, self.hist_box, "anomaly-scores.png", self.said.emit)
         add_save_plot_action(self.roc_plot, self.roc_plot, "roc-curve.png", self.said.emit)
         plots.addWidget(self.hist_box, 3)

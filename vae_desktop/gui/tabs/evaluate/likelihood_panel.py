@@ -68,6 +68,8 @@ class LikelihoodPanel(QFrame):
             "log p(x) and take proportionally longer; the literature (Burda et al. 2015) "
             "reports K = 5000, several minutes on a CPU for 10,000 digits."))
         self.k_combo.currentIndexChanged.connect(lambda _: self._show_result())
+        # Its value ("K = 500") is all it shows: the name says what K counts.
+        self.k_combo.setAccessibleName("Log-likelihood samples per image (K)")
         self.run_button = QPushButton("Estimate")
         self.run_button.setToolTip("Estimate -log p(x) on the test set by importance sampling, "
                                    "in the background. Press it again to stop.")

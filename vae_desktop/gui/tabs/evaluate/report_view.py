@@ -179,9 +179,11 @@ class ReportView(QWidget):
         numbers = QVBoxLayout()
         numbers.addWidget(self.table)
         hist_header = QHBoxLayout()
-        hist_header.addWidget(QLabel("<b>Per-image scores</b>, z = μ"))
+        hist_caption = QLabel("<b>Per-image scores</b>, z = μ")
+        hist_header.addWidget(hist_caption)
         hist_header.addStretch(1)
         self.hist_combo = QComboBox()
+        hist_caption.setBuddy(self.hist_combo)  # names the box for a screen reader
         for key, text in SCORE_NAMES.items():
             self.hist_combo.addItem(text[0].upper() + text[1:], key)
         self.hist_combo.setToolTip("Which per-image score to plot (z = posterior mean)")
@@ -194,6 +196,8 @@ class ReportView(QWidget):
         self.hist_plot.setLabel("left", "% of images")
         self.hist_plot.setMinimumHeight(120)
         self.hist_plot.setToolTip(f"Per-image scores of the test digits, z = μ. {PLOT_MENU_HINT}")
+        self.hist_plot.setAccessibleName("Per-image score histogram")
+        self.hist_plot.setAccessibleDescription(PLOT_MENU_HINT)
         add_save_plot_action(self.hist_plot, self.hist_plot, "per-image-scores.png",
                              self.said.emit)
         numbers.addWidget(self.hist_plot, 1)
