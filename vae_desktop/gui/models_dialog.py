@@ -5,6 +5,7 @@ changes it only through the state's methods."""
 from __future__ import annotations
 
 import html
+from itertools import pairwise
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -74,6 +75,11 @@ class ModelsDialog(QDialog):
         layout.addWidget(self.legend)
         layout.addWidget(self.detail)
         layout.addLayout(buttons)
+        # Tab goes as the eye does: Hide (above the list), the list, its buttons, Close.
+        order = (self.notice.hide_button, self.table, self.activate_button, self.rename_button,
+                 self.remove_button, self.folder_button, close.button(QDialogButtonBox.Close))
+        for before, after in pairwise(order):
+            self.setTabOrder(before, after)
         state.models_changed.connect(self.refresh)
         state.model_changed.connect(lambda _ckpt: self.refresh())
         self.refresh()

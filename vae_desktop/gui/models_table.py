@@ -83,6 +83,10 @@ class ModelsTable(QTableWidget):
         self.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.setSelectionMode(QAbstractItemView.SingleSelection)
         self.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        # Tab and Shift+Tab leave it for the buttons (Qt's tab-key navigation kept Tab, moving
+        # from cell to cell and picking each row in turn); the arrow keys pick a model.
+        self.setTabKeyNavigation(False)
+        self.setAccessibleName("Models")
         self.verticalHeader().setVisible(False)
         self.setAlternatingRowColors(True)
         # A name too long for its column is cut in the middle (its start and its date stay),
