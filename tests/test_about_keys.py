@@ -48,3 +48,23 @@ def test_enter_on_a_focused_open_button_still_closes(dialog, qtbot):
     dialog.show()
     dialog.folder_buttons["Models"].click()
     assert dialog.opened == [dialog.folders["Models"]]
+
+
+def test_tab_goes_through_the_buttons_in_the_order_they_are_seen(dialog, qtbot):
+    """The five Open buttons top to bottom, then Copy details, then Close, as they stand left to
+    right (Tab reached Close before Copy details, to its left)."""
+    seen = []
+    widget = QApplication.focusWidget()
+    for _ in range(len(dialog.folder_buttons) + 2):
+        qtbot.keyClick(widget, Qt.Key_Tab)
+        widget = QApplication.focusWidget()
+        seen.append(widget)
+    assert seen == [*dialog.folder_buttons.values(), dialog.copy_button, close_button(dialog)]
+    assert dialog.copy_button.x() < close_button(dialog).x()
+    qtbot.keyClick(widget, Qt.Key_Backtab)
+    assert QApplication.focusWidget() is dialog.copy_button
+
+
+def test_each_open_button_says_which_folder_it_opens(dialog):
+    names = [button.accessibleName() for button in dialog.folder_buttons.values()]
+    assert names == [f"Open the {name} folder" for name in dialog.folder_buttons]

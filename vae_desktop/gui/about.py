@@ -114,6 +114,8 @@ class AboutDialog(QDialog):
             button = QPushButton("Open")
             button.setAutoDefault(False)  # Enter closes the dialog, whichever button has focus
             button.setToolTip(f"Open {folder} in the file manager: {what}")
+            # Five buttons read "Open": the name says which folder each opens.
+            button.setAccessibleName(f"Open the {name} folder")
             button.clicked.connect(lambda _=False, name=name: self.open_folder(name))
             grid.addWidget(button, row, 2)
             self.folder_buttons[name] = button
@@ -130,6 +132,10 @@ class AboutDialog(QDialog):
         layout.addLayout(header)
         layout.addLayout(grid)
         layout.addWidget(buttons)
+        # Tab as they stand: the Open buttons top to bottom, then Copy details and Close, left to
+        # right (the button box put Close before Copy details in the focus chain).
+        self.setTabOrder(list(self.folder_buttons.values())[-1], self.copy_button)
+        self.setTabOrder(self.copy_button, self.close_button)
         # Close is the default button, and the first in focus: Enter (or Escape) closes the
         # dialog. (Qt made the first Open button the default, and Enter opened the Data folder.)
         # Set once the button is in the dialog: only then does the dialog keep it as its default.
