@@ -41,3 +41,39 @@ def test_the_letter_keys_work_right_after_switching_to_the_tab(window, qtbot):
     bar.setFocus()
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key_P)
     assert points.isChecked() != before
+
+
+def press(qtbot, key, modifiers=Qt.NoModifier) -> None:
+    """A key typed where the keyboard focus is, as a person types it."""
+    qtbot.keyClick(QApplication.focusWidget(), key, modifiers)
+
+
+def test_a_letter_typed_in_a_box_goes_to_the_box_not_to_the_tab(window, qtbot):
+    """Bug: with the focus on the toolbar's Active model box, "m" (to jump to a model named
+    mnist-…) toggled Manifold and left the model as it was; "p" in the tab's own View box
+    toggled the points instead of picking "PCA of the means"."""
+    window.show_tab("Latent space")
+    tab = window.tab_widgets["Latent space"]
+    manifold, points = tab.plot.manifold_box, tab.plot.points_box
+    models = window.model_combo
+    models.setCurrentIndex(models.findText("mnist-cvae-z2"))
+    models.setFocus()
+    press(qtbot, Qt.Key_M)
+    assert not manifold.isChecked()
+    assert models.currentText() == "mnist-vae-z16"  # the next name that starts with m
+    qtbot.waitUntil(lambda: tab.stats is not None and tab.model is tab.state.active.model,
+                    timeout=30000)
+    view = tab.plot.view_combo
+    view.setCurrentIndex(view.findText("Two latent dimensions"))
+    view.setFocus()
+    press(qtbot, Qt.Key_P)
+    assert view.currentText() == "PCA of the means" and points.isChecked()
+    tab.plot.grid_spin.setFocus()
+    press(qtbot, Qt.Key_M)
+    assert not manifold.isChecked()
+    # Elsewhere (a check box, a button) the letters are the tab's again.
+    points.setFocus()
+    press(qtbot, Qt.Key_M)
+    assert manifold.isChecked()
+    press(qtbot, Qt.Key_P)
+    assert not points.isChecked()

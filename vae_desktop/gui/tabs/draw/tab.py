@@ -19,17 +19,11 @@ import os
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractSpinBox,
-    QApplication,
-    QComboBox,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
-    QLineEdit,
-    QPlainTextEdit,
-    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -45,6 +39,7 @@ from vae_desktop.gui.tabs.draw.panels import SCORE_CAPTION, GuessPanel, ImagesPa
 from vae_desktop.gui.widgets.draw_canvas import DEFAULT_PEN, SIDE
 from vae_desktop.gui.widgets.draw_histogram import UNUSUAL_COLOUR, ScoreHistogram
 from vae_desktop.gui.widgets.hint_text import HINT_COLOUR
+from vae_desktop.gui.widgets.tab_keys import TabKeys
 
 YOUR_DRAWING = "your drawing"  # the origin of what the user drew
 ALL_INK = ("The canvas is all ink: there is no digit shape to crop and centre. "
@@ -170,24 +165,16 @@ class DrawTab(QWidget):
         self.label_combo.currentIndexChanged.connect(lambda _i: self._analyse())
         # The keys work whenever the tab is shown, wherever the keyboard focus is (the toolbar's
         # model box, the tab bar): the window's context, scoped by this tab's visibility, as the
-        # Latent space tab's keys are. A text or number box keeps its own Esc and Ctrl+Z.
+        # Latent space tab's keys are. A text or number box keeps its own Esc and Ctrl+Z
+        # (tab_keys, the one rule of every tab's keys).
         self.addAction(self.scores_panel.copy_action)
-        self._canvas_keys = []
-        for keys, slot in ((QKeySequence(Qt.Key_Escape), self.canvas.clear),
-                           (QKeySequence.Undo, self.canvas.undo)):
-            self._canvas_keys.append(QShortcut(keys, self, activated=slot))
-        QApplication.instance().focusChanged.connect(self._on_focus_changed)
+        self.keys = TabKeys(self)
+        self.keys.add(QKeySequence(Qt.Key_Escape), self.canvas.clear, "clear the canvas")
+        self.keys.add(QKeySequence.Undo, self.canvas.undo, "undo on the canvas")
         self.state.model_changed.connect(self._on_model_changed)
         self.state.drawing_changed.connect(self._on_drawing_changed)
         self.state.test_pass_ready.connect(self._on_test_pass_ready)
         self.state.test_pass_failed.connect(self._on_test_pass_failed)
-
-    def _on_focus_changed(self, _old, now) -> None:
-        """Esc and Ctrl+Z go to a box being typed in, not to the canvas."""
-        typing = isinstance(now, (QLineEdit, QAbstractSpinBox, QTextEdit, QPlainTextEdit)) or (
-            isinstance(now, QComboBox) and now.isEditable())
-        for shortcut in self._canvas_keys:
-            shortcut.setEnabled(not typing)
 
     # What is shown, in words
     @property

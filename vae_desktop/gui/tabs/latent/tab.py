@@ -16,7 +16,6 @@ from __future__ import annotations
 import numpy as np
 import torch
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -37,6 +36,7 @@ from vae_desktop.gui.tabs.latent.plot import VIEW_DIMS, VIEW_PCA, PlotPanel
 from vae_desktop.gui.tabs.latent.snapshot_page import SnapshotPage
 from vae_desktop.gui.tabs.latent.stats_source import LatentStatsSource
 from vae_desktop.gui.tabs.sampling import SamplerSource
+from vae_desktop.gui.widgets.tab_keys import TabKeys
 
 __all__ = ["LatentTab", "VIEW_DIMS", "VIEW_PCA"]
 
@@ -126,15 +126,15 @@ class LatentTab(QWidget):
         self.samples.export_requested.connect(lambda: self.export_samples())
         layout.addWidget(side)
 
+        # The window's context, scoped by this tab's visibility (a hidden tab's shortcuts are
+        # off): the keys work as soon as the tab is shown, with the focus still on the tab bar;
+        # a combo box or a number box with the focus gets its letters (tab_keys).
+        self.keys = TabKeys(self)
         for key, slot, what in (("M", plot.manifold_box.toggle, "toggle the manifold"),
                                 ("P", plot.points_box.toggle, "toggle the points"),
                                 ("F", self.fit_view, "fit the view"),
                                 ("R", self.new_samples, "new random samples")):
-            # The window's context, scoped by this tab's visibility (a hidden tab's shortcuts are
-            # off): the keys work as soon as the tab is shown, with the focus still on the tab
-            # bar; a spin box being edited still gets its keys.
-            shortcut = QShortcut(QKeySequence(key), self, activated=slot)
-            shortcut.setWhatsThis(what)
+            self.keys.add(key, slot, what)
 
     @property
     def slider_rows(self) -> list[SliderRow]:
