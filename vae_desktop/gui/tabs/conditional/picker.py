@@ -4,7 +4,7 @@ and the style transfer source; and the page shown when the active model is not c
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -25,6 +25,7 @@ from vae_desktop.core import generate
 from vae_desktop.gui.tabs.sampling import SamplerChoice
 from vae_desktop.gui.widgets.hint_text import HINT_STYLE
 from vae_desktop.gui.widgets.range_spin import RangeSpinBox, Refusals
+from vae_desktop.gui.widgets.tab_keys import TabKeys, tab_to_checked
 
 DIGITS = 10
 MAX_SEED = 999_999
@@ -50,23 +51,27 @@ class Controls(QWidget):
         grid_layout.setSpacing(6)
         self.digit_group = QButtonGroup(self)
         self.digit_group.setExclusive(True)
+        # Parented to the main page: active only while it is shown and enabled; a combo box or
+        # a number box with the focus gets its digits (tab_keys).
+        self.keys = TabKeys(shortcut_scope)
         for d in range(DIGITS):
             button = QPushButton(str(d))
             button.setCheckable(True)
             button.setStyleSheet(DIGIT_BUTTON_STYLE)
-            button.setToolTip(f"Generate {d}s (key {d})")
+            button.setToolTip(f"Generate {d}s (key {d}; the arrow keys pick the next digit)")
+            button.setAccessibleName(f"Generate {d}s")
             self.digit_group.addButton(button, d)
             grid_layout.addWidget(button, d // 5, d % 5)
-            # Parented to the main page: active only while it is shown and enabled; a spin box
-            # being edited still gets its digits (it claims them first).
-            shortcut = QShortcut(QKeySequence(str(d)), shortcut_scope)
-            shortcut.activated.connect(lambda d=d: self.set_label(d))
+            self.keys.add(str(d), lambda d=d: self.set_label(d), f"generate {d}s")
         self.digit_group.button(7).setChecked(True)
+        tab_to_checked(self.digit_group)  # Tab reaches the digit picked, as in a radio group
         col.addWidget(digit_box)
 
         sampling = QGroupBox("Sampling")
         form = QFormLayout(sampling)
         self.sampler_choice = SamplerChoice()  # the tab binds it to the model (SamplerSource)
+        # Its label is SamplerChoice's own, not its buddy: named here for a screen reader.
+        self.sampler_choice.combo.setAccessibleName("Sampler")
         form.addRow(self.sampler_choice)  # a row of its own: the mixture's name is long
         self.count_spin = RangeSpinBox("Samples")
         self.count_spin.setRange(1, generate.MAX_SAMPLES)
@@ -85,7 +90,9 @@ class Controls(QWidget):
         self.temp_slider.valueChanged.connect(lambda v: self.temp_label.setText(f"{v / 100:.2f}"))
         temp_row.addWidget(self.temp_slider, 1)
         temp_row.addWidget(self.temp_label)
-        form.addRow("Temperature", temp_row)
+        temp_caption = QLabel("Temperature")  # a screen reader names the slider by it
+        temp_caption.setBuddy(self.temp_slider)
+        form.addRow(temp_caption, temp_row)
         self.seed_spin = RangeSpinBox("Seed")
         self.seed_spin.setRange(0, MAX_SEED)
         self.seed_spin.setValue(1)
@@ -100,8 +107,8 @@ class Controls(QWidget):
         self.new_button.setToolTip("Draw new codes with a fresh seed (R or Ctrl+R)")
         self.new_button.setShortcut(QKeySequence("Ctrl+R"))
         # R, as on the Latent space tab: like the digit keys, off while the page is hidden, and
-        # a box being typed in keeps the key.
-        QShortcut(QKeySequence("R"), shortcut_scope, self.new_button.click)
+        # a box with the focus keeps the key.
+        self.keys.add("R", self.new_button.click, "new samples")
         form.addRow(self.new_button)
         col.addWidget(sampling)
 
@@ -117,6 +124,7 @@ class Controls(QWidget):
         self.test_index.setRange(0, 9999)
         self.test_index.setValue(0)
         self.test_index.setToolTip("Index into the 10,000 MNIST test digits")
+        self.test_index.setAccessibleName("Test digit number")
         self.test_index.valueChanged.connect(lambda *_: self.src_test.setChecked(True))
         test_row = QHBoxLayout()
         test_row.addWidget(self.src_test)

@@ -58,6 +58,11 @@ class StyleTransferView(QWidget):
         # tab's guess shows it (a softmax of these gaps would say p = 1.00 even for a scribble).
         self.probs_plot = pg.PlotWidget()
         self.probs_plot.setFixedWidth(250)
+        # Nothing to do on it with the keys: no Tab stop, but named for a screen reader.
+        self.probs_plot.setFocusPolicy(Qt.NoFocus)
+        self.probs_plot.setAccessibleName("Label scores chart")
+        self.probs_plot.setAccessibleDescription(
+            "How many nats each label, 0 to 9, is behind the one that explains the image best.")
         self.probs_plot.setBackground(None)
         self.probs_plot.setMouseEnabled(False, False)
         self.probs_plot.hideButtons()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -282,9 +282,17 @@ class ConditionalTab(QWidget):
         self.needs_page.describe(self.state.active, self.switch_target())
 
     def switch_to_conditional(self) -> None:
+        """Make the offered conditional model the active one; the focus, on the button that
+        goes away with its page, goes to the digit picked, where a person goes next."""
         target = self.switch_target()
-        if target is not None:
-            self.state.set_active(target)
+        if target is None:
+            return
+        leaving = self.switch_button.hasFocus()
+        self.state.set_active(target)
+        if leaving and self.pages.currentWidget() is self.main_page:
+            button = self.digit_group.checkedButton()
+            if button is not None:
+                button.setFocus(Qt.OtherFocusReason)
 
     def request_training(self) -> None:
         """Hand the Train tab a conditional model's settings, like the current model otherwise."""
