@@ -1,9 +1,11 @@
-"""The page of one tab in the main window."""
+"""The page of one tab in the main window, and where the keyboard focus goes on a tab when the
+tab turns off the control that has it (FocusKeeper)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QScrollArea, QWidget
+from shiboken6 import isValid
 
 
 class TabPage(QScrollArea):
@@ -49,3 +51,52 @@ class TabPage(QScrollArea):
         size = self.viewport().size().expandedTo(smallest)
         if widget.size() != size:
             widget.resize(size)
+
+
+class FocusKeeper:
+    """Where the keyboard focus goes when a tab turns off (or hides) the control that has it.
+
+    Qt passes the focus on to the next control that takes it, whichever that is (after Start in
+    the Train tab: Pause, then after the run a check box under the plot), or drops it (a whole
+    form turned off): a keyboard user is left somewhere unexpected, or nowhere. The tab holds the
+    focus before such a change (`hold`) and hands it on after (`hand_on`) to the control a person
+    presses next, drawn as focused. Only focus the app took is handed on: it was on a control now
+    off or hidden, or nowhere, or where Qt put it the last time the app took it (no control to
+    press was on then, as while a run stops); a person who moved on keeps their place."""
+
+    def __init__(self, page: QWidget) -> None:
+        self.page = page
+        self._left: QWidget | None = None  # where Qt put focus the app took, with nowhere to go
+
+    def hold(self) -> QWidget | None:
+        """The control with the focus in the tab's window, before the tab changes its controls."""
+        return self.page.window().focusWidget()
+
+    def hand_on(self, held: QWidget | None, *targets: QWidget | None) -> QWidget | None:
+        """After the change: if the app took the focus (see the class), give it to the first of
+        `targets` that can take it (on, and shown); returns it, or None where the focus stays."""
+        window = self.page.window()
+        if not self._taken(held):
+            self._left = None
+            return None
+        for target in targets:
+            if target is not None and target.isEnabled() and target.isVisible():
+                # Drawn: Qt draws the focus after a key moved it only (Tab), and the app's move
+                # is as much news to a keyboard user.
+                target.setFocus(Qt.TabFocusReason)
+                window.setAttribute(Qt.WA_KeyboardFocusChange)
+                target.update()
+                self._left = None
+                return target
+        self._left = window.focusWidget()  # nothing to press yet: handed on at the next change
+        return None
+
+    def _taken(self, held: QWidget | None) -> bool:
+        if held is None:
+            return True
+        if not isValid(held):  # deleted meanwhile
+            return True
+        if held is self._left:
+            return True
+        inside = held is self.page or self.page.isAncestorOf(held)
+        return inside and not (held.isEnabled() and held.isVisible())

@@ -179,7 +179,10 @@ class LiveRun(QObject):
         shown = self._start is not None and self.on_screen()
         if not running:
             self._show_active_values()
+        held = self.tab.focus_keeper.hold()
         self.bar.set_state(running, paused, shown)
+        # Step goes off on Resume: the focus on it goes to the button that pauses again.
+        self.tab.focus_keeper.hand_on(held, self.tab.pause_button)
         self.bar.rewind_button.setToolTip(
             rewind_tip(self._start[1], self._start[0].settings["epochs"]) if shown
             else REWIND_NONE)

@@ -20,8 +20,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractButton,
-    QApplication,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -61,6 +59,7 @@ from vae_desktop.gui.tabs.train.results import ResultsPanel, model_weighted
 from vae_desktop.gui.widgets.form_scroll import FormScroll
 from vae_desktop.gui.widgets.hint_text import plain_text
 from vae_desktop.gui.widgets.loss_plot import beta_weighted
+from vae_desktop.gui.widgets.tab_page import FocusKeeper
 from vae_desktop.gui.workers import Job, warm_up_in_gui_thread
 
 # Ctrl+P: no Space. Ctrl+Space is Cmd+Space on macOS (Spotlight), turns Chinese and Japanese
@@ -106,7 +105,9 @@ class TrainTab(FormSettings, QWidget):
         self._refusal = False  # the notice is a typed value a box did not take
         # The form's model settings and training images, from before "Continue" was ticked.
         self._own_model_settings: dict | None = None
-        self._focus_at_start: QWidget | None = None  # where the keyboard focus was at Start
+        # Where the keyboard focus goes when the tab turns off the control that has it: Pause
+        # once a run has started, Start once it has ended.
+        self.focus_keeper = FocusKeeper(self)
 
         self.form = SettingsForm()
         self.continue_box = self.form.continue_box
@@ -286,6 +287,7 @@ class TrainTab(FormSettings, QWidget):
         return True
 
     def _launch(self, request: TrainRequest, source: Checkpoint | None, caption: str) -> None:
+        held = self.focus_keeper.hold()  # Start, a field the run locks, or a control it leaves
         self.steps_received = self.epochs_received = 0
         self._autosave_failed = False
         self._latest_step = None
@@ -309,6 +311,8 @@ class TrainTab(FormSettings, QWidget):
             on_event=self._on_event, on_done=self._on_done, on_error=self._on_error,
             on_finished=self._on_finished)
         self._set_running(True)
+        # Pause, not Stop: Space pressed at once pauses the run rather than ending it.
+        self.focus_keeper.hand_on(held, self.pause_button, self.stop_button)
         self.state.status_message.emit("Training…", 3000)
 
     def toggle_pause(self) -> None:
@@ -334,10 +338,13 @@ class TrainTab(FormSettings, QWidget):
 
     def stop(self) -> None:
         if self._job is not None:
+            held = self.focus_keeper.hold()
             self._job.stop()
             self.stop_button.setEnabled(False)
             self.pause_button.setEnabled(False)
             self.progress.stopping()
+            # Nothing to press until the run has ended: Start then (_finish_run).
+            self.focus_keeper.hand_on(held)
 
     def shutdown(self, timeout_s: float = 2.0) -> bool:
         """Stop a run and wait up to `timeout_s` for its worker (the window is closing); True
@@ -415,6 +422,7 @@ class TrainTab(FormSettings, QWidget):
         self._finish_run(summary)
 
     def _finish_run(self, summary: RunSummary) -> None:
+        held = self.focus_keeper.hold()
         self._show_progress()  # the last steps, if the redraw tick has not shown them yet
         ckpt = summary.checkpoint()
         # A new model stopped in its first epoch, with no test loss: listed, not made active
@@ -448,12 +456,11 @@ class TrainTab(FormSettings, QWidget):
             self._set_notice(summary.save_error, WARNING_TONE)
         self.state.status_message.emit(f"Training {summary.status}", 5000)
         self.run_finished.emit(summary)
-        self._restore_focus()  # once the run's controls (the While-training row too) are off
+        # Once the run's controls (the While-training row too) are off: Start, if the focus
+        # was on one of them (Qt passed it on to whichever control came next).
+        self.focus_keeper.hand_on(held, self.start_button, self.form.field("epochs"))
 
     def _set_running(self, running: bool) -> None:
-        if running:
-            focus = QApplication.focusWidget()
-            self._focus_at_start = focus if focus is not None and self.isAncestorOf(focus) else None
         self.form.set_locked(running, self.continue_box.isChecked())
         self.pause_button.setEnabled(running)
         self._label_pause(False)
@@ -466,20 +473,6 @@ class TrainTab(FormSettings, QWidget):
         running = self.is_training()
         self.save_button.setEnabled(self.state.active is not None and not running)
         self.save_button.setToolTip(SAVE_TIP_RUNNING if running else SAVE_TIP)
-
-    def _restore_focus(self) -> None:
-        """After a run: the focus back where it was at Start (or on Start), if Qt passed it on
-        to a button as the run's controls went off (Save model as…, Rewind): Space pressed it."""
-        focus = QApplication.focusWidget()
-        at_start, self._focus_at_start = self._focus_at_start, None
-        moved = focus is None or (self.isAncestorOf(focus) and focus is not at_start
-                                  and isinstance(focus, QAbstractButton))
-        if not moved:
-            return
-        for widget in (at_start, self.start_button, self.form.field("epochs")):
-            if widget is not None and widget.isEnabled() and widget.isVisible():
-                widget.setFocus(Qt.OtherFocusReason)
-                return
 
     # The active model, shown while no run is going on
     def _model_changed(self, ckpt: Checkpoint | None) -> None:
