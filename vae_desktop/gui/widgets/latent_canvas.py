@@ -3,7 +3,9 @@ posterior means coloured by digit, the current point (crosshair), an optional de
 behind the points and the Draw tab's drawing; it reports clicks, drags and the hovered point.
 
 Left click or left drag picks a point; middle drag (or Shift + left drag) pans, the wheel and
-right drag zoom."""
+right drag zoom. With the keyboard focus on the plot the arrow keys move the current point (the
+crosshair) a step, as a drag would (Shift: a larger step); where there is no crosshair (a
+training run's snapshot) they do nothing."""
 
 from __future__ import annotations
 
@@ -26,6 +28,9 @@ HOVER_THROTTLE_MS = 30
 PIXMAP_CACHE_KB = 96 * 1024
 TITLE_COLOR = "#dddddd"  # a picture's title line: the legend's light grey
 TITLE_PAD = 10  # view pixels left and right of the title
+# An arrow key moves the current point by this share of the visible region's shorter side (with
+# Shift, by the larger share): the step follows the zoom, as a drag's does.
+KEY_STEP, KEY_STEP_LARGE = 0.01, 0.1
 
 
 class _PassiveScatter(pg.ScatterPlotItem):
@@ -380,6 +385,32 @@ class LatentCanvas(pg.PlotWidget):
                 item.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         image.setDevicePixelRatio(1.0)  # saved as plain pixels, `width` of them
         return image
+
+    # The current point from the keyboard
+    ARROWS = {Qt.Key_Left: (-1, 0), Qt.Key_Right: (1, 0), Qt.Key_Up: (0, 1), Qt.Key_Down: (0, -1)}
+
+    def keyPressEvent(self, ev) -> None:
+        """An arrow key moves the crosshair KEY_STEP of the visible region's shorter side (with
+        Shift, KEY_STEP_LARGE) and picks the point there, as a click would (final); the view
+        follows a point that leaves it."""
+        direction = self.ARROWS.get(ev.key())
+        modifiers = ev.modifiers() & ~Qt.KeypadModifier
+        if direction is None or modifiers not in (Qt.NoModifier, Qt.ShiftModifier) \
+                or not self.target.isVisible():
+            super().keyPressEvent(ev)
+            return
+        ev.accept()
+        (x0, x1), (y0, y1) = self.visible_region()
+        step = (KEY_STEP_LARGE if modifiers == Qt.ShiftModifier else KEY_STEP) * min(x1 - x0,
+                                                                                   y1 - y0)
+        x, y = self.crosshair()
+        x, y = x + direction[0] * step, y + direction[1] * step
+        # Keep the point a step inside the view: it moves on past the edge, the view with it.
+        dx = min(0.0, x - x0 - step) + max(0.0, x - x1 + step)
+        dy = min(0.0, y - y0 - step) + max(0.0, y - y1 + step)
+        if dx or dy:
+            self.vb.translateBy(x=dx, y=dy)
+        self.point_picked.emit(x, y, True)
 
     # Current point, drawing, manifold
     def set_crosshair(self, x: float, y: float, text: str) -> None:

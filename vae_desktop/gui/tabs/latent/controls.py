@@ -34,10 +34,14 @@ from vae_desktop.gui.tabs.sampling import SamplerChoice
 from vae_desktop.gui.widgets.hint_text import HINT_STYLE
 from vae_desktop.gui.widgets.image_view import DigitView
 from vae_desktop.gui.widgets.latent_canvas import DIGIT_COLORS
+from vae_desktop.gui.widgets.tab_keys import tab_to_checked
 
 SAMPLE_COUNT = 64
 SLIDER_COLUMN = 4  # SliderRow.COLUMNS
 SLIDER_STEPS = 1000  # a slider's integer range is [-SLIDER_STEPS, SLIDER_STEPS]
+# What an arrow key (and a notch of the wheel) and PageUp/PageDown move a dimension by, in units
+# of z: a position of the slider is a thousandth of its span, 0.003 on most.
+ARROW_STEP, PAGE_STEP = 0.05, 0.5
 HOVER_HINT = "Hover a point to see\nits test image"
 # The label picker's line: short enough for one line of the column, the why in its tooltip.
 NOTE = "The label sets the digit, so z holds only style: colours mix."
@@ -63,14 +67,45 @@ KL_TIP = ("KL: how many nats of information about the image the dimension carrie
           "over the test images (its KL divergence from the prior). The list is ordered by it.")
 
 
-class FocusWheelSlider(QSlider):
-    """A slider that takes the mouse wheel only while it has the focus (clicked, or reached with
-    Tab): otherwise the wheel goes on to the list it is in, which scrolls, instead of moving
+class DimensionSlider(QSlider):
+    """A slider for one latent dimension: the arrow keys move it ARROW_STEP, PageUp and
+    PageDown PAGE_STEP (to the next multiple of the step, so that the values read round), the
+    wheel a few steps a notch. It takes the wheel only while it has the focus (clicked, or reached
+    with Tab): otherwise the wheel goes on to the list it is in, which scrolls, instead of moving
     whichever slider passes under the mouse."""
 
-    def __init__(self, orientation=Qt.Horizontal, parent: QWidget | None = None) -> None:
-        super().__init__(orientation, parent)
+    KEYS = {Qt.Key_Right: ARROW_STEP, Qt.Key_Up: ARROW_STEP, Qt.Key_Left: -ARROW_STEP,
+            Qt.Key_Down: -ARROW_STEP, Qt.Key_PageUp: PAGE_STEP, Qt.Key_PageDown: -PAGE_STEP}
+
+    def __init__(self, limit: float, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Horizontal, parent)
+        self.limit = limit
         self.setFocusPolicy(Qt.StrongFocus)
+        self.setRange(-SLIDER_STEPS, SLIDER_STEPS)
+        # The wheel moves singleStep times the platform's lines a notch (3: 0.15).
+        self.setSingleStep(max(1, round(ARROW_STEP / limit * SLIDER_STEPS)))
+        self.setPageStep(max(1, round(PAGE_STEP / limit * SLIDER_STEPS)))
+
+    def to_value(self, position: int) -> float:
+        return position / SLIDER_STEPS * self.limit
+
+    def to_position(self, value: float) -> int:
+        return int(round(np.clip(value / self.limit, -1.0, 1.0) * SLIDER_STEPS))
+
+    def keyPressEvent(self, event) -> None:
+        step = self.KEYS.get(event.key())
+        if step is None or event.modifiers() & ~Qt.KeypadModifier:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+        size = abs(step)
+        at = self.to_value(self.value()) / size  # in steps
+        # The next multiple of the step that way (2.5 steps up is 3, 3 steps up is 4), where a
+        # value within half a position of a multiple is on it (0.1 is at 0.0989 on a slider
+        # whose position is 0.0034).
+        slack = 0.5 * self.limit / SLIDER_STEPS / size
+        steps = math.floor(at + slack) + 1 if step > 0 else math.ceil(at - slack) - 1
+        self.setValue(self.to_position(steps * size))
 
     def wheelEvent(self, event) -> None:
         if not self.hasFocus():
@@ -116,9 +151,8 @@ class SliderRow:
         spread = "–" if activity is None else spread_text(activity)
         self.activity_label = QLabel(spread)
         self.activity_label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
-        self.slider = FocusWheelSlider(Qt.Horizontal)
-        self.slider.setRange(-SLIDER_STEPS, SLIDER_STEPS)
-        self.slider.setPageStep(SLIDER_STEPS // 10)
+        self.slider = DimensionSlider(limit)
+        self.slider.setAccessibleName(f"Dimension z{dim}")
         self.slider.setMinimumWidth(120)
         self.value = QLabel("+0.00")
         # Fixed size: a text change then repaints the label alone instead of asking the whole
@@ -138,7 +172,8 @@ class SliderRow:
                        "the digit.")
         tip = (f"Dimension z{dim}: the model uses {small_number(kl)} nats of KL here on average "
                f"over the test images.{verdict}\nThe slider spans ±{limit:.1f}; click it (or "
-               "reach it with Tab) to move it with the arrow keys or the mouse wheel.")
+               f"reach it with Tab) to move it with the arrow keys ({ARROW_STEP:g} a press), "
+               f"PageUp and PageDown ({PAGE_STEP:g}) or the mouse wheel.")
         for w in self.widgets():
             w.setToolTip(tip)
         if not active:
@@ -152,10 +187,10 @@ class SliderRow:
                 self.value)
 
     def to_value(self, position: int) -> float:
-        return position / SLIDER_STEPS * self.limit
+        return self.slider.to_value(position)
 
     def show_value(self, value: float) -> None:
-        pos = int(round(np.clip(value / self.limit, -1.0, 1.0) * SLIDER_STEPS))
+        pos = self.slider.to_position(value)
         self.slider.blockSignals(True)
         self.slider.setValue(pos)
         self.slider.blockSignals(False)
@@ -188,6 +223,9 @@ class DimensionSliders(QWidget):
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.NoFrame)
+        # No Tab stop of its own (it shows no focus and does nothing): Tab goes to the sliders,
+        # and the list scrolls to the one that has the focus.
+        self.scroll.setFocusPolicy(Qt.NoFocus)
         col.addWidget(self.scroll, stretch=1)
 
     def clear(self, note: str) -> None:
@@ -265,13 +303,15 @@ class LabelPicker(QWidget):
             button.setText(str(d))
             button.setCheckable(True)
             button.setMinimumWidth(28)
-            button.setToolTip(f"Decode as digit {d}")
+            button.setToolTip(f"Decode as digit {d} (the arrow keys pick the next digit)")
+            button.setAccessibleName(f"Decode as digit {d}")
             button.setStyleSheet(f"QToolButton:checked {{ background: {DIGIT_COLORS[d]}; color: black;"
                                  " font-weight: bold; }")
             self.group.addButton(button, d)
             row.addWidget(button)
         row.addStretch(1)
         self.group.button(0).setChecked(True)
+        tab_to_checked(self.group)  # Tab reaches the digit decoded as, as in a radio group
         self.group.idClicked.connect(self.picked)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -390,6 +430,8 @@ class SamplesPage(QWidget):
         col = QVBoxLayout(self)
         col.setContentsMargins(6, 6, 6, 6)
         self.sampler_choice = SamplerChoice()  # the tab binds it to the model (SamplerSource)
+        # Its label is SamplerChoice's own, not its buddy: named here for a screen reader.
+        self.sampler_choice.combo.setAccessibleName("Sampler")
         col.addWidget(self.sampler_choice)
         # Its least size sets the column's: larger, and a conditional model's tab (whose label
         # picker takes a row) no longer fits at 1280x720.
@@ -402,8 +444,10 @@ class SamplesPage(QWidget):
         self.middle.addLayout(self.buttons)
         col.addLayout(self.middle, stretch=1)
         row = QHBoxLayout()
-        row.addWidget(QLabel("Temperature"))
+        temp_caption = QLabel("Temperature")
+        row.addWidget(temp_caption)
         self.temp_slider = QSlider(Qt.Horizontal)
+        temp_caption.setBuddy(self.temp_slider)  # a screen reader names the slider by it
         self.temp_slider.setRange(0, 200)
         self.temp_slider.setValue(100)
         self.temp_slider.setToolTip("Scale of the codes' randomness. Prior: z = t x noise, so 0 decodes "

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from vae_desktop.core import latent
 from vae_desktop.gui.widgets.hint_text import HINT_STYLE
+from vae_desktop.gui.widgets.keyboard_menu import FocusFrame
 from vae_desktop.gui.widgets.latent_canvas import LatentCanvas
 from vae_desktop.gui.widgets.range_spin import RangeSpinBox, Refusals
 
@@ -46,6 +47,13 @@ class PlotPanel(QWidget):
         col.addLayout(self._build_bar())
         self.stack = QStackedWidget()
         self.canvas = LatentCanvas(equal_scale=True)  # round prior, square manifold tiles
+        self.canvas.setAccessibleName("Latent space plot")
+        self.canvas.setAccessibleDescription(
+            "The test digits' codes, coloured by digit, with the current point at the crosshair. "
+            "The arrow keys move the point a small step, with Shift a larger one.")
+        self.canvas.setToolTip("Click or drag to decode a point. With the plot in focus (Tab), the "
+                               "arrow keys move the point; Shift+arrow moves it further.")
+        self.canvas.focus_frame = FocusFrame(self.canvas)  # where the arrow keys go, shown
         self.stack.addWidget(self.canvas)
         self.stack.addWidget(self._build_progress_page())
         col.addWidget(self.stack, stretch=1)
@@ -54,8 +62,10 @@ class PlotPanel(QWidget):
     def _build_bar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
         bar.setSpacing(8)
-        bar.addWidget(QLabel("View:"))
+        view_label = QLabel("View:")
+        bar.addWidget(view_label)
         self.view_combo = QComboBox()
+        view_label.setBuddy(self.view_combo)  # its name for a screen reader
         self.view_combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
         self.view_combo.setToolTip(VIEW_TIP)
         # The view a person chose, shown for every model that offers it (set_views blocks the
@@ -67,6 +77,8 @@ class PlotPanel(QWidget):
         self.axis_widgets: list[QWidget] = []
         for axis, combo in (("x", self.x_combo), ("y", self.y_combo)):
             label = QLabel(f"{axis}:")
+            label.setBuddy(combo)
+            combo.setAccessibleName(f"Dimension on the {axis} axis")  # more than "x"
             self.axis_widgets += [label, combo]
             bar.addWidget(label)
             bar.addWidget(combo)
@@ -118,6 +130,7 @@ class PlotPanel(QWidget):
         self.grid_spin.setRange(latent.MANIFOLD_MIN, latent.MANIFOLD_MAX)
         self.grid_spin.setValue(20)
         self.grid_spin.setPrefix("N = ")
+        self.grid_spin.setAccessibleName("Manifold grid size")
         self.grid_spin.setToolTip("Manifold grid size: N decoded digits across the plot's shorter "
                                   "side, and as many of the same (square) size across the longer "
                                   "one")
