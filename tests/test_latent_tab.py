@@ -254,7 +254,9 @@ def test_conditional_label_is_used_for_every_decode(make_tab, tab_state):
     tab.plot.grid_spin.setValue(10)
     tab.plot.manifold_box.setChecked(True)
     code = latent.square_grid(*tab.canvas.visible_region(), 10).points()[0]
-    np.testing.assert_allclose(tab.canvas.manifold.image[:28, :28], decoded(model, code, 7), atol=1e-6)
+    # A grid's batch and a batch of one round differently (1.1e-6 apart at some view sizes);
+    # another label is 0.01 and more away.
+    np.testing.assert_allclose(tab.canvas.manifold.image[:28, :28], decoded(model, code, 7), atol=1e-5)
     # The scatter of a conditional model uses means encoded with the true labels.
     images, labels = tab.state.test_set()
     mu, _ = latent.encode_posterior(model, images[:5], labels[:5])
