@@ -26,7 +26,7 @@ from vae_desktop.core.wording import ordinal
 from vae_desktop.gui.tabs.evaluate.exports import PLOT_MENU_HINT, add_save_plot_action
 from vae_desktop.gui.tabs.evaluate.tips import tip
 from vae_desktop.gui.widgets.empty_plot import add_hint, show_axis_values
-from vae_desktop.gui.widgets.hint_text import HINT_HTML_COLOUR
+from vae_desktop.gui.widgets.hint_text import follow_palette, hint_colour
 from vae_desktop.gui.widgets.image_view import DigitView
 from vae_desktop.gui.widgets.roc_plot import RocPlot
 
@@ -36,8 +36,13 @@ HELD_COLOR = (255, 150, 50)
 THRESHOLD_COLOR = (240, 80, 80)
 HIST_BINS = 60
 OUTLIER_ROW = 32  # table row height, fits a small example image
-EMPTY = (f"<span style='color: {HINT_HTML_COLOUR}'>No detector yet: press <b>Train held-out model</b> (the "
-         "standard experiment) or <b>Score active model</b>.</span>")
+EMPTY = ("No detector yet: press <b>Train held-out model</b> (the standard experiment) or "
+         "<b>Score active model</b>.")
+
+
+def empty_text(palette) -> str:
+    """EMPTY in the hints' grey, readable on `palette`."""
+    return f"<span style='color: {hint_colour(palette).name()}'>{EMPTY}</span>"
 
 
 def legend_key(text: str, color: tuple[int, int, int], mark: str = "■") -> str:
@@ -74,6 +79,8 @@ class AnomalyPlots(QWidget):
         self.summary = QLabel()
         self.summary.setTextFormat(Qt.RichText)
         self.summary.setWordWrap(True)
+        self._empty = False  # the summary says there is no detector yet
+        follow_palette(self.summary, self._redraw_empty)  # its grey readable on a new theme
         layout.addWidget(self.summary)
 
         plots = QHBoxLayout()
@@ -141,6 +148,10 @@ class AnomalyPlots(QWidget):
         self.outlier_table.setFixedHeight(height)
         layout.addWidget(self.outlier_table)
 
+    def _redraw_empty(self) -> None:
+        if self._empty:
+            self.summary.setText(empty_text(self.summary.palette()))
+
     def name_score(self, score: str) -> None:
         """Label the histogram's axis with `score` (a key of SCORES)."""
         self.hist_plot.setLabel("bottom", f"{SCORES[score]} (nats)")
@@ -148,7 +159,8 @@ class AnomalyPlots(QWidget):
     def show_empty(self, examples: dict[str, np.ndarray], score: str) -> None:
         """No result: a hint, one example image of each synthetic outlier, and the axis named
         after `score`, the score chosen (not the one of a result that has gone)."""
-        self.summary.setText(EMPTY)
+        self._empty = True
+        self.summary.setText(empty_text(self.summary.palette()))
         self.hist_plot.clear()
         self.hist_plot.setTitle(None)
         self.name_score(score)
@@ -172,6 +184,7 @@ class AnomalyPlots(QWidget):
 
     def show_result(self, result: AnomalyResult, detector: str) -> None:
         """`detector`: the scoring model's name, as the summary's first words."""
+        self._empty = False
         self._show_summary(result, detector)
         self._show_histograms(result)
         if result.auroc is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 import weakref
+from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -27,7 +28,8 @@ from vae_desktop.core.likelihood import LikelihoodEstimate, iwae_steps
 from vae_desktop.core.wording import duration
 from vae_desktop.gui import preferences
 from vae_desktop.gui.tabs.evaluate.tips import tip
-from vae_desktop.gui.widgets.hint_text import HINT_STYLE, hint_span
+from vae_desktop.gui.widgets.hint_text import HINT_STYLE, follow_palette, hint_span
+from vae_desktop.gui.widgets.tones import ERROR, set_tone
 
 SAMPLE_COUNTS = (50, 500, 5000)  # 5000: Burda et al.'s protocol
 DEFAULT_K = 500
@@ -51,6 +53,7 @@ class LikelihoodPanel(QFrame):
         # model -> {K: what became of an estimate that did not finish}, shown in its place.
         self._notes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self._running: tuple | None = None  # (checkpoint, K) of the estimate under way
+        self._failed = False  # the row says why the last estimate failed, in red
         self._build()
         self.show_model(None, None)
 
@@ -85,6 +88,8 @@ class LikelihoodPanel(QFrame):
         self.progress.hide()
         self.result = QLabel()
         self.result.setTextFormat(Qt.RichText)
+        # Its grey note is set again in the grey of a theme switched to (the red follows alone).
+        follow_palette(self.result, lambda: None if self._failed else self._show_result())
         self.units = QLabel()
         self.units.setStyleSheet(HINT_STYLE)
         for w in (caption, self.k_combo, self.run_button, self.progress):
@@ -138,6 +143,12 @@ class LikelihoodPanel(QFrame):
                 f"inactive unit's code is the same for every digit, so the decoder ignores it."))
         self._show_result()
 
+    def _set_result(self, text: str, failed: bool = False) -> None:
+        """The row's figure or note (rich text); `failed`: in red, readable on the palette."""
+        self._failed = failed
+        set_tone(self.result, ERROR if failed else None)
+        self.result.setText(text)
+
     def _show_result(self) -> None:
         running = self._job is not None
         self.run_button.setText("Stop" if running else "Estimate")
@@ -147,13 +158,14 @@ class LikelihoodPanel(QFrame):
             return
         found = self.estimate()
         if self.ckpt is None:
-            self.result.setText("")
+            self._set_result("")
         elif found is None:
             note = self._notes.get(self.ckpt.model, {}).get(self.k)
-            self.result.setText(hint_span(note or "−log p(x) not estimated yet: press Estimate"))
+            self._set_result(hint_span(note or "−log p(x) not estimated yet: press Estimate",
+                                       self.result.palette()))
             self.result.setToolTip("")
         else:
-            self.result.setText(self._result_text(found))
+            self._set_result(self._result_text(found))
 
     def _result_text(self, found: LikelihoodEstimate) -> str:
         data = "binarised" if self.ckpt.config.binarized else "grey-level"
@@ -200,7 +212,7 @@ class LikelihoodPanel(QFrame):
         self.progress.setToolTip(f"The estimate with K = {k:,}: how far it is, and about how "
                                  f"long is left.")
         self.progress.show()
-        self.result.setText(f"Estimating with K = {k:,} on {len(labels):,} test digits…")
+        self._set_result(f"Estimating with K = {k:,} on {len(labels):,} test digits…")
         self._show_result()
 
     def stop(self, why: str = "stopped") -> None:
@@ -246,11 +258,11 @@ class LikelihoodPanel(QFrame):
             self._job = self._running = None
             self.progress.hide()
             self._show_result()
-            self.result.setText(f"<span style='color: #c0392b'>Estimate failed: {message}</span>")
+            self._set_result(f"Estimate failed: {escape(message)}", failed=True)
 
     def _on_finished(self, generation: int) -> None:
         if generation == self._generation:
             self._job = self._running = None
             self.progress.hide()
-            if not self.result.text().startswith("<span style='color: #c0392b'>"):
+            if not self._failed:
                 self._show_result()

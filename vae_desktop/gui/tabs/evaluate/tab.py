@@ -42,7 +42,7 @@ from vae_desktop.gui.tabs.evaluate.likelihood_panel import LikelihoodPanel
 from vae_desktop.gui.tabs.evaluate.report_view import ReportView
 from vae_desktop.gui.tabs.evaluate.tips import tip
 from vae_desktop.gui.widgets.elided_label import ElidedLabel
-from vae_desktop.gui.widgets.hint_text import HINT_STYLE, hint_span
+from vae_desktop.gui.widgets.hint_text import HINT_STYLE, follow_palette, hint_span
 
 SPLITTER_KEY = "evaluate/splitter"
 
@@ -77,11 +77,16 @@ class ModelTitle(QLabel):
         self.setTextFormat(Qt.RichText)
         self.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Preferred)
         self._name = self._about = self._whole = ""
+        follow_palette(self, self._redraw)  # the grey readable on a theme switched to
+
+    def _redraw(self) -> None:
+        if self._name or self._about:
+            self.set_title(self._name, self._about)
 
     def set_title(self, name: str, about: str) -> None:
         """`name` in bold, `about` (plain) in grey after it."""
         self._name, self._about = name, about
-        self._whole = f"<b>{escape(name)}</b> " + hint_span(about)
+        self._whole = f"<b>{escape(name)}</b> " + hint_span(about, self.palette())
         self.setToolTip(f"{name} {about}")
         self._fit()
         self.updateGeometry()
@@ -117,7 +122,7 @@ class ModelTitle(QLabel):
         name = bold.elidedText(self._name, Qt.ElideRight, room)
         left = room - bold.horizontalAdvance(f"{name} ")
         about = self.fontMetrics().elidedText(self._about, Qt.ElideRight, max(left, 0))
-        super().setText(f"<b>{escape(name)}</b> " + hint_span(about))
+        super().setText(f"<b>{escape(name)}</b> " + hint_span(about, self.palette()))
 
 
 class EvaluateTab(QWidget):
