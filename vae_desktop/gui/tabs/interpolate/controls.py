@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -55,6 +56,7 @@ class WalkSettings(QGroupBox):
         for d in range(DIGITS):
             self.fixed_combo.addItem(str(d), d)
         self.fixed_combo.setToolTip("The label every frame is decoded with")
+        self.fixed_combo.setAccessibleName("Fixed label")
         # Picking a label means decoding every frame with it.
         self.fixed_combo.currentIndexChanged.connect(lambda _: self.fixed_radio.setChecked(True))
         self.labels_row = QWidget()
@@ -72,6 +74,7 @@ class WalkSettings(QGroupBox):
         self.frame_ms.setValue(120)
         self.frame_ms.setSuffix(" ms")
         self.frame_ms.setToolTip("How long the GIF shows each frame")
+        self.frame_ms.setAccessibleName("GIF frame time")
         self.gif_path = QComboBox()
         for key, text in PATHS:
             self.gif_path.addItem(text.split(" ")[0], key)
@@ -80,7 +83,9 @@ class WalkSettings(QGroupBox):
         gif_row = QHBoxLayout()
         gif_row.addWidget(self.gif_path, 1)
         gif_row.addWidget(self.frame_ms, 1)
-        form.addRow("GIF", gif_row)
+        gif_caption = QLabel("GIF")
+        gif_caption.setBuddy(self.gif_path)  # "GIF", for a screen reader: the path it walks
+        form.addRow(gif_caption, gif_row)
         buttons = QHBoxLayout()
         self.png_button = QPushButton("Export PNG…")
         self.gif_button = QPushButton("Export GIF…")
@@ -139,6 +144,10 @@ class NormPlot(pg.PlotWidget):
             "spherical": self.plot([], [], pen=pg.mkPen("#1a73e8", width=2)),
         }
         self.setToolTip(NORM_NOTE)
+        # Nothing to do on it with the keys: no Tab stop, but named for a screen reader.
+        self.setFocusPolicy(Qt.NoFocus)
+        self.setAccessibleName("Distance from the origin plot")
+        self.setAccessibleDescription(NORM_NOTE)
 
     def show_norms(self, ratios, codes: dict) -> None:
         """Plot |z| against t for each path's codes [steps, D] (an empty dict clears the plot);

@@ -205,6 +205,8 @@ class EndPicker(QGroupBox):
         self.another.setVisible(kind in ("random_digit", "random_code"))
         self.detail_label.setText({"index": "Index", "random_digit": "Digit"}.get(
             kind, "Label" if uses_digit else ""))
+        # The box beside it is named by it (a screen reader says "Index", "Digit", "Label").
+        self.detail_label.setBuddy(self.index_spin if kind == "index" else self.digit_combo)
         self.digit_combo.setToolTip("Which digit to pick at random" if kind == "random_digit"
                                     else "The label this code is decoded with")
         if emit:

@@ -1,6 +1,10 @@
 """FrameStrip: one interpolation path as rows of frames, each with its mixing ratio under it;
 clicking a frame reports its index. The frames wrap onto as many rows as shows them largest in
-the strip's space (a long walk in a tall strip reads like text: left to right, then down)."""
+the strip's space (a long walk in a tall strip reads like text: left to right, then down).
+
+From the keyboard the strip is a Tab stop with a current frame, framed in the highlight colour
+while the strip has the focus: the arrow keys move it (up and down by a row), Home and End go to
+the first and the last, and Enter or Space reports it as a click would."""
 
 from __future__ import annotations
 
@@ -8,11 +12,12 @@ import numpy as np
 import pyqtgraph as pg
 import torch
 from PySide6.QtCore import QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QFont, QFontInfo
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtGui import QFont, QFontInfo, QPalette
+from PySide6.QtWidgets import QGraphicsRectItem, QVBoxLayout, QWidget
 
 from vae_desktop.core.images import grid
 from vae_desktop.gui.widgets.image_view import DigitView
+from vae_desktop.gui.widgets.keyboard_menu import FocusFrame
 
 PAD = 2  # pixels between frames, as images.grid lays them out
 CELL = 28 + PAD  # a frame and the gap after it
@@ -21,6 +26,7 @@ CAPTION = 10  # image pixels under each row for its captions
 # The captions' text: this share of the band's height, within these shares of the app's font size.
 CAPTION_TEXT, CAPTION_MIN, CAPTION_MAX = 0.5, 0.85, 1.6
 ROW = BLOCK + CAPTION
+MARKER_PX = 3  # the current frame's outline, in screen pixels
 
 
 def rows_for(count: int, width: float, height: float) -> int:
@@ -52,7 +58,8 @@ class EvenColumn(QVBoxLayout):
 
 
 class FrameStrip(DigitView):
-    """Rows of frames with a caption under each; clicking a frame emits its index."""
+    """Rows of frames with a caption under each; clicking a frame (or Enter on the current one)
+    emits its index."""
 
     frame_clicked = Signal(int)
     _frames: torch.Tensor | None = None  # pyqtgraph resizes the view before __init__ sets it
@@ -61,6 +68,14 @@ class FrameStrip(DigitView):
         super().__init__(parent, title=title, min_size=60)
         self.setMinimumHeight(110)
         self.setCursor(Qt.PointingHandCursor)
+        self.setFocusPolicy(Qt.StrongFocus)
+        self.focus_frame = FocusFrame(self)
+        self.current = 0  # the frame the keys move and Enter picks
+        # Around the current frame, while the strip has the focus.
+        self.marker = QGraphicsRectItem()
+        self.marker.setZValue(20)
+        self.marker.hide()
+        self.view.addItem(self.marker)
         self._captions: list[pg.TextItem] = []
         self._texts: list[str] = []
         self.rows, self.columns = 1, 0
@@ -82,6 +97,7 @@ class FrameStrip(DigitView):
         empty = frames is None or len(frames) == 0
         self._frames = None if empty else frames
         self._texts = [] if empty else list(captions)
+        self.current = min(self.current, max(self.count - 1, 0))
         self.rows = 0  # laid out afresh
         self._arrange()
 
@@ -105,6 +121,7 @@ class FrameStrip(DigitView):
         h, w = self.image().shape
         self.view.setRange(xRange=(0, w), yRange=(0, h + CAPTION), padding=0.0)
         self._size_captions()
+        self._show_current()
 
     def _size_captions(self) -> None:
         """The captions' font, in proportion to the frames: half the height of the band under
@@ -174,4 +191,60 @@ class FrameStrip(DigitView):
         pos = self.view.mapSceneToView(event.scenePos())
         index = self.frame_at(pos.x(), pos.y())
         if index is not None:
+            self.current = index
+            self._show_current()
             self.frame_clicked.emit(index)
+
+    # The current frame, from the keyboard
+    def keyPressEvent(self, event) -> None:
+        count, columns = self.count, max(self.columns, 1)
+        key = event.key()
+        if not count or event.modifiers() & ~Qt.KeypadModifier:
+            super().keyPressEvent(event)
+            return
+        moves = {Qt.Key_Left: self.current - 1, Qt.Key_Right: self.current + 1,
+                 Qt.Key_Up: self.current - columns, Qt.Key_Down: self.current + columns,
+                 Qt.Key_Home: 0, Qt.Key_End: count - 1}
+        if key in moves:
+            target = moves[key]
+            if key in (Qt.Key_Up, Qt.Key_Down) and not 0 <= target < count:
+                target = self.current  # no row there
+            self.current = min(max(target, 0), count - 1)
+            self._show_current()
+        elif key in (Qt.Key_Return, Qt.Key_Enter, Qt.Key_Space):
+            self.frame_clicked.emit(self.current)
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    def focusInEvent(self, event) -> None:
+        super().focusInEvent(event)
+        self._show_current()
+
+    def focusOutEvent(self, event) -> None:
+        super().focusOutEvent(event)
+        self._show_current()
+
+    def _show_current(self) -> None:
+        """The outline around the current frame while the strip has the focus, and what a screen
+        reader says of the strip: which frame is current."""
+        if self.closed:
+            return  # pyqtgraph's close has cleared the scene (the marker with it), then the focus
+        shown = bool(self.count) and self.hasFocus()
+        self.marker.setVisible(shown)
+        if not self.count:
+            self.setAccessibleDescription("No frames.")
+            return
+        rect = self.frame_rect(self.current).adjusted(-PAD / 2, -PAD / 2, PAD / 2, PAD / 2)
+        self.marker.setRect(rect)
+        pen = self.marker.pen()
+        pen.setColor(self.palette().color(QPalette.Highlight))
+        pen.setCosmetic(True)
+        pen.setWidthF(MARKER_PX)
+        self.marker.setPen(pen)
+        caption = self._texts[self.current] if self.current < len(self._texts) else ""
+        self.setAccessibleDescription(
+            f"Frame {self.current + 1} of {self.count}" + (f", t = {caption}" if caption else "")
+            + ". The arrow keys move between the frames; Enter shows the frame's code on the "
+            "Latent space tab.")

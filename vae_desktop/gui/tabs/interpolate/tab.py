@@ -139,7 +139,9 @@ class InterpolateTab(QWidget):
             title = QLabel(text)
             title.setStyleSheet("font-weight: 600;")
             clip_to_width(title)
-            strip = FrameStrip(title=f"{text}: click a frame to show its code on the Latent space tab")
+            strip = FrameStrip(title=f"{text}: click a frame to show its code on the Latent space "
+                                     "tab, or move to one with the arrow keys and press Enter")
+            strip.setAccessibleName(f"{text.split(' ')[0]} path frames")
             strip.frame_clicked.connect(lambda i, key=key: self.select_frame(key, i))
             inner.addWidget(title)
             inner.addWidget(strip, 1)
@@ -147,7 +149,8 @@ class InterpolateTab(QWidget):
             self.strip_titles[key] = title
             strips.addWidget(frame, 1)
         hint = QLabel("Numbers under the frames: the mixing ratio t, the share of B (0 is A, 1 is B). "
-                      "Click a frame to see its code on the Latent space tab.")
+                      "Click a frame (or press Enter on one) to see its code on the Latent space "
+                      "tab.")
         hint.setStyleSheet(HINT_STYLE)
         clip_to_width(hint)
         col.addWidget(hint)
