@@ -1,16 +1,23 @@
 """Help ▸ Guide: a short illustrated guide, one page per tab and one on what a VAE is. The pages
 are HTML with small pictures, shipped in the package (vae_desktop/data/guide/), shown in Qt's own
-QTextBrowser: no browser, no network."""
+QTextBrowser: no browser, no network.
+
+The style sheet (guide.css) sets sizes and spaces; the colours of headings, captions and links
+come from the palette the page is shown on (`palette_css`), the guide's own where they read at
+4.5:1 against the page (a white one), else lightened or darkened until they do (a dark theme's
+page), and again when the palette changes."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeySequence, QPalette
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QListWidget, QSplitter, QTextBrowser
 
 from vae_desktop.core.paths import package_data_dir
+from vae_desktop.gui.widgets.hint_text import follow_palette
+from vae_desktop.gui.widgets.tones import readable
 
 # (file stem, title in the contents list), in reading order.
 PAGES = (
@@ -29,6 +36,23 @@ PAGES = (
 TAB_PAGES = {"Train": "train", "Draw": "draw", "Latent space": "latent",
              "Conditional": "conditional", "Interpolate": "interpolate", "Evaluate": "evaluate",
              "Sweep": "sweep"}
+
+
+# The guide's colours on a white page.
+HEADING = "#3b2f86"
+CAPTION = "#606060"
+
+
+def palette_css(palette: QPalette) -> str:
+    """The colours of headings, captions (and the next-page line) and links, readable on the
+    page's colour in `palette` (its Base)."""
+    page = palette.color(QPalette.Base)
+    heading = readable(HEADING, page).name()
+    caption = readable(CAPTION, page).name()
+    link = readable(palette.color(QPalette.Link), page).name()
+    return (f"h1, h2 {{ color: {heading}; }}\n"
+            f"p.caption, p.nav {{ color: {caption}; }}\n"
+            f"a {{ color: {link}; }}\n")
 
 
 def guide_dir() -> Path:
@@ -56,8 +80,11 @@ class GuideDialog(QDialog):
         self.browser = QTextBrowser()
         self.browser.setOpenExternalLinks(True)
         self.browser.setSearchPaths([str(guide_dir())])
-        self.browser.document().setDefaultStyleSheet(
-            (guide_dir() / "guide.css").read_text(encoding="utf-8"))
+        self.browser.setAccessibleName("Guide page")
+        self.contents.setAccessibleName("Guide contents")
+        self._css = (guide_dir() / "guide.css").read_text(encoding="utf-8")
+        self._style_page()
+        follow_palette(self.browser, self._palette_changed)
         self.browser.sourceChanged.connect(self._source_changed)
         splitter = QSplitter(Qt.Horizontal)
         splitter.addWidget(self.contents)
@@ -82,6 +109,23 @@ class GuideDialog(QDialog):
             self.close()
             return
         super().keyPressEvent(event)
+
+    def _style_page(self) -> bool:
+        """The style sheet with the palette's colours, for the pages shown from now on;
+        whether it changed."""
+        css = self._css + palette_css(self.browser.palette())
+        if css == self.browser.document().defaultStyleSheet():
+            return False
+        self.browser.document().setDefaultStyleSheet(css)
+        return True
+
+    def _palette_changed(self) -> None:
+        """The page shown again in the new palette's colours, where the reader was."""
+        if not self._style_page() or self.browser.source().isEmpty():
+            return
+        scrolled = self.browser.verticalScrollBar().value()
+        self.browser.reload()
+        self.browser.verticalScrollBar().setValue(scrolled)
 
     def contents_width(self) -> int:
         """Room for the longest title in the contents list, with its frame and a margin."""
