@@ -14,6 +14,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from vae_desktop.gui.widgets.keyboard_menu import FocusFrame
+
 SIDE = 280  # the sheet's pixels: ten per MNIST pixel (the widget may show it larger)
 MIN_PEN, MAX_PEN, DEFAULT_PEN = 4, 60, 22
 UNDO_LIMIT = 100
@@ -50,6 +52,11 @@ class DrawCanvas(QWidget):
         self.setToolTip("Draw a digit with the left mouse button.\n"
                         "Mouse wheel: pen width · Esc: clear · Ctrl+Z: undo\n"
                         "Drop a PNG or JPEG here to load it.")
+        self.setAccessibleName("Drawing canvas")
+        self.setAccessibleDescription(
+            "Draw a digit here with the mouse. No key draws: from the keyboard, use Open image… "
+            "to load a picture of a digit. Esc clears the canvas and Ctrl+Z undoes.")
+        self.focus_frame = FocusFrame(self)  # where Esc and Ctrl+Z go, shown
         self._raster = QImage(SIDE, SIDE, QImage.Format_RGB32)
         self._raster.fill(Qt.black)
         self._background: QImage | None = None  # a loaded picture, under the strokes

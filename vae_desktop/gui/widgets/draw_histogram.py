@@ -51,6 +51,13 @@ class ScoreHistogram(pg.PlotWidget):
         self.setLabel("left", "test digits")
         self.setToolTip("The test set's scores; solid line: your drawing; dashed line: "
                         "the 'unusual' threshold (drag it).")
+        # Nothing to do on it with the keys (the threshold has its own box): no Tab stop, but
+        # named for a screen reader.
+        self.setFocusPolicy(Qt.NoFocus)
+        self.setAccessibleName("Score histogram")
+        self.setAccessibleDescription(
+            "The test digits' scores, with lines at the drawing's score and at the 'unusual' "
+            "threshold, which the threshold box sets.")
         self.curve = pg.PlotDataItem(stepMode="center", fillLevel=0, antialias=False,
                                      brush=(120, 160, 230, 110), pen=pg.mkPen((150, 180, 240)))
         self.addItem(self.curve)

@@ -451,6 +451,12 @@ class GuessPanel(QGroupBox):
         self.bar_plot.setLabel("left", "nats behind")  # short: the plot is low at 1280x720
         self.bar_plot.getAxis("left").setTicks(axis_ticks(GAP_SHOWN))
         self.bar_plot.setMinimumHeight(BARS_MIN_HEIGHT)  # the axis title whole, the bars legible
+        # Nothing to do on it with the keys (the line above it says the guess in words): no Tab
+        # stop, but named for a screen reader.
+        self.bar_plot.setFocusPolicy(Qt.NoFocus)
+        self.bar_plot.setAccessibleName("Guess chart")
+        self.bar_plot.setAccessibleDescription(
+            "How many nats each label, 0 to 9, is behind the one that explains the drawing best.")
         self.bar_plot.setToolTip(
             f"Generative classifier: the drawing's {AT_MU} (at z = μ) under each label stands\n"
             "in for −log p(x | y), so the label with the lowest explains it best. The bars show "
