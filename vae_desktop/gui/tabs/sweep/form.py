@@ -104,6 +104,11 @@ class SweepForm(QWidget):
     def _emit_changed(self, *_) -> None:
         self.changed.emit()
 
+    def first_control(self) -> QWidget:
+        """The form's first control (the first setting's "vary it" box): where the keyboard
+        goes back to the form."""
+        return next(iter(self.space.rows.values())).check
+
     def _build_budget(self) -> QGroupBox:
         box = QGroupBox("Budget and objective")
         self.trials_spin = _spin("Trials", 1, MAX_TRIALS, SPEC_DEFAULTS.trials,

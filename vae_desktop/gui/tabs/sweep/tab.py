@@ -51,6 +51,7 @@ from vae_desktop.gui.tabs.sweep.trial_table import as_shown, fmt
 from vae_desktop.gui.tabs.sweep.watch import StudyWatcher
 from vae_desktop.gui.widgets import tones
 from vae_desktop.gui.widgets.form_scroll import FormScroll
+from vae_desktop.gui.widgets.tab_page import FocusKeeper
 from vae_desktop.gui.workers import Job, warm_up_in_gui_thread
 
 BUSY_REASON = "A sweep is running."
@@ -97,6 +98,9 @@ class SweepTab(StudyLoading, QWidget):
         self._budget: dict | None = None  # the budget recorded with the study shown
         self._digits: tuple[int, ...] | None = None  # the digits its trials train on (None: all)
         self._mix_answer = MixAnswer()  # the running sweep's, when it asks about its budget
+        # Where the keyboard focus goes when the tab turns off the control that has it (a
+        # sweep turns the whole form off): Stop while a sweep runs, Start sweep after.
+        self.focus_keeper = FocusKeeper(self)
 
         self.form = SweepForm()
         self.form.changed.connect(self._validate)
@@ -263,6 +267,7 @@ class SweepTab(StudyLoading, QWidget):
     def start(self) -> bool:
         if self.is_running() or self._closing:
             return False
+        held = self.focus_keeper.hold()  # Start sweep, or a field of the form (Ctrl+Enter)
         try:
             spec = self.form.spec()
         except SweepError as exc:
@@ -294,6 +299,7 @@ class SweepTab(StudyLoading, QWidget):
             on_done=lambda study: self._sweep_ended(request, study),
             on_error=self._on_failed, on_finished=self._on_finished)
         self._set_running(True)
+        self.focus_keeper.hand_on(held, self.stop_button)
         self.view.set_status(f"Opening study {escape(spec.study)}…")
         return True
 
@@ -408,8 +414,12 @@ class SweepTab(StudyLoading, QWidget):
         self.view.set_status(f"The sweep {ended}: see the message below.")
 
     def _on_finished(self) -> None:
+        held = self.focus_keeper.hold()
         self._sweep = None
         self._set_running(False)
+        # Start sweep again, if the focus was on Stop (or nowhere); the form's first box when
+        # its values cannot run (the message under it says why).
+        self.focus_keeper.hand_on(held, self.start_button, self.form.first_control())
         self._list_studies(force=True)  # the study may be new
 
     def showEvent(self, event) -> None:
