@@ -89,3 +89,21 @@ def test_switching_to_a_conditional_model_leaves_the_focus_on_the_picked_digit(w
     press(qtbot, Qt.Key_Space)
     assert app_state.active.config.conditional
     assert QApplication.focusWidget() is tab.digit_group.checkedButton()
+
+
+def test_the_digit_button_with_the_focus_shows_it(window, qtbot):
+    """The style's focus mark did not show on the digit buttons: Tab and the arrow keys moved an
+    invisible focus."""
+    tab = window.tab_widgets["Conditional"]
+    tab.set_label(7)
+    button = tab.digit_group.button(7)
+
+    def looks(focused: bool):
+        (button if focused else tab.new_button).setFocus(Qt.TabFocusReason)
+        qtbot.waitUntil(lambda: button.hasFocus() == focused, timeout=2000)
+        button.repaint()
+        return button.grab().toImage()
+
+    assert looks(True) != looks(False)  # picked
+    tab.set_label(3)
+    assert looks(True) != looks(False)  # not picked

@@ -62,3 +62,20 @@ def test_an_arrow_key_moves_a_dimension_by_a_twentieth_of_a_unit(make_tab, qtbot
         # As near as a position of the slider (a thousandth of its span) comes.
         assert tab.state.latent_point.code[row.dim] == pytest.approx(shown,
                                                                      abs=row.limit / 2000)
+
+
+def test_the_decode_as_button_with_the_focus_shows_it(make_tab, qtbot):
+    """The style's focus mark did not show on the Decode as buttons."""
+    tab, _ = make_tab(conditional=True, latent_dim=2)
+    focus_window(qtbot, tab)
+    picked, other = tab.label_box.group.button(0), tab.label_box.group.button(4)
+    for button in (picked, other):
+        elsewhere = tab.point_box.export_button
+        elsewhere.setFocus(Qt.TabFocusReason)
+        qtbot.waitUntil(elsewhere.hasFocus, timeout=2000)
+        button.repaint()
+        before = button.grab().toImage()
+        button.setFocus(Qt.TabFocusReason)
+        qtbot.waitUntil(button.hasFocus, timeout=2000)
+        button.repaint()
+        assert button.grab().toImage() != before

@@ -30,9 +30,14 @@ from vae_desktop.gui.widgets.tab_keys import TabKeys, tab_to_checked
 DIGITS = 10
 MAX_SEED = 999_999
 ERROR_STYLE = "color: #d93025;"  # the Train tab's and the Interpolate tab's red
+# The keyboard focus as a ring: the style's own focus mark did not show on these buttons, which
+# Tab and the arrow keys move through (on the digit picked, blue, the ring is the text's colour).
 DIGIT_BUTTON_STYLE = """
 QPushButton { font-size: 17px; font-weight: 600; min-width: 38px; min-height: 38px; }
 QPushButton:checked { background: #1a73e8; color: white; border: 1px solid #1558b0; border-radius: 4px; }
+QPushButton:focus:!checked { background: palette(button); border: 2px solid palette(highlight);
+                             border-radius: 4px; }
+QPushButton:checked:focus { border: 3px solid palette(window-text); }
 """
 
 

@@ -305,8 +305,14 @@ class LabelPicker(QWidget):
             button.setMinimumWidth(28)
             button.setToolTip(f"Decode as digit {d} (the arrow keys pick the next digit)")
             button.setAccessibleName(f"Decode as digit {d}")
-            button.setStyleSheet(f"QToolButton:checked {{ background: {DIGIT_COLORS[d]}; color: black;"
-                                 " font-weight: bold; }")
+            # The keyboard focus as a ring (the style's own mark did not show on these buttons).
+            button.setStyleSheet(
+                f"QToolButton:checked {{ background: {DIGIT_COLORS[d]}; color: black; "
+                "font-weight: bold; }"
+                "QToolButton:focus:!checked { background: palette(button); "
+                "border: 2px solid palette(highlight); border-radius: 3px; }"
+                "QToolButton:checked:focus { border: 2px solid palette(window-text); "
+                "border-radius: 3px; }")
             self.group.addButton(button, d)
             row.addWidget(button)
         row.addStretch(1)
