@@ -115,3 +115,32 @@ def test_the_colours_follow_a_palette_switched_while_shown(qtbot, state, qapp):
         qapp.setPalette(before)
     QApplication.processEvents()
     assert_readable(tab.progress.result_label)
+
+
+def test_the_digits_of_a_running_run_read_on_either_palette(qtbot, state, palette):
+    """While a run goes on the Digits row is off, its digits still saying which are in: each
+    digit that is in reads against its box (on a dark palette they were light grey on a lighter
+    grey, about 1.3:1), and its box stands out from the window less than an enabled one."""
+    import re
+
+    tab = make_tab(qtbot, state)
+    row = tab.form.digits_row
+    row.setEnabled(False)
+    style = row.styleSheet() or row.boxes[0].styleSheet()
+    rule = re.search(r"QToolButton:checked:disabled\s*\{([^}]*)\}", style).group(1)
+    colours = dict(re.findall(r"(?<![-\w])(background|color)\s*:\s*([^;]+);", rule))
+    window = row.palette().color(QPalette.Window)
+
+    def colour(value: str) -> QColor:
+        value = value.strip()
+        match = re.fullmatch(r"palette\(([a-z-]+)\)", value)
+        if match:
+            role = {"midlight": QPalette.Midlight, "text": QPalette.Text,
+                    "window": QPalette.Window, "highlight": QPalette.Highlight,
+                    "mid": QPalette.Mid}[match.group(1)]
+            return row.palette().color(QPalette.Active, role)  # what a style sheet reads
+        return QColor(value)
+
+    box, words = colour(colours["background"]), colour(colours["color"])
+    assert contrast(words, box) >= AA, (words.name(), box.name())
+    assert box != window  # an "in" digit is told from an "out" one

@@ -17,10 +17,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QToolButton, QWidget
 
 from vae_desktop.core.trained_on import parse_digits as parse_digits
 from vae_desktop.core.wording import DIGITS
+from vae_desktop.gui.widgets import tones
 
 ROW_TIP = ("The digits the run trains on: highlighted ones are in. Click a digit (or move to it "
            "with the arrow keys and press Space) to leave it out, as the Evaluate tab's "
@@ -38,10 +40,23 @@ QToolButton:checked { background: palette(highlight); color: palette(highlighted
                       border-color: palette(highlight); }
 QToolButton:checked:focus { border: 2px solid palette(shadow); }
 QToolButton:disabled { color: palette(mid); background: palette(window); }
-QToolButton:checked:disabled { background: palette(midlight); color: palette(text);
+QToolButton:checked:disabled { background: %(in_box)s; color: %(in_text)s;
                                border-color: palette(mid); }
 """
+IN_SHADE = 0.18  # a digit that is in, while the row is off: its box this far towards the text
 MOVES = {Qt.Key_Left: -1, Qt.Key_Up: -1, Qt.Key_Right: 1, Qt.Key_Down: 1}
+
+
+def row_style(palette: QPalette) -> str:
+    """The toggles' style sheet for `palette`. While the row is off (a run goes on), a digit
+    that is in keeps a box of its own, a shade towards the text colour, with its digit readable
+    on it (palette(midlight) was a light grey on a dark palette too, under light digits)."""
+    # The active colours, as a style sheet's palette() reads them, whether the row is on or off.
+    window = palette.color(QPalette.Active, QPalette.Window)
+    text = palette.color(QPalette.Active, QPalette.Text)
+    in_box = QColor.fromRgbF(*(w + (t - w) * IN_SHADE for w, t in zip(
+        window.getRgbF()[:3], text.getRgbF()[:3], strict=True)))
+    return STYLE % {"in_box": in_box.name(), "in_text": tones.readable(text, in_box).name()}
 
 
 def digits_text(digits: tuple[int, ...] | None) -> str:
@@ -68,7 +83,6 @@ class DigitsRow(QWidget):
             # row's help (on or off is the toggle's own state).
             box.setAccessibleName(f"Train on digit {digit}")
             box.setAccessibleDescription(ROW_TIP)
-            box.setStyleSheet(STYLE)
             box.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
             box.setMinimumWidth(box.fontMetrics().horizontalAdvance("0") + 10)
             # One Tab stop for the row: the first digit; the arrows reach the others.
@@ -84,6 +98,18 @@ class DigitsRow(QWidget):
                              + row.spacing() * (len(self.boxes) - 1))
         self._setting = False  # set_digits is turning boxes on and off
         self.set_tooltips(None)
+        self._style_boxes()
+
+    def _style_boxes(self) -> None:
+        style = row_style(self.palette())
+        for box in self.boxes:
+            if box.styleSheet() != style:
+                box.setStyleSheet(style)
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.PaletteChange:  # a theme switched: the boxes follow
+            self._style_boxes()
 
     def digits(self) -> tuple[int, ...] | None:
         """The digits on, sorted; None when all ten are."""
