@@ -59,9 +59,9 @@ class MessageLine(WrappingLabel):
             self.setFixedHeight(height)
 
 
-class BestLine(MessageLine):
-    """The best trial and its settings, rich text ("<b>Best:</b> ..."), wrapped to the width
-    left beside its buttons: one line, or two when every setting varies, never a wider tab."""
+class RichLine(MessageLine):
+    """A MessageLine of rich text (a study's name in bold), shown; what is put in it is escaped
+    (html.escape)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -75,6 +75,17 @@ class BestLine(MessageLine):
         doc.setHtml(self.text())
         doc.setTextWidth(width)
         return math.ceil(doc.size().height())
+
+
+class BestLine(RichLine):
+    """The best trial and its settings ("<b>Best:</b> ..."), wrapped to the width left beside
+    its buttons: one line, or two when every setting varies, never a wider tab."""
+
+
+class StatusLine(RichLine):
+    """The sweep's progress, or what happened and what to do, wrapped to the width left beside
+    the live label and the progress bar: one line, or two for a long instruction ("No trial was
+    run: … Press Load to use it, or type another study name."), which was cut at 1280x720."""
 
 
 LIVE_TIP = ("The trials are read from the storage every few seconds while this tab is shown: "
@@ -96,13 +107,11 @@ class StudyView(QWidget):
         self.name, self.objective, self.direction = "", "test_loss", "minimize"
         self.trials: dict[int, TrialRecord] = {}
         self.budget: dict | None = None  # the study's own record of its budget (SweepStudy)
-        self.status_label = QLabel("No sweep running. Choose the settings to try and press Start, "
-                                   "or load a study.")
-        # One line, never wrapped: a wrapping label gives the tab a height-for-width, and the
-        # main window's scroll area would then size the tab to its preferred height and scroll.
-        self.status_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
-        # Rich text (a study's name in bold): what the tab puts in it is escaped (html.escape).
-        self.status_label.setTextFormat(Qt.RichText)
+        # Wrapped, as tall as its lines (not height-for-width, which would make the main
+        # window's scroll area size the tab to its preferred height and scroll).
+        self.status_label = StatusLine()
+        self.status_label.setText("No sweep running. Choose the settings to try and press "
+                                  "Start, or load a study.")
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setTextVisible(False)
