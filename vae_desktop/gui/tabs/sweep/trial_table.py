@@ -40,6 +40,7 @@ from vae_desktop.core.sweep import (
 from vae_desktop.core.wording import arch_name
 from vae_desktop.gui.tabs.sweep.messages import plain_tip, sentence
 from vae_desktop.gui.widgets import tones
+from vae_desktop.gui.widgets.keyboard_menu import is_menu_key
 
 # Short, so the columns stay narrow; each header's tooltip gives the form's full label.
 SHORT_LABELS = {"latent_dim": "Latent", "hidden": "Hidden", "lr": "LR",
@@ -384,8 +385,7 @@ class TrialTable(QTableWidget):
             event.accept()
             return
         modifiers = event.modifiers() & ~Qt.KeypadModifier
-        if (event.key() == Qt.Key_Menu and modifiers == Qt.NoModifier) or (
-                event.key() == Qt.Key_F10 and modifiers == Qt.ShiftModifier):
+        if is_menu_key(event):
             self._keyboard_menu()  # Wayland, macOS and the offscreen platform send only the key
             event.accept()
             return
