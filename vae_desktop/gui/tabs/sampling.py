@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from vae_desktop.core import mixture
-from vae_desktop.gui.widgets.hint_text import HINT_STYLE
+from vae_desktop.gui.widgets import tones
+from vae_desktop.gui.widgets.hint_text import HINT_COLOUR
 
 TIPS = {
     mixture.SAMPLER_PRIOR: (
@@ -95,7 +96,8 @@ class SamplerChoice(QWidget):
         given; `detail` goes to their tooltip."""
         self.status.setText(text)
         self.status.setToolTip(detail or text)
-        self.status.setStyleSheet("color: #d93025" if failed else HINT_STYLE)
+        # A failure in red, readable on the window's palette, light or dark (widgets.tones).
+        tones.set_tone(self.status, tones.ERROR if failed else HINT_COLOUR)
         self.status.setVisible(bool(text))
         self.bar.setVisible(fraction is not None)
         if fraction is not None:

@@ -23,13 +23,13 @@ from PySide6.QtWidgets import (
 
 from vae_desktop.core import generate
 from vae_desktop.gui.tabs.sampling import SamplerChoice
+from vae_desktop.gui.widgets import tones
 from vae_desktop.gui.widgets.hint_text import HINT_STYLE
 from vae_desktop.gui.widgets.range_spin import RangeSpinBox, Refusals
 from vae_desktop.gui.widgets.tab_keys import TabKeys, tab_to_checked
 
 DIGITS = 10
 MAX_SEED = 999_999
-ERROR_STYLE = "color: #d93025;"  # the Train tab's and the Interpolate tab's red
 # The keyboard focus as a ring: the style's own focus mark did not show on these buttons, which
 # Tab and the arrow keys move through (on the digit picked, blue, the ring is the text's colour).
 DIGIT_BUTTON_STYLE = """
@@ -152,7 +152,7 @@ class Controls(QWidget):
         # where the column had no room to spare.
         self.message_label = QLabel()
         self.message_label.setWordWrap(True)
-        self.message_label.setStyleSheet(ERROR_STYLE)
+        tones.set_tone(self.message_label, tones.ERROR)  # readable on a light or dark window
         self.message_label.setMinimumHeight(2 * self.message_label.fontMetrics().lineSpacing())
         policy = self.message_label.sizePolicy()
         policy.setRetainSizeWhenHidden(True)

@@ -15,6 +15,7 @@ from vae_desktop.core.digit_analysis import DigitAnalysis, guess_sentence
 from vae_desktop.core.images import grid
 from vae_desktop.core.wording import article
 from vae_desktop.gui.tabs.conditional.panels import export_button, panel
+from vae_desktop.gui.widgets import tones
 from vae_desktop.gui.widgets.gap_bars import GapBars, axis_ticks, cut_brush
 from vae_desktop.gui.widgets.hint_text import HINT_STYLE
 from vae_desktop.gui.widgets.image_view import DigitView
@@ -98,9 +99,10 @@ class StyleTransferView(QWidget):
         self.frame: QFrame = panel(self.title, self, self.export, self.message)
         self.frame.setMaximumHeight(250)
 
-    def show_none(self, message: str, why: str) -> None:
+    def show_none(self, message: str, why: str, error: bool = False) -> None:
         """No source image: empty views, the message (rich text) saying why, and Export PNG…
-        off, its tooltip saying why (`why`, a sentence)."""
+        off, its tooltip saying why (`why`, a sentence). `error`: the message is an error's
+        words (plain text), shown in red, readable on a light or dark window (widgets.tones)."""
         self.source_caption.setText("")
         self.source_view.setToolTip(SOURCE_TIP)
         self.source_view.set_image(None)
@@ -108,7 +110,8 @@ class StyleTransferView(QWidget):
         self.gap_bars.set_bars(np.zeros(DIGITS), [self._brush] * DIGITS)
         self.chosen_mark.setData([], [])
         self._chosen_label = None
-        self.message.setText(message)
+        tones.set_tone(self.message, tones.ERROR if error else None)
+        self.message.setText(html.escape(message) if error else message)
         self.export.setEnabled(False)
         self.export.setToolTip(why)
 
@@ -137,6 +140,7 @@ class StyleTransferView(QWidget):
         self.export.setToolTip(EXPORT_TIP)
         how = "its guessed label" if style.guessed else "the given label"
         said = guess_sentence(reading, what="the image")
+        tones.set_tone(self.message, None)
         self.message.setText(
             f"encoded as {article(style.label)} <b>{style.label}</b> ({how}). "
             f"{html.escape(said)}")

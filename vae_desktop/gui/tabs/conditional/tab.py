@@ -378,10 +378,10 @@ class ConditionalTab(QWidget):
         self.style_source = image
         if image is None:
             self.style = None
-            if self.style_error:
+            if self.style_error:  # in red, readable on a light or dark window
+                error = self.style_error.rstrip(".")
                 self.style_panel.show_none(
-                    f"<span style='color:#d93025'>{escape(self.style_error)}</span>",
-                    f"Nothing to export: {self.style_error[0].lower()}{self.style_error[1:]}.")
+                    f"{error}.", f"Nothing to export: {error[0].lower()}{error[1:]}.", error=True)
             else:
                 self.style_panel.show_none("Draw a digit first: <a href='draw'>open the Draw "
                                            "tab</a>", NO_DRAWING)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vae_desktop.gui.widgets import tones
 from vae_desktop.gui.widgets.draw_canvas import MAX_PEN, MIN_PEN, DrawCanvas
 from vae_desktop.gui.widgets.hint_text import HINT_COLOUR
 from vae_desktop.gui.widgets.range_spin import RangeSpinBox, Refusals
@@ -25,6 +26,8 @@ from vae_desktop.gui.widgets.wrapping_label import WrappingLabel
 
 HINT = "Esc clears · Ctrl+Z undoes · wheel sets the pen"
 HINT_COLUMN = HINT.replace(" · ", "\n")  # one key a line, in the column beside the canvas
+# An error's orange as on a white window, made as dark (light window) or as light (dark one) as
+# text must be to read there (widgets.tones): fixed, it read at 2.4:1 on the light window.
 ERROR_COLOUR = "#e8833a"
 MESSAGE_COLOUR = HINT_COLOUR
 COLUMN_WIDTH = 150  # the buttons' column beside the canvas, in a short tab
@@ -86,7 +89,7 @@ class CanvasPanel(QGroupBox):
         self.export_button = QPushButton("Export PNG…")  # the tab sets its tooltip and action
         self.buttons = (self.undo_button, self.clear_button, self.open_button, self.export_button)
         self.message_label = MessageLabel(HINT)  # the whole message, wrapped
-        self.message_label.setStyleSheet(f"color: {MESSAGE_COLOUR};")
+        tones.set_tone(self.message_label, MESSAGE_COLOUR)
         self._grid = QGridLayout(self)
         self._grid.setHorizontalSpacing(10)
         self._compact: bool | None = None
@@ -168,7 +171,7 @@ class CanvasPanel(QGroupBox):
             return
         self._message, self._error = text, error
         self._show_text()
-        self.message_label.setStyleSheet(f"color: {ERROR_COLOUR if error else MESSAGE_COLOUR};")
+        tones.set_tone(self.message_label, ERROR_COLOUR if error else MESSAGE_COLOUR)
 
     def _show_text(self) -> None:
         text = self._message

@@ -37,6 +37,7 @@ from vae_desktop.core.digit_analysis import (
 from vae_desktop.core.evaluation import AT_MU
 from vae_desktop.core.wording import a_digit
 from vae_desktop.gui.tabs.draw.canvas_panel import ERROR_COLOUR
+from vae_desktop.gui.widgets import tones
 from vae_desktop.gui.widgets.draw_histogram import PLOT_BG, UNUSUAL_COLOUR, cache_as_pixmaps
 from vae_desktop.gui.widgets.draw_image_view import DrawImageView
 from vae_desktop.gui.widgets.gap_bars import GapBars, axis_ticks, cut_brush
@@ -300,7 +301,7 @@ class ScoresPanel(QGroupBox):
         form.addRow("Unusual above:", self.threshold_spin)
         layout.addLayout(form)
         self.threshold_message = WrappingLabel()
-        self.threshold_message.setStyleSheet(f"color: {ERROR_COLOUR};")  # the tab's error colour
+        tones.set_tone(self.threshold_message, ERROR_COLOUR)  # the tab's error colour
         self.threshold_message.hide()
         layout.addWidget(self.threshold_message)
         Refusals([self.threshold_spin], self).changed.connect(self._show_refusal)

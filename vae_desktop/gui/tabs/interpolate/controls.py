@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -22,8 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from vae_desktop.core import interpolation as interp
-from vae_desktop.gui.widgets.hint_text import HINT_STYLE
+from vae_desktop.gui.widgets.hint_text import HINT_STYLE, follow_palette
 from vae_desktop.gui.widgets.range_spin import RangeSpinBox
+from vae_desktop.gui.widgets.tones import readable
 
 DIGITS = 10
 PATHS = (("linear", "Linear (lerp)"), ("spherical", "Spherical (slerp)"))
@@ -113,12 +115,15 @@ class WalkSettings(QGroupBox):
         return int(self.fixed_combo.currentData())
 
 
-TITLE = ("‖z‖: <span style='color:#e8710a'>linear</span> · "
-         "<span style='color:#1a73e8'>spherical</span>")
+# The two paths' colours, as on a white window: the title names each line in its colour, and
+# both are made as dark (light window) or as light (dark one) as text must be to read there.
+PATH_COLOURS = {"linear": "#e8710a", "spherical": "#1a73e8"}
+TITLE = ("‖z‖: <span style='color:{linear}'>linear</span> · "
+         "<span style='color:{spherical}'>spherical</span>")
 # Both paths at the same distance from the origin all the way (two frames, or ends on one line
 # through the origin): one line hides the other.
-SAME_TITLE = ("‖z‖: <span style='color:#e8710a'>linear</span> and "
-              "<span style='color:#1a73e8'>spherical</span> coincide")
+SAME_TITLE = ("‖z‖: <span style='color:{linear}'>linear</span> and "
+              "<span style='color:{spherical}'>spherical</span> coincide")
 NORM_NOTE = ("Each frame's distance from the origin. Most of a Gaussian's mass lies near a "
              "shell around it: the straight path cuts inside, the spherical one keeps to it.")
 
@@ -129,7 +134,7 @@ class NormPlot(pg.PlotWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setBackground(None)
-        self.setTitle(TITLE, size="9pt")
+        self._title = TITLE
         self.setMouseEnabled(False, False)
         self.hideButtons()
         self.setMenuEnabled(False)
@@ -139,10 +144,9 @@ class NormPlot(pg.PlotWidget):
         # overflowing when the plot is narrow.
         self.getAxis("bottom").setStyle(hideOverlappingLabels=False)
         self.getPlotItem().setContentsMargins(0, 0, 10, 0)
-        self.curves = {
-            "linear": self.plot([], [], pen=pg.mkPen("#e8710a", width=2)),
-            "spherical": self.plot([], [], pen=pg.mkPen("#1a73e8", width=2)),
-        }
+        self.curves = {key: self.plot([], []) for key in PATH_COLOURS}
+        self._recolour()
+        follow_palette(self, self._recolour)  # readable on a theme switched to
         self.setToolTip(NORM_NOTE)
         # Nothing to do on it with the keys: no Tab stop, but named for a screen reader.
         self.setFocusPolicy(Qt.NoFocus)
@@ -163,10 +167,28 @@ class NormPlot(pg.PlotWidget):
             top = max(top, float(norms[key].max()))
         same = len(norms) == 2 and np.allclose(norms["linear"], norms["spherical"], rtol=1e-4,
                                                atol=1e-4 * max(top, 1.0))
-        self.setTitle(SAME_TITLE if same else TITLE, size="9pt")
+        self._title = SAME_TITLE if same else TITLE
+        self._show_title()
         if codes:
             self.setYRange(0, top * 1.1 or 1.0, padding=0)
             self.setXRange(0, 1, padding=0.03)
+
+
+    def _colours(self) -> dict[str, QColor]:
+        window = self.palette().color(QPalette.Window)  # behind the plot: it has no background
+        return {key: readable(colour, window) for key, colour in PATH_COLOURS.items()}
+
+    def _recolour(self) -> None:
+        """The lines and the title in colours readable on the palette (a title in pyqtgraph's
+        grey read at 2.6:1 on the light window, "spherical" at 2.7:1 on a dark one)."""
+        for key, colour in self._colours().items():
+            self.curves[key].setPen(pg.mkPen(colour, width=2))
+        self._show_title()
+
+    def _show_title(self) -> None:
+        names = {key: colour.name() for key, colour in self._colours().items()}
+        self.setTitle(self._title.format(**names), size="9pt",
+                      color=self.palette().color(QPalette.WindowText))
 
 
 class NormBox(QFrame):

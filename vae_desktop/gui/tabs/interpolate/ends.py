@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from html import escape
 
 import numpy as np
 import torch
@@ -30,7 +31,8 @@ from PySide6.QtWidgets import (
 from vae_desktop.core import generate, latent
 from vae_desktop.core.wording import a_digit
 from vae_desktop.gui.state import one_hot
-from vae_desktop.gui.widgets.hint_text import hint_span
+from vae_desktop.gui.widgets import tones
+from vae_desktop.gui.widgets.hint_text import HINT_GREY
 from vae_desktop.gui.widgets.image_view import DigitView
 from vae_desktop.gui.widgets.range_spin import RangeSpinBox
 
@@ -215,10 +217,10 @@ class EndPicker(QGroupBox):
     def show_end(self, end: End) -> None:
         # No image: nothing (transparent), rather than a black square that looks like a digit's.
         self.preview.set_image(end.image if end.image is not None else EMPTY_PREVIEW)
-        if end.problem:
-            self.caption.setText(f"<span style='color:#d93025'>{end.problem}</span>")
-        else:
-            self.caption.setText(hint_span(end.caption))
+        # Why there is no code in red, else where it comes from in the hints' grey: each
+        # readable on the window's palette, light or dark, also after a switch (widgets.tones).
+        tones.set_tone(self.caption, tones.ERROR if end.problem else HINT_GREY)
+        self.caption.setText(escape(end.problem or end.caption, quote=False))
         self.caption.setToolTip(end.problem or end.caption)
 
 

@@ -28,6 +28,7 @@ from vae_desktop.gui.tabs.interpolate import export
 from vae_desktop.gui.tabs.interpolate.controls import PATHS, NormBox, WalkSettings
 from vae_desktop.gui.tabs.interpolate.ends import End, EndPicker, clip_to_width, resolve_end
 from vae_desktop.gui.tabs.interpolate.strip import EvenColumn, FrameStrip
+from vae_desktop.gui.widgets import tones
 from vae_desktop.gui.widgets.hint_text import HINT_STYLE
 from vae_desktop.gui.widgets.range_spin import Refusals
 
@@ -108,12 +109,15 @@ class InterpolateTab(QWidget):
 
         self.message = QLabel()
         self.message.setTextFormat(Qt.RichText)
+        # In red, readable on the window's palette, light or dark (widgets.tones); its links in
+        # the palette's link colour.
+        tones.set_tone(self.message, tones.ERROR)
         clip_to_width(self.message)
         self.message.linkActivated.connect(self.state.tab_requested.emit)
         col.addWidget(self.message)
         # The message also says why a number box did not take what was typed ("300" steps used
         # to become 30 without a word), until a box takes a value.
-        self._problems: tuple[str, str] | None = None  # the ends' problems (html) and links
+        self._problems: tuple[str, str] | None = None  # the ends' problems (plain) and links
         self.refusals = Refusals((self.steps_spin, self.frame_ms, self.end_a.index_spin,
                                   self.end_b.index_spin), self)
         self.refusals.changed.connect(self._show_message)
@@ -284,9 +288,9 @@ class InterpolateTab(QWidget):
         notes = [escape(refusal, quote=False)] if refusal else []
         link = ""
         if self._problems is not None:
-            notes.append(self._problems[0])
+            notes.append(escape(self._problems[0], quote=False))
             link = self._problems[1]
-        self.message.setText("<span style='color:#d93025'>" + " ".join(notes) + "</span>" + link)
+        self.message.setText(" ".join(notes) + link)
         self.message.setVisible(bool(notes))
 
     def refresh_now(self) -> None:

@@ -31,7 +31,8 @@ from vae_desktop.core import latent
 from vae_desktop.core.images import grid
 from vae_desktop.core.latent import ACTIVE_COV
 from vae_desktop.gui.tabs.sampling import SamplerChoice
-from vae_desktop.gui.widgets.hint_text import HINT_STYLE
+from vae_desktop.gui.widgets import tones
+from vae_desktop.gui.widgets.hint_text import HINT_COLOUR, HINT_STYLE
 from vae_desktop.gui.widgets.image_view import DigitView
 from vae_desktop.gui.widgets.latent_canvas import DIGIT_COLORS
 from vae_desktop.gui.widgets.tab_keys import tab_to_checked
@@ -56,8 +57,11 @@ DECODED_SIDE = 7 * DIGIT_PIXELS  # until the tab is first laid out
 SIDE_SHARE, SIDE_WIDTHS = 0.30, (440, 640)
 HOVER_SIDES = (84, 140)  # the hovered test image: half the decoded digit, within these
 CAPTION_ROOM = 200  # px of the column kept beside the digit for its coordinates
-NOTE_STYLE, BLEND_STYLE = HINT_STYLE, "color: #e0b040"
-INACTIVE_STYLE = "color: #c98a3a"
+# The label picker's line: the note as a hint, a blend in amber; the inactive dimensions' words
+# in orange. Their hues, made as dark (light window) or light (dark one) as text must be to read
+# (widgets.tones): fixed, the amber read at 1.7:1 on the light window.
+NOTE_TONE, BLEND_TONE = HINT_COLOUR, "#e0b040"
+INACTIVE_TONE = "#c98a3a"
 # The Dimensions page's words for Burda et al.'s active units (core.latent.ACTIVE_COV).
 SPREAD_TIP = ("Spread: how much the dimension's code (the encoder's mean) varies over the test "
               f"images, as a variance. A dimension is active when its spread is above "
@@ -145,7 +149,7 @@ class SliderRow:
         self.dim, self.kl, self.active, self.limit = dim, kl, active, limit
         self.name = QLabel(f"<b>z{dim}</b>")
         self.state_label = QLabel("" if active else "inactive")
-        self.state_label.setStyleSheet(INACTIVE_STYLE)
+        tones.set_tone(self.state_label, INACTIVE_TONE)
         self.kl_label = QLabel(small_number(kl))
         self.kl_label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
         spread = "–" if activity is None else spread_text(activity)
@@ -257,7 +261,8 @@ class DimensionSliders(QWidget):
                                 "nearly the same code in these, so the decoder ignores them.")
                 header.setWordWrap(True)
                 header.setToolTip(SPREAD_TIP)
-                header.setStyleSheet(f"{INACTIVE_STYLE}; margin-top: 6px")
+                header.setContentsMargins(0, 6, 0, 0)
+                tones.set_tone(header, INACTIVE_TONE)
                 grid.addWidget(header, row_index, 0, 1, len(SliderRow.COLUMNS))
                 row_index += 1
             activity = None if stats.activity is None else float(stats.activity[d])
@@ -327,7 +332,7 @@ class LabelPicker(QWidget):
         # taller; clipped rather than widening the column, the whole text in the tooltip.
         self.line = QLabel(NOTE)
         self.line.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
-        self.line.setStyleSheet(NOTE_STYLE)
+        tones.set_tone(self.line, NOTE_TONE)
         self.line.setToolTip(NOTE_TIP)
         layout.addWidget(self.line)
         self._blend = ""
@@ -350,7 +355,7 @@ class LabelPicker(QWidget):
                 self.group.setExclusive(True)
         self._blend = "" if single else f"Decoded under a {latent.describe_label(weights)}."
         self.line.setText(self._blend or NOTE)
-        self.line.setStyleSheet(BLEND_STYLE if self._blend else NOTE_STYLE)
+        tones.set_tone(self.line, BLEND_TONE if self._blend else NOTE_TONE)
         self.line.setToolTip(f"{self._blend} Pick a digit to decode it as that digit."
                              if self._blend else NOTE_TIP)
 

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from vae_desktop.core import latent
-from vae_desktop.gui.widgets.hint_text import HINT_STYLE
+from vae_desktop.gui.widgets import tones
+from vae_desktop.gui.widgets.hint_text import HINT_COLOUR
 from vae_desktop.gui.widgets.keyboard_menu import FocusFrame
 from vae_desktop.gui.widgets.latent_canvas import LatentCanvas
 from vae_desktop.gui.widgets.range_spin import RangeSpinBox, Refusals
@@ -30,7 +31,6 @@ VIEW_TIP = ("How to flatten the latent space onto the plot: the plane of the two
             "components of the test means, or two chosen dimensions with the others held at the "
             "current point. Kept when you switch models.")
 HINT = "Click or drag: decode · Shift+drag or middle-drag: pan · wheel or right-drag: zoom"
-ERROR_STYLE = "color: #d93025;"  # the Train and Interpolate tabs' red
 
 
 class PlotPanel(QWidget):
@@ -142,7 +142,7 @@ class PlotPanel(QWidget):
         below.addWidget(self.points_box)
         below.addStretch(1)
         self.hint_label = QLabel(HINT)
-        self.hint_label.setStyleSheet(HINT_STYLE)
+        tones.set_tone(self.hint_label, HINT_COLOUR)
         below.addWidget(self.hint_label)
         Refusals([self.grid_spin], self).changed.connect(self.show_refusal)
         return below
@@ -150,7 +150,8 @@ class PlotPanel(QWidget):
     def show_refusal(self, message: str) -> None:
         """Why the grid size box did not take what was typed, in the hint's place ("": the hint)."""
         self.hint_label.setText(message or HINT)
-        self.hint_label.setStyleSheet(ERROR_STYLE if message else HINT_STYLE)
+        # A refusal in red, readable on the window's palette, light or dark (widgets.tones).
+        tones.set_tone(self.hint_label, tones.ERROR if message else HINT_COLOUR)
 
     def view_mode(self) -> str:
         return self.view_combo.currentData() or VIEW_DIMS
