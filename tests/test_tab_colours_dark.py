@@ -239,6 +239,15 @@ def test_a_failed_mixture_reads_on_either_palette(qtbot, palette):  # noqa: F811
     assert is_red(colours(choice.status)[-1])
 
 
+def test_the_sampler_label_names_its_box(qtbot):
+    """A screen reader says "Sampler" for the combo box: the label beside it is its buddy (the
+    tabs named the box themselves)."""
+    choice = SamplerChoice()
+    qtbot.addWidget(choice)
+    names = [label.text() for label in choice.findChildren(QLabel) if label.buddy() is choice.combo]
+    assert names == ["Sampler"]
+
+
 # ------------------------------------------------------------------ a theme switched while shown
 def test_the_colours_follow_a_palette_switched_while_shown(qtbot, qapp, interpolate,
                                                           inactive_stats):

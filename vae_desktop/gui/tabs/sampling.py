@@ -58,8 +58,10 @@ class SamplerChoice(QWidget):
         col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(2)
         row = QHBoxLayout()
-        row.addWidget(QLabel("Sampler"))
+        label = QLabel("Sampler")
+        row.addWidget(label)
         self.combo = QComboBox()
+        label.setBuddy(self.combo)  # its name for a screen reader
         for kind in mixture.SAMPLERS:
             self.combo.addItem(mixture.SAMPLER_NAMES[kind], kind)
             self.combo.setItemData(self.combo.count() - 1, TIPS[kind], Qt.ToolTipRole)

@@ -75,8 +75,6 @@ class Controls(QWidget):
         sampling = QGroupBox("Sampling")
         form = QFormLayout(sampling)
         self.sampler_choice = SamplerChoice()  # the tab binds it to the model (SamplerSource)
-        # Its label is SamplerChoice's own, not its buddy: named here for a screen reader.
-        self.sampler_choice.combo.setAccessibleName("Sampler")
         form.addRow(self.sampler_choice)  # a row of its own: the mixture's name is long
         self.count_spin = RangeSpinBox("Samples")
         self.count_spin.setRange(1, generate.MAX_SAMPLES)

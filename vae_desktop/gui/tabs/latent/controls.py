@@ -441,8 +441,6 @@ class SamplesPage(QWidget):
         col = QVBoxLayout(self)
         col.setContentsMargins(6, 6, 6, 6)
         self.sampler_choice = SamplerChoice()  # the tab binds it to the model (SamplerSource)
-        # Its label is SamplerChoice's own, not its buddy: named here for a screen reader.
-        self.sampler_choice.combo.setAccessibleName("Sampler")
         col.addWidget(self.sampler_choice)
         # Its least size sets the column's: larger, and a conditional model's tab (whose label
         # picker takes a row) no longer fits at 1280x720.
