@@ -31,6 +31,8 @@ from vae_desktop.gui.tabs.interpolate.controls import NormPlot
 from vae_desktop.gui.tabs.latent.controls import DimensionSliders, LabelPicker
 from vae_desktop.gui.tabs.latent.plot import PlotPanel
 from vae_desktop.gui.tabs.sampling import PRIOR_SHOWN, SamplerChoice
+from vae_desktop.gui.widgets.draw_histogram import UNUSUAL_COLOUR
+from vae_desktop.gui.widgets.hint_text import HINT_COLOUR
 
 AA = 4.5
 
@@ -266,8 +268,10 @@ def test_the_colours_follow_a_palette_switched_while_shown(qtbot, qapp, interpol
     choice = in_window(qtbot, SamplerChoice())
     choice.show_status(f"Could not fit the mixture.\n{PRIOR_SHOWN}", failed=True)
     norms = in_window(qtbot, NormPlot())
+    scores = in_window(qtbot, ScoresPanel(99.0))
+    scores.set_verdict("Unusual for this model", UNUSUAL_COLOUR)
     labels = [plot.hint_label, picker.line, *inactive_words(sliders), controls.message_label,
-              canvas.message_label, choice.status, interpolate.message,
+              canvas.message_label, scores.verdict_label, choice.status, interpolate.message,
               interpolate.end_a.caption, interpolate.end_b.caption]
     before = QPalette(qapp.palette())
     try:
@@ -283,3 +287,47 @@ def test_the_colours_follow_a_palette_switched_while_shown(qtbot, qapp, interpol
     for label in labels:
         assert_readable(label)
     assert_title_readable(norms)
+
+
+# ------------------------------------------------------------------ Draw's verdict
+def test_draw_verdicts_read_on_either_palette(qtbot, palette):  # noqa: F811
+    """The verdict in green or orange (#3ba55c, #e8833a: 2.7:1 and 2.4:1 on the light window),
+    and "The model could not score this drawing: …" in the orange."""
+    from vae_desktop.gui.tabs.draw.panels import TYPICAL_COLOUR
+
+    scores = in_window(qtbot, ScoresPanel(99.0))
+    for text, colour in (("Scores within the range of most test digits", TYPICAL_COLOUR),
+                         ("Unusual for this model", UNUSUAL_COLOUR),
+                         ("The model could not score this drawing: NaN in the loss.",
+                          UNUSUAL_COLOUR)):
+        scores.set_verdict(text, colour)
+        assert_readable(scores.verdict_label)
+    scores.set_verdict("Draw a digit", HINT_COLOUR)
+    assert colours(scores.verdict_label)[-1] == hint_grey(scores)
+
+
+def test_the_exported_verdict_reads_on_white_paper(qtbot, qapp, app_state, mnist_test,
+                                                   monkeypatch):
+    """The export is white paper whatever the theme: its verdict took the label's colour, made
+    for the window (on a dark one, the green read at 2.9:1 on the paper)."""
+    from draw_tab_support import digit_image, short_test_set, shown_tab, wait_for_test_pass
+
+    from vae_desktop.gui.tabs.draw import export
+
+    short_test_set(app_state, mnist_test, monkeypatch)
+    before = QPalette(qapp.palette())
+    try:
+        qapp.setPalette(dark_palette())
+        tab = shown_tab(qtbot, app_state, conditional=False, latent_dim=2)
+        wait_for_test_pass(qtbot, app_state)
+        app_state.set_drawing(digit_image(mnist_test, 0), origin="test image #0")
+        qtbot.waitUntil(lambda: tab.analysis is not None and tab.analysis.percentile is not None)
+        painted = []
+        compose = export.compose
+        monkeypatch.setattr(export, "compose", lambda *args: painted.append(args) or compose(*args))
+        tab.export_picture()
+    finally:
+        qapp.setPalette(before)
+    first_colour = painted[0][3]
+    assert first_colour is not None and first_colour.green() > first_colour.red()  # green
+    assert contrast(first_colour, export.PAPER) >= AA, first_colour.name()

@@ -418,10 +418,11 @@ class ScoresPanel(QGroupBox):
             self.set_verdict(text[0].upper() + text[1:], colour)
 
     def set_verdict(self, text: str, colour: str) -> None:
+        """`colour`: a hue (green, orange), made as dark or as light as text must be to read on
+        the window's palette (widgets.tones: the green read at 2.7:1 on the light window), or a
+        palette role ("palette(text)")."""
         self.verdict_label.setText(text)
-        style = f"color: {colour};"
-        if self.verdict_label.styleSheet() != style:  # restyling costs a re-polish: only on change
-            self.verdict_label.setStyleSheet(style)
+        tones.set_tone(self.verdict_label, colour)  # restyled (a re-polish) only on a change
 
 
 class GuessPanel(QGroupBox):

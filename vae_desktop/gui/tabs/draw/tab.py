@@ -19,7 +19,7 @@ import os
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
@@ -36,6 +36,7 @@ from vae_desktop.gui.model_files import file_name_for
 from vae_desktop.gui.tabs.draw import export
 from vae_desktop.gui.tabs.draw.canvas_panel import HINT, CanvasPanel
 from vae_desktop.gui.tabs.draw.panels import SCORE_CAPTION, GuessPanel, ImagesPanel, ScoresPanel
+from vae_desktop.gui.widgets import tones
 from vae_desktop.gui.widgets.draw_canvas import DEFAULT_PEN, SIDE
 from vae_desktop.gui.widgets.draw_histogram import UNUSUAL_COLOUR, ScoreHistogram
 from vae_desktop.gui.widgets.hint_text import HINT_COLOUR
@@ -406,7 +407,10 @@ class DrawTab(QWidget):
             lines.append(f"The model's guess: {self.guess_panel.guess_label.text()}")
         if ckpt.config.binarized:
             lines.append("Scored binarised, as this model's test digits were (one fixed draw).")
-        colour = QColor(self.verdict_label.palette().color(self.verdict_label.foregroundRole()))
+        # The verdict's hue, readable on the white paper whatever the window's theme.
+        tone = tones.tone_of(self.verdict_label)
+        colour = (None if tone is None or tones.is_role(tone)
+                  else tones.readable(tone, export.PAPER))
         return export.compose(f"{ckpt.name} · {self._canvas_origin}", panels, lines, colour)
 
     def _reconstruction_caption(self) -> str:
