@@ -12,8 +12,9 @@ pytest.register_assert_rewrite("latent_tab_support", "train_tab_support")  # sha
 import torch  # noqa: E402
 
 torch.set_num_threads(min(2, os.cpu_count() or 1))
-# Fixtures of the sweep storage tests: a PostgreSQL server, and sweep worker processes.
-pytest_plugins = ["postgres_server", "sweep_worker_support"]
+# Fixtures of the sweep storage tests: a PostgreSQL server, and sweep worker processes;
+pytest_plugins = ["postgres_server", "sweep_worker_support",
+                  "palette_support"]  # and a light or dark palette for colour tests
 
 
 @pytest.fixture(scope="session")

@@ -8,44 +8,16 @@ the light one the grey stays as it was."""
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
-import pytest
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication
-from test_train_dark_theme import contrast, dark_palette
+from palette_support import assert_readable, colours, dark_palette, switched_to
+from PySide6.QtGui import QColor
 
 from vae_desktop.gui.tabs.evaluate.anomaly_plots import AnomalyPlots
 from vae_desktop.gui.tabs.evaluate.likelihood_panel import LikelihoodPanel
 from vae_desktop.gui.tabs.evaluate.tab import ModelTitle
 from vae_desktop.gui.widgets.hint_text import hint_colour, hint_span
 
-AA = 4.5
 TODAY = QColor("#6f6f6f")  # the grey of the hints on a light window, before
-
-
-@pytest.fixture(params=["light", "dark"])
-def palette(request, qapp):
-    before = QPalette(qapp.palette())
-    if request.param == "dark":
-        qapp.setPalette(dark_palette())
-    yield request.param
-    qapp.setPalette(before)
-
-
-def colours(label) -> list[QColor]:
-    """The colours a label's words are drawn in: each coloured span of its rich text, and its
-    own text colour (a style sheet's, or the palette's)."""
-    label.ensurePolished()
-    spans = [QColor(c) for c in re.findall(r"color:\s*(#[0-9a-fA-F]{6})", label.text())]
-    return [*spans, label.palette().color(label.foregroundRole())]
-
-
-def assert_readable(label) -> None:
-    behind = label.palette().color(QPalette.Window)
-    for colour in colours(label):
-        assert contrast(colour, behind) >= AA, (label.text()[:60], colour.name(), behind.name())
 
 
 def title(qtbot) -> ModelTitle:
@@ -109,16 +81,10 @@ def test_the_light_palette_keeps_its_grey(qapp):
     assert f"color: {grey.name()}" in hint_span("words", qapp.palette())
 
 
-def test_the_hints_follow_a_palette_switched_while_shown(qtbot, qapp, app_state):
+def test_the_hints_follow_a_palette_switched_while_shown(qtbot, app_state):
     shown = [title(qtbot), likelihood(qtbot, app_state).result, anomaly_plots(qtbot).summary]
-    before = QPalette(qapp.palette())
-    try:
-        qapp.setPalette(dark_palette())
-        QApplication.processEvents()
+    with switched_to(dark_palette()):
         for label in shown:
             assert_readable(label)
-    finally:
-        qapp.setPalette(before)
-    QApplication.processEvents()
     for label in shown:
         assert_readable(label)

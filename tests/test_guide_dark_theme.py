@@ -7,13 +7,13 @@ read already: on a white page, the look is as before."""
 from __future__ import annotations
 
 import pytest
+from palette_support import AA, dark_palette
 from PySide6.QtGui import QColor, QPalette, QTextCursor
 from PySide6.QtWidgets import QApplication
-from test_train_dark_theme import contrast, dark_palette
 
 from vae_desktop.gui.guide import GuideDialog
+from vae_desktop.gui.widgets.tones import contrast
 
-AA = 4.5
 LIGHT = {"h1": "#3b2f86", "h2": "#3b2f86", "caption": "#606060"}  # the guide's own, on white
 
 

@@ -5,18 +5,17 @@ state in the table, against both of its row colours."""
 
 from __future__ import annotations
 
+from palette_support import AA, assert_readable, dark_palette, switched_to
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from test_sweep_tab import make_tab
-from test_train_dark_theme import assert_readable, contrast, palette  # noqa: F401 (a fixture)
 
 from vae_desktop.core.sweep import TrialRecord
 from vae_desktop.gui.tabs.sweep.study_view import StudyView
+from vae_desktop.gui.widgets.tones import contrast
 
-AA = 4.5
 
-
-def test_the_forms_message_reads_on_either_palette(qtbot, state, palette):  # noqa: F811
+def test_the_forms_message_reads_on_either_palette(qtbot, state, palette):
     tab = make_tab(qtbot, state)
     tab.form.space.set_vary(["lr"])
     tab.form.space.rows["lr"].varied.low.widget.setText("fast")  # not a number: an error
@@ -28,7 +27,7 @@ def test_the_forms_message_reads_on_either_palette(qtbot, state, palette):  # no
         assert_readable(tab.error_label)
 
 
-def test_the_study_message_reads_on_either_palette(qtbot, state, palette):  # noqa: F811
+def test_the_study_message_reads_on_either_palette(qtbot, state, palette):
     tab = make_tab(qtbot, state)
     tab.form.set_study_name("")
     tab.load_study()  # no name: what to type, in orange
@@ -38,7 +37,7 @@ def test_the_study_message_reads_on_either_palette(qtbot, state, palette):  # no
     assert_readable(tab.view.message_label)
 
 
-def test_when_the_trials_were_read_reads_on_either_palette(qtbot, palette):  # noqa: F811
+def test_when_the_trials_were_read_reads_on_either_palette(qtbot, palette):
     view = StudyView()
     qtbot.addWidget(view)
     view.set_live("● Live · read 12:00:01")
@@ -69,22 +68,14 @@ def assert_states_readable(table) -> None:
                 assert contrast(colour, behind) >= AA, (item.text(), colour.name(), behind.name())
 
 
-def test_each_trials_state_reads_on_either_palette(qtbot, palette):  # noqa: F811
+def test_each_trials_state_reads_on_either_palette(qtbot, palette):
     view = trials_view(qtbot)
     assert_states_readable(view.table)
 
 
-def test_the_states_follow_a_palette_switched_while_shown(qtbot, qapp):
-    from test_train_dark_theme import dark_palette
-
+def test_the_states_follow_a_palette_switched_while_shown(qtbot):
     view = trials_view(qtbot)
-    before = QPalette(qapp.palette())
-    try:
-        qapp.setPalette(dark_palette())
-        qapp.processEvents()
+    with switched_to(dark_palette()):
         assert view.table.palette().color(QPalette.Base).lightness() < 128
         assert_states_readable(view.table)
-    finally:
-        qapp.setPalette(before)
-        qapp.processEvents()
     assert_states_readable(view.table)

@@ -18,9 +18,9 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 import torch
+from palette_support import AA, assert_readable, colours, dark_palette, switched_to, window_colour
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
-from test_train_dark_theme import contrast, dark_palette, palette  # noqa: F401 (a fixture)
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from vae_desktop.core import latent
 from vae_desktop.core.data import load_split
@@ -33,8 +33,7 @@ from vae_desktop.gui.tabs.latent.plot import PlotPanel
 from vae_desktop.gui.tabs.sampling import PRIOR_SHOWN, SamplerChoice
 from vae_desktop.gui.widgets.draw_histogram import UNUSUAL_COLOUR
 from vae_desktop.gui.widgets.hint_text import HINT_COLOUR
-
-AA = 4.5
+from vae_desktop.gui.widgets.tones import contrast
 
 
 def in_window(qtbot, widget: QWidget) -> QWidget:
@@ -50,31 +49,9 @@ def in_window(qtbot, widget: QWidget) -> QWidget:
     return widget
 
 
-def behind(widget: QWidget) -> QColor:
-    """The colour the widget's words are drawn on: its window's (a widget with a style sheet
-    keeps the palette it had when the sheet was applied, so its own says nothing after a
-    switch)."""
-    return widget.window().palette().color(QPalette.Window)
-
-
 def hint_grey(widget: QWidget) -> QColor:
     """The hints' colour where the widget is shown (the palette's placeholder text)."""
     return widget.window().palette().color(QPalette.PlaceholderText)
-
-
-def colours(label: QLabel) -> list[QColor]:
-    """The colours a label's words are drawn in: each coloured span of its rich text, and its
-    own text colour (a style sheet's, or the palette's)."""
-    label.ensurePolished()
-    spans = [QColor(c) for c in re.findall(r"color:\s*(#[0-9a-fA-F]{6})", label.text())]
-    return [*spans, label.palette().color(label.foregroundRole())]
-
-
-def assert_readable(label: QLabel) -> None:
-    assert label.text().strip()
-    for colour in colours(label):
-        assert contrast(colour, behind(label)) >= AA, (label.text()[:60], colour.name(),
-                                                       behind(label).name())
 
 
 def title_colours(plot: NormPlot) -> list[QColor]:
@@ -87,8 +64,8 @@ def title_colours(plot: NormPlot) -> list[QColor]:
 
 def assert_title_readable(plot: NormPlot) -> None:
     for colour in title_colours(plot):
-        assert contrast(colour, behind(plot)) >= AA, (plot.getPlotItem().titleLabel.text,
-                                                      colour.name(), behind(plot).name())
+        assert contrast(colour, window_colour(plot)) >= AA, (plot.getPlotItem().titleLabel.text,
+                                                      colour.name(), window_colour(plot).name())
     # Its words name the two lines in their colours: the lines are drawn in them.
     _, linear, spherical = title_colours(plot)
     assert plot.curves["linear"].opts["pen"].color().name() == linear.name()
@@ -103,7 +80,7 @@ def is_red(colour: QColor) -> bool:
 BLEND = np.array([0, 0, 0, 0.5, 0, 0, 0, 0, 0.5, 0], np.float32)  # half a 3, half an 8
 
 
-def test_latent_refusal_under_the_plot_reads_on_either_palette(qtbot, palette):  # noqa: F811
+def test_latent_refusal_under_the_plot_reads_on_either_palette(qtbot, palette):
     plot = in_window(qtbot, PlotPanel())
     plot.show_refusal("The grid size N must be from 10 to 30: 5 was not taken (it stays N = 20).")
     assert_readable(plot.hint_label)
@@ -112,7 +89,7 @@ def test_latent_refusal_under_the_plot_reads_on_either_palette(qtbot, palette): 
     assert colours(plot.hint_label)[-1] == hint_grey(plot)
 
 
-def test_latent_blend_line_reads_on_either_palette(qtbot, palette):  # noqa: F811
+def test_latent_blend_line_reads_on_either_palette(qtbot, palette):
     picker = in_window(qtbot, LabelPicker())
     picker.show_weights(BLEND)
     assert picker.line.text().startswith("Decoded under a")
@@ -143,7 +120,7 @@ def inactive_words(sliders: DimensionSliders) -> list[QLabel]:
     return header + marks
 
 
-def test_latent_inactive_marks_read_on_either_palette(qtbot, palette, inactive_stats):  # noqa: F811
+def test_latent_inactive_marks_read_on_either_palette(qtbot, palette, inactive_stats):
     sliders = in_window(qtbot, DimensionSliders())
     sliders.build(inactive_stats)
     for label in inactive_words(sliders):
@@ -151,7 +128,7 @@ def test_latent_inactive_marks_read_on_either_palette(qtbot, palette, inactive_s
 
 
 # ------------------------------------------------------------------ Conditional
-def test_conditional_refusal_reads_on_either_palette(qtbot, palette):  # noqa: F811
+def test_conditional_refusal_reads_on_either_palette(qtbot, palette):
     scope = QWidget()
     qtbot.addWidget(scope)
     controls = in_window(qtbot, Controls(scope))
@@ -160,7 +137,7 @@ def test_conditional_refusal_reads_on_either_palette(qtbot, palette):  # noqa: F
     assert is_red(colours(controls.message_label)[-1])
 
 
-def test_conditional_style_error_reads_on_either_palette(qtbot, app_state, palette,  # noqa: F811
+def test_conditional_style_error_reads_on_either_palette(qtbot, app_state, palette,
                                                          monkeypatch):
     from vae_desktop.gui.tabs.conditional.tab import ConditionalTab
 
@@ -202,7 +179,7 @@ def interpolate(qtbot, app_state):
 
 
 def test_interpolate_message_and_end_caption_read_on_either_palette(interpolate,
-                                                                    palette):  # noqa: F811
+                                                                    palette):
     assert_readable(interpolate.message)
     assert_readable(interpolate.end_a.caption)
     assert is_red(colours(interpolate.message)[-1])
@@ -210,7 +187,7 @@ def test_interpolate_message_and_end_caption_read_on_either_palette(interpolate,
     assert_readable(interpolate.end_b.caption)  # a test digit's caption, in the hints' grey
 
 
-def test_the_distance_plots_title_reads_on_either_palette(qtbot, palette):  # noqa: F811
+def test_the_distance_plots_title_reads_on_either_palette(qtbot, palette):
     plot = in_window(qtbot, NormPlot())
     assert_title_readable(plot)
     ratios = torch.linspace(0, 1, 2)
@@ -221,7 +198,7 @@ def test_the_distance_plots_title_reads_on_either_palette(qtbot, palette):  # no
 
 
 # ------------------------------------------------------------------ Draw
-def test_draw_messages_read_on_either_palette(qtbot, palette):  # noqa: F811
+def test_draw_messages_read_on_either_palette(qtbot, palette):
     canvas = in_window(qtbot, CanvasPanel(20))
     canvas.set_message("Could not open five.png: it is not an image. Open a PNG or JPEG.",
                        error=True)
@@ -234,7 +211,7 @@ def test_draw_messages_read_on_either_palette(qtbot, palette):  # noqa: F811
 
 
 # ------------------------------------------------------------------ the sampler
-def test_a_failed_mixture_reads_on_either_palette(qtbot, palette):  # noqa: F811
+def test_a_failed_mixture_reads_on_either_palette(qtbot, palette):
     choice = in_window(qtbot, SamplerChoice())
     choice.show_status(f"Could not fit the mixture.\n{PRIOR_SHOWN}", failed=True)
     assert_readable(choice.status)
@@ -251,7 +228,7 @@ def test_the_sampler_label_names_its_box(qtbot):
 
 
 # ------------------------------------------------------------------ a theme switched while shown
-def test_the_colours_follow_a_palette_switched_while_shown(qtbot, qapp, interpolate,
+def test_the_colours_follow_a_palette_switched_while_shown(qtbot, interpolate,
                                                           inactive_stats):
     plot = in_window(qtbot, PlotPanel())
     plot.show_refusal("The grid size N must be from 10 to 30: 5 was not taken (it stays N = 20).")
@@ -273,24 +250,18 @@ def test_the_colours_follow_a_palette_switched_while_shown(qtbot, qapp, interpol
     labels = [plot.hint_label, picker.line, *inactive_words(sliders), controls.message_label,
               canvas.message_label, scores.verdict_label, choice.status, interpolate.message,
               interpolate.end_a.caption, interpolate.end_b.caption]
-    before = QPalette(qapp.palette())
-    try:
-        qapp.setPalette(dark_palette())
-        QApplication.processEvents()
-        assert behind(picker.line) == dark_palette().color(QPalette.Window)
+    with switched_to(dark_palette()):
+        assert window_colour(picker.line) == dark_palette().color(QPalette.Window)
         for label in labels:
             assert_readable(label)
         assert_title_readable(norms)
-    finally:
-        qapp.setPalette(before)
-    QApplication.processEvents()
     for label in labels:
         assert_readable(label)
     assert_title_readable(norms)
 
 
 # ------------------------------------------------------------------ Draw's verdict
-def test_draw_verdicts_read_on_either_palette(qtbot, palette):  # noqa: F811
+def test_draw_verdicts_read_on_either_palette(qtbot, palette):
     """The verdict in green or orange (#3ba55c, #e8833a: 2.7:1 and 2.4:1 on the light window),
     and "The model could not score this drawing: …" in the orange."""
     from vae_desktop.gui.tabs.draw.panels import TYPICAL_COLOUR

@@ -14,14 +14,13 @@ invalid one: black)."""
 
 from __future__ import annotations
 
+from palette_support import AA, dark_palette, switched_to, window_colour, words_colour
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
-from test_train_dark_theme import contrast, dark_palette
 
 from vae_desktop.gui.widgets import tones
 from vae_desktop.gui.widgets.hint_text import HINT_COLOUR
-
-AA = 4.5
+from vae_desktop.gui.widgets.tones import contrast
 
 
 def shown(qtbot, *texts: str) -> tuple[QWidget, list[QLabel]]:
@@ -37,54 +36,44 @@ def shown(qtbot, *texts: str) -> tuple[QWidget, list[QLabel]]:
     return window, labels
 
 
-def foreground(label: QLabel):
-    label.ensurePolished()
-    return label.palette().color(label.foregroundRole())
-
-
-def behind(window: QWidget):
-    """The colour the words are drawn on: the window's own (it has no style sheet)."""
-    return window.palette().color(QPalette.Window)
+def assert_readable_on(window: QWidget, label: QLabel) -> None:
+    words = words_colour(label)
+    assert contrast(words, window_colour(window)) >= AA, words.name()
 
 
 def test_a_tone_follows_a_palette_switched_while_shown(qtbot, qapp):
     window, (error, warning) = shown(qtbot, "Could not read the test set.", "A warning.")
     tones.set_tone(error, tones.ERROR)
     tones.set_tone(warning, tones.WARNING)
-    before = QPalette(qapp.palette())
-    try:
-        qapp.setPalette(dark_palette())
-        QApplication.processEvents()
-        assert behind(window) == dark_palette().color(QPalette.Window)
+    light = window_colour(window)
+    with switched_to(dark_palette()):
+        assert window_colour(window) == dark_palette().color(QPalette.Window)
         for label in (error, warning):
-            assert contrast(foreground(label), behind(window)) >= AA, foreground(label).name()
-        red = foreground(error)
+            assert_readable_on(window, label)
+        red = words_colour(error)
         assert red.red() > 1.5 * red.green() and red.red() > 1.5 * red.blue()  # still red
-    finally:
-        qapp.setPalette(before)
-    QApplication.processEvents()
-    assert behind(window) == before.color(QPalette.Window)
+    assert window_colour(window) == light
     for label in (error, warning):
-        assert contrast(foreground(label), behind(window)) >= AA, foreground(label).name()
+        assert_readable_on(window, label)
 
 
 def test_a_palette_role_is_a_tone_that_follows_the_palette(qtbot, qapp):
     window, (label,) = shown(qtbot, "Hover a point to see its test image")
     tones.set_tone(label, HINT_COLOUR)
     assert tones.tone_of(label) == HINT_COLOUR
-    assert foreground(label) == qapp.palette().color(QPalette.PlaceholderText)
+    assert words_colour(label) == qapp.palette().color(QPalette.PlaceholderText)
     tones.set_tone(label, tones.ERROR)  # an error in its place, then the hint again
-    red = foreground(label)
-    assert red.red() > 1.5 * red.green() and contrast(red, behind(window)) >= AA
+    red = words_colour(label)
+    assert red.red() > 1.5 * red.green() and contrast(red, window_colour(window)) >= AA
     tones.set_tone(label, HINT_COLOUR)
-    assert foreground(label) == qapp.palette().color(QPalette.PlaceholderText)
+    assert words_colour(label) == qapp.palette().color(QPalette.PlaceholderText)
     before = QPalette(qapp.palette())
     try:
         qapp.setPalette(dark_palette())
         QApplication.processEvents()
         assert tones.tone_of(label) == HINT_COLOUR
-        assert foreground(label) == dark_palette().color(QPalette.PlaceholderText)
+        assert words_colour(label) == dark_palette().color(QPalette.PlaceholderText)
     finally:
         qapp.setPalette(before)
     QApplication.processEvents()
-    assert foreground(label) == before.color(QPalette.PlaceholderText)
+    assert words_colour(label) == before.color(QPalette.PlaceholderText)

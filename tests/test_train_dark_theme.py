@@ -6,66 +6,21 @@ the note's orange at 2.6:1."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from palette_support import (
+    AA,
+    assert_readable,
+    dark_palette,
+    switched_to,
+    window_colour,
+    words_colour,
+)
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication
-from train_tab_support import make_tab
+from train_tab_support import make_tab, shown_tab
 
 from vae_desktop.gui.tabs.train.job import RunSummary
 from vae_desktop.gui.tabs.train.progress import run_report
-
-AA = 4.5
-
-
-def luminance(colour: QColor) -> float:
-    def linear(c: float) -> float:
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    return (0.2126 * linear(colour.redF()) + 0.7152 * linear(colour.greenF())
-            + 0.0722 * linear(colour.blueF()))
-
-
-def contrast(a: QColor, b: QColor) -> float:
-    la, lb = luminance(a), luminance(b)
-    return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
-
-
-def dark_palette() -> QPalette:
-    """A dark Fusion palette, as dark-theme users set one (the audit's)."""
-    p = QPalette()
-    dark, base, text = QColor(53, 53, 53), QColor(35, 35, 35), QColor(220, 220, 220)
-    for role, colour in ((QPalette.Window, dark), (QPalette.WindowText, text),
-                         (QPalette.Base, base), (QPalette.AlternateBase, dark),
-                         (QPalette.Text, text), (QPalette.Button, dark),
-                         (QPalette.ButtonText, text), (QPalette.Link, QColor(42, 130, 218)),
-                         (QPalette.Highlight, QColor(42, 130, 218)),
-                         (QPalette.HighlightedText, QColor(Qt.black)),
-                         (QPalette.PlaceholderText, QColor(140, 140, 140))):
-        p.setColor(role, colour)
-    return p
-
-
-@pytest.fixture(params=["light", "dark"])
-def palette(request, qapp):
-    """The app's palette for the test (the style's own light one, or a dark one), restored
-    after it."""
-    before = QPalette(qapp.palette())
-    if request.param == "dark":
-        qapp.setPalette(dark_palette())
-    yield request.param
-    qapp.setPalette(before)
-
-
-def shown_colour(label) -> tuple[QColor, QColor]:
-    """The colour a label's words are drawn in, and the window colour behind them."""
-    label.ensurePolished()
-    palette = label.palette()
-    return palette.color(label.foregroundRole()), palette.color(QPalette.Window)
-
-
-def assert_readable(label) -> None:
-    words, behind = shown_colour(label)
-    assert contrast(words, behind) >= AA, (label.text()[:60], words.name(), behind.name())
+from vae_desktop.gui.widgets import tones
+from vae_desktop.gui.widgets.tones import contrast
 
 
 def summary(status: str, message: str, epochs: int) -> RunSummary:
@@ -100,21 +55,37 @@ def test_the_note_beside_apply_reads_on_either_palette(qtbot, state, palette):
     assert_readable(bar.note_label)
 
 
-def test_the_colours_follow_a_palette_switched_while_shown(qtbot, state, qapp):
+def test_the_colours_follow_a_palette_switched_while_shown(qtbot, state):
     tab = make_tab(qtbot, state)
     text, style = run_report(summary("done", "", 2), kept=True)
     tab.progress.set_result(text("vae"), style)
     tab.results.run_bar.set_note("lr 0.01 from the next batch")
-    before = QPalette(qapp.palette())
-    try:
-        qapp.setPalette(dark_palette())
-        QApplication.processEvents()
+    with switched_to(dark_palette()):
         assert_readable(tab.progress.result_label)
         assert_readable(tab.results.run_bar.note_label)
-    finally:
-        qapp.setPalette(before)
-    QApplication.processEvents()
     assert_readable(tab.progress.result_label)
+
+
+def test_a_result_on_show_follows_a_dark_theme_turned_on(qtbot, state):
+    """The review's case: a run's orange result on a shown tab, then a dark palette. Measured
+    against the label's own palette (kept from before the switch, its window still light) the
+    light window's #9c5500 passed; on the window it is shown on, #353535, it read at 2.2:1. The
+    words are measured here against the window, and must have turned light and stayed orange."""
+    tab = shown_tab(qtbot, state)
+    tab.progress.setVisible(True)
+    tab.progress.set_result("Stopped during epoch 2; the model is kept as it was after epoch 1.",
+                            tones.WARNING)
+    label = tab.progress.result_label
+    qtbot.waitUntil(label.isVisible, timeout=2000)
+    light = words_colour(label)
+    with switched_to(dark_palette()):
+        assert window_colour(label) == dark_palette().color(QPalette.Window)
+        words = words_colour(label)
+        assert contrast(words, window_colour(label)) >= AA, (words.name(), light.name())
+        assert words.lightness() > light.lightness()  # made lighter, not left as it was
+        assert words.red() > words.green() > words.blue()  # still orange
+    assert words_colour(label) == light  # and back on the light window
+    assert contrast(light, window_colour(label)) >= AA
 
 
 def test_the_digits_of_a_running_run_read_on_either_palette(qtbot, state, palette):
