@@ -7,6 +7,8 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QScrollArea, QWidget
 from shiboken6 import isValid
 
+from vae_desktop.gui.widgets import tones
+
 
 class TabPage(QScrollArea):
     """Holds one tab at the size of the window, and scrolls it only when the window is smaller
@@ -27,6 +29,7 @@ class TabPage(QScrollArea):
         self.setWidget(widget)
         self.viewport().installEventFilter(self)
         widget.installEventFilter(self)
+        tones.watch_theme()  # a theme switched while the app runs reaches every widget
 
     def hold(self, widget: QWidget) -> None:
         """Show `widget` instead of the one held so far (a tab instead of its loading page)."""

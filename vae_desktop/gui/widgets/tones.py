@@ -4,11 +4,14 @@ read at 4.5:1 against what is behind it, the WCAG AA contrast for text. Fixed fo
 they read at 2.4 to 2.6:1 on a dark theme's #353535, and at about 4:1 on Fusion's light #efefef.
 
 `set_tone(label, ERROR)` colours a widget's text and keeps it readable when the app's palette
-changes; `outline` gives a border's colour (3:1), `readable` such a colour for anything else. A
-tone may also be a palette role as style sheets name it ("palette(placeholder-text)", the hints'
-colour), used as it is: a line that is a hint at times and an error at others."""
+changes; `outline` gives a border's colour (3:1), `readable` such a colour for anything else.
+`follow_palette(widget, redraw)` is the one way a widget is told that the palette it is shown on
+has changed (set_tone's own included): rich text with colours made from the palette, a table's
+cells, a style sheet made from palette colours."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QColor
@@ -18,7 +21,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 ERROR = "#d93025"
 WARNING = "#b06000"
 OK = "#188038"
-QUIET = "#808080"  # secondary words (when the trials were last read)
+QUIET = "#6f6f6f"  # secondary words: hints, notes, captions (the one grey of widgets.hint_text)
 TEXT_CONTRAST = 4.5  # WCAG AA, for text
 BORDER_CONTRAST = 3.0  # WCAG AA, for a control's outline
 LIGHTNESS_STEP = 0.02
@@ -68,72 +71,133 @@ def outline(widget: QWidget, tone: str = ERROR) -> str:
     return readable(tone, background(widget), ratio=BORDER_CONTRAST).name()
 
 
-def is_role(tone: str) -> bool:
-    """Whether `tone` is a palette role ("palette(placeholder-text)") rather than a colour."""
-    return tone.startswith("palette(")
-
-
 def tone_style(widget: QWidget, tone: str) -> str:
-    """A style sheet that colours the widget's text in `tone`, readable where it is (a palette
-    role: the palette's own colour)."""
-    if is_role(tone):
-        return f"color: {tone};"
+    """A style sheet that colours the widget's text in `tone`, readable where it is."""
     return f"color: {readable(tone, background(widget)).name()};"
 
 
-class _Follower(QObject):
-    """Colours its widget's text again when the widget's palette changes (a new parent)."""
-
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
-        if event.type() == QEvent.PaletteChange:
-            _apply(watched)
-        return super().eventFilter(watched, event)
+FOLLOWED = "palette_followed"  # a widget's property: it has a _Follower
 
 
 class _ThemeWatcher(QObject):
-    """One for the app: colours every toned widget's text again when the app's palette changes
-    (a theme switched). Qt says so to the application object, not to a widget with a style
-    sheet, which also keeps the palette it had when its sheet was applied: its own window colour
-    stays the old one, while the window behind it has turned dark. So once every widget has had
-    the new palette (on the next turn of the event loop), each toned widget's sheet is taken off,
-    which gives it the palette it is shown on, and its colour is measured against that."""
+    """One for the app: when the app's palette has changed (a theme switched), gives every
+    widget the new palette and tells its followers, on the next turn of the event loop.
+
+    Qt says so to the application object and to its windows, which pass the palette on to the
+    widgets inside them, but not to a widget with a style sheet nor to anything inside one: such
+    a widget keeps the palette it had when its sheet was applied. Its words stayed black on the
+    dark window, its palette() colours in the sheet those of the light one, and its window
+    colour the old one, which colours made readable were measured against. Each such sheet is
+    applied again here, outer widgets first, which gives the widgets the palette they are shown
+    on."""
+
+    def __init__(self, app: QObject) -> None:
+        super().__init__(app)
+        self.generation = 0  # app palette changes so far
+        app.installEventFilter(self)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
-        if watched is QCoreApplication.instance() and event.type() == QEvent.ApplicationPaletteChange:
-            QTimer.singleShot(0, self, _apply_all)
+        if watched is self.parent() and event.type() == QEvent.ApplicationPaletteChange:
+            self.generation += 1
+            QTimer.singleShot(0, self, self._tell)
         return super().eventFilter(watched, event)
+
+    def _tell(self) -> None:
+        # The windows' own notices, posted by Qt after this call was: handled first, so that
+        # each window has the new palette, and each widget told by Qt has redrawn.
+        QCoreApplication.sendPostedEvents(None, QEvent.ApplicationPaletteChange)
+        # Asked of the widgets there are, not kept in a list: a follower goes with its widget.
+        widgets = QApplication.allWidgets()
+        styled = [widget for widget in widgets if widget.styleSheet()]
+        for widget in sorted(styled, key=_depth):
+            sheet = widget.styleSheet()
+            widget.setStyleSheet("")  # the palette it had before its sheet: none of its own
+            if not widget.styleSheet():  # (a follower told of that may have set a new one)
+                widget.setStyleSheet(sheet)
+        for widget in widgets:
+            if widget.property(FOLLOWED):
+                for follower in widget.findChildren(_Follower, options=Qt.FindDirectChildrenOnly):
+                    follower.theme_switched()
+
+
+def _depth(widget: QWidget) -> int:
+    depth = 0
+    while (widget := widget.parentWidget()) is not None:
+        depth += 1
+    return depth
 
 
 _watcher: _ThemeWatcher | None = None
 
 
-def _watch_theme() -> None:
+def watch_theme() -> None:
+    """From now on, a theme switched while the app runs reaches every widget (see
+    _ThemeWatcher); set_tone and follow_palette start this too. Once for the app."""
+    _theme_watcher()
+
+
+def _theme_watcher() -> _ThemeWatcher:
     global _watcher
     app = QCoreApplication.instance()
     try:
         if _watcher is not None and _watcher.parent() is app:
-            return
+            return _watcher
     except RuntimeError:  # the application it watched is gone
         pass
     _watcher = _ThemeWatcher(app)
-    app.installEventFilter(_watcher)
+    return _watcher
 
 
-def _apply_all() -> None:
-    for widget in QApplication.allWidgets():
-        if widget.property("tone"):
-            _apply(widget, fresh=True)
+class _Follower(QObject):
+    """Calls `redraw` when the palette its widget is shown on changes: at once when the
+    widget's own palette changes (a new parent, a palette set on its window), and when the app's
+    has (a theme switched), once every widget has had it, unless the widget's own change came
+    with it. A child of the widget: it goes with the widget."""
+
+    def __init__(self, widget: QWidget, redraw: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self.redraw = redraw
+        self._seen = -1  # the app palette change its widget's own PaletteChange came with
+        widget.setProperty(FOLLOWED, True)
+        widget.installEventFilter(self)
+        _theme_watcher()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self.parent() and event.type() == QEvent.PaletteChange:
+            self._seen = _theme_watcher().generation
+            self.redraw()
+        return super().eventFilter(watched, event)
+
+    def theme_switched(self) -> None:
+        if self._seen != _theme_watcher().generation:  # no PaletteChange came: not told
+            self.redraw()
+
+
+class _ToneFollower(_Follower):
+    """set_tone's: colours its widget's text again (it keeps no reference to the widget, which
+    it goes with)."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget, self._retone)
+
+    def _retone(self) -> None:
+        _apply(self.parent())
+
+
+def follow_palette(widget: QWidget, redraw: Callable[[], None]) -> None:
+    """Call `redraw` (which colours `widget` again from the palette it is shown on: a rich
+    text's hint_span, a table's cells, a style sheet made from palette colours) whenever that
+    palette changes: a new parent, or a theme switched while the widget is shown or hidden."""
+    _Follower(widget, redraw)
 
 
 def set_tone(widget: QWidget, tone: str | None) -> None:
-    """Colour the widget's text in `tone` (ERROR, WARNING, OK, QUIET, a colour or a palette
-    role such as "palette(placeholder-text)"; None: the palette's own text colour), readable on
-    its background now and after the palette changes."""
+    """Colour the widget's text in `tone` (ERROR, WARNING, OK, QUIET or another colour; None:
+    the palette's own text colour), readable on its background now and after the palette
+    changes. It replaces the widget's style sheet: set no other."""
     widget.setProperty("tone", tone or "")
-    _watch_theme()
-    if widget.findChild(_Follower, options=Qt.FindDirectChildrenOnly) is None:
-        follower = _Follower(widget)
-        widget.installEventFilter(follower)
+    if widget.findChild(_ToneFollower, options=Qt.FindDirectChildrenOnly) is None:
+        _ToneFollower(widget)
     _apply(widget)
 
 
@@ -142,11 +206,7 @@ def tone_of(widget: QWidget) -> str | None:
     return widget.property("tone") or None
 
 
-def _apply(widget: QWidget, fresh: bool = False) -> None:
-    """`fresh`: measure against the palette the widget is shown on (after a theme switch: its
-    style sheet kept the old one)."""
-    if fresh and widget.styleSheet():
-        widget.setStyleSheet("")
+def _apply(widget: QWidget) -> None:
     tone = widget.property("tone")
     style = tone_style(widget, tone) if tone else ""
     if widget.styleSheet() != style:  # unchanged: no new polish, no new palette event

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from vae_desktop.core import generate
 from vae_desktop.gui.tabs.sampling import SamplerChoice
 from vae_desktop.gui.widgets import tones
-from vae_desktop.gui.widgets.hint_text import HINT_STYLE
+from vae_desktop.gui.widgets.hint_text import HINT_COLOUR
 from vae_desktop.gui.widgets.range_spin import RangeSpinBox, Refusals
 from vae_desktop.gui.widgets.tab_keys import TabKeys, tab_to_checked
 
@@ -162,7 +162,7 @@ class Controls(QWidget):
         col.addStretch(1)
         self.model_label = QLabel()  # a trained model's name is long: it wraps, never cut
         self.model_label.setWordWrap(True)
-        self.model_label.setStyleSheet(HINT_STYLE)
+        tones.set_tone(self.model_label, HINT_COLOUR)
         col.addWidget(self.model_label)
 
     @property

@@ -41,7 +41,7 @@ from vae_desktop.gui.widgets import tones
 from vae_desktop.gui.widgets.draw_histogram import PLOT_BG, UNUSUAL_COLOUR, cache_as_pixmaps
 from vae_desktop.gui.widgets.draw_image_view import DrawImageView
 from vae_desktop.gui.widgets.gap_bars import GapBars, axis_ticks, cut_brush
-from vae_desktop.gui.widgets.hint_text import HINT_STYLE
+from vae_desktop.gui.widgets.hint_text import HINT_COLOUR
 from vae_desktop.gui.widgets.range_spin import RangeDoubleSpinBox, Refusals
 from vae_desktop.gui.widgets.wrapping_label import WrappingLabel
 
@@ -412,15 +412,15 @@ class ScoresPanel(QGroupBox):
         """The verdict on the best reading at the threshold in the box."""
         text = analysis.verdict(self.threshold_spin.value())
         if text is None:
-            self.set_verdict("Scored (no test-set scores to compare with yet)", "palette(text)")
+            self.set_verdict("Scored (no test-set scores to compare with yet)", None)
         else:
             colour = UNUSUAL_COLOUR if text == UNUSUAL else TYPICAL_COLOUR
             self.set_verdict(text[0].upper() + text[1:], colour)
 
-    def set_verdict(self, text: str, colour: str) -> None:
-        """`colour`: a hue (green, orange), made as dark or as light as text must be to read on
-        the window's palette (widgets.tones: the green read at 2.7:1 on the light window), or a
-        palette role ("palette(text)")."""
+    def set_verdict(self, text: str, colour: str | None) -> None:
+        """`colour`: a hue (green, orange, the hints' grey), made as dark or as light as text
+        must be to read on the window's palette (widgets.tones: the green read at 2.7:1 on the
+        light window); None: the palette's text colour."""
         self.verdict_label.setText(text)
         tones.set_tone(self.verdict_label, colour)  # restyled (a re-polish) only on a change
 
@@ -437,7 +437,7 @@ class GuessPanel(QGroupBox):
             "A conditional model (a CVAE) can say which digit it thinks this is: pick one in "
             "the toolbar, or train one with “Conditional (CVAE)” ticked.")
         self.message.setAlignment(Qt.AlignCenter)
-        self.message.setStyleSheet(HINT_STYLE)
+        tones.set_tone(self.message, HINT_COLOUR)
         self.stack.addWidget(self.message)
         page = QWidget()
         page_layout = QVBoxLayout(page)

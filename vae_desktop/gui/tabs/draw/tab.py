@@ -409,8 +409,7 @@ class DrawTab(QWidget):
             lines.append("Scored binarised, as this model's test digits were (one fixed draw).")
         # The verdict's hue, readable on the white paper whatever the window's theme.
         tone = tones.tone_of(self.verdict_label)
-        colour = (None if tone is None or tones.is_role(tone)
-                  else tones.readable(tone, export.PAPER))
+        colour = None if tone is None else tones.readable(tone, export.PAPER)
         return export.compose(f"{ckpt.name} · {self._canvas_origin}", panels, lines, colour)
 
     def _reconstruction_caption(self) -> str:

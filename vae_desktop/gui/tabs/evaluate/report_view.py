@@ -31,8 +31,9 @@ from vae_desktop.gui import preferences
 from vae_desktop.gui.tabs.evaluate.anomaly_plots import PLOT_BG, legend_key
 from vae_desktop.gui.tabs.evaluate.exports import PLOT_MENU_HINT, add_save_plot_action
 from vae_desktop.gui.tabs.evaluate.tips import tip
+from vae_desktop.gui.widgets import tones
 from vae_desktop.gui.widgets.gallery_pairs import PairGallery
-from vae_desktop.gui.widgets.hint_text import HINT_STYLE
+from vae_desktop.gui.widgets.hint_text import HINT_COLOUR
 
 # A tall, narrow gallery beside the table and the histogram: there the pairs stay large at
 # 1280x720, where a short gallery below the table shrank them to specks.
@@ -99,6 +100,16 @@ class NumberItem(QTableWidgetItem):
         return super().__lt__(other)
 
 
+def _hint(label: QLabel, px: int | None = None) -> QLabel:
+    """`label` as secondary words (widgets.hint_text), `px` pixels high if given."""
+    if px is not None:
+        font = label.font()
+        font.setPixelSize(px)
+        label.setFont(font)
+    tones.set_tone(label, HINT_COLOUR)
+    return label
+
+
 class MetricCard(QFrame):
     def __init__(self, caption: str, unit: str, tooltip: str) -> None:
         super().__init__()
@@ -107,12 +118,10 @@ class MetricCard(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 4, 10, 4)
         layout.setSpacing(0)
-        top = QLabel(caption)
-        top.setStyleSheet(HINT_STYLE + " font-size: 11px;")
+        top = _hint(QLabel(caption), px=11)
         self.value = QLabel("–")
         self.value.setStyleSheet("font-size: 20px; font-weight: 600;")
-        self.unit = QLabel(unit)
-        self.unit.setStyleSheet(HINT_STYLE + " font-size: 10px;")
+        self.unit = _hint(QLabel(unit), px=10)
         layout.addWidget(top)
         layout.addWidget(self.value)
         layout.addWidget(self.unit)
@@ -146,7 +155,7 @@ class ReportView(QWidget):
         # Where the two figures meet: the cards' negative ELBO (a sampled z) and the table's
         # reconstruction + KL (z = mu).
         self.basis_note = QLabel(f"{BASIS_NOTE}.")
-        self.basis_note.setStyleSheet(HINT_STYLE)
+        _hint(self.basis_note)
         layout.addWidget(self.basis_note)
 
         self.table = QTableWidget(0, len(TABLE_COLUMNS))
@@ -227,7 +236,7 @@ class ReportView(QWidget):
         # One line: what a pair shows, or the hovered one's figures (they fit in one line at the
         # report's width in a 1264x672 window, where a second line cost a scroll bar).
         self.gallery_info = QLabel(GALLERY_HINT)
-        self.gallery_info.setStyleSheet(HINT_STYLE)
+        _hint(self.gallery_info)
         self.gallery_info.setMinimumHeight(self.gallery_info.fontMetrics().height())
         # Its changing text never widens the report (the splitter would jump on hover).
         self.gallery_info.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)

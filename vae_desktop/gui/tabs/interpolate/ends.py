@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from html import escape
 
 import numpy as np
 import torch
@@ -32,7 +31,7 @@ from vae_desktop.core import generate, latent
 from vae_desktop.core.wording import a_digit
 from vae_desktop.gui.state import one_hot
 from vae_desktop.gui.widgets import tones
-from vae_desktop.gui.widgets.hint_text import HINT_GREY
+from vae_desktop.gui.widgets.hint_text import HINT_COLOUR
 from vae_desktop.gui.widgets.image_view import DigitView
 from vae_desktop.gui.widgets.range_spin import RangeSpinBox
 
@@ -146,7 +145,7 @@ class EndPicker(QGroupBox):
         # What the end is, on up to three lines (the row of ends has a fixed height, so the
         # wrapping does not change the tab's), all of it in the tooltip.
         self.caption = QLabel()
-        self.caption.setTextFormat(Qt.RichText)
+        self.caption.setTextFormat(Qt.PlainText)  # a problem's words shown whole, '<' and all
         clip_to_width(self.caption)
         self.caption.setWordWrap(True)
         self.caption.setAlignment(Qt.AlignLeft | Qt.AlignTop)
@@ -219,8 +218,8 @@ class EndPicker(QGroupBox):
         self.preview.set_image(end.image if end.image is not None else EMPTY_PREVIEW)
         # Why there is no code in red, else where it comes from in the hints' grey: each
         # readable on the window's palette, light or dark, also after a switch (widgets.tones).
-        tones.set_tone(self.caption, tones.ERROR if end.problem else HINT_GREY)
-        self.caption.setText(escape(end.problem or end.caption, quote=False))
+        tones.set_tone(self.caption, tones.ERROR if end.problem else HINT_COLOUR)
+        self.caption.setText(end.problem or end.caption)
         self.caption.setToolTip(end.problem or end.caption)
 
 

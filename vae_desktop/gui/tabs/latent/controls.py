@@ -32,7 +32,7 @@ from vae_desktop.core.images import grid
 from vae_desktop.core.latent import ACTIVE_COV
 from vae_desktop.gui.tabs.sampling import SamplerChoice
 from vae_desktop.gui.widgets import tones
-from vae_desktop.gui.widgets.hint_text import HINT_COLOUR, HINT_STYLE
+from vae_desktop.gui.widgets.hint_text import HINT_COLOUR
 from vae_desktop.gui.widgets.image_view import DigitView
 from vae_desktop.gui.widgets.latent_canvas import DIGIT_COLORS
 from vae_desktop.gui.widgets.tab_keys import tab_to_checked
@@ -182,7 +182,7 @@ class SliderRow:
             w.setToolTip(tip)
         if not active:
             for w in (self.kl_label, self.activity_label, self.value):
-                w.setStyleSheet(HINT_STYLE)
+                tones.set_tone(w, HINT_COLOUR)
 
     COLUMNS = ("name", "mark", "KL", "spread", "slider", "value")
 
@@ -217,7 +217,7 @@ class DimensionSliders(QWidget):
         top = QHBoxLayout()
         self.note = QLabel("")
         self.note.setWordWrap(True)
-        self.note.setStyleSheet(HINT_STYLE)
+        tones.set_tone(self.note, HINT_COLOUR)
         top.addWidget(self.note, stretch=1)
         origin = QPushButton("Origin")
         origin.setToolTip("Move the current point to z = 0, the prior's mean")
@@ -250,7 +250,7 @@ class DimensionSliders(QWidget):
         self.spread_header = QLabel("Spread")
         self.spread_header.setToolTip(SPREAD_TIP)
         for column, header in ((2, self.kl_header), (3, self.spread_header)):
-            header.setStyleSheet(HINT_STYLE)
+            tones.set_tone(header, HINT_COLOUR)
             header.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
             grid.addWidget(header, 0, column)
         self.rows = []
@@ -389,7 +389,7 @@ class DecodedPointBox(QGroupBox):
         grid.addWidget(self.coord_label, 0, 1)
         self.hover_view = DigitView(title="The test image under the mouse", min_size=HOVER_SIDES[0])
         self.hover_label = QLabel(HOVER_HINT)
-        self.hover_label.setStyleSheet(HINT_STYLE)
+        tones.set_tone(self.hover_label, HINT_COLOUR)
         self.hover_label.setAlignment(Qt.AlignLeft | Qt.AlignTop)
         hover = QHBoxLayout()
         hover.setSpacing(6)
@@ -423,7 +423,7 @@ class DecodedPointBox(QGroupBox):
         """The hovered test image with its caption, or (None) the hint that hovering shows one."""
         self.hover_view.set_image(image)
         self.hover_label.setText(text if image is not None else HOVER_HINT)
-        self.hover_label.setStyleSheet("" if image is not None else HINT_STYLE)
+        tones.set_tone(self.hover_label, None if image is not None else HINT_COLOUR)
 
 
 class SamplesPage(QWidget):

@@ -47,11 +47,11 @@ SHORT_LABELS = {"latent_dim": "Latent", "hidden": "Hidden", "lr": "LR",
                 "batch_size": "Batch", "beta": "Beta", "arch": "Arch"}
 # The hues of a trial's state (and of a value not final); each cell takes its hue at the contrast
 # text needs against the table's rows, light or dark (tones.readable).
-STATE_COLORS = {"complete": QColor(70, 160, 90), "pruned": QColor(140, 140, 140),
+QUIET_COLOR = QColor(tones.QUIET)  # secondary words' grey
+STATE_COLORS = {"complete": QColor(70, 160, 90), "pruned": QUIET_COLOR,
                 "stopped": QColor(230, 140, 40), "fail": QColor(210, 70, 70),
                 "lost": QColor(210, 70, 70),
-                "running": QColor(70, 140, 255), "waiting": QColor(140, 140, 140)}
-QUIET_COLOR = QColor(140, 140, 140)
+                "running": QColor(70, 140, 255), "waiting": QUIET_COLOR}
 BEST_BACKGROUND = QColor(255, 140, 40, 60)  # the best trial's row
 HUE_ROLE = Qt.UserRole + 1  # a cell's hue, kept to colour it again for another palette
 COLUMNS = ("#", "State", "Test loss", "Epochs", "Images", "Time") \
@@ -190,6 +190,7 @@ class TrialTable(QTableWidget):
         self._newest: int | None = None  # the newest trial shown
         self._moving = 0  # > 0 while the table moves its own view
         self.verticalScrollBar().valueChanged.connect(self._scrolled)
+        tones.follow_palette(self, self._colour_cells)  # a theme switched: the cells follow
 
     def set_objective(self, objective: str) -> None:
         self.horizontalHeaderItem(VALUE_COLUMN).setText(
@@ -290,11 +291,6 @@ class TrialTable(QTableWidget):
                 hue = item.data(HUE_ROLE) if item is not None else None
                 if hue is not None:
                     item.setForeground(tones.readable(hue, base, alternate, best))
-
-    def changeEvent(self, event) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.PaletteChange:  # a theme switched: the cells' colours follow
-            self._colour_cells()
 
     def _place_view(self, records: list[TrialRecord], keep: int | None,
                     view: tuple[int, int]) -> None:

@@ -99,17 +99,13 @@ class DigitsRow(QWidget):
         self._setting = False  # set_digits is turning boxes on and off
         self.set_tooltips(None)
         self._style_boxes()
+        tones.follow_palette(self, self._style_boxes)  # a theme switched: the boxes follow
 
     def _style_boxes(self) -> None:
         style = row_style(self.palette())
         for box in self.boxes:
             if box.styleSheet() != style:
                 box.setStyleSheet(style)
-
-    def changeEvent(self, event) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.PaletteChange:  # a theme switched: the boxes follow
-            self._style_boxes()
 
     def digits(self) -> tuple[int, ...] | None:
         """The digits on, sorted; None when all ten are."""
