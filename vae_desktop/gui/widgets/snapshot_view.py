@@ -5,6 +5,7 @@ decoded from the run's fixed codes. A view of values: it knows no state."""
 from __future__ import annotations
 
 import numpy as np
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from vae_desktop.core.images import grid
@@ -32,6 +33,9 @@ class SnapshotView(QWidget):
         # At equal scale, as the Latent space tab shows the plane: the cloud keeps its shape.
         self.canvas = LatentCanvas(equal_scale=True)
         self.canvas.setMinimumSize(min_size, min_size)
+        # No Tab stop: nothing here is done with keys (the Train tab's timeline and the Latent
+        # space tab's Back button are), and the plot would take the focus drawing none.
+        self.canvas.setFocusPolicy(Qt.NoFocus)
         # No current point here: a snapshot is a picture of the past, nothing to decode.
         for item in (self.canvas.vline, self.canvas.hline, self.canvas.target,
                      self.canvas.coord_text):

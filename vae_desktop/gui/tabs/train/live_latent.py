@@ -41,9 +41,6 @@ class LiveLatentView(QGroupBox):
             f"{SAMPLE_SIZE:,} test digits placed by their codes as the model learns, coloured "
             "by digit. The timeline below moves through the snapshots; the caption under it "
             "says which is shown.")
-        # No Tab stop: nothing here is done with keys (the timeline slider is), and a plot that
-        # takes the focus draws none.
-        canvas.setFocusPolicy(Qt.NoFocus)
         self.caption = QLabel(WAITING)
         self.caption.setWordWrap(True)
         # Room for two lines, so that the first snapshot's one-line caption replacing the
