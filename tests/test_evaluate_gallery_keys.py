@@ -109,3 +109,7 @@ def test_a_digit_picked_in_the_table_keeps_the_current_pair_in_the_gallery(tab, 
     qtbot.keyClick(gallery, Qt.Key_End)
     tab.table.selectRow(1)  # fewer pairs may show: the current one is one of them
     assert 0 <= gallery.current < gallery.count
+    # The line under the gallery speaks of the pair now there (the gallery says so itself when
+    # it is filled again: the report no longer says it a second time).
+    shown = tab.gallery_indices[gallery.current]
+    assert tab.report_view.gallery_info.text().startswith(f"#{shown},")

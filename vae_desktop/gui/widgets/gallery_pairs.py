@@ -28,12 +28,11 @@ ENTER_KEYS = (Qt.Key_Return, Qt.Key_Enter, Qt.Key_Space)
 
 
 class PairGallery(pg.GraphicsLayoutWidget):
-    """Emits `clicked(i)` for the i-th pair (a click, or Enter on the current pair), `hovered(i)`
-    (-1 when the mouse leaves them) and `described(i)`: the pair to say something about, the
+    """Emits `clicked(i)` for the i-th pair (a click, or Enter on the current pair) and
+    `described(i)` whenever the pair to say something about changes or the pairs are set: the
     hovered one or else, while the gallery has the focus, the current one (-1: none)."""
 
     clicked = Signal(int)
-    hovered = Signal(int)
     described = Signal(int)
     # On a resize: how many rows fit at the width's scale (`rows` at the least, `max_rows` at
     # most), when that is not the number shown. The owner fills them (set_rows, set_pairs).
@@ -133,7 +132,6 @@ class PairGallery(pg.GraphicsLayoutWidget):
         self.view.setRange(xRange=(0, width), yRange=(0, height), padding=0.0)
         self._hover = -1
         self.highlight.hide()
-        self.hovered.emit(-1)
         # The current pair stays where it was, among the pairs now shown.
         self._set_current(min(self.current, self.count - 1) if self.current >= 0 else -1,
                           force=True)
@@ -241,6 +239,5 @@ class PairGallery(pg.GraphicsLayoutWidget):
         else:
             self.highlight.setRect(self._cell_rect(index))
             self.highlight.show()
-        self.hovered.emit(index)
         self.described.emit(self.described_pair())
 

@@ -226,7 +226,7 @@ class ReportView(QWidget):
             "Test digits beside their reconstructions, the worst first. The arrow keys move "
             "between them, Enter opens one in the Draw tab.")
         self.gallery.clicked.connect(self._on_gallery_clicked)
-        self.gallery.described.connect(self._on_gallery_hover)
+        self.gallery.described.connect(self._describe_pair)
         gallery_box.addWidget(self.gallery, 1)
 
         row = QHBoxLayout()
@@ -395,8 +395,7 @@ class ReportView(QWidget):
             recons = self._reconstruct(images[indices], report.labels[indices])[:, 0]
             self.gallery_title.setText(f"<b>Worst reconstructions</b> · digit {digit}")
         self.gallery_indices = [int(i) for i in indices]
-        self.gallery.set_pairs(images[indices, 0].numpy(), recons.numpy())
-        self._on_gallery_hover(self.gallery.described_pair())
+        self.gallery.set_pairs(images[indices, 0].numpy(), recons.numpy())  # says `described`
 
     def _hint(self) -> str:
         """What a pair shows: a binarised model's inputs are binarised."""
@@ -409,7 +408,9 @@ class ReportView(QWidget):
         else:
             self._show_gallery()
 
-    def _on_gallery_hover(self, index: int) -> None:
+    def _describe_pair(self, index: int) -> None:
+        """The line under the gallery: pair `index`'s figures (the one hovered, or the current
+        one while the gallery has the focus), or (-1) what the pairs show."""
         if index < 0 or self.report is None or index >= len(self.gallery_indices):
             self.gallery_info.setText(self._hint())
             return
