@@ -81,7 +81,8 @@ def test_tab_reaches_the_picked_digit_and_the_arrows_pick_the_next(window, qtbot
 
 def test_switching_to_a_conditional_model_leaves_the_focus_on_the_picked_digit(window, qtbot,
                                                                                app_state):
-    """Bug: after "Switch to mnist-cvae-z2" the focus went to the main tab bar."""
+    """Bug: after "Switch to mnist-cvae-z2" the focus went to the main tab bar; then it went to
+    the picked digit without its ring."""
     tab = window.tab_widgets["Conditional"]
     app_state.set_active(app_state.find_model(conditional=False, latent_dim=2))
     assert tab.switch_button.isVisible()
@@ -89,6 +90,8 @@ def test_switching_to_a_conditional_model_leaves_the_focus_on_the_picked_digit(w
     press(qtbot, Qt.Key_Space)
     assert app_state.active.config.conditional
     assert QApplication.focusWidget() is tab.digit_group.checkedButton()
+    # And drawn, as Tab draws it (widgets.tab_page.FocusKeeper): it moved silently.
+    assert window.testAttribute(Qt.WA_KeyboardFocusChange)
 
 
 def test_the_digit_button_with_the_focus_shows_it(window, qtbot):

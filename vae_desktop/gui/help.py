@@ -14,9 +14,11 @@ from vae_desktop.gui.about import AboutDialog
 from vae_desktop.gui.guide import GuideDialog, page_for_tab
 
 
-class FocusKeeper(QObject):
+class FocusReturn(QObject):
     """Follows the control of `window` that has the focus, leaving out the menu bar and its
-    menus, and gives the focus back to it (`give_back`) when a dialog of the window closes."""
+    menus, and gives the focus back to it (`give_back`) when a dialog of the window closes.
+    (Where the focus goes when a tab turns off the control that has it is another matter:
+    widgets.tab_page.FocusKeeper.)"""
 
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)  # goes with the window, and its connection with it
@@ -46,7 +48,7 @@ class HelpMenu:
         """`current_tab`: returns the title of the tab in view (F1 opens its page)."""
         self.window = window
         self.current_tab = current_tab
-        self.focus = FocusKeeper(window)
+        self.focus = FocusReturn(window)
         self.guide: GuideDialog | None = None
         self.about: AboutDialog | None = None
         self.guide_action = self._action("&Guide", self.show_guide_for_tab, "F1",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -33,6 +33,7 @@ from vae_desktop.gui.tabs.conditional.picker import DIGITS, MAX_SEED, Controls, 
 from vae_desktop.gui.tabs.conditional.style_transfer import StyleTransferView
 from vae_desktop.gui.tabs.sampling import SamplerSource
 from vae_desktop.gui.widgets.image_view import DigitView
+from vae_desktop.gui.widgets.tab_page import FocusKeeper
 
 PNG_SCALE = 4
 PARTS = ("samples", "digits", "style")
@@ -56,6 +57,7 @@ class ConditionalTab(QWidget):
         self.style_source: np.ndarray | None = None  # the 28x28 image being restyled
         self.style_error: str | None = None
 
+        self.focus_keeper = FocusKeeper(self)  # where the focus goes as the pages change
         self.pages = QStackedWidget()
         self.needs_page = NeedsModelPage()
         self.needs_text, self.switch_button = self.needs_page.text, self.needs_page.switch_button
@@ -283,16 +285,14 @@ class ConditionalTab(QWidget):
 
     def switch_to_conditional(self) -> None:
         """Make the offered conditional model the active one; the focus, on the button that
-        goes away with its page, goes to the digit picked, where a person goes next."""
+        goes away with its page, goes to the digit picked, where a person goes next, drawn."""
         target = self.switch_target()
         if target is None:
             return
-        leaving = self.switch_button.hasFocus()
+        held = self.focus_keeper.hold()
         self.state.set_active(target)
-        if leaving and self.pages.currentWidget() is self.main_page:
-            button = self.digit_group.checkedButton()
-            if button is not None:
-                button.setFocus(Qt.OtherFocusReason)
+        if self.pages.currentWidget() is self.main_page:
+            self.focus_keeper.hand_on(held, self.digit_group.checkedButton())
 
     def request_training(self) -> None:
         """Hand the Train tab a conditional model's settings, like the current model otherwise."""
