@@ -14,7 +14,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from vae_desktop.gui.widgets.keyboard_menu import FocusFrame
+from vae_desktop.gui.widgets.focus_frame import FocusFrame
 
 SIDE = 280  # the sheet's pixels: ten per MNIST pixel (the widget may show it larger)
 MIN_PEN, MAX_PEN, DEFAULT_PEN = 4, 60, 22

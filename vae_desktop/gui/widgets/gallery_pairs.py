@@ -16,7 +16,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QWidget
 
-from vae_desktop.gui.widgets.keyboard_menu import FocusFrame
+from vae_desktop.gui.widgets.focus_frame import FocusFrame
 
 PAD = 4  # image pixels between two pairs
 MIN_SCALE = 1.25  # screen pixels per image pixel, at the least (a digit: 35 px)

@@ -1,7 +1,8 @@
 """A widget's context menu from the keyboard: the menu key or Shift+F10, while the widget has the
 focus, opens the menu of its actions (Qt.ActionsContextMenu) at the widget, as a right-click
-opens it at the pointer. A plot (a QGraphicsView) is a Tab stop already; `FocusFrame` draws a
-frame over its edge while it has the focus, so a keyboard user sees where the keys go.
+opens it at the pointer. A plot (a QGraphicsView) is a Tab stop already; widgets.focus_frame's
+FocusFrame draws a frame over its edge while it has the focus, so a keyboard user sees where the
+keys go.
 
 Platforms differ: on X11 the menu key also comes as a context-menu event at the mouse pointer,
 and on Windows Shift+F10 does; elsewhere (Wayland, macOS, the offscreen platform) nothing comes
@@ -10,11 +11,13 @@ but the key. Both are taken here, and one press opens one menu, at the widget.""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt
-from PySide6.QtGui import QContextMenuEvent, QPainter, QPalette, QPen
+from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QMenu, QWidget
 
+# Where evaluate.exports and latent.plot still import it from (it lives in widgets.focus_frame).
+from vae_desktop.gui.widgets.focus_frame import FocusFrame as FocusFrame
+
 MENU_KEYS_TEXT = "the menu key or Shift+F10"
-FRAME_PX = 2
 
 
 def is_menu_key(event) -> bool:
@@ -62,35 +65,3 @@ class KeyboardMenu(QObject):
 
     def _forget(self) -> None:
         self.menu = None
-
-
-class FocusFrame(QWidget):
-    """A frame in the palette's highlight colour over `widget`'s edge while it has the focus.
-    Drawn over it, taking no room: a border of its own (a style sheet's) shrank a plot by 4 px
-    and cut the titles of its bottom axis at 1280x720."""
-
-    def __init__(self, widget: QWidget) -> None:
-        super().__init__(widget)
-        self.setAttribute(Qt.WA_TransparentForMouseEvents)
-        self.setFocusPolicy(Qt.NoFocus)
-        self.hide()
-        widget.installEventFilter(self)
-
-    def eventFilter(self, watched, event) -> bool:
-        kind = event.type()
-        if kind in (QEvent.FocusIn, QEvent.FocusOut):
-            self.setGeometry(watched.rect())
-            self.setVisible(kind == QEvent.FocusIn)
-            self.raise_()
-        elif kind == QEvent.Resize:
-            self.setGeometry(watched.rect())
-        return super().eventFilter(watched, event)
-
-    def paintEvent(self, event) -> None:
-        painter = QPainter(self)
-        pen = QPen(self.palette().color(QPalette.Highlight), FRAME_PX)
-        pen.setJoinStyle(Qt.MiterJoin)
-        painter.setPen(pen)
-        half = FRAME_PX / 2
-        painter.drawRect(self.rect().toRectF().adjusted(half, half, -half, -half))
-        painter.end()

@@ -24,21 +24,19 @@ from PySide6.QtWidgets import (
 from vae_desktop.core import generate
 from vae_desktop.gui.tabs.sampling import SamplerChoice
 from vae_desktop.gui.widgets import tones
+from vae_desktop.gui.widgets.focus_frame import ring_style
 from vae_desktop.gui.widgets.hint_text import HINT_COLOUR
 from vae_desktop.gui.widgets.range_spin import RangeSpinBox, Refusals
 from vae_desktop.gui.widgets.tab_keys import TabKeys, tab_to_checked
 
 DIGITS = 10
 MAX_SEED = 999_999
-# The keyboard focus as a ring: the style's own focus mark did not show on these buttons, which
-# Tab and the arrow keys move through (on the digit picked, blue, the ring is the text's colour).
+# Tab and the arrow keys move through these buttons: the keyboard focus is a ring, as on the
+# other rows of digits (widgets.focus_frame).
 DIGIT_BUTTON_STYLE = """
 QPushButton { font-size: 17px; font-weight: 600; min-width: 38px; min-height: 38px; }
 QPushButton:checked { background: #1a73e8; color: white; border: 1px solid #1558b0; border-radius: 4px; }
-QPushButton:focus:!checked { background: palette(button); border: 2px solid palette(highlight);
-                             border-radius: 4px; }
-QPushButton:checked:focus { border: 3px solid palette(window-text); }
-"""
+""" + ring_style("QPushButton")
 
 
 class Controls(QWidget):

@@ -16,8 +16,8 @@ from PySide6.QtGui import QFont, QFontInfo, QPalette
 from PySide6.QtWidgets import QGraphicsRectItem, QVBoxLayout, QWidget
 
 from vae_desktop.core.images import grid
+from vae_desktop.gui.widgets.focus_frame import FocusFrame
 from vae_desktop.gui.widgets.image_view import DigitView
-from vae_desktop.gui.widgets.keyboard_menu import FocusFrame
 
 PAD = 2  # pixels between frames, as images.grid lays them out
 CELL = 28 + PAD  # a frame and the gap after it

@@ -32,6 +32,7 @@ from vae_desktop.core.images import grid
 from vae_desktop.core.latent import ACTIVE_COV
 from vae_desktop.gui.tabs.sampling import SamplerChoice
 from vae_desktop.gui.widgets import tones
+from vae_desktop.gui.widgets.focus_frame import ring_style
 from vae_desktop.gui.widgets.hint_text import HINT_COLOUR
 from vae_desktop.gui.widgets.image_view import DigitView
 from vae_desktop.gui.widgets.latent_canvas import DIGIT_COLORS
@@ -310,14 +311,10 @@ class LabelPicker(QWidget):
             button.setMinimumWidth(28)
             button.setToolTip(f"Decode as digit {d} (the arrow keys pick the next digit)")
             button.setAccessibleName(f"Decode as digit {d}")
-            # The keyboard focus as a ring (the style's own mark did not show on these buttons).
+            # The keyboard focus as a ring, as on the other rows of digits (widgets.focus_frame).
             button.setStyleSheet(
                 f"QToolButton:checked {{ background: {DIGIT_COLORS[d]}; color: black; "
-                "font-weight: bold; }"
-                "QToolButton:focus:!checked { background: palette(button); "
-                "border: 2px solid palette(highlight); border-radius: 3px; }"
-                "QToolButton:checked:focus { border: 2px solid palette(window-text); "
-                "border-radius: 3px; }")
+                "font-weight: bold; }\n" + ring_style("QToolButton"))
             self.group.addButton(button, d)
             row.addWidget(button)
         row.addStretch(1)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QToolButton, QWidget
 from vae_desktop.core.trained_on import parse_digits as parse_digits
 from vae_desktop.core.wording import DIGITS
 from vae_desktop.gui.widgets import tones
+from vae_desktop.gui.widgets.focus_frame import ring_style
 
 ROW_TIP = ("The digits the run trains on: highlighted ones are in. Click a digit (or move to it "
            "with the arrow keys and press Space) to leave it out, as the Evaluate tab's "
@@ -35,14 +36,13 @@ STYLE = """
 QToolButton { border: 1px solid palette(mid); border-radius: 3px; background: palette(base);
               color: palette(text); padding: 2px 0px; }
 QToolButton:hover { border-color: palette(highlight); }
-QToolButton:focus { border: 2px solid palette(shadow); }
 QToolButton:checked { background: palette(highlight); color: palette(highlighted-text);
                       border-color: palette(highlight); }
-QToolButton:checked:focus { border: 2px solid palette(shadow); }
 QToolButton:disabled { color: palette(mid); background: palette(window); }
 QToolButton:checked:disabled { background: %(in_box)s; color: %(in_text)s;
                                border-color: palette(mid); }
-"""
+""" + ring_style("QToolButton", background=None)  # the keyboard focus, as the other digit rows'
+
 IN_SHADE = 0.18  # a digit that is in, while the row is off: its box this far towards the text
 MOVES = {Qt.Key_Left: -1, Qt.Key_Up: -1, Qt.Key_Right: 1, Qt.Key_Down: 1}
 
