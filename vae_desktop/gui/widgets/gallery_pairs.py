@@ -2,9 +2,9 @@
 pair emits its index. Its minimum size keeps every 28x28 digit at MIN_SCALE screen pixels per
 image pixel or more, so the pairs stay readable however little room the window leaves.
 
-From the keyboard: Tab brings the focus (a frame at the widget's edge shows it) and a frame marks
-the current pair; the arrow keys, Home and End move it, and Enter (or Space) emits its index as a
-click on it does."""
+From the keyboard (widgets.grid_keys): Tab brings the focus (a frame at the widget's edge shows
+it) and a frame marks the current pair; the arrow keys, Home and End move it, and Enter (or
+Space) emits its index as a click on it does."""
 
 from __future__ import annotations
 
@@ -17,14 +17,13 @@ from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QWidget
 
 from vae_desktop.gui.widgets.focus_frame import FocusFrame
+from vae_desktop.gui.widgets.grid_keys import CurrentMark, grid_key
 
 PAD = 4  # image pixels between two pairs
 MIN_SCALE = 1.25  # screen pixels per image pixel, at the least (a digit: 35 px)
 HINT_SCALE = 1.6  # and as much as it asks for (a digit: 45 px); a layout may give it more
 BACKGROUND = "#202124"
 HOVER_COLOR = QColor(255, 180, 60)
-CURRENT_COLOR = QColor(110, 180, 255)  # the keyboard's pair: light blue, not the hover's orange
-ENTER_KEYS = (Qt.Key_Return, Qt.Key_Enter, Qt.Key_Space)
 
 
 class PairGallery(pg.GraphicsLayoutWidget):
@@ -56,11 +55,8 @@ class PairGallery(pg.GraphicsLayoutWidget):
         self.highlight.hide()
         self.view.addItem(self.highlight)
         # The frame round the current pair, the one Enter opens: shown while the gallery has the
-        # focus. Thicker and drawn over the hover's, so the two can be told apart.
-        self.current_frame = QGraphicsRectItem()
-        self.current_frame.setPen(QPen(CURRENT_COLOR, 1.4))
-        self.current_frame.setZValue(11)
-        self.current_frame.hide()
+        # focus. Blue, thicker and drawn over the hover's, so the two can be told apart.
+        self.current_frame = CurrentMark()
         self.view.addItem(self.current_frame)
         self.current = -1  # the keyboard's pair (-1: none yet)
         self.setFocusPolicy(Qt.StrongFocus)
@@ -169,10 +165,8 @@ class PairGallery(pg.GraphicsLayoutWidget):
         if index == self.current and not force:
             return
         self.current = index
-        shown = index >= 0 and self.hasFocus()
-        if shown:
-            self.current_frame.setRect(self._cell_rect(index))
-        self.current_frame.setVisible(shown)
+        self.current_frame.place(self._cell_rect(index) if index >= 0 and self.hasFocus()
+                                 else None)
         self.described.emit(self.described_pair())
 
     def focusInEvent(self, event) -> None:  # noqa: N802 (Qt's name)
@@ -186,33 +180,16 @@ class PairGallery(pg.GraphicsLayoutWidget):
         self._set_current(self.current, force=True)  # the frame hidden, the line as before
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
-        """Left/Right: the pair before or after; Up/Down: the row above or below; Home/End: the
-        first or the last; Enter or Space: open the current pair, as a click does."""
-        modifiers = event.modifiers() & ~Qt.KeypadModifier
-        key = event.key()
-        if modifiers != Qt.NoModifier or not self.count:
+        """The arrow keys, Home and End move the current pair; Enter or Space opens it, as a
+        click does (widgets.grid_keys)."""
+        step = grid_key(event, self.current, self.count, self.columns)
+        if step is None:
             super().keyPressEvent(event)
             return
-        steps = {Qt.Key_Left: -1, Qt.Key_Right: 1, Qt.Key_Up: -self.columns,
-                 Qt.Key_Down: self.columns}
-        current = max(self.current, 0)
-        if key in steps:
-            moved = current + steps[key]
-            if 0 <= moved < self.count:
-                current = moved
-        elif key == Qt.Key_Home:
-            current = 0
-        elif key == Qt.Key_End:
-            current = self.count - 1
-        elif key in ENTER_KEYS:
-            self._set_current(current)
-            self.clicked.emit(current)
-            event.accept()
-            return
-        else:
-            super().keyPressEvent(event)
-            return
+        current, opens = step
         self._set_current(current)
+        if opens:
+            self.clicked.emit(current)
         event.accept()
 
     def _on_click(self, event) -> None:

@@ -2,9 +2,9 @@
 clicking a frame reports its index. The frames wrap onto as many rows as shows them largest in
 the strip's space (a long walk in a tall strip reads like text: left to right, then down).
 
-From the keyboard the strip is a Tab stop with a current frame, framed in the highlight colour
-while the strip has the focus: the arrow keys move it (up and down by a row), Home and End go to
-the first and the last, and Enter or Space reports it as a click would."""
+From the keyboard (widgets.grid_keys) the strip is a Tab stop with a current frame, outlined while
+the strip has the focus: the arrow keys move it (up and down by a row), Home and End go to the
+first and the last, and Enter or Space reports it as a click would."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ import numpy as np
 import pyqtgraph as pg
 import torch
 from PySide6.QtCore import QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QFont, QFontInfo, QPalette
-from PySide6.QtWidgets import QGraphicsRectItem, QVBoxLayout, QWidget
+from PySide6.QtGui import QFont, QFontInfo
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from vae_desktop.core.images import grid
 from vae_desktop.gui.widgets.focus_frame import FocusFrame
+from vae_desktop.gui.widgets.grid_keys import CurrentMark, grid_key
 from vae_desktop.gui.widgets.image_view import DigitView
 
 PAD = 2  # pixels between frames, as images.grid lays them out
@@ -26,7 +27,6 @@ CAPTION = 10  # image pixels under each row for its captions
 # The captions' text: this share of the band's height, within these shares of the app's font size.
 CAPTION_TEXT, CAPTION_MIN, CAPTION_MAX = 0.5, 0.85, 1.6
 ROW = BLOCK + CAPTION
-MARKER_PX = 3  # the current frame's outline, in screen pixels
 
 
 def rows_for(count: int, width: float, height: float) -> int:
@@ -72,9 +72,7 @@ class FrameStrip(DigitView):
         self.focus_frame = FocusFrame(self)
         self.current = 0  # the frame the keys move and Enter picks
         # Around the current frame, while the strip has the focus.
-        self.marker = QGraphicsRectItem()
-        self.marker.setZValue(20)
-        self.marker.hide()
+        self.marker = CurrentMark()
         self.view.addItem(self.marker)
         self._captions: list[pg.TextItem] = []
         self._texts: list[str] = []
@@ -195,27 +193,16 @@ class FrameStrip(DigitView):
             self._show_current()
             self.frame_clicked.emit(index)
 
-    # The current frame, from the keyboard
+    # The current frame, from the keyboard (widgets.grid_keys)
     def keyPressEvent(self, event) -> None:
-        count, columns = self.count, max(self.columns, 1)
-        key = event.key()
-        if not count or event.modifiers() & ~Qt.KeypadModifier:
+        step = grid_key(event, self.current, self.count, self.columns)
+        if step is None:
             super().keyPressEvent(event)
             return
-        moves = {Qt.Key_Left: self.current - 1, Qt.Key_Right: self.current + 1,
-                 Qt.Key_Up: self.current - columns, Qt.Key_Down: self.current + columns,
-                 Qt.Key_Home: 0, Qt.Key_End: count - 1}
-        if key in moves:
-            target = moves[key]
-            if key in (Qt.Key_Up, Qt.Key_Down) and not 0 <= target < count:
-                target = self.current  # no row there
-            self.current = min(max(target, 0), count - 1)
-            self._show_current()
-        elif key in (Qt.Key_Return, Qt.Key_Enter, Qt.Key_Space):
+        self.current, opens = step
+        self._show_current()
+        if opens:
             self.frame_clicked.emit(self.current)
-        else:
-            super().keyPressEvent(event)
-            return
         event.accept()
 
     def focusInEvent(self, event) -> None:
@@ -231,18 +218,12 @@ class FrameStrip(DigitView):
         reader says of the strip: which frame is current."""
         if self.closed:
             return  # pyqtgraph's close has cleared the scene (the marker with it), then the focus
-        shown = bool(self.count) and self.hasFocus()
-        self.marker.setVisible(shown)
         if not self.count:
+            self.marker.place(None)
             self.setAccessibleDescription("No frames.")
             return
         rect = self.frame_rect(self.current).adjusted(-PAD / 2, -PAD / 2, PAD / 2, PAD / 2)
-        self.marker.setRect(rect)
-        pen = self.marker.pen()
-        pen.setColor(self.palette().color(QPalette.Highlight))
-        pen.setCosmetic(True)
-        pen.setWidthF(MARKER_PX)
-        self.marker.setPen(pen)
+        self.marker.place(rect if self.hasFocus() else None)
         caption = self._texts[self.current] if self.current < len(self._texts) else ""
         self.setAccessibleDescription(
             f"Frame {self.current + 1} of {self.count}" + (f", t = {caption}" if caption else "")
