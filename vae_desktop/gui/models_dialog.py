@@ -30,7 +30,8 @@ from vae_desktop.gui.models_notes import StartupNotes
 from vae_desktop.gui.models_table import LEGEND, ModelsTable
 from vae_desktop.gui.show_folder import show_folder
 from vae_desktop.gui.state import AppState
-from vae_desktop.gui.widgets.hint_text import HINT_STYLE
+from vae_desktop.gui.widgets import tones
+from vae_desktop.gui.widgets.hint_text import HINT_COLOUR
 
 
 class ModelsDialog(QDialog):
@@ -56,7 +57,7 @@ class ModelsDialog(QDialog):
                                           "model's file", self.show_in_folder)
         self.legend = QLabel()  # what the Test loss column's marks mean, when it shows any
         self.legend.setWordWrap(True)
-        self.legend.setStyleSheet(HINT_STYLE)
+        tones.set_tone(self.legend, HINT_COLOUR)
         self.notice = StartupNotes(state.load_notes)
         self.detail = QLabel()
         self.detail.setWordWrap(True)

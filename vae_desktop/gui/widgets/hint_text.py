@@ -4,11 +4,8 @@ read at 4.5:1, the WCAG AA contrast for text, and made again when the palette ch
 own text: `tones.set_tone(label, HINT_COLOUR)`. Rich text, which knows no palette roles:
 `hint_span` of the label's palette, set again by `follow_palette` (widgets.tones) when the
 palette changes. A grey fixed for the light window (#6f6f6f) read at 2.4:1 on a dark theme's
-#353535.
-
-HINT_STYLE, the palette's placeholder colour in a style sheet, follows a theme too but reads at
-3.65 to 3.9:1 on either palette, below AA: it is left only where a module not yet moved to the
-tone still uses it."""
+#353535, and the palette's placeholder colour, which the hints once had, at 3.65 to 3.9:1 on
+either palette."""
 
 from __future__ import annotations
 
@@ -19,11 +16,9 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 from vae_desktop.gui.widgets.tones import QUIET, follow_palette, readable
 
-__all__ = ["HINT_COLOUR", "HINT_STYLE", "follow_palette", "hint_colour", "hint_span",
-           "plain_text"]
+__all__ = ["HINT_COLOUR", "follow_palette", "hint_colour", "hint_span", "plain_text"]
 
 HINT_COLOUR = QUIET  # the tone of secondary words (tones.set_tone)
-HINT_STYLE = "color: palette(placeholder-text);"  # see the module's docstring
 
 
 def hint_colour(palette: QPalette | None = None) -> QColor:

@@ -17,7 +17,7 @@ from vae_desktop.core.wording import article
 from vae_desktop.gui.tabs.conditional.panels import export_button, panel
 from vae_desktop.gui.widgets import tones
 from vae_desktop.gui.widgets.gap_bars import GapBars, axis_ticks, cut_brush
-from vae_desktop.gui.widgets.hint_text import HINT_STYLE
+from vae_desktop.gui.widgets.hint_text import HINT_COLOUR
 from vae_desktop.gui.widgets.image_view import DigitView
 
 DIGITS = 10
@@ -44,13 +44,16 @@ class StyleTransferView(QWidget):
         self.source_view.setFixedSize(112, 112)
         self.source_caption = QLabel()
         self.source_caption.setAlignment(Qt.AlignCenter)
-        self.source_caption.setStyleSheet(HINT_STYLE)
+        tones.set_tone(self.source_caption, HINT_COLOUR)
         source_col.addWidget(self.source_view)
         source_col.addWidget(self.source_caption)
         source_col.addStretch(1)
         row.addLayout(source_col)
         arrow = QLabel("→")
-        arrow.setStyleSheet("font-size: 26px; " + HINT_STYLE)
+        font = arrow.font()
+        font.setPixelSize(26)
+        arrow.setFont(font)
+        tones.set_tone(arrow, HINT_COLOUR)
         row.addWidget(arrow)
         self.style_view = DigitView(title="The same style written as 0 to 9", min_size=80)
         self.style_view.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)

@@ -22,7 +22,8 @@ from vae_desktop.core.evaluation import AT_MU
 from vae_desktop.core.settings import SETTINGS
 from vae_desktop.gui import preferences
 from vae_desktop.gui.tabs.evaluate.tips import tip
-from vae_desktop.gui.widgets.hint_text import HINT_STYLE
+from vae_desktop.gui.widgets import tones
+from vae_desktop.gui.widgets.hint_text import HINT_COLOUR
 from vae_desktop.gui.widgets.range_spin import RangeDoubleSpinBox, RangeSpinBox
 
 # At most this many of its training images set the threshold of an active model trained on
@@ -54,7 +55,7 @@ class AnomalyControls(QWidget):
         intro.setToolTip(tip("The standard test: train a model without one digit, then see how "
                              "well its scores pick out that digit among the others (AUROC)."))
         intro.setWordWrap(True)
-        intro.setStyleSheet(HINT_STYLE)
+        tones.set_tone(intro, HINT_COLOUR)
         header.addWidget(QLabel("<b>Anomaly detection</b>"))
         header.addWidget(intro, 1)
         layout.addLayout(header)

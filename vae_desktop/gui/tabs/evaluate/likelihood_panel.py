@@ -28,8 +28,8 @@ from vae_desktop.core.likelihood import LikelihoodEstimate, iwae_steps
 from vae_desktop.core.wording import duration
 from vae_desktop.gui import preferences
 from vae_desktop.gui.tabs.evaluate.tips import tip
-from vae_desktop.gui.widgets.hint_text import HINT_STYLE, follow_palette, hint_span
-from vae_desktop.gui.widgets.tones import ERROR, set_tone
+from vae_desktop.gui.widgets.hint_text import HINT_COLOUR, hint_span
+from vae_desktop.gui.widgets.tones import ERROR, follow_palette, set_tone
 
 SAMPLE_COUNTS = (50, 500, 5000)  # 5000: Burda et al.'s protocol
 DEFAULT_K = 500
@@ -91,7 +91,7 @@ class LikelihoodPanel(QFrame):
         # Its grey note is set again in the grey of a theme switched to (the red follows alone).
         follow_palette(self.result, lambda: None if self._failed else self._show_result())
         self.units = QLabel()
-        self.units.setStyleSheet(HINT_STYLE)
+        set_tone(self.units, HINT_COLOUR)
         for w in (caption, self.k_combo, self.run_button, self.progress):
             row.addWidget(w)
         row.addWidget(self.result, 1)

@@ -41,8 +41,9 @@ from vae_desktop.gui.tabs.evaluate.anomaly_panel import AnomalyPanel
 from vae_desktop.gui.tabs.evaluate.likelihood_panel import LikelihoodPanel
 from vae_desktop.gui.tabs.evaluate.report_view import ReportView
 from vae_desktop.gui.tabs.evaluate.tips import tip
+from vae_desktop.gui.widgets import tones
 from vae_desktop.gui.widgets.elided_label import ElidedLabel
-from vae_desktop.gui.widgets.hint_text import HINT_STYLE, follow_palette, hint_span
+from vae_desktop.gui.widgets.hint_text import HINT_COLOUR, hint_span
 
 SPLITTER_KEY = "evaluate/splitter"
 
@@ -77,7 +78,7 @@ class ModelTitle(QLabel):
         self.setTextFormat(Qt.RichText)
         self.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Preferred)
         self._name = self._about = self._whole = ""
-        follow_palette(self, self._redraw)  # the grey readable on a theme switched to
+        tones.follow_palette(self, self._redraw)  # the grey readable on a theme switched to
 
     def _redraw(self) -> None:
         if self._name or self._about:
@@ -147,7 +148,7 @@ class EvaluateTab(QWidget):
         header = QHBoxLayout()
         self.title = ModelTitle()
         self.status = StatusLabel()
-        self.status.setStyleSheet(HINT_STYLE)
+        tones.set_tone(self.status, HINT_COLOUR)
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress.setMaximumWidth(160)

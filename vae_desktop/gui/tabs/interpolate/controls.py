@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from vae_desktop.core import interpolation as interp
-from vae_desktop.gui.widgets.hint_text import HINT_STYLE, follow_palette
+from vae_desktop.gui.widgets import tones
+from vae_desktop.gui.widgets.hint_text import HINT_COLOUR
 from vae_desktop.gui.widgets.range_spin import RangeSpinBox
 from vae_desktop.gui.widgets.tones import readable
 
@@ -146,7 +147,7 @@ class NormPlot(pg.PlotWidget):
         self.getPlotItem().setContentsMargins(0, 0, 10, 0)
         self.curves = {key: self.plot([], []) for key in PATH_COLOURS}
         self._recolour()
-        follow_palette(self, self._recolour)  # readable on a theme switched to
+        tones.follow_palette(self, self._recolour)  # readable on a theme switched to
         self.setToolTip(NORM_NOTE)
         # Nothing to do on it with the keys: no Tab stop, but named for a screen reader.
         self.setFocusPolicy(Qt.NoFocus)
@@ -206,7 +207,7 @@ class NormBox(QFrame):
         col.addWidget(self.plot, 1)
         self.note = QLabel(NORM_NOTE)
         self.note.setWordWrap(True)
-        self.note.setStyleSheet(HINT_STYLE)
+        tones.set_tone(self.note, HINT_COLOUR)
         col.addWidget(self.note)
         # About twenty lines of text wide: room for the axis and its ticks, not taken from the
         # strips beyond need.

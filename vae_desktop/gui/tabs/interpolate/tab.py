@@ -29,7 +29,7 @@ from vae_desktop.gui.tabs.interpolate.controls import PATHS, NormBox, WalkSettin
 from vae_desktop.gui.tabs.interpolate.ends import End, EndPicker, clip_to_width, resolve_end
 from vae_desktop.gui.tabs.interpolate.strip import EvenColumn, FrameStrip
 from vae_desktop.gui.widgets import tones
-from vae_desktop.gui.widgets.hint_text import HINT_STYLE
+from vae_desktop.gui.widgets.hint_text import HINT_COLOUR
 from vae_desktop.gui.widgets.range_spin import Refusals
 
 __all__ = ["InterpolateTab", "PATHS"]
@@ -155,7 +155,7 @@ class InterpolateTab(QWidget):
         hint = QLabel("Numbers under the frames: the mixing ratio t, the share of B (0 is A, 1 is B). "
                       "Click a frame (or press Enter on one) to see its code on the Latent space "
                       "tab.")
-        hint.setStyleSheet(HINT_STYLE)
+        tones.set_tone(hint, HINT_COLOUR)
         clip_to_width(hint)
         col.addWidget(hint)
         return page
