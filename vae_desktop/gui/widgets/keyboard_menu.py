@@ -14,9 +14,6 @@ from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QMenu, QWidget
 
-# Where evaluate.exports and latent.plot still import it from (it lives in widgets.focus_frame).
-from vae_desktop.gui.widgets.focus_frame import FocusFrame as FocusFrame
-
 MENU_KEYS_TEXT = "the menu key or Shift+F10"
 
 

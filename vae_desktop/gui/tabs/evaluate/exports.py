@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QWidget
 from vae_desktop.core.fileio import atomic_write, check_folder
 from vae_desktop.gui.model_files import file_name_for
 from vae_desktop.gui.save_dialog import save_with_dialog
-from vae_desktop.gui.widgets.keyboard_menu import MENU_KEYS_TEXT, FocusFrame, KeyboardMenu
+from vae_desktop.gui.widgets.focus_frame import FocusFrame
+from vae_desktop.gui.widgets.keyboard_menu import MENU_KEYS_TEXT, KeyboardMenu
 
 __all__ = ["CSV_FILTER", "JSON_FILTER", "PLOT_MENU_HINT", "PNG_FILTER", "SAVE_PLOT",
            "add_save_plot_action", "save_with_dialog", "suggest", "write_png", "write_text"]

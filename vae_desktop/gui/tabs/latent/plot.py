@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 
 from vae_desktop.core import latent
 from vae_desktop.gui.widgets import tones
+from vae_desktop.gui.widgets.focus_frame import FocusFrame
 from vae_desktop.gui.widgets.hint_text import HINT_COLOUR
-from vae_desktop.gui.widgets.keyboard_menu import FocusFrame
 from vae_desktop.gui.widgets.latent_canvas import LatentCanvas
 from vae_desktop.gui.widgets.range_spin import RangeSpinBox, Refusals
 
