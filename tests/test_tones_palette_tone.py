@@ -29,8 +29,8 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from vae_desktop.gui.widgets import tones
-from vae_desktop.gui.widgets.hint_text import HINT_COLOUR, follow_palette, hint_colour, hint_span
-from vae_desktop.gui.widgets.tones import contrast
+from vae_desktop.gui.widgets.hint_text import HINT_COLOUR, hint_colour, hint_span
+from vae_desktop.gui.widgets.tones import contrast, follow_palette
 
 
 def shown(qtbot, *texts: str) -> tuple[QWidget, list[QLabel]]:

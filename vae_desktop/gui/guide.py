@@ -16,8 +16,7 @@ from PySide6.QtGui import QKeySequence, QPalette
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QListWidget, QSplitter, QTextBrowser
 
 from vae_desktop.core.paths import package_data_dir
-from vae_desktop.gui.widgets.hint_text import follow_palette
-from vae_desktop.gui.widgets.tones import readable
+from vae_desktop.gui.widgets.tones import follow_palette, readable
 
 # (file stem, title in the contents list), in reading order.
 PAGES = (

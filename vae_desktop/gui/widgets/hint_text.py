@@ -14,9 +14,9 @@ from html import escape, unescape
 
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
-from vae_desktop.gui.widgets.tones import QUIET, follow_palette, readable
+from vae_desktop.gui.widgets.tones import QUIET, readable
 
-__all__ = ["HINT_COLOUR", "follow_palette", "hint_colour", "hint_span", "plain_text"]
+__all__ = ["HINT_COLOUR", "hint_colour", "hint_span", "plain_text"]
 
 HINT_COLOUR = QUIET  # the tone of secondary words (tones.set_tone)
 

@@ -26,9 +26,10 @@ from vae_desktop.core.wording import ordinal
 from vae_desktop.gui.tabs.evaluate.exports import PLOT_MENU_HINT, add_save_plot_action
 from vae_desktop.gui.tabs.evaluate.tips import tip
 from vae_desktop.gui.widgets.empty_plot import add_hint, show_axis_values
-from vae_desktop.gui.widgets.hint_text import follow_palette, hint_colour
+from vae_desktop.gui.widgets.hint_text import hint_colour
 from vae_desktop.gui.widgets.image_view import DigitView
 from vae_desktop.gui.widgets.roc_plot import RocPlot
+from vae_desktop.gui.widgets.tones import follow_palette
 
 PLOT_BG = "#202124"
 NORMAL_COLOR = (90, 160, 255)
