@@ -65,6 +65,11 @@ def run_app(argv: list[str] | None = None, window_class=None, show_first: bool |
     from vae_desktop import __version__
 
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    from vae_desktop.gui.widgets import tones
+
+    # A theme switched while the app runs reaches every widget, from the first window on (a
+    # TabPage starts this too, for a tab shown without run_app: in tests and tools).
+    tones.watch_theme()
     app.setApplicationName("VAE Desktop")
     app.setOrganizationName("vae-desktop")
     app.setApplicationVersion(__version__)

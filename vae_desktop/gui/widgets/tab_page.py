@@ -29,7 +29,9 @@ class TabPage(QScrollArea):
         self.setWidget(widget)
         self.viewport().installEventFilter(self)
         widget.installEventFilter(self)
-        tones.watch_theme()  # a theme switched while the app runs reaches every widget
+        # A theme switched reaches every widget (gui.app starts this for the app; here for a
+        # tab shown without it, as in tests). Once for the app: a second call does nothing.
+        tones.watch_theme()
 
     def hold(self, widget: QWidget) -> None:
         """Show `widget` instead of the one held so far (a tab instead of its loading page)."""
