@@ -16,15 +16,24 @@ from vae_desktop.gui.widgets.hint_text import HINT_COLOUR, hint_colour
 from vae_desktop.gui.widgets.tones import contrast, tone_of
 
 
+def kept(qtbot, window: QWidget) -> None:
+    """Hold `window` for the whole test: qtbot holds it only weakly, and the tests keep only
+    labels, whose wrappers do not hold their window, so the GUI thread's collector could delete
+    it (and the labels in it) mid-test."""
+    if not hasattr(qtbot, "kept_windows"):
+        qtbot.kept_windows = []
+    qtbot.kept_windows.append(window)
+
+
 def shown(qtbot, widget: QWidget) -> QWidget:
     """`widget` in a plain window of its own, shown."""
     window = QWidget()
     qtbot.addWidget(window)
+    kept(qtbot, window)
     QVBoxLayout(window).addWidget(widget)
     window.resize(1000, 600)
     window.show()
     qtbot.waitExposed(window)
-    widget.test_window = window  # kept alive with the widget
     return widget
 
 
@@ -46,6 +55,7 @@ def models_dialog(qtbot, app_state):
 
     dialog = ModelsDialog(app_state)
     qtbot.addWidget(dialog)
+    kept(qtbot, dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
     return [dialog.legend]
