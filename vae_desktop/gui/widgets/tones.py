@@ -94,13 +94,13 @@ class _ThemeWatcher(QObject):
     def __init__(self, app: QObject) -> None:
         super().__init__(app)
         self.generation = 0  # app palette changes so far
-        app.installEventFilter(self)
+        # The app's signal, not an event filter on the app: such a filter is called in Python
+        # for every event of every object (each paint and mouse move), which the GUI thread felt.
+        app.paletteChanged.connect(self._palette_changed)
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
-        if watched is self.parent() and event.type() == QEvent.ApplicationPaletteChange:
-            self.generation += 1
-            QTimer.singleShot(0, self, self._tell)
-        return super().eventFilter(watched, event)
+    def _palette_changed(self, _palette) -> None:
+        self.generation += 1
+        QTimer.singleShot(0, self, self._tell)
 
     def _tell(self) -> None:
         # The windows' own notices, posted by Qt after this call was: handled first, so that
