@@ -14,11 +14,10 @@ import json
 import pytest
 from PIL import Image
 from PySide6.QtCore import Qt
-from small_test_set import use_test_digits
+from small_test_set import evaluated_tab
 
 from vae_desktop.gui import save_dialog
 from vae_desktop.gui.tabs.evaluate import exports
-from vae_desktop.gui.tabs.evaluate.tab import EvaluateTab
 from vae_desktop.gui.widgets.hint_text import plain_text
 
 N = 300
@@ -26,13 +25,7 @@ N = 300
 
 @pytest.fixture
 def tab(qtbot, app_state, mnist_test, monkeypatch):
-    use_test_digits(app_state, mnist_test, monkeypatch, N)
-    app_state.set_active(app_state.find_model(conditional=False, latent_dim=16))
-    tab = EvaluateTab(app_state)
-    qtbot.addWidget(tab)
-    tab.resize(1280, 640)
-    with qtbot.waitSignal(tab.evaluated, timeout=60_000):
-        tab.show()
+    tab = evaluated_tab(qtbot, app_state, mnist_test, monkeypatch, N)
     yield tab
     assert tab.shutdown()
 

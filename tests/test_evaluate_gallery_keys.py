@@ -10,24 +10,17 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
-from small_test_set import use_test_digits
+from small_test_set import evaluated_tab
 from typing_support import focus_window
 
 from vae_desktop.gui.tabs.evaluate.report_view import GALLERY_COLUMNS, GALLERY_HINT
-from vae_desktop.gui.tabs.evaluate.tab import EvaluateTab
 
 N = 300
 
 
 @pytest.fixture
 def tab(qtbot, app_state, mnist_test, monkeypatch):
-    use_test_digits(app_state, mnist_test, monkeypatch, N)
-    app_state.set_active(app_state.find_model(conditional=False, latent_dim=16))
-    tab = EvaluateTab(app_state)
-    qtbot.addWidget(tab)
-    tab.resize(1280, 640)
-    with qtbot.waitSignal(tab.evaluated, timeout=60_000):
-        tab.show()
+    tab = evaluated_tab(qtbot, app_state, mnist_test, monkeypatch, N)
     focus_window(qtbot, tab)
     yield tab
     assert tab.shutdown()

@@ -10,11 +10,9 @@ from PIL import Image
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication, QMenu
-from small_test_set import use_test_digits
+from small_test_set import evaluated_tab
 from test_evaluate_exports import answering
 from typing_support import focus_window
-
-from vae_desktop.gui.tabs.evaluate.tab import EvaluateTab
 
 N = 300
 KEYS = {"menu key": (Qt.Key_Menu, Qt.NoModifier), "Shift+F10": (Qt.Key_F10, Qt.ShiftModifier)}
@@ -22,13 +20,7 @@ KEYS = {"menu key": (Qt.Key_Menu, Qt.NoModifier), "Shift+F10": (Qt.Key_F10, Qt.S
 
 @pytest.fixture
 def tab(qtbot, app_state, mnist_test, monkeypatch):
-    use_test_digits(app_state, mnist_test, monkeypatch, N)
-    app_state.set_active(app_state.find_model(conditional=False, latent_dim=16))
-    tab = EvaluateTab(app_state)
-    qtbot.addWidget(tab)
-    tab.resize(1280, 640)
-    with qtbot.waitSignal(tab.evaluated, timeout=60_000):
-        tab.show()
+    tab = evaluated_tab(qtbot, app_state, mnist_test, monkeypatch, N)
     focus_window(qtbot, tab)
     yield tab
     assert tab.shutdown()
