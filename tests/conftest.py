@@ -11,7 +11,10 @@ import pytest  # noqa: E402
 pytest.register_assert_rewrite("latent_tab_support", "train_tab_support")  # shared helpers
 import torch  # noqa: E402
 
-torch.set_num_threads(min(2, os.cpu_count() or 1))
+# Two threads, as on the 2-core machine the suite is sized for; one each when `make test` runs
+# the suite in two processes (pytest-xdist), so the two never fight over the cores.
+_WORKERS = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+torch.set_num_threads(max(1, min(2, (os.cpu_count() or 1) // _WORKERS)))
 # Fixtures of the sweep storage tests: a PostgreSQL server, and sweep worker processes;
 pytest_plugins = ["postgres_server", "sweep_worker_support",
                   "palette_support"]  # and a light or dark palette for colour tests
