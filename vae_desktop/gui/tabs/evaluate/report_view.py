@@ -10,7 +10,7 @@ import numpy as np
 import pyqtgraph as pg
 import torch
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -50,6 +50,9 @@ GALLERY_HINT = "Test digit | reconstruction. Click one to open it in Draw."
 BINARISED_HINT = ("Binarised test digit (what the model is scored on) | reconstruction. Click one "
                   "to open it in Draw.")
 ALL_COLOR = (90, 160, 255)
+# The selected digit's series in the histogram, and the never-seen digit's words in the table: the
+# plot's bright orange as it is, the words as dark (light table) or as light (dark one) as text
+# must be to read there (the bright orange read at 2.2:1 on the light table).
 DIGIT_COLOR = (255, 150, 50)
 TABLE_COLUMNS = (
     ("Digit", None, "The digit's label; * marks a digit the model never saw in training"),
@@ -182,6 +185,7 @@ class ReportView(QWidget):
         self.table.setFixedHeight(ROW_HEIGHT * 10 + self.table.horizontalHeader().sizeHint().height()
                                   + 4)
         self.table.itemSelectionChanged.connect(self._on_digit_selected)
+        tones.follow_palette(self.table, self._colour_unseen)  # readable on a theme switched to
         QShortcut(QKeySequence(Qt.Key_Escape), self.table, self.table.clearSelection,
                   context=Qt.WidgetShortcut)
 
@@ -310,7 +314,7 @@ class ReportView(QWidget):
             if row.digit in self.unseen:
                 # Marked at sight, and said: its scores are those of digits new to the model.
                 digit_item = NumberItem(row.digit, f"{row.digit}{UNSEEN_MARK}")
-                digit_item.setForeground(QColor(*DIGIT_COLOR))
+                digit_item.setForeground(self._unseen_colour())
                 digit_item.setToolTip(tip(
                     f"Never seen in training: the model was trained without {row.digit}s, so "
                     f"these {row.count:,} test digits are new to it (the anomalies of its "
@@ -333,6 +337,21 @@ class ReportView(QWidget):
         table.setSortingEnabled(True)
         table.sortItems(0, Qt.AscendingOrder)
         table.blockSignals(False)
+
+    def _unseen_colour(self) -> QColor:
+        """The never-seen digit's words: the histogram's orange, readable on the table's rows
+        (plain and alternate)."""
+        palette = self.table.palette()
+        return tones.readable(QColor(*DIGIT_COLOR), palette.color(QPalette.Base),
+                              palette.color(QPalette.AlternateBase))
+
+    def _colour_unseen(self) -> None:
+        """The never-seen digits' words coloured again, for the palette the table has now."""
+        colour = self._unseen_colour()
+        for row in range(self.table.rowCount()):
+            item = self.table.item(row, 0)
+            if item is not None and item.text().endswith(UNSEEN_MARK):
+                item.setForeground(colour)
 
     def selected_digit(self) -> int | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
