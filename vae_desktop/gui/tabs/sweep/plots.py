@@ -7,17 +7,27 @@ import math
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from vae_desktop.core import settings as table
 from vae_desktop.core.sweep import OBJECTIVE_LABELS, SETTINGS, TrialRecord, best_trial
 from vae_desktop.gui.widgets.empty_plot import add_hint, show_axis_values
 from vae_desktop.gui.widgets.plot_grid import plain_axes, show_grid
+from vae_desktop.gui.widgets.tones import follow_palette, readable
 
 PLOT_BG = "#202124"
 POINT_BRUSH = pg.mkBrush(90, 150, 255)
 PRUNED_BRUSH = pg.mkBrush(150, 150, 150, 160)
 BEST_PEN = pg.mkPen((255, 140, 40), width=2)
+# The left plot's key, in its title (a legend inside the plot would hide points): each series'
+# mark in its colour, made as dark (light window) or as light (dark one) as text must be to read
+# there. In the plots' own colours it read at 2 to 2.6:1 on the light window.
+KEY_TITLE = ("<b>Objective by trial</b>&nbsp;&nbsp; <span style='color:{complete}'>●</span> "
+             "complete &nbsp;<span style='color:{pruned}'>✕</span> pruned/stopped "
+             "&nbsp;<span style='color:{best}'>━</span> best so far")
+KEY_COLOURS = {"complete": POINT_BRUSH.color(), "pruned": QColor(PRUNED_BRUSH.color().rgb()),
+               "best": BEST_PEN.color()}
 
 
 def integer_ticks(axis: pg.AxisItem, low: float, high: float) -> None:
@@ -80,11 +90,9 @@ class TrialPlots(QWidget):
             self.setting_combo.addItem(table.SETTINGS[name].label, name)
         self.setting_combo.setToolTip("The setting on the x axis of the right plot")
         self.setting_combo.currentIndexChanged.connect(lambda _: self._draw_setting())
-        # The key sits in the title: a legend inside the plot would hide points.
-        self.title_left = QLabel(
-            "<b>Objective by trial</b>&nbsp;&nbsp; <span style='color:#5a96ff'>●</span> complete "
-            "&nbsp;<span style='color:#969696'>✕</span> pruned/stopped "
-            "&nbsp;<span style='color:#ff8c28'>━</span> best so far")
+        self.title_left = QLabel()
+        self._show_key()
+        follow_palette(self.title_left, self._show_key)  # readable on a theme switched to
         self.title_right = QLabel("<b>Objective against</b>")
         self.title_right.setBuddy(self.setting_combo)
         for plot, name, what in (
@@ -117,6 +125,12 @@ class TrialPlots(QWidget):
         self._direction = "minimize"
         # Whole trial numbers and a titled x axis before the first trial arrives.
         self.show_trials([], self._direction)
+
+    def _show_key(self) -> None:
+        """The left plot's title with its key, in colours readable on the window."""
+        window = self.title_left.palette().color(QPalette.Window)
+        self.title_left.setText(KEY_TITLE.format(
+            **{name: readable(colour, window).name() for name, colour in KEY_COLOURS.items()}))
 
     def set_objective(self, objective: str) -> None:
         label = OBJECTIVE_LABELS.get(objective, objective)
