@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from vae_desktop.gui.widgets.empty_plot import HINT_COLOR
-from vae_desktop.gui.widgets.plot_grid import plain_axes, show_grid
+from vae_desktop.gui.widgets.plot_grid import plain_axes, readable_axes, show_grid
 
 # At most 5 redraws a second, whatever the rate of updates: on 2 cores every millisecond the GUI
 # thread spends drawing is taken from training (bench/gui_training_speed.py).
@@ -154,6 +154,7 @@ class LossPlot(QWidget):
         self.plot.setLabel("bottom", "epoch")
         show_grid(self.plot, alpha=0.2)
         plain_axes(self.plot)
+        readable_axes(self.plot_widget, self.plot)  # once: the plot's background is its own
         self.plot.setDownsampling(auto=True, mode="peak")
         self.plot.setClipToView(True)
         self.plot.setMenuEnabled(False)

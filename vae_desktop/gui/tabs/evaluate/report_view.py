@@ -34,6 +34,7 @@ from vae_desktop.gui.tabs.evaluate.tips import tip
 from vae_desktop.gui.widgets import tones
 from vae_desktop.gui.widgets.gallery_pairs import PairGallery
 from vae_desktop.gui.widgets.hint_text import HINT_COLOUR
+from vae_desktop.gui.widgets.plot_grid import readable_axes
 
 # A tall, narrow gallery beside the table and the histogram: there the pairs stay large at
 # 1280x720, where a short gallery below the table shrank them to specks.
@@ -207,6 +208,7 @@ class ReportView(QWidget):
         self.hist_plot.setMenuEnabled(False)
         self.hist_plot.setMouseEnabled(x=False, y=False)
         self.hist_plot.setLabel("left", "% of images")
+        readable_axes(self.hist_plot)
         self.hist_plot.setMinimumHeight(120)
         self.hist_plot.setToolTip(f"Per-image scores of the test digits, z = μ. {PLOT_MENU_HINT}")
         self.hist_plot.setAccessibleName("Per-image score histogram")

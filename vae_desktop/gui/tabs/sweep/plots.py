@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 from vae_desktop.core import settings as table
 from vae_desktop.core.sweep import OBJECTIVE_LABELS, SETTINGS, TrialRecord, best_trial
 from vae_desktop.gui.widgets.empty_plot import add_hint, show_axis_values
-from vae_desktop.gui.widgets.plot_grid import plain_axes, show_grid
+from vae_desktop.gui.widgets.plot_grid import plain_axes, readable_axes, show_grid
 from vae_desktop.gui.widgets.tones import follow_palette, readable
 
 PLOT_BG = "#202124"
@@ -82,6 +82,7 @@ class TrialPlots(QWidget):
             plot.getViewBox().setDefaultPadding(0.08)
             # The values themselves on both axes: no "(x0.001)" on AUROCs or learning rates.
             plain_axes(plot.getPlotItem())
+            readable_axes(plot)
             self._hints[plot] = add_hint(plot, text)
         for curve in (self.done_curve, self.pruned_curve, self.setting_curve):
             curve.sigPointsClicked.connect(self._clicked)
