@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from vae_desktop.core.wording import count
 
 NO_MODELS = "No models: train one or open a checkpoint"
+NO_ACTIVE_MODEL = "No active model: pick one here"  # models listed, none of them in use
 
 
 def describe(ckpt) -> str:
@@ -54,22 +55,29 @@ class StatusLine:
             self.model_combo.addItem(ckpt.name)
             self.model_combo.setItemData(self.model_combo.count() - 1, describe(ckpt),
                                          Qt.ToolTipRole)
-        if self.state.active in self.state.models:
-            self.model_combo.setCurrentIndex(self.state.models.index(self.state.active))
-        # Shown while nothing is picked: an empty list is not a list still loading.
-        self.model_combo.setPlaceholderText(NO_MODELS if not self.state.models else "")
         self.model_combo.blockSignals(False)
+        self._show_active()
         self._update_status()
+
+    def _show_active(self) -> None:
+        """The selector shows the active model, or none while none is active (or the active one
+        has just left the list): not the list's first entry, which a combo box makes current
+        when it is filled, as if every tab used it. The placeholder then says why it is empty:
+        an empty list is not a list still loading."""
+        models, active = self.state.models, self.state.active
+        index = next((i for i, m in enumerate(models) if m is active), -1)
+        self.model_combo.blockSignals(True)
+        self.model_combo.setCurrentIndex(index)
+        self.model_combo.setPlaceholderText(NO_MODELS if not models
+                                            else NO_ACTIVE_MODEL if index < 0 else "")
+        self.model_combo.blockSignals(False)
 
     def _pick_model(self, index: int) -> None:
         if 0 <= index < len(self.state.models) and self.state.models[index] is not self.state.active:
             self.state.set_active(self.state.models[index])
 
     def _model_changed(self, ckpt) -> None:
-        if ckpt in self.state.models:
-            self.model_combo.blockSignals(True)
-            self.model_combo.setCurrentIndex(self.state.models.index(ckpt))
-            self.model_combo.blockSignals(False)
+        self._show_active()
         self._update_status()
         self._say_other_dataset(ckpt)
 
