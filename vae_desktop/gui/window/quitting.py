@@ -2,11 +2,13 @@
 which follows that work while it is open; then every job is stopped (gui.shutdown), and a model
 that the stopped work left in no file is named, with Save as…, before the app quits. SIGTERM
 (`terminate`) closes the same way with nobody to ask, closing unanswered any question that is
-open (the quit's own included).
+open (the quit's own included); a model that no file holds is then lost, and a line on stderr
+says so, naming it and why no file held it.
 
 A tab takes part through optional methods, each answering a sentence or None: `busy_reason()`
 (what is running), `unkept_reason()` (what is done but would be lost) and `quit_note()` (what
-quitting keeps).
+quitting keeps); and `in_no_file_reason(ckpt)`, why a model of its work is in no file, in a few
+words (“its autosave failed: the disk is full”), said when SIGTERM loses it.
 
 Quitting is a part of MainWindow (vae_desktop.gui.main_window): it uses the window's `state`,
 `tab_widgets`, `quit_box`, `_closing_down`, `_terminating`, `_in_close_event`, `save_settings`
@@ -14,6 +16,8 @@ Quitting is a part of MainWindow (vae_desktop.gui.main_window): it uses the wind
 """
 
 from __future__ import annotations
+
+import sys
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
@@ -45,6 +49,16 @@ def in_no_file_words(models: list) -> tuple[str, str]:
 def named(models: list) -> str:
     """The models' names, quoted, with commas between."""
     return ", ".join(f"“{m.name}”" for m in models)
+
+
+IN_NO_FILE = "its autosave failed"  # how a model comes to be in no file (unsaved_models)
+
+
+def lost_on_sigterm(name: str, reason: str | None = None) -> str:
+    """The line on stderr for a model that SIGTERM's quit lost, being in no file: its name, and
+    why no file held it (`reason`, where a tab knows: "its autosave failed: the disk is full")."""
+    return (f"vae-desktop: quit on SIGTERM; the model “{name}” was in no file "
+            f"({reason or IN_NO_FILE}) and is lost.")
 
 
 class Quitting:
@@ -209,7 +223,27 @@ class Quitting:
             stranded = [m for m in self.unsaved_models() if id(m) not in in_memory]
             if stranded and not self._terminating:
                 self._offer_to_save_stranded(stranded)
+            if self._terminating:  # nobody was asked: what is lost is said where it can be read
+                self._say_lost_on_sigterm()
         super().closeEvent(event)
+
+    def _say_lost_on_sigterm(self) -> None:
+        """A line on stderr for each model that no file holds, as SIGTERM's quit loses them
+        (a session's log or the terminal keeps it); why, as the tab whose work left it in no
+        file says (`in_no_file_reason`), if one does."""
+        def reason(ckpt) -> str | None:
+            for tab in self.tab_widgets.values():
+                hook = getattr(tab, "in_no_file_reason", None)
+                try:
+                    said = hook(ckpt) if callable(hook) else None
+                except Exception:  # noqa: BLE001 - the line is said all the same, and the app quits
+                    said = None
+                if said:
+                    return said
+            return None
+
+        for ckpt in self.unsaved_models():
+            print(lost_on_sigterm(ckpt.name, reason(ckpt)), file=sys.stderr, flush=True)
 
     def _offer_to_save_stranded(self, models: list) -> None:
         """Work stopped by the quit left models that no file holds: a run whose autosave failed,
