@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 from vae_desktop.core import settings as table
 from vae_desktop.core.sweep import OBJECTIVE_LABELS, SETTINGS, TrialRecord, best_trial
 from vae_desktop.gui.widgets.empty_plot import add_hint, show_axis_values
+from vae_desktop.gui.widgets.focus_frame import FocusFrame
+from vae_desktop.gui.widgets.keyboard_menu import MENU_KEYS_TEXT, KeyboardMenu, plot_menu
 from vae_desktop.gui.widgets.plot_grid import plain_axes, readable_axes, show_grid
 from vae_desktop.gui.widgets.tones import follow_palette, readable
 
@@ -26,6 +28,9 @@ BEST_PEN = pg.mkPen((255, 140, 40), width=2)
 KEY_TITLE = ("<b>Objective by trial</b>&nbsp;&nbsp; <span style='color:{complete}'>●</span> "
              "complete &nbsp;<span style='color:{pruned}'>✕</span> pruned/stopped "
              "&nbsp;<span style='color:{best}'>━</span> best so far")
+# The plots' menu is pyqtgraph's: a right-click, or the keys once Tab has brought the focus there.
+PLOT_KEYS = (f"Right-click (or, once Tab has brought the focus here, press {MENU_KEYS_TEXT}) for "
+             f"its menu: View All fits the plot to its points again, Export… saves it.")
 KEY_COLOURS = {"complete": POINT_BRUSH.color(), "pruned": QColor(PRUNED_BRUSH.color().rgb()),
                "best": BEST_PEN.color()}
 
@@ -102,10 +107,14 @@ class TrialPlots(QWidget):
                 (self.by_setting, "Objective against a setting plot",
                  "Each complete trial's objective against the setting chosen above it.")):
             plot.setAccessibleName(name)
-            # The table beside them says the same, and is worked with keys: a plot takes no Tab
-            # stop (nothing here is done with keys, and it draws no focus).
-            plot.setAccessibleDescription(f"{what} The trial table holds the same values.")
-            plot.setFocusPolicy(Qt.NoFocus)
+            plot.setToolTip(f"{what} Click a point to select its trial. {PLOT_KEYS}")
+            plot.setAccessibleDescription(
+                f"{what} The trial table holds the same values. {PLOT_KEYS}")
+            # A Tab stop for its menu, with a frame while it has the focus; a click on a point
+            # leaves the focus where it was (the trial table, which the click selects in).
+            plot.setFocusPolicy(Qt.TabFocus)
+            plot.focus_frame = FocusFrame(plot)
+            plot.keyboard_menu = KeyboardMenu(plot, lambda plot=plot: plot_menu(plot))
         # Same height for both title rows, so the two plots line up.
         self.title_left.setMinimumHeight(self.setting_combo.sizeHint().height())
         left = QVBoxLayout()
@@ -122,6 +131,9 @@ class TrialPlots(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(left, 1)
         layout.addLayout(right, 1)
+        # Tab in reading order: the left plot, the setting the right one is drawn against, it.
+        QWidget.setTabOrder(self.by_trial, self.setting_combo)
+        QWidget.setTabOrder(self.setting_combo, self.by_setting)
         self._trials: list[TrialRecord] = []
         self._direction = "minimize"
         # Whole trial numbers and a titled x axis before the first trial arrives.
