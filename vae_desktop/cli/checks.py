@@ -76,16 +76,21 @@ def model_path(text: str) -> str:
 
 
 def check_model_path(path: str, typed: str | None = None) -> None:
-    """A folder given as the model, named as typed (the checkpoint's own check says only the
-    last part: "tmp is a folder")."""
-    if Path(path).is_dir():
-        raise UsageError(f"{typed or path} is a folder, not a checkpoint: pick a .pt file inside "
-                         "it.")
+    """Refuse, before any work, a model argument that cannot be a checkpoint at all (a folder,
+    an empty file, one that is not a PyTorch file: core.checkpoint_file.check_file, which
+    loading it checks too), named as typed."""
+    from vae_desktop.core.checkpoint_file import check_file
+    from vae_desktop.core.checkpoint_words import CheckpointError
+
+    try:
+        check_file(Path(path), shown=typed or path)
+    except CheckpointError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def model_argument(text: str) -> str:
-    """The file a model argument names: the file, or a bundled model's (model_path); a folder
-    is refused, named as typed."""
+    """The file a model argument names: the file, or a bundled model's (model_path); what
+    cannot be a checkpoint is refused, named as typed (check_model_path)."""
     path = model_path(text)
     check_model_path(path, text)
     return path

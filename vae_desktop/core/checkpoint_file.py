@@ -26,16 +26,18 @@ from .checkpoint_words import CheckpointError, short
 ZIP_MAGIC, PICKLE_MAGIC = b"PK\x03\x04", b"\x80"  # how the files torch.save writes begin
 
 
-def check_file(path: Path) -> None:
+def check_file(path: Path, shown: str | None = None) -> None:
     """Refuse, in words, what cannot be a checkpoint at all: a missing file, a folder, an empty
     file, one that is not a PyTorch file (torch's own errors for one are the unpickler's
-    insides: "(101)", "(4045160522)"), or a damaged or compressed archive."""
-    name = path.name
+    insides: "(101)", "(4045160522)"), or a damaged or compressed archive. Each refusal names
+    the file by its name (a missing one by its path), or as `shown`: the path as the user typed
+    it (a command's argument: `eval /tmp` is refused as "/tmp is a folder", not "tmp")."""
+    name = path.name if shown is None else shown
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise CheckpointError(f"{path}: no such file. It may have been moved, renamed or "
-                              "deleted.") from None
+        raise CheckpointError(f"{path if shown is None else shown}: no such file. It may have "
+                              "been moved, renamed or deleted.") from None
     except OSError as exc:
         raise CheckpointError(_cannot_read(name, exc)) from None
     if stat.S_ISDIR(info.st_mode):
@@ -56,34 +58,35 @@ def check_file(path: Path) -> None:
         raise CheckpointError(f"{name} is not a vae-desktop checkpoint: it is not a PyTorch "
                               "file at all. Pick a .pt file saved by vae-desktop.")
     if head.startswith(ZIP_MAGIC):
-        _check_archive(path, info.st_size)
+        _check_archive(path, info.st_size, name)
 
 
-def _check_archive(path: Path, size: int) -> None:
+def _check_archive(path: Path, size: int, name: str) -> None:
     """The zip archive's table of contents, read by Python's zipfile before torch reads the
     archive: it must be whole, list only members that lie within the file, and none of them
-    compressed (torch.save stores them; torch.load would inflate one, whatever its size)."""
+    compressed (torch.save stores them; torch.load would inflate one, whatever its size).
+    `name`: the file as the refusal names it."""
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except OSError as exc:
         if exc.errno not in (None, errno.EINVAL):  # EINVAL: a seek the damage sent astray
-            raise CheckpointError(_cannot_read(path.name, exc)) from None
-        raise CheckpointError(_damaged(path.name)) from None
+            raise CheckpointError(_cannot_read(name, exc)) from None
+        raise CheckpointError(_damaged(name)) from None
     except Exception:  # BadZipFile, or what a damaged table of contents makes zipfile raise
-        raise CheckpointError(_damaged(path.name)) from None
+        raise CheckpointError(_damaged(name)) from None
     if any(m.filename.endswith("/constants.pkl") for m in members):  # torch's own test for one
-        raise CheckpointError(_torchscript(path.name))
+        raise CheckpointError(_torchscript(name))
     for member in members:
         if member.compress_type != zipfile.ZIP_STORED:
             raise CheckpointError(
-                f"{path.name} is not a vae-desktop checkpoint: its archive is compressed, which "
+                f"{name} is not a vae-desktop checkpoint: its archive is compressed, which "
                 "torch.save never does, and unpacking it could take far more memory than the "
                 "file's size. Pick a .pt file saved by vae-desktop."
             )
         if (member.file_size != member.compress_size
                 or member.header_offset + member.compress_size > size):
-            raise CheckpointError(_damaged(path.name))
+            raise CheckpointError(_damaged(name))
 
 
 def read(path: Path):
