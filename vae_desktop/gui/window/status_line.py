@@ -14,6 +14,8 @@ from vae_desktop.core.wording import count
 
 NO_MODELS = "No models: train one or open a checkpoint"
 NO_ACTIVE_MODEL = "No active model: pick one here"  # models listed, none of them in use
+NONE_ACTIVE_LINE = ("No active model: pick one in the Active model box above the tabs, train one "
+                    "on the Train tab or open a checkpoint (Ctrl+O).")  # the status bar's then
 
 
 def describe(ckpt) -> str:
@@ -96,7 +98,8 @@ class StatusLine:
 
     def _update_status(self) -> None:
         ckpt = self.state.active
-        self.model_label.setText(describe(ckpt))
+        self.model_label.setText(NONE_ACTIVE_LINE if ckpt is None and self.state.models
+                                 else describe(ckpt))
         has_model = ckpt is not None
         for action in (self.save_action, self.save_as_action, self.export_csv_action):
             action.setEnabled(has_model)
