@@ -5,7 +5,9 @@ test_plot_contrast_sweep.py: the Sweep plots' title key; test_plot_contrast_axes
 The audit (keyboard-only, screen reader, dark theme) found Evaluate's per-digit table writing
 the never-seen digit's row in the histogram's orange (255, 150, 50): 2.2:1 on the light table.
 The plot's mark keeps its bright colour; the words take the same hue, as dark or as light as the
-palette needs."""
+palette needs. The Rec+KL column's orange tint (deeper for the harder digits) left the words on
+the hardest digits' cells at 3.7:1 on a dark palette: the deepest tint is now as deep as the
+palette lets the words read at 4.5:1."""
 
 from __future__ import annotations
 
@@ -102,3 +104,39 @@ def test_the_histogram_keeps_the_bright_orange_for_the_digit(qtbot, report):
     title = view.hist_plot.getPlotItem().titleLabel.text
     assert f"digit&nbsp;{HELD_OUT}" in title
     assert "#{:02x}{:02x}{:02x}".format(*DIGIT_COLOR) in title
+
+
+def composite(fill: QColor, behind: QColor) -> QColor:
+    """`fill` (with its alpha) painted over the opaque `behind`."""
+    share = fill.alphaF()
+    return QColor.fromRgbF(*(share * a + (1 - share) * b for a, b in (
+        (fill.redF(), behind.redF()), (fill.greenF(), behind.greenF()),
+        (fill.blueF(), behind.blueF()))))
+
+
+def assert_tints_readable(view: ReportView) -> None:
+    """Every Rec+KL cell's words read on its tint, over a plain row or an alternate one; the
+    hardest digit's tint is the deepest."""
+    table, palette = view.table, view.table.palette()
+    words = palette.color(QPalette.Text)
+    cells = [table.item(r, 2) for r in range(table.rowCount())]
+    tints = [cell.background().color() for cell in cells]
+    assert all(tint.alpha() > 0 for tint in tints)
+    for cell, tint in zip(cells, tints, strict=True):
+        for role in (QPalette.Base, QPalette.AlternateBase):
+            behind = composite(tint, palette.color(role))
+            assert contrast(words, behind) >= AA, (cell.text(), tint.alpha(), behind.name())
+    hardest = max(range(len(cells)), key=lambda i: cells[i].value)
+    easiest = min(range(len(cells)), key=lambda i: cells[i].value)
+    assert tints[hardest].alpha() == max(t.alpha() for t in tints) > tints[easiest].alpha()
+
+
+def test_the_tinted_column_reads_on_either_palette(qtbot, report, palette):
+    assert_tints_readable(shown_report(qtbot, report))
+
+
+def test_the_tinted_column_follows_a_palette_switched_while_shown(qtbot, report):
+    view = shown_report(qtbot, report)
+    with switched_to(dark_palette()):
+        assert_tints_readable(view)
+    assert_tints_readable(view)

@@ -55,6 +55,11 @@ ALL_COLOR = (90, 160, 255)
 # plot's bright orange as it is, the words as dark (light table) or as light (dark one) as text
 # must be to read there (the bright orange read at 2.2:1 on the light table).
 DIGIT_COLOR = (255, 150, 50)
+# The Rec+KL column's tint, deeper for a harder digit: its alpha from the least to the most, the
+# most lowered where the palette's words would not read on it at 4.5:1 (on a dark palette, 3.7:1).
+TINT = (255, 140, 40)
+TINT_ALPHA = (20, 130)
+TINT_SHARE = Qt.UserRole + 1  # a tinted cell's place between the easiest digit (0) and hardest (1)
 TABLE_COLUMNS = (
     ("Digit", None, "The digit's label; * marks a digit the model never saw in training"),
     # "N": at 1280x720 a column is 54 px, and "Images" with the sort arrow read "mages".
@@ -67,6 +72,7 @@ TABLE_COLUMNS = (
     ("PSNR", "psnr", "Mean PSNR of the reconstructions, dB (higher is better)"),
     ("SSIM", "ssim", "Mean structural similarity of the reconstructions (1 is perfect)"),
 )
+LOSS_COLUMN = [key for _, key, _ in TABLE_COLUMNS].index("loss")  # the tinted one
 CARDS = (
     # The headline figures are the field's (one sampled z); the table and the histogram decode
     # z = mu, so each says which it is: the two differ by up to ~10 nats on a 50-D latent.
@@ -102,6 +108,13 @@ class NumberItem(QTableWidgetItem):
         if isinstance(other, NumberItem):
             return self.value < other.value
         return super().__lt__(other)
+
+
+def _over(fill: tuple[int, int, int], alpha: int, behind: QColor) -> QColor:
+    """`fill` at `alpha` (0 to 255) painted over the opaque `behind`."""
+    share = alpha / 255
+    under = (behind.red(), behind.green(), behind.blue())
+    return QColor(*(round(share * a + (1 - share) * b) for a, b in zip(fill, under, strict=True)))
 
 
 def _hint(label: QLabel, px: int | None = None) -> QLabel:
@@ -186,7 +199,7 @@ class ReportView(QWidget):
         self.table.setFixedHeight(ROW_HEIGHT * 10 + self.table.horizontalHeader().sizeHint().height()
                                   + 4)
         self.table.itemSelectionChanged.connect(self._on_digit_selected)
-        tones.follow_palette(self.table, self._colour_unseen)  # readable on a theme switched to
+        tones.follow_palette(self.table, self._recolour_table)  # readable on a theme switched to
         QShortcut(QKeySequence(Qt.Key_Escape), self.table, self.table.clearSelection,
                   context=Qt.WidgetShortcut)
 
@@ -334,7 +347,8 @@ class ReportView(QWidget):
                 if key == "loss" and high > low:
                     # Tint the hardest digits: a quick read of which digits the model finds hard.
                     share = (value - low) / (high - low)
-                    item.setBackground(QColor(255, 140, 40, int(20 + 110 * share)))
+                    item.setData(TINT_SHARE, share)
+                    item.setBackground(self._tint(share))
                 table.setItem(r, col, item)
         table.setSortingEnabled(True)
         table.sortItems(0, Qt.AscendingOrder)
@@ -347,13 +361,29 @@ class ReportView(QWidget):
         return tones.readable(QColor(*DIGIT_COLOR), palette.color(QPalette.Base),
                               palette.color(QPalette.AlternateBase))
 
-    def _colour_unseen(self) -> None:
-        """The never-seen digits' words coloured again, for the palette the table has now."""
+    def _tint(self, share: float) -> QColor:
+        """The Rec+KL tint of a digit `share` of the way from the easiest to the hardest, as deep
+        as the table's words let it be: they read at 4.5:1 on the deepest, over either row."""
+        palette = self.table.palette()
+        words = palette.color(QPalette.Text)
+        rows = (palette.color(QPalette.Base), palette.color(QPalette.AlternateBase))
+        least, most = TINT_ALPHA
+        while most > least and min(tones.contrast(words, _over(TINT, most, row))
+                                   for row in rows) < tones.TEXT_CONTRAST:
+            most -= 2
+        return QColor(*TINT, round(least + (most - least) * share))
+
+    def _recolour_table(self) -> None:
+        """The never-seen digits' words and the tints made again, for the palette the table has
+        now."""
         colour = self._unseen_colour()
         for row in range(self.table.rowCount()):
             item = self.table.item(row, 0)
             if item is not None and item.text().endswith(UNSEEN_MARK):
                 item.setForeground(colour)
+            tinted = self.table.item(row, LOSS_COLUMN)
+            if tinted is not None and tinted.data(TINT_SHARE) is not None:
+                tinted.setBackground(self._tint(tinted.data(TINT_SHARE)))
 
     def selected_digit(self) -> int | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
