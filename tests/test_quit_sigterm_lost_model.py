@@ -74,7 +74,7 @@ def test_nothing_is_said_of_models_in_files_or_when_the_user_quits(qtbot, state,
 def test_a_run_stopped_by_sigterm_whose_save_fails_is_named(qtbot, state, capsys, monkeypatch):
     """The real Train tab: a new model trained for some batches of its first epoch, the models
     folder read-only, then SIGTERM: its save as it stops fails, and stderr names it as File ▸
-    Models would have listed it."""
+    Models would have listed it, with why the Train tab could not save it."""
     read_only_models_folder(monkeypatch)
     window = window_with(qtbot, state)
     train_some_batches(qtbot, window.train_tab)
@@ -85,4 +85,5 @@ def test_a_run_stopped_by_sigterm_whose_save_fails_is_named(qtbot, state, capsys
     assert stranded.path is None
     [line] = lost_lines(capsys)
     assert line.startswith(f"{PREFIX}“VAE · MLP · z=2 · 0 epochs · ")
-    assert line == f"{PREFIX}“{stranded.name}” was in no file (its autosave failed) and is lost."
+    assert line == (f"{PREFIX}“{stranded.name}” was in no file (its autosave failed: "
+                    "permission denied) and is lost.")

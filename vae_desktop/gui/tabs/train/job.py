@@ -150,6 +150,7 @@ class RunSummary:
     save_error: str = ""
     snapshots: list[LatentSnapshot] = field(default_factory=list)
     steps: int = 0  # batches trained in this run (kept or not)
+    save_problem: str = ""  # why the autosave failed, in a few words ("the disk is full")
 
     @property
     def epochs_this_run(self) -> int:
@@ -239,7 +240,7 @@ def _run(request: TrainRequest, control: JobControl) -> Iterator:
     return RunSummary(end.status, end.message, start_epoch, end.epochs_trained, usable,
                       model if usable else None, history, saved.optimizer_state,
                       request.train_config(), saved.path, saved.error, timeline.snapshots,
-                      steps)
+                      steps, saved.problem)
 
 
 class _Saved:
@@ -248,7 +249,8 @@ class _Saved:
     def __init__(self, optimizer_state: dict | None) -> None:
         self.optimizer_state = optimizer_state
         self.path: Path | None = None
-        self.error = ""
+        self.error = ""  # what the tab's notice says
+        self.problem = ""  # why, in a few words ("the disk is full"), for a line on stderr
 
     def save(self, request: TrainRequest, trainer: Trainer, history: list[dict],
              optimizer: bool = True) -> None:
@@ -258,10 +260,11 @@ class _Saved:
         try:
             self.path = checkpoint.save(request.save_path, trainer.model, history,
                                         self.optimizer_state, request.train_config())
-            self.error = ""
+            self.error = self.problem = ""
         except OSError as exc:
             self.path = None
             self.error = autosave_failed(request.save_path, exc)
+            self.problem = write_problem(exc)[0]
 
 
 def autosave_failed(path: Path, exc: OSError) -> str:

@@ -94,6 +94,8 @@ class TrainTab(FormSettings, QWidget):
         self._request: TrainRequest | None = None
         self._source: Checkpoint | None = None  # the model the run continues, if any
         self._outcome: list[RunSummary] = []  # the job's summary, also when signals are not delivered
+        # Models of this tab's runs that no file holds, with why (in_no_file_reason).
+        self._in_no_file: dict[int, tuple[Checkpoint, str]] = {}
         self._summary: RunSummary | None = None
         self._error: str | None = None
         self._closing = False
@@ -359,10 +361,22 @@ class TrainTab(FormSettings, QWidget):
         job.stop()
         ended = job.wait(timeout_s)
         if ended and self._outcome:
-            ckpt = self._outcome.pop().checkpoint()  # listed once, however often this is called
+            summary = self._outcome.pop()  # listed once, however often this is called
+            ckpt = summary.checkpoint()
             if ckpt is not None:
+                self._note_in_no_file(ckpt, summary)
                 self.state.add_model(ckpt, activate=False, origin="trained")
         return ended
+
+    def in_no_file_reason(self, ckpt: Checkpoint) -> str | None:
+        """Why a model of this tab's runs is in no file, in a few words, for the line SIGTERM's
+        quit prints (gui.window.quitting)."""
+        kept = self._in_no_file.get(id(ckpt))
+        return f"its autosave failed: {kept[1]}" if kept and kept[0] is ckpt else None
+
+    def _note_in_no_file(self, ckpt: Checkpoint, summary: RunSummary) -> None:
+        if ckpt.path is None and summary.save_problem:
+            self._in_no_file[id(ckpt)] = (ckpt, summary.save_problem)
 
     def closeEvent(self, event) -> None:  # when the tab is used as a window of its own
         self.shutdown()
@@ -425,6 +439,8 @@ class TrainTab(FormSettings, QWidget):
         held = self.focus_keeper.hold()
         self._show_progress()  # the last steps, if the redraw tick has not shown them yet
         ckpt = summary.checkpoint()
+        if ckpt is not None:
+            self._note_in_no_file(ckpt, summary)
         # A new model stopped in its first epoch, with no test loss: listed, not made active
         # (it replaced the model the student was using, in every tab).
         partial = ckpt is not None and summary.first_epoch_only
