@@ -27,7 +27,7 @@ from vae_desktop.core.library import Unlisted
 from vae_desktop.core.library_index import ModelEntry, NewerListError
 from vae_desktop.core.model_words import loss_note, trained_on_text
 from vae_desktop.gui.models_notes import StartupNotes
-from vae_desktop.gui.models_table import LEGEND, ModelsTable
+from vae_desktop.gui.models_table import LEGEND, ModelsTable, SortControls
 from vae_desktop.gui.show_folder import show_folder
 from vae_desktop.gui.state import AppState
 from vae_desktop.gui.widgets import tones
@@ -67,6 +67,10 @@ class ModelsDialog(QDialog):
                        self.folder_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        # The sort a click on a column's title makes, from the keyboard.
+        self.sort_controls = SortControls(self.table)
+        buttons.addWidget(self.sort_controls)
+        buttons.addSpacing(12)
         close = QDialogButtonBox(QDialogButtonBox.Close)
         close.rejected.connect(self.reject)
         buttons.addWidget(close)
@@ -76,9 +80,11 @@ class ModelsDialog(QDialog):
         layout.addWidget(self.legend)
         layout.addWidget(self.detail)
         layout.addLayout(buttons)
-        # Tab goes as the eye does: Hide (above the list), the list, its buttons, Close.
+        # Tab goes as the eye does: Hide (above the list), the list, its buttons, Sort by and
+        # Reverse, Close.
         order = (self.notice.hide_button, self.table, self.activate_button, self.rename_button,
-                 self.remove_button, self.folder_button, close.button(QDialogButtonBox.Close))
+                 self.remove_button, self.folder_button, self.sort_controls.box,
+                 self.sort_controls.reverse_button, close.button(QDialogButtonBox.Close))
         for before, after in pairwise(order):
             self.setTabOrder(before, after)
         state.models_changed.connect(self.refresh)

@@ -1,16 +1,27 @@
 """The Models dialog's table (gui.models_dialog): a row for each model, with its settings,
 epochs, test loss, training images, date and origin; a greyed row for each entry of the list
 whose file cannot be read or is not there. What each cell says, its tooltip and what it sorts
-by, and how the columns share the room. A view of the values it is given: the dialog fills it
-from the app state."""
+by, and how the columns share the room; and SortControls, the keyboard's way to the sort a click
+on a column's title makes. A view of the values it is given: the dialog fills it from the app
+state."""
 
 from __future__ import annotations
 
 import time
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+from PySide6.QtGui import QKeySequence, QPalette, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
 
 from vae_desktop.core.checkpoint import Checkpoint
 from vae_desktop.core.library import Unlisted
@@ -33,10 +44,19 @@ ORIGIN_TEXT = {"bundled": "comes with the app", "trained": "trained here", "swee
 LOSS_TIP = ("The negative ELBO per test image, in nats, after the model's last epoch: lower is "
             "better. Compare only losses measured on the same data: a mark says where one was "
             "not (hover it for why).")
+REVERSE_KEY = "Ctrl+R"
 SORT_TIP = ("Click to sort by this column, again for the other way round, a third time for the "
             "list's own order. Numbers sort as numbers and dates as dates; a cell with no value "
-            "(–) comes last.")
+            "(–) comes last. From the keyboard: Sort by, under the list (Alt+S), and Reverse "
+            f"({REVERSE_KEY}).")
+LIST_ORDER = "List order"
+SORT_BY_TIP = ("Sort the list by a column, as a click on the column's title does (the arrow on the "
+               f"title shows it); {LIST_ORDER} puts it back in the order the models were added. "
+               f"Reverse ({REVERSE_KEY}) sorts the other way round.")
+REVERSE_TIP = (f"Sort the other way round: largest, latest or Z first ({REVERSE_KEY}), as a second "
+               "click on the column's title does")
 SORT_ROLE = Qt.UserRole + 1
+LIST_ROLE = Qt.UserRole + 2  # a row's place in the list's own order (on its first cell)
 UNREADABLE = "This model cannot be used, since its file could not be read"
 MISSING = "This model cannot be used until its file is back"
 NUMBER_COLUMNS = ("Latent", "Hidden", "Beta", "Epochs", "Test loss")
@@ -98,10 +118,41 @@ class ModelsTable(QTableWidget):
         header.setSortIndicator(-1, Qt.AscendingOrder)  # the list's own order until a click
         header.setSortIndicatorClearable(True)  # a third click gives that order back
         self.setSortingEnabled(True)
+        # The third click clears the arrow, and Qt leaves the rows as they were sorted.
+        header.sortIndicatorChanged.connect(self._on_sort_changed)
         for column, title in enumerate(COLUMNS):
             tip = LOSS_TIP + "\n\n" if title == "Test loss" else ""
             self.horizontalHeaderItem(column).setToolTip(tip + SORT_TIP)
         self.viewport().installEventFilter(self)  # the widths follow the room
+
+    def sort_by(self, column: int, order: Qt.SortOrder = Qt.AscendingOrder) -> None:
+        """Sort as clicks on a column's title do (-1: the list's own order), the title's arrow
+        with it."""
+        self.horizontalHeader().setSortIndicator(column, order)
+
+    def _on_sort_changed(self, column: int, _order: Qt.SortOrder) -> None:
+        if column < 0:
+            self._restore_list_order()
+
+    def _restore_list_order(self) -> None:
+        """The rows back in the order they were put in (show_rows), the row picked still picked."""
+        rows, columns = self.rowCount(), self.columnCount()
+        places = [self.item(row, 0).data(LIST_ROLE) if self.item(row, 0) else row
+                  for row in range(rows)]
+        if places == sorted(places):
+            return
+        picked = self.selectionModel().selectedRows()
+        picked_place = places[picked[0].row()] if picked else None
+        sorting = self.isSortingEnabled()
+        self.setSortingEnabled(False)  # the rows stay where they are put
+        taken = {place: [self.takeItem(row, c) for c in range(columns)]
+                 for row, place in enumerate(places)}
+        for row, place in enumerate(sorted(taken)):
+            for c, item in enumerate(taken[place]):
+                self.setItem(row, c, item)
+        self.setSortingEnabled(sorting)
+        if picked_place is not None:
+            self.selectRow(sorted(taken).index(picked_place))
 
     def show_rows(self, models: list[Checkpoint], unreadable: list[tuple[ModelEntry, Unlisted]],
                   active: Checkpoint | None, entry_of) -> set[str]:
@@ -129,6 +180,7 @@ class ModelsTable(QTableWidget):
                     item.setFont(font)
                 self.setItem(row, column, item)
             self.item(row, 0).setData(Qt.UserRole, ckpt)
+            self.item(row, 0).setData(LIST_ROLE, row)
         for row, (entry, found) in enumerate(unreadable, start=len(models)):
             tip = (f"{MISSING}: {found.reason}: {entry.path}" if found.missing
                    else f"{UNREADABLE}: {found.reason}\n{entry.path}")
@@ -140,6 +192,7 @@ class ModelsTable(QTableWidget):
                 item.setForeground(self.palette().color(QPalette.Disabled, QPalette.Text))
                 self.setItem(row, column, item)
             self.item(row, 0).setData(Qt.UserRole, entry)
+            self.item(row, 0).setData(LIST_ROLE, row)
         self.setSortingEnabled(True)  # sorted again as the user last asked, if they did
         return marks
 
@@ -179,6 +232,60 @@ class ModelsTable(QTableWidget):
         if watched is self.viewport() and event.type() == QEvent.Resize:
             self.fit_columns()
         return super().eventFilter(watched, event)
+
+
+class SortControls(QWidget):
+    """Sort by (a box: the list's own order or a column) and Reverse (a toggle, also
+    REVERSE_KEY wherever the focus is in the window): the sort a click on a column's title makes,
+    from the keyboard. They set the title's arrow, and show what a click on a title sets."""
+
+    def __init__(self, table: ModelsTable, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.table = table
+        label = QLabel("&Sort by:")
+        self.box = QComboBox()
+        self.box.addItems([LIST_ORDER, *COLUMNS])
+        self.box.setSizeAdjustPolicy(QComboBox.AdjustToContents)
+        label.setBuddy(self.box)  # Alt+S
+        self.box.setAccessibleName("Sort the models by")
+        self.box.setToolTip(SORT_BY_TIP)
+        self.reverse_button = QPushButton("Reverse")
+        self.reverse_button.setCheckable(True)
+        self.reverse_button.setAccessibleName("Sort the other way round")
+        self.reverse_button.setToolTip(REVERSE_TIP)
+        # A shortcut of its own rather than the button's: that one animates a click, and the
+        # list is sorted a tenth of a second later.
+        self.reverse_key = QShortcut(QKeySequence(REVERSE_KEY), self)
+        self.reverse_key.activated.connect(self.reverse_button.click)  # none while it is off
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(label)
+        layout.addWidget(self.box)
+        layout.addWidget(self.reverse_button)
+        header = table.horizontalHeader()
+        header.sortIndicatorChanged.connect(self._show)
+        self.box.currentIndexChanged.connect(self._pick)
+        self.reverse_button.toggled.connect(self._reverse)
+        self._show(header.sortIndicatorSection(), header.sortIndicatorOrder())
+
+    def _pick(self, index: int) -> None:
+        """A column picked: sorted by it smallest first, as a first click on its title does."""
+        self.table.sort_by(index - 1, Qt.AscendingOrder)
+
+    def _reverse(self, on: bool) -> None:
+        column = self.table.horizontalHeader().sortIndicatorSection()
+        if column >= 0:
+            self.table.sort_by(column, Qt.DescendingOrder if on else Qt.AscendingOrder)
+
+    def _show(self, column: int, order: Qt.SortOrder) -> None:
+        """The sort the table is in (a click on a title, or these controls), without acting."""
+        for widget in (self.box, self.reverse_button):
+            widget.blockSignals(True)
+        self.box.setCurrentIndex(max(column, -1) + 1)
+        self.reverse_button.setChecked(column >= 0 and order == Qt.DescendingOrder)
+        self.reverse_button.setEnabled(column >= 0)
+        for widget in (self.box, self.reverse_button):
+            widget.blockSignals(False)
 
 
 def cell_tip(title: str, text: str, note: LossNote, ckpt: Checkpoint, where: str) -> str:
