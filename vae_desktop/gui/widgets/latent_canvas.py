@@ -5,7 +5,8 @@ behind the points and the Draw tab's drawing; it reports clicks, drags and the h
 Left click or left drag picks a point; middle drag (or Shift + left drag) pans, the wheel and
 right drag zoom. With the keyboard focus on the plot the arrow keys move the current point (the
 crosshair) a step, as a drag would (Shift: a larger step); where there is no crosshair (a
-training run's snapshot) they do nothing."""
+training run's snapshot) they do nothing. A click on a digit's row of the legend hides or shows
+its points (toggle_digit does the same for a key)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,9 @@ TITLE_PAD = 10  # view pixels left and right of the title
 # An arrow key moves the current point by this share of the visible region's shorter side (with
 # Shift, by the larger share): the step follows the zoom, as a drag's does.
 KEY_STEP, KEY_STEP_LARGE = 0.01, 0.1
+LEGEND_TIP = ("Click a digit, or press Alt and the digit (Alt+3 for the 3s), to hide or show its "
+              "points. A digit hidden stays hidden while this model is shown; another model shows "
+              "them all.")
 
 
 class _PassiveScatter(pg.ScatterPlotItem):
@@ -125,10 +129,16 @@ class _DigitLegend(pg.LegendItem):
             return
         index = self.row_at(ev.pos())
         if index is not None:
-            sample, _label = self.items[index]
-            sample.item.setVisible(not sample.item.isVisible())
-            sample.update()
-            self.sigSampleClicked.emit(sample.item)
+            self.toggle(index)
+
+    def toggle(self, index: int) -> bool:
+        """What a click on entry `index`'s row does: its item hidden, or shown again (the row
+        then draws an eye crossed out, or its dot). Returns whether it is shown now."""
+        sample, _label = self.items[index]
+        sample.item.setVisible(not sample.item.isVisible())
+        sample.update()
+        self.sigSampleClicked.emit(sample.item)
+        return sample.item.isVisible()
 
 
 class LatentCanvas(pg.PlotWidget):
@@ -168,8 +178,7 @@ class LatentCanvas(pg.PlotWidget):
                                    brush=pg.mkBrush(22, 23, 26), pen=pg.mkPen("#444"))
         self.legend.setParentItem(plot.vb)
         self.legend.setZValue(50)
-        self.legend.setToolTip("Click a digit to hide or show its points. A digit hidden stays "
-                               "hidden while this model is shown; another model shows them all.")
+        self.legend.setToolTip(LEGEND_TIP)
         # One scatter for all digits (one cached pixmap, see below), drawn in a shuffled order
         # so that no digit systematically covers another.
         self.scatter = _PassiveScatter(size=3, pen=None, pxMode=True)
@@ -309,6 +318,11 @@ class LatentCanvas(pg.PlotWidget):
             proxy.blockSignals(False)
         self.legend.update()
         self._refresh_scatter()
+
+    def toggle_digit(self, digit: int) -> bool:
+        """Hide a digit's points, or show them again, as a click on its row of the legend does;
+        returns whether they are shown now."""
+        return self.legend.toggle(int(digit))
 
     def shown_digits(self) -> np.ndarray:
         """Whether each digit's points are shown (legend entries can hide them) [10]."""

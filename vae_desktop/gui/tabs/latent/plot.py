@@ -50,9 +50,12 @@ class PlotPanel(QWidget):
         self.canvas.setAccessibleName("Latent space plot")
         self.canvas.setAccessibleDescription(
             "The test digits' codes, coloured by digit, with the current point at the crosshair. "
-            "The arrow keys move the point a small step, with Shift a larger one.")
+            "The arrow keys move the point a small step, with Shift a larger one. Alt and a digit "
+            "hide or show that digit's points.")
         self.canvas.setToolTip("Click or drag to decode a point. With the plot in focus (Tab), the "
-                               "arrow keys move the point; Shift+arrow moves it further.")
+                               "arrow keys move the point; Shift+arrow moves it further. Alt+0 to "
+                               "Alt+9 hide or show a digit's points, as a click on the legend "
+                               "does.")
         self.canvas.focus_frame = FocusFrame(self.canvas)  # where the arrow keys go, shown
         self.stack.addWidget(self.canvas)
         self.stack.addWidget(self._build_progress_page())
@@ -138,7 +141,8 @@ class PlotPanel(QWidget):
         self.points_box = QCheckBox("Points")
         self.points_box.setChecked(True)
         self.points_box.setToolTip("Show the test set's posterior means (P); click a digit in the "
-                                   "legend to hide that digit")
+                                   "legend, or press Alt and the digit (Alt+3), to hide that "
+                                   "digit's points")
         below.addWidget(self.points_box)
         below.addStretch(1)
         self.hint_label = QLabel(HINT)

@@ -135,6 +135,12 @@ class LatentTab(QWidget):
                                 ("F", self.fit_view, "fit the view"),
                                 ("R", self.new_samples, "new random samples")):
             self.keys.add(key, slot, what)
+        # Alt and a digit: what a click on that digit's row of the legend does. Not the plain
+        # digits (a box with the focus types them; Conditional's digits pick a label), nor Ctrl
+        # (the window's tabs).
+        for digit in range(10):
+            self.keys.add(f"Alt+{digit}", lambda d=digit: self.toggle_digit(d),
+                          f"hide or show the points of digit {digit}")
 
     @property
     def slider_rows(self) -> list[SliderRow]:
@@ -444,6 +450,34 @@ class LatentTab(QWidget):
         self._picked_label = int(label)
         z = self.z if self.z is not None else torch.zeros(self.model.latent_dim)
         self._commit(z, "", one_hot(self._picked_label, self.model.num_classes))
+
+    # Digits hidden (Alt+digit)
+    def toggle_digit(self, digit: int) -> None:
+        """Hide a digit's points on the plot shown (the model's, or a training run's snapshot),
+        or show them again, as a click on the digit's row of the legend does; said in the
+        status bar, for a keyboard user who does not see the legend."""
+        say = self.state.status_message.emit
+        if self.pages.currentWidget() is self.snapshot_page:
+            canvas = self.snapshot_page.view.canvas
+        elif self.pages.currentWidget() is self.empty_label:
+            say("Latent space: no model is loaded, so there are no points to hide. Pick a model "
+                "in the toolbar first.", 5000)
+            return
+        elif self.stats is None:
+            say("Latent space: the test images are still being encoded, so there are no points "
+                "to hide yet. Try again when the plot shows them.", 5000)
+            return
+        else:
+            canvas = self.canvas
+        if not canvas.points_visible():
+            say("Latent space: the points are off, so no digit can be hidden. Press P to show "
+                "them first.", 5000)
+            return
+        if canvas.toggle_digit(digit):
+            say(f"Latent space: the points of digit {digit} are shown again.", 5000)
+        else:
+            say(f"Latent space: the points of digit {digit} are hidden. Press Alt+{digit} to "
+                "show them again.", 5000)
 
     # Hover
     def _on_hovered(self, index: int) -> None:
