@@ -6,7 +6,8 @@ Left click or left drag picks a point; middle drag (or Shift + left drag) pans, 
 right drag zoom. With the keyboard focus on the plot the arrow keys move the current point (the
 crosshair) a step, as a drag would (Shift: a larger step); where there is no crosshair (a
 training run's snapshot) they do nothing. A click on a digit's row of the legend hides or shows
-its points (toggle_digit does the same for a key)."""
+its points (toggle_digit does the same for a key); the dot under the mouse, or under a point
+moved another way (hover_crosshair), is reported as hovered."""
 
 from __future__ import annotations
 
@@ -523,6 +524,17 @@ class LatentCanvas(pg.PlotWidget):
         d2[~self.shown_digits()[np.clip(self._labels, 0, 9)]] = np.inf
         best = int(np.argmin(d2))
         return best if d2[best] <= HOVER_RADIUS_PX ** 2 else -1
+
+    def hover_crosshair(self) -> None:
+        """Show the dot under the current point (the crosshair) as hovered, or none, as if the
+        mouse rested there: for a point moved another way than with the mouse (the keys, a
+        slider). The mouse's next move takes the hover back."""
+        self._hover_timer.stop()
+        self._hover_pos = None
+        if not self.target.isVisible():
+            return  # no current point (a training run's snapshot)
+        x, y = self.crosshair()
+        self._set_hovered(self.nearest_point(self.vb.mapViewToScene(QPointF(x, y))))
 
     def _set_hovered(self, index: int) -> None:
         if index == self._hovered:

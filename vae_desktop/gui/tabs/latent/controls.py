@@ -44,7 +44,9 @@ SLIDER_STEPS = 1000  # a slider's integer range is [-SLIDER_STEPS, SLIDER_STEPS]
 # What an arrow key (and a notch of the wheel) and PageUp/PageDown move a dimension by, in units
 # of z: a position of the slider is a thousandth of its span, 0.003 on most.
 ARROW_STEP, PAGE_STEP = 0.05, 0.5
-HOVER_HINT = "Hover a point to see\nits test image"
+# Lines no longer than the old "Hover a point to see": at 1920x1080 the digits leave the least
+# room beside them (the decoded digit 280 px, the test image 140 px in a column of 576 px).
+HOVER_HINT = "Hover a point, or\nmove the current\npoint onto one, to\nsee its test image"
 # The label picker's line: short enough for one line of the column, the why in its tooltip.
 NOTE = "The label sets the digit, so z holds only style: colours mix."
 NOTE_TIP = ("The decoder gets the label, so the latent space holds only style (slant, width, "
@@ -384,7 +386,8 @@ class DecodedPointBox(QGroupBox):
         self.coord_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.coord_label.setAlignment(Qt.AlignLeft | Qt.AlignTop)
         grid.addWidget(self.coord_label, 0, 1)
-        self.hover_view = DigitView(title="The test image under the mouse", min_size=HOVER_SIDES[0])
+        self.hover_view = DigitView(title="The test image under the mouse or the current point",
+                                    min_size=HOVER_SIDES[0])
         self.hover_label = QLabel(HOVER_HINT)
         tones.set_tone(self.hover_label, HINT_COLOUR)
         self.hover_label.setAlignment(Qt.AlignLeft | Qt.AlignTop)

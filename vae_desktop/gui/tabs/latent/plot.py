@@ -50,8 +50,9 @@ class PlotPanel(QWidget):
         self.canvas.setAccessibleName("Latent space plot")
         self.canvas.setAccessibleDescription(
             "The test digits' codes, coloured by digit, with the current point at the crosshair. "
-            "The arrow keys move the point a small step, with Shift a larger one. Alt and a digit "
-            "hide or show that digit's points.")
+            "The arrow keys move the point a small step, with Shift a larger one; the test image "
+            "under the point shows beside the decoded digit. Alt and a digit hide or show that "
+            "digit's points.")
         self.canvas.setToolTip("Click or drag to decode a point. With the plot in focus (Tab), the "
                                "arrow keys move the point; Shift+arrow moves it further. Alt+0 to "
                                "Alt+9 hide or show a digit's points, as a click on the legend "

@@ -346,9 +346,12 @@ class LatentTab(QWidget):
         return changed
 
     def _render_point(self, point, source: str) -> None:
-        """Show the state's point."""
+        """Show the state's point, and the test image under it as a hover shows one (a point
+        moved with the keys or a slider is where no mouse is)."""
         relabelled = self._adopt(point)
         self.set_z(self.z, source=source)
+        if self.plane is not None and self.stats is not None:
+            self.canvas.hover_crosshair()
         if relabelled:
             self.update_manifold()
             self._update_samples()
@@ -484,8 +487,8 @@ class LatentTab(QWidget):
         self._show_hovered(index if index >= 0 and self.stats is not None else None)
 
     def _show_hovered(self, index: int | None) -> None:
-        """The test image under the mouse, or none (the mouse left the points or the plot, or the
-        model changed)."""
+        """The test image under the mouse or the current point, or none (they left the points
+        or the plot, or the model changed)."""
         self._hovered = index
         if index is None:
             self.point_box.show_hovered(None)
