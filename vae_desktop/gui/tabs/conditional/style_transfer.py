@@ -8,6 +8,7 @@ import html
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from vae_desktop.core import generate
@@ -19,6 +20,7 @@ from vae_desktop.gui.widgets import tones
 from vae_desktop.gui.widgets.gap_bars import GapBars, axis_ticks, cut_brush
 from vae_desktop.gui.widgets.hint_text import HINT_COLOUR
 from vae_desktop.gui.widgets.image_view import DigitView
+from vae_desktop.gui.widgets.plot_grid import readable_axes
 
 DIGITS = 10
 GAP_SHOWN = 40.0  # nats, as on the Draw tab: further behind is as good as ruled out
@@ -68,11 +70,13 @@ class StyleTransferView(QWidget):
         self.probs_plot.setAccessibleDescription(
             "How many nats each label, 0 to 9, is behind the one that explains the image best.")
         self.probs_plot.setBackground(None)
+        readable_axes(self.probs_plot)
         self.probs_plot.setMouseEnabled(False, False)
         self.probs_plot.hideButtons()
         self.probs_plot.setMenuEnabled(False)
         self.probs_plot.setXRange(-0.6, 9.6, padding=0)
-        self.probs_plot.setTitle("nats behind the best label", size="9pt")
+        self._show_scores_title()
+        tones.follow_palette(self.probs_plot, self._show_scores_title)  # a theme switched to
         self.probs_plot.getAxis("bottom").setTicks([[(d, str(d)) for d in range(DIGITS)]])
         self.gap_bars = GapBars(DIGITS, top=GAP_SHOWN, colour=BAR_COLOUR)
         self.probs_plot.addItem(self.gap_bars)
@@ -101,6 +105,12 @@ class StyleTransferView(QWidget):
         self._chosen_label: int | None = None
         self.frame: QFrame = panel(self.title, self, self.export, self.message)
         self.frame.setMaximumHeight(250)
+
+    def _show_scores_title(self) -> None:
+        """The scores' title in the window's text colour (pyqtgraph's grey read at 2.6:1 on the
+        light window)."""
+        self.probs_plot.setTitle("nats behind the best label", size="9pt",
+                                 color=self.probs_plot.palette().color(QPalette.WindowText))
 
     def show_none(self, message: str, why: str, error: bool = False) -> None:
         """No source image: empty views, the message (rich text) saying why, and Export PNG…

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from vae_desktop.core import interpolation as interp
 from vae_desktop.gui.widgets import tones
 from vae_desktop.gui.widgets.hint_text import HINT_COLOUR
+from vae_desktop.gui.widgets.plot_grid import readable_axes
 from vae_desktop.gui.widgets.range_spin import RangeSpinBox
 from vae_desktop.gui.widgets.tones import readable
 
@@ -146,6 +147,7 @@ class NormPlot(pg.PlotWidget):
         self.getAxis("bottom").setStyle(hideOverlappingLabels=False)
         self.getPlotItem().setContentsMargins(0, 0, 10, 0)
         self.curves = {key: self.plot([], []) for key in PATH_COLOURS}
+        readable_axes(self)
         self._recolour()
         tones.follow_palette(self, self._recolour)  # readable on a theme switched to
         self.setToolTip(NORM_NOTE)
