@@ -3,8 +3,8 @@ control a person presses next, drawn as focused.
 
 The audit: after Ctrl+Enter in the form (which a sweep turns off) the focus was nowhere for the
 whole run and after it; after the "Mix trials of another budget?" question closed it went to the
-window's tab bar. Now: Stop while a sweep runs, Start sweep once it has ended. The plots take no
-Tab stop: nothing in them is done with keys (the trial table is the keyboard's way to a trial)."""
+window's tab bar. Now: Stop while a sweep runs, Start sweep once it has ended. The plots are Tab
+stops, for their menu (test_sweep_plot_keys.py)."""
 
 from __future__ import annotations
 
@@ -93,17 +93,3 @@ def test_after_the_budget_question_the_focus_is_where_a_person_goes_on(tab, qtbo
         assert mix and focus() is tab.stop_button
     qtbot.waitUntil(lambda: not tab.is_running(), timeout=SWEEP_TIMEOUT_MS)
     assert focus() is tab.start_button
-
-
-def test_tab_never_stops_on_the_plots(tab, qtbot):
-    plots = {tab.view.plots.by_trial, tab.view.plots.by_setting}
-    combo = tab.view.plots.setting_combo
-    combo.setFocus(Qt.TabFocusReason)
-    seen = []
-    for _ in range(80):
-        qtbot.keyClick(focus(), Qt.Key_Tab)
-        seen.append(focus())
-        if focus() is combo:
-            break
-    assert not plots & set(seen)
-    assert tab.view.table in seen
