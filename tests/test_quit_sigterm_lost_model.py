@@ -12,8 +12,10 @@ from test_quit_lost_first_epoch import (
     train_some_batches,
     window_with,
 )
+from test_quit_selector_no_active_model import saved
 from test_quit_terminate import sigterm
 from test_quit_words_in_no_file import in_no_file
+from train_tab_support import RUN_TIMEOUT_MS
 
 PREFIX = "vae-desktop: quit on SIGTERM; the model "
 
@@ -39,6 +41,7 @@ class KnowsWhyTab(StrandingTab):
 
 def test_a_model_in_no_file_is_named_on_stderr_when_sigterm_closes_the_app(qtbot, state,
                                                                           capsys):
+    saved(state, "kept in a file")  # no line for it: nothing of it is lost
     in_no_file(state, "draft")
     window = window_with(qtbot, state, IdleTab)
     capsys.readouterr()
@@ -87,3 +90,21 @@ def test_a_run_stopped_by_sigterm_whose_save_fails_is_named(qtbot, state, capsys
     assert line.startswith(f"{PREFIX}“VAE · MLP · z=2 · 0 epochs · ")
     assert line == (f"{PREFIX}“{stranded.name}” was in no file (its autosave failed: "
                     "permission denied) and is lost.")
+
+
+def test_a_run_that_ended_before_sigterm_with_its_save_failed_is_named_with_why(
+        qtbot, state, capsys, monkeypatch):
+    """The run was stopped and ended (its save failed) while the app went on; SIGTERM came
+    later: the line still says why, as the Train tab noted it when the run ended."""
+    read_only_models_folder(monkeypatch)
+    window = window_with(qtbot, state)
+    tab = window.train_tab
+    train_some_batches(qtbot, tab)
+    with qtbot.waitSignal(tab.run_finished, timeout=RUN_TIMEOUT_MS):
+        tab.stop()
+    [stranded] = state.models
+    capsys.readouterr()
+    sigterm(window)
+    assert window.closing_down
+    assert lost_lines(capsys) == [f"{PREFIX}“{stranded.name}” was in no file (its autosave "
+                                  "failed: permission denied) and is lost."]

@@ -66,12 +66,13 @@ class Quitting:
     def closing_down(self) -> bool:
         return self._closing_down
 
-    def _tabs_say(self, method: str) -> list[str]:
-        """What each tab that has `method` (an optional hook, no arguments) answers, if anything."""
+    def _tabs_say(self, method: str, *args) -> list[str]:
+        """What each tab that has `method` (an optional hook, called with `args`) answers, if
+        anything."""
         answers = []
         for tab in self.tab_widgets.values():
             hook = getattr(tab, method, None)
-            answer = hook() if callable(hook) else None
+            answer = hook(*args) if callable(hook) else None
             if answer:
                 answers.append(answer)
         return answers
@@ -232,18 +233,16 @@ class Quitting:
         (a session's log or the terminal keeps it); why, as the tab whose work left it in no
         file says (`in_no_file_reason`), if one does."""
         def reason(ckpt) -> str | None:
-            for tab in self.tab_widgets.values():
-                hook = getattr(tab, "in_no_file_reason", None)
-                try:
-                    said = hook(ckpt) if callable(hook) else None
-                except Exception:  # noqa: BLE001 - the line is said all the same, and the app quits
-                    said = None
-                if said:
-                    return said
-            return None
+            try:
+                return next(iter(self._tabs_say("in_no_file_reason", ckpt)), None)
+            except Exception:  # noqa: BLE001 - the line is said all the same, and the app quits
+                return None
 
-        for ckpt in self.unsaved_models():
-            print(lost_on_sigterm(ckpt.name, reason(ckpt)), file=sys.stderr, flush=True)
+        try:
+            for ckpt in self.unsaved_models():
+                print(lost_on_sigterm(ckpt.name, reason(ckpt)), file=sys.stderr, flush=True)
+        except OSError:  # a terminal that hung up with the session: nowhere left to say it
+            pass
 
     def _offer_to_save_stranded(self, models: list) -> None:
         """Work stopped by the quit left models that no file holds: a run whose autosave failed,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import html
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -94,8 +95,9 @@ class TrainTab(FormSettings, QWidget):
         self._request: TrainRequest | None = None
         self._source: Checkpoint | None = None  # the model the run continues, if any
         self._outcome: list[RunSummary] = []  # the job's summary, also when signals are not delivered
-        # Models of this tab's runs that no file holds, with why (in_no_file_reason).
-        self._in_no_file: dict[int, tuple[Checkpoint, str]] = {}
+        # Models of this tab's runs that no file holds, with why (in_no_file_reason); weakly,
+        # so a model removed from the list is freed.
+        self._in_no_file: dict[int, tuple[weakref.ref, str]] = {}
         self._summary: RunSummary | None = None
         self._error: str | None = None
         self._closing = False
@@ -372,11 +374,13 @@ class TrainTab(FormSettings, QWidget):
         """Why a model of this tab's runs is in no file, in a few words, for the line SIGTERM's
         quit prints (gui.window.quitting)."""
         kept = self._in_no_file.get(id(ckpt))
-        return f"its autosave failed: {kept[1]}" if kept and kept[0] is ckpt else None
+        return f"its autosave failed: {kept[1]}" if kept and kept[0]() is ckpt else None
 
     def _note_in_no_file(self, ckpt: Checkpoint, summary: RunSummary) -> None:
+        self._in_no_file = {key: kept for key, kept in self._in_no_file.items()
+                            if kept[0]() is not None}
         if ckpt.path is None and summary.save_problem:
-            self._in_no_file[id(ckpt)] = (ckpt, summary.save_problem)
+            self._in_no_file[id(ckpt)] = (weakref.ref(ckpt), summary.save_problem)
 
     def closeEvent(self, event) -> None:  # when the tab is used as a window of its own
         self.shutdown()
