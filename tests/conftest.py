@@ -14,7 +14,7 @@ import torch  # noqa: E402
 # Two threads, as on the 2-core machine the suite is sized for; one each when `make test` runs
 # the suite in two processes (pytest-xdist), so the two never fight over the cores.
 _WORKERS = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
-torch.set_num_threads(max(1, min(2, (os.cpu_count() or 1) // _WORKERS)))
+torch.set_num_threads(1 if _WORKERS > 1 else min(2, os.cpu_count() or 1))
 # Fixtures of the sweep storage tests: a PostgreSQL server, and sweep worker processes;
 pytest_plugins = ["postgres_server", "sweep_worker_support",
                   "palette_support"]  # and a light or dark palette for colour tests
