@@ -7,6 +7,7 @@ the hint again when the point leaves the dots."""
 from __future__ import annotations
 
 import numpy as np
+from latent_tab_support import viewport_pos
 from PySide6.QtCore import Qt
 from typing_support import focus_window
 
@@ -96,3 +97,86 @@ def test_a_dimensions_slider_moved_with_the_keys_shows_the_test_image_under_the_
     expected = under(canvas, xy, x, y)
     assert expected is not None
     assert_shows(tab, tab_state, expected)
+
+
+def onto_a_dot_with_the_keys(qtbot, tab) -> int:
+    """The current point moved with the Right arrow onto the dot nearest the middle of the plot
+    (far from the legend in its corner); that dot's index."""
+    canvas = tab.canvas
+    xy = tab.plane.to_plane(tab.stats.mu).numpy()
+    (x0, x1), (y0, y1) = canvas.visible_region()
+    step = KEY_STEP * min(x1 - x0, y1 - y0)
+    index = int(np.argmin(np.hypot(xy[:, 0] - (x0 + x1) / 2, xy[:, 1] - (y0 + y1) / 2)))
+    tab.pick(float(xy[index, 0] - step), float(xy[index, 1]))
+    canvas.clear_hover()
+    focused(qtbot, canvas)
+    qtbot.keyClick(canvas, Qt.Key_Right)
+    assert tab.hovered_index == index
+    return index
+
+
+def test_hiding_the_digit_under_the_point_takes_its_test_image_away(make_tab, tab_state, qtbot):
+    """Bug: with the keys' point on a dot, Alt+that digit hid the dot but left the ring on it
+    and its test image in the side panel. Hidden, it is no longer hovered; shown again with the
+    point still on it, its image comes back. Hiding another digit leaves it hovered."""
+    tab, _ = make_tab(latent_dim=2)
+    canvas = tab.canvas
+    labels = tab.stats.labels.numpy()
+    xy = tab.plane.to_plane(tab.stats.mu).numpy()
+    index = onto_a_dot_with_the_keys(qtbot, tab)
+    digit = int(labels[index])
+    other = (digit + 1) % 10
+    try:
+        qtbot.keyClick(canvas, Qt.Key_0 + other, Qt.AltModifier)
+        assert not canvas.shown_digits()[other]
+        assert_shows(tab, tab_state, index)
+        qtbot.keyClick(canvas, Qt.Key_0 + digit, Qt.AltModifier)
+        assert not canvas.shown_digits()[digit]
+        # The dot of a digit still shown under the point, if any, is the one hovered now.
+        shown = canvas.shown_digits()[labels]
+        x, y = canvas.crosshair()
+        rest = under(canvas, np.where(shown[:, None], xy, np.inf), x, y)
+        assert rest != index
+        if rest is None:
+            assert tab.hovered_index is None and not canvas.hover_ring.isVisible()
+            assert tab.point_box.hover_label.text() == HOVER_HINT
+        else:
+            assert_shows(tab, tab_state, rest)
+        # Shown again: the point is still on the dot, and its image is back.
+        qtbot.keyClick(canvas, Qt.Key_0 + digit, Qt.AltModifier)
+        assert canvas.shown_digits()[digit]
+        assert_shows(tab, tab_state, index)
+    finally:
+        canvas.show_all_digits()
+
+
+def test_a_click_on_the_plot_looks_the_dot_up_once(make_tab, tab_state, qtbot, monkeypatch):
+    """A click (or a drag's end) on the plot: the dot under the mouse is looked up where the
+    mouse is released, and not a second time under the crosshair the click put there (the tab
+    did so on every point it was given, a click's included). The keys and the sliders still
+    look under the crosshair."""
+    tab, _ = make_tab(latent_dim=2)
+    canvas = tab.canvas
+    xy = tab.plane.to_plane(tab.stats.mu).numpy()
+    (x0, x1), (y0, y1) = canvas.visible_region()
+    index = int(np.argmin(np.hypot(xy[:, 0] - (x0 + x1) / 2, xy[:, 1] - (y0 + y1) / 2)))
+    canvas.clear_hover()
+    looked = []
+    crosshair_lookup = canvas.hover_crosshair
+
+    def counted() -> None:
+        looked.append(canvas.crosshair())
+        crosshair_lookup()
+
+    monkeypatch.setattr(canvas, "hover_crosshair", counted)
+    pos = viewport_pos(canvas, float(xy[index, 0]), float(xy[index, 1]))
+    qtbot.mouseClick(canvas.viewport(), Qt.LeftButton, pos=pos)
+    x, y = canvas.crosshair()
+    assert abs(x - xy[index, 0]) < 0.05 and abs(y - xy[index, 1]) < 0.05  # the click's point
+    assert looked == []
+    expected = under(canvas, xy, x, y)
+    assert expected is not None
+    assert_shows(tab, tab_state, expected)
+    focused(qtbot, canvas)
+    qtbot.keyClick(canvas, Qt.Key_Right)
+    assert len(looked) == 1

@@ -7,7 +7,8 @@ right drag zoom. With the keyboard focus on the plot the arrow keys move the cur
 crosshair) a step, as a drag would (Shift: a larger step); where there is no crosshair (a
 training run's snapshot) they do nothing. A click on a digit's row of the legend hides or shows
 its points (toggle_digit does the same for a key); the dot under the mouse, or under a point
-moved another way (hover_crosshair), is reported as hovered."""
+moved with the keys or another way (hover_crosshair), is reported as hovered, and looked up
+again when a digit is hidden or shown."""
 
 from __future__ import annotations
 
@@ -192,7 +193,7 @@ class LatentCanvas(pg.PlotWidget):
             self._brushes.append(pg.mkBrush(c))
             # The legend shows a big dot per digit; clicking an entry hides that digit's points.
             proxy = pg.ScatterPlotItem(size=9, pen=None, brush=pg.mkBrush(color))
-            proxy.visibleChanged.connect(self._refresh_scatter)
+            proxy.visibleChanged.connect(self._digits_changed)
             self.legend.addItem(proxy, str(digit))
             self._proxies.append(proxy)
         self._xy = np.zeros((0, 2))
@@ -254,6 +255,8 @@ class LatentCanvas(pg.PlotWidget):
         self._hover_timer.timeout.connect(self._update_hover)
         self.scene().sigMouseMoved.connect(self._mouse_moved)
         self._hovered = -1
+        # The hover was last looked up under the crosshair (hover_crosshair), not the mouse.
+        self._hover_at_crosshair = False
         # Drag steps that arrive faster than pyqtgraph's mouseRateLimit wait here (latest wins).
         self._pending_pick: QPointF | None = None
         self._last_pick = 0.0
@@ -288,6 +291,7 @@ class LatentCanvas(pg.PlotWidget):
         # looked up again where the drag ended (the mouse may rest there without moving).
         self._hover_timer.stop()
         self._hover_pos = self.mapToScene(ev.position().toPoint())
+        self._hover_at_crosshair = False
         self._update_hover()
 
     def _flush_pick(self) -> None:
@@ -319,11 +323,31 @@ class LatentCanvas(pg.PlotWidget):
             proxy.blockSignals(False)
         self.legend.update()
         self._refresh_scatter()
+        self._hover_again()
 
     def toggle_digit(self, digit: int) -> bool:
         """Hide a digit's points, or show them again, as a click on its row of the legend does;
         returns whether they are shown now."""
         return self.legend.toggle(int(digit))
+
+    def _digits_changed(self) -> None:
+        """A digit hidden or shown (a click on the legend, toggle_digit): its points drawn or
+        not, and the hover looked up again."""
+        self._refresh_scatter()
+        self._hover_again()
+
+    def _hover_again(self) -> None:
+        """After the digits shown changed: a dot hidden is no longer hovered (its ring and its
+        test image go), and the dot is looked up again where the hover was, under the crosshair
+        or the mouse (so a digit shown again under the point brings its dot's image back)."""
+        if self._hovered >= 0 and not self.shown_digits()[np.clip(self._labels[self._hovered],
+                                                                   0, 9)]:
+            self._set_hovered(-1)
+        if self._hover_at_crosshair:
+            self.hover_crosshair()
+        elif self._hover_pos is not None:
+            self._hover_timer.stop()
+            self._update_hover()
 
     def shown_digits(self) -> np.ndarray:
         """Whether each digit's points are shown (legend entries can hide them) [10]."""
@@ -407,7 +431,8 @@ class LatentCanvas(pg.PlotWidget):
     def keyPressEvent(self, ev) -> None:
         """An arrow key moves the crosshair KEY_STEP of the visible region's shorter side (with
         Shift, KEY_STEP_LARGE) and picks the point there, as a click would (final); the view
-        follows a point that leaves it."""
+        follows a point that leaves it. The dot under the point it is moved to is hovered, as
+        the dot under the mouse is after a click."""
         direction = self.ARROWS.get(ev.key())
         modifiers = ev.modifiers() & ~Qt.KeypadModifier
         if direction is None or modifiers not in (Qt.NoModifier, Qt.ShiftModifier) \
@@ -426,6 +451,7 @@ class LatentCanvas(pg.PlotWidget):
         if dx or dy:
             self.vb.translateBy(x=dx, y=dy)
         self.point_picked.emit(x, y, True)
+        self.hover_crosshair()  # where the picked point was put (or left, if refused)
 
     # Current point, drawing, manifold
     def set_crosshair(self, x: float, y: float, text: str) -> None:
@@ -490,6 +516,7 @@ class LatentCanvas(pg.PlotWidget):
     # reported when the mouse leaves the points or the plot
     def _mouse_moved(self, scene_pos: QPointF) -> None:
         self._hover_pos = QPointF(scene_pos)
+        self._hover_at_crosshair = False
         if not self._hover_timer.isActive():
             self._hover_timer.start()
 
@@ -506,6 +533,7 @@ class LatentCanvas(pg.PlotWidget):
     def clear_hover(self) -> None:
         self._hover_timer.stop()
         self._hover_pos = None
+        self._hover_at_crosshair = False
         self._set_hovered(-1)
 
     def nearest_point(self, scene_pos: QPointF) -> int:
@@ -528,11 +556,13 @@ class LatentCanvas(pg.PlotWidget):
     def hover_crosshair(self) -> None:
         """Show the dot under the current point (the crosshair) as hovered, or none, as if the
         mouse rested there: for a point moved another way than with the mouse (the keys, a
-        slider). The mouse's next move takes the hover back."""
+        slider). The mouse's next move takes the hover back; until then a digit hidden or
+        shown looks again under the crosshair."""
         self._hover_timer.stop()
         self._hover_pos = None
         if not self.target.isVisible():
             return  # no current point (a training run's snapshot)
+        self._hover_at_crosshair = True
         x, y = self.crosshair()
         self._set_hovered(self.nearest_point(self.vb.mapViewToScene(QPointF(x, y))))
 

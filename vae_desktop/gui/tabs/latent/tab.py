@@ -347,10 +347,12 @@ class LatentTab(QWidget):
 
     def _render_point(self, point, source: str) -> None:
         """Show the state's point, and the test image under it as a hover shows one (a point
-        moved with the keys or a slider is where no mouse is)."""
+        moved with the keys or a slider is where no mouse is). A click or a drag's end on the
+        plot (source "plot") is where the mouse is: the canvas looks under the mouse itself when
+        it is released."""
         relabelled = self._adopt(point)
         self.set_z(self.z, source=source)
-        if self.plane is not None and self.stats is not None:
+        if source != "plot" and self.plane is not None and self.stats is not None:
             self.canvas.hover_crosshair()
         if relabelled:
             self.update_manifold()
