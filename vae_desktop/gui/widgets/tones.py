@@ -4,7 +4,8 @@ read at 4.5:1 against what is behind it, the WCAG AA contrast for text. Fixed fo
 they read at 2.4 to 2.6:1 on a dark theme's #353535, and at about 4:1 on Fusion's light #efefef.
 
 `set_tone(label, ERROR)` colours a widget's text and keeps it readable when the app's palette
-changes; `outline` gives a border's colour (3:1), `readable` such a colour for anything else.
+changes; `outline` gives a border's colour (3:1), `readable` such a colour for anything else,
+and `over` the colour a translucent fill makes over an opaque one (words are read against it).
 `follow_palette(widget, redraw)` is the one way a widget is told that the palette it is shown on
 has changed (set_tone's own included): rich text with colours made from the palette, a table's
 cells, a style sheet made from palette colours."""
@@ -40,6 +41,14 @@ def contrast(a: QColor, b: QColor) -> float:
     """WCAG contrast ratio of two colours, 1 to 21."""
     la, lb = luminance(a), luminance(b)
     return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+
+
+def over(fill: QColor, behind: QColor) -> QColor:
+    """`fill`, at its own alpha, painted over the opaque `behind`: the colour seen (opaque), what
+    words on a translucent cell's background are read against."""
+    share = fill.alphaF()
+    return QColor.fromRgbF(*(share * a + (1 - share) * b for a, b in zip(
+        fill.getRgbF()[:3], behind.getRgbF()[:3], strict=True)))
 
 
 def readable(colour: str | QColor, *backgrounds: QColor,

@@ -110,13 +110,6 @@ class NumberItem(QTableWidgetItem):
         return super().__lt__(other)
 
 
-def _over(fill: tuple[int, int, int], alpha: int, behind: QColor) -> QColor:
-    """`fill` at `alpha` (0 to 255) painted over the opaque `behind`."""
-    share = alpha / 255
-    under = (behind.red(), behind.green(), behind.blue())
-    return QColor(*(round(share * a + (1 - share) * b) for a, b in zip(fill, under, strict=True)))
-
-
 def _hint(label: QLabel, px: int | None = None) -> QLabel:
     """`label` as secondary words (widgets.hint_text), `px` pixels high if given."""
     if px is not None:
@@ -325,6 +318,7 @@ class ReportView(QWidget):
         table.setRowCount(len(report.per_digit))
         losses = [row.loss for row in report.per_digit]
         low, high = min(losses), max(losses)
+        deepest = self._deepest_tint()
         for r, row in enumerate(report.per_digit):
             if row.digit in self.unseen:
                 # Marked at sight, and said: its scores are those of digits new to the model.
@@ -348,7 +342,7 @@ class ReportView(QWidget):
                     # Tint the hardest digits: a quick read of which digits the model finds hard.
                     share = (value - low) / (high - low)
                     item.setData(TINT_SHARE, share)
-                    item.setBackground(self._tint(share))
+                    item.setBackground(self._tint(share, deepest))
                 table.setItem(r, col, item)
         table.setSortingEnabled(True)
         table.sortItems(0, Qt.AscendingOrder)
@@ -361,29 +355,38 @@ class ReportView(QWidget):
         return tones.readable(QColor(*DIGIT_COLOR), palette.color(QPalette.Base),
                               palette.color(QPalette.AlternateBase))
 
-    def _tint(self, share: float) -> QColor:
-        """The Rec+KL tint of a digit `share` of the way from the easiest to the hardest, as deep
-        as the table's words let it be: they read at 4.5:1 on the deepest, over either row."""
+    def _deepest_tint(self) -> int:
+        """The alpha of the deepest Rec+KL tint the table's words read on at 4.5:1, over either
+        row: it depends on the table's palette only, so it is looked for once per fill or
+        palette."""
         palette = self.table.palette()
         words = palette.color(QPalette.Text)
         rows = (palette.color(QPalette.Base), palette.color(QPalette.AlternateBase))
         least, most = TINT_ALPHA
-        while most > least and min(tones.contrast(words, _over(TINT, most, row))
+        while most > least and min(tones.contrast(words, tones.over(QColor(*TINT, most), row))
                                    for row in rows) < tones.TEXT_CONTRAST:
             most -= 2
-        return QColor(*TINT, round(least + (most - least) * share))
+        return most
+
+    @staticmethod
+    def _tint(share: float, deepest: int) -> QColor:
+        """The Rec+KL tint of a digit `share` of the way from the easiest to the hardest, from
+        the least alpha up to `deepest` (the palette's, _deepest_tint)."""
+        least = TINT_ALPHA[0]
+        return QColor(*TINT, round(least + (deepest - least) * share))
 
     def _recolour_table(self) -> None:
         """The never-seen digits' words and the tints made again, for the palette the table has
         now."""
         colour = self._unseen_colour()
+        deepest = self._deepest_tint()
         for row in range(self.table.rowCount()):
             item = self.table.item(row, 0)
             if item is not None and item.text().endswith(UNSEEN_MARK):
                 item.setForeground(colour)
             tinted = self.table.item(row, LOSS_COLUMN)
             if tinted is not None and tinted.data(TINT_SHARE) is not None:
-                tinted.setBackground(self._tint(tinted.data(TINT_SHARE)))
+                tinted.setBackground(self._tint(tinted.data(TINT_SHARE), deepest))
 
     def selected_digit(self) -> int | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []

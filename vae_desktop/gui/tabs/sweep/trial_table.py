@@ -281,10 +281,7 @@ class TrialTable(QTableWidget):
         """Each coloured cell in its hue, readable on both row colours and the best trial's."""
         rows = self.palette()
         base, alternate = rows.color(QPalette.Base), rows.color(QPalette.AlternateBase)
-        best = QColor(base)
-        share = BEST_BACKGROUND.alphaF()
-        best.setRgbF(*(b * (1 - share) + o * share for b, o in zip(
-            base.getRgbF()[:3], BEST_BACKGROUND.getRgbF()[:3], strict=True)))
+        best = tones.over(BEST_BACKGROUND, base)
         for row in range(self.rowCount()):
             for col in range(self.columnCount()):
                 item = self.item(row, col)
