@@ -281,7 +281,7 @@ class SortControls(QWidget):
         """The sort the table is in (a click on a title, or these controls), without acting."""
         for widget in (self.box, self.reverse_button):
             widget.blockSignals(True)
-        self.box.setCurrentIndex(max(column, -1) + 1)
+        self.box.setCurrentIndex(column + 1)  # -1 (no sort): the first entry
         self.reverse_button.setChecked(column >= 0 and order == Qt.DescendingOrder)
         self.reverse_button.setEnabled(column >= 0)
         for widget in (self.box, self.reverse_button):
