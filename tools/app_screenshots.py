@@ -218,6 +218,7 @@ class Shots:
         tab.fit_view()
         settle(300)
         tab.canvas.point_picked.emit(-0.6, 1.4, True)
+        tab.canvas.hover_crosshair()  # as a real click's release looks under the mouse
         settle(1200)
         self.save("latent_space")
 
