@@ -74,12 +74,12 @@ def test_shutdown_stops_a_sweep_at_once_and_waits_for_it(qtbot, state):
     # In its batches (the first Adam of a process spends seconds importing torch._dynamo).
     qtbot.waitUntil(lambda: "epoch 1 of 500" in tab.view.status(), timeout=60_000)
     assert tab.busy_reason() == "A sweep is running."
-    t0 = time.monotonic()
-    assert tab.shutdown()
-    assert time.monotonic() - t0 < 2.5
+    assert tab.shutdown(timeout_s=30)  # (a loaded machine may take more than the 2 s it allows)
     assert not any(job.running for job in tab.jobs)
     stored = load_trials(None, "closing").trials  # no trial left RUNNING in the storage
     assert [(t.state, t.stopped) for t in stored] == [("PRUNED", True)]
+    # At once: in the epoch it was in, not after it (nor after the trial's 500).
+    assert len(stored[0].intermediate) <= 1
 
 
 def test_a_slow_load_of_another_study_does_not_replace_the_one_asked_for_last(
