@@ -180,3 +180,18 @@ def test_a_click_on_the_plot_looks_the_dot_up_once(make_tab, tab_state, qtbot, m
     focused(qtbot, canvas)
     qtbot.keyClick(canvas, Qt.Key_Right)
     assert len(looked) == 1
+
+
+def test_points_turned_off_and_on_bring_the_test_image_under_the_point_back(make_tab,
+                                                                           tab_state, qtbot):
+    """P hides every point and with them the dot under the point; P again shows them, and the
+    dot the keys' point is on is shown hovered again, as Alt+digit does for one digit."""
+    tab, _ = make_tab(latent_dim=2)
+    canvas = tab.canvas
+    index = onto_a_dot_with_the_keys(qtbot, tab)
+    qtbot.keyClick(canvas, Qt.Key_P)
+    assert not canvas.points_visible()
+    assert tab.hovered_index is None and not canvas.hover_ring.isVisible()
+    qtbot.keyClick(canvas, Qt.Key_P)
+    assert canvas.points_visible()
+    assert_shows(tab, tab_state, index)

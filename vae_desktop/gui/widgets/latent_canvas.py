@@ -372,6 +372,8 @@ class LatentCanvas(pg.PlotWidget):
         self.legend.setVisible(visible)
         if not visible:
             self._set_hovered(-1)
+        else:  # the dot under the point or the mouse, hovered again
+            self._hover_again()
 
     def points_visible(self) -> bool:
         return self.legend.isVisible()
