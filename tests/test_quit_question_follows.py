@@ -55,17 +55,27 @@ def test_the_question_follows_the_run_and_quits_when_it_ends(qtbot, state):
     tab = window.tab_widgets["Draw"]
     seen = []
 
-    def during():
-        seen.append(window.quit_box.text())
-        tab.epoch = 2  # the run goes on behind the question
-        when(lambda: window.quit_box.text() != seen[0], later)  # the question follows
+    def drive():
+        """One timer, looking every 20 ms while the question is open: the run goes on behind
+        the question, and once the question has followed it, it ends."""
+        box = window.quit_box
+        if box is None:
+            return
+        if not seen:
+            seen.append(box.text())
+            tab.epoch = 2  # the run goes on behind the question
+        elif len(seen) == 1 and box.text() != seen[0]:  # the question follows
+            seen.append(box.text())
+            tab.epoch = 3  # ... and ends
 
-    def later():
-        seen.append(window.quit_box.text())
-        tab.epoch = 3  # ... and ends
-
-    when(lambda: window.quit_box is not None, during)
-    assert window.close()  # closed without an answer: nothing was left to stop
+    driver = QTimer(window)
+    driver.setInterval(20)
+    driver.timeout.connect(drive)
+    driver.start()
+    try:
+        assert window.close(), seen  # closed without an answer: nothing was left to stop
+    finally:
+        driver.stop()
     assert seen[0].startswith("Training is running. Stop it and quit?")
     assert "after epoch 1." in seen[0]
     assert "after epoch 2." in seen[1] and "after epoch 1" not in seen[1]
