@@ -9,24 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_cli_words import error, nothing_loaded  # noqa: F401 - a fixture, used below
 
-from vae_desktop.cli import main
-from vae_desktop.core import checkpoint
 from vae_desktop.core.checkpoint_file import check_file
 from vae_desktop.core.checkpoint_words import CheckpointError
-
-
-def error(argv, capsys) -> str:
-    assert main(argv) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("vae-desktop: error: ") and err.count("\n") == 1, err
-    return err.removeprefix("vae-desktop: error: ").removesuffix("\n")
-
-
-@pytest.fixture
-def nothing_loaded(monkeypatch):
-    monkeypatch.setattr(checkpoint, "load",
-                        lambda *a, **k: pytest.fail("the model was loaded before the refusal"))
 
 
 def test_check_file_names_the_path_as_shown(tmp_path):
@@ -44,8 +30,9 @@ def test_check_file_names_the_path_as_shown(tmp_path):
         check_file(Path(tmp_path / "empty.pt"))
 
 
+@pytest.mark.usefixtures("nothing_loaded")
 def test_a_model_argument_that_is_no_checkpoint_is_named_as_typed_before_any_work(
-        tmp_path, monkeypatch, capsys, nothing_loaded):
+        tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "runs").mkdir()
     (tmp_path / "runs" / "empty.pt").write_bytes(b"")
