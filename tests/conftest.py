@@ -127,6 +127,27 @@ def _refuse_modal_dialogs(monkeypatch):
             monkeypatch.setattr(cls, name, refuse(f"{cls.__name__}.{name}"))
 
 
+@pytest.fixture
+def after(qapp):
+    """`after(ms, fn)`: call `fn` once, `ms` into the event loop, within this test only. A
+    QTimer.singleShot still pending when its test ends fires in whichever test comes next:
+    one that closed "any modal dialog" 3 s on closed another test's quit question."""
+    from PySide6.QtCore import QTimer
+
+    timers = []
+
+    def schedule(ms: int, fn) -> None:
+        timer = QTimer()
+        timer.setSingleShot(True)
+        timer.timeout.connect(fn)
+        timer.start(ms)
+        timers.append(timer)
+
+    yield schedule
+    for timer in timers:
+        timer.stop()
+
+
 @pytest.fixture(scope="session")
 def mnist_test():
     from vae_desktop.core.data import load_split

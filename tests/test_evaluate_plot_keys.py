@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from PIL import Image
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication, QMenu
 from small_test_set import evaluated_tab
@@ -78,7 +78,7 @@ def test_a_key_opens_the_focused_plots_menu_and_enter_saves_it(tab, qtbot, monke
     assert open_menu() is None
 
 
-def test_the_platforms_own_menu_event_opens_one_menu_at_the_plot(tab, qtbot):
+def test_the_platforms_own_menu_event_opens_one_menu_at_the_plot(tab, qtbot, after):
     """On X11 the menu key comes as a context-menu event at the mouse pointer too, and on
     Windows Shift+F10 does: the menu opens once, at the plot."""
     plot = plots(tab)["roc"]
@@ -92,7 +92,7 @@ def test_the_platforms_own_menu_event_opens_one_menu_at_the_plot(tab, qtbot):
             seen.append(menu.pos())
             menu.close()
 
-    QTimer.singleShot(1000, look)
+    after(1000, look)
     QApplication.sendEvent(plot, event)
     menu = open_menu()
     assert seen == [], "the menu opened at the pointer, and waited there for its answer"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 import torch
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from small_test_set import use_test_digits
@@ -178,7 +178,7 @@ def test_the_question_defaults_to_cancel(qtbot):
 
 
 @pytest.mark.parametrize(("key", "expected"), [(Qt.Key_Escape, CANCEL), (Qt.Key_Return, CANCEL)])
-def test_esc_and_enter_answer_cancel(tab, outcome, key, expected):
+def test_esc_and_enter_answer_cancel(tab, outcome, key, expected, after):
     """The real dialog, answered from the keyboard."""
     panel = tab.anomaly
     trained(panel, outcome)
@@ -187,7 +187,7 @@ def test_esc_and_enter_answer_cancel(tab, outcome, key, expected):
     def press() -> None:
         box = QApplication.activeModalWidget()
         if box is None:
-            QTimer.singleShot(10, press)
+            after(10, press)
             return
         QTest.keyClick(box, key)
 
@@ -197,7 +197,7 @@ def test_esc_and_enter_answer_cancel(tab, outcome, key, expected):
             rescued.append(box)
             box.done(-1)
 
-    QTimer.singleShot(0, press)
-    QTimer.singleShot(3000, rescue)
+    after(0, press)
+    after(3000, rescue)
     assert panel.ask_about_unkept("score the active model") == expected
     assert not rescued

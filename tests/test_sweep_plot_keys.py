@@ -7,7 +7,7 @@ stop, so a keyboard user could never fit a zoomed plot again or export one."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication
 from test_evaluate_plot_keys import KEYS, at_the_plot, open_menu
@@ -108,7 +108,7 @@ def test_esc_closes_the_menu_and_the_plot_keeps_the_focus(tab, qtbot):
     assert focus() is plot
 
 
-def test_the_platforms_own_menu_event_opens_one_menu_at_the_plot(tab, qtbot):
+def test_the_platforms_own_menu_event_opens_one_menu_at_the_plot(tab, qtbot, after):
     """On X11 the menu key comes as a context-menu event at the mouse pointer too, and on
     Windows Shift+F10 does: the menu opens once, at the plot."""
     plot = plots(tab)["by setting"]
@@ -120,7 +120,7 @@ def test_the_platforms_own_menu_event_opens_one_menu_at_the_plot(tab, qtbot):
             seen.append(menu.pos())
             menu.close()
 
-    QTimer.singleShot(1000, look)
+    after(1000, look)
     QApplication.sendEvent(plot, QContextMenuEvent(QContextMenuEvent.Keyboard, QPoint(-500, -500),
                                                    plot.mapToGlobal(QPoint(-500, -500))))
     menu = open_menu()
