@@ -9,7 +9,11 @@ visible region; a second page draws random samples at a chosen temperature.
 The current point is the state's latent point (a code with the label, or label blend, it is
 decoded under): the tab renders it, and a click, the end of a drag, a slider, the label buttons,
 Origin and Go to drawing change it through the state. Drag steps and a slider held down preview
-the point here only, so a drag costs no more than a decode per mouse move."""
+the point here only, so a drag costs no more than a decode per mouse move.
+
+This module holds the tab's composition, its signals and how it follows the state (the model, the
+test-set pass, the planes, the digits hidden); its parts are the current point (point.py:
+CurrentPoint) and the manifold, random samples and exports (outputs.py: Outputs)."""
 
 from __future__ import annotations
 
@@ -26,13 +30,13 @@ from PySide6.QtWidgets import (
 
 from vae_desktop.core import latent
 from vae_desktop.gui import preferences as qs
-from vae_desktop.gui.state import one_hot
-from vae_desktop.gui.tabs.latent import export
 from vae_desktop.gui.tabs.latent.controls import (
     SideColumn,
     SliderRow,
 )
+from vae_desktop.gui.tabs.latent.outputs import Outputs
 from vae_desktop.gui.tabs.latent.plot import VIEW_DIMS, VIEW_PCA, PlotPanel
+from vae_desktop.gui.tabs.latent.point import PANEL_SETTLE_MS, CurrentPoint
 from vae_desktop.gui.tabs.latent.snapshot_page import SnapshotPage
 from vae_desktop.gui.tabs.latent.stats_source import LatentStatsSource
 from vae_desktop.gui.tabs.sampling import SamplerSource
@@ -40,14 +44,7 @@ from vae_desktop.gui.widgets.tab_keys import TabKeys
 
 __all__ = ["LatentTab", "VIEW_DIMS", "VIEW_PCA"]
 
-ORIGIN = "Latent space"  # the origin of the points this tab makes
-DRAWING_CAPTION_CHARS = 32  # the star's caption: a longer name is cut (whole in its tooltip)
-# While dragging, the sliders and coordinates catch up once the mouse rests this long: repainting
-# a column of sliders costs more than the decode, so doing it on every step would halve the rate.
-PANEL_SETTLE_MS = 80
-
-
-class LatentTab(QWidget):
+class LatentTab(CurrentPoint, Outputs, QWidget):
     """The Latent space tab. Renders the active model's test-set pass (state.request_test_pass)
     and the state's latent point; marks the Draw tab's drawing (posterior_changed)."""
 
@@ -299,163 +296,6 @@ class LatentTab(QWidget):
         if self.stats is not None:
             self.canvas.fit_to_points()
 
-    # The current point
-    def _commit(self, z: torch.Tensor, source: str, weights: np.ndarray | None = None) -> None:
-        """Make `z` the state's latent point (under `weights`, by default the current label);
-        the state's signal brings it back to `_on_point_changed`, which renders it."""
-        if weights is None:
-            weights = self.weights
-        self._committing = source
-        try:
-            self.state.set_latent_point(z.numpy().copy(), weights, ORIGIN)
-        finally:
-            self._committing = ""
-
-    def _on_point_changed(self, point) -> None:
-        active = self.state.active
-        if self._dirty or self.model is None or active is None or active.model is not self.model:
-            return  # rendered from the state when the tab is next shown, or on model_changed
-        if point is None:
-            self.go_to_origin()  # what this tab shows is the state's point
-            return
-        if point.code.size != self.model.latent_dim:
-            self.state.status_message.emit(
-                f"Latent space: that point has {point.code.size} dimensions but the model has "
-                f"{self.model.latent_dim}", 5000)
-            return
-        self._render_point(point, source=self._committing)
-
-    def _adopt(self, point) -> bool:
-        """Take the point's code and label weights as the current ones (for None: the origin
-        under the last picked label); returns whether the weights changed."""
-        dim = self.model.latent_dim
-        if point is not None and point.code.size != dim:
-            point = None
-        if self.model.num_classes:
-            weights = point.label_weights if point is not None else None
-            if weights is None or weights.size != self.model.num_classes:
-                weights = one_hot(self._picked_label, self.model.num_classes)
-            changed = self.weights is None or not np.array_equal(weights, self.weights)
-            self.weights = np.asarray(weights, np.float32)
-            self.label_box.show_weights(self.weights)
-            if point is not None and point.label is not None:
-                self._picked_label = point.label
-        else:
-            changed, self.weights = self.weights is not None, None
-        self.z = torch.zeros(dim) if point is None else torch.from_numpy(point.code.copy())
-        return changed
-
-    def _render_point(self, point, source: str) -> None:
-        """Show the state's point, and the test image under it as a hover shows one (a point
-        moved with the keys or a slider is where no mouse is). A click or a drag's end on the
-        plot (source "plot") is where the mouse is: the canvas looks under the mouse itself when
-        it is released."""
-        relabelled = self._adopt(point)
-        self.set_z(self.z, source=source)
-        if source != "plot" and self.plane is not None and self.stats is not None:
-            self.canvas.hover_crosshair()
-        if relabelled:
-            self.update_manifold()
-            self._update_samples()
-
-    @property
-    def label(self) -> int | None:
-        """The single digit the current point is decoded as (None for a blend or no label)."""
-        if self.weights is None or not np.isclose(self.weights.max(), 1.0):
-            return None
-        return int(self.weights.argmax())
-
-    def label_text(self) -> str:
-        """The current point's label in words, e.g. "label 5→6 blend: 47% 5, 53% 6" ("" if none)."""
-        return "" if self.weights is None else latent.describe_label(self.weights)
-
-    def set_z(self, z: torch.Tensor, source: str = "") -> None:
-        """Show `z` as the current point: decode it, move the crosshair, update the coordinates and
-        (unless the change came from them) the sliders. While dragging (source "drag") the side
-        panel waits until the mouse rests for PANEL_SETTLE_MS, which keeps each drag step cheap."""
-        z = torch.as_tensor(z, dtype=torch.float32).reshape(-1).clone()
-        self.z = z
-        if isinstance(self.plane, latent.DimsPlane):
-            held = [d for d in range(z.numel()) if d not in (self.plane.i, self.plane.j)]
-            off_plane_moved = bool(held) and not torch.equal(self.plane.base[held], z[held])
-            self.plane.base = z.clone()
-            if off_plane_moved:
-                self.canvas.schedule_region_update()  # the manifold depends on the held dims
-        image = latent.decode(self.model, z[None], self.weights)[0].numpy()
-        self.point_box.digit_view.set_image(image)
-        self._show_point(panel=False)
-        if source == "drag":
-            self._panel_timer.start()  # restarts: the panel follows when the drag rests
-        else:
-            self._panel_timer.stop()
-            self._sync_panel(sliders=source != "slider")
-
-    def _show_point(self, panel: bool = True) -> None:
-        if self.plane is None:
-            return
-        x, y = (float(v) for v in self.plane.to_plane(self.z[None])[0])
-        self.canvas.set_crosshair(x, y, f"({x:.2f}, {y:.2f})")
-        if panel:
-            self._sync_panel(sliders=False)
-
-    def _sync_panel(self, sliders: bool = True) -> None:
-        """The coordinates beside the digit and (optionally) the sliders, for the current point."""
-        if self.z is None or self.model is None:
-            return
-        lines = []
-        if self.plane is not None:
-            x, y = (float(v) for v in self.plane.to_plane(self.z[None])[0])
-            ax, ay = (label.split(" (")[0] for label in self.plane.axis_labels())
-            lines.append(f"<b>{ax}</b> = {x:+.3f}")
-            if ay:
-                lines.append(f"<b>{ay}</b> = {y:+.3f}")
-        lines.append(f"|z| = {float(self.z.norm()):.2f}")
-        if self.weights is not None:
-            # A blend in a word: the line under the Decode as buttons says which.
-            lines.append(f"decoded as <b>{self.label}</b>" if self.label is not None else
-                         "decoded under a <b>label blend</b>")
-        self.point_box.coord_label.setText("<br>".join(lines))
-        if sliders:
-            self.sliders.show_values(self.z)
-
-    def current_image(self) -> np.ndarray | None:
-        return self.point_box.digit_view.image()
-
-    def pick(self, x: float, y: float, final: bool = True) -> None:
-        """What a click (final) or a drag step does at plane point (x, y): a drag step shows the
-        point here; a click or the drag's end makes it the state's latent point."""
-        if self.stats is None or self.plane is None:
-            return
-        z = self.plane.to_latent(torch.tensor([[x, y]], dtype=torch.float32))[0]
-        if final:
-            self._commit(z, "plot")
-        else:
-            self.set_z(z, source="drag")
-
-    def go_to_origin(self) -> None:
-        if self.model is not None:
-            self._commit(torch.zeros(self.model.latent_dim), "")
-
-    def _on_slider(self, row: SliderRow, position: int, final: bool) -> None:
-        if self.z is None:
-            return
-        z = self.z.clone()
-        z[row.dim] = row.to_value(position)
-        row.value.setText(f"{float(z[row.dim]):+.2f}")
-        if final:
-            self._commit(z, "slider")
-        else:
-            self.set_z(z, source="slider")
-
-    def set_label(self, label: int) -> None:
-        """Decode the current point as digit `label` (conditional models): it becomes the point's
-        label, replacing a blend."""
-        if self.model is None or not self.model.num_classes:
-            return
-        self._picked_label = int(label)
-        z = self.z if self.z is not None else torch.zeros(self.model.latent_dim)
-        self._commit(z, "", one_hot(self._picked_label, self.model.num_classes))
-
     # Digits hidden (Alt+digit)
     def toggle_digit(self, digit: int) -> None:
         """Hide a digit's points on the plot shown (the model's, or a training run's snapshot),
@@ -483,144 +323,3 @@ class LatentTab(QWidget):
         else:
             say(f"Latent space: the points of digit {digit} are hidden. Press Alt+{digit} to "
                 "show them again.", 5000)
-
-    # Hover
-    def _on_hovered(self, index: int) -> None:
-        self._show_hovered(index if index >= 0 and self.stats is not None else None)
-
-    def _show_hovered(self, index: int | None) -> None:
-        """The test image under the mouse or the current point, or none (they left the points
-        or the plot, or the model changed)."""
-        self._hovered = index
-        if index is None:
-            self.point_box.show_hovered(None)
-            return
-        images, labels = self.state.test_set()
-        self.point_box.show_hovered(images[index].numpy().astype(np.float32) / 255.0,
-                                    f"Test image #{index}\ndigit {int(labels[index])}")
-
-    @property
-    def hovered_index(self) -> int | None:
-        """The test image shown as hovered, or None."""
-        return self._hovered
-
-    # Manifold
-    def _on_manifold_toggled(self, on: bool) -> None:
-        if on:
-            self.update_manifold()
-        else:
-            self.canvas.hide_manifold()
-
-    def update_manifold(self) -> None:
-        """Decode a grid of square tiles over the visible region (when the overlay is on): N
-        across the plot's shorter side, as many across the longer one (the plot is at equal
-        scale, so the tiles are square on screen)."""
-        if not self.plot.manifold_box.isChecked() or self.stats is None or self.plane is None:
-            return
-        grid = latent.square_grid(*self.canvas.visible_region(), self.plot.grid_spin.value())
-        image = latent.decode_grid(self.model, self.plane, grid, self.weights)
-        self.canvas.set_manifold(image, grid.x_range, grid.y_range)
-
-    # Random samples
-    def temperature(self) -> float:
-        return self.samples.temperature()
-
-    def new_samples(self) -> None:
-        if self.model is not None:
-            self.samples.new_noise(self.model.latent_dim)
-            self._update_samples()
-
-    def sample_codes(self) -> torch.Tensor | None:
-        """The 64 codes on the Random samples page (its sampler's, at its temperature)."""
-        return self.samples.codes(self.sampler_source.sampler(), self.weights)
-
-    def _update_samples(self) -> None:
-        self.samples.show_decodes(self.model, self.weights, self.sampler_source.sampler())
-
-    # Drawing from the Draw tab
-    def _on_posterior(self, posterior) -> None:
-        self._posterior = posterior
-        self._draw_posterior()
-
-    def _drawing_posterior(self) -> tuple[torch.Tensor, torch.Tensor] | None:
-        return None if self.stats is None else latent.posterior_arrays(self._posterior,
-                                                                        self.stats.latent_dim)
-
-    def _draw_posterior(self) -> None:
-        found = self._drawing_posterior()
-        self.point_box.drawing_button.setEnabled(found is not None)
-        if found is None or self.plane is None:
-            self.canvas.set_drawing(None)
-        else:
-            self._caption_drawing()
-            self.canvas.set_drawing(*latent.posterior_mark(self.plane, *found))
-
-    def _caption_drawing(self) -> None:
-        """The star's caption: where the drawing came from, as Draw, Conditional and Interpolate
-        say it ("your drawing", "huge.png", "test image #1790")."""
-        drawing = self.state.drawing
-        origin = "your drawing" if drawing is None or not drawing.origin else drawing.origin
-        self.canvas.set_drawing_caption(origin, DRAWING_CAPTION_CHARS)
-
-    def _drawing_weights(self) -> np.ndarray | None:
-        """The label the drawing was encoded under (conditional models: the Draw tab's best guess,
-        or the label picked there), as label weights; None when there is none to take."""
-        label = None if self._posterior is None else self._posterior.get("label")
-        classes = 0 if self.model is None else self.model.num_classes
-        if label is None or not classes or not 0 <= int(label) < classes:
-            return None
-        return one_hot(int(label), classes)
-
-    def _go_to_drawing(self) -> None:
-        """The drawing's code, decoded under the label it was encoded with (a conditional
-        model's code holds only style: under another label it is another digit)."""
-        found = self._drawing_posterior()
-        if found is not None:
-            weights = self._drawing_weights()
-            if weights is not None:
-                self._picked_label = int(weights.argmax())
-            self._commit(found[0], "", weights)
-
-    # Export
-    def _export(self, write, title: str, name: str, path: str | None) -> str | None:
-        return export.export(self, self.state.status_message.emit, write, title, name, path)
-
-    def export_caption(self) -> str:
-        """The exported plot's title line: the model and what the axes are."""
-        name = self.state.active.name if self.state.active is not None else ""
-        plane = self.plane
-        if isinstance(plane, latent.PCAPlane):
-            x, y = plane.axis_labels()
-            what = f"PCA of the test digits' means: {x} across, {y} up"
-        elif plane is not None:
-            x, y = plane.axis_labels()
-            what = (f"latent dimensions {x} across, {y} up" if y else
-                    f"latent dimension {x} across")
-            held = plane.latent_dim - (2 if y else 1)
-            if held:
-                what += f", the other {held} held at the current point"
-        else:
-            what = "latent space"
-        return f"{name} · {what}" if name else what
-
-    def export_view(self, path: str | None = None) -> str | None:
-        """The plot drawn afresh export.VIEW_WIDTH pixels wide under a line naming the model and
-        the axes (for a slide), as a PNG."""
-        return self._export(
-            lambda p: export.image_writer(self.canvas.picture(export.VIEW_WIDTH,
-                                                              self.export_caption()))(p),
-            "Export latent space view", "latent-space.png", path)
-
-    def export_digit(self, path: str | None = None) -> str | None:
-        image = self.current_image()
-        if image is None:
-            return None
-        return self._export(export.array_writer(image, export.DIGIT_SCALE), "Export decoded digit",
-                            "latent-digit.png", path)
-
-    def export_samples(self, path: str | None = None) -> str | None:
-        image = self.samples.view.image()
-        if image is None:
-            return None
-        return self._export(export.array_writer(image, export.SAMPLES_SCALE), "Export random samples",
-                            "latent-samples.png", path)
