@@ -10,7 +10,7 @@ import signal
 import sys
 from pathlib import Path
 
-from vae_desktop.cli.checks import check_data_dir, check_model_path, check_output, model_path
+from vae_desktop.cli.checks import check_data_dir, check_output, model_argument
 from vae_desktop.cli.shared import (
     UsageError,
     bar_off,
@@ -41,8 +41,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     # refused: it is never saved over).
     typed = args.resume
     if args.resume:
-        args.resume = model_path(args.resume)
-        check_model_path(args.resume, typed)
+        args.resume = model_argument(args.resume)
     out = Path(args.out or args.resume or "model.pt")
     out_flag = "--resume" if args.resume and not args.out else "--out"
     check_output(out_flag, out, shown=typed if out_flag == "--resume" else None)
