@@ -83,6 +83,12 @@ def test_the_platforms_own_menu_event_opens_one_menu_at_the_plot(tab, qtbot, aft
     Windows Shift+F10 does: the menu opens once, at the plot."""
     plot = plots(tab)["roc"]
     plot.setFocus()
+    assert_one_menu_at_the_plot(plot, qtbot, after)
+
+
+def assert_one_menu_at_the_plot(plot, qtbot, after) -> None:
+    """The platform's own menu event, with the pointer far away, opens the menu at the plot
+    (`plot` has the focus); the menu key and then that event for the same press: one menu."""
     far = plot.mapToGlobal(QPoint(-500, -500))  # the pointer, well away from the plot
     event = QContextMenuEvent(QContextMenuEvent.Keyboard, QPoint(-500, -500), far)
     seen = []  # a menu that waits for its answer (QMenu.exec) is looked at, and closed

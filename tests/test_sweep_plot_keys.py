@@ -7,10 +7,9 @@ stop, so a keyboard user could never fit a zoomed plot again or export one."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QContextMenuEvent
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
-from test_evaluate_plot_keys import KEYS, at_the_plot, open_menu
+from test_evaluate_plot_keys import KEYS, assert_one_menu_at_the_plot, at_the_plot, open_menu
 from typing_support import focus_window
 
 from vae_desktop.core.sweep import SweepStudy, TrialRecord
@@ -113,24 +112,4 @@ def test_the_platforms_own_menu_event_opens_one_menu_at_the_plot(tab, qtbot, aft
     Windows Shift+F10 does: the menu opens once, at the plot."""
     plot = plots(tab)["by setting"]
     plot.setFocus(Qt.TabFocusReason)
-    seen = []  # a menu that waits for its answer (QMenu.exec) is looked at, and closed
-
-    def look() -> None:
-        if (menu := open_menu()) is not None:
-            seen.append(menu.pos())
-            menu.close()
-
-    after(1000, look)
-    QApplication.sendEvent(plot, QContextMenuEvent(QContextMenuEvent.Keyboard, QPoint(-500, -500),
-                                                   plot.mapToGlobal(QPoint(-500, -500))))
-    menu = open_menu()
-    assert seen == [], "the menu opened at the pointer, and waited there for its answer"
-    assert menu is not None and at_the_plot(menu, plot)
-    menu.close()
-    qtbot.keyClick(plot, Qt.Key_Menu)
-    first = open_menu()
-    assert first is not None
-    QApplication.sendEvent(plot, QContextMenuEvent(QContextMenuEvent.Keyboard, QPoint(5, 5),
-                                                   plot.mapToGlobal(QPoint(5, 5))))
-    assert open_menu() is first
-    first.close()
+    assert_one_menu_at_the_plot(plot, qtbot, after)
