@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
-from typing_support import focus_window
+from typing_support import focus_window, press
 
 from vae_desktop.gui.main_window import MainWindow
 from vae_desktop.gui.tabs.conditional.tab import ConditionalTab
@@ -28,11 +28,6 @@ def window(qtbot, app_state):
     focus_window(qtbot, win)
     win.show_tab("Conditional")
     return win
-
-
-def press(qtbot, key, modifiers=Qt.NoModifier) -> None:
-    """A key typed where the keyboard focus is, as a person types it."""
-    qtbot.keyClick(QApplication.focusWidget(), key, modifiers)
 
 
 def test_a_digit_typed_in_a_box_goes_to_the_box(window, qtbot):

@@ -10,7 +10,7 @@ import pytest
 from draw_tab_support import BAR, SEVEN, settled, short_test_set, stroke
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QTabBar
-from typing_support import focus_window
+from typing_support import focus_window, press
 
 from vae_desktop.gui.main_window import MainWindow
 from vae_desktop.gui.tabs.draw.tab import DrawTab
@@ -31,11 +31,6 @@ def window(qtbot, app_state, mnist_test, monkeypatch):
     focus_window(qtbot, win)
     win.show_tab("Draw")
     return win
-
-
-def press(qtbot, key, modifiers=Qt.NoModifier) -> None:
-    """A key typed where the keyboard focus is, as a person types it."""
-    qtbot.keyClick(QApplication.focusWidget(), key, modifiers)
 
 
 def test_the_keys_work_with_the_focus_outside_the_tab(window, qtbot):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QTabBar
-from typing_support import focus_window
+from typing_support import focus_window, press
 
 from vae_desktop.core import data as data_module
 from vae_desktop.core.data import load_split
@@ -41,11 +41,6 @@ def test_the_letter_keys_work_right_after_switching_to_the_tab(window, qtbot):
     bar.setFocus()
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key_P)
     assert points.isChecked() != before
-
-
-def press(qtbot, key, modifiers=Qt.NoModifier) -> None:
-    """A key typed where the keyboard focus is, as a person types it."""
-    qtbot.keyClick(QApplication.focusWidget(), key, modifiers)
 
 
 def test_a_letter_typed_in_a_box_goes_to_the_box_not_to_the_tab(window, qtbot):

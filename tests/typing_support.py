@@ -16,6 +16,11 @@ def focus_window(qtbot, widget) -> None:
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
 
 
+def press(qtbot, key, modifiers=Qt.NoModifier) -> None:
+    """A key typed where the keyboard focus is, as a person types it."""
+    qtbot.keyClick(QApplication.focusWidget(), key, modifiers)
+
+
 def type_into(qtbot, box, text: str, key=Qt.Key_Tab) -> None:
     """Select a spin box's number (not its prefix or suffix), type `text`, then leave (Tab) or
     press Enter."""
