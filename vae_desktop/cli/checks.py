@@ -75,24 +75,19 @@ def model_path(text: str) -> str:
                      f"(bundled models: {', '.join(bundled_model_names())}).")
 
 
-def check_model_path(path: str, typed: str | None = None) -> None:
-    """Refuse, before any work, a model argument that cannot be a checkpoint at all (a folder,
-    an empty file, one that is not a PyTorch file: core.checkpoint_file.check_file, which
-    loading it checks too), named as typed."""
+def model_argument(text: str) -> str:
+    """The file a model argument names: the file, or a bundled model's (model_path). Refused
+    before any work, named as typed: what cannot be a checkpoint at all (a folder, an empty
+    file, one that is not a PyTorch file: core.checkpoint_file.check_file, which loading it
+    checks too)."""
     from vae_desktop.core.checkpoint_file import check_file
     from vae_desktop.core.checkpoint_words import CheckpointError
 
+    path = model_path(text)
     try:
-        check_file(Path(path), shown=typed or path)
+        check_file(Path(path), shown=text)
     except CheckpointError as exc:
         raise UsageError(str(exc)) from None
-
-
-def model_argument(text: str) -> str:
-    """The file a model argument names: the file, or a bundled model's (model_path); what
-    cannot be a checkpoint is refused, named as typed (check_model_path)."""
-    path = model_path(text)
-    check_model_path(path, text)
     return path
 
 

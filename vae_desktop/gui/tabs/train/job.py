@@ -267,11 +267,10 @@ class _Saved:
             self.error = autosave_failed(request.save_path, exc, self.problem)
 
 
-def autosave_failed(path: Path, exc: OSError, reason: str | None = None) -> str:
-    """A failed autosave, in words: why (`reason`, else write_problem's words: not "[Errno 13]"
-    or the temporary file's name), and that the model is kept in memory, where Save model as…
-    can still put it in a file."""
-    reason = reason or write_problem(exc)[0]
+def autosave_failed(path: Path, exc: OSError, reason: str) -> str:
+    """A failed autosave, in words: why (`reason`, write_problem's words: not "[Errno 13]" or
+    the temporary file's name), and that the model is kept in memory, where Save model as… can
+    still put it in a file."""
     where = "" if exc.errno is None else f" in {path.parent}"
     return (f"The model could not be autosaved{where}: {reason}. It is kept until you quit: "
             "use Save model as… to keep it.")

@@ -200,10 +200,8 @@ def run_report(summary: RunSummary, kept: bool,
         return (lambda name: f"Finished {epochs}{loss_text}.{now_active(name)}"), OK_TONE
     if summary.status == "stopped" and n == 0:
         return _stopped_early(summary, message, listed), WARNING_TONE
-    if summary.status == "stopped":
-        if "kept as it was after epoch" not in summary.message:  # the core says which, or not
-            message += f", after {n} complete epoch{'s' if n != 1 else ''}"
-        elif summary.start_epoch:  # a model trained further: what this run added to it
+    if summary.status == "stopped":  # the core's message says which epoch the model is kept at
+        if summary.start_epoch:  # a model trained further: what this run added to it
             message += f", {n} epoch{'s' if n != 1 else ''} more than it started with"
         return (lambda name: f"{message}.{now_active(name)}"), WARNING_TONE
     if not message.endswith("."):
