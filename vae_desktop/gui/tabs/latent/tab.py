@@ -202,7 +202,9 @@ class LatentTab(CurrentPoint, Outputs, QWidget):
         if ckpt.model is not self.model:
             self.model = ckpt.model
             self.samples.new_noise(self.model.latent_dim)
-            self.canvas.show_all_digits()  # a new map: no digit hidden for another model's
+            # A new map: no dot of another model's hovered, no digit hidden for it.
+            self.canvas.clear_hover()
+            self.canvas.show_all_digits()
         self.sampler_source.refresh()  # the model's mixture, when that sampler is picked
         conditional = self.model.num_classes > 0
         self.label_box.setVisible(conditional)
