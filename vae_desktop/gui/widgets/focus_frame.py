@@ -6,7 +6,7 @@ digits, Latent space's Decode as), the same on all three."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QPainter, QPalette, QPen
+from PySide6.QtGui import QPainter, QPalette, QPen, QRegion
 from PySide6.QtWidgets import QWidget
 
 FRAME_PX = 2
@@ -29,12 +29,20 @@ class FocusFrame(QWidget):
     def eventFilter(self, watched, event) -> bool:
         kind = event.type()
         if kind in (QEvent.FocusIn, QEvent.FocusOut):
-            self.setGeometry(watched.rect())
+            self._fit(watched)
             self.setVisible(kind == QEvent.FocusIn)
             self.raise_()
         elif kind == QEvent.Resize:
-            self.setGeometry(watched.rect())
+            self._fit(watched)
         return super().eventFilter(watched, event)
+
+    def _fit(self, widget: QWidget) -> None:
+        """Over the widget's edge, and only there: masked to the ring, so an update of what is
+        under it (a stroke, the crosshair) does not paint the frame again."""
+        rect = widget.rect()
+        self.setGeometry(rect)
+        self.setMask(QRegion(rect).subtracted(QRegion(rect.adjusted(FRAME_PX, FRAME_PX,
+                                                                      -FRAME_PX, -FRAME_PX))))
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
