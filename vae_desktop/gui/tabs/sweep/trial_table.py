@@ -282,12 +282,17 @@ class TrialTable(QTableWidget):
         rows = self.palette()
         base, alternate = rows.color(QPalette.Base), rows.color(QPalette.AlternateBase)
         best = tones.over(BEST_BACKGROUND, base)
+        made: dict[int, QColor] = {}  # a few hues over many cells: each made readable once
         for row in range(self.rowCount()):
             for col in range(self.columnCount()):
                 item = self.item(row, col)
                 hue = item.data(HUE_ROLE) if item is not None else None
                 if hue is not None:
-                    item.setForeground(tones.readable(hue, base, alternate, best))
+                    hue = QColor(hue)
+                    key = hue.rgba()
+                    if key not in made:
+                        made[key] = tones.readable(hue, base, alternate, best)
+                    item.setForeground(made[key])
 
     def _place_view(self, records: list[TrialRecord], keep: int | None,
                     view: tuple[int, int]) -> None:
