@@ -45,6 +45,9 @@ class ModelsDialog(QDialog):
         self.table = ModelsTable()
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.itemDoubleClicked.connect(lambda _item: self.activate())
+        # A sort cleared (a third click on a title, or List order): the list's own order again.
+        self.table.horizontalHeader().sortIndicatorChanged.connect(
+            lambda column, _order: self._draw() if column < 0 else None)
 
         self.activate_button = self._button("Use", "Make this the active model of every tab "
                                             "(double-click a row does the same)", self.activate)

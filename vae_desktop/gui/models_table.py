@@ -56,7 +56,6 @@ SORT_BY_TIP = ("Sort the list by a column, as a click on the column's title does
 REVERSE_TIP = (f"Sort the other way round: largest, latest or Z first ({REVERSE_KEY}), as a second "
                "click on the column's title does")
 SORT_ROLE = Qt.UserRole + 1
-LIST_ROLE = Qt.UserRole + 2  # a row's place in the list's own order (on its first cell)
 UNREADABLE = "This model cannot be used, since its file could not be read"
 MISSING = "This model cannot be used until its file is back"
 NUMBER_COLUMNS = ("Latent", "Hidden", "Beta", "Epochs", "Test loss")
@@ -118,8 +117,8 @@ class ModelsTable(QTableWidget):
         header.setSortIndicator(-1, Qt.AscendingOrder)  # the list's own order until a click
         header.setSortIndicatorClearable(True)  # a third click gives that order back
         self.setSortingEnabled(True)
-        # The third click clears the arrow, and Qt leaves the rows as they were sorted.
-        header.sortIndicatorChanged.connect(self._on_sort_changed)
+        # The third click clears the arrow, and Qt leaves the rows as they were sorted: the
+        # dialog fills the table again then (show_rows puts the rows in the list's order).
         for column, title in enumerate(COLUMNS):
             tip = LOSS_TIP + "\n\n" if title == "Test loss" else ""
             self.horizontalHeaderItem(column).setToolTip(tip + SORT_TIP)
@@ -129,30 +128,6 @@ class ModelsTable(QTableWidget):
         """Sort as clicks on a column's title do (-1: the list's own order), the title's arrow
         with it."""
         self.horizontalHeader().setSortIndicator(column, order)
-
-    def _on_sort_changed(self, column: int, _order: Qt.SortOrder) -> None:
-        if column < 0:
-            self._restore_list_order()
-
-    def _restore_list_order(self) -> None:
-        """The rows back in the order they were put in (show_rows), the row picked still picked."""
-        rows, columns = self.rowCount(), self.columnCount()
-        places = [self.item(row, 0).data(LIST_ROLE) if self.item(row, 0) else row
-                  for row in range(rows)]
-        if places == sorted(places):
-            return
-        picked = self.selectionModel().selectedRows()
-        picked_place = places[picked[0].row()] if picked else None
-        sorting = self.isSortingEnabled()
-        self.setSortingEnabled(False)  # the rows stay where they are put
-        taken = {place: [self.takeItem(row, c) for c in range(columns)]
-                 for row, place in enumerate(places)}
-        for row, place in enumerate(sorted(taken)):
-            for c, item in enumerate(taken[place]):
-                self.setItem(row, c, item)
-        self.setSortingEnabled(sorting)
-        if picked_place is not None:
-            self.selectRow(sorted(taken).index(picked_place))
 
     def show_rows(self, models: list[Checkpoint], unreadable: list[tuple[ModelEntry, Unlisted]],
                   active: Checkpoint | None, entry_of) -> set[str]:
@@ -180,7 +155,6 @@ class ModelsTable(QTableWidget):
                     item.setFont(font)
                 self.setItem(row, column, item)
             self.item(row, 0).setData(Qt.UserRole, ckpt)
-            self.item(row, 0).setData(LIST_ROLE, row)
         for row, (entry, found) in enumerate(unreadable, start=len(models)):
             tip = (f"{MISSING}: {found.reason}: {entry.path}" if found.missing
                    else f"{UNREADABLE}: {found.reason}\n{entry.path}")
@@ -192,7 +166,6 @@ class ModelsTable(QTableWidget):
                 item.setForeground(self.palette().color(QPalette.Disabled, QPalette.Text))
                 self.setItem(row, column, item)
             self.item(row, 0).setData(Qt.UserRole, entry)
-            self.item(row, 0).setData(LIST_ROLE, row)
         self.setSortingEnabled(True)  # sorted again as the user last asked, if they did
         return marks
 
