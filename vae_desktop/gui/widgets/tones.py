@@ -172,7 +172,7 @@ class _Follower(QObject):
         _theme_watcher()
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
-        if watched is self.parent() and event.type() == QEvent.PaletteChange:
+        if event.type() == QEvent.PaletteChange and watched is self.parent():
             self._seen = _theme_watcher().generation
             self.redraw()
         return super().eventFilter(watched, event)
@@ -191,6 +191,39 @@ class _ToneFollower(_Follower):
 
     def _retone(self) -> None:
         _apply(self.parent())
+
+
+class _OutlineFollower(_Follower):
+    """set_outline's: makes its widget's border again for the palette it is shown on."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget, self._redraw)
+
+    def _redraw(self) -> None:
+        _apply_outline(self.parent())
+
+
+OUTLINE_STYLE = "border: 1px solid {colour};"
+
+
+def set_outline(widget: QWidget, on: bool, style: str = OUTLINE_STYLE, tone: str = ERROR) -> None:
+    """Mark the widget (a field whose value cannot be used) with a border in `tone`, seen at 3:1
+    against its background now and after the palette changes (`style`: the style sheet, with
+    `{colour}` for the border's colour); `on` False takes it away. It replaces the widget's
+    style sheet: set no other."""
+    widget.setProperty("outline_style", style if on else "")
+    widget.setProperty("outline_tone", tone)
+    if on and widget.findChild(_OutlineFollower, options=Qt.FindDirectChildrenOnly) is None:
+        _OutlineFollower(widget)
+    _apply_outline(widget)
+
+
+def _apply_outline(widget: QWidget) -> None:
+    style = widget.property("outline_style") or ""
+    if style:
+        style = style.format(colour=outline(widget, widget.property("outline_tone")))
+    if widget.styleSheet() != style:  # unchanged: no new polish, no new palette event
+        widget.setStyleSheet(style)
 
 
 def follow_palette(widget: QWidget, redraw: Callable[[], None]) -> None:

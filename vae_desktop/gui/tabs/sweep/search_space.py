@@ -251,8 +251,7 @@ class SettingRow:
         name = "problem" if problem else ""
         if self.stack.objectName() != name:
             self.stack.setObjectName(name)
-            self.stack.setStyleSheet(PROBLEM_STYLE.format(colour=tones.outline(self.stack))
-                                     if problem else "")
+            tones.set_outline(self.stack, problem, PROBLEM_STYLE)
 
 
 class SearchSpaceBox(QGroupBox):

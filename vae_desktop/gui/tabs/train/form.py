@@ -280,9 +280,9 @@ class SettingsForm(QWidget):
             text = widget.text().strip()
             try:
                 setting.parse(text)
-                widget.setStyleSheet("")
+                tones.set_outline(widget, False)
             except ValueError:
-                widget.setStyleSheet(f"border: 1px solid {tones.outline(widget)};")
+                tones.set_outline(widget, True)
                 out.append(f"{setting.label} must be {setting.range_text()}: "
                            f"{text or 'nothing'} is not (try {setting.default:g}).")
         return out

@@ -124,8 +124,7 @@ class RunBar(QWidget):
         ok = self.values()[1] is not None
         # Idle and empty is not an error: the bar only shows values while a run goes on.
         bad = not ok and self.lr_edit.isEnabled()
-        self.lr_edit.setStyleSheet(f"border: 1px solid {tones.outline(self.lr_edit)};" if bad
-                                   else "")
+        tones.set_outline(self.lr_edit, bad)
         self.apply_button.setEnabled(self.lr_edit.isEnabled() and ok)
 
     def _apply(self) -> None:
