@@ -36,13 +36,13 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .data import cache_dir, load_split
+from .data import DataError, cache_dir, load_split
 from .fileio import atomic_write
 from .generate import MAX_TEMPERATURE  # one limit for every sampler
 from .jobs import JobControl, run_to_end
 from .latent import encode_posterior
 from .model import VAE
-from .trained_on import trained_on
+from .trained_on import APP_DATASET, trained_on
 
 SAMPLER_PRIOR, SAMPLER_MIXTURE = "prior", "mixture"
 SAMPLERS = (SAMPLER_PRIOR, SAMPLER_MIXTURE)
@@ -280,8 +280,14 @@ def cache_key(model: VAE, settings: FitSettings, data_key: str = "") -> str:
 def training_data(train_config: dict | None = None) -> tuple[torch.Tensor, torch.Tensor, str]:
     """The images a model's aggregate posterior is taken over: the bundled MNIST training set
     as the model was trained on it (train_config's digits, then its first train_size images),
-    with a key that names them."""
+    with a key that names them. A model of another dataset is refused (DataError): its images
+    are not bundled."""
     seen = trained_on(train_config)
+    if seen.dataset != APP_DATASET:  # only MNIST is bundled: another's images are not here
+        raise DataError(
+            f"The aggregate-posterior sampler needs the images the model was trained on, and "
+            f"this one was trained on {seen.dataset}, which is not bundled (only MNIST is). Use "
+            "the prior N(0, I) sampler for it.")
     digits = list(seen.digits) if seen.digits else None
     images, labels = load_split("train", digits=digits, size=seen.size)
     return images, labels, f"mnist-train digits={digits or 'all'} size={seen.size}"
