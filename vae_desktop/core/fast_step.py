@@ -10,7 +10,9 @@ the matrix products themselves; this path leaves the matrix products and the fus
 as nearly all of a step. In bf16 it does what autocast does: the matrix products take bf16
 operands (weights cast once per step) and give bf16 results, while the reparameterisation, the
 loss, its gradient, the bias gradients, the weights and Adam stay float32. Every other case
-(conv, deeper MLPs, CUDA) uses autograd.
+(conv, deeper MLPs, CUDA) uses autograd; on CUDA its step is captured in a CUDA graph and
+replayed (core.graphed_step), since there launching the step's kernels takes longer than
+running them.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections.abc import Callable
 
 import torch
 
+from . import graphed_step
 from .model import PIXELS, VAE, softplus, vae_loss
 from .precision import autocast
 
@@ -31,7 +34,10 @@ def make_train_step(model: VAE, optimizer: torch.optim.Optimizer,
     if (model.config.arch == "mlp" and model.config.layers == 1 and model.device.type == "cpu"
             and precision in ("fp32", "bf16") and _own_forward(model)):
         return MLPStep(model, optimizer, precision)
-    return AutogradStep(model, optimizer, precision)
+    step = AutogradStep(model, optimizer, precision)
+    if graphed_step.can_graph(optimizer, model.device):
+        return graphed_step.GraphedStep(step)
+    return step
 
 
 def _own_forward(model: VAE) -> bool:
@@ -48,10 +54,17 @@ class AutogradStep:
         self.model, self.optimizer, self.precision = model, optimizer, precision
 
     def __call__(self, x: torch.Tensor, y: torch.Tensor | None, beta: float) -> torch.Tensor:
-        with autocast(self.model.device, self.precision):
+        self.optimizer.zero_grad(set_to_none=True)
+        return self.forward_backward(x, y, beta)
+
+    def forward_backward(self, x: torch.Tensor, y: torch.Tensor | None, beta,
+                         cache: bool = True) -> torch.Tensor:
+        """The step once the gradients are cleared: forward, loss, backward and the update.
+        `beta` may be a tensor (a captured step's); `cache` False has autocast cast the weights
+        anew inside the call, as a captured step must (its cache would outlive the capture)."""
+        with autocast(self.model.device, self.precision, cache=cache):
             logits, mu, logvar = self.model.forward_logits(x, y)
         loss, recon, kl = vae_loss(logits.float(), x, mu.float(), logvar.float(), beta)
-        self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         self.optimizer.step()
         return torch.stack([loss, recon, kl]).detach()

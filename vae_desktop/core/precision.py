@@ -48,8 +48,9 @@ def resolve_precision(name: str, device: torch.device, arch: str = "mlp") -> str
     return name
 
 
-def autocast(device: torch.device, precision: str):
-    """A context that runs the model's matrix products in `precision` ("fp32": no change)."""
+def autocast(device: torch.device, precision: str, cache: bool = True):
+    """A context that runs the model's matrix products in `precision` ("fp32": no change);
+    `cache` False casts the weights at each use (inside a CUDA graph's capture)."""
     if precision == "bf16":
-        return torch.autocast(device.type, dtype=torch.bfloat16)
+        return torch.autocast(device.type, dtype=torch.bfloat16, cache_enabled=cache)
     return contextlib.nullcontext()
