@@ -20,6 +20,9 @@ but for its last, which is profiled).
 - Data on the device: on CUDA the last epoch runs under torch.profiler, which counts the
   host-to-device copies it made. The data is on the device when that count is a handful
   (the epoch's shuffled order), not one per batch.
+- On CUDA each run is made twice, one after the other: with the step the trainer picks there
+  (captured in a CUDA graph and replayed, core.graphed_step) and with the same step eager, as
+  it ran before 2026-12-05. Each line says how many graphs the run captured.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ from bench.conv_throughput import (  # noqa: E402
     step_flops,
 )
 from bench.train_throughput import epoch_gemms, flops, gemm_epoch_seconds  # noqa: E402
+from vae_desktop.core import graphed_step, training  # noqa: E402
 from vae_desktop.core.data import load_split, to_float  # noqa: E402
 from vae_desktop.core.device import resolve_device  # noqa: E402
 from vae_desktop.core.precision import native_bf16  # noqa: E402
@@ -75,11 +79,42 @@ def square_rate(device: torch.device, precision: str) -> float:
                            device=device)
 
 
+@contextlib.contextmanager
+def step_kind(graphs: bool, made: list):
+    """The trainer's step as it picks it (`graphs`), or never captured; each step it makes is
+    appended to `made`."""
+    pick, can_graph = training.make_train_step, graphed_step.can_graph
+
+    def recorded(*args, **kwargs):
+        made.append(pick(*args, **kwargs))
+        return made[-1]
+    training.make_train_step = recorded
+    if not graphs:
+        graphed_step.can_graph = lambda optimizer, device: False
+    try:
+        yield
+    finally:
+        training.make_train_step, graphed_step.can_graph = pick, can_graph
+
+
 def trainer_epochs(arch: str, precision: str, device: torch.device, train, test,
-                   epochs: int) -> tuple[list[float], float, int | None]:
+                   epochs: int, graphs: bool = True) -> tuple[list[float], float, int | None, str]:
     """(seconds of each epoch after the first, the last test loss, the host-to-device copies
-    of the last epoch or None where not counted). On CUDA the last epoch runs under the
-    profiler, which slows it, so it is not timed."""
+    of the last epoch or None where not counted, what the step was). On CUDA the last epoch
+    runs under the profiler, which slows it, so it is not timed."""
+    made: list = []
+    with step_kind(graphs, made):
+        seconds, loss, copies = _trainer_epochs(arch, precision, device, train, test, epochs)
+    step = made[0]
+    if isinstance(step, graphed_step.GraphedStep):
+        kind = f"graph ({step.captures} captured{', failed: ' + step.failed if step.failed else ''})"
+    else:
+        kind = f"eager ({type(step).__name__})"
+    return seconds, loss, copies, kind
+
+
+def _trainer_epochs(arch: str, precision: str, device: torch.device, train, test,
+                    epochs: int) -> tuple[list[float], float, int | None]:
     model = new_model(1, arch=arch)
     trainer = Trainer(model, train, test,
                       TrainConfig(epochs=epochs, device=str(device),
@@ -119,10 +154,13 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=3,
                         help="epochs per run: the first is not timed, nor on CUDA the last")
     parser.add_argument("--arch", nargs="+", default=["mlp", "conv"], choices=["mlp", "conv"])
+    parser.add_argument("--precision", nargs="+", default=list(DTYPES), choices=list(DTYPES),
+                        help="those of them the device offers")
     args = parser.parse_args()
     device = resolve_device(args.device)
-    precisions = ["fp32"] + (["tf32"] if device.type == "cuda" else [])
-    precisions += ["bf16"] if native_bf16(device) else []
+    offered = ["fp32"] + (["tf32"] if device.type == "cuda" else [])
+    offered += ["bf16"] if native_bf16(device) else []
+    precisions = [p for p in offered if p in args.precision]
     train, test = load_split("train"), load_split("test")
     per_step, per_test = step_flops(to_float(train[0][:1000]))
     conv_flop = per_step * STEPS_PER_EPOCH + per_test * TEST_PASSES
@@ -141,17 +179,20 @@ def main() -> None:
             else:
                 limit = conv_flop / rate
                 yardstick = "its products at the square matmul's rate"
-            seconds, loss, copies = trainer_epochs(arch, precision, device, train, test,
-                                                   args.epochs)
-            epoch = statistics.median(seconds)
-            flop = mlp_flop if arch == "mlp" else conv_flop
-            counted = "" if copies is None else f", {copies} host-to-device copies in its last epoch"
             limits[arch, precision] = limit
-            of_fp32 = ("" if precision == "fp32"
-                       else f" ({limits[arch, 'fp32'] / epoch:4.0%} of fp32's limit)")
-            print(f"  {arch:4s} {precision}: epoch {epoch:6.2f} s ({flop / epoch / 1e12:5.2f} "
-                  f"TFLOP/s), limit {limit:6.3f} s ({yardstick}): share {limit / epoch:4.0%}"
-                  f"{of_fp32}; test loss after {args.epochs} epochs {loss:.2f}{counted}")
+            for graphs in (True, False) if device.type == "cuda" else (True,):
+                seconds, loss, copies, kind = trainer_epochs(arch, precision, device, train,
+                                                             test, args.epochs, graphs)
+                epoch = statistics.median(seconds)
+                flop = mlp_flop if arch == "mlp" else conv_flop
+                counted = ("" if copies is None
+                           else f", {copies} host-to-device copies in its last epoch")
+                of_fp32 = ("" if precision == "fp32"
+                           else f" ({limits[arch, 'fp32'] / epoch:4.0%} of fp32's limit)")
+                print(f"  {arch:4s} {precision} {kind}: epoch {epoch:6.3f} s "
+                      f"({flop / epoch / 1e12:5.2f} TFLOP/s), limit {limit:6.3f} s ({yardstick}): "
+                      f"share {limit / epoch:4.0%}{of_fp32}; test loss after {args.epochs} "
+                      f"epochs {loss:.2f}{counted}")
 
 
 if __name__ == "__main__":
