@@ -9,6 +9,9 @@ better (97.97, 97.94, 97.57 against 97.87, 97.77, 97.77), within 0.3 but above t
 reached, for an epoch only 1.2x faster (asking for "bf16" still works). Measured again on
 2026-12-04, with the conv layers channels last: seed 1 ended 0.33 nats worse in bf16 (98.15
 against 97.82), outside the 0.3-nat rule, for an epoch 1.4x faster.
+On a CUDA GPU (an H100, 2026-12-05) "auto" is bf16 for the MLP too: with the step replayed
+from a CUDA graph (core.graphed_step) a bf16 epoch took 0.149 s against fp32's 0.154 s, the same
+test loss within 0.07 nats after 3 epochs.
 Weights, the optimizer and the loss stay float32 either way; only the matrix products (and
 convolutions) run in bf16.
 """
