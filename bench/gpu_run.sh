@@ -18,5 +18,7 @@ export PYTHONUNBUFFERED=1
   timeout 60 python3 -m vae_desktop.cli eval "$OUT/gpu.pt" --device cuda --test-size 2000
   echo "## the step: eager against a CUDA graph, fp32, TF32, bf16"
   timeout 120 python3 bench/cuda_graph_step.py --steps 200
+  echo "## captured steps beside other threads on the same GPU"
+  timeout 120 python3 bench/cuda_graph_threads.py --epochs 2
   date -u
 } 2>&1 | tee "$OUT/gpu_run.log"
