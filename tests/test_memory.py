@@ -109,3 +109,19 @@ def test_free_memory_is_read_from_the_system():
     free = memory.available_ram()
     assert free is not None and 10**8 < free < 10**14
     assert memory.free_bytes("cpu") is not None
+
+
+def test_on_cuda_the_step_graphs_memory_is_counted(monkeypatch):
+    """On CUDA the step is replayed from a CUDA graph (core.graphed_step) whose memory stays
+    held, one step's activations and gradients, while an epoch's short last batch runs eagerly
+    beside it: the GPU must hold both. The CPU's figure is unchanged."""
+    run = memory.estimate(ISSUE, test_images=7_850)
+    graph = run.activation_bytes + run.parameters * memory.FLOAT_BYTES
+    assert memory.needed_bytes(run, "cpu") == run.total_bytes
+    assert memory.needed_bytes(run, "cuda") == run.total_bytes + graph
+    free = run.total_bytes + graph // 2  # room for the eager run, not for the graph beside it
+    monkeypatch.setattr(memory, "free_bytes", lambda device: free)
+    assert memory.fit_problem(run, "cpu") is None
+    assert memory.fit_problem(run, "cuda") == (
+        f"batch 52,950 (26,307 images a step, all there are) with 8,192 hidden units needs about "
+        f"{memory._gigabytes(run.total_bytes + graph)}; the GPU has {memory._gigabytes(free)} free")

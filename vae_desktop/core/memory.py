@@ -3,8 +3,9 @@
 A run holds the model's weights, their gradients, Adam's two moment estimates and the trainer's
 copy of the last good weights; the training and test images as floats on the device; and, during
 a step, what autograd keeps for the backward pass at the batch size, plus the gradient buffers
-of the largest layers. The model is built on PyTorch's meta device (shapes only, no memory) and
-its layers are walked as one image goes through them: so the figures follow core.model's layers.
+of the largest layers (on CUDA twice over: the step's CUDA graph keeps its own, needed_bytes).
+The model is built on PyTorch's meta device (shapes only, no memory) and its layers are walked
+as one image goes through them: so the figures follow core.model's layers.
 
 Checked against one real training step on the CPU (peak resident memory; bench/memory_estimate.py).
 """
@@ -280,16 +281,25 @@ def _where(device: str | torch.device) -> str:
     return "the GPU has" if torch.device(device).type == "cuda" else "this machine has"
 
 
+def needed_bytes(run: RunEstimate, device: str | torch.device) -> int:
+    """What the run takes on `device`. On CUDA the step is replayed from a CUDA graph
+    (core.graphed_step) whose memory, one step's activations and gradients, stays held while an
+    epoch's short last batch (and the steps before a capture) run eagerly beside it."""
+    if torch.device(device).type != "cuda":
+        return run.total_bytes
+    return run.total_bytes + run.activation_bytes + run.parameters * FLOAT_BYTES
+
+
 def fit_problem(run: RunEstimate, device: str | torch.device, subject: str = "{}") -> str | None:
     """Why the run cannot fit in the device's free memory, in words ("batch 52,950 with 8,192
     hidden units needs about 9.4 GB; this machine has 6.0 GB free"); None when it can, or when
     the free memory cannot be told. `subject` frames the run's words ("the largest trial: {}")."""
     free = free_bytes(device)
-    if free is None or run.total_bytes <= free:
+    needed = needed_bytes(run, device)
+    if free is None or needed <= free:
         return None
     what = subject.format(f"{run.batch_words()} with {run.hidden:,} hidden units")
-    return (f"{what} needs about {_gigabytes(run.total_bytes)}; {_where(device)} "
-            f"{_gigabytes(free)} free")
+    return f"{what} needs about {_gigabytes(needed)}; {_where(device)} {_gigabytes(free)} free"
 
 
 def step_seconds(run: RunEstimate, device: str | torch.device) -> float:
