@@ -45,20 +45,28 @@ def assert_shows(tab, tab_state, index: int) -> None:
     np.testing.assert_allclose([ring.data["x"][0], ring.data["y"][0]], xy[index], atol=1e-5)
 
 
-def test_the_arrow_keys_show_the_test_image_under_the_point(make_tab, tab_state, qtbot):
-    tab, _ = make_tab(latent_dim=2)  # the plot is (z0, z1) as it is
+def onto_a_dot_with_the_keys(qtbot, tab) -> int:
+    """The current point moved with the Right arrow onto the dot nearest the middle of the plot
+    (far from the legend in its corner); that dot's index."""
     canvas = tab.canvas
-    focused(qtbot, canvas)
     xy = tab.plane.to_plane(tab.stats.mu).numpy()
     (x0, x1), (y0, y1) = canvas.visible_region()
     step = KEY_STEP * min(x1 - x0, y1 - y0)
-    # The dot nearest the middle of the plot (far from the legend in its corner), and the point a
-    # step to the left of it, where no dot is under the crosshair yet.
     index = int(np.argmin(np.hypot(xy[:, 0] - (x0 + x1) / 2, xy[:, 1] - (y0 + y1) / 2)))
     tab.pick(float(xy[index, 0] - step), float(xy[index, 1]))
     canvas.clear_hover()
     assert tab.hovered_index is None
+    focused(qtbot, canvas)
     qtbot.keyClick(canvas, Qt.Key_Right)
+    assert tab.hovered_index == index
+    return index
+
+
+def test_the_arrow_keys_show_the_test_image_under_the_point(make_tab, tab_state, qtbot):
+    tab, _ = make_tab(latent_dim=2)  # the plot is (z0, z1) as it is
+    canvas = tab.canvas
+    index = onto_a_dot_with_the_keys(qtbot, tab)
+    xy = tab.plane.to_plane(tab.stats.mu).numpy()
     x, y = canvas.crosshair()
     np.testing.assert_allclose([x, y], xy[index], atol=1e-5)
     assert under(canvas, xy, x, y) == index
@@ -97,22 +105,6 @@ def test_a_dimensions_slider_moved_with_the_keys_shows_the_test_image_under_the_
     expected = under(canvas, xy, x, y)
     assert expected is not None
     assert_shows(tab, tab_state, expected)
-
-
-def onto_a_dot_with_the_keys(qtbot, tab) -> int:
-    """The current point moved with the Right arrow onto the dot nearest the middle of the plot
-    (far from the legend in its corner); that dot's index."""
-    canvas = tab.canvas
-    xy = tab.plane.to_plane(tab.stats.mu).numpy()
-    (x0, x1), (y0, y1) = canvas.visible_region()
-    step = KEY_STEP * min(x1 - x0, y1 - y0)
-    index = int(np.argmin(np.hypot(xy[:, 0] - (x0 + x1) / 2, xy[:, 1] - (y0 + y1) / 2)))
-    tab.pick(float(xy[index, 0] - step), float(xy[index, 1]))
-    canvas.clear_hover()
-    focused(qtbot, canvas)
-    qtbot.keyClick(canvas, Qt.Key_Right)
-    assert tab.hovered_index == index
-    return index
 
 
 def test_hiding_the_digit_under_the_point_takes_its_test_image_away(make_tab, tab_state, qtbot):
