@@ -95,7 +95,10 @@ class LiveRun(QObject):
         self.bar.show_values(self._in_force["beta"], self._in_force["lr"])
         if self._warmup is not None:
             self.results.caption_label.setText(self._run_caption())
-        self.view.clear()
+        if request.snapshot_every:  # its first snapshot comes at once: no blank before it
+            self.view.restart()
+        else:
+            self.view.clear()
         self.results.show_step_panel(False)
         self._sync()
 
