@@ -85,8 +85,13 @@ class TabKeys(QObject):
         return shortcut
 
     def _on_focus_changed(self, _old, now) -> None:
+        # Most widgets keep no key (a button, a plot): every shortcut on, without asking for
+        # each (a run's start and end move the focus, 200 checks a run on the GUI thread).
+        keeps = text_box(now) or isinstance(now, (QComboBox, QAbstractItemView))
         for shortcut in self.shortcuts:
-            shortcut.setEnabled(not keeps_key(now, shortcut.key()))
+            enabled = not (keeps and keeps_key(now, shortcut.key()))
+            if shortcut.isEnabled() != enabled:
+                shortcut.setEnabled(enabled)
 
 
 def tab_to_checked(group: QButtonGroup) -> None:
