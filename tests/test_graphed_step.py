@@ -129,3 +129,16 @@ def test_the_trainer_wraps_its_step_where_it_can_graph(monkeypatch):
     monkeypatch.setattr(graphed_step, "can_graph", lambda optimizer, device: True)
     step = make_train_step(model, make_adam(model, 1e-3), "bf16")
     assert isinstance(step, GraphedStep) and step.eager.precision == "bf16"
+
+
+def test_no_capture_where_torch_would_collect_garbage_in_the_worker(monkeypatch):
+    """torch before 2.6 ran gc.collect() at every capture, in the training worker's thread,
+    where a collection destroys Qt objects off the GUI thread: such a torch trains eagerly."""
+    model = new_model(1, hidden=16, latent_dim=2, arch="conv")
+    fused = make_adam(model, 1e-3)
+    assert not graphed_step.capture_collects_garbage()  # the torch installed here
+    monkeypatch.setattr(torch.compiler.config, "force_cudagraph_gc", True)
+    assert graphed_step.capture_collects_garbage()
+    assert not can_graph(fused, torch.device("cuda"))
+    monkeypatch.delattr(torch.compiler.config, "force_cudagraph_gc")  # as before torch 2.6
+    assert graphed_step.capture_collects_garbage()

@@ -149,6 +149,17 @@ class GraphedStep:
 
 
 def can_graph(optimizer: torch.optim.Optimizer, device: torch.device) -> bool:
-    """Whether a step with this optimizer on this device can be captured: CUDA, and Adam fused
-    (an unfused Adam keeps its step count on the CPU, which a graph cannot update)."""
-    return device.type == "cuda" and all(group.get("fused") for group in optimizer.param_groups)
+    """Whether a step with this optimizer on this device can be captured: CUDA, Adam fused (an
+    unfused Adam keeps its step count on the CPU, which a graph cannot update), and a torch
+    whose capture collects no garbage."""
+    return (device.type == "cuda" and not capture_collects_garbage()
+            and all(group.get("fused") for group in optimizer.param_groups))
+
+
+def capture_collects_garbage() -> bool:
+    """Whether torch.cuda.graph runs gc.collect() as a capture begins: always before torch 2.6,
+    since then only where torch.compiler.config.force_cudagraph_gc is set. The trainer captures
+    in a worker thread, and a collection there would destroy Qt objects off the GUI thread (the
+    hang gui.app.GuiThreadCollector prevents), so such a torch trains eagerly."""
+    config = getattr(torch.compiler, "config", None)
+    return getattr(config, "force_cudagraph_gc", True) is not False
