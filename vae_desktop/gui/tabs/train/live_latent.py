@@ -131,8 +131,6 @@ class LiveLatentView(QGroupBox):
 
     def set_snapshots(self, snapshots: list) -> None:
         """Show a whole timeline (a finished run's), at its end."""
-        self._empty_timer.stop()
-        self._stale = False
         self.clear()
         self.snapshots = snapshots  # the same list: the tab knows it is shown
         self._set_range()
