@@ -47,7 +47,7 @@ def graphed(model, log):
     optimizer = make_adam(model, 1e-3)
     return GraphedStep(AutogradStep(model, optimizer),
                        new_graph=lambda: StandInGraph(optimizer, log),
-                       warmup_stream=lambda device: contextlib.nullcontext())
+                       warmup_stream=lambda device: contextlib.nullcontext)
 
 
 @pytest.mark.parametrize("num_classes", [0, 10])
@@ -101,7 +101,7 @@ def test_a_step_that_cannot_be_captured_stays_eager(mnist_train_small):
 
     optimizer = make_adam(model, 1e-3)
     step = GraphedStep(AutogradStep(model, optimizer), new_graph=lambda: Refuses(optimizer, []),
-                       warmup_stream=lambda device: contextlib.nullcontext())
+                       warmup_stream=lambda device: contextlib.nullcontext)
     for i in range(6):
         x = images[128 * i:128 * (i + 1)]
         torch.manual_seed(i)

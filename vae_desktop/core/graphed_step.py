@@ -60,19 +60,23 @@ class CudaGraph:
         self.graph.replay()
 
 
-def side_stream(device: torch.device):
-    """A context that runs its work on a side stream, ordered after and before the current
-    stream's, as torch asks of the steps before a capture."""
-    current = torch.cuda.current_stream(device)
-    side = torch.cuda.Stream(device)
-    side.wait_stream(current)
+class SideStream:
+    """Runs the steps before a capture on a side stream of its own (made at its first use),
+    ordered after the current stream's work and before what follows it, as torch asks."""
+
+    def __init__(self, device: torch.device) -> None:
+        self.device = device
+        self.stream: torch.cuda.Stream | None = None
 
     @contextlib.contextmanager
-    def run():
-        with torch.cuda.stream(side):
+    def __call__(self):
+        if self.stream is None:
+            self.stream = torch.cuda.Stream(self.device)
+        current = torch.cuda.current_stream(self.device)
+        self.stream.wait_stream(current)
+        with torch.cuda.stream(self.stream):
             yield
-        current.wait_stream(side)
-    return run()
+        current.wait_stream(self.stream)
 
 
 class GraphedStep:
@@ -81,10 +85,11 @@ class GraphedStep:
     before the next step."""
 
     def __init__(self, eager: EagerStep, new_graph: Callable[[], CudaGraph] = CudaGraph,
-                 warmup_stream=side_stream):
+                 warmup_stream=SideStream):
         self.eager = eager
         self.model, self.optimizer = eager.model, eager.optimizer
-        self._new_graph, self._warmup_stream = new_graph, warmup_stream
+        self._new_graph = new_graph
+        self._on_side = warmup_stream(self.model.device)  # a maker of contexts
         self.graph: CudaGraph | None = None
         self.captures = 0  # graphs made, for the bench and the tests
         self.failed: str | None = None  # why capture failed, where it did: eager from then on
@@ -106,7 +111,7 @@ class GraphedStep:
         self._streak = self._streak + 1 if key == self._pending else 1
         self._pending = key
         if self._streak <= WARMUP:
-            with self._warmup_stream(self.model.device):
+            with self._on_side():
                 return self.eager(x, y, beta)
         try:
             self._capture(x, y, beta, key)
