@@ -2,6 +2,7 @@
 epoch's matrix products take on their own, at the model's own shapes, measured in the same run.
 
     .venv/bin/python bench/train_throughput.py [--repeats 3] [--threads N] [--classic] [--cli]
+                                               [--subnormals EPOCHS]
 
 An epoch here is what `vae-desktop train` does per epoch: 60,000 training images in batches of
 128 (forward, backward, Adam) and the 10,000 test images scored once. Its products are the five
@@ -21,6 +22,12 @@ them; the last lines measure the same share for one training step alone, alterna
 with its own GEMMs 400 times, so both see the same machine (the epoch adds the test pass, about
 4% of it).
 
+The process flushes subnormal floats to zero first, as `vae-desktop train` does
+(core.threads.flush_subnormals). --subnormals N trains N epochs twice more, each in a process
+of its own, with subnormals flushed and kept, and prints each epoch of both: Adam's averages of rare
+gradients go subnormal after an epoch or two, and the CPU's slow path for them grows the epochs
+of the run that keeps them.
+
 This 2-vCPU machine switches, every few seconds and in no pattern a process can choose,
 between two states (2026-12-05): in one, the fp32 step takes 3.4-3.8 ms and its GEMMs 2.7 ms;
 in the other, 5.6-6.2 ms and 3.4 ms, the step then no faster on two threads than on one, while a
@@ -32,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import json
 import statistics
 import subprocess
 import sys
@@ -47,6 +55,7 @@ from vae_desktop.core import training  # noqa: E402
 from vae_desktop.core.data import FILES, bundled_mnist_dir, load_split, to_float  # noqa: E402
 from vae_desktop.core.fast_step import AutogradStep  # noqa: E402
 from vae_desktop.core.precision import native_bf16, resolve_precision  # noqa: E402
+from vae_desktop.core.threads import flush_subnormals  # noqa: E402
 from vae_desktop.core.training import TrainConfig, Trainer, new_model  # noqa: E402
 
 D, H, Z = 784, 400, 20
@@ -158,6 +167,33 @@ def trainer_epochs(train, test, epochs: int, autograd: bool, precision: str = "f
     return [record["seconds"] for record in trainer.history[1:]]
 
 
+def subnormal_run(train, test, epochs: int, flush: bool) -> dict:
+    """Each epoch's seconds and the test loss of one run, the fp32 hand-written step, seed 1,
+    with subnormals flushed (as the app trains) or kept. Run in a process of its own (--one-run):
+    a second thread's OpenMP team, beside this one's, would put more threads than cores to wait."""
+    torch.set_flush_denormal(flush)
+    if not flush:
+        training.flush_subnormals = lambda: False
+    trainer = Trainer(new_model(1), train, test,
+                      TrainConfig(epochs=epochs, device="cpu", precision="fp32"),
+                      step_interval_s=0.25)
+    trainer.run()
+    return {"seconds": [r["seconds"] for r in trainer.history],
+            "test_loss": trainer.history[-1]["test_loss"]}
+
+
+def subnormal_runs(epochs: int, threads: int | None) -> dict[str, dict]:
+    """{"flushed" / "kept": subnormal_run's result}, each in a fresh process."""
+    runs = {}
+    for name in ("flushed", "kept"):
+        command = [sys.executable, __file__, "--one-run", name, "--subnormals", str(epochs)]
+        if threads:
+            command += ["--threads", str(threads)]
+        done = subprocess.run(command, check=True, capture_output=True, text=True)
+        runs[name] = json.loads(done.stdout.strip().splitlines()[-1])
+    return runs
+
+
 def cli_epoch(tmp: Path) -> float:
     """`vae-desktop train` in its own process, at its default precision ("auto": bf16 where the
     CPU has it): (t[3 epochs] - t[1 epoch]) / 2."""
@@ -221,9 +257,18 @@ def main() -> None:
     parser.add_argument("--cli", action="store_true", help="also `vae-desktop train` as a process")
     parser.add_argument("--bf16", action="store_true",
                         help="also the GEMMs in bf16 (always where the CPU has native bf16)")
+    parser.add_argument("--subnormals", type=int, metavar="EPOCHS",
+                        help="also EPOCHS-epoch runs with subnormals flushed and kept")
+    parser.add_argument("--one-run", choices=("flushed", "kept"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
+    if args.one_run:  # one of --subnormals' runs, in this process of its own
+        result = subnormal_run(load_split("train"), load_split("test"), args.subnormals,
+                               args.one_run == "flushed")
+        print(json.dumps(result))
+        return
+    flush_subnormals()  # as the CLI does, before the first parallel op
     train, test = load_split("train"), load_split("test")
     gflop = sum(flops(shapes) * calls for shapes, calls in epoch_gemms()) / 1e9
     print(f"# torch {torch.__version__}, {torch.get_num_threads()} threads, CPU; an epoch's "
@@ -261,6 +306,17 @@ def main() -> None:
             print(f"{label + ':':40s}{med[key]:6.2f} s/epoch  {gflop / med[key]:6.0f} GFLOP/s  "
                   f"share of the limit {limit / med[key]:4.0%}{target}")
     print("rounds (s):", {k: [round(t, 2) for t in v] for k, v in rows.items() if v})
+    if args.subnormals:
+        runs = subnormal_runs(args.subnormals, args.threads)
+        for name, run in runs.items():
+            print(f"{args.subnormals} epochs, subnormals {name}: "
+                  f"{', '.join(f'{t:.2f}' for t in run['seconds'])} s; "
+                  f"test loss {run['test_loss']:.4f}")
+        tail = max(1, args.subnormals // 3)  # the run's last third
+        kept, flushed = (statistics.median(runs[k]["seconds"][-tail:])
+                         for k in ("kept", "flushed"))
+        print(f"last {tail} epochs' median: kept {kept:.2f} s, flushed {flushed:.2f} s: "
+              f"{kept / flushed:.2f}x")
     precisions = ["fp32", "bf16"] if native_bf16(CPU) else ["fp32"]
     for precision in precisions:
         step, gemms, windows = alternating_share(train, precision)

@@ -23,7 +23,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     import optuna
 
     from vae_desktop.core import memory, sweep
+    from vae_desktop.core.threads import flush_subnormals
 
+    flush_subnormals()  # the trials' threads start from this one: see core.threads
     if args.holdout is not None and args.objective != "auroc":
         # SweepSpec trains every digit for the test loss, whatever its holdout says.
         raise UsageError("--holdout goes with --objective auroc: the test-loss objective trains on "

@@ -28,6 +28,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     from vae_desktop.core import checkpoint, memory, settings
     from vae_desktop.core.data import load_split
+    from vae_desktop.core.threads import flush_subnormals
     from vae_desktop.core.training import (
         EndEvent,
         EpochEvent,
@@ -37,6 +38,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         new_model,
     )
 
+    flush_subnormals()  # before the first parallel op starts this thread's team: core.threads
     # Resuming saves back to the resumed file unless --out names another (a bundled model is
     # refused: it is never saved over).
     typed = args.resume

@@ -31,6 +31,7 @@ from .jobs import JobControl
 from .model import VAE, score_images, vae_loss
 from .precision import resolve_precision
 from .settings import check
+from .threads import flush_subnormals
 from .train_control import TrainControl
 from .wording import count
 
@@ -306,6 +307,9 @@ class Trainer:
         return end
 
     def events(self) -> Iterator[Event]:
+        # Adam's averages of rare gradients go subnormal; in the thread that trains, before
+        # its first parallel op where it can (see core.threads).
+        flush_subnormals()
         cfg = self.config
         model = self.model
         seed_everything(cfg.seed + self.start_epoch)
