@@ -2,7 +2,7 @@
 epoch's matrix products take on their own, at the model's own shapes, measured in the same run.
 
     .venv/bin/python bench/train_throughput.py [--repeats 3] [--threads N] [--classic] [--cli]
-                                               [--subnormals EPOCHS]
+                                               [--subnormals EPOCHS [--arch conv]]
 
 An epoch here is what `vae-desktop train` does per epoch: 60,000 training images in batches of
 128 (forward, backward, Adam) and the 10,000 test images scored once. Its products are the five
@@ -26,7 +26,8 @@ The process flushes subnormal floats to zero first, as `vae-desktop train` does
 (core.threads.flush_subnormals). --subnormals N trains N epochs twice more, each in a process
 of its own, with subnormals flushed and kept, and prints each epoch of both: Adam's averages of rare
 gradients go subnormal after an epoch or two, and the CPU's slow path for them grows the epochs
-of the run that keeps them.
+of the run that keeps them. --arch conv makes those two runs the conv model's (the rest of the
+bench is the MLP's).
 
 This 2-vCPU machine switches, every few seconds and in no pattern a process can choose,
 between two states (2026-12-05): in one, the fp32 step takes 3.4-3.8 ms and its GEMMs 2.7 ms;
@@ -167,14 +168,15 @@ def trainer_epochs(train, test, epochs: int, autograd: bool, precision: str = "f
     return [record["seconds"] for record in trainer.history[1:]]
 
 
-def subnormal_run(train, test, epochs: int, flush: bool) -> dict:
-    """Each epoch's seconds and the test loss of one run, the fp32 hand-written step, seed 1,
+def subnormal_run(train, test, epochs: int, flush: bool, arch: str = "mlp") -> dict:
+    """Each epoch's seconds and the test loss of one run in fp32 (the MLP's hand-written step),
+    seed 1,
     with subnormals flushed (as the app trains) or kept. Run in a process of its own (--one-run):
     a second thread's OpenMP team, beside this one's, would put more threads than cores to wait."""
     torch.set_flush_denormal(flush)
     if not flush:
         training.flush_subnormals = lambda: False
-    trainer = Trainer(new_model(1), train, test,
+    trainer = Trainer(new_model(1, arch=arch), train, test,
                       TrainConfig(epochs=epochs, device="cpu", precision="fp32"),
                       step_interval_s=0.25)
     trainer.run()
@@ -182,11 +184,12 @@ def subnormal_run(train, test, epochs: int, flush: bool) -> dict:
             "test_loss": trainer.history[-1]["test_loss"]}
 
 
-def subnormal_runs(epochs: int, threads: int | None) -> dict[str, dict]:
+def subnormal_runs(epochs: int, threads: int | None, arch: str) -> dict[str, dict]:
     """{"flushed" / "kept": subnormal_run's result}, each in a fresh process."""
     runs = {}
     for name in ("flushed", "kept"):
-        command = [sys.executable, __file__, "--one-run", name, "--subnormals", str(epochs)]
+        command = [sys.executable, __file__, "--one-run", name, "--subnormals", str(epochs),
+                   "--arch", arch]
         if threads:
             command += ["--threads", str(threads)]
         done = subprocess.run(command, check=True, capture_output=True, text=True)
@@ -259,13 +262,15 @@ def main() -> None:
                         help="also the GEMMs in bf16 (always where the CPU has native bf16)")
     parser.add_argument("--subnormals", type=int, metavar="EPOCHS",
                         help="also EPOCHS-epoch runs with subnormals flushed and kept")
+    parser.add_argument("--arch", choices=("mlp", "conv"), default="mlp",
+                        help="the model of --subnormals' runs")
     parser.add_argument("--one-run", choices=("flushed", "kept"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
     if args.one_run:  # one of --subnormals' runs, in this process of its own
         result = subnormal_run(load_split("train"), load_split("test"), args.subnormals,
-                               args.one_run == "flushed")
+                               args.one_run == "flushed", args.arch)
         print(json.dumps(result))
         return
     flush_subnormals()  # as the CLI does, before the first parallel op
@@ -307,9 +312,9 @@ def main() -> None:
                   f"share of the limit {limit / med[key]:4.0%}{target}")
     print("rounds (s):", {k: [round(t, 2) for t in v] for k, v in rows.items() if v})
     if args.subnormals:
-        runs = subnormal_runs(args.subnormals, args.threads)
+        runs = subnormal_runs(args.subnormals, args.threads, args.arch)
         for name, run in runs.items():
-            print(f"{args.subnormals} epochs, subnormals {name}: "
+            print(f"{args.arch}, {args.subnormals} epochs, subnormals {name}: "
                   f"{', '.join(f'{t:.2f}' for t in run['seconds'])} s; "
                   f"test loss {run['test_loss']:.4f}")
         tail = max(1, args.subnormals // 3)  # the run's last third
