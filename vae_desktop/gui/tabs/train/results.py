@@ -208,6 +208,11 @@ class ResultsPanel(QWidget):
         1 after all (a change by hand), if known."""
         self.plot.end_run(weighted)
         self._plot_of = None if model is None else weakref.ref(model)
+        if model is not None and self._grids is not None:
+            # The grids on screen came with the run's last event (its start or its last epoch),
+            # made from the weights it ends with: a stop goes back to the last complete epoch.
+            # Showing the kept model need not decode them again on the GUI thread.
+            self._shown_model = weakref.ref(model)
         self._timeline_of = None if model is None else (weakref.ref(model),
                                                         self.live_view.snapshots)
 
