@@ -55,6 +55,17 @@ class RDBSweepStorage(optuna.storages.RDBStorage):
     """Optuna's database storage, whose heartbeat never fails in its own thread, and which tells
     how long ago each running trial's heartbeat came (heartbeat_ages)."""
 
+    def __init__(self, url: str, heartbeat_interval: int | None = None, **kwargs) -> None:
+        """As Optuna's, but its heartbeat interval is set here: given to Optuna, it warns each
+        time that the argument is experimental, on the user's terminal. Silencing that with
+        warnings.catch_warnings() around the call was not thread-safe: another thread's
+        catch_warnings ending meanwhile put back the process's filters without it
+        (tests/test_sweep_storage_warning.py)."""
+        if heartbeat_interval is not None and heartbeat_interval <= 0:
+            raise ValueError("The value of `heartbeat_interval` should be a positive integer.")
+        super().__init__(url, **kwargs)
+        self.heartbeat_interval = heartbeat_interval  # what get_heartbeat_interval returns
+
     def record_heartbeat(self, trial_id: int) -> None:
         # Runs in Optuna's heartbeat thread, where an exception would only print a traceback: a
         # server that cannot be reached is reported by the trial's own next storage call.

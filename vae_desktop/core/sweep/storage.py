@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import random
 import time
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -157,9 +156,7 @@ def _open_database(url: str, heartbeat_s: int, grace_s: int,
     # losers see a duplicate table, type or row (or SQLite's lock) and simply try again.
     for attempt in range(8):
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-                return RDBSweepStorage(url, engine_kwargs=engine_kwargs, **heartbeat)
+            return RDBSweepStorage(url, engine_kwargs=engine_kwargs, **heartbeat)
         except ImportError as exc:
             driver = exc.__cause__ or exc
             reason = (f"its database driver is not installed ({driver}); install it with pip (for "
