@@ -77,17 +77,6 @@ class RichLine(MessageLine):
         return math.ceil(doc.size().height())
 
 
-class BestLine(RichLine):
-    """The best trial and its settings ("<b>Best:</b> ..."), wrapped to the width left beside
-    its buttons: one line, or two when every setting varies, never a wider tab."""
-
-
-class StatusLine(RichLine):
-    """The sweep's progress, or what happened and what to do, wrapped to the width left beside
-    the live label and the progress bar: one line, or two for a long instruction ("No trial was
-    run: … Press Load to use it, or type another study name."), which was cut at 1280x720."""
-
-
 LIVE_TIP = ("The trials are read from the storage every few seconds while this tab is shown: "
             "those of every worker, on any machine. The time is the last read")
 
@@ -108,8 +97,11 @@ class StudyView(QWidget):
         self.trials: dict[int, TrialRecord] = {}
         self.budget: dict | None = None  # the study's own record of its budget (SweepStudy)
         # Wrapped, as tall as its lines (not height-for-width, which would make the main
-        # window's scroll area size the tab to its preferred height and scroll).
-        self.status_label = StatusLine()
+        # window's scroll area size the tab to its preferred height and scroll). The sweep's
+        # progress, or what happened and what to do, in the width left beside the live label
+        # and the progress bar: one line, or two for a long instruction ("No trial was run: …
+        # Press Load to use it, or type another study name."), which was cut at 1280x720.
+        self.status_label = RichLine()
         self.status_label.setText("No sweep running. Choose the settings to try and press "
                                   "Start, or load a study.")
         self.progress = QProgressBar()
@@ -127,7 +119,9 @@ class StudyView(QWidget):
         # Under the status line: what went wrong with the study or its storage, and what to do.
         # Here it takes room from the table, never from the form on the left.
         self.message_label = MessageLine()
-        self.best_label = BestLine()
+        # The best trial and its settings ("<b>Best:</b> ..."), in the width left beside its
+        # buttons: one line, or two when every setting varies, never a wider tab.
+        self.best_label = RichLine()
         self.best_label.setText("Best: –")
         self.use_best_button = QPushButton("Use best in Train tab")
         self.use_best_button.setToolTip("Copy what the best trial trained with into the Train "
