@@ -16,6 +16,7 @@ from pathlib import Path
 
 import optuna
 
+from vae_desktop.core.library import ModelLibrary
 from vae_desktop.gui.shutdown import SHUTDOWN_BUDGET_S
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,6 +68,19 @@ class Window(MainWindow):
                     self.close_when_stuck(1)
             tab._on_event = on_event
             assert tab.start()
+        elif WHAT == "train-epoch":  # a run stuck in its second epoch, alone
+            train = self.train_tab
+            train.eval_size = 200
+            assert train.apply_settings({"train_size": 1000, "hidden": 32, "epochs": 3,
+                                         "device": "cpu"})
+            real_event = train._on_event
+            def on_event(event):
+                real_event(event)
+                if train.epochs_received == 1 and not STUCK.is_set():
+                    STUCK.set()
+                    self.close_when_stuck(1)
+            train._on_event = on_event
+            assert train.start()
         else:
             STUCK.set()
             train = self.train_tab
@@ -136,3 +150,26 @@ def test_closing_while_training_and_a_held_out_run_are_stuck_ends_cleanly(tmp_pa
     assert closed_within_budget(result) < SHUTDOWN_BUDGET_S + 2
     assert "the Train tab's work is still in one long step" in result.stderr
     assert "the Evaluate tab's work is still in one long step" in result.stderr
+    # What the runs leave: the new model, stuck in its first step, nothing.
+    assert ("the Train tab's work is still in one long step; it ends with the app: no file "
+            "holds anything of its new model") in result.stderr
+
+
+def test_a_run_stuck_after_an_epoch_says_which_file_holds_its_model(tmp_path, monkeypatch):
+    """Nothing is saved as a run left in one long step ends with the app: its last complete
+    epoch's autosave is all that is kept; the line says where it is, and the next start lists
+    it."""
+    result, _ = run_child(tmp_path, "train-epoch")
+    assert_clean_exit(result)
+    assert closed_within_budget(result) < SHUTDOWN_BUDGET_S + 2
+    lines = [line for line in result.stderr.splitlines() if "one long step" in line]
+    assert len(lines) == 1, result.stderr[-3000:]
+    models = sorted((tmp_path / "data").rglob("*.pt"))
+    assert len(models) == 1, models  # the first epoch's autosave
+    assert lines[0] == (f"vae-desktop: closing while the Train tab's work is still in one long "
+                        f"step; it ends with the app: its model as after epoch 1 is in "
+                        f"{models[0]}, listed when the app next starts")
+    monkeypatch.setenv("VAE_DESKTOP_DATA_DIR", str(tmp_path / "data"))
+    library = ModelLibrary()
+    library.load()
+    assert models[0].resolve() in [entry.file.resolve() for entry in library.entries]

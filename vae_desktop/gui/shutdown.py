@@ -60,6 +60,16 @@ def _call(tab: QWidget, title: str, method: str, *args) -> bool:
         return True
 
 
+def _abandoned_note(tab: QWidget) -> str | None:
+    """What the tab's work leaves in files when it ends with the app in one long step (its
+    optional `abandoned_note()`), or None."""
+    note = getattr(tab, "abandoned_note", None)
+    try:
+        return note() if callable(note) else None
+    except Exception:  # noqa: BLE001 - the line is said all the same, and the app quits
+        return None
+
+
 def close_down(window: QWidget, tabs: Mapping[str, QWidget], workers: Workers,
                budget_s: float = SHUTDOWN_BUDGET_S) -> list[str]:
     """Stop every job and wait for them, at most `budget_s`; returns the titles of the tabs whose
@@ -82,8 +92,9 @@ def close_down(window: QWidget, tabs: Mapping[str, QWidget], workers: Workers,
     for title, tab in tabs.items():
         if not _call(tab, title, "shutdown", max(0.0, deadline - time.monotonic())):
             left.append(title)
+            kept = _abandoned_note(tab)
             print(f"vae-desktop: closing while the {title} tab's work is still in one long step; "
-                  "it ends with the app", file=sys.stderr)
+                  f"it ends with the app{': ' + kept if kept else ''}", file=sys.stderr)
             _call(tab, title, "abandon")
     if note is not None:
         note.close()

@@ -91,6 +91,7 @@ class TrainTab(FormSettings, QWidget):
         self.steps_received = 0
         self.epochs_received = 0
         self._autosave_failed = False  # the run's last autosave failed (for the quit note)
+        self._last_autosave = ""  # the file the run's last epoch was saved to, if any
         self._job: Job | None = None
         self._request: TrainRequest | None = None
         self._source: Checkpoint | None = None  # the model the run continues, if any
@@ -294,6 +295,7 @@ class TrainTab(FormSettings, QWidget):
         held = self.focus_keeper.hold()  # Start, a field the run locks, or a control it leaves
         self.steps_received = self.epochs_received = 0
         self._autosave_failed = False
+        self._last_autosave = ""
         self._latest_step = None
         self._request = request
         self._source = source
@@ -370,6 +372,23 @@ class TrainTab(FormSettings, QWidget):
                 self.state.add_model(ckpt, activate=False, origin="trained")
         return ended
 
+    def abandoned_note(self) -> str | None:
+        """What a run that ends with the app in one long step (gui.shutdown) leaves in files,
+        for its line on stderr: nothing is saved as it ends, so only its last epoch's autosave
+        holds anything of it, in the models folder, whose new files the list of models takes up
+        when the app next starts (core.library)."""
+        request = self._request
+        if request is None or not self.is_training():
+            return None
+        if self.epochs_received and self._last_autosave:
+            return (f"its model as after epoch {request.start_epoch + self.epochs_received} is in "
+                    f"{self._last_autosave}, listed when the app next starts")
+        if self.epochs_received:
+            return "no file holds its model: its last autosave failed"
+        if request.model is not None:
+            return "no epoch of this run completed: the model it continued stays as it was"
+        return "no file holds anything of its new model"
+
     def in_no_file_reason(self, ckpt: Checkpoint) -> str | None:
         """Why a model of this tab's runs is in no file, in a few words, for the line SIGTERM's
         quit prints (gui.window.quitting)."""
@@ -409,6 +428,7 @@ class TrainTab(FormSettings, QWidget):
             self.results.show_grids((event.pairs, event.samples))
             self.progress.epoch(record)
             self._autosave_failed = bool(event.save_error)
+            self._last_autosave = event.saved
             if event.save_error:
                 self._set_notice(event.save_error, WARNING_TONE)
         elif isinstance(event, EndEvent):
