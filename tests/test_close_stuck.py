@@ -150,9 +150,12 @@ def test_closing_while_training_and_a_held_out_run_are_stuck_ends_cleanly(tmp_pa
     assert closed_within_budget(result) < SHUTDOWN_BUDGET_S + 2
     assert "the Train tab's work is still in one long step" in result.stderr
     assert "the Evaluate tab's work is still in one long step" in result.stderr
-    # What the runs leave: the new model, stuck in its first step, nothing.
+    # What the runs leave: the new model, stuck in its first step, nothing; the held-out
+    # model, kept in memory only, nothing either.
     assert ("the Train tab's work is still in one long step; it ends with the app: no file "
             "holds anything of its new model") in result.stderr
+    assert ("the Evaluate tab's work is still in one long step; it ends with the app: no file "
+            "holds anything of the held-out-digit model it was training") in result.stderr
 
 
 def test_a_run_stuck_after_an_epoch_says_which_file_holds_its_model(tmp_path, monkeypatch):

@@ -348,6 +348,13 @@ class EvaluateTab(QWidget):
         """What quitting would discard that is not running (a held-out model not kept)."""
         return self.anomaly.quit_note()
 
+    def abandoned_note(self) -> str | None:
+        """What work that ends with the app in one long step (gui.shutdown) leaves: a held-out
+        model is kept in memory only, so nothing of one still training."""
+        if self.anomaly.training:
+            return "no file holds anything of the held-out-digit model it was training"
+        return None
+
     def shutdown(self, timeout_s: float = 2.0) -> bool:
         """Stop this tab's background work and wait up to `timeout_s` for it; returns whether it
         ended."""
