@@ -50,14 +50,20 @@ def text_box(widget: QWidget | None) -> bool:
     return isinstance(widget, TEXT_BOXES) or (isinstance(widget, QComboBox) and widget.isEditable())
 
 
+def takes_typing(widget: QWidget | None) -> bool:
+    """Whether `widget` takes typed characters itself: a text box, a combo box or a list (which
+    searches its entries). A widget that does not keeps no key at all (keeps_key)."""
+    return text_box(widget) or isinstance(widget, (QComboBox, QAbstractItemView))
+
+
 def keeps_key(widget: QWidget | None, keys: QKeySequence) -> bool:
     """Whether `widget`, having the focus, uses `keys` itself (then a tab's shortcut for them
-    must wait): a typed character goes to a text box, a combo box or a list (which searches its
-    entries), Esc and Undo to a text box."""
+    must wait): a typed character goes to a widget that takes typing, Esc and Undo to a text
+    box."""
     if widget is None:
         return False
     if typed_key(keys):
-        return text_box(widget) or isinstance(widget, (QComboBox, QAbstractItemView))
+        return takes_typing(widget)
     return text_box(widget) and any(keys.matches(k) == QKeySequence.ExactMatch
                                     for k in editing_keys())
 
@@ -87,7 +93,7 @@ class TabKeys(QObject):
     def _on_focus_changed(self, _old, now) -> None:
         # Most widgets keep no key (a button, a plot): every shortcut on, without asking for
         # each (a run's start and end move the focus, 200 checks a run on the GUI thread).
-        keeps = text_box(now) or isinstance(now, (QComboBox, QAbstractItemView))
+        keeps = takes_typing(now)
         for shortcut in self.shortcuts:
             enabled = not (keeps and keeps_key(now, shortcut.key()))
             if shortcut.isEnabled() != enabled:
