@@ -8,9 +8,10 @@ ended (training's model is listed in the library); a tab whose work is still in 
 (the Sweep tab marks the trial under way as failed) and the work is left to end with the
 process: see vae_desktop.gui.workers.
 
-A tab takes part through two optional methods: `shutdown(timeout_s) -> bool` stops its work and
-waits up to `timeout_s` for it (True when it has ended; called twice, the second time to wrap
-up), and `abandon()`, called when its work is left running.
+A tab takes part through three optional methods: `shutdown(timeout_s) -> bool` stops its work
+and waits up to `timeout_s` for it (True when it has ended; called twice, the second time to
+wrap up), `abandon()`, called when its work is left running, and `abandoned_note() -> str |
+None`, what that work leaves in files, in words for the line on stderr that says it was left.
 """
 
 from __future__ import annotations
