@@ -13,6 +13,7 @@ import threading
 import warnings
 
 import optuna
+import pytest
 
 from vae_desktop.core.sweep import storage as storage_module
 
@@ -77,3 +78,15 @@ def test_another_threads_catch_warnings_ending_meanwhile_lets_nothing_through(tm
         recorder.__exit__(None, None, None)
     assert failed == []
     assert heartbeat_warnings(seen) == []
+
+
+def test_the_storage_keeps_its_heartbeat_and_refuses_one_that_is_not_positive(tmp_path):
+    """Set by the app's storage, not Optuna's constructor: Optuna's check and its reading of it
+    (get_heartbeat_interval, which runs the heartbeat) stay as they were."""
+    url = f"sqlite:///{tmp_path / 'sweeps.db'}"
+    storage = storage_module.open_storage(url, heartbeat_s=7, grace_s=20)
+    assert storage.get_heartbeat_interval() == 7
+    assert storage.grace_period == 20
+    for bad in (0, -1):
+        with pytest.raises(ValueError, match="heartbeat_interval"):
+            storage_module.RDBSweepStorage(url, heartbeat_interval=bad)
