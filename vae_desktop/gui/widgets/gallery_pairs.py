@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QGraphicsRectItem, QWidget
 
 from vae_desktop.gui.widgets.focus_frame import FocusFrame
 from vae_desktop.gui.widgets.grid_keys import CurrentMark, grid_key
+from vae_desktop.gui.widgets.view_range import set_view_range
 
 PAD = 4  # image pixels between two pairs
 MIN_SCALE = 1.25  # screen pixels per image pixel, at the least (a digit: 35 px)
@@ -125,7 +126,7 @@ class PairGallery(pg.GraphicsLayoutWidget):
             canvas[y:y + 28, x:x + 28] = originals[i]
             canvas[y:y + 28, x + 29:x + 57] = recons[i]
         self.image_item.setImage(canvas, autoLevels=False, levels=(0.0, 1.0))
-        self.view.setRange(xRange=(0, width), yRange=(0, height), padding=0.0)
+        set_view_range(self.view, x=(0, width), y=(0, height))
         self._hover = -1
         self.highlight.hide()
         # The current pair stays where it was, among the pairs now shown.

@@ -8,6 +8,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
+from vae_desktop.gui.widgets.view_range import set_view_range
+
 pg.setConfigOptions(imageAxisOrder="row-major", antialias=True)
 
 
@@ -32,13 +34,15 @@ class DigitView(pg.GraphicsLayoutWidget):
         self.setFocusPolicy(Qt.NoFocus)
 
     def set_image(self, image: np.ndarray | None, levels: tuple[float, float] = (0.0, 1.0)) -> None:
+        """`image` in [0, 1] at `levels`; None: blank, in the shape shown (a grid cleared for a
+        run keeps its place, and the view is not refitted twice), or a blank digit."""
         if image is None:
-            image = np.zeros((28, 28), dtype=np.float32)
+            image = np.zeros(self._shape or (28, 28), dtype=np.float32)
         image = np.asarray(image, dtype=np.float32)
         self.image_item.setImage(image, autoLevels=False, levels=levels)
         if image.shape != self._shape:
             self._shape = image.shape
-            self.view.setRange(xRange=(0, image.shape[1]), yRange=(0, image.shape[0]), padding=0.0)
+            set_view_range(self.view, x=(0, image.shape[1]), y=(0, image.shape[0]))
 
     def image(self) -> np.ndarray | None:
         return self.image_item.image

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem, QWidget
 
 from vae_desktop.core.movie import DIGIT_COLORS  # one per digit, here and in latent-space movies
 from vae_desktop.gui.widgets.plot_grid import plain_axes, show_grid
+from vae_desktop.gui.widgets.view_range import set_view_range
 
 GRID_ALPHA = 0.15  # faint: the points are what to read
 HOVER_RADIUS_PX = 8
@@ -382,13 +383,13 @@ class LatentCanvas(pg.PlotWidget):
         """Show the bulk of the points (0.5 to 99.5 percentile, so stray outliers don't shrink
         everything else), with a margin."""
         if len(self._xy) == 0:
-            self.vb.setRange(xRange=(-3, 3), yRange=(-3, 3), padding=0)
+            set_view_range(self.vb, x=(-3, 3), y=(-3, 3))
             return
         lo = np.percentile(self._xy, 0.5, axis=0)
         hi = np.percentile(self._xy, 99.5, axis=0)
         span = np.maximum(hi - lo, 1e-3)
         lo, hi = lo - 0.08 * span, hi + 0.08 * span
-        self.vb.setRange(xRange=(lo[0], hi[0]), yRange=(lo[1], hi[1]), padding=0)
+        set_view_range(self.vb, x=(lo[0], hi[0]), y=(lo[1], hi[1]))
 
     # A picture of the plot
     def picture(self, width: int, title: str = "") -> QImage:

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from vae_desktop.gui.widgets.empty_plot import HINT_COLOR
 from vae_desktop.gui.widgets.plot_grid import plain_axes, readable_axes, show_grid
+from vae_desktop.gui.widgets.view_range import set_view_range
 
 # At most 5 redraws a second, whatever the rate of updates: on 2 cores every millisecond the GUI
 # thread spends drawing is taken from training (bench/gui_training_speed.py).
@@ -336,7 +337,7 @@ class LossPlot(QWidget):
         self._dirty = True
         self.redraw()  # the curves as the run starts, under the run's legend (built once)
         self.plot.vb.disableAutoRange()
-        self.plot.setXRange(x_lo, max(last_epoch, x_lo + 1e-3), padding=0.01)
+        set_view_range(self.plot.vb, x=(x_lo, max(last_epoch, x_lo + 1e-3)), padding=0.01)
         self._refit_y(force=True)
 
     def end_run(self, weighted: bool | None = None) -> None:
@@ -363,7 +364,7 @@ class LossPlot(QWidget):
         span = max(hi - lo, 1e-6)
         y0, y1 = self.plot.vb.viewRange()[1]
         if force or lo < y0 or hi > y1 or span < Y_REFIT_FILL * (y1 - y0):
-            self.plot.setYRange(lo - Y_MARGIN * span, hi + Y_MARGIN * span, padding=0)
+            set_view_range(self.plot.vb, y=(lo - Y_MARGIN * span, hi + Y_MARGIN * span))
 
     # Feeding data
     def clear(self, redraw: bool = True) -> None:

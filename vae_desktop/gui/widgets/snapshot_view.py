@@ -13,6 +13,7 @@ from vae_desktop.gui.widgets.empty_plot import add_hint
 from vae_desktop.gui.widgets.image_view import DigitView
 from vae_desktop.gui.widgets.latent_canvas import DIGIT_COLORS, GRID_ALPHA, LatentCanvas
 from vae_desktop.gui.widgets.plot_grid import show_grid
+from vae_desktop.gui.widgets.view_range import set_view_range
 
 # While following a run, the view is refitted when the points span less than this part of it
 # both ways. At equal scale a fitted cloud fills the plot one way only: a long cloud covers a
@@ -99,7 +100,7 @@ class SnapshotView(QWidget):
         plot = self.canvas.getPlotItem()
         if empty:
             plot.showGrid(x=False, y=False)
-            self.canvas.vb.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
+            set_view_range(self.canvas.vb, x=(0, 1), y=(0, 1))
         else:
             show_grid(plot, alpha=GRID_ALPHA)
         for side, (pen, length) in self._axis_look.items():

@@ -19,6 +19,7 @@ from vae_desktop.core.images import grid
 from vae_desktop.gui.widgets.focus_frame import FocusFrame
 from vae_desktop.gui.widgets.grid_keys import CurrentMark, grid_key
 from vae_desktop.gui.widgets.image_view import DigitView
+from vae_desktop.gui.widgets.view_range import set_view_range
 
 PAD = 2  # pixels between frames, as images.grid lays them out
 CELL = 28 + PAD  # a frame and the gap after it
@@ -117,7 +118,7 @@ class FrameStrip(DigitView):
             self.set_image(self._rows_image())
         self._place_captions()
         h, w = self.image().shape
-        self.view.setRange(xRange=(0, w), yRange=(0, h + CAPTION), padding=0.0)
+        set_view_range(self.view, x=(0, w), y=(0, h + CAPTION))
         self._size_captions()
         self._show_current()
 
