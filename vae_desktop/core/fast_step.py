@@ -22,6 +22,7 @@ from collections.abc import Callable
 import torch
 
 from . import graphed_step
+from .adam_step import AdamStep
 from .model import PIXELS, VAE, softplus, vae_loss
 from .precision import autocast
 
@@ -52,6 +53,8 @@ class AutogradStep:
 
     def __init__(self, model: VAE, optimizer: torch.optim.Optimizer, precision: str = "fp32"):
         self.model, self.optimizer, self.precision = model, optimizer, precision
+        # On a GPU the step may be captured in a CUDA graph: optimizer.step() as it is.
+        self.update = AdamStep(optimizer) if model.device.type == "cpu" else optimizer.step
 
     def __call__(self, x: torch.Tensor, y: torch.Tensor | None, beta: float) -> torch.Tensor:
         self.optimizer.zero_grad(set_to_none=True)
@@ -66,7 +69,7 @@ class AutogradStep:
             logits, mu, logvar = self.model.forward_logits(x, y)
         loss, recon, kl = vae_loss(logits.float(), x, mu.float(), logvar.float(), beta)
         loss.backward()
-        self.optimizer.step()
+        self.update()
         return torch.stack([loss, recon, kl]).detach()
 
 
@@ -77,6 +80,7 @@ class MLPStep:
 
     def __init__(self, model: VAE, optimizer: torch.optim.Optimizer, precision: str = "fp32"):
         self.model, self.optimizer = model, optimizer
+        self.update = AdamStep(optimizer)  # optimizer.step(), less its Python where it can
         self.dtype = torch.bfloat16 if precision == "bf16" else torch.float32
         self.enc = model.enc_body[0]
         self.dec_in, self.dec_out = model.dec_body[0], model.dec_body[2]
@@ -174,7 +178,7 @@ class MLPStep:
         model.fc_logvar.weight.grad.copy_(w_mulv[z_dim:])
         torch.sum(dh, 0, dtype=torch.float32, out=enc.bias.grad)
         self._weight_grad(enc.weight.grad, dh.t(), enc_in_l)
-        self.optimizer.step()
+        self.update()
         return torch.stack([loss, recon, kl])
 
 

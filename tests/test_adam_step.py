@@ -1,0 +1,140 @@
+"""AdamStep: the fused Adam kernel called directly gives the same weights and state as
+`optimizer.step()`, bit for bit, through a changed learning rate, replaced state, options it
+leaves to `step()`, and a training run."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import torch
+
+from vae_desktop.core.adam_step import AdamStep
+from vae_desktop.core.training import make_adam, new_model
+
+
+def pair(**options):
+    """Two copies of one small model, each with its own Adam (`options` for both)."""
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(30, 20), torch.nn.ReLU(), torch.nn.Linear(20, 5))
+    twin = copy.deepcopy(model)
+    options = {"lr": 1e-2, "fused": True, **options}
+    return (model, torch.optim.Adam(model.parameters(), **options),
+            twin, torch.optim.Adam(twin.parameters(), **options))
+
+
+def set_grads(model, seed: int) -> None:
+    generator = torch.Generator().manual_seed(seed)
+    for p in model.parameters():
+        # Some tiny: the averages of rare gradients are what the kernel must not treat apart.
+        p.grad = torch.randn(p.shape, generator=generator) * (1e-3 if seed % 3 else 1e-30)
+
+
+def same(model, optimizer, twin, twin_optimizer) -> None:
+    for p, q in zip(model.parameters(), twin.parameters(), strict=True):
+        assert torch.equal(p, q)
+    ours, theirs = optimizer.state_dict()["state"], twin_optimizer.state_dict()["state"]
+    assert ours.keys() == theirs.keys() and ours
+    for key in ours:
+        for name, value in ours[key].items():
+            assert torch.equal(value, theirs[key][name]), name
+
+
+def test_the_same_update_as_step_bit_for_bit():
+    model, optimizer, twin, twin_optimizer = pair()
+    update = AdamStep(optimizer)
+    before = [p.clone() for p in model.parameters()]
+    for seed in range(12):
+        set_grads(model, seed)
+        set_grads(twin, seed)
+        update()
+        twin_optimizer.step()
+        if seed == 5:  # the learning rate changed during the run
+            for group in (optimizer.param_groups[0], twin_optimizer.param_groups[0]):
+                group["lr"] = 3e-3
+    same(model, optimizer, twin, twin_optimizer)
+    assert update._lists is not None  # the direct call was used, not step() throughout
+    assert not any(torch.equal(p, b) for p, b in zip(model.parameters(), before, strict=True))
+    assert float(optimizer.state[next(model.parameters())]["step"]) == 12
+
+
+def test_state_replaced_midway_is_followed():
+    model, optimizer, twin, twin_optimizer = pair()
+    update = AdamStep(optimizer)
+    for seed in range(3):
+        set_grads(model, seed)
+        set_grads(twin, seed)
+        update()
+        twin_optimizer.step()
+    saved = copy.deepcopy(twin_optimizer.state_dict())
+    # Both go back to a saved state (new tensors): the kernel must get those, not the old ones.
+    optimizer.load_state_dict(saved)
+    twin_optimizer.load_state_dict(copy.deepcopy(saved))
+    for seed in range(3, 8):
+        set_grads(model, seed)
+        set_grads(twin, seed)
+        update()
+        twin_optimizer.step()
+    same(model, optimizer, twin, twin_optimizer)
+    assert float(optimizer.state[next(model.parameters())]["step"]) == 8
+
+
+@pytest.mark.parametrize("options", [{"amsgrad": True}, {"weight_decay": 0.1},
+                                     {"fused": False}, {"maximize": True}])
+def test_other_options_are_left_to_step(options):
+    model, optimizer, twin, twin_optimizer = pair(**options)
+    update = AdamStep(optimizer)
+    for seed in range(4):
+        set_grads(model, seed)
+        set_grads(twin, seed)
+        update()
+        twin_optimizer.step()
+    same(model, optimizer, twin, twin_optimizer)
+    assert update._lists is None
+
+
+def test_a_missing_gradient_is_left_to_step():
+    model, optimizer, twin, twin_optimizer = pair()
+    update = AdamStep(optimizer)
+    for seed in range(4):
+        set_grads(model, seed)
+        set_grads(twin, seed)
+        if seed == 2:  # a parameter without a gradient: step() skips it
+            model[0].bias.grad = twin[0].bias.grad = None
+        update()
+        twin_optimizer.step()
+    same(model, optimizer, twin, twin_optimizer)
+
+
+def test_a_training_step_of_the_mlp_updates_as_step_does():
+    from vae_desktop.core.fast_step import MLPStep
+
+    model = new_model(3, latent_dim=4, hidden=32, arch="mlp")
+    twin = copy.deepcopy(model)
+    step, twin_step = MLPStep(model, make_adam(model, 1e-3)), MLPStep(twin, make_adam(twin, 1e-3))
+    twin_step.update = twin_step.optimizer.step  # the plain call, for comparison
+    x = (torch.rand(16, 1, 28, 28) > 0.5).float()
+    for _ in range(5):
+        torch.manual_seed(1)
+        losses = step(x, None, 1.0)
+        torch.manual_seed(1)
+        twin_losses = twin_step(x, None, 1.0)
+        assert torch.equal(losses, twin_losses)
+    assert isinstance(step.update, AdamStep) and step.update._lists is not None
+    for p, q in zip(model.parameters(), twin.parameters(), strict=True):
+        assert torch.equal(p, q)
+
+
+def test_a_step_hook_is_left_to_step():
+    model, optimizer, twin, twin_optimizer = pair()
+    update = AdamStep(optimizer)
+    calls = []
+    for seed in range(4):
+        set_grads(model, seed)
+        set_grads(twin, seed)
+        if seed == 2:
+            optimizer.register_step_post_hook(lambda *_: calls.append(1))
+        update()
+        twin_optimizer.step()
+    same(model, optimizer, twin, twin_optimizer)
+    assert calls == [1, 1]  # the hook ran at each step after it was registered
