@@ -125,7 +125,31 @@ def test_a_training_step_of_the_mlp_updates_as_step_does():
         assert torch.equal(p, q)
 
 
-def test_a_step_hook_is_left_to_step():
+def test_post_step_hooks_run_as_step_runs_them():
+    """The app registers one for every optimizer (core.small_batch counts steps with it)."""
+    from torch.optim.optimizer import register_optimizer_step_post_hook
+
+    model, optimizer, twin, twin_optimizer = pair()
+    update = AdamStep(optimizer)
+    calls = []
+    own = optimizer.register_step_post_hook(
+        lambda opt, args, kwargs: calls.append(("own", opt, args, kwargs)))
+    every = register_optimizer_step_post_hook(
+        lambda opt, args, kwargs: calls.append(("global", opt, args, kwargs)))
+    try:
+        for seed in range(4):
+            set_grads(model, seed)
+            set_grads(twin, seed)
+            update()
+    finally:
+        every.remove()
+        own.remove()
+    ours = [call for call in calls if call[1] is optimizer]
+    assert ours == [("own", optimizer, (optimizer,), {}), ("global", optimizer, (optimizer,), {})] * 4
+    assert update._lists is not None  # through the direct call
+
+
+def test_a_pre_step_hook_is_left_to_step():
     model, optimizer, twin, twin_optimizer = pair()
     update = AdamStep(optimizer)
     calls = []
@@ -133,8 +157,33 @@ def test_a_step_hook_is_left_to_step():
         set_grads(model, seed)
         set_grads(twin, seed)
         if seed == 2:
-            optimizer.register_step_post_hook(lambda *_: calls.append(1))
+            optimizer.register_step_pre_hook(lambda *_: calls.append(1))
         update()
         twin_optimizer.step()
     same(model, optimizer, twin, twin_optimizer)
     assert calls == [1, 1]  # the hook ran at each step after it was registered
+    assert update._lists is None
+
+
+def test_the_small_batch_weights_follow_a_direct_step():
+    """core.small_batch copies an MLP's weights for small batches and knows them stale by the
+    optimizer step hook: a step through the direct call must make it copy them again."""
+    from vae_desktop.core import small_batch
+    from vae_desktop.core.fast_step import MLPStep
+
+    model = new_model(5, latent_dim=4, hidden=32, arch="mlp")
+    step = MLPStep(model, make_adam(model, 1e-2))
+    x = (torch.rand(16, 1, 28, 28) > 0.5).float()
+    step(x, None, 1.0)  # the first: through step(), which makes the state
+    model.eval()
+    z = torch.randn(3, 4)
+    before = small_batch.for_model(model).decode_logits(z)
+    model.train()
+    step(x, None, 1.0)  # through the direct call
+    assert step.update._lists is not None
+    model.eval()
+    after = small_batch.for_model(model).decode_logits(z)
+    with torch.no_grad():
+        expected = model.decode_logits(z)
+    assert not torch.equal(before, after)
+    assert torch.allclose(after, expected, atol=1e-5)

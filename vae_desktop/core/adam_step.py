@@ -7,10 +7,11 @@ checks its options, every step. For the MLP on 2 CPU cores that took 0.17 ms of 
 step: the update alone is 0.29 ms, the call 0.46 ms (2026-12-05, bench/README.md). Here the
 lists are gathered once and the kernel is called as `step()` calls it, with the group's
 options read afresh each time (a learning rate changed during a run takes effect at the next
-step). Anything else (another optimizer, several groups, amsgrad, weight decay, a GPU, a
-missing gradient, state replaced by `load_state_dict`, a step hook) goes through `step()`
-itself, as does the first step, which creates the state. tests/test_adam_step.py checks that
-both give the same weights and state, bit for bit.
+step), and then the post-step hooks, as `step()` calls them. Anything else (another optimizer,
+several groups, amsgrad, weight decay, a GPU, a missing gradient, state replaced by
+`load_state_dict`, a pre-step hook) goes through `step()` itself, as does the first step,
+which creates the state. tests/test_adam_step.py checks that both give the same weights and
+state, bit for bit.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ import importlib
 
 import torch
 
-# Where torch keeps the step hooks registered for every optimizer (the name torch.optim.optimizer
-# is not an attribute of torch.optim).
+# Where torch keeps the step hooks registered for every optimizer (register_optimizer_step_*_hook;
+# the name torch.optim.optimizer is not an attribute of torch.optim).
 _OPTIMIZER_MODULE = importlib.import_module("torch.optim.optimizer")
 
 # The options with which the fused update is exactly `_fused_adam_(..., <the group's values>)`.
@@ -50,10 +51,17 @@ class AdamStep:
                            lr=float(group["lr"]), beta1=float(beta1), beta2=float(beta2),
                            weight_decay=0.0, eps=float(group["eps"]), amsgrad=False,
                            maximize=False, grad_scale=None, found_inf=None)
+        # step()'s post-hooks, in its order and with its arguments: core.small_batch counts
+        # the steps with one to know when weights it copied are stale.
+        optimizer = self.optimizer
+        for hook in (*optimizer._optimizer_step_post_hooks.values(),
+                     *_OPTIMIZER_MODULE._global_optimizer_post_hooks.values()):
+            hook(optimizer, (optimizer,), {})
 
     def _plain(self) -> bool:
-        """Whether `step()` would be exactly the fused kernel's call: a fused Adam of one group
-        with plain options and no step hooks, on a torch that has the kernel."""
+        """Whether `step()` would be exactly the fused kernel's call and its post-hooks: a fused
+        Adam of one group with plain options and no pre-hook (one may change the step's
+        arguments), on a torch that has the kernel."""
         optimizer = self.optimizer
         if (type(optimizer) is not torch.optim.Adam or len(optimizer.param_groups) != 1
                 or not hasattr(torch, "_fused_adam_")):
@@ -63,11 +71,13 @@ class AdamStep:
             return False
         if any(torch.is_tensor(value) for value in (group["lr"], group["eps"], *group["betas"])):
             return False
-        hooks = (getattr(optimizer, "_optimizer_step_pre_hooks", None),
-                 getattr(optimizer, "_optimizer_step_post_hooks", None),
-                 getattr(_OPTIMIZER_MODULE, "_global_optimizer_pre_hooks", None),
-                 getattr(_OPTIMIZER_MODULE, "_global_optimizer_post_hooks", None))
-        return not any(hooks)
+        if not all(hasattr(where, name) for where, name in (
+                (optimizer, "_optimizer_step_pre_hooks"), (optimizer, "_optimizer_step_post_hooks"),
+                (_OPTIMIZER_MODULE, "_global_optimizer_pre_hooks"),
+                (_OPTIMIZER_MODULE, "_global_optimizer_post_hooks"))):
+            return False  # a torch that keeps its hooks elsewhere
+        return not (optimizer._optimizer_step_pre_hooks
+                    or _OPTIMIZER_MODULE._global_optimizer_pre_hooks)
 
     def _gather(self) -> tuple[list, list, list, list] | None:
         """The lists the kernel takes, or None where `step()` must do the update."""
