@@ -110,3 +110,23 @@ def test_a_cleared_digit_grid_keeps_its_shape_and_range(qtbot):
     fresh = DigitView()  # nothing shown yet: a blank digit
     fresh.set_image(None)
     assert fresh.image().shape == (28, 28)
+
+
+@pytest.mark.parametrize("move", ["pan", "zoom"])
+def test_a_latent_view_panned_or_zoomed_paints_once_a_move(qtbot, move):
+    """A drag or a wheel turn in the Latent tab moves the view by pyqtgraph's own calls: each
+    move is drawn with one paint too."""
+    canvas = LatentCanvas(equal_scale=True)
+    rng = np.random.default_rng(1)
+    canvas.set_points(rng.normal(size=(2000, 2)), rng.integers(0, 10, 2000))
+    canvas.fit_to_points()
+    counter = settle(qtbot, canvas)
+    for _ in range(3):  # after the first, the axes' widths have settled
+        canvas.vb.translateBy((0.05, 0.05)) if move == "pan" else canvas.vb.scaleBy((0.9, 0.9))
+        qtbot.wait(60)
+    counter.paints = 0
+    before = canvas.visible_region()
+    canvas.vb.translateBy((0.05, 0.05)) if move == "pan" else canvas.vb.scaleBy((0.9, 0.9))
+    qtbot.wait(80)
+    assert canvas.visible_region() != before
+    assert counter.paints == 1

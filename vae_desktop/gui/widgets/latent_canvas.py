@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem, QWidget
 
 from vae_desktop.core.movie import DIGIT_COLORS  # one per digit, here and in latent-space movies
 from vae_desktop.gui.widgets.plot_grid import plain_axes, show_grid
-from vae_desktop.gui.widgets.view_range import set_view_range
+from vae_desktop.gui.widgets.view_range import apply_now, set_view_range
 
 GRID_ALPHA = 0.15  # faint: the points are what to read
 HOVER_RADIUS_PX = 8
@@ -250,7 +250,7 @@ class LatentCanvas(pg.PlotWidget):
 
         self._region_timer = QTimer(self, singleShot=True, interval=MANIFOLD_DEBOUNCE_MS)
         self._region_timer.timeout.connect(self._emit_region)
-        self.vb.sigRangeChanged.connect(lambda *_: self.schedule_region_update())
+        self.vb.sigRangeChanged.connect(lambda *_: self._range_changed())
         self._hover_pos: QPointF | None = None
         self._hover_timer = QTimer(self, singleShot=True, interval=HOVER_THROTTLE_MS)
         self._hover_timer.timeout.connect(self._update_hover)
@@ -507,6 +507,10 @@ class LatentCanvas(pg.PlotWidget):
         plot = self.getPlotItem()
         plot.setLabel("bottom", x, color="#c8c8c8")
         plot.setLabel("left", y, color="#c8c8c8")
+
+    def _range_changed(self) -> None:
+        apply_now(self.vb)  # each pan or zoom drawn with one paint, not two
+        self.schedule_region_update()
 
     def schedule_region_update(self) -> None:
         """Emit region_settled after the debounce delay (as if the view had moved)."""
