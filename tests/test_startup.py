@@ -242,3 +242,47 @@ def test_a_data_folder_that_is_a_file_is_a_message_that_stays(qtbot, monkeypatch
     assert "Loading the models failed" in text and str(datafile) in text
     assert "Loading the models failed" in window.model_label.text()
     assert window.close()
+
+
+def test_what_the_first_optimizer_imports_is_imported_once_the_window_is_ready():
+    """torch._dynamo (about 1 s), which the first torch.optim optimizer imports: in the
+    background once every tab is built, so that the first Start does not hold the window still
+    while it loads. A fresh interpreter: in this one an earlier test has imported it."""
+    code = textwrap.dedent("""
+        import os, sys, time
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        from PySide6.QtCore import QSettings
+        from PySide6.QtWidgets import QApplication
+        QSettings.setDefaultFormat(QSettings.IniFormat)
+        QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, sys.argv[1])
+        app = QApplication([])
+        app.setOrganizationName("vae-desktop-test")
+        from vae_desktop.gui import startup
+        window = startup.start()
+        deadline = time.monotonic() + 240
+        while "ready" not in window.startup.stages and time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.005)
+        print("ready", "ready" in window.startup.stages)
+        window.startup.later_thread.join(240)
+        print("imported", "torch._dynamo" in sys.modules)
+        window.close()
+        app.processEvents()
+        os._exit(0)
+    """)
+    env = {**os.environ, "VAE_DESKTOP_DATA_DIR": os.environ["VAE_DESKTOP_DATA_DIR"]}
+    settings = Path(os.environ["VAE_DESKTOP_DATA_DIR"]) / "later-imports-settings"
+    out = subprocess.run([sys.executable, "-c", code, str(settings)], capture_output=True,
+                         text=True, env=env, cwd=REPO, timeout=300, check=True).stdout
+    assert out.strip().splitlines()[-2:] == ["ready True", "imported True"]
+
+
+def test_no_later_imports_after_closing_while_loading(qtbot):
+    gate = threading.Event()
+    window = launch(qtbot, first_steps=gated(startup.first_imports, gate))
+    qtbot.waitUntil(lambda: window.startup.thread is not None, timeout=5000)
+    window.close()
+    gate.set()
+    window.startup.thread.join(60)
+    qtbot.wait(50)
+    assert "ready" not in window.startup.stages and window.startup.later_thread is None

@@ -10,7 +10,10 @@ can be closed, at any point. Closing before the models are loaded
 needs no shutdown (nothing runs but the imports, which end with the process: run_app ends it with
 os._exit); after that, the window closes as always (gui.shutdown).
 
-The thread only imports; it touches no widget, and reports through queued signals.
+The thread only imports; it touches no widget, and reports through queued signals. Once every
+tab is built, a second thread imports what the first optimizer would import on the GUI thread
+(LATER_IMPORTS: torch._dynamo, about 1 s, which torch.optim brings in lazily): the first Start,
+sweep or anomaly run no longer holds the window still for it (gui.workers.warm_up_in_gui_thread).
 
 PySide6 reads the source file of every module imported after it (shibokensupport's
 feature_imported, PYSIDE-2029, to find modules that opt into `from __feature__ import ...`):
@@ -45,6 +48,11 @@ TORCH_HINT = ("Reinstalling PyTorch in the app's environment (pip install --forc
               "torch) mends a broken installation.")
 
 
+# Imported after start-up, when nothing waits for them: the first torch.optim optimizer imports
+# torch._dynamo (torch._disable_dynamo on add_param_group), about 900 modules and 1 s here.
+LATER_IMPORTS = ("torch._dynamo",)
+
+
 # (name in the launch log, what the window says meanwhile, what the thread does)
 Step = tuple[str, str, Callable[[], object]]
 
@@ -71,6 +79,17 @@ def other_imports(first: str) -> tuple[Step, ...]:
         importlib.import_module("vae_desktop.gui.models_dialog")
 
     return (("other-tabs", LOADING_TABS, rest),)
+
+
+def _import_later() -> None:
+    """LATER_IMPORTS, in the background once the window is ready. A failure is left for the
+    import that needs the module to report, where it happens."""
+    try:
+        for name in LATER_IMPORTS:
+            importlib.import_module(name)
+        log_stage("imported:later")
+    except Exception:  # noqa: BLE001 - the job that needs it says why (gui.workers)
+        pass
 
 
 def log_stage(stage: str) -> None:
@@ -136,6 +155,7 @@ class Startup(QObject):
         self.first_tab = ""  # the tab whose module the first imports bring
         self.stages: list[str] = []
         self.thread: threading.Thread | None = None
+        self.later_thread: threading.Thread | None = None  # LATER_IMPORTS, once ready
         self._all_imported = False
         self._waiting = False  # for the other tabs' modules
         self._signals = _ThreadSignals()
@@ -256,9 +276,18 @@ class Startup(QObject):
             title = self.window.next_tab_to_build()
             if title is None:
                 self._reach("ready")
+                self._start_later_imports()
                 return
             self.window.build_tab(title)
         QTimer.singleShot(0, self, self._build_next)
+
+
+    def _start_later_imports(self) -> None:
+        if self.later_thread is not None or self.window.closing_down:
+            return
+        self.later_thread = threading.Thread(target=_import_later, daemon=True,
+                                             name="vae-desktop later imports")
+        self.later_thread.start()
 
 
 def start(window_class=None) -> main_window.MainWindow:

@@ -37,9 +37,11 @@ _warmed_up = False
 def warm_up_in_gui_thread() -> None:
     """Call in the GUI thread before starting a job that trains: it imports what the first
     optimizer and torch.save would otherwise import lazily in the worker thread (torch._dynamo,
-    about 4 s once). PySide6 hooks every import to read the module's source, and doing that from
+    1-4 s once). PySide6 hooks every import to read the module's source, and doing that from
     a second thread has crashed PySide6 apps; a stop asked during that import would also wait
-    for it."""
+    for it. The app's start-up imports torch._dynamo in the background once every tab is built
+    (gui.startup.LATER_IMPORTS, with that hook off), so this is quick unless a job starts
+    before then: the import then waits here for that thread's."""
     global _warmed_up
     if _warmed_up:
         return
