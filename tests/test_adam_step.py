@@ -30,6 +30,19 @@ def set_grads(model, seed: int) -> None:
         p.grad = torch.randn(p.shape, generator=generator) * (1e-3 if seed % 3 else 1e-30)
 
 
+def train_both(models, update, seeds, before=None) -> None:
+    """Steps of both models of `pair()` on the same gradients: the first through `update`, the
+    twin through `step()`; `before(seed)` runs before each."""
+    model, _optimizer, twin, twin_optimizer = models
+    for seed in seeds:
+        set_grads(model, seed)
+        set_grads(twin, seed)
+        if before is not None:
+            before(seed)
+        update()
+        twin_optimizer.step()
+
+
 def same(model, optimizer, twin, twin_optimizer) -> None:
     for p, q in zip(model.parameters(), twin.parameters(), strict=True):
         assert torch.equal(p, q)
@@ -41,69 +54,54 @@ def same(model, optimizer, twin, twin_optimizer) -> None:
 
 
 def test_the_same_update_as_step_bit_for_bit():
-    model, optimizer, twin, twin_optimizer = pair()
+    models = model, optimizer, twin, twin_optimizer = pair()
     update = AdamStep(optimizer)
     before = [p.clone() for p in model.parameters()]
-    for seed in range(12):
-        set_grads(model, seed)
-        set_grads(twin, seed)
-        update()
-        twin_optimizer.step()
-        if seed == 5:  # the learning rate changed during the run
+
+    def lower_lr(seed: int) -> None:
+        if seed == 6:  # the learning rate changed during the run
             for group in (optimizer.param_groups[0], twin_optimizer.param_groups[0]):
                 group["lr"] = 3e-3
-    same(model, optimizer, twin, twin_optimizer)
+
+    train_both(models, update, range(12), lower_lr)
+    same(*models)
     assert update._lists is not None  # the direct call was used, not step() throughout
     assert not any(torch.equal(p, b) for p, b in zip(model.parameters(), before, strict=True))
     assert float(optimizer.state[next(model.parameters())]["step"]) == 12
 
 
 def test_state_replaced_midway_is_followed():
-    model, optimizer, twin, twin_optimizer = pair()
+    models = model, optimizer, twin, twin_optimizer = pair()
     update = AdamStep(optimizer)
-    for seed in range(3):
-        set_grads(model, seed)
-        set_grads(twin, seed)
-        update()
-        twin_optimizer.step()
+    train_both(models, update, range(3))
     saved = copy.deepcopy(twin_optimizer.state_dict())
     # Both go back to a saved state (new tensors): the kernel must get those, not the old ones.
     optimizer.load_state_dict(saved)
     twin_optimizer.load_state_dict(copy.deepcopy(saved))
-    for seed in range(3, 8):
-        set_grads(model, seed)
-        set_grads(twin, seed)
-        update()
-        twin_optimizer.step()
-    same(model, optimizer, twin, twin_optimizer)
+    train_both(models, update, range(3, 8))
+    same(*models)
     assert float(optimizer.state[next(model.parameters())]["step"]) == 8
 
 
 @pytest.mark.parametrize("options", [{"amsgrad": True}, {"weight_decay": 0.1},
                                      {"fused": False}, {"maximize": True}])
 def test_other_options_are_left_to_step(options):
-    model, optimizer, twin, twin_optimizer = pair(**options)
-    update = AdamStep(optimizer)
-    for seed in range(4):
-        set_grads(model, seed)
-        set_grads(twin, seed)
-        update()
-        twin_optimizer.step()
-    same(model, optimizer, twin, twin_optimizer)
+    models = pair(**options)
+    update = AdamStep(models[1])
+    train_both(models, update, range(4))
+    same(*models)
     assert update._lists is None
 
 
 def test_a_missing_gradient_is_left_to_step():
-    model, optimizer, twin, twin_optimizer = pair()
-    update = AdamStep(optimizer)
-    for seed in range(4):
-        set_grads(model, seed)
-        set_grads(twin, seed)
+    models = model, optimizer, twin, _ = pair()
+
+    def drop_a_gradient(seed: int) -> None:
         if seed == 2:  # a parameter without a gradient: step() skips it
             model[0].bias.grad = twin[0].bias.grad = None
-        update()
-        twin_optimizer.step()
-    same(model, optimizer, twin, twin_optimizer)
+
+    train_both(models, AdamStep(optimizer), range(4), drop_a_gradient)
+    same(*models)
 
 
 def test_a_training_step_of_the_mlp_updates_as_step_does():
@@ -150,17 +148,16 @@ def test_post_step_hooks_run_as_step_runs_them():
 
 
 def test_a_pre_step_hook_is_left_to_step():
-    model, optimizer, twin, twin_optimizer = pair()
+    models = _model, optimizer, _twin, _ = pair()
     update = AdamStep(optimizer)
     calls = []
-    for seed in range(4):
-        set_grads(model, seed)
-        set_grads(twin, seed)
+
+    def add_a_hook(seed: int) -> None:
         if seed == 2:
             optimizer.register_step_pre_hook(lambda *_: calls.append(1))
-        update()
-        twin_optimizer.step()
-    same(model, optimizer, twin, twin_optimizer)
+
+    train_both(models, update, range(4), add_a_hook)
+    same(*models)
     assert calls == [1, 1]  # the hook ran at each step after it was registered
     assert update._lists is None
 
