@@ -35,13 +35,14 @@ qInstallMessageHandler(on_qt_message)
 
 STUCK = threading.Event()  # from now on every training step takes 30 s
 in_stuck_steps = []  # a thread each
-real_step = torch.optim.Adam.step
-def step(self, *args, **kwargs):  # the Adam update ends every training step, whichever its path
+from vae_desktop.core.adam_step import AdamStep
+real_update = AdamStep.__call__
+def update(self):  # the Adam update ends every training step on the CPU, whichever its path
     if STUCK.is_set():
         in_stuck_steps.append(threading.get_ident())
         time.sleep(30)
-    return real_step(self, *args, **kwargs)
-torch.optim.Adam.step = step
+    return real_update(self)
+AdamStep.__call__ = update
 WHAT = sys.argv[1]
 
 class Window(MainWindow):
