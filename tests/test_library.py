@@ -290,3 +290,30 @@ def test_temporary_files_left_by_a_killed_write_are_cleared(tmp_path):
     os.utime(old, (0, 0))
     ModelLibrary().load()
     assert not old.exists() and new.exists()
+
+
+def test_a_data_folder_reached_through_a_link_keeps_its_paths_relative(tmp_path, monkeypatch):
+    """The list stores a file of the data folder as a path relative to it and any other file as
+    it is, when the folder is named through a symbolic link too (both sides resolved)."""
+    real = tmp_path / "real-data"
+    real.mkdir()
+    link = tmp_path / "data-link"
+    link.symlink_to(real, target_is_directory=True)
+    monkeypatch.setenv("VAE_DESKTOP_DATA_DIR", str(link))
+    library = ModelLibrary()
+    library.load()
+    own = make_model(models_dir(), "own")  # in the folder, through the link
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    opened = make_model(elsewhere, "theirs")
+    library.add(own, "trained")
+    library.add(opened, "opened")
+    stored = {Path(item["path"]).name: item["path"]
+              for item in json.loads(index_path().read_text())["models"]}
+    assert stored["own.pt"] == "models/own.pt"
+    assert stored["theirs.pt"] == str((elsewhere / "theirs.pt").resolve())
+    again = ModelLibrary()
+    assert again.load() == []
+    assert again.find(real / "models" / "own.pt") is not None
+    assert again.find(link / "models" / "own.pt") is again.find(real / "models" / "own.pt")
+    assert again.find(opened.path).origin == "opened"

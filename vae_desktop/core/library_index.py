@@ -18,7 +18,7 @@ import json
 import os
 import re
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .checkpoint import Checkpoint
@@ -95,27 +95,30 @@ def read_index(index: Path, data_folder: Path) -> tuple[list[ModelEntry], int, b
         raise ValueError("it is not a vae-desktop model list of this version")
     newer = version > INDEX_VERSION
     entries, seen = [], set()
+    root = data_folder.resolve()  # once: every entry is compared with it
     for item in data["models"]:
         entry = _entry(item, data_folder, lenient=newer)
         if entry is None:
             continue
         if not entry.bundled:
-            entry.path = localized(entry.path, data_folder, index.name)
-        if path_key(entry.path) not in seen:  # one entry to a file
-            seen.add(path_key(entry.path))
+            entry.path = localized(entry.path, data_folder, index.name, root)
+        key = path_key(entry.path)
+        if key not in seen:  # one entry to a file
+            seen.add(key)
             entries.append(entry)
     return entries, len(data["models"]) - len(entries), newer, text
 
 
-def localized(path: str, data_folder: Path, index_name: str) -> str:
+def localized(path: str, data_folder: Path, index_name: str, root: Path | None = None) -> str:
     """An absolute path, as earlier versions wrote them, that points into another data
     folder (this one's before it was moved or copied): the file of this data folder with
     the same part after the data folder ("models/x.pt"), where there is one and the old
     file, if still there, is the same size. Else the path as it is. The old root must be
     a data folder (its list of models is there) or gone: a folder of the user's that is
-    called "models" (~/models/x.pt) is not one, and its file stays the user's."""
+    called "models" (~/models/x.pt) is not one, and its file stays the user's. `root`: the
+    data folder resolved, where the caller has it."""
     old = Path(path)
-    if inside(old, data_folder):
+    if old.resolve().is_relative_to(root or data_folder.resolve()):
         return path
     parts = old.parts
     for i in range(len(parts) - 2, 0, -1):
@@ -140,10 +143,13 @@ def localized(path: str, data_folder: Path, index_name: str) -> str:
 def index_text(entries: list[ModelEntry], data_folder: Path) -> str:
     """The index's text for a list: paths in the data folder relative to it."""
     models = []
-    for entry in entries:
-        item = asdict(entry)
-        if not entry.bundled and inside(entry.file, data_folder):
-            item["path"] = entry.file.resolve().relative_to(data_folder.resolve()).as_posix()
+    root = data_folder.resolve()  # once, and each file once: a list of hundreds is written
+    for entry in entries:     # on every change (about 0.13 ms an entry before, 2026-12-05)
+        item = {name: getattr(entry, name) for name in FIELDS}  # asdict copied deeply
+        if not entry.bundled:
+            file = entry.file.resolve()
+            if file.is_relative_to(root):
+                item["path"] = file.relative_to(root).as_posix()
         models.append(item)
     payload = {"version": INDEX_VERSION, "models": models}
     return json.dumps(payload, indent=1, allow_nan=False, default=_nan_free)
