@@ -100,9 +100,11 @@ def read_index(index: Path, data_folder: Path) -> tuple[list[ModelEntry], int, b
         entry = _entry(item, data_folder, lenient=newer)
         if entry is None:
             continue
-        if not entry.bundled:
+        resolved = Path(entry.path).resolve()  # once: it is also the entry's key (path_key)
+        if not entry.bundled and not resolved.is_relative_to(root):
             entry.path = localized(entry.path, data_folder, index.name, root)
-        key = path_key(entry.path)
+            resolved = Path(entry.path).resolve()
+        key = str(resolved)
         if key not in seen:  # one entry to a file
             seen.add(key)
             entries.append(entry)
