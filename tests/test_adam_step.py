@@ -184,3 +184,16 @@ def test_the_small_batch_weights_follow_a_direct_step():
         expected = model.decode_logits(z)
     assert not torch.equal(before, after)
     assert torch.allclose(after, expected, atol=1e-5)
+
+
+def test_a_torch_whose_kernel_differs_is_left_to_step(monkeypatch):
+    """KERNEL_OK is False where the kernel takes other arguments than the call gives it."""
+    from vae_desktop.core import adam_step
+
+    assert adam_step.KERNEL_OK  # this torch's kernel takes them
+    monkeypatch.setattr(adam_step, "KERNEL_OK", False)
+    models = pair()
+    update = AdamStep(models[1])
+    train_both(models, update, range(3))
+    same(*models)
+    assert update._lists is None

@@ -24,6 +24,22 @@ import torch
 # the name torch.optim.optimizer is not an attribute of torch.optim).
 _OPTIMIZER_MODULE = importlib.import_module("torch.optim.optimizer")
 
+# The keyword arguments the call below gives the kernel (torch 2.4 to 2.14 take these).
+KERNEL_ARGUMENTS = {"lr", "beta1", "beta2", "weight_decay", "eps", "amsgrad", "maximize",
+                    "grad_scale", "found_inf"}
+
+
+def _kernel_takes_our_arguments() -> bool:
+    """Whether this torch's fused Adam kernel takes the arguments it is called with here."""
+    try:
+        schema = torch.ops.aten._fused_adam_.default._schema
+    except (AttributeError, RuntimeError):
+        return False
+    return KERNEL_ARGUMENTS <= {argument.name for argument in schema.arguments}
+
+
+KERNEL_OK = hasattr(torch, "_fused_adam_") and _kernel_takes_our_arguments()
+
 # The options with which the fused update is exactly `_fused_adam_(..., <the group's values>)`.
 PLAIN = {"amsgrad": False, "maximize": False, "weight_decay": 0, "capturable": False,
          "differentiable": False, "foreach": None, "fused": True,
@@ -63,8 +79,8 @@ class AdamStep:
         Adam of one group with plain options and no pre-hook (one may change the step's
         arguments), on a torch that has the kernel."""
         optimizer = self.optimizer
-        if (type(optimizer) is not torch.optim.Adam or len(optimizer.param_groups) != 1
-                or not hasattr(torch, "_fused_adam_")):
+        if (not KERNEL_OK or type(optimizer) is not torch.optim.Adam
+                or len(optimizer.param_groups) != 1):
             return False
         group = optimizer.param_groups[0]
         if any(group.get(key, value) != value for key, value in PLAIN.items()):
