@@ -281,7 +281,6 @@ class Startup(QObject):
             self.window.build_tab(title)
         QTimer.singleShot(0, self, self._build_next)
 
-
     def _start_later_imports(self) -> None:
         if self.later_thread is not None or self.window.closing_down:
             return
