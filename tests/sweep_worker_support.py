@@ -328,7 +328,9 @@ def forked_worker(spec, host: str | None = None) -> ForkedWorker:
 
 def running_trial_of(url: str, study: str, worker: ForkedWorker) -> FrozenTrial:
     """The trial `worker` runs, once it has said it is its own (host and pid recorded), sampled
-    its settings and sent its first heartbeat."""
+    its settings and sent its first heartbeat. Optuna reads a trial's params and its user
+    attributes in separate SELECTs, each its own snapshot in SQLite, so one read can see the
+    settings attribute but not yet the params sampled just before it: wait for both."""
     from vae_desktop.core.sweep import open_storage
 
     storage = _storages.get(url) or _storages.setdefault(url, open_storage(url))
@@ -338,7 +340,7 @@ def running_trial_of(url: str, study: str, worker: ForkedWorker) -> FrozenTrial:
             raise AssertionError("the forked worker ended before it ran a trial")
         mine = [t for t in trials(url, study)
                 if t.state.name == "RUNNING" and t.user_attrs.get("pid") == worker.pid
-                and "settings" in t.user_attrs]
+                and "settings" in t.user_attrs and t.params]
         beating = storage.heartbeat_ages(storage.get_study_id_from_name(study)) if mine else {}
         return [t for t in mine if t._trial_id in beating]
 
