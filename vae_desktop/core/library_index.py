@@ -102,7 +102,7 @@ def read_index(index: Path, data_folder: Path) -> tuple[list[ModelEntry], int, b
             continue
         resolved = Path(entry.path).resolve()  # once: it is also the entry's key (path_key)
         if not entry.bundled and not resolved.is_relative_to(root):
-            entry.path = localized(entry.path, data_folder, index.name, root)
+            entry.path = localized(entry.path, data_folder, index.name)
             resolved = Path(entry.path).resolve()
         key = str(resolved)
         if key not in seen:  # one entry to a file
@@ -111,17 +111,14 @@ def read_index(index: Path, data_folder: Path) -> tuple[list[ModelEntry], int, b
     return entries, len(data["models"]) - len(entries), newer, text
 
 
-def localized(path: str, data_folder: Path, index_name: str, root: Path | None = None) -> str:
-    """An absolute path, as earlier versions wrote them, that points into another data
-    folder (this one's before it was moved or copied): the file of this data folder with
-    the same part after the data folder ("models/x.pt"), where there is one and the old
-    file, if still there, is the same size. Else the path as it is. The old root must be
-    a data folder (its list of models is there) or gone: a folder of the user's that is
-    called "models" (~/models/x.pt) is not one, and its file stays the user's. `root`: the
-    data folder resolved, where the caller has it."""
+def localized(path: str, data_folder: Path, index_name: str) -> str:
+    """An absolute path outside `data_folder`, as earlier versions wrote them, that points
+    into another data folder (this one's before it was moved or copied): the file of this
+    data folder with the same part after the data folder ("models/x.pt"), where there is one
+    and the old file, if still there, is the same size. Else the path as it is. The old root
+    must be a data folder (its list of models is there) or gone: a folder of the user's that
+    is called "models" (~/models/x.pt) is not one, and its file stays the user's."""
     old = Path(path)
-    if old.resolve().is_relative_to(root or data_folder.resolve()):
-        return path
     parts = old.parts
     for i in range(len(parts) - 2, 0, -1):
         if parts[i] not in APP_FOLDERS:
