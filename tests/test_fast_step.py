@@ -99,3 +99,30 @@ def test_bf16_mlp_step_agrees_with_bf16_autocast(mnist_train_small):
     fp32_grad = models["fp32"].enc_body[0].weight.grad
     hand_grad = models["hand"].enc_body[0].weight.grad
     assert not torch.equal(fp32_grad, hand_grad)  # bf16 did round: this is not the fp32 path
+
+
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+def test_mlp_step_makes_gradients_again_when_they_were_replaced(mnist_train_small, precision):
+    """The step keeps its gradients and buffers from step to step. Gradients cleared to None,
+    or one replaced, between two steps are made again, and the steps still give what a fresh
+    step gives for the same weights and noise."""
+    x = to_float(mnist_train_small[0][:128])
+    reference = new_model(6, hidden=64, latent_dim=5)
+    reference.train()
+    kept, fresh = copy.deepcopy(reference), copy.deepcopy(reference)
+    kept_opt, fresh_opt = make_adam(kept, 1e-3), make_adam(fresh, 1e-3)
+    kept_step = MLPStep(kept, kept_opt, precision)
+    for clear in (None, "to none", "replace one"):
+        if clear == "to none":
+            kept_opt.zero_grad(set_to_none=True)
+        elif clear == "replace one":
+            kept.fc_logvar.weight.grad = torch.full_like(kept.fc_logvar.weight, 9.0)
+        torch.manual_seed(3)
+        got = kept_step(x, None, 1.0)
+        torch.manual_seed(3)
+        expected = MLPStep(fresh, fresh_opt, precision)(x, None, 1.0)  # a new step each time
+        assert torch.equal(got, expected), clear
+        for (name, a), b in zip(kept.named_parameters(), fresh.parameters(), strict=True):
+            assert torch.equal(a.grad, b.grad), (clear, name)
+            assert torch.equal(a, b), (clear, name)
+    assert kept.fc_mu.weight.grad.shape == kept.fc_mu.weight.shape
