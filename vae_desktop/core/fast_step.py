@@ -219,6 +219,24 @@ class MLPStep:
         return torch.stack([loss, recon, kl])
 
 
+def kept_bytes(batch: int, hidden: int, latent_dim: int, classes: int, precision: str) -> int:
+    """The bytes `MLPStep` keeps from step to step for batches of `batch` images: its buffers
+    for the batch, the mean and log-variance layers' joined weights, and in bf16 the two large
+    weights' copies and their gradients' products. core.memory counts it for a run on the CPU;
+    a test checks it against a real step's buffers."""
+    p, h, z, c = PIXELS, hidden, latent_dim, classes
+    joined = 4 * (2 * z * h + 2 * z)  # w_mulv and b_mulv, float32
+    # Float32 in both precisions: mulv, dmulv and the latent side's seven results (std, eps, z,
+    # var, kl, mu_sq, dz); g and dh; the scratch gradient and the softplus's two.
+    per_image = 4 * (11 * z + 2 * h + 3 * p)
+    if precision != "bf16":
+        return batch * (per_image + 4 * (2 * h + p)) + joined  # h, dg and the logits
+    per_image += 2 * (2 * h + p)  # h, dg and the logits, as the products give them
+    per_image += 2 * (p + c + 2 * h + p) + 4 * (2 * h + p)  # the casts to bf16 and back
+    large = h * (p + c) + p * h  # the encoder's and the decoder's last weights
+    return batch * per_image + joined + 2 * (2 * large + h + p)
+
+
 def _cast(tensor: torch.Tensor, dtype: torch.dtype, buffers: dict[str, torch.Tensor],
           name: str) -> torch.Tensor:
     """`tensor` as `dtype`: itself where it is that already, else copied into `buffers[name]`,

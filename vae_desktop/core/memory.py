@@ -4,8 +4,10 @@ A run holds the model's weights, their gradients, Adam's two moment estimates an
 copy of the last good weights; the training and test images as floats on the device; and, during
 a step, what autograd keeps for the backward pass at the batch size, plus the gradient buffers
 of the largest layers (on CUDA twice over: the step's CUDA graph keeps its own, needed_bytes).
-The model is built on PyTorch's meta device (shapes only, no memory) and its layers are walked
-as one image goes through them: so the figures follow core.model's layers.
+On the CPU the one-hidden-layer MLP trains without autograd: there the step's own buffers,
+kept from step to step (core.fast_step.kept_bytes), take autograd's place. The model is built
+on PyTorch's meta device (shapes only, no memory) and its layers are walked as one image goes
+through them: so the figures follow core.model's layers.
 
 Checked against one real training step on the CPU (peak resident memory; bench/memory_estimate.py).
 """
@@ -21,7 +23,9 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from .fast_step import kept_bytes
 from .model import PIXELS, VAE
+from .precision import resolve_precision
 from .settings import TRAIN_IMAGES, num_classes
 from .wording import duration
 
@@ -182,18 +186,30 @@ class RunEstimate:
 
 
 def estimate(settings: Mapping, train_images: int | None = None,
-             test_images: int = TEST_IMAGES) -> RunEstimate:
-    """The run's needs. `settings`: core.settings values (arch, latent_dim, hidden, conditional,
-    batch_size; train_size when `train_images` is not given, 0 meaning all)."""
+             test_images: int = TEST_IMAGES, device: str | torch.device = "cpu") -> RunEstimate:
+    """The run's needs on `device`. `settings`: core.settings values (arch, latent_dim, hidden,
+    conditional, batch_size; layers and precision where not the defaults; train_size when
+    `train_images` is not given, 0 meaning all)."""
     if train_images is None:
         train_images = settings.get("train_size") or TRAIN_IMAGES
-    cost = model_cost(settings["arch"], int(settings["latent_dim"]), int(settings["hidden"]),
-                      num_classes(bool(settings.get("conditional", False))),
-                      int(settings.get("layers", 1)))
+    arch, latent_dim, hidden = settings["arch"], int(settings["latent_dim"]), int(settings["hidden"])
+    classes = num_classes(bool(settings.get("conditional", False)))
+    layers = int(settings.get("layers", 1))
+    cost = model_cost(arch, latent_dim, hidden, classes, layers)
     batch = max(1, min(int(settings["batch_size"]), int(train_images)))
     weights = cost.parameters * FLOAT_BYTES * WEIGHT_COPIES
     activations = batch * (cost.saved_bytes_per_image
                            + TRANSIENT_ACTIVATIONS * cost.largest_bytes_per_image)
+    device = torch.device(device)
+    if arch == "mlp" and layers == 1 and device.type == "cpu":
+        # The hand-written step (core.fast_step.MLPStep) trains it: no autograd, but buffers
+        # kept from step to step, and the batch gathered anew for each step.
+        try:
+            precision = resolve_precision(settings.get("precision") or "auto", device, arch)
+        except ValueError:  # the run says so when it starts; bf16 keeps the more
+            precision = "bf16"
+        activations = (kept_bytes(batch, hidden, latent_dim, classes, precision)
+                       + batch * PIXELS * FLOAT_BYTES)
     pixels = 28 * 28 * FLOAT_BYTES + 8  # a float image and its int64 label
     data = (train_images + test_images) * pixels
     return RunEstimate(int(settings["batch_size"]), batch, int(settings["hidden"]),
@@ -224,7 +240,7 @@ def training_needs(settings: Mapping, test_images: int | None = None,
         device = resolve_device(settings.get("device") or "auto")
     except DeviceError:
         return None, None  # the run says so when it starts
-    run = estimate(settings, test_images=test_images or TEST_IMAGES)
+    run = estimate(settings, test_images=test_images or TEST_IMAGES, device=device)
     return fit_problem(run, device, subject), slow_step_note(run, device)
 
 
