@@ -130,26 +130,32 @@ def test_on_cuda_the_step_graphs_memory_is_counted(monkeypatch):
 
 
 @pytest.mark.parametrize("precision", ["bf16", "fp32"])
-@pytest.mark.parametrize("hidden, latent_dim, classes, batch", [(400, 20, 0, 96), (64, 7, 10, 50)])
-def test_the_hand_written_steps_buffers_are_counted(precision, hidden, latent_dim, classes, batch):
+@pytest.mark.parametrize("hidden, latent_dim, classes, batch, last",
+                         [(400, 20, 0, 96, 40), (64, 7, 10, 50, 20)])
+def test_the_hand_written_steps_buffers_are_counted(precision, hidden, latent_dim, classes, batch,
+                                                    last):
     """On the CPU the one-hidden-layer MLP trains with core.fast_step.MLPStep, which keeps its
-    buffers from step to step instead of autograd's saved activations. kept_bytes is what a real
-    step holds, and the CPU's estimate counts it (bug: it counted autograd's only, 21% under the
-    peak measured for hidden 8,192 at batch 4,096); a GPU's, which uses autograd, does not."""
+    buffers from step to step, for the full batch and the epoch's last, shorter one, instead of
+    autograd's saved activations. kept_bytes is what a real step holds after both, and the CPU's
+    estimate counts it (bug: it counted autograd's only, 21% under the peak measured for hidden
+    8,192 at batch 4,096; then the last batch's buffers were left out); a GPU's, which uses
+    autograd, does not."""
     model = new_model(1, hidden=hidden, latent_dim=latent_dim, num_classes=classes)
     step = MLPStep(model, make_adam(model, 1e-3), precision)
-    x, y = torch.rand(batch, 1, 28, 28), torch.arange(batch) % 10 if classes else None
-    for _ in range(2):
+    for n in (batch, last, batch):  # an epoch's end and the next epoch's start
+        x, y = torch.rand(n, 1, 28, 28), torch.arange(n) % 10 if classes else None
         step(x, y, 1.0)
+    groups = (*step._buffers.values(), step._products, step._low_weights,
+              {"w": step._w_mulv, "b": step._b_mulv})
     held = {t.untyped_storage().data_ptr(): t.untyped_storage().nbytes()
-            for group in (*step._buffers.values(), step._products, step._low_weights)
-            for t in group.values()}
-    assert kept_bytes(batch, hidden, latent_dim, classes, precision) == sum(held.values())
+            for group in groups for t in group.values()}
+    assert kept_bytes(batch + last, hidden, latent_dim, classes, precision) == sum(held.values())
 
     settings = {"arch": "mlp", "latent_dim": latent_dim, "hidden": hidden, "batch_size": batch,
                 "conditional": bool(classes), "precision": precision}
-    cpu = memory.estimate(settings, train_images=1000, device="cpu")
-    cuda = memory.estimate(settings, train_images=1000, device="cuda")
+    images = 2 * batch + last  # two full batches and a short one
+    cpu = memory.estimate(settings, train_images=images, device="cpu")
+    cuda = memory.estimate(settings, train_images=images, device="cuda")
     cost = memory.model_cost("mlp", latent_dim, hidden, classes)
     autograd = batch * (cost.saved_bytes_per_image
                         + memory.TRANSIENT_ACTIVATIONS * cost.largest_bytes_per_image)

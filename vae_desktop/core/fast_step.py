@@ -26,7 +26,7 @@ import torch
 
 from . import graphed_step
 from .adam_step import AdamStep
-from .model import PIXELS, VAE, vae_loss
+from .model import PIXELS, VAE, softplus, vae_loss
 from .precision import autocast
 
 StepFn = Callable[[torch.Tensor, torch.Tensor | None, float], torch.Tensor]
@@ -91,6 +91,9 @@ class MLPStep:
         self._buffers: dict[int, dict[str, torch.Tensor]] = {}
         self._products: dict[torch.Size, torch.Tensor] = {}  # bf16 weight gradients
         self._low_weights: dict[str, torch.Tensor] = {}  # their bf16 copies, made each step
+        # The mean and log-variance layers' weights and biases joined, copied each step.
+        hidden, z = self.enc.out_features, model.latent_dim
+        self._w_mulv, self._b_mulv = torch.empty(2 * z, hidden), torch.empty(2 * z)
         self._grad_of: tuple[tuple[torch.Tensor, torch.Tensor], ...] = ()  # (parameter, .grad)
 
     def _grads(self) -> tuple[torch.Tensor, torch.Tensor]:
@@ -123,8 +126,8 @@ class MLPStep:
             found = {"h": new(n, hidden, **low), "mulv": new(n, 2 * z),
                      "g": new(n, hidden), "logits": new(n, PIXELS, **low),
                      "scratch": new(n, PIXELS), "dg": new(n, hidden, **low),
+                     "softplus_tail": new(n, PIXELS), "softplus": new(n, PIXELS),
                      "dh": new(n, hidden), "dmulv": new(n, 2 * z),
-                     "w_mulv": new(2 * z, hidden), "b_mulv": new(2 * z),
                      **{name: new(n, z)
                         for name in ("std", "eps", "z", "var", "kl", "mu_sq", "dz")}}
             # Views made once: mu and log-variance, and their gradients.
@@ -160,8 +163,8 @@ class MLPStep:
         label = model._onehot(y, n, flat) if conditional else None
         enc_in = torch.cat([flat, label], dim=1) if conditional else flat
         enc, dec_in, dec_out = self.enc, self.dec_in, self.dec_out
-        w_mulv = torch.cat([model.fc_mu.weight, model.fc_logvar.weight], out=buf["w_mulv"])
-        b_mulv = torch.cat([model.fc_mu.bias, model.fc_logvar.bias], out=buf["b_mulv"])
+        w_mulv = torch.cat([model.fc_mu.weight, model.fc_logvar.weight], out=self._w_mulv)
+        b_mulv = torch.cat([model.fc_mu.bias, model.fc_logvar.bias], out=self._b_mulv)
         # The four large products (image side) take `low` operands; the small ones (latent
         # side: 400x40 and 20x400) stay float32, which is faster for them than bf16 on this
         # CPU (see the class docstring). In float32 none of the casts below copies anything.
@@ -188,8 +191,8 @@ class MLPStep:
                        "logits_float")
 
         # Loss: BCE with logits summed = sum(softplus(l)) - <x, l>, as means per image.
-        recon = (_softplus(logits, buf).sum()
-                 - torch.dot(flat.reshape(-1), logits.reshape(-1))) / n
+        terms = softplus(logits, out=(buf["softplus_tail"], buf["softplus"]))
+        recon = (terms.sum() - torch.dot(flat.reshape(-1), logits.reshape(-1))) / n
         var = torch.exp(logvar, out=buf["var"])
         kl_terms = torch.add(logvar, 1, out=buf["kl"]).sub_(torch.mul(mu, mu, out=buf["mu_sq"]))
         kl = -0.5 * kl_terms.sub_(var).sum() / n
@@ -219,22 +222,23 @@ class MLPStep:
         return torch.stack([loss, recon, kl])
 
 
-def kept_bytes(batch: int, hidden: int, latent_dim: int, classes: int, precision: str) -> int:
-    """The bytes `MLPStep` keeps from step to step for batches of `batch` images: its buffers
-    for the batch, the mean and log-variance layers' joined weights, and in bf16 the two large
-    weights' copies and their gradients' products. core.memory counts it for a run on the CPU;
-    a test checks it against a real step's buffers."""
+def kept_bytes(images: int, hidden: int, latent_dim: int, classes: int, precision: str) -> int:
+    """The bytes `MLPStep` keeps from step to step: its buffers for the batches it holds them
+    for, `images` in all (a run's full batch and its last, shorter one: it keeps both), the mean
+    and log-variance layers' joined weights, and in bf16 the two large weights' copies and their
+    gradients' products. core.memory counts it for a run on the CPU; a test checks it against a
+    real step's buffers."""
     p, h, z, c = PIXELS, hidden, latent_dim, classes
     joined = 4 * (2 * z * h + 2 * z)  # w_mulv and b_mulv, float32
     # Float32 in both precisions: mulv, dmulv and the latent side's seven results (std, eps, z,
     # var, kl, mu_sq, dz); g and dh; the scratch gradient and the softplus's two.
     per_image = 4 * (11 * z + 2 * h + 3 * p)
     if precision != "bf16":
-        return batch * (per_image + 4 * (2 * h + p)) + joined  # h, dg and the logits
+        return images * (per_image + 4 * (2 * h + p)) + joined  # h, dg and the logits
     per_image += 2 * (2 * h + p)  # h, dg and the logits, as the products give them
     per_image += 2 * (p + c + 2 * h + p) + 4 * (2 * h + p)  # the casts to bf16 and back
     large = h * (p + c) + p * h  # the encoder's and the decoder's last weights
-    return batch * per_image + joined + 2 * (2 * large + h + p)
+    return images * per_image + joined + 2 * (2 * large + h + p)
 
 
 def _cast(tensor: torch.Tensor, dtype: torch.dtype, buffers: dict[str, torch.Tensor],
@@ -248,16 +252,6 @@ def _cast(tensor: torch.Tensor, dtype: torch.dtype, buffers: dict[str, torch.Ten
     if out is None or out.shape != tensor.shape:
         out = buffers[name] = torch.empty(tensor.shape, dtype=dtype)
     return out.copy_(tensor)
-
-
-def _softplus(logits: torch.Tensor, buffers: dict[str, torch.Tensor]) -> torch.Tensor:
-    """`core.model.softplus(logits)`, the same numbers, in buffers kept from step to step."""
-    tail = buffers.get("softplus_tail")
-    if tail is None or tail.shape != logits.shape:
-        tail = buffers["softplus_tail"] = torch.empty_like(logits)
-        buffers["softplus"] = torch.empty_like(logits)
-    torch.sigmoid(torch.abs(logits, out=tail), out=tail).log_()
-    return torch.clamp(logits, min=0, out=buffers["softplus"]).sub_(tail)
 
 
 def _through_relu(grad: torch.Tensor, out: torch.Tensor) -> torch.Tensor:

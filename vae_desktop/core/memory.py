@@ -203,12 +203,14 @@ def estimate(settings: Mapping, train_images: int | None = None,
     device = torch.device(device)
     if arch == "mlp" and layers == 1 and device.type == "cpu":
         # The hand-written step (core.fast_step.MLPStep) trains it: no autograd, but buffers
-        # kept from step to step, and the batch gathered anew for each step.
+        # kept from step to step, for the full batch and the last, shorter one, and the batch
+        # gathered anew for each step.
         try:
             precision = resolve_precision(settings.get("precision") or "auto", device, arch)
         except ValueError:  # the run says so when it starts; bf16 keeps the more
             precision = "bf16"
-        activations = (kept_bytes(batch, hidden, latent_dim, classes, precision)
+        last = int(train_images) % batch
+        activations = (kept_bytes(batch + last, hidden, latent_dim, classes, precision)
                        + batch * PIXELS * FLOAT_BYTES)
     pixels = 28 * 28 * FLOAT_BYTES + 8  # a float image and its int64 label
     data = (train_images + test_images) * pixels
