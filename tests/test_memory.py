@@ -162,3 +162,6 @@ def test_the_hand_written_steps_buffers_are_counted(precision, hidden, latent_di
     assert cuda.activation_bytes == autograd
     batch_itself = batch * 784 * 4  # gathered anew for each step
     assert cpu.activation_bytes == sum(held.values()) + batch_itself != autograd
+    if precision == "bf16":  # a setting the run will refuse is estimated as the larger, bf16
+        refused = memory.estimate({**settings, "precision": "fp16"}, train_images=images)
+        assert refused.activation_bytes == cpu.activation_bytes
