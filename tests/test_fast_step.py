@@ -45,7 +45,7 @@ def test_trainer_picks_the_step_and_precision(mnist_train_small):
     model.forward_logits = lambda x, y=None: VAE.forward_logits(model, x, y)  # replaced: autograd
     assert isinstance(make_train_step(model, make_adam(model, 1e-3), "fp32"), AutogradStep)
     assert resolve_precision("auto", cpu) == ("bf16" if native_bf16(cpu) else "fp32")
-    assert resolve_precision("auto", cpu, "conv") == "fp32"  # bf16 cost it up to 0.33 nats
+    assert resolve_precision("auto", cpu, "conv") == "fp32"  # bf16 cost it up to 0.56 nats
     assert SETTINGS["precision"].default == "auto" == TrainConfig().precision
     assert resolve_precision("fp32", cpu) == "fp32"
     with pytest.raises(ValueError, match="precision must be one of fp32, bf16, auto"):
@@ -70,9 +70,10 @@ def test_bf16_autocast_trains(mnist_train_small):
 
 def test_bf16_mlp_step_agrees_with_bf16_autocast(mnist_train_small):
     """The hand-written step in bf16 rounds the four large products' operands and results, as
-    autocast does, so the two agree to bf16's precision, and both stay close to float32. The
-    latent side's small products it keeps in float32 (faster for them on the CPU), so there its
-    gradients are nearer float32's than autocast's."""
+    autocast does, and keeps the latent side's small products in float32, as the model does under
+    autocast (core.model.float32_products). So the two compute the same weight gradients: equal,
+    or within float32's rounding where they sum in another order. The bias gradients differ a
+    little: autocast sums them from the bf16 products' results."""
     x = to_float(mnist_train_small[0][:128])
     reference = new_model(4, hidden=64, latent_dim=5)
     reference.train()
@@ -84,21 +85,44 @@ def test_bf16_mlp_step_agrees_with_bf16_autocast(mnist_train_small):
     for name, step in steps.items():
         torch.manual_seed(7)
         losses[name] = step(x, None, 1.0)
-    assert torch.allclose(losses["hand"], losses["autocast"], rtol=2e-3)
+    assert torch.allclose(losses["hand"], losses["autocast"], rtol=1e-5)
     assert torch.allclose(losses["hand"], losses["fp32"], rtol=1e-2)
     for (name, a), b in zip(models["autocast"].named_parameters(), models["hand"].parameters(),
                             strict=True):
         scale = float(a.grad.abs().max())
-        assert float((a.grad - b.grad).abs().max()) < 0.05 * scale, name
+        tolerance = 1e-6 if name.endswith("weight") else 1e-2
+        assert float((a.grad - b.grad).abs().max()) <= tolerance * scale, name
         assert b.grad.dtype == torch.float32 and b.dtype == torch.float32
-    for layer in ("dec_body.0.weight", "fc_mu.weight"):  # the latent side's weights
-        grads = {name: dict(m.named_parameters())[layer].grad for name, m in models.items()}
-        hand_error = float((grads["hand"] - grads["fp32"]).norm())
-        autocast_error = float((grads["autocast"] - grads["fp32"]).norm())
-        assert hand_error < 0.5 * autocast_error, layer
     fp32_grad = models["fp32"].enc_body[0].weight.grad
     hand_grad = models["hand"].enc_body[0].weight.grad
     assert not torch.equal(fp32_grad, hand_grad)  # bf16 did round: this is not the fp32 path
+
+
+@pytest.mark.parametrize("arch", ["mlp", "conv"])
+def test_the_latent_side_stays_float32_under_bf16_autocast(arch):
+    """Under bf16 autocast the image side's products round to bf16, but the mean and
+    log-variance layers, z and the decoder's first layer compute in float32."""
+    model = new_model(1, arch=arch, hidden=64, latent_dim=5)
+    seen = {}
+
+    def record(name):
+        def hook(module, inputs, output):
+            seen[name] = (inputs[0].dtype, output.dtype)
+        return hook
+
+    model.enc_body[0].register_forward_hook(record("encoder"))
+    model.fc_mu.register_forward_hook(record("mu"))
+    model.dec_body[0].register_forward_hook(record("decoder's first"))
+    x = torch.rand(8, 1, 28, 28)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        logits, mu, logvar = model.forward_logits(x)
+    assert seen["encoder"][1] == torch.bfloat16  # the image side still rounds
+    assert seen["mu"] == (torch.float32, torch.float32)
+    assert seen["decoder's first"] == (torch.float32, torch.float32)
+    assert mu.dtype == logvar.dtype == torch.float32
+    assert logits.shape == (8, 1, 28, 28)
+    model.eval()  # and without autocast nothing changes: float32 throughout
+    assert model.forward_logits(x)[0].dtype == torch.float32
 
 
 @pytest.mark.parametrize("precision", ["fp32", "bf16"])
