@@ -70,10 +70,10 @@ def test_bf16_autocast_trains(mnist_train_small):
 
 def test_bf16_mlp_step_agrees_with_bf16_autocast(mnist_train_small):
     """The hand-written step in bf16 rounds the four large products' operands and results, as
-    autocast does, and keeps the latent side's small products in float32, as the model does under
-    autocast (core.model.float32_products). So the two compute the same weight gradients: equal,
-    or within float32's rounding where they sum in another order. The bias gradients differ a
-    little: autocast sums them from the bf16 products' results."""
+    autocast does, and keeps the latent side's small products in float32, as the model does
+    under autocast (core.precision.float32_products). So the two compute the same weight
+    gradients: equal, or within float32's rounding where they sum in another order. The bias
+    gradients differ a little: autocast sums them from the bf16 products' results."""
     x = to_float(mnist_train_small[0][:128])
     reference = new_model(4, hidden=64, latent_dim=5)
     reference.train()

@@ -90,7 +90,7 @@ class MLPStep:
         self.layers = (self.enc, model.fc_mu, model.fc_logvar, self.dec_in, self.dec_out)
         self._buffers: dict[int, dict[str, torch.Tensor]] = {}
         self._products: dict[torch.Size, torch.Tensor] = {}  # bf16 weight gradients
-        self._low_weights: dict[str, torch.Tensor] = {}  # their bf16 copies, made each step
+        self._low_weights: dict[str, torch.Tensor] = {}  # large weights' bf16 copies, each step
         # The mean and log-variance layers' weights and biases joined, copied each step.
         hidden, z = self.enc.out_features, model.latent_dim
         self._w_mulv, self._b_mulv = torch.empty(2 * z, hidden), torch.empty(2 * z)
@@ -167,7 +167,7 @@ class MLPStep:
         b_mulv = torch.cat([model.fc_mu.bias, model.fc_logvar.bias], out=self._b_mulv)
         # The four large products (image side) take `low` operands; the small ones (latent
         # side: 400x40 and 20x400) stay float32, which is faster for them than bf16 on this
-        # CPU (see the class docstring). In float32 none of the casts below copies anything.
+        # CPU (see the module's docstring). In float32 none of the casts below copies anything.
         weights = self._low_weights
         enc_in_l = _cast(enc_in, low, buf, "enc_in")
         w_enc, w_dec_out = _cast(enc.weight, low, weights, "enc"), _cast(dec_out.weight, low,

@@ -3,13 +3,13 @@ conditioned on the digit label (a CVAE). The model is separate from the loop tha
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import asdict, dataclass, fields
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .precision import float32_products
 from .settings import SETTINGS
 from .wording import arch_name, hidden_text
 
@@ -193,21 +193,6 @@ class VAE(nn.Module):
         mu, logvar = self.encode(x, y)
         z = self.reparameterize(mu, logvar) if self.training else mu
         return self.decode_logits(z, y), mu, logvar
-
-
-def float32_products(like: torch.Tensor):
-    """A context in which autocast, where it is on for `like`'s device, is off: under bf16
-    autocast the latent side (the mean and log-variance layers, the noise, z and the decoder's
-    first layer) computes in float32, as core.fast_step's hand-written MLP step does, so the
-    autograd step (conv, deeper MLPs, CUDA) and the hand-written one give the same weight
-    gradients (a test). Under autocast z kept bf16's 8 significant bits. Measured 2026-12-06: a
-    bf16 conv step 1.01x and a 2-layer MLP's 0.97x the time; the 10-epoch test losses moved
-    within their seed-to-seed noise (conv seeds 1-3 98.43, 97.90, 97.77 against 98.36, 97.85,
-    97.85), so this is for exactness, not for the conv model's loss."""
-    device = like.device.type  # "meta" (core.memory's dry runs) has no autocast to ask
-    if torch.amp.is_autocast_available(device) and torch.is_autocast_enabled(device):
-        return torch.autocast(device, enabled=False)
-    return contextlib.nullcontext()
 
 
 def to_one_channel(x: torch.Tensor, layer: nn.ConvTranspose2d) -> torch.Tensor:
