@@ -1,5 +1,5 @@
 """The conv architecture's training epoch (issue 19's goal: <= 8 s on the 2-core CPU), as the
-model runs now and as it ran before 2026-12-04, in float32 and bf16, against what the CPU's matrix
+model runs now and as it ran before 2026-12-06, in float32 and bf16, against what the CPU's matrix
 products allow.
 
     .venv/bin/python bench/conv_throughput.py [--steps 40] [--repeats 2] [--threads N]
@@ -7,14 +7,16 @@ products allow.
 Each variant runs the training step `vae-desktop train --arch conv` runs (core.fast_step's
 AutogradStep: forward, backward, fused Adam) on batches of 128 real MNIST images, and an epoch
 is 469 such steps plus the test pass, which the trainer always scores in float32 (10 batches of
-1,000). "now": the conv layers' weights channels last and the decoder's last layer as a
-sub-pixel convolution (core.model.to_one_channel); "before": NCHW weights and the transposed
-convolution. Steps of all variants alternate one by one, so a change in the machine's speed
-(large on a shared virtual machine) reaches them alike. torch.utils.flop_counter counts a step's
-products (convolutions and linear layers, forward and backward), so each line gives its rate,
-and the yardstick is a square matmul of the same precision timed in the same run: the epoch's
-products at that rate are the time an epoch could take if every convolution ran as fast as a
-large GEMM.
+1,000). "now": the model as it runs; "before": the decoder's 64 -> 32 transposed convolution
+with its bias inside oneDNN's, as until 2026-12-06 (core.model.transposed_conv now adds it
+after, so that oneDNN's backward pass computes the weight gradient alone). The comparison before
+that one, with NCHW weights and the last layer as oneDNN's transposed convolution (2026-12-04),
+is in bench/README.md's earlier rows. Steps of all variants alternate one by one, so a change in
+the machine's speed (large on a shared virtual machine) reaches them alike.
+torch.utils.flop_counter counts a step's products (convolutions and linear layers, forward and
+backward), so each line gives its rate, and the yardstick is a square matmul of the same
+precision timed in the same run: the epoch's products at that rate are the time an epoch could
+take if every convolution ran as fast as a large GEMM.
 """
 
 from __future__ import annotations
@@ -28,26 +30,30 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import torch  # noqa: E402
+from torch import nn  # noqa: E402
 from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
 from bench.train_throughput import CPU, best_seconds  # noqa: E402
 from vae_desktop.core.data import load_split, to_float  # noqa: E402
 from vae_desktop.core.fast_step import AutogradStep  # noqa: E402
-from vae_desktop.core.model import VAE, score_images  # noqa: E402
+from vae_desktop.core.model import score_images  # noqa: E402
 from vae_desktop.core.precision import native_bf16  # noqa: E402
 from vae_desktop.core.training import make_adam, new_model  # noqa: E402
 
 BATCH, STEPS_PER_EPOCH, TEST_PASSES, TEST_BATCH = 128, 469, 10, 1000
 
 
-class BeforeVAE(VAE):
-    """The conv model as it ran until 2026-12-04: the decoder's last layer as oneDNN's
-    transposed convolution (its weights are put back to NCHW by the caller)."""
+class BiasInside(nn.Module):
+    """A transposed convolution run as `layer(x)`, its bias inside oneDNN's convolution: not an
+    nn.ConvTranspose2d itself, so VAE.decode_logits calls it as it is, as it did until
+    2026-12-06."""
 
-    def decode_logits(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
-        if self.num_classes:
-            z = torch.cat([z, self._onehot(y, z.shape[0], z)], dim=1)
-        return self.dec_body(z).reshape(-1, 1, 28, 28)
+    def __init__(self, layer: nn.ConvTranspose2d) -> None:
+        super().__init__()
+        self.layer = layer
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.layer(x)
 
 
 def matmul_rate(dtype: torch.dtype, n: int = 1024, reps: int = 20,
@@ -63,8 +69,9 @@ class Variant:
         self.precision, self.now = precision, now
         self.model = new_model(1, arch="conv")
         if not now:
-            self.model.__class__ = BeforeVAE
-            self.model = self.model.to(memory_format=torch.contiguous_format)
+            body = self.model.dec_body  # its last layer runs as core.model.to_one_channel
+            i = next(i for i, m in enumerate(body) if isinstance(m, nn.ConvTranspose2d))
+            body[i] = BiasInside(body[i])
         self.step = AutogradStep(self.model, make_adam(self.model, 1e-3), precision)
         self.batches = [images[i:i + BATCH] for i in range(0, len(images) - BATCH + 1, BATCH)]
         self.test = images[:TEST_BATCH]

@@ -176,7 +176,7 @@ class VAE(nn.Module):
             g = next(layers)(g)
         *body, last = layers
         for layer in body:
-            g = layer(g)
+            g = transposed_conv(g, layer) if isinstance(layer, nn.ConvTranspose2d) else layer(g)
         if self.config.arch == "mlp":
             return last(g).reshape(-1, 1, 28, 28)
         return to_one_channel(g, last)
@@ -193,6 +193,20 @@ class VAE(nn.Module):
         mu, logvar = self.encode(x, y)
         z = self.reparameterize(mu, logvar) if self.training else mu
         return self.decode_logits(z, y), mu, logvar
+
+
+def transposed_conv(x: torch.Tensor, layer: nn.ConvTranspose2d) -> torch.Tensor:
+    """`layer(x)` with the bias added after the transposed convolution rather than inside it.
+    Autograd then sums the bias gradient (0.08 ms for the decoder's 64 -> 32 layer), where
+    oneDNN's backward pass would compute it with the weight gradient in a slow kernel: in bf16 on
+    an AVX512-BF16 CPU 2.06 ms for both against 0.89 ms for the weights alone (2026-12-06; a
+    bf16 conv step 0.94x the time, fp32 0.99x). The add is in place: the convolution's backward
+    pass needs only its input and weight."""
+    y = F.conv_transpose2d(x, layer.weight, None, layer.stride, layer.padding,
+                           layer.output_padding, layer.groups, layer.dilation)
+    if layer.bias is None:
+        return y
+    return y.add_(layer.bias.to(y.dtype).view(1, -1, 1, 1))
 
 
 def to_one_channel(x: torch.Tensor, layer: nn.ConvTranspose2d) -> torch.Tensor:
