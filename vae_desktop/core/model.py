@@ -10,6 +10,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .precision import float32_products
+from .products import run_layer, run_layers
 from .settings import SETTINGS
 from .wording import arch_name, hidden_text
 
@@ -158,10 +159,10 @@ class VAE(nn.Module):
             feats = self.enc_conv(x.reshape(n, 1, 28, 28))
         if self.num_classes:
             feats = torch.cat([feats, self._onehot(y, n, feats)], dim=1)
-        h = self.enc_body(feats)
+        h = run_layers(self.enc_body, feats)
         with float32_products(h):
             h = h.float()
-            return self.fc_mu(h), self.fc_logvar(h)
+            return run_layer(self.fc_mu, h), run_layer(self.fc_logvar, h)
 
     @staticmethod
     def reparameterize(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
@@ -172,13 +173,14 @@ class VAE(nn.Module):
             z = torch.cat([z, self._onehot(y, z.shape[0], z)], dim=1)
         layers = iter(self.dec_body)
         with float32_products(z):  # the latent side: the first layer and its ReLU
-            g = next(layers)(z.float())
+            g = run_layer(next(layers), z.float())
             g = next(layers)(g)
         *body, last = layers
         for layer in body:
-            g = transposed_conv(g, layer) if isinstance(layer, nn.ConvTranspose2d) else layer(g)
+            g = (transposed_conv(g, layer) if isinstance(layer, nn.ConvTranspose2d)
+                 else run_layer(layer, g))
         if self.config.arch == "mlp":
-            return last(g).reshape(-1, 1, 28, 28)
+            return run_layer(last, g).reshape(-1, 1, 28, 28)
         return to_one_channel(g, last)
 
     def decode(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:

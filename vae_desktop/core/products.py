@@ -1,0 +1,122 @@
+"""Float32 matrix products on the CPU, through oneDNN where torch's BLAS is the slower.
+
+torch multiplies float32 matrices on the CPU with its BLAS, Intel's MKL, which runs its AVX-512
+code only on Intel CPUs. On an AMD EPYC with AVX-512 (Zen 5, 2 cores) MKL's products ran at
+206-215 GFLOP/s at the MLP's shapes and at 1024², while oneDNN, which torch already uses for
+bf16 products and for every convolution, ran the same products at 409-488 GFLOP/s, bit for bit
+the same within float rounding (2026-12-06, bench/train_throughput.py prints both). `mm` and
+`linear` here go through oneDNN (`torch.ops.mkldnn._linear_pointwise`, the op torch's own
+compiler emits for a linear layer on the CPU) where `onednn_preferred()` says so, and through
+torch's BLAS elsewhere: on Intel CPUs, where MKL takes its AVX-512 paths (not measured against
+oneDNN here, so left as torch does it), and wherever the op is missing.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import platform
+from pathlib import Path
+
+import torch
+
+BACKENDS = ("onednn", "blas")
+# Force one backend (a bench compares both); anything else lets the CPU's vendor decide.
+BACKEND_VARIABLE = "VAE_DESKTOP_FP32_PRODUCTS"
+
+
+def cpu_vendor() -> str:
+    """The CPU's vendor string ("AuthenticAMD", "GenuineIntel", ...) or "" where unknown."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text(errors="replace").splitlines():
+            if line.startswith("vendor_id"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    processor = platform.processor()  # Windows: "AMD64 Family 25 Model 97 ..., AuthenticAMD"
+    return next((v for v in ("AuthenticAMD", "GenuineIntel") if v in processor), "")
+
+
+def onednn_available() -> bool:
+    """Whether this torch can run a float32 product through oneDNN on dense tensors."""
+    try:
+        return bool(torch.backends.mkldnn.is_available()
+                    and torch.ops.mkldnn._linear_pointwise.default is not None)
+    except (AttributeError, RuntimeError):
+        return False
+
+
+@functools.cache
+def onednn_preferred() -> bool:
+    """Whether float32 products on the CPU go through oneDNN: on AMD CPUs, where MKL is the
+    slower, or where BACKEND_VARIABLE asks for it; never where the op is missing."""
+    asked = os.environ.get(BACKEND_VARIABLE, "")
+    if asked == "blas" or not onednn_available():
+        return False
+    return asked == "onednn" or cpu_vendor() == "AuthenticAMD"
+
+
+def linear(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = None,
+           relu: bool = False, onednn: bool | None = None) -> torch.Tensor:
+    """`x @ weight.T + bias`, then a ReLU if `relu`: float32 CPU tensors of any strides (a
+    transposed view costs nothing). `onednn` None: as `onednn_preferred()` says."""
+    if onednn is None:
+        onednn = onednn_preferred()
+    if onednn:
+        return torch.ops.mkldnn._linear_pointwise(x, weight, bias, "relu" if relu else "none",
+                                                  [], "")
+    out = torch.addmm(bias, x, weight.t()) if bias is not None else torch.mm(x, weight.t())
+    return out.clamp_min_(0) if relu else out
+
+
+def mm(a: torch.Tensor, b: torch.Tensor, onednn: bool | None = None) -> torch.Tensor:
+    """`a @ b`, as `linear` runs its product."""
+    return linear(a, b.t(), onednn=onednn)
+
+
+class _OneDNNLinear(torch.autograd.Function):
+    """A linear layer whose forward and backward products run through oneDNN."""
+
+    @staticmethod
+    def forward(ctx, x: torch.Tensor, weight: torch.Tensor,
+                bias: torch.Tensor | None) -> torch.Tensor:
+        ctx.save_for_backward(x, weight)
+        ctx.has_bias = bias is not None
+        return linear(x, weight, bias, onednn=True)
+
+    @staticmethod
+    def backward(ctx, grad: torch.Tensor):
+        x, weight = ctx.saved_tensors
+        wanted = ctx.needs_input_grad
+        grad_x = mm(grad, weight, onednn=True) if wanted[0] else None
+        grad_weight = mm(grad.t(), x, onednn=True) if wanted[1] else None
+        grad_bias = grad.sum(0) if ctx.has_bias and wanted[2] else None
+        return grad_x, grad_weight, grad_bias
+
+
+def run_layers(layers: torch.nn.Module, x: torch.Tensor) -> torch.Tensor:
+    """`layers(x)` for an nn.Sequential, each layer through `run_layer`."""
+    for layer in layers:
+        x = run_layer(layer, x)
+    return x
+
+
+def run_layer(layer: torch.nn.Module, x: torch.Tensor) -> torch.Tensor:
+    """`layer(x)`, with a plain nn.Linear's products through oneDNN where `onednn_preferred()`
+    and its input is a float32 CPU matrix outside autocast (there autocast picks the precision,
+    and bf16 products already run in oneDNN)."""
+    if (type(layer) is torch.nn.Linear and x.dtype == layer.weight.dtype == torch.float32
+            and x.dim() == 2 and x.device.type == "cpu" and not torch.is_autocast_enabled("cpu")
+            and onednn_preferred() and not _hooked(layer)):
+        return _OneDNNLinear.apply(x, layer.weight, layer.bias)
+    return layer(x)
+
+
+def _hooked(layer: torch.nn.Module) -> bool:
+    """Whether calling `layer` would run hooks (its own or every module's), which a product
+    run here would skip."""
+    hooks = torch.nn.modules.module
+    return bool(layer._forward_hooks or layer._forward_pre_hooks or layer._backward_hooks
+                or layer._backward_pre_hooks or hooks._global_forward_hooks
+                or hooks._global_forward_pre_hooks or hooks._global_backward_hooks
+                or hooks._global_backward_pre_hooks)
