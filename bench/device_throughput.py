@@ -46,7 +46,7 @@ from bench.conv_throughput import (  # noqa: E402
     step_flops,
 )
 from bench.train_throughput import epoch_gemms, flops, gemm_epoch_seconds  # noqa: E402
-from vae_desktop.core import graphed_step, training  # noqa: E402
+from vae_desktop.core import graphed_step, products, training  # noqa: E402
 from vae_desktop.core.data import load_split, to_float  # noqa: E402
 from vae_desktop.core.device import resolve_device  # noqa: E402
 from vae_desktop.core.precision import native_bf16  # noqa: E402
@@ -67,9 +67,13 @@ def matmul_precision(precision: str):
 
 
 def mlp_limit(device: torch.device, precision: str) -> float:
-    """Seconds of an MLP epoch's products alone, at the model's shapes, on this device."""
+    """Seconds of an MLP epoch's products alone, at the model's shapes, on this device: on the
+    CPU in float32 the faster of torch's BLAS and oneDNN (core.products)."""
     with matmul_precision(precision):
-        return gemm_epoch_seconds(DTYPES[precision], device=device)
+        seconds = gemm_epoch_seconds(DTYPES[precision], device=device)
+    if device.type == "cpu" and precision == "fp32" and products.onednn_available():
+        seconds = min(seconds, gemm_epoch_seconds(device=device, onednn=True))
+    return seconds
 
 
 def square_rate(device: torch.device, precision: str) -> float:
