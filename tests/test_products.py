@@ -89,6 +89,7 @@ def test_a_models_layers_give_torchs_values_and_gradients_through_onednn(choose_
 
     reference = new_model(2, arch=arch, hidden=64, latent_dim=4)
     model = copy.deepcopy(reference)
+    choose_afresh.setattr(products, "MIN_SIDE", 1)  # every layer, the latent side's too
     x = torch.rand(16, 1, 28, 28)
     calls = count_onednn_calls(choose_afresh)
     results = []
@@ -113,23 +114,40 @@ def test_a_models_layers_give_torchs_values_and_gradients_through_onednn(choose_
 
 
 def count_onednn_calls(monkeypatch) -> list:
+    """A list that grows by one for each product run through oneDNN."""
     calls = []
-    real = products.linear
+    real = products._onednn_linear
 
     def counted(*args, **kwargs):
-        if kwargs.get("onednn"):
-            calls.append(1)
+        calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(products, "linear", counted)
+    monkeypatch.setattr(products, "_onednn_linear", counted)
     return calls
+
+
+@needs_onednn
+def test_small_products_stay_with_torchs_blas(choose_afresh):
+    """A side under MIN_SIDE (the MLP's latent side: 20 or 40 wide) keeps torch's own product,
+    whose set-up is cheaper; the large ones take oneDNN."""
+    choose_afresh.setenv(products.BACKEND_VARIABLE, "onednn")
+    calls = count_onednn_calls(choose_afresh)
+    x = torch.randn(128, 400)
+    products.linear(x, torch.randn(20, 400))
+    products.mm(torch.randn(40, 128), torch.randn(128, 400))
+    products.run_layer(torch.nn.Linear(400, 20), x)
+    assert calls == []
+    products.linear(x, torch.randn(784, 400))
+    products.run_layer(torch.nn.Linear(400, 784), x)
+    assert len(calls) == 2
+    assert products.worth_onednn(128, 784, 400) and not products.worth_onednn(128, 400, 20)
 
 
 @needs_onednn
 def test_a_hooked_layer_or_autocast_keeps_the_modules_own_call(choose_afresh):
     choose_afresh.setenv(products.BACKEND_VARIABLE, "onednn")
-    layer = torch.nn.Linear(8, 3)
-    x = torch.randn(5, 8)
+    layer = torch.nn.Linear(96, 64)
+    x = torch.randn(64, 96)
     calls = count_onednn_calls(choose_afresh)
     assert torch.allclose(products.run_layer(layer, x), layer(x), atol=1e-6)
     assert len(calls) == 1

@@ -146,8 +146,10 @@ class MLPStep:
     def _product(self, a: torch.Tensor, b: torch.Tensor, out: torch.Tensor,
                  alpha: float = 1.0) -> torch.Tensor:
         """alpha * a @ b: into `out` through torch's BLAS, or a new tensor through oneDNN
-        (float32 operands, where core.products prefers it; it has no `out`)."""
-        if self.onednn and a.dtype == torch.float32:
+        (float32 operands large enough on every side, where core.products prefers it; it has no
+        `out`)."""
+        if (self.onednn and a.dtype == torch.float32
+                and products.large_enough(a.shape[0], a.shape[1], b.shape[1])):
             result = products.mm(a, b, onednn=True)
             return result.mul_(alpha) if alpha != 1.0 else result
         return torch.addmm(out, a, b, beta=0, alpha=alpha, out=out)
@@ -156,7 +158,8 @@ class MLPStep:
                 out: torch.Tensor, relu: bool = False) -> torch.Tensor:
         """x @ weight.T + bias (and a ReLU), as `_product` runs its product; oneDNN applies
         the ReLU inside its product."""
-        if self.onednn and x.dtype == torch.float32:
+        if (self.onednn and x.dtype == torch.float32
+                and products.large_enough(x.shape[0], x.shape[1], weight.shape[0])):
             return products.linear(x, weight, bias, relu=relu, onednn=True)
         result = torch.addmm(bias, x, weight.t(), out=out)
         return result.clamp_min_(0) if relu else result

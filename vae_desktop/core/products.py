@@ -56,17 +56,38 @@ def onednn_preferred() -> bool:
     return asked == "onednn" or cpu_vendor() == "AuthenticAMD"
 
 
+# A product with a side shorter than this stays with torch's BLAS even where oneDNN is
+# preferred: oneDNN's set-up per call outweighs its speed there. The MLP's latent side (400x20,
+# 20x400, 40x128 ...) made the bf16 step 1.04x slower through oneDNN (2026-12-06, AMD EPYC).
+MIN_SIDE = 64
+
+
+def large_enough(m: int, k: int, n: int) -> bool:
+    """Whether an (m x k) @ (k x n) product is large enough on every side for oneDNN."""
+    return min(m, k, n) >= MIN_SIDE
+
+
+def worth_onednn(m: int, k: int, n: int) -> bool:
+    """Whether an (m x k) @ (k x n) float32 product goes through oneDNN: where it is preferred,
+    and the product is large enough on every side."""
+    return large_enough(m, k, n) and onednn_preferred()
+
+
 def linear(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = None,
            relu: bool = False, onednn: bool | None = None) -> torch.Tensor:
     """`x @ weight.T + bias`, then a ReLU if `relu`: float32 CPU tensors of any strides (a
-    transposed view costs nothing). `onednn` None: as `onednn_preferred()` says."""
+    transposed view costs nothing). `onednn` None: as `worth_onednn` says for its shape."""
     if onednn is None:
-        onednn = onednn_preferred()
+        onednn = worth_onednn(x.shape[0], x.shape[1], weight.shape[0])
     if onednn:
-        return torch.ops.mkldnn._linear_pointwise(x, weight, bias, "relu" if relu else "none",
-                                                  [], "")
+        return _onednn_linear(x, weight, bias, relu)
     out = torch.addmm(bias, x, weight.t()) if bias is not None else torch.mm(x, weight.t())
     return out.clamp_min_(0) if relu else out
+
+
+def _onednn_linear(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None,
+                   relu: bool) -> torch.Tensor:
+    return torch.ops.mkldnn._linear_pointwise(x, weight, bias, "relu" if relu else "none", [], "")
 
 
 def mm(a: torch.Tensor, b: torch.Tensor, onednn: bool | None = None) -> torch.Tensor:
@@ -102,12 +123,13 @@ def run_layers(layers: torch.nn.Module, x: torch.Tensor) -> torch.Tensor:
 
 
 def run_layer(layer: torch.nn.Module, x: torch.Tensor) -> torch.Tensor:
-    """`layer(x)`, with a plain nn.Linear's products through oneDNN where `onednn_preferred()`
-    and its input is a float32 CPU matrix outside autocast (there autocast picks the precision,
-    and bf16 products already run in oneDNN)."""
+    """`layer(x)`, with a plain nn.Linear's products through oneDNN where `worth_onednn` says so
+    for its forward product and its input is a float32 CPU matrix outside autocast (there
+    autocast picks the precision, and bf16 products already run in oneDNN)."""
     if (type(layer) is torch.nn.Linear and x.dtype == layer.weight.dtype == torch.float32
             and x.dim() == 2 and x.device.type == "cpu" and not torch.is_autocast_enabled("cpu")
-            and onednn_preferred() and not _hooked(layer)):
+            and worth_onednn(x.shape[0], layer.in_features, layer.out_features)
+            and not _hooked(layer)):
         return _OneDNNLinear.apply(x, layer.weight, layer.bias)
     return layer(x)
 
