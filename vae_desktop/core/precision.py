@@ -9,7 +9,8 @@ losses in bf16 on seeds 1-5 were 98.43, 97.90, 97.77, 97.39 and 98.58 against fl
 97.92, 97.79, 97.64 and 98.17, outside the 0.3-nat rule on seeds 1 and 5, for an epoch about
 1.5x faster (asking for "bf16" still works). Each seed's last epoch moves by up to 0.3 nats from
 the one before, so this is the rule's own noise as much as bf16's: on an AMD EPYC without AMX
-(2026-12-06) bf16 was within 0.26 nats of float32 on all five seeds, for an epoch 1.16x faster.
+(2026-12-06) bf16 was within 0.26 nats of float32 on all five seeds in one run, and 0.43 off on
+seed 2 once the latent side's small products changed where they round; the means were equal.
 On a CUDA GPU (an H100, 2026-12-05) "auto" is bf16 for the MLP too: with the step replayed
 from a CUDA graph (core.graphed_step) a bf16 epoch took 0.149 s against fp32's 0.154 s, the same
 test loss within 0.07 nats after 3 epochs.

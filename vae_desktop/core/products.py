@@ -3,8 +3,8 @@
 torch multiplies float32 matrices on the CPU with its BLAS, Intel's MKL, which runs its AVX-512
 code only on Intel CPUs. On an AMD EPYC with AVX-512 (Zen 5, 2 cores) MKL's products ran at
 206-215 GFLOP/s at the MLP's shapes and at 1024², while oneDNN, which torch already uses for
-bf16 products and for every convolution, ran the same products at 409-488 GFLOP/s, bit for bit
-the same within float rounding (2026-12-06, bench/train_throughput.py prints both). `mm` and
+bf16 products and for every convolution, ran the same products at 409-488 GFLOP/s, the same
+results within float rounding (2026-12-06, bench/train_throughput.py prints both). `mm` and
 `linear` here go through oneDNN (`torch.ops.mkldnn._linear_pointwise`, the op torch's own
 compiler emits for a linear layer on the CPU) where `onednn_preferred()` says so, and through
 torch's BLAS elsewhere: on Intel CPUs, where MKL takes its AVX-512 paths (not measured against
@@ -20,8 +20,8 @@ from pathlib import Path
 
 import torch
 
-BACKENDS = ("onednn", "blas")
-# Force one backend (a bench compares both); anything else lets the CPU's vendor decide.
+# "onednn" or "blas" forces one backend (a bench compares both); anything else lets the CPU's
+# vendor decide.
 BACKEND_VARIABLE = "VAE_DESKTOP_FP32_PRODUCTS"
 
 
@@ -58,7 +58,7 @@ def onednn_preferred() -> bool:
 
 # A product with a side shorter than this stays with torch's BLAS even where oneDNN is
 # preferred: oneDNN's set-up per call outweighs its speed there. The MLP's latent side (400x20,
-# 20x400, 40x128 ...) made the bf16 step 1.04x slower through oneDNN (2026-12-06, AMD EPYC).
+# 20x400, 40x128 ...) made the bf16 step 1.07-1.08x slower through oneDNN (2026-12-06, AMD EPYC).
 MIN_SIDE = 64
 
 
