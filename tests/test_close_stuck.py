@@ -61,11 +61,21 @@ class Window(MainWindow):
             tab.form.set_budget(trials=3, epochs=1, train_size=300, test_size=200)
             tab.form.set_study_name("stuck")
             tab.form.prune_box.setChecked(False)
+            # Trial 1 gets stuck in its first step: armed in the sweep's own thread as it makes
+            # trial 1's model, since the GUI thread hears of the trial later (under load, trial
+            # 1's three steps had ended before it did, and trial 2 was the one cut short).
+            import vae_desktop.core.sweep.run as sweep_run
+            real_new_model, models_made = sweep_run.new_model, []
+            def new_model(*args, **kwargs):
+                models_made.append(1)
+                if len(models_made) == 2:
+                    STUCK.set()
+                return real_new_model(*args, **kwargs)
+            sweep_run.new_model = new_model
             real_event = tab._on_event
             def on_event(request, event):
                 real_event(request, event)
                 if event["kind"] == "trial_started" and event["number"] == 1:
-                    STUCK.set()  # trial 0 has finished; trial 1 gets stuck in its first step
                     self.close_when_stuck(1)
             tab._on_event = on_event
             assert tab.start()
