@@ -148,6 +148,18 @@ def after(qapp):
         timer.stop()
 
 
+@pytest.fixture
+def choose_afresh(monkeypatch):
+    """core.products.onednn_preferred() asked again, with its variable unset unless a test sets
+    it (and asked again after the test)."""
+    from vae_desktop.core import products
+
+    monkeypatch.delenv(products.BACKEND_VARIABLE, raising=False)
+    products.onednn_preferred.cache_clear()
+    yield monkeypatch
+    products.onednn_preferred.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def mnist_test():
     from vae_desktop.core.data import load_split

@@ -22,15 +22,15 @@ ONEDNN = [False, pytest.param(True, marks=pytest.mark.skipif(
 @pytest.mark.parametrize("onednn", ONEDNN)
 @pytest.mark.parametrize("num_classes, beta", [(0, 1.0), (10, 2.5)])
 def test_mlp_step_gives_autograds_losses_gradients_and_weights(mnist_train_small, num_classes, beta,
-                                                               onednn):
+                                                               onednn, choose_afresh):
     """In both of core.products' backends for its float32 products (torch's BLAS; oneDNN)."""
+    choose_afresh.setenv(products.BACKEND_VARIABLE, "onednn" if onednn else "blas")
     images, labels = to_float(mnist_train_small[0][:300]), mnist_train_small[1][:300]
     reference = new_model(3, hidden=64, latent_dim=5, num_classes=num_classes, beta=beta)
     reference.train()
     model = copy.deepcopy(reference)
     slow = AutogradStep(reference, make_adam(reference, 1e-3))
     fast = MLPStep(model, make_adam(model, 1e-3))
-    fast.onednn = onednn
     for start, size in ((0, 128), (128, 128), (256, 44)):  # a full batch size and a short last one
         x, y = images[start:start + size], labels[start:start + size]
         torch.manual_seed(start)

@@ -13,15 +13,6 @@ needs_onednn = pytest.mark.skipif(not products.onednn_available(),
                                   reason="this torch runs no float32 product in oneDNN")
 
 
-@pytest.fixture
-def choose_afresh(monkeypatch):
-    """onednn_preferred() asked again, with BACKEND_VARIABLE unset unless a test sets it."""
-    monkeypatch.delenv(products.BACKEND_VARIABLE, raising=False)
-    products.onednn_preferred.cache_clear()
-    yield monkeypatch
-    products.onednn_preferred.cache_clear()
-
-
 @pytest.mark.parametrize("onednn", [False, pytest.param(True, marks=needs_onednn)])
 def test_linear_and_mm_are_torchs_products_in_either_backend(onednn):
     torch.manual_seed(0)
@@ -42,6 +33,16 @@ def test_linear_and_mm_are_torchs_products_in_either_backend(onednn):
                           rtol=1e-5, atol=1e-3)
     assert torch.allclose(products.linear(x, weight, onednn=onednn), x @ weight.t(),
                           rtol=1e-5, atol=1e-4)
+    # Scaled, and into a kept buffer where torch's product runs (oneDNN returns a new one).
+    out = torch.empty(128, 784)
+    scaled = products.mm(grad, weight, onednn=onednn, out=out, alpha=0.25)
+    assert torch.allclose(scaled, 0.25 * (grad @ weight), rtol=1e-5, atol=1e-3)
+    assert (scaled is out) is not onednn
+    assert torch.allclose(products.mm(grad, weight, onednn=onednn, alpha=0.25), scaled,
+                          rtol=1e-5, atol=1e-3)
+    kept = torch.empty(128, 400)
+    assert (products.linear(x, weight, bias, relu=True, onednn=onednn, out=kept) is kept) \
+        is not onednn
 
 
 @pytest.mark.parametrize("vendor, asked, expected", [

@@ -88,8 +88,6 @@ class MLPStep:
         self.model, self.optimizer = model, optimizer
         self.update = AdamStep(optimizer)  # optimizer.step(), less its Python where it can
         self.dtype = torch.bfloat16 if precision == "bf16" else torch.float32
-        # Float32 products through oneDNN where torch's BLAS is the slower (core.products).
-        self.onednn = products.onednn_preferred()
         self.enc = model.enc_body[0]
         self.dec_in, self.dec_out = model.dec_body[0], model.dec_body[2]
         self.layers = (self.enc, model.fc_mu, model.fc_logvar, self.dec_in, self.dec_out)
@@ -143,35 +141,14 @@ class MLPStep:
                 self._buffers.pop(next(k for k in self._buffers if k != n))
         return found
 
-    def _product(self, a: torch.Tensor, b: torch.Tensor, out: torch.Tensor,
-                 alpha: float = 1.0) -> torch.Tensor:
-        """alpha * a @ b: into `out` through torch's BLAS, or a new tensor through oneDNN
-        (float32 operands large enough on every side, where core.products prefers it; it has no
-        `out`)."""
-        if (self.onednn and a.dtype == torch.float32
-                and products.large_enough(a.shape[0], a.shape[1], b.shape[1])):
-            result = products.mm(a, b, onednn=True)
-            return result.mul_(alpha) if alpha != 1.0 else result
-        return torch.addmm(out, a, b, beta=0, alpha=alpha, out=out)
-
-    def _linear(self, x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor,
-                out: torch.Tensor, relu: bool = False) -> torch.Tensor:
-        """x @ weight.T + bias (and a ReLU), as `_product` runs its product; oneDNN applies
-        the ReLU inside its product."""
-        if (self.onednn and x.dtype == torch.float32
-                and products.large_enough(x.shape[0], x.shape[1], weight.shape[0])):
-            return products.linear(x, weight, bias, relu=relu, onednn=True)
-        result = torch.addmm(bias, x, weight.t(), out=out)
-        return result.clamp_min_(0) if relu else result
-
     def _weight_grad(self, grad: torch.Tensor, a: torch.Tensor, b: torch.Tensor,
                      alpha: float = 1.0) -> None:
         """grad = alpha * a @ b, in place. A bf16 product is scaled before it is rounded to
         bf16, in a buffer kept for its shape, then widened into float32: one pass over the
         gradient, where a scaling after the copy made two."""
         if a.dtype == grad.dtype:
-            result = self._product(a, b, grad, alpha)
-            if result is not grad:
+            result = products.mm(a, b, out=grad, alpha=alpha)
+            if result is not grad:  # oneDNN's, new
                 grad.copy_(result)
             return
         product = self._products.get(grad.shape)
@@ -203,20 +180,20 @@ class MLPStep:
         w_dec_in = dec_in.weight
 
         # Forward.
-        h_l = self._linear(enc_in_l, w_enc, _cast(enc.bias, low, weights, "enc_bias"), buf["h"],
-                           relu=True)
+        h_l = products.linear(enc_in_l, w_enc, _cast(enc.bias, low, weights, "enc_bias"),
+                              relu=True, out=buf["h"])
         h = _cast(h_l, torch.float32, buf, "h_float")
-        mulv = self._linear(h, w_mulv, b_mulv, buf["mulv"])
+        mulv = products.linear(h, w_mulv, b_mulv, out=buf["mulv"])
         mu, logvar = ((buf["mu"], buf["logvar"]) if mulv is buf["mulv"]  # views made once
                       else (mulv[:, :z_dim], mulv[:, z_dim:]))
         std = torch.mul(logvar, 0.5, out=buf["std"]).exp_()
         eps = buf["eps"].normal_()  # the same draw as VAE.reparameterize's randn_like
         z = torch.addcmul(mu, eps, std, out=buf["z"])
         dec_z = torch.cat([z, label], dim=1) if conditional else z
-        g = self._linear(dec_z, w_dec_in, dec_in.bias, buf["g"], relu=True)
+        g = products.linear(dec_z, w_dec_in, dec_in.bias, relu=True, out=buf["g"])
         g_l = _cast(g, low, buf, "g_low")
-        logits = _cast(self._linear(g_l, w_dec_out, _cast(dec_out.bias, low, weights,
-                                                          "dec_out_bias"), buf["logits"]),
+        logits = _cast(products.linear(g_l, w_dec_out, _cast(dec_out.bias, low, weights,
+                                                             "dec_out_bias"), out=buf["logits"]),
                        torch.float32, buf, "logits_float")
 
         # Loss: BCE with logits summed = sum(softplus(l)) - <x, l>, as means per image.
@@ -233,16 +210,16 @@ class MLPStep:
         torch.sum(dlogits, 0, out=dec_out.bias.grad).mul_(inv_n)
         dlogits = _cast(dlogits, low, buf, "dlogits_low")
         self._weight_grad(dec_out.weight.grad, dlogits.t(), g_l, inv_n)
-        dg_l = self._product(dlogits, w_dec_out, buf["dg"], inv_n)
+        dg_l = products.mm(dlogits, w_dec_out, out=buf["dg"], alpha=inv_n)
         dg = _cast(_through_relu(dg_l, g_l), torch.float32, buf, "dg_float")
         torch.sum(dg, 0, out=dec_in.bias.grad)
         self._weight_grad(dec_in.weight.grad, dg.t(), dec_z)
-        dz = self._product(dg, w_dec_in[:, :z_dim] if conditional else w_dec_in, buf["dz"])
+        dz = products.mm(dg, w_dec_in[:, :z_dim] if conditional else w_dec_in, out=buf["dz"])
         dmulv, dmu, dlogvar = buf["dmulv"], buf["dmu"], buf["dlogvar"]
         # KL: d/dmu = mu, d/dlogvar = (exp(logvar) - 1) / 2; through z: 1 and eps * std / 2.
         torch.add(dz, mu, alpha=beta * inv_n, out=dmu)
         torch.mul(dz, eps, out=dlogvar).mul_(std).add_(var - 1, alpha=beta * inv_n).mul_(0.5)
-        dh = _through_relu(self._product(dmulv, w_mulv, buf["dh"]), h)
+        dh = _through_relu(products.mm(dmulv, w_mulv, out=buf["dh"]), h)
         torch.sum(dmulv, 0, out=b_mulv_grad)  # fc_mu's and fc_logvar's, as views of it
         self._weight_grad(w_mulv_grad, dmulv.t(), h)
         torch.sum(dh, 0, out=enc.bias.grad)

@@ -74,15 +74,22 @@ def worth_onednn(m: int, k: int, n: int) -> bool:
 
 
 def linear(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = None,
-           relu: bool = False, onednn: bool | None = None) -> torch.Tensor:
-    """`x @ weight.T + bias`, then a ReLU if `relu`: float32 CPU tensors of any strides (a
-    transposed view costs nothing). `onednn` None: as `worth_onednn` says for its shape."""
+           relu: bool = False, onednn: bool | None = None,
+           out: torch.Tensor | None = None) -> torch.Tensor:
+    """`x @ weight.T + bias`, then a ReLU if `relu`, on CPU tensors of any strides (a
+    transposed view costs nothing). `onednn` None: oneDNN for a float32 product where
+    `worth_onednn` says so for its shape, torch's own product otherwise. `out`: where torch's
+    product writes (oneDNN's has no `out`: it returns a new tensor)."""
     if onednn is None:
-        onednn = worth_onednn(x.shape[0], x.shape[1], weight.shape[0])
+        onednn = x.dtype == torch.float32 and worth_onednn(x.shape[0], x.shape[1],
+                                                           weight.shape[0])
     if onednn:
         return _onednn_linear(x, weight, bias, relu)
-    out = torch.addmm(bias, x, weight.t()) if bias is not None else torch.mm(x, weight.t())
-    return out.clamp_min_(0) if relu else out
+    if bias is None:
+        result = torch.mm(x, weight.t(), out=out)
+    else:
+        result = torch.addmm(bias, x, weight.t(), out=out)
+    return result.clamp_min_(0) if relu else result
 
 
 def _onednn_linear(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None,
@@ -90,9 +97,19 @@ def _onednn_linear(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | N
     return torch.ops.mkldnn._linear_pointwise(x, weight, bias, "relu" if relu else "none", [], "")
 
 
-def mm(a: torch.Tensor, b: torch.Tensor, onednn: bool | None = None) -> torch.Tensor:
-    """`a @ b`, as `linear` runs its product."""
-    return linear(a, b.t(), onednn=onednn)
+def mm(a: torch.Tensor, b: torch.Tensor, onednn: bool | None = None,
+       out: torch.Tensor | None = None, alpha: float = 1.0) -> torch.Tensor:
+    """`alpha * a @ b`, as `linear` runs its product (and chooses where, for `onednn` None)."""
+    if onednn is None:
+        onednn = a.dtype == torch.float32 and worth_onednn(a.shape[0], a.shape[1], b.shape[1])
+    if onednn:
+        result = _onednn_linear(a, b.t(), None, False)
+        return result.mul_(alpha) if alpha != 1.0 else result
+    if alpha == 1.0:
+        return torch.mm(a, b, out=out)
+    if out is None:
+        return torch.mm(a, b).mul_(alpha)
+    return torch.addmm(out, a, b, beta=0, alpha=alpha, out=out)
 
 
 class _OneDNNLinear(torch.autograd.Function):
@@ -136,9 +153,10 @@ def run_layer(layer: torch.nn.Module, x: torch.Tensor) -> torch.Tensor:
 
 def _hooked(layer: torch.nn.Module) -> bool:
     """Whether calling `layer` would run hooks (its own or every module's), which a product
-    run here would skip."""
+    run here would skip. Where a torch keeps them elsewhere, assume it might."""
     hooks = torch.nn.modules.module
-    return bool(layer._forward_hooks or layer._forward_pre_hooks or layer._backward_hooks
-                or layer._backward_pre_hooks or hooks._global_forward_hooks
-                or hooks._global_forward_pre_hooks or hooks._global_backward_hooks
-                or hooks._global_backward_pre_hooks)
+    places = ((layer, "_forward_hooks"), (layer, "_forward_pre_hooks"), (layer, "_backward_hooks"),
+              (layer, "_backward_pre_hooks"), (hooks, "_global_forward_hooks"),
+              (hooks, "_global_forward_pre_hooks"), (hooks, "_global_backward_hooks"),
+              (hooks, "_global_backward_pre_hooks"))
+    return any(getattr(where, name, True) for where, name in places)
