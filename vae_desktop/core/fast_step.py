@@ -13,12 +13,11 @@ ones on the latent side (400x40 and 20x400) stay float32: on an AMX CPU each bf1
 about 20 us to set up, more than such a product takes in float32, and they skip their casts
 (bf16 step 2.08 -> 1.94 ms, 2026-12-06). The reparameterisation, the loss, its gradient, the
 bias gradients, the weights and Adam stay float32 too. Float32 products run where
-core.products says: through oneDNN on AMD CPUs, where torch's BLAS (MKL) is about half as fast
-(the fp32 step 1.32x faster as epochs, 2026-12-06), and into the kept buffers through torch's
-BLAS elsewhere. Every other case
-(conv, deeper MLPs, CUDA) uses autograd; on CUDA its step is captured in a CUDA graph and
-replayed (core.graphed_step), since there launching the step's kernels takes longer than
-running them.
+core.products says: through oneDNN on AMD CPUs with AVX-512, where torch's BLAS (MKL) is about
+half as fast (the fp32 step 1.32x faster as epochs, 2026-12-06), and into the kept buffers
+through torch's BLAS elsewhere. Every other case (conv, deeper MLPs, CUDA) uses autograd; on
+CUDA its step is captured in a CUDA graph and replayed (core.graphed_step), since there
+launching the step's kernels takes longer than running them.
 """
 
 from __future__ import annotations

@@ -4,11 +4,15 @@ torch multiplies float32 matrices on the CPU with its BLAS, Intel's MKL, which r
 code only on Intel CPUs. On an AMD EPYC with AVX-512 (Zen 5, 2 cores) MKL's products ran at
 206-215 GFLOP/s at the MLP's shapes and at 1024², while oneDNN, which torch already uses for
 bf16 products and for every convolution, ran the same products at 409-488 GFLOP/s, the same
-results within float rounding (2026-12-06, bench/train_throughput.py prints both). `mm` and
+results within float rounding (2026-12-06, bench/train_throughput.py prints both). On an AMD
+EPYC without AVX-512 (Zen 3, AVX2), MKL's AVX2 paths run: there the two ran the MLP's products
+at about the same rate (137 against 143 GFLOP/s) and the MLP's step was 1.15x faster through MKL
+(5.84 against 6.69 ms, 2026-12-06), which writes into the step's kept buffers. `mm` and
 `linear` here go through oneDNN (`torch.ops.mkldnn._linear_pointwise`, the op torch's own
 compiler emits for a linear layer on the CPU) where `onednn_preferred()` says so, and through
 torch's BLAS elsewhere: on Intel CPUs, where MKL takes its AVX-512 paths (not measured against
-oneDNN here, so left as torch does it), and wherever the op is missing.
+oneDNN here, so left as torch does it), on AMD CPUs without AVX-512, and wherever the op is
+missing.
 """
 
 from __future__ import annotations
@@ -46,14 +50,22 @@ def onednn_available() -> bool:
         return False
 
 
+def avx512() -> bool:
+    """Whether torch runs its AVX-512 kernels on this CPU (ATEN_CPU_CAPABILITY may lower it)."""
+    try:
+        return torch.backends.cpu.get_cpu_capability() == "AVX512"
+    except (AttributeError, RuntimeError):
+        return False
+
+
 @functools.cache
 def onednn_preferred() -> bool:
-    """Whether float32 products on the CPU go through oneDNN: on AMD CPUs, where MKL is the
-    slower, or where BACKEND_VARIABLE asks for it; never where the op is missing."""
+    """Whether float32 products on the CPU go through oneDNN: on AMD CPUs with AVX-512, where
+    MKL is the slower, or where BACKEND_VARIABLE asks for it; never where the op is missing."""
     asked = os.environ.get(BACKEND_VARIABLE, "")
     if asked == "blas" or not onednn_available():
         return False
-    return asked == "onednn" or cpu_vendor() == "AuthenticAMD"
+    return asked == "onednn" or (cpu_vendor() == "AuthenticAMD" and avx512())
 
 
 # A product with a side shorter than this stays with torch's BLAS even where oneDNN is
