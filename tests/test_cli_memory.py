@@ -9,7 +9,7 @@ from vae_desktop.core import memory
 ISSUE = ["--arch", "conv", "--latent-dim", "512", "--hidden", "8192", "--batch-size", "52950",
          "--train-size", "26307", "--test-size", "7850", "--device", "cpu"]
 LINE = ("batch 52,950 (26,307 images a step, all there are) with 8,192 hidden units needs about "
-        "8.6 GB; this machine has 4.0 GB free\n")
+        "8.3 GB; this machine has 4.0 GB free\n")
 
 
 def test_train_and_sweep_refuse_what_cannot_fit(monkeypatch, capsys, tmp_path):

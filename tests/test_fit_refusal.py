@@ -25,7 +25,7 @@ def test_the_train_tab_refuses_a_run_that_cannot_fit(qtbot, state, free_4_gb):
     assert tab.start_button.isEnabled()
     assert tab.apply_settings(ISSUE)
     assert ("Batch 52,950 (26,307 images a step, all there are) with 8,192 hidden units needs "
-            "about 8.6 GB; this machine has 4.0 GB free: use a smaller batch") in tab.message
+            "about 8.3 GB; this machine has 4.0 GB free: use a smaller batch") in tab.message
     assert not tab.start_button.isEnabled()
     assert not tab.start() and not tab.is_training()
     assert tab.apply_settings({"batch_size": 128, "hidden": 400})  # fits again
@@ -53,7 +53,7 @@ def test_the_sweep_tab_refuses_a_largest_trial_that_cannot_fit(qtbot, state, fre
     form.set_budget(trials=2, epochs=1, train_size=26_307, test_size=7_850)
     form.device_combo.setCurrentIndex(form.device_combo.findData("cpu"))
     assert ("The largest trial the ranges allow: batch 52,950 (26,307 images a step, all there "
-            "are) with 8,192 hidden units needs about 8.6 GB; this machine has 4.0 GB free: "
+            "are) with 8,192 hidden units needs about 8.3 GB; this machine has 4.0 GB free: "
             "narrow the ranges.") in tab.error_text()
     assert not tab.start_button.isEnabled()
     assert not tab.start() and not tab.is_running()

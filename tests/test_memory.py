@@ -48,12 +48,7 @@ def autograd_record(arch, latent_dim, hidden, classes, batch):
             logits, mu, logvar = model.forward_logits(x, y)
             loss = vae_loss(logits, x, mu, logvar)[0]
         loss.backward()
-    copy = 0
-    if device == "meta" and arch == "conv":
-        # The meta device's convolutions give NCHW results, so flattening the encoder's is a
-        # view there; on the CPU and CUDA they stay channels last and the flatten copies.
-        copy = batch * model.enc_body[0].in_features * 4
-    return sum(saved.values()) + copy, flops.get_total_flops()
+    return sum(saved.values()), flops.get_total_flops()
 
 
 @pytest.mark.parametrize("arch, latent_dim, hidden, classes", CONFIGS)
@@ -71,11 +66,12 @@ def test_the_issues_settings_need_about_8_gb_and_are_refused_with_4_free(monkeyp
     run = memory.estimate(ISSUE, test_images=7_850)
     assert run.batch == 26_307  # no more images a step than there are
     assert run.parameters == 64_050_369
-    assert 8.0e9 < run.total_bytes < 8.7e9  # 8.6: the channels-last flatten copies (0.33 GB)
+    # 8.3 GB; 8.6 until the encoder's last ReLU ran after the copy to NCHW (one activation fewer)
+    assert 8.0e9 < run.total_bytes < 8.4e9
     monkeypatch.setattr(memory, "available_ram", lambda: 4_000_000_000)
     assert memory.fit_problem(run, "cpu") == (
         "batch 52,950 (26,307 images a step, all there are) with 8,192 hidden units needs about "
-        "8.6 GB; this machine has 4.0 GB free")
+        "8.3 GB; this machine has 4.0 GB free")
     monkeypatch.setattr(memory, "available_ram", lambda: 64_000_000_000)
     assert memory.fit_problem(run, "cpu") is None
     monkeypatch.setattr(memory, "available_ram", lambda: None)  # cannot tell: not refused

@@ -153,9 +153,10 @@ class _Walk:
             self._output(self.shape)
             self.save()
         elif isinstance(m, nn.Flatten):
-            # The conv layers run channels last (VAE), so flattening to (channel, row, column)
-            # order copies: a new activation, which the next Linear saves.
-            self._output((self.size,))
+            # The conv layers run channels last (VAE), and the encoder's output is copied to
+            # (channel, row, column) order before its last ReLU (core.model.conv_features): the
+            # Flatten is a view of what that ReLU saved.
+            self.shape = (self.size,)
         elif isinstance(m, nn.Unflatten):
             self.shape = tuple(m.unflattened_size)
         else:

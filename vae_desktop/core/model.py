@@ -156,7 +156,7 @@ class VAE(nn.Module):
         if self.config.arch == "mlp":
             feats = x.reshape(n, PIXELS)
         else:
-            feats = self.enc_conv(x.reshape(n, 1, 28, 28))
+            feats = conv_features(self.enc_conv, x.reshape(n, 1, 28, 28))
         if self.num_classes:
             feats = torch.cat([feats, self._onehot(y, n, feats)], dim=1)
         h = run_layers(self.enc_body, feats)
@@ -195,6 +195,18 @@ class VAE(nn.Module):
         mu, logvar = self.encode(x, y)
         z = self.reparameterize(mu, logvar) if self.training else mu
         return self.decode_logits(z, y), mu, logvar
+
+
+def conv_features(layers: nn.Sequential, x: torch.Tensor) -> torch.Tensor:
+    """`layers(x)` for the conv encoder (convolutions and ReLUs, then a ReLU and a Flatten), with
+    its convolutions' output made NCHW-contiguous, which the Flatten needs, before the last ReLU
+    rather than after it. The same values; but where the copy came after the ReLU, the ReLU's
+    backward pass met an NCHW gradient and a channels-last saved output, and torch's elementwise
+    kernel over two layouts took 1.3 against 0.07 ms for 128 images (AVX2, 2026-12-06)."""
+    *body, relu, flatten = layers
+    for layer in body:
+        x = layer(x)
+    return flatten(relu(x.contiguous()))
 
 
 def transposed_conv(x: torch.Tensor, layer: nn.ConvTranspose2d) -> torch.Tensor:
