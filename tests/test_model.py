@@ -1,3 +1,5 @@
+import contextlib
+import copy
 import math
 
 import pytest
@@ -187,6 +189,42 @@ def test_the_conv_models_elementwise_backward_ops_meet_one_layout(precision):
     four_d = [entry for entry in layouts if len(entry[0]) == 4]
     assert len(four_d) == 3  # the encoder's two ReLUs and the decoder's 14 x 14 one
     assert all(grad == saved for _, grad, saved in four_d), four_d
+
+
+@pytest.mark.parametrize("arch, layers", [("conv", 1), ("mlp", 2)])
+def test_the_relus_write_over_their_inputs_and_train_as_plain_ones_do(arch, layers):
+    """Every ReLU runs in place (no new activation), and two training steps give the weights
+    that ReLUs with outputs of their own give, bit for bit."""
+    torch.manual_seed(0)
+    model = VAE(arch=arch, latent_dim=4, layers=layers)
+    plain, initial = copy.deepcopy(model), [p.detach().clone() for p in model.parameters()]
+    for module in plain.modules():
+        if isinstance(module, torch.nn.ReLU):
+            module.inplace = False
+    calls = []
+
+    class Record(TorchDispatchMode):
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+            if func in (torch.ops.aten.relu.default, torch.ops.aten.relu_.default):
+                calls.append(func)
+            return func(*args, **(kwargs or {}))
+
+    x = torch.rand(16, 1, 28, 28)
+    results = []
+    for net in (model, plain):
+        optimizer = torch.optim.Adam(net.parameters(), lr=1e-3)
+        for step in range(2):
+            torch.manual_seed(step)
+            with Record() if net is model and step == 0 else contextlib.nullcontext():
+                logits, mu, logvar = net.forward_logits(x)
+            optimizer.zero_grad()
+            vae_loss(logits, x, mu, logvar)[0].backward()
+            optimizer.step()
+        results.append([p.detach().clone() for p in net.parameters()])
+    relus = sum(isinstance(m, torch.nn.ReLU) for m in model.modules())
+    assert calls == [torch.ops.aten.relu_.default] * relus
+    assert all(torch.equal(a, b) for a, b in zip(*results, strict=True))
+    assert not any(torch.equal(a, b) for a, b in zip(results[0], initial, strict=True))
 
 
 def test_the_conv_model_runs_channels_last_and_decodes_as_its_layers_do():

@@ -68,6 +68,15 @@ def validate_config(cfg: VAEConfig) -> list[str]:
     return [p for p in problems if p]
 
 
+def relu() -> nn.ReLU:
+    """A ReLU that writes over its input. Every ReLU here follows a linear layer or a
+    convolution, whose backward pass needs its input and weight, not its output, so autograd
+    allows it; the output then needs no memory of its own. The conv model's test pass over 1,000
+    images took 0.80x the time, its training step 0.95x, the same weights bit for bit (AVX2,
+    2026-12-06): each new activation's pages were faulted in afresh."""
+    return nn.ReLU(inplace=True)
+
+
 class VAE(nn.Module):
     def __init__(self, latent_dim: int = 20, hidden: int = 400, arch: str = "mlp",
                  num_classes: int = 0, beta: float = 1.0, layers: int = 1,
@@ -80,24 +89,24 @@ class VAE(nn.Module):
         # Hidden layers after the first: the same indices as a one-layer model's for its layers,
         # so checkpoints from before `layers` existed load unchanged.
         def deeper() -> list[nn.Module]:  # a new set of layers for each network
-            return [m for _ in range(layers - 1) for m in (nn.Linear(hidden, hidden), nn.ReLU())]
+            return [m for _ in range(layers - 1) for m in (nn.Linear(hidden, hidden), relu())]
 
         if arch == "mlp":
-            self.enc_body = nn.Sequential(nn.Linear(PIXELS + c, hidden), nn.ReLU(), *deeper())
+            self.enc_body = nn.Sequential(nn.Linear(PIXELS + c, hidden), relu(), *deeper())
             self.dec_body = nn.Sequential(
-                nn.Linear(latent_dim + c, hidden), nn.ReLU(), *deeper(), nn.Linear(hidden, PIXELS)
+                nn.Linear(latent_dim + c, hidden), relu(), *deeper(), nn.Linear(hidden, PIXELS)
             )
         else:
             # 28 -> 14 -> 7 with strided convs; the label joins after flattening.
             self.enc_conv = nn.Sequential(
-                nn.Conv2d(1, 32, 4, 2, 1), nn.ReLU(), nn.Conv2d(32, 64, 4, 2, 1), nn.ReLU(),
+                nn.Conv2d(1, 32, 4, 2, 1), relu(), nn.Conv2d(32, 64, 4, 2, 1), relu(),
                 nn.Flatten(),
             )
-            self.enc_body = nn.Sequential(nn.Linear(64 * 7 * 7 + c, hidden), nn.ReLU(), *deeper())
+            self.enc_body = nn.Sequential(nn.Linear(64 * 7 * 7 + c, hidden), relu(), *deeper())
             self.dec_body = nn.Sequential(
-                nn.Linear(latent_dim + c, hidden), nn.ReLU(), *deeper(), nn.Linear(hidden, 64 * 7 * 7),
-                nn.ReLU(), nn.Unflatten(1, (64, 7, 7)),
-                nn.ConvTranspose2d(64, 32, 4, 2, 1), nn.ReLU(), nn.ConvTranspose2d(32, 1, 4, 2, 1),
+                nn.Linear(latent_dim + c, hidden), relu(), *deeper(), nn.Linear(hidden, 64 * 7 * 7),
+                relu(), nn.Unflatten(1, (64, 7, 7)),
+                nn.ConvTranspose2d(64, 32, 4, 2, 1), relu(), nn.ConvTranspose2d(32, 1, 4, 2, 1),
             )
             # oneDNN's convolutions run channels last 1.05-9x faster on the CPU than NCHW (the
             # first layer, one input channel, most); only the weights' strides change.
