@@ -1,17 +1,18 @@
 """The conv architecture's training epoch (issue 19's goal: <= 8 s on the 2-core CPU), as the
-model runs now and as it ran before 2026-12-06, in float32 and bf16, against what the CPU's matrix
-products allow.
+model runs now and as it ran before the seventeenth stop (2026-12-06), in float32 and bf16,
+against what the CPU's matrix products allow.
 
     .venv/bin/python bench/conv_throughput.py [--steps 40] [--repeats 2] [--threads N]
 
 Each variant runs the training step `vae-desktop train --arch conv` runs (core.fast_step's
 AutogradStep: forward, backward, fused Adam) on batches of 128 real MNIST images, and an epoch
 is 469 such steps plus the test pass, which the trainer always scores in float32 (10 batches of
-1,000). "now": the model as it runs; "before": the decoder's 64 -> 32 transposed convolution
-with its bias inside oneDNN's, as until 2026-12-06 (core.model.transposed_conv now adds it
-after, so that oneDNN's backward pass computes the weight gradient alone). The comparison before
-that one, with NCHW weights and the last layer as oneDNN's transposed convolution (2026-12-04),
-is in bench/README.md's earlier rows. Steps of all variants alternate one by one, so a change in
+1,000). "now": the model as it runs; "before": its ReLUs each with an output of their own, and
+the encoder's last ReLU before the Flatten's copy to NCHW (core.model.relu and conv_features
+changed both on 2026-12-06: the ReLU's backward pass met two layouts, and every ReLU output
+was new memory). Earlier comparisons (the transposed convolution's bias inside oneDNN's, until
+2026-12-06; NCHW weights and oneDNN's transposed convolution to one channel, until 2026-12-04)
+are in bench/README.md's rows. Steps of all variants alternate one by one, so a change in
 the machine's speed (large on a shared virtual machine) reaches them alike.
 torch.utils.flop_counter counts a step's products (convolutions and linear layers, forward and
 backward), so each line gives its rate, and the yardstick is a square matmul of the same
@@ -39,22 +40,25 @@ from vae_desktop.core.data import load_split, to_float  # noqa: E402
 from vae_desktop.core.fast_step import AutogradStep  # noqa: E402
 from vae_desktop.core.model import score_images  # noqa: E402
 from vae_desktop.core.precision import native_bf16  # noqa: E402
+from vae_desktop.core.products import run_layer, run_layers  # noqa: E402
 from vae_desktop.core.training import make_adam, new_model  # noqa: E402
 
 BATCH, STEPS_PER_EPOCH, TEST_PASSES, TEST_BATCH = 128, 469, 10, 1000
 
 
-class BiasInside(nn.Module):
-    """A transposed convolution run as `layer(x)`, its bias inside oneDNN's convolution: not an
-    nn.ConvTranspose2d itself, so VAE.decode_logits calls it as it is, as it did until
-    2026-12-06."""
+def as_before(model: nn.Module) -> None:
+    """`model` (an unconditional conv VAE) run as until the seventeenth stop: ReLUs with outputs
+    of their own, and VAE.encode as it was, the encoder's layers called as one Sequential (its
+    last ReLU on the channels-last output, then the Flatten's copy)."""
+    for module in model.modules():
+        if isinstance(module, nn.ReLU):
+            module.inplace = False
 
-    def __init__(self, layer: nn.ConvTranspose2d) -> None:
-        super().__init__()
-        self.layer = layer
+    def encode(x: torch.Tensor, y: torch.Tensor | None = None):
+        h = run_layers(model.enc_body, model.enc_conv(x.reshape(x.shape[0], 1, 28, 28)))
+        return run_layer(model.fc_mu, h), run_layer(model.fc_logvar, h)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.layer(x)
+    model.encode = encode
 
 
 def matmul_rate(dtype: torch.dtype, n: int = 1024, reps: int = 20,
@@ -75,9 +79,7 @@ class Variant:
         self.precision, self.now = precision, now
         self.model = new_model(1, arch="conv")
         if not now:
-            body = self.model.dec_body  # its last layer runs as core.model.to_one_channel
-            i = next(i for i, m in enumerate(body) if isinstance(m, nn.ConvTranspose2d))
-            body[i] = BiasInside(body[i])
+            as_before(self.model)
         self.step = AutogradStep(self.model, make_adam(self.model, 1e-3), precision)
         self.batches = [images[i:i + BATCH] for i in range(0, len(images) - BATCH + 1, BATCH)]
         self.test = images[:TEST_BATCH]
