@@ -133,9 +133,16 @@ def test_the_other_tabs_modules_wait_until_the_tab_in_view_is_usable(qtbot):
         return (probe, *startup.other_imports(title))
 
     window = launch(qtbot, other_steps=other_steps)
+    said = {}  # what the places of the tabs not built yet say, and the status bar, when usable
+    window.startup.reached.connect(lambda stage: said.setdefault(stage, (
+        {page.text() for page in loading_pages(window)}, window.model_label.text())))
     qtbot.waitUntil(lambda: "ready" in window.startup.stages, timeout=120_000)
     assert len(seen) == 1 and seen[0][-2:] == ["models", "usable"]
     assert set(window.tab_widgets) == set(TAB_TITLES) and loading_pages(window) == []
+    pages, status = said["usable"]
+    assert len(pages) == len(TAB_TITLES) - 1  # every tab but the one in view
+    assert all(startup.LOADING_TABS in text for text in pages)  # not the models any more
+    assert window.state.active.name in status
 
 
 def test_closing_while_loading_is_clean(qtbot):

@@ -113,15 +113,19 @@ class MainWindow(TabPages, StatusLine, FileActions, WindowPersistence, Quitting,
         self._refresh_models()
         self._model_changed(state.active)
 
-    def show_loading(self, stage: str, failure: tuple[str, str, str] | None = None) -> None:
+    def show_loading(self, stage: str, failure: tuple[str, str, str] | None = None,
+                     status: bool = True) -> None:
         """Say what is loading (`stage`), or (`failure`: what failed, the error, what may mend
-        it) why the start-up cannot go on, in every tab's place and in the status bar."""
+        it) why the start-up cannot go on, in the place of every tab not built yet and, unless
+        `status` is False (the status bar already names the active model), in the status bar."""
         for page in self._pages.values():
             if isinstance(page.widget(), LoadingPage):
                 if failure:
                     page.widget().show_failure(*failure)
                 else:
                     page.widget().show_stage(stage)
+        if not status:
+            return
         self.model_label.setText(f"{failure[0]} failed: {failure[1]}" if failure else stage)
         if failure:
             self.model_combo.setPlaceholderText(NO_MODELS)

@@ -268,6 +268,7 @@ class Startup(QObject):
                          "VAE_DESKTOP_DATA_DIR picks another).")
             return
         self.window.attach_state(state, notes)
+        self.window.show_loading(LOADING_TABS, status=False)  # the other tabs' places
         self._reach("models")
         QTimer.singleShot(0, self, self._build_next)
 

@@ -42,8 +42,8 @@ class LoadingPage(QWidget):
         self.label.setText(
             "<h2>Starting VAE Desktop</h2>"
             f"<p style='font-size: 12pt'><b>{html.escape(stage)}</b></p>"
-            f"<p>The {html.escape(self.title)} tab opens as soon as PyTorch and the bundled models "
-            "have loaded, in a few seconds. Help ▸ Guide (F1) works already.</p>")
+            f"<p>The {html.escape(self.title)} tab opens in a few seconds. Help ▸ Guide (F1) "
+            "works already.</p>")
 
     def show_failure(self, what: str, message: str, hint: str = "") -> None:
         """`what` failed ("Loading PyTorch"), with the error's message and what may mend it."""
