@@ -18,8 +18,9 @@ over the rounds of each epoch after a run's first.
 
 Target: an epoch >= 70% of the float32 GEMM rate (float32 GEMM time / epoch time). The limit is
 the faster of the two float32 products: torch's BLAS (MKL), or oneDNN, which ran the same
-products 2x faster on an AMD EPYC (MKL takes its AVX-512 paths only on Intel CPUs; 2026-12-06).
-Until that day the limit was torch.mm's alone.
+products 2x faster on an AMD EPYC with AVX-512 (MKL takes its AVX-512 paths only on Intel CPUs;
+2026-12-06), and at the same rate on one with AVX2 only. Until that day the limit was torch.mm's
+alone.
 
 The epochs above are minutes apart, and on a shared virtual machine the speed drifts between
 them; the last lines measure the same share for one training step alone, alternating the step
