@@ -74,15 +74,10 @@ def onednn_preferred() -> bool:
 MIN_SIDE = 64
 
 
-def large_enough(m: int, k: int, n: int) -> bool:
-    """Whether an (m x k) @ (k x n) product is large enough on every side for oneDNN."""
-    return min(m, k, n) >= MIN_SIDE
-
-
 def worth_onednn(m: int, k: int, n: int) -> bool:
     """Whether an (m x k) @ (k x n) float32 product goes through oneDNN: where it is preferred,
-    and the product is large enough on every side."""
-    return large_enough(m, k, n) and onednn_preferred()
+    and the product has no side under MIN_SIDE."""
+    return min(m, k, n) >= MIN_SIDE and onednn_preferred()
 
 
 def linear(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = None,
