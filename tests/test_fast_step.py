@@ -158,3 +158,23 @@ def test_mlp_step_makes_gradients_again_when_they_were_replaced(mnist_train_smal
             assert torch.equal(a.grad, b.grad), (clear, name)
             assert torch.equal(a, b), (clear, name)
     assert kept.fc_mu.weight.grad.shape == kept.fc_mu.weight.shape
+
+
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+def test_mlp_step_scores_logits_far_past_what_a_sigmoid_resolves(mnist_train_small, precision):
+    """The step's loss reads log sigmoid(|l|) off the sigmoid its gradient needs. Logits of
+    +-150 (the sigmoid is 1 or 0 in float32, subnormals flushed as training flushes them) still
+    give autograd's finite loss, within float32's rounding of ~100,000 pixels' sum."""
+    x = to_float(mnist_train_small[0][:128])
+    reference = new_model(4, hidden=64, latent_dim=5)
+    with torch.no_grad():  # half the pixels far on, half far off
+        reference.dec_body[2].bias.copy_(torch.where(torch.arange(784) % 2 == 0, 150.0, -150.0))
+    reference.train()
+    model = copy.deepcopy(reference)
+    torch.manual_seed(0)
+    expected = AutogradStep(reference, make_adam(reference, 1e-3))(x, None, 1.0)
+    torch.manual_seed(0)
+    got = MLPStep(model, make_adam(model, 1e-3), precision)(x, None, 1.0)
+    assert torch.isfinite(got).all()
+    assert expected[1] > 10_000  # each image pays ~150 nats for each pixel on the wrong side
+    assert torch.allclose(got, expected, rtol=1e-4), (got, expected)
