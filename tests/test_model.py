@@ -13,7 +13,8 @@ from vae_desktop.core.model import (
     conv_features,
     kl_per_image,
     recon_per_image,
-    softplus,
+    softplus_sum,
+    sum_of_logs,
     to_one_channel,
     transposed_conv,
     vae_loss,
@@ -82,13 +83,17 @@ def test_impossible_settings_are_refused_with_reasons():
 
 
 def test_softplus_and_the_test_pass_loss_match_torch():
-    """The CPU's softplus (max(l, 0) - log(sigmoid(|l|)), no log1p) gives torch's values, at the
-    extremes too, and the loss without gradient is binary_cross_entropy_with_logits' sum."""
+    """The CPU's softplus sum (max(l, 0) - log(sigmoid(|l|)), no log1p, the logs taken of
+    products) gives torch's values, at the extremes too, and the loss without gradient is
+    binary_cross_entropy_with_logits' sum."""
     torch.manual_seed(0)
     logits = torch.cat([torch.randn(6, 784) * 8, torch.tensor([[-100.0, -20.0, 0.0, 20.0, 100.0]
                                                                * 156 + [0.0] * 4])])
     x = torch.rand(7, 784)
-    assert torch.allclose(softplus(logits), F.softplus(logits), rtol=1e-6, atol=3e-7)
+    exact = F.softplus(logits.double()).sum(-1)
+    assert torch.allclose(softplus_sum(logits).double(), exact, rtol=1e-6, atol=1e-4)
+    assert torch.allclose(softplus_sum(logits.reshape(7, 2, 392)).sum(-1).double(), exact,
+                          rtol=1e-6, atol=1e-4)  # not a multiple of 112: F.softplus's
     expected = F.binary_cross_entropy_with_logits(logits, x, reduction="none").sum(1)
     with torch.no_grad():
         fast = recon_per_image(logits, x)
@@ -98,6 +103,20 @@ def test_softplus_and_the_test_pass_loss_match_torch():
     wanted = logits.clone().requires_grad_(True)
     recon_per_image(wanted, x).sum().backward()
     assert torch.allclose(wanted.grad, torch.sigmoid(logits) - x, atol=1e-6)
+
+
+def test_sum_of_logs_takes_the_log_of_products_that_stay_normal_floats():
+    """Logs of numbers in [0.5, 1] summed over the last dimension, 112 at a time as one product:
+    all 0.5 (the smallest product, 2^-112, is still a normal float32, which training's flushing
+    of subnormals leaves alone), all 1, and random ones, against float64's sum of logs."""
+    torch.manual_seed(1)
+    halves = torch.cat([torch.full((1, 784), 0.5), torch.ones(1, 784),
+                        0.5 + 0.5 * torch.rand(5, 784)])
+    got = sum_of_logs(halves)
+    assert got.shape == (7,)
+    assert got[0] == pytest.approx(784 * math.log(0.5), rel=1e-6)
+    assert got[1] == 0
+    assert torch.allclose(got.double(), halves.double().log().sum(-1), rtol=1e-6, atol=1e-4)
 
 
 @pytest.mark.parametrize("run_as, channels, out_channels, size",

@@ -30,13 +30,10 @@ import torch
 
 from . import graphed_step, products
 from .adam_step import AdamStep
-from .model import PIXELS, VAE, vae_loss
+from .model import PIXELS, VAE, sum_of_logs, vae_loss
 from .precision import autocast
 
 StepFn = Callable[[torch.Tensor, torch.Tensor | None, float], torch.Tensor]
-
-# The loss's logs of sigmoid(|l|) are taken of products of this many (784 = 7 x 112 pixels).
-LOG_GROUP = 112
 
 
 def make_train_step(model: VAE, optimizer: torch.optim.Optimizer,
@@ -201,14 +198,11 @@ class MLPStep:
                        torch.float32, buf, "logits_float")
 
         # Loss: BCE with logits summed = sum(softplus(l)) - <x, l>, as means per image, with
-        # softplus(l) = max(l, 0) - log sigmoid(|l|) (core.model.softplus) and sigmoid(|l|)
-        # read off the sigmoid the gradient needs: max(s, 1 - s). Those lie in [0.5, 1], so the
-        # sum of their logs is the sum of the logs of their products LOG_GROUP at a time (each
-        # >= 2^-112, a normal float): one log where there were 112.
+        # softplus(l) = max(l, 0) - log sigmoid(|l|) (core.model.softplus_sum) and sigmoid(|l|)
+        # read off the sigmoid the gradient needs: max(s, 1 - s).
         sig = torch.sigmoid(logits, out=buf["scratch"])
         tail = buf["softplus_tail"]
-        tail = torch.maximum(sig, torch.sub(1, sig, out=tail), out=tail)
-        log_tail = torch.prod(tail.view(-1, LOG_GROUP), 1).log_().sum()
+        log_tail = sum_of_logs(torch.maximum(sig, torch.sub(1, sig, out=tail), out=tail)).sum()
         positive = torch.clamp(logits, min=0, out=buf["softplus"]).sum()
         recon = (positive - log_tail - torch.dot(flat.reshape(-1), logits.reshape(-1))) / n
         var = torch.exp(logvar, out=buf["var"])
