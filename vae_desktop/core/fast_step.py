@@ -5,11 +5,12 @@ For the one-hidden-layer MLP on the CPU it is written out by hand: the gradients
 linear layers, the ReLUs, the reparameterisation, the Bernoulli loss and the KL are the same
 formulas autograd applies, but computed in preallocated buffers, with the loss and its gradient
 fused (d loss / d logits = sigmoid(logits) - x; the loss's log sigmoid(|l|) is log max(s, 1 - s)
-of that sigmoid s, one sigmoid a step where there were two: the fp32 step 0.977x the time, the
-weights the same bit for bit, 2026-12-06) and the 1/N of the batch mean folded into the matrix
-products. On two cores autograd spent about as long on its small ops and allocations as on
-the matrix products themselves; this path leaves the matrix products and the fused Adam update
-as nearly all of a step. In bf16 the four large products (those with a side of 784 pixels)
+of that sigmoid s, one sigmoid a step where there were two, and its logs are taken of products,
+core.model.sum_of_logs: together the fp32 step 0.970x the time, the weights the same bit for bit,
+2026-12-06) and the 1/N of the batch mean folded into the matrix products. On two cores
+autograd spent about as long on its small ops and allocations as on the matrix products
+themselves; this path leaves the matrix products and the fused Adam update as nearly all of a
+step. In bf16 the four large products (those with a side of 784 pixels)
 do what autocast does: bf16 operands (weights cast once per step) and bf16 results. The small
 ones on the latent side (400x40 and 20x400) stay float32: on an AMX CPU each bf16 product pays
 about 20 us to set up, more than such a product takes in float32, and they skip their casts

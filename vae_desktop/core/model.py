@@ -282,12 +282,13 @@ def recon_per_image(logits: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     """Bernoulli negative log-likelihood summed over the 784 pixels, for each image."""
     n = x.shape[0]
     logits, x = logits.reshape(n, -1), x.reshape(n, -1)
-    if logits.device.type == "cpu" and not (torch.is_grad_enabled() and logits.requires_grad):
+    if (logits.device.type == "cpu" and not (torch.is_grad_enabled() and logits.requires_grad)
+            and logits.shape[1] % LOG_GROUP == 0):
         # A test pass: softplus(l) - x.l, 2.7x faster on the CPU. As softplus_sum, with
         # max(l, 0) - x.l summed pixel by pixel: the two nearly cancel where the model is sure.
         logits = logits.float()
-        agree = torch.clamp(logits, min=0).sub_(x * logits).sum(dim=1)
-        return agree.sub_(sum_of_logs(torch.sigmoid(logits.abs())))
+        terms = torch.clamp(logits, min=0).sub_(x * logits).sum(dim=1)
+        return terms.sub_(sum_of_logs(torch.sigmoid(logits.abs())))
     return F.binary_cross_entropy_with_logits(logits, x, reduction="none").sum(dim=1)
 
 
