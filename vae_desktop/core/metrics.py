@@ -66,17 +66,27 @@ def _ssim(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         raise ValueError(f"SSIM needs images of at least {SSIM_TAPS // 2 + 1} pixels a side")
     rows = _blur_matrix(h, pred.device, pred.dtype)
     cols = _blur_matrix(w, pred.device, pred.dtype)
-    stack = torch.stack([pred, target, pred * pred, target * target, pred * target])
+    # The five maps written into one block, and the formula worked in the blurred maps' own
+    # memory: the same operations in the same order as on fresh tensors (the same SSIM bit for
+    # bit), 0.87-0.93x the time for the 10,000 test digits (2026-12-06; each fresh map of a chunk
+    # was new memory).
+    maps = torch.empty((5, n * c, h, w), dtype=pred.dtype, device=pred.device)
+    maps[0].copy_(pred.reshape(-1, h, w))
+    maps[1].copy_(target.reshape(-1, h, w))
+    torch.mul(maps[0], maps[0], out=maps[2])
+    torch.mul(maps[1], maps[1], out=maps[3])
+    torch.mul(maps[0], maps[1], out=maps[4])
     # The 2-D blur of each map: its columns, then its rows (batched products).
-    blurred = torch.matmul(torch.matmul(rows, stack.reshape(-1, h, w)), cols.t())
+    blurred = torch.matmul(torch.matmul(rows, maps.reshape(-1, h, w)), cols.t())
     mu_p, mu_t, p2, t2, pt = blurred.reshape(5, n * c, -1)
     c1, c2 = SSIM_K1 ** 2, SSIM_K2 ** 2
-    mu_pp, mu_tt, mu_pt = mu_p * mu_p, mu_t * mu_t, mu_p * mu_t
-    sigma_p = (p2 - mu_pp).clamp_(min=0.0)
-    sigma_t = (t2 - mu_tt).clamp_(min=0.0)
-    sigma_pt = pt - mu_pt
-    index = ((2 * mu_pt + c1) * (2 * sigma_pt + c2)) / ((mu_pp + mu_tt + c1) * (sigma_p + sigma_t + c2))
-    return index.reshape(n, -1).mean(1)
+    mu_pt = mu_p * mu_t
+    sigma_pt = pt.sub_(mu_pt)
+    numerator = mu_pt.mul_(2).add_(c1).mul_(sigma_pt.mul_(2).add_(c2))
+    mu_pp, mu_tt = mu_p.square_(), mu_t.square_()
+    sigma_p, sigma_t = p2.sub_(mu_pp).clamp_(min=0.0), t2.sub_(mu_tt).clamp_(min=0.0)
+    denominator = mu_pp.add_(mu_tt).add_(c1).mul_(sigma_p.add_(sigma_t).add_(c2))
+    return numerator.div_(denominator).reshape(n, -1).mean(1)
 
 
 def _nchw(x: torch.Tensor) -> torch.Tensor:
