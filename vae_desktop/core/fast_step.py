@@ -131,7 +131,7 @@ class MLPStep:
             found = {"h": new(n, hidden, **low), "mulv": new(n, 2 * z),
                      "g": new(n, hidden), "logits": new(n, PIXELS, **low),
                      "scratch": new(n, PIXELS), "dg": new(n, hidden, **low),
-                     "softplus_tail": new(n, PIXELS), "softplus": new(n, PIXELS),
+                     "sigmoid_abs": new(n, PIXELS), "positive": new(n, PIXELS),
                      "dh": new(n, hidden), "dmulv": new(n, 2 * z),
                      **{name: new(n, z)
                         for name in ("std", "eps", "z", "var", "kl", "mu_sq", "dz")}}
@@ -202,9 +202,9 @@ class MLPStep:
         # softplus(l) = max(l, 0) - log sigmoid(|l|) (core.model.softplus_sum) and sigmoid(|l|)
         # read off the sigmoid the gradient needs: max(s, 1 - s).
         sig = torch.sigmoid(logits, out=buf["scratch"])
-        tail = buf["softplus_tail"]
-        log_tail = sum_of_logs(torch.maximum(sig, torch.sub(1, sig, out=tail), out=tail)).sum()
-        positive = torch.clamp(logits, min=0, out=buf["softplus"]).sum()
+        sig_abs = buf["sigmoid_abs"]
+        log_tail = sum_of_logs(torch.maximum(sig, torch.sub(1, sig, out=sig_abs), out=sig_abs)).sum()
+        positive = torch.clamp(logits, min=0, out=buf["positive"]).sum()
         recon = (positive - log_tail - torch.dot(flat.reshape(-1), logits.reshape(-1))) / n
         var = torch.exp(logvar, out=buf["var"])
         kl_terms = torch.add(logvar, 1, out=buf["kl"]).sub_(torch.mul(mu, mu, out=buf["mu_sq"]))
@@ -244,7 +244,8 @@ def kept_bytes(images: int, hidden: int, latent_dim: int, classes: int, precisio
     p, h, z, c = PIXELS, hidden, latent_dim, classes
     joined = 4 * (2 * z * h + 2 * z)  # w_mulv and b_mulv, float32
     # Float32 in both precisions: mulv, dmulv and the latent side's seven results (std, eps, z,
-    # var, kl, mu_sq, dz); g and dh; the scratch gradient and the softplus's two.
+    # var, kl, mu_sq, dz); g and dh; the sigmoid (then the scratch gradient), sigmoid(|l|) and
+    # max(l, 0).
     per_image = 4 * (11 * z + 2 * h + 3 * p)
     if precision != "bf16":
         return images * (per_image + 4 * (2 * h + p)) + joined  # h, dg and the logits
