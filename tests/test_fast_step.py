@@ -160,6 +160,28 @@ def test_mlp_step_makes_gradients_again_when_they_were_replaced(mnist_train_smal
     assert kept.fc_mu.weight.grad.shape == kept.fc_mu.weight.shape
 
 
+def test_mlp_steps_weigh_the_kl_by_each_calls_beta_and_batch(mnist_train_small):
+    """The step turns its sums into (loss, recon, kl) with weights it keeps for the last batch
+    size and beta: a warm-up changes beta at every step, and an epoch ends on a shorter batch.
+    Each call's losses are autograd's for its own beta and batch."""
+    images = to_float(mnist_train_small[0][:300])
+    reference = new_model(5, hidden=64, latent_dim=5)
+    reference.train()
+    model = copy.deepcopy(reference)
+    slow = AutogradStep(reference, make_adam(reference, 1e-3))
+    fast = MLPStep(model, make_adam(model, 1e-3))
+    for i, (size, beta) in enumerate([(128, 1.0), (128, 0.25), (44, 0.25), (128, 0.0),
+                                      (128, 3.0)]):
+        x = images[i * 50:i * 50 + size]
+        torch.manual_seed(i)
+        expected = slow(x, None, beta)
+        torch.manual_seed(i)
+        got = fast(x, None, beta)
+        assert torch.allclose(got, expected, rtol=1e-5, atol=1e-4), (size, beta, got, expected)
+        assert float(got[0]) == pytest.approx(float(got[1] + beta * got[2]), rel=1e-5)
+        assert float(got[2]) > 0.01 and 100 < float(got[1]) < 600  # each term, not only the sum
+
+
 @pytest.mark.parametrize("precision", ["fp32", "bf16"])
 def test_mlp_step_scores_logits_far_past_what_a_sigmoid_resolves(mnist_train_small, precision):
     """The step's loss reads log sigmoid(|l|) off the sigmoid its gradient needs. Logits of

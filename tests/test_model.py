@@ -16,6 +16,7 @@ from vae_desktop.core.model import (
     softplus_sum,
     sum_of_logs,
     to_one_channel,
+    total_of_logs,
     transposed_conv,
     vae_loss,
 )
@@ -121,6 +122,20 @@ def test_sum_of_logs_takes_the_log_of_products_that_stay_normal_floats():
     assert got[0] == pytest.approx(784 * math.log(0.5), rel=1e-6)
     assert got[1] == 0
     assert torch.allclose(got.double(), halves.double().log().sum(-1), rtol=1e-6, atol=1e-4)
+
+
+def test_total_of_logs_groups_any_112_numbers():
+    """The step's total: groups down the columns of a 112-row view, not along each row. Rows of
+    all 0.5 and all 1 beside random ones (a product of 112 halves is the smallest, 2^-112), and
+    a batch whose rows differ: the total is float64's, and each row still counts once."""
+    torch.manual_seed(2)
+    halves = torch.cat([torch.full((3, 784), 0.5), torch.ones(2, 784),
+                        0.5 + 0.5 * torch.rand(123, 784)])
+    got = total_of_logs(halves)
+    assert got.dim() == 0
+    assert float(got) == pytest.approx(float(halves.double().log().sum()), rel=1e-6)
+    assert float(total_of_logs(halves[:3])) == pytest.approx(3 * 784 * math.log(0.5), rel=1e-6)
+    assert float(total_of_logs(torch.full((1, 112), 0.5))) == pytest.approx(112 * math.log(0.5))
 
 
 @pytest.mark.parametrize("run_as, channels, out_channels, size",

@@ -6,8 +6,11 @@ linear layers, the ReLUs, the reparameterisation, the Bernoulli loss and the KL 
 formulas autograd applies, but computed in preallocated buffers, with the loss and its gradient
 fused (d loss / d logits = sigmoid(logits) - x; the loss's log sigmoid(|l|) is log max(s, 1 - s)
 of that sigmoid s, one sigmoid a step where there were two, and its logs are taken of products,
-core.model.sum_of_logs: together the fp32 step 0.970x the time, the weights the same bit for bit,
-2026-12-06) and the 1/N of the batch mean folded into the matrix products. On two cores
+core.model.total_of_logs: together the fp32 step 0.970x the time, the weights the same bit for
+bit, 2026-12-06) and the 1/N of the batch mean folded into the matrix products. The loss's sums
+become (loss, recon, kl) in one matrix-vector product, and its constants are 0-d tensors, since
+torch wraps a Python number in a new tensor at every call: 25 calls to 16 for the loss, the fp32
+step 0.964-0.983x the time, the weights the same bit for bit (2026-12-06). On two cores
 autograd spent about as long on its small ops and allocations as on the matrix products
 themselves; this path leaves the matrix products and the fused Adam update as nearly all of a
 step. In bf16 the four large products (those with a side of 784 pixels)
@@ -31,7 +34,7 @@ import torch
 
 from . import graphed_step, products
 from .adam_step import AdamStep
-from .model import PIXELS, VAE, sum_of_logs, vae_loss
+from .model import PIXELS, VAE, total_of_logs, vae_loss
 from .precision import autocast
 
 StepFn = Callable[[torch.Tensor, torch.Tensor | None, float], torch.Tensor]
@@ -100,6 +103,8 @@ class MLPStep:
         hidden, z = self.enc.out_features, model.latent_dim
         self._w_mulv, self._b_mulv = torch.empty(2 * z, hidden), torch.empty(2 * z)
         self._grad_of: tuple[tuple[torch.Tensor, torch.Tensor], ...] = ()  # (parameter, .grad)
+        self._one, self._half = torch.tensor(1.0), torch.tensor(0.5)
+        self._weights, self._weights_for = torch.empty(3, 5), (0, 0.0)
 
     def _grads(self) -> tuple[torch.Tensor, torch.Tensor]:
         """Each parameter's `.grad`, made where one is missing or is not the one made here (as
@@ -134,7 +139,7 @@ class MLPStep:
                      "sigmoid_abs": new(n, PIXELS), "positive": new(n, PIXELS),
                      "dh": new(n, hidden), "dmulv": new(n, 2 * z),
                      **{name: new(n, z)
-                        for name in ("std", "eps", "z", "var", "kl", "mu_sq", "dz")}}
+                        for name in ("std", "eps", "z", "var", "kl", "dz")}}
             # Views made once: mu and log-variance, and their gradients.
             found["mu"], found["logvar"] = found["mulv"][:, :z], found["mulv"][:, z:]
             found["dmu"], found["dlogvar"] = found["dmulv"][:, :z], found["dmulv"][:, z:]
@@ -188,7 +193,8 @@ class MLPStep:
         mulv = products.linear(h, w_mulv, b_mulv, out=buf["mulv"])
         mu, logvar = ((buf["mu"], buf["logvar"]) if mulv is buf["mulv"]  # views made once
                       else (mulv[:, :z_dim], mulv[:, z_dim:]))
-        std = torch.mul(logvar, 0.5, out=buf["std"]).exp_()
+        half, one = self._half, self._one  # 0-d tensors: a Python number costs 2-4 us a call
+        std = torch.mul(logvar, half, out=buf["std"]).exp_()
         eps = buf["eps"].normal_()  # the same draw as VAE.reparameterize's randn_like
         z = torch.addcmul(mu, eps, std, out=buf["z"])
         dec_z = torch.cat([z, label], dim=1) if conditional else z
@@ -203,13 +209,15 @@ class MLPStep:
         # read off the sigmoid the gradient needs: max(s, 1 - s).
         sig = torch.sigmoid(logits, out=buf["scratch"])
         sig_abs = buf["sigmoid_abs"]
-        log_tail = sum_of_logs(torch.maximum(sig, torch.sub(1, sig, out=sig_abs), out=sig_abs)).sum()
+        log_tail = total_of_logs(torch.maximum(sig, torch.sub(one, sig, out=sig_abs), out=sig_abs))
         positive = torch.clamp(logits, min=0, out=buf["positive"]).sum()
-        recon = (positive - log_tail - torch.dot(flat.reshape(-1), logits.reshape(-1))) / n
+        agree = torch.dot(flat.reshape(-1), logits.reshape(-1))
+        # KL = -1/2 (sum(1 + logvar - mu^2 - exp(logvar))) / n; the 1s are counted in the weights.
         var = torch.exp(logvar, out=buf["var"])
-        kl_terms = torch.add(logvar, 1, out=buf["kl"]).sub_(torch.mul(mu, mu, out=buf["mu_sq"]))
-        kl = -0.5 * kl_terms.sub_(var).sum() / n
-        loss = recon + beta * kl
+        kl_terms = torch.addcmul(torch.sub(logvar, var, out=buf["kl"]), mu, mu, value=-1,
+                                 out=buf["kl"])
+        sums = torch.stack([positive, log_tail, agree, kl_terms.sum(), one])
+        losses = torch.mv(self._loss_weights(n, beta), sums)  # loss, recon and KL in one call
 
         # Backward. d loss / d logits = (sigmoid(l) - x) / n; the 1/n rides on the products.
         inv_n = 1.0 / n
@@ -225,14 +233,27 @@ class MLPStep:
         dmulv, dmu, dlogvar = buf["dmulv"], buf["dmu"], buf["dlogvar"]
         # KL: d/dmu = mu, d/dlogvar = (exp(logvar) - 1) / 2; through z: 1 and eps * std / 2.
         torch.add(dz, mu, alpha=beta * inv_n, out=dmu)
-        torch.mul(dz, eps, out=dlogvar).mul_(std).add_(var - 1, alpha=beta * inv_n).mul_(0.5)
+        var_less_one = torch.sub(var, one, out=buf["kl"])  # the KL's terms are summed by now
+        torch.mul(dz, eps, out=dlogvar).mul_(std).add_(var_less_one, alpha=beta * inv_n).mul_(half)
         dh = _through_relu(products.mm(dmulv, w_mulv, out=buf["dh"]), h)
         torch.sum(dmulv, 0, out=b_mulv_grad)  # fc_mu's and fc_logvar's, as views of it
         self._weight_grad(w_mulv_grad, dmulv.t(), h)
         torch.sum(dh, 0, out=enc.bias.grad)
         self._weight_grad(enc.weight.grad, _cast(dh, low, buf, "dh_low").t(), enc_in_l)
         self.update()
-        return torch.stack([loss, recon, kl])
+        return losses
+
+    def _loss_weights(self, n: int, beta: float) -> torch.Tensor:
+        """The 3x5 matrix that takes the loss's five sums (max(l, 0), log sigmoid(|l|), x.l,
+        logvar - exp(logvar) - mu^2, and 1) to (loss, recon, kl), each a mean per image. Made
+        again only when the batch's size or beta changes."""
+        key = (n, float(beta))
+        if self._weights_for != key:
+            recon = [1 / n, -1 / n, -1 / n, 0.0, 0.0]
+            kl = [0.0, 0.0, 0.0, -0.5 / n, -0.5 * self.model.latent_dim]
+            loss = [r + key[1] * k for r, k in zip(recon, kl, strict=True)]
+            self._weights, self._weights_for = torch.tensor([loss, recon, kl]), key
+        return self._weights
 
 
 def kept_bytes(images: int, hidden: int, latent_dim: int, classes: int, precision: str) -> int:
@@ -243,10 +264,10 @@ def kept_bytes(images: int, hidden: int, latent_dim: int, classes: int, precisio
     real step's buffers."""
     p, h, z, c = PIXELS, hidden, latent_dim, classes
     joined = 4 * (2 * z * h + 2 * z)  # w_mulv and b_mulv, float32
-    # Float32 in both precisions: mulv, dmulv and the latent side's seven results (std, eps, z,
-    # var, kl, mu_sq, dz); g and dh; the sigmoid (then the scratch gradient), sigmoid(|l|) and
+    # Float32 in both precisions: mulv, dmulv and the latent side's six results (std, eps, z,
+    # var, kl, dz); g and dh; the sigmoid (then the scratch gradient), sigmoid(|l|) and
     # max(l, 0).
-    per_image = 4 * (11 * z + 2 * h + 3 * p)
+    per_image = 4 * (10 * z + 2 * h + 3 * p)
     if precision != "bf16":
         return images * (per_image + 4 * (2 * h + p)) + joined  # h, dg and the logits
     per_image += 2 * (2 * h + p)  # h, dg and the logits, as the products give them
