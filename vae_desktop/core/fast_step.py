@@ -6,12 +6,12 @@ linear layers, the ReLUs, the reparameterisation, the Bernoulli loss and the KL 
 formulas autograd applies, but computed in preallocated buffers, with the loss and its gradient
 fused (d loss / d logits = sigmoid(logits) - x; the loss's log sigmoid(|l|) is log max(s, 1 - s)
 of that sigmoid s, one sigmoid a step where there were two, and its logs are taken of products,
-core.model.total_of_logs: together the fp32 step 0.970x the time, the weights the same bit for
-bit, 2026-12-06) and the 1/N of the batch mean folded into the matrix products. The loss's sums
-become (loss, recon, kl) in one matrix-vector product, and its constants are 0-d tensors, since
-torch wraps a Python number in a new tensor at every call: 25 calls to 16 for the loss, the fp32
-step 0.964-0.983x the time, the weights the same bit for bit (2026-12-06). On two cores
-autograd spent about as long on its small ops and allocations as on the matrix products
+core.model.sum_of_logs, here total_of_logs: together the fp32 step 0.970x the time, the weights
+the same bit for bit, 2026-12-06) and the 1/N of the batch mean folded into the matrix products.
+The loss's sums become (loss, recon, kl) in one matrix-vector product, and its constants are 0-d
+tensors, since torch wraps a Python number in a new tensor at every call: 25 calls to 16 for the
+loss, the fp32 step 0.964-0.983x the time, the weights the same bit for bit (2026-12-06). On two
+cores autograd spent about as long on its small ops and allocations as on the matrix products
 themselves; this path leaves the matrix products and the fused Adam update as nearly all of a
 step. In bf16 the four large products (those with a side of 784 pixels)
 do what autocast does: bf16 operands (weights cast once per step) and bf16 results. The small
