@@ -42,6 +42,11 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         _stdout_to_devnull()
         return 1
+    finally:
+        if argv is None:  # the process's own command line: only its exit comes after
+            from vae_desktop.core.collector import freeze_for_exit
+
+            freeze_for_exit()
 
 
 def _stdout_to_devnull() -> None:

@@ -23,6 +23,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     import optuna
 
     from vae_desktop.core import memory, sweep
+    from vae_desktop.core.collector import frozen_during
     from vae_desktop.core.threads import flush_subnormals
 
     flush_subnormals()  # the trials' threads start from this one: see core.threads
@@ -78,7 +79,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGINT, on_sigint)
     try:
-        result = sweep.run_sweep(spec, on_event, stop_flag=stop, abort_flag=abort)
+        with frozen_during():  # what exists now lives through the sweep: core.collector
+            result = sweep.run_sweep(spec, on_event, stop_flag=stop, abort_flag=abort)
     finally:
         signal.signal(signal.SIGINT, previous)
     best = result.best

@@ -27,6 +27,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from vae_desktop.core import checkpoint, memory, settings
+    from vae_desktop.core.collector import frozen_during
     from vae_desktop.core.data import load_split
     from vae_desktop.core.threads import flush_subnormals
     from vae_desktop.core.training import (
@@ -99,29 +100,30 @@ def cmd_train(args: argparse.Namespace) -> int:
     bar = None
     end = None
     try:
-        for event in trainer.events():
-            if movie is not None:
-                movie.follow(event, model)
-            if isinstance(event, StepEvent):
-                if bar is None:
-                    # From the steps done so far: counted from 0, the first refresh read
-                    # "251344.06batch/s".
-                    bar = tqdm(total=event.steps_per_epoch, desc=f"epoch {event.epoch}",
-                               unit="batch", disable=bar_off(args.quiet), leave=True,
-                               initial=event.step)
-                bar.n = event.step
-                bar.set_postfix(loss=f"{event.loss:.1f}", samples_s=f"{event.samples_per_sec:,.0f}")
-            elif isinstance(event, EpochEvent):
-                if bar is not None:
-                    bar.close()
-                    bar = None
-                write()
-                if not args.quiet:
-                    print(f"epoch {event.epoch}: train {event.train_loss:.2f}  test "
-                          f"{event.test_loss:.2f} (recon {event.test_recon:.2f}, "
-                          f"KL {event.test_kl:.2f}) nats/image, {event.seconds:.1f}s")
-            elif isinstance(event, EndEvent):
-                end = event
+        with frozen_during():  # what exists now lives through training: core.collector
+            for event in trainer.events():
+                if movie is not None:
+                    movie.follow(event, model)
+                if isinstance(event, StepEvent):
+                    if bar is None:
+                        # From the steps done so far: counted from 0, the first refresh read
+                        # "251344.06batch/s".
+                        bar = tqdm(total=event.steps_per_epoch, desc=f"epoch {event.epoch}",
+                                   unit="batch", disable=bar_off(args.quiet), leave=True,
+                                   initial=event.step)
+                    bar.n = event.step
+                    bar.set_postfix(loss=f"{event.loss:.1f}", samples_s=f"{event.samples_per_sec:,.0f}")
+                elif isinstance(event, EpochEvent):
+                    if bar is not None:
+                        bar.close()
+                        bar = None
+                    write()
+                    if not args.quiet:
+                        print(f"epoch {event.epoch}: train {event.train_loss:.2f}  test "
+                              f"{event.test_loss:.2f} (recon {event.test_recon:.2f}, "
+                              f"KL {event.test_kl:.2f}) nats/image, {event.seconds:.1f}s")
+                elif isinstance(event, EndEvent):
+                    end = event
     finally:
         if bar is not None:
             bar.close()
