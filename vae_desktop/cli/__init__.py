@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     stdout (`vae-desktop eval m.pt | head -1`) ends quietly, as the Python docs' note on SIGPIPE
     advises."""
     try:
-        code = _main(sys.argv[1:] if argv is None else argv)
+        code = _main(sys.argv[1:] if argv is None else argv, own_process=argv is None)
         sys.stdout.flush()  # a reader that has gone shows here, not in the interpreter's exit
         return code
     except KeyboardInterrupt:
@@ -58,7 +58,7 @@ def _stdout_to_devnull() -> None:
         pass
 
 
-def _main(argv: list[str]) -> int:
+def _main(argv: list[str], own_process: bool = False) -> int:
     if not argv:
         from vae_desktop.gui.app import run_app
 
@@ -70,6 +70,10 @@ def _main(argv: list[str]) -> int:
         args = build_parser().parse_args(argv)
         if args.command is None:
             raise UsageError(f"choose a command ({', '.join(COMMANDS)}) or none for the GUI")
+        if own_process and args.command not in desktop_entry.COMMANDS:  # a command on torch
+            from vae_desktop.core.collector import import_quietly
+
+            import_quietly("torch", "vae_desktop.core.training")
         return COMMANDS[args.command](args)
     except UsageError as exc:
         print(f"vae-desktop: error: {exc}", file=sys.stderr)
