@@ -25,7 +25,8 @@ from collections.abc import Iterator
 def frozen_during() -> Iterator[None]:
     """Run the block with the objects that exist as it starts out of the collector's sight
     (gc.freeze), and give them back after (gc.unfreeze). Where something froze objects before
-    (the GUI's start-up), it is left as it is: those stay frozen, as their owner wants."""
+    (the GUI's start-up, a command's `import_quietly`), it is left as it is: those stay frozen,
+    as their owner wants."""
     if gc.get_freeze_count():
         yield
         return
