@@ -159,6 +159,30 @@ def fp32_products(backend: str | None):
         products.onednn_preferred.cache_clear()
 
 
+def step_and_products(train, precision: str):
+    """(train_step(i), blas(), one_dnn() or None): a training step of a new model (the one the
+    trainer picks) on the i-th of 40 batches, and the step's products alone on preallocated
+    operands, through torch's BLAS and, where this torch has it, through oneDNN."""
+    model = new_model(1)
+    step = training.make_train_step(model, training.make_adam(model, 1e-3), precision)
+    images = to_float(train[0][:BATCH * 40])
+    mats = [(torch.randn(m, k), torch.randn(k, n), torch.empty(m, n))
+            for m, k, n in step_gemms(BATCH)]
+
+    def train_step(i: int) -> None:
+        step(images[(i % 40) * BATCH:(i % 40 + 1) * BATCH], None, 1.0)
+
+    def blas() -> None:
+        for a, b, c in mats:
+            torch.mm(a, b, out=c)
+
+    def one_dnn() -> None:
+        for a, b, _ in mats:
+            products.mm(a, b, onednn=True)
+
+    return train_step, blas, one_dnn if products.onednn_available() else None
+
+
 def alternating_share(train, precision: str, steps: int = 400,
                       window: int = 50) -> tuple[float, float, list[float]]:
     """(median step, median of the same step's GEMMs alone in fp32, each `window` steps' share),
@@ -166,27 +190,21 @@ def alternating_share(train, precision: str, steps: int = 400,
     preallocated operands, one after the other `steps` times, so a drift in the machine's speed
     reaches both alike. The shares per window show this machine's two states (see the
     docstring): a window's steps all see the same one."""
-    model = new_model(1)
-    step = training.make_train_step(model, training.make_adam(model, 1e-3), precision)
-    images = to_float(train[0][:BATCH * 40])
-    mats = [(torch.randn(m, k), torch.randn(k, n), torch.empty(m, n))
-            for m, k, n in step_gemms(BATCH)]
+    train_step, blas, one_dnn = step_and_products(train, precision)
     step_times, blas_times, onednn_times = [], [], []
     for i in range(steps + 10):
         start = time.perf_counter()
-        step(images[(i % 40) * BATCH:(i % 40 + 1) * BATCH], None, 1.0)
+        train_step(i)
         middle = time.perf_counter()
-        for a, b, c in mats:
-            torch.mm(a, b, out=c)
-        blas = time.perf_counter()
-        if products.onednn_available():
-            for a, b, _ in mats:
-                products.mm(a, b, onednn=True)
+        blas()
+        after_blas = time.perf_counter()
+        if one_dnn is not None:
+            one_dnn()
         end = time.perf_counter()
         if i >= 10:  # after the warm-up
             step_times.append(middle - start)
-            blas_times.append(blas - middle)
-            onednn_times.append(end - blas if end > blas else float("inf"))
+            blas_times.append(after_blas - middle)
+            onednn_times.append(end - after_blas if one_dnn is not None else float("inf"))
     # The limit: the faster of the two ways to run the products, step by step.
     gemm_times = [min(b, o) for b, o in zip(blas_times, onednn_times, strict=True)]
     windows = [statistics.median(gemm_times[i:i + window]) / statistics.median(step_times[i:i + window])
@@ -202,12 +220,7 @@ def block_share(train, precision: str, blocks: int = 40,
     own data in the caches; one step after another's GEMMs finds its weights and Adam's state
     pushed out by their operands, as do the GEMMs after a step. A block of 10 takes 40-60 ms,
     well inside one of this machine's states (see the docstring)."""
-    model = new_model(1)
-    step = training.make_train_step(model, training.make_adam(model, 1e-3), precision)
-    images = to_float(train[0][:BATCH * 40])
-    mats = [(torch.randn(m, k), torch.randn(k, n), torch.empty(m, n))
-            for m, k, n in step_gemms(BATCH)]
-    onednn = products.onednn_available()
+    train_step, blas, one_dnn = step_and_products(train, precision)
 
     def timed(fn, count: int) -> list[float]:
         times = []
@@ -217,23 +230,12 @@ def block_share(train, precision: str, blocks: int = 40,
             times.append(time.perf_counter() - start)
         return times[1:]
 
-    def blas(_i: int) -> None:
-        for a, b, c in mats:
-            torch.mm(a, b, out=c)
-
-    def one_dnn(_i: int) -> None:
-        for a, b, _ in mats:
-            products.mm(a, b, onednn=True)
-
-    def train_step(i: int) -> None:
-        step(images[(i % 40) * BATCH:(i % 40 + 1) * BATCH], None, 1.0)
-
     step_times, gemm_times, shares = [], [], []
     for index in range(blocks + 1):
         steps = timed(train_step, block)
-        gemms = timed(blas, block)
-        if onednn:
-            gemms = min(gemms, timed(one_dnn, block), key=statistics.median)
+        gemms = timed(lambda _i: blas(), block)
+        if one_dnn is not None:
+            gemms = min(gemms, timed(lambda _i: one_dnn(), block), key=statistics.median)
         if index:  # after a block of warm-up
             step_times += steps
             gemm_times += gemms
