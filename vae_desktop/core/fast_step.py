@@ -104,7 +104,8 @@ class MLPStep:
         self._w_mulv, self._b_mulv = torch.empty(2 * z, hidden), torch.empty(2 * z)
         self._grad_of: tuple[tuple[torch.Tensor, torch.Tensor], ...] = ()  # (parameter, .grad)
         self._one, self._half = torch.tensor(1.0), torch.tensor(0.5)
-        self._weights, self._weights_for = torch.empty(3, 5), (0, 0.0)
+        self._weights: torch.Tensor | None = None  # _loss_weights', for self._weights_for
+        self._weights_for: tuple[int, float] | None = None  # (batch size, beta)
 
     def _grads(self) -> tuple[torch.Tensor, torch.Tensor]:
         """Each parameter's `.grad`, made where one is missing or is not the one made here (as
