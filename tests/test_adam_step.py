@@ -197,3 +197,20 @@ def test_a_torch_whose_kernel_differs_is_left_to_step(monkeypatch):
     train_both(models, update, range(3))
     same(*models)
     assert update._lists is None
+
+
+def test_the_step_counts_advance_in_one_call():
+    """The kernel takes each parameter's step count. They are kept as views of one tensor, so
+    one addition advances them all, where a call for each parameter took 21 us of a 3.6 ms
+    step. step() (the first step, or with a pre-step hook) still advances each count once."""
+    models = model, optimizer, twin, twin_optimizer = pair()
+    update = AdamStep(optimizer)
+    train_both(models, update, range(3))
+    counts = [optimizer.state[p]["step"] for p in model.parameters()]
+    assert len({count.untyped_storage().data_ptr() for count in counts}) == 1
+    hook = optimizer.register_step_pre_hook(lambda *_: None)  # step() does these two
+    train_both(models, update, range(3, 5))
+    hook.remove()
+    train_both(models, update, range(5, 8))
+    same(*models)
+    assert [float(count) for count in counts] == [8.0] * len(counts)

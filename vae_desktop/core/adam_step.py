@@ -17,6 +17,7 @@ state, bit for bit.
 from __future__ import annotations
 
 import importlib
+import operator
 
 import torch
 
@@ -53,6 +54,10 @@ class AdamStep:
     def __init__(self, optimizer: torch.optim.Optimizer) -> None:
         self.optimizer = optimizer
         self._lists: tuple[list, list, list, list] | None = None  # params, averages, steps
+        # The step counts' one tensor, and the state's counts, its views (see _join_counts).
+        self._counts: torch.Tensor | None = None
+        self._count_views: list[torch.Tensor] = []
+        self._one = torch.tensor(1.0)
 
     def __call__(self) -> None:
         if self._lists is None or not self._current():
@@ -62,7 +67,10 @@ class AdamStep:
         params, exp_avgs, exp_avg_sqs, steps = self._lists
         group = self.optimizer.param_groups[0]
         beta1, beta2 = group["betas"]
-        torch._foreach_add_(steps, 1)
+        if self._counts is not None:
+            self._counts.add_(self._one)  # every parameter's count: they are views of it
+        else:
+            torch._foreach_add_(steps, 1)
         torch._fused_adam_(params, [p.grad for p in params], exp_avgs, exp_avg_sqs, [], steps,
                            lr=float(group["lr"]), beta1=float(beta1), beta2=float(beta2),
                            weight_decay=0.0, eps=float(group["eps"]), amsgrad=False,
@@ -105,8 +113,28 @@ class AdamStep:
             return None
         if any(p.device.type != "cpu" or p.dtype != torch.float32 for p in params):
             return None
+        self._join_counts(states)
         return (params, [s["exp_avg"] for s in states], [s["exp_avg_sq"] for s in states],
                 [s["step"] for s in states])
+
+    def _join_counts(self, states: list[dict]) -> None:
+        """Keeps one tensor of the parameters' step counts, each state's count made a view of
+        it, so that one addition advances them all: the fused kernel reads each count, and a
+        `_foreach_add_` over the MLP's ten took 20.5 us a step, the one addition 1.2 us
+        (2026-12-06). step() advances the views one by one, each once, as it did the counts. No
+        tensor where the counts are not float32 numbers on the CPU, as fused Adam keeps them."""
+        counts = [s["step"] for s in states]
+        if self._counts is not None and len(counts) == len(self._count_views) and all(
+                map(operator.is_, counts, self._count_views)):
+            return  # joined already (step() did an update in between)
+        self._counts, self._count_views = None, []
+        if not all(torch.is_tensor(c) and c.dim() == 0 and c.dtype == torch.float32
+                   and c.device.type == "cpu" for c in counts):
+            return
+        self._counts = torch.stack(counts)
+        self._count_views = list(self._counts.unbind())
+        for s, view in zip(states, self._count_views, strict=True):
+            s["step"] = view
 
     def _current(self) -> bool:
         """The update is still plain, the gathered lists are still the optimizer's (its state
