@@ -141,8 +141,7 @@ def test_the_hand_written_steps_buffers_are_counted(precision, hidden, latent_di
     for n in (batch, last, batch):  # an epoch's end and the next epoch's start
         x, y = torch.rand(n, 1, 28, 28), torch.arange(n) % 10 if classes else None
         step(x, y, 1.0)
-    groups = (*step._buffers.values(), step._products, step._low_weights,
-              {"w": step._w_mulv, "b": step._b_mulv})
+    groups = (*step._buffers.values(), step._products, step._low_weights)
     held = {t.untyped_storage().data_ptr(): t.untyped_storage().nbytes()
             for group in groups for t in group.values()}
     assert kept_bytes(batch + last, hidden, latent_dim, classes, precision) == sum(held.values())

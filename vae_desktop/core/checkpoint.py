@@ -79,7 +79,7 @@ def save(path: str | os.PathLike, model: VAE, history: list[dict] | None = None,
         "format": FORMAT,
         "version": VERSION,
         "config": model.config.to_dict(),
-        "state_dict": {k: v.detach().cpu() for k, v in model.state_dict().items()},
+        "state_dict": {k: _to_cpu(v) for k, v in model.state_dict().items()},
         "history": [dict(rec) for rec in (history or [])],
         "optimizer": _to_cpu(optimizer_state) if optimizer_state is not None else None,
         "train_config": dict(train_config or {}),
@@ -130,8 +130,13 @@ def cannot_save(path: str | os.PathLike, exc: OSError) -> str:
 
 
 def _to_cpu(obj):
+    """`obj` with its tensors on the CPU, each in memory of its own: the training step makes
+    some parameters (core.fast_step) and Adam's step counts (core.adam_step) views of one
+    tensor, and a file holds each weight as a block of its own (checkpoint_contents)."""
     if torch.is_tensor(obj):
-        return obj.detach().cpu()
+        tensor = obj.detach().cpu()
+        whole = tensor.untyped_storage().nbytes() == tensor.numel() * tensor.element_size()
+        return tensor if whole else tensor.clone()
     if isinstance(obj, dict):
         return {k: _to_cpu(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):

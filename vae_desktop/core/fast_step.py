@@ -10,7 +10,10 @@ core.model.sum_of_logs, here total_of_logs: together the fp32 step 0.970x the ti
 the same bit for bit, 2026-12-06) and the 1/N of the batch mean folded into the matrix products.
 The loss's sums become (loss, recon, kl) in one matrix-vector product, and its constants are 0-d
 tensors, since torch wraps a Python number in a new tensor at every call: 25 calls to 16 for the
-loss, the fp32 step 0.964-0.983x the time, the weights the same bit for bit (2026-12-06). On two
+loss, the fp32 step 0.964-0.983x the time, the weights the same bit for bit (2026-12-06). The
+mean and log-variance layers' parameters are views of the one matrix their products take (no
+copy a step), and Adam's step counts views of one tensor (core.adam_step): 0.982x and 0.989x
+again, bit for bit (2026-12-06). On two
 cores autograd spent about as long on its small ops and allocations as on the matrix products
 themselves; this path leaves the matrix products and the fused Adam update as nearly all of a
 step. In bf16 the four large products (those with a side of 784 pixels)
@@ -99,9 +102,9 @@ class MLPStep:
         self._buffers: dict[int, dict[str, torch.Tensor]] = {}
         self._products: dict[torch.Size, torch.Tensor] = {}  # bf16 weight gradients
         self._low_weights: dict[str, torch.Tensor] = {}  # large weights' bf16 copies, each step
-        # The mean and log-variance layers' weights and biases joined, copied each step.
-        hidden, z = self.enc.out_features, model.latent_dim
-        self._w_mulv, self._b_mulv = torch.empty(2 * z, hidden), torch.empty(2 * z)
+        # The mean and log-variance layers' weights and biases, joined (see _joined_mulv).
+        self._w_mulv = self._b_mulv = torch.empty(0)
+        self._mulv_at: tuple[int, ...] = ()  # where the four parameters were left, joined
         self._grad_of: tuple[tuple[torch.Tensor, torch.Tensor], ...] = ()  # (parameter, .grad)
         self._one, self._half = torch.tensor(1.0), torch.tensor(0.5)
         self._weights: torch.Tensor | None = None  # _loss_weights', for self._weights_for
@@ -127,6 +130,28 @@ class MLPStep:
         self._grad_of = tuple((p, p.grad) for layer in self.layers
                               for p in (layer.weight, layer.bias))
         return self._mulv_grads
+
+    def _joined_mulv(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """The mean and log-variance layers' weights as one matrix and their biases as one
+        vector, which their products take. The four parameters are made views of the two, once
+        and again if one is given new memory, so the products read them where Adam writes them;
+        copying them into one took 27 us of a 3.6 ms step (2026-12-06). They stay the same
+        Parameter objects, each with its own version counter. checkpoint.save gives each its own
+        memory in the file."""
+        mu, logvar = self.model.fc_mu, self.model.fc_logvar
+        where = (mu.weight.data_ptr(), logvar.weight.data_ptr(), mu.bias.data_ptr(),
+                 logvar.bias.data_ptr())
+        # The joined tensors are held here, so their memory is no other tensor's.
+        if where != self._mulv_at:
+            z = self.model.latent_dim
+            weight = torch.cat([mu.weight.detach(), logvar.weight.detach()])
+            bias = torch.cat([mu.bias.detach(), logvar.bias.detach()])
+            mu.weight.data, logvar.weight.data = weight[:z], weight[z:]
+            mu.bias.data, logvar.bias.data = bias[:z], bias[z:]
+            self._w_mulv, self._b_mulv = weight, bias
+            self._mulv_at = (mu.weight.data_ptr(), logvar.weight.data_ptr(),
+                             mu.bias.data_ptr(), logvar.bias.data_ptr())
+        return self._w_mulv, self._b_mulv
 
     def _buffer(self, n: int) -> dict[str, torch.Tensor]:
         found = self._buffers.get(n)
@@ -176,8 +201,7 @@ class MLPStep:
         label = model._onehot(y, n, flat) if conditional else None
         enc_in = torch.cat([flat, label], dim=1) if conditional else flat
         enc, dec_in, dec_out = self.enc, self.dec_in, self.dec_out
-        w_mulv = torch.cat([model.fc_mu.weight, model.fc_logvar.weight], out=self._w_mulv)
-        b_mulv = torch.cat([model.fc_mu.bias, model.fc_logvar.bias], out=self._b_mulv)
+        w_mulv, b_mulv = self._joined_mulv()
         # The four large products (image side) take `low` operands; the small ones (latent
         # side: 400x40 and 20x400) stay float32, which is faster for them than bf16 on this
         # CPU (see the module's docstring). In float32 none of the casts below copies anything.
@@ -259,22 +283,21 @@ class MLPStep:
 
 def kept_bytes(images: int, hidden: int, latent_dim: int, classes: int, precision: str) -> int:
     """The bytes `MLPStep` keeps from step to step: its buffers for the batches it holds them
-    for, `images` in all (a run's full batch and its last, shorter one: it keeps both), the mean
-    and log-variance layers' joined weights, and in bf16 the two large weights' copies and their
-    gradients' products. core.memory counts it for a run on the CPU; a test checks it against a
-    real step's buffers."""
+    for, `images` in all (a run's full batch and its last, shorter one: it keeps both), and in
+    bf16 the two large weights' copies and their gradients' products (the mean and log-variance
+    layers' joined weights are the parameters' own memory). core.memory counts it for a run on
+    the CPU; a test checks it against a real step's buffers."""
     p, h, z, c = PIXELS, hidden, latent_dim, classes
-    joined = 4 * (2 * z * h + 2 * z)  # w_mulv and b_mulv, float32
     # Float32 in both precisions: mulv, dmulv and the latent side's six results (std, eps, z,
     # var, kl, dz); g and dh; the sigmoid (then the scratch gradient), sigmoid(|l|) and
     # max(l, 0).
     per_image = 4 * (10 * z + 2 * h + 3 * p)
     if precision != "bf16":
-        return images * (per_image + 4 * (2 * h + p)) + joined  # h, dg and the logits
+        return images * (per_image + 4 * (2 * h + p))  # h, dg and the logits
     per_image += 2 * (2 * h + p)  # h, dg and the logits, as the products give them
     per_image += 2 * (p + c + 2 * h + p) + 4 * (2 * h + p)  # the casts to bf16 and back
     large = h * (p + c) + p * h  # the encoder's and the decoder's last weights
-    return images * per_image + joined + 2 * (2 * large + h + p)
+    return images * per_image + 2 * (2 * large + h + p)
 
 
 def _cast(tensor: torch.Tensor, dtype: torch.dtype, buffers: dict[str, torch.Tensor],
