@@ -12,7 +12,7 @@ The loss's sums become (loss, recon, kl) in one matrix-vector product, and its c
 tensors, since torch wraps a Python number in a new tensor at every call: 25 calls to 16 for the
 loss, the fp32 step 0.964-0.983x the time, the weights the same bit for bit (2026-12-06). The
 mean and log-variance layers' parameters are views of the one matrix their products take (no
-copy a step), and Adam's step counts views of one tensor (core.adam_step): 0.982x and 0.989x
+copy a step), and Adam's step counts views of one tensor (core.adam_step): 0.980-0.989x
 again, bit for bit (2026-12-06). On two
 cores autograd spent about as long on its small ops and allocations as on the matrix products
 themselves; this path leaves the matrix products and the fused Adam update as nearly all of a
