@@ -1,32 +1,35 @@
 """One training step of the VAE: forward, loss, gradients and the Adam update.
 
 `make_train_step(model, optimizer)` returns `step(x, y, beta) -> tensor([loss, recon, kl])`.
-For the one-hidden-layer MLP on the CPU it is written out by hand: the gradients of the five
-linear layers, the ReLUs, the reparameterisation, the Bernoulli loss and the KL are the same
-formulas autograd applies, but computed in preallocated buffers, with the loss and its gradient
-fused (d loss / d logits = sigmoid(logits) - x; the loss's log sigmoid(|l|) is log max(s, 1 - s)
-of that sigmoid s, one sigmoid a step where there were two, and its logs are taken of products,
-core.model.sum_of_logs, here total_of_logs: together the fp32 step 0.970x the time, the weights
-the same bit for bit, 2026-12-06) and the 1/N of the batch mean folded into the matrix products.
-The loss's sums become (loss, recon, kl) in one matrix-vector product, and its constants are 0-d
-tensors, since torch wraps a Python number in a new tensor at every call: 25 calls to 16 for the
-loss, the fp32 step 0.964-0.983x the time, the weights the same bit for bit (2026-12-06). The
-mean and log-variance layers' parameters are views of the one matrix their products take (no
-copy a step), and Adam's step counts views of one tensor (core.adam_step): 0.980-0.989x
-again, bit for bit (2026-12-06). On two
-cores autograd spent about as long on its small ops and allocations as on the matrix products
-themselves; this path leaves the matrix products and the fused Adam update as nearly all of a
-step. In bf16 the four large products (those with a side of 784 pixels)
-do what autocast does: bf16 operands (weights cast once per step) and bf16 results. The small
-ones on the latent side (400x40 and 20x400) stay float32: on an AMX CPU each bf16 product pays
-about 20 us to set up, more than such a product takes in float32, and they skip their casts
-(bf16 step 2.08 -> 1.94 ms, 2026-12-06). The reparameterisation, the loss, its gradient, the
-bias gradients, the weights and Adam stay float32 too. Float32 products run where
-core.products says: through oneDNN on AMD CPUs with AVX-512, where torch's BLAS (MKL) is about
-half as fast (the fp32 step 1.32x faster as epochs, 2026-12-06), and into the kept buffers
-through torch's BLAS elsewhere. Every other case (conv, deeper MLPs, CUDA) uses autograd; on
-CUDA its step is captured in a CUDA graph and replayed (core.graphed_step), since there
-launching the step's kernels takes longer than running them.
+
+For the one-hidden-layer MLP on the CPU it is written out by hand (MLPStep): the gradients of
+the five linear layers, the ReLUs, the reparameterisation, the Bernoulli loss and the KL are the
+formulas autograd applies, computed in buffers kept from step to step. On two cores autograd
+spent about as long on its small ops and allocations as on the matrix products; this path
+leaves the products and the fused Adam update as nearly all of a step. Measured on 2026-12-06,
+each change below kept the weights the same bit for bit:
+- The loss is fused with its gradient (d loss / d logits = sigmoid(l) - x), and the 1/N of the
+  batch mean rides on the matrix products. The loss's log sigmoid(|l|) is log max(s, 1 - s) of
+  that same sigmoid s, its logs taken of products of 112 (core.model.total_of_logs): the fp32
+  step 0.970x the time.
+- The loss's sums become (loss, recon, kl) in one matrix-vector product, and its constants are
+  0-d tensors, since torch wraps a Python number in a new tensor at every call: 0.964-0.983x.
+- The mean and log-variance layers' parameters are views of the one matrix their products take,
+  where they were copied into it each step, and Adam's step counts are views of one tensor
+  (core.adam_step): 0.980-0.989x.
+
+In bf16 the four large products (those with a side of 784 pixels) do what autocast does: bf16
+operands (weights cast once per step) and bf16 results. The small ones on the latent side
+(400x40 and 20x400) stay float32: on an AMX CPU each bf16 product pays about 20 us to set up,
+more than such a product takes in float32, and they skip their casts (bf16 step 2.08 -> 1.94
+ms, 2026-12-06). The reparameterisation, the loss, its gradient, the bias gradients, the weights and Adam
+stay float32 too. Float32 products run where core.products says: through oneDNN on AMD CPUs
+with AVX-512, where torch's BLAS (MKL) is about half as fast (the fp32 step 1.32x faster as
+epochs, 2026-12-06), and into the kept buffers through torch's BLAS elsewhere.
+
+Every other case (conv, deeper MLPs, CUDA) uses autograd (AutogradStep); on CUDA its step is
+captured in a CUDA graph and replayed (core.graphed_step), since there launching the step's
+kernels takes longer than running them.
 """
 
 from __future__ import annotations
