@@ -6,13 +6,18 @@ import math
 
 import pytest
 import torch
-from torchmetrics.functional.image import (
-    peak_signal_noise_ratio,
-    structural_similarity_index_measure,
-)
 
 from vae_desktop.core import metrics
 from vae_desktop.core.data import to_float
+
+
+def torchmetrics_image():
+    """torchmetrics' image functions, imported by the tests that use them: the import takes some
+    3.5 s (it brings scipy.signal and torchvision's models), which every pytest worker paid while
+    collecting this file."""
+    from torchmetrics.functional import image
+
+    return image
 
 
 def _pairs(mnist_test, n=600):
@@ -26,7 +31,8 @@ def _pairs(mnist_test, n=600):
 
 def test_ssim_matches_torchmetrics_within_1e4(mnist_test):
     pred, target = _pairs(mnist_test)  # 600 images: more than one chunk
-    expected = structural_similarity_index_measure(pred, target, data_range=1.0, reduction="none")
+    expected = torchmetrics_image().structural_similarity_index_measure(
+        pred, target, data_range=1.0, reduction="none")
     got = metrics.ssim(pred, target)
     assert got.shape == (600,)
     assert 0.2 < float(got.mean()) < 0.9
@@ -36,7 +42,8 @@ def test_ssim_matches_torchmetrics_within_1e4(mnist_test):
 def test_ssim_of_other_sizes_channels_and_one_image():
     gen = torch.Generator().manual_seed(1)
     a, b = torch.rand(3, 2, 17, 23, generator=gen), torch.rand(3, 2, 17, 23, generator=gen)
-    expected = structural_similarity_index_measure(a, b, data_range=1.0, reduction="none")
+    expected = torchmetrics_image().structural_similarity_index_measure(
+        a, b, data_range=1.0, reduction="none")
     assert torch.allclose(metrics.ssim(a, b), expected, atol=1e-4, rtol=0)
     image = torch.rand(28, 28, generator=gen)
     assert float(metrics.ssim(image, image)[0]) == pytest.approx(1.0, abs=1e-6)
@@ -46,8 +53,8 @@ def test_ssim_of_other_sizes_channels_and_one_image():
 
 def test_psnr_matches_torchmetrics(mnist_test):
     pred, target = _pairs(mnist_test, 200)
-    expected = peak_signal_noise_ratio(pred, target, data_range=1.0, reduction="none",
-                                       dim=(1, 2, 3))
+    expected = torchmetrics_image().peak_signal_noise_ratio(
+        pred, target, data_range=1.0, reduction="none", dim=(1, 2, 3))
     assert torch.allclose(metrics.psnr(pred, target), expected, atol=1e-4, rtol=1e-6)
 
 
