@@ -42,10 +42,13 @@ run: $(APP_STAMP)
 # Two test processes (pytest-xdist), one torch thread each (tests/conftest.py): much of the suite
 # waits on Qt's event loop or on child processes, so two share 2 cores well (about 3.3 against
 # 5.5 minutes on one, 2026-12-05). More would each start their own PostgreSQL server.
+# Work stealing: a process that runs out takes tests still queued for the other. With the
+# default scheduling one process was left with 30 s of queued tests after the other had finished
+# (2026-12-06).
 TEST_WORKERS ?= 2
 
 test: $(TEST_STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n $(TEST_WORKERS)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist worksteal
 	$(BIN)/ruff check vae_desktop tests bench tools
 	$(BIN)/lint-imports
 

@@ -65,6 +65,7 @@ def make(project: Path, target: str, python: str | None = None) -> tuple[str, li
 PIP_UP = "python -m pip install --quiet --upgrade pip"
 APP = "python -m pip install --quiet -e ."
 TEST = "python -m pip install --quiet -e .[test]"
+PYTEST = "python -m pytest -q -n 2 --dist worksteal"
 
 
 def test_run_installs_the_app_only_and_test_adds_the_test_extra_once(project):
@@ -72,9 +73,8 @@ def test_run_installs_the_app_only_and_test_adds_the_test_extra_once(project):
     assert log == ["venv", PIP_UP, APP, "vae-desktop "]
     assert make(project, "run")[1] == ["vae-desktop "]  # installed: not again
     out, log = make(project, "test")
-    assert log == [TEST, "python -m pytest -q -n 2", "ruff check vae_desktop tests bench tools",
-                   "lint-imports "]
-    assert make(project, "test")[1][0] == "python -m pytest -q -n 2"
+    assert log == [TEST, PYTEST, "ruff check vae_desktop tests bench tools", "lint-imports "]
+    assert make(project, "test")[1][0] == PYTEST
     assert make(project, "run")[1] == ["vae-desktop "]
     for stamp in (".installed-app", ".installed-test"):  # pyproject.toml edited since
         os.utime(project / ".venv" / stamp, (1e9, 1e9))
