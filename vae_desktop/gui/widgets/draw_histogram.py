@@ -43,8 +43,7 @@ class ScoreHistogram(pg.PlotWidget):
     threshold_drag_finished = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, background=PLOT_BG)
-        self.setMenuEnabled(False)
+        super().__init__(parent, background=PLOT_BG, enableMenu=False)
         self.setMouseEnabled(x=False, y=False)
         self.hideButtons()
         self.setLabel("bottom", "score (nats)")  # the tab names its score

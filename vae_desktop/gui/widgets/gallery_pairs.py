@@ -46,8 +46,8 @@ class PairGallery(pg.GraphicsLayoutWidget):
         self.min_rows, self.max_rows = rows, max(rows, max_rows or rows)
         self.setBackground(BACKGROUND)
         self.ci.setContentsMargins(0, 0, 0, 0)  # every screen pixel for the digits
-        self.view = self.addViewBox(lockAspect=True, enableMouse=False, invertY=True)
-        self.view.setMenuEnabled(False)
+        self.view = self.addViewBox(lockAspect=True, enableMouse=False, invertY=True,
+                                    enableMenu=False)
         self.image_item = pg.ImageItem(axisOrder="row-major")
         self.view.addItem(self.image_item)
         self.highlight = QGraphicsRectItem()  # the frame round the hovered pair

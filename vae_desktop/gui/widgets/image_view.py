@@ -21,8 +21,8 @@ class DigitView(pg.GraphicsLayoutWidget):
         super().__init__(parent)
         self.setBackground("#202124")
         self.setMinimumSize(min_size, min_size)
-        self.view = self.addViewBox(lockAspect=True, enableMouse=False, invertY=True)
-        self.view.setMenuEnabled(False)
+        self.view = self.addViewBox(lockAspect=True, enableMouse=False, invertY=True,
+                                    enableMenu=False)
         self.image_item = pg.ImageItem(axisOrder="row-major")
         self.image_item.setLevels((0.0, 1.0))
         if colormap:

@@ -156,13 +156,12 @@ class LatentCanvas(pg.PlotWidget):
         """`equal_scale`: a unit along x is as long on screen as one along y (zooming and
         fitting keep it so), as a plane through latent space should be shown: the prior is round
         there and decoded digits square. Off, each axis fits its own range."""
-        self.vb = LatentViewBox()
-        super().__init__(parent, viewBox=self.vb, background="#16171a")
+        self.vb = LatentViewBox(enableMenu=False)
+        super().__init__(parent, viewBox=self.vb, background="#16171a", enableMenu=False)
         self.setMinimumSize(420, 360)
         plot = self.getPlotItem()
         show_grid(plot, alpha=GRID_ALPHA)
         plain_axes(plot)
-        plot.setMenuEnabled(False)
         plot.hideButtons()
         self.vb.setAspectLocked(equal_scale, ratio=1.0)
         self.vb.picked.connect(self.point_picked)

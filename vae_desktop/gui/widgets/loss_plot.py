@@ -150,7 +150,7 @@ class LossPlot(QWidget):
         self.legend = pg.LegendItem(colCount=len(CURVES), labelTextColor="#dddddd",
                                     frame=False, horSpacing=4)
         self.plot_widget.addItem(self.legend, row=0, col=0)
-        self.plot = self.plot_widget.addPlot(row=1, col=0)
+        self.plot = self.plot_widget.addPlot(row=1, col=0, enableMenu=False)
         self.plot.setLabel("left", "loss (nats per image)")
         self.plot.setLabel("bottom", "epoch")
         show_grid(self.plot, alpha=0.2)
@@ -158,7 +158,6 @@ class LossPlot(QWidget):
         readable_axes(self.plot_widget, self.plot)  # once: the plot's background is its own
         self.plot.setDownsampling(auto=True, mode="peak")
         self.plot.setClipToView(True)
-        self.plot.setMenuEnabled(False)
         self.series = {key: GrowingSeries() for key in CURVES}
         self.curves: dict[str, pg.PlotDataItem] = {}
         for key, (_name, pen, symbol) in CURVES.items():

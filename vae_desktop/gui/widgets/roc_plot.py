@@ -15,8 +15,7 @@ POINT_COLOR = (240, 80, 80)
 
 class RocPlot(pg.PlotWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, background=PLOT_BG)
-        self.setMenuEnabled(False)
+        super().__init__(parent, background=PLOT_BG, enableMenu=False)
         self.setMouseEnabled(x=False, y=False)
         self.setAspectLocked(False)
         self.setLabel("bottom", "false-positive rate")

@@ -62,7 +62,7 @@ class StyleTransferView(QWidget):
         row.addWidget(self.style_view, 1)
         # How far each label is behind the best at explaining the image, in nats, as the Draw
         # tab's guess shows it (a softmax of these gaps would say p = 1.00 even for a scribble).
-        self.probs_plot = pg.PlotWidget()
+        self.probs_plot = pg.PlotWidget(enableMenu=False)
         self.probs_plot.setFixedWidth(250)
         # Nothing to do on it with the keys: no Tab stop, but named for a screen reader.
         self.probs_plot.setFocusPolicy(Qt.NoFocus)
@@ -73,7 +73,6 @@ class StyleTransferView(QWidget):
         readable_axes(self.probs_plot)
         self.probs_plot.setMouseEnabled(False, False)
         self.probs_plot.hideButtons()
-        self.probs_plot.setMenuEnabled(False)
         self.probs_plot.setXRange(-0.6, 9.6, padding=0)
         self._show_scores_title()
         tones.follow_palette(self.probs_plot, self._show_scores_title)  # a theme switched to

@@ -444,8 +444,7 @@ class GuessPanel(QGroupBox):
         page_layout.setContentsMargins(0, 0, 0, 0)
         self.guess_label = TextBox(lines=3)
         page_layout.addWidget(self.guess_label)
-        self.bar_plot = pg.PlotWidget(background=PLOT_BG)
-        self.bar_plot.setMenuEnabled(False)
+        self.bar_plot = pg.PlotWidget(background=PLOT_BG, enableMenu=False)
         self.bar_plot.setMouseEnabled(x=False, y=False)
         self.bar_plot.hideButtons()
         # Room above the top bar for its tick's "40+", which a range ending at 40 cuts in half.

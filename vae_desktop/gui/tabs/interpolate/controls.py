@@ -134,12 +134,11 @@ class NormPlot(pg.PlotWidget):
     """|z| of each frame along both paths."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, enableMenu=False)
         self.setBackground(None)
         self._title = TITLE
         self.setMouseEnabled(False, False)
         self.hideButtons()
-        self.setMenuEnabled(False)
         self.setMinimumSize(200, 180)
         self.setLabel("bottom", "t")
         # Room at the right for the "1" under the path's end, which pyqtgraph would drop as
