@@ -43,8 +43,8 @@ run: $(APP_STAMP)
 # waits on Qt's event loop or on child processes, so two share 2 cores well (about 3.3 against
 # 5.5 minutes on one, 2026-12-05). More would each start their own PostgreSQL server.
 # Work stealing: a process that runs out takes tests still queued for the other. With the
-# default scheduling one process was left with 30 s of queued tests after the other had finished
-# (2026-12-06).
+# default scheduling one process was left with 13-30 s of queued tests after the other had
+# finished (three runs, 2026-12-06); stealing, 0.3-1.2 s.
 TEST_WORKERS ?= 2
 
 test: $(TEST_STAMP)
