@@ -44,7 +44,7 @@ run: $(APP_STAMP)
 # 5.5 minutes on one, 2026-12-05). More would each start their own PostgreSQL server.
 # Work stealing: a process that runs out takes tests still queued for the other. With the
 # default scheduling one process was left with 13-30 s of queued tests after the other had
-# finished (three runs, 2026-12-06); stealing, 0.3-1.2 s.
+# finished (three runs of five, 2026-12-06); stealing, 0.3-3.4 s (five runs).
 TEST_WORKERS ?= 2
 
 test: $(TEST_STAMP)

@@ -1,6 +1,6 @@
 """No plot builds a right-click menu only to throw it away. pyqtgraph builds one for every view
 (ViewBox) unless told otherwise as the view is made; 32 of a window's 34 were turned off at once,
-about 0.1 s of building the window (2026-12-06), paid at every start and by every test that
+0.1-0.2 s of building the window (2026-12-06), paid at every start and by every test that
 makes one."""
 
 from __future__ import annotations

@@ -22,9 +22,9 @@ In bf16 the four large products (those with a side of 784 pixels) do what autoca
 operands (weights cast once per step) and bf16 results. The small ones on the latent side
 (400x40 and 20x400) stay float32: on an AMX CPU each bf16 product pays about 20 us to set up,
 more than such a product takes in float32, and they skip their casts (bf16 step 2.08 -> 1.94
-ms, 2026-12-06). The reparameterisation, the loss, its gradient, the bias gradients, the weights and Adam
-stay float32 too. Float32 products run where core.products says: through oneDNN on AMD CPUs
-with AVX-512, where torch's BLAS (MKL) is about half as fast (the fp32 step 1.32x faster as
+ms, 2026-12-06). The reparameterisation, the loss, its gradient, the bias gradients, the weights
+and Adam stay float32 too. Float32 products run where core.products says: through oneDNN on AMD
+CPUs with AVX-512, where torch's BLAS (MKL) is about half as fast (the fp32 step 1.32x faster as
 epochs, 2026-12-06), and into the kept buffers through torch's BLAS elsewhere.
 
 Every other case (conv, deeper MLPs, CUDA) uses autograd (AutogradStep); on CUDA its step is
@@ -142,19 +142,15 @@ class MLPStep:
         Parameter objects, each with its own version counter. checkpoint.save gives each its own
         memory in the file."""
         mu, logvar = self.layers[1], self.layers[2]
-        # Read from the layers' own tables: 1.6 against 6.2 us through nn.Module's attributes.
-        where = tuple(table[name].data_ptr() for name in ("weight", "bias")
-                      for table in (mu._parameters, logvar._parameters))
         # The joined tensors are held here, so their memory is no other tensor's.
-        if where != self._mulv_at:
+        if _places(mu, logvar) != self._mulv_at:
             z = self.model.latent_dim
             weight = torch.cat([mu.weight.detach(), logvar.weight.detach()])
             bias = torch.cat([mu.bias.detach(), logvar.bias.detach()])
             mu.weight.data, logvar.weight.data = weight[:z], weight[z:]
             mu.bias.data, logvar.bias.data = bias[:z], bias[z:]
             self._w_mulv, self._b_mulv = weight, bias
-            self._mulv_at = (mu.weight.data_ptr(), logvar.weight.data_ptr(),
-                             mu.bias.data_ptr(), logvar.bias.data_ptr())  # as `where` reads
+            self._mulv_at = _places(mu, logvar)
         return self._w_mulv, self._b_mulv
 
     def _buffer(self, n: int) -> dict[str, torch.Tensor]:
@@ -283,6 +279,13 @@ class MLPStep:
             loss = [r + key[1] * k for r, k in zip(recon, kl, strict=True)]
             self._weights, self._weights_for = torch.tensor([loss, recon, kl]), key
         return self._weights
+
+
+def _places(*layers: torch.nn.Module) -> tuple[int, ...]:
+    """Where the layers' weights and biases are in memory. Read from the layers' own tables:
+    1.6 against 6.2 us through nn.Module's attributes (2026-12-06)."""
+    return tuple(layer._parameters[name].data_ptr() for name in ("weight", "bias")
+                 for layer in layers)
 
 
 def kept_bytes(images: int, hidden: int, latent_dim: int, classes: int, precision: str) -> int:
