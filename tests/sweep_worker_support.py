@@ -216,8 +216,12 @@ def trials(url: str, study: str) -> list[FrozenTrial]:
 
 def trials_beside_frozen(url: str, study: str) -> list[FrozenTrial] | None:
     """trials(), read while a worker is frozen (SIGSTOP), or None if the frozen worker holds
-    the database's write lock: SQLite readers wait for a commit to finish, and a frozen
-    worker's never does, so the read gives up after a second instead of the usual 30."""
+    the storage's write lock. SQLite readers wait for a commit to finish, and a frozen worker's
+    never does, so the read gives up after a second instead of the usual 30. A journal's lock
+    is a file beside it (Optuna's symlink lock); killed holding it, the worker would leave it
+    to stall every other writer for the lock's 30 s grace period."""
+    if url.startswith("journal://"):
+        return None if os.path.lexists(url[len("journal://"):] + ".lock") else trials(url, study)
     if not url.startswith("sqlite"):
         return trials(url, study)
     import optuna
