@@ -172,3 +172,21 @@ def test_a_finished_job_lets_go_of_its_callbacks_and_what_they_name(workers, qtb
     qtbot.wait(50)  # the event loop runs what was left to it
     gc.collect()
     assert gone() is None
+
+
+def test_once_wait_returns_the_jobs_last_callbacks_are_queued(workers, qtbot):
+    """A tab that stops its job on closing waits for it, then handles the events left: its
+    on_done and on_finished must be among them. The worker's thread sends them after the
+    generator ends; `wait` returned at that end, and a window deleted meanwhile got its job's
+    on_finished later, on deleted widgets. The wait here is stretched: the result is sent
+    slowly, in the worker's thread."""
+    from PySide6.QtCore import QCoreApplication, Qt
+
+    calls = []
+    job = workers.start("count", counting, 2, on_done=calls.append,
+                        on_finished=lambda: calls.append("finished"))
+    job._worker.signals.returned.connect(lambda result: time.sleep(0.3),
+                                         Qt.ConnectionType.DirectConnection)
+    assert job.wait(10)
+    QCoreApplication.processEvents()
+    assert calls == ["done", "finished"]

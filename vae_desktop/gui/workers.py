@@ -72,17 +72,26 @@ def _in_worker(steps: Callable[..., Iterator], args: tuple, kwargs: dict) -> Gen
 
 
 class _Worker(GeneratorWorker):
-    """GeneratorWorker that also says, thread-safely, when its thread is done with it."""
+    """GeneratorWorker that also says, thread-safely, when its generator has ended (`ended`, set
+    before the callbacks' signals are sent, so a callback finds its job no longer running) and
+    when its thread has sent its last signal (`signalled`)."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.ended = threading.Event()
+        self.signalled = threading.Event()
 
     def work(self):
         try:
             return super().work()
         finally:
             self.ended.set()
+
+    def run(self) -> None:
+        try:
+            super().run()
+        finally:
+            self.signalled.set()
 
 
 def _let_go(signals) -> None:
@@ -148,8 +157,10 @@ class Job:
         return not self._worker.ended.is_set()
 
     def wait(self, timeout_s: float | None = None) -> bool:
-        """Block until the worker thread is done with the job; returns whether it is."""
-        return self._worker.ended.wait(timeout_s)
+        """Block until the job has ended and its thread has sent its last signals, so that
+        handling the GUI thread's events then runs its on_done (or on_error) and on_finished;
+        returns whether it has."""
+        return self._worker.signalled.wait(timeout_s)
 
 
 class Workers(QObject):
@@ -188,6 +199,7 @@ class Workers(QObject):
         job = Job(name, worker, control)
         if self.closing:
             worker.ended.set()
+            worker.signalled.set()
             return job
         signals = worker.signals
         if on_event is not None:
