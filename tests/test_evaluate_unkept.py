@@ -201,3 +201,35 @@ def test_esc_and_enter_answer_cancel(tab, outcome, key, expected, after):
     after(3000, rescue)
     assert panel.ask_about_unkept("score the active model") == expected
     assert not rescued
+
+
+def test_closing_waits_for_a_scoring_replaced_while_it_ran(tab, outcome, monkeypatch, qtbot):
+    """A scoring replaced by another (the score changed while it ran) runs on to the end of its
+    step. Closing the tab waits for it as for the one shown, so none of its callbacks comes
+    after the tab is gone (it came, on deleted widgets, once pytest-qt's deletions were
+    carried out at once)."""
+    import threading
+    import time
+
+    import vae_desktop.gui.tabs.evaluate.anomaly_panel as anomaly_panel
+
+    started = []
+
+    def slow_steps(*args):
+        started.append(threading.Event())
+        yield 0.05
+        started[-1].set()
+        time.sleep(0.6)  # one long step
+        yield 0.5
+
+    monkeypatch.setattr(anomaly_panel, "scoring_steps", slow_steps)
+    panel = tab.anomaly
+    trained(panel, outcome)
+    panel.score_combo.setCurrentIndex(1)  # scores with the held-out model
+    qtbot.waitUntil(lambda: bool(started) and started[0].is_set(), timeout=10_000)
+    panel.score_combo.setCurrentIndex(0)  # replaces that scoring mid-step
+    assert panel.scoring
+    replaced = [job for job in tab.state.workers.jobs if job.running]
+    assert len(replaced) == 2
+    assert tab.shutdown(timeout_s=10)
+    assert not [job for job in replaced if job.running]

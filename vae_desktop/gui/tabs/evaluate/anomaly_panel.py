@@ -132,6 +132,7 @@ class AnomalyPanel(QWidget):
         self._holdout_job: Job | None = None
         self._holdout_cancel: JobControl | None = None
         self._scoring_job: Job | None = None
+        self._replaced: list[Job] = []  # scorings that no longer count, to the end of their step
         self._waiting_for: Checkpoint | None = None  # the model whose test-set pass scoring awaits
         self._generation = 0  # a scoring result of an older generation is out of date
         self._scoring_started = 0.0
@@ -402,6 +403,7 @@ class AnomalyPanel(QWidget):
         self._waiting_for = None
         if self._scoring_job is not None:
             self._scoring_job.stop()
+            self._replaced = [job for job in self._replaced if job.running] + [self._scoring_job]
             self._scoring_job = None
 
     def _on_test_pass_ready(self, ckpt) -> None:
@@ -460,8 +462,10 @@ class AnomalyPanel(QWidget):
             self._idle()
 
     def shutdown(self, timeout_s: float = 2.0) -> bool:
-        """Stop the background work and wait for it (on closing); returns whether it ended."""
+        """Stop the background work and wait for it (on closing), a scoring replaced while it ran
+        too; returns whether it ended."""
         jobs = [job for job in (self._holdout_job, self._scoring_job) if job is not None]
+        jobs += self._replaced
         if self._holdout_cancel is not None:
             self._holdout_cancel.stop()
         self._cancel_scoring()
