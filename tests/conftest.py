@@ -252,4 +252,7 @@ def shared_window(tmp_path_factory, name: str):
     win.show()
     yield win
     win.close()
+    # Deleted with the module's last test (pytest_runtest_teardown above). Closed alone it lived
+    # on, with its 2,000 widgets: the app's signals hold its followers' methods from C++.
+    win.deleteLater()
     patch.undo()
