@@ -220,8 +220,11 @@ def trials_beside_frozen(url: str, study: str) -> list[FrozenTrial] | None:
     never does, so the read gives up after a second instead of the usual 30. A journal's lock
     is a file beside it (Optuna's symlink lock); killed holding it, the worker would leave it
     to stall every other writer for the lock's 30 s grace period."""
-    if url.startswith("journal://"):
-        return None if os.path.lexists(url[len("journal://"):] + ".lock") else trials(url, study)
+    from vae_desktop.core.sweep.storage import JOURNAL_SCHEME
+
+    if url.startswith(JOURNAL_SCHEME):
+        held = os.path.lexists(url[len(JOURNAL_SCHEME):] + ".lock")
+        return None if held else trials(url, study)
     if not url.startswith("sqlite"):
         return trials(url, study)
     import optuna
