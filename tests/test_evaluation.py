@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 
@@ -11,7 +12,7 @@ import torch.nn.functional as F
 
 from vae_desktop.cli import main
 from vae_desktop.core.data import to_float
-from vae_desktop.core.evaluation import evaluate_model, reconstruct
+from vae_desktop.core.evaluation import _WorstKept, evaluate_model, reconstruct
 from vae_desktop.core.training import evaluate
 
 N = 1500  # test images: enough for every digit, quick even with SSIM
@@ -76,6 +77,57 @@ def test_worst_reconstructions(z16_report):
     assert float(recon[worst[-1]]) >= float(recon.kthvalue(N - 9).values)
     again = reconstruct(model, images[worst[:2]], labels[worst[:2]])[:, 0]
     assert torch.allclose(report.reconstructions[:2], again, atol=1e-6)
+
+
+def test_worst_reconstructions_come_from_every_batch(bundled, mnist_test):
+    """The report keeps, batch by batch, only the reconstructions that may be among the worst:
+    with batches of 64 and the worst 40 of 300 images, those of all batches are the right ones."""
+    model = bundled["mnist-vae-z16"].model
+    images, labels = mnist_test[0][:300], mnist_test[1][:300]
+    report = evaluate_model(model, images, labels, worst=40, batch_size=64)
+    whole = evaluate_model(model, images, labels, worst=40, batch_size=1000)
+    assert torch.equal(report.worst, whole.worst)
+    assert len({int(i) // 64 for i in report.worst}) > 1  # from more than one batch
+    again = reconstruct(model, images[report.worst], labels[report.worst])[:, 0]
+    assert report.reconstructions.shape == (40, 28, 28)
+    assert torch.allclose(report.reconstructions, again, atol=1e-6)
+
+
+def test_every_image_tied_at_the_last_worst_score_is_kept():
+    """argsort may name any of the images tied at the `worst`-th highest score, in any batch, so
+    each batch keeps them all."""
+    kept = _WorstKept(worst=2)
+    pred = torch.arange(4 * 28 * 28, dtype=torch.float32).reshape(4, 1, 28, 28)
+    kept.add(100, torch.tensor([9.0, 7.0, 7.0, 7.0]), pred)
+    kept.add(104, torch.tensor([1.0, math.nan, 0.5]), pred[:3] + 0.5)
+    for tied in (101, 102, 103):
+        got = kept.images(torch.tensor([100, tied]))
+        assert torch.equal(got, pred[[0, tied - 100], 0])
+    assert torch.equal(kept.images(torch.tensor([105])), pred[1:2, 0] + 0.5)  # NaN sorts first
+    assert set(kept.found) == {100, 101, 102, 103, 104, 105}  # not 106: two are above it
+    assert kept.images(torch.tensor([], dtype=torch.long)).shape == (0, 28, 28)
+
+
+def test_worst_reconstructions_of_tied_and_nan_scores(bundled, mnist_test):
+    """Equal reconstruction scores in every batch (each image the same, the decoder's output
+    fixed at its bias), and then NaN scores: the report has the reconstructions of the images
+    it names as the worst."""
+    model = copy.deepcopy(bundled["mnist-vae-z16"].model)
+    images = mnist_test[0][:1].repeat(50, 1, 1)
+    labels = mnist_test[1][:1].repeat(50)
+    last = model.dec_body[-1]
+    with torch.no_grad():
+        last.weight.zero_()
+    report = evaluate_model(model, images, labels, worst=4, batch_size=10)
+    assert len(set(report.scores["recon"].tolist())) == 1  # one score, tied 50 times
+    assert report.reconstructions.shape == (4, 28, 28)
+    assert torch.equal(report.reconstructions[0], torch.sigmoid(last.bias).reshape(28, 28))
+    with torch.no_grad():
+        last.bias[5] = math.nan
+    report = evaluate_model(model, images, labels, worst=24, batch_size=10)
+    assert report.scores["recon"].isnan().all()
+    assert report.reconstructions.shape == (24, 28, 28)
+    assert report.reconstructions[:, 0, 5].isnan().all()
 
 
 def test_conditional_model_and_bad_input(bundled, mnist_test):

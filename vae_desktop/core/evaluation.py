@@ -169,7 +169,8 @@ def evaluation_steps(model: VAE, images: torch.Tensor, labels: torch.Tensor, wor
     images = test_inputs(model, images)
     was_training = model.training
     model.eval()
-    parts: dict[str, list[torch.Tensor]] = {k: [] for k in (*SCORE_NAMES, "mu", "logvar", "recons")}
+    parts: dict[str, list[torch.Tensor]] = {k: [] for k in (*SCORE_NAMES, "mu", "logvar")}
+    kept = _WorstKept(worst)
     headline = {"loss": 0.0, "recon": 0.0, "kl": 0.0}
     n = len(images)
     # The pass's own generator, seeded as `training.evaluate` seeds torch's global one, so that
@@ -190,15 +191,14 @@ def evaluation_steps(model: VAE, images: torch.Tensor, labels: torch.Tensor, wor
                 recon = recon_per_image(logits, x)
                 pred = torch.sigmoid(logits)
                 values = {"loss": recon + kl, "recon": recon, "kl": kl, "psnr": psnr(pred, x),
-                          "ssim": ssim(pred, x), "mu": mu.float(), "logvar": logvar.float(),
-                          "recons": pred}
+                          "ssim": ssim(pred, x), "mu": mu.float(), "logvar": logvar.float()}
                 for key, value in values.items():
                     parts[key].append(value.cpu())
+                kept.add(start, recon.cpu(), pred)
                 yield min(start + batch_size, n) / n
     finally:
         model.train(was_training)
     scores = {key: torch.cat(parts[key]) for key in SCORE_NAMES}
-    recons = torch.cat(parts["recons"])
     per_digit = []
     for digit in torch.unique(labels).tolist():
         mask = labels == digit
@@ -209,9 +209,34 @@ def evaluation_steps(model: VAE, images: torch.Tensor, labels: torch.Tensor, wor
         test_loss=headline["loss"] / n, recon=headline["recon"] / n, kl=headline["kl"] / n,
         psnr=float(scores["psnr"].mean()), ssim=float(scores["ssim"].mean()),
         count=n, per_digit=per_digit, scores=scores, labels=labels, worst=order,
-        reconstructions=recons[order, 0].clone(), mu=torch.cat(parts["mu"]),
+        reconstructions=kept.images(order), mu=torch.cat(parts["mu"]),
         logvar=torch.cat(parts["logvar"]), binarized=model.config.binarized,
     )
+
+
+class _WorstKept:
+    """The reconstructions that may be among the `worst` highest reconstruction BCEs, batch by
+    batch: each batch's images whose BCE is at least its own `worst`-th highest (ties kept). An
+    image among the `worst` highest of all is among those of its batch, so the report keeps
+    these rather than all 10,000 reconstructions (31 MB, joined at the end)."""
+
+    def __init__(self, worst: int) -> None:
+        self.worst = worst
+        self.found: dict[int, torch.Tensor] = {}  # image index -> its reconstruction [28, 28]
+
+    def add(self, start: int, recon: torch.Tensor, pred: torch.Tensor) -> None:
+        if self.worst <= 0 or len(recon) == 0:
+            return
+        least = torch.topk(recon, min(self.worst, len(recon))).values[-1]
+        # NaN sorts above every number (topk and argsort alike), and compares as nothing.
+        for i in torch.nonzero((recon >= least) | recon.isnan()).flatten().tolist():
+            self.found[start + i] = pred[i, 0].cpu().clone()
+
+    def images(self, order: torch.Tensor) -> torch.Tensor:
+        """The reconstructions of the images at `order` (each one kept), float [len, 28, 28]."""
+        if len(order) == 0:
+            return torch.zeros((0, 28, 28))
+        return torch.stack([self.found[int(i)] for i in order])
 
 
 def negative_elbo(model: VAE, images: torch.Tensor, labels: torch.Tensor,
