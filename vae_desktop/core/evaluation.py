@@ -217,8 +217,9 @@ def evaluation_steps(model: VAE, images: torch.Tensor, labels: torch.Tensor, wor
 class _WorstKept:
     """The reconstructions that may be among the `worst` highest reconstruction BCEs, batch by
     batch: each batch's images whose BCE is at least its own `worst`-th highest (ties kept). An
-    image among the `worst` highest of all is among those of its batch, so the report keeps
-    these rather than all 10,000 reconstructions (31 MB, joined at the end)."""
+    image among the `worst` highest of all is among those of its batch, so the pass keeps these
+    rather than every reconstruction it makes (31 MB for the 10,000 test digits, joined at the
+    end for 24 of them: 0.98x the report's time without it, 2026-12-06)."""
 
     def __init__(self, worst: int) -> None:
         self.worst = worst
