@@ -103,3 +103,36 @@ def test_bars_within_the_range_look_measured(panel, bundled, mnist_test):
     assert panel.bar_brushes[runner_up].color().alpha() == 255
     if close.label_losses[runner_up] - close.label_losses.min() > 5:  # a bar tall enough to look at
         assert full_share(panel, runner_up) > 0.9
+
+
+def test_the_stripes_follow_the_bars_when_the_chart_is_resized(qtbot):
+    """A cut bar's stripes are made once for each place on screen and kept: after a resize
+    (and back) the chart is painted exactly as a new chart of that size is."""
+
+    def chart(width: int, height: int) -> GuessPanel:
+        widget = GuessPanel()
+        qtbot.addWidget(widget)
+        widget.set_conditional(10)
+        widget.resize(width, height)
+        widget.show()
+        qtbot.waitExposed(widget)
+        behind = np.full(10, GAP_SHOWN)
+        behind[4] = 0.0
+        brushes = [widget._cut_brush] * 10
+        widget.bars.set_bars(behind, brushes)
+        return widget
+
+    def pixels(widget: GuessPanel) -> bytes:
+        qtbot.wait(10)
+        image = widget.bar_plot.grab().toImage()
+        return bytes(image.constBits())
+
+    reused = chart(420, 260)
+    small = pixels(reused)
+    reused.resize(560, 340)
+    qtbot.waitUntil(lambda: reused.bar_plot.width() > 420)
+    large = pixels(reused)
+    assert large == pixels(chart(560, 340))
+    reused.resize(420, 260)
+    qtbot.waitUntil(lambda: reused.bar_plot.width() < 420)
+    assert pixels(reused) == small
