@@ -194,7 +194,7 @@ def evaluation_steps(model: VAE, images: torch.Tensor, labels: torch.Tensor, wor
                           "ssim": ssim(pred, x), "mu": mu.float(), "logvar": logvar.float()}
                 for key, value in values.items():
                     parts[key].append(value.cpu())
-                kept.add(start, recon.cpu(), pred)
+                kept.add(start, parts["recon"][-1], pred)  # the scores on the CPU, just kept
                 yield min(start + batch_size, n) / n
     finally:
         model.train(was_training)
