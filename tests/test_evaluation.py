@@ -158,3 +158,22 @@ def test_eval_json_cli(bundled, mnist_test, capsys):
     assert main(["eval", str(ckpt.path), "--test-size", "200"]) == 0
     text = capsys.readouterr().out
     assert "PSNR" in text and "SSIM" in text and "digit" in text
+
+
+def test_a_binarised_models_ssim_is_scored_against_its_binary_inputs(bundled, mnist_test):
+    # Its SSIM skips the blur of the targets' squares (0/1 pixels); the scores must be those of
+    # the full five-map computation against the binarised digits it is tested on.
+    from vae_desktop.core import metrics
+    from vae_desktop.core.data import binarize_fixed
+
+    model = bundled["mnist-vae-z50-binarized"].model
+    images, labels = mnist_test[0][:300], mnist_test[1][:300]
+    report = evaluate_model(model, images, labels, worst=5, batch_size=128)
+    x = binarize_fixed(to_float(images))
+    with torch.no_grad():
+        pred = model.decode(model.encode(x)[0])
+    expected = metrics.ssim(pred, x)
+    assert report.binarized
+    assert torch.allclose(report.scores["ssim"], expected, atol=1e-6, rtol=0)
+    assert not torch.allclose(report.scores["ssim"], metrics.ssim(pred, to_float(images)),
+                              atol=1e-3)  # the grey-level digits would give other values

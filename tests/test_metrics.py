@@ -64,3 +64,21 @@ def test_percentile_of_counts_scores_at_or_below_in_their_own_dtype():
     # 0.1 as float32 is a little above 0.1; compared in float32, as torch does, it is at 0.1.
     assert metrics.percentile_of(0.1, torch.tensor([0.1])) == 100.0
     assert math.isnan(metrics.percentile_of(1.0, torch.tensor([])))
+
+
+def test_ssim_of_binary_targets_skips_their_square_and_gives_the_same_values(mnist_test):
+    # A binarised model is scored against 0/1 pixels, whose squares are themselves: the blur of
+    # t^2 is the blur of t, so SSIM needs four blurred maps, not five.
+    pred, grey = _pairs(mnist_test)
+    target = (grey > 0.5).float()
+    full = metrics.ssim(pred, target)
+    binary = metrics.ssim(pred, target, binary_target=True)
+    assert torch.allclose(binary, full, atol=1e-6, rtol=0)
+    expected = torchmetrics_image().structural_similarity_index_measure(
+        pred, target, data_range=1.0, reduction="none")
+    assert torch.allclose(binary, expected, atol=1e-4, rtol=0)
+    # The targets' own SSIM is 1, and a grey-level target is refused rather than scored wrongly.
+    assert torch.allclose(metrics.ssim(target[:3], target[:3], binary_target=True),
+                          torch.ones(3), atol=1e-6)
+    with pytest.raises(ValueError, match="0 or 1"):
+        metrics.ssim(pred[:2], grey[:2], binary_target=True)

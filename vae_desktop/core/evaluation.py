@@ -191,7 +191,8 @@ def evaluation_steps(model: VAE, images: torch.Tensor, labels: torch.Tensor, wor
                 recon = recon_per_image(logits, x)
                 pred = torch.sigmoid(logits)
                 values = {"loss": recon + kl, "recon": recon, "kl": kl, "psnr": psnr(pred, x),
-                          "ssim": ssim(pred, x), "mu": mu.float(), "logvar": logvar.float()}
+                          "ssim": ssim(pred, x, binary_target=model.config.binarized),
+                          "mu": mu.float(), "logvar": logvar.float()}
                 for key, value in values.items():
                     parts[key].append(value.cpu())
                 kept.add(start, parts["recon"][-1], pred)  # the scores on the CPU, just kept

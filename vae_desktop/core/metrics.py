@@ -53,42 +53,56 @@ def _blur_matrix(size: int, device: torch.device, dtype: torch.dtype) -> torch.T
 SSIM_CHUNK = 256
 
 
-def ssim(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+def ssim(pred: torch.Tensor, target: torch.Tensor, binary_target: bool = False) -> torch.Tensor:
     """SSIM for each image pair (Gaussian window 11, sigma 1.5, data range 1), as torchmetrics'
-    structural_similarity_index_measure with reduction="none"."""
+    structural_similarity_index_measure with reduction="none". `binary_target`: every target
+    pixel is 0 or 1 (a binarised model's inputs; ValueError if not), so the blur of the
+    target's square is the target's own blur and one of the five is skipped."""
     pred, target = _nchw(pred), _nchw(target)
+    if binary_target and not torch.equal(target * target, target):
+        raise ValueError("binary_target: the target's pixels must all be 0 or 1")
     if len(pred) > SSIM_CHUNK:
-        return torch.cat([_ssim(pred[i:i + SSIM_CHUNK], target[i:i + SSIM_CHUNK])
+        return torch.cat([_ssim(pred[i:i + SSIM_CHUNK], target[i:i + SSIM_CHUNK], binary_target)
                           for i in range(0, len(pred), SSIM_CHUNK)])
-    return _ssim(pred, target)
+    return _ssim(pred, target, binary_target)
 
 
-def _ssim(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+def _ssim(pred: torch.Tensor, target: torch.Tensor, binary_target: bool) -> torch.Tensor:
     n, c, h, w = pred.shape
     if min(h, w) <= SSIM_TAPS // 2:
         raise ValueError(f"SSIM needs images of at least {SSIM_TAPS // 2 + 1} pixels a side")
     rows = _blur_matrix(h, pred.device, pred.dtype)
     cols = _blur_matrix(w, pred.device, pred.dtype)
     k = n * c
-    # The five maps in one block laid out [map, row, image, column], so that each blur is one
-    # matrix product over the whole chunk: the columns of every image at once ([h, h] by
-    # [h, k * w] for each map), then the rows ([5 * h * k, w] by [w, w]), where the layout
-    # [map, image, row, column] needed a batch of 5 * k small products for the columns. The
-    # formula is then worked in the blurred maps' own memory.
-    maps = torch.empty((5, h, k, w), dtype=pred.dtype, device=pred.device)
+    # The five maps (p, t, p^2, pt, t^2) in one block laid out [map, row, image, column], so
+    # that each blur is one matrix product over the whole chunk: the columns of every image at
+    # once ([h, h] by [h, k * w] for each map), then the rows ([5 * h * k, w] by [w, w]), where
+    # the layout [map, image, row, column] needed a batch of 5 * k small products for the
+    # columns. The formula is then worked in the blurred maps' own memory. A binary target's
+    # square is itself, so its blur is mu_t and the block holds the first four maps.
+    count = 4 if binary_target else 5
+    maps = torch.empty((count, h, k, w), dtype=pred.dtype, device=pred.device)
     maps[0].copy_(pred.reshape(k, h, w).transpose(0, 1))
     maps[1].copy_(target.reshape(k, h, w).transpose(0, 1))
     torch.mul(maps[0], maps[0], out=maps[2])
-    torch.mul(maps[1], maps[1], out=maps[3])
-    torch.mul(maps[0], maps[1], out=maps[4])
-    blurred = torch.matmul(torch.matmul(rows, maps.reshape(5, h, k * w)).reshape(-1, w), cols.t())
-    mu_p, mu_t, p2, t2, pt = blurred.reshape(5, h, k, w)
+    torch.mul(maps[0], maps[1], out=maps[3])
+    if not binary_target:
+        torch.mul(maps[1], maps[1], out=maps[4])
+    blurred = torch.matmul(torch.matmul(rows, maps.reshape(count, h, k * w)).reshape(-1, w),
+                           cols.t()).reshape(count, h, k, w)
+    mu_p, mu_t, p2, pt = blurred[:4]
     c1, c2 = SSIM_K1 ** 2, SSIM_K2 ** 2
     mu_pt = mu_p * mu_t
     sigma_pt = pt.sub_(mu_pt)
     numerator = mu_pt.mul_(2).add_(c1).mul_(sigma_pt.mul_(2).add_(c2))
-    mu_pp, mu_tt = mu_p.square_(), mu_t.square_()
-    sigma_p, sigma_t = p2.sub_(mu_pp).clamp_(min=0.0), t2.sub_(mu_tt).clamp_(min=0.0)
+    mu_pp = mu_p.square_()
+    sigma_p = p2.sub_(mu_pp).clamp_(min=0.0)
+    if binary_target:  # the blurred square is mu_t itself, read before mu_t is squared
+        mu_tt = mu_t.square()
+        sigma_t = mu_t.sub_(mu_tt).clamp_(min=0.0)
+    else:
+        mu_tt = mu_t.square_()
+        sigma_t = blurred[4].sub_(mu_tt).clamp_(min=0.0)
     denominator = mu_pp.add_(mu_tt).add_(c1).mul_(sigma_p.add_(sigma_t).add_(c2))
     # The mean over each image's rows and columns, then over its channels.
     return numerator.div_(denominator).mean(dim=(0, 2)).reshape(n, c).mean(1)
