@@ -90,7 +90,7 @@ def _ssim(pred: torch.Tensor, target: torch.Tensor, binary_target: bool) -> torc
         torch.mul(maps[1], maps[1], out=maps[4])
     blurred = torch.matmul(torch.matmul(rows, maps.reshape(count, h, k * w)).reshape(-1, w),
                            cols.t()).reshape(count, h, k, w)
-    mu_p, mu_t, p2, pt = blurred[:4]
+    mu_p, mu_t, p2, pt, *rest = blurred  # rest: t^2's blur, or none for a binary target
     c1, c2 = SSIM_K1 ** 2, SSIM_K2 ** 2
     mu_pt = mu_p * mu_t
     sigma_pt = pt.sub_(mu_pt)
@@ -102,7 +102,7 @@ def _ssim(pred: torch.Tensor, target: torch.Tensor, binary_target: bool) -> torc
         sigma_t = mu_t.sub_(mu_tt).clamp_(min=0.0)
     else:
         mu_tt = mu_t.square_()
-        sigma_t = blurred[4].sub_(mu_tt).clamp_(min=0.0)
+        sigma_t = rest[0].sub_(mu_tt).clamp_(min=0.0)
     denominator = mu_pp.add_(mu_tt).add_(c1).mul_(sigma_p.add_(sigma_t).add_(c2))
     # The mean over each image's rows and columns, then over its channels.
     return numerator.div_(denominator).mean(dim=(0, 2)).reshape(n, c).mean(1)
