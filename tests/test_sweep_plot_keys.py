@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMenu
 from test_evaluate_plot_keys import KEYS, assert_one_menu_at_the_plot, at_the_plot, open_menu
 from typing_support import focus_window
 
@@ -113,3 +113,34 @@ def test_the_platforms_own_menu_event_opens_one_menu_at_the_plot(tab, qtbot, aft
     plot = plots(tab)["by setting"]
     plot.setFocus(Qt.TabFocusReason)
     assert_one_menu_at_the_plot(plot, qtbot, after)
+
+
+def test_the_plots_menus_are_deleted_with_them(qtbot):
+    # pyqtgraph makes a plot's menus (the view's, with its axis controls: about 50 widgets, and
+    # the plot's options) without a parent, so they outlived the plots until Python's cycle
+    # collector got to the plots' items: about 110 widgets a Sweep tab, each sent every style
+    # and palette change meanwhile. They now go with the plot.
+    import gc
+
+    from PySide6.QtCore import QEvent
+
+    from vae_desktop.gui.tabs.sweep.plots import TrialPlots
+
+    def menus():
+        return [w for w in QApplication.allWidgets() if isinstance(w, QMenu)]
+
+    gc.collect()
+    before = len(menus())
+    gc.disable()  # as between the collector's passes
+    try:
+        plots = TrialPlots()
+        plots.show()
+        qtbot.waitExposed(plots)
+        made = len(menus()) - before
+        assert made >= 4  # each plot's view menu and options menu, at least
+        plots.deleteLater()
+        del plots
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        assert len(menus()) == before
+    finally:
+        gc.enable()

@@ -14,7 +14,7 @@ from vae_desktop.core import settings as table
 from vae_desktop.core.sweep import OBJECTIVE_LABELS, SETTINGS, TrialRecord, best_trial
 from vae_desktop.gui.widgets.empty_plot import add_hint, show_axis_values
 from vae_desktop.gui.widgets.focus_frame import FocusFrame
-from vae_desktop.gui.widgets.keyboard_menu import MENU_KEYS_TEXT, KeyboardMenu, plot_menu
+from vae_desktop.gui.widgets.keyboard_menu import MENU_KEYS_TEXT, KeyboardMenu, menus_go_with, plot_menu
 from vae_desktop.gui.widgets.plot_grid import plain_axes, readable_axes, show_grid
 from vae_desktop.gui.widgets.tones import follow_palette, readable
 
@@ -115,6 +115,7 @@ class TrialPlots(QWidget):
             plot.setFocusPolicy(Qt.TabFocus)
             plot.focus_frame = FocusFrame(plot)
             plot.keyboard_menu = KeyboardMenu(plot, lambda plot=plot: plot_menu(plot))
+            menus_go_with(plot)
         # Same height for both title rows, so the two plots line up.
         self.title_left.setMinimumHeight(self.setting_combo.sizeHint().height())
         left = QVBoxLayout()
