@@ -17,6 +17,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem, QWidget
 
+from vae_desktop.gui.widgets.plot_menus import menus_go_with
+
 PLOT_BG = "#202124"
 UNUSUAL_COLOUR = "#e8833a"
 BINS = 80
@@ -44,6 +46,7 @@ class ScoreHistogram(pg.PlotWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, background=PLOT_BG, enableMenu=False)
+        menus_go_with(self)
         self.setMouseEnabled(x=False, y=False)
         self.hideButtons()
         self.setLabel("bottom", "score (nats)")  # the tab names its score

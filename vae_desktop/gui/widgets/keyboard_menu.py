@@ -85,17 +85,6 @@ class _Asked:
         self.acceptedItem = item
 
 
-def menus_go_with(plot) -> None:
-    """pyqtgraph makes a plot's (PlotWidget's) menus, its view's (with the axes' controls:
-    about 50 widgets) and its options', without a parent, so they outlived the plot until
-    Python's cycle collector freed the plot's items, each sent every style and palette change
-    meanwhile. With the plot as their parent, Qt deletes them with it. A menu is a window of
-    its own: it keeps its flags, and no palette or style sheet comes to it from the plot."""
-    for menu in (plot.getViewBox().menu, plot.getPlotItem().ctrlMenu):
-        if menu is not None:
-            menu.setParent(plot, menu.windowFlags())
-
-
 def plot_menu(plot) -> QMenu | None:
     """The menu a right-click in a pyqtgraph plot's (PlotWidget's) data area opens: its view's
     (View All, the axes, mouse mode), the plot's options and the scene's Export…; None where the

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem, QWidget
 
 from vae_desktop.core.movie import DIGIT_COLORS  # one per digit, here and in latent-space movies
 from vae_desktop.gui.widgets.plot_grid import plain_axes, show_grid
+from vae_desktop.gui.widgets.plot_menus import menus_go_with
 from vae_desktop.gui.widgets.view_range import apply_now, set_view_range
 
 GRID_ALPHA = 0.15  # faint: the points are what to read
@@ -158,6 +159,7 @@ class LatentCanvas(pg.PlotWidget):
         there and decoded digits square. Off, each axis fits its own range."""
         self.vb = LatentViewBox(enableMenu=False)
         super().__init__(parent, viewBox=self.vb, background="#16171a", enableMenu=False)
+        menus_go_with(self)
         self.setMinimumSize(420, 360)
         plot = self.getPlotItem()
         show_grid(plot, alpha=GRID_ALPHA)

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from vae_desktop.gui.widgets.empty_plot import HINT_COLOR
 from vae_desktop.gui.widgets.plot_grid import plain_axes, readable_axes, show_grid
+from vae_desktop.gui.widgets.plot_menus import menus_go_with
 from vae_desktop.gui.widgets.view_range import set_view_range
 
 # At most 5 redraws a second, whatever the rate of updates: on 2 cores every millisecond the GUI
@@ -151,6 +152,7 @@ class LossPlot(QWidget):
                                     frame=False, horSpacing=4)
         self.plot_widget.addItem(self.legend, row=0, col=0)
         self.plot = self.plot_widget.addPlot(row=1, col=0, enableMenu=False)
+        menus_go_with(self.plot_widget, self.plot)
         self.plot.setLabel("left", "loss (nats per image)")
         self.plot.setLabel("bottom", "epoch")
         show_grid(self.plot, alpha=0.2)

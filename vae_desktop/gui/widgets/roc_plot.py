@@ -8,6 +8,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
+from vae_desktop.gui.widgets.plot_menus import menus_go_with
+
 PLOT_BG = "#202124"
 CURVE_COLOR = (255, 150, 50)
 POINT_COLOR = (240, 80, 80)
@@ -16,6 +18,7 @@ POINT_COLOR = (240, 80, 80)
 class RocPlot(pg.PlotWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, background=PLOT_BG, enableMenu=False)
+        menus_go_with(self)
         self.setMouseEnabled(x=False, y=False)
         self.setAspectLocked(False)
         self.setLabel("bottom", "false-positive rate")

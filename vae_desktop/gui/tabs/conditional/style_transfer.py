@@ -21,6 +21,7 @@ from vae_desktop.gui.widgets.gap_bars import GapBars, axis_ticks, cut_brush
 from vae_desktop.gui.widgets.hint_text import HINT_COLOUR
 from vae_desktop.gui.widgets.image_view import DigitView
 from vae_desktop.gui.widgets.plot_grid import readable_axes
+from vae_desktop.gui.widgets.plot_menus import menus_go_with
 
 DIGITS = 10
 GAP_SHOWN = 40.0  # nats, as on the Draw tab: further behind is as good as ruled out
@@ -63,6 +64,7 @@ class StyleTransferView(QWidget):
         # How far each label is behind the best at explaining the image, in nats, as the Draw
         # tab's guess shows it (a softmax of these gaps would say p = 1.00 even for a scribble).
         self.probs_plot = pg.PlotWidget(enableMenu=False)
+        menus_go_with(self.probs_plot)
         self.probs_plot.setFixedWidth(250)
         # Nothing to do on it with the keys: no Tab stop, but named for a screen reader.
         self.probs_plot.setFocusPolicy(Qt.NoFocus)

@@ -42,6 +42,7 @@ from vae_desktop.gui.widgets.draw_histogram import PLOT_BG, UNUSUAL_COLOUR, cach
 from vae_desktop.gui.widgets.draw_image_view import DrawImageView
 from vae_desktop.gui.widgets.gap_bars import GapBars, axis_ticks, cut_brush
 from vae_desktop.gui.widgets.hint_text import HINT_COLOUR
+from vae_desktop.gui.widgets.plot_menus import menus_go_with
 from vae_desktop.gui.widgets.range_spin import RangeDoubleSpinBox, Refusals
 from vae_desktop.gui.widgets.wrapping_label import WrappingLabel
 
@@ -445,6 +446,7 @@ class GuessPanel(QGroupBox):
         self.guess_label = TextBox(lines=3)
         page_layout.addWidget(self.guess_label)
         self.bar_plot = pg.PlotWidget(background=PLOT_BG, enableMenu=False)
+        menus_go_with(self.bar_plot)
         self.bar_plot.setMouseEnabled(x=False, y=False)
         self.bar_plot.hideButtons()
         # Room above the top bar for its tick's "40+", which a range ending at 40 cuts in half.

@@ -28,6 +28,7 @@ from vae_desktop.gui.tabs.evaluate.tips import tip
 from vae_desktop.gui.widgets.empty_plot import add_hint, show_axis_values
 from vae_desktop.gui.widgets.hint_text import hint_colour
 from vae_desktop.gui.widgets.image_view import DigitView
+from vae_desktop.gui.widgets.plot_menus import menus_go_with
 from vae_desktop.gui.widgets.roc_plot import RocPlot
 from vae_desktop.gui.widgets.tones import follow_palette
 
@@ -97,6 +98,7 @@ class AnomalyPlots(QWidget):
         self.hist_legend.setWordWrap(True)
         self.hist_legend.setAlignment(Qt.AlignCenter)
         self.hist_plot = pg.PlotWidget(background=PLOT_BG, enableMenu=False)
+        menus_go_with(self.hist_plot)
         self.hist_plot.setMouseEnabled(x=False, y=False)
         self.hist_plot.setLabel("bottom", f"{SCORES['elbo']} (nats)")
         self.hist_plot.setLabel("left", "% of images")

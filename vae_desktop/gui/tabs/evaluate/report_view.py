@@ -35,6 +35,7 @@ from vae_desktop.gui.widgets import tones
 from vae_desktop.gui.widgets.gallery_pairs import PairGallery
 from vae_desktop.gui.widgets.hint_text import HINT_COLOUR
 from vae_desktop.gui.widgets.plot_grid import readable_axes
+from vae_desktop.gui.widgets.plot_menus import menus_go_with
 
 # A tall, narrow gallery beside the table and the histogram: there the pairs stay large at
 # 1280x720, where a short gallery below the table shrank them to specks.
@@ -211,6 +212,7 @@ class ReportView(QWidget):
         hist_header.addWidget(self.hist_combo)
         numbers.addLayout(hist_header)
         self.hist_plot = pg.PlotWidget(background=PLOT_BG, enableMenu=False)
+        menus_go_with(self.hist_plot)
         self.hist_plot.setMouseEnabled(x=False, y=False)
         self.hist_plot.setLabel("left", "% of images")
         readable_axes(self.hist_plot)

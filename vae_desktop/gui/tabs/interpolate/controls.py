@@ -26,6 +26,7 @@ from vae_desktop.core import interpolation as interp
 from vae_desktop.gui.widgets import tones
 from vae_desktop.gui.widgets.hint_text import HINT_COLOUR
 from vae_desktop.gui.widgets.plot_grid import readable_axes
+from vae_desktop.gui.widgets.plot_menus import menus_go_with
 from vae_desktop.gui.widgets.range_spin import RangeSpinBox
 from vae_desktop.gui.widgets.tones import readable
 
@@ -135,6 +136,7 @@ class NormPlot(pg.PlotWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, enableMenu=False)
+        menus_go_with(self)
         self.setBackground(None)
         self._title = TITLE
         self.setMouseEnabled(False, False)

@@ -14,8 +14,9 @@ from vae_desktop.core import settings as table
 from vae_desktop.core.sweep import OBJECTIVE_LABELS, SETTINGS, TrialRecord, best_trial
 from vae_desktop.gui.widgets.empty_plot import add_hint, show_axis_values
 from vae_desktop.gui.widgets.focus_frame import FocusFrame
-from vae_desktop.gui.widgets.keyboard_menu import MENU_KEYS_TEXT, KeyboardMenu, menus_go_with, plot_menu
+from vae_desktop.gui.widgets.keyboard_menu import MENU_KEYS_TEXT, KeyboardMenu, plot_menu
 from vae_desktop.gui.widgets.plot_grid import plain_axes, readable_axes, show_grid
+from vae_desktop.gui.widgets.plot_menus import menus_go_with
 from vae_desktop.gui.widgets.tones import follow_palette, readable
 
 PLOT_BG = "#202124"
