@@ -214,3 +214,28 @@ def test_the_step_counts_advance_in_one_call():
     train_both(models, update, range(5, 8))
     same(*models)
     assert [float(count) for count in counts] == [8.0] * len(counts)
+
+
+def test_the_first_update_and_one_after_a_loaded_state_leave_step_uncalled():
+    """step() imports torch._dynamo (core.optim_guards): a plain Adam's first update makes the
+    state itself, and one after load_state_dict takes the loaded state, as step() would."""
+    models = model, optimizer, twin, twin_optimizer = pair()
+    update = AdamStep(optimizer)
+
+    def not_called(*args, **kwargs):
+        raise AssertionError("step() was called")
+
+    optimizer.step = not_called
+    train_both(models, update, range(1))
+    same(*models)
+    layouts = [(s["exp_avg"].stride(), s["step"].dtype, s["step"].shape)
+               for s in optimizer.state.values()]
+    assert layouts == [(s["exp_avg"].stride(), s["step"].dtype, s["step"].shape)
+                       for s in twin_optimizer.state.values()]
+    train_both(models, update, range(1, 3))
+    saved = copy.deepcopy(twin_optimizer.state_dict())
+    optimizer.load_state_dict(saved)
+    twin_optimizer.load_state_dict(copy.deepcopy(saved))
+    train_both(models, update, range(3, 5))
+    same(*models)
+    assert float(optimizer.state[next(model.parameters())]["step"]) == 5

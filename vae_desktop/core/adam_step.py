@@ -8,10 +8,11 @@ step: the update alone is 0.29 ms, the call 0.46 ms (2026-12-05, bench/README.md
 lists are gathered once and the kernel is called as `step()` calls it, with the group's
 options read afresh each time (a learning rate changed during a run takes effect at the next
 step), and then the post-step hooks, as `step()` calls them. Anything else (another optimizer,
-several groups, amsgrad, weight decay, a GPU, a missing gradient, state replaced by
-`load_state_dict`, a pre-step hook) goes through `step()` itself, as does the first step,
-which creates the state. tests/test_adam_step.py checks that both give the same weights and
-state, bit for bit.
+several groups, amsgrad, weight decay, a GPU, a missing gradient, a pre-step hook) goes through
+`step()` itself. The first update of a plain one makes its state as `step()` would (`_start`),
+and one after `load_state_dict` takes the new state, since `step()` imports torch._dynamo
+(core.optim_guards). tests/test_adam_step.py checks that both give the same weights and state,
+bit for bit.
 """
 
 from __future__ import annotations
@@ -61,9 +62,13 @@ class AdamStep:
 
     def __call__(self) -> None:
         if self._lists is None or not self._current():
-            self.optimizer.step()
-            self._lists = self._gather()
-            return
+            # A fresh optimizer's state made here, or its state as it now is (replaced by
+            # load_state_dict, as a resumed run's is); step() where the update is not plain.
+            self._lists = self._start() or self._gather()
+            if self._lists is None or not self._current():
+                self.optimizer.step()
+                self._lists = self._gather()
+                return
         params, exp_avgs, exp_avg_sqs, steps = self._lists
         group = self.optimizer.param_groups[0]
         beta1, beta2 = group["betas"]
@@ -102,6 +107,26 @@ class AdamStep:
             return False  # a torch that keeps its hooks elsewhere
         return not (optimizer._optimizer_step_pre_hooks
                     or _OPTIMIZER_MODULE._global_optimizer_pre_hooks)
+
+    def _start(self) -> tuple[list, list, list, list] | None:
+        """For a plain fused Adam with no state yet and every gradient there: its state made as
+        its first `step()` makes it (Adam._init_group: a 0-d float32 count, zeroed averages of
+        each parameter's layout), then its lists. `step()` imports torch._dynamo in its body
+        (core.optim_guards); None otherwise, and `step()` makes the state."""
+        optimizer = self.optimizer
+        if not self._plain():
+            return None
+        params = list(optimizer.param_groups[0]["params"])
+        if not params or any(optimizer.state.get(p) for p in params) or any(
+                p.device.type != "cpu" or p.dtype != torch.float32 or p.grad is None
+                or p.grad.shape != p.shape or p.grad.is_sparse for p in params):
+            return None
+        for p in params:
+            optimizer.state[p] = {
+                "step": torch.zeros((), dtype=torch.float32),
+                "exp_avg": torch.zeros_like(p, memory_format=torch.preserve_format),
+                "exp_avg_sq": torch.zeros_like(p, memory_format=torch.preserve_format)}
+        return self._gather()
 
     def _gather(self) -> tuple[list, list, list, list] | None:
         """The lists the kernel takes, or None where `step()` must do the update."""

@@ -29,6 +29,7 @@ from .device import resolve_device
 from .fast_step import make_train_step
 from .jobs import JobControl
 from .model import VAE, score_images, vae_loss
+from .optim_guards import leave_dynamo_unimported
 from .precision import resolve_precision
 from .settings import check
 from .threads import flush_subnormals
@@ -165,6 +166,7 @@ def seed_everything(seed: int) -> None:
 def make_adam(model: torch.nn.Module, lr: float) -> torch.optim.Adam:
     """Adam, fused into one kernel per step where the device supports it: on the CPU this cuts
     an MLP epoch by about a third, since the unfused update is many small ops per parameter."""
+    leave_dynamo_unimported()
     try:
         return torch.optim.Adam(model.parameters(), lr=lr, fused=True)
     except (RuntimeError, TypeError, ValueError):

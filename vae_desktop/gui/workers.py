@@ -45,11 +45,15 @@ def warm_up_in_gui_thread() -> None:
     global _warmed_up
     if _warmed_up:
         return
+    import importlib
     import io
 
     import torch
 
     torch.optim.Adam([torch.nn.Parameter(torch.zeros(1))])
+    # By name: once core.optim_guards has run, constructing an optimizer no longer imports it,
+    # but a step on a GPU (optimizer.step()) still does.
+    importlib.import_module("torch._dynamo")
     torch.save({"x": torch.zeros(1)}, io.BytesIO())
     _warmed_up = True
 
