@@ -23,29 +23,35 @@ def tiny_1d():
     return model.eval()
 
 
-def _log_integrand(model, image: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
+def _log_integrands(model, images: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
+    """log p(x|z) + log p(z) of each image (a row) at each z (a column). The Bernoulli
+    log-likelihood is x.l - sum(softplus(l)) over the pixels (BCE with logits, summed, with its
+    sign changed): the decodings and their softplus sums serve every image at once."""
     with torch.no_grad():
         logits = model.decode_logits(z.unsqueeze(1)).reshape(len(z), PIXELS)
-        log_lik = -torch.nn.functional.binary_cross_entropy_with_logits(
-            logits, image.expand_as(logits), reduction="none").sum(1)
+        log_lik = images @ logits.T - torch.nn.functional.softplus(logits).sum(1)
     return log_lik - 0.5 * (z ** 2 + math.log(2 * math.pi))
 
 
 def brute_force_log_px(model, x: torch.Tensor, points: int = 8_001, reach: float = 9.0):
-    """log p(x) by quadrature: a coarse grid over +-9 (where the N(0, 1) prior ends) finds where
-    the integrand lies within 40 nats of its peak, then a fine grid there sums it (the posterior
-    of a 784-pixel image can be narrower than a coarse grid's step). 8,001 points give the
-    values of 20,001 within 2e-6 nats on this test's model, in a third of the time."""
+    """log p(x) by quadrature: a coarse grid over +-9 (where the N(0, 1) prior ends), shared by
+    the images, finds where each image's integrand lies within 40 nats of its peak, then a fine
+    grid there sums it (the posterior of a 784-pixel image can be narrower than a coarse grid's
+    step). 8,001 points give the values of 20,001 within 2e-6 nats on this test's model. The
+    shared grid and x.l - sum(softplus(l)) took 1.2 s where one grid per image through
+    binary_cross_entropy_with_logits took 5.2 s, the values the same within 1.4e-6 nats
+    (2026-12-06)."""
+    images = x.reshape(len(x), PIXELS)
     coarse = torch.linspace(-reach, reach, points, dtype=torch.float64).float()
+    step = float(coarse[1] - coarse[0])
     out = []
-    for image in x.reshape(len(x), PIXELS):
-        values = _log_integrand(model, image, coarse)
+    for image, values in zip(images, _log_integrands(model, images, coarse), strict=True):
         keep = coarse[values > values.max() - 40]
-        step = float(coarse[1] - coarse[0])
         low, high = float(keep.min()) - step, float(keep.max()) + step
         fine = torch.linspace(low, high, points)
         dz = (high - low) / (points - 1)
-        out.append(torch.logsumexp(_log_integrand(model, image, fine).double(), 0) + math.log(dz))
+        fine_values = _log_integrands(model, image[None], fine)[0]
+        out.append(torch.logsumexp(fine_values.double(), 0) + math.log(dz))
     return torch.stack(out)
 
 
