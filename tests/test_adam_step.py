@@ -43,6 +43,13 @@ def train_both(models, update, seeds, before=None) -> None:
         twin_optimizer.step()
 
 
+def load_the_same_state(optimizer, twin_optimizer) -> None:
+    """Both optimizers load a copy of the twin's state, as a resumed run loads a saved one."""
+    saved = twin_optimizer.state_dict()
+    optimizer.load_state_dict(copy.deepcopy(saved))
+    twin_optimizer.load_state_dict(copy.deepcopy(saved))
+
+
 def same(model, optimizer, twin, twin_optimizer) -> None:
     for p, q in zip(model.parameters(), twin.parameters(), strict=True):
         assert torch.equal(p, q)
@@ -74,10 +81,8 @@ def test_state_replaced_midway_is_followed():
     models = model, optimizer, twin, twin_optimizer = pair()
     update = AdamStep(optimizer)
     train_both(models, update, range(3))
-    saved = copy.deepcopy(twin_optimizer.state_dict())
     # Both go back to a saved state (new tensors): the kernel must get those, not the old ones.
-    optimizer.load_state_dict(saved)
-    twin_optimizer.load_state_dict(copy.deepcopy(saved))
+    load_the_same_state(optimizer, twin_optimizer)
     train_both(models, update, range(3, 8))
     same(*models)
     assert float(optimizer.state[next(model.parameters())]["step"]) == 8
@@ -233,9 +238,7 @@ def test_the_first_update_and_one_after_a_loaded_state_leave_step_uncalled():
     assert layouts == [(s["exp_avg"].stride(), s["step"].dtype, s["step"].shape)
                        for s in twin_optimizer.state.values()]
     train_both(models, update, range(1, 3))
-    saved = copy.deepcopy(twin_optimizer.state_dict())
-    optimizer.load_state_dict(saved)
-    twin_optimizer.load_state_dict(copy.deepcopy(saved))
+    load_the_same_state(optimizer, twin_optimizer)
     train_both(models, update, range(3, 5))
     same(*models)
     assert float(optimizer.state[next(model.parameters())]["step"]) == 5
