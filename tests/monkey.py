@@ -209,6 +209,9 @@ class Monkey:
         closing = time.monotonic()
         self.window.close()
         print(f"MONKEY seed {self.seed}: closed in {time.monotonic() - closing:.1f} s", flush=True)
+        # Without a GPU no job may import it (core.optim_guards), least of all in its thread.
+        print(f"MONKEY seed {self.seed}: torch._dynamo imported: {'torch._dynamo' in sys.modules}",
+              flush=True)
         if errors:
             print(f"MONKEY FOUND {len(errors)} exception(s)", flush=True)
         else:

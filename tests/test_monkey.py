@@ -17,6 +17,8 @@ from pathlib import Path
 
 import torch
 
+from vae_desktop.core.device import accelerator_present
+
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = (1, 2, 3, 4, 5)
 
@@ -36,3 +38,8 @@ def test_clicking_everything_then_closing_mid_work_ends_cleanly(tmp_path):
         assert f"MONKEY OK {seed}" in out, out[-2000:] + err[-4000:]
     closing = [line for line in out.splitlines() if "; closing with [" in line]
     assert len(closing) == len(SEEDS) and not any("closing with []" in line for line in closing)
+    # Every job the clicks started trained on the CPU without torch._dynamo (core.optim_guards).
+    dynamo = [line for line in out.splitlines() if "torch._dynamo imported:" in line]
+    assert len(dynamo) == len(SEEDS)
+    if not accelerator_present():
+        assert not any(line.endswith("True") for line in dynamo), dynamo

@@ -11,6 +11,7 @@ import textwrap
 import threading
 from pathlib import Path
 
+import pytest
 from PySide6.QtWidgets import QLabel
 
 from vae_desktop.gui import startup
@@ -267,10 +268,11 @@ def test_a_data_folder_that_is_a_file_is_a_message_that_stays(qtbot, monkeypatch
     assert window.close()
 
 
-def test_what_the_first_optimizer_imports_is_imported_once_the_window_is_ready():
-    """torch._dynamo (about 1 s), which the first torch.optim optimizer imports: in the
-    background once every tab is built, so that the first Start does not hold the window still
-    while it loads. A fresh interpreter: in this one an earlier test has imported it."""
+def test_without_a_gpu_nothing_imports_dynamo_once_the_window_is_ready():
+    """torch._dynamo (about 900 modules, 1-2.6 s) is imported only for a step on a GPU
+    (optimizer.step(); core.optim_guards): without one, the window's start-up never imports
+    it, its later imports included. A fresh interpreter: in this one an earlier test has
+    imported it."""
     code = textwrap.dedent("""
         import os, sys, time
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -280,6 +282,8 @@ def test_what_the_first_optimizer_imports_is_imported_once_the_window_is_ready()
         QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, sys.argv[1])
         app = QApplication([])
         app.setOrganizationName("vae-desktop-test")
+        from vae_desktop.core import device
+        device.accelerator_present = lambda: False  # as here, on a machine with a GPU too
         from vae_desktop.gui import startup
         window = startup.start()
         deadline = time.monotonic() + 240
@@ -297,7 +301,32 @@ def test_what_the_first_optimizer_imports_is_imported_once_the_window_is_ready()
     settings = Path(os.environ["VAE_DESKTOP_DATA_DIR"]) / "later-imports-settings"
     out = subprocess.run([sys.executable, "-c", code, str(settings)], capture_output=True,
                          text=True, env=env, cwd=REPO, timeout=300, check=True).stdout
-    assert out.strip().splitlines()[-2:] == ["ready True", "imported True"]
+    assert out.strip().splitlines()[-2:] == ["ready True", "imported False"]
+
+
+@pytest.mark.parametrize("gpu", [True, False])
+def test_dynamo_is_imported_ahead_only_where_a_gpu_step_needs_it(monkeypatch, gpu):
+    """With a GPU, torch._dynamo is imported in the background once the window is ready, and
+    before a job starts, so that no worker thread imports it (a stop asked meanwhile would wait
+    for it); without one, neither imports it."""
+    from vae_desktop.core import device
+    from vae_desktop.gui import workers
+
+    imported, real_import = [], startup.importlib.import_module
+
+    def import_module(name, *args):
+        if name != "torch._dynamo":
+            return real_import(name, *args)
+        imported.append(name)  # recorded, not imported: in this process it may not be yet
+
+    monkeypatch.setattr(device, "accelerator_present", lambda: gpu)
+    monkeypatch.setattr(startup.importlib, "import_module", import_module)
+    startup._import_later()
+    assert imported == (["torch._dynamo"] if gpu else [])
+    imported.clear()
+    monkeypatch.setattr(workers, "_warmed_up", False)
+    workers.warm_up_in_gui_thread()
+    assert imported == (["torch._dynamo"] if gpu else [])
 
 
 def test_no_later_imports_after_closing_while_loading(qtbot):

@@ -14,6 +14,13 @@ def _mps_available() -> bool:
     return bool(backend is not None and backend.is_available())
 
 
+def accelerator_present() -> bool:
+    """Whether a CUDA GPU or Apple's MPS is there. Only a training step on one calls
+    `optimizer.step()`, which imports torch._dynamo (core.optim_guards): the GUI imports it
+    ahead for such a step, and only then."""
+    return torch.cuda.is_available() or _mps_available()
+
+
 def resolve_device(name: str | torch.device = "auto") -> torch.device:
     """Turn "auto" | "cpu" | "cuda[:i]" | "mps" into a torch.device, or raise DeviceError."""
     if isinstance(name, torch.device):

@@ -13,9 +13,10 @@ needs no shutdown (nothing runs but the imports, which end with the process: run
 os._exit); after that, the window closes as always (gui.shutdown).
 
 The thread only imports; it touches no widget, and reports through queued signals. Once every
-tab is built, a second thread imports what the first optimizer would import on the GUI thread
-(LATER_IMPORTS: torch._dynamo, about 1 s, which torch.optim brings in lazily): the first Start,
-sweep or anomaly run no longer holds the window still for it (gui.workers.warm_up_in_gui_thread).
+tab is built and where a GPU is there, a second thread imports what a training step on it would
+import (LATER_IMPORTS: torch._dynamo, 1-2.6 s, which `optimizer.step()` brings in): the first
+Start, sweep or anomaly run no longer holds the window still for it
+(gui.workers.warm_up_in_gui_thread). A step on the CPU never imports it (core.optim_guards).
 
 PySide6 reads the source file of every module imported after it (shibokensupport's
 feature_imported, PYSIDE-2029, to find modules that opt into `from __feature__ import ...`):
@@ -50,8 +51,8 @@ TORCH_HINT = ("Reinstalling PyTorch in the app's environment (pip install --forc
               "torch) mends a broken installation.")
 
 
-# Imported after start-up, when nothing waits for them: the first torch.optim optimizer imports
-# torch._dynamo (torch._disable_dynamo on add_param_group), about 900 modules and 1 s here.
+# Imported after start-up where a GPU is there, when nothing waits for them: a step on it calls
+# optimizer.step(), which imports torch._dynamo, about 900 modules and 1-2.6 s here.
 LATER_IMPORTS = ("torch._dynamo",)
 
 
@@ -84,10 +85,12 @@ def other_imports(first: str) -> tuple[Step, ...]:
 
 
 def _import_later() -> None:
-    """LATER_IMPORTS, in the background once the window is ready. A failure is left for the
-    import that needs the module to report, where it happens."""
+    """LATER_IMPORTS, in the background once the window is ready, where a GPU is there. A
+    failure is left for the import that needs the module to report, where it happens."""
     try:
-        for name in LATER_IMPORTS:
+        from vae_desktop.core import device
+
+        for name in LATER_IMPORTS if device.accelerator_present() else ():
             importlib.import_module(name)
         log_stage("imported:later")
     except Exception:  # noqa: BLE001 - the job that needs it says why (gui.workers)
