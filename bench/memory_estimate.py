@@ -37,9 +37,11 @@ from vae_desktop.core.training import TrainConfig, Trainer, new_model
 from vae_desktop.core.settings import model_kwargs
 config = json.loads(sys.argv[1])
 train = load_split("train", size=config["batch_size"])
-# What the first Adam and torch.save import (about 100 MB) is not the run's: as the app,
-# import it first (vae_desktop.gui.workers.warm_up_in_gui_thread).
-torch.optim.Adam([torch.nn.Parameter(torch.zeros(1))])
+# Not the run's: where a GPU is there the app imports torch._dynamo (about 100 MB) ahead
+# (vae_desktop.gui.workers.warm_up_in_gui_thread); on the CPU a run imports nothing for its Adam.
+from vae_desktop.core.device import accelerator_present
+if accelerator_present():
+    import torch._dynamo
 def rss():
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * 4096

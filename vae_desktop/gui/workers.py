@@ -35,14 +35,15 @@ _warmed_up = False
 
 
 def warm_up_in_gui_thread() -> None:
-    """Call in the GUI thread before starting a job that trains: it imports what the first
-    optimizer, torch.save and, where a GPU is there, a step on it would otherwise import lazily
-    in the worker thread (torch._dynamo, 1-4 s once, which `optimizer.step()` imports; a step on
-    the CPU never calls it, core.optim_guards). PySide6 hooks every import to read the module's
-    source, and doing that from a second thread has crashed PySide6 apps; a stop asked during
-    that import would also wait for it. The app's start-up imports torch._dynamo in the
-    background once every tab is built (gui.startup.LATER_IMPORTS, with that hook off), so this
-    is quick unless a job starts before then: the import then waits here for that thread's."""
+    """Call in the GUI thread before starting a job that trains: it imports what torch.save
+    and, where a GPU is there, a step on it would otherwise import lazily in the worker thread
+    (torch._dynamo, 1-4 s once, which `optimizer.step()` imports; a step on the CPU never calls
+    it, and constructing an optimizer imports nothing, core.optim_guards). PySide6 hooks every
+    import to read the module's source, and doing that from a second thread has crashed PySide6
+    apps; a stop asked during that import would also wait for it. Where a GPU is there, the
+    app's start-up imports torch._dynamo in the background once every tab is built
+    (gui.startup.LATER_IMPORTS, with that hook off), so this is quick unless a job starts
+    before then: the import then waits here for that thread's."""
     global _warmed_up
     if _warmed_up:
         return
@@ -52,10 +53,7 @@ def warm_up_in_gui_thread() -> None:
     import torch
 
     from vae_desktop.core import device
-    from vae_desktop.core.optim_guards import leave_dynamo_unimported
 
-    leave_dynamo_unimported()  # as core.training does before its Adam
-    torch.optim.Adam([torch.nn.Parameter(torch.zeros(1))])
     if device.accelerator_present():
         importlib.import_module("torch._dynamo")
     torch.save({"x": torch.zeros(1)}, io.BytesIO())
