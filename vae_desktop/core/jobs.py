@@ -64,3 +64,14 @@ def run_to_end(steps, on_event=None):
             return end.value
         if on_event is not None:
             on_event(event)
+
+
+def mapped(steps, change):
+    """`yield from steps` with each event passed through `change`: yields change(event), and
+    returns what `steps` returns."""
+    while True:
+        try:
+            event = next(steps)
+        except StopIteration as end:
+            return end.value
+        yield change(event)

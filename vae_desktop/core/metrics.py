@@ -11,10 +11,12 @@ digits on two cores; this takes milliseconds.
 from __future__ import annotations
 
 import functools
+from collections.abc import Generator
 
 import numpy as np
 import torch
 
+from .jobs import run_to_end
 from .model import VAE, score_images
 
 SSIM_SIGMA = 1.5
@@ -117,12 +119,18 @@ def _nchw(x: torch.Tensor) -> torch.Tensor:
     return x
 
 
-@torch.no_grad()
 def score_dataset(model: VAE, images: torch.Tensor, labels: torch.Tensor | None = None,
                   batch_size: int = 2000) -> dict[str, torch.Tensor]:
     """Deterministic per-image scores (z = posterior mean): `loss` (reconstruction + KL at z = mu,
     core.evaluation.AT_MU: not a negative ELBO, which samples z), `recon` BCE and `kl`, in nats.
     `images` is float [N, 1, 28, 28] in [0, 1] or uint8 [N, 28, 28]."""
+    return run_to_end(score_dataset_steps(model, images, labels, batch_size))
+
+
+@torch.no_grad()
+def score_dataset_steps(model: VAE, images: torch.Tensor, labels: torch.Tensor | None = None,
+                        batch_size: int = 2000) -> Generator[int, None, dict[str, torch.Tensor]]:
+    """`score_dataset` as a job's steps: yields each batch's number of images once it is scored."""
     if images.dtype == torch.uint8:
         images = images.unsqueeze(1).float() / 255.0
     out: dict[str, list[torch.Tensor]] = {"loss": [], "recon": [], "kl": []}
@@ -132,6 +140,7 @@ def score_dataset(model: VAE, images: torch.Tensor, labels: torch.Tensor | None 
         scores = score_images(model, x, y, samples=0)
         for key in out:
             out[key].append(scores[key].cpu())
+        yield len(x)
     return {k: torch.cat(v) if v else torch.empty(0) for k, v in out.items()}
 
 

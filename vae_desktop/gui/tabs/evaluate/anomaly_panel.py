@@ -42,7 +42,7 @@ from vae_desktop.core.anomaly import (
 )
 from vae_desktop.core.checkpoint import Checkpoint
 from vae_desktop.core.data import CachedSplit
-from vae_desktop.core.jobs import JobControl
+from vae_desktop.core.jobs import JobControl, mapped
 from vae_desktop.core.model import VAE
 from vae_desktop.core.training import StepEvent
 from vae_desktop.core.wording import count
@@ -90,9 +90,10 @@ def scoring_steps(detector: Detector, train_split: CachedSplit,
     if train is None:
         train = detector.threshold_images(train_split)
     yield 0.05
-    result = yield from experiment_steps(detector.model, train, test[0], test[1],
-                                         detector.holdout, score, percentile,
-                                         test_scores=test_scores)
+    result = yield from mapped(experiment_steps(detector.model, train, test[0], test[1],
+                                                detector.holdout, score, percentile,
+                                                test_scores=test_scores),
+                               lambda fraction: 0.05 + 0.95 * fraction)
     return train, result
 
 
