@@ -74,17 +74,11 @@ def scikit_learn_fit(codes: np.ndarray, components: int):
 
 def app_fit(codes: np.ndarray, components: int):
     """core.mixture's start and EM, timed apart: (state, start s, EM s)."""
-    from sklearn.mixture import GaussianMixture
-    from threadpoolctl import threadpool_limits
-
-    from vae_desktop.core.mixture_em import MixtureState, em_steps
+    from vae_desktop.core.mixture import em_start
+    from vae_desktop.core.mixture_em import em_steps
 
     started = time.perf_counter()
-    with threadpool_limits(1, user_api="blas"):
-        start = GaussianMixture(components, covariance_type="full", random_state=0,
-                                max_iter=0).fit(codes)
-    state = MixtureState(*(torch.from_numpy(np.array(a, dtype=np.float64)) for a in (
-        start.weights_, start.means_, start.covariances_, start.precisions_cholesky_)))
+    state = em_start(codes, components)
     begun = time.perf_counter()
     for _ in em_steps(torch.from_numpy(codes), state, 200):
         pass

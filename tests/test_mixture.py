@@ -186,3 +186,20 @@ def test_the_fit_is_scikit_learns_of_at_most_max_iter_iterations(bundled, train_
     np.testing.assert_allclose(fitted.weights, whole.weights_, rtol=0, atol=1e-12)
     iterations = int(events[-1].detail.split()[-1])
     assert iterations == whole.n_iter_ and iterations <= max_iter
+
+
+def test_a_fit_stopped_through_its_control_ends_without_a_mixture(bundled, train_small):
+    """Stopped as EM is about to start (the app asked for another model's mixture)."""
+    from vae_desktop.core.jobs import JobControl
+
+    control, events = JobControl(), []
+
+    def on_event(event):
+        events.append(event)
+        if event.text.startswith("Fitting"):
+            control.stop()
+
+    steps = mixture.fit_steps(bundled["mnist-vae-z16"].model, *train_small, settings=SMALL,
+                              control=control)
+    assert mixture.run_to_end(steps, on_event) is None
+    assert not any("EM iteration" in event.detail for event in events)

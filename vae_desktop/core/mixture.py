@@ -295,25 +295,29 @@ def training_data(train_config: dict | None = None) -> tuple[torch.Tensor, torch
     return images, labels, f"mnist-train digits={digits or 'all'} size={seen.size}"
 
 
-def _fit_one(codes: np.ndarray, components: int, settings: FitSettings, control: JobControl | None,
-             progress) -> Generator[FitProgress, None, Mixture | None]:
-    """scikit-learn's k-means initialisation, then EM in torch (core.mixture_em: the iterations
-    of scikit-learn's GaussianMixture; the bundled 16-D VAE's whole fit 3.3-4.0x faster than
-    GaussianMixture's, the 50-D one's 2.1x); returns the mixture, or None when stopped between
-    two iterations."""
+def em_start(codes: np.ndarray, components: int, seed: int = FIT_SEED) -> MixtureState:
+    """Where EM starts for these float64 codes [N, D]: scikit-learn's GaussianMixture's own
+    initial parameters (k-means), with at most half as many components as codes."""
     from sklearn.mixture import GaussianMixture
     from threadpoolctl import threadpool_limits
 
     k = max(1, min(components, len(codes) // 2))
     # max_iter=0: the initial parameters alone, as GaussianMixture's own fit starts from them.
-    start = GaussianMixture(n_components=k, covariance_type="full", random_state=settings.seed,
-                            max_iter=0)
+    start = GaussianMixture(n_components=k, covariance_type="full", random_state=seed, max_iter=0)
     # One BLAS thread: OpenBLAS's spinning threads made a fit 100x slower (0.13 s -> 50 s) on 2
     # cores shared with a training run. Only NumPy's and SciPy's BLAS are limited, not torch's.
     with threadpool_limits(1, user_api="blas"):
         start.fit(codes)
-    state = MixtureState(*(torch.from_numpy(np.array(a, dtype=np.float64)) for a in (
+    return MixtureState(*(torch.from_numpy(np.array(a, dtype=np.float64)) for a in (
         start.weights_, start.means_, start.covariances_, start.precisions_cholesky_)))
+
+
+def _fit_one(codes: np.ndarray, components: int, settings: FitSettings, control: JobControl | None,
+             progress) -> Generator[FitProgress, None, Mixture | None]:
+    """`em_start`, then EM in torch (core.mixture_em: the iterations of scikit-learn's
+    GaussianMixture; the bundled 16-D VAE's whole fit 3.3-4.0x faster than GaussianMixture's,
+    the 50-D one's 2.1x); returns the mixture, or None when stopped between two iterations."""
+    state = em_start(codes, components, settings.seed)
     steps = em_steps(torch.from_numpy(codes), state, settings.max_iter)
     reported = time.perf_counter()
     while True:
