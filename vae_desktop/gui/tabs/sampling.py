@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 from vae_desktop.core import mixture
 from vae_desktop.gui.widgets import tones
 from vae_desktop.gui.widgets.hint_text import HINT_COLOUR
+from vae_desktop.gui.widgets.progress_bar import ProgressBar
 
 TIPS = {
     mixture.SAMPLER_PRIOR: (
@@ -72,7 +72,7 @@ class SamplerChoice(QWidget):
         self.status.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)  # clipped, not wider
         self.status.hide()
         col.addWidget(self.status)
-        self.bar = QProgressBar()
+        self.bar = ProgressBar()
         self.bar.setRange(0, 1000)
         self.bar.setTextVisible(False)
         self.bar.setFixedHeight(5)

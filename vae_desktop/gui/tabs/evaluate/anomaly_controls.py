@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -24,6 +23,7 @@ from vae_desktop.gui import preferences
 from vae_desktop.gui.tabs.evaluate.tips import tip
 from vae_desktop.gui.widgets import tones
 from vae_desktop.gui.widgets.hint_text import HINT_COLOUR
+from vae_desktop.gui.widgets.progress_bar import ProgressBar
 from vae_desktop.gui.widgets.range_spin import RangeDoubleSpinBox, RangeSpinBox
 
 # At most this many of its training images set the threshold of an active model trained on
@@ -174,7 +174,7 @@ class AnomalyControls(QWidget):
         layout.addLayout(controls)
 
         status_row = QHBoxLayout()
-        self.progress = QProgressBar()
+        self.progress = ProgressBar()
         self.progress.setTextVisible(True)
         self.progress.setMaximumHeight(18)
         self.progress.hide()

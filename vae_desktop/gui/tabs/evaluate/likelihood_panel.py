@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
 )
 
@@ -29,6 +28,7 @@ from vae_desktop.core.wording import duration
 from vae_desktop.gui import preferences
 from vae_desktop.gui.tabs.evaluate.tips import tip
 from vae_desktop.gui.widgets.hint_text import HINT_COLOUR, hint_span
+from vae_desktop.gui.widgets.progress_bar import ProgressBar
 from vae_desktop.gui.widgets.tones import ERROR, follow_palette, set_tone
 
 SAMPLE_COUNTS = (50, 500, 5000)  # 5000: Burda et al.'s protocol
@@ -77,7 +77,7 @@ class LikelihoodPanel(QFrame):
         self.run_button.setToolTip("Estimate -log p(x) on the test set by importance sampling, "
                                    "in the background. Press it again to stop.")
         self.run_button.clicked.connect(self.toggle)
-        self.progress = QProgressBar()
+        self.progress = ProgressBar()
         self.progress.setRange(0, 1000)
         # How far, and how long is left, on the bar itself (it was in a tooltip only).
         self.progress.setTextVisible(True)

@@ -25,7 +25,6 @@ from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QSizePolicy,
     QSplitter,
@@ -44,6 +43,7 @@ from vae_desktop.gui.tabs.evaluate.tips import tip
 from vae_desktop.gui.widgets import tones
 from vae_desktop.gui.widgets.elided_label import ElidedLabel
 from vae_desktop.gui.widgets.hint_text import HINT_COLOUR, hint_span
+from vae_desktop.gui.widgets.progress_bar import ProgressBar
 
 SPLITTER_KEY = "evaluate/splitter"
 
@@ -149,7 +149,7 @@ class EvaluateTab(QWidget):
         self.title = ModelTitle()
         self.status = StatusLabel()
         tones.set_tone(self.status, HINT_COLOUR)
-        self.progress = QProgressBar()
+        self.progress = ProgressBar()
         self.progress.setRange(0, 100)
         self.progress.setMaximumWidth(160)
         self.progress.setMaximumHeight(18)

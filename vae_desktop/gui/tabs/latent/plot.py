@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -23,6 +22,7 @@ from vae_desktop.gui.widgets import tones
 from vae_desktop.gui.widgets.focus_frame import FocusFrame
 from vae_desktop.gui.widgets.hint_text import HINT_COLOUR
 from vae_desktop.gui.widgets.latent_canvas import LatentCanvas
+from vae_desktop.gui.widgets.progress_bar import ProgressBar
 from vae_desktop.gui.widgets.range_spin import RangeSpinBox, Refusals
 
 VIEW_PCA, VIEW_DIMS = "pca", "dims"
@@ -107,7 +107,7 @@ class PlotPanel(QWidget):
         self.progress_label.setAlignment(Qt.AlignCenter)
         self.progress_label.setWordWrap(True)
         col.addWidget(self.progress_label)
-        self.progress_bar = QProgressBar()
+        self.progress_bar = ProgressBar()
         self.progress_bar.setRange(0, 100)
         self.progress_bar.setMaximumWidth(360)
         row = QHBoxLayout()

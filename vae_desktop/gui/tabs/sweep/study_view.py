@@ -11,7 +11,6 @@ from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QSizePolicy,
     QSplitter,
@@ -29,6 +28,7 @@ from vae_desktop.gui.tabs.sweep.trial_table import (
     setting_text,
 )
 from vae_desktop.gui.widgets import tones
+from vae_desktop.gui.widgets.progress_bar import ProgressBar
 from vae_desktop.gui.widgets.wrapping_label import WrappingLabel
 
 
@@ -104,7 +104,7 @@ class StudyView(QWidget):
         self.status_label = RichLine()
         self.status_label.setText("No sweep running. Choose the settings to try and press "
                                   "Start, or load a study.")
-        self.progress = QProgressBar()
+        self.progress = ProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setTextVisible(False)
         self.progress.setMaximumWidth(220)

@@ -8,12 +8,13 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QVBoxLayout
 
 from vae_desktop.core.training import StepEvent
 from vae_desktop.core.wording import duration
 from vae_desktop.gui.tabs.train.job import RunStarted, RunSummary
 from vae_desktop.gui.widgets import tones
+from vae_desktop.gui.widgets.progress_bar import ProgressBar
 
 # The colours of what a run ended with and of the messages under the form: readable on the
 # window's palette, light or dark (widgets.tones).
@@ -35,7 +36,7 @@ def _say(label: QLabel, text: str) -> None:
 class ProgressBox(QGroupBox):
     def __init__(self, parent=None) -> None:
         super().__init__("Progress", parent)
-        self.bar = QProgressBar()
+        self.bar = ProgressBar()
         self.bar.setTextVisible(True)
         self.step_label = QLabel()
         self.speed_label = QLabel()
