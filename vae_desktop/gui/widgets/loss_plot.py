@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from vae_desktop.gui.widgets.empty_plot import HINT_COLOR
+from vae_desktop.gui.widgets.growing_curve import GrowingCurve
 from vae_desktop.gui.widgets.plot_grid import plain_axes, readable_axes, show_grid
 from vae_desktop.gui.widgets.plot_menus import menus_go_with
 from vae_desktop.gui.widgets.view_range import set_view_range
@@ -80,12 +81,14 @@ READOUT_BORDER = pg.mkPen(110, 110, 110)
 
 
 class GrowingSeries:
-    """x and y float arrays that grow by doubling; `view()` returns the filled part."""
+    """x and y float arrays that grow by doubling; `view()` returns the filled part. The
+    lowest and highest finite y are kept as points come, for the y axis during a run."""
 
     def __init__(self, capacity: int = 1024) -> None:
         self._x = np.empty(capacity, dtype=np.float64)
         self._y = np.empty(capacity, dtype=np.float64)
         self.size = 0
+        self.clear()
 
     def append(self, x: float, y: float) -> None:
         if self.size == len(self._x):
@@ -94,9 +97,24 @@ class GrowingSeries:
         self._x[self.size] = x
         self._y[self.size] = y
         self.size += 1
+        if math.isfinite(y):
+            self._lo, self._hi = min(self._lo, y), max(self._hi, y)
+            if y > 0:
+                self._lo_positive = min(self._lo_positive, y)
 
     def clear(self) -> None:
         self.size = 0
+        self._lo = self._lo_positive = math.inf
+        self._hi = -math.inf
+
+    def y_bounds(self, log: bool = False) -> tuple[float, float] | None:
+        """The lowest and highest finite y, or their log10 (of the positive ones) for a log
+        axis; None if there is none."""
+        if not log:
+            return (self._lo, self._hi) if self._lo <= self._hi else None
+        if self._hi <= 0 or self._lo_positive == math.inf:
+            return None
+        return math.log10(self._lo_positive), math.log10(self._hi)
 
     def view(self) -> tuple[np.ndarray, np.ndarray]:
         return self._x[:self.size], self._y[:self.size]
@@ -161,15 +179,24 @@ class LossPlot(QWidget):
         self.plot.setDownsampling(auto=True, mode="peak")
         self.plot.setClipToView(True)
         self.series = {key: GrowingSeries() for key in CURVES}
-        self.curves: dict[str, pg.PlotDataItem] = {}
+        self.curves: dict[str, GrowingCurve | pg.PlotDataItem] = {}
         for key, (_name, pen, symbol) in CURVES.items():
-            # The marker's look is set even for curves without one, for when they are few.
-            kwargs = {"symbol": symbol, "symbolSize": 7 if symbol else POINT_SIZE,
-                      "symbolBrush": pen.color(), "symbolPen": None}
-            # The raw steps are many and faint: antialiasing them buys nothing visible.
-            # Peak downsampling to about one min/max pair per pixel column (the default keeps 5).
-            self.curves[key] = self.plot.plot([], [], pen=pen, antialias=key != "raw",
-                                              autoDownsampleFactor=1.0, **kwargs)
+            if symbol:  # the test loss: a point an epoch, each marked
+                test = self.plot.plot([], [], pen=pen, antialias=True, symbol=symbol,
+                                      symbolSize=7, symbolBrush=pen.color(), symbolPen=None)
+                # Painted from pixmaps, drawn again only when the curve or the axes change:
+                # the other curves' redraws repaint the whole data area five times a second.
+                for part in (test.curve, test.scatter):
+                    part.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
+                self.curves[key] = test
+                continue
+            # The curves that grow at every redraw of a run: PlotDataItem's setData cost about
+            # 8x theirs (widgets.growing_curve). The raw steps are many and faint:
+            # antialiasing them buys nothing visible.
+            curve = GrowingCurve(pen, antialias=key != "raw", marker_size=POINT_SIZE,
+                                 marker_brush=pen.color(), few=FEW_POINTS)
+            self.plot.addItem(curve)
+            self.curves[key] = curve
         self._legend_shown: tuple | None = None  # (curves listed, _per_epoch, _weighted)
         # What the curves are, for the legend's words (set with the data, never per step): a
         # saved history's per-epoch means, and a training loss weighted by a beta other than 1.
@@ -359,13 +386,29 @@ class LossPlot(QWidget):
         """During a run: move y only if a visible curve left it, or fills too little of it."""
         if not self._running:
             return
-        lo, hi = _bounds(self.plot.vb.childrenBounds()[1])
-        if lo is None:
+        bounds = self._y_bounds()
+        if bounds is None:
             return
+        lo, hi = bounds
         span = max(hi - lo, 1e-6)
         y0, y1 = self.plot.vb.viewRange()[1]
         if force or lo < y0 or hi > y1 or span < Y_REFIT_FILL * (y1 - y0):
             set_view_range(self.plot.vb, y=(lo - Y_MARGIN * span, hi + Y_MARGIN * span))
+
+    def _y_bounds(self) -> tuple[float, float] | None:
+        """The lowest and highest y of what the plot shows (in the axis's units), from what
+        each curve's series kept as its points came, and from any other data item (Rewind's
+        faint earlier run). The view box's childrenBounds went through every item of the plot
+        and the curves' whole arrays at each redraw of a run."""
+        log = self.plot.ctrl.logYCheck.isChecked()
+        found = [self.series[key].y_bounds(log) for key, curve in self.curves.items()
+                 if curve.isVisible()]
+        found += [_bounds(item.dataBounds(1)) for item in self.plot.dataItems
+                  if item.isVisible() and not any(item is c for c in self.curves.values())]
+        found = [pair for pair in found if pair is not None]
+        if not found:
+            return None
+        return min(lo for lo, _ in found), max(hi for _, hi in found)
 
     # Feeding data
     def clear(self, redraw: bool = True) -> None:
@@ -445,11 +488,10 @@ class LossPlot(QWidget):
         for key, curve in self.curves.items():
             x, y = self.series[key].view()
             if len(x) != self._shown.get(key):  # the test curve grows once an epoch
-                if key != "test":  # markers while few: a line of one point draws nothing
-                    symbol = "o" if len(x) <= FEW_POINTS else None
-                    if symbol != curve.opts["symbol"]:
-                        curve.setSymbol(symbol)
-                curve.setData(x, y)
+                if isinstance(curve, GrowingCurve):
+                    curve.set_points(x, y)
+                else:
+                    curve.setData(x, y)
                 self._shown[key] = len(x)
         self._update_legend()
         self._refit_y()
@@ -529,13 +571,13 @@ def beta_weighted(history: list[dict], beta: float = 1.0, warmup: int = 0) -> bo
     return False
 
 
-def _bounds(pair) -> tuple[float | None, float | None]:
-    """(lo, hi) from pyqtgraph's childrenBounds entry, which is None or may hold None/NaN."""
+def _bounds(pair) -> tuple[float, float] | None:
+    """(lo, hi) from a pyqtgraph item's dataBounds, which may be None or hold None/NaN."""
     if pair is None or pair[0] is None or pair[1] is None:
-        return None, None
+        return None
     lo, hi = float(pair[0]), float(pair[1])
     if not (math.isfinite(lo) and math.isfinite(hi)):
-        return None, None
+        return None
     return lo, hi
 
 
