@@ -211,7 +211,7 @@ def main() -> int:
         window.train_tab.eval_size = None
         if args.warmup:  # an untimed short run first: first-call costs, as in the CLI leg
             gui_leg(argparse.Namespace(**{**vars(args), "epochs": 1, "train_size": 1000}), app, window)
-        cli_times, gui_times, cli_cpus, gui_cpus = [], [], [], []
+        cli_times, gui_times, cli_cpus, gui_cpus, gui_thread_rates = [], [], [], [], []
         for i in range(args.repeats):
             seconds, cpu, cli_loss = cli_leg(args, Path(tmp) / f"cli-{i}.pt")
             cli_times.append(seconds)
@@ -221,6 +221,7 @@ def main() -> int:
             seconds, cpu, gui_loss, updates, gui_cpu, snapshots = gui_leg(args, app, window)
             gui_times.append(seconds)
             gui_cpus.append(cpu)
+            gui_thread_rates.append(gui_cpu / seconds * 1000)
             print(f"GUI run {i + 1}: {seconds:.2f} s, CPU {cpu:.2f} s of which GUI thread "
                   f"{gui_cpu:.2f} s, test loss {gui_loss:.3f}, {updates} step updates "
                   f"({updates / seconds:.1f} per second), {snapshots} latent snapshots",
@@ -242,6 +243,10 @@ def main() -> int:
           f"back-to-back pairs (target <= 1.10; pairs {', '.join(f'{r:.2f}' for r in paired)}); "
           f"best vs best {gui_s / cli_s:.3f}; CPU time "
           f"{statistics.median(gui_cpus) / statistics.median(cli_cpus):.3f} (medians)")
+    # What the window itself costs: on 2 cores a millisecond of the GUI thread's comes out of
+    # training's two threads about one for one.
+    print(f"GUI thread   : {statistics.median(gui_thread_rates):.1f} ms of CPU per second of a "
+          f"run (median; runs {min(gui_thread_rates):.1f}-{max(gui_thread_rates):.1f})")
     print(f"same seed, same result: CLI {cli_loss:.4f} vs GUI {gui_loss:.4f} nats/image")
     print(f"loss plot redraw with 100,000 points per curve: {plot_redraw_ms():.1f} ms")
     take_ms, draw_ms, precision = snapshot_ms(args)
