@@ -185,8 +185,9 @@ def test_scoring_yields_after_every_batch_so_a_stop_ends_it_within_one(bundled, 
     train, (images, labels) = mnist_test[0][:2500], (mnist_test[0][2500:5000], mnist_test[1][2500:5000])
     fractions, result = _drain(experiment_steps(model, train, images, labels, (7,), "elbo",
                                                 outlier_count=1000))
-    # 10 labels x (2 batches of 2,000 training images + 2 of test images + 1 per outlier kind).
-    assert len(fractions) >= 10 * (2 + 2 + len(OUTLIERS))
+    # 10 labels x (2,500 training images + 2,500 test images + 1,000 per outlier kind), in
+    # steps of 2,000 image-label passes (200 images against every label).
+    assert len(fractions) >= 10 * (2500 + 2500 + 1000 * len(OUTLIERS)) // 2000
     assert fractions == sorted(fractions) and 0 < fractions[0] and fractions[-1] <= 1
     assert max(b - a for a, b in itertools.pairwise(fractions)) < 0.05
     # The same scores as in one call.

@@ -23,7 +23,7 @@ from .data import TEST_BINARIZATION_SEED, binarize_fixed, load_split
 from .evaluation import AT_MU, negative_elbo
 from .jobs import JobControl, mapped, run_to_end
 from .metrics import score_dataset_steps
-from .model import VAE
+from .model import VAE, score_each_label
 from .trained_on import TrainedOn as TrainedOn
 from .trained_on import trained_on as trained_on
 from .training import EndEvent, Event, TrainConfig, Trainer, new_model
@@ -71,12 +71,18 @@ def anomaly_score_steps(model: VAE, images: torch.Tensor, score: str = "elbo",
     key = "loss" if score == "elbo" else "recon"
     if not model.num_classes:
         return (yield from score_dataset_steps(model, images, None, batch_size))[key]
-    per_label = []
-    for c in range(model.num_classes):
-        labels = torch.full((len(images),), c, dtype=torch.long)
-        scores = yield from score_dataset_steps(model, images, labels, batch_size)
-        per_label.append(scores[key])
-    per_label = torch.stack(per_label)
+    # Each image against every label in one step (encoded once: score_each_label), in batches
+    # of as many image-label passes as an unconditional model's step.
+    classes = model.num_classes
+    step = max(1, batch_size // classes)
+    parts = []
+    for start in range(0, len(images), step):
+        x = images[start:start + step]
+        if x.dtype == torch.uint8:
+            x = x.unsqueeze(1).float() / 255.0
+        parts.append(score_each_label(model, x.to(model.device))[key].cpu())
+        yield len(x) * classes
+    per_label = torch.cat(parts, dim=1) if parts else torch.empty(classes, 0)
     if score == "recon":
         return per_label.min(dim=0).values
     # -log sum_c p(c) exp(-score(x, c)): the labels marginalised out, as they are for p(x).
