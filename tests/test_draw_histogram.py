@@ -53,3 +53,38 @@ def test_gap_bars_clip_to_their_box_and_start_empty_for_a_new_count():
     assert bars.heights.tolist() == [0.0, 0.0, 0.0] and bars.boundingRect().width() == 3.0
     with pytest.raises(ValueError, match="3 bars but 2 brushes"):
         bars.set_bars(np.zeros(3), brushes[:2])
+
+
+def test_a_cut_bar_is_striped_every_few_pixels_and_a_whole_one_is_plain(qtbot):
+    """The cut bars' stripes (a tile of them since 2026-12-07, lines before): bright stripes of
+    the bar's colour over its faded fill, CUT_STRIPES px apart along a row; a bar under the top
+    is one flat colour."""
+    import pyqtgraph as pg
+
+    from vae_desktop.gui.widgets.gap_bars import CUT_STRIPES, cut_brush
+
+    view = pg.PlotWidget()
+    view.resize(300, 200)
+    qtbot.addWidget(view)
+    bars = GapBars(2, top=40.0)
+    view.addItem(bars)
+    view.getPlotItem().vb.setRange(xRange=(-0.5, 1.5), yRange=(0, 40), padding=0)
+    colour = (220, 120, 60)
+    bars.set_bars(np.array([20.0, 90.0]), [pg.mkBrush(colour), cut_brush(colour)])
+    view.show()
+    qtbot.waitExposed(view)
+    image = view.grab().toImage()
+    vb = view.getPlotItem().vb
+
+    def row_of(x0: float, x1: float, y: float) -> np.ndarray:
+        left = vb.mapViewToDevice(pg.Point(x0, y))
+        right = vb.mapViewToDevice(pg.Point(x1, y))
+        return np.array([image.pixelColor(int(x), int(left.y())).red()
+                         for x in range(int(left.x()) + 3, int(right.x()) - 3)])
+
+    plain, striped = row_of(-0.3, 0.3, 10.0), row_of(0.7, 1.3, 20.0)
+    assert plain.max() - plain.min() <= 2 and plain.mean() > 200  # the bar's own colour
+    bright = striped > (striped.max() + striped.min()) / 2
+    starts = np.flatnonzero(bright[1:] & ~bright[:-1])
+    assert len(starts) >= 5 and striped.max() > 150 and striped.min() < 110
+    assert np.allclose(np.diff(starts), CUT_STRIPES, atol=1)
