@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 import torch
 
@@ -67,3 +68,23 @@ def test_the_marginal_score_in_steps_of_a_few_hundred_images(bundled, mnist_test
 def test_an_unconditional_model_has_no_labels_to_encode(bundled, mnist_test):
     with pytest.raises(ValueError, match="conditional"):
         bundled["mnist-vae-z2"].model.encode_each_label(mnist_test[0][:5].float())
+
+
+def test_the_draw_tabs_analysis_of_a_conv_cvae_gives_every_labels_own_score(mnist_test):
+    """A conv model has no small-batch path: its analysis encodes the drawing once for all
+    labels too (`encode_each_label`), with each label's own loss, reconstruction and code."""
+    from vae_desktop.core.digit_analysis import analyse_digit
+
+    model = small_cvae("conv")
+    image = mnist_test[0][0].float() / 255.0
+    analysis = analyse_digit(model, image.numpy(), label=3)
+    x = image.reshape(1, 1, 28, 28)
+    one_by_one = label_by_label(model, x)["loss"][:, 0]
+    assert analysis.label_losses.shape == (10,)
+    torch.testing.assert_close(torch.from_numpy(analysis.label_losses), one_by_one,
+                               rtol=1e-5, atol=1e-3)
+    three = score_images(model, x, torch.tensor([3]), samples=0)
+    assert analysis.label == 3
+    assert analysis.loss == pytest.approx(float(three["loss"][0]), rel=1e-5)
+    mu, _ = model.encode(x, torch.tensor([3]))
+    assert np.allclose(analysis.mu, mu[0].detach().numpy(), atol=1e-5)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import torch
 
-from .data import TEST_BINARIZATION_SEED, binarize_fixed, load_split
+from .data import TEST_BINARIZATION_SEED, binarize_fixed, load_split, to_float
 from .evaluation import AT_MU, negative_elbo
 from .jobs import JobControl, mapped, run_to_end
 from .metrics import score_dataset_steps
@@ -78,9 +78,8 @@ def anomaly_score_steps(model: VAE, images: torch.Tensor, score: str = "elbo",
     parts = []
     for start in range(0, len(images), step):
         x = images[start:start + step]
-        if x.dtype == torch.uint8:
-            x = x.unsqueeze(1).float() / 255.0
-        parts.append(score_each_label(model, x.to(model.device))[key].cpu())
+        x = to_float(x, model.device) if x.dtype == torch.uint8 else x.to(model.device)
+        parts.append(score_each_label(model, x)[key].cpu())
         yield len(x) * classes
     per_label = torch.cat(parts, dim=1) if parts else torch.empty(classes, 0)
     if score == "recon":

@@ -154,8 +154,8 @@ def _scores_per_label(model: VAE, x: torch.Tensor):
     if fast is not None:  # x's part of the encoder's first layer once, not once per label
         mu, logvar = fast.encode(x, labels)
         logits = fast.decode_logits(mu, labels)
-    else:
-        mu, logvar = model.encode(xs, labels)
+    else:  # a conv model: its convolutions and x's part of the first layer once, too
+        mu, logvar = (t.reshape(n, -1) for t in model.encode_each_label(x))
         logits = model.decode_logits(mu, labels)
     recon = recon_per_image(logits, xs)
     kl = kl_per_image(mu, logvar)

@@ -16,6 +16,7 @@ from collections.abc import Generator
 import numpy as np
 import torch
 
+from .data import to_float
 from .jobs import run_to_end
 from .model import VAE, score_images
 
@@ -132,7 +133,7 @@ def score_dataset_steps(model: VAE, images: torch.Tensor, labels: torch.Tensor |
                         batch_size: int = 2000) -> Generator[int, None, dict[str, torch.Tensor]]:
     """`score_dataset` as a job's steps: yields each batch's number of images once it is scored."""
     if images.dtype == torch.uint8:
-        images = images.unsqueeze(1).float() / 255.0
+        images = to_float(images)
     out: dict[str, list[torch.Tensor]] = {"loss": [], "recon": [], "kl": []}
     for start in range(0, len(images), batch_size):
         x = images[start:start + batch_size].to(model.device)

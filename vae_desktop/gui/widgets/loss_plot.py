@@ -1,10 +1,11 @@
 """LossPlot: the live training plot of the Train tab.
 
-Each curve is created once and fed with `setData` from a growing numpy buffer; the plot redraws on
-a timer (not on every update), with peak downsampling and clip-to-view, so 100,000 points stay
-smooth. The x axis counts epochs (fractional within an epoch); y is in nats per image. A
-vertical marker shows where beta or the learning rate was changed during a run (in the x range:
-a change in epoch 1 sits left of a saved history's first point). A curve of a few points (a model
+Each curve is created once and given its growing numpy buffer at each redraw; the plot redraws on
+a timer (not on every update), with peak downsampling to the view's width (the step curves are
+`widgets.growing_curve.GrowingCurve`s), so 100,000 points stay smooth. The x axis counts epochs
+(fractional within an epoch); y is in nats per image. A vertical marker shows where beta or the
+learning rate was changed during a run (in the x range: a change in epoch 1 sits left of a saved
+history's first point). A curve of a few points (a model
 trained for one epoch, the first steps of a run) is drawn with markers, since a line of one point
 draws nothing. The legend names what is drawn: a run's five curves from its start (built once
 then, never as the curves get points), or a saved history's per-epoch means ("train loss, per
@@ -176,6 +177,9 @@ class LossPlot(QWidget):
         show_grid(self.plot, alpha=0.2)
         plain_axes(self.plot)
         readable_axes(self.plot_widget, self.plot)  # once: the plot's background is its own
+        # For the plot's PlotDataItems (the test loss, Rewind's earlier run), set before any
+        # item is added: pyqtgraph applies them to every curve it holds, and GrowingCurves
+        # downsample themselves.
         self.plot.setDownsampling(auto=True, mode="peak")
         self.plot.setClipToView(True)
         self.series = {key: GrowingSeries() for key in CURVES}
