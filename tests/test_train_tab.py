@@ -13,7 +13,7 @@ from typing_support import focus_window
 
 from vae_desktop.core import checkpoint, training
 from vae_desktop.core.library import ModelLibrary
-from vae_desktop.core.model_words import default_name
+from vae_desktop.core.model_words import default_name, written
 from vae_desktop.core.paths import models_dir
 from vae_desktop.core.settings import SETTINGS
 from vae_desktop.core.training import evaluate
@@ -92,7 +92,10 @@ def test_short_run_from_start_button(tab, qtbot, app_state):
     assert new.test_loss == pytest.approx(test_y[-1])
     assert new.path.parent == models_dir()
     entry = app_state.entry(new)
-    assert entry.origin == "trained" and new.name == entry.name == default_name(new, entry.added)
+    # Dated when its file was written (model_words.new_name), not when it was listed: the two
+    # fell in different minutes once, and a test that compared with the listing failed.
+    assert entry.origin == "trained"
+    assert new.name == entry.name == default_name(new, written(new.path))
     saved = checkpoint.load(new.path)
     assert saved.epochs == 2 and saved.train_config["train_size"] == 2000
     for key, value in new.model.state_dict().items():
@@ -208,7 +211,7 @@ def test_continue_training_trains_a_copy(tab, qtbot, app_state):
     new = app_state.active
     assert new is not source and new.path != source.path and new.path.parent == models_dir()
     entry = app_state.entry(new)
-    assert entry.origin == "trained" and new.name == default_name(new, entry.added)
+    assert entry.origin == "trained" and new.name == default_name(new, written(new.path))
     assert new.epochs == source.epochs + 1
     assert new.history[:source.epochs] == source.history
     for key, value in source.model.state_dict().items():  # the original is untouched
