@@ -75,6 +75,10 @@ class ModelLibrary:
         self.unsaved: str | None = None
         self.newer = False  # the index was written by a newer version: never written over
         self._on_disk: str | None = None  # the index's text as last read
+        # The checkpoints the last load read to list them (a rebuild, a file found), by
+        # path_key, with the file's (mtime_ns, size) then: take_read hands each on once, so
+        # that a first start reads every file once, not once to list it and again to use it.
+        self._read_now: dict[str, tuple[tuple[int, int], Checkpoint]] = {}
 
     @property
     def data_folder(self) -> Path:
@@ -89,6 +93,7 @@ class ModelLibrary:
         Returns what a person should be told, e.g. that the index was rebuilt. A folder that
         cannot be written is no reason to fail: the list is used as read, and a note says so."""
         notes: list[str] = []
+        self._read_now = {}
         clear_stale_temporaries(self.index.parent)
         self.unsaved, self.newer, self._on_disk = None, False, None
         try:
@@ -126,6 +131,18 @@ class ModelLibrary:
             notes.append(f"Listed {count(len(found), 'model')} found in the models folder: "
                          + ", ".join(f"{e.name} ({e.file.name})" for e in found))
         return notes + self._save_loaded()
+
+    def take_read(self, path: str | os.PathLike) -> Checkpoint | None:
+        """The checkpoint the last load read from `path` to list it, if the file is still as it
+        was then; None otherwise, or when it was handed on already."""
+        kept = self._read_now.pop(path_key(path), None)
+        if kept is None:
+            return None
+        try:
+            stat = Path(path).stat()
+        except OSError:
+            return None
+        return kept[1] if kept[0] == (stat.st_mtime_ns, stat.st_size) else None
 
     def _save_loaded(self) -> list[str]:
         """Write the list just loaded where it differs from the file (paths made relative,
@@ -220,10 +237,12 @@ class ModelLibrary:
 
     def _add_file(self, path: Path, origin: str) -> ModelEntry | None:
         try:
+            before = path.stat()
             ckpt = checkpoint.load(path)
             summary = summarize(ckpt)
         except (checkpoint.CheckpointError, OSError, ValueError, TypeError, KeyError):
             return None  # not a model this app can list; the file is left alone
+        self._read_now[path_key(path)] = ((before.st_mtime_ns, before.st_size), ckpt)
         name = ckpt.name if origin == "bundled" else default_name(ckpt, path.stat().st_mtime)
         entry = ModelEntry(str(path.resolve()), name, origin, path.stat().st_mtime, summary)
         entry.name = self._unused(name, entry)

@@ -166,7 +166,7 @@ class AppState(QObject):
             self._unlisted[key] = Unlisted(None, NOT_FOUND)
             return ""
         try:
-            ckpt = checkpoint.load(entry.path)
+            ckpt = self.library.take_read(entry.path) or checkpoint.load(entry.path)
         except checkpoint.CheckpointError as exc:
             reason = refusal(exc)
             self._unlisted[key] = Unlisted((stat.st_mtime_ns, stat.st_size), reason)
