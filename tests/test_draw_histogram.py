@@ -88,3 +88,37 @@ def test_a_cut_bar_is_striped_every_few_pixels_and_a_whole_one_is_plain(qtbot):
     starts = np.flatnonzero(bright[1:] & ~bright[:-1])
     assert len(starts) >= 5 and striped.max() > 150 and striped.min() < 110
     assert np.allclose(np.diff(starts), CUT_STRIPES, atol=1)
+
+
+def test_a_cut_bar_fills_its_place_at_every_size_of_the_chart(qtbot):
+    """A cut bar is copied from a picture of it made for its size: after the chart is resized
+    the bar still reaches from the axis to the top, striped, and no further."""
+    import pyqtgraph as pg
+
+    from vae_desktop.gui.widgets.gap_bars import cut_brush
+
+    view = pg.PlotWidget()
+    qtbot.addWidget(view)
+    bars = GapBars(2, top=40.0)
+    view.addItem(bars)
+    vb = view.getPlotItem().vb
+    colour = (220, 120, 60)
+    bars.set_bars(np.array([90.0, 90.0]), [cut_brush(colour)] * 2)
+    view.show()
+    for width, height in ((300, 200), (520, 380), (260, 150)):
+        view.resize(width, height)
+        vb.setRange(xRange=(-0.5, 1.5), yRange=(0, 50), padding=0)
+        qtbot.waitUntil(lambda w=width: view.width() == w)
+        image = view.grab().toImage()
+
+        def reds(x0: float, x1: float, y: float, image=image) -> np.ndarray:
+            left = vb.mapViewToDevice(pg.Point(x0, y))
+            right = vb.mapViewToDevice(pg.Point(x1, y))
+            return np.array([image.pixelColor(int(x), int(left.y())).red()
+                             for x in range(int(left.x()), int(right.x()))])
+
+        for y in (1.0, 20.0, 39.0):  # near the axis, halfway, near the top
+            row = reds(0.72, 1.28, y)
+            assert row.max() > 150 and row.min() < 110, (width, y)  # striped
+        assert reds(0.72, 1.28, 45.0).max() < 60, width  # nothing above the top
+        assert reds(0.39, 0.61, 20.0).max() < 60, width  # nor between the bars
