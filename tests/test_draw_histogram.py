@@ -122,3 +122,31 @@ def test_a_cut_bar_fills_its_place_at_every_size_of_the_chart(qtbot):
             assert row.max() > 150 and row.min() < 110, (width, y)  # striped
         assert reds(0.72, 1.28, 45.0).max() < 60, width  # nothing above the top
         assert reds(0.39, 0.61, 20.0).max() < 60, width  # nor between the bars
+
+
+def test_the_stripes_are_drawn_at_the_screens_pixel_ratio(qtbot):
+    """On a HiDPI screen (2 device pixels a point) the stripes are drawn at the screen's own
+    resolution: a tile made at 1 was magnified, every stripe a staircase of 2x2 blocks."""
+    from PySide6.QtCore import QRectF, Qt
+    from PySide6.QtGui import QImage, QPainter
+    from PySide6.QtWidgets import QGraphicsScene
+
+    from vae_desktop.gui.widgets.gap_bars import CUT_STRIPES, cut_brush
+
+    bars = GapBars(1, top=40.0)
+    bars.set_bars(np.array([90.0]), [cut_brush((220, 120, 60))])
+    scene = QGraphicsScene()
+    scene.addItem(bars)
+    image = QImage(200, 400, QImage.Format_ARGB32_Premultiplied)  # 100x200 points at ratio 2
+    image.setDevicePixelRatio(2.0)
+    image.fill(Qt.black)  # the chart's dark background: the faded fill and its stripes differ
+    painter = QPainter(image)
+    scene.render(painter, QRectF(0, 0, 100, 200), QRectF(-0.5, 0.0, 1.0, 40.0),
+                 Qt.IgnoreAspectRatio)
+    painter.end()
+    row = np.array([image.pixelColor(x, 200).red() for x in range(40, 160)])
+    bright = row > (row.max() + row.min()) / 2
+    starts = np.flatnonzero(bright[1:] & ~bright[:-1])
+    assert len(starts) >= 4 and np.allclose(np.diff(starts), 2 * CUT_STRIPES, atol=1)
+    # A magnified tile repeats each of its pixels twice along the row.
+    assert np.mean(row[0::2] == row[1::2]) < 0.8, row[:24]

@@ -45,7 +45,7 @@ class GapBars(pg.GraphicsObject):
         self._width = self.bar_width = width
         self._top = self.top = float(top)
         self._stripes: list[QColor] = []
-        self._stripe_brushes: dict[int, QBrush] = {}  # by colour
+        self._stripe_brushes: dict[tuple, QBrush] = {}  # by colour and pixel ratio
         self._cut_bars: dict[tuple, QPixmap] = {}  # a cut bar as painted, by size and colours
         self._outline = pg.mkPen(pg.getConfigOption("foreground"), cosmetic=True)
         self._brush = pg.mkBrush(colour)
@@ -114,21 +114,24 @@ class GapBars(pg.GraphicsObject):
             bar = QPainter(picture)
             whole = QRect(QPoint(0, 0), size)
             bar.fillRect(whole, brush)
-            bar.fillRect(whole, self._stripe_brush(stripes))
+            bar.fillRect(whole, self._stripe_brush(stripes, ratio))
             bar.setPen(self._outline)
             bar.drawRect(whole.adjusted(0, 0, -1, -1))
             bar.end()
             self._cut_bars[key] = picture
         return picture
 
-    def _stripe_brush(self, colour: QColor) -> QBrush:
+    def _stripe_brush(self, colour: QColor, ratio: float) -> QBrush:
         """A brush of `colour`'s stripes: a CUT_STRIPES-px square tile with one stripe across it
-        (and the ends of its neighbours), so that tiles side by side join into long stripes."""
-        key = colour.rgba()
+        (and the ends of its neighbours), so that tiles side by side join into long stripes;
+        drawn at the screen's pixel `ratio` (2 on a HiDPI screen), where a tile of 1 would be
+        magnified into blocky steps."""
+        key = (colour.rgba(), ratio)
         brush = self._stripe_brushes.get(key)
         if brush is None:
             size = int(CUT_STRIPES)
-            tile = QPixmap(size, size)
+            tile = QPixmap(round(size * ratio), round(size * ratio))
+            tile.setDevicePixelRatio(ratio)
             tile.fill(Qt.transparent)
             tile_painter = QPainter(tile)
             tile_painter.setRenderHint(QPainter.Antialiasing)
