@@ -72,10 +72,11 @@ def _abandoned_note(tab: QWidget) -> str | None:
 
 
 def close_down(window: QWidget, tabs: Mapping[str, QWidget], workers: Workers,
-               budget_s: float = SHUTDOWN_BUDGET_S) -> list[str]:
-    """Stop every job and wait for them, at most `budget_s`; returns the titles of the tabs whose
-    work was left running (empty when everything ended)."""
-    deadline = time.monotonic() + budget_s
+               budget_s: float | None = None) -> list[str]:
+    """Stop every job and wait for them, at most `budget_s` (SHUTDOWN_BUDGET_S as it is when
+    called); returns the titles of the tabs whose work was left running (empty when everything
+    ended)."""
+    deadline = time.monotonic() + (SHUTDOWN_BUDGET_S if budget_s is None else budget_s)
     workers.close()
     for title, tab in tabs.items():
         _call(tab, title, "shutdown", 0.0)  # stop, without waiting yet
