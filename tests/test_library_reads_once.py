@@ -63,6 +63,15 @@ def test_a_file_changed_after_the_rebuild_read_it_is_read_again(qapp):
     assert library.take_read(other) is None  # handed on once, and not kept after
 
 
+def test_a_file_gone_after_the_rebuild_read_it_is_not_handed_on(qapp):
+    path = checkpoint.save(models_dir() / "gone.pt", new_model(1, latent_dim=2, hidden=16),
+                           [{"epoch": 1, "test_loss": 160.0}])
+    library = ModelLibrary()
+    library.load()
+    path.unlink()
+    assert library.take_read(path) is None
+
+
 def test_an_index_already_there_reads_each_file_once_too(qapp, monkeypatch):
     AppState().load_library()  # writes the index
     reads = counting_loads(monkeypatch)

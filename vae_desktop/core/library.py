@@ -243,8 +243,8 @@ class ModelLibrary:
         except (checkpoint.CheckpointError, OSError, ValueError, TypeError, KeyError):
             return None  # not a model this app can list; the file is left alone
         self._read_now[path_key(path)] = ((before.st_mtime_ns, before.st_size), ckpt)
-        name = ckpt.name if origin == "bundled" else default_name(ckpt, path.stat().st_mtime)
-        entry = ModelEntry(str(path.resolve()), name, origin, path.stat().st_mtime, summary)
+        name = ckpt.name if origin == "bundled" else default_name(ckpt, before.st_mtime)
+        entry = ModelEntry(str(path.resolve()), name, origin, before.st_mtime, summary)
         entry.name = self._unused(name, entry)
         self.entries.append(entry)
         return entry

@@ -166,7 +166,9 @@ class AppState(QObject):
             self._unlisted[key] = Unlisted(None, NOT_FOUND)
             return ""
         try:
-            ckpt = self.library.take_read(entry.path) or checkpoint.load(entry.path)
+            ckpt = self.library.take_read(entry.path)  # what a rebuild just read, if it did
+            if ckpt is None:
+                ckpt = checkpoint.load(entry.path)
         except checkpoint.CheckpointError as exc:
             reason = refusal(exc)
             self._unlisted[key] = Unlisted((stat.st_mtime_ns, stat.st_size), reason)
