@@ -6,11 +6,10 @@ names people had given were lost for good."""
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
-from vae_desktop.core import checkpoint
+from vae_desktop.core import checkpoint, library_index
 from vae_desktop.core.library import ModelLibrary
 from vae_desktop.core.library_index import index_path
 from vae_desktop.core.paths import bundled_models_dir, models_dir
@@ -27,7 +26,9 @@ def listed_model(name="Lecture demo"):
     return ckpt.path
 
 
-def test_a_truncated_list_is_kept_as_a_backup_before_it_is_rebuilt():
+def test_a_truncated_list_is_kept_as_a_backup_before_it_is_rebuilt(monkeypatch):
+    # The backup is named by the day; a fixed one, so that a run across midnight cannot fail.
+    monkeypatch.setattr(library_index, "today", lambda: "2031-01-02")
     path = listed_model()
     whole = index_path().read_bytes()
     cut = whole[:whole.index(b"Lecture") + 3]  # ends inside a string
@@ -35,7 +36,7 @@ def test_a_truncated_list_is_kept_as_a_backup_before_it_is_rebuilt():
 
     library = ModelLibrary()
     notes = library.load()
-    backup = models_dir() / f"library.damaged-{time.strftime('%Y-%m-%d')}.json"
+    backup = models_dir() / "library.damaged-2031-01-02.json"
     assert backup.read_bytes() == cut
     line = cut.count(b"\n") + 1
     files = len(list(bundled_models_dir().glob("*.pt"))) + 1
@@ -49,7 +50,7 @@ def test_a_truncated_list_is_kept_as_a_backup_before_it_is_rebuilt():
     index_path().write_bytes(b"{")
     ModelLibrary().load()
     assert backup.read_bytes() == cut
-    assert (models_dir() / f"library.damaged-{time.strftime('%Y-%m-%d')}-2.json").read_bytes() \
+    assert (models_dir() / "library.damaged-2031-01-02-2.json").read_bytes() \
         == b"{"
 
 

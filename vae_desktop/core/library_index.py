@@ -169,6 +169,11 @@ def write_index(index: Path, text: str) -> None:
     atomic_write(index, write)
 
 
+def today() -> str:
+    """The local date as a backup's name gives it, 2026-12-07."""
+    return time.strftime("%Y-%m-%d")
+
+
 def keep_damaged(index: Path) -> str:
     """Copy the index, which is about to be replaced, to library.damaged-<date>.json (-2,
     -3… when there is one already) beside it; returns the sentence that says so ("" for an
@@ -179,7 +184,7 @@ def keep_damaged(index: Path) -> str:
         return ""
     if not data.strip():
         return ""
-    stamp, n = time.strftime("%Y-%m-%d"), 1
+    stamp, n = today(), 1
     while True:
         suffix = "" if n == 1 else f"-{n}"
         backup = index.with_name(f"{index.stem}.damaged-{stamp}{suffix}.json")
