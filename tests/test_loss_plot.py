@@ -154,3 +154,29 @@ def test_the_first_steps_of_a_run_get_markers_and_a_long_curve_none(plot, monkey
     assert markers_shown(plot.curves["test"]) == 1
     assert legend_names(plot) == names and rebuilt == []
     plot.end_run()
+
+
+def drawn(plot, key: str) -> int:
+    """How many points the curve `key` draws now."""
+    x = plot.curves[key].getData()[0]
+    return 0 if x is None else len(x)
+
+
+def test_the_redraw_timer_runs_only_while_points_arrive(plot, qtbot):
+    # An idle window wakes for nothing: the plot's 200 ms redraw tick ran five times a second
+    # from its creation to the app's end, with or without a run.
+    assert not plot.timer.isActive()
+    plot.begin_run(0, 2)
+    assert not plot.timer.isActive()  # begin_run drew at once
+    feed(plot, 0.01, 0.2, 5, 200.0, 180.0)
+    assert plot.timer.isActive()
+    # The next tick draws the new points; the one after finds nothing new and stops.
+    qtbot.waitUntil(lambda: drawn(plot, "raw") == 5, timeout=2000)
+    qtbot.waitUntil(lambda: not plot.timer.isActive(), timeout=2000)
+    plot.add_epoch(1.0, 170.0)  # an epoch's test loss alone starts it again
+    assert plot.timer.isActive()
+    qtbot.waitUntil(lambda: drawn(plot, "test") == 1, timeout=2000)
+    qtbot.waitUntil(lambda: not plot.timer.isActive(), timeout=2000)
+    plot.end_run()
+    plot.set_history([{"epoch": 1, "train_loss": 150.0, "test_loss": 149.0}])
+    assert not plot.timer.isActive() and drawn(plot, "test") == 1

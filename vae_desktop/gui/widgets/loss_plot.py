@@ -264,10 +264,11 @@ class LossPlot(QWidget):
         layout.addWidget(self.plot_widget, 1)
         layout.addLayout(toggle_row)
 
+        # Redraws new points at most every REDRAW_MS, ticking only while they come: started by
+        # the first of them, stopped by a tick that finds none (an idle window wakes for nothing).
         self.timer = QTimer(self)
         self.timer.setInterval(REDRAW_MS)
         self.timer.timeout.connect(self.redraw)
-        self.timer.start()
         self._update_legend()
 
     def resizeEvent(self, event) -> None:
@@ -456,12 +457,12 @@ class LossPlot(QWidget):
         self.series["smooth"].append(x, self._smoothers["smooth"](loss))
         self.series["recon"].append(x, self._smoothers["recon"](recon))
         self.series["kl"].append(x, self._smoothers["kl"](kl))
-        self._dirty = True
+        self._redraw_soon()
 
     def add_epoch(self, epoch: float, test_loss: float) -> None:
         if math.isfinite(test_loss):
             self.series["test"].append(epoch, test_loss)
-            self._dirty = True
+            self._redraw_soon()
 
     def set_history(self, history: list[dict], weighted: bool = False,
                     redraw: bool = True) -> None:
@@ -485,8 +486,15 @@ class LossPlot(QWidget):
         if redraw:
             self.redraw()
 
+    def _redraw_soon(self) -> None:
+        """New points: drawn at the timer's next tick."""
+        self._dirty = True
+        if not self.timer.isActive():
+            self.timer.start()
+
     def redraw(self) -> None:
         if not self._dirty:
+            self.timer.stop()  # nothing came since the last tick
             return
         self._dirty = False
         for key, curve in self.curves.items():
