@@ -7,6 +7,40 @@ import signal
 import sys
 
 
+class SignalWaker:
+    """Python's signal handlers (Ctrl+C, SIGTERM) run as soon as a signal comes, while Qt's
+    event loop waits in C++: the interpreter's C-level handler writes to a socket
+    (signal.set_wakeup_fd), whose notifier wakes the loop, and the handlers run as its slot
+    returns to Python. A 250 ms timer did this by waking the idle app four times a second.
+    Make one in the main thread once the QApplication exists, and keep it."""
+
+    def __init__(self) -> None:
+        import socket
+
+        from PySide6.QtCore import QSocketNotifier
+
+        self._read, self._write = socket.socketpair()
+        for end in (self._read, self._write):
+            end.setblocking(False)
+        self._previous = signal.set_wakeup_fd(self._write.fileno())
+        self.notifier = QSocketNotifier(self._read.fileno(), QSocketNotifier.Type.Read)
+        self.notifier.activated.connect(self._drain)
+
+    def _drain(self, *_args) -> None:
+        try:
+            while self._read.recv(512):
+                pass
+        except OSError:  # emptied (BlockingIOError), or closed
+            pass
+
+    def close(self) -> None:
+        """Give the wakeup back to what had it, and close the sockets."""
+        self.notifier.setEnabled(False)
+        signal.set_wakeup_fd(self._previous)
+        self._read.close()
+        self._write.close()
+
+
 class GuiThreadCollector:
     """Python's cycle collection in the GUI thread only: automatic collection off, a collection
     of each generation past its threshold on a timer (what pyqtgraph's GarbageCollector does;
@@ -59,7 +93,6 @@ def run_app(argv: list[str] | None = None, window_class=None, show_first: bool |
     from vae_desktop.gui.preflight import check_or_exit
 
     check_or_exit()  # before Qt loads: a missing system library gets its install command
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from vae_desktop import __version__
@@ -95,15 +128,12 @@ def run_app(argv: list[str] | None = None, window_class=None, show_first: bool |
         collector.settle()
 
     # Ctrl+C in the terminal closes the window the normal way (training stops, settings are
-    # saved). Qt's event loop does not run Python code on its own, so a timer lets Python
-    # notice the signal.
+    # saved). Qt's event loop does not run Python code on its own: SignalWaker wakes it.
     signal.signal(signal.SIGINT, lambda *_: window.close())
     # A logout or `kill` (SIGTERM) closes it too, without a question nobody could answer, so
     # a run's model is kept and listed instead of the process dying mid-epoch.
     signal.signal(signal.SIGTERM, lambda *_: getattr(window, "terminate", window.close)())
-    heartbeat = QTimer()
-    heartbeat.timeout.connect(lambda: None)
-    heartbeat.start(250)
+    waker = SignalWaker()  # noqa: F841 - kept until the process ends
     code = app.exec()
     # Closing the window stopped and awaited every job and saved the settings; every file the
     # app writes is written atomically and synced. Python's own teardown of torch and Qt objects
