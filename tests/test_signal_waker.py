@@ -42,3 +42,31 @@ def test_a_signal_runs_its_handler_while_the_loop_waits(qapp):
         signal.signal(signal.SIGUSR1, previous)
     assert sorted(order) == ["handler", "woken"]
     assert signal.set_wakeup_fd(-1) == -1  # close() gave the wakeup back
+
+
+def test_where_the_wakeup_cannot_be_set_a_timer_polls_instead(qapp, monkeypatch):
+    # set_wakeup_fd refuses outside the main thread, and a platform may refuse a socket:
+    # the app must start all the same, and still hear Ctrl+C.
+    def refuse(fd, *args, **kwargs):
+        raise ValueError("set_wakeup_fd only works in main thread of the main interpreter")
+
+    loop = QEventLoop()
+    order = []
+
+    def handler(signum, frame):
+        order.append("handler")
+        loop.quit()
+
+    previous = signal.signal(signal.SIGUSR1, handler)
+    with monkeypatch.context() as patch:
+        patch.setattr(signal, "set_wakeup_fd", refuse)
+        waker = SignalWaker()
+    try:
+        assert waker.notifier is None and waker.timer.isActive()
+        QTimer.singleShot(5000, lambda: (order.append("timeout"), loop.quit()))
+        threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGUSR1)).start()
+        loop.exec()
+    finally:
+        waker.close()
+        signal.signal(signal.SIGUSR1, previous)
+    assert order == ["handler"] and not waker.timer.isActive()

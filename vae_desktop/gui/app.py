@@ -11,18 +11,30 @@ class SignalWaker:
     """Python's signal handlers (Ctrl+C, SIGTERM) run as soon as a signal comes, while Qt's
     event loop waits in C++: the interpreter's C-level handler writes to a socket
     (signal.set_wakeup_fd), whose notifier wakes the loop, and the handlers run as its slot
-    returns to Python. A 250 ms timer did this by waking the idle app four times a second.
-    Make one in the main thread once the QApplication exists, and keep it."""
+    returns to Python. A 250 ms timer did this by waking the idle app four times a second; it
+    is still the way where the wakeup cannot be set (not the main thread, or a platform that
+    refuses the socket). Make one once the QApplication exists, and keep it."""
+
+    POLL_MS = 250
 
     def __init__(self) -> None:
         import socket
 
-        from PySide6.QtCore import QSocketNotifier
+        from PySide6.QtCore import QSocketNotifier, QTimer
 
+        self.notifier: QSocketNotifier | None = None
+        self.timer = QTimer()
+        self.timer.timeout.connect(lambda: None)  # Python runs, and with it the handlers
         self._read, self._write = socket.socketpair()
-        for end in (self._read, self._write):
-            end.setblocking(False)
-        self._previous = signal.set_wakeup_fd(self._write.fileno())
+        try:
+            for end in (self._read, self._write):
+                end.setblocking(False)
+            self._previous = signal.set_wakeup_fd(self._write.fileno())
+        except (ValueError, OSError):
+            self._read.close()
+            self._write.close()
+            self.timer.start(self.POLL_MS)
+            return
         self.notifier = QSocketNotifier(self._read.fileno(), QSocketNotifier.Type.Read)
         self.notifier.activated.connect(self._drain)
 
@@ -34,7 +46,10 @@ class SignalWaker:
             pass
 
     def close(self) -> None:
-        """Give the wakeup back to what had it, and close the sockets."""
+        """Give the wakeup back to what had it, and close the sockets (or stop polling)."""
+        self.timer.stop()
+        if self.notifier is None:
+            return
         self.notifier.setEnabled(False)
         signal.set_wakeup_fd(self._previous)
         self._read.close()
