@@ -36,7 +36,7 @@ class PausedFor(TrainControl):
         super().__init__()
         self.clock = clock
 
-    def wait_for_batch(self, poll_s: float = 0.02) -> tuple[bool, bool]:
+    def wait_for_batch(self) -> tuple[bool, bool]:
         if not self.paused:
             return False, False
         self.clock.offset += PAUSE_S

@@ -5,7 +5,6 @@ trainer (core.training) takes the requests between two batches."""
 from __future__ import annotations
 
 import threading
-import time
 
 from .jobs import JobControl
 from .settings import check
@@ -37,6 +36,7 @@ class TrainControl(JobControl):
             return False
         with self._lock:
             self._steps += 1
+        self._notify()
         return True
 
     def take_changes(self) -> dict[str, float]:
@@ -56,13 +56,14 @@ class TrainControl(JobControl):
             self._steps = 0
         super().resume()
 
-    def wait_for_batch(self, poll_s: float = 0.02) -> tuple[bool, bool]:
+    def wait_for_batch(self) -> tuple[bool, bool]:
         """Before a batch: wait out a pause unless a single step is asked for. Returns (waited,
-        single step)."""
+        single step). Sleeps until resumed, stopped or asked for a step (see JobControl)."""
         if not self.paused:
             return False, False
-        while self.paused and not self.stop_requested:
-            if self.take_step():
-                return True, True
-            time.sleep(poll_s)
+        with self._changed:
+            while self.paused and not self.stop_requested:
+                if self.take_step():
+                    return True, True
+                self._changed.wait(self.WAKE_S)
         return True, False
