@@ -1,14 +1,17 @@
-"""The idle app: what `vae-desktop` costs while it waits for a person, with nothing running.
+"""The idle app: what `vae-desktop` costs while it waits for a person, with nothing running,
+and with a training run paused.
 
     .venv/bin/python bench/idle_wakeups.py [--seconds 20] [--runs 3] [--other DIR]
 
-Each run starts `vae-desktop` as a person does (offscreen, a temporary data folder), waits until
-every tab is built (the launch log's `ready`, as bench/launch_latency.py reads it) and 5 s more,
-then reads from /proc, over --seconds: the CPU time of the process and how often its threads
-were switched in (voluntary and involuntary context switches of every thread: each wakeup of an
-idle thread is one). An idle desktop app should not wake at all, so a laptop's cores can sleep.
---other DIR runs the app of another tree (an earlier commit: `git worktree add DIR COMMIT`) in
-the runs between, for a before-and-after in the same minutes. Linux only (/proc).
+Idle: each run starts `vae-desktop` as a person does (offscreen, a temporary data folder), waits
+until every tab is built (the launch log's `ready`, as bench/launch_latency.py reads it) and 5 s
+more, then reads from /proc, over --seconds: the CPU time of the process and how often its
+threads were switched in (voluntary and involuntary context switches of every thread: each
+wakeup of an idle thread is one). Paused: a process of its own builds the main window, starts a
+small run on the Train tab, pauses it after 1.5 s, and counts its own threads' switches over
+--seconds from 3 s after the pause. An idle desktop app should not wake at all, so a laptop's
+cores can sleep. --other DIR runs the app of another tree (an earlier commit: `git worktree add
+DIR COMMIT`) in the runs between, for a before-and-after in the same minutes. Linux only (/proc).
 """
 
 from __future__ import annotations
@@ -24,6 +27,53 @@ import time
 from pathlib import Path
 
 APP = [sys.executable, "-m", "vae_desktop"]
+PAUSED_RUN = r"""
+import os, sys, time
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from vae_desktop.gui.main_window import MainWindow
+
+def switches():
+    total = 0
+    for task in os.listdir("/proc/self/task"):
+        try:
+            for line in open(f"/proc/self/task/{task}/status"):
+                if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total
+
+seconds = float(sys.argv[1])
+app = QApplication([])
+window = MainWindow()
+window.resize(1280, 720)
+window.show()
+tab = window.train_tab
+
+def start():
+    tab.continue_box.setChecked(False)
+    tab.apply_settings({"arch": "mlp", "hidden": 64, "latent_dim": 2, "epochs": 50,
+                        "batch_size": 64, "train_size": 2000, "device": "cpu"})
+    tab.start()
+    QTimer.singleShot(1500, pause)
+
+def pause():
+    tab.toggle_pause()
+    QTimer.singleShot(3000, measure)
+
+def measure():
+    began = (switches(), time.process_time(), time.monotonic())
+    def done():
+        elapsed = time.monotonic() - began[2]
+        print(100 * (time.process_time() - began[1]) / elapsed, (switches() - began[0]) / elapsed,
+              flush=True)
+        os._exit(0)
+    QTimer.singleShot(int(seconds * 1000), done)
+
+QTimer.singleShot(3000, start)  # the window's first second of work done
+app.exec()
+"""
 
 
 def cpu_ticks(pid: int) -> int:
@@ -70,6 +120,17 @@ def idle_run(env: dict, cwd: Path, seconds: float) -> tuple[float, float]:
             proc.wait()
 
 
+def paused_run(env: dict, cwd: Path, seconds: float) -> tuple[float, float]:
+    """(CPU %, context switches a second) of a process whose training run is paused."""
+    out = subprocess.run([sys.executable, "-c", PAUSED_RUN, str(seconds)], env=env, cwd=cwd,
+                         capture_output=True, text=True, timeout=seconds + 120)
+    try:
+        cpu, woken = map(float, out.stdout.split()[-2:])
+    except ValueError:
+        raise SystemExit(f"the paused run failed (exit {out.returncode}):\n{out.stderr[-2000:]}") from None
+    return cpu, woken
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=20.0)
@@ -84,16 +145,18 @@ def main() -> None:
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "VAE_DESKTOP_DATA_DIR": f"{tmp}/data",
                "XDG_CONFIG_HOME": f"{tmp}/config", "HOME": tmp,
                "VAE_DESKTOP_LAUNCH_LOG": f"{tmp}/launch.log"}
-        results: dict[str, list[tuple[float, float]]] = {name: [] for name in trees}
+        results: dict[tuple[str, str], list[tuple[float, float]]] = {}
         for run in range(args.runs):
             for name, tree in trees.items():
-                found = idle_run({**env, "PYTHONPATH": str(tree)}, tree, args.seconds)
-                results[name].append(found)
-                print(f"run {run + 1}, {name}: CPU {found[0]:.2f}%, "
-                      f"{found[1]:.1f} context switches a second", flush=True)
-    print(f"\nthe idle app, offscreen, {args.seconds:g} s a run, medians of {args.runs}:")
-    for name, found in results.items():
-        print(f"  {name}: CPU {statistics.median(c for c, _ in found):.2f}% of a core, "
+                tree_env = {**env, "PYTHONPATH": str(tree)}
+                for state, measure in (("idle", idle_run), ("paused run", paused_run)):
+                    found = measure(tree_env, tree, args.seconds)
+                    results.setdefault((name, state), []).append(found)
+                    print(f"run {run + 1}, {name}, {state}: CPU {found[0]:.2f}%, "
+                          f"{found[1]:.1f} context switches a second", flush=True)
+    print(f"\noffscreen, {args.seconds:g} s a run, medians of {args.runs}:")
+    for (name, state), found in results.items():
+        print(f"  {name}, {state}: CPU {statistics.median(c for c, _ in found):.2f}% of a core, "
               f"{statistics.median(s for _, s in found):.1f} wakeups a second")
 
 
