@@ -266,6 +266,7 @@ class LossPlot(QWidget):
 
         # Redraws new points at most every REDRAW_MS, ticking only while they come: started by
         # the first of them, stopped by a tick that finds none (an idle window wakes for nothing).
+        # The Train tab's progress follows these ticks too, which holds as every step is a point.
         self.timer = QTimer(self)
         self.timer.setInterval(REDRAW_MS)
         self.timer.timeout.connect(self.redraw)
