@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import sys
 import threading
 
@@ -44,11 +45,14 @@ def test_a_signal_runs_its_handler_while_the_loop_waits(qapp):
     assert signal.set_wakeup_fd(-1) == -1  # close() gave the wakeup back
 
 
-def test_where_the_wakeup_cannot_be_set_a_timer_polls_instead(qapp, monkeypatch):
-    # set_wakeup_fd refuses outside the main thread, and a platform may refuse a socket:
+@pytest.mark.parametrize("refused", ["wakeup", "sockets"])
+def test_where_the_wakeup_cannot_be_set_a_timer_polls_instead(qapp, monkeypatch, refused):
+    # set_wakeup_fd refuses outside the main thread, and a platform may refuse the sockets:
     # the app must start all the same, and still hear Ctrl+C.
-    def refuse(fd, *args, **kwargs):
-        raise ValueError("set_wakeup_fd only works in main thread of the main interpreter")
+    def refuse(*args, **kwargs):
+        if refused == "wakeup":
+            raise ValueError("set_wakeup_fd only works in main thread of the main interpreter")
+        raise OSError(24, "Too many open files")
 
     loop = QEventLoop()
     order = []
@@ -59,7 +63,10 @@ def test_where_the_wakeup_cannot_be_set_a_timer_polls_instead(qapp, monkeypatch)
 
     previous = signal.signal(signal.SIGUSR1, handler)
     with monkeypatch.context() as patch:
-        patch.setattr(signal, "set_wakeup_fd", refuse)
+        if refused == "wakeup":
+            patch.setattr(signal, "set_wakeup_fd", refuse)
+        else:
+            patch.setattr(socket, "socketpair", refuse)
         waker = SignalWaker()
     try:
         assert waker.notifier is None and waker.timer.isActive()

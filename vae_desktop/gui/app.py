@@ -25,14 +25,15 @@ class SignalWaker:
         self.notifier: QSocketNotifier | None = None
         self.timer = QTimer()
         self.timer.timeout.connect(lambda: None)  # Python runs, and with it the handlers
-        self._read, self._write = socket.socketpair()
+        ends: tuple[socket.socket, ...] = ()
         try:
-            for end in (self._read, self._write):
+            self._read, self._write = ends = socket.socketpair()
+            for end in ends:
                 end.setblocking(False)
             self._previous = signal.set_wakeup_fd(self._write.fileno())
         except (ValueError, OSError):
-            self._read.close()
-            self._write.close()
+            for end in ends:
+                end.close()
             self.timer.start(self.POLL_MS)
             return
         self.notifier = QSocketNotifier(self._read.fileno(), QSocketNotifier.Type.Read)
