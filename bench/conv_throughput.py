@@ -34,7 +34,7 @@ import torch  # noqa: E402
 from torch import nn  # noqa: E402
 from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
-from bench.train_throughput import CPU, best_seconds  # noqa: E402
+from bench.train_throughput import CPU, best_seconds, describe_cpu  # noqa: E402
 from vae_desktop.core import products  # noqa: E402
 from vae_desktop.core.data import load_split, to_float  # noqa: E402
 from vae_desktop.core.fast_step import AutogradStep  # noqa: E402
@@ -138,6 +138,7 @@ def main() -> None:
           f"{bf16}; an epoch's products: {epoch_flop / 1e12:.2f} TFLOP "
           f"({per_step / 1e9:.2f} GFLOP a step); {args.repeats} rounds of {args.steps} "
           f"alternating steps")
+    print(f"# {describe_cpu()}")
     for v in variants:  # warm-up: oneDNN picks and caches its kernels on first use
         for i in range(3):
             v.one_step(i)

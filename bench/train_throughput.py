@@ -98,6 +98,24 @@ def flops(shapes) -> float:
     return sum(2 * m * k * n for m, k, n in shapes)
 
 
+def describe_cpu() -> str:
+    """The CPU, since this project's machine changes from session to session: its name, its
+    family and model, which tell the README's machines apart (AMD's family 25 is Zen 3 in models
+    1 and 33, Zen 4 in 17 and 97; family 26 is Zen 5), and the kernels torch runs on it."""
+    fields: dict[str, str] = {}
+    try:
+        for line in Path("/proc/cpuinfo").read_text(errors="replace").splitlines():
+            key, _, value = line.partition(":")
+            fields.setdefault(key.strip(), value.strip())
+    except OSError:
+        pass
+    name = fields.get("model name") or products.cpu_vendor() or "unknown CPU"
+    where = ", ".join(f"{key} {fields[key]}" for key in ("cpu family", "model") if key in fields)
+    capability = torch.backends.cpu.get_cpu_capability()
+    bf16 = "native bf16" if native_bf16(CPU) else "no native bf16"
+    return f"{name}{f' ({where})' if where else ''}, torch's {capability} kernels, {bf16}"
+
+
 def sync(device: torch.device) -> None:
     """Wait for the work queued on `device` (nothing to wait for on the CPU)."""
     if device.type == "cuda":
@@ -368,6 +386,7 @@ def main() -> None:
     gflop = sum(flops(shapes) * calls for shapes, calls in epoch_gemms()) / 1e9
     print(f"# torch {torch.__version__}, {torch.get_num_threads()} threads, CPU; an epoch's "
           f"products: {gflop:.0f} GFLOP; {args.repeats} interleaved rounds")
+    print(f"# {describe_cpu()}")
     rows: dict[str, list[float]] = {"gemm": [], "onednn gemm": [], "bf16 gemm": [], "fast": [],
                                     "fast other": [], "fast bf16": [], "autograd": [], "cli": [],
                                     "classic": []}
