@@ -4,7 +4,9 @@ torch multiplies float32 matrices on the CPU with its BLAS, Intel's MKL, which r
 code only on Intel CPUs. On an AMD EPYC with AVX-512 (Zen 5, 2 cores) MKL's products ran at
 206-215 GFLOP/s at the MLP's shapes and at 1024², while oneDNN, which torch already uses for
 bf16 products and for every convolution, ran the same products at 409-488 GFLOP/s, the same
-results within float rounding (2026-12-06, bench/train_throughput.py prints both). On an AMD
+results within float rounding (2026-12-06, bench/train_throughput.py prints both); on a Zen 4
+183-198 against 134 GFLOP/s, and the MLP's float32 step through oneDNN 0.98x its time
+through MKL (5.40 against 5.50 ms, four alternating runs, 2026-12-07). On an AMD
 EPYC without AVX-512 (Zen 3, AVX2), MKL's AVX2 paths run: there the two ran the MLP's products
 at about the same rate (137 against 143 GFLOP/s) and the MLP's step was 1.15x faster through MKL
 (5.84 against 6.69 ms, 2026-12-06), which writes into the step's kept buffers. `mm` and
