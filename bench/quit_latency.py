@@ -28,7 +28,7 @@ from vae_desktop.gui import app as gui_app
 from vae_desktop.gui.main_window import MainWindow
 
 class Window(MainWindow):  # the app's own window; the bench answers the question and quits
-    def _ask_quit(self, reasons):
+    def _ask_quit(self, reasons, unkept=()):  # MainWindow._ask_quit's arguments
         print(f"ANSWERED {time.monotonic()!r}", flush=True)
         return True
 
