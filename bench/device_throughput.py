@@ -162,6 +162,10 @@ def main() -> None:
                         help="those of them the device offers")
     args = parser.parse_args()
     device = resolve_device(args.device)
+    fewest = 3 if device.type == "cuda" else 2  # an epoch left to time
+    if args.epochs < fewest:
+        untimed = "the first and the last are" if device.type == "cuda" else "the first is"
+        parser.error(f"--epochs must be at least {fewest} on {device.type}: {untimed} not timed")
     offered = ["fp32"] + (["tf32"] if device.type == "cuda" else [])
     offered += ["bf16"] if native_bf16(device) else []
     precisions = [p for p in offered if p in args.precision]
