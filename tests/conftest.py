@@ -72,8 +72,16 @@ def pytest_runtest_teardown(item):
 @pytest.fixture(autouse=True)
 def _garbage_collected_in_the_gui_thread(_gui_thread_collector):
     """After each test, in this (the GUI) thread, what the collector's timer may not have had
-    an event loop to collect."""
+    an event loop to collect. A test that leaves automatic collection on (as the app never does)
+    fails here, where a later one that counts on it being off would fail instead (one did, in a
+    run with the tests in another order, 2026-12-07)."""
+    import gc
+
     yield
+    if gc.isenabled():
+        gc.disable()
+        pytest.fail("this test left Python's automatic garbage collection on; the session's "
+                    "GUI-thread collector (gui.app.GuiThreadCollector) keeps it off")
     _gui_thread_collector.check()
 
 

@@ -131,6 +131,7 @@ def test_the_plots_menus_are_deleted_with_them(qtbot):
 
     gc.collect()
     before = len(menus())
+    enabled = gc.isenabled()  # off already where the session's GUI-thread collector runs
     gc.disable()  # as between the collector's passes
     try:
         plots = TrialPlots()
@@ -143,4 +144,5 @@ def test_the_plots_menus_are_deleted_with_them(qtbot):
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         assert len(menus()) == before
     finally:
-        gc.enable()
+        if enabled:
+            gc.enable()
