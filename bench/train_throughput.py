@@ -102,13 +102,7 @@ def describe_cpu() -> str:
     """The CPU, since this project's machine changes from session to session: its name, its
     family and model, which tell the README's machines apart (AMD's family 25 is Zen 3 in models
     1 and 33, Zen 4 in 17 and 97; family 26 is Zen 5), and the kernels torch runs on it."""
-    fields: dict[str, str] = {}
-    try:
-        for line in Path("/proc/cpuinfo").read_text(errors="replace").splitlines():
-            key, _, value = line.partition(":")
-            fields.setdefault(key.strip(), value.strip())
-    except OSError:
-        pass
+    fields = products.cpu_fields()
     name = fields.get("model name") or products.cpu_vendor() or "unknown CPU"
     where = ", ".join(f"{key} {fields[key]}" for key in ("cpu family", "model") if key in fields)
     capability = torch.backends.cpu.get_cpu_capability()

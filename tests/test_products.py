@@ -83,6 +83,9 @@ def test_the_vendor_is_read_from_this_machine():
         pytest.skip("no /proc/cpuinfo here")
     if "vendor_id" in text:
         assert vendor and vendor in text
+        assert products.cpu_fields()["vendor_id"] == vendor
+    if "model name" in text:  # what the benches print as the machine's name
+        assert products.cpu_fields()["model name"] in text
 
 
 @pytest.mark.parametrize("arch", ["mlp", "conv"])

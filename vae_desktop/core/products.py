@@ -31,14 +31,25 @@ import torch
 BACKEND_VARIABLE = "VAE_DESKTOP_FP32_PRODUCTS"
 
 
-def cpu_vendor() -> str:
-    """The CPU's vendor string ("AuthenticAMD", "GenuineIntel", ...) or "" where unknown."""
+def cpu_fields() -> dict[str, str]:
+    """The first processor's fields in /proc/cpuinfo ("vendor_id", "model name", "cpu family",
+    "model", ...), or {} where there is no such file (Windows, macOS)."""
+    fields: dict[str, str] = {}
     try:
         for line in Path("/proc/cpuinfo").read_text(errors="replace").splitlines():
-            if line.startswith("vendor_id"):
-                return line.split(":", 1)[1].strip()
+            key, colon, value = line.partition(":")
+            if colon:
+                fields.setdefault(key.strip(), value.strip())
     except OSError:
         pass
+    return fields
+
+
+def cpu_vendor() -> str:
+    """The CPU's vendor string ("AuthenticAMD", "GenuineIntel", ...) or "" where unknown."""
+    vendor = cpu_fields().get("vendor_id")
+    if vendor:
+        return vendor
     processor = platform.processor()  # Windows: "AMD64 Family 25 Model 97 ..., AuthenticAMD"
     return next((v for v in ("AuthenticAMD", "GenuineIntel") if v in processor), "")
 
