@@ -6,11 +6,18 @@ a menu. Such menus outlived their plot until Python's cycle collector freed the 
 each one sent every style and palette change meanwhile: in the tests, up to 1,300 of them alive
 at once, and the Sweep tab's tests ran 0.92-0.95x the time once its plots' menus went with them
 (2026-12-06). With the plot's view (the widget on screen) as their parent, Qt deletes them with
-it."""
+it.
+
+The menus' Export… is pyqtgraph's, whose SVG choice failed on Qt 6 for every plot:
+gui.compat.close_svg_paths mends it once, here, where plots get their menus."""
 
 from __future__ import annotations
 
 import pyqtgraph as pg
+
+from vae_desktop.gui.compat import close_svg_paths
+
+close_svg_paths()
 
 
 def menus_go_with(view: pg.GraphicsView, plot: pg.PlotItem | None = None) -> None:
