@@ -190,9 +190,12 @@ def test_scoring_yields_after_every_batch_so_a_stop_ends_it_within_one(bundled, 
     assert len(fractions) >= 10 * (2500 + 2500 + 1000 * len(OUTLIERS)) // 2000
     assert fractions == sorted(fractions) and 0 < fractions[0] and fractions[-1] <= 1
     assert max(b - a for a, b in itertools.pairwise(fractions)) < 0.05
-    # The same scores as in one call.
+    # The same scores as in one call over the same images: the held-out digits are scored
+    # among the test images, so they are picked from a call over those. (Scored alone, in
+    # batches of other sizes, their products may round differently on two threads: they did,
+    # in the last bit, on a Xeon with AMX, 2026-12-07.)
     assert torch.equal(result.train, anomaly_scores(model, train))
-    assert torch.equal(result.anomalous, anomaly_scores(model, images[labels == 7]))
+    assert torch.equal(result.anomalous, anomaly_scores(model, images)[labels == 7])
 
 
 def _drain(steps, on_event=lambda event: None):
