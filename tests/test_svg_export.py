@@ -86,3 +86,22 @@ def test_a_bar_chart_exports_its_bars(qtbot, tmp_path):
     for r in filled:
         assert 0 <= float(r.getAttribute("x")) <= width
         assert 0 <= float(r.getAttribute("y")) <= height
+
+
+def test_a_pyqtgraph_that_reads_closed_paths_is_left_as_it_is(monkeypatch):
+    """Where pyqtgraph reads a closed path itself (a release after 0.14.0), nothing is mended:
+    the exporter's own function stays."""
+    import importlib
+
+    from vae_desktop.gui import compat
+
+    module = importlib.import_module("pyqtgraph.exporters.SVGExporter")
+    calls = []
+
+    def reads_them(node, defs, item, options):
+        calls.append(node.getElementsByTagName("path")[0].getAttribute("d"))
+
+    monkeypatch.setattr(module, "correctCoordinates", reads_them)
+    assert compat.close_svg_paths() is False
+    assert module.correctCoordinates is reads_them
+    assert calls == ["M0,0 L1,0 L1,1 Z"]  # asked once, on a closed path as Qt writes it

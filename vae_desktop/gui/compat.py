@@ -17,6 +17,7 @@ import ctypes
 import importlib
 import re
 import sys
+import xml.dom.minidom
 
 _IMMORTAL_BOOST = 1 << 60  # ~1e18 calls: never reached
 
@@ -55,8 +56,8 @@ def close_svg_paths() -> bool:
     except ImportError:
         return False
     correct = getattr(exporter, "correctCoordinates", None)
-    if correct is None or getattr(correct, "closes_paths", False):
-        return False
+    if correct is None or getattr(correct, "closes_paths", False) or _reads_closed_paths(correct):
+        return False  # mended already, or by pyqtgraph itself
 
     def correct_coordinates(node, *args, **kwargs):
         paths = node.getElementsByTagName("path")
@@ -74,4 +75,16 @@ def close_svg_paths() -> bool:
 
     correct_coordinates.closes_paths = True
     exporter.correctCoordinates = correct_coordinates
+    return True
+
+
+def _reads_closed_paths(correct) -> bool:
+    """Whether pyqtgraph's `correctCoordinates` reads a closed path as it is: asked on a group
+    like the exporter's own, with no gradients (the only use of its item) and no options."""
+    group = xml.dom.minidom.parseString(
+        '<g><g transform="matrix(1,0,0,1,0,0)"><path d="M0,0 L1,0 L1,1 Z"/></g></g>')
+    try:
+        correct(group.documentElement, [], None, {})
+    except ValueError:
+        return False
     return True
