@@ -1,22 +1,28 @@
 """A plot's right-click menu offers pyqtgraph's Export…, whose SVG choice failed on every plot:
 Qt 6 writes the view's frame as a closed path ("M0,0 L10,0 L10,5 L0,5 Z"), and pyqtgraph
 0.14.0's exporter reads each token of a path as a pair of numbers, so the "Z" raised ValueError
-(pyqtgraph issue 3495). vae_desktop.gui.compat mends the exporter when a plot's menus are set up
-(widgets.plot_menus)."""
+(pyqtgraph issue 3495). widgets.svg_export mends the exporter when a plot's Export… dialog
+opens; widgets.plot_menus sets that up before any plot is made."""
 
 from __future__ import annotations
 
+import importlib
 import re
+import subprocess
+import sys
 import xml.dom.minidom
+from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
 from pyqtgraph.exporters import SVGExporter
 from PySide6.QtWidgets import QApplication
 
+from vae_desktop.gui.widgets import svg_export
 from vae_desktop.gui.widgets.gap_bars import GapBars, cut_brush
 from vae_desktop.gui.widgets.plot_menus import menus_go_with
 
+REPO = Path(__file__).resolve().parents[1]
 HEIGHTS = np.array([5.0, 40.0, 20.0, 40.0, 0.0, 1.0, 2.0, 3.0, 4.0, 40.0])  # three cut at 40
 
 
@@ -39,6 +45,7 @@ def _plot(qtbot, bars: bool) -> pg.PlotWidget:
 
 
 def _export(view: pg.PlotWidget, path) -> tuple[xml.dom.minidom.Document, float, float]:
+    svg_export.close_svg_paths()  # as the Export… dialog does when it opens
     exporter = SVGExporter(view.getPlotItem())
     exporter.export(str(path))
     document = xml.dom.minidom.parseString(path.read_text(encoding="utf-8"))
@@ -88,13 +95,25 @@ def test_a_bar_chart_exports_its_bars(qtbot, tmp_path):
         assert 0 <= float(r.getAttribute("y")) <= height
 
 
+def test_a_plots_export_action_mends_the_exporter_as_its_dialog_opens(qtbot, monkeypatch):
+    view = _plot(qtbot, bars=False)
+    scene = view.scene()
+    mended = []
+    monkeypatch.setattr(svg_export, "close_svg_paths", lambda: mended.append(True))
+    scene.contextMenuItem = view.getPlotItem().vb  # as a right-click on the plot leaves it
+    export_action = scene.contextMenu[0]
+    assert export_action.text() == "Export..."
+    export_action.trigger()
+    try:
+        assert mended == [True]
+        assert scene.exportDialog.isVisible()
+    finally:
+        scene.exportDialog.close()
+
+
 def test_a_pyqtgraph_that_reads_closed_paths_is_left_as_it_is(monkeypatch):
     """Where pyqtgraph reads a closed path itself (a release after 0.14.0), nothing is mended:
     the exporter's own function stays."""
-    import importlib
-
-    from vae_desktop.gui import compat
-
     module = importlib.import_module("pyqtgraph.exporters.SVGExporter")
     calls = []
 
@@ -102,6 +121,42 @@ def test_a_pyqtgraph_that_reads_closed_paths_is_left_as_it_is(monkeypatch):
         calls.append(node.getElementsByTagName("path")[0].getAttribute("d"))
 
     monkeypatch.setattr(module, "correctCoordinates", reads_them)
-    assert compat.close_svg_paths() is False
+    assert svg_export.close_svg_paths() is False
     assert module.correctCoordinates is reads_them
     assert calls == ["M0,0 L1,0 L1,1 Z"]  # asked once, on a closed path as Qt writes it
+
+
+# Every scene the app's window makes, in a process of its own (this one has imported the widgets
+# already): whether its Export… action was connected to the mending dialog.
+EVERY_SCENE = r"""
+import os, sys, tempfile
+os.environ["VAE_DESKTOP_DATA_DIR"] = tempfile.mkdtemp()
+import pyqtgraph as pg
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+made = []
+init = pg.GraphicsScene.__init__
+def recording_init(self, *args, **kwargs):
+    init(self, *args, **kwargs)
+    made.append(getattr(type(self).showExportDialog, "mends_svg", False))
+pg.GraphicsScene.__init__ = recording_init
+QSettings.setDefaultFormat(QSettings.IniFormat)
+QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, tempfile.mkdtemp())
+app = QApplication([])
+from vae_desktop.gui.main_window import TABS, MainWindow
+window = MainWindow()
+window.show()
+for title, _ in TABS:
+    window.show_tab(title)
+    app.processEvents()
+print(len(made), made.count(True))
+"""
+
+
+def test_every_scene_of_the_window_opens_the_mending_dialog():
+    done = subprocess.run([sys.executable, "-c", EVERY_SCENE], capture_output=True, text=True,
+                          timeout=180, cwd=REPO)
+    assert done.returncode == 0, done.stderr[-3000:]
+    made, mending = map(int, done.stdout.split()[-2:])
+    assert made >= 10  # the tabs' plots and image views
+    assert mending == made

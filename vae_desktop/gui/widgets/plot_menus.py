@@ -8,16 +8,17 @@ at once, and the Sweep tab's tests ran 0.92-0.95x the time once its plots' menus
 (2026-12-06). With the plot's view (the widget on screen) as their parent, Qt deletes them with
 it.
 
-The menus' Export… is pyqtgraph's, whose SVG choice failed on Qt 6 for every plot:
-gui.compat.close_svg_paths mends it once, here, where plots get their menus."""
+The scene's menu has pyqtgraph's Export…, whose SVG choice failed on Qt 6 for every plot: its
+dialog mends the exporter as it opens (widgets.svg_export), set up here, before any plot is made
+(a scene connects that action when it is made)."""
 
 from __future__ import annotations
 
 import pyqtgraph as pg
 
-from vae_desktop.gui.compat import close_svg_paths
+from vae_desktop.gui.widgets.svg_export import mend_when_exporting
 
-close_svg_paths()
+mend_when_exporting()
 
 
 def menus_go_with(view: pg.GraphicsView, plot: pg.PlotItem | None = None) -> None:
