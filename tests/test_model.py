@@ -172,6 +172,39 @@ def test_the_decoders_transposed_convolutions_are_the_layers(run_as, channels, o
     assert outputs[0].abs().max() > 0.1
 
 
+@pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16])
+@pytest.mark.parametrize("rows, cols", [(14, 14), (3, 5)])
+def test_the_last_layers_gather_is_pixel_shuffle_and_its_crop(dtype, rows, cols):
+    """to_one_channel interleaves its four phases with one gather: the very numbers
+    pixel_shuffle and the crop give, forward and back, in float32 and under bf16 autocast (its
+    logits float32 in both), also for an image that is not square, where a row's length and a
+    column's height differ."""
+    torch.manual_seed(3)
+    layer = torch.nn.ConvTranspose2d(8, 1, 4, 2, 1)
+    x = torch.randn(5, 8, rows, cols).contiguous(memory_format=torch.channels_last)
+
+    def shuffled(v):  # as the layer ran until 2026-12-07
+        c = v.shape[1]
+        kernel = layer.weight.reshape(c, 2, 2, 2, 2).flip(1, 3).permute(2, 4, 0, 1, 3)
+        phases = F.conv2d(v, kernel.reshape(4, c, 2, 2).contiguous(
+            memory_format=torch.channels_last), None, 1, 1)
+        return F.pixel_shuffle(phases, 2)[:, :, 1:-1, 1:-1] + layer.bias.view(1, 1, 1, 1)
+
+    results = []
+    for run in (shuffled, lambda v: to_one_channel(v, layer)):
+        layer.zero_grad()
+        xg = x.clone().to(dtype).requires_grad_()
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=dtype == torch.bfloat16):
+            out = run(xg)
+        out.backward(torch.linspace(-1, 1, out.numel()).reshape(out.shape))
+        results.append((out, xg.grad, layer.weight.grad.clone(), layer.bias.grad.clone()))
+    assert results[1][0].shape == (5, 1, 2 * rows, 2 * cols)
+    assert results[1][0].dtype == torch.float32
+    for got, expected in zip(results[1], results[0], strict=True):
+        assert torch.equal(got, expected)
+    assert results[1][0].abs().max() > 0.1
+
+
 @pytest.mark.parametrize("precision", ["fp32", "bf16"])
 def test_the_transposed_convolutions_bias_gradient_is_a_sum_outside_onednn(precision):
     """oneDNN's transposed convolution computes its bias gradient slowly: in bf16 on an

@@ -3,6 +3,7 @@ conditioned on the digit label (a CVAE). The model is separate from the loop tha
 
 from __future__ import annotations
 
+import functools
 from dataclasses import asdict, dataclass, fields
 
 import torch
@@ -260,15 +261,35 @@ def transposed_conv(x: torch.Tensor, layer: nn.ConvTranspose2d) -> torch.Tensor:
 def to_one_channel(x: torch.Tensor, layer: nn.ConvTranspose2d) -> torch.Tensor:
     """`layer(x)` for the conv decoder's last layer (C channels -> 1, 4x4 kernel, stride 2,
     padding 1) as a sub-pixel convolution: a 2x2 convolution to the four output phases (row
-    and column parity), interleaved by pixel_shuffle. Tap 2a+b of the transposed kernel takes
+    and column parity), interleaved by one gather. Tap 2a+b of the transposed kernel takes
     the input pixel a rows up to phase b, so the 2x2 kernel is the 4x4 one with its halves
     reordered and flipped. Equal to the layer within float rounding, and 2x faster on the CPU
-    (oneDNN's transposed convolution to one channel: 32 ms for 1,000 images, this 12-19 ms)."""
+    (oneDNN's transposed convolution to one channel: 32 ms for 1,000 images, this 12-19 ms).
+
+    The gather (`_pixel_order`) interleaves the phases and crops the padding in one pass, in
+    float32, where pixel_shuffle and a crop in bf16 took 0.47 against 0.23 ms forward and back
+    for 128 images (float32: 0.50 against 0.21 ms), the same numbers bit for bit (the bias's add
+    made the logits float32 in both). Trainer epochs, alternating: bf16 0.99x, float32 0.98x,
+    the same test loss to the last digit (2026-12-07, Xeon with AMX)."""
     c = x.shape[1]
     taps = layer.weight.reshape(c, 2, 2, 2, 2)  # [channel, a, b, a', b']: tap (2a+b, 2a'+b')
     kernel = taps.flip(1, 3).permute(2, 4, 0, 1, 3).reshape(4, c, 2, 2)
     phases = F.conv2d(x, kernel.contiguous(memory_format=torch.channels_last), None, 1, 1)
-    return F.pixel_shuffle(phases, 2)[:, :, 1:-1, 1:-1] + layer.bias.view(1, 1, 1, 1)
+    n, _, rows, cols = phases.shape
+    # [n, rows, cols, phase]: a view where the convolution gave channels last, as it does here.
+    flat = phases.permute(0, 2, 3, 1).reshape(n, -1).float()
+    pixels = flat.index_select(1, _pixel_order(rows - 1, cols - 1, flat.device))
+    return pixels.view(n, 1, 2 * (rows - 1), 2 * (cols - 1)) + layer.bias.view(1, 1, 1, 1)
+
+
+@functools.cache
+def _pixel_order(rows: int, cols: int, device: torch.device) -> torch.Tensor:
+    """For each pixel of a 2*rows x 2*cols image, row by row, where it lies among the phases
+    [rows + 1, cols + 1, 4] of `to_one_channel`: pixel (r, c) is pixel (r + 1, c + 1) of the
+    uncropped image, phase 2 * ((r + 1) % 2) + (c + 1) % 2 at ((r + 1) // 2, (c + 1) // 2)."""
+    r = torch.arange(1, 2 * rows + 1).view(-1, 1)
+    c = torch.arange(1, 2 * cols + 1).view(1, -1)
+    return (((r // 2) * (cols + 1) + c // 2) * 4 + (r % 2) * 2 + c % 2).reshape(-1).to(device)
 
 
 def kl_per_image(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
