@@ -275,11 +275,11 @@ def to_one_channel(x: torch.Tensor, layer: nn.ConvTranspose2d) -> torch.Tensor:
     taps = layer.weight.reshape(c, 2, 2, 2, 2)  # [channel, a, b, a', b']: tap (2a+b, 2a'+b')
     kernel = taps.flip(1, 3).permute(2, 4, 0, 1, 3).reshape(4, c, 2, 2)
     phases = F.conv2d(x, kernel.contiguous(memory_format=torch.channels_last), None, 1, 1)
-    n, _, rows, cols = phases.shape
-    # [n, rows, cols, phase]: a view where the convolution gave channels last, as it does here.
+    n, height, width = x.shape[0], x.shape[2], x.shape[3]
+    # [n, row, column, phase]: a view where the convolution gave channels last, as it does here.
     flat = phases.permute(0, 2, 3, 1).reshape(n, -1).float()
-    pixels = flat.index_select(1, _pixel_order(rows - 1, cols - 1, flat.device))
-    return pixels.view(n, 1, 2 * (rows - 1), 2 * (cols - 1)) + layer.bias.view(1, 1, 1, 1)
+    pixels = flat.index_select(1, _pixel_order(height, width, flat.device))
+    return pixels.view(n, 1, 2 * height, 2 * width) + layer.bias.view(1, 1, 1, 1)
 
 
 @functools.cache
@@ -287,9 +287,9 @@ def _pixel_order(rows: int, cols: int, device: torch.device) -> torch.Tensor:
     """For each pixel of a 2*rows x 2*cols image, row by row, where it lies among the phases
     [rows + 1, cols + 1, 4] of `to_one_channel`: pixel (r, c) is pixel (r + 1, c + 1) of the
     uncropped image, phase 2 * ((r + 1) % 2) + (c + 1) % 2 at ((r + 1) // 2, (c + 1) // 2)."""
-    r = torch.arange(1, 2 * rows + 1).view(-1, 1)
-    c = torch.arange(1, 2 * cols + 1).view(1, -1)
-    return (((r // 2) * (cols + 1) + c // 2) * 4 + (r % 2) * 2 + c % 2).reshape(-1).to(device)
+    r = torch.arange(1, 2 * rows + 1, device=device).view(-1, 1)
+    c = torch.arange(1, 2 * cols + 1, device=device).view(1, -1)
+    return (((r // 2) * (cols + 1) + c // 2) * 4 + (r % 2) * 2 + c % 2).reshape(-1)
 
 
 def kl_per_image(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
