@@ -11,6 +11,10 @@ import pytest  # noqa: E402
 pytest.register_assert_rewrite("latent_tab_support", "train_tab_support")  # shared helpers
 import torch  # noqa: E402
 
+from vae_desktop.core.heap import keep_freed_memory  # noqa: E402
+
+keep_freed_memory()  # as the app's own process does (cli.main)
+
 # Two threads, as on the 2-core machine the suite is sized for; one each when `make test` runs
 # the suite in two processes (pytest-xdist), so the two never fight over the cores.
 _WORKERS = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))

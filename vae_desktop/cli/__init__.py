@@ -59,6 +59,10 @@ def _stdout_to_devnull() -> None:
 
 
 def _main(argv: list[str], own_process: bool = False) -> int:
+    if own_process:  # before torch's first tensor, and before any thread has an arena
+        from vae_desktop.core.heap import keep_freed_memory
+
+        keep_freed_memory()
     if not argv:
         from vae_desktop.gui.app import run_app
 
