@@ -28,9 +28,11 @@ from vae_desktop.core.anomaly import (  # noqa: E402
     holdout_trainer,
 )
 from vae_desktop.core.data import load_split  # noqa: E402
+from vae_desktop.core.heap import keep_freed_memory  # noqa: E402
 
 
 def main() -> None:
+    keep_freed_memory()  # the C heap as the app's own process keeps it (cli.main)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--digits", default="0,1,2,3,4,5,6,7,8,9", help="digits to hold out in turn")
     parser.add_argument("--epochs", type=int, default=10)

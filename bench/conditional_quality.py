@@ -28,6 +28,7 @@ from vae_desktop.core import checkpoint, generate  # noqa: E402
 from vae_desktop.core.data import cache_dir, load_split, to_float  # noqa: E402
 from vae_desktop.core.device import resolve_device  # noqa: E402
 from vae_desktop.core.fileio import atomic_write  # noqa: E402
+from vae_desktop.core.heap import keep_freed_memory  # noqa: E402
 from vae_desktop.core.paths import bundled_models_dir  # noqa: E402
 from vae_desktop.core.training import seed_everything  # noqa: E402
 
@@ -114,6 +115,7 @@ def guess_accuracy(model, images: torch.Tensor, labels: torch.Tensor) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
+    keep_freed_memory()  # the C heap as the app's own process keeps it (cli.main)
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--models", nargs="+", help="conditional checkpoints (default: the bundled ones)")
     p.add_argument("--samples", type=int, default=1000, help="samples per label (default 1000)")

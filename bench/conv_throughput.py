@@ -38,6 +38,7 @@ from bench.train_throughput import CPU, best_seconds, describe_cpu  # noqa: E402
 from vae_desktop.core import products  # noqa: E402
 from vae_desktop.core.data import load_split, to_float  # noqa: E402
 from vae_desktop.core.fast_step import AutogradStep  # noqa: E402
+from vae_desktop.core.heap import keep_freed_memory  # noqa: E402
 from vae_desktop.core.model import score_images  # noqa: E402
 from vae_desktop.core.precision import native_bf16  # noqa: E402
 from vae_desktop.core.products import run_layer, run_layers  # noqa: E402
@@ -120,6 +121,7 @@ def step_flops(images: torch.Tensor) -> tuple[float, float]:
 
 
 def main() -> None:
+    keep_freed_memory()  # the C heap as the app's own process keeps it (cli.main)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--steps", type=int, default=40, help="timed steps per variant a round")
     parser.add_argument("--repeats", type=int, default=2, help="rounds")

@@ -42,6 +42,7 @@ from bench.train_throughput import step_gemms  # noqa: E402
 from vae_desktop.core.data import load_split, to_float  # noqa: E402
 from vae_desktop.core.fast_step import AutogradStep  # noqa: E402
 from vae_desktop.core.graphed_step import WARMUP, GraphedStep  # noqa: E402
+from vae_desktop.core.heap import keep_freed_memory  # noqa: E402
 from vae_desktop.core.training import make_adam, new_model  # noqa: E402
 
 BATCH = 128
@@ -109,6 +110,7 @@ def limits_us(arch: str, precision: str, conv_step_flop: float) -> tuple[float, 
 
 
 def main() -> None:
+    keep_freed_memory()  # the C heap as the app's own process keeps it (cli.main)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--steps", type=int, default=300, help="timed steps per variant")
     parser.add_argument("--arch", nargs="+", default=["mlp", "conv"], choices=["mlp", "conv"])

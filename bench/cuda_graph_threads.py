@@ -30,6 +30,7 @@ import torch  # noqa: E402
 from vae_desktop.core import training  # noqa: E402
 from vae_desktop.core.data import load_split, to_float  # noqa: E402
 from vae_desktop.core.graphed_step import GraphedStep  # noqa: E402
+from vae_desktop.core.heap import keep_freed_memory  # noqa: E402
 from vae_desktop.core.model import score_images  # noqa: E402
 from vae_desktop.core.training import EpochEvent, TrainConfig, Trainer, new_model  # noqa: E402
 
@@ -49,6 +50,7 @@ def train(seed: int, arch: str, epochs: int, data, results: dict) -> None:
 
 
 def main() -> None:
+    keep_freed_memory()  # the C heap as the app's own process keeps it (cli.main)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--epochs", type=int, default=2)
     args = parser.parse_args()

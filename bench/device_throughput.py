@@ -49,6 +49,7 @@ from bench.train_throughput import epoch_gemms, flops, gemm_epoch_seconds  # noq
 from vae_desktop.core import graphed_step, products, training  # noqa: E402
 from vae_desktop.core.data import load_split, to_float  # noqa: E402
 from vae_desktop.core.device import resolve_device  # noqa: E402
+from vae_desktop.core.heap import keep_freed_memory  # noqa: E402
 from vae_desktop.core.precision import native_bf16  # noqa: E402
 from vae_desktop.core.training import EpochEvent, TrainConfig, Trainer, new_model  # noqa: E402
 
@@ -153,6 +154,7 @@ def device_name(device: torch.device) -> str:
 
 
 def main() -> None:
+    keep_freed_memory()  # the C heap as the app's own process keeps it (cli.main)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--device", default="auto", help="auto | cpu | cuda[:i] | mps")
     parser.add_argument("--epochs", type=int, default=3,

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from vae_desktop.core import checkpoint, preprocess  # noqa: E402
 from vae_desktop.core.digit_analysis import analyse_digit  # noqa: E402
+from vae_desktop.core.heap import keep_freed_memory  # noqa: E402
 from vae_desktop.core.paths import bundled_models_dir  # noqa: E402
 from vae_desktop.gui.state import AppState  # noqa: E402
 from vae_desktop.gui.tabs.draw.tab import DrawTab  # noqa: E402
@@ -130,6 +131,7 @@ def bench_model(app: QApplication, ckpt, updates: int) -> None:
 
 
 def main() -> None:
+    keep_freed_memory()  # the C heap as the app's own process keeps it (cli.main)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--updates", type=int, default=200)
     parser.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: default)")

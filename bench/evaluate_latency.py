@@ -24,6 +24,7 @@ from torchmetrics.functional.image import structural_similarity_index_measure  #
 from vae_desktop.core import checkpoint  # noqa: E402
 from vae_desktop.core.data import load_split  # noqa: E402
 from vae_desktop.core.evaluation import evaluate_model, reconstruct, test_inputs  # noqa: E402
+from vae_desktop.core.heap import keep_freed_memory  # noqa: E402
 from vae_desktop.core.metrics import psnr, score_dataset, ssim  # noqa: E402
 from vae_desktop.core.paths import bundled_models_dir  # noqa: E402
 from vae_desktop.core.training import evaluate  # noqa: E402
@@ -58,6 +59,7 @@ def stage_times(model, images, labels, repeats: int) -> list[float]:
 
 
 def main() -> None:
+    keep_freed_memory()  # the C heap as the app's own process keeps it (cli.main)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, help="torch threads (default: torch's choice)")
     parser.add_argument("--repeats", type=int, default=3)

@@ -43,6 +43,8 @@ if {threads}:
     torch.set_num_threads({threads})
 from vae_desktop import cli
 from vae_desktop.core import checkpoint
+from vae_desktop.core.heap import keep_freed_memory
+keep_freed_memory()  # cli.main does for `vae-desktop` itself
 if {warmup!r}:  # an untimed short run first, as the GUI leg has had (first-call costs)
     cli.main({warmup!r})
 t0, cpu0 = time.perf_counter(), time.process_time()
@@ -165,6 +167,9 @@ def snapshot_ms(args, repeats: int = 7) -> tuple[float, float, str]:
 
 
 def main() -> int:
+    from vae_desktop.core.heap import keep_freed_memory
+
+    keep_freed_memory()  # the C heap as the app's own process keeps it (cli.main)
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--train-size", type=int, default=20_000)
     parser.add_argument("--epochs", type=int, default=2)

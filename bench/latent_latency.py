@@ -36,6 +36,7 @@ from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from vae_desktop.core import checkpoint, latent  # noqa: E402
+from vae_desktop.core.heap import keep_freed_memory  # noqa: E402
 from vae_desktop.core.library import ModelLibrary  # noqa: E402
 from vae_desktop.core.paths import bundled_models_dir  # noqa: E402
 from vae_desktop.core.threads import reserve_cores_for_workers  # noqa: E402
@@ -169,6 +170,7 @@ def bench_model(app: QApplication, ckpt, moves: int, reps: int, library_dir: Pat
 
 
 def main() -> None:
+    keep_freed_memory()  # the C heap as the app's own process keeps it (cli.main)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("models", nargs="*", help="checkpoint files (default: the bundled models)")
     parser.add_argument("--moves", type=int, default=300)

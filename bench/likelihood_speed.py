@@ -25,6 +25,7 @@ import torch  # noqa: E402
 from vae_desktop.core import checkpoint  # noqa: E402
 from vae_desktop.core.data import load_split  # noqa: E402
 from vae_desktop.core.evaluation import evaluate_model, test_inputs  # noqa: E402
+from vae_desktop.core.heap import keep_freed_memory  # noqa: E402
 from vae_desktop.core.likelihood import IWAE_BATCH, MAX_ELEMENTS, importance_nll  # noqa: E402
 from vae_desktop.core.model import PIXELS  # noqa: E402
 from vae_desktop.core.paths import bundled_models_dir  # noqa: E402
@@ -54,6 +55,7 @@ def gemm_rate(shapes: list[tuple[int, int, int]], seconds: float = 2.0) -> float
 
 
 def main() -> None:
+    keep_freed_memory()  # the C heap as the app's own process keeps it (cli.main)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("model", nargs="?", default=str(bundled_models_dir() / DEFAULT_MODEL))
     parser.add_argument("--k", type=int, default=5000)

@@ -32,6 +32,8 @@ TEST_IMAGES = 0  # no test pass: the step alone
 CHILD = r"""
 import json, resource, sys, time
 import torch
+from vae_desktop.core.heap import keep_freed_memory
+keep_freed_memory()  # as the app's own process (cli.main)
 from vae_desktop.core.data import load_split
 from vae_desktop.core.training import TrainConfig, Trainer, new_model
 from vae_desktop.core.settings import model_kwargs

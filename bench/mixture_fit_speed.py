@@ -30,6 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
+from vae_desktop.core.heap import keep_freed_memory  # noqa: E402
+
 DEFAULT = ("mnist-vae-z2", "mnist-vae-z16", "mnist-cvae-z16")
 MORE = ("mnist-cvae-z2", "mnist-vae-z50-binarized")
 
@@ -86,6 +88,7 @@ def app_fit(codes: np.ndarray, components: int):
 
 
 def main() -> int:
+    keep_freed_memory()  # the C heap as the app's own process keeps it (cli.main)
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--threads", type=int, default=1,
                         help="torch threads for the app's EM (default 1: a worker beside training)")

@@ -29,6 +29,7 @@ from conditional_quality import load_or_train  # noqa: E402
 
 from vae_desktop.core import checkpoint, mixture  # noqa: E402
 from vae_desktop.core.data import cache_dir, load_split, to_float  # noqa: E402
+from vae_desktop.core.heap import keep_freed_memory  # noqa: E402
 from vae_desktop.core.latent import encode_means  # noqa: E402
 from vae_desktop.core.paths import bundled_models_dir  # noqa: E402
 
@@ -127,6 +128,7 @@ def conditional(ckpt, net, args, cache) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    keep_freed_memory()  # the C heap as the app's own process keeps it (cli.main)
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     models = bundled_models_dir()
     p.add_argument("--vae", default=str(models / "mnist-vae-z16.pt"), help="unconditional model")

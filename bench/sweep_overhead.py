@@ -26,12 +26,14 @@ import optuna  # noqa: E402
 import torch  # noqa: E402
 
 from vae_desktop.core.data import load_split  # noqa: E402
+from vae_desktop.core.heap import keep_freed_memory  # noqa: E402
 from vae_desktop.core.jobs import run_to_end  # noqa: E402
 from vae_desktop.core.sweep import SweepSpec, run_sweep, sweep_steps  # noqa: E402
 from vae_desktop.core.training import TrainConfig, Trainer, new_model  # noqa: E402
 
 
 def main() -> None:
+    keep_freed_memory()  # the C heap as the app's own process keeps it (cli.main)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=8)
     parser.add_argument("--epochs", type=int, default=2)

@@ -67,6 +67,7 @@ import torch  # noqa: E402
 from vae_desktop.core import products, training  # noqa: E402
 from vae_desktop.core.data import FILES, bundled_mnist_dir, load_split, to_float  # noqa: E402
 from vae_desktop.core.fast_step import AutogradStep  # noqa: E402
+from vae_desktop.core.heap import keep_freed_memory  # noqa: E402
 from vae_desktop.core.precision import native_bf16, resolve_precision  # noqa: E402
 from vae_desktop.core.threads import flush_subnormals  # noqa: E402
 from vae_desktop.core.training import TrainConfig, Trainer, new_model  # noqa: E402
@@ -355,6 +356,7 @@ def torchvision_folder(tmp: Path) -> Path:
 
 
 def main() -> None:
+    keep_freed_memory()  # the C heap as the app's own process keeps it (cli.main)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3, help="interleaved rounds")
     parser.add_argument("--threads", type=int, help="torch threads (default: torch's choice)")
