@@ -5,11 +5,20 @@ torch's CPU tensors come from malloc. With glibc's defaults a freed block at the
 is given back to the OS once more than a few megabytes lie free there, and each thread other
 than the first allocates from an arena of its own, whose heap shrinks the same way. The next
 step's tensors then take fresh pages, and the OS zeroes each on its first touch: a page fault
-every 4 KiB. The conv model's training step (autograd, 128 images) took 4,000-5,000 of them,
-about 18 MB of fresh pages a step, on the process's main thread and on a worker thread alike;
-with the settings below, none. The bf16 step went from 25.3-26.0 to 18.1-19.3 ms, fp32 from
-37.2-39.2 to 31.7-31.9 ms (2026-12-07, Intel Xeon with AMX, 2 cores, a virtual machine, where a
-fault costs most). The MLP's hand-written step keeps its own buffers and took none already.
+every 4 KiB. Measured 2026-12-07 (Intel Xeon with AMX, 2 cores, a virtual machine):
+- the conv model's autograd step alone, in a fresh process: 4,000-5,000 faults a step (about
+  18 MB of fresh pages) on the main thread or a worker thread, none with these settings; its
+  bf16 step 25.3-26.0 against 18.1-19.3 ms;
+- `vae-desktop train --arch conv --precision bf16`, whose data and model already shape the
+  heap, much less: two epochs took 287,000-362,000 faults against 175,000-179,000 (most of them
+  now the start's: torch's import, the data), the kernel's time 0.94-1.28 against 0.63-0.80 s,
+  and the run 0.96x the time (five pairs, 0.93-1.04x; another four pairs 1.00x), the same
+  losses and peak memory;
+- the MLP's hand-written step keeps its buffers and took no faults before either.
+On a worker thread the thresholds alone left 1,200-2,500 faults a step: the thread's own arena
+still gave memory back. Earlier stops set the thresholds through GLIBC_TUNABLES, which glibc
+reads only as a process starts, so each command would have had to start itself again; mallopt
+sets them from inside.
 
 Called once at a process's start (cli.main, the benches, the test suite's conftest). It changes
 only the process's own malloc: glibc's, on Linux; elsewhere it does nothing and says so. The
