@@ -232,3 +232,24 @@ def test_a_snapshot_is_taken_in_the_runs_precision(small_train, small_test):
     bf16 = timeline.take(model, 0, 0, 0.0, precision="bf16").points
     assert not np.array_equal(fp32, bf16)  # bf16 was used
     np.testing.assert_allclose(bf16, fp32, atol=0.02 * np.abs(fp32).max())
+
+
+def test_the_epochs_test_pass_runs_in_the_runs_precision(small_train, small_test):
+    """The test pass at each epoch's end scores in the run's precision, as its steps and its
+    latent snapshots do: in bf16 the conv model's 10,000 test digits took 0.31-0.36 against
+    0.66-0.75 s, and the test loss moved by 0.003-0.005 nats (2026-12-07, Xeon with AMX). A
+    float32 run scores in float32, as before."""
+    from vae_desktop.core.precision import autocast
+    from vae_desktop.core.training import evaluate
+
+    cpu = torch.device("cpu")
+    for precision in ("fp32", "bf16"):
+        trainer = _trainer(small_train, small_test, epochs=1, precision=precision)
+        trainer.run()
+        reported = trainer.history[0]["test_loss"]
+        in_fp32 = evaluate(trainer.model, *small_test)["test_loss"]
+        with autocast(cpu, "bf16"):
+            in_bf16 = evaluate(trainer.model, *small_test)["test_loss"]
+        assert in_bf16 != in_fp32  # the two passes differ, so the check below tells them apart
+        assert reported == (in_fp32 if precision == "fp32" else in_bf16), precision
+        assert abs(in_bf16 - in_fp32) < 0.05

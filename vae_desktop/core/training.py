@@ -30,7 +30,7 @@ from .fast_step import make_train_step
 from .jobs import JobControl
 from .model import VAE, score_images, vae_loss
 from .optim_guards import leave_dynamo_unimported
-from .precision import resolve_precision
+from .precision import autocast, resolve_precision
 from .settings import check
 from .threads import flush_subnormals
 from .train_control import TrainControl
@@ -409,7 +409,10 @@ class Trainer:
                 return
             test = {"test_loss": float("nan"), "recon": float("nan"), "kl": float("nan")}
             if test_x is not None:
-                test = evaluate(model, test_x, test_y, control=self.control)
+                # In the run's precision, as its steps and snapshots: in bf16 the conv model's
+                # test pass took half the time, its loss within 0.005 nats of float32's.
+                with autocast(self.device, precision):
+                    test = evaluate(model, test_x, test_y, control=self.control)
                 if test is None:
                     yield self._stop(f"stopped during epoch {epoch}'s test evaluation")
                     return
