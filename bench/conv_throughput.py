@@ -6,14 +6,15 @@ against what the CPU's matrix products allow.
 
 Each variant runs the training step `vae-desktop train --arch conv` runs (core.fast_step's
 AutogradStep: forward, backward, fused Adam) on batches of 128 real MNIST images, and an epoch
-is 469 such steps plus the test pass, which the trainer always scores in float32 (10 batches of
-1,000). "now": the model as it runs; "before": its ReLUs each with an output of their own, and
-the encoder's last ReLU before the Flatten's copy to NCHW (core.model.relu and conv_features
-changed both on 2026-12-06: the ReLU's backward pass met two layouts, and every ReLU output
-was new memory). Earlier comparisons (the transposed convolution's bias inside oneDNN's, until
-2026-12-06; NCHW weights and oneDNN's transposed convolution to one channel, until 2026-12-04)
-are in bench/README.md's rows. Steps of all variants alternate one by one, so a change in
-the machine's speed (large on a shared virtual machine) reaches them alike.
+is 469 such steps plus the test pass, which the trainer scores in the run's precision (10
+batches of 1,000; in float32 whatever the precision until 2026-12-07). "now": the model as it
+runs; "before": its ReLUs each with an output of their own, and the encoder's last ReLU before
+the Flatten's copy to NCHW (core.model.relu and conv_features changed both on 2026-12-06: the
+ReLU's backward pass met two layouts, and every ReLU output was new memory). Earlier comparisons
+(the transposed convolution's bias inside oneDNN's, until 2026-12-06; NCHW weights and oneDNN's
+transposed convolution to one channel, until 2026-12-04) are in bench/README.md's rows. Steps of
+all variants alternate one by one, so a change in the machine's speed (large on a shared virtual
+machine) reaches them alike.
 torch.utils.flop_counter counts a step's products (convolutions and linear layers, forward and
 backward), so each line gives its rate, and the yardstick is a square matmul of the same
 precision timed in the same run: the epoch's products at that rate are the time an epoch could
@@ -40,7 +41,7 @@ from vae_desktop.core.data import load_split, to_float  # noqa: E402
 from vae_desktop.core.fast_step import AutogradStep  # noqa: E402
 from vae_desktop.core.heap import keep_freed_memory  # noqa: E402
 from vae_desktop.core.model import score_images  # noqa: E402
-from vae_desktop.core.precision import native_bf16  # noqa: E402
+from vae_desktop.core.precision import autocast, native_bf16  # noqa: E402
 from vae_desktop.core.products import run_layer, run_layers  # noqa: E402
 from vae_desktop.core.training import make_adam, new_model  # noqa: E402
 
@@ -97,10 +98,12 @@ class Variant:
         self.steps.append(time.perf_counter() - start)
 
     def test_pass(self) -> None:
-        """One batch of the trainer's test pass: float32, no gradient, z drawn once."""
+        """One batch of the trainer's test pass (core.training.evaluate): in the variant's
+        precision, no gradient, z drawn once. (Until 2026-12-07 this ran with gradients on.)"""
         self.model.eval()
         start = time.perf_counter()
-        score_images(self.model, self.test, samples=1)
+        with torch.no_grad(), autocast(CPU, self.precision):
+            score_images(self.model, self.test, samples=1)
         self.tests.append(time.perf_counter() - start)
         self.model.train()
 
