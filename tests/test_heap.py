@@ -91,3 +91,26 @@ def test_the_commands_own_process_keeps_freed_memory_before_it_runs(monkeypatch,
     assert calls == []
     assert cli._main(["eval", missing], own_process=True) == 2  # `vae-desktop eval` itself
     assert calls == ["kept"]
+
+
+def test_other_systems_and_c_libraries_are_left_as_they_are(monkeypatch):
+    """macOS and Windows have allocators of their own, and musl's mallopt does nothing: there
+    nothing is called, and the answer says so."""
+    import ctypes
+
+    from vae_desktop.core import heap
+
+    monkeypatch.setattr(heap.sys, "platform", "darwin")
+    assert heap.keep_freed_memory() is False
+    monkeypatch.setattr(heap.sys, "platform", "linux")
+    called = []
+
+    class Musl:  # a C library with mallopt but without glibc's version function
+        def __getattr__(self, name):
+            if name == "gnu_get_libc_version":
+                raise AttributeError(name)
+            return lambda *args: called.append(name) or 1
+
+    monkeypatch.setattr(ctypes, "CDLL", lambda name: Musl())
+    assert heap.keep_freed_memory() is False
+    assert called == []
