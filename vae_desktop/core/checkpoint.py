@@ -37,6 +37,7 @@ from .checkpoint_contents import config_from, history_from, train_config_from, w
 from .checkpoint_file import check_file, read
 from .checkpoint_optimizer import optimizer_problem
 from .checkpoint_words import ALTERED, CheckpointError, is_text, shown
+from .conv_layout import optimizer_state_in
 from .fileio import atomic_write, write_problem
 from .model import ARCHS, VAE, VAEConfig
 from .settings import NUM_CLASSES, SETTINGS
@@ -81,7 +82,10 @@ def save(path: str | os.PathLike, model: VAE, history: list[dict] | None = None,
         "config": model.config.to_dict(),
         "state_dict": {k: _to_cpu(v) for k, v in model.state_dict().items()},
         "history": [dict(rec) for rec in (history or [])],
-        "optimizer": _to_cpu(optimizer_state) if optimizer_state is not None else None,
+        # Adam's averages of the conv model's feature layers in the file's order, as their
+        # weights (core.conv_layout).
+        "optimizer": (_to_cpu(optimizer_state_in(model, optimizer_state, "file"))
+                      if optimizer_state is not None else None),
         "train_config": dict(train_config or {}),
     }
 
@@ -180,6 +184,7 @@ def load(path: str | os.PathLike, device: str | torch.device = "cpu") -> Checkpo
         if problem:
             raise CheckpointError(f"{name}: the optimizer state, kept to continue training, is "
                                   f"malformed: {problem}. {ALTERED}")
+        optimizer = optimizer_state_in(model, optimizer, "model")
     # The file's tensors become the weights (no second copy, no random initialisation).
     # Not to_empty(): its first call imports torch's Python references, 0.4 s at start-up.
     model.load_state_dict(state, strict=True, assign=True)

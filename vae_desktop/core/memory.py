@@ -153,9 +153,8 @@ class _Walk:
             self._output(self.shape)
             self.save()
         elif isinstance(m, nn.Flatten):
-            # The conv layers run channels last (VAE), and the encoder's output is copied to
-            # (channel, row, column) order before its last ReLU (core.model.conv_features): the
-            # Flatten is a view of what that ReLU saved.
+            # The conv layers run channels last (VAE), and the encoder's features are flattened
+            # in that order (core.conv_layout): the Flatten is a view of what its ReLU saved.
             self.shape = (self.size,)
         elif isinstance(m, nn.Unflatten):
             self.shape = tuple(m.unflattened_size)

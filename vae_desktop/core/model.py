@@ -10,6 +10,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from . import conv_layout
+from .conv_layout import FEATURES, FlattenChannelsLast, UnflattenChannelsLast
 from .precision import float32_products
 from .products import run_layer, run_layers
 from .settings import SETTINGS
@@ -98,15 +100,16 @@ class VAE(nn.Module):
                 nn.Linear(latent_dim + c, hidden), relu(), *deeper(), nn.Linear(hidden, PIXELS)
             )
         else:
-            # 28 -> 14 -> 7 with strided convs; the label joins after flattening.
+            # 28 -> 14 -> 7 with strided convs; the label joins after flattening. The 64 x 7 x 7
+            # features are flattened channels last (core.conv_layout).
             self.enc_conv = nn.Sequential(
                 nn.Conv2d(1, 32, 4, 2, 1), relu(), nn.Conv2d(32, 64, 4, 2, 1), relu(),
-                nn.Flatten(),
+                FlattenChannelsLast(),
             )
-            self.enc_body = nn.Sequential(nn.Linear(64 * 7 * 7 + c, hidden), relu(), *deeper())
+            self.enc_body = nn.Sequential(nn.Linear(FEATURES + c, hidden), relu(), *deeper())
             self.dec_body = nn.Sequential(
-                nn.Linear(latent_dim + c, hidden), relu(), *deeper(), nn.Linear(hidden, 64 * 7 * 7),
-                relu(), nn.Unflatten(1, (64, 7, 7)),
+                nn.Linear(latent_dim + c, hidden), relu(), *deeper(), nn.Linear(hidden, FEATURES),
+                relu(), UnflattenChannelsLast(),
                 nn.ConvTranspose2d(64, 32, 4, 2, 1), relu(), nn.ConvTranspose2d(32, 1, 4, 2, 1),
             )
             # oneDNN's convolutions run channels last 1.05-9x faster on the CPU than NCHW (the
@@ -115,6 +118,16 @@ class VAE(nn.Module):
             self.dec_body.to(memory_format=torch.channels_last)
         self.fc_mu = nn.Linear(hidden, latent_dim)
         self.fc_logvar = nn.Linear(hidden, latent_dim)
+        if arch == "conv":
+            # The two layers that meet the features, initialised as before in checkpoints'
+            # order (the same seed, the same model), then held in the model's; state_dict and
+            # load_state_dict convert (core.conv_layout).
+            with torch.no_grad():
+                for name, dim in conv_layout.reordered(self).items():
+                    weight = self.get_parameter(name)
+                    weight.copy_(conv_layout.to_model_order(weight, dim))
+            self.register_state_dict_post_hook(conv_layout.state_in_file_order)
+            self.register_load_state_dict_pre_hook(conv_layout.state_in_model_order)
 
     @torch.no_grad()
     def init_output_bias(self, mean_image: torch.Tensor) -> None:
@@ -166,7 +179,7 @@ class VAE(nn.Module):
         if self.config.arch == "mlp":
             feats = x.reshape(n, PIXELS)
         else:
-            feats = conv_features(self.enc_conv, x.reshape(n, 1, 28, 28))
+            feats = self.enc_conv(x.reshape(n, 1, 28, 28))
         if self.num_classes:
             feats = torch.cat([feats, self._onehot(y, n, feats)], dim=1)
         h = run_layers(self.enc_body, feats)
@@ -186,7 +199,7 @@ class VAE(nn.Module):
         if self.config.arch == "mlp":
             feats = x.reshape(n, PIXELS)
         else:
-            feats = conv_features(self.enc_conv, x.reshape(n, 1, 28, 28))
+            feats = self.enc_conv(x.reshape(n, 1, 28, 28))
         first, *rest = self.enc_body
         width = feats.shape[1]
         shared = F.linear(feats, first.weight[:, :width], first.bias)  # [N, hidden]
@@ -230,18 +243,6 @@ class VAE(nn.Module):
         mu, logvar = self.encode(x, y)
         z = self.reparameterize(mu, logvar) if self.training else mu
         return self.decode_logits(z, y), mu, logvar
-
-
-def conv_features(layers: nn.Sequential, x: torch.Tensor) -> torch.Tensor:
-    """`layers(x)` for the conv encoder (convolutions and ReLUs, then a ReLU and a Flatten), with
-    its convolutions' output made NCHW-contiguous, which the Flatten needs, before the last ReLU
-    rather than after it. The same values; but where the copy came after the ReLU, the ReLU's
-    backward pass met an NCHW gradient and a channels-last saved output, and torch's elementwise
-    kernel over two layouts took 1.3 against 0.07 ms for 128 images (AVX2, 2026-12-06)."""
-    *body, last_relu, flatten = layers
-    for layer in body:
-        x = layer(x)
-    return flatten(last_relu(x.contiguous()))
 
 
 def transposed_conv(x: torch.Tensor, layer: nn.ConvTranspose2d) -> torch.Tensor:
