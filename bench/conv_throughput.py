@@ -1,6 +1,6 @@
 """The conv architecture's training epoch (issue 19's goal: <= 8 s on the 2-core CPU), as the
-model runs now and as it ran before the seventeenth stop (2026-12-06), in float32 and bf16,
-against what the CPU's matrix products allow.
+model runs now and as it ran before its features were kept channels last (2026-12-07), in
+float32 and bf16, against what the CPU's matrix products allow.
 
     .venv/bin/python bench/conv_throughput.py [--steps 40] [--repeats 2] [--threads N]
 
@@ -8,11 +8,13 @@ Each variant runs the training step `vae-desktop train --arch conv` runs (core.f
 AutogradStep: forward, backward, fused Adam) on batches of 128 real MNIST images, and an epoch
 is 469 such steps plus the test pass, which the trainer scores in the run's precision (10
 batches of 1,000; in float32 whatever the precision until 2026-12-07). "now": the model as it
-runs; "before": its ReLUs each with an output of their own, and the encoder's last ReLU before
-the Flatten's copy to NCHW (core.model.relu and conv_features changed both on 2026-12-06: the
-ReLU's backward pass met two layouts, and every ReLU output was new memory). Earlier comparisons
-(the transposed convolution's bias inside oneDNN's, until 2026-12-06; NCHW weights and oneDNN's
-transposed convolution to one channel, until 2026-12-04) are in bench/README.md's rows. Steps of
+runs; "before": its 64 x 7 x 7 features in channel-first order, as until the thirty-fifth stop
+(core.conv_layout): the encoder's output copied to NCHW before its last ReLU, then nn.Flatten,
+and the decoder's nn.Unflatten handing its transposed convolution an NCHW tensor. Earlier
+comparisons (ReLUs with outputs of their own and the Flatten's copy after the last ReLU, until
+2026-12-06; the transposed convolution's bias inside oneDNN's, until 2026-12-06; NCHW weights
+and oneDNN's transposed convolution to one channel, until 2026-12-04) are in bench/README.md's
+rows. Steps of
 all variants alternate one by one, so a change in the machine's speed (large on a shared virtual
 machine) reaches them alike.
 torch.utils.flop_counter counts a step's products (convolutions and linear layers, forward and
@@ -42,25 +44,26 @@ from vae_desktop.core.fast_step import AutogradStep  # noqa: E402
 from vae_desktop.core.heap import keep_freed_memory  # noqa: E402
 from vae_desktop.core.model import score_images  # noqa: E402
 from vae_desktop.core.precision import autocast, native_bf16  # noqa: E402
-from vae_desktop.core.products import run_layer, run_layers  # noqa: E402
 from vae_desktop.core.training import make_adam, new_model  # noqa: E402
 
 BATCH, STEPS_PER_EPOCH, TEST_PASSES, TEST_BATCH = 128, 469, 10, 1000
 
 
+class _ReLUOnNCHW(nn.ReLU):
+    """The encoder's last ReLU as until the thirty-fifth stop: on the output copied to NCHW."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return super().forward(x.contiguous())
+
+
 def as_before(model: nn.Module) -> None:
-    """`model` (an unconditional conv VAE) run as until the seventeenth stop: ReLUs with outputs
-    of their own, and VAE.encode as it was, the encoder's layers called as one Sequential (its
-    last ReLU on the channels-last output, then the Flatten's copy)."""
-    for module in model.modules():
-        if isinstance(module, nn.ReLU):
-            module.inplace = False
-
-    def encode(x: torch.Tensor, y: torch.Tensor | None = None):
-        h = run_layers(model.enc_body, model.enc_conv(x.reshape(x.shape[0], 1, 28, 28)))
-        return run_layer(model.fc_mu, h), run_layer(model.fc_logvar, h)
-
-    model.encode = encode
+    """`model` (an unconditional conv VAE) with its features in channel-first order, as until
+    the thirty-fifth stop. Its weights are random, so which order they are held in does not
+    matter for the time."""
+    model.enc_conv[-2] = _ReLUOnNCHW(inplace=True)
+    model.enc_conv[-1] = nn.Flatten()
+    unflatten = next(i for i, m in enumerate(model.dec_body) if isinstance(m, nn.Unflatten))
+    model.dec_body[unflatten] = nn.Unflatten(1, (64, 7, 7))
 
 
 def matmul_rate(dtype: torch.dtype, n: int = 1024, reps: int = 20,
