@@ -14,9 +14,8 @@ and the decoder's nn.Unflatten handing its transposed convolution an NCHW tensor
 comparisons (ReLUs with outputs of their own and the Flatten's copy after the last ReLU, until
 2026-12-06; the transposed convolution's bias inside oneDNN's, until 2026-12-06; NCHW weights
 and oneDNN's transposed convolution to one channel, until 2026-12-04) are in bench/README.md's
-rows. Steps of
-all variants alternate one by one, so a change in the machine's speed (large on a shared virtual
-machine) reaches them alike.
+rows. Steps of all variants alternate one by one, so a change in the machine's speed (large on a
+shared virtual machine) reaches them alike.
 torch.utils.flop_counter counts a step's products (convolutions and linear layers, forward and
 backward), so each line gives its rate, and the yardstick is a square matmul of the same
 precision timed in the same run: the epoch's products at that rate are the time an epoch could
