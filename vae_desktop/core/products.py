@@ -26,6 +26,8 @@ from pathlib import Path
 
 import torch
 
+from .relu import relu_bits_, takes_bits
+
 # "onednn" or "blas" forces one backend (a bench compares both); anything else lets the CPU's
 # vendor decide.
 BACKEND_VARIABLE = "VAE_DESKTOP_FP32_PRODUCTS"
@@ -109,7 +111,9 @@ def linear(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = No
         result = torch.mm(x, weight.t(), out=out)
     else:
         result = torch.addmm(bias, x, weight.t(), out=out)
-    return result.clamp_min_(0) if relu else result
+    if not relu:
+        return result
+    return relu_bits_(result) if takes_bits(result) else result.clamp_min_(0)
 
 
 def _onednn_linear(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None,
