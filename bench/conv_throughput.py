@@ -1,6 +1,6 @@
 """The conv architecture's training epoch (issue 19's goal: <= 8 s on the 2-core CPU), as the
-model runs now and as it ran before its features were kept channels last (2026-12-07), in
-float32 and bf16, against what the CPU's matrix products allow.
+model runs now and as it ran with torch's own ReLUs (until 2026-12-07), in float32 and bf16,
+against what the CPU's matrix products allow.
 
     .venv/bin/python bench/conv_throughput.py [--steps 40] [--repeats 2] [--threads N]
 
@@ -8,10 +8,10 @@ Each variant runs the training step `vae-desktop train --arch conv` runs (core.f
 AutogradStep: forward, backward, fused Adam) on batches of 128 real MNIST images, and an epoch
 is 469 such steps plus the test pass, which the trainer scores in the run's precision (10
 batches of 1,000; in float32 whatever the precision until 2026-12-07). "now": the model as it
-runs; "before": its 64 x 7 x 7 features in channel-first order, as until the thirty-fifth stop
-(core.conv_layout): the encoder's output copied to NCHW before its last ReLU, then nn.Flatten,
-and the decoder's nn.Unflatten handing its transposed convolution an NCHW tensor. Earlier
-comparisons (ReLUs with outputs of their own and the Flatten's copy after the last ReLU, until
+runs; "before": every ReLU torch's `nn.ReLU(inplace=True)`, as until the thirty-sixth stop,
+where bf16 tensors now go through their bits (core.relu; in float32 the two are the same code).
+Earlier comparisons (the 64 x 7 x 7 features in channel-first order, until the thirty-fifth
+stop; ReLUs with outputs of their own and the Flatten's copy after the last ReLU, until
 2026-12-06; the transposed convolution's bias inside oneDNN's, until 2026-12-06; NCHW weights
 and oneDNN's transposed convolution to one channel, until 2026-12-04) are in bench/README.md's
 rows. Steps of all variants alternate one by one, so a change in the machine's speed (large on a
@@ -48,21 +48,12 @@ from vae_desktop.core.training import make_adam, new_model  # noqa: E402
 BATCH, STEPS_PER_EPOCH, TEST_PASSES, TEST_BATCH = 128, 469, 10, 1000
 
 
-class _ReLUOnNCHW(nn.ReLU):
-    """The encoder's last ReLU as until the thirty-fifth stop: on the output copied to NCHW."""
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return super().forward(x.contiguous())
-
-
 def as_before(model: nn.Module) -> None:
-    """`model` (an unconditional conv VAE) with its features in channel-first order, as until
-    the thirty-fifth stop. Its weights are random, so which order they are held in does not
-    matter for the time."""
-    model.enc_conv[-2] = _ReLUOnNCHW(inplace=True)
-    model.enc_conv[-1] = nn.Flatten()
-    unflatten = next(i for i, m in enumerate(model.dec_body) if isinstance(m, nn.Unflatten))
-    model.dec_body[unflatten] = nn.Unflatten(1, (64, 7, 7))
+    """`model` with torch's own ReLU in each ReLU's place, as until the thirty-sixth stop."""
+    for module in model.modules():
+        for name, child in list(module.named_children()):
+            if isinstance(child, nn.ReLU):
+                setattr(module, name, nn.ReLU(inplace=True))
 
 
 def matmul_rate(dtype: torch.dtype, n: int = 1024, reps: int = 20,
