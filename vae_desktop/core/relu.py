@@ -10,11 +10,13 @@ negative number (-0 and -inf included) reads as -128 or less, every NaN above -1
 - its backward is `threshold_backward` of the gradient's bits on the output's: the gradient
   passes where the output is above 0, bit for bit as torch's, but for a NaN output (the run has
   failed by then, and the trainer stops it) (67 against 141 us).
-Both are int16 kernels that torch vectorises. The conv model's bf16 step (four ReLUs of this
-size or 128 x 3,136) took 0.981x the time, 20 rounds of 10 steps alternating, and its epoch in
-bench/conv_throughput.py 8.63 against 8.93 s; the MLP's hand-written bf16 step (core.fast_step)
-0.992x, 40 rounds of 20 steps. Each run's losses were the same to the last digit printed. Other
-dtypes and devices take torch's own.
+Both are int16 kernels that torch vectorises. Where autograd records the ReLU, its Function's
+Python costs 20-50 us, so only tensors of MIN_FOR_AUTOGRAD numbers or more take this path there:
+the conv model's three ReLUs at 14 x 14 and 7 x 7 and the one at 128 x 3,136. Its bf16 epoch in
+bench/conv_throughput.py took 8.24-8.59 s against 8.41-8.69 s with torch's ReLU (1.01-1.05x,
+four runs, 2026-12-07), most of it in the steps; the MLP's hand-written bf16 step
+(core.fast_step) 0.992x, 40 rounds of 20 steps. Each run's losses were the same to the last
+digit printed. Other dtypes and devices take torch's own.
 """
 
 from __future__ import annotations
@@ -25,6 +27,10 @@ from torch import nn
 _BITS = torch.int16
 # Read as int16, every negative bf16 number (-0 to -inf) is at most this, every NaN above it.
 _LAST_NEGATIVE = -128
+# The smallest tensor whose ReLU goes through the bits where autograd records it: the autograd
+# Function's Python costs more than the kernels save below about 100,000 numbers (forward and
+# backward, 2 threads, 2026-12-07: 128 x 400 took 12-23 us more, 128 x 1,024 8-23 us less).
+MIN_FOR_AUTOGRAD = 1 << 17
 
 
 def relu_bits_(x: torch.Tensor) -> torch.Tensor:
@@ -75,5 +81,7 @@ class ReLU(nn.ReLU):
         if not takes_bits(x) or x._base is not None:  # a view: torch's own handles it
             return super().forward(x)
         if torch.is_grad_enabled() and x.requires_grad:
+            if x.numel() < MIN_FOR_AUTOGRAD:
+                return super().forward(x)
             return _BitsReLU.apply(x)
         return relu_bits_(x)
