@@ -242,3 +242,44 @@ def test_the_first_update_and_one_after_a_loaded_state_leave_step_uncalled():
     train_both(models, update, range(3, 5))
     same(*models)
     assert float(optimizer.state[next(model.parameters())]["step"]) == 5
+
+
+def kernel_orders(monkeypatch) -> list[list[torch.Tensor]]:
+    """The parameter lists the fused kernel is given, call by call, from now on."""
+    orders, kernel = [], torch._fused_adam_
+
+    def recording(params, *args, **kwargs):
+        orders.append(list(params))
+        return kernel(params, *args, **kwargs)
+
+    monkeypatch.setattr(torch, "_fused_adam_", recording)
+    return orders
+
+
+def test_parameters_named_last_are_updated_last_and_alike(monkeypatch):
+    models = model, optimizer, twin, twin_optimizer = pair()
+    orders = kernel_orders(monkeypatch)
+    update = AdamStep(optimizer, last=(model[2].weight, model[0].weight))
+    train_both(models, update, range(4))
+    load_the_same_state(optimizer, twin_optimizer)  # new state: gathered again, in that order
+    train_both(models, update, range(4, 8))
+    same(*models)
+    expected = [model[0].bias, model[2].bias, model[2].weight, model[0].weight]
+    mine = [order for order in orders if order[0] is not twin[0].weight]  # not the twin's step()
+    assert len(mine) == 8
+    assert all(list(map(id, order)) == list(map(id, expected)) for order in mine)
+
+
+def test_the_mlp_step_updates_its_two_large_weights_last(monkeypatch):
+    from vae_desktop.core.fast_step import MLPStep
+
+    model = new_model(3, latent_dim=4, hidden=32, arch="mlp")
+    step = MLPStep(model, make_adam(model, 1e-3))
+    orders = kernel_orders(monkeypatch)
+    x = (torch.rand(16, 1, 28, 28) > 0.5).float()
+    for _ in range(2):
+        step(x, None, 1.0)
+    enc, dec_out = model.enc_body[0], model.dec_body[2]
+    last_two = [id(dec_out.weight), id(enc.weight)]
+    assert orders and all(list(map(id, order[-2:])) == last_two for order in orders)
+    assert {id(p) for p in orders[-1]} == {id(p) for p in model.parameters()}

@@ -98,10 +98,12 @@ class MLPStep:
 
     def __init__(self, model: VAE, optimizer: torch.optim.Optimizer, precision: str = "fp32"):
         self.model, self.optimizer = model, optimizer
-        self.update = AdamStep(optimizer)  # optimizer.step(), less its Python where it can
         self.dtype = torch.bfloat16 if precision == "bf16" else torch.float32
         self.enc = model.enc_body[0]
         self.dec_in, self.dec_out = model.dec_body[0], model.dec_body[2]
+        # optimizer.step(), less its Python where it can. The two large weights last: the step
+        # begins with them (core.adam_step).
+        self.update = AdamStep(optimizer, last=(self.dec_out.weight, self.enc.weight))
         self.layers = (self.enc, model.fc_mu, model.fc_logvar, self.dec_in, self.dec_out)
         self._buffers: dict[int, dict[str, torch.Tensor]] = {}
         self._products: dict[torch.Size, torch.Tensor] = {}  # bf16 weight gradients
