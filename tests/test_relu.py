@@ -3,10 +3,16 @@
 import torch
 from torch import nn
 
-from vae_desktop.core import fast_step
 from vae_desktop.core.model import VAE, vae_loss
 from vae_desktop.core.precision import autocast
-from vae_desktop.core.relu import MIN_FOR_AUTOGRAD, ReLU, relu_bits_, through_relu_bits_
+from vae_desktop.core.relu import (
+    MIN_FOR_AUTOGRAD,
+    ReLU,
+    relu_,
+    relu_bits_,
+    through_relu_,
+    through_relu_bits_,
+)
 
 BF16 = torch.bfloat16
 
@@ -111,12 +117,20 @@ def test_conv_and_mlp_models_use_it_and_train_as_with_torch_relu():
         assert all(torch.equal(a, b) for a, b in zip(*grads, strict=True)), arch
 
 
-def test_mlp_step_passes_bf16_gradients_as_threshold_backward():
+def test_relu_and_its_backward_without_autograd_match_torch_in_bf16_and_fp32():
+    """What the MLP's hand-written step and products.linear call: the bits for bf16, torch's own
+    kernels for float32."""
     torch.manual_seed(0)
     out = torch.randn(128, 400).relu_().to(BF16)
     grad = torch.randn(128, 400).to(BF16)
     expected = torch.ops.aten.threshold_backward(grad, out, 0)
-    assert torch.equal(fast_step._through_relu(grad.clone(), out), expected)
+    assert torch.equal(through_relu_(grad.clone(), out), expected)
     out32, grad32 = out.float(), grad.float()
-    assert torch.equal(fast_step._through_relu(grad32.clone(), out32),
+    assert torch.equal(through_relu_(grad32.clone(), out32),
                        torch.ops.aten.threshold_backward(grad32, out32, 0))
+    values = torch.randn(128, 400)
+    for dtype in (BF16, torch.float32):
+        x = values.to(dtype)
+        got = x.clone()
+        assert relu_(got) is got
+        assert torch.equal(got, torch.relu(x))

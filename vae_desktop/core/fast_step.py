@@ -42,7 +42,7 @@ from . import graphed_step, products
 from .adam_step import AdamStep
 from .model import PIXELS, VAE, total_of_logs, vae_loss
 from .precision import autocast
-from .relu import takes_bits, through_relu_bits_
+from .relu import through_relu_
 
 StepFn = Callable[[torch.Tensor, torch.Tensor | None, float], torch.Tensor]
 
@@ -254,7 +254,7 @@ class MLPStep:
         dlogits = _cast(dlogits, low, buf, "dlogits_low")
         self._weight_grad(dec_out.weight.grad, dlogits.t(), g_l, inv_n)
         dg_l = products.mm(dlogits, w_dec_out, out=buf["dg"], alpha=inv_n)
-        dg = _cast(_through_relu(dg_l, g_l), torch.float32, buf, "dg_float")
+        dg = _cast(through_relu_(dg_l, g_l), torch.float32, buf, "dg_float")
         torch.sum(dg, 0, out=dec_in.bias.grad)
         self._weight_grad(dec_in.weight.grad, dg.t(), dec_z)
         dz = products.mm(dg, w_dec_in[:, :z_dim] if conditional else w_dec_in, out=buf["dz"])
@@ -263,7 +263,7 @@ class MLPStep:
         torch.add(dz, mu, alpha=beta * inv_n, out=dmu)
         var_less_one = torch.sub(var, one, out=buf["kl"])  # the KL's terms are summed by now
         torch.mul(dz, eps, out=dlogvar).mul_(std).add_(var_less_one, alpha=beta * inv_n).mul_(half)
-        dh = _through_relu(products.mm(dmulv, w_mulv, out=buf["dh"]), h)
+        dh = through_relu_(products.mm(dmulv, w_mulv, out=buf["dh"]), h)
         torch.sum(dmulv, 0, out=b_mulv_grad)  # fc_mu's and fc_logvar's, as views of it
         self._weight_grad(w_mulv_grad, dmulv.t(), h)
         torch.sum(dh, 0, out=enc.bias.grad)
@@ -321,12 +321,3 @@ def _cast(tensor: torch.Tensor, dtype: torch.dtype, buffers: dict[str, torch.Ten
     if out is None or out.shape != tensor.shape:
         out = buffers[name] = torch.empty(tensor.shape, dtype=dtype)
     return out.copy_(tensor)
-
-
-def _through_relu(grad: torch.Tensor, out: torch.Tensor) -> torch.Tensor:
-    """`grad` zeroed where the ReLU's output `out` is 0, in place: what autograd's ReLU backward
-    runs. One pass; `grad.masked_fill_(out <= 0, 0)` made a mask first and took 91 against 14 us
-    at 128x400 in bf16 (2026-12-04). bf16 goes through the bits (core.relu)."""
-    if takes_bits(grad) and takes_bits(out):
-        return through_relu_bits_(grad, out)
-    return torch.ops.aten.threshold_backward.grad_input(grad, out, 0, grad_input=grad)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import torch
 
-from .relu import relu_bits_, takes_bits
+from .relu import relu_
 
 # "onednn" or "blas" forces one backend (a bench compares both); anything else lets the CPU's
 # vendor decide.
@@ -111,9 +111,7 @@ def linear(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = No
         result = torch.mm(x, weight.t(), out=out)
     else:
         result = torch.addmm(bias, x, weight.t(), out=out)
-    if not relu:
-        return result
-    return relu_bits_(result) if takes_bits(result) else result.clamp_min_(0)
+    return relu_(result) if relu else result
 
 
 def _onednn_linear(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None,
